@@ -1,0 +1,20 @@
+"""The root Typer application and the registration of every command group."""
+
+from __future__ import annotations
+
+import typer
+
+from crossdock.cli._edi import edi_app
+
+app = typer.Typer(
+    name="crossdock",
+    help="Simulate retail replenishment from the till's scan to the factory line, "
+    "shared (supplier-managed) versus traditional.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(edi_app, name="edi")
+
+# Command modules register themselves on import (kept at the end to avoid import cycles).
+from crossdock.cli import _run, _scenario  # noqa: E402, F401
