@@ -49,6 +49,30 @@ def make_gtin13(prefix: str, serial: int) -> str:
     return _make(prefix, serial, 13, "GTIN")
 
 
+def make_gtin8(prefix: str, serial: int) -> str:
+    """Make a GTIN-8 (EAN-8) from a GS1-8 prefix and an item serial."""
+    return _make(prefix, serial, 8, "GTIN-8")
+
+
+def make_gtin12(prefix: str, serial: int) -> str:
+    """Make a GTIN-12 (UPC-A) from a U.P.C. company prefix and an item serial."""
+    return _make(prefix, serial, 12, "GTIN-12")
+
+
+def make_gtin14(indicator: int, gtin: str) -> str:
+    """Make a GTIN-14 for a trade unit (case, pallet) of the item ``gtin``.
+
+    ``indicator`` (1-8 for fixed-measure packaging levels, 9 for variable measure, 0 for the
+    item itself) is prefixed to the item's GTIN padded to 13 digits without its check digit,
+    and the check digit is recomputed.
+    """
+    if not 0 <= indicator <= 9:
+        raise IdentifierError(f"GTIN-14 indicator digit must be 0-9, got {indicator}")
+    item = validate_gtin(gtin)
+    body = f"{indicator}{item[:-1].zfill(12)}"
+    return body + check_digit(body)
+
+
 def make_gln(prefix: str, serial: int) -> str:
     """Make a 13-digit GLN from a GS1 company prefix and a location serial."""
     return _make(prefix, serial, 13, "GLN")
