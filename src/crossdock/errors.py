@@ -49,12 +49,15 @@ class InputError(CrossdockError):
         file: str | Path | None = None,
         where: str | None = None,
         field: str | None = None,
+        problems: list[str] | None = None,
     ) -> None:
         self.message = message
         self.file = str(file) if file is not None else None
         self.where = where
         self.field = field
         super().__init__(self.located())
+        #: Every problem found, one located line each (the first is this error's own).
+        self.problems: list[str] = problems or [self.located()]
 
     def located(self) -> str:
         """One line: ``file:where field: message``."""

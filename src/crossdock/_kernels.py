@@ -1,0 +1,81 @@
+"""Array kernels of the hot path: pure functions on NumPy arrays, no Python loop per SKU.
+
+Kept apart so they can be profiled, tested on their own and later compiled without any
+change to the parties that call them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+EARTH_RADIUS_KM = 6371.0088
+
+
+def round_up_to_pack(quantity: np.ndarray, pack: np.ndarray) -> np.ndarray:
+    """Round positive quantities up to whole packs (``pack`` broadcasts over the last axis)."""
+    q = np.ceil(np.maximum(quantity, 0) / pack)
+    return q.astype(np.int64) * pack
+
+
+def ration(requested: np.ndarray, available: np.ndarray) -> np.ndarray:
+    """Grant ``requested[n, k]`` out of ``available[k]``, pro rata where short.
+
+    Columns with enough stock are granted in full. Short columns are shared in proportion to
+    the requests, rounded down, and the units left by rounding go one each to the largest
+    remainders (ties to the lower row), so a short column hands out all it has.
+    Returns an int64 array of ``requested``'s shape; ``granted.sum(0) <= available``.
+    """
+    requested = np.asarray(requested, dtype=np.int64)
+    available = np.maximum(np.asarray(available, dtype=np.int64), 0)
+    if requested.ndim == 1:
+        return np.minimum(requested, available)
+    total = requested.sum(axis=0)
+    short = np.flatnonzero(total > available)
+    if short.size == 0:
+        return requested.copy()
+    granted = requested.copy()
+    req = requested[:, short]
+    tot = total[short]
+    avail = available[short]
+    scaled = req * avail
+    base = scaled // tot
+    remainder = scaled - base * tot
+    leftover = avail - base.sum(axis=0)
+    order = np.argsort(-remainder, axis=0, kind="stable")
+    rank = np.empty_like(order)
+    np.put_along_axis(rank, order, np.arange(req.shape[0])[:, None], axis=0)
+    base += (rank < leftover[None, :]) & (remainder > 0)
+    granted[:, short] = base
+    return granted
+
+
+def fill_in_order(requested: np.ndarray, available: np.ndarray) -> np.ndarray:
+    """Grant ``requested[n, k]`` from ``available[k]`` first come, first served along axis 0."""
+    requested = np.asarray(requested, dtype=np.int64)
+    before = np.cumsum(requested, axis=0) - requested
+    return np.clip(np.asarray(available, dtype=np.int64)[None, :] - before, 0, requested)
+
+
+def pallets(quantity: np.ndarray, units_per_pallet: np.ndarray) -> np.ndarray:
+    """Whole pallets per row of ``quantity[n, k]``, mixing SKUs on a pallet (ceil of the sum)."""
+    if quantity.size == 0:
+        return np.zeros(quantity.shape[:-1], dtype=np.int64)
+    return np.ceil(quantity @ (1.0 / units_per_pallet) - 1e-9).astype(np.int64)
+
+
+def haversine_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
+    """Great-circle distance in km between points given in degrees (broadcasting)."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dp = p2 - p1
+    dl = np.radians(np.asarray(lon2) - np.asarray(lon1))
+    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+def sum_by(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
+    """Sum the last axis of ``values`` by group label (``groups[k]`` in ``0..n_groups-1``)."""
+    if values.ndim == 1:
+        return np.bincount(groups, weights=values, minlength=n_groups)
+    out = np.zeros((*values.shape[:-1], n_groups), dtype=np.float64)
+    np.add.at(out, (..., groups), values)  # small group counts: fine off the per-day hot path
+    return out

@@ -1,0 +1,128 @@
+"""The messages parties exchange, close to their EANCOM counterparts.
+
+Parties never read each other's state: everything one knows about another arrives as one of
+these. Each carries sender and receiver GLNs, the day it was sent and a message reference;
+item and location lists are integer indices into the scenario (``scenario.gtin[items]`` gives
+the GTINs, ``scenario.store_gln[locations]`` the store GLNs), so a codec can write each as the
+EANCOM message named in its docstring. Quantities are in consumer units.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+import numpy as np
+
+__all__ = [
+    "DespatchAdvice",
+    "InventoryReport",
+    "LineStatus",
+    "Message",
+    "Order",
+    "OrderResponse",
+    "ReceivingAdvice",
+    "SalesReport",
+]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Message:
+    """Common header (UNB/UNH/BGM/DTM/NAD): who sent what to whom, when."""
+
+    sender: str
+    receiver: str
+    day: int
+    reference: str
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class SalesReport(Message):
+    """SLSRPT: units sold per location and item on ``day`` (several locations per message)."""
+
+    locations: np.ndarray = field(repr=False)
+    items: np.ndarray = field(repr=False)
+    quantity: np.ndarray = field(repr=False)  # [len(locations), len(items)]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class InventoryReport(Message):
+    """INVRPT: stock on hand after trading, goods received today and backorders."""
+
+    locations: np.ndarray = field(repr=False)
+    items: np.ndarray = field(repr=False)
+    on_hand: np.ndarray = field(repr=False)
+    received: np.ndarray = field(repr=False)
+    backorders: np.ndarray = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Order(Message):
+    """ORDERS: a purchase order for ``items``.
+
+    ``quantity[len(locations), len(items)]`` splits each line by final location (the
+    cross-dock pre-allocation, ``LOC+7`` with ``QTY+11`` per line in EANCOM); a plain order
+    to one location has one row. ``ship_to`` is the index of the receiving platform or DC,
+    ``ship_to_kind`` says which (``"platform"``, ``"dc"``, ``"supplier"``).
+    """
+
+    order_number: str = ""
+    ship_to_kind: str = ""
+    ship_to: int = 0
+    locations: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
+    items: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
+    quantity: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int64), repr=False)
+
+    @property
+    def total(self) -> np.ndarray:
+        """Units per item over all locations."""
+        return self.quantity.sum(axis=0)
+
+
+class LineStatus(IntEnum):
+    """ORDRSP line action codes (EANCOM 1229): accepted, changed, refused."""
+
+    ACCEPTED = 5
+    CHANGED = 3
+    REFUSED = 7
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class OrderResponse(Message):
+    """ORDRSP: per line, whether an order is accepted, changed (with the new quantity) or refused."""
+
+    order_number: str = ""
+    locations: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
+    items: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
+    quantity: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int64), repr=False)
+    status: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class DespatchAdvice(Message):
+    """DESADV: goods despatched today, arriving on ``arrival_day``.
+
+    ``quantity[len(locations), len(items)]`` is per final location (the store each pallet is
+    for, ``NAD+UC``); pallets carry SSCCs ``sscc_first`` .. ``sscc_first + pallets - 1``
+    (serials of the sender's SSCC range).
+    """
+
+    despatch_number: str = ""
+    arrival_day: int = 0
+    ship_to_kind: str = ""
+    ship_to: int = 0
+    locations: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
+    items: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
+    quantity: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int64), repr=False)
+    pallets: int = 0
+    sscc_first: int = 0
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ReceivingAdvice(Message):
+    """RECADV: goods received against a despatch advice (shortage or surplus shows here)."""
+
+    despatch_number: str = ""
+    locations: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
+    items: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
+    quantity: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int64), repr=False)

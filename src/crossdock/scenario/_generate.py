@@ -1,0 +1,275 @@
+"""Generate whole scenarios in Python: the built-in default and large synthetic ones.
+
+Coordinates are real French towns; identifiers are valid GS1 numbers. Demand rates follow a
+log-normal spread, which gives the long tail of a hypermarket (about a fifth of SKUs making
+four fifths of sales).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from crossdock.gs1 import make_gln, make_gtin13
+from crossdock.scenario._schema import (
+    CarrierSpec,
+    CategorySpec,
+    DistributionCentreSpec,
+    FactorySpec,
+    PlatformSpec,
+    ProductSpec,
+    RetailerSpec,
+    ScenarioSpec,
+    StoreSpec,
+    SupplierSpec,
+    TimeWindow,
+    TruckSpec,
+)
+
+__all__ = ["generate_spec"]
+
+# (name, latitude, longitude) of real towns.
+PLATFORM_TOWNS = [
+    ("Chilly-Mazarin", 48.7056, 2.3125),
+    ("Saint-Quentin-Fallavier", 45.6417, 5.1083),
+    ("Lauwin-Planque", 50.3903, 3.0431),
+    ("Cestas", 44.7436, -0.6811),
+]
+STORE_TOWNS = [
+    ("Évry", 48.6239, 2.4290),
+    ("Lyon", 45.7640, 4.8357),
+    ("Orléans", 47.9030, 1.9093),
+    ("Villeurbanne", 45.7719, 4.8902),
+    ("Chartres", 48.4439, 1.4890),
+    ("Vienne", 45.5255, 4.8743),
+    ("Melun", 48.5394, 2.6608),
+    ("Bourgoin-Jallieu", 45.5860, 5.2736),
+    ("Étampes", 48.4346, 2.1615),
+    ("Mâcon", 46.3069, 4.8287),
+    ("Fontainebleau", 48.4047, 2.7016),
+    ("Grenoble", 45.1885, 5.7245),
+    ("Lille", 50.6292, 3.0573),
+    ("Bordeaux", 44.8378, -0.5792),
+    ("Arras", 50.2910, 2.7775),
+    ("Mérignac", 44.8386, -0.6436),
+    ("Douai", 50.3700, 3.0800),
+    ("Pessac", 44.8067, -0.6311),
+    ("Lens", 50.4320, 2.8333),
+    ("Libourne", 44.9153, -0.2439),
+]
+DC_TOWN = ("Auxerre", 47.7986, 3.5673)
+CATEGORIES = [
+    (
+        "epicerie",
+        "Épicerie",
+        [
+            "Spaghetti", "Penne", "Riz basmati", "Café moulu", "Farine T55", "Sucre en poudre",
+            "Huile d'olive", "Lentilles vertes", "Couscous", "Chocolat noir", "Confiture fraise",
+            "Biscuits sablés", "Thon au naturel", "Sauce tomate", "Céréales", "Miel",
+        ],
+    ),
+    (
+        "boissons",
+        "Boissons",
+        [
+            "Eau minérale", "Eau gazeuse", "Jus d'orange", "Limonade", "Cola", "Bière blonde",
+            "Bière ambrée", "Cidre brut", "Thé glacé", "Sirop de menthe", "Jus de pomme",
+            "Vin rouge", "Vin rosé", "Nectar d'abricot",
+        ],
+    ),
+    (
+        "droguerie",
+        "Droguerie",
+        [
+            "Lessive liquide", "Liquide vaisselle", "Papier toilette", "Essuie-tout",
+            "Gel douche", "Shampooing", "Dentifrice", "Nettoyant sol", "Éponges",
+            "Sacs poubelle", "Adoucissant", "Savon de Marseille",
+        ],
+    ),
+]
+SUPPLIERS = [
+    # (id, name, town, lat, lon, category index, captain)
+    ("riviere", "Pâtes Rivière", "Marseille", 43.2965, 5.3698, 0, True),
+    ("beauce", "Moulins de Beauce", "Châteaudun", 48.0708, 1.3378, 0, False),
+    ("auvergne", "Sources d'Auvergne", "Clermont-Ferrand", 45.7772, 3.0870, 1, True),
+    ("nord", "Brasserie du Nord", "Lille", 50.6292, 3.0573, 1, False),
+    ("normandie", "Lessives de Normandie", "Rouen", 49.4432, 1.0999, 2, True),
+    ("alsace", "Hygiène d'Alsace", "Strasbourg", 48.5734, 7.7521, 2, False),
+]
+FACTORIES = [
+    ("usine-marseille", "Usine de Marseille", 43.3500, 5.4300, ["riviere", "beauce"]),
+    ("usine-clermont", "Usine de Clermont", 45.8000, 3.1500, ["auvergne", "nord"]),
+    ("usine-rouen", "Usine de Rouen", 49.4000, 1.0500, ["normandie", "alsace"]),
+]
+VARIANTS = ["250 g", "500 g", "1 kg", "Bio", "Familial", "Éco", "Premium", "Lot de 2"]
+
+
+def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    r = 6371.0
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(math.sqrt(a))
+
+
+def generate_spec(
+    *,
+    n_stores: int = 12,
+    n_skus: int = 240,
+    n_platforms: int = 2,
+    horizon_days: int = 365,
+    warm_up_days: int = 28,
+    seed: int = 20261124,
+    name: str | None = None,
+    rate_sigma: float = 1.5,
+    rate_median: float = 1.2,
+) -> ScenarioSpec:
+    """A whole, valid scenario with the given size.
+
+    Up to 20 stores sit in real towns; beyond that stores are scattered around them. Six
+    suppliers (two per category, one captain each) and three factories are always present.
+    ``rate_sigma`` and ``rate_median`` shape the log-normal spread of per-SKU demand.
+    """
+    if n_platforms < 1 or n_platforms > len(PLATFORM_TOWNS):
+        raise ValueError(f"n_platforms must be 1..{len(PLATFORM_TOWNS)}")
+    if n_stores < 1 or n_skus < len(SUPPLIERS):
+        raise ValueError(f"need at least 1 store and {len(SUPPLIERS)} SKUs")
+    rng = np.random.default_rng(seed)
+    platforms_at = PLATFORM_TOWNS[:n_platforms]
+
+    stores: list[StoreSpec] = []
+    town_pool = [t for t in STORE_TOWNS if _nearest(t[1], t[2], platforms_at)[1] < 400] or STORE_TOWNS
+    for s in range(n_stores):
+        town, lat, lon = town_pool[s % len(town_pool)]
+        if s >= len(town_pool):
+            town = f"{town} {s // len(town_pool) + 1}"
+            lat += float(rng.normal(0, 0.15))
+            lon += float(rng.normal(0, 0.2))
+        platform, _ = _nearest(lat, lon, platforms_at)
+        size = float(np.round(rng.uniform(0.7, 2.2), 2))
+        opens = int(rng.choice([5, 6, 7]))
+        stores.append(
+            StoreSpec(
+                id=f"store-{s + 1:03d}",
+                gln=make_gln("3014567", s + 1),
+                name=f"Hyper {town}",
+                lat=round(lat, 4),
+                lon=round(lon, 4),
+                size_factor=size,
+                platform=f"pf-{platform + 1}",
+                dc="dc-1",
+                delivery_window=TimeWindow(open=f"{opens:02d}:00", close=f"{opens + 4:02d}:00"),
+            )
+        )
+
+    rates = np.round(rate_median * rng.lognormal(0.0, rate_sigma, size=n_skus), 3)
+    rates = np.clip(rates, 0.005, None)
+    products: list[ProductSpec] = []
+    for k in range(n_skus):
+        u = k % len(SUPPLIERS)
+        supplier_id, _, _, _, _, c, _ = SUPPLIERS[u]
+        bases = CATEGORIES[c][2]
+        item = k // len(SUPPLIERS)
+        base = bases[item % len(bases)]
+        variant = VARIANTS[(item // len(bases)) % len(VARIANTS)]
+        cost = float(np.round(rng.uniform(0.4, 9.0), 2))
+        case_pack = int(rng.choice([6, 8, 12, 24]))
+        cases_per_pallet = int(rng.choice([40, 60, 80, 100]))
+        products.append(
+            ProductSpec(
+                gtin=make_gtin13(f"30{1234 + u}", item + 1),
+                name=f"{base} {variant} #{item + 1}",
+                category=CATEGORIES[c][0],
+                supplier=supplier_id,
+                case_pack=case_pack,
+                units_per_pallet=case_pack * cases_per_pallet,
+                unit_cost=cost,
+                shelf_price=float(np.round(cost * rng.uniform(1.25, 1.6), 2)),
+                base_rate=float(rates[k]),
+                shelf_life_days=int(rng.choice([120, 365, 730])) if c == 0 else None,
+            )
+        )
+
+    total_size = sum(s.size_factor for s in stores)
+    rate_of_supplier = np.zeros(len(SUPPLIERS))
+    for k in range(n_skus):
+        rate_of_supplier[k % len(SUPPLIERS)] += rates[k] * total_size
+    supplier_index = {row[0]: i for i, row in enumerate(SUPPLIERS)}
+    factories = [
+        FactorySpec(
+            id=fid,
+            gln=make_gln("3017890", f + 1),
+            name=fname,
+            lat=lat,
+            lon=lon,
+            suppliers=sups,
+            capacity_units_per_day=int(
+                math.ceil(1.4 * sum(rate_of_supplier[supplier_index[x]] for x in sups) + 50)
+            ),
+            warm_up_ramp_days=2,
+        )
+        for f, (fid, fname, lat, lon, sups) in enumerate(FACTORIES)
+    ]
+    total_daily = float(rates.sum() * total_size)
+    platforms = []
+    for p, (town, lat, lon) in enumerate(platforms_at):
+        share = sum(s.size_factor for s in stores if s.platform == f"pf-{p + 1}") / total_size
+        platforms.append(
+            PlatformSpec(
+                id=f"pf-{p + 1}",
+                gln=make_gln("3012345", p + 1),
+                name=f"Plateforme {town}",
+                lat=lat,
+                lon=lon,
+                capacity_units_per_day=int(math.ceil(2.5 * share * total_daily + 100)),
+                delivery_days=1,
+            )
+        )
+    return ScenarioSpec(
+        name=name or f"Hypermarchés ({n_stores} magasins, {n_skus} références)",
+        horizon_days=horizon_days,
+        warm_up_days=warm_up_days,
+        seed=seed,
+        retailer=RetailerSpec(gln=make_gln("3010000", 1), name="Enseigne Hyper"),
+        categories=[CategorySpec(id=c[0], name=c[1]) for c in CATEGORIES],
+        suppliers=[
+            SupplierSpec(
+                id=sid,
+                gln=make_gln("3016789", i + 1),
+                name=f"{sname} ({town})",
+                lat=lat,
+                lon=lon,
+                categories=[CATEGORIES[c][0]],
+                captain_of=[CATEGORIES[c][0]] if captain else [],
+                lead_time_days=1 if _haversine_km(lat, lon, 47.0, 3.0) < 350 else 2,
+            )
+            for i, (sid, sname, town, lat, lon, c, captain) in enumerate(SUPPLIERS)
+        ],
+        factories=factories,
+        platforms=platforms,
+        distribution_centres=[
+            DistributionCentreSpec(
+                id="dc-1",
+                gln=make_gln("3012345", 50),
+                name=f"Entrepôt {DC_TOWN[0]}",
+                lat=DC_TOWN[1],
+                lon=DC_TOWN[2],
+                capacity_units=int(math.ceil(40 * total_daily)),
+                delivery_days=1,
+            )
+        ],
+        carrier=CarrierSpec(
+            gln=make_gln("3018901", 1),
+            name="Transports Dédiés",
+            trucks=[TruckSpec(name="semi-remorque", capacity_pallets=33, count=max(10, n_stores))],
+        ),
+        stores=stores,
+        products=products,
+    )
+
+
+def _nearest(lat: float, lon: float, towns: list[tuple[str, float, float]]) -> tuple[int, float]:
+    distances = [_haversine_km(lat, lon, t[1], t[2]) for t in towns]
+    best = int(np.argmin(distances))
+    return best, distances[best]

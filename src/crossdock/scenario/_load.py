@@ -1,0 +1,142 @@
+"""Read a scenario YAML file into a validated spec, with errors located by line and field."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from crossdock.errors import ScenarioError
+from crossdock.scenario._references import check_references
+from crossdock.scenario._schema import ScenarioSpec
+
+FieldPath = tuple[str | int, ...]
+
+DEFAULT_SCENARIO = "default.yaml"
+
+
+def default_scenario_path() -> Path:
+    """The built-in scenario file shipped inside the package."""
+    return Path(str(resources.files("crossdock.scenario") / "data" / DEFAULT_SCENARIO))
+
+
+def format_path(path: FieldPath) -> str:
+    """``('stores', 3, 'lat')`` → ``stores[3].lat``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _line_map(node: yaml.Node, path: FieldPath, lines: dict[FieldPath, int]) -> None:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            child = (*path, str(key.value))
+            _line_map(value, child, lines)
+            lines[child] = key.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for index, value in enumerate(node.value):
+            _line_map(value, (*path, index), lines)
+
+
+def _line_of(lines: dict[FieldPath, int], path: FieldPath) -> int | None:
+    while path:
+        if path in lines:
+            return lines[path]
+        path = path[:-1]
+    return lines.get((), None)
+
+
+def _describe(error: Any) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx", {})
+    got = error.get("input")
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        return "unknown field"
+    bounds = {
+        "greater_than": ">",
+        "greater_than_equal": ">=",
+        "less_than": "<",
+        "less_than_equal": "<=",
+    }
+    if kind in bounds:
+        limit = next(iter(ctx.values()))
+        return f"must be {bounds[kind]} {limit}, got {got!r}"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"must be a whole number, got {got!r}"
+    if kind in ("float_parsing", "float_type"):
+        return f"must be a number, got {got!r}"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    message = str(error["msg"])
+    message = message.replace("Input should be", "must be")
+    return f"{message}, got {got!r}" if kind in ("literal_error", "string_type", "bool_parsing") else message
+
+
+def spec_from_data(data: Any, *, file: str = "<builder>", lines: dict[FieldPath, int] | None = None) -> ScenarioSpec:
+    """Validate plain data (as read from YAML) into a :class:`ScenarioSpec`.
+
+    Raises :class:`ScenarioError` listing every problem, each located by line and field path.
+    """
+    lines = lines or {}
+    if not isinstance(data, dict):
+        raise ScenarioError("a scenario must be a mapping of fields", file=file, where="line 1")
+    problems: list[tuple[FieldPath, str]] = []
+    spec: ScenarioSpec | None = None
+    try:
+        spec = ScenarioSpec.model_validate(data)
+    except ValidationError as error:
+        problems = [(tuple(e["loc"]), _describe(e)) for e in error.errors()]
+    if spec is not None:
+        problems = check_references(spec)
+    if problems:
+        raise _error(problems, file, lines)
+    assert spec is not None
+    return spec
+
+
+def _error(problems: list[tuple[FieldPath, str]], file: str, lines: dict[FieldPath, int]) -> ScenarioError:
+    located = []
+    for path, message in problems:
+        line = _line_of(lines, path)
+        where = str(line) if line else None
+        located.append(ScenarioError(message, file=file, where=where, field=format_path(path)))
+    first = located[0]
+    return ScenarioError(
+        first.message,
+        file=file,
+        where=first.where,
+        field=first.field,
+        problems=[e.located() for e in located],
+    )
+
+
+def read_spec(path: str | Path | None = None) -> ScenarioSpec:
+    """Load and validate a scenario file; ``None`` loads the built-in default scenario."""
+    file = Path(path) if path is not None else default_scenario_path()
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError("no such file", file=file) from None
+    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as error:
+        raise ScenarioError(f"cannot read: {error}", file=file) from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = str(mark.line + 1) if mark else None
+        problem = error.problem or error.context or "malformed YAML"
+        raise ScenarioError(f"malformed YAML: {problem}", file=file, where=line) from None
+    except yaml.YAMLError as error:
+        raise ScenarioError(f"malformed YAML: {error}", file=file) from None
+    lines: dict[FieldPath, int] = {}
+    if node is not None:
+        _line_map(node, (), lines)
+    return spec_from_data(data, file=str(file), lines=lines)

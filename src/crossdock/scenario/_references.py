@@ -1,0 +1,121 @@
+"""Checks across a scenario's lists: unique keys and references that must resolve."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+from crossdock.scenario._schema import ScenarioSpec
+
+Path = tuple[str | int, ...]
+Problem = tuple[Path, str]
+
+
+def _unique(items: list, attr: str, list_name: str) -> Iterator[Problem]:
+    seen: dict[str, int] = {}
+    for index, item in enumerate(items):
+        key = getattr(item, attr)
+        if key in seen:
+            yield (
+                (list_name, index, attr),
+                f"duplicate {attr} '{key}' (first used by {list_name}[{seen[key]}])",
+            )
+        else:
+            seen[key] = index
+
+
+def _ref(known: set[str], value: str, what: str, path: Path) -> Iterator[Problem]:
+    if value not in known:
+        choices = ", ".join(sorted(known)[:8]) + (", ..." if len(known) > 8 else "")
+        yield path, f"unknown {what} '{value}' (known: {choices})"
+
+
+def check_references(spec: ScenarioSpec) -> list[Problem]:
+    """Every problem that pydantic's per-field checks cannot see, each with its field path."""
+    problems: list[Problem] = []
+    add = problems.extend
+    for name in ("categories", "suppliers", "factories", "platforms", "distribution_centres", "stores"):
+        add(_unique(getattr(spec, name), "id", name))
+    add(_unique(spec.products, "gtin", "products"))
+
+    gln_owner: dict[str, str] = {}
+    for name in ("suppliers", "factories", "platforms", "distribution_centres", "stores"):
+        for index, party in enumerate(getattr(spec, name)):
+            if party.gln in gln_owner:
+                problems.append(
+                    ((name, index, "gln"), f"GLN {party.gln} is already used by {gln_owner[party.gln]}")
+                )
+            gln_owner.setdefault(party.gln, f"{name}[{index}]")
+
+    categories = {c.id for c in spec.categories}
+    suppliers = {s.id: s for s in spec.suppliers}
+    captains: Counter[str] = Counter()
+    for i, supplier in enumerate(spec.suppliers):
+        for j, category in enumerate(supplier.categories):
+            add(_ref(categories, category, "category", ("suppliers", i, "categories", j)))
+        for j, category in enumerate(supplier.captain_of):
+            if category not in supplier.categories:
+                problems.append(
+                    (
+                        ("suppliers", i, "captain_of", j),
+                        f"supplier '{supplier.id}' cannot captain category '{category}' "
+                        "it does not supply",
+                    )
+                )
+            captains[category] += 1
+    for i, category in enumerate(spec.categories):
+        if captains[category.id] != 1:
+            problems.append(
+                (
+                    ("categories", i, "id"),
+                    f"category '{category.id}' must have exactly one captain "
+                    f"(suppliers[].captain_of), found {captains[category.id]}",
+                )
+            )
+
+    made_by: dict[str, str] = {}
+    for i, factory in enumerate(spec.factories):
+        for j, supplier_id in enumerate(factory.suppliers):
+            add(_ref(set(suppliers), supplier_id, "supplier", ("factories", i, "suppliers", j)))
+            if supplier_id in made_by:
+                problems.append(
+                    (
+                        ("factories", i, "suppliers", j),
+                        f"supplier '{supplier_id}' is already made by factory '{made_by[supplier_id]}'",
+                    )
+                )
+            made_by.setdefault(supplier_id, factory.id)
+    for i, supplier in enumerate(spec.suppliers):
+        if supplier.id not in made_by:
+            problems.append((("suppliers", i, "id"), f"no factory makes supplier '{supplier.id}'"))
+
+    platforms = {p.id for p in spec.platforms}
+    dcs = {d.id for d in spec.distribution_centres}
+    for i, store in enumerate(spec.stores):
+        add(_ref(platforms, store.platform, "platform", ("stores", i, "platform")))
+        add(_ref(dcs, store.dc, "distribution centre", ("stores", i, "dc")))
+        opens, closes = store.delivery_window.minutes()
+        if opens >= closes:
+            problems.append(
+                (("stores", i, "delivery_window"), "delivery window must open before it closes")
+            )
+
+    for i, product in enumerate(spec.products):
+        add(_ref(categories, product.category, "category", ("products", i, "category")))
+        add(_ref(set(suppliers), product.supplier, "supplier", ("products", i, "supplier")))
+        owner = suppliers.get(product.supplier)
+        if owner is not None and product.category in categories and product.category not in owner.categories:
+            problems.append(
+                (
+                    ("products", i, "category"),
+                    f"supplier '{owner.id}' does not supply category '{product.category}'",
+                )
+            )
+        if product.case_pack > product.units_per_pallet:
+            problems.append(
+                (("products", i, "case_pack"), "case pack cannot exceed units per pallet")
+            )
+
+    if spec.warm_up_days >= spec.horizon_days:
+        problems.append((("warm_up_days",), "must be less than horizon_days"))
+    return problems

@@ -1,0 +1,292 @@
+"""The scenario file format: pydantic models that validate a scenario field by field.
+
+These models are also the Python builder: build a :class:`ScenarioSpec` in code, or load one
+from YAML, and :func:`crossdock.scenario.compile_scenario` turns either into the same frozen
+:class:`~crossdock.scenario.Scenario`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from crossdock.errors import IdentifierError
+from crossdock.gs1 import validate_gln, validate_gtin
+
+__all__ = [
+    "CarrierSpec",
+    "CategorySpec",
+    "DemandSpec",
+    "DistributionCentreSpec",
+    "EchelonSpec",
+    "FactorySpec",
+    "ForecastSpec",
+    "ModeSpec",
+    "PlatformSpec",
+    "ProductSpec",
+    "ReplenishmentSpec",
+    "RetailerSpec",
+    "ScenarioSpec",
+    "ShelfCapacitySpec",
+    "StoreSpec",
+    "SupplierSpec",
+    "TimeWindow",
+]
+
+
+def _gtin(value: str) -> str:
+    try:
+        text = validate_gtin(value)
+    except IdentifierError as error:
+        raise ValueError(str(error)) from None
+    if len(text) != 13:
+        raise ValueError(f"GTIN '{value}' must be a GTIN-13 (13 digits)")
+    return text
+
+
+def _gln(value: str) -> str:
+    try:
+        return validate_gln(value)
+    except IdentifierError as error:
+        raise ValueError(str(error)) from None
+
+
+Gtin13 = Annotated[str, AfterValidator(_gtin)]
+Gln = Annotated[str, AfterValidator(_gln)]
+Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")]
+Latitude = Annotated[float, Field(ge=-90, le=90)]
+Longitude = Annotated[float, Field(ge=-180, le=180)]
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+def _clock(value: str) -> str:
+    if not _HHMM.match(value):
+        raise ValueError(f"'{value}' must be a time of day as HH:MM")
+    return value
+
+
+Clock = Annotated[str, AfterValidator(_clock)]
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+class TimeWindow(_Spec):
+    """A daily time window, e.g. a store's delivery window."""
+
+    open: Clock = "05:00"
+    close: Clock = "10:00"
+
+    def minutes(self) -> tuple[int, int]:
+        """Opening and closing time in minutes after midnight."""
+        h1, m1 = self.open.split(":")
+        h2, m2 = self.close.split(":")
+        return int(h1) * 60 + int(m1), int(h2) * 60 + int(m2)
+
+
+class RetailerSpec(_Spec):
+    """The retailer (the chain's head office), sender of orders in traditional mode."""
+
+    gln: Gln
+    name: str
+
+
+class CategorySpec(_Spec):
+    """A product category; its captain is the supplier whose ``captain_of`` names it."""
+
+    id: Identifier
+    name: str
+
+
+class SupplierSpec(_Spec):
+    """A manufacturer's sales and logistics organisation, with its own finished-goods warehouse."""
+
+    id: Identifier
+    gln: Gln
+    name: str
+    lat: Latitude
+    lon: Longitude
+    categories: list[Identifier] = Field(min_length=1)
+    captain_of: list[Identifier] = []
+    lead_time_days: Annotated[int, Field(ge=1, le=60)] = 2
+    """Days from despatch at the supplier to receipt at a platform or the DC."""
+
+
+class FactorySpec(_Spec):
+    """A plant making the products of one or more suppliers."""
+
+    id: Identifier
+    gln: Gln
+    name: str
+    lat: Latitude
+    lon: Longitude
+    suppliers: list[Identifier] = Field(min_length=1)
+    capacity_units_per_day: Annotated[int, Field(gt=0)]
+    warm_up_ramp_days: Annotated[int, Field(ge=0, le=60)] = 2
+
+
+class PlatformSpec(_Spec):
+    """A cross-dock platform: receives suppliers' pallets, breaks them down by store."""
+
+    id: Identifier
+    gln: Gln
+    name: str
+    lat: Latitude
+    lon: Longitude
+    capacity_units_per_day: Annotated[int, Field(gt=0)]
+    delivery_days: Annotated[int, Field(ge=1, le=14)] = 1
+    """Days from leaving the platform to the store's shelf (1: overnight)."""
+
+
+class DistributionCentreSpec(_Spec):
+    """A stock-holding distribution centre of the traditional chain."""
+
+    id: Identifier
+    gln: Gln
+    name: str
+    lat: Latitude
+    lon: Longitude
+    capacity_units: Annotated[int, Field(gt=0)]
+    """Storage capacity (reported as utilisation; not a hard limit)."""
+    delivery_days: Annotated[int, Field(ge=1, le=14)] = 1
+
+
+class StoreSpec(_Spec):
+    """A store: where demand happens, served by one platform (shared) and one DC (traditional)."""
+
+    id: Identifier
+    gln: Gln
+    name: str
+    lat: Latitude
+    lon: Longitude
+    size_factor: Annotated[float, Field(gt=0, le=100)] = 1.0
+    platform: Identifier
+    dc: Identifier
+    delivery_window: TimeWindow = TimeWindow()
+
+
+class ProductSpec(_Spec):
+    """A SKU: an item sold in every store, made by one supplier."""
+
+    gtin: Gtin13
+    name: str
+    category: Identifier
+    supplier: Identifier
+    case_pack: Annotated[int, Field(gt=0)]
+    units_per_pallet: Annotated[int, Field(gt=0)]
+    unit_cost: Annotated[float, Field(gt=0)]
+    shelf_price: Annotated[float, Field(gt=0)]
+    base_rate: Annotated[float, Field(ge=0)]
+    """Mean units sold per store-day in a store of size factor 1."""
+    shelf_life_days: Annotated[int, Field(gt=0)] | None = None
+
+
+class TruckSpec(_Spec):
+    """A truck type of the carrier's fleet."""
+
+    name: str = "semi-trailer"
+    capacity_pallets: Annotated[int, Field(gt=0, le=100)] = 33
+    count: Annotated[int, Field(gt=0)] = 10
+
+
+class CarrierSpec(_Spec):
+    """The carrier dedicated to the retailer."""
+
+    gln: Gln
+    name: str
+    trucks: list[TruckSpec] = Field(default_factory=lambda: [TruckSpec()], min_length=1)
+    cost_per_km: Annotated[float, Field(ge=0)] = 1.6
+    average_speed_kmh: Annotated[float, Field(gt=0, le=130)] = 60.0
+    road_factor: Annotated[float, Field(ge=1, le=3)] = 1.3
+    """Road distance divided by great-circle distance."""
+
+
+class DemandSpec(_Spec):
+    """Consumer demand per store × SKU × day (a simple model; the POS layer will refine it)."""
+
+    distribution: Literal["poisson", "negative_binomial"] = "poisson"
+    dispersion: Annotated[float, Field(gt=0)] = 2.0
+    """Negative binomial shape k: variance = mean + mean²/k (unused for Poisson)."""
+    weekday_profile: Annotated[list[Annotated[float, Field(ge=0)]], Field(min_length=7, max_length=7)] = [
+        0.85, 0.9, 0.95, 1.0, 1.15, 1.35, 0.8,
+    ]  # fmt: skip
+    """Relative demand Monday..Sunday; rescaled to a mean of 1."""
+
+
+class ShelfCapacitySpec(_Spec):
+    """The default rule for each store × SKU shelf capacity."""
+
+    days_of_demand: Annotated[float, Field(gt=0)] = 10.0
+    min_case_packs: Annotated[int, Field(ge=1)] = 2
+
+
+class ForecastSpec(_Spec):
+    """How a planner forecasts daily demand."""
+
+    method: Literal["moving_average", "exponential_smoothing"] = "exponential_smoothing"
+    window_days: Annotated[int, Field(ge=1, le=365)] = 28
+    alpha: Annotated[float, Field(gt=0, le=1)] = 0.1
+
+
+class EchelonSpec(_Spec):
+    """The replenishment policy of one echelon."""
+
+    policy: Literal["order_up_to", "min_max", "base_stock"] = "order_up_to"
+    review_period_days: Annotated[int, Field(ge=1, le=60)] = 1
+    service_level: Annotated[float, Field(gt=0.5, lt=1)] = 0.95
+    forecast: ForecastSpec = ForecastSpec()
+    cover_days: Annotated[float, Field(ge=0)] = 3.0
+    """min_max only: order-up-to level = reorder point + this many days of demand."""
+    base_stock_days: Annotated[float, Field(ge=0)] = 7.0
+    """base_stock only: fixed level = this many days of mean demand."""
+    initial_stock_days: Annotated[float, Field(ge=0)] = 7.0
+    """Opening stock, in days of mean demand."""
+
+
+class ModeSpec(_Spec):
+    """Policies of the echelons in one mode (a DC exists only in traditional mode)."""
+
+    store: EchelonSpec = EchelonSpec()
+    dc: EchelonSpec = EchelonSpec(initial_stock_days=14.0)
+    supplier: EchelonSpec = EchelonSpec(initial_stock_days=14.0)
+
+
+def _shared_default() -> ModeSpec:
+    return ModeSpec(supplier=EchelonSpec(initial_stock_days=2.0))
+
+
+class ReplenishmentSpec(_Spec):
+    """Replenishment settings per mode."""
+
+    unmet_demand: Literal["lost", "backorder"] = "lost"
+    traditional: ModeSpec = ModeSpec()
+    shared: ModeSpec = Field(default_factory=_shared_default)
+    captain_plans_category: bool = True
+    """Shared mode: the category captain plans all SKUs of its category (else each supplier
+    plans its own)."""
+
+
+class ScenarioSpec(_Spec):
+    """A whole supply chain: parties, products, demand and replenishment settings."""
+
+    name: str
+    start_date: dt.date = dt.date(2026, 1, 5)
+    horizon_days: Annotated[int, Field(ge=1, le=3660)] = 365
+    warm_up_days: Annotated[int, Field(ge=0)] = 28
+    seed: Annotated[int, Field(ge=0)] = 0
+    retailer: RetailerSpec
+    categories: list[CategorySpec] = Field(min_length=1)
+    suppliers: list[SupplierSpec] = Field(min_length=1)
+    factories: list[FactorySpec] = Field(min_length=1)
+    platforms: list[PlatformSpec] = Field(min_length=1)
+    distribution_centres: list[DistributionCentreSpec] = Field(min_length=1)
+    carrier: CarrierSpec
+    stores: list[StoreSpec] = Field(min_length=1)
+    products: list[ProductSpec] = Field(min_length=1)
+    demand: DemandSpec = DemandSpec()
+    shelf_capacity: ShelfCapacitySpec = ShelfCapacitySpec()
+    replenishment: ReplenishmentSpec = ReplenishmentSpec()
