@@ -17,6 +17,14 @@ def round_up_to_pack(quantity: np.ndarray, pack: np.ndarray) -> np.ndarray:
     return q.astype(np.int64) * pack
 
 
+def cap_to_room(
+    order: np.ndarray, position: np.ndarray, capacity: np.ndarray, pack: np.ndarray
+) -> np.ndarray:
+    """Cut orders, by whole packs, so that position + order never exceeds ``capacity``."""
+    room = np.maximum(capacity - position, 0)
+    return np.minimum(order, (room // pack) * pack)
+
+
 def ration(requested: np.ndarray, available: np.ndarray) -> np.ndarray:
     """Grant ``requested[n, k]`` out of ``available[k]``, pro rata where short.
 

@@ -36,6 +36,7 @@ class DirectChannel:
     def __init__(self) -> None:
         self._boxes: dict[tuple[str, type], list[Message]] = defaultdict(list)
         self.sent: Counter[str] = Counter()
+        self.sent_by_day: Counter[tuple[int, str]] = Counter()
         self._references: Counter[str] = Counter()
 
     def reference(self, sender: str) -> str:
@@ -47,6 +48,7 @@ class DirectChannel:
         """Queue ``message`` for its receiver."""
         self._boxes[(message.receiver, type(message))].append(message)
         self.sent[type(message).__name__] += 1
+        self.sent_by_day[(message.day, type(message).__name__)] += 1
 
     def receive(self, receiver: str, kind: type[M], day: int) -> list[M]:
         """Take every queued ``kind`` message for ``receiver`` sent on or before ``day``."""

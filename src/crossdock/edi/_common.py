@@ -1,0 +1,328 @@
+"""Segments every message shares: BGM, DTM, FTX, RFF, NAD, CUX, LIN, QTY, CNT; and the writer.
+
+Decoding helpers read one kind of segment from a parsed group occurrence
+(:data:`~crossdock.edi._structure.Node`) and check its qualifiers; the :class:`Writer` builds
+segments as text, escaping free text and never writing trailing empty elements or components.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Sequence
+from decimal import Decimal
+
+from crossdock.edi._elements import (
+    component,
+    format_date,
+    format_number,
+    read_code,
+    read_date,
+    read_id,
+    read_number,
+    read_text,
+    valid_id,
+)
+from crossdock.edi._errors import Reporter, _Stop
+from crossdock.edi._model import Edition, Quantity
+from crossdock.edi._structure import Node
+from crossdock.edi._syntax import RawSegment, Syntax
+from crossdock.errors import EdiError
+
+__all__ = [
+    "Writer",
+    "read_price",
+    "read_bgm",
+    "read_cnt",
+    "read_currency",
+    "read_dates",
+    "read_lin",
+    "read_notes",
+    "read_parties",
+    "read_qty",
+    "read_refs",
+]
+
+Located = tuple[int, RawSegment]
+FTX_CHUNK = {Edition.EANCOM_97: 70, Edition.EANCOM_2002: 512}
+"""Length of one free-text component (data element 4440) in each edition; FTX has five."""
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def read_bgm(rep: Reporter, node: Node, codes: Collection[str]) -> tuple[str, str, str]:
+    """Document name code, document number and message function code of BGM."""
+    number, segment = node["BGM"][0]
+    name = read_code(rep, number, segment, 1, 1, codes, "document name code")
+    doc = read_text(rep, number, segment, 2, 1, "document number")
+    function = component(segment, 3, 1)
+    return name, doc, function
+
+
+def read_dates(
+    rep: Reporter,
+    located: Sequence[Located],
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    end: tuple[int, str] | None = None,
+) -> dict[str, dt.date]:
+    """The DTM segments of one group, by qualifier; every ``required`` one must be there."""
+    dates: dict[str, dt.date] = {}
+    allowed = (*required, *optional)
+    for number, segment in located:
+        qualifier = read_code(rep, number, segment, 1, 1, allowed, "date qualifier")
+        if qualifier in dates:
+            rep.error(f"DTM+{qualifier} is given twice", number, "DTM", 1, 1)
+            raise _Stop
+        dates[qualifier] = read_date(rep, number, segment)
+    for qualifier in required:
+        if qualifier not in dates:
+            number, tag = end if end else (located[-1][0] if located else None, "DTM")
+            rep.error(f"mandatory date DTM+{qualifier} is missing", number, tag)
+            raise _Stop
+    return dates
+
+
+def read_parties(
+    rep: Reporter,
+    groups: Sequence[Node],
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    end: tuple[int, str] | None = None,
+) -> dict[str, str]:
+    """The NAD parties (party qualifier -> GLN); each ``required`` qualifier must be there."""
+    parties: dict[str, str] = {}
+    allowed = (*required, *optional)
+    for group in groups:
+        number, segment = group["NAD"][0]
+        qualifier = read_code(rep, number, segment, 1, 1, allowed, "party qualifier")
+        if qualifier in parties:
+            rep.error(f"NAD+{qualifier} is given twice", number, "NAD", 1, 1)
+            raise _Stop
+        gln = read_id(rep, number, segment, 2, 1, "GLN")
+        read_code(rep, number, segment, 2, 3, ("9",), "code list agency for a GLN")
+        parties[qualifier] = gln
+    for qualifier in required:
+        if qualifier not in parties:
+            number, tag = end if end else (None, "NAD")
+            rep.error(f"mandatory party NAD+{qualifier} is missing", number, tag)
+            raise _Stop
+    return parties
+
+
+def read_refs(rep: Reporter, groups: Sequence[Node], allowed: Sequence[str]) -> dict[str, str]:
+    """The RFF references of the header (qualifier -> reference number)."""
+    refs: dict[str, str] = {}
+    for group in groups:
+        number, segment = group["RFF"][0]
+        qualifier = read_code(rep, number, segment, 1, 1, allowed, "reference qualifier")
+        refs[qualifier] = read_text(rep, number, segment, 1, 2, "reference number")
+    return refs
+
+
+def read_currency(rep: Reporter, groups: Sequence[Node]) -> str | None:
+    """The currency of CUX+2 (reference currency), if given."""
+    if not groups:
+        return None
+    number, segment = groups[0]["CUX"][0]
+    read_code(rep, number, segment, 1, 1, ("2",), "currency usage qualifier")
+    currency = read_text(rep, number, segment, 1, 2, "currency", 3)
+    if len(currency) != 3 or not currency.isalpha() or not currency.isupper():
+        rep.error(f"currency {currency!r} is not an ISO 4217 code", number, "CUX", 1, 2)
+        raise _Stop
+    return currency
+
+
+def read_notes(rep: Reporter, located: Sequence[Located]) -> tuple[str, ...]:
+    """The free texts of FTX+AAI segments, each the concatenation of its text components."""
+    notes = []
+    for number, segment in located:
+        read_code(rep, number, segment, 1, 1, ("AAI",), "text subject qualifier")
+        parts = segment[4] if len(segment) > 4 else []
+        text = "".join(parts)
+        if not text:
+            rep.error("free text is missing", number, "FTX", 4, 1)
+            raise _Stop
+        notes.append(text)
+    return tuple(notes)
+
+
+def read_lin(
+    rep: Reporter, located: Located, item_type: str, actions: Collection[str] = ("",)
+) -> tuple[str, str]:
+    """The GTIN and the action code of a LIN segment, checking the item number type."""
+    number, segment = located
+    line = component(segment, 1, 1)
+    if not (line.isascii() and line.isdigit()):
+        rep.error(f"line number {line!r} is not a number", number, "LIN", 1, 1)
+        raise _Stop
+    action = read_code(rep, number, segment, 2, 1, actions, "action code") if actions else ""
+    gtin = read_id(rep, number, segment, 3, 1, "GTIN")
+    found = component(segment, 3, 2)
+    if found != item_type:
+        rep.error(
+            f"item number type {found!r} is not {item_type!r} (GTIN in this edition)",
+            number,
+            "LIN",
+            3,
+            2,
+        )
+        raise _Stop
+    return gtin, action
+
+
+def read_qty(
+    rep: Reporter, located: Sequence[Located], qualifier: str, owner: Located | None = None
+) -> Quantity:
+    """The quantity of the one QTY segment with ``qualifier`` among ``located``.
+
+    ``owner`` is the group's trigger segment, where a missing quantity is reported.
+    """
+    found: Quantity | None = None
+    for number, segment in located:
+        seen = read_code(rep, number, segment, 1, 1, (qualifier,), "quantity qualifier")
+        if seen == qualifier:
+            if found is not None:
+                rep.error(f"QTY+{qualifier} is given twice", number, "QTY", 1, 1)
+                raise _Stop
+            found = read_number(rep, number, segment, 1, 2)
+    if found is None:
+        number, tag = (owner[0], owner[1][0][0]) if owner else (None, None)
+        rep.error(f"mandatory quantity QTY+{qualifier} is missing", number, tag)
+        raise _Stop
+    return found
+
+
+def read_cnt(rep: Reporter, located: Sequence[Located], lines: int) -> None:
+    """Check CNT+2 (number of line items), when present, against the lines read."""
+    for number, segment in located:
+        read_code(rep, number, segment, 1, 1, ("2",), "control qualifier")
+        said = read_number(rep, number, segment, 1, 2)
+        if said != lines:
+            rep.error(f"CNT+2 says {said} line items, the message has {lines}", number, "CNT", 1, 2)
+            raise _Stop
+
+
+def read_price(rep: Reporter, located: Located) -> Decimal:
+    """The net price of PRI+AAA."""
+    number, segment = located
+    read_code(rep, number, segment, 1, 1, ("AAA",), "price qualifier")
+    price = read_number(rep, number, segment, 1, 2)
+    return Decimal(price)
+
+
+# --- writing ---------------------------------------------------------------------------
+
+
+class Writer:
+    """Builds the segments of one message as text, with the interchange's separators."""
+
+    def __init__(self, syntax: Syntax, edition: Edition, path: str) -> None:
+        s = syntax.separators
+        self.syntax = syntax
+        self.edition = edition
+        self.path = path
+        self.element = s.element
+        self.component = s.component
+        self.terminator = s.terminator
+        self.decimal = s.decimal
+        self.out: list[str] = []
+        self._bad = syntax.bad_in_text
+
+    def fail(self, message: str, field: str = "") -> EdiError:
+        """An encoding error located by the field path of the bad value."""
+        return EdiError(message, file="<builder>", field=self.path + field)
+
+    def text(self, value: str, field: str, longest: int = 35) -> str:
+        """Check and escape a mandatory free value (document number, reference...)."""
+        if not isinstance(value, str) or not value:
+            raise self.fail(f"must be a non-empty string, got {value!r}", field)
+        if len(value) > longest:
+            raise self.fail(f"{value!r} is longer than {longest} characters", field)
+        bad = self._bad.search(value)
+        if bad:
+            raise self.fail(
+                f"{bad.group()!r} is not in character set {self.syntax.charset}", field
+            )
+        return self.syntax.escape(value)
+
+    def id(self, value: str, kind: str, field: str) -> str:
+        """Check a GTIN, GLN or SSCC."""
+        if not isinstance(value, str):
+            raise self.fail(f"{kind} must be a string of digits, got {value!r}", field)
+        problem = valid_id(value, kind)
+        if problem:
+            raise self.fail(problem, field)
+        return value
+
+    def number(self, value: Quantity, field: str) -> str:
+        """Format a quantity or price."""
+        try:
+            return format_number(value, self.decimal)
+        except EdiError as error:
+            raise self.fail(error.message, field) from None
+
+    def seg(self, tag: str, *elements: str | tuple[str, ...]) -> None:
+        """Write one segment; values must already be checked and escaped."""
+        parts = [tag]
+        for element in elements:
+            if type(element) is tuple:
+                items = list(element)
+                while items and items[-1] == "":
+                    items.pop()
+                parts.append(self.component.join(items))
+            else:
+                parts.append(element)  # type: ignore[arg-type]
+        while parts[-1] == "":
+            parts.pop()
+        self.out.append(self.element.join(parts) + self.terminator)
+
+    def bgm(self, code: str, number: str, function: str = "9") -> None:
+        """BGM: document name code, number, message function (9 = original)."""
+        self.seg("BGM", code, self.text(number, ".number"), function)
+
+    def dtm(self, qualifier: str, day: dt.date, field: str) -> None:
+        """DTM in format 102."""
+        if not isinstance(day, dt.date):
+            raise self.fail(f"must be a date, got {day!r}", field)
+        self.seg("DTM", (qualifier, format_date(day), "102"))
+
+    def nad(self, qualifier: str, gln: str, field: str) -> None:
+        """NAD with a GLN (code list agency 9, GS1)."""
+        self.seg("NAD", qualifier, (self.id(gln, "GLN", field), "", "9"))
+
+    def notes(self, notes: tuple[str, ...]) -> None:
+        """FTX+AAI, long texts cut into the segment's five text components."""
+        size = FTX_CHUNK[self.edition]
+        for index, note in enumerate(notes):
+            field = f".notes[{index}]"
+            if not isinstance(note, str) or not note:
+                raise self.fail(f"must be a non-empty string, got {note!r}", field)
+            if len(note) > 5 * size:
+                raise self.fail(f"is longer than {5 * size} characters", field)
+            bad = self._bad.search(note)
+            if bad:
+                raise self.fail(
+                    f"{bad.group()!r} is not in character set {self.syntax.charset}", field
+                )
+            chunks = tuple(self.syntax.escape(note[i : i + size]) for i in range(0, len(note), size))
+            self.seg("FTX", "AAI", "", "", chunks)
+
+    def currency(self, currency: str | None) -> None:
+        """CUX+2 (reference currency) when a currency is given."""
+        if currency is None:
+            return
+        if not (isinstance(currency, str) and len(currency) == 3 and currency.isalpha()):
+            raise self.fail(f"{currency!r} is not an ISO 4217 code", ".currency")
+        if not currency.isupper():
+            raise self.fail(f"{currency!r} is not an ISO 4217 code", ".currency")
+        self.seg("CUX", ("2", currency, "9"))
+
+    def lin(self, line: int, gtin: str, field: str, action: str = "") -> None:
+        """LIN with the GTIN numbered as the edition requires (``EN`` or ``SRV``)."""
+        self.seg("LIN", str(line), action, (self.id(gtin, "GTIN", field), self.edition.item_type))
+
+    def qty(self, qualifier: str, quantity: Quantity, field: str) -> None:
+        """QTY with a qualifier."""
+        self.seg("QTY", (qualifier, self.number(quantity, field)))
+

@@ -1,0 +1,276 @@
+"""SLSRPT (sales data report) and INVRPT (inventory report): structure, decoding, encoding.
+
+SLSRPT carries several locations per message (LOC+162 place of sale), each with its item
+lines (LIN, optional PRI+AAA price, QTY+153 sold). INVRPT carries one LIN group per item and
+location, with a LOC+18 / QTY+145 sub-group giving the stock at that location; several
+locations under one LIN, as some partners send, are read too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from crossdock.edi._common import (
+    Writer,
+    read_bgm,
+    read_currency,
+    read_dates,
+    read_lin,
+    read_parties,
+    read_price,
+    read_qty,
+)
+from crossdock.edi._elements import read_code, read_id
+from crossdock.edi._errors import Reporter, _Stop
+from crossdock.edi._model import (
+    Edition,
+    InventoryLine,
+    InventoryReport,
+    Quantity,
+    SalesLine,
+    SalesLocation,
+    SalesReport,
+    StockLocation,
+)
+from crossdock.edi._structure import C, G, Group, M, Node
+
+__all__ = [
+    "INVRPT",
+    "SLSRPT",
+    "decode_inventory_report",
+    "decode_sales_report",
+    "encode_inventory_report",
+    "encode_sales_report",
+]
+
+_PARTIES = G("parties", True, 5, M("NAD"), G("contacts", False, 5, M("CTA"), C("COM", 5)))
+_REFERENCES = G("references", False, 5, M("RFF"), C("DTM", 5))
+_CURRENCIES = G("currencies", False, 5, M("CUX"), C("DTM", 5))
+_QUANTITIES = G("quantities", False, 200000, M("QTY"), C("DTM", 5))
+
+SLSRPT: dict[Edition, Group] = {
+    # EANCOM 97 SLSRPT: SG1 NAD, SG3 RFF, SG4 CUX, SG5 LOC, SG7 LIN (PRI inside), SG8 QTY.
+    Edition.EANCOM_97: G(
+        "SLSRPT",
+        True,
+        1,
+        M("BGM"),
+        M("DTM", 5),
+        _PARTIES,
+        _REFERENCES,
+        _CURRENCIES,
+        G(
+            "locations",
+            True,
+            200000,
+            M("LOC"),
+            C("DTM", 5),
+            G(
+                "lines",
+                False,
+                200000,
+                M("LIN"),
+                C("PIA", 5),
+                C("IMD", 5),
+                C("RFF", 5),
+                C("ALI", 5),
+                C("MOA", 5),
+                C("PRI"),
+                _QUANTITIES,
+            ),
+        ),
+    ),
+    # EANCOM 2002 SLSRPT: SG1 RFF, SG2 NAD, SG4 CUX, SG6 LOC, SG8 LIN, SG9 PRI, SG10 QTY.
+    Edition.EANCOM_2002: G(
+        "SLSRPT",
+        True,
+        1,
+        M("BGM"),
+        M("DTM", 5),
+        _REFERENCES,
+        _PARTIES,
+        _CURRENCIES,
+        G(
+            "locations",
+            True,
+            200000,
+            M("LOC"),
+            C("DTM", 5),
+            G(
+                "lines",
+                False,
+                200000,
+                M("LIN"),
+                C("PIA", 5),
+                C("IMD", 5),
+                C("RFF", 5),
+                C("ALI", 5),
+                C("MOA", 5),
+                G("prices", False, 1, M("PRI")),
+                _QUANTITIES,
+            ),
+        ),
+    ),
+}
+
+_INVRPT = G(
+    "INVRPT",
+    True,
+    1,
+    M("BGM"),
+    M("DTM", 10),
+    C("FTX", 99),
+    _REFERENCES,
+    G("parties", True, 99, M("NAD"), G("contacts", False, 5, M("CTA"), C("COM", 5))),
+    G(
+        "lines",
+        False,
+        9999999,
+        M("LIN"),
+        C("PIA", 10),
+        C("IMD", 10),
+        C("MEA", 10),
+        G("stock", True, 9999, M("LOC"), M("QTY", 10), C("DTM", 5)),
+    ),
+)
+INVRPT: dict[Edition, Group] = {Edition.EANCOM_97: _INVRPT, Edition.EANCOM_2002: _INVRPT}
+
+
+def _location(rep: Reporter, node: Node, qualifier: str) -> str:
+    number, segment = node["LOC"][0]
+    read_code(rep, number, segment, 1, 1, (qualifier,), "location qualifier")
+    gln = read_id(rep, number, segment, 2, 1, "GLN")
+    read_code(rep, number, segment, 2, 3, ("9",), "code list agency for a GLN")
+    return gln
+
+
+def _sum(quantities: Sequence[Quantity]) -> Quantity:
+    total: Quantity = quantities[0]
+    for quantity in quantities[1:]:
+        total += quantity
+    return total
+
+
+def decode_sales_report(
+    rep: Reporter, node: Node, edition: Edition, message_ref: str, end: tuple[int, str]
+) -> SalesReport:
+    """Build a :class:`SalesReport` from a parsed SLSRPT body.
+
+    Several QTY+153 groups under one line (sales by day, say) are added up.
+    """
+    _, number, _ = read_bgm(rep, node, ("73E",))
+    dates = read_dates(rep, node["DTM"], ("137", "90", "91"), end=end)
+    parties = read_parties(rep, node["parties"], ("BY", "SU"), end=end)
+    currency = read_currency(rep, node.get("currencies", ()))
+    item_type = edition.item_type
+    locations = []
+    for location in node["locations"]:
+        gln = _location(rep, location, "162")
+        lines = []
+        for item in location.get("lines", ()):
+            gtin, _ = read_lin(rep, item["LIN"][0], item_type)
+            pri = item.get("PRI") or [p["PRI"][0] for p in item.get("prices", ())]
+            price = read_price(rep, pri[0]) if pri else None
+            groups = item.get("quantities")
+            if not groups:
+                rep.error("QTY+153 (sales quantity) is missing", item["LIN"][0][0], "LIN")
+                raise _Stop
+            quantities = [read_qty(rep, g["QTY"], "153") for g in groups or ()]
+            lines.append(SalesLine(gtin=gtin, quantity=_sum(quantities), price=price))
+        locations.append(SalesLocation(gln=gln, lines=tuple(lines)))
+    return SalesReport(
+        message_ref=message_ref,
+        number=number,
+        issued=dates["137"],
+        period_start=dates["90"],
+        period_end=dates["91"],
+        buyer=parties["BY"],
+        supplier=parties["SU"],
+        locations=tuple(locations),
+        currency=currency,
+    )
+
+
+def encode_sales_report(w: Writer, report: SalesReport) -> None:
+    """Write the body of a SLSRPT message."""
+    w.bgm("73E", report.number)
+    w.dtm("137", report.issued, ".issued")
+    w.dtm("90", report.period_start, ".period_start")
+    w.dtm("91", report.period_end, ".period_end")
+    w.nad("BY", report.buyer, ".buyer")
+    w.nad("SU", report.supplier, ".supplier")
+    w.currency(report.currency)
+    if not report.locations:
+        raise w.fail("a sales report needs at least one location", ".locations")
+    e, c, t = w.element, w.component, w.terminator
+    lin = f"LIN{e}%d{e}{e}%s{c}{w.edition.item_type}{t}"
+    qty = f"QTY{e}153{c}%s{t}"
+    pri = f"PRI{e}AAA{c}%s{t}"
+    out = w.out
+    line_number = 0
+    for i, location in enumerate(report.locations):
+        where = f".locations[{i}]"
+        w.seg("LOC", "162", (w.id(location.gln, "GLN", where + ".gln"), "", "9"))
+        for k, line in enumerate(location.lines):
+            line_number += 1
+            gtin = w.id(line.gtin, "GTIN", f"{where}.lines[{k}].gtin")
+            out.append(lin % (line_number, gtin))
+            if line.price is not None:
+                out.append(pri % w.number(line.price, f"{where}.lines[{k}].price"))
+            quantity = line.quantity
+            if type(quantity) is int:
+                out.append(qty % quantity)
+            else:
+                out.append(qty % w.number(quantity, f"{where}.lines[{k}].quantity"))
+
+
+def decode_inventory_report(
+    rep: Reporter, node: Node, edition: Edition, message_ref: str, end: tuple[int, str]
+) -> InventoryReport:
+    """Build an :class:`InventoryReport` from a parsed INVRPT body."""
+    _, number, _ = read_bgm(rep, node, ("35",))
+    dates = read_dates(rep, node["DTM"], ("137", "366"), end=end)
+    parties = read_parties(rep, node["parties"], ("BY", "SU"), end=end)
+    item_type = edition.item_type
+    by_location: dict[str, list[InventoryLine]] = {}
+    for item in node.get("lines", ()):
+        gtin, _ = read_lin(rep, item["LIN"][0], item_type)
+        for stock in item["stock"]:
+            gln = _location(rep, stock, "18")
+            quantity = read_qty(rep, stock["QTY"], "145", stock["LOC"][0])
+            by_location.setdefault(gln, []).append(InventoryLine(gtin=gtin, quantity=quantity))
+    return InventoryReport(
+        message_ref=message_ref,
+        number=number,
+        issued=dates["137"],
+        stock_date=dates["366"],
+        buyer=parties["BY"],
+        supplier=parties["SU"],
+        locations=tuple(
+            StockLocation(gln=gln, lines=tuple(lines)) for gln, lines in by_location.items()
+        ),
+    )
+
+
+def encode_inventory_report(w: Writer, report: InventoryReport) -> None:
+    """Write the body of an INVRPT message (one LIN group per location and item)."""
+    w.bgm("35", report.number)
+    w.dtm("137", report.issued, ".issued")
+    w.dtm("366", report.stock_date, ".stock_date")
+    w.nad("BY", report.buyer, ".buyer")
+    w.nad("SU", report.supplier, ".supplier")
+    seen: set[str] = set()
+    line_number = 0
+    for i, location in enumerate(report.locations):
+        where = f".locations[{i}]"
+        gln = w.id(location.gln, "GLN", where + ".gln")
+        if gln in seen:
+            raise w.fail(f"location {gln} is listed twice", where + ".gln")
+        seen.add(gln)
+        if not location.lines:
+            raise w.fail("a stock location needs at least one line", where + ".lines")
+        for k, line in enumerate(location.lines):
+            line_number += 1
+            w.lin(line_number, line.gtin, f"{where}.lines[{k}].gtin")
+            w.seg("LOC", "18", (gln, "", "9"))
+            w.qty("145", line.quantity, f"{where}.lines[{k}].quantity")

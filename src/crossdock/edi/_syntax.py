@@ -1,0 +1,196 @@
+"""UN/EDIFACT syntax: separators, character sets, escaping, and the streaming tokenizer.
+
+This is the layer below the messages. It turns text into *raw segments* — a segment is a list
+of data elements, each a list of components, the tag being the single component of element 0:
+``QTY+21:48'`` becomes ``[["QTY"], ["21", "48"]]`` — and raw segments back into text.
+
+The tokenizer is built for speed on large files: it splits whole chunks with ``str.split`` and
+only falls back to a character-by-character scan for the (rare) segments that contain the
+release character. Character-set checks run as one regular-expression search per chunk; only
+a chunk with a bad character is searched segment by segment to locate it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+__all__ = ["CHARSETS", "RawSegment", "Separators"]
+
+RawSegment = list[list[str]]
+"""A segment as lists of components; ``segment[0][0]`` is the tag."""
+
+# ISO 9735 level A (UNOA): upper-case letters, digits, space and a few punctuation marks.
+_UNOA = "A-Z0-9 .,\\-()/='+:?!\"%&*;<>"
+# ISO 8859-1 graphic characters (UNOC).
+_UNOC = "\\x20-\\x7e\\xa0-\\xff"
+
+CHARSETS: dict[str, str] = {"UNOA": _UNOA, "UNOC": _UNOC}
+"""The syntax identifiers (character repertoires) crossdock reads and writes."""
+
+
+@dataclass(frozen=True, slots=True)
+class Separators:
+    """The six service characters, as a UNA service string advice declares them."""
+
+    component: str = ":"
+    element: str = "+"
+    decimal: str = "."
+    release: str = "?"
+    reserved: str = " "
+    terminator: str = "'"
+
+    @classmethod
+    def from_una(cls, una: str) -> Separators:
+        """Read the nine characters ``UNA:+.? '``."""
+        chars = una[3:9]
+        return cls(*chars)
+
+    def una(self) -> str:
+        """The UNA service string advice that declares these separators."""
+        return (
+            f"UNA{self.component}{self.element}{self.decimal}"
+            f"{self.release}{self.reserved}{self.terminator}"
+        )
+
+    def problem(self) -> str | None:
+        """Why these separators cannot be used, or ``None`` when they can."""
+        chars = (self.component, self.element, self.decimal, self.release, self.terminator)
+        if any(len(c) != 1 for c in (*chars, self.reserved)):
+            return "every service character must be exactly one character"
+        if len(set(chars)) != len(chars):
+            return f"service characters {''.join(chars)!r} are not all different"
+        if any(c.isalnum() or c in "\r\n" for c in chars):
+            return f"service characters {''.join(chars)!r} include a letter, digit or newline"
+        if self.decimal not in ".,":
+            return f"decimal mark must be '.' or ',', not {self.decimal!r}"
+        return None
+
+
+DEFAULT_SEPARATORS = Separators()
+
+
+class Syntax:
+    """Precompiled helpers for one set of separators and one character set."""
+
+    def __init__(self, separators: Separators, charset: str) -> None:
+        self.separators = separators
+        self.charset = charset
+        s = separators
+        self._specials = (s.release, s.terminator, s.element, s.component)
+        self._escape_table = str.maketrans({c: s.release + c for c in self._specials})
+        allowed = CHARSETS[charset]
+        term = re.escape(s.terminator)
+        # Any character outside the repertoire, or a line break that does not follow a
+        # segment terminator or another line break.
+        self.bad_in_chunk = re.compile(f"[^{allowed}\r\n]|(?<![{term}\r\n])[\r\n]")
+        self.bad_in_text = re.compile(f"[^{allowed}]")
+
+    def escape(self, value: str) -> str:
+        """Put the release character before every service character in ``value``."""
+        return value.translate(self._escape_table)
+
+    def join(self, segment: RawSegment) -> str:
+        """Write one raw segment (already escaped) with its terminator, no trailing empties."""
+        s = self.separators
+        return s.element.join(s.component.join(e) for e in segment) + s.terminator
+
+
+def _split_escaped(text: str, s: Separators) -> RawSegment:
+    """Split one segment that contains release characters, character by character."""
+    segment: RawSegment = []
+    element: list[str] = []
+    current: list[str] = []
+    chars = iter(text)
+    for char in chars:
+        if char == s.release:
+            nxt = next(chars, None)
+            if nxt is None:
+                current.append(char)  # a dangling release character: kept, reported later
+            else:
+                current.append(nxt)
+        elif char == s.component:
+            element.append("".join(current))
+            current = []
+        elif char == s.element:
+            element.append("".join(current))
+            segment.append(element)
+            element, current = [], []
+        else:
+            current.append(char)
+    element.append("".join(current))
+    segment.append(element)
+    return segment
+
+
+def _odd_release_tail(text: str, release: str) -> bool:
+    """Whether ``text`` ends with an odd number of release characters (an escaped separator)."""
+    stripped = text.rstrip(release)
+    return (len(text) - len(stripped)) % 2 == 1
+
+
+class Tokenizer:
+    """Cut a stream of text chunks into raw segments, keeping count of their positions.
+
+    Each call to :meth:`feed` returns the complete segments of the text seen so far, as pairs
+    ``(segments, bad)`` where ``bad`` maps an index in ``segments`` to the first character
+    outside the character set (or a stray line break) found in it.
+    """
+
+    def __init__(self, syntax: Syntax) -> None:
+        self.syntax = syntax
+        self._carry = ""
+        self._previous = syntax.separators.terminator
+
+    def feed(self, text: str) -> tuple[list[RawSegment], dict[int, str]]:
+        """Tokenize one more chunk; an unfinished last segment is kept for the next call."""
+        s = self.syntax.separators
+        term, rel, ds, cs = s.terminator, s.release, s.element, s.component
+        buffer = self._carry + text
+        hit = self.syntax.bad_in_chunk.search(self._previous + buffer, 1) if buffer else None
+        parts = buffer.split(term)
+        carry = parts.pop()
+        segments: list[RawSegment] = []
+        append = segments.append
+        count = len(parts)
+        index = 0
+        texts: list[str] | None = [] if hit else None
+        while index < count:
+            part = parts[index]
+            index += 1
+            if part[:1] in "\r\n":
+                part = part.lstrip("\r\n")
+            if rel in part:
+                while _odd_release_tail(part, rel) and index < count:
+                    part = part + term + parts[index]
+                    index += 1
+                if _odd_release_tail(part, rel):  # the escaped terminator ends this chunk
+                    carry = part + term + carry
+                    break
+                append(_split_escaped(part, s))
+            else:
+                append([e.split(cs) for e in part.split(ds)])
+            if texts is not None:
+                texts.append(part)
+        self._carry = carry
+        if buffer:
+            self._previous = buffer[-1]
+        bad: dict[int, str] = {}
+        if texts is not None:
+            for position, part in enumerate(texts):
+                found = self.syntax.bad_in_text.search(part)
+                if found:
+                    bad[position] = found.group()
+        return segments, bad
+
+    def leftover(self) -> str:
+        """Text after the last terminator (only line breaks are allowed there at the end)."""
+        return self._carry
+
+
+def iter_chunks(stream: Iterable[str]) -> Iterator[str]:
+    """Pass text chunks through, dropping empty ones."""
+    for chunk in stream:
+        if chunk:
+            yield chunk

@@ -1,0 +1,133 @@
+"""Key performance indicators, computed from a run's tables (never inside the engine).
+
+Every KPI covers the days after the warm-up (``day >= warm_up_days``). Stock KPIs are means
+of closing stock over those days. ``KPI_DOCS`` describes each key of ``kpis.json``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+__all__ = ["KPI_DOCS", "compute_kpis"]
+
+ECHELONS = ("store", "platform", "dc", "supplier", "carrier")
+
+KPI_DOCS: dict[str, str] = {
+    "demand_units": "Consumer demand over the measured days (units).",
+    "sales_units": "Units sold to shoppers.",
+    "fill_rate": "Share of demanded units served from the shelf on the day asked (1 = no stockout).",
+    "on_shelf_availability": "Share of store × SKU × days with stock on the shelf at opening.",
+    "lost_sales_units": "Demanded units not served on the day (lost, or backordered if configured).",
+    "lost_sales_value": "Lost sales at shelf price (EUR).",
+    **{
+        f"{e}_stock_units": f"Mean closing stock at {label} (units)."
+        for e, label in (
+            ("store", "stores"),
+            ("platform", "cross-dock platforms (held overnight)"),
+            ("dc", "the distribution centre"),
+            ("supplier", "suppliers' warehouses"),
+            ("carrier", "the carrier (in transit)"),
+        )
+    },
+    **{f"{e}_stock_value": f"Mean closing stock value at {e} level, at unit cost (EUR)." for e in ECHELONS},
+    **{
+        f"{e}_days_of_supply": f"Mean {e} stock divided by mean daily consumer sales (days)."
+        for e in ECHELONS
+    },
+    "working_capital": "Mean value of all stock in the chain, in transit included, at unit cost (EUR).",
+    "chain_days_of_supply": "Mean stock in the whole chain divided by mean daily sales (days).",
+    "order_variance_ratio_store": "Variance of store-level orders over variance of consumer demand "
+    "(summed over SKUs); > 1 means amplification (bullwhip).",
+    "order_variance_ratio_dc": "Variance of the DC's orders to suppliers over variance of consumer demand.",
+    "order_variance_ratio_production": "Variance of production orders over variance of consumer demand.",
+    "store_deliveries": "Store deliveries (a store receiving goods on a day counts once).",
+    "trucks_outbound": "Truck trips from platforms or the DC to stores.",
+    "trucks_inbound": "Truck trips from suppliers to platforms or the DC.",
+    "trucks_per_day": "Mean truck trips per day, both legs.",
+    "km": "Kilometres driven, both legs.",
+    "transport_cost": "Carrier cost at cost per km (EUR).",
+    "truck_fill_rate": "Outbound pallets over outbound truck capacity (pallets).",
+    "factory_utilisation": "Units produced over nominal factory capacity.",
+    "produced_units": "Units produced by factories.",
+    "edi_messages": "Messages exchanged between parties.",
+}
+
+
+def _col(table: pa.Table, name: str) -> np.ndarray:
+    return table.column(name).to_numpy()
+
+
+def _variance_sum(series: np.ndarray) -> float:
+    return float(series.var(axis=0).sum()) if series.shape[0] > 1 else 0.0
+
+
+def compute_kpis(
+    tables: dict[str, pa.Table], *, warm_up_days: int, truck_capacity_pallets: int
+) -> dict[str, float]:
+    """Every KPI of ``KPI_DOCS`` from the run's tables."""
+    loc = tables["location_daily"].filter(pc.field("day") >= warm_up_days)
+    sku = tables["sku_daily"].filter(pc.field("day") >= warm_up_days)
+    transport = tables["transport"].filter(pc.field("day") >= warm_up_days)
+    messages = tables["messages"].filter(pc.field("day") >= warm_up_days)
+    days = len(np.unique(_col(loc, "day"))) or 1
+    kind = _col(loc, "location_type").astype(str)
+    stores = kind == "store"
+    out: dict[str, float] = {}
+
+    demand = float(_col(loc, "demand")[stores].sum())
+    sales = float(_col(loc, "sold")[stores].sum())
+    lost = float(_col(loc, "lost_sales")[stores].sum())
+    out["demand_units"] = demand
+    out["sales_units"] = sales
+    out["fill_rate"] = 1.0 - lost / demand if demand else 1.0
+    listed = float(_col(loc, "skus_listed")[stores].sum())
+    out["on_shelf_availability"] = float(_col(loc, "skus_in_stock")[stores].sum()) / listed if listed else 1.0
+    out["lost_sales_units"] = lost
+    out["lost_sales_value"] = float(_col(loc, "lost_sales_value")[stores].sum())
+
+    daily_sales = sales / days
+    units = _col(loc, "stock_units")
+    value = _col(loc, "stock_value")
+    total_units = 0.0
+    total_value = 0.0
+    for e in ECHELONS:
+        mask = kind == e
+        mean_units = float(units[mask].sum()) / days
+        mean_value = float(value[mask].sum()) / days
+        out[f"{e}_stock_units"] = mean_units
+        out[f"{e}_stock_value"] = mean_value
+        out[f"{e}_days_of_supply"] = mean_units / daily_sales if daily_sales else 0.0
+        total_units += mean_units
+        total_value += mean_value
+    out["working_capital"] = total_value
+    out["chain_days_of_supply"] = total_units / daily_sales if daily_sales else 0.0
+
+    n_sku = len(np.unique(_col(sku, "gtin"))) or 1
+
+    def series(name: str) -> np.ndarray:
+        return _col(sku, name).reshape(-1, n_sku).astype(np.float64)
+
+    base = _variance_sum(series("demand"))
+    for key, name in (("store", "store_orders"), ("dc", "dc_orders"), ("production", "production_orders")):
+        out[f"order_variance_ratio_{key}"] = _variance_sum(series(name)) / base if base else 0.0
+
+    out["store_deliveries"] = float(_col(loc, "deliveries")[stores].sum())
+    leg = _col(transport, "leg").astype(str)
+    trucks = _col(transport, "trucks")
+    out["trucks_outbound"] = float(trucks[leg == "outbound"].sum())
+    out["trucks_inbound"] = float(trucks[leg == "inbound"].sum())
+    out["trucks_per_day"] = float(trucks.sum()) / days
+    out["km"] = float(_col(transport, "km").sum())
+    out["transport_cost"] = float(_col(transport, "cost").sum())
+    outbound_pallets = float(_col(transport, "pallets")[leg == "outbound"].sum())
+    capacity = out["trucks_outbound"] * truck_capacity_pallets
+    out["truck_fill_rate"] = outbound_pallets / capacity if capacity else 0.0
+    factories = kind == "factory"
+    produced = float(_col(loc, "produced")[factories].sum())
+    nominal = float(_col(loc, "capacity_units")[factories].sum())
+    out["factory_utilisation"] = produced / nominal if nominal else 0.0
+    out["produced_units"] = produced
+    out["edi_messages"] = float(_col(messages, "count").sum())
+    return out

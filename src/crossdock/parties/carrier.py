@@ -1,0 +1,137 @@
+"""The carrier dedicated to the retailer: holds goods on the road and delivers them.
+
+Goods handed over during the day wait in today's loads; in the deliver phase the carrier plans
+the store routes of each depot (platform or DC), counts trucks, pallets and km, and puts the
+goods on the road until their arrival day. Inbound legs (supplier to platform or DC) are full
+truckloads, direct. In the receive phase of the arrival day it unloads them at the
+destination. While on the road, goods are the carrier's stock in the ledger.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from crossdock._kernels import haversine_km, pallets
+from crossdock.parties._common import Context
+from crossdock.routing import RoutePlanner, SweepRoutePlanner
+
+
+class Carrier:
+    """In-transit goods by arrival day and destination, plus the day's trip records."""
+
+    def __init__(self, ctx: Context, *, router: RoutePlanner | None = None) -> None:
+        sc = ctx.scenario
+        self.ctx = ctx
+        self.router = router or SweepRoutePlanner()
+        spec = sc.spec.carrier
+        self.capacity = spec.trucks[0].capacity_pallets
+        self.cost_per_km = spec.cost_per_km
+        self.road_factor = spec.road_factor
+        longest = int(max(sc.supplier_lead_time_days.max(), sc.dc_delivery_days.max(), sc.platform_delivery_days.max()))
+        self.window = longest + 1
+        shape = (self.window, sc.n_stores, sc.n_skus)
+        self._to_stores = np.zeros(shape, dtype=np.int64)
+        self._to_platforms = np.zeros(shape, dtype=np.int64)
+        self._to_dcs = np.zeros((self.window, sc.n_dcs, sc.n_skus), dtype=np.int64)
+        self._loads: list[tuple[str, int, np.ndarray, int]] = []
+        self._on_road = np.zeros(sc.n_skus, dtype=np.int64)
+        self.stores: object | None = None
+        self.platforms: object | None = None
+        self.dcs: object | None = None
+
+    def attach(self, *, stores: object, platforms: object | None, dcs: object | None) -> None:
+        """Tell the carrier where it unloads (the parties at the destinations)."""
+        self.stores, self.platforms, self.dcs = stores, platforms, dcs
+
+    # -- handing goods over ------------------------------------------------------------------
+    def to_stores(self, day: int, origin_kind: str, origin: int, goods: np.ndarray, transit_days: int) -> int:
+        """Take a depot's store deliveries ``goods[s, k]``; returns the arrival day."""
+        self._take(day, goods)
+        self._loads.append((origin_kind, origin, goods, transit_days))
+        return day + transit_days
+
+    def to_platforms(self, day: int, goods: np.ndarray) -> None:
+        """Take suppliers' despatches ``goods[s, k]`` (allocated by final store) for platforms."""
+        sc = self.ctx.scenario
+        self._take(day, goods)
+        self._inbound(day, goods, "platform")
+        for lead in np.unique(sc.supplier_lead_time_days):
+            columns = sc.supplier_lead_time_days[sc.supplier_of] == lead
+            self._to_platforms[(day + lead) % self.window][:, columns] += goods[:, columns]
+
+    def to_dcs(self, day: int, goods: np.ndarray) -> None:
+        """Take suppliers' despatches ``goods[d, k]`` for the DCs."""
+        sc = self.ctx.scenario
+        self._take(day, goods)
+        self._inbound(day, goods, "dc")
+        for lead in np.unique(sc.supplier_lead_time_days):
+            columns = sc.supplier_lead_time_days[sc.supplier_of] == lead
+            self._to_dcs[(day + lead) % self.window][:, columns] += goods[:, columns]
+
+    def _take(self, day: int, goods: np.ndarray) -> None:
+        units = goods.sum(axis=0, keepdims=True)
+        self._on_road += units[0]
+        self.ctx.ledger.record(day, "received", "carrier", units)
+
+    # -- phases ------------------------------------------------------------------------------
+    def receive(self, day: int) -> None:
+        """Unload today's arrivals at stores, platforms and DCs."""
+        slot = day % self.window
+        for goods, party in (
+            (self._to_stores[slot], self.stores),
+            (self._to_platforms[slot], self.platforms),
+            (self._to_dcs[slot], self.dcs),
+        ):
+            if party is None or not goods.any():
+                continue
+            units = goods.sum(axis=0, keepdims=True)
+            self._on_road -= units[0]
+            self.ctx.ledger.record(day, "shipped", "carrier", units)
+            party.unload(day, goods.copy())  # type: ignore[attr-defined]
+            goods[:] = 0
+
+    def deliver(self, day: int) -> None:
+        """Route today's store deliveries per depot and put them on the road."""
+        sc = self.ctx.scenario
+        for origin_kind, origin, goods, transit in self._loads:
+            self._to_stores[(day + transit) % self.window] += goods
+            per_store = pallets(goods, sc.units_per_pallet)
+            if origin_kind == "dc":
+                depot = (float(sc.dc_lat[origin]), float(sc.dc_lon[origin]))
+                gln = sc.dc_gln[origin]
+            else:
+                depot = (float(sc.platform_lat[origin]), float(sc.platform_lon[origin]))
+                gln = sc.platform_gln[origin]
+            routes = self.router.plan(depot, sc.store_lat, sc.store_lon, per_store, self.capacity, self.road_factor)
+            km = sum(r.km for r in routes)
+            self.ctx.ledger.transport.append(
+                (day, "outbound", origin_kind, gln, len(routes), int((per_store > 0).sum()), int(per_store.sum()), km, km * self.cost_per_km)
+            )
+        self._loads.clear()
+
+    def _inbound(self, day: int, goods: np.ndarray, kind: str) -> None:
+        """Full truckloads from each supplier to each destination, there and back."""
+        sc = self.ctx.scenario
+        if kind == "platform":
+            lat, lon, glns = sc.platform_lat, sc.platform_lon, sc.platform_gln
+            by_dest = [goods[sc.platform_of_store == p].sum(axis=0) for p in range(sc.n_platforms)]
+        else:
+            lat, lon, glns = sc.dc_lat, sc.dc_lon, sc.dc_gln
+            by_dest = list(goods)
+        for dest, units in enumerate(by_dest):
+            for u in range(sc.n_suppliers):
+                mine = units * (sc.supplier_of == u)
+                if not mine.any():
+                    continue
+                n_pallets = int(pallets(mine[None, :], sc.units_per_pallet)[0])
+                trucks = -(-n_pallets // self.capacity)
+                km = 2 * trucks * float(haversine_km(sc.supplier_lat[u], sc.supplier_lon[u], lat[dest], lon[dest])) * self.road_factor
+                self.ctx.ledger.transport.append(
+                    (day, "inbound", "supplier", sc.supplier_gln[u], trucks, 1, n_pallets, km, km * self.cost_per_km)
+                )
+        del glns
+
+    def close(self, day: int) -> None:
+        """Goods on the road (and loaded today) are the carrier's closing stock."""
+        sc = self.ctx.scenario
+        self.ctx.ledger.close(day, "carrier", self._on_road[None, :], sc.unit_cost)

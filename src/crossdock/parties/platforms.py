@@ -1,0 +1,90 @@
+"""Cross-dock platforms: receive suppliers' pallets, break them down by store, send them on.
+
+Inbound goods arrive already allocated to stores (the planner's cross-dock order), so the
+platform's stock is a store × SKU array. Everything received leaves the same evening unless
+the platform's daily handling capacity is exceeded; then what is left waits overnight.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from crossdock._kernels import ration
+from crossdock.messages import DespatchAdvice
+from crossdock.parties._common import Context
+
+
+class Platforms:
+    """Every cross-dock platform; ``held[s, k]`` are units at store ``s``'s platform."""
+
+    def __init__(self, ctx: Context, *, carrier: object) -> None:
+        sc = ctx.scenario
+        self.ctx = ctx
+        self.carrier = carrier
+        self.held = np.zeros((sc.n_stores, sc.n_skus), dtype=np.int64)
+        self._stores_of = [np.flatnonzero(sc.platform_of_store == p) for p in range(sc.n_platforms)]
+        self.held_overnight = np.zeros(sc.n_platforms, dtype=np.int64)
+
+    def receive(self, day: int) -> None:
+        """Take in suppliers' despatch advices for today's arrivals."""
+        for gln in self.ctx.scenario.platform_gln:
+            self.ctx.channel.receive(gln, DespatchAdvice, day)
+
+    def unload(self, day: int, goods: np.ndarray) -> None:
+        """Inbound pallets (already allocated to stores) arrive at the docks."""
+        self.held += goods
+        self.ctx.ledger.record(day, "received", "platform", self._by_platform(goods))
+
+    def cross_dock(self, day: int) -> None:
+        """Break down and consolidate by store, within today's handling capacity."""
+        sc = self.ctx.scenario
+        out = np.zeros_like(self.held)
+        for p, stores in enumerate(self._stores_of):
+            held = self.held[stores]
+            total = int(held.sum())
+            if total == 0:
+                continue
+            if total <= sc.platform_capacity[p]:
+                out[stores] = held
+            else:
+                flat = ration(held.reshape(-1, 1), np.array([sc.platform_capacity[p]]))
+                out[stores] = flat.reshape(held.shape)
+        if not out.any():
+            return
+        self.held -= out
+        self.ctx.ledger.record(day, "shipped", "platform", self._by_platform(out))
+        channel = self.ctx.channel
+        for p, stores in enumerate(self._stores_of):
+            goods = np.zeros_like(out)
+            goods[stores] = out[stores]
+            if not goods.any():
+                continue
+            arrival = self.carrier.to_stores(day, "platform", p, goods, int(sc.platform_delivery_days[p]))  # type: ignore[attr-defined]
+            channel.send(
+                DespatchAdvice(
+                    sender=sc.platform_gln[p],
+                    receiver=sc.spec.retailer.gln,
+                    day=day,
+                    reference=channel.reference(sc.platform_gln[p]),
+                    despatch_number=f"X{day:04d}-{p}",
+                    arrival_day=arrival,
+                    ship_to_kind="store",
+                    ship_to=-1,
+                    locations=stores,
+                    items=np.arange(sc.n_skus),
+                    quantity=out[stores],
+                )
+            )
+
+    def _by_platform(self, goods: np.ndarray) -> np.ndarray:
+        sc = self.ctx.scenario
+        out = np.zeros((sc.n_platforms, sc.n_skus), dtype=np.int64)
+        for p, stores in enumerate(self._stores_of):
+            out[p] = goods[stores].sum(axis=0)
+        return out
+
+    def close(self, day: int) -> None:
+        """Closing stock (goods held overnight) into the ledger."""
+        by_platform = self._by_platform(self.held)
+        self.held_overnight = by_platform.sum(axis=1)
+        self.ctx.ledger.close(day, "platform", by_platform, self.ctx.scenario.unit_cost)

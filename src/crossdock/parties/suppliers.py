@@ -1,0 +1,156 @@
+"""Suppliers: their finished-goods warehouses, order books and production planning.
+
+One :class:`Suppliers` object holds every supplier; SKU ``k`` belongs to supplier
+``supplier_of[k]``, so stock is a ``[k]`` array. Traditional mode: suppliers fill DC orders
+from stock and plan production to stock (make-to-stock, forecasting the DC's orders). Shared
+mode: suppliers receive the planner's cross-dock orders, pre-allocated by store, and have their
+factory make exactly what is ordered and not in stock (make-to-order).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from crossdock._kernels import ration, round_up_to_pack
+from crossdock.messages import DespatchAdvice, Order
+from crossdock.parties._common import Context, opening_stock
+from crossdock.policies import Observation, Policy
+
+
+class Suppliers:
+    """Every supplier's warehouse and order book (see the module docstring)."""
+
+    def __init__(
+        self,
+        ctx: Context,
+        *,
+        policy: Policy | None,
+        initial_stock_days: float,
+        carrier: object,
+    ) -> None:
+        sc = ctx.scenario
+        self.ctx = ctx
+        self.policy = policy  # None: make to order
+        self.carrier = carrier
+        network = sc.expected_demand().sum(axis=0)
+        self.on_hand = opening_stock(network, initial_stock_days, sc.case_pack)
+        self.in_production = np.zeros(sc.n_skus, dtype=np.int64)
+        self.book_dc = np.zeros((sc.n_dcs, sc.n_skus), dtype=np.int64)
+        self.book_store = np.zeros((sc.n_stores, sc.n_skus), dtype=np.int64)
+        self._items = [np.flatnonzero(sc.supplier_of == u) for u in range(sc.n_suppliers)]
+        self._lead_time = np.ones(sc.n_skus)  # factory output reaches the warehouse next day
+        if policy is not None:
+            policy.reset(network)
+        ctx.ledger.record_owned(0, "opening", "supplier", self.on_hand, sc.supplier_of)
+
+    def plan(self, day: int) -> None:
+        """Book today's orders and send production orders to the factories."""
+        sc = self.ctx.scenario
+        channel = self.ctx.channel
+        incoming = np.zeros(sc.n_skus, dtype=np.int64)
+        for gln in sc.supplier_gln:
+            for order in channel.receive(gln, Order, day):
+                if order.ship_to_kind == "dc":
+                    self.book_dc[order.ship_to, order.items] += order.quantity[0]
+                else:
+                    self.book_store[order.locations[:, None], order.items[None, :]] += order.quantity
+                incoming[order.items] += order.total
+        owed = self.book_dc.sum(axis=0) + self.book_store.sum(axis=0)
+        if self.policy is None:
+            make = np.maximum(owed - self.on_hand - self.in_production, 0)
+        else:
+            self.policy.observe(incoming)
+            observation = Observation(
+                day=day,
+                on_hand=self.on_hand,
+                on_order=self.in_production,
+                backorders=owed,
+                lead_time_days=self._lead_time,
+            )
+            make = round_up_to_pack(self.policy.plan(observation), sc.case_pack)
+        self.in_production += make
+        self.ctx.ledger.sku["production_orders"][day] += make
+        for u, items in enumerate(self._items):
+            if not make[items].any():
+                continue
+            f = int(sc.factory_of_supplier[u])
+            channel.send(
+                Order(
+                    sender=sc.supplier_gln[u],
+                    receiver=sc.factory_gln[f],
+                    day=day,
+                    reference=channel.reference(sc.supplier_gln[u]),
+                    order_number=f"P{day:04d}-{u}",
+                    ship_to_kind="supplier",
+                    ship_to=u,
+                    locations=np.array([u]),
+                    items=items,
+                    quantity=make[items][None, :],
+                )
+            )
+
+    def take_output(self, day: int, goods: np.ndarray) -> None:
+        """Finished goods from the factory enter the warehouse."""
+        self.on_hand += goods
+        self.in_production -= goods
+        self.ctx.ledger.record_owned(day, "received", "supplier", goods, self.ctx.scenario.supplier_of)
+
+    def ship(self, day: int) -> None:
+        """Ship what stock allows against the order book, with a DESADV per destination."""
+        sc = self.ctx.scenario
+        if self.book_dc.any():
+            granted = ration(self.book_dc, self.on_hand)
+            self._dispatch(day, granted, "dc")
+            self.book_dc -= granted
+        if self.book_store.any():
+            granted = ration(self.book_store, self.on_hand)
+            self._dispatch(day, granted, "platform")
+            self.book_store -= granted
+        del sc
+
+    def _dispatch(self, day: int, granted: np.ndarray, kind: str) -> None:
+        sc = self.ctx.scenario
+        total = granted.sum(axis=0)
+        if not total.any():
+            return
+        self.on_hand -= total
+        self.ctx.ledger.record_owned(day, "shipped", "supplier", total, sc.supplier_of)
+        if kind == "dc":
+            arrivals = self.carrier.to_dcs(day, granted)  # type: ignore[attr-defined]
+            groups = [(d, np.array([d]), granted[d : d + 1]) for d in range(sc.n_dcs)]
+            glns = sc.dc_gln
+        else:
+            arrivals = self.carrier.to_platforms(day, granted)  # type: ignore[attr-defined]
+            groups = [
+                (p, stores, granted[stores])
+                for p in range(sc.n_platforms)
+                if (stores := np.flatnonzero(sc.platform_of_store == p)).size
+            ]
+            glns = sc.platform_gln
+        channel = self.ctx.channel
+        for u, items in enumerate(self._items):
+            for dest, locations, goods in groups:
+                quantity = goods[:, items]
+                if not quantity.any():
+                    continue
+                channel.send(
+                    DespatchAdvice(
+                        sender=sc.supplier_gln[u],
+                        receiver=glns[dest],
+                        day=day,
+                        reference=channel.reference(sc.supplier_gln[u]),
+                        despatch_number=f"U{day:04d}-{u}-{dest}",
+                        arrival_day=day + int(sc.supplier_lead_time_days[u]),
+                        ship_to_kind=kind,
+                        ship_to=dest,
+                        locations=locations,
+                        items=items,
+                        quantity=quantity,
+                    )
+                )
+        del arrivals
+
+    def close(self, day: int) -> None:
+        """Closing stock into the ledger."""
+        sc = self.ctx.scenario
+        self.ctx.ledger.close(day, "supplier", self.on_hand, sc.unit_cost, owner=sc.supplier_of)

@@ -1,0 +1,142 @@
+"""What a run returns: tables, KPIs, a text summary, and files on disk."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from crossdock.kpis import KPI_DOCS
+from crossdock.ledger import Ledger
+from crossdock.scenario import Scenario
+
+__all__ = ["Comparison", "SimulationResult", "format_value"]
+
+_PERCENT = {"fill_rate", "on_shelf_availability", "truck_fill_rate", "factory_utilisation"}
+
+
+def format_value(key: str, value: float) -> str:
+    """A KPI value as people read it (percentages, thousands separators)."""
+    if key in _PERCENT:
+        return f"{value:.2%}"
+    if key.startswith("order_variance_ratio") or key.endswith("days_of_supply") or key == "trucks_per_day":
+        return f"{value:,.2f}"
+    return f"{value:,.0f}"
+
+
+def _render(title: str, header: list[str], rows: list[list[str]]) -> str:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    for i, name in enumerate(header):
+        table.add_column(name, justify="left" if i == 0 else "right")
+    for row in rows:
+        table.add_row(*row)
+    console = Console(width=120, record=True, color_system=None, force_terminal=False)
+    with console.capture() as capture:
+        console.print(table)
+    return capture.get()
+
+
+@dataclass(eq=False)
+class SimulationResult:
+    """One run: ``kpis`` (name → number), the daily tables, and a summary.
+
+    Tables are Arrow tables in ``tables``; ``location_daily``, ``sku_daily``, ``transport`` and
+    ``messages`` give them as pandas DataFrames.
+    """
+
+    scenario: Scenario
+    mode: str
+    seed: int
+    days: int
+    kpis: dict[str, float]
+    tables: dict[str, pa.Table]
+    ledger: Ledger = field(repr=False)
+
+    def table(self, name: str) -> pd.DataFrame:
+        """One table as a DataFrame."""
+        return self.tables[name].to_pandas()
+
+    @property
+    def location_daily(self) -> pd.DataFrame:
+        """Stock and movements per day × location."""
+        return self.table("location_daily")
+
+    @property
+    def sku_daily(self) -> pd.DataFrame:
+        """Demand, orders, production and stock per day × SKU."""
+        return self.table("sku_daily")
+
+    @property
+    def transport(self) -> pd.DataFrame:
+        """Trips per day × origin × leg."""
+        return self.table("transport")
+
+    @property
+    def messages(self) -> pd.DataFrame:
+        """Messages sent per day × type."""
+        return self.table("messages")
+
+    def summary(self) -> str:
+        """The KPI table as text."""
+        rows = [[key, format_value(key, value)] for key, value in self.kpis.items()]
+        title = f"{self.scenario.name} — {self.mode}, {self.days} days, seed {self.seed}"
+        return _render(title, ["KPI", "value"], rows)
+
+    def write(self, out: str | Path) -> Path:
+        """Write ``kpis.json`` and one Parquet file per table into ``out``."""
+        folder = Path(out)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "kpis.json").write_text(json.dumps(self.kpis, indent=2) + "\n", encoding="utf-8")
+        for name, table in self.tables.items():
+            pq.write_table(table, folder / f"{name}.parquet")
+        return folder
+
+
+@dataclass(eq=False)
+class Comparison:
+    """Both modes on the same scenario, seed and demand."""
+
+    traditional: SimulationResult
+    shared: SimulationResult
+
+    def rows(self) -> dict[str, dict[str, float]]:
+        """Per KPI: both values and the difference (shared − traditional)."""
+        out = {}
+        for key in self.traditional.kpis:
+            a, b = self.traditional.kpis[key], self.shared.kpis[key]
+            out[key] = {"traditional": a, "shared": b, "difference": b - a}
+        return out
+
+    def summary(self) -> str:
+        """Side-by-side KPI table as text."""
+        rows = []
+        for key, row in self.rows().items():
+            a, b, diff = row["traditional"], row["shared"], row["difference"]
+            change = f"{diff / a:+.1%}" if a else "—"
+            if key in _PERCENT:
+                delta = f"{diff * 100:+.2f} pt"
+            else:
+                delta = ("+" if diff >= 0 else "") + format_value(key, diff)
+            rows.append([key, format_value(key, a), format_value(key, b), delta, change])
+        r = self.traditional
+        title = f"{r.scenario.name} — {r.days} days, seed {r.seed}: traditional vs shared"
+        return _render(title, ["KPI", "traditional", "shared", "difference", "change"], rows)
+
+    def write(self, out: str | Path) -> Path:
+        """Write ``comparison.json`` and each mode's results in a subfolder."""
+        folder = Path(out)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.traditional.write(folder / "traditional")
+        self.shared.write(folder / "shared")
+        (folder / "comparison.json").write_text(json.dumps(self.rows(), indent=2) + "\n", encoding="utf-8")
+        return folder
+
+
+assert set(KPI_DOCS)  # every KPI key is documented in KPI_DOCS

@@ -1,0 +1,74 @@
+"""The Python entry points: ``simulate`` one mode, ``compare`` both."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from crossdock.chain import MODES, build_chain
+from crossdock.demand import Demand
+from crossdock.engine import Engine
+from crossdock.errors import ParameterError
+from crossdock.kpis import compute_kpis
+from crossdock.policies import Policy
+from crossdock.results import Comparison, SimulationResult
+from crossdock.routing import RoutePlanner
+from crossdock.scenario import Scenario, load_scenario
+from crossdock.tables import build_tables
+
+__all__ = ["compare", "simulate"]
+
+
+def simulate(
+    scenario: Scenario | None = None,
+    *,
+    mode: str = "shared",
+    seed: int | None = None,
+    days: int | None = None,
+    demand: Demand | None = None,
+    policies: dict[str, Policy] | None = None,
+    router: RoutePlanner | None = None,
+    detail: bool = False,
+    on_day: Callable[[int], None] | None = None,
+) -> SimulationResult:
+    """Run one simulation and return its tables and KPIs.
+
+    ``scenario`` defaults to the built-in one; ``seed`` and ``days`` default to the
+    scenario's. ``policies`` overrides the scenario's policy per echelon (``"store"``, ``"dc"``,
+    ``"supplier"``, ``"planner"``). ``detail=True`` keeps the per-SKU ledger (small runs only).
+    """
+    scenario = scenario if scenario is not None else load_scenario()
+    if mode not in MODES:
+        raise ParameterError("simulate", "mode", f"one of {list(MODES)}", mode)
+    if days is not None and (not isinstance(days, int) or days < 1):
+        raise ParameterError("simulate", "days", "an int >= 1", days)
+    if seed is not None and (not isinstance(seed, int) or seed < 0):
+        raise ParameterError("simulate", "seed", "an int >= 0", seed)
+    days = days if days is not None else scenario.horizon_days
+    seed = seed if seed is not None else scenario.seed
+    chain = build_chain(
+        scenario, mode, days=days, seed=seed, demand=demand, policies=policies, router=router, detail=detail
+    )
+    Engine(chain.parties).run(days, on_day)
+    tables = build_tables(chain.ledger, scenario, chain.channel.sent_by_day)
+    warm_up = min(scenario.warm_up_days, days - 1)
+    kpis = compute_kpis(
+        tables,
+        warm_up_days=warm_up,
+        truck_capacity_pallets=scenario.spec.carrier.trucks[0].capacity_pallets,
+    )
+    return SimulationResult(scenario, mode, seed, days, kpis, tables, chain.ledger)
+
+
+def compare(
+    scenario: Scenario | None = None,
+    *,
+    seed: int | None = None,
+    days: int | None = None,
+    on_day: Callable[[int], None] | None = None,
+) -> Comparison:
+    """Run both modes on the same scenario, seed and demand (common random numbers)."""
+    scenario = scenario if scenario is not None else load_scenario()
+    runs = {
+        mode: simulate(scenario, mode=mode, seed=seed, days=days, on_day=on_day) for mode in MODES
+    }
+    return Comparison(runs["traditional"], runs["shared"])

@@ -1,0 +1,124 @@
+"""The result tables of a run, with a fixed Arrow schema each.
+
+- ``location_daily``: one row per day × location (store, platform, DC, supplier, factory,
+  carrier): closing stock (units, value at cost) and the day's movements by kind; stores also
+  carry demand, sales, lost sales and SKUs in stock at opening.
+- ``sku_daily``: one row per day × SKU: consumer demand, sales, lost sales, orders placed at each
+  echelon, production, and closing stock per echelon.
+- ``transport``: one row per day × origin × leg: trucks, stops, pallets, km, cost.
+- ``messages``: one row per day × message type: messages sent.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+
+from crossdock.ledger import KINDS, LOCATION_TYPES, SKU_SERIES, Ledger
+from crossdock.scenario import Scenario
+
+__all__ = ["SCHEMAS", "build_tables"]
+
+_INT = pa.int64()
+_F = pa.float64()
+SCHEMAS: dict[str, pa.Schema] = {
+    "location_daily": pa.schema(
+        [
+            ("day", pa.int32()),
+            ("location_type", pa.string()),
+            ("gln", pa.string()),
+            ("name", pa.string()),
+            ("stock_units", _INT),
+            ("stock_value", _F),
+            *[(kind, _INT) for kind in KINDS],
+            ("demand", _INT),
+            ("lost_sales", _INT),
+            ("lost_sales_value", _F),
+            ("skus_in_stock", _INT),
+            ("skus_listed", _INT),
+            ("deliveries", _INT),
+            ("capacity_units", _F),
+        ]
+    ),
+    "sku_daily": pa.schema(
+        [
+            ("day", pa.int32()),
+            ("gtin", pa.string()),
+            *[(name, _INT) for name in SKU_SERIES],
+            *[(f"{t}_stock", _INT) for t in LOCATION_TYPES],
+        ]
+    ),
+    "transport": pa.schema(
+        [
+            ("day", pa.int32()),
+            ("leg", pa.string()),
+            ("origin_type", pa.string()),
+            ("origin_gln", pa.string()),
+            ("trucks", _INT),
+            ("stops", _INT),
+            ("pallets", _INT),
+            ("km", _F),
+            ("cost", _F),
+        ]
+    ),
+    "messages": pa.schema([("day", pa.int32()), ("type", pa.string()), ("count", _INT)]),
+}
+
+
+def build_tables(ledger: Ledger, scenario: Scenario, sent_by_day: dict[tuple[int, str], int]) -> dict[str, pa.Table]:
+    """Turn a finished run's ledger into the four tables."""
+    days, n_loc = ledger.days, ledger.n_locations
+    day_col = np.repeat(np.arange(days, dtype=np.int32), n_loc)
+    store_block = ledger.blocks["store"]
+    factory_block = ledger.blocks["factory"]
+
+    def per_store(values: np.ndarray, dtype: type = np.int64) -> np.ndarray:
+        full = np.zeros((days, n_loc), dtype=dtype)
+        full[:, store_block] = values
+        return full.ravel()
+
+    capacity = np.zeros((days, n_loc))
+    capacity[:, factory_block] = ledger.factory_capacity
+    listed = np.zeros((days, n_loc), dtype=np.int64)
+    listed[:, store_block] = scenario.n_skus
+    columns: dict[str, object] = {
+        "day": day_col,
+        "location_type": np.tile(ledger.location_type, days).astype(str),
+        "gln": np.tile(ledger.location_gln, days).astype(str),
+        "name": np.tile(ledger.location_name, days).astype(str),
+        "stock_units": ledger.stock_units.ravel(),
+        "stock_value": ledger.stock_value.ravel(),
+    }
+    for i, kind in enumerate(KINDS):
+        columns[kind] = ledger.flows[:, :, i].ravel()
+    columns["demand"] = per_store(ledger.store_demand)
+    columns["lost_sales"] = per_store(ledger.store_lost)
+    columns["lost_sales_value"] = per_store(ledger.store_lost_value, np.float64)
+    columns["skus_in_stock"] = per_store(ledger.store_in_stock)
+    columns["skus_listed"] = listed.ravel()
+    columns["deliveries"] = per_store(ledger.store_deliveries)
+    columns["capacity_units"] = capacity.ravel()
+    location = pa.table(columns, schema=SCHEMAS["location_daily"])
+
+    k = scenario.n_skus
+    sku_cols: dict[str, object] = {
+        "day": np.repeat(np.arange(days, dtype=np.int32), k),
+        "gtin": np.tile(scenario.gtin, days).astype(str),
+    }
+    for name in SKU_SERIES:
+        sku_cols[name] = ledger.sku[name].ravel()
+    for t in LOCATION_TYPES:
+        sku_cols[f"{t}_stock"] = ledger.sku_stock[t].ravel()
+    sku = pa.table(sku_cols, schema=SCHEMAS["sku_daily"])
+
+    rows = ledger.transport
+    transport = pa.table(
+        {name: [row[i] for row in rows] for i, name in enumerate(SCHEMAS["transport"].names)},
+        schema=SCHEMAS["transport"],
+    )
+    keys = sorted(sent_by_day)
+    messages = pa.table(
+        {"day": [d for d, _ in keys], "type": [t for _, t in keys], "count": [sent_by_day[x] for x in keys]},
+        schema=SCHEMAS["messages"],
+    )
+    return {"location_daily": location, "sku_daily": sku, "transport": transport, "messages": messages}
