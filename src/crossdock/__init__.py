@@ -1,6 +1,53 @@
-"""crossdock: retail replenishment from the till's barcode scan to the factory's line."""
+"""crossdock: retail replenishment from the till's barcode scan to the factory's line.
 
-from crossdock.errors import CrossdockError
+Simulate a retail chain in two modes on the same scenario and demand — ``"traditional"``
+(stores order from a stock-holding DC, suppliers make to stock) and ``"shared"`` (category
+captains plan every store from scan data, factories make to order, goods flow through
+cross-dock platforms) — and measure the difference.
 
-__all__ = ["CrossdockError"]
+>>> import crossdock
+>>> scenario = crossdock.load_scenario()          # the built-in scenario
+>>> result = crossdock.simulate(scenario, mode="shared", days=60)
+>>> result.kpis["fill_rate"] > 0.9
+True
+"""
+
+from crossdock.chain import MODES
+from crossdock.engine import PHASES, Engine
+from crossdock.errors import (
+    CrossdockError,
+    EdiError,
+    IdentifierError,
+    InputError,
+    ParameterError,
+    PosError,
+    ScenarioError,
+)
+from crossdock.kpis import KPI_DOCS
+from crossdock.results import Comparison, SimulationResult
+from crossdock.scenario import Scenario, ScenarioSpec, compile_scenario, generate_scenario, load_scenario
+from crossdock.simulate import compare, simulate
+
+__all__ = [
+    "KPI_DOCS",
+    "MODES",
+    "PHASES",
+    "Comparison",
+    "CrossdockError",
+    "EdiError",
+    "Engine",
+    "IdentifierError",
+    "InputError",
+    "ParameterError",
+    "PosError",
+    "Scenario",
+    "ScenarioError",
+    "ScenarioSpec",
+    "SimulationResult",
+    "compare",
+    "compile_scenario",
+    "generate_scenario",
+    "load_scenario",
+    "simulate",
+]
 __version__ = "0.1.0"
