@@ -30,7 +30,6 @@ from crossdock.errors import EdiError
 
 __all__ = [
     "Writer",
-    "read_price",
     "read_bgm",
     "read_cnt",
     "read_currency",
@@ -38,6 +37,7 @@ __all__ = [
     "read_lin",
     "read_notes",
     "read_parties",
+    "read_price",
     "read_qty",
     "read_refs",
 ]
@@ -66,7 +66,7 @@ def read_dates(
     optional: Sequence[str] = (),
     end: tuple[int, str] | None = None,
 ) -> dict[str, dt.date]:
-    """The DTM segments of one group, by qualifier; every ``required`` one must be there."""
+    """Read the DTM segments of one group, by qualifier; every ``required`` one must be there."""
     dates: dict[str, dt.date] = {}
     allowed = (*required, *optional)
     for number, segment in located:
@@ -90,7 +90,7 @@ def read_parties(
     optional: Sequence[str] = (),
     end: tuple[int, str] | None = None,
 ) -> dict[str, str]:
-    """The NAD parties (party qualifier -> GLN); each ``required`` qualifier must be there."""
+    """Read the NAD parties (party qualifier -> GLN); each ``required`` qualifier must be there."""
     parties: dict[str, str] = {}
     allowed = (*required, *optional)
     for group in groups:
@@ -111,7 +111,7 @@ def read_parties(
 
 
 def read_refs(rep: Reporter, groups: Sequence[Node], allowed: Sequence[str]) -> dict[str, str]:
-    """The RFF references of the header (qualifier -> reference number)."""
+    """Read the RFF references of the header (qualifier -> reference number)."""
     refs: dict[str, str] = {}
     for group in groups:
         number, segment = group["RFF"][0]
@@ -121,7 +121,7 @@ def read_refs(rep: Reporter, groups: Sequence[Node], allowed: Sequence[str]) -> 
 
 
 def read_currency(rep: Reporter, groups: Sequence[Node]) -> str | None:
-    """The currency of CUX+2 (reference currency), if given."""
+    """Read the currency of CUX+2 (reference currency), if given."""
     if not groups:
         return None
     number, segment = groups[0]["CUX"][0]
@@ -134,7 +134,7 @@ def read_currency(rep: Reporter, groups: Sequence[Node]) -> str | None:
 
 
 def read_notes(rep: Reporter, located: Sequence[Located]) -> tuple[str, ...]:
-    """The free texts of FTX+AAI segments, each the concatenation of its text components."""
+    """Read FTX+AAI free texts, each the concatenation of its text components."""
     notes = []
     for number, segment in located:
         read_code(rep, number, segment, 1, 1, ("AAI",), "text subject qualifier")
@@ -150,7 +150,7 @@ def read_notes(rep: Reporter, located: Sequence[Located]) -> tuple[str, ...]:
 def read_lin(
     rep: Reporter, located: Located, item_type: str, actions: Collection[str] = ("",)
 ) -> tuple[str, str]:
-    """The GTIN and the action code of a LIN segment, checking the item number type."""
+    """Read the GTIN and action code of a LIN segment, checking the item number type."""
     number, segment = located
     line = component(segment, 1, 1)
     if not (line.isascii() and line.isdigit()):
@@ -174,7 +174,7 @@ def read_lin(
 def read_qty(
     rep: Reporter, located: Sequence[Located], qualifier: str, owner: Located | None = None
 ) -> Quantity:
-    """The quantity of the one QTY segment with ``qualifier`` among ``located``.
+    """Read the quantity of the one QTY segment with ``qualifier`` among ``located``.
 
     ``owner`` is the group's trigger segment, where a missing quantity is reported.
     """
@@ -204,7 +204,7 @@ def read_cnt(rep: Reporter, located: Sequence[Located], lines: int) -> None:
 
 
 def read_price(rep: Reporter, located: Located) -> Decimal:
-    """The net price of PRI+AAA."""
+    """Read the net price of PRI+AAA."""
     number, segment = located
     read_code(rep, number, segment, 1, 1, ("AAA",), "price qualifier")
     price = read_number(rep, number, segment, 1, 2)
@@ -230,7 +230,7 @@ class Writer:
         self._bad = syntax.bad_in_text
 
     def fail(self, message: str, field: str = "") -> EdiError:
-        """An encoding error located by the field path of the bad value."""
+        """Make an encoding error located by the field path of the bad value."""
         return EdiError(message, file="<builder>", field=self.path + field)
 
     def text(self, value: str, field: str, longest: int = 35) -> str:
@@ -241,9 +241,7 @@ class Writer:
             raise self.fail(f"{value!r} is longer than {longest} characters", field)
         bad = self._bad.search(value)
         if bad:
-            raise self.fail(
-                f"{bad.group()!r} is not in character set {self.syntax.charset}", field
-            )
+            raise self.fail(f"{bad.group()!r} is not in character set {self.syntax.charset}", field)
         return self.syntax.escape(value)
 
     def id(self, value: str, kind: str, field: str) -> str:
@@ -305,7 +303,9 @@ class Writer:
                 raise self.fail(
                     f"{bad.group()!r} is not in character set {self.syntax.charset}", field
                 )
-            chunks = tuple(self.syntax.escape(note[i : i + size]) for i in range(0, len(note), size))
+            chunks = tuple(
+                self.syntax.escape(note[i : i + size]) for i in range(0, len(note), size)
+            )
             self.seg("FTX", "AAI", "", "", chunks)
 
     def currency(self, currency: str | None) -> None:
@@ -325,4 +325,3 @@ class Writer:
     def qty(self, qualifier: str, quantity: Quantity, field: str) -> None:
         """QTY with a qualifier."""
         self.seg("QTY", (qualifier, self.number(quantity, field)))
-

@@ -71,7 +71,7 @@ def valid_id(value: str, kind: str) -> str | None:
 
 
 def component(segment: RawSegment, element: int, position: int = 1) -> str:
-    """The component at ``element``.``position`` (from 1), or ``""`` when absent."""
+    """Return the component at ``element``.``position`` (from 1), or ``""`` if absent."""
     if element < len(segment):
         parts = segment[element]
         if position <= len(parts):
@@ -185,12 +185,12 @@ def read_date(rep: Reporter, number: int, segment: RawSegment) -> dt.date:
 
 
 def format_date(day: dt.date) -> str:
-    """A date as ``CCYYMMDD`` (DTM format 102)."""
+    """Format a date as ``CCYYMMDD`` (DTM format 102)."""
     return f"{day.year:04d}{day.month:02d}{day.day:02d}"
 
 
 def format_number(value: Quantity, decimal_mark: str) -> str:
-    """A number as EDIFACT writes it: no exponent, no thousands separator, ``-`` in front."""
+    """Format a number as EDIFACT does: no exponent, no thousands separator, ``-`` first."""
     if type(value) is int:
         return str(value)
     if isinstance(value, Decimal):

@@ -50,7 +50,7 @@ class EdiDecodeError(EdiError):
         super().__init__(message, file=file, where=where, field=field)
 
     def context(self) -> str:
-        """The interchange and message the error is in, e.g. ``interchange 42, message 7``."""
+        """Name the interchange and message of the error: ``interchange 42, message 7``."""
         parts = []
         if self.interchange_ref is not None:
             parts.append(f"interchange {self.interchange_ref}")

@@ -87,18 +87,18 @@ class Group:
         return first.tag
 
 
-def M(tag: str, most: int = 1) -> Seg:  # noqa: N802 - reads like the structure charts
-    """A mandatory segment."""
+def M(tag: str, most: int = 1) -> Seg:
+    """Make a mandatory segment entry."""
     return Seg(tag, True, most)
 
 
-def C(tag: str, most: int = 1) -> Seg:  # noqa: N802
-    """A conditional segment."""
+def C(tag: str, most: int = 1) -> Seg:
+    """Make a conditional segment entry."""
     return Seg(tag, False, most)
 
 
-def G(name: str, mandatory: bool, most: int, *children: Seg | Group) -> Group:  # noqa: N802
-    """A segment group."""
+def G(name: str, mandatory: bool, most: int, *children: Seg | Group) -> Group:
+    """Make a segment group entry."""
     return Group(name, mandatory, most, children)
 
 

@@ -48,7 +48,7 @@ class Separators:
         return cls(*chars)
 
     def una(self) -> str:
-        """The UNA service string advice that declares these separators."""
+        """Return the UNA service string advice that declares these separators."""
         return (
             f"UNA{self.component}{self.element}{self.decimal}"
             f"{self.release}{self.reserved}{self.terminator}"

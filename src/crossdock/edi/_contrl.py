@@ -1,0 +1,108 @@
+"""CONTRL (syntax and service report): structure, decoding, encoding.
+
+``UCI`` answers the interchange (its control reference, sender and recipient, and the action:
+7 accepted, 4 rejected, with a syntax error code when rejected); one ``UCM`` per message
+answered gives its reference, type and action. UCS/UCD segment and element details are read
+for their shape and otherwise skipped.
+"""
+
+from __future__ import annotations
+
+from crossdock.edi._common import Writer
+from crossdock.edi._elements import component, read_code, read_id, read_text
+from crossdock.edi._errors import Reporter, _Stop
+from crossdock.edi._model import ContrlReport, Edition, MessageAck, SyntaxAction
+from crossdock.edi._structure import C, G, Group, M, Node
+from crossdock.edi._syntax import RawSegment
+
+__all__ = ["CONTRL", "decode_contrl", "encode_contrl"]
+
+_CONTRL = G(
+    "CONTRL",
+    True,
+    1,
+    M("UCI"),
+    G("messages", False, 999999, M("UCM"), G("errors", False, 999, M("UCS"), C("UCD", 99))),
+)
+CONTRL: dict[Edition, Group] = {edition: _CONTRL for edition in Edition}
+_ACTIONS = {action.value: action for action in SyntaxAction}
+
+
+def _error_code(rep: Reporter, number: int, segment: RawSegment, element: int) -> str | None:
+    code = component(segment, element)
+    if code and not (code.isascii() and code.isdigit() and len(code) <= 3):
+        rep.error(f"syntax error code {code!r} is not a number", number, segment[0][0], element)
+        raise _Stop
+    return code or None
+
+
+def decode_contrl(
+    rep: Reporter, node: Node, edition: Edition, message_ref: str, end: tuple[int, str]
+) -> ContrlReport:
+    """Build a :class:`ContrlReport` from a parsed CONTRL body."""
+    number, uci = node["UCI"][0]
+    interchange_ref = read_text(rep, number, uci, 1, 1, "interchange control reference", 14)
+    sender = read_id(rep, number, uci, 2, 1, "GLN")
+    read_code(rep, number, uci, 2, 2, ("14",), "sender identification code qualifier")
+    recipient = read_id(rep, number, uci, 3, 1, "GLN")
+    read_code(rep, number, uci, 3, 2, ("14",), "recipient identification code qualifier")
+    action = _ACTIONS[read_code(rep, number, uci, 4, 1, _ACTIONS, "action code")]
+    error = _error_code(rep, number, uci, 5)
+    acks = []
+    for group in node.get("messages", ()):
+        ucm_number, ucm = group["UCM"][0]
+        ref = read_text(rep, ucm_number, ucm, 1, 1, "message reference number", 14)
+        message_type = read_text(rep, ucm_number, ucm, 2, 1, "message type", 6)
+        ack_action = read_code(rep, ucm_number, ucm, 3, 1, _ACTIONS, "action code")
+        acks.append(
+            MessageAck(
+                message_ref=ref,
+                message_type=message_type,
+                action=_ACTIONS[ack_action],
+                error=_error_code(rep, ucm_number, ucm, 4),
+            )
+        )
+    return ContrlReport(
+        message_ref=message_ref,
+        interchange_ref=interchange_ref,
+        sender=sender,
+        recipient=recipient,
+        action=action,
+        error=error,
+        messages=tuple(acks),
+    )
+
+
+def _check_error(w: Writer, code: str | None, field: str) -> str:
+    if code is None:
+        return ""
+    if not (isinstance(code, str) and code.isascii() and code.isdigit() and len(code) <= 3):
+        raise w.fail(f"syntax error code must be 1-3 digits, got {code!r}", field)
+    return code
+
+
+def encode_contrl(w: Writer, report: ContrlReport, association: dict[str, str]) -> None:
+    """Write the body of a CONTRL message; ``association`` maps message types to codes."""
+    if not isinstance(report.action, SyntaxAction):
+        raise w.fail(f"must be a SyntaxAction, got {report.action!r}", ".action")
+    w.seg(
+        "UCI",
+        w.text(report.interchange_ref, ".interchange_ref", 14),
+        (w.id(report.sender, "GLN", ".sender"), "14"),
+        (w.id(report.recipient, "GLN", ".recipient"), "14"),
+        report.action.value,
+        _check_error(w, report.error, ".error"),
+    )
+    release = w.edition.release
+    for k, ack in enumerate(report.messages):
+        where = f".messages[{k}]"
+        if not isinstance(ack.action, SyntaxAction):
+            raise w.fail(f"must be a SyntaxAction, got {ack.action!r}", where + ".action")
+        message_type = w.text(ack.message_type, where + ".message_type", 6)
+        w.seg(
+            "UCM",
+            w.text(ack.message_ref, where + ".message_ref", 14),
+            (message_type, "D", release, "UN", association.get(ack.message_type, "")),
+            ack.action.value,
+            _check_error(w, ack.error, where + ".error"),
+        )

@@ -1,0 +1,637 @@
+"""The interchange envelope (UNA, UNB/UNZ, UNH/UNT) and the public read and write functions.
+
+Reading streams: :class:`EdiReader` reads a file in chunks of about a megabyte and yields one
+message at a time, so an interchange of hundreds of megabytes is never held whole (only the
+current message is). :func:`read` and :func:`decode` collect the messages into an
+:class:`~crossdock.edi.Interchange`; :func:`validate` reads leniently and returns every
+error. Writing goes the other way with :func:`encode` (text) and :func:`write` (a file in the
+character set's byte encoding, message by message).
+
+Messy real files are accepted: a UTF-8 byte-order mark (the file is then read as UTF-8), line
+breaks between segments, a missing UNA (default separators), ``,`` as decimal mark. Without a
+byte-order mark the bytes are read as ISO 8859-1 and every character is checked against the
+declared character set (UNOA or UNOC).
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import io
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from crossdock.edi._common import Writer
+from crossdock.edi._contrl import CONTRL, decode_contrl, encode_contrl
+from crossdock.edi._elements import component, read_code, read_id, read_text
+from crossdock.edi._errors import EdiDecodeError, Reporter, _Stop
+from crossdock.edi._logistics import (
+    DESADV,
+    RECADV,
+    decode_despatch_advice,
+    decode_receiving_advice,
+    encode_despatch_advice,
+    encode_receiving_advice,
+)
+from crossdock.edi._model import (
+    ContrlReport,
+    DespatchAdvice,
+    Edition,
+    Interchange,
+    InventoryReport,
+    Message,
+    Order,
+    OrderResponse,
+    ReceivingAdvice,
+    SalesReport,
+)
+from crossdock.edi._orders import (
+    ORDERS,
+    ORDRSP,
+    decode_order,
+    decode_response,
+    encode_order,
+    encode_response,
+)
+from crossdock.edi._reports import (
+    INVRPT,
+    SLSRPT,
+    decode_inventory_report,
+    decode_sales_report,
+    encode_inventory_report,
+    encode_sales_report,
+)
+from crossdock.edi._structure import Group, _check_shape, parse_message
+from crossdock.edi._syntax import CHARSETS, RawSegment, Separators, Syntax, Tokenizer
+
+__all__ = [
+    "ASSOCIATION_CODES",
+    "EdiReader",
+    "InterchangeHeader",
+    "decode",
+    "encode",
+    "read",
+    "validate",
+    "write",
+]
+
+Source = str | Path | IO[bytes] | IO[str]
+
+ASSOCIATION_CODES: dict[Edition, dict[str, str]] = {
+    Edition.EANCOM_97: {
+        "CONTRL": "EAN002",
+        "DESADV": "EAN005",
+        "INVRPT": "EAN005",
+        "ORDERS": "EAN008",
+        "ORDRSP": "EAN005",
+        "RECADV": "EAN003",
+        "SLSRPT": "EAN004",
+    },
+    Edition.EANCOM_2002: {
+        "CONTRL": "EAN003",
+        "DESADV": "EAN007",
+        "INVRPT": "EAN008",
+        "ORDERS": "EAN010",
+        "ORDRSP": "EAN007",
+        "RECADV": "EAN005",
+        "SLSRPT": "EAN008",
+    },
+}
+"""The association assigned code written in UNH per edition and message type.
+
+On reading any ``EANnnn`` code is accepted: subset versions change between EANCOM releases.
+"""
+
+Decoder = Callable[..., Message]
+
+
+@dataclass(frozen=True, slots=True)
+class _Kind:
+    structures: dict[Edition, Group]
+    decode: Decoder
+    encode: Callable[..., None]
+
+
+_KINDS: dict[str, _Kind] = {
+    "SLSRPT": _Kind(SLSRPT, decode_sales_report, encode_sales_report),
+    "INVRPT": _Kind(INVRPT, decode_inventory_report, encode_inventory_report),
+    "ORDERS": _Kind(ORDERS, decode_order, encode_order),
+    "ORDRSP": _Kind(ORDRSP, decode_response, encode_response),
+    "DESADV": _Kind(DESADV, decode_despatch_advice, encode_despatch_advice),
+    "RECADV": _Kind(RECADV, decode_receiving_advice, encode_receiving_advice),
+    "CONTRL": _Kind(CONTRL, decode_contrl, encode_contrl),
+}
+_TYPES: dict[type, str] = {
+    SalesReport: "SLSRPT",
+    InventoryReport: "INVRPT",
+    Order: "ORDERS",
+    OrderResponse: "ORDRSP",
+    DespatchAdvice: "DESADV",
+    ReceivingAdvice: "RECADV",
+    ContrlReport: "CONTRL",
+}
+_RELEASES = {edition.release: edition for edition in Edition}
+_CONTRL_EDITIONS = {
+    code: ed
+    for ed, codes in ASSOCIATION_CODES.items()
+    for t, code in codes.items()
+    if t == "CONTRL"
+}
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InterchangeHeader:
+    """What the UNB segment says, available from :attr:`EdiReader.header` once read."""
+
+    sender: str
+    recipient: str
+    control_ref: str
+    prepared: dt.datetime
+    charset: str
+    syntax_version: int
+    application_ref: str | None
+    test: bool
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def _text_chunks(source: Source, rep: Reporter) -> Iterator[str]:
+    """Yield the text of a source; bytes are ISO 8859-1 unless a UTF-8 BOM says UTF-8."""
+    if isinstance(source, str | Path):
+        with Path(source).open("rb") as handle:
+            yield from _text_chunks(handle, rep)
+        return
+    first = source.read(_CHUNK)
+    if isinstance(first, str):
+        text_source: Any = source
+        yield first.removeprefix("\ufeff")
+        while chunk := text_source.read(_CHUNK):
+            yield chunk
+        return
+    encoding = "latin-1"
+    if first.startswith(codecs.BOM_UTF8):
+        encoding, first = "utf-8", first[len(codecs.BOM_UTF8) :]
+    decoder = codecs.getincrementaldecoder(encoding)()
+    offset = 0
+    chunk_bytes: bytes = first
+    while chunk_bytes:
+        try:
+            yield decoder.decode(chunk_bytes)
+        except UnicodeDecodeError as error:
+            rep.lenient = False  # an undecodable file cannot be read on
+            rep.error(f"byte {offset + error.start} is not valid UTF-8 (wrong encoding?)")
+        offset += len(chunk_bytes)
+        chunk_bytes = source.read(_CHUNK)
+    try:
+        yield decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        rep.lenient = False
+        rep.error("the file ends inside a UTF-8 character (truncated?)")
+
+
+class EdiReader:
+    """Read an interchange message by message, checking everything on the way.
+
+    >>> reader = EdiReader(Path("orders.edi"))  # doctest: +SKIP
+    >>> for message in reader: ...  # doctest: +SKIP
+
+    ``source`` is a path (``str`` or :class:`~pathlib.Path`) or a binary or text file object
+    (use :func:`decode` for text in memory). With ``lenient=True`` errors are collected
+    in :attr:`errors` and reading goes on with the next message; otherwise the first error is
+    raised as an :class:`~crossdock.edi.EdiDecodeError`.
+    """
+
+    def __init__(self, source: Source, *, lenient: bool = False, file: str | None = None) -> None:
+        if file is None and isinstance(source, str | Path):
+            file = str(source)
+        self._source = source
+        self._rep = Reporter(file, lenient=lenient)
+        self.header: InterchangeHeader | None = None
+        self.edition: Edition | None = None
+        self.separators = Separators()
+
+    @property
+    def errors(self) -> list[EdiDecodeError]:
+        """The errors found so far (lenient mode)."""
+        return self._rep.errors
+
+    def __iter__(self) -> Iterator[Message]:
+        rep = self._rep
+        chunks = _text_chunks(self._source, rep)
+        head = ""
+        for chunk in chunks:
+            head += chunk
+            if len(head.lstrip("\r\n")) >= 16:
+                break
+        head = head.lstrip("\r\n")
+        number = 0
+        if head.startswith("UNA"):
+            self.separators = Separators.from_una(head[:9])
+            problem = self.separators.problem()
+            if problem:
+                rep.lenient = False
+                rep.error(f"UNA: {problem}", 1, "UNA")
+            head = head[9:]
+            number = 1
+        s = self.separators
+        start = head.lstrip("\r\n")
+        if not start.startswith("UNB" + s.element):
+            rep.lenient = False
+            shown = start[:3] or "nothing"
+            rep.error(
+                f"an interchange starts with UNA or UNB, not {shown!r} (wrong encoding?)",
+                number + 1,
+            )
+        charset = start[4:8]
+        if charset not in CHARSETS:
+            rep.lenient = False
+            rep.error(
+                f"syntax identifier {charset!r} is not supported (UNOA or UNOC)",
+                number + 1,
+                "UNB",
+                1,
+                1,
+            )
+        tokenizer = Tokenizer(Syntax(s, charset))
+        state = _State(self, rep, number, charset)
+        for text in _prepend(head, chunks):
+            segments, bad = tokenizer.feed(text)
+            for index, segment in enumerate(segments):
+                if bad and index in bad:
+                    state.bad_character(segment, bad[index])
+                message = state.step(segment)
+                if message is not None:
+                    yield message
+        if tokenizer.leftover().strip("\r\n"):
+            rep.error(
+                "the file ends inside a segment, without terminator (truncated?)", state.number + 1
+            )
+        state.finish()
+
+
+def _prepend(first: str, rest: Iterable[str]) -> Iterator[str]:
+    yield first
+    yield from rest
+
+
+class _State:
+    """The envelope state machine: UNB, then messages (UNH ... UNT), then UNZ."""
+
+    def __init__(self, reader: EdiReader, rep: Reporter, number: int, charset: str) -> None:
+        self.reader = reader
+        self.rep = rep
+        self.number = number
+        self.charset = charset
+        self.phase = "UNB"
+        self.body: list[tuple[int, RawSegment]] = []
+        self.unh: tuple[int, RawSegment] | None = None
+        self.messages = 0
+        self.refs: set[str] = set()
+
+    def bad_character(self, segment: RawSegment, char: str) -> None:
+        number = self.number + 1
+        for e, element in enumerate(segment):
+            for c, part in enumerate(element):
+                if char in part:
+                    what = (
+                        "a line break inside a segment"
+                        if char in "\r\n"
+                        else (f"character {char!r} is not in character set {self.charset}")
+                    )
+                    self.rep.error(what, number, segment[0][0], e or None, c + 1 if e else None)
+                    return
+        self.rep.error(f"character {char!r} is not allowed here", number, segment[0][0])
+
+    def step(self, segment: RawSegment) -> Message | None:
+        self.number += 1
+        number = self.number
+        tag = segment[0][0]
+        if self.phase == "body":
+            if tag == "UNT":
+                return self._end_message(number, segment)
+            if tag == "UNH":
+                self.rep.error(
+                    f"message {self.rep.message_ref} has no UNT before the next UNH", number, tag
+                )
+                self._start_message(number, segment)
+                return None
+            if tag in ("UNZ", "UNB"):
+                self.rep.error(f"message {self.rep.message_ref} has no UNT", number, tag)
+                self.phase = "between"
+            else:
+                self.body.append((number, segment))
+                return None
+        try:
+            if len(segment[0]) != 1 or len(tag) != 3 or not tag.isalpha() or not tag.isupper():
+                self.rep.error(f"invalid segment tag {tag!r} (unescaped separator?)", number, tag)
+                raise _Stop
+            if self.phase == "UNB":
+                if tag != "UNB":
+                    self.rep.error(f"expected UNB, found {tag}", number, tag)
+                    raise _Stop
+                self._header(number, segment)
+                self.phase = "between"
+            elif self.phase == "between":
+                if tag == "UNH":
+                    self._start_message(number, segment)
+                elif tag == "UNZ":
+                    self._trailer(number, segment)
+                    self.phase = "end"
+                elif tag == "UNG":
+                    self.rep.error("functional groups (UNG/UNE) are not supported", number, tag)
+                else:
+                    self.rep.error(f"expected UNH or UNZ, found {tag}", number, tag)
+            else:
+                self.rep.error(f"segment {tag} after the end of the interchange (UNZ)", number, tag)
+        except _Stop:
+            pass
+        return None
+
+    def _header(self, number: int, segment: RawSegment) -> None:
+        rep = self.rep
+        _check_shape(rep, number, segment)
+        version = read_code(rep, number, segment, 1, 2, ("2", "3"), "syntax version")
+        sender = read_id(rep, number, segment, 2, 1, "GLN")
+        read_code(rep, number, segment, 2, 2, ("14",), "sender identification code qualifier")
+        recipient = read_id(rep, number, segment, 3, 1, "GLN")
+        read_code(rep, number, segment, 3, 2, ("14",), "recipient identification code qualifier")
+        day, time = component(segment, 4, 1), component(segment, 4, 2)
+        try:
+            if len(day) != 6 or len(time) != 4 or not (day + time).isdigit():
+                raise ValueError
+            prepared = dt.datetime(
+                2000 + int(day[:2]), int(day[2:4]), int(day[4:]), int(time[:2]), int(time[2:])
+            )
+        except ValueError:
+            rep.error(f"'{day}:{time}' is not a date YYMMDD:HHMM", number, "UNB", 4)
+            raise _Stop from None
+        ref = read_text(rep, number, segment, 5, 1, "interchange control reference", 14)
+        rep.interchange_ref = ref
+        application = component(segment, 7) or None
+        test = component(segment, 11)
+        if test not in ("", "1"):
+            rep.error(f"test indicator must be 1, got {test!r}", number, "UNB", 11)
+            raise _Stop
+        self.reader.header = InterchangeHeader(
+            sender=sender,
+            recipient=recipient,
+            control_ref=ref,
+            prepared=prepared,
+            charset=self.charset,
+            syntax_version=int(version),
+            application_ref=application,
+            test=test == "1",
+        )
+
+    def _start_message(self, number: int, segment: RawSegment) -> None:
+        self.rep.message_ref = component(segment, 1) or None
+        self.rep.failed = False
+        self.unh = (number, segment)
+        self.body = []
+        self.phase = "body"
+        self.messages += 1
+
+    def _end_message(self, number: int, unt: RawSegment) -> Message | None:
+        rep = self.rep
+        self.phase = "between"
+        assert self.unh is not None
+        unh_number, unh = self.unh
+        body, self.body = self.body, []
+        try:
+            _check_shape(rep, unh_number, unh)
+            _check_shape(rep, number, unt)
+            ref = read_text(rep, unh_number, unh, 1, 1, "message reference number", 14)
+            if ref in self.refs:
+                rep.error(f"message reference {ref!r} is used twice", unh_number, "UNH", 1, 1)
+            self.refs.add(ref)
+            kind_name = read_code(rep, unh_number, unh, 2, 1, _KINDS, "message type")
+            read_code(rep, unh_number, unh, 2, 2, ("D",), "message version")
+            association = component(unh, 2, 5)
+            if not (
+                len(association) == 6
+                and association.startswith("EAN")
+                and association[3:].isdigit()
+            ):
+                rep.error(
+                    f"association assigned code {association or 'nothing'!r} is not EANnnn",
+                    unh_number,
+                    "UNH",
+                    2,
+                    5,
+                )
+                raise _Stop
+            read_code(rep, unh_number, unh, 2, 4, ("UN",), "controlling agency")
+            if kind_name == "CONTRL":
+                read_code(rep, unh_number, unh, 2, 3, ("2", "3"), "CONTRL release")
+                edition = self.reader.edition or _CONTRL_EDITIONS.get(
+                    association, Edition.EANCOM_2002
+                )
+            else:
+                release = read_code(rep, unh_number, unh, 2, 3, _RELEASES, "directory release")
+                edition = _RELEASES[release]
+            if self.reader.edition is None:
+                self.reader.edition = edition
+            elif edition is not self.reader.edition:
+                rep.error(
+                    f"directory {edition.value} differs from the interchange's "
+                    f"{self.reader.edition.value} (one edition per interchange)",
+                    unh_number,
+                    "UNH",
+                    2,
+                    3,
+                )
+                raise _Stop
+            count = component(unt, 1)
+            said_ref = component(unt, 2)
+            if count != str(len(body) + 2):
+                rep.error(
+                    f"UNT counts {count or 'no'} segments, the message has {len(body) + 2}",
+                    number,
+                    "UNT",
+                    1,
+                )
+            if said_ref != ref:
+                rep.error(
+                    f"UNT reference {said_ref!r} differs from UNH reference {ref!r}",
+                    number,
+                    "UNT",
+                    2,
+                )
+            kind = _KINDS[kind_name]
+            node = parse_message(rep, kind.structures[edition], body, (number, "UNT"))
+            message = kind.decode(rep, node, edition, ref, (number, "UNT"))
+        except _Stop:
+            return None
+        return None if rep.failed else message
+
+    def _trailer(self, number: int, segment: RawSegment) -> None:
+        rep = self.rep
+        rep.message_ref = None
+        _check_shape(rep, number, segment)
+        count = component(segment, 1)
+        if count != str(self.messages):
+            rep.error(
+                f"UNZ counts {count or 'no'} messages, the interchange has {self.messages}",
+                number,
+                "UNZ",
+                1,
+            )
+        if component(segment, 2) != rep.interchange_ref:
+            rep.error(
+                f"UNZ reference {component(segment, 2)!r} differs from UNB reference "
+                f"{rep.interchange_ref!r}",
+                number,
+                "UNZ",
+                2,
+            )
+
+    def finish(self) -> None:
+        rep = self.rep
+        if self.phase == "body":
+            rep.error(f"the file ends inside message {rep.message_ref} (truncated?)", self.number)
+        elif self.phase in ("UNB", "between"):
+            rep.message_ref = None
+            rep.error("the file ends before UNZ (truncated?)", self.number)
+
+
+def read(source: Source, *, file: str | None = None) -> Interchange:
+    """Read and check a whole interchange; raise :class:`EdiDecodeError` at the first error."""
+    reader = EdiReader(source, file=file)
+    messages = tuple(reader)
+    return _assemble(reader, messages)
+
+
+def _assemble(reader: EdiReader, messages: tuple[Message, ...]) -> Interchange:
+    header = reader.header
+    assert header is not None
+    return Interchange(
+        sender=header.sender,
+        recipient=header.recipient,
+        control_ref=header.control_ref,
+        prepared=header.prepared,
+        messages=messages,
+        edition=reader.edition or Edition.EANCOM_2002,
+        charset=header.charset,
+        application_ref=header.application_ref,
+        test=header.test,
+    )
+
+
+def decode(text: str, *, file: str | None = None) -> Interchange:
+    """Decode interchange text held in memory (strict)."""
+    return read(io.StringIO(text), file=file)
+
+
+def validate(source: Source, *, file: str | None = None) -> list[EdiDecodeError]:
+    """Read leniently and return every error found (an empty list when the file is valid)."""
+    reader = EdiReader(source, lenient=True, file=file)
+    try:
+        for _ in reader:
+            pass
+    except EdiDecodeError as error:  # errors that stop reading (encoding, envelope start)
+        if error not in reader.errors:
+            reader.errors.append(error)
+    return reader.errors
+
+
+# --- writing ---------------------------------------------------------------------------
+
+
+def _iter_encode(
+    interchange: Interchange, separators: Separators, una: bool, newlines: bool
+) -> Iterator[str]:
+    problem = separators.problem()
+    if problem:
+        raise EdiDecodeError(f"cannot write with these separators: {problem}")
+    if interchange.charset not in CHARSETS:
+        raise Writer(Syntax(separators, "UNOC"), interchange.edition, "").fail(
+            f"charset must be UNOA or UNOC, got {interchange.charset!r}", "charset"
+        )
+    syntax = Syntax(separators, interchange.charset)
+    edition = interchange.edition
+    end = "\n" if newlines else ""
+    w = Writer(syntax, edition, "")
+    if una:
+        yield separators.una() + end
+    prepared = interchange.prepared
+    if not isinstance(prepared, dt.datetime) or not 2000 <= prepared.year <= 2099:
+        raise w.fail(f"must be a datetime in 2000-2099, got {prepared!r}", "prepared")
+    w.seg(
+        "UNB",
+        (interchange.charset, "3"),
+        (w.id(interchange.sender, "GLN", "sender"), "14"),
+        (w.id(interchange.recipient, "GLN", "recipient"), "14"),
+        (f"{prepared:%y%m%d}", f"{prepared:%H%M}"),
+        w.text(interchange.control_ref, "control_ref", 14),
+        "",
+        w.text(interchange.application_ref, "application_ref", 14)
+        if interchange.application_ref is not None
+        else "",
+        "",
+        "",
+        "",
+        "1" if interchange.test else "",
+    )
+    yield end.join(w.out) + end
+    codes = ASSOCIATION_CODES[edition]
+    refs: set[str] = set()
+    for index, message in enumerate(interchange.messages):
+        kind_name = _TYPES.get(type(message))
+        path = f"messages[{index}]"
+        if kind_name is None:
+            raise w.fail(f"{type(message).__name__} is not an EANCOM message", path)
+        w = Writer(syntax, edition, path)
+        ref = w.text(message.message_ref, ".message_ref", 14)
+        if ref in refs:
+            raise w.fail(f"message reference {ref!r} is used twice", ".message_ref")
+        refs.add(ref)
+        release = "3" if kind_name == "CONTRL" else edition.release
+        w.seg("UNH", ref, (kind_name, "D", release, "UN", codes[kind_name]))
+        if kind_name == "CONTRL":
+            encode_contrl(w, message, codes)  # type: ignore[arg-type]
+        else:
+            _KINDS[kind_name].encode(w, message)
+        w.seg("UNT", str(len(w.out) + 1), ref)
+        yield end.join(w.out) + end
+    w = Writer(syntax, edition, "")
+    w.seg("UNZ", str(len(interchange.messages)), w.text(interchange.control_ref, "control_ref", 14))
+    yield w.out[0] + end
+
+
+def encode(
+    interchange: Interchange,
+    *,
+    separators: Separators | None = None,
+    una: bool = True,
+    newlines: bool = False,
+) -> str:
+    """Write an interchange as EANCOM text, checking every value on the way.
+
+    ``newlines=True`` puts each segment on its own line (readers accept both). A bad value
+    raises :class:`~crossdock.errors.EdiError` naming its field path, e.g.
+    ``messages[2].lines[5].gtin``.
+    """
+    return "".join(_iter_encode(interchange, separators or Separators(), una, newlines))
+
+
+def write(
+    interchange: Interchange,
+    target: str | Path | IO[bytes],
+    *,
+    separators: Separators | None = None,
+    una: bool = True,
+    newlines: bool = False,
+) -> None:
+    """Write an interchange to a file, message by message, in ISO 8859-1 bytes."""
+    pieces = _iter_encode(interchange, separators or Separators(), una, newlines)
+    if isinstance(target, str | Path):
+        with Path(target).open("wb") as handle:
+            for piece in pieces:
+                handle.write(piece.encode("latin-1"))
+        return
+    for piece in pieces:
+        target.write(piece.encode("latin-1"))
