@@ -23,7 +23,9 @@ HEADER = """\
 def flow_list(items: list[dict]) -> str:
     lines = []
     for item in items:
-        text = yaml.safe_dump(item, default_flow_style=True, sort_keys=False, width=10_000, allow_unicode=True)
+        text = yaml.safe_dump(
+            item, default_flow_style=True, sort_keys=False, width=10_000, allow_unicode=True
+        )
         lines.append(f"  - {text.strip()}")
     return "\n".join(lines)
 

@@ -25,7 +25,13 @@ from crossdock.errors import (
 )
 from crossdock.kpis import KPI_DOCS
 from crossdock.results import Comparison, SimulationResult
-from crossdock.scenario import Scenario, ScenarioSpec, compile_scenario, generate_scenario, load_scenario
+from crossdock.scenario import (
+    Scenario,
+    ScenarioSpec,
+    compile_scenario,
+    generate_scenario,
+    load_scenario,
+)
 from crossdock.simulate import compare, simulate
 
 __all__ = [

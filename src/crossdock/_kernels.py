@@ -71,7 +71,9 @@ def pallets(quantity: np.ndarray, units_per_pallet: np.ndarray) -> np.ndarray:
     return np.ceil(quantity @ (1.0 / units_per_pallet) - 1e-9).astype(np.int64)
 
 
-def haversine_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
+def haversine_km(
+    lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray
+) -> np.ndarray:
     """Great-circle distance in km between points given in degrees (broadcasting)."""
     p1, p2 = np.radians(lat1), np.radians(lat2)
     dp = p2 - p1

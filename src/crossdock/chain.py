@@ -75,7 +75,10 @@ def build_chain(
             report_to=[],
         )
         dcs = DistributionCentres(
-            ctx, policy=policy("dc", "dc"), initial_stock_days=mode_spec.dc.initial_stock_days, carrier=carrier
+            ctx,
+            policy=policy("dc", "dc"),
+            initial_stock_days=mode_spec.dc.initial_stock_days,
+            carrier=carrier,
         )
         suppliers = Suppliers(
             ctx,
@@ -90,7 +93,10 @@ def build_chain(
         planners = []
         if settings.captain_plans_category:
             groups = [
-                (scenario.supplier_gln[scenario.captain_of_category[c]], np.flatnonzero(scenario.category_of == c))
+                (
+                    scenario.supplier_gln[scenario.captain_of_category[c]],
+                    np.flatnonzero(scenario.category_of == c),
+                )
                 for c in range(scenario.n_categories)
             ]
         else:
@@ -109,7 +115,10 @@ def build_chain(
             report_to=groups,
         )
         suppliers = Suppliers(
-            ctx, policy=None, initial_stock_days=mode_spec.supplier.initial_stock_days, carrier=carrier
+            ctx,
+            policy=None,
+            initial_stock_days=mode_spec.supplier.initial_stock_days,
+            carrier=carrier,
         )
         factories = Factories(ctx, suppliers=suppliers)
         platforms = Platforms(ctx, carrier=carrier)

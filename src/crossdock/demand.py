@@ -47,7 +47,9 @@ class DemandModel:
         offset = day - self._block_start
         if not 0 <= offset < len(self._block):
             if day != self._next_block:
-                raise ValueError(f"demand is drawn in day order: expected day {self._next_block}, got {day}")
+                raise ValueError(
+                    f"demand is drawn in day order: expected day {self._next_block}, got {day}"
+                )
             self._draw_block(day)
             offset = 0
         return self._block[offset]

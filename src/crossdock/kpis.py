@@ -31,7 +31,10 @@ KPI_DOCS: dict[str, str] = {
             ("carrier", "the carrier (in transit)"),
         )
     },
-    **{f"{e}_stock_value": f"Mean closing stock value at {e} level, at unit cost (EUR)." for e in ECHELONS},
+    **{
+        f"{e}_stock_value": f"Mean closing stock value at {e} level, at unit cost (EUR)."
+        for e in ECHELONS
+    },
     **{
         f"{e}_days_of_supply": f"Mean {e} stock divided by mean daily consumer sales (days)."
         for e in ECHELONS
@@ -83,7 +86,9 @@ def compute_kpis(
     out["sales_units"] = sales
     out["fill_rate"] = 1.0 - lost / demand if demand else 1.0
     listed = float(_col(loc, "skus_listed")[stores].sum())
-    out["on_shelf_availability"] = float(_col(loc, "skus_in_stock")[stores].sum()) / listed if listed else 1.0
+    out["on_shelf_availability"] = (
+        float(_col(loc, "skus_in_stock")[stores].sum()) / listed if listed else 1.0
+    )
     out["lost_sales_units"] = lost
     out["lost_sales_value"] = float(_col(loc, "lost_sales_value")[stores].sum())
 
@@ -110,7 +115,11 @@ def compute_kpis(
         return _col(sku, name).reshape(-1, n_sku).astype(np.float64)
 
     base = _variance_sum(series("demand"))
-    for key, name in (("store", "store_orders"), ("dc", "dc_orders"), ("production", "production_orders")):
+    for key, name in (
+        ("store", "store_orders"),
+        ("dc", "dc_orders"),
+        ("production", "production_orders"),
+    ):
         out[f"order_variance_ratio_{key}"] = _variance_sum(series(name)) / base if base else 0.0
 
     out["store_deliveries"] = float(_col(loc, "deliveries")[stores].sum())

@@ -89,7 +89,9 @@ class Ledger:
         self.stock_units = np.zeros((days, self.n_locations), dtype=np.int64)
         self.stock_value = np.zeros((days, self.n_locations), dtype=np.float64)
         self.sku = {name: np.zeros((days, scenario.n_skus), dtype=np.int64) for name in SKU_SERIES}
-        self.sku_stock = {t: np.zeros((days, scenario.n_skus), dtype=np.int64) for t in LOCATION_TYPES}
+        self.sku_stock = {
+            t: np.zeros((days, scenario.n_skus), dtype=np.int64) for t in LOCATION_TYPES
+        }
         s = scenario.n_stores
         self.store_demand = np.zeros((days, s), dtype=np.int64)
         self.store_sales = np.zeros((days, s), dtype=np.int64)
@@ -119,11 +121,22 @@ class Ledger:
         k = KINDS.index(kind)
         block = self.blocks[location_type]
         n = block.stop - block.start
-        self.flows[day, block, k] += np.bincount(owner, weights=quantity, minlength=n).astype(np.int64)
+        self.flows[day, block, k] += np.bincount(owner, weights=quantity, minlength=n).astype(
+            np.int64
+        )
         if self.detail:
-            np.add.at(self.flows_sku[day, :, k, :], (block.start + owner, np.arange(len(owner))), quantity)
+            np.add.at(
+                self.flows_sku[day, :, k, :], (block.start + owner, np.arange(len(owner))), quantity
+            )
 
-    def close(self, day: int, location_type: str, units: np.ndarray, unit_cost: np.ndarray, owner: np.ndarray | None = None) -> None:
+    def close(
+        self,
+        day: int,
+        location_type: str,
+        units: np.ndarray,
+        unit_cost: np.ndarray,
+        owner: np.ndarray | None = None,
+    ) -> None:
         """Record a party's closing stock: ``units[n, k]``, or ``units[k]`` with ``owner[k]``."""
         block = self.blocks[location_type]
         n = block.stop - block.start
@@ -134,8 +147,12 @@ class Ledger:
             if self.detail:
                 self.stock_sku[day, block] = units
         else:
-            self.stock_units[day, block] = np.bincount(owner, weights=units, minlength=n).astype(np.int64)
-            self.stock_value[day, block] = np.bincount(owner, weights=units * unit_cost, minlength=n)
+            self.stock_units[day, block] = np.bincount(owner, weights=units, minlength=n).astype(
+                np.int64
+            )
+            self.stock_value[day, block] = np.bincount(
+                owner, weights=units * unit_cost, minlength=n
+            )
             self.sku_stock[location_type][day] = units
             if self.detail:
                 np.add.at(self.stock_sku[day], (block.start + owner, np.arange(len(owner))), units)
@@ -145,7 +162,9 @@ class Ledger:
         """Every (day, location) where closing stock differs from the movements' balance."""
         days = self.days if days is None else days
         change = (self.flows[:days] * _SIGN).sum(axis=2)
-        previous = np.vstack([np.zeros((1, self.n_locations), np.int64), self.stock_units[: days - 1]])
+        previous = np.vstack(
+            [np.zeros((1, self.n_locations), np.int64), self.stock_units[: days - 1]]
+        )
         expected = previous + change
         bad = np.argwhere(expected != self.stock_units[:days])
         return [
@@ -157,7 +176,9 @@ class Ledger:
         """Per-SKU version of :meth:`violations` (``detail=True`` only): (day, location, sku) rows."""
         days = self.days if days is None else days
         change = np.einsum("dlkn,k->dln", self.flows_sku[:days], _SIGN)
-        previous = np.concatenate([np.zeros((1, *self.stock_sku.shape[1:]), np.int64), self.stock_sku[: days - 1]])
+        previous = np.concatenate(
+            [np.zeros((1, *self.stock_sku.shape[1:]), np.int64), self.stock_sku[: days - 1]]
+        )
         return np.argwhere(previous + change != self.stock_sku[:days])
 
     def unmatched_transfers(self, days: int | None = None) -> np.ndarray:

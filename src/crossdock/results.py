@@ -23,7 +23,11 @@ def format_value(key: str, value: float) -> str:
     """A KPI value as people read it (percentages, thousands separators)."""
     if key in _PERCENT:
         return f"{value:.2%}"
-    if key.startswith("order_variance_ratio") or key.endswith("days_of_supply") or key == "trucks_per_day":
+    if (
+        key.startswith("order_variance_ratio")
+        or key.endswith("days_of_supply")
+        or key == "trucks_per_day"
+    ):
         return f"{value:,.2f}"
     return f"{value:,.0f}"
 
@@ -135,7 +139,9 @@ class Comparison:
         folder.mkdir(parents=True, exist_ok=True)
         self.traditional.write(folder / "traditional")
         self.shared.write(folder / "shared")
-        (folder / "comparison.json").write_text(json.dumps(self.rows(), indent=2) + "\n", encoding="utf-8")
+        (folder / "comparison.json").write_text(
+            json.dumps(self.rows(), indent=2) + "\n", encoding="utf-8"
+        )
         return folder
 
 

@@ -46,7 +46,14 @@ def simulate(
     days = days if days is not None else scenario.horizon_days
     seed = seed if seed is not None else scenario.seed
     chain = build_chain(
-        scenario, mode, days=days, seed=seed, demand=demand, policies=policies, router=router, detail=detail
+        scenario,
+        mode,
+        days=days,
+        seed=seed,
+        demand=demand,
+        policies=policies,
+        router=router,
+        detail=detail,
     )
     Engine(chain.parties).run(days, on_day)
     tables = build_tables(chain.ledger, scenario, chain.channel.sent_by_day)

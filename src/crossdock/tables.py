@@ -65,7 +65,9 @@ SCHEMAS: dict[str, pa.Schema] = {
 }
 
 
-def build_tables(ledger: Ledger, scenario: Scenario, sent_by_day: dict[tuple[int, str], int]) -> dict[str, pa.Table]:
+def build_tables(
+    ledger: Ledger, scenario: Scenario, sent_by_day: dict[tuple[int, str], int]
+) -> dict[str, pa.Table]:
     """Turn a finished run's ledger into the four tables."""
     days, n_loc = ledger.days, ledger.n_locations
     day_col = np.repeat(np.arange(days, dtype=np.int32), n_loc)
@@ -118,7 +120,16 @@ def build_tables(ledger: Ledger, scenario: Scenario, sent_by_day: dict[tuple[int
     )
     keys = sorted(sent_by_day)
     messages = pa.table(
-        {"day": [d for d, _ in keys], "type": [t for _, t in keys], "count": [sent_by_day[x] for x in keys]},
+        {
+            "day": [d for d, _ in keys],
+            "type": [t for _, t in keys],
+            "count": [sent_by_day[x] for x in keys],
+        },
         schema=SCHEMAS["messages"],
     )
-    return {"location_daily": location, "sku_daily": sku, "transport": transport, "messages": messages}
+    return {
+        "location_daily": location,
+        "sku_daily": sku,
+        "transport": transport,
+        "messages": messages,
+    }

@@ -10,9 +10,10 @@ import sys
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from crossdock.cli._app import app
-from crossdock.errors import CrossdockError
+from crossdock.errors import CrossdockError, InputError
 
 __all__ = ["app", "main"]
 
@@ -20,18 +21,20 @@ __all__ = ["app", "main"]
 def main() -> None:
     """Run the CLI; user errors print one line (no traceback) and exit with code 2."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
     except CrossdockError as error:
-        Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {error}", markup=True)
+        console = Console(stderr=True, highlight=False, soft_wrap=True)
+        lines = error.problems if isinstance(error, InputError) else [str(error)]
+        for line in lines:
+            console.print(Text.assemble(("error:", "bold red"), " ", line))
         sys.exit(2)
     except typer.Abort:
         sys.exit(130)
     except SystemExit:
         raise
-    except Exception as error:  # click's usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show()
-            sys.exit(error.exit_code)
-        raise
+    except typer.TyperException as error:  # usage errors arrive here in non-standalone mode
+        show = getattr(error, "show", None)
+        if callable(show):
+            show()
+        sys.exit(getattr(error, "exit_code", 2))
+    sys.exit(code if isinstance(code, int) else 0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -20,7 +20,7 @@ from crossdock.simulate import simulate
 console = Console()
 
 
-class Mode(str, Enum):
+class Mode(StrEnum):
     """Which chain to simulate."""
 
     traditional = "traditional"
@@ -31,8 +31,13 @@ ScenarioArg = Annotated[
     Path | None,
     typer.Argument(help="Scenario YAML file (default: the built-in scenario).", show_default=False),
 ]
-DaysOpt = Annotated[int | None, typer.Option("--days", min=1, help="Days to simulate (default: the scenario's horizon).")]
-SeedOpt = Annotated[int | None, typer.Option("--seed", min=0, help="Random seed (default: the scenario's).")]
+DaysOpt = Annotated[
+    int | None,
+    typer.Option("--days", min=1, help="Days to simulate (default: the scenario's horizon)."),
+]
+SeedOpt = Annotated[
+    int | None, typer.Option("--seed", min=0, help="Random seed (default: the scenario's).")
+]
 
 
 @contextmanager
@@ -54,10 +59,15 @@ def _progress(label: str, total: int) -> Iterator[object]:
 @app.command()
 def run(
     scenario: ScenarioArg = None,
-    mode: Annotated[Mode, typer.Option("--mode", help="Traditional (store-ordered) or shared (supplier-managed).")] = Mode.shared,
+    mode: Annotated[
+        Mode,
+        typer.Option("--mode", help="Traditional (store-ordered) or shared (supplier-managed)."),
+    ] = Mode.shared,
     days: DaysOpt = None,
     seed: SeedOpt = None,
-    out: Annotated[Path, typer.Option("--out", help="Folder for kpis.json and the Parquet tables.")] = Path("out"),
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder for kpis.json and the Parquet tables.")
+    ] = Path("out"),
 ) -> None:
     """Run one simulation, print its KPIs and write kpis.json and daily tables to --out."""
     loaded = load_scenario(scenario)
@@ -66,7 +76,11 @@ def run(
         result = simulate(loaded, mode=mode.value, seed=seed, days=days, on_day=tick)  # type: ignore[arg-type]
     console.print(result.summary(), end="")
     folder = result.write(out)
-    console.print(f"Results written to [bold]{folder}[/] (kpis.json, " + ", ".join(f"{n}.parquet" for n in result.tables) + ")")
+    console.print(
+        f"Results written to [bold]{folder}[/] (kpis.json, "
+        + ", ".join(f"{n}.parquet" for n in result.tables)
+        + ")"
+    )
 
 
 @app.command()
@@ -74,7 +88,9 @@ def compare(
     scenario: ScenarioArg = None,
     days: DaysOpt = None,
     seed: SeedOpt = None,
-    out: Annotated[Path, typer.Option("--out", help="Folder for comparison.json and each mode's results.")] = Path("out"),
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder for comparison.json and each mode's results.")
+    ] = Path("out"),
 ) -> None:
     """Run traditional and shared on the same demand; print and write each KPI and the difference."""
     loaded = load_scenario(scenario)

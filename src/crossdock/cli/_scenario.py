@@ -26,35 +26,65 @@ def validate(file: Annotated[Path, typer.Argument(help="Scenario YAML file to ch
     except ScenarioError as error:
         err = Console(stderr=True, highlight=False)
         for line in error.problems:
-            err.print(f"error: {line}", markup=False)
+            err.print(f"error: {line}", markup=False, soft_wrap=True)
         raise typer.Exit(2) from None
     console.print(f"{file}: valid scenario '{spec.name}'", markup=False)
 
 
 @scenario_app.command()
-def show(file: Annotated[Path | None, typer.Argument(help="Scenario YAML file (default: built-in).", show_default=False)] = None) -> None:
+def show(
+    file: Annotated[
+        Path | None,
+        typer.Argument(help="Scenario YAML file (default: built-in).", show_default=False),
+    ] = None,
+) -> None:
     """Summarise a scenario: counts of each party, products and trucks, and its settings."""
     spec = read_spec(file)
     sc = compile_scenario(spec)
-    table = Table(title=f"{spec.name}  ({file or default_scenario_path().name})", title_justify="left")
+    table = Table(
+        title=f"{spec.name}  ({file or default_scenario_path().name})", title_justify="left"
+    )
     table.add_column("what")
     table.add_column("count", justify="right")
     table.add_column("details")
     captains = ", ".join(
-        f"{c.id}: {next(s.id for s in spec.suppliers if c.id in s.captain_of)}" for c in spec.categories
+        f"{c.id}: {next(s.id for s in spec.suppliers if c.id in s.captain_of)}"
+        for c in spec.categories
     )
     trucks = sum(t.count for t in spec.carrier.trucks)
     expected = sc.expected_demand().sum()
     rows = [
-        ("stores", len(spec.stores), f"size factors {sc.size_factor.min():.2f}-{sc.size_factor.max():.2f}"),
+        (
+            "stores",
+            len(spec.stores),
+            f"size factors {sc.size_factor.min():.2f}-{sc.size_factor.max():.2f}",
+        ),
         ("SKUs", len(spec.products), f"{expected:,.0f} units/day expected across stores"),
         ("categories", len(spec.categories), f"captains — {captains}"),
-        ("suppliers", len(spec.suppliers), f"lead times {sc.supplier_lead_time_days.min()}-{sc.supplier_lead_time_days.max()} days"),
+        (
+            "suppliers",
+            len(spec.suppliers),
+            f"lead times {sc.supplier_lead_time_days.min()}-{sc.supplier_lead_time_days.max()} days",
+        ),
         ("platforms", len(spec.platforms), ", ".join(p.name for p in spec.platforms)),
-        ("distribution centres", len(spec.distribution_centres), ", ".join(d.name for d in spec.distribution_centres)),
+        (
+            "distribution centres",
+            len(spec.distribution_centres),
+            ", ".join(d.name for d in spec.distribution_centres),
+        ),
         ("factories", len(spec.factories), f"{sc.factory_capacity.sum():,} units/day capacity"),
-        ("trucks", trucks, ", ".join(f"{t.count}× {t.name} ({t.capacity_pallets} pallets)" for t in spec.carrier.trucks)),
-        ("horizon", spec.horizon_days, f"days from {spec.start_date}, warm-up {spec.warm_up_days}, seed {spec.seed}"),
+        (
+            "trucks",
+            trucks,
+            ", ".join(
+                f"{t.count}× {t.name} ({t.capacity_pallets} pallets)" for t in spec.carrier.trucks
+            ),
+        ),
+        (
+            "horizon",
+            spec.horizon_days,
+            f"days from {spec.start_date}, warm-up {spec.warm_up_days}, seed {spec.seed}",
+        ),
     ]
     for what, count, details in rows:
         table.add_row(what, str(count), details)

@@ -27,7 +27,13 @@ class Carrier:
         self.capacity = spec.trucks[0].capacity_pallets
         self.cost_per_km = spec.cost_per_km
         self.road_factor = spec.road_factor
-        longest = int(max(sc.supplier_lead_time_days.max(), sc.dc_delivery_days.max(), sc.platform_delivery_days.max()))
+        longest = int(
+            max(
+                sc.supplier_lead_time_days.max(),
+                sc.dc_delivery_days.max(),
+                sc.platform_delivery_days.max(),
+            )
+        )
         self.window = longest + 1
         shape = (self.window, sc.n_stores, sc.n_skus)
         self._to_stores = np.zeros(shape, dtype=np.int64)
@@ -44,7 +50,9 @@ class Carrier:
         self.stores, self.platforms, self.dcs = stores, platforms, dcs
 
     # -- handing goods over ------------------------------------------------------------------
-    def to_stores(self, day: int, origin_kind: str, origin: int, goods: np.ndarray, transit_days: int) -> int:
+    def to_stores(
+        self, day: int, origin_kind: str, origin: int, goods: np.ndarray, transit_days: int
+    ) -> int:
         """Take a depot's store deliveries ``goods[s, k]``; returns the arrival day."""
         self._take(day, goods)
         self._loads.append((origin_kind, origin, goods, transit_days))
@@ -102,10 +110,22 @@ class Carrier:
             else:
                 depot = (float(sc.platform_lat[origin]), float(sc.platform_lon[origin]))
                 gln = sc.platform_gln[origin]
-            routes = self.router.plan(depot, sc.store_lat, sc.store_lon, per_store, self.capacity, self.road_factor)
+            routes = self.router.plan(
+                depot, sc.store_lat, sc.store_lon, per_store, self.capacity, self.road_factor
+            )
             km = sum(r.km for r in routes)
             self.ctx.ledger.transport.append(
-                (day, "outbound", origin_kind, gln, len(routes), int((per_store > 0).sum()), int(per_store.sum()), km, km * self.cost_per_km)
+                (
+                    day,
+                    "outbound",
+                    origin_kind,
+                    gln,
+                    len(routes),
+                    int((per_store > 0).sum()),
+                    int(per_store.sum()),
+                    km,
+                    km * self.cost_per_km,
+                )
             )
         self._loads.clear()
 
@@ -125,9 +145,26 @@ class Carrier:
                     continue
                 n_pallets = int(pallets(mine[None, :], sc.units_per_pallet)[0])
                 trucks = -(-n_pallets // self.capacity)
-                km = 2 * trucks * float(haversine_km(sc.supplier_lat[u], sc.supplier_lon[u], lat[dest], lon[dest])) * self.road_factor
+                km = (
+                    2
+                    * trucks
+                    * float(
+                        haversine_km(sc.supplier_lat[u], sc.supplier_lon[u], lat[dest], lon[dest])
+                    )
+                    * self.road_factor
+                )
                 self.ctx.ledger.transport.append(
-                    (day, "inbound", "supplier", sc.supplier_gln[u], trucks, 1, n_pallets, km, km * self.cost_per_km)
+                    (
+                        day,
+                        "inbound",
+                        "supplier",
+                        sc.supplier_gln[u],
+                        trucks,
+                        1,
+                        n_pallets,
+                        km,
+                        km * self.cost_per_km,
+                    )
                 )
         del glns
 

@@ -17,17 +17,23 @@ class DistributionCentres:
     lines are cut (ORDRSP "changed") and the stores reorder what they still need.
     """
 
-    def __init__(self, ctx: Context, *, policy: Policy, initial_stock_days: float, carrier: object) -> None:
+    def __init__(
+        self, ctx: Context, *, policy: Policy, initial_stock_days: float, carrier: object
+    ) -> None:
         sc = ctx.scenario
         self.ctx = ctx
         self.policy = policy
         self.carrier = carrier
-        mean = np.stack([sc.expected_demand()[sc.dc_of_store == d].sum(axis=0) for d in range(sc.n_dcs)])
+        mean = np.stack(
+            [sc.expected_demand()[sc.dc_of_store == d].sum(axis=0) for d in range(sc.n_dcs)]
+        )
         self.on_hand = opening_stock(mean, initial_stock_days, sc.case_pack)
         self.on_order = np.zeros_like(self.on_hand)
         self._to_ship = np.zeros((sc.n_stores, sc.n_skus), dtype=np.int64)
         self._lead_time = sc.supplier_lead_time_days[sc.supplier_of][None, :].astype(np.float64)
-        self._items_of_supplier = [np.flatnonzero(sc.supplier_of == u) for u in range(sc.n_suppliers)]
+        self._items_of_supplier = [
+            np.flatnonzero(sc.supplier_of == u) for u in range(sc.n_suppliers)
+        ]
         self._stores_of_dc = [np.flatnonzero(sc.dc_of_store == d) for d in range(sc.n_dcs)]
         policy.reset(mean)
         ctx.ledger.record(0, "opening", "dc", self.on_hand)

@@ -57,4 +57,6 @@ class Factories:
     def close(self, day: int) -> None:
         """Factories hold no stock: output leaves the day it is made."""
         sc = self.ctx.scenario
-        self.ctx.ledger.close(day, "factory", np.zeros(sc.n_skus, np.int64), sc.unit_cost, owner=self._factory_of_sku)
+        self.ctx.ledger.close(
+            day, "factory", np.zeros(sc.n_skus, np.int64), sc.unit_cost, owner=self._factory_of_sku
+        )

@@ -32,7 +32,8 @@ class Planner:
         lead = lead + sc.platform_delivery_days[sc.platform_of_store][:, None]
         self._lead_time = lead.astype(np.float64)
         self._suppliers = [
-            (u, np.flatnonzero(sc.supplier_of[items] == u)) for u in np.unique(sc.supplier_of[items])
+            (u, np.flatnonzero(sc.supplier_of[items] == u))
+            for u in np.unique(sc.supplier_of[items])
         ]
         self._pack = sc.case_pack[items]
         self._shelf = sc.shelf_capacity[:, items]

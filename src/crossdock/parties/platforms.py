@@ -59,7 +59,9 @@ class Platforms:
             goods[stores] = out[stores]
             if not goods.any():
                 continue
-            arrival = self.carrier.to_stores(day, "platform", p, goods, int(sc.platform_delivery_days[p]))  # type: ignore[attr-defined]
+            arrival = self.carrier.to_stores(
+                day, "platform", p, goods, int(sc.platform_delivery_days[p])
+            )  # type: ignore[attr-defined]
             channel.send(
                 DespatchAdvice(
                     sender=sc.platform_gln[p],

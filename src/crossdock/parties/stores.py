@@ -41,7 +41,9 @@ class Stores:
         self._gln_set = list(sc.store_gln)
         self.backordering = ctx.unmet_demand == "backorder"
         mean = sc.expected_demand()
-        self.on_hand = np.minimum(opening_stock(mean, initial_stock_days, sc.case_pack), sc.shelf_capacity)
+        self.on_hand = np.minimum(
+            opening_stock(mean, initial_stock_days, sc.case_pack), sc.shelf_capacity
+        )
         self.backorders = np.zeros_like(self.on_hand)
         self.on_order = np.zeros_like(self.on_hand)
         self.received_today = np.zeros_like(self.on_hand)
@@ -166,4 +168,3 @@ class Stores:
     def close(self, day: int) -> None:
         """End of day: closing stock into the ledger."""
         self.ctx.ledger.close(day, "store", self.on_hand, self.ctx.scenario.unit_cost)
-

@@ -53,7 +53,9 @@ class Suppliers:
                 if order.ship_to_kind == "dc":
                     self.book_dc[order.ship_to, order.items] += order.quantity[0]
                 else:
-                    self.book_store[order.locations[:, None], order.items[None, :]] += order.quantity
+                    self.book_store[order.locations[:, None], order.items[None, :]] += (
+                        order.quantity
+                    )
                 incoming[order.items] += order.total
         owed = self.book_dc.sum(axis=0) + self.book_store.sum(axis=0)
         if self.policy is None:
@@ -93,7 +95,9 @@ class Suppliers:
         """Finished goods from the factory enter the warehouse."""
         self.on_hand += goods
         self.in_production -= goods
-        self.ctx.ledger.record_owned(day, "received", "supplier", goods, self.ctx.scenario.supplier_of)
+        self.ctx.ledger.record_owned(
+            day, "received", "supplier", goods, self.ctx.scenario.supplier_of
+        )
 
     def ship(self, day: int) -> None:
         """Ship what stock allows against the order book, with a DESADV per destination."""

@@ -9,7 +9,14 @@ from crossdock.errors import ParameterError
 from crossdock.policies._checks import check_policy
 from crossdock.policies._forecast import ExponentialSmoothing, Forecaster, MovingAverage
 from crossdock.policies._params import Params
-from crossdock.policies._rules import POLICY_CLASSES, BaseStock, MinMax, Observation, OrderUpTo, Policy
+from crossdock.policies._rules import (
+    POLICY_CLASSES,
+    BaseStock,
+    MinMax,
+    Observation,
+    OrderUpTo,
+    Policy,
+)
 from crossdock.scenario._schema import EchelonSpec
 
 __all__ = [
@@ -35,10 +42,14 @@ def policy_from_spec(spec: EchelonSpec) -> Policy:
         forecast = ExponentialSmoothing(alpha=spec.forecast.alpha)
     cls = POLICY_CLASSES.get(spec.policy)
     if cls is None:  # pragma: no cover - the schema only admits known names
-        raise ParameterError("EchelonSpec", "policy", f"one of {sorted(POLICY_CLASSES)}", spec.policy)
+        raise ParameterError(
+            "EchelonSpec", "policy", f"one of {sorted(POLICY_CLASSES)}", spec.policy
+        )
     if cls is OrderUpTo:
         return OrderUpTo(
-            review_period_days=spec.review_period_days, service_level=spec.service_level, forecast=forecast
+            review_period_days=spec.review_period_days,
+            service_level=spec.service_level,
+            forecast=forecast,
         )
     if cls is MinMax:
         return MinMax(

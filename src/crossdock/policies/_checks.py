@@ -36,7 +36,9 @@ def check_policy(policy: Policy, *, shape: tuple[int, ...] = (3, 5), seed: int =
     assert isinstance(policy, Params), f"{name} must derive from crossdock.policies.Policy"
 
     params = policy.get_params(deep=False)
-    assert set(params) == set(policy._param_names()), f"{name}.get_params must list every __init__ parameter"
+    assert set(params) == set(policy._param_names()), (
+        f"{name}.get_params must list every __init__ parameter"
+    )
     twin = policy.clone()
     assert twin is not policy and type(twin) is type(policy), f"{name}.clone must make a new {name}"
     for key, value in params.items():
@@ -47,7 +49,9 @@ def check_policy(policy: Policy, *, shape: tuple[int, ...] = (3, 5), seed: int =
         else:
             assert np.all(np.asarray(twin_value == value)), f"{name}.clone changed '{key}'"
     policy.set_params(**params)
-    assert policy.get_params(deep=False).keys() == params.keys(), f"{name}.set_params lost a parameter"
+    assert policy.get_params(deep=False).keys() == params.keys(), (
+        f"{name}.set_params lost a parameter"
+    )
 
     rng = np.random.default_rng(seed)
     first, second = policy.clone(), policy.clone()
@@ -61,7 +65,9 @@ def check_policy(policy: Policy, *, shape: tuple[int, ...] = (3, 5), seed: int =
     assert np.all(np.isfinite(order)), f"{name}.plan returned non-finite quantities"
     assert np.all(order >= 0), f"{name}.plan returned negative quantities"
     for key, value in before.items():
-        assert np.array_equal(getattr(observation, key), value), f"{name}.plan modified observation.{key}"
+        assert np.array_equal(getattr(observation, key), value), (
+            f"{name}.plan modified observation.{key}"
+        )
     assert np.array_equal(order, second.plan(observation)), f"{name}.plan is not deterministic"
 
     richer = Observation(
@@ -89,7 +95,9 @@ def check_policy(policy: Policy, *, shape: tuple[int, ...] = (3, 5), seed: int =
         backorders=np.zeros(shape, np.int64),
         lead_time_days=observation.lead_time_days,
     )
-    assert np.all(first.plan(empty) > 0), f"{name}.plan must order for an empty pipeline with demand"
+    assert np.all(first.plan(empty) > 0), (
+        f"{name}.plan must order for an empty pipeline with demand"
+    )
 
     third = policy.clone()
     third.reset(np.full(shape, 4.0))

@@ -85,12 +85,12 @@ class MovingAverage(Params):
         self.window_days = window_days
 
     def reset(self, prior_mean: np.ndarray) -> None:
-        """Fill the window with the prior (and a Poisson spread)."""
+        """Fill the window with the prior (no spread until real days replace it)."""
         self.validate_params()
         prior = np.array(prior_mean, dtype=np.float64)
         self._window = np.repeat(prior[None], self.window_days, axis=0)
         self._sum = prior * self.window_days
-        self._sum_sq = (prior * prior + prior) * self.window_days
+        self._sum_sq = prior * prior * self.window_days
         self._slot = 0
 
     def observe(self, demand: np.ndarray) -> None:

@@ -171,12 +171,16 @@ class BaseStock(Policy):
     _constraints = {
         "days_of_demand": interval(0, None),
         "level": (
-            lambda v: v is None or (np.all(np.asarray(v) >= 0) and np.asarray(v).dtype.kind in "iuf"),
+            lambda v: (
+                v is None or (np.all(np.asarray(v) >= 0) and np.asarray(v).dtype.kind in "iuf")
+            ),
             "None or non-negative numbers",
         ),
     }
 
-    def __init__(self, *, level: float | np.ndarray | None = None, days_of_demand: float = 7.0) -> None:
+    def __init__(
+        self, *, level: float | np.ndarray | None = None, days_of_demand: float = 7.0
+    ) -> None:
         self.level = level
         self.days_of_demand = days_of_demand
 
@@ -186,7 +190,9 @@ class BaseStock(Policy):
         if self.level is None:
             self._level = np.ceil(np.asarray(prior_mean, dtype=np.float64) * self.days_of_demand)
         else:
-            self._level = np.broadcast_to(np.asarray(self.level, dtype=np.float64), np.shape(prior_mean))
+            self._level = np.broadcast_to(
+                np.asarray(self.level, dtype=np.float64), np.shape(prior_mean)
+            )
 
     def plan(self, observation: Observation) -> np.ndarray:
         """Order the gap to the level."""

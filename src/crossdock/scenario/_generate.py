@@ -64,27 +64,60 @@ CATEGORIES = [
         "epicerie",
         "Épicerie",
         [
-            "Spaghetti", "Penne", "Riz basmati", "Café moulu", "Farine T55", "Sucre en poudre",
-            "Huile d'olive", "Lentilles vertes", "Couscous", "Chocolat noir", "Confiture fraise",
-            "Biscuits sablés", "Thon au naturel", "Sauce tomate", "Céréales", "Miel",
+            "Spaghetti",
+            "Penne",
+            "Riz basmati",
+            "Café moulu",
+            "Farine T55",
+            "Sucre en poudre",
+            "Huile d'olive",
+            "Lentilles vertes",
+            "Couscous",
+            "Chocolat noir",
+            "Confiture fraise",
+            "Biscuits sablés",
+            "Thon au naturel",
+            "Sauce tomate",
+            "Céréales",
+            "Miel",
         ],
     ),
     (
         "boissons",
         "Boissons",
         [
-            "Eau minérale", "Eau gazeuse", "Jus d'orange", "Limonade", "Cola", "Bière blonde",
-            "Bière ambrée", "Cidre brut", "Thé glacé", "Sirop de menthe", "Jus de pomme",
-            "Vin rouge", "Vin rosé", "Nectar d'abricot",
+            "Eau minérale",
+            "Eau gazeuse",
+            "Jus d'orange",
+            "Limonade",
+            "Cola",
+            "Bière blonde",
+            "Bière ambrée",
+            "Cidre brut",
+            "Thé glacé",
+            "Sirop de menthe",
+            "Jus de pomme",
+            "Vin rouge",
+            "Vin rosé",
+            "Nectar d'abricot",
         ],
     ),
     (
         "droguerie",
         "Droguerie",
         [
-            "Lessive liquide", "Liquide vaisselle", "Papier toilette", "Essuie-tout",
-            "Gel douche", "Shampooing", "Dentifrice", "Nettoyant sol", "Éponges",
-            "Sacs poubelle", "Adoucissant", "Savon de Marseille",
+            "Lessive liquide",
+            "Liquide vaisselle",
+            "Papier toilette",
+            "Essuie-tout",
+            "Gel douche",
+            "Shampooing",
+            "Dentifrice",
+            "Nettoyant sol",
+            "Éponges",
+            "Sacs poubelle",
+            "Adoucissant",
+            "Savon de Marseille",
         ],
     ),
 ]
@@ -139,7 +172,9 @@ def generate_spec(
     platforms_at = PLATFORM_TOWNS[:n_platforms]
 
     stores: list[StoreSpec] = []
-    town_pool = [t for t in STORE_TOWNS if _nearest(t[1], t[2], platforms_at)[1] < 400] or STORE_TOWNS
+    town_pool = [
+        t for t in STORE_TOWNS if _nearest(t[1], t[2], platforms_at)[1] < 400
+    ] or STORE_TOWNS
     for s in range(n_stores):
         town, lat, lon = town_pool[s % len(town_pool)]
         if s >= len(town_pool):
@@ -168,7 +203,7 @@ def generate_spec(
     products: list[ProductSpec] = []
     for k in range(n_skus):
         u = k % len(SUPPLIERS)
-        supplier_id, _, _, _, _, c, _ = SUPPLIERS[u]
+        supplier_id, brand, _, _, _, c, _ = SUPPLIERS[u]
         bases = CATEGORIES[c][2]
         item = k // len(SUPPLIERS)
         base = bases[item % len(bases)]
@@ -179,7 +214,7 @@ def generate_spec(
         products.append(
             ProductSpec(
                 gtin=make_gtin13(f"30{1234 + u}", item + 1),
-                name=f"{base} {variant} #{item + 1}",
+                name=f"{base} {variant} {brand.split()[-1]} #{item + 1}",
                 category=CATEGORIES[c][0],
                 supplier=supplier_id,
                 case_pack=case_pack,
@@ -204,9 +239,7 @@ def generate_spec(
             lat=lat,
             lon=lon,
             suppliers=sups,
-            capacity_units_per_day=int(
-                math.ceil(1.4 * sum(rate_of_supplier[supplier_index[x]] for x in sups) + 50)
-            ),
+            capacity_units_per_day=math.ceil(1.4 * sum(rate_of_supplier[supplier_index[x]] for x in sups) + 50),
             warm_up_ramp_days=2,
         )
         for f, (fid, fname, lat, lon, sups) in enumerate(FACTORIES)
@@ -222,7 +255,7 @@ def generate_spec(
                 name=f"Plateforme {town}",
                 lat=lat,
                 lon=lon,
-                capacity_units_per_day=int(math.ceil(2.5 * share * total_daily + 100)),
+                capacity_units_per_day=math.ceil(2.5 * share * total_daily + 100),
                 delivery_days=1,
             )
         )
@@ -255,7 +288,7 @@ def generate_spec(
                 name=f"Entrepôt {DC_TOWN[0]}",
                 lat=DC_TOWN[1],
                 lon=DC_TOWN[2],
-                capacity_units=int(math.ceil(40 * total_daily)),
+                capacity_units=math.ceil(40 * total_daily),
                 delivery_days=1,
             )
         ],

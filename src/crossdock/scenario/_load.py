@@ -67,6 +67,8 @@ def _describe(error: Any) -> str:
     }
     if kind in bounds:
         limit = next(iter(ctx.values()))
+        if isinstance(limit, float) and limit.is_integer():
+            limit = int(limit)
         return f"must be {bounds[kind]} {limit}, got {got!r}"
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return f"must be a whole number, got {got!r}"
@@ -76,10 +78,16 @@ def _describe(error: Any) -> str:
         return str(ctx.get("error", error["msg"]))
     message = str(error["msg"])
     message = message.replace("Input should be", "must be")
-    return f"{message}, got {got!r}" if kind in ("literal_error", "string_type", "bool_parsing") else message
+    return (
+        f"{message}, got {got!r}"
+        if kind in ("literal_error", "string_type", "bool_parsing")
+        else message
+    )
 
 
-def spec_from_data(data: Any, *, file: str = "<builder>", lines: dict[FieldPath, int] | None = None) -> ScenarioSpec:
+def spec_from_data(
+    data: Any, *, file: str = "<builder>", lines: dict[FieldPath, int] | None = None
+) -> ScenarioSpec:
     """Validate plain data (as read from YAML) into a :class:`ScenarioSpec`.
 
     Raises :class:`ScenarioError` listing every problem, each located by line and field path.
@@ -101,7 +109,9 @@ def spec_from_data(data: Any, *, file: str = "<builder>", lines: dict[FieldPath,
     return spec
 
 
-def _error(problems: list[tuple[FieldPath, str]], file: str, lines: dict[FieldPath, int]) -> ScenarioError:
+def _error(
+    problems: list[tuple[FieldPath, str]], file: str, lines: dict[FieldPath, int]
+) -> ScenarioError:
     located = []
     for path, message in problems:
         line = _line_of(lines, path)

@@ -34,7 +34,14 @@ def check_references(spec: ScenarioSpec) -> list[Problem]:
     """Every problem that pydantic's per-field checks cannot see, each with its field path."""
     problems: list[Problem] = []
     add = problems.extend
-    for name in ("categories", "suppliers", "factories", "platforms", "distribution_centres", "stores"):
+    for name in (
+        "categories",
+        "suppliers",
+        "factories",
+        "platforms",
+        "distribution_centres",
+        "stores",
+    ):
         add(_unique(getattr(spec, name), "id", name))
     add(_unique(spec.products, "gtin", "products"))
 
@@ -43,7 +50,10 @@ def check_references(spec: ScenarioSpec) -> list[Problem]:
         for index, party in enumerate(getattr(spec, name)):
             if party.gln in gln_owner:
                 problems.append(
-                    ((name, index, "gln"), f"GLN {party.gln} is already used by {gln_owner[party.gln]}")
+                    (
+                        (name, index, "gln"),
+                        f"GLN {party.gln} is already used by {gln_owner[party.gln]}",
+                    )
                 )
             gln_owner.setdefault(party.gln, f"{name}[{index}]")
 
@@ -104,7 +114,11 @@ def check_references(spec: ScenarioSpec) -> list[Problem]:
         add(_ref(categories, product.category, "category", ("products", i, "category")))
         add(_ref(set(suppliers), product.supplier, "supplier", ("products", i, "supplier")))
         owner = suppliers.get(product.supplier)
-        if owner is not None and product.category in categories and product.category not in owner.categories:
+        if (
+            owner is not None
+            and product.category in categories
+            and product.category not in owner.categories
+        ):
             problems.append(
                 (
                     ("products", i, "category"),

@@ -275,7 +275,7 @@ class ScenarioSpec(_Spec):
 
     name: str
     start_date: dt.date = dt.date(2026, 1, 5)
-    horizon_days: Annotated[int, Field(ge=1, le=3660)] = 365
+    horizon_days: Annotated[int, Field(ge=1, le=36600)] = 365
     warm_up_days: Annotated[int, Field(ge=0)] = 28
     seed: Annotated[int, Field(ge=0)] = 0
     retailer: RetailerSpec

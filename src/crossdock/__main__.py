@@ -1,0 +1,5 @@
+"""``python -m crossdock`` runs the command line."""
+
+from crossdock.cli import main
+
+main()

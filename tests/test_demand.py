@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from crossdock.demand import DemandModel
+from crossdock.scenario import compile_scenario, generate_scenario, generate_spec
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    return generate_scenario(n_stores=4, n_skus=30, horizon_days=200, seed=3)
+
+
+def draw(model: DemandModel, days: int) -> np.ndarray:
+    return np.stack([model.daily(d).copy() for d in range(days)])
+
+
+def test_block_size_does_not_change_demand(scenario) -> None:
+    a = draw(DemandModel(scenario, 1, block_days=28), 90)
+    b = draw(DemandModel(scenario, 1, block_days=7), 90)
+    c = draw(DemandModel(scenario, 1, block_days=90), 90)
+    assert np.array_equal(a, b) and np.array_equal(a, c)
+
+
+def test_each_store_has_its_own_stream(scenario) -> None:
+    """A store's demand does not depend on how many stores come after it."""
+    spec = generate_spec(n_stores=4, n_skus=30, horizon_days=200, seed=3)
+    fewer = compile_scenario(spec.model_copy(update={"stores": spec.stores[:2]}))
+    full = draw(DemandModel(scenario, 5), 40)
+    part = draw(DemandModel(fewer, 5), 40)
+    assert np.array_equal(full[:, :2], part)
+
+
+def test_mean_follows_rates_sizes_and_weekdays(scenario) -> None:
+    model = DemandModel(scenario, 2)
+    days = 196
+    demand = draw(model, days)
+    expected = np.stack([model.mean(d) for d in range(days)])
+    assert demand.sum() == pytest.approx(expected.sum(), rel=0.01)
+    weekday_totals = [demand[w::7].sum() for w in range(7)]
+    expected_totals = [expected[w::7].sum() for w in range(7)]
+    assert np.corrcoef(weekday_totals, expected_totals)[0, 1] > 0.9
+
+
+def test_negative_binomial_is_overdispersed() -> None:
+    spec = generate_spec(n_stores=2, n_skus=12, horizon_days=300, seed=4)
+    spec = spec.model_copy(
+        update={
+            "demand": spec.demand.model_copy(
+                update={
+                    "distribution": "negative_binomial",
+                    "dispersion": 1.0,
+                    "weekday_profile": [1.0] * 7,
+                }
+            )
+        }
+    )
+    sc = compile_scenario(spec)
+    demand = draw(DemandModel(sc, 8), 300)
+    fast = np.argmax(sc.base_rate)
+    series = demand[:, 0, fast]
+    assert series.var() > 1.5 * series.mean()
+
+
+def test_days_must_come_in_order(scenario) -> None:
+    model = DemandModel(scenario, 1)
+    model.daily(0)
+    with pytest.raises(ValueError, match="day order"):
+        model.daily(60)
