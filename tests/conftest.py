@@ -27,6 +27,7 @@ import pytest
 from crossdock.channel import DirectChannel
 from crossdock.ledger import Ledger
 from crossdock.parties._common import Context
+from crossdock.parties.carrier import Carrier
 from crossdock.scenario import Scenario, ScenarioSpec, compile_scenario, generate_spec
 
 CASE_PACK = 6
@@ -41,29 +42,50 @@ def small_spec(
     factory_capacity: int = 90,
     ramp_days: int = 2,
     platform_capacity: int = 1_000,
+    delivery_days: int = 1,
     unmet_demand: str = "lost",
 ) -> ScenarioSpec:
     """The spec behind ``ok_small`` (see the module docstring), with a few knobs."""
     spec = generate_spec(
-        n_stores=n_stores, n_skus=6, n_platforms=n_platforms, horizon_days=30, warm_up_days=0, seed=1
+        n_stores=n_stores,
+        n_skus=6,
+        n_platforms=n_platforms,
+        horizon_days=30,
+        warm_up_days=0,
+        seed=1,
     )
     leads = lead_time_days or [1] * len(spec.suppliers)
     products = [
         p.model_copy(
-            update={"case_pack": CASE_PACK, "units_per_pallet": UNITS_PER_PALLET, "base_rate": float(k + 1)}
+            update={
+                "case_pack": CASE_PACK,
+                "units_per_pallet": UNITS_PER_PALLET,
+                "base_rate": float(k + 1),
+            }
         )
         for k, p in enumerate(spec.products)
     ]
-    stores = [s.model_copy(update={"size_factor": float(1 + s_index % 2)}) for s_index, s in enumerate(spec.stores)]
-    suppliers = [u.model_copy(update={"lead_time_days": lead}) for u, lead in zip(spec.suppliers, leads, strict=True)]
+    stores = [
+        s.model_copy(update={"size_factor": float(1 + s_index % 2)})
+        for s_index, s in enumerate(spec.stores)
+    ]
+    suppliers = [
+        u.model_copy(update={"lead_time_days": lead})
+        for u, lead in zip(spec.suppliers, leads, strict=True)
+    ]
     factories = [
-        f.model_copy(update={"capacity_units_per_day": factory_capacity, "warm_up_ramp_days": ramp_days})
+        f.model_copy(
+            update={"capacity_units_per_day": factory_capacity, "warm_up_ramp_days": ramp_days}
+        )
         for f in spec.factories
     ]
     platforms = [
-        p.model_copy(update={"capacity_units_per_day": platform_capacity, "delivery_days": 1})
+        p.model_copy(
+            update={"capacity_units_per_day": platform_capacity, "delivery_days": delivery_days}
+        )
         for p in spec.platforms
     ]
+    dcs = [d.model_copy(update={"delivery_days": delivery_days}) for d in spec.distribution_centres]
     replenishment = spec.replenishment.model_copy(update={"unmet_demand": unmet_demand})
     return spec.model_copy(
         update={
@@ -72,6 +94,7 @@ def small_spec(
             "suppliers": suppliers,
             "factories": factories,
             "platforms": platforms,
+            "distribution_centres": dcs,
             "replenishment": replenishment,
         }
     )
@@ -145,6 +168,15 @@ class Dock:
 
 
 @pytest.fixture
-def dock() -> Callable[[], Dock]:
-    """Make a :class:`Dock`."""
-    return Dock
+def docked_carrier() -> Callable[[Context], Carrier]:
+    """A real carrier whose destinations are :class:`Dock` stand-ins.
+
+    ``carrier.stores``, ``carrier.platforms`` and ``carrier.dcs`` record what it unloads.
+    """
+
+    def make(ctx: Context) -> Carrier:
+        carrier = Carrier(ctx)
+        carrier.attach(stores=Dock(), platforms=Dock(), dcs=Dock())
+        return carrier
+
+    return make

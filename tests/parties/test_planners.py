@@ -1,0 +1,163 @@
+"""Shared-mode planners: reports in, cross-dock orders out, pre-allocated by store."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from crossdock.messages import InventoryReport, Order, SalesReport
+from crossdock.parties.planners import Planner, Planners
+from crossdock.policies import BaseStock, Policy
+
+
+class Recording(Policy):
+    """Orders nothing; remembers what it was shown."""
+
+    def __init__(self, *, level: float = 0.0) -> None:
+        self.level = level
+
+    def reset(self, prior_mean: np.ndarray) -> None:
+        super().reset(prior_mean)
+        self.prior = np.array(prior_mean)
+        self.seen: list[np.ndarray] = []
+        self.observations: list = []
+
+    def observe(self, demand: np.ndarray) -> None:
+        self.seen.append(np.array(demand))
+
+    def plan(self, observation) -> np.ndarray:
+        self.observations.append(observation)
+        return np.zeros(np.shape(observation.on_hand))
+
+
+def send_reports(ctx, planner: Planner, day: int, on_hand, *, sold=None, received=None) -> None:
+    sc = ctx.scenario
+    shape = (sc.n_stores, planner.items.size)
+    retailer = sc.spec.retailer.gln
+    zeros = np.zeros(shape, np.int64)
+    common = {"sender": retailer, "receiver": planner.gln, "day": day, "reference": "1"}
+    stores = np.arange(sc.n_stores)
+    ctx.channel.send(
+        SalesReport(
+            **common,
+            locations=stores,
+            items=planner.items,
+            quantity=zeros if sold is None else np.asarray(sold),
+        )
+    )
+    ctx.channel.send(
+        InventoryReport(
+            **common,
+            locations=stores,
+            items=planner.items,
+            on_hand=np.asarray(on_hand),
+            received=zeros if received is None else np.asarray(received),
+            backorders=zeros,
+        )
+    )
+
+
+def orders_by_supplier_and_platform(ctx, day: int) -> dict[tuple[int, int], Order]:
+    sc = ctx.scenario
+    out: dict[tuple[int, int], Order] = {}
+    for u, gln in enumerate(sc.supplier_gln):
+        for order in ctx.channel.receive(gln, Order, day):
+            key = (u, order.ship_to)
+            assert key not in out, "one order per supplier and platform"
+            out[key] = order
+    return out
+
+
+def test_one_order_per_supplier_and_platform_pre_allocated_by_store(
+    two_platforms, make_context
+) -> None:
+    sc = two_platforms  # stores 0 and 2 on platform 0, stores 1 and 3 on platform 1
+    ctx = make_context(sc, mode="shared")
+    captain = sc.supplier_gln[0]
+    planner = Planner(ctx, captain, np.array([0, 1]), BaseStock(level=10.0))
+    send_reports(ctx, planner, 0, on_hand=[[0, 0], [6, 30], [10, 0], [0, 42]])
+    planner.plan(0)
+    orders = orders_by_supplier_and_platform(ctx, 0)
+    # SKU 0: 12, 6, 0, 12 (up to 10, in cases of 6); SKU 1: 12, 0, 12, 0.
+    assert sorted(orders) == [(0, 0), (0, 1), (1, 0)]  # supplier 1 owes platform 1 nothing
+    for (u, p), order in orders.items():
+        assert order.sender == captain
+        assert order.ship_to_kind == "platform"
+        assert order.items.tolist() == [u]
+        assert order.locations.tolist() == np.flatnonzero(sc.platform_of_store == p).tolist()
+    assert orders[(0, 0)].quantity.tolist() == [[12], [0]]
+    assert orders[(0, 1)].quantity.tolist() == [[6], [12]]
+    assert orders[(1, 0)].quantity.tolist() == [[12], [12]]
+    assert planner.on_order.tolist() == [[12, 12], [6, 0], [0, 12], [12, 0]]
+    assert ctx.ledger.sku["store_orders"][0, :2].tolist() == [30, 24]
+
+
+def test_orders_never_overfill_the_shelf(ok_small, make_context) -> None:
+    ctx = make_context(ok_small, mode="shared")
+    items = np.array([4, 5])
+    planner = Planner(ctx, ok_small.supplier_gln[4], items, BaseStock(level=1_000.0))
+    shelf = ok_small.shelf_capacity[:, items]  # [[54, 60], [102, 120]]
+    on_hand = np.array([[5, 60], [0, 100]])
+    send_reports(ctx, planner, 0, on_hand=on_hand)
+    planner.plan(0)
+    orders = orders_by_supplier_and_platform(ctx, 0)
+    assert orders[(4, 0)].quantity.tolist() == [[48], [102]]
+    assert orders[(5, 0)].quantity.tolist() == [[0], [18]]
+    assert (on_hand + planner.on_order <= shelf).all()
+
+
+def test_on_order_falls_as_stores_report_receipts(ok_small, make_context) -> None:
+    ctx = make_context(ok_small, mode="shared")
+    planner = Planner(ctx, ok_small.supplier_gln[0], np.array([0]), BaseStock(level=12.0))
+    send_reports(ctx, planner, 0, on_hand=[[0], [0]])
+    planner.plan(0)
+    assert planner.on_order.tolist() == [[12], [12]]
+    assert len(ctx.channel.receive(ok_small.supplier_gln[0], Order, 0)) == 1
+    # Day 1: nothing received yet; the position already counts the order, so no new order.
+    send_reports(ctx, planner, 1, on_hand=[[0], [0]])
+    planner.plan(1)
+    assert ctx.channel.receive(ok_small.supplier_gln[0], Order, 1) == []
+    # Day 2: store 0 received its 12 and sold 6 of them; store 1 still waits.
+    send_reports(ctx, planner, 2, on_hand=[[6], [0]], received=[[12], [0]], sold=[[6], [0]])
+    planner.plan(2)
+    assert planner.on_order.tolist() == [[6], [12]]
+    (order,) = ctx.channel.receive(ok_small.supplier_gln[0], Order, 2)
+    assert order.quantity.tolist() == [[6], [0]]
+
+
+def test_no_inventory_report_no_plan(ok_small, make_context) -> None:
+    ctx = make_context(ok_small, mode="shared")
+    planner = Planner(ctx, ok_small.supplier_gln[0], np.array([0, 1]), BaseStock(level=100.0))
+    planner.plan(0)
+    assert ctx.channel.sent["Order"] == 0
+    assert planner.on_order.sum() == 0
+
+
+def test_the_policy_learns_from_sales_and_sees_the_stores_stock(ok_small, make_context) -> None:
+    ctx = make_context(ok_small, mode="shared")
+    policy = Recording()
+    items = np.array([2, 3])
+    planner = Planner(ctx, ok_small.supplier_gln[2], items, policy)
+    assert policy.prior.tolist() == ok_small.expected_demand()[:, items].tolist()
+    send_reports(ctx, planner, 0, on_hand=[[1, 2], [3, 4]], sold=[[5, 6], [7, 8]])
+    planner.plan(0)
+    (seen,) = policy.seen
+    assert seen.tolist() == [[5, 6], [7, 8]]
+    (observation,) = policy.observations
+    assert observation.on_hand.tolist() == [[1, 2], [3, 4]]
+    # Lead time: supplier to platform, then platform to store (1 + 1 days in ok_small).
+    assert np.asarray(observation.lead_time_days).tolist() == [[2.0, 2.0], [2.0, 2.0]]
+
+
+def test_planners_run_every_planner(ok_small, make_context) -> None:
+    ctx = make_context(ok_small, mode="shared")
+    a = Planner(ctx, ok_small.supplier_gln[0], np.array([0, 1]), BaseStock(level=6.0))
+    b = Planner(ctx, ok_small.supplier_gln[4], np.array([4, 5]), BaseStock(level=6.0))
+    for planner in (a, b):
+        send_reports(ctx, planner, 0, on_hand=np.zeros((2, 2), np.int64))
+    Planners([a, b]).plan(0)
+    orders = orders_by_supplier_and_platform(ctx, 0)
+    assert sorted(orders) == [(0, 0), (1, 0), (4, 0), (5, 0)]
+    assert {orders[k].sender for k in orders} == {
+        ok_small.supplier_gln[0],
+        ok_small.supplier_gln[4],
+    }

@@ -1,0 +1,198 @@
+"""Suppliers: order books, make-to-order and make-to-stock production orders, shipping."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from crossdock.messages import DespatchAdvice, Order
+from crossdock.parties.carrier import Carrier
+from crossdock.parties.suppliers import Suppliers
+from crossdock.policies import BaseStock
+
+
+def make_suppliers(ctx, docked_carrier, *, policy=None):
+    carrier = docked_carrier(ctx)
+    suppliers = Suppliers(ctx, policy=policy, initial_stock_days=0.0, carrier=carrier)
+    return suppliers, carrier
+
+
+def cross_dock_order(scenario, u: int, day: int, quantity, *, locations=(0, 1)) -> Order:
+    """A planner's order to supplier ``u`` for its one SKU, pre-allocated by store."""
+    return Order(
+        sender=scenario.supplier_gln[0],
+        receiver=scenario.supplier_gln[u],
+        day=day,
+        reference="1",
+        order_number=f"C{day:04d}-{u}-0",
+        ship_to_kind="platform",
+        ship_to=0,
+        locations=np.array(locations),
+        items=np.array([u]),
+        quantity=np.asarray(quantity, dtype=np.int64),
+    )
+
+
+def dc_order(scenario, u: int, day: int, quantity: int) -> Order:
+    return Order(
+        sender=scenario.dc_gln[0],
+        receiver=scenario.supplier_gln[u],
+        day=day,
+        reference="1",
+        order_number=f"D{day:04d}-0-{u}",
+        ship_to_kind="dc",
+        ship_to=0,
+        locations=np.array([0]),
+        items=np.array([u]),
+        quantity=np.array([[quantity]]),
+    )
+
+
+def production_orders(ctx, day: int) -> dict[int, Order]:
+    sc = ctx.scenario
+    out = {}
+    for gln in sc.factory_gln:
+        for order in ctx.channel.receive(gln, Order, day):
+            assert order.ship_to_kind == "supplier"
+            out[order.ship_to] = order
+    return out
+
+
+def test_make_to_order_asks_for_exactly_the_shortfall(
+    ok_small, make_context, docked_carrier
+) -> None:
+    ctx = make_context(ok_small, mode="shared")
+    suppliers, _ = make_suppliers(ctx, docked_carrier)
+    suppliers.on_hand[:] = [10, 0, 5, 0, 0, 0]
+    suppliers.in_production[:] = [0, 0, 4, 0, 0, 0]
+    ctx.channel.send(cross_dock_order(ok_small, 0, 0, [[6], [12]]))  # 18, 10 in stock → make 8
+    ctx.channel.send(cross_dock_order(ok_small, 2, 0, [[6], [0]]))  # 6, 5 + 4 coming → 0
+    ctx.channel.send(cross_dock_order(ok_small, 3, 0, [[0], [7]]))  # 7 → make 7, not a case
+    suppliers.plan(0)
+    assert suppliers.book_store.tolist() == [[6, 0, 6, 0, 0, 0], [12, 0, 0, 7, 0, 0]]
+    orders = production_orders(ctx, 0)
+    assert sorted(orders) == [0, 3]
+    assert orders[0].quantity.tolist() == [[8]]
+    assert orders[0].receiver == ok_small.factory_gln[ok_small.factory_of_supplier[0]]
+    assert orders[0].sender == ok_small.supplier_gln[0]
+    assert orders[3].quantity.tolist() == [[7]]
+    assert orders[3].receiver == ok_small.factory_gln[1]
+    assert suppliers.in_production.tolist() == [8, 0, 4, 7, 0, 0]
+    assert ctx.ledger.sku["production_orders"][0].tolist() == [8, 0, 0, 7, 0, 0]
+    # Nothing new the next day: what is owed is already in production.
+    suppliers.plan(1)
+    assert production_orders(ctx, 1) == {}
+
+
+def test_make_to_stock_follows_the_policy(ok_small, make_context, docked_carrier) -> None:
+    ctx = make_context(ok_small, mode="traditional")
+    suppliers, _ = make_suppliers(ctx, docked_carrier, policy=BaseStock(level=40.0))
+    suppliers.on_hand[:] = [10, 40, 0, 100, 40, 30]
+    suppliers.in_production[:] = [0, 0, 12, 0, 0, 5]
+    ctx.channel.send(dc_order(ok_small, 4, 0, 6))
+    suppliers.plan(0)
+    assert suppliers.book_dc[0].tolist() == [0, 0, 0, 0, 6, 0]
+    # Level 40 − (on hand − owed + in production), up to whole cases of 6.
+    position = np.array([10, 40, 12, 100, 34, 35])
+    expected = np.ceil(np.maximum(40 - position, 0) / 6).astype(int) * 6
+    assert expected.tolist() == [30, 0, 30, 0, 6, 6]
+    made = {u: o.quantity.tolist() for u, o in production_orders(ctx, 0).items()}
+    assert made == {0: [[30]], 2: [[30]], 4: [[6]], 5: [[6]]}
+    assert suppliers.in_production.tolist() == [30, 0, 42, 0, 6, 11]
+
+
+def test_shipping_to_the_dc_against_the_order_book(ok_small, make_context, docked_carrier) -> None:
+    ctx = make_context(ok_small, mode="traditional")
+    suppliers, carrier = make_suppliers(ctx, docked_carrier, policy=BaseStock(level=0.0))
+    suppliers.on_hand[:] = [100, 3, 0, 0, 0, 0]
+    ctx.channel.send(dc_order(ok_small, 0, 0, 24))
+    ctx.channel.send(dc_order(ok_small, 1, 0, 12))
+    suppliers.plan(0)
+    suppliers.ship(0)
+    assert suppliers.on_hand.tolist() == [76, 0, 0, 0, 0, 0]
+    assert suppliers.book_dc[0].tolist() == [0, 9, 0, 0, 0, 0]  # 9 still owed
+    advices = {a.sender: a for a in ctx.channel.receive(ok_small.dc_gln[0], DespatchAdvice, 0)}
+    assert sorted(advices) == sorted([ok_small.supplier_gln[0], ok_small.supplier_gln[1]])
+    first = advices[ok_small.supplier_gln[0]]
+    assert first.items.tolist() == [0]
+    assert first.locations.tolist() == [0]
+    assert first.quantity.tolist() == [[24]]
+    assert first.ship_to_kind == "dc"
+    assert first.arrival_day == 0 + int(ok_small.supplier_lead_time_days[0])
+    assert advices[ok_small.supplier_gln[1]].quantity.tolist() == [[3]]
+    carrier.close(0)
+    assert ctx.ledger.stock_units[0, ctx.ledger.blocks["carrier"]].tolist() == [27]
+    shipped = ctx.ledger.flows[0, ctx.ledger.blocks["supplier"], 3]
+    assert shipped.tolist() == [24, 3, 0, 0, 0, 0]
+    # Tomorrow's stock pays what is still owed.
+    suppliers.take_output(1, np.array([0, 20, 0, 0, 0, 0]))
+    suppliers.ship(1)
+    assert suppliers.book_dc.sum() == 0
+    (later,) = ctx.channel.receive(ok_small.dc_gln[0], DespatchAdvice, 1)
+    assert later.quantity.tolist() == [[9]]
+
+
+def test_shipping_to_the_platform_by_store(ok_small, make_context, docked_carrier) -> None:
+    ctx = make_context(ok_small, mode="shared")
+    suppliers, carrier = make_suppliers(ctx, docked_carrier)
+    suppliers.on_hand[:] = [12, 0, 0, 0, 0, 9]
+    ctx.channel.send(cross_dock_order(ok_small, 0, 0, [[6], [6]]))
+    ctx.channel.send(cross_dock_order(ok_small, 5, 0, [[6], [12]]))  # 18 for 9 in stock
+    suppliers.plan(0)
+    suppliers.ship(0)
+    advices = {
+        a.sender: a for a in ctx.channel.receive(ok_small.platform_gln[0], DespatchAdvice, 0)
+    }
+    assert sorted(advices) == sorted([ok_small.supplier_gln[0], ok_small.supplier_gln[5]])
+    first = advices[ok_small.supplier_gln[0]]
+    assert first.ship_to_kind == "platform"
+    assert first.ship_to == 0
+    assert first.locations.tolist() == [0, 1]
+    assert first.items.tolist() == [0]
+    assert first.quantity.tolist() == [[6], [6]]
+    # Short: 9 shared 6 : 12 → 3 and 6.
+    assert advices[ok_small.supplier_gln[5]].quantity.tolist() == [[3], [6]]
+    assert suppliers.book_store[:, 5].tolist() == [3, 6]
+    assert suppliers.on_hand.tolist() == [0, 0, 0, 0, 0, 0]
+    carrier.receive(1)  # one day on the road
+    ((day, arrived),) = carrier.platforms.unloads
+    assert day == 1
+    assert arrived.tolist() == [[6, 0, 0, 0, 0, 3], [6, 0, 0, 0, 0, 6]]
+
+
+def test_two_platforms_get_one_despatch_each(two_platforms, make_context, docked_carrier) -> None:
+    sc = two_platforms
+    ctx = make_context(sc, mode="shared")
+    suppliers, _ = make_suppliers(ctx, docked_carrier)
+    suppliers.on_hand[:] = 100
+    order = cross_dock_order(sc, 2, 0, [[6], [12], [18], [24]], locations=(0, 1, 2, 3))
+    ctx.channel.send(order)
+    suppliers.plan(0)
+    suppliers.ship(0)
+    for p, stores, quantity in ((0, [0, 2], [[6], [18]]), (1, [1, 3], [[12], [24]])):
+        (advice,) = ctx.channel.receive(sc.platform_gln[p], DespatchAdvice, 0)
+        assert advice.locations.tolist() == stores
+        assert advice.quantity.tolist() == quantity
+        assert advice.ship_to == p
+
+
+def test_nothing_to_ship_sends_nothing(ok_small, make_context, docked_carrier) -> None:
+    ctx = make_context(ok_small, mode="shared")
+    suppliers, _ = make_suppliers(ctx, docked_carrier)
+    suppliers.on_hand[:] = 0
+    ctx.channel.send(cross_dock_order(ok_small, 0, 0, [[6], [6]]))
+    suppliers.plan(0)
+    suppliers.ship(0)
+    assert ctx.channel.sent["DespatchAdvice"] == 0
+    assert suppliers.book_store[:, 0].tolist() == [6, 6]
+
+
+def test_opening_stock_and_closing_stock_by_supplier(ok_small, make_context) -> None:
+    ctx = make_context(ok_small, mode="shared")
+    suppliers = Suppliers(ctx, policy=None, initial_stock_days=2.0, carrier=Carrier(ctx))
+    network = ok_small.expected_demand().sum(axis=0)  # 3, 6, 9, 12, 15, 18 a day
+    assert suppliers.on_hand.tolist() == [6, 12, 18, 24, 30, 36]
+    assert network.tolist() == [3, 6, 9, 12, 15, 18]
+    block = ctx.ledger.blocks["supplier"]
+    assert ctx.ledger.flows[0, block, 0].tolist() == [6, 12, 18, 24, 30, 36]
+    suppliers.close(0)
+    assert ctx.ledger.stock_units[0, block].tolist() == [6, 12, 18, 24, 30, 36]

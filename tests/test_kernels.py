@@ -1,0 +1,213 @@
+"""The array kernels of the hot path, each against hand-worked examples and properties."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from crossdock._kernels import (
+    EARTH_RADIUS_KM,
+    cap_to_room,
+    fill_in_order,
+    haversine_km,
+    pallets,
+    ration,
+    round_up_to_pack,
+    sum_by,
+)
+
+
+def slow_ration(requested: list[list[int]], available: list[int]) -> list[list[int]]:
+    """Largest-remainder rationing, one column at a time, in plain Python."""
+    n = len(requested)
+    granted = [row[:] for row in requested]
+    for k, have in enumerate(available):
+        have = max(have, 0)
+        column = [requested[i][k] for i in range(n)]
+        total = sum(column)
+        if total <= have:
+            continue
+        base = [column[i] * have // total for i in range(n)]
+        remainder = [column[i] * have - base[i] * total for i in range(n)]
+        leftover = have - sum(base)
+        # Largest remainder first; ties go to the lower row.
+        for i in sorted(range(n), key=lambda i: (-remainder[i], i))[:leftover]:
+            if remainder[i] > 0:
+                base[i] += 1
+        for i in range(n):
+            granted[i][k] = base[i]
+    return granted
+
+
+@st.composite
+def requests(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray]:
+    n = draw(st.integers(1, 6))
+    k = draw(st.integers(1, 5))
+    requested = draw(hnp.arrays(np.int64, (n, k), elements=st.integers(0, 60)))
+    available = draw(hnp.arrays(np.int64, (k,), elements=st.integers(-5, 250)))
+    return requested, available
+
+
+# -- ration -------------------------------------------------------------------------------------
+def test_ration_worked_example() -> None:
+    requested = np.array([[6, 6, 4, 0], [12, 12, 4, 0]])
+    available = np.array([100, 10, 3, 0])
+    granted = ration(requested, available)
+    # Column 0 has enough; column 1: 60/18 = 3.33 and 120/18 = 6.67 → 3 + 6, the last unit to
+    # the larger remainder (row 1); column 2: 1.5 each → 1 + 1, the tie to row 0; column 3
+    # asks for nothing.
+    assert granted.tolist() == [[6, 3, 2, 0], [12, 7, 1, 0]]
+    assert granted.dtype == np.int64
+
+
+def test_ration_one_dimensional_is_a_cap() -> None:
+    assert ration(np.array([5, 0, 9]), np.array([3, 4, 9])).tolist() == [3, 0, 9]
+
+
+def test_ration_negative_stock_grants_nothing() -> None:
+    assert ration(np.array([[2], [3]]), np.array([-4])).tolist() == [[0], [0]]
+
+
+def test_ration_does_not_modify_its_input() -> None:
+    requested = np.array([[5, 5], [5, 5]])
+    ration(requested, np.array([3, 3]))
+    assert requested.tolist() == [[5, 5], [5, 5]]
+
+
+@settings(max_examples=300, deadline=None)
+@given(requests())
+def test_ration_properties(case: tuple[np.ndarray, np.ndarray]) -> None:
+    requested, available = case
+    granted = ration(requested, available)
+    have = np.maximum(available, 0)
+    assert granted.shape == requested.shape
+    assert (granted >= 0).all()
+    assert (granted <= requested).all()
+    assert (granted.sum(axis=0) <= have).all()
+    short = requested.sum(axis=0) > have
+    # A short column hands out everything it has; a column with enough grants in full.
+    assert (granted.sum(axis=0)[short] == have[short]).all()
+    assert (granted[:, ~short] == requested[:, ~short]).all()
+    # Pro rata: no row is more than one unit away from its exact share.
+    total = np.maximum(requested.sum(axis=0), 1)
+    exact = requested * have / total
+    assert (np.abs(granted[:, short] - exact[:, short]) < 1).all()
+
+
+@settings(max_examples=300, deadline=None)
+@given(requests())
+def test_ration_matches_the_slow_reference(case: tuple[np.ndarray, np.ndarray]) -> None:
+    requested, available = case
+    expected = slow_ration(requested.tolist(), available.tolist())
+    assert ration(requested, available).tolist() == expected
+
+
+# -- fill_in_order ------------------------------------------------------------------------------
+def test_fill_in_order_serves_rows_first_come_first_served() -> None:
+    requested = np.array([[5, 5], [5, 5], [5, 5]])
+    assert fill_in_order(requested, np.array([12, 3])).tolist() == [[5, 3], [5, 0], [2, 0]]
+
+
+@settings(max_examples=200, deadline=None)
+@given(requests())
+def test_fill_in_order_properties(case: tuple[np.ndarray, np.ndarray]) -> None:
+    requested, available = case
+    available = np.maximum(available, 0)
+    granted = fill_in_order(requested, available)
+    assert ((granted >= 0) & (granted <= requested)).all()
+    assert (granted.sum(axis=0) == np.minimum(requested.sum(axis=0), available)).all()
+    # A row is cut only when every later row gets nothing.
+    cut = granted < requested
+    for i, k in np.argwhere(cut):
+        assert (granted[i + 1 :, k] == 0).all()
+
+
+# -- round_up_to_pack and cap_to_room -----------------------------------------------------------
+def test_round_up_to_pack() -> None:
+    quantity = np.array([0.0, 0.2, 6.0, 6.5, 12.0, -3.0])
+    assert round_up_to_pack(quantity, np.array(6)).tolist() == [0, 6, 6, 12, 12, 0]
+
+
+def test_round_up_to_pack_broadcasts_packs_over_the_last_axis() -> None:
+    quantity = np.array([[1.0, 1.0, 25.0], [0.0, 13.0, 24.0]])
+    pack = np.array([6, 12, 24])
+    out = round_up_to_pack(quantity, pack)
+    assert out.tolist() == [[6, 12, 48], [0, 24, 24]]
+    assert out.dtype == np.int64
+
+
+def test_cap_to_room_cuts_by_whole_packs() -> None:
+    order = np.array([[12, 12, 12, 0]])
+    position = np.array([[0, 5, 30, 40]])
+    capacity = np.array([[24, 24, 24, 24]])
+    # Room: 24, 19 (three whole packs of 6), −6 (none), −16 (none).
+    assert cap_to_room(order, position, capacity, np.array(6)).tolist() == [[12, 12, 0, 0]]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    hnp.arrays(np.int64, (4,), elements=st.integers(0, 100)),
+    hnp.arrays(np.int64, (4,), elements=st.integers(-20, 100)),
+    st.integers(1, 24),
+)
+def test_cap_to_room_never_overfills(order: np.ndarray, position: np.ndarray, pack: int) -> None:
+    order = round_up_to_pack(order, np.array(pack))
+    capacity = np.full(4, 60)
+    capped = cap_to_room(order, position, capacity, np.array(pack))
+    assert (capped <= order).all()
+    assert (capped % pack == 0).all()
+    assert (position + capped <= np.maximum(capacity, position)).all()
+    # Only what does not fit is cut: one more pack would overflow.
+    cut = capped < order
+    assert (position[cut] + capped[cut] + pack > capacity[cut]).all()
+
+
+# -- pallets ------------------------------------------------------------------------------------
+def test_pallets_mix_skus_on_a_pallet() -> None:
+    quantity = np.array([[30, 30], [60, 0], [61, 0], [0, 0]])
+    assert pallets(quantity, np.array([60, 60])).tolist() == [1, 1, 2, 0]
+
+
+def test_pallets_of_nothing() -> None:
+    assert pallets(np.zeros((3, 0), np.int64), np.zeros(0, np.int64)).tolist() == [0, 0, 0]
+
+
+def test_pallets_exact_fractions_do_not_round_up() -> None:
+    # 1/3 + 1/3 + 1/3 of a pallet is one pallet even though the floats sum a hair over 1.
+    assert pallets(np.array([[10, 10, 10]]), np.array([30, 30, 30])).tolist() == [1]
+
+
+# -- haversine_km -------------------------------------------------------------------------------
+def test_paris_to_lyon_is_about_392_km() -> None:
+    km = haversine_km(48.8566, 2.3522, 45.7640, 4.8357)
+    assert km == pytest.approx(392, abs=2)
+
+
+def test_haversine_is_symmetric_and_zero_on_the_spot() -> None:
+    lat = np.array([48.8566, 45.7640, 43.2965])
+    lon = np.array([2.3522, 4.8357, 5.3698])
+    d = haversine_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
+    assert d.shape == (3, 3)
+    assert np.allclose(d, d.T)
+    assert np.allclose(np.diag(d), 0)
+
+
+def test_haversine_antipodes_are_half_the_circumference() -> None:
+    assert haversine_km(0.0, 0.0, 0.0, 180.0) == pytest.approx(math.pi * EARTH_RADIUS_KM)
+
+
+# -- sum_by -------------------------------------------------------------------------------------
+def test_sum_by_one_dimensional() -> None:
+    out = sum_by(np.array([1.0, 2.0, 3.0, 4.0]), np.array([0, 2, 0, 2]), 3)
+    assert out.tolist() == [4.0, 0.0, 6.0]
+
+
+def test_sum_by_sums_the_last_axis() -> None:
+    values = np.array([[1, 2, 3], [10, 20, 30]])
+    out = sum_by(values, np.array([1, 0, 1]), 2)
+    assert out.tolist() == [[2.0, 4.0], [20.0, 40.0]]

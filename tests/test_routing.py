@@ -1,0 +1,121 @@
+"""The sweep route planner: every stop served once, no truck overloaded, km that add up."""
+
+from __future__ import annotations
+
+from collections import Counter
+from itertools import pairwise
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from crossdock._kernels import haversine_km
+from crossdock.routing import Route, RoutePlanner, SweepRoutePlanner
+
+DEPOT = (48.7056, 2.3125)  # Chilly-Mazarin
+ROAD = 1.3
+
+
+def route_km(route: Route, lat: np.ndarray, lon: np.ndarray) -> float:
+    """Road km of a route recomputed leg by leg: depot → stops in order → depot."""
+    points = [DEPOT, *[(lat[i], lon[i]) for i in route.stops], DEPOT]
+    return sum(float(haversine_km(a[0], a[1], b[0], b[1])) * ROAD for a, b in pairwise(points))
+
+
+@st.composite
+def days(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    n = draw(st.integers(1, 15))
+    capacity = draw(st.integers(1, 40))
+    lat = np.array(draw(st.lists(st.floats(43.0, 51.0), min_size=n, max_size=n)))
+    lon = np.array(draw(st.lists(st.floats(-1.0, 7.0), min_size=n, max_size=n)))
+    pallets = np.array(
+        draw(st.lists(st.integers(0, 3 * capacity), min_size=n, max_size=n)), dtype=np.int64
+    )
+    return lat, lon, pallets, capacity
+
+
+def test_sweep_is_a_route_planner() -> None:
+    planner: RoutePlanner = SweepRoutePlanner()
+    assert callable(planner.plan)
+
+
+@settings(max_examples=200, deadline=None)
+@given(days())
+def test_every_stop_is_served_and_no_truck_is_overloaded(day) -> None:
+    lat, lon, pallets, capacity = day
+    routes = SweepRoutePlanner().plan(DEPOT, lat, lon, pallets, capacity, ROAD)
+    delivered = Counter()
+    shared_visits = Counter()
+    for route in routes:
+        assert len(route.stops) == len(route.pallets) >= 1
+        assert len(set(route.stops)) == len(route.stops)  # no stop twice on one truck
+        assert sum(route.pallets) <= capacity
+        assert all(p > 0 for p in route.pallets)
+        for stop, p in zip(route.stops, route.pallets, strict=True):
+            delivered[stop] += p
+            if p < capacity or len(route.stops) > 1:
+                shared_visits[stop] += 1
+    # Every pallet of every stop is delivered, and nothing else.
+    assert dict(delivered) == {i: int(p) for i, p in enumerate(pallets) if p > 0}
+    # Apart from full direct trucks, each stop is visited by exactly one truck.
+    assert all(v == 1 for v in shared_visits.values())
+    for i, p in enumerate(pallets):
+        full = sum(1 for r in routes if r.stops == (i,) and r.pallets == (capacity,))
+        assert full == p // capacity
+    # Trucks: as many full ones as needed, and the partial loads never fit in fewer trucks.
+    assert len(routes) >= -(-int(pallets.sum()) // capacity)
+
+
+@settings(max_examples=100, deadline=None)
+@given(days())
+def test_route_km_is_depot_to_stops_and_back(day) -> None:
+    lat, lon, pallets, capacity = day
+    for route in SweepRoutePlanner().plan(DEPOT, lat, lon, pallets, capacity, ROAD):
+        assert route.km == pytest.approx(route_km(route, lat, lon), rel=1e-9, abs=1e-9)
+
+
+def test_a_stop_over_capacity_gets_full_direct_trucks() -> None:
+    lat = np.array([48.62, 47.90])
+    lon = np.array([2.43, 1.91])
+    routes = SweepRoutePlanner().plan(DEPOT, lat, lon, np.array([70, 5]), 33, ROAD)
+    full = [r for r in routes if r.pallets == (33,)]
+    assert [r.stops for r in full] == [(0,), (0,)]
+    rest = [r for r in routes if r not in full]
+    (mixed,) = rest  # 4 + 5 pallets share one truck
+    assert sorted(zip(mixed.stops, mixed.pallets, strict=True)) == [(0, 4), (1, 5)]
+    d0 = float(haversine_km(DEPOT[0], DEPOT[1], lat[0], lon[0])) * ROAD
+    assert full[0].km == pytest.approx(2 * d0)
+
+
+def test_exactly_a_truckload_needs_no_second_visit() -> None:
+    routes = SweepRoutePlanner().plan(
+        DEPOT, np.array([48.0]), np.array([2.0]), np.array([33]), 33, ROAD
+    )
+    assert [(r.stops, r.pallets) for r in routes] == [((0,), (33,))]
+
+
+def test_no_pallets_no_routes() -> None:
+    assert (
+        SweepRoutePlanner().plan(
+            DEPOT, np.array([48.0, 47.0]), np.array([2.0, 3.0]), np.zeros(2), 33, ROAD
+        )
+        == []
+    )
+
+
+def test_trucks_fill_in_sweep_order_then_visit_nearest_first() -> None:
+    # Three stops due south of the depot, at 10, 50 and 100 km, listed out of order.
+    lat = DEPOT[0] - np.array([50.0, 10.0, 100.0]) / 111.2
+    lon = np.full(3, DEPOT[1])
+    (route,) = SweepRoutePlanner().plan(DEPOT, lat, lon, np.array([5, 5, 5]), 33, ROAD)
+    assert route.stops == (1, 0, 2)
+    assert route.km == pytest.approx(2 * 100 * ROAD, rel=0.01)
+
+
+def test_a_full_truck_sends_the_next_stop_to_a_new_truck() -> None:
+    lat = np.array([48.0, 48.0, 48.0])
+    lon = np.array([2.0, 2.1, 2.2])
+    routes = SweepRoutePlanner().plan(DEPOT, lat, lon, np.array([20, 20, 10]), 33, ROAD)
+    assert len(routes) == 2
+    assert sorted(sum(r.pallets) for r in routes) == [20, 30]
