@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import gc
 import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from crossdock.edi._common import Writer
 from crossdock.edi._contrl import CONTRL, decode_contrl, encode_contrl
 from crossdock.edi._elements import component, read_code, read_id, read_text
 from crossdock.edi._errors import EdiDecodeError, Reporter, _Stop
+from crossdock.edi._fastlane import fast_sales_report
 from crossdock.edi._logistics import (
     DESADV,
     RECADV,
@@ -112,10 +114,12 @@ class _Kind:
     structures: dict[Edition, Group]
     decode: Decoder
     encode: Callable[..., None]
+    fast: Callable[..., Message | None] | None = None
+    """Fast lane for messages written the canonical way (see ``_fastlane``), or None."""
 
 
 _KINDS: dict[str, _Kind] = {
-    "SLSRPT": _Kind(SLSRPT, decode_sales_report, encode_sales_report),
+    "SLSRPT": _Kind(SLSRPT, decode_sales_report, encode_sales_report, fast_sales_report),
     "INVRPT": _Kind(INVRPT, decode_inventory_report, encode_inventory_report),
     "ORDERS": _Kind(ORDERS, decode_order, encode_order),
     "ORDRSP": _Kind(ORDRSP, decode_response, encode_response),
@@ -140,6 +144,7 @@ _CONTRL_EDITIONS = {
     if t == "CONTRL"
 }
 _CHUNK = 1 << 20
+_ENVELOPE = frozenset(("UNB", "UNH", "UNT", "UNZ"))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -257,20 +262,38 @@ class EdiReader:
                 1,
             )
         tokenizer = Tokenizer(Syntax(s, charset))
-        state = _State(self, rep, number, charset)
-        for text in _prepend(head, chunks):
-            segments, bad = tokenizer.feed(text)
-            for index, segment in enumerate(segments):
-                if bad and index in bad:
-                    state.bad_character(segment, bad[index])
-                message = state.step(segment)
-                if message is not None:
-                    yield message
-        if tokenizer.leftover().strip("\r\n"):
-            rep.error(
-                "the file ends inside a segment, without terminator (truncated?)", state.number + 1
-            )
-        state.finish()
+        state = _State(self, rep, tokenizer, number, charset)
+        # Decoding allocates many small objects that live until their message is built; the
+        # cyclic garbage collector would rescan them again and again (they hold no cycles), so
+        # it is paused while decoding and resumed whenever a message is handed out.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            for text in _prepend(head, chunks):
+                parts, bad = tokenizer.feed(text)
+                base = state.number
+                for index, part in enumerate(parts):
+                    if bad and index in bad:
+                        state.bad_character(base + index + 1, part, bad[index])
+                    if state.phase == "body" and part[:3] not in _ENVELOPE:
+                        state.body.append(part)  # the common case, inlined
+                        continue
+                    message = state.step(base + index + 1, part)
+                    if message is not None:
+                        if collecting:
+                            gc.enable()
+                        yield message
+                        gc.disable()
+                state.number = base + len(parts)
+            if tokenizer.leftover().strip("\r\n"):
+                rep.error(
+                    "the file ends inside a segment, without terminator (truncated?)",
+                    state.number + 1,
+                )
+            state.finish()
+        finally:
+            if collecting:
+                gc.enable()
 
 
 def _prepend(first: str, rest: Iterable[str]) -> Iterator[str]:
@@ -281,34 +304,49 @@ def _prepend(first: str, rest: Iterable[str]) -> Iterator[str]:
 class _State:
     """The envelope state machine: UNB, then messages (UNH ... UNT), then UNZ."""
 
-    def __init__(self, reader: EdiReader, rep: Reporter, number: int, charset: str) -> None:
+    def __init__(
+        self, reader: EdiReader, rep: Reporter, tokenizer: Tokenizer, number: int, charset: str
+    ) -> None:
         self.reader = reader
         self.rep = rep
+        self.tokenizer = tokenizer
         self.number = number
         self.charset = charset
         self.phase = "UNB"
-        self.body: list[tuple[int, RawSegment]] = []
+        self.body: list[str] = []
         self.unh: tuple[int, RawSegment] | None = None
         self.messages = 0
         self.refs: set[str] = set()
 
-    def bad_character(self, segment: RawSegment, char: str) -> None:
-        number = self.number + 1
+    def bad_character(self, number: int, part: str, char: str) -> None:
+        segment = self.tokenizer.split(part)
+        if char == "":
+            if len(segment) > 1 and segment[-1] == [""]:
+                self.rep.error(
+                    "trailing empty data element", number, segment[0][0], len(segment) - 1
+                )
+                return
+            for e, element in enumerate(segment):
+                if len(element) > 1 and element[-1] == "":
+                    self.rep.error(
+                        "trailing empty component", number, segment[0][0], e, len(element)
+                    )
+                    return
+            return
         for e, element in enumerate(segment):
-            for c, part in enumerate(element):
-                if char in part:
+            for c, text in enumerate(element):
+                if char in text:
                     what = (
                         "a line break inside a segment"
                         if char in "\r\n"
-                        else (f"character {char!r} is not in character set {self.charset}")
+                        else f"character {char!r} is not in character set {self.charset}"
                     )
                     self.rep.error(what, number, segment[0][0], e or None, c + 1 if e else None)
                     return
         self.rep.error(f"character {char!r} is not allowed here", number, segment[0][0])
 
-    def step(self, segment: RawSegment) -> Message | None:
-        self.number += 1
-        number = self.number
+    def step(self, number: int, part: str) -> Message | None:
+        segment = self.tokenizer.split(part)
         tag = segment[0][0]
         if self.phase == "body":
             if tag == "UNT":
@@ -322,9 +360,6 @@ class _State:
             if tag in ("UNZ", "UNB"):
                 self.rep.error(f"message {self.rep.message_ref} has no UNT", number, tag)
                 self.phase = "between"
-            else:
-                self.body.append((number, segment))
-                return None
         try:
             if len(segment[0]) != 1 or len(tag) != 3 or not tag.isalpha() or not tag.isupper():
                 self.rep.error(f"invalid segment tag {tag!r} (unescaped separator?)", number, tag)
@@ -462,8 +497,14 @@ class _State:
                     2,
                 )
             kind = _KINDS[kind_name]
-            node = parse_message(rep, kind.structures[edition], body, (number, "UNT"))
-            message = kind.decode(rep, node, edition, ref, (number, "UNT"))
+            message = None
+            if kind.fast is not None and not rep.failed:
+                message = kind.fast(body, edition, ref, self.tokenizer.syntax.separators)
+            if message is None:
+                split = self.tokenizer.split
+                located = [(unh_number + 1 + i, split(part)) for i, part in enumerate(body)]
+                node = parse_message(rep, kind.structures[edition], located, (number, "UNT"))
+                message = kind.decode(rep, node, edition, ref, (number, "UNT"))
         except _Stop:
             return None
         return None if rep.failed else message

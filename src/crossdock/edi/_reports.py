@@ -20,7 +20,7 @@ from crossdock.edi._common import (
     read_price,
     read_qty,
 )
-from crossdock.edi._elements import read_code, read_id
+from crossdock.edi._elements import KNOWN_GTINS, read_code, read_id
 from crossdock.edi._errors import Reporter, _Stop
 from crossdock.edi._model import (
     Edition,
@@ -163,20 +163,44 @@ def decode_sales_report(
     parties = read_parties(rep, node["parties"], ("BY", "SU"), end=end)
     currency = read_currency(rep, node.get("currencies", ()))
     item_type = edition.item_type
+    known_gtins = KNOWN_GTINS
     locations = []
     for location in node["locations"]:
         gln = _location(rep, location, "162")
         lines = []
         for item in location.get("lines", ()):
-            gtin, _ = read_lin(rep, item["LIN"][0], item_type)
+            lin = item["LIN"][0]
+            # Fast path for the common line ``LIN+n++<known GTIN>:<type>'``; anything else
+            # goes through the general readers, which locate the problem.
+            segment = lin[1]
+            if (
+                len(segment) == 4
+                and segment[2] == [""]
+                and len(segment[3]) == 2
+                and segment[3][0] in known_gtins
+                and segment[3][1] == item_type
+                and segment[1][0].isdigit()
+                and segment[1][0].isascii()
+            ):
+                gtin = segment[3][0]
+            else:
+                gtin, _ = read_lin(rep, lin, item_type)
             pri = item.get("PRI") or [p["PRI"][0] for p in item.get("prices", ())]
             price = read_price(rep, pri[0]) if pri else None
             groups = item.get("quantities")
             if not groups:
-                rep.error("QTY+153 (sales quantity) is missing", item["LIN"][0][0], "LIN")
+                rep.error("QTY+153 (sales quantity) is missing", lin[0], "LIN")
                 raise _Stop
-            quantities = [read_qty(rep, g["QTY"], "153") for g in groups or ()]
-            lines.append(SalesLine(gtin=gtin, quantity=_sum(quantities), price=price))
+            quantity: Quantity | None = None
+            if len(groups) == 1 and len(groups[0]["QTY"]) == 1:
+                qty = groups[0]["QTY"][0][1]
+                if len(qty) == 2 and len(qty[1]) == 2 and qty[1][0] == "153":
+                    value = qty[1][1]
+                    if value.isdigit() and value.isascii():
+                        quantity = int(value)
+            if quantity is None:
+                quantity = _sum([read_qty(rep, g["QTY"], "153") for g in groups])
+            lines.append(SalesLine(gtin=gtin, quantity=quantity, price=price))
         locations.append(SalesLocation(gln=gln, lines=tuple(lines)))
     return SalesReport(
         message_ref=message_ref,

@@ -116,9 +116,23 @@ def _tags(children: Sequence[Seg | Group]) -> set[str]:
     return tags
 
 
+_GOOD_SIGNATURES: dict[str, set[tuple[int, ...]]] = {tag: set() for tag in SHAPES}
+
+
 def _check_shape(rep: Reporter, number: int, segment: RawSegment) -> None:
+    """Check the number of data elements and components of a segment against its tag's shape.
+
+    Trailing empty elements and components are found by the tokenizer.
+    """
     tag = segment[0][0]
-    shape = SHAPES[tag]
+    signature = tuple(map(len, segment))
+    good = _GOOD_SIGNATURES.get(tag)
+    if good is not None and signature in good:
+        return
+    shape = SHAPES.get(tag)
+    if shape is None:
+        rep.error(f"unknown segment tag {tag!r} (unescaped separator?)", number, tag)
+        raise _Stop
     if len(segment) - 1 > len(shape):
         rep.error(
             f"{tag} has {len(segment) - 1} data elements, at most {len(shape)} allowed",
@@ -128,26 +142,119 @@ def _check_shape(rep: Reporter, number: int, segment: RawSegment) -> None:
         )
         raise _Stop
     for index in range(1, len(segment)):
-        element = segment[index]
-        if len(element) > shape[index - 1]:
+        size = len(segment[index])
+        if size > shape[index - 1]:
             rep.error(
-                f"{len(element)} components, at most {shape[index - 1]} allowed "
-                "(unescaped separator?)",
+                f"{size} components, at most {shape[index - 1]} allowed (unescaped separator?)",
                 number,
                 tag,
                 index,
-                len(element),
+                size,
             )
             raise _Stop
-        if element[-1] == "" and (len(element) > 1 or index == len(segment) - 1):
-            rep.error(
-                "trailing empty " + ("component" if len(element) > 1 else "data element"),
-                number,
-                tag,
-                index,
-                len(element) if len(element) > 1 else None,
+    good.add(signature)  # type: ignore[union-attr]
+
+
+class _Plan:
+    """A group compiled for parsing: child entries and a tag -> child index map."""
+
+    __slots__ = ("children", "index", "mandatory_from", "name", "trigger")
+
+    def __init__(self, group: Group) -> None:
+        self.name = group.name
+        self.trigger = group.trigger
+        self.children: list[tuple[bool, str, int, bool, _Plan | None, str]] = []
+        self.index: dict[str, int] = {}
+        for position, child in enumerate(group.children):
+            if isinstance(child, Seg):
+                entry = (False, child.tag, child.max, child.mandatory, None, child.tag)
+            else:
+                entry = (True, child.trigger, child.max, child.mandatory, _plan(child), child.name)
+            assert entry[1] not in self.index, f"{group.name}: {entry[1]} twice at one level"
+            self.index[entry[1]] = position
+            self.children.append(entry)
+        count = len(self.children)
+        # mandatory_from[i]: the first mandatory child at or after i (count when none).
+        self.mandatory_from = [count] * (count + 1)
+        for position in range(count - 1, -1, -1):
+            self.mandatory_from[position] = (
+                position if self.children[position][3] else self.mandatory_from[position + 1]
             )
-            raise _Stop
+
+
+_PLANS: dict[int, _Plan] = {}
+
+
+def _plan(group: Group) -> _Plan:
+    plan = _PLANS.get(id(group))
+    if plan is None:
+        plan = _PLANS[id(group)] = _Plan(group)
+    return plan
+
+
+class _Walker:
+    """One message body being parsed (a class, not closures: no reference cycle to collect)."""
+
+    def __init__(
+        self, rep: Reporter, body: Sequence[tuple[int, RawSegment]], end: tuple[int, str]
+    ) -> None:
+        self.rep = rep
+        self.body = body
+        self.end = end
+        self.tags = [segment[0][0] for _, segment in body]
+        self.count = len(body)
+
+    def where(self, pos: int) -> tuple[int, str]:
+        return (self.body[pos][0], self.tags[pos]) if pos < self.count else self.end
+
+    def missing(self, plan: _Plan, position: int, pos: int) -> None:
+        number, here = self.where(pos)
+        is_group, tag, _, _, _, name = plan.children[position]
+        what = f"group {name} ({tag})" if is_group else f"segment {tag}"
+        self.rep.error(f"mandatory {what} is missing before {here}", number, here)
+        raise _Stop
+
+    def walk(self, plan: _Plan, pos: int, group: bool) -> tuple[Node, int]:
+        rep, body, tags, count = self.rep, self.body, self.tags, self.count
+        node: Node = {}
+        index = plan.index
+        children = plan.children
+        mandatory_from = plan.mandatory_from
+        done = 0
+        if group:  # the trigger: exactly one per occurrence
+            _check_shape(rep, *body[pos])
+            node[plan.trigger] = [body[pos]]
+            pos += 1
+            done = 1
+        while pos < count:
+            position = index.get(tags[pos])
+            if position is None or position < done:
+                break  # belongs to an enclosing group, or out of place
+            if mandatory_from[done] < position:
+                self.missing(plan, mandatory_from[done], pos)
+            is_group, tag, most, _, sub, name = children[position]
+            start = pos
+            if is_group:
+                occurrences = []
+                while pos < count and tags[pos] == tag:
+                    occurrence, pos = self.walk(sub, pos, True)  # type: ignore[arg-type]
+                    occurrences.append(occurrence)
+                node[name] = occurrences
+                found = len(occurrences)
+            else:
+                while pos < count and tags[pos] == tag:
+                    _check_shape(rep, *body[pos])
+                    pos += 1
+                node[tag] = body[start:pos]
+                found = pos - start
+            if found > most:
+                what = f"group {name} ({tag})" if is_group else tag
+                rep.error(f"{what} repeated {found} times, at most {most}", *self.where(pos - 1))
+                raise _Stop
+            done = position + 1
+        if mandatory_from[done] < len(children):
+            self.missing(plan, mandatory_from[done], pos)
+        return node, pos
 
 
 def parse_message(
@@ -161,68 +268,12 @@ def parse_message(
     ``end`` is the number and tag of the segment after the body (UNT), where a missing
     trailing mandatory segment is reported.
     """
-    tags = [segment[0][0] for _, segment in body]
-    count = len(body)
-    known = _tags(structure.children)
-
-    def where(pos: int) -> tuple[int, str]:
-        return (body[pos][0], tags[pos]) if pos < count else end
-
-    def walk(children: tuple[Seg | Group, ...], pos: int, group: bool) -> tuple[Node, int]:
-        node: Node = {}
-        for child in children:
-            if type(child) is Seg:
-                tag = child.tag
-                start = pos
-                if group and child is children[0]:
-                    pos += 1  # the trigger: exactly one per occurrence
-                else:
-                    while pos < count and tags[pos] == tag:
-                        pos += 1
-                found = pos - start
-                if found:
-                    taken = body[start:pos]
-                    for number, segment in taken:
-                        _check_shape(rep, number, segment)
-                    node[tag] = taken
-                    if found > child.max:
-                        number, _ = body[start + child.max]
-                        rep.error(f"{tag} repeated {found} times, at most {child.max}", number, tag)
-                        raise _Stop
-                elif child.mandatory:
-                    number, here = where(pos)
-                    rep.error(f"mandatory segment {tag} is missing before {here}", number, here)
-                    raise _Stop
-            else:
-                assert isinstance(child, Group)
-                trigger = child.trigger
-                occurrences = []
-                while pos < count and tags[pos] == trigger:
-                    occurrence, pos = walk(child.children, pos, True)
-                    occurrences.append(occurrence)
-                if occurrences:
-                    node[child.name] = occurrences
-                    if len(occurrences) > child.max:
-                        rep.error(
-                            f"group {child.name} ({trigger}) repeated {len(occurrences)} times, "
-                            f"at most {child.max}",
-                            *where(pos),
-                        )
-                        raise _Stop
-                elif child.mandatory:
-                    number, here = where(pos)
-                    rep.error(
-                        f"mandatory group {child.name} ({trigger}) is missing before {here}",
-                        number,
-                        here,
-                    )
-                    raise _Stop
-        return node, pos
-
-    node, pos = walk(structure.children, 0, False)
-    if pos < count:
-        number, tag = where(pos)
-        if tag in known:
+    top = _plan(structure)
+    walker = _Walker(rep, body, end)
+    node, pos = walker.walk(top, 0, False)
+    if pos < walker.count:
+        number, tag = walker.where(pos)
+        if tag in _tags(structure.children):
             rep.error(f"segment {tag} is out of place in {structure.name}", number, tag)
         elif tag in SHAPES:
             rep.error(f"segment {tag} is not used in EANCOM {structure.name}", number, tag)

@@ -13,7 +13,6 @@ a chunk with a bad character is searched segment by segment to locate it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 __all__ = ["CHARSETS", "RawSegment", "Separators"]
@@ -82,9 +81,10 @@ class Syntax:
         self._escape_table = str.maketrans({c: s.release + c for c in self._specials})
         allowed = CHARSETS[charset]
         term = re.escape(s.terminator)
-        # Any character outside the repertoire, or a line break that does not follow a
-        # segment terminator or another line break.
-        self.bad_in_chunk = re.compile(f"[^{allowed}\r\n]|(?<![{term}\r\n])[\r\n]")
+        # Any character outside the repertoire; a line break that does not follow a segment
+        # terminator or another line break.
+        self.bad_in_chunk = re.compile(f"[^{allowed}\r\n]")
+        self.stray_break = re.compile(f"(?<![{term}\r\n])[\r\n]")
         self.bad_in_text = re.compile(f"[^{allowed}]")
 
     def escape(self, value: str) -> str:
@@ -124,6 +124,13 @@ def _split_escaped(text: str, s: Separators) -> RawSegment:
     return segment
 
 
+def _trailing_empty(segment: RawSegment) -> bool:
+    """Whether a segment has a trailing empty data element or component."""
+    if len(segment) > 1 and segment[-1] == [""]:
+        return True
+    return any(len(element) > 1 and element[-1] == "" for element in segment)
+
+
 def _odd_release_tail(text: str, release: str) -> bool:
     """Whether ``text`` ends with an odd number of release characters (an escaped separator)."""
     stripped = text.rstrip(release)
@@ -131,66 +138,87 @@ def _odd_release_tail(text: str, release: str) -> bool:
 
 
 class Tokenizer:
-    """Cut a stream of text chunks into raw segments, keeping count of their positions.
+    """Cut a stream of text chunks into segment texts (escapes kept, separators not split).
 
     Each call to :meth:`feed` returns the complete segments of the text seen so far, as pairs
-    ``(segments, bad)`` where ``bad`` maps an index in ``segments`` to the first character
-    outside the character set (or a stray line break) found in it.
+    ``(parts, bad)``: ``parts`` are the segments' texts without terminator or leading line
+    breaks, and ``bad`` maps an index in ``parts`` to the first character outside the
+    character set (or a stray line break) found in it, or to ``""`` when the segment ends an
+    element or the segment with an empty value (never allowed). Most chunks need no Python
+    loop at all: splitting is ``str.split`` and the checks are substring and regex searches
+    over the whole chunk, with a per-segment look only where one of them found something.
     """
 
     def __init__(self, syntax: Syntax) -> None:
         self.syntax = syntax
         self._carry = ""
         self._previous = syntax.separators.terminator
+        s = syntax.separators
+        self._empties = (s.component + s.element, s.component + s.terminator)
+        self._ends = (s.element, s.component)
 
-    def feed(self, text: str) -> tuple[list[RawSegment], dict[int, str]]:
+    def split(self, part: str) -> RawSegment:
+        """Split one segment text into data elements and components, resolving escapes."""
+        s = self.syntax.separators
+        if s.release in part:
+            return _split_escaped(part, s)
+        return [e.split(s.component) for e in part.split(s.element)]
+
+    def feed(self, text: str) -> tuple[list[str], dict[int, str]]:
         """Tokenize one more chunk; an unfinished last segment is kept for the next call."""
         s = self.syntax.separators
-        term, rel, ds, cs = s.terminator, s.release, s.element, s.component
+        term, rel = s.terminator, s.release
         buffer = self._carry + text
-        hit = self.syntax.bad_in_chunk.search(self._previous + buffer, 1) if buffer else None
+        if not buffer:
+            return [], {}
+        breaks = "\n" in buffer or "\r" in buffer
+        hit = self.syntax.bad_in_chunk.search(buffer) or (
+            breaks and self.syntax.stray_break.search(self._previous + buffer, 1)
+        )
+        self._previous = buffer[-1]
         parts = buffer.split(term)
         carry = parts.pop()
-        segments: list[RawSegment] = []
-        append = segments.append
-        count = len(parts)
-        index = 0
-        texts: list[str] | None = [] if hit else None
+        if rel in buffer:
+            parts, carry = self._rejoin(parts, carry)
+        if breaks:
+            parts = [p.lstrip("\r\n") if p[:1] in "\r\n" else p for p in parts]
+        self._carry = carry
+        bad: dict[int, str] = {}
+        e1, e2 = self._empties
+        if e1 in buffer or e2 in buffer or (s.element + term) in buffer:
+            ends = self._ends
+            for position, part in enumerate(parts):
+                if rel in part:
+                    if _trailing_empty(_split_escaped(part, s)):
+                        bad[position] = ""
+                elif part[-1:] in ends or e1 in part:
+                    bad[position] = ""
+        if hit:
+            search = self.syntax.bad_in_text.search
+            for position, part in enumerate(parts):
+                found = search(part)
+                if found and position not in bad:
+                    bad[position] = found.group()
+        return parts, bad
+
+    def _rejoin(self, parts: list[str], carry: str) -> tuple[list[str], str]:
+        """Glue back segments split at an escaped terminator (``?'``)."""
+        s = self.syntax.separators
+        term, rel = s.terminator, s.release
+        joined: list[str] = []
+        index, count = 0, len(parts)
         while index < count:
             part = parts[index]
             index += 1
-            if part[:1] in "\r\n":
-                part = part.lstrip("\r\n")
             if rel in part:
                 while _odd_release_tail(part, rel) and index < count:
                     part = part + term + parts[index]
                     index += 1
                 if _odd_release_tail(part, rel):  # the escaped terminator ends this chunk
-                    carry = part + term + carry
-                    break
-                append(_split_escaped(part, s))
-            else:
-                append([e.split(cs) for e in part.split(ds)])
-            if texts is not None:
-                texts.append(part)
-        self._carry = carry
-        if buffer:
-            self._previous = buffer[-1]
-        bad: dict[int, str] = {}
-        if texts is not None:
-            for position, part in enumerate(texts):
-                found = self.syntax.bad_in_text.search(part)
-                if found:
-                    bad[position] = found.group()
-        return segments, bad
+                    return joined, part + term + carry
+            joined.append(part)
+        return joined, carry
 
     def leftover(self) -> str:
         """Text after the last terminator (only line breaks are allowed there at the end)."""
         return self._carry
-
-
-def iter_chunks(stream: Iterable[str]) -> Iterator[str]:
-    """Pass text chunks through, dropping empty ones."""
-    for chunk in stream:
-        if chunk:
-            yield chunk
