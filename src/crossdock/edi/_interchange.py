@@ -636,7 +636,7 @@ def _iter_encode(
             encode_contrl(w, message, codes)  # type: ignore[arg-type]
         else:
             _KINDS[kind_name].encode(w, message)
-        w.seg("UNT", str(len(w.out) + 1), ref)
+        w.seg("UNT", str(len(w.out) + w.extra_segments + 1), ref)
         yield end.join(w.out) + end
     w = Writer(syntax, edition, "")
     w.seg("UNZ", str(len(interchange.messages)), w.text(interchange.control_ref, "control_ref", 14))

@@ -227,25 +227,35 @@ def encode_sales_report(w: Writer, report: SalesReport) -> None:
     if not report.locations:
         raise w.fail("a sales report needs at least one location", ".locations")
     e, c, t = w.element, w.component, w.terminator
-    lin = f"LIN{e}%d{e}{e}%s{c}{w.edition.item_type}{t}"
-    qty = f"QTY{e}153{c}%s{t}"
-    pri = f"PRI{e}AAA{c}%s{t}"
+    item_type = w.edition.item_type
+    known = KNOWN_GTINS
     out = w.out
     line_number = 0
     for i, location in enumerate(report.locations):
         where = f".locations[{i}]"
         w.seg("LOC", "162", (w.id(location.gln, "GLN", where + ".gln"), "", "9"))
         for k, line in enumerate(location.lines):
+            # The hot loop: one string per line (LIN and QTY, PRI if priced); the GTIN check
+            # is a set lookup for items already validated, field paths are built on error only.
             line_number += 1
-            gtin = w.id(line.gtin, "GTIN", f"{where}.lines[{k}].gtin")
-            out.append(lin % (line_number, gtin))
-            if line.price is not None:
-                out.append(pri % w.number(line.price, f"{where}.lines[{k}].price"))
+            gtin = line.gtin
+            if gtin not in known:
+                w.id(gtin, "GTIN", f"{where}.lines[{k}].gtin")
             quantity = line.quantity
-            if type(quantity) is int:
-                out.append(qty % quantity)
+            if type(quantity) is not int:
+                quantity = w.number(quantity, f"{where}.lines[{k}].quantity")  # type: ignore[assignment]
+            if line.price is None:
+                out.append(
+                    f"LIN{e}{line_number}{e}{e}{gtin}{c}{item_type}{t}QTY{e}153{c}{quantity}{t}"
+                )
+                w.extra_segments += 1
             else:
-                out.append(qty % w.number(quantity, f"{where}.lines[{k}].quantity"))
+                price = w.number(line.price, f"{where}.lines[{k}].price")
+                out.append(
+                    f"LIN{e}{line_number}{e}{e}{gtin}{c}{item_type}{t}"
+                    f"PRI{e}AAA{c}{price}{t}QTY{e}153{c}{quantity}{t}"
+                )
+                w.extra_segments += 2
 
 
 def decode_inventory_report(
