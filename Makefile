@@ -21,7 +21,15 @@ test: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/python -m pytest -n 2
 
-bench: $(STAMP)
+# The reference simulators measured beside ours live in their own environment.
+REF := .venv-ref
+$(REF)/.installed: benchmarks/reference-requirements.txt
+	$(PYTHON) -m venv $(REF)
+	$(REF)/bin/python -m pip install --quiet --upgrade pip
+	$(REF)/bin/python -m pip install --quiet -r benchmarks/reference-requirements.txt
+	touch $(REF)/.installed
+
+bench: $(STAMP) $(REF)/.installed
 	$(BIN)/python benchmarks/run.py
 
 lint: $(STAMP)
@@ -41,4 +49,4 @@ lock:
 	rm -rf .lockenv
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .hypothesis
+	rm -rf $(VENV) $(REF) out .pytest_cache .hypothesis

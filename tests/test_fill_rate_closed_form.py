@@ -58,7 +58,9 @@ def single_store(rate: float, lead_time: int, days: int):
             "stores": stores,
             "distribution_centres": dcs,
             "replenishment": replenishment,
-            "demand": spec.demand.model_copy(update={"weekday_profile": [1.0] * 7}),
+            "demand": spec.demand.model_copy(
+                update={"distribution": "poisson", "weekday_profile": [1.0] * 7}
+            ),
             "shelf_capacity": spec.shelf_capacity.model_copy(update={"days_of_demand": 1000.0}),
         }
     )

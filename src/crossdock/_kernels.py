@@ -17,12 +17,39 @@ def round_up_to_pack(quantity: np.ndarray, pack: np.ndarray) -> np.ndarray:
     return q.astype(np.int64) * pack
 
 
+def as_slice(index: np.ndarray) -> slice | np.ndarray:
+    """A contiguous ascending index array as a slice (a view, not a copy); others unchanged."""
+    n = index.size
+    if (
+        n
+        and int(index[-1]) - int(index[0]) == n - 1
+        and (n == 1 or bool((np.diff(index) == 1).all()))
+    ):
+        return slice(int(index[0]), int(index[-1]) + 1)
+    return index
+
+
+def grid(rows: np.ndarray, columns: np.ndarray) -> tuple:
+    """Index ``rows × columns`` of a 2-D array, as slices where the indices are contiguous."""
+    r, c = as_slice(rows), as_slice(columns)
+    if isinstance(r, np.ndarray) and isinstance(c, np.ndarray):
+        return np.ix_(r, c)
+    return r, c
+
+
 def cap_to_room(
     order: np.ndarray, position: np.ndarray, capacity: np.ndarray, pack: np.ndarray
 ) -> np.ndarray:
     """Cut orders, by whole packs, so that position + order never exceeds ``capacity``."""
-    room = np.maximum(capacity - position, 0)
-    return np.minimum(order, (room // pack) * pack)
+    room = capacity - position
+    over = order > room
+    if not over.any():
+        return order
+    order = order.copy()
+    pack_b = np.broadcast_to(pack, order.shape)
+    cut = np.maximum(room[over], 0)
+    order[over] = (cut // pack_b[over]) * pack_b[over]
+    return order
 
 
 def ration(requested: np.ndarray, available: np.ndarray) -> np.ndarray:

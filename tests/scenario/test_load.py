@@ -89,7 +89,7 @@ def test_yaml_and_builder_give_the_same_scenario() -> None:
             "check digit 3, expected 2",
         ),
         (
-            "distribution: poisson",
+            "distribution: negative_binomial",
             "distribution: gaussian",
             "demand.distribution",
             "must be 'poisson' or 'negative_binomial'",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from crossdock._kernels import haversine_km, pallets
+from crossdock._kernels import as_slice, haversine_km, pallets
 from crossdock.parties._common import Context
 from crossdock.routing import RoutePlanner, SweepRoutePlanner
 
@@ -39,7 +39,11 @@ class Carrier:
         self._to_stores = np.zeros(shape, dtype=np.int64)
         self._to_platforms = np.zeros(shape, dtype=np.int64)
         self._to_dcs = np.zeros((self.window, sc.n_dcs, sc.n_skus), dtype=np.int64)
-        self._loads: list[tuple[str, int, np.ndarray, int]] = []
+        self._loads: list[tuple[str, int, np.ndarray, np.ndarray, int]] = []
+        self._lead_columns = [
+            (int(sc.supplier_lead_time_days[u]), as_slice(np.flatnonzero(sc.supplier_of == u)))
+            for u in range(sc.n_suppliers)
+        ]
         self._on_road = np.zeros(sc.n_skus, dtype=np.int64)
         self.stores: object | None = None
         self.platforms: object | None = None
@@ -51,11 +55,17 @@ class Carrier:
 
     # -- handing goods over ------------------------------------------------------------------
     def to_stores(
-        self, day: int, origin_kind: str, origin: int, goods: np.ndarray, transit_days: int
+        self,
+        day: int,
+        origin_kind: str,
+        origin: int,
+        stores: np.ndarray,
+        goods: np.ndarray,
+        transit_days: int,
     ) -> int:
-        """Take a depot's store deliveries ``goods[s, k]``; returns the arrival day."""
+        """Take a depot's deliveries ``goods[i, k]`` for ``stores[i]``; returns the arrival day."""
         self._take(day, goods)
-        self._loads.append((origin_kind, origin, goods, transit_days))
+        self._loads.append((origin_kind, origin, stores, goods, transit_days))
         return day + transit_days
 
     def to_platforms(self, day: int, goods: np.ndarray) -> None:
@@ -63,8 +73,7 @@ class Carrier:
         sc = self.ctx.scenario
         self._take(day, goods)
         self._inbound(day, goods, "platform")
-        for lead in np.unique(sc.supplier_lead_time_days):
-            columns = sc.supplier_lead_time_days[sc.supplier_of] == lead
+        for lead, columns in self._lead_columns:
             self._to_platforms[(day + lead) % self.window][:, columns] += goods[:, columns]
 
     def to_dcs(self, day: int, goods: np.ndarray) -> None:
@@ -72,8 +81,7 @@ class Carrier:
         sc = self.ctx.scenario
         self._take(day, goods)
         self._inbound(day, goods, "dc")
-        for lead in np.unique(sc.supplier_lead_time_days):
-            columns = sc.supplier_lead_time_days[sc.supplier_of] == lead
+        for lead, columns in self._lead_columns:
             self._to_dcs[(day + lead) % self.window][:, columns] += goods[:, columns]
 
     def _take(self, day: int, goods: np.ndarray) -> None:
@@ -101,9 +109,10 @@ class Carrier:
     def deliver(self, day: int) -> None:
         """Route today's store deliveries per depot and put them on the road."""
         sc = self.ctx.scenario
-        for origin_kind, origin, goods, transit in self._loads:
-            self._to_stores[(day + transit) % self.window] += goods
-            per_store = pallets(goods, sc.units_per_pallet)
+        for origin_kind, origin, stores, goods, transit in self._loads:
+            self._to_stores[(day + transit) % self.window][as_slice(stores)] += goods
+            per_store = np.zeros(sc.n_stores, dtype=np.int64)
+            per_store[stores] = pallets(goods, sc.units_per_pallet)
             if origin_kind == "dc":
                 depot = (float(sc.dc_lat[origin]), float(sc.dc_lon[origin]))
                 gln = sc.dc_gln[origin]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from crossdock._kernels import ration, round_up_to_pack
+from crossdock._kernels import grid, ration, round_up_to_pack
 from crossdock.messages import DespatchAdvice, LineStatus, Order, OrderResponse
 from crossdock.parties._common import Context, opening_stock
 from crossdock.policies import Observation, Policy
@@ -58,7 +58,7 @@ class DistributionCentres:
         orders: list[tuple[int, Order]] = []
         for d, gln in enumerate(sc.dc_gln):
             for order in channel.receive(gln, Order, day):
-                requested[order.locations[:, None], order.items[None, :]] += order.quantity
+                requested[grid(order.locations, order.items)] += order.quantity
                 orders.append((d, order))
         seen = np.zeros_like(self.on_hand)
         for d, stores in enumerate(self._stores_of_dc):
@@ -66,7 +66,7 @@ class DistributionCentres:
             self._to_ship[stores] = granted
             seen[d] = requested[stores].sum(axis=0)
         for d, order in orders:
-            confirmed = self._to_ship[order.locations[:, None], order.items[None, :]]
+            confirmed = self._to_ship[grid(order.locations, order.items)]
             changed = (confirmed != order.quantity).any(axis=0)
             status = np.where(changed, LineStatus.CHANGED, LineStatus.ACCEPTED)
             status[changed & (confirmed.sum(axis=0) == 0)] = LineStatus.REFUSED
@@ -127,9 +127,9 @@ class DistributionCentres:
             shipped = np.zeros((sc.n_dcs, sc.n_skus), dtype=np.int64)
             shipped[d] = goods.sum(axis=0)
             self.ctx.ledger.record(day, "shipped", "dc", shipped)
-            full = np.zeros((sc.n_stores, sc.n_skus), dtype=np.int64)
-            full[stores] = goods
-            arrival = self.carrier.to_stores(day, "dc", d, full, int(sc.dc_delivery_days[d]))  # type: ignore[attr-defined]
+            arrival = self.carrier.to_stores(  # type: ignore[attr-defined]
+                day, "dc", d, stores, goods, int(sc.dc_delivery_days[d])
+            )
             channel.send(
                 DespatchAdvice(
                     sender=sc.dc_gln[d],

@@ -55,13 +55,12 @@ class Platforms:
         self.ctx.ledger.record(day, "shipped", "platform", self._by_platform(out))
         channel = self.ctx.channel
         for p, stores in enumerate(self._stores_of):
-            goods = np.zeros_like(out)
-            goods[stores] = out[stores]
+            goods = out[stores]
             if not goods.any():
                 continue
-            arrival = self.carrier.to_stores(
-                day, "platform", p, goods, int(sc.platform_delivery_days[p])
-            )  # type: ignore[attr-defined]
+            arrival = self.carrier.to_stores(  # type: ignore[attr-defined]
+                day, "platform", p, stores, goods, int(sc.platform_delivery_days[p])
+            )
             channel.send(
                 DespatchAdvice(
                     sender=sc.platform_gln[p],
@@ -74,7 +73,7 @@ class Platforms:
                     ship_to=-1,
                     locations=stores,
                     items=np.arange(sc.n_skus),
-                    quantity=out[stores],
+                    quantity=goods,
                 )
             )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from crossdock._kernels import cap_to_room, round_up_to_pack
+from crossdock._kernels import as_slice, cap_to_room, grid, round_up_to_pack
 from crossdock.demand import Demand
 from crossdock.messages import DespatchAdvice, InventoryReport, Order, SalesReport
 from crossdock.parties._common import Context, opening_stock
@@ -61,7 +61,7 @@ class Stores:
         """Note despatch advices: what is now on its way to each store."""
         mailbox = self.ctx.scenario.spec.retailer.gln
         for advice in self.ctx.channel.receive(mailbox, DespatchAdvice, day):
-            self.on_order[advice.locations[:, None], advice.items[None, :]] += advice.quantity
+            self.on_order[grid(advice.locations, advice.items)] += advice.quantity
         self.received_today[:] = 0
 
     def unload(self, day: int, goods: np.ndarray) -> None:
@@ -104,6 +104,7 @@ class Stores:
         retailer = self.ctx.scenario.spec.retailer.gln
         locations = np.arange(len(self.glns))
         for planner, items in self.report_to:
+            columns = as_slice(items)
             channel.send(
                 SalesReport(
                     sender=retailer,
@@ -112,7 +113,7 @@ class Stores:
                     reference=channel.reference(retailer),
                     locations=locations,
                     items=items,
-                    quantity=self.sold_today[:, items],
+                    quantity=self.sold_today[:, columns].copy(),
                 )
             )
             channel.send(
@@ -123,9 +124,9 @@ class Stores:
                     reference=channel.reference(retailer),
                     locations=locations,
                     items=items,
-                    on_hand=self.on_hand[:, items],
-                    received=self.received_today[:, items],
-                    backorders=self.backorders[:, items],
+                    on_hand=self.on_hand[:, columns].copy(),
+                    received=self.received_today[:, columns].copy(),
+                    backorders=self.backorders[:, columns].copy(),
                 )
             )
 

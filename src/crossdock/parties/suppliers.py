@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from crossdock._kernels import ration, round_up_to_pack
+from crossdock._kernels import grid, ration, round_up_to_pack
 from crossdock.messages import DespatchAdvice, Order
 from crossdock.parties._common import Context, opening_stock
 from crossdock.policies import Observation, Policy
@@ -53,9 +53,7 @@ class Suppliers:
                 if order.ship_to_kind == "dc":
                     self.book_dc[order.ship_to, order.items] += order.quantity[0]
                 else:
-                    self.book_store[order.locations[:, None], order.items[None, :]] += (
-                        order.quantity
-                    )
+                    self.book_store[grid(order.locations, order.items)] += order.quantity
                 incoming[order.items] += order.total
         owed = self.book_dc.sum(axis=0) + self.book_store.sum(axis=0)
         if self.policy is None:

@@ -22,7 +22,7 @@ def _frozen(array: np.ndarray) -> np.ndarray:
 class Scenario:
     """Everything a run needs, as read-only arrays indexed by integer position.
 
-    Index conventions: ``k`` SKU (product), ``s`` store, ``p`` platform, ``d`` distribution
+    SKUs are sorted by category, then supplier (stable: file order within). Index conventions: ``k`` SKU (product), ``s`` store, ``p`` platform, ``d`` distribution
     centre, ``u`` supplier, ``f`` factory, ``c`` category. ``*_of`` arrays map one index to
     another (``supplier_of[k]`` is the supplier making SKU ``k``). Each run builds fresh
     mutable state from this; nothing here changes during a run.
@@ -149,7 +149,9 @@ def compile_scenario(spec: ScenarioSpec) -> Scenario:
     plat_index = {p.id: i for i, p in enumerate(spec.platforms)}
     dc_index = {d.id: i for i, d in enumerate(spec.distribution_centres)}
 
-    products = spec.products
+    # SKUs are ordered by category, then supplier, so each planner's and each supplier's items
+    # are contiguous column ranges (views, not copies, on the hot path).
+    products = sorted(spec.products, key=lambda p: (cat_index[p.category], sup_index[p.supplier]))
     stores = spec.stores
     case_pack = np.array([p.case_pack for p in products], dtype=np.int64)
     base_rate = np.array([p.base_rate for p in products], dtype=np.float64)

@@ -15,6 +15,7 @@ from crossdock.gs1 import make_gln, make_gtin13
 from crossdock.scenario._schema import (
     CarrierSpec,
     CategorySpec,
+    DemandSpec,
     DistributionCentreSpec,
     FactorySpec,
     PlatformSpec,
@@ -239,7 +240,9 @@ def generate_spec(
             lat=lat,
             lon=lon,
             suppliers=sups,
-            capacity_units_per_day=math.ceil(1.4 * sum(rate_of_supplier[supplier_index[x]] for x in sups) + 50),
+            capacity_units_per_day=math.ceil(
+                1.4 * sum(rate_of_supplier[supplier_index[x]] for x in sups) + 50
+            ),
             warm_up_ramp_days=2,
         )
         for f, (fid, fname, lat, lon, sups) in enumerate(FACTORIES)
@@ -299,6 +302,8 @@ def generate_spec(
         ),
         stores=stores,
         products=products,
+        # Shoppers are burstier than Poisson: variance = mean + mean²/2.
+        demand=DemandSpec(distribution="negative_binomial", dispersion=2.0),
     )
 
 
