@@ -36,7 +36,7 @@ def _render(title: str, header: list[str], rows: list[list[str]]) -> str:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=title, title_justify="left")
+    table = Table()
     for i, name in enumerate(header):
         table.add_column(name, justify="left" if i == 0 else "right")
     for row in rows:
@@ -44,7 +44,7 @@ def _render(title: str, header: list[str], rows: list[list[str]]) -> str:
     console = Console(width=120, record=True, color_system=None, force_terminal=False)
     with console.capture() as capture:
         console.print(table)
-    return capture.get()
+    return f"{title}\n{capture.get()}"
 
 
 @dataclass(eq=False)

@@ -74,7 +74,7 @@ def run(
     horizon = days or loaded.horizon_days
     with _progress(f"{mode.value}", horizon) as tick:
         result = simulate(loaded, mode=mode.value, seed=seed, days=days, on_day=tick)  # type: ignore[arg-type]
-    console.print(result.summary(), end="")
+    typer.echo(result.summary(), nl=False)
     folder = result.write(out)
     console.print(
         f"Results written to [bold]{folder}[/] (kpis.json, "
@@ -104,6 +104,6 @@ def compare(
             tick(min(offset["value"] + day, 2 * horizon))  # type: ignore[operator]
 
         result = compare_modes(loaded, seed=seed, days=days, on_day=on_day)
-    console.print(result.summary(), end="")
+    typer.echo(result.summary(), nl=False)
     folder = result.write(out)
     console.print(f"Results written to [bold]{folder}[/] (comparison.json, traditional/, shared/)")
