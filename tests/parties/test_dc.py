@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from crossdock.chain import build_chain
+from crossdock.engine import Engine
 from crossdock.messages import DespatchAdvice, LineStatus, Order, OrderResponse
 from crossdock.policies import BaseStock
 from crossdock.scenario import compile_scenario
@@ -156,3 +157,27 @@ def test_unload_puts_deliveries_into_stock(ok_small, traditional) -> None:
     assert dcs.on_hand[0].tolist() == [12, 0, 0, 0, 0, 6]
     assert dcs.on_order[0].sum() == 0
     assert chain.ledger.flows[2, chain.ledger.blocks["dc"], 1].tolist() == [18]
+
+
+def test_tonights_store_order_sells_tomorrow(ok_small, scripted_demand) -> None:
+    wanted = np.zeros((2, 6), np.int64)
+    wanted[0, 0] = 5
+    demand = scripted_demand(ok_small, np.zeros((2, 6)), wanted)
+    chain = build_chain(
+        ok_small,
+        "traditional",
+        days=3,
+        seed=0,
+        demand=demand,
+        policies={"store": BaseStock(level=6.0), "dc": BaseStock(level=0.0)},
+    )
+    stores, dcs = chain.parties[0], chain.parties[1]
+    stores.on_hand[:] = 0
+    dcs.on_hand[0] = 100
+    engine = Engine(chain.parties)
+    engine.step()  # day 0: the stores order 6 of everything; the DC ships tonight
+    assert stores.on_hand.sum() == 0
+    engine.step()  # day 1: unloaded in the morning, sold during the day
+    assert stores.sold_today[0, 0] == 5
+    assert stores.on_hand[0].tolist() == [1, 6, 6, 6, 6, 6]
+    assert stores.on_order.sum() == 0

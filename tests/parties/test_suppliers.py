@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from crossdock._kernels import pallets
 from crossdock.messages import DespatchAdvice, Order
 from crossdock.parties.carrier import Carrier
 from crossdock.parties.suppliers import Suppliers
@@ -196,3 +198,26 @@ def test_opening_stock_and_closing_stock_by_supplier(ok_small, make_context) -> 
     assert ctx.ledger.flows[0, block, 0].tolist() == [6, 12, 18, 24, 30, 36]
     suppliers.close(0)
     assert ctx.ledger.stock_units[0, block].tolist() == [6, 12, 18, 24, 30, 36]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="DespatchAdvice.pallets and sscc_first are never set by Suppliers._dispatch (always "
+    "0), so a DESADV announces no pallets or SSCCs although goods travel on pallets",
+)
+def test_despatch_advice_announces_pallets_and_ssccs(
+    ok_small, make_context, docked_carrier
+) -> None:
+    ctx = make_context(ok_small, mode="shared")
+    suppliers, _ = make_suppliers(ctx, docked_carrier)
+    suppliers.on_hand[:] = 1_000
+    ctx.channel.send(cross_dock_order(ok_small, 0, 0, [[6], [90]]))
+    suppliers.plan(0)
+    suppliers.ship(0)
+    (advice,) = ctx.channel.receive(ok_small.platform_gln[0], DespatchAdvice, 0)
+    # Pallets are built per store (pre-allocated): 1 for store 0, 2 for store 1 (60 a pallet).
+    assert advice.pallets == int(
+        pallets(advice.quantity, ok_small.units_per_pallet[advice.items]).sum()
+    )
+    assert advice.pallets == 3
+    assert advice.sscc_first > 0
