@@ -3,10 +3,11 @@
 Run in its own virtual environment (.venv-ref, made by `make bench`); prints JSON.
 """
 
-import time, json
-import numpy as np
-from stockpyl.supply_chain_network import serial_system
+import json
+import time
+
 from stockpyl.sim import simulation
+from stockpyl.supply_chain_network import serial_system
 
 net = serial_system(
     num_nodes=3,

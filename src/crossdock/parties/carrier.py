@@ -70,7 +70,6 @@ class Carrier:
 
     def to_platforms(self, day: int, goods: np.ndarray) -> None:
         """Take suppliers' despatches ``goods[s, k]`` (allocated by final store) for platforms."""
-        sc = self.ctx.scenario
         self._take(day, goods)
         self._inbound(day, goods, "platform")
         for lead, columns in self._lead_columns:
@@ -78,7 +77,6 @@ class Carrier:
 
     def to_dcs(self, day: int, goods: np.ndarray) -> None:
         """Take suppliers' despatches ``goods[d, k]`` for the DCs."""
-        sc = self.ctx.scenario
         self._take(day, goods)
         self._inbound(day, goods, "dc")
         for lead, columns in self._lead_columns:
