@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -248,3 +250,36 @@ def test_a_cross_dock_order_is_on_the_shelf_after_both_legs(make_scenario, scrip
     # Ordered on day 0: at the platform on day 2, on the shelf for trading on day 3.
     assert shelf == [0, 0, 0, 6]
     assert stores.sold_today[1, 5] == 4
+
+
+def test_messages_do_not_change_after_they_are_sent(make_scenario) -> None:
+    """Messages are snapshots: no party's later work shows through a sent message's arrays."""
+    sc = make_scenario(factory_capacity=20, platform_capacity=50)
+    chain = build_chain(sc, "shared", days=20, seed=3)
+    sent = []
+    send = chain.channel.send
+
+    def keep(message) -> None:
+        arrays = {
+            f.name: np.array(getattr(message, f.name))
+            for f in dataclasses.fields(message)
+            if isinstance(getattr(message, f.name), np.ndarray)
+        }
+        sent.append((message, arrays))
+        send(message)
+
+    chain.channel.send = keep
+    Engine(chain.parties).run(20)
+    assert {type(m).__name__ for m, _ in sent} >= {
+        "SalesReport",
+        "InventoryReport",
+        "Order",
+        "DespatchAdvice",
+    }
+    changed = [
+        (type(m).__name__, name)
+        for m, arrays in sent
+        for name, before in arrays.items()
+        if not np.array_equal(before, getattr(m, name))
+    ]
+    assert changed == []
