@@ -79,7 +79,10 @@ class Syntax:
         s = separators
         self._specials = (s.release, s.terminator, s.element, s.component)
         self._escape_table = str.maketrans({c: s.release + c for c in self._specials})
-        allowed = CHARSETS[charset]
+        # The service characters a UNA declares are allowed whatever the repertoire.
+        allowed = CHARSETS[charset] + "".join(
+            re.escape(c) for c in (s.component, s.element, s.decimal, s.release, s.terminator)
+        )
         term = re.escape(s.terminator)
         # Any character outside the repertoire; a line break that does not follow a segment
         # terminator or another line break.
