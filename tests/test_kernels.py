@@ -12,8 +12,10 @@ from hypothesis.extra import numpy as hnp
 
 from crossdock._kernels import (
     EARTH_RADIUS_KM,
+    as_slice,
     cap_to_room,
     fill_in_order,
+    grid,
     haversine_km,
     pallets,
     ration,
@@ -211,3 +213,49 @@ def test_sum_by_sums_the_last_axis() -> None:
     values = np.array([[1, 2, 3], [10, 20, 30]])
     out = sum_by(values, np.array([1, 0, 1]), 2)
     assert out.tolist() == [[2.0, 4.0], [20.0, 40.0]]
+
+
+# -- as_slice and grid --------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("index", "expected"),
+    [
+        ([3, 4, 5], slice(3, 6)),
+        ([7], slice(7, 8)),
+        ([0, 2, 4], None),
+        ([5, 4, 3], None),
+        ([1, 3, 2, 4], None),
+        ([2, 2], None),
+        ([], None),
+    ],
+)
+def test_as_slice_only_for_contiguous_ascending_runs(index, expected) -> None:
+    array = np.array(index, dtype=np.int64)
+    out = as_slice(array)
+    if expected is None:
+        assert out is array
+    else:
+        assert out == expected
+
+
+indices = st.one_of(
+    # Contiguous runs (taken as slices) ...
+    st.tuples(st.integers(0, 7), st.integers(1, 8)).map(
+        lambda t: np.arange(t[0], min(8, t[0] + t[1]))
+    ),
+    # ... and any distinct indices in any order (taken as arrays).
+    st.lists(st.integers(0, 7), min_size=1, max_size=8, unique=True).map(
+        lambda v: np.array(v, np.int64)
+    ),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(indices, indices)
+def test_grid_indexes_like_ix(rows: np.ndarray, columns: np.ndarray) -> None:
+    array = np.arange(64).reshape(8, 8)
+    assert array[grid(rows, columns)].tolist() == array[np.ix_(rows, columns)].tolist()
+    added = np.zeros((8, 8), np.int64)
+    added[grid(rows, columns)] += np.ones((rows.size, columns.size), np.int64)
+    expected = np.zeros((8, 8), np.int64)
+    expected[np.ix_(rows, columns)] += 1
+    assert added.tolist() == expected.tolist()
