@@ -80,11 +80,17 @@ def build_chain(
             initial_stock_days=mode_spec.dc.initial_stock_days,
             carrier=carrier,
         )
+        overrides = {
+            u: (policy_from_spec(spec.stock_policy), spec.stock_policy.initial_stock_days)
+            for u, spec in enumerate(scenario.spec.suppliers)
+            if spec.stock_policy is not None and "supplier" not in chosen
+        }
         suppliers = Suppliers(
             ctx,
             policy=policy("supplier", "supplier"),
             initial_stock_days=mode_spec.supplier.initial_stock_days,
             carrier=carrier,
+            overrides=overrides,
         )
         factories = Factories(ctx, suppliers=suppliers)
         carrier.attach(stores=stores, platforms=None, dcs=dcs)

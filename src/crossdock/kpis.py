@@ -81,7 +81,7 @@ def compute_kpis(
 
     demand = float(_col(loc, "demand")[stores].sum())
     sales = float(_col(loc, "sold")[stores].sum())
-    lost = float(_col(loc, "lost_sales")[stores].sum())
+    lost = float(_col(loc, "lost_sale")[stores].sum())
     out["demand_units"] = demand
     out["sales_units"] = sales
     out["fill_rate"] = 1.0 - lost / demand if demand else 1.0

@@ -3,7 +3,8 @@
 Parties record movements as they happen; the engine closes each day with every location's
 stock. Conservation then holds by construction and is *checked*, not assumed:
 ``closing = previous closing + opening + received + produced − shipped − sold − scrapped`` at
-every location every day, and every unit shipped is received by someone (the carrier counts
+every location every day (a lost sale is recorded too, but moves no stock), and every unit
+shipped is received by someone (the carrier counts
 as a location while goods are on the road). With ``detail=True`` the same holds per SKU.
 """
 
@@ -17,9 +18,10 @@ from crossdock.scenario import Scenario
 
 __all__ = ["KINDS", "LOCATION_TYPES", "Ledger"]
 
-KINDS = ("opening", "received", "produced", "shipped", "sold", "scrapped")
+KINDS = ("opening", "received", "produced", "shipped", "sold", "scrapped", "lost_sale")
 LOCATION_TYPES = ("store", "platform", "dc", "supplier", "factory", "carrier")
-_SIGN = np.array([1, 1, 1, -1, -1, -1], dtype=np.int64)
+# How each kind moves stock; a lost sale is recorded but moves nothing.
+_SIGN = np.array([1, 1, 1, -1, -1, -1, 0], dtype=np.int64)
 SKU_SERIES = (
     "demand",
     "sales",
@@ -95,7 +97,6 @@ class Ledger:
         s = scenario.n_stores
         self.store_demand = np.zeros((days, s), dtype=np.int64)
         self.store_sales = np.zeros((days, s), dtype=np.int64)
-        self.store_lost = np.zeros((days, s), dtype=np.int64)
         self.store_lost_value = np.zeros((days, s), dtype=np.float64)
         self.store_in_stock = np.zeros((days, s), dtype=np.int64)
         self.store_deliveries = np.zeros((days, s), dtype=np.int64)
@@ -104,6 +105,11 @@ class Ledger:
         if detail:
             self.flows_sku = np.zeros((days, self.n_locations, len(KINDS), self.n_skus), np.int64)
             self.stock_sku = np.zeros((days, self.n_locations, self.n_skus), np.int64)
+
+    @property
+    def store_lost(self) -> np.ndarray:
+        """``[day, store]`` units of demand not served on the day (a view of the flows)."""
+        return self.flows[:, self.blocks["store"], KINDS.index("lost_sale")]
 
     # -- recording ---------------------------------------------------------------------------
     def record(self, day: int, kind: str, location_type: str, quantity: np.ndarray) -> None:

@@ -2,7 +2,7 @@
 
 - ``location_daily``: one row per day × location (store, platform, DC, supplier, factory,
   carrier): closing stock (units, value at cost) and the day's movements by kind; stores also
-  carry demand, sales, lost sales and SKUs in stock at opening.
+  carry demand and SKUs in stock at opening.
 - ``sku_daily``: one row per day × SKU: consumer demand, sales, lost sales, orders placed at each
   echelon, production, and closing stock per echelon.
 - ``transport``: one row per day × origin × leg: trucks, stops, pallets, km, cost.
@@ -32,7 +32,6 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("stock_value", _F),
             *[(kind, _INT) for kind in KINDS],
             ("demand", _INT),
-            ("lost_sales", _INT),
             ("lost_sales_value", _F),
             ("skus_in_stock", _INT),
             ("skus_listed", _INT),
@@ -94,7 +93,6 @@ def build_tables(
     for i, kind in enumerate(KINDS):
         columns[kind] = ledger.flows[:, :, i].ravel()
     columns["demand"] = per_store(ledger.store_demand)
-    columns["lost_sales"] = per_store(ledger.store_lost)
     columns["lost_sales_value"] = per_store(ledger.store_lost_value, np.float64)
     columns["skus_in_stock"] = per_store(ledger.store_in_stock)
     columns["skus_listed"] = listed.ravel()

@@ -90,7 +90,7 @@ class Stores:
         ledger.record(day, "sold", "store", sold)
         ledger.store_demand[day] = wanted.sum(axis=1)
         ledger.store_sales[day] = sold.sum(axis=1)
-        ledger.store_lost[day] = short.sum(axis=1)
+        ledger.record(day, "lost_sale", "store", short)
         ledger.store_lost_value[day] = short @ self._value
         ledger.sku["demand"][day] = wanted.sum(axis=0)
         ledger.sku["sales"][day] = sold.sum(axis=0)

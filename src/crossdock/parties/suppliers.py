@@ -27,20 +27,33 @@ class Suppliers:
         policy: Policy | None,
         initial_stock_days: float,
         carrier: object,
+        overrides: dict[int, tuple[Policy, float]] | None = None,
     ) -> None:
         sc = ctx.scenario
         self.ctx = ctx
         self.policy = policy  # None: make to order
         self.carrier = carrier
         network = sc.expected_demand().sum(axis=0)
-        self.on_hand = opening_stock(network, initial_stock_days, sc.case_pack)
+        cover = np.full(sc.n_skus, float(initial_stock_days))
+        # Make-to-stock planning groups: (items, policy); a supplier's own stock policy
+        # (``overrides``: supplier index -> (policy, opening days)) replaces the default.
+        overrides = overrides or {}
+        default_items = np.flatnonzero(~np.isin(sc.supplier_of, list(overrides)))
+        self._groups: list[tuple[np.ndarray, Policy]] = []
+        if policy is not None and default_items.size:
+            self._groups.append((default_items, policy))
+        for u, (own, days) in sorted(overrides.items()):
+            items = np.flatnonzero(sc.supplier_of == u)
+            cover[items] = days
+            self._groups.append((items, own))
+        self.on_hand = opening_stock(network, cover, sc.case_pack)
         self.in_production = np.zeros(sc.n_skus, dtype=np.int64)
         self.book_dc = np.zeros((sc.n_dcs, sc.n_skus), dtype=np.int64)
         self.book_store = np.zeros((sc.n_stores, sc.n_skus), dtype=np.int64)
         self._items = [np.flatnonzero(sc.supplier_of == u) for u in range(sc.n_suppliers)]
         self._lead_time = np.ones(sc.n_skus)  # factory output reaches the warehouse next day
-        if policy is not None:
-            policy.reset(network)
+        for items, group_policy in self._groups:
+            group_policy.reset(network[items])
         ctx.ledger.record_owned(0, "opening", "supplier", self.on_hand, sc.supplier_of)
 
     def plan(self, day: int) -> None:
@@ -56,18 +69,20 @@ class Suppliers:
                     self.book_store[grid(order.locations, order.items)] += order.quantity
                 incoming[order.items] += order.total
         owed = self.book_dc.sum(axis=0) + self.book_store.sum(axis=0)
-        if self.policy is None:
+        if not self._groups:
             make = np.maximum(owed - self.on_hand - self.in_production, 0)
         else:
-            self.policy.observe(incoming)
-            observation = Observation(
-                day=day,
-                on_hand=self.on_hand,
-                on_order=self.in_production,
-                backorders=owed,
-                lead_time_days=self._lead_time,
-            )
-            make = round_up_to_pack(self.policy.plan(observation), sc.case_pack)
+            make = np.zeros(sc.n_skus, dtype=np.int64)
+            for items, policy in self._groups:
+                policy.observe(incoming[items])
+                observation = Observation(
+                    day=day,
+                    on_hand=self.on_hand[items],
+                    on_order=self.in_production[items],
+                    backorders=owed[items],
+                    lead_time_days=self._lead_time[items],
+                )
+                make[items] = round_up_to_pack(policy.plan(observation), sc.case_pack[items])
         self.in_production += make
         self.ctx.ledger.sku["production_orders"][day] += make
         for u, items in enumerate(self._items):

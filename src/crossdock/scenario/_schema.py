@@ -114,6 +114,9 @@ class SupplierSpec(_Spec):
     captain_of: list[Identifier] = []
     lead_time_days: Annotated[int, Field(ge=1, le=60)] = 2
     """Days from despatch at the supplier to receipt at a platform or the DC."""
+    stock_policy: EchelonSpec | None = None
+    """Finished-goods stock policy in traditional (make-to-stock) mode; default: the mode's
+    ``supplier`` echelon settings."""
 
 
 class FactorySpec(_Spec):
@@ -290,3 +293,6 @@ class ScenarioSpec(_Spec):
     demand: DemandSpec = DemandSpec()
     shelf_capacity: ShelfCapacitySpec = ShelfCapacitySpec()
     replenishment: ReplenishmentSpec = ReplenishmentSpec()
+
+
+SupplierSpec.model_rebuild()
