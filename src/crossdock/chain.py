@@ -110,7 +110,11 @@ def build_chain(
                 (scenario.supplier_gln[u], np.flatnonzero(scenario.supplier_of == u))
                 for u in range(scenario.n_suppliers)
             ]
-        groups = [(gln, items) for gln, items in groups if items.size]
+        # One planner per GLN: a supplier captaining two categories plans both at once.
+        merged: dict[str, np.ndarray] = {}
+        for gln, items in groups:
+            merged[gln] = np.union1d(merged.get(gln, np.zeros(0, np.int64)), items)
+        groups = [(gln, items) for gln, items in merged.items() if items.size]
         for gln, items in groups:
             planners.append(Planner(ctx, gln, items, policy("planner", "store")))
         stores = Stores(

@@ -30,3 +30,16 @@ class Context:
 def opening_stock(mean_daily: np.ndarray, days: float, pack: np.ndarray) -> np.ndarray:
     """``days`` of mean demand, rounded up to whole packs."""
     return round_up_to_pack(mean_daily * days, pack)
+
+
+class SsccCounter:
+    """Serial numbers of the SSCCs each shipper of a party type puts on its pallets."""
+
+    def __init__(self, n_shippers: int) -> None:
+        self._next = np.ones(n_shippers, dtype=np.int64)  # serial 0 is never used
+
+    def take(self, shipper: int, count: int) -> int:
+        """Reserve ``count`` serials for ``shipper``; returns the first."""
+        first = int(self._next[shipper])
+        self._next[shipper] += count
+        return first

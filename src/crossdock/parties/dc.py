@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from crossdock._kernels import grid, ration, round_up_to_pack
+from crossdock._kernels import grid, pallets, ration, round_up_to_pack
 from crossdock.messages import DespatchAdvice, LineStatus, Order, OrderResponse
-from crossdock.parties._common import Context, opening_stock
+from crossdock.parties._common import Context, SsccCounter, opening_stock
 from crossdock.policies import Observation, Policy
 
 
@@ -29,6 +29,7 @@ class DistributionCentres:
         )
         self.on_hand = opening_stock(mean, initial_stock_days, sc.case_pack)
         self.on_order = np.zeros_like(self.on_hand)
+        self.ssccs = SsccCounter(sc.n_dcs)
         self._to_ship = np.zeros((sc.n_stores, sc.n_skus), dtype=np.int64)
         self._lead_time = sc.supplier_lead_time_days[sc.supplier_of][None, :].astype(np.float64)
         self._items_of_supplier = [
@@ -66,7 +67,7 @@ class DistributionCentres:
             self._to_ship[stores] = granted
             seen[d] = requested[stores].sum(axis=0)
         for d, order in orders:
-            confirmed = self._to_ship[grid(order.locations, order.items)]
+            confirmed = self._to_ship[grid(order.locations, order.items)].copy()
             changed = (confirmed != order.quantity).any(axis=0)
             status = np.where(changed, LineStatus.CHANGED, LineStatus.ACCEPTED)
             status[changed & (confirmed.sum(axis=0) == 0)] = LineStatus.REFUSED
@@ -143,6 +144,8 @@ class DistributionCentres:
                     locations=stores,
                     items=np.arange(sc.n_skus),
                     quantity=goods,
+                    pallets=(count := int(pallets(goods, sc.units_per_pallet).sum())),
+                    sscc_first=self.ssccs.take(d, count),
                 )
             )
         self._to_ship[:] = 0

@@ -1,8 +1,9 @@
 """Factories: make what suppliers order, within daily capacity and a warm-up ramp.
 
 After a day without production a line restarts slowly: on the i-th day of a run (i = 1, 2, ...)
-it reaches ``i / (ramp_days + 1)`` of its capacity until full rate. Capacity is shared
-among the SKUs waiting, in proportion to what each is owed. Output goes straight into the
+it reaches ``i / (ramp_days + 1)`` of its capacity (at least one unit) until full rate.
+Capacity is shared among the SKUs waiting in proportion to what each is owed, the units left
+by rounding going to the largest remainders, so a short factory uses all of its capacity. Output goes straight into the
 owning supplier's warehouse (the factory and the warehouse are on one site).
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from crossdock._kernels import ration
 from crossdock.messages import Order
 from crossdock.parties._common import Context
 
@@ -24,6 +26,7 @@ class Factories:
         self.backlog = np.zeros(sc.n_skus, dtype=np.int64)
         self.run_days = np.zeros(sc.n_factories, dtype=np.int64)
         self._factory_of_sku = sc.factory_of_sku
+        self._items_of = [np.flatnonzero(self._factory_of_sku == f) for f in range(sc.n_factories)]
 
     def ramp_factor(self) -> np.ndarray:
         """Share of full capacity available today, per factory."""
@@ -36,13 +39,15 @@ class Factories:
         for gln in sc.factory_gln:
             for order in self.ctx.channel.receive(gln, Order, day):
                 self.backlog[order.items] += order.total
-        capacity = np.floor(sc.factory_capacity * self.ramp_factor()).astype(np.int64)
-        owed = np.bincount(self._factory_of_sku, weights=self.backlog, minlength=sc.n_factories)
-        owed = owed.astype(np.int64)
-        short = owed > capacity
-        share_num = np.where(short, capacity, 1)[self._factory_of_sku]
-        share_den = np.where(short, np.maximum(owed, 1), 1)[self._factory_of_sku]
-        made = self.backlog * share_num // share_den
+        # A line with work restarts at no less than one unit, so a ramp always gets going.
+        capacity = np.maximum(np.floor(sc.factory_capacity * self.ramp_factor()), 1).astype(
+            np.int64
+        )
+        made = np.zeros_like(self.backlog)
+        for f, items in enumerate(self._items_of):
+            owed = self.backlog[items]
+            if owed.any():
+                made[items] = ration(owed[:, None], capacity[f : f + 1])[:, 0]
         self.backlog -= made
         active = np.bincount(self._factory_of_sku, weights=made, minlength=sc.n_factories) > 0
         self.run_days = np.where(active, self.run_days + 1, 0)

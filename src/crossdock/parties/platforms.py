@@ -2,16 +2,17 @@
 
 Inbound goods arrive already allocated to stores (the planner's cross-dock order), so the
 platform's stock is a store × SKU array. Everything received leaves the same evening unless
-the platform's daily handling capacity is exceeded; then what is left waits overnight.
+the platform's daily handling capacity is exceeded; then what is left waits overnight, and goes
+first the next day.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from crossdock._kernels import ration
+from crossdock._kernels import pallets, ration
 from crossdock.messages import DespatchAdvice
-from crossdock.parties._common import Context
+from crossdock.parties._common import Context, SsccCounter
 
 
 class Platforms:
@@ -22,6 +23,8 @@ class Platforms:
         self.ctx = ctx
         self.carrier = carrier
         self.held = np.zeros((sc.n_stores, sc.n_skus), dtype=np.int64)
+        self._overnight: np.ndarray | None = None  # part of ``held`` that arrived before today
+        self.ssccs = SsccCounter(sc.n_platforms)
         self._stores_of = [np.flatnonzero(sc.platform_of_store == p) for p in range(sc.n_platforms)]
         self.held_overnight = np.zeros(sc.n_platforms, dtype=np.int64)
 
@@ -44,14 +47,21 @@ class Platforms:
             total = int(held.sum())
             if total == 0:
                 continue
-            if total <= sc.platform_capacity[p]:
+            capacity = int(sc.platform_capacity[p])
+            if total <= capacity:
                 out[stores] = held
-            else:
-                flat = ration(held.reshape(-1, 1), np.array([sc.platform_capacity[p]]))
-                out[stores] = flat.reshape(held.shape)
+                continue
+            # Goods held overnight go first; today's arrivals share what capacity is left.
+            old = self._overnight[stores] if self._overnight is not None else np.zeros_like(held)
+            first = ration(old.reshape(-1, 1), np.array([capacity]))[:, 0].reshape(old.shape)
+            left = capacity - int(first.sum())
+            new = held - old
+            second = ration(new.reshape(-1, 1), np.array([left]))[:, 0].reshape(new.shape)
+            out[stores] = first + second
+        self.held -= out
+        self._overnight = self.held.copy() if self.held.any() else None
         if not out.any():
             return
-        self.held -= out
         self.ctx.ledger.record(day, "shipped", "platform", self._by_platform(out))
         channel = self.ctx.channel
         for p, stores in enumerate(self._stores_of):
@@ -74,6 +84,8 @@ class Platforms:
                     locations=stores,
                     items=np.arange(sc.n_skus),
                     quantity=goods,
+                    pallets=(count := int(pallets(goods, sc.units_per_pallet).sum())),
+                    sscc_first=self.ssccs.take(p, count),
                 )
             )
 

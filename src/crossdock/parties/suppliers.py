@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from crossdock._kernels import grid, ration, round_up_to_pack
+from crossdock._kernels import grid, pallets, ration, round_up_to_pack
 from crossdock.messages import DespatchAdvice, Order
-from crossdock.parties._common import Context, opening_stock
+from crossdock.parties._common import Context, SsccCounter, opening_stock
 from crossdock.policies import Observation, Policy
 
 
@@ -47,6 +47,7 @@ class Suppliers:
             cover[items] = days
             self._groups.append((items, own))
         self.on_hand = opening_stock(network, cover, sc.case_pack)
+        self.ssccs = SsccCounter(sc.n_suppliers)
         self.in_production = np.zeros(sc.n_skus, dtype=np.int64)
         self.book_dc = np.zeros((sc.n_dcs, sc.n_skus), dtype=np.int64)
         self.book_store = np.zeros((sc.n_stores, sc.n_skus), dtype=np.int64)
@@ -163,6 +164,8 @@ class Suppliers:
                         locations=locations,
                         items=items,
                         quantity=quantity,
+                        pallets=(count := int(pallets(quantity, sc.units_per_pallet[items]).sum())),
+                        sscc_first=self.ssccs.take(u, count),
                     )
                 )
         del arrivals
