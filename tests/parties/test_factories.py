@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from crossdock.ledger import KINDS
 from crossdock.messages import Order
 from crossdock.parties.carrier import Carrier
 from crossdock.parties.factories import Factories
@@ -104,31 +105,21 @@ def test_capacity_is_shared_pro_rata(make_scenario, make_context) -> None:
     assert factories.backlog.sum() == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Factories.produce rounds each SKU's pro-rata share down and drops the remainder, "
-    "so a short factory leaves capacity unused (should hand out leftovers like ration)",
-)
 def test_a_short_factory_uses_all_its_capacity(make_scenario, make_context) -> None:
     sc = make_scenario(factory_capacity=10, ramp_days=0)
     ctx, _, factories = plant(sc, make_context)
     ctx.channel.send(production_order(sc, 0, 0, 7))
     ctx.channel.send(production_order(sc, 0, 1, 8))  # 15 owed for 10: 4.67 and 5.33
     factories.produce(0)
-    assert made_on(ctx, 0)[:2].sum() == 10  # today: 4 + 5 = 9, one unit of capacity idle
+    # Largest remainders: 4 + 1 and 5; rounding each down would leave a unit idle.
+    assert made_on(ctx, 0)[:2].tolist() == [5, 5]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="When today's ramped capacity or every SKU's pro-rata share rounds down to zero, "
-    "nothing is made, run_days resets to 0 and the ramp never starts: the factory stalls "
-    "forever with a backlog",
-)
 @pytest.mark.parametrize(
     ("capacity", "owed"),
     [
-        (3, (5, 5)),  # first ramp day: 1 unit for 10 owed, 0.5 each → 0 and 0
-        (2, (5, 0)),  # first ramp day: floor(2 / 3) = 0 units
+        (3, (5, 5)),  # first ramp day: 1 unit for 10 owed (once 0.5 each → 0 and 0)
+        (2, (5, 0)),  # first ramp day: floor(2 / 3) = 0 units (now at least 1)
     ],
 )
 def test_a_factory_with_a_backlog_never_stalls(make_scenario, make_context, capacity, owed) -> None:
@@ -153,9 +144,16 @@ def test_output_goes_into_the_suppliers_warehouses(make_scenario, make_context) 
     assert suppliers.in_production.sum() == 0
     ledger = ctx.ledger
     factory = ledger.flows[0, ledger.blocks["factory"]]
-    assert factory[:, 2].tolist() == [20, 0, 15]  # produced
-    assert factory[:, 3].tolist() == [20, 0, 15]  # shipped the same day
-    assert ledger.flows[0, ledger.blocks["supplier"], 1].tolist() == [20, 0, 0, 0, 0, 15]
+    assert factory[:, KINDS.index("produced")].tolist() == [20, 0, 15]
+    assert factory[:, KINDS.index("shipped")].tolist() == [20, 0, 15]  # the same day
+    assert ledger.flows[0, ledger.blocks["supplier"], KINDS.index("received")].tolist() == [
+        20,
+        0,
+        0,
+        0,
+        0,
+        15,
+    ]
     factories.close(0)
     assert ledger.stock_units[0, ledger.blocks["factory"]].tolist() == [0, 0, 0]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from crossdock.ledger import KINDS
 from crossdock.messages import DespatchAdvice, InventoryReport, Order, SalesReport
 from crossdock.parties.stores import Stores
 from crossdock.policies import BaseStock
@@ -152,7 +153,10 @@ def test_despatch_advice_raises_on_order_and_unloading_lowers_it(
     assert stores.on_order.sum() == 0
     assert (stores.on_hand - before).tolist() == goods.tolist()
     assert stores.received_today.tolist() == goods.tolist()
-    assert ctx.ledger.flows[1, ctx.ledger.blocks["store"], 1].tolist() == [18, 18]  # received
+    assert ctx.ledger.flows[1, ctx.ledger.blocks["store"], KINDS.index("received")].tolist() == [
+        18,
+        18,
+    ]  # received
     assert ctx.ledger.store_deliveries[1].tolist() == [1, 1]
     stores.receive(2)  # a new morning: nothing received yet
     assert stores.received_today.sum() == 0
@@ -235,7 +239,7 @@ def test_opening_stock_is_capped_by_the_shelf_and_in_the_ledger(
         ctx, scripted_demand(ok_small), policy=None, initial_stock_days=100.0, report_to=[]
     )
     assert (stores.on_hand == ok_small.shelf_capacity).all()
-    opening = ctx.ledger.flows[0, ctx.ledger.blocks["store"], 0]
+    opening = ctx.ledger.flows[0, ctx.ledger.blocks["store"], KINDS.index("opening")]
     assert opening.tolist() == ok_small.shelf_capacity.sum(axis=1).tolist()
     stores.close(0)
     assert [v for v in ctx.ledger.violations(1) if v.location < ok_small.n_stores] == []

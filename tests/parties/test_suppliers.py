@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from crossdock._kernels import pallets
+from crossdock.chain import build_chain
+from crossdock.ledger import KINDS
 from crossdock.messages import DespatchAdvice, Order
 from crossdock.parties.carrier import Carrier
 from crossdock.parties.suppliers import Suppliers
 from crossdock.policies import BaseStock
+from crossdock.scenario import EchelonSpec, compile_scenario
 
 
 def make_suppliers(ctx, docked_carrier, *, policy=None):
@@ -123,7 +125,7 @@ def test_shipping_to_the_dc_against_the_order_book(ok_small, make_context, docke
     assert advices[ok_small.supplier_gln[1]].quantity.tolist() == [[3]]
     carrier.close(0)
     assert ctx.ledger.stock_units[0, ctx.ledger.blocks["carrier"]].tolist() == [27]
-    shipped = ctx.ledger.flows[0, ctx.ledger.blocks["supplier"], 3]
+    shipped = ctx.ledger.flows[0, ctx.ledger.blocks["supplier"], KINDS.index("shipped")]
     assert shipped.tolist() == [24, 3, 0, 0, 0, 0]
     # Tomorrow's stock pays what is still owed.
     suppliers.take_output(1, np.array([0, 20, 0, 0, 0, 0]))
@@ -195,16 +197,11 @@ def test_opening_stock_and_closing_stock_by_supplier(ok_small, make_context) -> 
     assert suppliers.on_hand.tolist() == [6, 12, 18, 24, 30, 36]
     assert network.tolist() == [3, 6, 9, 12, 15, 18]
     block = ctx.ledger.blocks["supplier"]
-    assert ctx.ledger.flows[0, block, 0].tolist() == [6, 12, 18, 24, 30, 36]
+    assert ctx.ledger.flows[0, block, KINDS.index("opening")].tolist() == [6, 12, 18, 24, 30, 36]
     suppliers.close(0)
     assert ctx.ledger.stock_units[0, block].tolist() == [6, 12, 18, 24, 30, 36]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DespatchAdvice.pallets and sscc_first are never set by Suppliers._dispatch (always "
-    "0), so a DESADV announces no pallets or SSCCs although goods travel on pallets",
-)
 def test_despatch_advice_announces_pallets_and_ssccs(
     ok_small, make_context, docked_carrier
 ) -> None:
@@ -220,4 +217,41 @@ def test_despatch_advice_announces_pallets_and_ssccs(
         pallets(advice.quantity, ok_small.units_per_pallet[advice.items]).sum()
     )
     assert advice.pallets == 3
-    assert advice.sscc_first > 0
+    # The next despatch takes the next SSCC serials: no pallet shares an SSCC.
+    ctx.channel.send(cross_dock_order(ok_small, 0, 1, [[60], [0]]))
+    suppliers.plan(1)
+    suppliers.ship(1)
+    (later,) = ctx.channel.receive(ok_small.platform_gln[0], DespatchAdvice, 1)
+    assert later.pallets == 1
+    assert later.sscc_first == advice.sscc_first + advice.pallets
+
+
+def test_a_supplier_with_its_own_stock_policy(ok_small, make_context, docked_carrier) -> None:
+    ctx = make_context(ok_small, mode="traditional")
+    suppliers = Suppliers(
+        ctx,
+        policy=BaseStock(level=10.0),
+        initial_stock_days=0.0,
+        carrier=docked_carrier(ctx),
+        overrides={2: (BaseStock(level=40.0), 5.0)},
+    )
+    # Supplier 2 opens with 5 days of its network demand (9 a day → 45 → 48 in cases of 6).
+    assert suppliers.on_hand.tolist() == [0, 0, 48, 0, 0, 0]
+    suppliers.on_hand[2] = 0
+    suppliers.plan(0)
+    made = {u: o.quantity.tolist() for u, o in production_orders(ctx, 0).items()}
+    assert made == {0: [[12]], 1: [[12]], 2: [[42]], 3: [[12]], 4: [[12]], 5: [[12]]}
+
+
+def test_the_chain_wires_a_suppliers_stock_policy(make_scenario) -> None:
+    sc = make_scenario()
+    suppliers = list(sc.spec.suppliers)
+    own = EchelonSpec(policy="base_stock", base_stock_days=1.0, initial_stock_days=4.0)
+    suppliers[5] = suppliers[5].model_copy(update={"stock_policy": own})
+    sc = compile_scenario(sc.spec.model_copy(update={"suppliers": suppliers}))
+    chain = build_chain(sc, "traditional", days=2, seed=0)
+    opening = chain.parties[2].on_hand
+    default_days = sc.spec.replenishment.traditional.supplier.initial_stock_days
+    network = sc.expected_demand().sum(axis=0)  # 3, 6, 9, 12, 15, 18 a day
+    assert opening[5] == 72  # 4 days of 18
+    assert opening[4] == int(np.ceil(network[4] * default_days / 6) * 6)
