@@ -227,6 +227,8 @@ class Writer:
         self.terminator = s.terminator
         self.decimal = s.decimal
         self.out: list[str] = []
+        self.newline = ""
+        """Written after each segment terminator (``"\\n"`` for one segment per line)."""
         self.extra_segments = 0
         """Segments written several to an item of :attr:`out` (counted for UNT)."""
         self._bad = syntax.bad_in_text

@@ -49,6 +49,13 @@ class EdiDecodeError(EdiError):
             field = f"element {element}" + (f".{component}" if component is not None else "")
         super().__init__(message, file=file, where=where, field=field)
 
+    def located(self) -> str:
+        """One line: ``file:segment 14 (QTY) element 1.2: message`` (file left out if unknown)."""
+        if self.file:
+            return super().located()
+        head = " ".join(part for part in (self.where, self.field) if part)
+        return f"{head}: {self.message}" if head else self.message
+
     def context(self) -> str:
         """Name the interchange and message of the error: ``interchange 42, message 7``."""
         parts = []

@@ -480,8 +480,19 @@ class _State:
                     3,
                 )
                 raise _Stop
+            kind = _KINDS[kind_name]
+            message = None
+            try:  # the body first, so that errors come out in segment order
+                if kind.fast is not None and not rep.failed:
+                    message = kind.fast(body, edition, ref, self.tokenizer.syntax.separators)
+                if message is None:
+                    split = self.tokenizer.split
+                    located = [(unh_number + 1 + i, split(part)) for i, part in enumerate(body)]
+                    node = parse_message(rep, kind.structures[edition], located, (number, "UNT"))
+                    message = kind.decode(rep, node, edition, ref, (number, "UNT"))
+            except _Stop:
+                message = None
             count = component(unt, 1)
-            said_ref = component(unt, 2)
             if count != str(len(body) + 2):
                 rep.error(
                     f"UNT counts {count or 'no'} segments, the message has {len(body) + 2}",
@@ -489,6 +500,7 @@ class _State:
                     "UNT",
                     1,
                 )
+            said_ref = component(unt, 2)
             if said_ref != ref:
                 rep.error(
                     f"UNT reference {said_ref!r} differs from UNH reference {ref!r}",
@@ -496,18 +508,9 @@ class _State:
                     "UNT",
                     2,
                 )
-            kind = _KINDS[kind_name]
-            message = None
-            if kind.fast is not None and not rep.failed:
-                message = kind.fast(body, edition, ref, self.tokenizer.syntax.separators)
-            if message is None:
-                split = self.tokenizer.split
-                located = [(unh_number + 1 + i, split(part)) for i, part in enumerate(body)]
-                node = parse_message(rep, kind.structures[edition], located, (number, "UNT"))
-                message = kind.decode(rep, node, edition, ref, (number, "UNT"))
         except _Stop:
             return None
-        return None if rep.failed else message
+        return None if rep.failed or message is None else message
 
     def _trailer(self, number: int, segment: RawSegment) -> None:
         rep = self.rep
@@ -626,6 +629,7 @@ def _iter_encode(
         if kind_name is None:
             raise w.fail(f"{type(message).__name__} is not an EANCOM message", path)
         w = Writer(syntax, edition, path)
+        w.newline = end
         ref = w.text(message.message_ref, ".message_ref", 14)
         if ref in refs:
             raise w.fail(f"message reference {ref!r} is used twice", ".message_ref")

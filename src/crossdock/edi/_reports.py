@@ -226,7 +226,8 @@ def encode_sales_report(w: Writer, report: SalesReport) -> None:
     w.currency(report.currency)
     if not report.locations:
         raise w.fail("a sales report needs at least one location", ".locations")
-    e, c, t = w.element, w.component, w.terminator
+    e, c = w.element, w.component
+    t, tn = w.terminator, w.terminator + w.newline
     item_type = w.edition.item_type
     known = KNOWN_GTINS
     out = w.out
@@ -246,14 +247,14 @@ def encode_sales_report(w: Writer, report: SalesReport) -> None:
                 quantity = w.number(quantity, f"{where}.lines[{k}].quantity")  # type: ignore[assignment]
             if line.price is None:
                 out.append(
-                    f"LIN{e}{line_number}{e}{e}{gtin}{c}{item_type}{t}QTY{e}153{c}{quantity}{t}"
+                    f"LIN{e}{line_number}{e}{e}{gtin}{c}{item_type}{tn}QTY{e}153{c}{quantity}{t}"
                 )
                 w.extra_segments += 1
             else:
                 price = w.number(line.price, f"{where}.lines[{k}].price")
                 out.append(
-                    f"LIN{e}{line_number}{e}{e}{gtin}{c}{item_type}{t}"
-                    f"PRI{e}AAA{c}{price}{t}QTY{e}153{c}{quantity}{t}"
+                    f"LIN{e}{line_number}{e}{e}{gtin}{c}{item_type}{tn}"
+                    f"PRI{e}AAA{c}{price}{tn}QTY{e}153{c}{quantity}{t}"
                 )
                 w.extra_segments += 2
 

@@ -196,22 +196,39 @@ class _Walker:
     """One message body being parsed (a class, not closures: no reference cycle to collect)."""
 
     def __init__(
-        self, rep: Reporter, body: Sequence[tuple[int, RawSegment]], end: tuple[int, str]
+        self,
+        rep: Reporter,
+        structure: Group,
+        body: Sequence[tuple[int, RawSegment]],
+        end: tuple[int, str],
     ) -> None:
         self.rep = rep
         self.body = body
         self.end = end
         self.tags = [segment[0][0] for _, segment in body]
         self.count = len(body)
+        self.known = _tags(structure.children)
+        self.name = structure.name
 
     def where(self, pos: int) -> tuple[int, str]:
         return (self.body[pos][0], self.tags[pos]) if pos < self.count else self.end
 
     def missing(self, plan: _Plan, position: int, pos: int) -> None:
         number, here = self.where(pos)
+        if pos < self.count and here not in self.known:
+            self.unknown(pos)
         is_group, tag, _, _, _, name = plan.children[position]
         what = f"group {name} ({tag})" if is_group else f"segment {tag}"
         self.rep.error(f"mandatory {what} is missing before {here}", number, here)
+        raise _Stop
+
+    def unknown(self, pos: int) -> None:
+        """Report a segment the message's structure does not have at all."""
+        number, tag = self.where(pos)
+        if tag in SHAPES:
+            self.rep.error(f"segment {tag} is not used in EANCOM {self.name}", number, tag)
+        else:
+            self.rep.error(f"unknown segment tag {tag!r} (unescaped separator?)", number, tag)
         raise _Stop
 
     def walk(self, plan: _Plan, pos: int, group: bool) -> tuple[Node, int]:
@@ -269,15 +286,12 @@ def parse_message(
     trailing mandatory segment is reported.
     """
     top = _plan(structure)
-    walker = _Walker(rep, body, end)
+    walker = _Walker(rep, structure, body, end)
     node, pos = walker.walk(top, 0, False)
     if pos < walker.count:
         number, tag = walker.where(pos)
-        if tag in _tags(structure.children):
+        if tag in walker.known:
             rep.error(f"segment {tag} is out of place in {structure.name}", number, tag)
-        elif tag in SHAPES:
-            rep.error(f"segment {tag} is not used in EANCOM {structure.name}", number, tag)
-        else:
-            rep.error(f"unknown segment tag {tag!r} (unescaped separator?)", number, tag)
-        raise _Stop
+            raise _Stop
+        walker.unknown(pos)
     return node
