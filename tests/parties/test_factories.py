@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from crossdock.chain import build_chain
 from crossdock.ledger import KINDS
-from crossdock.messages import Order
+from crossdock.messages import DespatchAdvice, Order
 from crossdock.parties.carrier import Carrier
 from crossdock.parties.factories import Factories
 from crossdock.parties.suppliers import Suppliers
@@ -178,4 +179,31 @@ def test_supplier_production_orders_reach_the_factory(make_scenario, make_contex
     assert factories.backlog.sum() == 0
     assert suppliers.on_hand[3] == 18
     suppliers.ship(0)
+    assert suppliers.book_store.sum() == 0
+
+
+def test_made_to_order_ships_the_same_evening(make_scenario) -> None:
+    """Plan, produce, ship: a production order placed in the plan phase leaves that day."""
+    sc = make_scenario(factory_capacity=90, ramp_days=0)
+    chain = build_chain(sc, "shared", days=2, seed=0)
+    _, _, suppliers, factories, _, _ = chain.parties
+    suppliers.on_hand[:] = 0
+    chain.channel.send(
+        Order(
+            sender=sc.supplier_gln[0],
+            receiver=sc.supplier_gln[1],
+            day=0,
+            reference="1",
+            ship_to_kind="platform",
+            locations=np.array([0, 1]),
+            items=np.array([1]),
+            quantity=np.array([[12], [18]]),
+        )
+    )
+    suppliers.plan(0)
+    factories.produce(0)
+    suppliers.ship(0)
+    (advice,) = chain.channel.receive(sc.platform_gln[0], DespatchAdvice, 0)
+    assert advice.quantity.tolist() == [[12], [18]]
+    assert suppliers.on_hand.sum() == 0
     assert suppliers.book_store.sum() == 0

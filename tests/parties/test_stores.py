@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
-from crossdock.ledger import KINDS
+from crossdock.channel import DirectChannel
+from crossdock.ledger import KINDS, Ledger
 from crossdock.messages import DespatchAdvice, InventoryReport, Order, SalesReport
+from crossdock.parties._common import Context
 from crossdock.parties.stores import Stores
 from crossdock.policies import BaseStock
 
@@ -243,3 +248,39 @@ def test_opening_stock_is_capped_by_the_shelf_and_in_the_ledger(
     assert opening.tolist() == ok_small.shelf_capacity.sum(axis=1).tolist()
     stores.close(0)
     assert [v for v in ctx.ledger.violations(1) if v.location < ok_small.n_stores] == []
+
+
+class OneDay:
+    def __init__(self, wanted: np.ndarray) -> None:
+        self.wanted = wanted
+
+    def daily(self, day: int) -> np.ndarray:
+        return self.wanted
+
+
+shelf_states = hnp.arrays(np.int64, (3, 2, 6), elements=st.integers(0, 30))
+
+
+@settings(max_examples=100, deadline=None)
+@given(shelf_states, st.sampled_from(["lost", "backorder"]))
+def test_trading_properties(ok_small, state, unmet) -> None:
+    on_hand, owed, wanted = state
+    # Hypothesis runs many examples per test: a fresh context each (no function fixtures).
+    ctx = Context(ok_small, DirectChannel(), Ledger(ok_small, 1), "shared", unmet)
+    stores = make_stores(ctx, OneDay(wanted))
+    stores.on_hand[:] = on_hand
+    stores.backorders[:] = owed if unmet == "backorder" else 0
+    owed = stores.backorders.copy()
+    stores.trade(0)
+    sold = stores.sold_today
+    short = ctx.ledger.store_lost[0]
+    assert (sold == np.minimum(on_hand, wanted + owed)).all()
+    assert (stores.on_hand == on_hand - sold).all()
+    if unmet == "backorder":
+        assert (stores.backorders == owed + wanted - sold).all()
+    else:
+        assert (stores.backorders == 0).all()
+    # Each day's demand is either served that day or counted as not served (lost or owed).
+    served_today = np.maximum(sold - owed, 0)
+    assert (short == (wanted - served_today).sum(axis=1)).all()
+    assert ((0 <= served_today) & (served_today <= wanted)).all()
