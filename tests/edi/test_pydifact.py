@@ -29,10 +29,10 @@ def theirs(text: str) -> list[tuple[str, list]]:
     return [(s.tag, s.elements) for s in segments if s.tag != "UNA"]
 
 
-def ours(text: str, separators: Separators = Separators()) -> list[tuple[str, list]]:
+def ours(text: str) -> list[tuple[str, list]]:
     """Segments as crossdock's tokenizer reads them, shaped like pydifact's."""
     body = text[9:] if text.startswith("UNA") else text
-    tokenizer = Tokenizer(Syntax(separators, "UNOC"))
+    tokenizer = Tokenizer(Syntax(Separators(), "UNOC"))
     parts, flagged = tokenizer.feed(body)
     assert flagged == {}
     shaped = []
