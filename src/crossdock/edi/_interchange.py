@@ -230,7 +230,7 @@ class EdiReader:
         head = ""
         for chunk in chunks:
             head += chunk
-            if len(head.lstrip("\r\n")) >= 16:
+            if _enough(head):
                 break
         head = head.lstrip("\r\n")
         number = 0
@@ -294,6 +294,14 @@ class EdiReader:
         finally:
             if collecting:
                 gc.enable()
+
+
+def _enough(head: str) -> bool:
+    """Whether the start of a file shows its UNA (if any) and UNB's syntax identifier."""
+    head = head.lstrip("\r\n")
+    if head.startswith("UNA"):
+        return len(head) >= 9 and len(head[9:].lstrip("\r\n")) >= 8
+    return len(head) >= 8
 
 
 def _prepend(first: str, rest: Iterable[str]) -> Iterator[str]:
