@@ -108,3 +108,14 @@ def test_bad_arguments_are_named(small) -> None:
         simulate(small, mode="vmi")
     with pytest.raises(ParameterError, match="'days'"):
         simulate(small, days=0)
+
+
+@pytest.mark.parametrize("mode", ["traditional", "shared"])
+def test_every_message_is_read(small, mode: str) -> None:
+    """Nothing piles up in the channel: only the last day's messages can still be unread."""
+    from crossdock.chain import build_chain
+
+    chain = build_chain(small, mode, days=30, seed=1)
+    Engine(chain.parties).run(30)
+    assert sum(chain.channel.sent.values()) > 0
+    assert {m.day for m in chain.channel.pending()} <= {29}

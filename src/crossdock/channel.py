@@ -58,3 +58,7 @@ class DirectChannel:
         due = [m for m in box if m.day <= day]
         self._boxes[(receiver, kind)] = [m for m in box if m.day > day]
         return due  # type: ignore[return-value]
+
+    def pending(self) -> list[Message]:
+        """Messages sent and not yet received by anyone."""
+        return [m for box in self._boxes.values() for m in box]

@@ -208,7 +208,7 @@ def test_inbound_full_truckloads_there_and_back(ok_small, make_context, docked_c
             ship_to_kind="platform",
             locations=np.array([0, 1]),
             items=np.array([0]),
-            quantity=np.array([[1_000], [1_100]]),  # 35 pallets: two trucks
+            quantity=np.array([[1_000], [1_100]]),  # 17 + 19 pallets built per store: two trucks
         )
     )
     suppliers.plan(0)
@@ -216,19 +216,13 @@ def test_inbound_full_truckloads_there_and_back(ok_small, make_context, docked_c
     (row,) = transport(ctx)
     assert row["leg"] == "inbound"
     assert row["origin_gln"] == sc.supplier_gln[0]
-    assert (row["trucks"], row["pallets"]) == (2, 35)
+    assert (row["trucks"], row["pallets"]) == (2, 36)
     one_way = float(
         haversine_km(sc.supplier_lat[0], sc.supplier_lon[0], sc.platform_lat[0], sc.platform_lon[0])
     )
     assert row["km"] == pytest.approx(2 * 2 * one_way * sc.spec.carrier.road_factor)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Carrier._inbound counts pallets of the summed units per supplier and destination "
-    "(ceil of the total), while Suppliers._dispatch announces pallets built per store in the "
-    "DESADV: trucks are counted for fewer pallets than the supplier ships",
-)
 def test_inbound_pallets_match_the_despatch_advices(ok_small, make_context, docked_carrier) -> None:
     sc = ok_small
     ctx = make_context(sc)

@@ -40,9 +40,11 @@ class Carrier:
         self._to_platforms = np.zeros(shape, dtype=np.int64)
         self._to_dcs = np.zeros((self.window, sc.n_dcs, sc.n_skus), dtype=np.int64)
         self._loads: list[tuple[str, int, np.ndarray, np.ndarray, int]] = []
+        self._supplier_columns = [
+            (u, as_slice(np.flatnonzero(sc.supplier_of == u))) for u in range(sc.n_suppliers)
+        ]
         self._lead_columns = [
-            (int(sc.supplier_lead_time_days[u]), as_slice(np.flatnonzero(sc.supplier_of == u)))
-            for u in range(sc.n_suppliers)
+            (int(sc.supplier_lead_time_days[u]), columns) for u, columns in self._supplier_columns
         ]
         self._on_road = np.zeros(sc.n_skus, dtype=np.int64)
         self.stores: object | None = None
@@ -137,29 +139,28 @@ class Carrier:
         self._loads.clear()
 
     def _inbound(self, day: int, goods: np.ndarray, kind: str) -> None:
-        """Full truckloads from each supplier to each destination, there and back."""
+        """Full truckloads from each supplier to each destination, there and back.
+
+        Pallets are counted as the suppliers build them: per final store for a platform (the
+        goods are pre-allocated), per DC otherwise.
+        """
         sc = self.ctx.scenario
         if kind == "platform":
-            lat, lon, glns = sc.platform_lat, sc.platform_lon, sc.platform_gln
-            by_dest = [goods[sc.platform_of_store == p].sum(axis=0) for p in range(sc.n_platforms)]
+            lat, lon = sc.platform_lat, sc.platform_lon
+            rows_of = [np.flatnonzero(sc.platform_of_store == p) for p in range(sc.n_platforms)]
         else:
-            lat, lon, glns = sc.dc_lat, sc.dc_lon, sc.dc_gln
-            by_dest = list(goods)
-        for dest, units in enumerate(by_dest):
-            for u in range(sc.n_suppliers):
-                mine = units * (sc.supplier_of == u)
+            lat, lon = sc.dc_lat, sc.dc_lon
+            rows_of = [np.array([d]) for d in range(sc.n_dcs)]
+        for dest, rows in enumerate(rows_of):
+            block = goods[rows]
+            for u, columns in self._supplier_columns:
+                mine = block[:, columns]
                 if not mine.any():
                     continue
-                n_pallets = int(pallets(mine[None, :], sc.units_per_pallet)[0])
+                n_pallets = int(pallets(mine, sc.units_per_pallet[columns]).sum())
                 trucks = -(-n_pallets // self.capacity)
-                km = (
-                    2
-                    * trucks
-                    * float(
-                        haversine_km(sc.supplier_lat[u], sc.supplier_lon[u], lat[dest], lon[dest])
-                    )
-                    * self.road_factor
-                )
+                one_way = haversine_km(sc.supplier_lat[u], sc.supplier_lon[u], lat[dest], lon[dest])
+                km = 2 * trucks * float(one_way) * self.road_factor
                 self.ctx.ledger.transport.append(
                     (
                         day,
@@ -173,7 +174,6 @@ class Carrier:
                         km * self.cost_per_km,
                     )
                 )
-        del glns
 
     def close(self, day: int) -> None:
         """Goods on the road (and loaded today) are the carrier's closing stock."""

@@ -10,7 +10,7 @@ import numpy as np
 
 from crossdock._kernels import as_slice, cap_to_room, grid, round_up_to_pack
 from crossdock.demand import Demand
-from crossdock.messages import DespatchAdvice, InventoryReport, Order, SalesReport
+from crossdock.messages import DespatchAdvice, InventoryReport, Order, OrderResponse, SalesReport
 from crossdock.parties._common import Context, opening_stock
 from crossdock.policies import Observation, Policy
 
@@ -60,6 +60,9 @@ class Stores:
     def receive(self, day: int) -> None:
         """Note despatch advices: what is now on its way to each store."""
         mailbox = self.ctx.scenario.spec.retailer.gln
+        # Order responses confirm what the DC will ship; the despatch advices that follow
+        # carry the same figures, so the stores act on those.
+        self.ctx.channel.receive(mailbox, OrderResponse, day)
         for advice in self.ctx.channel.receive(mailbox, DespatchAdvice, day):
             self.on_order[grid(advice.locations, advice.items)] += advice.quantity
         self.received_today[:] = 0

@@ -52,7 +52,8 @@ class Suppliers:
         self.book_dc = np.zeros((sc.n_dcs, sc.n_skus), dtype=np.int64)
         self.book_store = np.zeros((sc.n_stores, sc.n_skus), dtype=np.int64)
         self._items = [np.flatnonzero(sc.supplier_of == u) for u in range(sc.n_suppliers)]
-        self._lead_time = np.ones(sc.n_skus)  # factory output reaches the warehouse next day
+        # Production ordered in tonight's plan phase is made and can ship the same evening.
+        self._lead_time = np.zeros(sc.n_skus)
         for items, group_policy in self._groups:
             group_policy.reset(network[items])
         ctx.ledger.record_owned(0, "opening", "supplier", self.on_hand, sc.supplier_of)
