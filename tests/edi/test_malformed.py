@@ -313,7 +313,7 @@ def test_escaped_separators_are_data():
 def test_bad_separators_in_una():
     with pytest.raises(EdiDecodeError, match="not all different"):
         decode("UNA::.? '" + ORDERS.split("\n", 1)[1])
-    with pytest.raises(EdiDecodeError, match="cannot write"):
+    with pytest.raises(EdiError, match="cannot write"):
         encode(ok_small(), separators=Separators(component="+"))
 
 

@@ -84,14 +84,14 @@ def validate_command(
             reader.errors.append(error)
         if reader.errors:
             failed = True
-            for error in reader.errors:
-                typer.echo(_line(path, error, context))
+            for problem in reader.errors:
+                typer.echo(_line(path, problem, context))
         else:
             typer.echo(f"{path}: ok, {messages} message{'s' if messages != 1 else ''}", err=True)
     raise typer.Exit(1 if failed else 0)
 
 
-def _table(message: Message) -> Table:  # noqa: C901 - one branch per message type
+def _table(message: Message) -> Table:
     """A rich table of one message's lines."""
     kind = type(message).MESSAGE_TYPE  # type: ignore[union-attr]
     table = Table(title=f"{kind} message {message.message_ref}", title_justify="left")
@@ -216,6 +216,8 @@ def from_json_command(
     try:
         data = json.loads(_existing(file).read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
-        raise EdiError(f"not JSON: {error.msg}", file=str(file), where=f"line {error.lineno}")
+        raise EdiError(
+            f"not JSON: {error.msg}", file=str(file), where=f"line {error.lineno}"
+        ) from None
     interchange: Interchange = from_json(data)
     _emit(encode(interchange, newlines=newlines), output, "latin-1")

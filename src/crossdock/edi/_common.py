@@ -77,8 +77,8 @@ def read_dates(
         dates[qualifier] = read_date(rep, number, segment)
     for qualifier in required:
         if qualifier not in dates:
-            number, tag = end if end else (located[-1][0] if located else None, "DTM")
-            rep.error(f"mandatory date DTM+{qualifier} is missing", number, tag)
+            at, tag = end if end else (located[-1][0] if located else None, "DTM")
+            rep.error(f"mandatory date DTM+{qualifier} is missing", at, tag)
             raise _Stop
     return dates
 
@@ -187,8 +187,8 @@ def read_qty(
                 raise _Stop
             found = read_number(rep, number, segment, 1, 2)
     if found is None:
-        number, tag = (owner[0], owner[1][0][0]) if owner else (None, None)
-        rep.error(f"mandatory quantity QTY+{qualifier} is missing", number, tag)
+        at, tag = (owner[0], owner[1][0][0]) if owner else (None, None)
+        rep.error(f"mandatory quantity QTY+{qualifier} is missing", at, tag)
         raise _Stop
     return found
 

@@ -67,6 +67,7 @@ from crossdock.edi._reports import (
 )
 from crossdock.edi._structure import Group, _check_shape, parse_message
 from crossdock.edi._syntax import CHARSETS, RawSegment, Separators, Syntax, Tokenizer
+from crossdock.errors import EdiError
 
 __all__ = [
     "ASSOCIATION_CODES",
@@ -182,6 +183,7 @@ def _text_chunks(source: Source, rep: Reporter) -> Iterator[str]:
         encoding, first = "utf-8", first[len(codecs.BOM_UTF8) :]
     decoder = codecs.getincrementaldecoder(encoding)()
     offset = 0
+    binary: Any = source
     chunk_bytes: bytes = first
     while chunk_bytes:
         try:
@@ -190,7 +192,7 @@ def _text_chunks(source: Source, rep: Reporter) -> Iterator[str]:
             rep.lenient = False  # an undecodable file cannot be read on
             rep.error(f"byte {offset + error.start} is not valid UTF-8 (wrong encoding?)")
         offset += len(chunk_bytes)
-        chunk_bytes = source.read(_CHUNK)
+        chunk_bytes = binary.read(_CHUNK)
     try:
         yield decoder.decode(b"", final=True)
     except UnicodeDecodeError:
@@ -598,10 +600,14 @@ def _iter_encode(
 ) -> Iterator[str]:
     problem = separators.problem()
     if problem:
-        raise EdiDecodeError(f"cannot write with these separators: {problem}")
+        raise EdiError(f"cannot write with these separators: {problem}", file="<builder>")
     if interchange.charset not in CHARSETS:
-        raise Writer(Syntax(separators, "UNOC"), interchange.edition, "").fail(
-            f"charset must be UNOA or UNOC, got {interchange.charset!r}", "charset"
+        raise EdiError(
+            f"must be UNOA or UNOC, got {interchange.charset!r}", file="<builder>", field="charset"
+        )
+    if not isinstance(interchange.edition, Edition):
+        raise EdiError(
+            f"must be an Edition, got {interchange.edition!r}", file="<builder>", field="edition"
         )
     syntax = Syntax(separators, interchange.charset)
     edition = interchange.edition

@@ -98,7 +98,7 @@ def _load(hint: Any, value: Any, path: str) -> Any:
             raise _fail(path, "a list", value)
         (item,) = typing.get_args(hint)[:1]
         return tuple(_load(item, v, f"{path}[{i}]") for i, v in enumerate(value))
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         if not isinstance(value, dict):
             raise _fail(path, f"an object for {hint.__name__}", value)
         hints = typing.get_type_hints(hint)

@@ -165,6 +165,7 @@ class _Plan:
         self.trigger = group.trigger
         self.children: list[tuple[bool, str, int, bool, _Plan | None, str]] = []
         self.index: dict[str, int] = {}
+        entry: tuple[bool, str, int, bool, _Plan | None, str]
         for position, child in enumerate(group.children):
             if isinstance(child, Seg):
                 entry = (False, child.tag, child.max, child.mandatory, None, child.tag)
@@ -199,7 +200,7 @@ class _Walker:
         self,
         rep: Reporter,
         structure: Group,
-        body: Sequence[tuple[int, RawSegment]],
+        body: list[tuple[int, RawSegment]],
         end: tuple[int, str],
     ) -> None:
         self.rep = rep
@@ -277,7 +278,7 @@ class _Walker:
 def parse_message(
     rep: Reporter,
     structure: Group,
-    body: Sequence[tuple[int, RawSegment]],
+    body: list[tuple[int, RawSegment]],
     end: tuple[int, str],
 ) -> Node:
     """Parse a message body (after UNH, before UNT) into nested group occurrences.
