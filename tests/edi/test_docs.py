@@ -16,7 +16,7 @@ def test_encoding_example_writes_the_interchange_shown():
     found = blocks()
     index = next(i for i, (lang, code) in enumerate(found) if "encode(interchange" in code)
     namespace: dict = {}
-    exec(found[index][1], namespace)  # noqa: S102 - our own documentation
+    exec(found[index][1], namespace)
     assert namespace["text"] == found[index + 1][1]
 
 
@@ -26,7 +26,7 @@ def test_identifier_examples_give_the_values_in_their_comments():
     for line in code.splitlines():
         call, _, comment = line.partition("#")
         if call.startswith("from "):
-            exec(call, namespace)  # noqa: S102
+            exec(call, namespace)
         elif "'" in comment and "IdentifierError" not in comment:
             expected = comment.split("'")[1]
-            assert eval(call, namespace) == expected, line  # noqa: S307
+            assert eval(call, namespace) == expected, line
