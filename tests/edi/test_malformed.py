@@ -337,3 +337,11 @@ def test_empty_interchange_reads_back():
 
 def _asdict(obj):
     return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+
+
+def test_a_bad_header_is_reported_once_and_the_messages_still_checked():
+    text = ORDERS.replace("+261124:0615+", "+261124:2615+").replace("QTY+21:96'", "QTY+21:x'")
+    assert errors(text) == [
+        "segment 2 (UNB): '261124:2615' is not a date YYMMDD:HHMM",
+        "segment 16 (QTY): 'x' is not a number",
+    ]

@@ -375,11 +375,11 @@ class _State:
                 self.rep.error(f"invalid segment tag {tag!r} (unescaped separator?)", number, tag)
                 raise _Stop
             if self.phase == "UNB":
+                self.phase = "between"  # even when UNB is wrong: report each problem once
                 if tag != "UNB":
                     self.rep.error(f"expected UNB, found {tag}", number, tag)
                     raise _Stop
                 self._header(number, segment)
-                self.phase = "between"
             elif self.phase == "between":
                 if tag == "UNH":
                     self._start_message(number, segment)
@@ -398,6 +398,7 @@ class _State:
 
     def _header(self, number: int, segment: RawSegment) -> None:
         rep = self.rep
+        rep.interchange_ref = component(segment, 5) or None  # for locating any error below
         _check_shape(rep, number, segment)
         version = read_code(rep, number, segment, 1, 2, ("2", "3"), "syntax version")
         sender = read_id(rep, number, segment, 2, 1, "GLN")
@@ -415,7 +416,6 @@ class _State:
             rep.error(f"'{day}:{time}' is not a date YYMMDD:HHMM", number, "UNB", 4)
             raise _Stop from None
         ref = read_text(rep, number, segment, 5, 1, "interchange control reference", 14)
-        rep.interchange_ref = ref
         application = component(segment, 7) or None
         test = component(segment, 11)
         if test not in ("", "1"):
@@ -534,7 +534,7 @@ class _State:
                 "UNZ",
                 1,
             )
-        if component(segment, 2) != rep.interchange_ref:
+        if rep.interchange_ref is not None and component(segment, 2) != rep.interchange_ref:
             rep.error(
                 f"UNZ reference {component(segment, 2)!r} differs from UNB reference "
                 f"{rep.interchange_ref!r}",
