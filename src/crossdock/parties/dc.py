@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from crossdock._kernels import grid, pallets, ration, round_up_to_pack
+from crossdock._kernels import grid, ration, round_up_to_pack
 from crossdock.messages import DespatchAdvice, LineStatus, Order, OrderResponse
-from crossdock.parties._common import Context, SsccCounter, opening_stock
+from crossdock.parties._common import Context, SsccCounter, despatch_to_stores, opening_stock
 from crossdock.policies import Observation, Policy
 
 
@@ -119,7 +119,6 @@ class DistributionCentres:
     def ship(self, day: int) -> None:
         """Pick the allocated store orders and hand them to the carrier, with a DESADV."""
         sc = self.ctx.scenario
-        channel = self.ctx.channel
         for d, stores in enumerate(self._stores_of_dc):
             goods = self._to_ship[stores]
             if not goods.any():
@@ -128,25 +127,17 @@ class DistributionCentres:
             shipped = np.zeros((sc.n_dcs, sc.n_skus), dtype=np.int64)
             shipped[d] = goods.sum(axis=0)
             self.ctx.ledger.record(day, "shipped", "dc", shipped)
-            arrival = self.carrier.to_stores(  # type: ignore[attr-defined]
-                day, "dc", d, stores, goods, int(sc.dc_delivery_days[d])
-            )
-            channel.send(
-                DespatchAdvice(
-                    sender=sc.dc_gln[d],
-                    receiver=sc.spec.retailer.gln,
-                    day=day,
-                    reference=channel.reference(sc.dc_gln[d]),
-                    despatch_number=f"DC{day:04d}-{d}",
-                    arrival_day=arrival,
-                    ship_to_kind="store",
-                    ship_to=-1,
-                    locations=stores,
-                    items=np.arange(sc.n_skus),
-                    quantity=goods,
-                    pallets=(count := int(pallets(goods, sc.units_per_pallet).sum())),
-                    sscc_first=self.ssccs.take(d, count),
-                )
+            despatch_to_stores(
+                self.ctx,
+                self.carrier,
+                self.ssccs,
+                day=day,
+                origin_kind="dc",
+                origin=d,
+                sender=sc.dc_gln[d],
+                stores=stores,
+                goods=goods,
+                transit_days=int(sc.dc_delivery_days[d]),
             )
         self._to_ship[:] = 0
 

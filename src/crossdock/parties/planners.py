@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from crossdock._kernels import cap_to_room, round_up_to_pack
 from crossdock.messages import InventoryReport, Order, SalesReport
-from crossdock.parties._common import Context
+from crossdock.parties._common import Context, store_order
 from crossdock.policies import Observation, Policy
 
 
@@ -58,8 +57,7 @@ class Planner:
             backorders=latest.backorders,
             lead_time_days=self._lead_time,
         )
-        want = round_up_to_pack(self.policy.plan(observation), self._pack)
-        order = cap_to_room(want, observation.inventory_position, self._shelf, self._pack)
+        order = store_order(self.policy, observation, self._pack, self._shelf)
         self.on_order += order
         self.ctx.ledger.sku["store_orders"][day, self.items] += order.sum(axis=0)
         stores = np.arange(sc.n_stores)

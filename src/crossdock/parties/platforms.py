@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from crossdock._kernels import pallets, ration
+from crossdock._kernels import ration
 from crossdock.messages import DespatchAdvice
-from crossdock.parties._common import Context, SsccCounter
+from crossdock.parties._common import Context, SsccCounter, despatch_to_stores
 
 
 class Platforms:
@@ -63,30 +63,21 @@ class Platforms:
         if not out.any():
             return
         self.ctx.ledger.record(day, "shipped", "platform", self._by_platform(out))
-        channel = self.ctx.channel
         for p, stores in enumerate(self._stores_of):
             goods = out[stores]
             if not goods.any():
                 continue
-            arrival = self.carrier.to_stores(  # type: ignore[attr-defined]
-                day, "platform", p, stores, goods, int(sc.platform_delivery_days[p])
-            )
-            channel.send(
-                DespatchAdvice(
-                    sender=sc.platform_gln[p],
-                    receiver=sc.spec.retailer.gln,
-                    day=day,
-                    reference=channel.reference(sc.platform_gln[p]),
-                    despatch_number=f"X{day:04d}-{p}",
-                    arrival_day=arrival,
-                    ship_to_kind="store",
-                    ship_to=-1,
-                    locations=stores,
-                    items=np.arange(sc.n_skus),
-                    quantity=goods,
-                    pallets=(count := int(pallets(goods, sc.units_per_pallet).sum())),
-                    sscc_first=self.ssccs.take(p, count),
-                )
+            despatch_to_stores(
+                self.ctx,
+                self.carrier,
+                self.ssccs,
+                day=day,
+                origin_kind="platform",
+                origin=p,
+                sender=sc.platform_gln[p],
+                stores=stores,
+                goods=goods,
+                transit_days=int(sc.platform_delivery_days[p]),
             )
 
     def _by_platform(self, goods: np.ndarray) -> np.ndarray:

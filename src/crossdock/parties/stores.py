@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from crossdock._kernels import as_slice, cap_to_room, grid, round_up_to_pack
+from crossdock._kernels import as_slice, grid
 from crossdock.demand import Demand
 from crossdock.messages import DespatchAdvice, InventoryReport, Order, OrderResponse, SalesReport
-from crossdock.parties._common import Context, opening_stock
+from crossdock.parties._common import Context, opening_stock, store_order
 from crossdock.policies import Observation, Policy
 
 
@@ -145,9 +145,7 @@ class Stores:
             backorders=self.backorders,
             lead_time_days=self._lead_time,
         )
-        want = self.policy.plan(observation)
-        want = round_up_to_pack(want, sc.case_pack)
-        order = cap_to_room(want, observation.inventory_position, sc.shelf_capacity, sc.case_pack)
+        order = store_order(self.policy, observation, sc.case_pack, sc.shelf_capacity)
         self.ctx.ledger.sku["store_orders"][day] += order.sum(axis=0)
         channel = self.ctx.channel
         retailer = sc.spec.retailer.gln
