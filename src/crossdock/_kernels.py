@@ -99,7 +99,10 @@ def pallets(quantity: np.ndarray, units_per_pallet: np.ndarray) -> np.ndarray:
 
 
 def haversine_km(
-    lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray
+    lat1: np.ndarray | float,
+    lon1: np.ndarray | float,
+    lat2: np.ndarray | float,
+    lon2: np.ndarray | float,
 ) -> np.ndarray:
     """Great-circle distance in km between points given in degrees (broadcasting)."""
     p1, p2 = np.radians(lat1), np.radians(lat2)
@@ -114,5 +117,5 @@ def sum_by(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
     if values.ndim == 1:
         return np.bincount(groups, weights=values, minlength=n_groups)
     out = np.zeros((*values.shape[:-1], n_groups), dtype=np.float64)
-    np.add.at(out, (..., groups), values)  # small group counts: fine off the per-day hot path
+    np.add.at(out, (..., groups), values)  # type: ignore[arg-type]  # off the hot path
     return out

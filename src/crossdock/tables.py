@@ -74,7 +74,7 @@ def build_tables(
     factory_block = ledger.blocks["factory"]
 
     def per_store(values: np.ndarray, dtype: type = np.int64) -> np.ndarray:
-        full = np.zeros((days, n_loc), dtype=dtype)
+        full: np.ndarray = np.zeros((days, n_loc), dtype=dtype)
         full[:, store_block] = values
         return full.ravel()
 

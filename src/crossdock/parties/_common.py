@@ -29,7 +29,7 @@ class Context:
     unmet_demand: str
 
 
-def opening_stock(mean_daily: np.ndarray, days: float, pack: np.ndarray) -> np.ndarray:
+def opening_stock(mean_daily: np.ndarray, days: float | np.ndarray, pack: np.ndarray) -> np.ndarray:
     """``days`` of mean demand, rounded up to whole packs."""
     return round_up_to_pack(mean_daily * days, pack)
 

@@ -45,8 +45,8 @@ class Planner:
         stock = channel.receive(self.gln, InventoryReport, day)
         if not stock:
             return
-        for report in sales:
-            self.policy.observe(report.quantity)
+        for sold in sales:
+            self.policy.observe(sold.quantity)
         latest = stock[-1]
         for report in stock:
             self.on_order -= report.received

@@ -171,7 +171,7 @@ class BaseStock(Policy):
     _constraints = {
         "days_of_demand": interval(0, None),
         "level": (
-            lambda v: (
+            lambda v: bool(
                 v is None or (np.all(np.asarray(v) >= 0) and np.asarray(v).dtype.kind in "iuf")
             ),
             "None or non-negative numbers",

@@ -73,13 +73,13 @@ def check_references(spec: ScenarioSpec) -> list[Problem]:
                     )
                 )
             captains[category] += 1
-    for i, category in enumerate(spec.categories):
-        if captains[category.id] != 1:
+    for i, listed in enumerate(spec.categories):
+        if captains[listed.id] != 1:
             problems.append(
                 (
                     ("categories", i, "id"),
-                    f"category '{category.id}' must have exactly one captain "
-                    f"(suppliers[].captain_of), found {captains[category.id]}",
+                    f"category '{listed.id}' must have exactly one captain "
+                    f"(suppliers[].captain_of), found {captains[listed.id]}",
                 )
             )
 
