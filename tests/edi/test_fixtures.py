@@ -3,12 +3,16 @@ to the content they were written with; the SLSRPT fast lane agrees with the gene
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 from decimal import Decimal
+from unittest import mock
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 from tests.edi.samples import DATA, FIXTURES, ok_small
+from tests.edi.test_roundtrip import interchanges
 
 import crossdock.edi._interchange as interchange_module
 from crossdock.edi import (
@@ -151,53 +155,92 @@ def test_fixtures_survive_our_round_trip(path):
 
 
 def canonical(edition: Edition = Edition.EANCOM_2002):
-    """``ok_small`` with whole quantities, so its SLSRPT is what the fast lane reads."""
+    """``ok_small`` with whole quantities and no notes: what the fast lanes read."""
     interchange = ok_small(edition)
-    report = interchange.messages[0]
+    report, stock, order, *rest = interchange.messages
     first = report.locations[0]
     whole = dataclasses.replace(first.lines[1], quantity=2)
     location = dataclasses.replace(first, lines=(first.lines[0], whole))
     report = dataclasses.replace(report, locations=(location, *report.locations[1:]))
-    return dataclasses.replace(interchange, messages=(report, *interchange.messages[1:]))
+    order = dataclasses.replace(order, notes=())
+    return dataclasses.replace(interchange, messages=(report, stock, order, *rest))
 
 
-@pytest.fixture
-def general_decoder_only(monkeypatch):
-    kinds = dict(interchange_module._KINDS)
-    kinds["SLSRPT"] = dataclasses.replace(kinds["SLSRPT"], fast=None)
-    monkeypatch.setattr(interchange_module, "_KINDS", kinds)
+@contextlib.contextmanager
+def general_decoder_only():
+    """Decode without any fast lane."""
+    kinds = {
+        name: dataclasses.replace(kind, fast=None)
+        for name, kind in interchange_module._KINDS.items()
+    }
+    with mock.patch.object(interchange_module, "_KINDS", kinds):
+        yield
 
 
-def test_fast_lane_is_taken_for_canonical_reports(monkeypatch):
-    taken = []
-    original = interchange_module._KINDS["SLSRPT"].fast
+@contextlib.contextmanager
+def fast_lane_spy():
+    """Record, per message type, whether its fast lane accepted each message."""
+    taken: list[tuple[str, bool]] = []
 
-    def spy(*args):
-        result = original(*args)
-        taken.append(result is not None)
-        return result
+    def spy(name, fast):
+        def wrapped(*args):
+            result = fast(*args)
+            taken.append((name, result is not None))
+            return result
 
-    kinds = dict(interchange_module._KINDS)
-    kinds["SLSRPT"] = dataclasses.replace(kinds["SLSRPT"], fast=spy)
-    monkeypatch.setattr(interchange_module, "_KINDS", kinds)
-    decode(encode(canonical()))
-    decode(encode(ok_small()))  # a decimal quantity: not for the fast lane
-    read(DATA / "slsrpt_97.edi")  # optional segments too
-    assert taken == [True, False, False]
+        return wrapped
+
+    kinds = {
+        name: dataclasses.replace(kind, fast=spy(name, kind.fast)) if kind.fast else kind
+        for name, kind in interchange_module._KINDS.items()
+    }
+    with mock.patch.object(interchange_module, "_KINDS", kinds):
+        yield taken
+
+
+def test_fast_lanes_are_taken_for_canonical_messages():
+    with fast_lane_spy() as taken:
+        decode(encode(canonical()))
+    assert taken == [("SLSRPT", True), ("INVRPT", True), ("ORDERS", True)]
+    with fast_lane_spy() as taken:
+        decode(encode(ok_small()))  # a decimal quantity; notes with escapes
+        read(DATA / "slsrpt_97.edi")  # optional segments
+    assert taken == [("SLSRPT", False), ("INVRPT", True), ("ORDERS", False), ("SLSRPT", False)]
 
 
 @pytest.mark.parametrize("edition", list(Edition))
-def test_fast_lane_and_general_decoder_agree(edition, request):
+def test_fast_lanes_and_general_decoder_agree(edition):
     text = encode(canonical(edition))
     fast = decode(text)
-    request.getfixturevalue("general_decoder_only")
-    assert decode(text) == fast
+    with general_decoder_only():
+        assert decode(text) == fast
 
 
-def test_fast_lane_leaves_errors_to_the_general_decoder():
-    text = encode(canonical()).replace("LIN+1++4012345001006:SRV'", "LIN+1++4012345001007:SRV'")
+@settings(
+    derandomize=True, max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(interchanges())
+def test_fast_lanes_never_change_a_result(interchange):
+    text = encode(interchange)
+    fast = decode(text)
+    with general_decoder_only():
+        assert decode(text) == fast == interchange
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "at"),
+    [
+        ("LIN+1++4012345001006:SRV'", "LIN+1++4012345001007:SRV'", "LIN+1++"),
+        ("LOC+18+5412345000037::9'", "LOC+18+5412345000038::9'", "LOC+18+"),
+        ("QTY+11:5'", "QTY+11:6'", "LIN+1++4012345001006:SRV'QTY+21:12'"),  # splits != 12
+        ("CNT+2:2'", "CNT+2:3'", "CNT+"),
+        ("DTM+366:20261124:102'", "DTM+366:20261131:102'", "DTM+366"),
+    ],
+)
+def test_fast_lanes_leave_errors_to_the_general_decoder(old, new, at):
+    text = encode(canonical())
+    assert old in text and "?" not in text[9:]  # no escapes: terminators count segments
+    number = text[: text.index(at)].count("'") + 1
     with pytest.raises(EdiDecodeError) as caught:
-        decode(text)
-    assert caught.value.where == "segment 12 (LIN)"
-    assert "check digit 7, expected 6" in caught.value.message
-    assert caught.value.field == "element 3.1"
+        decode(text.replace(old, new))
+    assert caught.value.where == f"segment {number} ({at[:3]})"

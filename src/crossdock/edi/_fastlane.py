@@ -1,13 +1,14 @@
 """Fast lane: decode large messages written the canonical way with a few regular expressions.
 
-Daily sales reports are by far the largest messages (one line per store and item). When a
-SLSRPT body is exactly in the canonical form crossdock's encoder writes — the segments and
-qualifiers of the general decoder's happy path, without escapes, optional extras or decimal
-quantities — one ``fullmatch`` checks its whole structure and ``finditer`` pulls out the
-locations and lines, in C. Identifiers are still checked (check digits, cached per value) and
-dates still validated. Anything else, including every file with an error, returns ``None`` and
-goes through the general decoder, which accepts all valid variants and locates problems; so
-the fast lane changes speed, never results. Tests decode every fixture both ways and compare.
+Daily sales and inventory reports and cross-dock orders are the largest messages (one line per
+store and item). When such a message body is exactly in the canonical form crossdock's encoder
+writes — the segments and qualifiers of the general decoder's happy path, without escapes,
+optional extras or decimal quantities — one ``fullmatch`` checks its whole structure and
+``findall`` pulls out its lines, in C. Identifiers are still checked (check digits, cached per
+value), dates, line counts and store splits still validated. Anything else, including every
+message with an error, returns ``None`` and goes through the general decoder, which accepts all
+valid variants and locates problems; so the fast lane changes speed, never results. The tests
+decode the same interchanges both ways and compare.
 """
 
 from __future__ import annotations
@@ -18,35 +19,64 @@ from decimal import Decimal
 from functools import lru_cache
 
 from crossdock.edi._elements import KNOWN_GTINS, valid_id
-from crossdock.edi._model import Edition, SalesLine, SalesLocation, SalesReport
+from crossdock.edi._model import (
+    Edition,
+    InventoryLine,
+    InventoryReport,
+    Order,
+    OrderLine,
+    SalesLine,
+    SalesLocation,
+    SalesReport,
+    StockLocation,
+    StoreSplit,
+)
 from crossdock.edi._syntax import Separators
 
-__all__ = ["fast_sales_report"]
+__all__ = ["fast_inventory_report", "fast_order", "fast_sales_report"]
+
+_Patterns = dict[str, re.Pattern[str]]
 
 
 @lru_cache(maxsize=16)
-def _patterns(separators: Separators, item_type: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _patterns(separators: Separators, item_type: str) -> _Patterns:
+    """The canonical message patterns for one set of separators and one edition."""
     e = re.escape(separators.element)
     c = re.escape(separators.component)
     t = re.escape(separators.terminator)
     free = f"[^{e}{c}{t}{re.escape(separators.release)}]"
     gln = rf"([0-9]{{13}}){c}{c}9{t}"
     day = rf"([0-9]{{8}}){c}102{t}"
-    header = (
-        rf"BGM{e}73E{e}({free}{{1,35}})(?:{e}9)?{t}"
-        rf"DTM{e}137{c}{day}DTM{e}90{c}{day}DTM{e}91{c}{day}"
-        rf"NAD{e}BY{e}{gln}NAD{e}SU{e}{gln}"
-        rf"(?:CUX{e}2{c}([A-Z]{{3}}){c}9{t})?"
-    )
-    loc = rf"LOC{e}162{e}{gln}"
-    line = (
-        rf"LIN{e}[0-9]{{1,6}}{e}{e}([0-9]{{8,14}}){c}{item_type}{t}"
-        rf"(?:PRI{e}AAA{c}(-?[0-9]{{1,15}}(?:[.,][0-9]{{1,15}})?){t})?"
-        rf"QTY{e}153{c}([0-9]{{1,15}}){t}"
-    )
-    whole = re.compile(rf"({header})(?:{loc}(?:{line})*)+", re.ASCII)
-    detail = re.compile(rf"{loc}|{line}", re.ASCII)
-    return whole, detail
+    number = rf"{e}({free}{{1,35}}){e}9{t}"
+    lin = rf"LIN{e}[0-9]{{1,6}}{e}{e}([0-9]{{8,14}}){c}{item_type}{t}"
+    price = rf"PRI{e}AAA{c}(-?[0-9]{{1,15}}(?:[.,][0-9]{{1,15}})?){t}"
+    currency = rf"(?:CUX{e}2{c}([A-Z]{{3}}){c}9{t})?"
+    parties = rf"NAD{e}BY{e}{gln}NAD{e}SU{e}{gln}"
+    sales_line = rf"{lin}(?:{price})?QTY{e}153{c}([0-9]{{1,15}}){t}"
+    sales_location = rf"LOC{e}162{e}{gln}"
+    stock_line = rf"{lin}LOC{e}18{e}{gln}QTY{e}145{c}([0-9]{{1,15}}){t}"
+    split = rf"LOC{e}7{e}{gln}QTY{e}11{c}([0-9]{{1,15}}){t}"
+    order_line = rf"{lin}QTY{e}21{c}([0-9]{{1,15}}){t}(?:{price})?"
+    return {
+        "SLSRPT": re.compile(
+            rf"(BGM{e}73E{number}DTM{e}137{c}{day}DTM{e}90{c}{day}DTM{e}91{c}{day}"
+            rf"{parties}{currency})(?:{sales_location}(?:{sales_line})*)+",
+            re.ASCII,
+        ),
+        "SLSRPT lines": re.compile(rf"{sales_location}|{sales_line}", re.ASCII),
+        "INVRPT": re.compile(
+            rf"(BGM{e}35{number}DTM{e}137{c}{day}DTM{e}366{c}{day}{parties})(?:{stock_line})*",
+            re.ASCII,
+        ),
+        "INVRPT lines": re.compile(stock_line, re.ASCII),
+        "ORDERS": re.compile(
+            rf"(BGM{e}220{number}DTM{e}137{c}{day}DTM{e}2{c}{day}{parties}"
+            rf"(?:NAD{e}DP{e}{gln})?{currency})"
+            rf"(?P<lines>(?:{order_line}(?:{split})*)*)UNS{e}S{t}CNT{e}2{c}(?P<count>[0-9]{{1,15}}){t}",
+            re.ASCII,
+        ),
+        "ORDERS lines": re.compile(rf"{order_line}|{split}", re.ASCII),
+    }
 
 
 def _date(text: str) -> dt.date | None:
@@ -56,25 +86,38 @@ def _date(text: str) -> dt.date | None:
         return None
 
 
+def _dates(*texts: str) -> list[dt.date] | None:
+    days = [_date(text) for text in texts]
+    return None if None in days else days  # type: ignore[return-value]
+
+
+def _bad_glns(*glns: str) -> bool:
+    return any(valid_id(gln, "GLN") for gln in glns)
+
+
+def _text(body: list[str], separators: Separators) -> str:
+    term = separators.terminator
+    return term.join(body) + term
+
+
 def fast_sales_report(
     body: list[str], edition: Edition, message_ref: str, separators: Separators
 ) -> SalesReport | None:
     """Decode a canonical SLSRPT body (segment texts), or return ``None`` to decline."""
-    term = separators.terminator
-    text = term.join(body) + term
-    whole, detail = _patterns(separators, edition.item_type)
-    match = whole.fullmatch(text)
+    patterns = _patterns(separators, edition.item_type)
+    text = _text(body, separators)
+    match = patterns["SLSRPT"].fullmatch(text)
     if match is None:
         return None
     number, issued, start, end, buyer, supplier, currency = match.groups()[1:8]
-    days = [_date(issued), _date(start), _date(end)]
-    if None in days or valid_id(buyer, "GLN") or valid_id(supplier, "GLN"):
+    days = _dates(issued, start, end)
+    if days is None or _bad_glns(buyer, supplier):
         return None
     known = KNOWN_GTINS
     locations: list[SalesLocation] = []
     lines: list[SalesLine] = []
     gln: str | None = None
-    for gln_next, gtin, price, quantity in detail.findall(text, match.end(1)):
+    for gln_next, gtin, price, quantity in patterns["SLSRPT lines"].findall(text, match.end(1)):
         if gln_next:
             if gln is not None:
                 locations.append(SalesLocation(gln=gln, lines=tuple(lines)))
@@ -97,11 +140,109 @@ def fast_sales_report(
     return SalesReport(
         message_ref=message_ref,
         number=number,
-        issued=days[0],  # type: ignore[arg-type]
-        period_start=days[1],  # type: ignore[arg-type]
-        period_end=days[2],  # type: ignore[arg-type]
+        issued=days[0],
+        period_start=days[1],
+        period_end=days[2],
         buyer=buyer,
         supplier=supplier,
         locations=tuple(locations),
+        currency=currency,
+    )
+
+
+def fast_inventory_report(
+    body: list[str], edition: Edition, message_ref: str, separators: Separators
+) -> InventoryReport | None:
+    """Decode a canonical INVRPT body (segment texts), or return ``None`` to decline."""
+    patterns = _patterns(separators, edition.item_type)
+    text = _text(body, separators)
+    match = patterns["INVRPT"].fullmatch(text)
+    if match is None:
+        return None
+    number, issued, stock_date, buyer, supplier = match.groups()[1:6]
+    days = _dates(issued, stock_date)
+    if days is None or _bad_glns(buyer, supplier):
+        return None
+    known = KNOWN_GTINS
+    by_location: dict[str, list[InventoryLine]] = {}
+    for gtin, gln, quantity in patterns["INVRPT lines"].findall(text, match.end(1)):
+        if gtin not in known and valid_id(gtin, "GTIN"):
+            return None
+        lines = by_location.get(gln)
+        if lines is None:
+            if valid_id(gln, "GLN"):
+                return None
+            lines = by_location[gln] = []
+        lines.append(InventoryLine(gtin=gtin, quantity=int(quantity)))
+    return InventoryReport(
+        message_ref=message_ref,
+        number=number,
+        issued=days[0],
+        stock_date=days[1],
+        buyer=buyer,
+        supplier=supplier,
+        locations=tuple(
+            StockLocation(gln=gln, lines=tuple(lines)) for gln, lines in by_location.items()
+        ),
+    )
+
+
+def fast_order(
+    body: list[str], edition: Edition, message_ref: str, separators: Separators
+) -> Order | None:
+    """Decode a canonical ORDERS body (segment texts, no notes), or return ``None``."""
+    patterns = _patterns(separators, edition.item_type)
+    text = _text(body, separators)
+    match = patterns["ORDERS"].fullmatch(text)
+    if match is None:
+        return None
+    number, issued, delivery, buyer, supplier, platform, currency = match.groups()[1:8]
+    days = _dates(issued, delivery)
+    if days is None or _bad_glns(buyer, supplier, *([platform] if platform else [])):
+        return None
+    known = KNOWN_GTINS
+    lines: list[OrderLine] = []
+    gtin = price = ""
+    quantity = 0
+    splits: list[StoreSplit] = []
+
+    def close() -> bool:
+        if splits and sum(split.quantity for split in splits) != quantity:
+            return False
+        lines.append(
+            OrderLine(
+                gtin=gtin,
+                quantity=quantity,
+                price=Decimal(price.replace(",", ".")) if price else None,
+                splits=tuple(splits),
+            )
+        )
+        return True
+
+    found = patterns["ORDERS lines"].findall(text, match.start("lines"), match.end("lines"))
+    for gtin_next, ordered, price_next, store, split_quantity in found:
+        if gtin_next:
+            if gtin and not close():
+                return None
+            if gtin_next not in known and valid_id(gtin_next, "GTIN"):
+                return None
+            gtin, quantity, price, splits = gtin_next, int(ordered), price_next, []
+            continue
+        if valid_id(store, "GLN"):
+            return None
+        splits.append(StoreSplit(store=store, quantity=int(split_quantity)))
+    if gtin and not close():
+        return None
+    if int(match.group("count")) != len(lines):
+        return None
+    return Order(
+        message_ref=message_ref,
+        number=number,
+        issued=days[0],
+        delivery_date=days[1],
+        buyer=buyer,
+        supplier=supplier,
+        lines=tuple(lines),
+        delivery_party=platform,
         currency=currency,
     )

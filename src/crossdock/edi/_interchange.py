@@ -28,7 +28,7 @@ from crossdock.edi._common import Writer
 from crossdock.edi._contrl import CONTRL, decode_contrl, encode_contrl
 from crossdock.edi._elements import component, read_code, read_id, read_text
 from crossdock.edi._errors import EdiDecodeError, Reporter, _Stop
-from crossdock.edi._fastlane import fast_sales_report
+from crossdock.edi._fastlane import fast_inventory_report, fast_order, fast_sales_report
 from crossdock.edi._logistics import (
     DESADV,
     RECADV,
@@ -121,8 +121,10 @@ class _Kind:
 
 _KINDS: dict[str, _Kind] = {
     "SLSRPT": _Kind(SLSRPT, decode_sales_report, encode_sales_report, fast_sales_report),
-    "INVRPT": _Kind(INVRPT, decode_inventory_report, encode_inventory_report),
-    "ORDERS": _Kind(ORDERS, decode_order, encode_order),
+    "INVRPT": _Kind(
+        INVRPT, decode_inventory_report, encode_inventory_report, fast_inventory_report
+    ),
+    "ORDERS": _Kind(ORDERS, decode_order, encode_order, fast_order),
     "ORDRSP": _Kind(ORDRSP, decode_response, encode_response),
     "DESADV": _Kind(DESADV, decode_despatch_advice, encode_despatch_advice),
     "RECADV": _Kind(RECADV, decode_receiving_advice, encode_receiving_advice),
