@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from crossdock.cli._edi import edi_app
+from crossdock.cli._pos import pos_app
 
 app = typer.Typer(
     name="crossdock",
@@ -15,6 +16,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(edi_app, name="edi")
+app.add_typer(pos_app, name="pos")
 
 # Command modules register themselves on import (kept at the end to avoid import cycles).
 from crossdock.cli import _run, _scenario  # noqa: E402, F401
