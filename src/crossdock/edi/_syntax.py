@@ -67,8 +67,6 @@ class Separators:
         return None
 
 
-DEFAULT_SEPARATORS = Separators()
-
 
 class Syntax:
     """Precompiled helpers for one set of separators and one character set."""
