@@ -1,13 +1,14 @@
 """UN/EDIFACT syntax: separators, character sets, escaping, and the streaming tokenizer.
 
-This is the layer below the messages. It turns text into *raw segments* — a segment is a list
-of data elements, each a list of components, the tag being the single component of element 0:
-``QTY+21:48'`` becomes ``[["QTY"], ["21", "48"]]`` — and raw segments back into text.
+This is the layer below the messages. The :class:`Tokenizer` cuts text into segment texts,
+and splits a segment text into a *raw segment* — a list of data elements, each a list of
+components, the tag being the single component of element 0: ``QTY+21:48'`` becomes
+``[["QTY"], ["21", "48"]]``. :class:`Syntax` escapes values for writing.
 
-The tokenizer is built for speed on large files: it splits whole chunks with ``str.split`` and
+The tokenizer is built for speed on large files: it cuts whole chunks with ``str.split`` and
 only falls back to a character-by-character scan for the (rare) segments that contain the
-release character. Character-set checks run as one regular-expression search per chunk; only
-a chunk with a bad character is searched segment by segment to locate it.
+release character. Character-set and trailing-empty checks run as one search per chunk; only
+a chunk where one found something is searched segment by segment to locate it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["CHARSETS", "RawSegment", "Separators"]
+__all__ = ["CHARSETS", "RawSegment", "Separators", "Syntax", "Tokenizer"]
 
 RawSegment = list[list[str]]
 """A segment as lists of components; ``segment[0][0]`` is the tag."""
@@ -67,7 +68,6 @@ class Separators:
         return None
 
 
-
 class Syntax:
     """Precompiled helpers for one set of separators and one character set."""
 
@@ -91,11 +91,6 @@ class Syntax:
     def escape(self, value: str) -> str:
         """Put the release character before every service character in ``value``."""
         return value.translate(self._escape_table)
-
-    def join(self, segment: RawSegment) -> str:
-        """Write one raw segment (already escaped) with its terminator, no trailing empties."""
-        s = self.separators
-        return s.element.join(s.component.join(e) for e in segment) + s.terminator
 
 
 def _split_escaped(text: str, s: Separators) -> RawSegment:
