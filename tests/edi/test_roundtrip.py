@@ -12,18 +12,31 @@ from hypothesis import strategies as st
 from tests.edi.samples import ok_small
 
 from crossdock.edi import (
+    ContrlReport,
     DespatchAdvice,
     DespatchLine,
     Edition,
     Interchange,
+    InventoryLine,
+    InventoryReport,
+    LineStatus,
+    MessageAck,
     Order,
     OrderLine,
+    OrderResponse,
     Pallet,
+    ReceivedLine,
+    ReceivedPallet,
+    ReceivingAdvice,
+    ResponseLine,
+    ResponseType,
     SalesLine,
     SalesLocation,
     SalesReport,
     Separators,
+    StockLocation,
     StoreSplit,
+    SyntaxAction,
     decode,
     encode,
     from_json,
@@ -34,7 +47,7 @@ from crossdock.gs1 import make_gln, make_gtin13, make_sscc
 
 DETERMINISTIC = settings(
     derandomize=True,
-    max_examples=60,
+    max_examples=150,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
@@ -135,14 +148,112 @@ def despatch_advices(draw, alphabet):
 
 
 @st.composite
+def inventory_reports(draw, alphabet):
+    stores = draw(st.lists(glns, min_size=0, max_size=3, unique=True))
+    return InventoryReport(
+        message_ref=draw(texts(alphabet, 14)),
+        number=draw(texts(alphabet, 35)),
+        issued=draw(days),
+        stock_date=draw(days),
+        buyer=draw(glns),
+        supplier=draw(glns),
+        locations=tuple(
+            StockLocation(
+                gln=store,
+                lines=tuple(
+                    InventoryLine(gtin=draw(gtins), quantity=draw(quantities))
+                    for _ in range(draw(st.integers(1, 3)))
+                ),
+            )
+            for store in stores
+        ),
+    )
+
+
+@st.composite
+def order_responses(draw, alphabet, edition):
+    longest = 350 if edition is Edition.EANCOM_97 else 2560
+    return OrderResponse(
+        message_ref=draw(texts(alphabet, 14)),
+        number=draw(texts(alphabet, 35)),
+        response=draw(st.sampled_from(list(ResponseType))),
+        issued=draw(days),
+        order_number=draw(texts(alphabet, 35)),
+        buyer=draw(glns),
+        supplier=draw(glns),
+        lines=tuple(
+            ResponseLine(
+                gtin=draw(gtins),
+                status=draw(st.sampled_from(list(LineStatus))),
+                quantity=draw(quantities),
+            )
+            for _ in range(draw(st.integers(0, 3)))
+        ),
+        notes=tuple(draw(st.lists(texts(alphabet, longest), max_size=2))),
+    )
+
+
+@st.composite
+def receiving_advices(draw, alphabet):
+    return ReceivingAdvice(
+        message_ref=draw(texts(alphabet, 14)),
+        number=draw(texts(alphabet, 35)),
+        issued=draw(days),
+        received=draw(days),
+        despatch_number=draw(texts(alphabet, 35)),
+        buyer=draw(glns),
+        supplier=draw(glns),
+        delivery_party=draw(glns),
+        pallets=tuple(
+            ReceivedPallet(
+                sscc=draw(ssccs),
+                lines=tuple(
+                    ReceivedLine(gtin=draw(gtins), quantity=draw(quantities))
+                    for _ in range(draw(st.integers(0, 3)))
+                ),
+            )
+            for _ in range(draw(st.integers(0, 3)))
+        ),
+    )
+
+
+@st.composite
+def contrl_reports(draw, alphabet):
+    errors = st.none() | st.integers(0, 999).map(str)
+    return ContrlReport(
+        message_ref=draw(texts(alphabet, 14)),
+        interchange_ref=draw(texts(alphabet, 14)),
+        sender=draw(glns),
+        recipient=draw(glns),
+        action=draw(st.sampled_from(list(SyntaxAction))),
+        error=draw(errors),
+        messages=tuple(
+            MessageAck(
+                message_ref=draw(texts(alphabet, 14)),
+                message_type=draw(st.sampled_from(["ORDERS", "DESADV", "SLSRPT"])),
+                action=draw(st.sampled_from(list(SyntaxAction))),
+                error=draw(errors),
+            )
+            for _ in range(draw(st.integers(0, 3)))
+        ),
+    )
+
+
+@st.composite
 def interchanges(draw):
     edition = draw(st.sampled_from(list(Edition)))
     charset = draw(st.sampled_from(["UNOA", "UNOC"]))
     alphabet = UNOA if charset == "UNOA" else LATIN1
     kinds = st.one_of(
-        orders(alphabet, edition), sales_reports(alphabet), despatch_advices(alphabet)
+        orders(alphabet, edition),
+        sales_reports(alphabet),
+        inventory_reports(alphabet),
+        order_responses(alphabet, edition),
+        despatch_advices(alphabet),
+        receiving_advices(alphabet),
+        contrl_reports(alphabet),
     )
-    messages = draw(st.lists(kinds, min_size=1, max_size=3, unique_by=lambda m: m.message_ref))
+    messages = draw(st.lists(kinds, min_size=1, max_size=4, unique_by=lambda m: m.message_ref))
     return Interchange(
         sender=draw(glns),
         recipient=draw(glns),
