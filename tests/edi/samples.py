@@ -1,4 +1,4 @@
-"""Tiny named samples shared by the EDI tests: ``ok_small`` has one message of each type."""
+"""Tiny named samples for the EDI tests: ``small_interchange`` has one message of each type."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ ITEMS = [make_gtin13("4012345", n) for n in range(100, 104)]
 DAY = dt.date(2026, 11, 24)
 
 
-def ok_small_messages() -> tuple:
+def small_messages() -> tuple:
     """One message of each type, small enough to read at a glance."""
     return (
         SalesReport(
@@ -166,14 +166,14 @@ def ok_small_messages() -> tuple:
     )
 
 
-def ok_small(edition: Edition = Edition.EANCOM_2002, **changes) -> Interchange:
+def small_interchange(edition: Edition = Edition.EANCOM_2002, **changes) -> Interchange:
     """An interchange with one message of each type."""
     fields = dict(
         sender=RETAILER,
         recipient=SUPPLIER,
         control_ref="42",
         prepared=dt.datetime(2026, 11, 24, 6, 30),
-        messages=ok_small_messages(),
+        messages=small_messages(),
         edition=edition,
     )
     fields.update(changes)

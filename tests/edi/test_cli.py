@@ -6,12 +6,13 @@ import json
 import sys
 
 import pytest
-from tests.edi.samples import DATA, FIXTURES
 from typer.testing import CliRunner
 
 from crossdock.cli import main
 from crossdock.cli._app import app
 from crossdock.edi import read
+
+from .samples import DATA, FIXTURES
 
 runner = CliRunner()
 

@@ -11,8 +11,6 @@ from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from tests.edi.samples import DATA, FIXTURES, ok_small
-from tests.edi.test_roundtrip import interchanges
 
 import crossdock.edi._interchange as interchange_module
 from crossdock.edi import (
@@ -32,6 +30,9 @@ from crossdock.edi import (
     encode,
     read,
 )
+
+from .samples import DATA, FIXTURES, small_interchange
+from .test_roundtrip import interchanges
 
 BY, SU, DP = "5412345000013", "4012345000016", "5412345000020"
 S1, S2, S3 = "5412345000037", "5412345000044", "5412345000051"
@@ -155,8 +156,8 @@ def test_fixtures_survive_our_round_trip(path):
 
 
 def canonical(edition: Edition = Edition.EANCOM_2002):
-    """``ok_small`` with whole quantities and no notes: what the fast lanes read."""
-    interchange = ok_small(edition)
+    """``small_interchange`` with whole quantities and no notes: what the fast lanes read."""
+    interchange = small_interchange(edition)
     report, stock, order, *rest = interchange.messages
     first = report.locations[0]
     whole = dataclasses.replace(first.lines[1], quantity=2)
@@ -203,7 +204,7 @@ def test_fast_lanes_are_taken_for_canonical_messages():
         decode(encode(canonical()))
     assert taken == [("SLSRPT", True), ("INVRPT", True), ("ORDERS", True)]
     with fast_lane_spy() as taken:
-        decode(encode(ok_small()))  # a decimal quantity; notes with escapes
+        decode(encode(small_interchange()))  # a decimal quantity; notes with escapes
         read(DATA / "slsrpt_97.edi")  # optional segments
     assert taken == [("SLSRPT", False), ("INVRPT", True), ("ORDERS", False), ("SLSRPT", False)]
 

@@ -7,7 +7,6 @@ import dataclasses
 import io
 
 import pytest
-from tests.edi.samples import DATA, ok_small
 
 from crossdock.edi import (
     EdiDecodeError,
@@ -20,6 +19,8 @@ from crossdock.edi import (
     validate,
 )
 from crossdock.errors import EdiError
+
+from .samples import DATA, small_interchange
 
 ORDERS = (DATA / "orders_97.edi").read_text(encoding="latin-1")  # one segment per line
 
@@ -199,7 +200,7 @@ def test_truncated_files(cut, expected):
 
 
 def test_lenient_mode_collects_errors_of_every_message():
-    double = encode(ok_small(Edition.EANCOM_97), newlines=True)
+    double = encode(small_interchange(Edition.EANCOM_97), newlines=True)
     broken = (
         double.replace("QTY+153:5'", "QTY+153:5x'")
         .replace("GIN+BJ+340123450000000017'", "GIN+BJ+340123450000000018'")
@@ -224,7 +225,7 @@ def test_lenient_mode_collects_errors_of_every_message():
 def test_lenient_reader_still_yields_the_good_messages():
     from crossdock.edi import EdiReader
 
-    broken = encode(ok_small(), newlines=True).replace("QTY+153:5'", "QTY+153:5x'")
+    broken = encode(small_interchange(), newlines=True).replace("QTY+153:5'", "QTY+153:5x'")
     reader = EdiReader(io.StringIO(broken), lenient=True)
     kinds = [type(m).__name__ for m in reader]
     assert kinds == [
@@ -283,16 +284,16 @@ def test_wrong_encodings(tmp_path):
 
 
 def test_duplicate_message_references():
-    interchange = ok_small()
+    interchange = small_interchange()
     twice = dataclasses.replace(interchange, messages=interchange.messages[:1] * 2)
     with pytest.raises(EdiError, match="used twice"):
         encode(twice)
-    text = encode(ok_small()).replace("UNH+2+", "UNH+1+").replace("UNT+13+2'", "UNT+13+1'")
+    text = encode(small_interchange()).replace("UNH+2+", "UNH+1+").replace("UNT+13+2'", "UNT+13+1'")
     assert errors(text) == ["segment 21 (UNH): message reference '1' is used twice"]
 
 
 def test_encoder_names_the_bad_field():
-    interchange = ok_small()
+    interchange = small_interchange()
     order = interchange.messages[2]
     bad_line = dataclasses.replace(order.lines[1], gtin="4012345001000")
     bad = dataclasses.replace(order, lines=(order.lines[0], bad_line))
@@ -314,7 +315,7 @@ def test_bad_separators_in_una():
     with pytest.raises(EdiDecodeError, match="not all different"):
         decode("UNA::.? '" + ORDERS.split("\n", 1)[1])
     with pytest.raises(EdiError, match="cannot write"):
-        encode(ok_small(), separators=Separators(component="+"))
+        encode(small_interchange(), separators=Separators(component="+"))
 
 
 def test_functional_groups_are_refused():
@@ -323,7 +324,7 @@ def test_functional_groups_are_refused():
 
 
 def test_one_edition_per_interchange():
-    text = encode(ok_small(Edition.EANCOM_97)).replace("INVRPT:D:96A", "INVRPT:D:01B")
+    text = encode(small_interchange(Edition.EANCOM_97)).replace("INVRPT:D:96A", "INVRPT:D:01B")
     assert errors(text) == [
         "segment 21 (UNH): directory D01B differs from the interchange's D96A "
         "(one edition per interchange)"
@@ -331,7 +332,7 @@ def test_one_edition_per_interchange():
 
 
 def test_empty_interchange_reads_back():
-    empty = ok_small(messages=())
+    empty = small_interchange(messages=())
     assert decode(encode(empty)) == Interchange(**{**_asdict(empty), "messages": ()})
 
 

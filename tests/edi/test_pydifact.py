@@ -14,11 +14,12 @@ from pydifact.parser import Parser
 from pydifact.segmentcollection import Interchange as PydifactInterchange
 from pydifact.segments import Segment
 from pydifact.serializer import Serializer
-from tests.edi.samples import FIXTURES, ok_small
-from tests.edi.test_roundtrip import interchanges
 
 from crossdock.edi import Separators, decode, encode, validate
 from crossdock.edi._syntax import Syntax, Tokenizer
+
+from .samples import FIXTURES, small_interchange
+from .test_roundtrip import interchanges
 
 
 def theirs(text: str) -> list[tuple[str, list]]:
@@ -52,7 +53,7 @@ def test_fixtures_read_identically(path):
 
 def test_our_output_reads_identically(edition):
     for newlines in (False, True):
-        text = encode(ok_small(edition), newlines=newlines)
+        text = encode(small_interchange(edition), newlines=newlines)
         assert ours(text) == theirs(text)
 
 
@@ -66,7 +67,7 @@ def test_arbitrary_output_reads_identically(interchange):
 
 
 def test_what_pydifact_writes_we_read_the_same():
-    interchange = ok_small()
+    interchange = small_interchange()
     segments = [Segment(tag, *elements) for tag, elements in ours(encode(interchange))]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -75,7 +76,7 @@ def test_what_pydifact_writes_we_read_the_same():
 
 
 def test_pydifact_accepts_a_wrong_unt_count_we_do_not():
-    text = encode(ok_small()).replace("UNT+21+3'", "UNT+22+3'")
+    text = encode(small_interchange()).replace("UNT+21+3'", "UNT+22+3'")
     assert theirs(text)  # pydifact reads it without complaint
     errors = validate_text(text)
     assert [e.message for e in errors] == ["UNT counts 22 segments, the message has 21"]
@@ -86,7 +87,7 @@ def test_pydifact_writes_trailing_empty_elements_we_do_not():
         warnings.simplefilter("ignore")
         written = Serializer().serialize([Segment("QTY", ["21", "5"], "")])
     assert "QTY+21:5+'" in written
-    assert "+'" not in encode(ok_small())
+    assert "+'" not in encode(small_interchange())
 
 
 def validate_text(text: str):

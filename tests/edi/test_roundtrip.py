@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.edi.samples import ok_small
 
 from crossdock.edi import (
     ContrlReport,
@@ -44,6 +43,8 @@ from crossdock.edi import (
 )
 from crossdock.edi._syntax import Syntax, Tokenizer
 from crossdock.gs1 import make_gln, make_gtin13, make_sscc
+
+from .samples import small_interchange
 
 DETERMINISTIC = settings(
     derandomize=True,
@@ -307,34 +308,34 @@ def test_encoder_never_writes_trailing_empty_values(interchange):
 
 
 def test_every_message_type_round_trips_in_both_editions(edition):
-    interchange = ok_small(edition)
+    interchange = small_interchange(edition)
     assert decode(encode(interchange)) == interchange
     assert decode(encode(interchange, newlines=True, una=False)) == interchange
 
 
 def test_editions_write_their_own_item_numbers_and_directories():
-    old = encode(ok_small(Edition.EANCOM_97))
-    new = encode(ok_small(Edition.EANCOM_2002))
+    old = encode(small_interchange(Edition.EANCOM_97))
+    new = encode(small_interchange(Edition.EANCOM_2002))
     assert "ORDERS:D:96A:UN:EAN008" in old and ":EN'" in old and ":SRV'" not in old
     assert "ORDERS:D:01B:UN:EAN010" in new and ":SRV'" in new and ":EN'" not in new
     assert "DESADV:D:96A:UN:EAN005" in old and "DESADV:D:01B:UN:EAN007" in new
 
 
 def test_free_text_is_escaped():
-    text = encode(ok_small())
+    text = encode(small_interchange())
     assert "FTX+AAI+++Ring twice?: it?'s the rear door??'" in text
 
 
 def test_decimal_mark_follows_una():
     separators = Separators(decimal=",")
-    text = encode(ok_small(), separators=separators)
+    text = encode(small_interchange(), separators=separators)
     assert "QTY+153:2,5'" in text and text.startswith("UNA:+,? '")
-    assert decode(text) == ok_small()
+    assert decode(text) == small_interchange()
 
 
 def test_large_notes_are_cut_into_text_components():
     note = "x" * 300
-    interchange = ok_small(Edition.EANCOM_97)
+    interchange = small_interchange(Edition.EANCOM_97)
     order = interchange.messages[2]
     changed = dataclasses.replace(order, notes=(note,))
     text = encode(dataclasses.replace(interchange, messages=(changed,)))
@@ -343,7 +344,7 @@ def test_large_notes_are_cut_into_text_components():
 
 
 def test_decimal_quantities_keep_their_digits():
-    interchange = ok_small()
+    interchange = small_interchange()
     report = interchange.messages[0]
     line = report.locations[0].lines[1]
     assert line.quantity == Decimal("2.5")
