@@ -54,7 +54,8 @@ def errors(text: str) -> list[str]:
         (
             "LIN+1++4012345001006:EN'",
             "LIN+1++4012345001006:SRV'",
-            "segment 14 (LIN) element 3.2: item number type 'SRV' is not 'EN' (GTIN in this edition)",
+            "segment 14 (LIN) element 3.2: item number type 'SRV' is not 'EN' "
+            "(GTIN in this edition)",
         ),
         (
             "NAD+DP+5412345000020::9'",
