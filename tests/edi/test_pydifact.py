@@ -10,6 +10,7 @@ import warnings
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from pydifact.exceptions import EDISyntaxError
 from pydifact.parser import Parser
 from pydifact.segmentcollection import Interchange as PydifactInterchange
 from pydifact.segments import Segment
@@ -94,3 +95,12 @@ def validate_text(text: str):
     import io
 
     return validate(io.StringIO(text))
+
+
+def test_pydifact_fails_on_a_byte_order_mark_we_do_not():
+    text = encode(small_interchange())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(EDISyntaxError, match="alphanumeric"):
+            PydifactInterchange.from_str("\ufeff" + text)
+    assert decode("\ufeff" + text) == small_interchange()
