@@ -184,6 +184,9 @@ def test_error_carries_references():
     assert (error.interchange_ref, error.message_ref) == ("ORD001", "ORD1")
     assert (error.segment, error.tag, error.element, error.component) == (16, "QTY", 1, 2)
     assert error.context() == "interchange ORD001, message ORD1"
+    assert str(error) == (
+        "segment 16 (QTY) element 1.2: '12a' is not a number [interchange ORD001, message ORD1]"
+    )
     assert isinstance(error, EdiError)
 
 

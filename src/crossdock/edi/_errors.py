@@ -4,7 +4,10 @@ Every problem found while reading an interchange is an :class:`EdiDecodeError`, 
 :class:`crossdock.errors.EdiError` that also carries the interchange control reference, the
 message reference, the segment number and tag, and the element and component numbers::
 
-    orders.edi:segment 14 (QTY) element 1.2: '12a' is not a number
+    orders.edi:segment 14 (QTY) element 1.2: '12a' is not a number [interchange 42, message 7]
+
+(``crossdock edi validate`` prints the part before the brackets, adding them with
+``--context``.)
 
 Segments are numbered from 1 at the start of the file, the UNA service string advice counting
 as segment 1 when present, so that in a file written one segment per line the segment number
@@ -55,6 +58,11 @@ class EdiDecodeError(EdiError):
             return super().located()
         head = " ".join(part for part in (self.where, self.field) if part)
         return f"{head}: {self.message}" if head else self.message
+
+    def __str__(self) -> str:
+        """The located line, then the interchange and message it is in, when known."""
+        context = self.context()
+        return f"{self.located()} [{context}]" if context else self.located()
 
     def context(self) -> str:
         """Name the interchange and message of the error: ``interchange 42, message 7``."""
