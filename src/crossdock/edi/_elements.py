@@ -36,7 +36,7 @@ __all__ = [
 _NUMBER = re.compile(r"-?[0-9]+(?:[.,][0-9]+)?|-?[.,][0-9]+", re.ASCII)
 _KNOWN_GOOD: dict[int, set[str]] = {8: set(), 12: set(), 13: set(), 14: set(), 18: set()}
 _KINDS = {"GTIN": (8, 12, 13, 14), "GLN": (13,), "SSCC": (18,)}
-_MAX_CACHE = 1_000_000
+_MAX_CACHE = 250_000
 KNOWN_GTINS: set[str] = set()
 """GTINs already found valid (any length): a fast path for the hottest check."""
 

@@ -17,6 +17,7 @@ is the line number. Elements are numbered from 1 after the tag, components from 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NoReturn
 
 from crossdock.errors import EdiError
 
@@ -92,6 +93,22 @@ class Reporter:
         self.interchange_ref: str | None = None
         self.message_ref: str | None = None
         self.failed = False
+
+    def fatal(
+        self,
+        text: str,
+        segment: int | None = None,
+        tag: str | None = None,
+        element: int | None = None,
+        component: int | None = None,
+    ) -> NoReturn:
+        """Raise an error after which the file cannot be read on, even in lenient mode."""
+        lenient, self.lenient = self.lenient, False
+        try:
+            self.error(text, segment, tag, element, component)
+        finally:
+            self.lenient = lenient
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def error(
         self,

@@ -191,15 +191,13 @@ def _text_chunks(source: Source, rep: Reporter) -> Iterator[str]:
         try:
             yield decoder.decode(chunk_bytes)
         except UnicodeDecodeError as error:
-            rep.lenient = False  # an undecodable file cannot be read on
-            rep.error(f"byte {offset + error.start} is not valid UTF-8 (wrong encoding?)")
+            rep.fatal(f"byte {offset + error.start} is not valid UTF-8 (wrong encoding?)")
         offset += len(chunk_bytes)
         chunk_bytes = binary.read(_CHUNK)
     try:
         yield decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        rep.lenient = False
-        rep.error("the file ends inside a UTF-8 character (truncated?)")
+        rep.fatal("the file ends inside a UTF-8 character (truncated?)")
 
 
 class EdiReader:
@@ -242,23 +240,20 @@ class EdiReader:
             self.separators = Separators.from_una(head[:9])
             problem = self.separators.problem()
             if problem:
-                rep.lenient = False
-                rep.error(f"UNA: {problem}", 1, "UNA")
+                rep.fatal(f"UNA: {problem}", 1, "UNA")
             head = head[9:]
             number = 1
         s = self.separators
         start = head.lstrip("\r\n")
         if not start.startswith("UNB" + s.element):
-            rep.lenient = False
             shown = start[:3] or "nothing"
-            rep.error(
+            rep.fatal(
                 f"an interchange starts with UNA or UNB, not {shown!r} (wrong encoding?)",
                 number + 1,
             )
         charset = start[4:8]
         if charset not in CHARSETS:
-            rep.lenient = False
-            rep.error(
+            rep.fatal(
                 f"syntax identifier {charset!r} is not supported (UNOA or UNOC)",
                 number + 1,
                 "UNB",
