@@ -80,6 +80,7 @@ def test_inventory_report(edition):
     _, report = fixture("invrpt", edition)
     assert isinstance(report, InventoryReport)
     stock = {(loc.gln, line.gtin): line.quantity for loc in report.locations for line in loc.lines}
+    # the first item is stocked at the platform (LOC+18, warehouse) and a store (LOC+14)
     assert stock == {(DP, G[0]): 240, (S1, G[0]): 12, (S1, G[1]): 0}
     assert [loc.gln for loc in report.locations] == [DP, S1]
 
@@ -136,12 +137,14 @@ def test_receiving_advice(edition):
 
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_contrl(edition):
-    _, report = fixture("contrl", edition)
+    interchange, report = fixture("contrl", edition)
     assert isinstance(report, ContrlReport)
+    received = edition == "97"  # written like the EANCOM 97 example: CONTRL:2:2, UNOA:2
+    assert interchange.charset == ("UNOA" if received else "UNOC")
     assert (report.interchange_ref, report.sender, report.action) == (
         "ORD001",
         BY,
-        SyntaxAction.ACCEPTED,
+        SyntaxAction.RECEIVED if received else SyntaxAction.ACCEPTED,
     )
     assert [(m.message_ref, m.action, m.error) for m in report.messages] == [
         ("ORD1", SyntaxAction.REJECTED, "16"),

@@ -166,8 +166,13 @@ def errors(text: str) -> list[str]:
         ),
         (
             "PIA+1+WATER15:SA'",
-            "PIA+1+WATER15:SA'\nGIN+BJ+1'",
-            "segment 16 (GIN): segment GIN is not used in EANCOM ORDERS",
+            "PIA+1+WATER15:SA'\nHAN+EAT'",
+            "segment 16 (HAN): segment HAN is not used in EANCOM ORDERS",
+        ),
+        (
+            "QTY+21:96'\nPRI+AAA:0.42'",
+            "PRI+AAA:0.42'\nQTY+21:96'",
+            "segment 17 (QTY): segment QTY is out of place in ORDERS",
         ),
         ("Goods in'", "Goods\nin'", "segment 12 (CTA) element 2.2: a line break inside a segment"),
     ],

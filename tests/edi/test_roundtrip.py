@@ -232,7 +232,7 @@ def contrl_reports(draw, alphabet):
             MessageAck(
                 message_ref=draw(texts(alphabet, 14)),
                 message_type=draw(st.sampled_from(["ORDERS", "DESADV", "SLSRPT"])),
-                action=draw(st.sampled_from(list(SyntaxAction))),
+                action=draw(st.sampled_from([SyntaxAction.ACCEPTED, SyntaxAction.REJECTED])),
                 error=draw(errors),
             )
             for _ in range(draw(st.integers(0, 3)))

@@ -1,8 +1,9 @@
 """CONTRL (syntax and service report): structure, decoding, encoding.
 
 ``UCI`` answers the interchange (its control reference, sender and recipient, and the action:
-7 accepted, 4 rejected, with a syntax error code when rejected); one ``UCM`` per message
-answered gives its reference, type and action. UCS/UCD segment and element details are read
+7 accepted, 4 rejected — with a syntax error code — or 8 received); one ``UCM`` per message
+answered gives its reference, type and action (7 or 4). EANCOM 97 files may identify the
+message as ``CONTRL:2:2:UN:EAN002`` (syntax version 2), which is read too. UCS/UCD segment and element details are read
 for their shape and otherwise skipped.
 """
 
@@ -53,7 +54,7 @@ def decode_contrl(
         ucm_number, ucm = group["UCM"][0]
         ref = read_text(rep, ucm_number, ucm, 1, 1, "message reference number", 14)
         message_type = read_text(rep, ucm_number, ucm, 2, 1, "message type", 6)
-        ack_action = read_code(rep, ucm_number, ucm, 3, 1, _ACTIONS, "action code")
+        ack_action = read_code(rep, ucm_number, ucm, 3, 1, ("4", "7"), "action code")
         acks.append(
             MessageAck(
                 message_ref=ref,
@@ -96,8 +97,8 @@ def encode_contrl(w: Writer, report: ContrlReport, association: dict[str, str]) 
     release = w.edition.release
     for k, ack in enumerate(report.messages):
         where = f".messages[{k}]"
-        if not isinstance(ack.action, SyntaxAction):
-            raise w.fail(f"must be a SyntaxAction, got {ack.action!r}", where + ".action")
+        if not isinstance(ack.action, SyntaxAction) or ack.action is SyntaxAction.RECEIVED:
+            raise w.fail(f"must be ACCEPTED or REJECTED, got {ack.action!r}", where + ".action")
         message_type = w.text(ack.message_type, where + ".message_type", 6)
         w.seg(
             "UCM",

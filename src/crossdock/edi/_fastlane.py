@@ -54,7 +54,7 @@ def _patterns(separators: Separators, item_type: str) -> _Patterns:
     parties = rf"NAD{e}BY{e}{gln}NAD{e}SU{e}{gln}"
     sales_line = rf"{lin}(?:{price})?QTY{e}153{c}([0-9]{{1,15}}){t}"
     sales_location = rf"LOC{e}162{e}{gln}"
-    stock_line = rf"{lin}LOC{e}18{e}{gln}QTY{e}145{c}([0-9]{{1,15}}){t}"
+    stock_line = rf"{lin}QTY{e}145{c}([0-9]{{1,15}}){t}LOC{e}18{e}{gln}"
     split = rf"LOC{e}7{e}{gln}QTY{e}11{c}([0-9]{{1,15}}){t}"
     order_line = rf"{lin}QTY{e}21{c}([0-9]{{1,15}}){t}(?:{price})?"
     return {
@@ -165,7 +165,7 @@ def fast_inventory_report(
         return None
     known = KNOWN_GTINS
     by_location: dict[str, list[InventoryLine]] = {}
-    for gtin, gln, quantity in patterns["INVRPT lines"].findall(text, match.end(1)):
+    for gtin, quantity, gln in patterns["INVRPT lines"].findall(text, match.end(1)):
         if gtin not in known and valid_id(gtin, "GTIN"):
             return None
         lines = by_location.get(gln)

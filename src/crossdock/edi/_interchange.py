@@ -86,7 +86,7 @@ ASSOCIATION_CODES: dict[Edition, dict[str, str]] = {
     Edition.EANCOM_97: {
         "CONTRL": "EAN002",
         "DESADV": "EAN005",
-        "INVRPT": "EAN005",
+        "INVRPT": "EAN004",
         "ORDERS": "EAN008",
         "ORDRSP": "EAN005",
         "RECADV": "EAN003",
@@ -95,16 +95,17 @@ ASSOCIATION_CODES: dict[Edition, dict[str, str]] = {
     Edition.EANCOM_2002: {
         "CONTRL": "EAN003",
         "DESADV": "EAN007",
-        "INVRPT": "EAN008",
+        "INVRPT": "EAN007",
         "ORDERS": "EAN010",
         "ORDRSP": "EAN007",
-        "RECADV": "EAN005",
-        "SLSRPT": "EAN008",
+        "RECADV": "EAN008",
+        "SLSRPT": "EAN007",
     },
 }
 """The association assigned code written in UNH per edition and message type.
 
-On reading any ``EANnnn`` code is accepted: subset versions change between EANCOM releases.
+Taken from the GS1 EANCOM examples (EANCOM 97; EANCOM 2002 syntax 3 and 4 editions). On reading
+any ``EANnnn`` code is accepted: subset versions change between EANCOM releases.
 """
 
 Decoder = Callable[..., Message]
@@ -451,7 +452,8 @@ class _State:
                 rep.error(f"message reference {ref!r} is used twice", unh_number, "UNH", 1, 1)
             self.refs.add(ref)
             kind_name = read_code(rep, unh_number, unh, 2, 1, _KINDS, "message type")
-            read_code(rep, unh_number, unh, 2, 2, ("D",), "message version")
+            version = "2" if kind_name == "CONTRL" and component(unh, 2, 2) == "2" else "D"
+            read_code(rep, unh_number, unh, 2, 2, (version,), "message version")
             association = component(unh, 2, 5)
             if not (
                 len(association) == 6

@@ -102,6 +102,8 @@ class SyntaxAction(enum.Enum):
     """This level acknowledged, all lower levels acknowledged if not explicitly rejected."""
     REJECTED = "4"
     """This level and all lower levels rejected."""
+    RECEIVED = "8"
+    """Interchange received (UCI only): its content is acknowledged later."""
 
 
 # --- sales and inventory reports -------------------------------------------------------
@@ -154,7 +156,7 @@ class SalesReport:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class InventoryLine:
-    """Stock of one item at one location (INVRPT: LIN, then LOC+18 and QTY+145)."""
+    """Stock of one item at one location (INVRPT: LIN, then QTY+145 and LOC+18)."""
 
     gtin: str
     quantity: Quantity
@@ -174,7 +176,7 @@ class StockLocation:
 class InventoryReport:
     """INVRPT, inventory report: stock on hand per item and location at a date.
 
-    On the wire the detail is item first (one LIN group per item, with a LOC+18 / QTY+145
+    On the wire the detail is item first (one LIN group per item, with a QTY+145 / LOC+18
     sub-group per location); here it is grouped by location, like :class:`SalesReport`.
     Locations keep their order of first appearance, and items their order within a location.
     """

@@ -75,6 +75,8 @@ def _lines(split_max: int) -> Group:
         C("ALI", 5),
         C("DTM", 35),
         C("MOA", 10),
+        C("GIN", 1000),
+        C("QVR", 1),
         C("FTX", 99),
         G("prices", False, 25, M("PRI"), C("CUX"), C("DTM", 5)),
         G("line_refs", False, 10, M("RFF"), C("DTM", 5)),

@@ -2,8 +2,9 @@
 
 SLSRPT carries several locations per message (LOC+162 place of sale), each with its item
 lines (LIN, optional PRI+AAA price, QTY+153 sold). INVRPT carries one LIN group per item and
-location, with a LOC+18 / QTY+145 sub-group giving the stock at that location; several
-locations under one LIN, as some partners send, are read too.
+location, with a QTY+145 / LOC+18 sub-group (SG11 in both editions) giving the stock at that
+location; several locations under one LIN, as some partners send, are read too (LOC
+qualifiers 14 location of goods, 18 warehouse, 19 factory).
 """
 
 from __future__ import annotations
@@ -129,16 +130,16 @@ _INVRPT = G(
         M("LIN"),
         C("PIA", 10),
         C("IMD", 10),
-        C("MEA", 10),
-        G("stock", True, 9999, M("LOC"), M("QTY", 10), C("DTM", 5)),
+        # SG11 in both editions: the quantity, then where it is.
+        G("stock", True, 9999, M("QTY"), C("INV"), C("GIN", 99), C("LOC", 5), C("DTM", 5)),
     ),
 )
 INVRPT: dict[Edition, Group] = {Edition.EANCOM_97: _INVRPT, Edition.EANCOM_2002: _INVRPT}
 
 
-def _location(rep: Reporter, node: Node, qualifier: str) -> str:
+def _location(rep: Reporter, node: Node, qualifiers: tuple[str, ...]) -> str:
     number, segment = node["LOC"][0]
-    read_code(rep, number, segment, 1, 1, (qualifier,), "location qualifier")
+    read_code(rep, number, segment, 1, 1, qualifiers, "location qualifier")
     gln = read_id(rep, number, segment, 2, 1, "GLN")
     read_code(rep, number, segment, 2, 3, ("9",), "code list agency for a GLN")
     return gln
@@ -166,7 +167,7 @@ def decode_sales_report(
     known_gtins = KNOWN_GTINS
     locations = []
     for location in node["locations"]:
-        gln = _location(rep, location, "162")
+        gln = _location(rep, location, ("162",))
         lines = []
         for item in location.get("lines", ()):
             lin = item["LIN"][0]
@@ -271,8 +272,13 @@ def decode_inventory_report(
     for item in node.get("lines", ()):
         gtin, _ = read_lin(rep, item["LIN"][0], item_type)
         for stock in item["stock"]:
-            gln = _location(rep, stock, "18")
-            quantity = read_qty(rep, stock["QTY"], "145", stock["LOC"][0])
+            quantity = read_qty(rep, stock["QTY"], "145")
+            places = stock.get("LOC", ())
+            if len(places) != 1:
+                number, _ = stock["QTY"][0]
+                rep.error(f"QTY+145 needs one LOC (stock location), found {len(places)}", number)
+                raise _Stop
+            gln = _location(rep, stock, ("14", "18", "19"))
             by_location.setdefault(gln, []).append(InventoryLine(gtin=gtin, quantity=quantity))
     return InventoryReport(
         message_ref=message_ref,
@@ -307,5 +313,5 @@ def encode_inventory_report(w: Writer, report: InventoryReport) -> None:
         for k, line in enumerate(location.lines):
             line_number += 1
             w.lin(line_number, line.gtin, f"{where}.lines[{k}].gtin")
-            w.seg("LOC", "18", (gln, "", "9"))
             w.qty("145", line.quantity, f"{where}.lines[{k}].quantity")
+            w.seg("LOC", "18", (gln, "", "9"))

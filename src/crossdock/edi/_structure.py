@@ -216,8 +216,13 @@ class _Walker:
 
     def missing(self, plan: _Plan, position: int, pos: int) -> None:
         number, here = self.where(pos)
-        if pos < self.count and here not in self.known:
-            self.unknown(pos)
+        if pos < self.count:
+            if here not in self.known:
+                self.unknown(pos)
+            later = plan.index.get(here)
+            if later is None or later < position:  # it does not belong here: it is misplaced
+                self.rep.error(f"segment {here} is out of place in {self.name}", number, here)
+                raise _Stop
         is_group, tag, _, _, _, name = plan.children[position]
         what = f"group {name} ({tag})" if is_group else f"segment {tag}"
         self.rep.error(f"mandatory {what} is missing before {here}", number, here)
