@@ -63,7 +63,7 @@ def build(stores: int = STORES, gtins: int = GTINS) -> Interchange:
                 issued=day,
                 period_start=day,
                 period_end=day,
-                buyer=make_gln("5412345", 1),
+                seller=make_gln("5412345", 1),
                 supplier=make_gln("4012345", 1),
                 locations=locations,
                 currency="EUR",

@@ -54,7 +54,7 @@ def small_messages() -> tuple:
             issued=DAY,
             period_start=DAY - dt.timedelta(days=1),
             period_end=DAY - dt.timedelta(days=1),
-            buyer=RETAILER,
+            seller=RETAILER,
             supplier=SUPPLIER,
             locations=(
                 SalesLocation(

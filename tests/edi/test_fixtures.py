@@ -61,7 +61,7 @@ def test_sales_report(edition):
     assert isinstance(report, SalesReport)
     assert (interchange.sender, interchange.recipient) == (BY, SU)
     assert interchange.application_ref == "SLSRPT"
-    assert (report.buyer, report.supplier, report.currency) == (BY, SU, "EUR")
+    assert (report.seller, report.supplier, report.currency) == (BY, SU, "EUR")
     assert report.period_start == report.period_end == dt.date(2026, 11, 23)
     assert [loc.gln for loc in report.locations] == [S1, S2]
     lines = [

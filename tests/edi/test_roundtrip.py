@@ -109,13 +109,14 @@ def sales_reports(draw, alphabet):
         )
         for _ in range(draw(st.integers(1, 3)))
     )
+    start = draw(st.dates(dt.date(2000, 1, 1), dt.date(2098, 12, 31)))
     return SalesReport(
         message_ref=draw(texts(alphabet, 14)),
         number=draw(texts(alphabet, 35)),
         issued=draw(days),
-        period_start=draw(days),
-        period_end=draw(days),
-        buyer=draw(glns),
+        period_start=start,
+        period_end=start + dt.timedelta(days=draw(st.integers(0, 366))),
+        seller=draw(glns),
         supplier=draw(glns),
         locations=locations,
         currency=draw(st.none() | st.just("EUR")),

@@ -35,7 +35,7 @@ def day_of_sales(messages: int) -> Interchange:
                 issued=day,
                 period_start=day,
                 period_end=day,
-                buyer=make_gln("5412345", 1),
+                seller=make_gln("5412345", 1),
                 supplier=make_gln("4012345", 1),
                 locations=tuple(
                     SalesLocation(

@@ -98,7 +98,7 @@ def _table(message: Message) -> Table:
     if isinstance(message, SalesReport):
         table.caption = (
             f"report {message.number}, {message.period_start} to {message.period_end}; "
-            f"buyer {message.buyer}, supplier {message.supplier}"
+            f"seller {message.seller}, supplier {message.supplier}"
         )
         for name in ("store GLN", "GTIN", "sold", "price"):
             table.add_column(name, justify="right" if name in ("sold", "price") else "left")

@@ -289,6 +289,15 @@ class Writer:
             raise self.fail(f"must be a date, got {day!r}", field)
         self.seg("DTM", (qualifier, format_date(day), "102"))
 
+    def period(self, qualifier: str, first: dt.date, last: dt.date, field: str) -> None:
+        """DTM in format 718, ``CCYYMMDDCCYYMMDD``."""
+        for day in (first, last):
+            if not isinstance(day, dt.date):
+                raise self.fail(f"must be a date, got {day!r}", field)
+        if last < first:
+            raise self.fail(f"the period ends ({last}) before it starts ({first})", field)
+        self.seg("DTM", (qualifier, format_date(first) + format_date(last), "718"))
+
     def nad(self, qualifier: str, gln: str, field: str) -> None:
         """NAD with a GLN (code list agency 9, GS1)."""
         self.seg("NAD", qualifier, (self.id(gln, "GLN", field), "", "9"))

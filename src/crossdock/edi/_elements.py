@@ -29,6 +29,7 @@ __all__ = [
     "read_date",
     "read_id",
     "read_number",
+    "read_period",
     "read_text",
     "valid_id",
 ]
@@ -186,6 +187,27 @@ def read_date(rep: Reporter, number: int, segment: RawSegment) -> dt.date:
     except ValueError:
         rep.error(f"{value!r} is not a calendar date", number, "DTM", 1, 2)
         raise _Stop from None
+
+
+def read_period(rep: Reporter, number: int, segment: RawSegment) -> tuple[dt.date, dt.date]:
+    """Read the period of a DTM segment in format 718 (``CCYYMMDDCCYYMMDD``), first day first."""
+    value = component(segment, 1, 2)
+    form = component(segment, 1, 3)
+    if form != "718":
+        rep.error(f"unknown period format {form or 'nothing'!r}, expected 718", number, "DTM", 1, 3)
+        raise _Stop
+    try:
+        if len(value) != 16 or not (value.isascii() and value.isdigit()):
+            raise ValueError
+        first = dt.date(int(value[:4]), int(value[4:6]), int(value[6:8]))
+        last = dt.date(int(value[8:12]), int(value[12:14]), int(value[14:]))
+    except ValueError:
+        rep.error(f"{value!r} is not a period CCYYMMDDCCYYMMDD", number, "DTM", 1, 2)
+        raise _Stop from None
+    if last < first:
+        rep.error(f"period {value!r} ends before it starts", number, "DTM", 1, 2)
+        raise _Stop
+    return first, last
 
 
 def format_date(day: dt.date) -> str:

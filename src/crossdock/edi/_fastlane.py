@@ -59,8 +59,8 @@ def _patterns(separators: Separators, item_type: str) -> _Patterns:
     order_line = rf"{lin}QTY{e}21{c}([0-9]{{1,15}}){t}(?:{price})?"
     return {
         "SLSRPT": re.compile(
-            rf"(BGM{e}73E{number}DTM{e}137{c}{day}DTM{e}90{c}{day}DTM{e}91{c}{day}"
-            rf"{parties}{currency})(?:{sales_location}(?:{sales_line})*)+",
+            rf"(BGM{e}73E{number}DTM{e}137{c}{day}DTM{e}356{c}([0-9]{{8}})([0-9]{{8}}){c}718{t}"
+            rf"NAD{e}SE{e}{gln}NAD{e}SU{e}{gln}{currency})(?:{sales_location}(?:{sales_line})*)+",
             re.ASCII,
         ),
         "SLSRPT lines": re.compile(rf"{sales_location}|{sales_line}", re.ASCII),
@@ -109,9 +109,9 @@ def fast_sales_report(
     match = patterns["SLSRPT"].fullmatch(text)
     if match is None:
         return None
-    number, issued, start, end, buyer, supplier, currency = match.groups()[1:8]
+    number, issued, start, end, seller, supplier, currency = match.groups()[1:8]
     days = _dates(issued, start, end)
-    if days is None or _bad_glns(buyer, supplier):
+    if days is None or days[2] < days[1] or _bad_glns(seller, supplier):
         return None
     known = KNOWN_GTINS
     locations: list[SalesLocation] = []
@@ -143,7 +143,7 @@ def fast_sales_report(
         issued=days[0],
         period_start=days[1],
         period_end=days[2],
-        buyer=buyer,
+        seller=seller,
         supplier=supplier,
         locations=tuple(locations),
         currency=currency,

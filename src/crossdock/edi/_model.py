@@ -142,11 +142,11 @@ class SalesReport:
     issued: dt.date
     """Document date (DTM+137)."""
     period_start: dt.date
-    """First day of the sales period (DTM+90)."""
+    """First day of the sales period (DTM+356, format 718)."""
     period_end: dt.date
-    """Last day of the sales period (DTM+91)."""
-    buyer: str
-    """The retailer reporting its stores' sales (NAD+BY)."""
+    """Last day of the sales period, on or after ``period_start``."""
+    seller: str
+    """The retailer reporting its stores' sales: the seller to consumers (NAD+SE)."""
     supplier: str
     """The party receiving the report, the supplier or category captain (NAD+SU)."""
     locations: tuple[SalesLocation, ...]

@@ -1,7 +1,8 @@
 """SLSRPT (sales data report) and INVRPT (inventory report): structure, decoding, encoding.
 
-SLSRPT carries several locations per message (LOC+162 place of sale), each with its item
-lines (LIN, optional PRI+AAA price, QTY+153 sold). INVRPT carries one LIN group per item and
+SLSRPT names the retailer as seller (NAD+SE) and the supplier (NAD+SU), gives the sales period
+as DTM+356 in format 718 (``CCYYMMDDCCYYMMDD``), and carries several locations per message
+(LOC+162 place of sale), each with its item lines (LIN, optional PRI+AAA price, QTY+153 sold). INVRPT carries one LIN group per item and
 location, with a QTY+145 / LOC+18 sub-group (SG11 in both editions) giving the stock at that
 location; several locations under one LIN, as some partners send, are read too (LOC
 qualifiers 14 location of goods, 18 warehouse, 19 factory).
@@ -9,6 +10,7 @@ qualifiers 14 location of goods, 18 warehouse, 19 factory).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from crossdock.edi._common import (
@@ -21,7 +23,7 @@ from crossdock.edi._common import (
     read_price,
     read_qty,
 )
-from crossdock.edi._elements import KNOWN_GTINS, read_code, read_id
+from crossdock.edi._elements import KNOWN_GTINS, read_code, read_date, read_id, read_period
 from crossdock.edi._errors import Reporter, _Stop
 from crossdock.edi._model import (
     Edition,
@@ -34,6 +36,7 @@ from crossdock.edi._model import (
     StockLocation,
 )
 from crossdock.edi._structure import C, G, Group, M, Node
+from crossdock.edi._syntax import RawSegment
 
 __all__ = [
     "INVRPT",
@@ -152,6 +155,28 @@ def _sum(quantities: Sequence[Quantity]) -> Quantity:
     return total
 
 
+def _report_dates(
+    rep: Reporter, located: list[tuple[int, RawSegment]], end: tuple[int, str]
+) -> tuple[dt.date, tuple[dt.date, dt.date]]:
+    """DTM+137 (document date, format 102) and DTM+356 (sales period, format 718)."""
+    issued: dt.date | None = None
+    period: tuple[dt.date, dt.date] | None = None
+    for number, segment in located:
+        qualifier = read_code(rep, number, segment, 1, 1, ("137", "356"), "date qualifier")
+        if (qualifier == "137" and issued) or (qualifier == "356" and period):
+            rep.error(f"DTM+{qualifier} is given twice", number, "DTM", 1, 1)
+            raise _Stop
+        if qualifier == "137":
+            issued = read_date(rep, number, segment)
+        else:
+            period = read_period(rep, number, segment)
+    if issued is None or period is None:
+        missing = "DTM+137 (document date)" if issued is None else "DTM+356 (sales period)"
+        rep.error(f"mandatory date {missing} is missing", *end)
+        raise _Stop
+    return issued, period
+
+
 def decode_sales_report(
     rep: Reporter, node: Node, edition: Edition, message_ref: str, end: tuple[int, str]
 ) -> SalesReport:
@@ -160,8 +185,8 @@ def decode_sales_report(
     Several QTY+153 groups under one line (sales by day, say) are added up.
     """
     _, number, _ = read_bgm(rep, node, ("73E",))
-    dates = read_dates(rep, node["DTM"], ("137", "90", "91"), end=end)
-    parties = read_parties(rep, node["parties"], ("BY", "SU"), end=end)
+    issued, period = _report_dates(rep, node["DTM"], end)
+    parties = read_parties(rep, node["parties"], ("SE", "SU"), end=end)
     currency = read_currency(rep, node.get("currencies", ()))
     item_type = edition.item_type
     known_gtins = KNOWN_GTINS
@@ -206,10 +231,10 @@ def decode_sales_report(
     return SalesReport(
         message_ref=message_ref,
         number=number,
-        issued=dates["137"],
-        period_start=dates["90"],
-        period_end=dates["91"],
-        buyer=parties["BY"],
+        issued=issued,
+        period_start=period[0],
+        period_end=period[1],
+        seller=parties["SE"],
         supplier=parties["SU"],
         locations=tuple(locations),
         currency=currency,
@@ -220,9 +245,8 @@ def encode_sales_report(w: Writer, report: SalesReport) -> None:
     """Write the body of a SLSRPT message."""
     w.bgm("73E", report.number)
     w.dtm("137", report.issued, ".issued")
-    w.dtm("90", report.period_start, ".period_start")
-    w.dtm("91", report.period_end, ".period_end")
-    w.nad("BY", report.buyer, ".buyer")
+    w.period("356", report.period_start, report.period_end, ".period_start")
+    w.nad("SE", report.seller, ".seller")
     w.nad("SU", report.supplier, ".supplier")
     w.currency(report.currency)
     if not report.locations:
