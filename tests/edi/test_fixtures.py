@@ -108,7 +108,7 @@ def test_order_response(edition):
     assert response.response is ResponseType.CHANGED
     assert response.order_number == "PO-4711"
     assert [(line.gtin, line.status, line.quantity) for line in response.lines] == [
-        (G[0], LineStatus.ACCEPTED, 96),
+        (G[0], LineStatus.ACCEPTED, None),  # accepted as ordered: no QTY
         (G14, LineStatus.CHANGED, 8),
         (G[3], LineStatus.REFUSED, 0),
     ]

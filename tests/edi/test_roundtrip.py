@@ -186,10 +186,12 @@ def order_responses(draw, alphabet, edition):
         lines=tuple(
             ResponseLine(
                 gtin=draw(gtins),
-                status=draw(st.sampled_from(list(LineStatus))),
-                quantity=draw(quantities),
+                status=status,
+                quantity=draw(
+                    quantities if status is LineStatus.CHANGED else st.none() | quantities
+                ),
             )
-            for _ in range(draw(st.integers(0, 3)))
+            for status in draw(st.lists(st.sampled_from(list(LineStatus)), max_size=3))
         ),
         notes=tuple(draw(st.lists(texts(alphabet, longest), max_size=2))),
     )

@@ -139,7 +139,7 @@ def _table(message: Message) -> Table:
             table.add_row(
                 response_line.gtin,
                 response_line.status.name.lower(),
-                str(response_line.quantity),
+                "" if response_line.quantity is None else str(response_line.quantity),
             )
     elif isinstance(message, DespatchAdvice | ReceivingAdvice):
         if isinstance(message, DespatchAdvice):

@@ -279,7 +279,7 @@ class Writer:
             parts.pop()
         self.out.append(self.element.join(parts) + self.terminator)
 
-    def bgm(self, code: str, number: str, function: str = "9") -> None:
+    def bgm(self, code: str | tuple[str, ...], number: str, function: str = "9") -> None:
         """BGM: document name code, number, message function (9 = original)."""
         self.seg("BGM", code, self.text(number, ".number"), function)
 

@@ -82,13 +82,13 @@ def _load(hint: Any, value: Any, path: str) -> Any:
             if type(None) in options:
                 return None
             raise _fail(path, "a value", value)
+        options = tuple(option for option in options if option is not type(None))
         if set(options) == {int, Decimal}:  # Quantity
             if type(value) is int:
                 return value
             return _load(Decimal, value, path)
-        if len(options) == 2 and type(None) in options:
-            other = options[0] if options[1] is type(None) else options[1]
-            return _load(other, value, path)
+        if len(options) == 1:
+            return _load(options[0], value, path)
         message_type = value.get("message_type") if isinstance(value, dict) else None
         if message_type not in _MESSAGES:
             raise _fail(path + ".message_type", f"one of {sorted(_MESSAGES)}", message_type)

@@ -258,7 +258,7 @@ def decode_receiving_advice(
     rep: Reporter, node: Node, edition: Edition, message_ref: str, end: tuple[int, str]
 ) -> ReceivingAdvice:
     """Build a :class:`ReceivingAdvice` from a parsed RECADV body."""
-    _, number, _ = read_bgm(rep, node, ("632",))
+    _, number, _ = read_bgm(rep, node, ("352", "632"))
     dates = read_dates(rep, node["DTM"], ("137", "50"), end=end)
     refs = read_refs(rep, node.get("references", ()), ("AAK",))
     if "AAK" not in refs:
@@ -287,7 +287,9 @@ def decode_receiving_advice(
 
 def encode_receiving_advice(w: Writer, advice: ReceivingAdvice) -> None:
     """Write the body of a RECADV message."""
-    w.bgm("632", advice.number)
+    # EANCOM 97 names the message 352 (receiving advice, a GS1 code), EANCOM 2002 uses the UN
+    # code 632 (goods receipt); both are read in either edition.
+    w.bgm(("352", "", "9") if w.edition is Edition.EANCOM_97 else "632", advice.number)
     w.dtm("137", advice.issued, ".issued")
     w.dtm("50", advice.received, ".received")
     w.seg("RFF", ("AAK", w.text(advice.despatch_number, ".despatch_number")))

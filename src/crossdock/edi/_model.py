@@ -254,8 +254,9 @@ class ResponseLine:
     gtin: str
     status: LineStatus
     """LIN data element 1229."""
-    quantity: Quantity
-    """Quantity the supplier will deliver (QTY+21); 0 for a refused line."""
+    quantity: Quantity | None = None
+    """Quantity the supplier will deliver (QTY+21); may be left out (``None``) when the line
+    is accepted as ordered or refused, as EANCOM allows."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -347,7 +348,7 @@ class ReceivingAdvice:
     MESSAGE_TYPE: ClassVar[str] = "RECADV"
     message_ref: str
     number: str
-    """Receiving advice number (BGM+632)."""
+    """Receiving advice number (BGM+352 in EANCOM 97, BGM+632 in EANCOM 2002)."""
     issued: dt.date
     received: dt.date
     """Goods receipt date (DTM+50)."""

@@ -80,6 +80,7 @@ def _lines(split_max: int) -> Group:
         C("FTX", 99),
         G("prices", False, 25, M("PRI"), C("CUX"), C("DTM", 5)),
         G("line_refs", False, 10, M("RFF"), C("DTM", 5)),
+        G("packages", False, 99, M("PAC"), C("MEA", 10)),
         G("splits", False, split_max, M("LOC"), C("QTY", 1), C("DTM", 5)),
     )
 
@@ -188,7 +189,11 @@ def decode_response(
     lines = []
     for item in node.get("lines", ()):
         gtin, action = read_lin(rep, item["LIN"][0], edition.item_type, _STATUSES)
-        quantity = read_qty(rep, item.get("QTY", ()), "21", item["LIN"][0])
+        quantities = item.get("QTY", ())
+        if not quantities and action == LineStatus.CHANGED.value:
+            rep.error("a changed line needs its new quantity (QTY+21)", item["LIN"][0][0], "LIN")
+            raise _Stop
+        quantity = read_qty(rep, quantities, "21") if quantities else None
         lines.append(ResponseLine(gtin=gtin, status=_STATUSES[action], quantity=quantity))
     read_cnt(rep, node.get("CNT", ()), len(lines))
     return OrderResponse(
@@ -219,6 +224,9 @@ def encode_response(w: Writer, response: OrderResponse) -> None:
         if not isinstance(line.status, LineStatus):
             raise w.fail(f"must be a LineStatus, got {line.status!r}", where + ".status")
         w.lin(k + 1, line.gtin, where + ".gtin", line.status.value)
-        w.qty("21", line.quantity, where + ".quantity")
+        if line.quantity is not None:
+            w.qty("21", line.quantity, where + ".quantity")
+        elif line.status is LineStatus.CHANGED:
+            raise w.fail("a changed line needs its new quantity", where + ".quantity")
     w.seg("UNS", "S")
     w.seg("CNT", ("2", str(len(response.lines))))
