@@ -51,8 +51,15 @@ _PARTIES = G(
     True,
     99,
     M("NAD"),
+    C("LOC", 10),
     G("party_refs", False, 10, M("RFF"), C("DTM", 5)),
     G("contacts", False, 10, M("CTA"), C("COM", 5)),
+)
+# Transport details partners commonly send (checked for shape and order, otherwise skipped).
+_TRANSPORT = (
+    G("terms", False, 10, M("TOD"), C("LOC", 5)),
+    G("transport", False, 10, M("TDT"), G("transport_places", False, 10, M("LOC"), C("DTM", 10))),
+    G("equipment", False, 10, M("EQD"), C("MEA", 5), C("SEL", 25)),
 )
 _REFERENCES = G("references", False, 10, M("RFF"), C("DTM", 5))
 _LABELS = G("labels", False, 1000, M("PCI"), C("RFF"), C("DTM", 5), G("ids", False, 99, M("GIN")))
@@ -70,6 +77,7 @@ def _desadv(edition: Edition) -> Group:
         C("MEA", 5),
         _REFERENCES,
         _PARTIES,
+        *_TRANSPORT,
         G(
             "packages",
             True,

@@ -56,6 +56,8 @@ def _header(name: str, *detail: object) -> Group:
             G("contacts", False, 10, M("CTA"), C("COM", 5)),
         ),
         G("currencies", False, 5, M("CUX"), C("DTM", 5)),
+        G("transport", False, 10, M("TDT")),
+        G("terms", False, 5, M("TOD"), C("LOC", 2)),
         *detail,  # type: ignore[arg-type]
         M("UNS"),
         C("CNT", 10),

@@ -134,7 +134,17 @@ _INVRPT = G(
         C("PIA", 10),
         C("IMD", 10),
         # SG11 in both editions: the quantity, then where it is.
-        G("stock", True, 9999, M("QTY"), C("INV"), C("GIN", 99), C("LOC", 5), C("DTM", 5)),
+        G(
+            "stock",
+            True,
+            9999,
+            M("QTY"),
+            C("INV"),
+            C("GIN", 99),
+            C("LOC", 5),
+            C("DTM", 5),
+            C("STS", 5),
+        ),
     ),
 )
 INVRPT: dict[Edition, Group] = {Edition.EANCOM_97: _INVRPT, Edition.EANCOM_2002: _INVRPT}
