@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 
@@ -94,7 +95,12 @@ def test_json_round_trip_through_the_cli(tmp_path):
     assert run("from-json", str(as_json), "-o", str(back), "--newlines").exit_code == 0
     assert read(back) == read(source)
     printed = run("from-json", str(as_json))
-    assert printed.stdout.startswith("UNA:+.? 'UNB+UNOC:3+")
+    assert printed.stdout_bytes.startswith(b"UNA:+.? 'UNB+UNOC:3+")
+    data["messages"][0]["notes"] = ["Livraison quai n°3, entrée arrière"]
+    as_json.write_text(json.dumps(data), encoding="utf-8")
+    latin = run("from-json", str(as_json)).stdout_bytes
+    assert "n°3, entrée".encode("latin-1") in latin  # ISO 8859-1 bytes, as UNOC says
+    assert read(io.BytesIO(latin)).messages[0].notes == ("Livraison quai n°3, entrée arrière",)
 
 
 def test_from_json_locates_bad_values(monkeypatch, capsys, tmp_path):

@@ -191,10 +191,14 @@ def show_command(file: FileArg) -> None:
 
 
 def _emit(text: str, output: Path | None, encoding: str) -> None:
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        output.write_text(text, encoding=encoding)
+    """Write to ``output`` or standard output, as bytes in ``encoding`` either way."""
+    data = text.encode(encoding)
+    if output is not None:
+        output.write_bytes(data)
+        return
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 @edi_app.command("to-json")
