@@ -32,10 +32,7 @@ def flow_list(items: list[dict]) -> str:
 
 def main() -> None:
     spec = generate_spec()
-    data = spec.model_dump(mode="json")
-    for product in data["products"]:
-        if product["shelf_life_days"] is None:
-            del product["shelf_life_days"]
+    data = spec.model_dump(mode="json", exclude_none=True)
     block = {k: v for k, v in data.items() if k not in ("stores", "products")}
     text = HEADER + yaml.safe_dump(block, sort_keys=False, allow_unicode=True, width=100)
     text += "stores:\n" + flow_list(data["stores"]) + "\n"

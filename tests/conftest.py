@@ -75,7 +75,11 @@ def small_spec(
     ]
     factories = [
         f.model_copy(
-            update={"capacity_units_per_day": factory_capacity, "warm_up_ramp_days": ramp_days}
+            update={
+                "capacity_units_per_day": factory_capacity,
+                "warm_up_ramp_days": ramp_days,
+                "lines": [],
+            }
         )
         for f in spec.factories
     ]

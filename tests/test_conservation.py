@@ -30,6 +30,19 @@ scenarios = st.fixed_dictionaries(
 )
 
 
+def squeeze(factory, share: float):
+    """The factory with its lines (or simple capacity) cut to ``share``."""
+    if factory.lines:
+        lines = [
+            line.model_copy(update={"rate_units_per_hour": line.rate_units_per_hour * share})
+            for line in factory.lines
+        ]
+        return factory.model_copy(update={"lines": lines})
+    return factory.model_copy(
+        update={"capacity_units_per_day": max(1, int(factory.capacity_units_per_day * share))}
+    )
+
+
 def build(params: dict):
     spec = generate_spec(
         n_stores=params["n_stores"],
@@ -52,16 +65,7 @@ def build(params: dict):
                 "replenishment": spec.replenishment.model_copy(
                     update={"unmet_demand": params["unmet"], "traditional": mode, "shared": shared}
                 ),
-                "factories": [
-                    f.model_copy(
-                        update={
-                            "capacity_units_per_day": max(
-                                1, int(f.capacity_units_per_day * params["factory_squeeze"])
-                            )
-                        }
-                    )
-                    for f in spec.factories
-                ],
+                "factories": [squeeze(f, params["factory_squeeze"]) for f in spec.factories],
                 "platforms": [
                     p.model_copy(
                         update={

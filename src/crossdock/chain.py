@@ -55,7 +55,7 @@ def build_chain(
     ledger = Ledger(scenario, days, detail=detail)
     channel = DirectChannel()
     settings = scenario.spec.replenishment
-    ctx = Context(scenario, channel, ledger, mode, settings.unmet_demand)
+    ctx = Context(scenario, channel, ledger, mode, settings.unmet_demand, seed)
     mode_spec = settings.traditional if mode == "traditional" else settings.shared
     chosen = policies or {}
 
@@ -92,7 +92,7 @@ def build_chain(
             carrier=carrier,
             overrides=overrides,
         )
-        factories = Factories(ctx, suppliers=suppliers)
+        factories = Factories(ctx, suppliers=suppliers, seed=seed)
         carrier.attach(stores=stores, platforms=None, dcs=dcs)
         parties: list[object] = [stores, dcs, suppliers, factories, carrier]
     elif mode == "shared":
@@ -130,7 +130,7 @@ def build_chain(
             initial_stock_days=mode_spec.supplier.initial_stock_days,
             carrier=carrier,
         )
-        factories = Factories(ctx, suppliers=suppliers)
+        factories = Factories(ctx, suppliers=suppliers, seed=seed)
         platforms = Platforms(ctx, carrier=carrier)
         carrier.attach(stores=stores, platforms=platforms, dcs=None)
         parties = [stores, Planners(planners), suppliers, factories, platforms, carrier]

@@ -55,6 +55,16 @@ KPI_DOCS: dict[str, str] = {
     "factory_utilisation": "Units produced over nominal factory capacity.",
     "produced_units": "Units produced by factories.",
     "edi_messages": "Messages exchanged between parties.",
+    "line_utilisation": "Busy hours (production and changeovers) over scheduled line hours.",
+    "changeover_hours": "Hours spent changing lines over between product families.",
+    "breakdown_hours": "Scheduled line hours lost to breakdowns.",
+    "ramp_scrap_units": "Units scrapped while lines warm up after a start or changeover.",
+    "obsolescence_scrap_units": "Finished goods scrapped at suppliers for passing their shelf life.",
+    "finished_goods_stock_units": "Mean finished-goods stock in suppliers' warehouses (units).",
+    "order_to_ship_lead_time_mean": "Mean days from an order reaching a supplier to its units shipping (FIFO).",
+    "order_to_ship_lead_time_p95": "95th percentile of the same, over units (days).",
+    "production_order_lines": "Production order lines completed by factories.",
+    "orders_late": "Production order lines completed after their due day.",
 }
 
 
@@ -82,6 +92,7 @@ def compute_kpis(
     demand = float(_col(loc, "demand")[stores].sum())
     sales = float(_col(loc, "sold")[stores].sum())
     lost = float(_col(loc, "lost_sale")[stores].sum())
+    factories = kind == "factory"
     out["demand_units"] = demand
     out["sales_units"] = sales
     out["fill_rate"] = 1.0 - lost / demand if demand else 1.0
@@ -133,10 +144,60 @@ def compute_kpis(
     outbound_pallets = float(_col(transport, "pallets")[leg == "outbound"].sum())
     capacity = out["trucks_outbound"] * truck_capacity_pallets
     out["truck_fill_rate"] = outbound_pallets / capacity if capacity else 0.0
-    factories = kind == "factory"
     produced = float(_col(loc, "produced")[factories].sum())
     nominal = float(_col(loc, "capacity_units")[factories].sum())
     out["factory_utilisation"] = produced / nominal if nominal else 0.0
     out["produced_units"] = produced
     out["edi_messages"] = float(_col(messages, "count").sum())
+
+    lines = tables["line_daily"].filter(pc.field("day") >= warm_up_days)
+    scheduled = float(_col(lines, "scheduled_hours").sum())
+    out["line_utilisation"] = (
+        float(_col(lines, "busy_hours").sum()) / scheduled if scheduled else 0.0
+    )
+    out["changeover_hours"] = float(_col(lines, "changeover_hours").sum())
+    out["breakdown_hours"] = float(_col(lines, "down_hours").sum())
+    out["ramp_scrap_units"] = float(series("ramp_scrap").sum())
+    out["obsolescence_scrap_units"] = float(series("obsolete").sum())
+    out["finished_goods_stock_units"] = out["supplier_stock_units"]
+    whole = tables["sku_daily"]
+    n_all = len(np.unique(_col(whole, "gtin"))) or 1
+    ordered = _col(whole, "supplier_orders").reshape(-1, n_all)
+    shipped = _col(whole, "supplier_shipped").reshape(-1, n_all)
+    mean, p95 = fifo_lead_times(ordered, shipped, warm_up_days)
+    out["order_to_ship_lead_time_mean"] = mean
+    out["order_to_ship_lead_time_p95"] = p95
+    out["production_order_lines"] = float(_col(loc, "jobs_done")[factories].sum())
+    out["orders_late"] = float(_col(loc, "jobs_late")[factories].sum())
     return out
+
+
+def fifo_lead_times(
+    ordered: np.ndarray, shipped: np.ndarray, from_day: int, samples: int = 64
+) -> tuple[float, float]:
+    """Mean and 95th percentile of days from order to shipment, first in first out.
+
+    ``ordered`` and ``shipped`` are ``[day, sku]`` units. For each SKU, the n-th unit ordered is
+    the n-th unit shipped; units ordered from ``from_day`` on and shipped by the end are
+    sampled at ``samples`` evenly spaced ranks, weighted by the SKU's volume.
+    """
+    cum_o = np.cumsum(ordered, axis=0)
+    cum_s = np.cumsum(shipped, axis=0)
+    first = cum_o[from_day - 1] if from_day > 0 else np.zeros(ordered.shape[1], dtype=np.int64)
+    last = cum_s[-1]
+    leads: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
+    for k in np.flatnonzero(last > first):
+        ranks = first[k] + (last[k] - first[k]) * (np.arange(samples) + 0.5) / samples
+        t_order = np.searchsorted(cum_o[:, k], ranks, side="left")
+        t_ship = np.searchsorted(cum_s[:, k], ranks, side="left")
+        leads.append(np.maximum(t_ship - t_order, 0))
+        weights.append(np.full(samples, (last[k] - first[k]) / samples))
+    if not leads:
+        return 0.0, 0.0
+    lead = np.concatenate(leads).astype(np.float64)
+    weight = np.concatenate(weights)
+    order = np.argsort(lead, kind="stable")
+    cumulative = np.cumsum(weight[order]) / weight.sum()
+    p95 = float(lead[order][min(np.searchsorted(cumulative, 0.95), lead.size - 1)])
+    return float(np.average(lead, weights=weight)), p95

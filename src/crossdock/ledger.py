@@ -28,8 +28,12 @@ SKU_SERIES = (
     "lost_sales",
     "store_orders",
     "dc_orders",
+    "supplier_orders",
+    "supplier_shipped",
     "production_orders",
     "produced",
+    "ramp_scrap",
+    "obsolete",
 )
 
 
@@ -101,6 +105,10 @@ class Ledger:
         self.store_in_stock = np.zeros((days, s), dtype=np.int64)
         self.store_deliveries = np.zeros((days, s), dtype=np.int64)
         self.factory_capacity = np.zeros((days, scenario.n_factories), dtype=np.float64)
+        #: per day and line: scheduled hours, hours down (breakdowns), busy hours, changeover hours
+        self.line_stats = np.zeros((days, scenario.n_lines, 4), dtype=np.float64)
+        self.jobs_done = np.zeros((days, scenario.n_factories), dtype=np.int64)
+        self.jobs_late = np.zeros((days, scenario.n_factories), dtype=np.int64)
         self.transport: list[tuple] = []
         if detail:
             self.flows_sku = np.zeros((days, self.n_locations, len(KINDS), self.n_skus), np.int64)

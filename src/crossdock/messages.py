@@ -96,6 +96,8 @@ class OrderResponse(Message):
     items: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
     quantity: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int64), repr=False)
     status: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
+    delivery_day: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
+    """Per line, the day the goods are promised for (empty: as requested)."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)

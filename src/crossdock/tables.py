@@ -7,6 +7,7 @@
   echelon, production, and closing stock per echelon.
 - ``transport``: one row per day × origin × leg: trucks, stops, pallets, km, cost.
 - ``messages``: one row per day × message type: messages sent.
+- ``line_daily``: one row per day × production line: scheduled, down, busy and changeover hours.
 """
 
 from __future__ import annotations
@@ -37,6 +38,19 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("skus_listed", _INT),
             ("deliveries", _INT),
             ("capacity_units", _F),
+            ("jobs_done", _INT),
+            ("jobs_late", _INT),
+        ]
+    ),
+    "line_daily": pa.schema(
+        [
+            ("day", pa.int32()),
+            ("factory_gln", pa.string()),
+            ("line", pa.string()),
+            ("scheduled_hours", _F),
+            ("down_hours", _F),
+            ("busy_hours", _F),
+            ("changeover_hours", _F),
         ]
     ),
     "sku_daily": pa.schema(
@@ -98,6 +112,10 @@ def build_tables(
     columns["skus_listed"] = listed.ravel()
     columns["deliveries"] = per_store(ledger.store_deliveries)
     columns["capacity_units"] = capacity.ravel()
+    for name, values in (("jobs_done", ledger.jobs_done), ("jobs_late", ledger.jobs_late)):
+        full = np.zeros((days, n_loc), dtype=np.int64)
+        full[:, factory_block] = values
+        columns[name] = full.ravel()
     location = pa.table(columns, schema=SCHEMAS["location_daily"])
 
     k = scenario.n_skus
@@ -125,9 +143,24 @@ def build_tables(
         },
         schema=SCHEMAS["messages"],
     )
+    n_lines = scenario.n_lines
+    stats = ledger.line_stats.reshape(days * n_lines, 4)
+    lines = pa.table(
+        {
+            "day": np.repeat(np.arange(days, dtype=np.int32), n_lines),
+            "factory_gln": np.tile(scenario.factory_gln[scenario.line_factory], days).astype(str),
+            "line": np.tile(scenario.line_id, days).astype(str),
+            "scheduled_hours": stats[:, 0],
+            "down_hours": stats[:, 1],
+            "busy_hours": stats[:, 2],
+            "changeover_hours": stats[:, 3],
+        },
+        schema=SCHEMAS["line_daily"],
+    )
     return {
         "location_daily": location,
         "sku_daily": sku,
         "transport": transport,
         "messages": messages,
+        "line_daily": lines,
     }

@@ -1,4 +1,4 @@
-"""Factories: the warm-up ramp, capacity shared pro rata, output handed to suppliers."""
+"""Factories (simple one-line model): the warm-up ramp, earliest due first, output handed over."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def test_warm_up_ramp_reaches_full_rate(make_scenario, make_context) -> None:
         output.append(int(made_on(ctx, day)[0]))
     # Run day i gives i / (ramp + 1) of capacity: 30, 60, then 90 a day.
     assert output == [30, 60, 90, 90, 90]
-    assert factories.ramp_factor()[0] == 1.0
+    assert factories.ramp_pos[0] >= sc.ramp_hours[0]  # the ramp is over
 
 
 @pytest.mark.parametrize(("ramp", "expected"), [(0, [100, 100, 100]), (3, [25, 50, 75, 100, 100])])
@@ -72,7 +72,7 @@ def test_an_idle_day_restarts_the_ramp(make_scenario, make_context) -> None:
         factories.produce(day)
     assert factories.backlog.sum() == 0
     factories.produce(3)  # nothing to make: the line stops
-    assert factories.run_days[0] == 0
+    assert not factories.warm[0]
     ctx.channel.send(production_order(sc, 4, 1, 1_000))
     factories.produce(4)
     factories.produce(5)
@@ -89,31 +89,34 @@ def test_other_factories_keep_their_own_ramp(make_scenario, make_context) -> Non
     ctx.channel.send(production_order(sc, 2, 2, 1_000))  # factory 1 starts later
     factories.produce(2)
     assert made_on(ctx, 2)[[0, 2]].tolist() == [90, 30]
-    assert factories.run_days.tolist() == [3, 1, 0]
+    assert factories.warm.tolist() == [True, True, False]
 
 
-def test_capacity_is_shared_pro_rata(make_scenario, make_context) -> None:
+def test_earliest_due_is_made_first(make_scenario, make_context) -> None:
     sc = make_scenario(factory_capacity=90, ramp_days=0)
     ctx, _, factories = plant(sc, make_context)
-    ctx.channel.send(production_order(sc, 0, 0, 60))
-    ctx.channel.send(production_order(sc, 0, 1, 120))  # same factory: 180 owed for 90
-    ctx.channel.send(production_order(sc, 0, 4, 50))  # factory 2, not short
+    ctx.channel.send(production_order(sc, 0, 1, 120))  # due today, more than a day's work
+    ctx.channel.send(production_order(sc, 0, 4, 50))  # another factory, not short
     factories.produce(0)
-    assert made_on(ctx, 0).tolist() == [30, 60, 0, 0, 50, 0]
-    assert factories.backlog.tolist() == [30, 60, 0, 0, 0, 0]
+    assert made_on(ctx, 0).tolist() == [0, 90, 0, 0, 50, 0]
+    ctx.channel.send(production_order(sc, 1, 0, 60))  # due tomorrow
     factories.produce(1)
-    assert made_on(ctx, 1).tolist() == [30, 60, 0, 0, 0, 0]
+    # The 30 units still owed from yesterday come first, then tomorrow's order.
+    assert made_on(ctx, 1).tolist() == [60, 30, 0, 0, 0, 0]
     assert factories.backlog.sum() == 0
+    assert ctx.ledger.jobs_late[1, sc.factory_of_supplier[1]] == 1  # yesterday's job, done late
+    assert ctx.ledger.jobs_done[1].sum() == 2
 
 
 def test_a_short_factory_uses_all_its_capacity(make_scenario, make_context) -> None:
     sc = make_scenario(factory_capacity=10, ramp_days=0)
     ctx, _, factories = plant(sc, make_context)
     ctx.channel.send(production_order(sc, 0, 0, 7))
-    ctx.channel.send(production_order(sc, 0, 1, 8))  # 15 owed for 10: 4.67 and 5.33
+    ctx.channel.send(production_order(sc, 0, 1, 8))  # 15 owed for 10
     factories.produce(0)
-    # Largest remainders: 4 + 1 and 5; rounding each down would leave a unit idle.
-    assert made_on(ctx, 0)[:2].tolist() == [5, 5]
+    assert made_on(ctx, 0)[:2].sum() == 10
+    factories.produce(1)
+    assert made_on(ctx, 1)[:2].sum() == 5 and factories.backlog.sum() == 0
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -13,7 +13,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from crossdock.cli._app import app
-from crossdock.scenario import load_scenario
+from crossdock.demand import Demand
+from crossdock.errors import PosError
+from crossdock.results import Comparison
+from crossdock.scenario import Scenario, load_scenario
 from crossdock.simulate import compare as compare_modes
 from crossdock.simulate import simulate
 
@@ -38,6 +41,37 @@ DaysOpt = Annotated[
 SeedOpt = Annotated[
     int | None, typer.Option("--seed", min=0, help="Random seed (default: the scenario's).")
 ]
+DemandOpt = Annotated[
+    str,
+    typer.Option(
+        "--demand",
+        help="model (drawn from the scenario), replay:FILE (recorded daily sales from "
+        "`pos import` or a POS file) or resample:FILE (a model fitted to them).",
+    ),
+]
+
+
+def _demand_factory(
+    choice: str, scenario: Scenario, seed: int | None
+) -> tuple[Callable[[], Demand] | None, int | None]:
+    """A maker of fresh demand objects for ``--demand`` (None: the scenario's model)."""
+    from crossdock.demand import DemandModel, ReplayDemand
+    from crossdock.pos import fit_demand, read_daily
+
+    kind, _, file = choice.partition(":")
+    if kind == "model" and not file:
+        return None, None
+    if kind not in ("replay", "resample") or not file:
+        raise PosError(
+            f"must be model, replay:FILE or resample:FILE, got {choice!r}", field="--demand"
+        )
+    daily = read_daily(Path(file), scenario)
+    if kind == "replay":
+        recorded = ReplayDemand(scenario, daily).days
+        return lambda: ReplayDemand(scenario, daily), recorded
+    params, _, _ = fit_demand(daily, scenario)
+    drawn_seed = seed if seed is not None else scenario.seed
+    return lambda: DemandModel(scenario, drawn_seed, fitted=params), None
 
 
 @contextmanager
@@ -68,12 +102,22 @@ def run(
     out: Annotated[
         Path, typer.Option("--out", help="Folder for kpis.json and the Parquet tables.")
     ] = Path("out"),
+    demand: DemandOpt = "model",
 ) -> None:
     """Run one simulation, print its KPIs and write kpis.json and daily tables to --out."""
     loaded = load_scenario(scenario)
+    make_demand, recorded = _demand_factory(demand, loaded, seed)
+    days = days or (min(recorded, loaded.horizon_days) if recorded else None)
     horizon = days or loaded.horizon_days
     with _progress(f"{mode.value}", horizon) as tick:
-        result = simulate(loaded, mode=mode.value, seed=seed, days=days, on_day=tick)  # type: ignore[arg-type]
+        result = simulate(
+            loaded,
+            mode=mode.value,
+            seed=seed,
+            days=days,
+            on_day=tick,  # type: ignore[arg-type]
+            demand=make_demand() if make_demand else None,
+        )
     typer.echo(result.summary(), nl=False)
     folder = result.write(out)
     console.print(
@@ -91,9 +135,12 @@ def compare(
     out: Annotated[
         Path, typer.Option("--out", help="Folder for comparison.json and each mode's results.")
     ] = Path("out"),
+    demand: DemandOpt = "model",
 ) -> None:
     """Run traditional and shared on the same demand; print and write each KPI and the difference."""
     loaded = load_scenario(scenario)
+    make_demand, recorded = _demand_factory(demand, loaded, seed)
+    days = days or (min(recorded, loaded.horizon_days) if recorded else None)
     horizon = days or loaded.horizon_days
     with _progress("traditional, then shared", 2 * horizon) as tick:
         offset = {"value": 0}
@@ -103,7 +150,16 @@ def compare(
                 offset["value"] += horizon
             tick(min(offset["value"] + day, 2 * horizon))  # type: ignore[operator]
 
-        result = compare_modes(loaded, seed=seed, days=days, on_day=on_day)
+        if make_demand is None:
+            result = compare_modes(loaded, seed=seed, days=days, on_day=on_day)
+        else:  # each mode gets a fresh copy of the same demand
+            runs = {
+                mode: simulate(
+                    loaded, mode=mode, seed=seed, days=days, on_day=on_day, demand=make_demand()
+                )
+                for mode in ("traditional", "shared")
+            }
+            result = Comparison(runs["traditional"], runs["shared"])
     typer.echo(result.summary(), nl=False)
     folder = result.write(out)
     console.print(f"Results written to [bold]{folder}[/] (comparison.json, traditional/, shared/)")

@@ -27,6 +27,7 @@ class Context:
     ledger: Ledger
     mode: str
     unmet_demand: str
+    seed: int = 0
 
 
 def opening_stock(mean_daily: np.ndarray, days: float | np.ndarray, pack: np.ndarray) -> np.ndarray:

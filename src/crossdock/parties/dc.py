@@ -7,6 +7,7 @@ import numpy as np
 from crossdock._kernels import grid, ration, round_up_to_pack
 from crossdock.messages import DespatchAdvice, LineStatus, Order, OrderResponse
 from crossdock.parties._common import Context, SsccCounter, despatch_to_stores, opening_stock
+from crossdock.parties.suppliers import MAX_DELAY_DAYS
 from crossdock.policies import Observation, Policy
 
 
@@ -32,6 +33,7 @@ class DistributionCentres:
         self.ssccs = SsccCounter(sc.n_dcs)
         self._to_ship = np.zeros((sc.n_stores, sc.n_skus), dtype=np.int64)
         self._lead_time = sc.supplier_lead_time_days[sc.supplier_of][None, :].astype(np.float64)
+        self._delay = np.zeros((sc.n_dcs, sc.n_skus))  # extra days suppliers announce (ORDRSP)
         self._items_of_supplier = [
             np.flatnonzero(sc.supplier_of == u) for u in range(sc.n_suppliers)
         ]
@@ -61,6 +63,10 @@ class DistributionCentres:
             for order in channel.receive(gln, Order, day):
                 requested[grid(order.locations, order.items)] += order.quantity
                 orders.append((d, order))
+            for response in channel.receive(gln, OrderResponse, day):
+                if response.delivery_day.size:
+                    waits = np.maximum(response.delivery_day - response.day, 0)
+                    self._delay[d, response.items] = np.minimum(waits, MAX_DELAY_DAYS)
         seen = np.zeros_like(self.on_hand)
         for d, stores in enumerate(self._stores_of_dc):
             granted = ration(requested[stores], self.on_hand[d])
@@ -91,7 +97,7 @@ class DistributionCentres:
             on_hand=self.on_hand - committed,
             on_order=self.on_order,
             backorders=np.zeros_like(self.on_hand),
-            lead_time_days=self._lead_time,
+            lead_time_days=self._lead_time + self._delay,
         )
         order_qty = round_up_to_pack(self.policy.plan(observation), sc.case_pack)
         self.on_order += order_qty

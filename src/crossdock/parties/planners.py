@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from crossdock.messages import InventoryReport, Order, SalesReport
+from crossdock.messages import InventoryReport, Order, OrderResponse, SalesReport
 from crossdock.parties._common import Context, store_order
+from crossdock.parties.suppliers import MAX_DELAY_DAYS
 from crossdock.policies import Observation, Policy
 
 
@@ -30,6 +31,7 @@ class Planner:
         lead = sc.supplier_lead_time_days[sc.supplier_of[items]][None, :]
         lead = lead + sc.platform_delivery_days[sc.platform_of_store][:, None]
         self._lead_time = lead.astype(np.float64)
+        self._delay = np.zeros(items.size)  # extra days the suppliers' factories announce
         self._suppliers = [
             (u, np.flatnonzero(sc.supplier_of[items] == u))
             for u in np.unique(sc.supplier_of[items])
@@ -41,6 +43,14 @@ class Planner:
         """Read today's reports, plan every store × SKU, send the cross-dock orders."""
         sc = self.ctx.scenario
         channel = self.ctx.channel
+        for response in channel.receive(self.gln, OrderResponse, day):
+            if response.delivery_day.size:
+                where = np.searchsorted(self.items, response.items)
+                ok = (where < self.items.size) & (
+                    self.items[np.minimum(where, self.items.size - 1)] == response.items
+                )
+                waits = np.maximum(response.delivery_day[ok] - response.day, 0)
+                self._delay[where[ok]] = np.minimum(waits, MAX_DELAY_DAYS)
         sales = channel.receive(self.gln, SalesReport, day)
         stock = channel.receive(self.gln, InventoryReport, day)
         if not stock:
@@ -55,7 +65,7 @@ class Planner:
             on_hand=latest.on_hand,
             on_order=self.on_order,
             backorders=latest.backorders,
-            lead_time_days=self._lead_time,
+            lead_time_days=self._lead_time + self._delay[None, :],
         )
         order = store_order(self.policy, observation, self._pack, self._shelf)
         self.on_order += order

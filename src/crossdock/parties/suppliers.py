@@ -12,9 +12,12 @@ from __future__ import annotations
 import numpy as np
 
 from crossdock._kernels import grid, pallets, ration, round_up_to_pack
-from crossdock.messages import DespatchAdvice, Order
+from crossdock.messages import DespatchAdvice, LineStatus, Order, OrderResponse
 from crossdock.parties._common import Context, SsccCounter, opening_stock
 from crossdock.policies import Observation, Policy
+
+#: Announced delays are believed up to this many days (a planner's sanity bound).
+MAX_DELAY_DAYS = 14
 
 
 class Suppliers:
@@ -57,6 +60,18 @@ class Suppliers:
         for items, group_policy in self._groups:
             group_policy.reset(network[items])
         ctx.ledger.record_owned(0, "opening", "supplier", self.on_hand, sc.supplier_of)
+        # Shelf life: cumulative units in (by day) and out, first in first out.
+        self._life = sc.shelf_life_days
+        self._perishable = np.flatnonzero(self._life > 0)
+        window = int(self._life.max()) + 1 if self._perishable.size else 1
+        self._cum_in = np.zeros((window, sc.n_skus), dtype=np.int64)
+        self._in_total = self.on_hand.copy()
+        self._out_total = np.zeros(sc.n_skus, dtype=np.int64)
+        self._cum_in[0] = self._in_total
+        # who ordered each SKU last (to pass on the factory's promised dates), and what we told them
+        self._orderer = np.full(sc.n_skus, "", dtype=object)
+        self._delay_told = np.zeros(sc.n_skus, dtype=np.int64)
+        self.production_delay = np.zeros(sc.n_skus, dtype=np.int64)
 
     def plan(self, day: int) -> None:
         """Book today's orders and send production orders to the factories."""
@@ -70,6 +85,9 @@ class Suppliers:
                 else:
                     self.book_store[grid(order.locations, order.items)] += order.quantity
                 incoming[order.items] += order.total
+                self._orderer[order.items] = order.sender
+        self.ctx.ledger.sku["supplier_orders"][day] += incoming
+        self._pass_on_promises(day)
         owed = self.book_dc.sum(axis=0) + self.book_store.sum(axis=0)
         if not self._groups:
             make = np.maximum(owed - self.on_hand - self.in_production, 0)
@@ -82,7 +100,8 @@ class Suppliers:
                     on_hand=self.on_hand[items],
                     on_order=self.in_production[items],
                     backorders=owed[items],
-                    lead_time_days=self._lead_time[items],
+                    lead_time_days=self._lead_time[items]
+                    + np.minimum(self.production_delay[items], MAX_DELAY_DAYS),
                 )
                 make[items] = round_up_to_pack(policy.plan(observation), sc.case_pack[items])
         self.in_production += make
@@ -106,9 +125,48 @@ class Suppliers:
                 )
             )
 
+    def _pass_on_promises(self, day: int) -> None:
+        """Forward the factories' later dates (ORDRSP) to whoever ordered the SKUs."""
+        sc = self.ctx.scenario
+        channel = self.ctx.channel
+        delay = self._delay_told.copy()
+        heard = np.zeros(sc.n_skus, dtype=bool)
+        for gln in sc.supplier_gln:
+            for response in channel.receive(gln, OrderResponse, day):
+                if response.delivery_day.size:
+                    delay[response.items] = np.maximum(response.delivery_day - response.day, 0)
+                    heard[response.items] = True
+        # Make-to-stock suppliers ship from stock: the factory's delays are theirs to absorb
+        # (they plan production with them); make-to-order ones pass them on to the orderer.
+        self.production_delay = np.where(heard, delay, self.production_delay)
+        if self._groups:
+            return
+        changed = heard & (delay != self._delay_told)
+        if not changed.any():
+            return
+        self._delay_told = np.where(heard, delay, self._delay_told)
+        for orderer in set(self._orderer[changed]) - {""}:
+            items = np.flatnonzero(changed & (self._orderer == orderer))
+            u = int(sc.supplier_of[items[0]])
+            channel.send(
+                OrderResponse(
+                    sender=sc.supplier_gln[u],
+                    receiver=orderer,
+                    day=day,
+                    reference=channel.reference(sc.supplier_gln[u]),
+                    order_number=f"R{day:04d}-{u}",
+                    locations=np.zeros(1, dtype=np.int64),
+                    items=items,
+                    quantity=np.zeros((1, items.size), dtype=np.int64),
+                    status=np.where(delay[items] > 0, LineStatus.CHANGED, LineStatus.ACCEPTED),
+                    delivery_day=day + delay[items],
+                )
+            )
+
     def take_output(self, day: int, goods: np.ndarray) -> None:
         """Finished goods from the factory enter the warehouse."""
         self.on_hand += goods
+        self._in_total += goods
         self.in_production -= goods
         self.ctx.ledger.record_owned(
             day, "received", "supplier", goods, self.ctx.scenario.supplier_of
@@ -133,6 +191,8 @@ class Suppliers:
         if not total.any():
             return
         self.on_hand -= total
+        self._out_total += total
+        self.ctx.ledger.sku["supplier_shipped"][day] += total
         self.ctx.ledger.record_owned(day, "shipped", "supplier", total, sc.supplier_of)
         if kind == "dc":
             arrivals = self.carrier.to_dcs(day, granted)  # type: ignore[attr-defined]
@@ -172,6 +232,20 @@ class Suppliers:
         del arrivals
 
     def close(self, day: int) -> None:
-        """Closing stock into the ledger."""
+        """Scrap what passed its shelf life (first in, first out), then record closing stock."""
         sc = self.ctx.scenario
+        window = len(self._cum_in)
+        self._cum_in[day % window] = self._in_total
+        if self._perishable.size:
+            k = self._perishable
+            born = day - self._life[k]
+            old_in = np.where(born >= 0, self._cum_in[np.maximum(born, 0) % window, k], 0)
+            expired = np.minimum(np.maximum(old_in - self._out_total[k], 0), self.on_hand[k])
+            if expired.any():
+                scrapped = np.zeros(sc.n_skus, dtype=np.int64)
+                scrapped[k] = expired
+                self.on_hand -= scrapped
+                self._out_total += scrapped
+                self.ctx.ledger.sku["obsolete"][day] += scrapped
+                self.ctx.ledger.record_owned(day, "scrapped", "supplier", scrapped, sc.supplier_of)
         self.ctx.ledger.close(day, "supplier", self.on_hand, sc.unit_cost, owner=sc.supplier_of)

@@ -81,6 +81,31 @@ class Scenario:
     dc_capacity: np.ndarray
     dc_delivery_days: np.ndarray
     weekday_profile: np.ndarray  # [7] Monday..Sunday, mean 1
+    # production lines (``l``): each SKU is made on one line of its supplier's factory
+    family_of: np.ndarray  # [k] production family index
+    family_name: np.ndarray
+    line_of_sku: np.ndarray  # [k]
+    line_factory: np.ndarray  # [l]
+    line_id: np.ndarray
+    line_rate: np.ndarray  # units per hour at full rate
+    line_hours: np.ndarray  # shift hours per working day
+    line_working: np.ndarray  # [l, 7] bool, Monday first
+    line_changeover_hours: np.ndarray
+    ramp_hours: np.ndarray
+    ramp_stepwise: np.ndarray  # bool
+    ramp_start_rate: np.ndarray
+    ramp_steps: np.ndarray
+    ramp_scrap: np.ndarray
+    line_mtbf_hours: np.ndarray  # inf: no breakdowns
+    line_mttr_hours: np.ndarray
+    maintenance_every_days: np.ndarray  # 0: none
+    maintenance_hours: np.ndarray
+    maintenance_offset_days: np.ndarray
+
+    @property
+    def n_lines(self) -> int:
+        """Number of production lines."""
+        return len(self.line_id)
 
     @property
     def n_stores(self) -> int:
@@ -164,6 +189,8 @@ def compile_scenario(spec: ScenarioSpec) -> Scenario:
     profile = np.array(spec.demand.weekday_profile, dtype=np.float64)
     profile = profile / profile.mean() if profile.sum() > 0 else np.ones(7)
 
+    lines = _lines(spec, products, sup_index)
+
     def strings(values: list[str]) -> np.ndarray:
         return _frozen(np.array(values, dtype=object))
 
@@ -209,7 +236,7 @@ def compile_scenario(spec: ScenarioSpec) -> Scenario:
         factory_of_supplier=_frozen(fac_of_sup),
         factory_gln=strings([f.gln for f in spec.factories]),
         factory_name=strings([f.name for f in spec.factories]),
-        factory_capacity=ints([f.capacity_units_per_day for f in spec.factories]),
+        factory_capacity=_frozen(lines.pop("factory_capacity")),
         factory_ramp_days=ints([f.warm_up_ramp_days for f in spec.factories]),
         platform_gln=strings([p.gln for p in spec.platforms]),
         platform_name=strings([p.name for p in spec.platforms]),
@@ -224,4 +251,105 @@ def compile_scenario(spec: ScenarioSpec) -> Scenario:
         dc_capacity=ints([d.capacity_units for d in spec.distribution_centres]),
         dc_delivery_days=ints([d.delivery_days for d in spec.distribution_centres]),
         weekday_profile=_frozen(profile),
+        **{name: _frozen(value) for name, value in lines.items()},
     )
+
+
+def _lines(spec: ScenarioSpec, products: list, sup_index: dict[str, int]) -> dict[str, np.ndarray]:
+    """Line arrays, one row per production line.
+
+    A factory given only ``capacity_units_per_day`` gets one 24-hour line whose ramp rises in
+    daily steps (day i of a run at i/(ramp days + 1) of capacity).
+    """
+    rows: list[dict] = []
+    for f, factory in enumerate(spec.factories):
+        if factory.lines:
+            for line in factory.lines:
+                maintenance = line.maintenance
+                rows.append(
+                    {
+                        "factory": f,
+                        "id": line.id,
+                        "families": set(line.families),
+                        "rate": line.rate_units_per_hour,
+                        "hours": line.hours_per_day,
+                        "working": [d in line.working_days for d in range(7)],
+                        "changeover": line.changeover_hours,
+                        "ramp_hours": line.ramp.hours,
+                        "stepwise": line.ramp.shape == "stepwise",
+                        "start": line.ramp.start_rate,
+                        "steps": line.ramp.steps,
+                        "scrap": line.ramp.scrap_fraction,
+                        "mtbf": line.breakdowns.mtbf_hours if line.breakdowns else np.inf,
+                        "mttr": line.breakdowns.mttr_hours if line.breakdowns else 0.0,
+                        "every": maintenance.every_days if maintenance else 0,
+                        "maint_hours": maintenance.hours if maintenance else 0.0,
+                        "offset": maintenance.offset_days if maintenance else 0,
+                    }
+                )
+        else:
+            ramp = factory.warm_up_ramp_days
+            rows.append(
+                {
+                    "factory": f,
+                    "id": f"{factory.id}-line",
+                    "families": set(),
+                    "rate": float(factory.capacity_units_per_day or 0) / 24.0,
+                    "hours": 24.0,
+                    "working": [True] * 7,
+                    "changeover": 0.0,
+                    "ramp_hours": 24.0 * ramp,
+                    "stepwise": True,
+                    "start": 1.0 / (ramp + 1),
+                    "steps": max(ramp, 1),
+                    "scrap": 0.0,
+                    "mtbf": np.inf,
+                    "mttr": 0.0,
+                    "every": 0,
+                    "maint_hours": 0.0,
+                    "offset": 0,
+                }
+            )
+    families = sorted({p.family or p.category for p in products})
+    family_index = {name: i for i, name in enumerate(families)}
+    fac_of_sup = {sid: f for f, factory in enumerate(spec.factories) for sid in factory.suppliers}
+    line_of_sku = np.zeros(len(products), dtype=np.int64)
+    for k, product in enumerate(products):
+        family = product.family or product.category
+        factory = fac_of_sup[product.supplier]
+        line_of_sku[k] = next(
+            i
+            for i, row in enumerate(rows)
+            if row["factory"] == factory and (not row["families"] or family in row["families"])
+        )
+    working = np.array([row["working"] for row in rows], dtype=bool)
+    rate = np.array([row["rate"] for row in rows])
+    hours = np.array([row["hours"] for row in rows])
+    per_day = rate * hours * working.sum(axis=1) / 7.0
+    capacity = np.bincount(
+        [row["factory"] for row in rows], weights=per_day, minlength=len(spec.factories)
+    )
+    return {
+        "factory_capacity": np.round(capacity).astype(np.int64),
+        "family_of": np.array(
+            [family_index[p.family or p.category] for p in products], dtype=np.int64
+        ),
+        "family_name": np.array(families, dtype=object),
+        "line_of_sku": line_of_sku,
+        "line_factory": np.array([row["factory"] for row in rows], dtype=np.int64),
+        "line_id": np.array([row["id"] for row in rows], dtype=object),
+        "line_rate": rate,
+        "line_hours": hours,
+        "line_working": working,
+        "line_changeover_hours": np.array([row["changeover"] for row in rows]),
+        "ramp_hours": np.array([row["ramp_hours"] for row in rows]),
+        "ramp_stepwise": np.array([row["stepwise"] for row in rows], dtype=bool),
+        "ramp_start_rate": np.array([row["start"] for row in rows]),
+        "ramp_steps": np.array([row["steps"] for row in rows], dtype=np.int64),
+        "ramp_scrap": np.array([row["scrap"] for row in rows]),
+        "line_mtbf_hours": np.array([row["mtbf"] for row in rows]),
+        "line_mttr_hours": np.array([row["mttr"] for row in rows]),
+        "maintenance_every_days": np.array([row["every"] for row in rows], dtype=np.int64),
+        "maintenance_hours": np.array([row["maint_hours"] for row in rows]),
+        "maintenance_offset_days": np.array([row["offset"] for row in rows], dtype=np.int64),
+    }

@@ -7,28 +7,39 @@ four fifths of sales).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import numpy as np
 
 from crossdock.gs1 import make_gln, make_gtin13
 from crossdock.scenario._schema import (
+    BreakdownSpec,
     CarrierSpec,
     CategorySpec,
     DemandSpec,
     DistributionCentreSpec,
     FactorySpec,
+    HolidaySpec,
+    IntermittentSpec,
+    LifeCycleSpec,
+    LineSpec,
+    MaintenanceSpec,
     PlatformSpec,
+    PriceChangeSpec,
     ProductSpec,
+    PromotionSpec,
+    RampSpec,
     RetailerSpec,
     ScenarioSpec,
+    SeasonSpec,
     StoreSpec,
     SupplierSpec,
     TimeWindow,
     TruckSpec,
 )
 
-__all__ = ["generate_spec"]
+__all__ = ["generate_spec", "hypermarket_demand"]
 
 # (name, latitude, longitude) of real towns.
 PLATFORM_TOWNS = [
@@ -136,6 +147,9 @@ FACTORIES = [
     ("usine-clermont", "Usine de Clermont", 45.8000, 3.1500, ["auvergne", "nord"]),
     ("usine-rouen", "Usine de Rouen", 49.4000, 1.0500, ["normandie", "alsace"]),
 ]
+# Each supplier's line runs a few families (e.g. "riviere-a"): products of one family share
+# tooling and run without changeover.
+FAMILY_GROUPS = ["a", "b", "c", "d"]
 VARIANTS = ["250 g", "500 g", "1 kg", "Bio", "Familial", "Éco", "Premium", "Lot de 2"]
 
 
@@ -158,12 +172,18 @@ def generate_spec(
     name: str | None = None,
     rate_sigma: float = 1.5,
     rate_median: float = 1.2,
+    realistic_demand: bool | None = None,
 ) -> ScenarioSpec:
     """A whole, valid scenario with the given size.
 
     Up to 20 stores sit in real towns; beyond that stores are scattered around them. Six
     suppliers (two per category, one captain each) and three factories are always present.
     ``rate_sigma`` and ``rate_median`` shape the log-normal spread of per-SKU demand.
+
+    ``realistic_demand`` adds a hypermarket's calendar to demand (summer drinks, French public
+    holidays, promotion leaflets with their after-dip, price rises, product launches and
+    declines, intermittent slow movers: see :func:`hypermarket_demand`); ``None`` turns it on
+    for assortments of 60 SKUs or more, and leaves the tiny ones tests use stationary.
     """
     if n_platforms < 1 or n_platforms > len(PLATFORM_TOWNS):
         raise ValueError(f"n_platforms must be 1..{len(PLATFORM_TOWNS)}")
@@ -224,6 +244,7 @@ def generate_spec(
                 shelf_price=float(np.round(cost * rng.uniform(1.25, 1.6), 2)),
                 base_rate=float(rates[k]),
                 shelf_life_days=int(rng.choice([120, 365, 730])) if c == 0 else None,
+                family=f"{supplier_id}-{FAMILY_GROUPS[bases.index(base) % len(FAMILY_GROUPS)]}",
             )
         )
 
@@ -240,10 +261,15 @@ def generate_spec(
             lat=lat,
             lon=lon,
             suppliers=sups,
-            capacity_units_per_day=math.ceil(
-                1.4 * sum(rate_of_supplier[supplier_index[x]] for x in sups) + 50
-            ),
-            warm_up_ramp_days=2,
+            lines=[
+                _line(
+                    f"{fid}-{x}",
+                    sorted({p.family or p.category for p in products if p.supplier == x}),
+                    float(rate_of_supplier[supplier_index[x]]),
+                    offset=3 * f + i,
+                )
+                for i, x in enumerate(sups)
+            ],
         )
         for f, (fid, fname, lat, lon, sups) in enumerate(FACTORIES)
     ]
@@ -302,8 +328,123 @@ def generate_spec(
         ),
         stores=stores,
         products=products,
-        # Shoppers are burstier than Poisson: variance = mean + mean²/2.
-        demand=DemandSpec(distribution="negative_binomial", dispersion=2.0),
+        demand=(
+            hypermarket_demand(stores, products, dt.date(2026, 1, 5), horizon_days, seed)
+            if (n_skus >= 60 if realistic_demand is None else realistic_demand)
+            # Shoppers are burstier than Poisson: variance = mean + mean²/2.
+            else DemandSpec(distribution="negative_binomial", dispersion=2.0)
+        ),
+    )
+
+
+def hypermarket_demand(
+    stores: list[StoreSpec],
+    products: list[ProductSpec],
+    start: dt.date,
+    horizon_days: int,
+    seed: int,
+) -> DemandSpec:
+    """Demand settings that make a generated assortment behave like a French hypermarket.
+
+    Negative binomial counts (k = 2); Sunday-morning opening; drinks peak in July, groceries
+    before Christmas; French public holidays (shut on 1 January, 1 May and 25 December);
+    a promotion leaflet every four weeks (about 4% of SKUs, national or one platform's stores,
+    ×1.8-3 during, ×0.75 for a week after, 20-34% off); price rises on 5% of SKUs; 8% of SKUs
+    launched during the run and 8% declining to a trickle (dead stock); intermittent slow
+    movers (under 0.5 units a day).
+    """
+    rng = np.random.default_rng([seed, 0x5CA1E])
+    n = len(products)
+    gtins = [p.gtin for p in products]
+    rates = np.array([p.base_rate for p in products])
+    regions = sorted({s.platform for s in stores})
+    promotions = []
+    for leaflet in range(0, horizon_days, 28):
+        picked = rng.choice(
+            n, size=max(1, n // 25), replace=False, p=np.sqrt(rates) / np.sqrt(rates).sum()
+        )
+        region = int(rng.integers(0, len(regions) + 1))
+        members = (
+            None
+            if region == len(regions) or len(regions) == 1
+            else [s.id for s in stores if s.platform == regions[region]]
+        )
+        promotions.append(
+            PromotionSpec(
+                gtins=[gtins[k] for k in sorted(picked)],
+                stores=members,
+                start=start + dt.timedelta(days=leaflet + int(rng.integers(7, 21))),
+                days=int(rng.choice([7, 10, 14])),
+                uplift=float(np.round(rng.uniform(1.8, 3.0), 2)),
+                dip=0.75,
+                dip_days=7,
+                price_cut=float(np.round(rng.uniform(0.2, 0.34), 2)),
+            )
+        )
+    order = rng.permutation(n)
+    n_life = max(1, round(0.08 * n))
+    launches, declines, rises = (
+        order[:n_life],
+        order[n_life : 2 * n_life],
+        order[2 * n_life :][: n // 20],
+    )
+    span = max(horizon_days, 28)
+    life_cycles = [
+        LifeCycleSpec(
+            gtin=gtins[k],
+            launch=start + dt.timedelta(days=int(rng.integers(0, max(1, 3 * span // 4)))),
+            ramp_days=int(rng.integers(28, 85)),
+        )
+        for k in sorted(launches)
+    ] + [
+        LifeCycleSpec(
+            gtin=gtins[k],
+            decline_start=start + dt.timedelta(days=int(rng.integers(0, max(1, span // 2)))),
+            decline_days=int(rng.integers(60, 181)),
+            tail=float(np.round(rng.uniform(0.01, 0.08), 3)),
+        )
+        for k in sorted(declines)
+    ]
+    price_changes = [
+        PriceChangeSpec(
+            gtin=gtins[k],
+            start=start + dt.timedelta(days=int(rng.integers(30, max(31, span)))),
+            price=float(np.round(products[k].shelf_price * rng.uniform(1.03, 1.08), 2)),
+        )
+        for k in sorted(rises)
+    ]
+    return DemandSpec(
+        distribution="negative_binomial",
+        dispersion=2.0,
+        weekday_profile=[0.9, 0.95, 1.0, 1.05, 1.3, 1.55, 0.35],
+        seasons=[
+            SeasonSpec(category="boissons", amplitude=0.35, peak_day_of_year=196),
+            SeasonSpec(category="epicerie", amplitude=0.08, peak_day_of_year=355),
+            SeasonSpec(category="droguerie", amplitude=0.04, peak_day_of_year=15),
+        ],
+        holidays=HolidaySpec(),
+        promotions=promotions,
+        price_elasticity=-1.5,
+        price_changes=price_changes,
+        life_cycles=life_cycles,
+        intermittent=IntermittentSpec(below_rate=0.5, dispersion=0.3),
+    )
+
+
+def _line(line_id: str, families: list[str], daily_demand: float, *, offset: int) -> LineSpec:
+    """A two-shift line, Monday to Saturday, sized at 1.6 times its mean demand."""
+    hours, days = 16.0, 6
+    rate = 1.6 * daily_demand * 7 / (hours * days) + 10
+    return LineSpec(
+        id=line_id,
+        families=families,
+        rate_units_per_hour=round(rate, 1),
+        hours_per_day=hours,
+        working_days=list(range(days)),
+        changeover_hours=0.25,
+        ramp=RampSpec(hours=0.5, shape="linear", start_rate=0.5, scrap_fraction=0.02),
+        breakdowns=BreakdownSpec(mtbf_hours=60.0, mttr_hours=1.5),
+        maintenance=MaintenanceSpec(every_days=28, hours=8.0, offset_days=offset),
     )
 
 

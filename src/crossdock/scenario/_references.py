@@ -11,14 +11,16 @@ Path = tuple[str | int, ...]
 Problem = tuple[Path, str]
 
 
-def _unique(items: list, attr: str, list_name: str) -> Iterator[Problem]:
+def _unique(items: list, attr: str, prefix: str | tuple[str | int, ...]) -> Iterator[Problem]:
+    path = (prefix,) if isinstance(prefix, str) else prefix
+    name = ".".join(f"{p}" if isinstance(p, str) else f"[{p}]" for p in path).replace(".[", "[")
     seen: dict[str, int] = {}
     for index, item in enumerate(items):
         key = getattr(item, attr)
         if key in seen:
             yield (
-                (list_name, index, attr),
-                f"duplicate {attr} '{key}' (first used by {list_name}[{seen[key]}])",
+                (*path, index, attr),
+                f"duplicate {attr} '{key}' (first used by {name}[{seen[key]}])",
             )
         else:
             seen[key] = index
@@ -128,6 +130,22 @@ def check_references(spec: ScenarioSpec) -> list[Problem]:
         if product.case_pack > product.units_per_pallet:
             problems.append(
                 (("products", i, "case_pack"), "case pack cannot exceed units per pallet")
+            )
+
+    factory_of_supplier = {sid: f for f in spec.factories for sid in f.suppliers}
+    for i, factory in enumerate(spec.factories):
+        add(_unique(factory.lines, "id", ("factories", i, "lines")))
+    for i, product in enumerate(spec.products):
+        factory = factory_of_supplier.get(product.supplier)
+        if factory is None or not factory.lines:
+            continue
+        family = product.family or product.category
+        if not any(not line.families or family in line.families for line in factory.lines):
+            problems.append(
+                (
+                    ("products", i, "family"),
+                    f"no line of factory '{factory.id}' makes family '{family}'",
+                )
             )
 
     if spec.warm_up_days >= spec.horizon_days:

@@ -11,25 +11,49 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from crossdock.errors import IdentifierError
 from crossdock.gs1 import validate_gln, validate_gtin
+from crossdock.scenario._demand_spec import (
+    DemandSpec,
+    FittedDemandSpec,
+    HolidaySpec,
+    IntermittentSpec,
+    LifeCycleSpec,
+    PriceChangeSpec,
+    PromotionSpec,
+    ScanSpec,
+    SeasonSpec,
+)
+from crossdock.scenario._factory_spec import BreakdownSpec, LineSpec, MaintenanceSpec, RampSpec
 
 __all__ = [
+    "BreakdownSpec",
     "CarrierSpec",
     "CategorySpec",
     "DemandSpec",
     "DistributionCentreSpec",
     "EchelonSpec",
     "FactorySpec",
+    "FittedDemandSpec",
     "ForecastSpec",
+    "HolidaySpec",
+    "IntermittentSpec",
+    "LifeCycleSpec",
+    "LineSpec",
+    "MaintenanceSpec",
     "ModeSpec",
     "PlatformSpec",
+    "PriceChangeSpec",
     "ProductSpec",
+    "PromotionSpec",
+    "RampSpec",
     "ReplenishmentSpec",
     "RetailerSpec",
+    "ScanSpec",
     "ScenarioSpec",
+    "SeasonSpec",
     "ShelfCapacitySpec",
     "StoreSpec",
     "SupplierSpec",
@@ -128,8 +152,18 @@ class FactorySpec(_Spec):
     lat: Latitude
     lon: Longitude
     suppliers: list[Identifier] = Field(min_length=1)
-    capacity_units_per_day: Annotated[int, Field(gt=0)]
+    capacity_units_per_day: Annotated[int, Field(gt=0)] | None = None
+    """Simple model (no ``lines``): one line running 24 h a day at this many units."""
     warm_up_ramp_days: Annotated[int, Field(ge=0, le=60)] = 2
+    """Simple model: a linear ramp from zero over this many days after each start."""
+    lines: list[LineSpec] = []
+    """Production lines; when given they replace ``capacity_units_per_day``."""
+
+    @model_validator(mode="after")
+    def _capacity_given(self) -> FactorySpec:
+        if not self.lines and self.capacity_units_per_day is None:
+            raise ValueError("give either lines or capacity_units_per_day")
+        return self
 
 
 class PlatformSpec(_Spec):
@@ -186,6 +220,8 @@ class ProductSpec(_Spec):
     base_rate: Annotated[float, Field(ge=0)]
     """Mean units sold per store-day in a store of size factor 1."""
     shelf_life_days: Annotated[int, Field(gt=0)] | None = None
+    family: str | None = None
+    """Production family (products of one family run without changeover); default: category."""
 
 
 class TruckSpec(_Spec):
@@ -206,18 +242,6 @@ class CarrierSpec(_Spec):
     average_speed_kmh: Annotated[float, Field(gt=0, le=130)] = 60.0
     road_factor: Annotated[float, Field(ge=1, le=3)] = 1.3
     """Road distance divided by great-circle distance."""
-
-
-class DemandSpec(_Spec):
-    """Consumer demand per store × SKU × day (a simple model; the POS layer will refine it)."""
-
-    distribution: Literal["poisson", "negative_binomial"] = "poisson"
-    dispersion: Annotated[float, Field(gt=0)] = 2.0
-    """Negative binomial shape k: variance = mean + mean²/k (unused for Poisson)."""
-    weekday_profile: Annotated[list[Annotated[float, Field(ge=0)]], Field(min_length=7, max_length=7)] = [
-        0.85, 0.9, 0.95, 1.0, 1.15, 1.35, 0.8,
-    ]  # fmt: skip
-    """Relative demand Monday..Sunday; rescaled to a mean of 1."""
 
 
 class ShelfCapacitySpec(_Spec):
@@ -255,7 +279,8 @@ class ModeSpec(_Spec):
 
     store: EchelonSpec = EchelonSpec()
     dc: EchelonSpec = EchelonSpec(initial_stock_days=14.0)
-    supplier: EchelonSpec = EchelonSpec(initial_stock_days=14.0)
+    supplier: EchelonSpec = EchelonSpec(initial_stock_days=14.0, review_period_days=7)
+    """In traditional mode suppliers make to stock in weekly campaigns by default."""
 
 
 def _shared_default() -> ModeSpec:

@@ -1,0 +1,151 @@
+"""Consumer demand per store × SKU × day: the ``Demand`` protocol and the drawn model.
+
+Each store draws from its own random substreams (``SeedSequence(seed).spawn``), in blocks of
+days, so a day's demand depends only on the seed, the store and the day: both modes of a
+comparison see the same demand (common random numbers), and a run split over processes by
+store (``stores=``) gives exactly the demand of one process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+
+from crossdock.demand._effects import Effects, compile_effects
+from crossdock.demand._fitted import FittedParameters
+from crossdock.scenario import Scenario
+
+__all__ = ["Demand", "DemandModel"]
+
+_STREAM_KEY = 0xDE3A2D
+
+
+class Demand(Protocol):
+    """Anything that gives the day's demand as a ``[stores, skus]`` integer array."""
+
+    def daily(self, day: int) -> np.ndarray:
+        """Units wanted at each store × SKU on ``day``."""
+        ...
+
+
+def store_streams(
+    seed: int, n_stores: int, stores: np.ndarray, key: int, n: int
+) -> list[list[np.random.Generator]]:
+    """``n`` independent generators for each of ``stores`` (indices among ``n_stores``).
+
+    Store ``s``'s generators depend only on ``seed``, ``key`` and ``s``: not on how many
+    stores there are or which others are drawn.
+    """
+    children = np.random.SeedSequence([seed, key]).spawn(n_stores)
+    return [[np.random.default_rng(c) for c in children[s].spawn(n)] for s in stores]
+
+
+class DemandModel:
+    """Demand drawn around a mean built from the scenario's ``demand`` settings.
+
+    The mean of store ``s``, SKU ``k``, day ``d`` is ``base_rate[k] × size_factor[s]`` times
+    the weekday, season, holiday, price, life-cycle and promotion factors (or, with fitted
+    parameters, the fitted mean × weekday × trend times the same calendar factors). Counts are
+    Poisson or negative binomial (gamma-mixed Poisson); slow movers use the intermittent shape.
+
+    ``stores`` (indices) draws only those stores, each exactly as in a full run.
+    ``fitted`` overrides the scenario's ``demand.fitted`` parameters (resample mode).
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int,
+        *,
+        block_days: int = 28,
+        stores: Sequence[int] | np.ndarray | None = None,
+        fitted: FittedParameters | None = None,
+    ) -> None:
+        self.scenario = scenario
+        self.seed = seed
+        self.block_days = block_days
+        self.stores = (
+            np.arange(scenario.n_stores) if stores is None else np.asarray(stores, dtype=np.int64)
+        )
+        self.effects: Effects = compile_effects(scenario)
+        spec = scenario.spec.demand
+        if fitted is None and spec.fitted is not None:
+            fitted = FittedParameters.read(spec.fitted.file, scenario, spec.fitted.start_date)
+        self.fitted = fitted
+        if fitted is not None:
+            self._base = fitted.mean[self.stores]
+            shape = fitted.dispersion[self.stores].copy()
+        else:
+            self._base = scenario.expected_demand()[self.stores]
+            k = spec.dispersion if spec.distribution == "negative_binomial" else np.inf
+            shape = np.full(self._base.shape, k, dtype=np.float64)
+        if spec.intermittent is not None:
+            slow = (self._base < spec.intermittent.below_rate) & (self._base > 0)
+            shape[slow] = np.minimum(shape[slow], spec.intermittent.dispersion)
+        self._shape = shape
+        self._mixed = [np.flatnonzero(np.isfinite(row)) for row in shape]
+        self._streams = store_streams(seed, scenario.n_stores, self.stores, _STREAM_KEY, 2)
+        self._block_start = -1
+        self._block = np.zeros((0, len(self.stores), scenario.n_skus), dtype=np.int64)
+        self._next_block = 0
+
+    def means(self, days: np.ndarray) -> np.ndarray:
+        """Expected demand ``[b, s, k]`` on run ``days`` (for the model's stores)."""
+        days = np.asarray(days, dtype=np.int64)
+        shared = self.effects.sku_factor(days, weekday=self.fitted is None)
+        out = np.empty((len(days), len(self.stores), self.scenario.n_skus))
+        promotions = self.effects.promotion_factors(days)
+        for i, s in enumerate(self.stores):
+            out[:, i, :] = self._store_mean(i, s, days, shared, promotions)
+        return out
+
+    def mean(self, day: int) -> np.ndarray:
+        """Expected demand ``[s, k]`` on ``day``."""
+        return self.means(np.array([day]))[0]
+
+    def _store_mean(
+        self,
+        i: int,
+        s: int,
+        days: np.ndarray,
+        shared: np.ndarray,
+        promotions: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+    ) -> np.ndarray:
+        mean = shared * self._base[i]
+        if self.fitted is not None:
+            mean *= self.fitted.factor(s, days)
+        for members, factor, _ in promotions:
+            if members[s]:
+                mean *= factor
+        return mean
+
+    def daily(self, day: int) -> np.ndarray:
+        """Demand on ``day``; days must be asked for in order (blocks are drawn ahead)."""
+        offset = day - self._block_start
+        if not 0 <= offset < len(self._block):
+            if day != self._next_block:
+                raise ValueError(
+                    f"demand is drawn in day order: expected day {self._next_block}, got {day}"
+                )
+            self._draw_block(day)
+            offset = 0
+        return self._block[offset]
+
+    def _draw_block(self, start: int) -> None:
+        days = start + np.arange(self.block_days)
+        shared = self.effects.sku_factor(days, weekday=self.fitted is None)
+        promotions = self.effects.promotion_factors(days)
+        block = np.empty((self.block_days, len(self.stores), self.scenario.n_skus), dtype=np.int64)
+        for i, s in enumerate(self.stores):
+            rate = self._store_mean(i, s, days, shared, promotions)
+            gamma, counts = self._streams[i]
+            mixed = self._mixed[i]
+            if len(mixed):
+                shape = self._shape[i, mixed]
+                rate[:, mixed] *= gamma.standard_gamma(shape, size=(len(days), len(mixed))) / shape
+            block[:, i, :] = counts.poisson(rate)
+        self._block = block
+        self._block_start = start
+        self._next_block = start + self.block_days
