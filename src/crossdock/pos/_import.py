@@ -12,7 +12,7 @@ into daily totals per date × store × GTIN.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -221,8 +221,59 @@ def _gtins(column: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
     return padded, formed.to_numpy(zero_copy_only=False), check == digits[:, 13]
 
 
+_NO_DAY = np.iinfo(np.int64).min
+
+
+def _day_numbers(column: pa.Array) -> tuple[np.ndarray]:
+    """Days since 1970 (``_NO_DAY`` where the date does not parse)."""
+    days = pc.cast(pc.cast(_dates(column), pa.int32()), pa.int64())
+    return (pc.fill_null(days, _NO_DAY).to_numpy(zero_copy_only=False),)
+
+
+def _store_index(values: pa.Array, glns: pa.Array, names: pa.Array) -> tuple[np.ndarray]:
+    text = _text(values)
+    by_gln = _index(text, glns)
+    return (np.where(by_gln >= 0, by_gln, _index(text, names)),)
+
+
+def _gtin_index(values: pa.Array, gtins: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    padded, formed, check_ok = _gtins(values)
+    return formed, check_ok, _index(padded, gtins)
+
+
+def _prices(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(price, ok): a blank or missing price is fine (NaN), a non-number is not."""
+    if pa.types.is_integer(values.type) or pa.types.is_floating(values.type):
+        blank = pc.is_null(values).to_numpy(zero_copy_only=False)
+    else:
+        blank = pc.fill_null(pc.equal(_text(values), ""), True).to_numpy(zero_copy_only=False)
+    price, ok = _numbers(values, _NUMBER)
+    return np.where(blank, np.nan, price), ok | blank
+
+
 def _index(text: pa.Array, values: pa.Array) -> np.ndarray:
     return pc.fill_null(pc.index_in(text, value_set=values), -1).to_numpy(zero_copy_only=False)
+
+
+def _by_value(
+    column: pa.Array | pa.ChunkedArray, check: Callable[[pa.Array], tuple[np.ndarray, ...]]
+) -> tuple[np.ndarray, ...]:
+    """Run ``check`` on the distinct values of a text column only, and spread it to the rows.
+
+    POS files repeat a few thousand GTINs, stores, dates and quantities over millions of
+    rows: checking each distinct value once is what makes validation cheap. Numeric and
+    temporal columns are checked row by row (their kernels are already cheap).
+    """
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    if not pa.types.is_dictionary(column.type):
+        if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+            return check(column)
+        column = pc.dictionary_encode(column)
+    values = column.dictionary
+    rows = pc.fill_null(column.indices, len(values)).to_numpy(zero_copy_only=False)
+    results = check(pa.concat_arrays([values, pa.nulls(1, values.type)]))  # last: null
+    return tuple(np.asarray(result)[rows] for result in results)
 
 
 def import_pos(
@@ -261,30 +312,15 @@ def import_pos(
                 n = batch.num_rows
                 report.rows += n
                 col = {role: batch.column(name) for role, name in roles.items()}
-                date = _dates(col["timestamp"] if "timestamp" in col else col["date"])
-                date_ok = pc.is_valid(date).to_numpy(zero_copy_only=False)
-                store_text = _text(col["store"])
-                store = _index(store_text, store_gln)
-                by_name = _index(store_text, store_name)
-                store = np.where(store >= 0, store, by_name)
-                gtin14, formed, check_ok = _gtins(col["gtin"])
-                sku = _index(gtin14, gtins)
-                quantity, quantity_ok = _numbers(col["quantity"], _INTEGER)
+                (day,) = _by_value(
+                    col["timestamp"] if "timestamp" in col else col["date"], _day_numbers
+                )
+                date_ok = day != _NO_DAY
+                (store,) = _by_value(col["store"], lambda v: _store_index(v, store_gln, store_name))
+                formed, check_ok, sku = _by_value(col["gtin"], lambda v: _gtin_index(v, gtins))
+                quantity, quantity_ok = _by_value(col["quantity"], lambda v: _numbers(v, _INTEGER))
                 if "price" in col:
-                    price_col = col["price"]
-                    blank = (
-                        pc.fill_null(pc.equal(_text(price_col), ""), True).to_numpy(
-                            zero_copy_only=False
-                        )
-                        if not (
-                            pa.types.is_integer(price_col.type)
-                            or pa.types.is_floating(price_col.type)
-                        )
-                        else pc.is_null(price_col).to_numpy(zero_copy_only=False)
-                    )
-                    price, price_ok = _numbers(price_col, _NUMBER)
-                    price_ok |= blank
-                    price = np.where(blank, np.nan, price)
+                    price, price_ok = _by_value(col["price"], _prices)
                 else:
                     price, price_ok = np.full(n, np.nan), np.ones(n, dtype=bool)
                 failed = [
@@ -336,10 +372,7 @@ def import_pos(
                 report.accepted += int(good.sum())
                 qty = quantity[good].astype(np.int64)
                 report.returns += int((qty < 0).sum())
-                day = pc.cast(date.filter(pa.array(good)), pa.int32()).to_numpy(
-                    zero_copy_only=False
-                )
-                key = (day.astype(np.int64) * scenario.n_stores + store[good]) * n_skus + sku[good]
+                key = (day[good] * scenario.n_stores + store[good]) * n_skus + sku[good]
                 value = (
                     np.where(np.isnan(price[good]), scenario.shelf_price[sku[good]], price[good])
                     * qty
