@@ -16,7 +16,13 @@ from crossdock.scenario import Scenario
 
 __all__ = ["Comparison", "SimulationResult", "format_value"]
 
-_PERCENT = {"fill_rate", "on_shelf_availability", "truck_fill_rate", "factory_utilisation"}
+_PERCENT = {
+    "fill_rate",
+    "on_shelf_availability",
+    "truck_fill_rate",
+    "factory_utilisation",
+    "line_utilisation",
+}
 
 
 def format_value(key: str, value: float) -> str:
@@ -26,6 +32,7 @@ def format_value(key: str, value: float) -> str:
     if (
         key.startswith("order_variance_ratio")
         or key.endswith("days_of_supply")
+        or "lead_time" in key
         or key == "trucks_per_day"
     ):
         return f"{value:,.2f}"

@@ -194,12 +194,11 @@ class Factories:
         families = sc.family_of[self.job_sku[mine]]
         order = np.lexsort((self.job_sku[mine], self.job_day[mine], self.job_due[mine]))
         # family order: the current set-up first, then by earliest due job
-        first_due: dict[int, int] = {}
-        for j in order:
-            first_due.setdefault(int(families[j]), int(self.job_due[mine[j]]))
-        sequence = sorted(
-            first_due, key=lambda fam: (fam != self.family[line], first_due[fam], fam)
-        )
+        present, index = np.unique(families, return_inverse=True)
+        first_due = np.full(present.size, np.iinfo(np.int64).max)
+        np.minimum.at(first_due, index, self.job_due[mine])
+        ranking = np.lexsort((present, first_due, present != self.family[line]))
+        sequence = [int(fam) for fam in present[ranking]]
         t = 0.0
         changeover_total = 0.0
         produced_any = False
