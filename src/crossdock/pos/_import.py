@@ -377,27 +377,42 @@ def import_pos(
                     np.where(np.isnan(price[good]), scenario.shelf_price[sku[good]], price[good])
                     * qty
                 )
-                partials.append(
-                    pa.table(
-                        {
-                            "key": key,
-                            "sales": np.maximum(qty, 0),
-                            "returns": np.minimum(qty, 0),
-                            "value": value,
-                            "rows": np.ones(len(key), dtype=np.int64),
-                        }
-                    )
-                    .group_by("key")
-                    .aggregate(
-                        [("sales", "sum"), ("returns", "sum"), ("value", "sum"), ("rows", "sum")]
-                    )
-                )
+                partials.append(_sum_by_key(key, qty, value))
                 first_row += n
     finally:
         if writer is not None:
             writer.close()
     report.daily = _daily(partials, scenario)
     return report
+
+
+def _sum_by_key(key: np.ndarray, quantity: np.ndarray, value: np.ndarray) -> pa.Table:
+    """Sales, returns, value and rows summed per key (dense bincount when keys are close)."""
+    sales, returns = np.maximum(quantity, 0), np.minimum(quantity, 0)
+    if len(key) and (span := int(key.max() - key.min()) + 1) <= 4 * len(key) + 4096:
+        low = key.min()
+        offset = key - low
+        rows = np.bincount(offset, minlength=span)
+        cells = np.flatnonzero(rows)
+
+        def total(weights: np.ndarray) -> np.ndarray:
+            return np.bincount(offset, weights=weights, minlength=span)[cells]
+
+        return pa.table(
+            {
+                "key": cells + low,
+                "sales_sum": total(sales).astype(np.int64),
+                "returns_sum": total(returns).astype(np.int64),
+                "value_sum": total(value),
+                "rows_sum": rows[cells].astype(np.int64),
+            }
+        )
+    table = pa.table(
+        {"key": key, "sales": sales, "returns": returns, "value": value, "rows": np.ones_like(key)}
+    )
+    return table.group_by("key").aggregate(
+        [("sales", "sum"), ("returns", "sum"), ("value", "sum"), ("rows", "sum")]
+    )
 
 
 def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
@@ -410,33 +425,29 @@ def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
 
 
 def _daily(partials: list[pa.Table], scenario: Scenario) -> pa.Table:
+    """Merge the per-batch sums into the daily table, sorted by date, store and GTIN."""
     if not partials:
         return DAILY_SCHEMA.empty_table()
-    merged = (
-        pa.concat_tables(partials)
-        .group_by("key")
-        .aggregate(
-            [
-                ("sales_sum", "sum"),
-                ("returns_sum", "sum"),
-                ("value_sum", "sum"),
-                ("rows_sum", "sum"),
-            ]
-        )
-        .sort_by("key")
-    )
+    merged = pa.concat_tables(partials)
     key = merged["key"].to_numpy()
-    cell, sku = np.divmod(key, scenario.n_skus)
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    starts = np.flatnonzero(np.diff(key, prepend=key[0] - 1))
+
+    def total(name: str) -> np.ndarray:
+        return np.add.reduceat(merged[name].to_numpy()[order], starts)
+
+    cell, sku = np.divmod(key[starts], scenario.n_skus)
     day, store = np.divmod(cell, scenario.n_stores)
     return pa.table(
         [
             pa.array(day.astype(np.int32), type=pa.int32()).cast(pa.date32()),
-            pa.array(scenario.store_gln[store].astype(str)),
-            pa.array(scenario.gtin[sku].astype(str)),
-            merged["sales_sum_sum"],
-            merged["returns_sum_sum"],
-            merged["value_sum_sum"],
-            merged["rows_sum_sum"],
+            pc.take(pa.array(scenario.store_gln.astype(str)), pa.array(store)),
+            pc.take(pa.array(scenario.gtin.astype(str)), pa.array(sku)),
+            total("sales_sum"),
+            total("returns_sum"),
+            total("value_sum"),
+            total("rows_sum"),
         ],
         schema=DAILY_SCHEMA,
     )
