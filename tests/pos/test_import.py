@@ -156,3 +156,10 @@ def test_several_files_and_semicolons(hyper_small, tmp_path) -> None:
     report = import_pos([a, b], hyper_small)
     assert report.rows == 2 and report.accepted == 1
     assert report.examples == ["b.csv:row 1 qty: quantity is not a whole number"]
+
+
+def test_a_file_with_only_bad_rows_gives_empty_totals(hyper_small, tmp_path) -> None:
+    path = write(tmp_path, "date,store,gtin,quantity\nnever,nowhere,1,x\n")
+    report = import_pos([path], hyper_small)
+    assert report.rows == 1 and report.rejected_rows == 1
+    assert report.daily is not None and report.daily.num_rows == 0

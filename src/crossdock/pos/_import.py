@@ -426,9 +426,9 @@ def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
 
 def _daily(partials: list[pa.Table], scenario: Scenario) -> pa.Table:
     """Merge the per-batch sums into the daily table, sorted by date, store and GTIN."""
-    if not partials:
+    merged = pa.concat_tables(partials) if partials else None
+    if merged is None or merged.num_rows == 0:
         return DAILY_SCHEMA.empty_table()
-    merged = pa.concat_tables(partials)
     key = merged["key"].to_numpy()
     order = np.argsort(key, kind="stable")
     key = key[order]

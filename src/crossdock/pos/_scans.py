@@ -14,6 +14,8 @@ the stream does not depend on the chunk size or on which other stores are genera
 from __future__ import annotations
 
 import datetime as dt
+import queue
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -111,7 +113,11 @@ class ScanGenerator:
                 for members, _, cut in promotions:
                     if members[s]:
                         store_price *= cut
-                parts.append(self._store_chunk(i, int(s), run_days, counts[:, i, :], store_price))
+                parts.append(
+                    self._store_chunk(
+                        i, int(s), run_days, counts[:, i, :], np.round(store_price, 2)
+                    )
+                )
             self.next_day = start + span
             yield self._batch(parts), counts
 
@@ -159,7 +165,7 @@ class ScanGenerator:
         # baskets -> checkout time, numbered in time order within the day
         n_baskets = int(baskets_per_day.sum())
         basket_day = np.repeat(np.arange(len(days)), baskets_per_day)
-        draws = till_rng.random((n_baskets, 3))
+        draws = till_rng.random((n_baskets, 4))
         weekday = (self.demand.effects.start_date.weekday() + days[basket_day]) % 7
         minute = np.searchsorted(self._cdf, weekday + draws[:, 0]) - weekday * 1440
         millis = minute * 60_000 + (draws[:, 1] * 60_000).astype(np.int64)
@@ -172,17 +178,14 @@ class ScanGenerator:
         small = lines_in_basket <= spec.self_checkout_max_lines
         self_checkout = small & (draws[order, 2] < spec.self_checkout_share) & (self._self[i] > 0)
         tills = np.where(self_checkout, self._self[i], self._staffed[i])
-        # reuse the share of the draw beyond the self-checkout threshold as the till pick
-        till_pick = np.where(
-            self_checkout,
-            draws[order, 2] / max(spec.self_checkout_share, 1e-12),
-            draws[order, 1],
-        )
+        till_pick = draws[order, 3]
         till = np.minimum((till_pick * tills).astype(np.int64), tills - 1) + np.where(
             self_checkout, _SELF_CHECKOUT_TILL, 1
         )
         # lines in basket order; scan time = checkout start + position × seconds per line
-        line_order = np.argsort(basket, kind="stable")
+        # (a stable sort of 16-bit keys is a radix sort: linear time)
+        sort_key = basket.astype(np.uint16) if n_baskets <= 1 << 16 else basket
+        line_order = np.argsort(sort_key, kind="stable")
         basket = basket[line_order]
         first_line = np.cumsum(lines_in_basket) - lines_in_basket
         position = np.arange(len(basket)) - first_line[basket]
@@ -205,7 +208,7 @@ class ScanGenerator:
             basket_id[basket],
             line_sku.astype(np.int32),
             quantity[line_order],
-            np.round(price[line_day, line_sku], 2),
+            price[line_day, line_sku],
         ]
 
 
@@ -221,15 +224,38 @@ def write_scans(
 ) -> int:
     """Stream ``days`` of scans to a Parquet file, one row group per chunk; return the rows.
 
+    A writer thread compresses and writes one chunk while the next is generated (Arrow
+    releases the GIL), so at most three chunks are in memory whatever the horizon.
     ``on_chunk(days_done, rows_so_far)`` is called after each chunk (progress bars).
-    Memory holds one chunk of scans at a time.
     """
     generator = ScanGenerator(scenario, seed, stores=stores, chunk_days=chunk_days)
+    pending: queue.Queue[pa.RecordBatch | None] = queue.Queue(maxsize=1)
+    failure: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            with pq.ParquetWriter(
+                path, SCAN_SCHEMA, compression="zstd", use_dictionary=["store_gln", "gtin"]
+            ) as writer:
+                while (batch := pending.get()) is not None:
+                    writer.write_batch(batch, row_group_size=max(batch.num_rows, 1))
+        except BaseException as error:  # reported in the caller's thread
+            failure.append(error)
+            while pending.get() is not None:  # drain so the producer never blocks
+                pass
+
+    writer_thread = threading.Thread(target=write, name="scan-writer", daemon=True)
+    writer_thread.start()
     rows = 0
-    with pq.ParquetWriter(path, SCAN_SCHEMA, compression="zstd") as writer:
+    try:
         for batch, _ in generator.batches(days):
-            writer.write_batch(batch)
+            pending.put(batch)
             rows += batch.num_rows
             if on_chunk is not None:
                 on_chunk(generator.next_day, rows)
+    finally:
+        pending.put(None)
+        writer_thread.join()
+    if failure:
+        raise failure[0]
     return rows
