@@ -230,6 +230,20 @@ def _day_numbers(column: pa.Array) -> tuple[np.ndarray]:
     return (pc.fill_null(days, _NO_DAY).to_numpy(zero_copy_only=False),)
 
 
+def _day_column(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Days since 1970 per row: Arrow's ISO 8601 cast when every value takes it, else by value."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        try:
+            days = pc.cast(pc.cast(column, pa.timestamp("ms")), pa.date32())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass  # some value is not plain ISO 8601: check each distinct value
+        else:
+            return _day_numbers(days)[0]
+    return _by_value(column, _day_numbers)[0]
+
+
 def _store_index(values: pa.Array, glns: pa.Array, names: pa.Array) -> tuple[np.ndarray]:
     text = _text(values)
     by_gln = _index(text, glns)
@@ -312,9 +326,7 @@ def import_pos(
                 n = batch.num_rows
                 report.rows += n
                 col = {role: batch.column(name) for role, name in roles.items()}
-                (day,) = _by_value(
-                    col["timestamp"] if "timestamp" in col else col["date"], _day_numbers
-                )
+                day = _day_column(col["timestamp"] if "timestamp" in col else col["date"])
                 date_ok = day != _NO_DAY
                 (store,) = _by_value(col["store"], lambda v: _store_index(v, store_gln, store_name))
                 formed, check_ok, sku = _by_value(col["gtin"], lambda v: _gtin_index(v, gtins))
