@@ -38,7 +38,7 @@ def test_engine_trades_on_the_same_totals(hyper_small) -> None:
     days = 21
     result = crossdock.simulate(hyper_small, mode="shared", seed=7, days=days)
     generator = ScanGenerator(hyper_small, 7)
-    batches = [batch for batch, _ in generator.batches(days)]
+    batches = list(generator.batches(days))
     import pyarrow as pa
 
     scans = totals(pa.Table.from_batches(batches), hyper_small, days).sum(axis=1)  # [day, sku]
@@ -52,11 +52,11 @@ def test_engine_trades_on_the_same_totals(hyper_small) -> None:
 
 
 def test_chunk_size_and_shards_do_not_change_the_stream(hyper_small) -> None:
-    def stream(chunk: int, stores=None):
-        gen = ScanGenerator(hyper_small, 3, chunk_days=chunk, stores=stores)
+    def stream(chunk: int, stores=None, max_rows: int = 1 << 20):
+        gen = ScanGenerator(hyper_small, 3, chunk_days=chunk, stores=stores, max_rows=max_rows)
         import pyarrow as pa
 
-        return pa.Table.from_batches([b for b, _ in gen.batches(20)])
+        return pa.Table.from_batches(list(gen.batches(20)))
 
     a = stream(7)
     b = stream(3)
@@ -64,6 +64,9 @@ def test_chunk_size_and_shards_do_not_change_the_stream(hyper_small) -> None:
     assert a.sort_by([(k, "ascending") for k in keys]).equals(
         b.sort_by([(k, "ascending") for k in keys])
     )
+    small_batches = stream(7, max_rows=1000)
+    assert small_batches.to_batches()[0].num_rows < a.to_batches()[0].num_rows  # cut by store
+    assert small_batches.equals(a)
     shard = stream(7, stores=[1, 3])
     mask = pc.is_in(
         a["store_gln"].cast("string"), value_set=shard["store_gln"].cast("string").unique()
@@ -109,7 +112,7 @@ def test_promotion_price_cut_shows_on_the_scans(hyper_small) -> None:
     generator = ScanGenerator(hyper_small, 1)
     import pyarrow as pa
 
-    table = pa.Table.from_batches([b for b, _ in generator.batches(start + promo.days)]).to_pandas()
+    table = pa.Table.from_batches(list(generator.batches(start + promo.days))).to_pandas()
     rows = table[table.gtin == gtin]
     during = rows[rows.timestamp.dt.date >= promo.start]
     expected_cut = round(hyper_small.shelf_price[k] * (1 - promo.price_cut), 2)

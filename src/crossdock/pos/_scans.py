@@ -79,9 +79,11 @@ class ScanGenerator:
         *,
         stores: Sequence[int] | np.ndarray | None = None,
         chunk_days: int = 7,
+        max_rows: int = 1 << 20,
     ) -> None:
         self.scenario = scenario
         self.chunk_days = chunk_days
+        self.max_rows = max_rows
         self.demand = DemandModel(scenario, seed, stores=stores, block_days=chunk_days)
         self.stores = self.demand.stores
         self.spec = scenario.spec.demand.scans
@@ -95,10 +97,11 @@ class ScanGenerator:
         self._epoch_day = (scenario.spec.start_date - dt.date(1970, 1, 1)).days
         self.next_day = 0
 
-    def batches(self, days: int) -> Iterator[tuple[pa.RecordBatch, np.ndarray]]:
-        """Scans of run days ``[next_day, days)``: per chunk, the batch and the demand drawn.
+    def batches(self, days: int) -> Iterator[pa.RecordBatch]:
+        """Scans of run days ``[next_day, days)``, chunk by chunk, in batches of whole stores.
 
-        The demand is the ``[b, s, k]`` daily totals the scans add up to.
+        A chunk's stores are cut into batches of about ``max_rows`` scans, so memory stays
+        bounded however many stores there are; :attr:`next_day` tells how far it got.
         """
         while self.next_day < days:
             start = self.next_day
@@ -107,19 +110,23 @@ class ScanGenerator:
             counts = np.stack([self.demand.daily(int(d)) for d in run_days])
             price = self.demand.effects.price(run_days)
             promotions = self.demand.effects.promotion_factors(run_days)
-            parts = []
+            parts: list[list[np.ndarray]] = []
+            rows = 0
             for i, s in enumerate(self.stores):
                 store_price = price.copy()
                 for members, _, cut in promotions:
                     if members[s]:
                         store_price *= cut
-                parts.append(
-                    self._store_chunk(
-                        i, int(s), run_days, counts[:, i, :], np.round(store_price, 2)
-                    )
+                part = self._store_chunk(
+                    i, int(s), run_days, counts[:, i, :], np.round(store_price, 2)
                 )
+                parts.append(part)
+                rows += len(part[0])
+                if rows >= self.max_rows and i < len(self.stores) - 1:
+                    yield self._batch(parts)
+                    parts, rows = [], 0
             self.next_day = start + span
-            yield self._batch(parts), counts
+            yield self._batch(parts)
 
     def _batch(self, parts: list[list[np.ndarray]]) -> pa.RecordBatch:
         columns = [np.concatenate(column) for column in zip(*parts, strict=True)]
@@ -222,10 +229,11 @@ def write_scans(
     chunk_days: int = 7,
     on_chunk: Callable[[int, int], None] | None = None,
 ) -> int:
-    """Stream ``days`` of scans to a Parquet file, one row group per chunk; return the rows.
+    """Stream ``days`` of scans to a Parquet file, one row group per batch; return the rows.
 
-    A writer thread compresses and writes one chunk while the next is generated (Arrow
-    releases the GIL), so at most three chunks are in memory whatever the horizon.
+    A writer thread compresses and writes one batch while the next is generated (Arrow
+    releases the GIL), so at most three batches (about a million scans each) are in memory,
+    whatever the horizon and the number of stores.
     ``on_chunk(days_done, rows_so_far)`` is called after each chunk (progress bars).
     """
     generator = ScanGenerator(scenario, seed, stores=stores, chunk_days=chunk_days)
@@ -248,7 +256,7 @@ def write_scans(
     writer_thread.start()
     rows = 0
     try:
-        for batch, _ in generator.batches(days):
+        for batch in generator.batches(days):
             pending.put(batch)
             rows += batch.num_rows
             if on_chunk is not None:
