@@ -112,3 +112,24 @@ def test_bad_demand_choice(workdir: Path) -> None:
     done = run_cli("run", "small.yaml", "--demand", "replay", cwd=workdir)
     assert done.returncode == 2
     assert "--demand: must be model, replay:FILE or resample:FILE" in done.stderr
+
+
+def test_shards_together_are_the_whole_run(workdir: Path) -> None:
+    for shard in ("1/2", "2/2"):
+        args = ("pos", "generate", "small.yaml", "--days", "21", "--chunk-days", "4")
+        done = run_cli(*args, "--shard", shard, "--out", f"shard{shard[0]}.parquet", cwd=workdir)
+        assert done.returncode == 0, done.stderr
+    import pyarrow as pa
+
+    keys = [("basket_id", "ascending"), ("timestamp", "ascending")]
+    whole = pq.read_table(workdir / "scans.parquet").sort_by(keys)
+    parts = [pq.read_table(workdir / f"shard{i}.parquet") for i in (1, 2)]
+    assert parts[0].num_rows and parts[1].num_rows
+    joined = pa.concat_tables(parts, promote_options="default").sort_by(keys)
+    assert joined.equals(whole)
+
+
+def test_a_bad_shard_is_one_line(workdir: Path) -> None:
+    done = run_cli("pos", "generate", "small.yaml", "--shard", "3/2", cwd=workdir)
+    assert done.returncode == 2
+    assert done.stderr.strip() == "error: --shard: must be I/N with 1 <= I <= N, got '3/2'"

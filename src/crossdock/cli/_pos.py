@@ -6,12 +6,14 @@ import time
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
 import pyarrow.parquet as pq
 import typer
 import yaml
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from crossdock.errors import PosError
 from crossdock.scenario import load_scenario
 
 pos_app = typer.Typer(help="Point-of-sale scans: generate, import, fit.", no_args_is_help=True)
@@ -43,11 +45,25 @@ def generate(
     chunk_days: Annotated[
         int, typer.Option("--chunk-days", min=1, max=366, help="Days held in memory at once.")
     ] = 7,
+    shard: Annotated[
+        str | None,
+        typer.Option(
+            "--shard",
+            help="I/N: only every N-th store from the I-th (1-based), e.g. one process of N; "
+            "the N files together hold exactly the scans of one run.",
+        ),
+    ] = None,
 ) -> None:
     """Write the till scans behind the scenario's demand to Parquet, chunk by chunk."""
     from crossdock.pos import write_scans
 
     loaded = load_scenario(scenario)
+    stores = None
+    if shard is not None:
+        part, _, count = shard.partition("/")
+        if not (part.isdigit() and count.isdigit() and 1 <= int(part) <= int(count)):
+            raise PosError(f"must be I/N with 1 <= I <= N, got {shard!r}", field="--shard")
+        stores = np.arange(loaded.n_stores)[int(part) - 1 :: int(count)]
     horizon = days or loaded.horizon_days
     out.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
@@ -68,11 +84,13 @@ def generate(
             seed if seed is not None else loaded.seed,
             horizon,
             chunk_days=chunk_days,
+            stores=stores,
             on_chunk=lambda done, n: progress.update(task, completed=done, rows=n),
         )
     seconds = time.perf_counter() - start
     typer.echo(
-        f"{rows:,} scans over {horizon} days, {loaded.n_stores} stores, {loaded.n_skus} SKUs "
+        f"{rows:,} scans over {horizon} days, "
+        f"{loaded.n_stores if stores is None else len(stores)} stores, {loaded.n_skus} SKUs "
         f"-> {out} ({seconds:.1f} s)"
     )
 
