@@ -13,8 +13,11 @@ EARTH_RADIUS_KM = 6371.0088
 
 def round_up_to_pack(quantity: np.ndarray, pack: np.ndarray) -> np.ndarray:
     """Round positive quantities up to whole packs (``pack`` broadcasts over the last axis)."""
-    q = np.ceil(np.maximum(quantity, 0) / pack)
-    return q.astype(np.int64) * pack
+    q = np.divide(quantity, pack)
+    np.ceil(q, out=q)
+    np.maximum(q, 0.0, out=q)
+    q *= pack
+    return q.astype(np.int64)
 
 
 def as_slice(index: np.ndarray) -> slice | np.ndarray:

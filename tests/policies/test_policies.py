@@ -75,10 +75,14 @@ def test_exponential_smoothing_matches_a_loop() -> None:
     f = ExponentialSmoothing(alpha=0.2)
     f.reset(np.full(4, 3.0))
     level = np.full(4, 3.0)
+    variance = np.full(4, 3.0)
     for row in demand:
         f.observe(row)
-        level = level + 0.2 * (row - level)
+        error = row - level
+        level = level + 0.2 * error
+        variance = variance + 0.2 * (error**2 - variance)
     assert np.allclose(f.mean, level)
+    assert np.allclose(f.std, np.sqrt(variance))
 
 
 def test_moving_average_matches_numpy() -> None:

@@ -31,7 +31,7 @@ class DistributionCentres:
         self.on_hand = opening_stock(mean, initial_stock_days, sc.case_pack)
         self.on_order = np.zeros_like(self.on_hand)
         self.ssccs = SsccCounter(sc.n_dcs)
-        self._to_ship = np.zeros((sc.n_stores, sc.n_skus), dtype=np.int64)
+        self._to_ship: list[np.ndarray | None] = [None] * sc.n_dcs  # per DC: [its stores, k]
         self._lead_time = sc.supplier_lead_time_days[sc.supplier_of][None, :].astype(np.float64)
         self._delay = np.zeros((sc.n_dcs, sc.n_skus))  # extra days suppliers announce (ORDRSP)
         self._items_of_supplier = [
@@ -57,41 +57,25 @@ class DistributionCentres:
         """Allocate stock to today's store orders, answer them, and reorder from suppliers."""
         sc = self.ctx.scenario
         channel = self.ctx.channel
-        requested = np.zeros((sc.n_stores, sc.n_skus), dtype=np.int64)
-        orders: list[tuple[int, Order]] = []
+        seen = np.zeros_like(self.on_hand)
+        committed = np.zeros_like(self.on_hand)
         for d, gln in enumerate(sc.dc_gln):
-            for order in channel.receive(gln, Order, day):
-                requested[grid(order.locations, order.items)] += order.quantity
-                orders.append((d, order))
             for response in channel.receive(gln, OrderResponse, day):
                 if response.delivery_day.size:
                     waits = np.maximum(response.delivery_day - response.day, 0)
                     self._delay[d, response.items] = np.minimum(waits, MAX_DELAY_DAYS)
-        seen = np.zeros_like(self.on_hand)
-        for d, stores in enumerate(self._stores_of_dc):
-            granted = ration(requested[stores], self.on_hand[d])
-            self._to_ship[stores] = granted
-            seen[d] = requested[stores].sum(axis=0)
-        for d, order in orders:
-            confirmed = self._to_ship[grid(order.locations, order.items)].copy()
-            changed = (confirmed != order.quantity).any(axis=0)
-            status = np.where(changed, LineStatus.CHANGED, LineStatus.ACCEPTED)
-            status[changed & (confirmed.sum(axis=0) == 0)] = LineStatus.REFUSED
-            channel.send(
-                OrderResponse(
-                    sender=sc.dc_gln[d],
-                    receiver=order.sender,
-                    day=day,
-                    reference=channel.reference(sc.dc_gln[d]),
-                    order_number=order.order_number,
-                    locations=order.locations,
-                    items=order.items,
-                    quantity=confirmed,
-                    status=status,
-                )
-            )
+            orders = channel.receive(gln, Order, day)
+            stores = self._stores_of_dc[d]
+            requested = self._requested(orders, stores)
+            total = requested.sum(axis=0)
+            short = bool((total > self.on_hand[d]).any())
+            granted = ration(requested, self.on_hand[d]) if short else requested
+            self._to_ship[d] = granted
+            seen[d] = total
+            committed[d] = granted.sum(axis=0) if short else total
+            for order in orders:
+                self._answer(day, d, order, requested if short else None, granted, stores)
         self.policy.observe(seen)
-        committed = np.stack([self._to_ship[s].sum(axis=0) for s in self._stores_of_dc])
         observation = Observation(
             day=day,
             on_hand=self.on_hand - committed,
@@ -122,16 +106,81 @@ class DistributionCentres:
                     )
                 )
 
+    def _requested(self, orders: list[Order], stores: np.ndarray) -> np.ndarray:
+        """Today's store orders as a ``[stores of the DC, k]`` array.
+
+        When one order covers all the DC's stores and SKUs, it is that order's own array.
+        """
+        n_skus = self.ctx.scenario.n_skus
+        if (
+            len(orders) == 1
+            and np.array_equal(orders[0].locations, stores)
+            and orders[0].items.size == n_skus
+            and np.array_equal(orders[0].items, np.arange(n_skus))
+        ):
+            return orders[0].quantity
+        requested = np.zeros((stores.size, n_skus), dtype=np.int64)
+        row_of = np.full(self.ctx.scenario.n_stores, -1)
+        row_of[stores] = np.arange(stores.size)
+        for order in orders:
+            requested[grid(row_of[order.locations], order.items)] += order.quantity
+        return requested
+
+    def _answer(
+        self,
+        day: int,
+        d: int,
+        order: Order,
+        requested: np.ndarray | None,
+        granted: np.ndarray,
+        stores: np.ndarray,
+    ) -> None:
+        """ORDRSP: every line accepted, or changed / refused where stock was short."""
+        sc = self.ctx.scenario
+        channel = self.ctx.channel
+        if requested is None:  # nothing short: accepted as ordered
+            confirmed = order.quantity
+            status = np.full(order.items.size, LineStatus.ACCEPTED)
+        else:
+            row_of = np.full(sc.n_stores, -1)
+            row_of[stores] = np.arange(stores.size)
+            rows = grid(row_of[order.locations], order.items)
+            if order.quantity is requested:  # the only order: it gets what was granted
+                confirmed = granted
+            else:  # several orders share the grant in proportion
+                share = np.where(requested > 0, granted / np.maximum(requested, 1), 1.0)
+                confirmed = np.floor(order.quantity * share[rows] + 1e-9).astype(np.int64)
+            changed = (confirmed != order.quantity).any(axis=0)
+            status = np.where(changed, LineStatus.CHANGED, LineStatus.ACCEPTED)
+            status[changed & (confirmed.sum(axis=0) == 0)] = LineStatus.REFUSED
+        channel.send(
+            OrderResponse(
+                sender=sc.dc_gln[d],
+                receiver=order.sender,
+                day=day,
+                reference=channel.reference(sc.dc_gln[d]),
+                order_number=order.order_number,
+                locations=order.locations,
+                items=order.items,
+                quantity=confirmed,
+                status=status,
+            )
+        )
+
     def ship(self, day: int) -> None:
         """Pick the allocated store orders and hand them to the carrier, with a DESADV."""
         sc = self.ctx.scenario
         for d, stores in enumerate(self._stores_of_dc):
-            goods = self._to_ship[stores]
-            if not goods.any():
+            goods = self._to_ship[d]
+            self._to_ship[d] = None
+            if goods is None:
                 continue
-            self.on_hand[d] -= goods.sum(axis=0)
+            total = goods.sum(axis=0)
+            if not total.any():
+                continue
+            self.on_hand[d] -= total
             shipped = np.zeros((sc.n_dcs, sc.n_skus), dtype=np.int64)
-            shipped[d] = goods.sum(axis=0)
+            shipped[d] = total
             self.ctx.ledger.record(day, "shipped", "dc", shipped)
             despatch_to_stores(
                 self.ctx,
@@ -145,7 +194,6 @@ class DistributionCentres:
                 goods=goods,
                 transit_days=int(sc.dc_delivery_days[d]),
             )
-        self._to_ship[:] = 0
 
     def close(self, day: int) -> None:
         """Closing stock into the ledger."""

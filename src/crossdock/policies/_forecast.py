@@ -57,13 +57,18 @@ class ExponentialSmoothing(Params):
         self.validate_params()
         self._level = np.array(prior_mean, dtype=np.float64)
         self._variance = np.maximum(self._level, 1e-9)
+        self._error = np.empty_like(self._level)
 
     def observe(self, demand: np.ndarray) -> None:
-        """One smoothing step."""
-        error = demand - self._level
-        self._level += self.alpha * error
-        error *= error
-        self._variance += self.alpha * (error - self._variance)
+        """One smoothing step (in place: no temporaries on the hot path)."""
+        error = np.subtract(demand, self._level, out=self._error)
+        error *= self.alpha
+        self._level += error
+        # squared one-step error: (alpha * e)² / alpha² = e²
+        np.square(error, out=error)
+        error *= 1.0 / self.alpha
+        error -= self._variance * self.alpha
+        self._variance += error
 
     @property
     def mean(self) -> np.ndarray:

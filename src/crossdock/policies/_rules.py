@@ -14,6 +14,7 @@ on it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from scipy.special import ndtri
@@ -38,10 +39,12 @@ class Observation:
     backorders: np.ndarray
     lead_time_days: np.ndarray | float
 
-    @property
+    @cached_property
     def inventory_position(self) -> np.ndarray:
-        """On hand − backorders + on order."""
-        return self.on_hand - self.backorders + self.on_order
+        """On hand − backorders + on order (computed once per observation)."""
+        position = self.on_hand + self.on_order
+        position -= self.backorders
+        return position
 
 
 class Policy(Params):
@@ -82,12 +85,22 @@ class _Forecasting(Policy):
     def _reviews(self, day: int) -> bool:
         return day % self.review_period_days == 0
 
-    def _cover(self, observation: Observation) -> tuple[np.ndarray, np.ndarray]:
-        """Mean and safety stock over the protection interval R + L."""
-        horizon = self.review_period_days + np.asarray(observation.lead_time_days, dtype=np.float64)
+    def _target(self, observation: Observation, extra_days: float = 0.0) -> np.ndarray:
+        """μ(R+L) + z·σ·√(R+L) (+ μ·extra_days), computed in place to spare temporaries."""
+        lead = observation.lead_time_days
+        key = (id(lead), extra_days)
+        if (
+            getattr(self, "_cover_key", None) != key
+            or getattr(self, "_cover_lead", None) is not lead
+        ):
+            horizon = self.review_period_days + np.asarray(lead, dtype=np.float64)
+            self._cover_root = np.sqrt(horizon)
+            self._cover_horizon = horizon + extra_days
+            self._cover_key, self._cover_lead = key, lead
         z = float(ndtri(self.service_level))  # type: ignore[attr-defined]
-        mean = self.forecast.mean * horizon
-        return mean, z * self.forecast.std * np.sqrt(horizon)
+        target = self.forecast.std * (z * self._cover_root)
+        target += self.forecast.mean * self._cover_horizon
+        return target
 
 
 class OrderUpTo(_Forecasting):
@@ -119,8 +132,9 @@ class OrderUpTo(_Forecasting):
         position = observation.inventory_position
         if not self._reviews(observation.day):
             return np.zeros(np.shape(position))
-        mean, safety = self._cover(observation)
-        return np.maximum(mean + safety - position, 0.0)
+        gap = self._target(observation)
+        gap -= position
+        return np.maximum(gap, 0.0, out=gap)
 
 
 class MinMax(_Forecasting):
@@ -155,8 +169,7 @@ class MinMax(_Forecasting):
         position = observation.inventory_position
         if not self._reviews(observation.day):
             return np.zeros(np.shape(position))
-        mean, safety = self._cover(observation)
-        reorder_point = mean + safety
+        reorder_point = self._target(observation)
         target = reorder_point + self.forecast.mean * self.cover_days
         return np.where(position <= reorder_point, np.maximum(target - position, 0.0), 0.0)
 
