@@ -34,6 +34,7 @@ class DistributionCentres:
         self._to_ship: list[np.ndarray | None] = [None] * sc.n_dcs  # per DC: [its stores, k]
         self._lead_time = sc.supplier_lead_time_days[sc.supplier_of][None, :].astype(np.float64)
         self._delay = np.zeros((sc.n_dcs, sc.n_skus))  # extra days suppliers announce (ORDRSP)
+        self._lead_now = self._lead_time + self._delay
         self._items_of_supplier = [
             np.flatnonzero(sc.supplier_of == u) for u in range(sc.n_suppliers)
         ]
@@ -64,6 +65,7 @@ class DistributionCentres:
                 if response.delivery_day.size:
                     waits = np.maximum(response.delivery_day - response.day, 0)
                     self._delay[d, response.items] = np.minimum(waits, MAX_DELAY_DAYS)
+                    self._lead_now = self._lead_time + self._delay
             orders = channel.receive(gln, Order, day)
             stores = self._stores_of_dc[d]
             requested = self._requested(orders, stores)
@@ -81,7 +83,7 @@ class DistributionCentres:
             on_hand=self.on_hand - committed,
             on_order=self.on_order,
             backorders=np.zeros_like(self.on_hand),
-            lead_time_days=self._lead_time + self._delay,
+            lead_time_days=self._lead_now,
         )
         order_qty = round_up_to_pack(self.policy.plan(observation), sc.case_pack)
         self.on_order += order_qty

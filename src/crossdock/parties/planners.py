@@ -32,6 +32,7 @@ class Planner:
         lead = lead + sc.platform_delivery_days[sc.platform_of_store][:, None]
         self._lead_time = lead.astype(np.float64)
         self._delay = np.zeros(items.size)  # extra days the suppliers' factories announce
+        self._lead_now = self._lead_time  # planned lead time plus announced delays
         self._suppliers = [
             (u, np.flatnonzero(sc.supplier_of[items] == u))
             for u in np.unique(sc.supplier_of[items])
@@ -51,6 +52,7 @@ class Planner:
                 )
                 waits = np.maximum(response.delivery_day[ok] - response.day, 0)
                 self._delay[where[ok]] = np.minimum(waits, MAX_DELAY_DAYS)
+                self._lead_now = self._lead_time + self._delay[None, :]
         sales = channel.receive(self.gln, SalesReport, day)
         stock = channel.receive(self.gln, InventoryReport, day)
         if not stock:
@@ -65,7 +67,7 @@ class Planner:
             on_hand=latest.on_hand,
             on_order=self.on_order,
             backorders=latest.backorders,
-            lead_time_days=self._lead_time + self._delay[None, :],
+            lead_time_days=self._lead_now,
         )
         order = store_order(self.policy, observation, self._pack, self._shelf)
         self.on_order += order
