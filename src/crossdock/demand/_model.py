@@ -142,7 +142,12 @@ class DemandModel:
             rate = self._store_mean(i, s, days, shared, promotions)
             gamma, counts = self._streams[i]
             mixed = self._mixed[i]
-            if len(mixed):
+            if len(mixed) == rate.shape[1]:  # every SKU mixed: no fancy indexing
+                shape = self._shape[i]
+                k = shape[0] if (shape == shape[0]).all() else shape
+                rate *= gamma.standard_gamma(k, size=rate.shape)
+                rate /= shape
+            elif len(mixed):
                 shape = self._shape[i, mixed]
                 rate[:, mixed] *= gamma.standard_gamma(shape, size=(len(days), len(mixed))) / shape
             block[:, i, :] = counts.poisson(rate)
