@@ -149,13 +149,18 @@ def test_a_missing_file_is_an_error(hyper_small, tmp_path) -> None:
 
 def test_several_files_and_semicolons(hyper_small, tmp_path) -> None:
     gtin = str(hyper_small.gtin[0])
-    a = write(tmp_path, f"date;store;gtin;quantity\n2026-01-05;{GOOD_STORE};{gtin};2\n", "a.csv")
+    a = write(
+        tmp_path,
+        f"\ufeffdate;store;gtin;quantity;price\n2026-01-05;{GOOD_STORE};{gtin};2;1,50\n",
+        "a.csv",
+    )
     b = write(
         tmp_path, f"timestamp,gln,barcode,qty\n2026-01-05T10:00:00,{GOOD_STORE},{gtin},x\n", "b.csv"
     )
     report = import_pos([a, b], hyper_small)
     assert report.rows == 2 and report.accepted == 1
     assert report.examples == ["b.csv:row 1 qty: quantity is not a whole number"]
+    assert report.daily["sales_value"].to_pylist() == [3.0]  # decimal comma, BOM skipped
 
 
 def test_a_file_with_only_bad_rows_gives_empty_totals(hyper_small, tmp_path) -> None:

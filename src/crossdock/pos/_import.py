@@ -194,7 +194,7 @@ def _numbers(column: pa.Array, pattern: str) -> tuple[np.ndarray, np.ndarray]:
         if pattern == _INTEGER:
             ok &= values == np.round(values)
         return np.where(ok, values, 0.0), ok
-    text = _text(column)
+    text = pc.replace_substring(_text(column), ",", ".")  # a decimal comma, as in 1,50
     ok = pc.fill_null(pc.match_substring_regex(text, pattern), False)
     values = pc.cast(pc.if_else(ok, text, "0"), pa.float64())
     return values.to_numpy(zero_copy_only=False), ok.to_numpy(zero_copy_only=False)
