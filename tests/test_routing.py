@@ -11,10 +11,26 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crossdock._kernels import haversine_km
-from crossdock.routing import Route, RoutePlanner, SweepRoutePlanner
+from crossdock.routing import Route, RoutePlanner, RoutingProblem, SweepRoutePlanner
 
 DEPOT = (48.7056, 2.3125)  # Chilly-Mazarin
 ROAD = 1.3
+
+
+def plan_day(planner, lat, lon, pallets, capacity) -> list[Route]:
+    """Routes for one day with windows and shifts wide enough not to matter."""
+    problem = RoutingProblem(
+        depot=DEPOT,
+        lat=lat,
+        lon=lon,
+        pallets=pallets,
+        window_open=np.zeros(len(lat)),
+        window_close=np.full(len(lat), 10_000.0),
+        capacity_pallets=capacity,
+        road_factor=ROAD,
+        shift_minutes=100_000.0,
+    )
+    return planner.plan(problem)
 
 
 def route_km(route: Route, lat: np.ndarray, lon: np.ndarray) -> float:
@@ -44,7 +60,7 @@ def test_sweep_is_a_route_planner() -> None:
 @given(days())
 def test_every_stop_is_served_and_no_truck_is_overloaded(day) -> None:
     lat, lon, pallets, capacity = day
-    routes = SweepRoutePlanner().plan(DEPOT, lat, lon, pallets, capacity, ROAD)
+    routes = plan_day(SweepRoutePlanner(), lat, lon, pallets, capacity)
     delivered = Counter()
     shared_visits = Counter()
     for route in routes:
@@ -71,14 +87,14 @@ def test_every_stop_is_served_and_no_truck_is_overloaded(day) -> None:
 @given(days())
 def test_route_km_is_depot_to_stops_and_back(day) -> None:
     lat, lon, pallets, capacity = day
-    for route in SweepRoutePlanner().plan(DEPOT, lat, lon, pallets, capacity, ROAD):
+    for route in plan_day(SweepRoutePlanner(), lat, lon, pallets, capacity):
         assert route.km == pytest.approx(route_km(route, lat, lon), rel=1e-9, abs=1e-9)
 
 
 def test_a_stop_over_capacity_gets_full_direct_trucks() -> None:
     lat = np.array([48.62, 47.90])
     lon = np.array([2.43, 1.91])
-    routes = SweepRoutePlanner().plan(DEPOT, lat, lon, np.array([70, 5]), 33, ROAD)
+    routes = plan_day(SweepRoutePlanner(), lat, lon, np.array([70, 5]), 33)
     full = [r for r in routes if r.pallets == (33,)]
     assert [r.stops for r in full] == [(0,), (0,)]
     rest = [r for r in routes if r not in full]
@@ -89,17 +105,13 @@ def test_a_stop_over_capacity_gets_full_direct_trucks() -> None:
 
 
 def test_exactly_a_truckload_needs_no_second_visit() -> None:
-    routes = SweepRoutePlanner().plan(
-        DEPOT, np.array([48.0]), np.array([2.0]), np.array([33]), 33, ROAD
-    )
+    routes = plan_day(SweepRoutePlanner(), np.array([48.0]), np.array([2.0]), np.array([33]), 33)
     assert [(r.stops, r.pallets) for r in routes] == [((0,), (33,))]
 
 
 def test_no_pallets_no_routes() -> None:
     assert (
-        SweepRoutePlanner().plan(
-            DEPOT, np.array([48.0, 47.0]), np.array([2.0, 3.0]), np.zeros(2), 33, ROAD
-        )
+        plan_day(SweepRoutePlanner(), np.array([48.0, 47.0]), np.array([2.0, 3.0]), np.zeros(2), 33)
         == []
     )
 
@@ -108,7 +120,7 @@ def test_trucks_fill_in_sweep_order_then_visit_nearest_first() -> None:
     # Three stops due south of the depot, at 10, 50 and 100 km, listed out of order.
     lat = DEPOT[0] - np.array([50.0, 10.0, 100.0]) / 111.2
     lon = np.full(3, DEPOT[1])
-    (route,) = SweepRoutePlanner().plan(DEPOT, lat, lon, np.array([5, 5, 5]), 33, ROAD)
+    (route,) = plan_day(SweepRoutePlanner(), lat, lon, np.array([5, 5, 5]), 33)
     assert route.stops == (1, 0, 2)
     assert route.km == pytest.approx(2 * 100 * ROAD, rel=0.01)
 
@@ -116,6 +128,6 @@ def test_trucks_fill_in_sweep_order_then_visit_nearest_first() -> None:
 def test_a_full_truck_sends_the_next_stop_to_a_new_truck() -> None:
     lat = np.array([48.0, 48.0, 48.0])
     lon = np.array([2.0, 2.1, 2.2])
-    routes = SweepRoutePlanner().plan(DEPOT, lat, lon, np.array([20, 20, 10]), 33, ROAD)
+    routes = plan_day(SweepRoutePlanner(), lat, lon, np.array([20, 20, 10]), 33)
     assert len(routes) == 2
     assert sorted(sum(r.pallets) for r in routes) == [20, 30]

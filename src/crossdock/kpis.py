@@ -50,9 +50,12 @@ KPI_DOCS: dict[str, str] = {
     "trucks_inbound": "Truck trips from suppliers to platforms or the DC.",
     "trucks_per_day": "Mean truck trips per day, both legs.",
     "km": "Kilometres driven, both legs.",
-    "transport_cost": "Carrier cost at cost per km (EUR).",
+    "transport_cost": "Carrier cost: per km, per hour on the road and per truck-day (EUR).",
     "truck_fill_rate": "Outbound pallets over outbound truck capacity (pallets).",
     "factory_utilisation": "Units produced over nominal factory capacity.",
+    "co2_kg": "Carrier CO2 emissions, both legs (kg, at the truck type's kg per km).",
+    "driver_hours": "Hours on the road, both legs (outbound: from the route schedules).",
+    "deliveries_on_time": "Share of store stops served within their delivery window.",
     "produced_units": "Units produced by factories.",
     "edi_messages": "Messages exchanged between parties.",
     "line_utilisation": "Busy hours (production and changeovers) over scheduled line hours.",
@@ -144,6 +147,12 @@ def compute_kpis(
     outbound_pallets = float(_col(transport, "pallets")[leg == "outbound"].sum())
     capacity = out["trucks_outbound"] * truck_capacity_pallets
     out["truck_fill_rate"] = outbound_pallets / capacity if capacity else 0.0
+    out["co2_kg"] = float(_col(transport, "co2_kg").sum())
+    out["driver_hours"] = float(_col(transport, "hours").sum())
+    outbound = leg == "outbound"
+    stops = float(_col(transport, "stops")[outbound].sum())
+    on_time = float(_col(transport, "stops_on_time")[outbound].sum())
+    out["deliveries_on_time"] = on_time / stops if stops else 1.0
     produced = float(_col(loc, "produced")[factories].sum())
     nominal = float(_col(loc, "capacity_units")[factories].sum())
     out["factory_utilisation"] = produced / nominal if nominal else 0.0

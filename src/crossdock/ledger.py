@@ -110,6 +110,8 @@ class Ledger:
         self.jobs_done = np.zeros((days, scenario.n_factories), dtype=np.int64)
         self.jobs_late = np.zeros((days, scenario.n_factories), dtype=np.int64)
         self.transport: list[tuple] = []
+        #: one row per stop of each outbound route (see ``tables.SCHEMAS["route_stops"]``)
+        self.route_stops: list[tuple] = []
         if detail:
             self.flows_sku = np.zeros((days, self.n_locations, len(KINDS), self.n_skus), np.int64)
             self.stock_sku = np.zeros((days, self.n_locations, self.n_skus), np.int64)

@@ -22,6 +22,7 @@ _PERCENT = {
     "truck_fill_rate",
     "factory_utilisation",
     "line_utilisation",
+    "deliveries_on_time",
 }
 
 
@@ -52,6 +53,84 @@ def _render(title: str, header: list[str], rows: list[list[str]]) -> str:
     with console.capture() as capture:
         console.print(table)
     return f"{title}\n{capture.get()}"
+
+
+def write_routes(stops: pa.Table, folder: Path) -> None:
+    """``routes.geojson`` (a line and the stops of each route) and ``driver_sheets.csv``."""
+    frame = stops.to_pandas()
+    features = []
+    for (day, depot, number), route in frame.groupby(["day", "depot_gln", "route"], sort=True):
+        route = route.sort_values("stop_order")
+        depot_point = [float(route.depot_lon.iloc[0]), float(route.depot_lat.iloc[0])]
+        line = [depot_point, *route[["lon", "lat"]].to_numpy().tolist(), depot_point]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": line},
+                "properties": {
+                    "day": int(day),
+                    "depot_gln": depot,
+                    "route": int(number),
+                    "km": round(float(route.route_km.iloc[0]), 1),
+                    "start": _clock(route.route_start_min.iloc[0]),
+                    "end": _clock(route.route_end_min.iloc[0]),
+                    "pallets": int(route.pallets.sum()),
+                    "stops": len(route),
+                },
+            }
+        )
+        for row in route.itertuples():
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [float(row.lon), float(row.lat)]},
+                    "properties": {
+                        "day": int(day),
+                        "depot_gln": depot,
+                        "route": int(number),
+                        "stop": int(row.stop_order) + 1,
+                        "store_gln": row.store_gln,
+                        "store": row.store_name,
+                        "window": f"{_clock(row.window_open_min)}-{_clock(row.window_close_min)}",
+                        "arrival": _clock(row.arrival_min),
+                        "pallets": int(row.pallets),
+                        "on_time": bool(row.on_time),
+                    },
+                }
+            )
+    geojson = {"type": "FeatureCollection", "features": features}
+    (folder / "routes.geojson").write_text(json.dumps(geojson) + "\n", encoding="utf-8")
+    sheet = frame.assign(
+        stop=frame.stop_order + 1,
+        window_open=frame.window_open_min.map(_clock),
+        window_close=frame.window_close_min.map(_clock),
+        arrival=frame.arrival_min.map(_clock),
+        floor_positions=frame.floor_first.astype(str) + "-" + frame.floor_last.astype(str),
+    )[
+        [
+            "day",
+            "depot_gln",
+            "route",
+            "stop",
+            "store_gln",
+            "store_name",
+            "window_open",
+            "window_close",
+            "arrival",
+            "pallets",
+            "floor_positions",
+            "on_time",
+        ]
+    ]
+    sheet.to_csv(folder / "driver_sheets.csv", index=False)
+
+
+def _clock(minutes: float) -> str:
+    """Minutes after midnight as HH:MM (past midnight shows +1d)."""
+    total = round(float(minutes))
+    days, rest = divmod(total, 24 * 60)
+    text = f"{rest // 60:02d}:{rest % 60:02d}"
+    return text + (f" +{days}d" if days else "")
 
 
 @dataclass(eq=False)
@@ -107,6 +186,7 @@ class SimulationResult:
         (folder / "kpis.json").write_text(json.dumps(self.kpis, indent=2) + "\n", encoding="utf-8")
         for name, table in self.tables.items():
             pq.write_table(table, folder / f"{name}.parquet")
+        write_routes(self.tables["route_stops"], folder)
         return folder
 
 

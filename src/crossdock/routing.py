@@ -1,111 +1,303 @@
-"""Route planning for the carrier's deliveries: a protocol and a fast sweep heuristic.
+"""Route planning for the carrier's store deliveries.
 
-A :class:`RoutePlanner` turns one depot's stops for the day (coordinates and pallets) into
-truck routes. :class:`SweepRoutePlanner` is the classic sweep: stops sorted by angle around
-the depot fill trucks up to capacity, each route then ordered by nearest neighbour. A
-vehicle-routing solver (PyVRP, OR-Tools) plugs in behind the same protocol.
+A :class:`RoutePlanner` turns one depot's stops for the day — a :class:`RoutingProblem` with
+coordinates, pallets, delivery windows and service times — into truck :class:`Route` s with
+their schedule. Two planners stand behind the protocol:
+
+- :class:`PyVRPRoutePlanner` (the default) solves the capacitated VRP with time windows and a
+  driver shift limit with PyVRP, within a named time limit, and reuses yesterday's routes when
+  the same stops come back and still fit;
+- :class:`SweepRoutePlanner`, the classic sweep heuristic (stops by polar angle fill trucks,
+  each route ordered by nearest neighbour) — fast, dependency-free, a baseline.
+
+Distances are great-circle (haversine) times the road factor, unless the problem carries a
+distance matrix. Times are in minutes after midnight of the delivery day. :func:`load_plan`
+puts each route's pallets on the truck's floor in reverse order of the stops.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import warnings
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
 
 from crossdock._kernels import haversine_km
 
-__all__ = ["Route", "RoutePlanner", "SweepRoutePlanner"]
+__all__ = [
+    "LoadPlan",
+    "PyVRPRoutePlanner",
+    "Route",
+    "RoutePlanner",
+    "RoutingProblem",
+    "SweepRoutePlanner",
+    "load_plan",
+]
+
+
+@dataclass(frozen=True, eq=False)
+class RoutingProblem:
+    """One depot's deliveries of one day (index 0 of ``km`` is the depot, then the stops)."""
+
+    depot: tuple[float, float]
+    lat: np.ndarray
+    lon: np.ndarray
+    pallets: np.ndarray
+    window_open: np.ndarray  # minutes after midnight
+    window_close: np.ndarray
+    capacity_pallets: int
+    road_factor: float = 1.3
+    speed_kmh: float = 60.0
+    service_minutes: float = 15.0
+    service_minutes_per_pallet: float = 1.5
+    shift_minutes: float = 600.0
+    departure_minute: float = 0.0
+    km: np.ndarray | None = field(default=None, repr=False)
+
+    def distances(self) -> np.ndarray:
+        """Road km between depot (0) and stops (1..n)."""
+        if self.km is not None:
+            return self.km
+        lat = np.concatenate([[self.depot[0]], self.lat])
+        lon = np.concatenate([[self.depot[1]], self.lon])
+        return (
+            haversine_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :]) * self.road_factor
+        )
+
+    def service(self, pallets: np.ndarray) -> np.ndarray:
+        """Unloading minutes at each stop."""
+        return self.service_minutes + self.service_minutes_per_pallet * pallets
 
 
 @dataclass(frozen=True)
 class Route:
-    """One truck's trip: stop indices in visiting order, pallets per stop, road km."""
+    """One truck's trip: stops in visiting order, pallets, road km and the schedule."""
 
     stops: tuple[int, ...]
     pallets: tuple[int, ...]
     km: float
+    arrivals: tuple[float, ...] = ()
+    start: float = 0.0
+    end: float = 0.0
+
+    @property
+    def hours(self) -> float:
+        """Driver hours from leaving the depot to coming back."""
+        return (self.end - self.start) / 60.0
 
 
 class RoutePlanner(Protocol):
     """Plans one depot's deliveries of the day."""
 
-    def plan(
-        self,
-        depot: tuple[float, float],
-        lat: np.ndarray,
-        lon: np.ndarray,
-        pallets: np.ndarray,
-        capacity_pallets: int,
-        road_factor: float,
-    ) -> list[Route]:
-        """Routes serving every stop (``pallets[i] > 0``) from ``depot``."""
+    def plan(self, problem: RoutingProblem) -> list[Route]:
+        """Routes serving every stop with pallets."""
         ...
 
 
+def schedule(
+    problem: RoutingProblem, stops: list[int], dist: np.ndarray, pallets: np.ndarray
+) -> Route:
+    """Drive ``stops`` in order from the depot: arrive, wait for the window, unload, go on."""
+    speed = problem.speed_kmh / 60.0
+    first = stops[0]
+    travel = dist[0, first + 1] / speed
+    start = max(problem.departure_minute, float(problem.window_open[first]) - travel)
+    t = start
+    here = 0
+    km = 0.0
+    arrivals = []
+    service = problem.service(pallets)
+    for stop in stops:
+        leg = dist[here, stop + 1]
+        km += leg
+        t += leg / speed
+        t = max(t, float(problem.window_open[stop]))
+        arrivals.append(t)
+        t += float(service[stop])
+        here = stop + 1
+    km += dist[here, 0]
+    t += dist[here, 0] / speed
+    return Route(
+        tuple(stops), tuple(int(pallets[s]) for s in stops), float(km), tuple(arrivals), start, t
+    )
+
+
+def _full_trucks(problem: RoutingProblem, dist: np.ndarray) -> tuple[list[Route], np.ndarray]:
+    """Stops needing more than a truck get full direct trucks first; returns the remainder."""
+    routes: list[Route] = []
+    remaining = problem.pallets.astype(np.int64).copy()
+    cap = problem.capacity_pallets
+    for i in np.flatnonzero(remaining >= cap):
+        full, remaining[i] = divmod(int(remaining[i]), cap)
+        one = np.zeros_like(remaining)
+        one[i] = cap
+        routes.extend(schedule(problem, [int(i)], dist, one) for _ in range(full))
+    return routes, remaining
+
+
 class SweepRoutePlanner:
-    """Sweep by polar angle, fill trucks, order each route by nearest neighbour.
+    """Sweep by polar angle, fill trucks, order each route by nearest neighbour."""
 
-    A stop needing more than a truck gets full direct trucks first, then joins a route
-    with its remainder.
-    """
-
-    def plan(
-        self,
-        depot: tuple[float, float],
-        lat: np.ndarray,
-        lon: np.ndarray,
-        pallets: np.ndarray,
-        capacity_pallets: int,
-        road_factor: float,
-    ) -> list[Route]:
+    def plan(self, problem: RoutingProblem) -> list[Route]:
         """See :class:`RoutePlanner`."""
-        routes: list[Route] = []
-        lat0, lon0 = depot
-        depot_km = haversine_km(lat0, lon0, lat, lon) * road_factor
-        remaining = pallets.astype(np.int64).copy()
-        for i in np.flatnonzero(remaining >= capacity_pallets):
-            full, remaining[i] = divmod(int(remaining[i]), capacity_pallets)
-            routes.extend(
-                Route((int(i),), (capacity_pallets,), 2 * float(depot_km[i])) for _ in range(full)
-            )
+        dist = problem.distances()
+        routes, remaining = _full_trucks(problem, dist)
         stops = np.flatnonzero(remaining > 0)
         if stops.size == 0:
             return routes
-        angle = np.arctan2(lat[stops] - lat0, (lon[stops] - lon0) * np.cos(np.radians(lat0)))
+        lat0, lon0 = problem.depot
+        angle = np.arctan2(
+            problem.lat[stops] - lat0, (problem.lon[stops] - lon0) * np.cos(np.radians(lat0))
+        )
         ordered = stops[np.argsort(angle, kind="stable")]
         group: list[int] = []
         load = 0
         for i in ordered:
-            if load + remaining[i] > capacity_pallets and group:
-                routes.append(self._route(group, remaining, lat, lon, depot_km, road_factor))
+            if load + remaining[i] > problem.capacity_pallets and group:
+                routes.append(schedule(problem, _nearest_order(group, dist), dist, remaining))
                 group, load = [], 0
             group.append(int(i))
             load += int(remaining[i])
-        routes.append(self._route(group, remaining, lat, lon, depot_km, road_factor))
+        routes.append(schedule(problem, _nearest_order(group, dist), dist, remaining))
         return routes
 
-    @staticmethod
-    def _route(
-        group: list[int],
-        pallets: np.ndarray,
-        lat: np.ndarray,
-        lon: np.ndarray,
-        depot_km: np.ndarray,
-        road_factor: float,
-    ) -> Route:
-        todo = list(group)
-        order: list[int] = []
-        km = 0.0
-        here: int | None = None
-        while todo:
-            if here is None:
-                legs = depot_km[todo]
-            else:
-                legs = haversine_km(lat[here], lon[here], lat[todo], lon[todo]) * road_factor
-            j = int(np.argmin(legs))
-            km += float(legs[j])
-            here = todo.pop(j)
-            order.append(here)
-        km += float(depot_km[order[-1]])
-        return Route(tuple(order), tuple(int(pallets[i]) for i in order), km)
+
+def _nearest_order(group: list[int], dist: np.ndarray) -> list[int]:
+    todo = list(group)
+    order: list[int] = []
+    here = 0
+    while todo:
+        j = int(np.argmin(dist[here, [s + 1 for s in todo]]))
+        here = todo.pop(j) + 1
+        order.append(here - 1)
+    return order
+
+
+class PyVRPRoutePlanner:
+    """Capacitated VRP with time windows and a shift limit, solved by PyVRP.
+
+    ``time_limit_seconds`` caps each solve (with ``max_iterations``, whichever comes first);
+    ``seed`` makes it repeatable. When a day has the same stops as a solved day and the routes
+    still fit the trucks, those routes are reused (and rescheduled) without solving again.
+    """
+
+    def __init__(
+        self, *, time_limit_seconds: float = 1.0, max_iterations: int = 300, seed: int = 0
+    ) -> None:
+        self.time_limit_seconds = time_limit_seconds
+        self.max_iterations = max_iterations
+        self.seed = seed
+        self._cache: dict[tuple, tuple[list[list[int]], bool]] = {}
+        self.solves = 0
+        self.reused = 0
+
+    def plan(self, problem: RoutingProblem) -> list[Route]:
+        """See :class:`RoutePlanner`."""
+        dist = problem.distances()
+        routes, remaining = _full_trucks(problem, dist)
+        stops = np.flatnonzero(remaining > 0)
+        if stops.size == 0:
+            return routes
+        key = (problem.depot, tuple(stops.tolist()))
+        cached = self._cache.get(key)
+        if cached is not None:
+            sequences, solved_feasible = cached
+            if all(remaining[r].sum() <= problem.capacity_pallets for r in sequences):
+                again = [schedule(problem, r, dist, remaining) for r in sequences]
+                # reuse routes that still work, or the solver's best effort on a tight instance
+                if not solved_feasible or all(_feasible(problem, route) for route in again):
+                    self.reused += 1
+                    return routes + again
+        sequences = self._solve(problem, stops, remaining, dist)
+        scheduled = [schedule(problem, r, dist, remaining) for r in sequences]
+        self._cache[key] = (sequences, all(_feasible(problem, route) for route in scheduled))
+        self.solves += 1
+        return routes + scheduled
+
+    def _solve(
+        self, problem: RoutingProblem, stops: np.ndarray, pallets: np.ndarray, dist: np.ndarray
+    ) -> list[list[int]]:
+        from pyvrp import Model
+        from pyvrp.exceptions import PenaltyBoundWarning
+        from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
+
+        speed = problem.speed_kmh / 60.0
+        model = Model()
+        depot_location = model.add_location(x=0.0, y=0.0)
+        model.add_depot(depot_location)
+        service = problem.service(pallets)
+        locations = [depot_location]
+        for i in stops:
+            location = model.add_location(x=float(problem.lon[i]), y=float(problem.lat[i]))
+            locations.append(location)
+            model.add_client(
+                location,
+                delivery=[int(pallets[i])],
+                service_duration=round(float(service[i])),
+                tw_early=round(float(problem.window_open[i])),
+                tw_late=round(float(problem.window_close[i])),
+            )
+        model.add_vehicle_type(
+            num_available=int(stops.size),
+            capacity=[int(problem.capacity_pallets)],
+            tw_early=round(problem.departure_minute),
+            shift_duration=round(problem.shift_minutes),
+        )
+        index = np.concatenate([[0], stops + 1])
+        sub = dist[np.ix_(index, index)]
+        for a, frm in enumerate(locations):
+            for b, to in enumerate(locations):
+                km = float(sub[a, b])
+                # units of 100 m and minutes keep distance and time warp on like scales
+                model.add_edge(frm, to, distance=round(km * 10), duration=round(km / speed))
+        stop = MultipleCriteria(
+            [MaxIterations(self.max_iterations), MaxRuntime(self.time_limit_seconds)]
+        )
+        with warnings.catch_warnings():
+            # A tight instance (windows that cannot all be met) makes PyVRP warn that its
+            # penalties hit their bound; the best effort it returns is still used.
+            warnings.simplefilter("ignore", PenaltyBoundWarning)
+            result = model.solve(stop=stop, seed=self.seed, display=False)
+        sequences = []
+        for route in result.best.routes():
+            visits = [int(stops[a.idx]) for a in route.schedule() if a.is_client()]
+            if visits:
+                sequences.append(visits)
+        served = sorted(s for seq in sequences for s in seq)
+        if served != sorted(stops.tolist()):  # pragma: no cover - required clients are served
+            raise RuntimeError("the VRP solver left stops unserved")
+        return sequences
+
+
+def _feasible(problem: RoutingProblem, route: Route) -> bool:
+    """Every stop reached within its window and the trip within the driver's shift."""
+    close = problem.window_close[list(route.stops)]
+    on_time = bool((np.asarray(route.arrivals) <= close + 1e-6).all())
+    return on_time and route.end - route.start <= problem.shift_minutes + 1e-6
+
+
+@dataclass(frozen=True)
+class LoadPlan:
+    """Which stop's pallet stands on each floor position (0 = at the cab, last = at the door)."""
+
+    positions: tuple[int, ...]
+
+    def unloads_cleanly(self, stops: tuple[int, ...]) -> bool:
+        """True when, at every stop, its pallets are nearest the door of all still aboard."""
+        aboard = list(self.positions)
+        for stop in stops:
+            mine = [p for p, s in enumerate(aboard) if s == stop]
+            others = [p for p, s in enumerate(aboard) if s != stop and s >= 0]
+            if others and mine and min(mine) < max(others):
+                return False
+            aboard = [-1 if s == stop else s for s in aboard]
+        return True
+
+
+def load_plan(route: Route) -> LoadPlan:
+    """Load the last stop first: it goes to the cab, the first stop's pallets to the door."""
+    positions: list[int] = []
+    for stop, count in zip(reversed(route.stops), reversed(route.pallets), strict=True):
+        positions.extend([stop] * count)
+    return LoadPlan(tuple(positions))

@@ -5,7 +5,10 @@
   carry demand and SKUs in stock at opening.
 - ``sku_daily``: one row per day × SKU: consumer demand, sales, lost sales, orders placed at each
   echelon, production, and closing stock per echelon.
-- ``transport``: one row per day × origin × leg: trucks, stops, pallets, km, cost.
+- ``transport``: one row per day × origin × leg: trucks, stops, pallets, km, cost, hours,
+  CO2 and stops served within their delivery window.
+- ``route_stops``: one row per stop of each outbound route: order, window, arrival, pallets,
+  and the truck floor positions its pallets stand on (0 at the cab; loaded last stop first).
 - ``messages``: one row per day × message type: messages sent.
 - ``line_daily``: one row per day × production line: scheduled, down, busy and changeover hours.
 """
@@ -72,6 +75,33 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("pallets", _INT),
             ("km", _F),
             ("cost", _F),
+            ("hours", _F),
+            ("co2_kg", _F),
+            ("stops_on_time", _INT),
+        ]
+    ),
+    "route_stops": pa.schema(
+        [
+            ("day", pa.int32()),
+            ("depot_gln", pa.string()),
+            ("route", pa.int32()),
+            ("stop_order", pa.int32()),
+            ("store_gln", pa.string()),
+            ("store_name", pa.string()),
+            ("lat", _F),
+            ("lon", _F),
+            ("window_open_min", _INT),
+            ("window_close_min", _INT),
+            ("arrival_min", _F),
+            ("pallets", _INT),
+            ("on_time", pa.bool_()),
+            ("route_km", _F),
+            ("route_start_min", _F),
+            ("route_end_min", _F),
+            ("depot_lat", _F),
+            ("depot_lon", _F),
+            ("floor_first", _INT),
+            ("floor_last", _INT),
         ]
     ),
     "messages": pa.schema([("day", pa.int32()), ("type", pa.string()), ("count", _INT)]),
@@ -134,6 +164,33 @@ def build_tables(
         {name: [row[i] for row in rows] for i, name in enumerate(SCHEMAS["transport"].names)},
         schema=SCHEMAS["transport"],
     )
+    stops = ledger.route_stops
+    store = np.array([row[4] for row in stops], dtype=np.int64)
+    route_stops = pa.table(
+        {
+            "day": [row[0] for row in stops],
+            "depot_gln": [row[1] for row in stops],
+            "route": [row[2] for row in stops],
+            "stop_order": [row[3] for row in stops],
+            "store_gln": scenario.store_gln[store].astype(str),
+            "store_name": scenario.store_name[store].astype(str),
+            "lat": scenario.store_lat[store],
+            "lon": scenario.store_lon[store],
+            "window_open_min": scenario.window_open_min[store],
+            "window_close_min": scenario.window_close_min[store],
+            "arrival_min": [row[6] for row in stops],
+            "pallets": [row[5] for row in stops],
+            "on_time": [row[7] for row in stops],
+            "route_km": [row[8] for row in stops],
+            "route_start_min": [row[9] for row in stops],
+            "route_end_min": [row[10] for row in stops],
+            "depot_lat": [row[11][0] for row in stops],
+            "depot_lon": [row[11][1] for row in stops],
+            "floor_first": [row[12] for row in stops],
+            "floor_last": [row[13] for row in stops],
+        },
+        schema=SCHEMAS["route_stops"],
+    )
     keys = sorted(sent_by_day)
     messages = pa.table(
         {
@@ -163,4 +220,5 @@ def build_tables(
         "transport": transport,
         "messages": messages,
         "line_daily": lines,
+        "route_stops": route_stops,
     }

@@ -10,6 +10,7 @@ from crossdock.ledger import KINDS
 from crossdock.messages import DespatchAdvice, Order
 from crossdock.parties.platforms import Platforms
 from crossdock.parties.suppliers import Suppliers
+from crossdock.routing import SweepRoutePlanner
 from crossdock.tables import SCHEMAS
 
 
@@ -147,6 +148,7 @@ def test_trucks_are_counted_from_pallets_and_capacity(
     sc = make_scenario(platform_capacity=10_000)  # 60 units a pallet, 33 pallets a truck
     ctx = make_context(sc)
     carrier = docked_carrier(ctx)
+    carrier.router = SweepRoutePlanner()  # the sweep's truck filling is what is checked here
     platforms = Platforms(ctx, carrier=carrier)
     goods = np.zeros((2, 6), np.int64)
     goods[0, 0] = 600  # store 0: 10 pallets
@@ -167,7 +169,12 @@ def test_trucks_are_counted_from_pallets_and_capacity(
     road = sc.spec.carrier.road_factor
     direct = 2 * float(haversine_km(lat, lon, sc.store_lat[1], sc.store_lon[1])) * road
     assert row["km"] > direct
-    assert row["cost"] == pytest.approx(row["km"] * sc.spec.carrier.cost_per_km)
+    carrier_spec = sc.spec.carrier
+    assert row["cost"] == pytest.approx(
+        row["km"] * carrier_spec.cost_per_km
+        + row["hours"] * carrier_spec.cost_per_hour
+        + row["trucks"] * carrier_spec.cost_per_truck_day
+    )
 
 
 def test_one_outbound_row_per_depot(two_platforms, make_context, docked_carrier) -> None:

@@ -123,7 +123,7 @@ def run(
     console.print(
         f"Results written to [bold]{folder}[/] (kpis.json, "
         + ", ".join(f"{n}.parquet" for n in result.tables)
-        + ")"
+        + ", routes.geojson, driver_sheets.csv)"
     )
 
 

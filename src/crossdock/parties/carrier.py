@@ -13,7 +13,14 @@ import numpy as np
 
 from crossdock._kernels import as_slice, haversine_km, pallets
 from crossdock.parties._common import Context
-from crossdock.routing import RoutePlanner, SweepRoutePlanner
+from crossdock.routing import (
+    PyVRPRoutePlanner,
+    Route,
+    RoutePlanner,
+    RoutingProblem,
+    SweepRoutePlanner,
+    load_plan,
+)
 
 
 class Carrier:
@@ -22,10 +29,22 @@ class Carrier:
     def __init__(self, ctx: Context, *, router: RoutePlanner | None = None) -> None:
         sc = ctx.scenario
         self.ctx = ctx
-        self.router = router or SweepRoutePlanner()
+        if router is None:
+            routing = sc.spec.carrier.routing
+            router = (
+                PyVRPRoutePlanner(
+                    time_limit_seconds=routing.time_limit_seconds,
+                    max_iterations=routing.max_iterations,
+                    seed=ctx.seed,
+                )
+                if routing.solver == "pyvrp"
+                else SweepRoutePlanner()
+            )
+        self.router = router
         spec = sc.spec.carrier
         self.capacity = spec.trucks[0].capacity_pallets
         self.cost_per_km = spec.cost_per_km
+        self.co2_per_km = spec.trucks[0].co2_kg_per_km
         self.road_factor = spec.road_factor
         longest = int(
             max(
@@ -109,34 +128,97 @@ class Carrier:
     def deliver(self, day: int) -> None:
         """Route today's store deliveries per depot and put them on the road."""
         sc = self.ctx.scenario
+        spec = sc.spec.carrier
         for origin_kind, origin, stores, goods, transit in self._loads:
             self._to_stores[(day + transit) % self.window][as_slice(stores)] += goods
-            per_store = np.zeros(sc.n_stores, dtype=np.int64)
-            per_store[stores] = pallets(goods, sc.units_per_pallet)
+            per_store = pallets(goods, sc.units_per_pallet)
             if origin_kind == "dc":
                 depot = (float(sc.dc_lat[origin]), float(sc.dc_lon[origin]))
                 gln = sc.dc_gln[origin]
             else:
                 depot = (float(sc.platform_lat[origin]), float(sc.platform_lon[origin]))
                 gln = sc.platform_gln[origin]
-            routes = self.router.plan(
-                depot, sc.store_lat, sc.store_lon, per_store, self.capacity, self.road_factor
+            served = per_store > 0
+            stops = stores[served]
+            problem = RoutingProblem(
+                depot=depot,
+                lat=sc.store_lat[stops],
+                lon=sc.store_lon[stops],
+                pallets=per_store[served],
+                window_open=sc.window_open_min[stops].astype(np.float64),
+                window_close=sc.window_close_min[stops].astype(np.float64),
+                capacity_pallets=self.capacity,
+                road_factor=self.road_factor,
+                speed_kmh=spec.average_speed_kmh,
+                service_minutes=spec.service_minutes_per_stop,
+                service_minutes_per_pallet=spec.service_minutes_per_pallet,
+                shift_minutes=spec.driver_shift_hours * 60,
             )
-            km = sum(r.km for r in routes)
-            self.ctx.ledger.transport.append(
-                (
-                    day,
-                    "outbound",
-                    origin_kind,
-                    gln,
-                    len(routes),
-                    int((per_store > 0).sum()),
-                    int(per_store.sum()),
-                    km,
-                    km * self.cost_per_km,
-                )
-            )
+            routes = self.router.plan(problem) if stops.size else []
+            self._record(day, origin_kind, gln, stops, problem, routes)
         self._loads.clear()
+
+    def _record(
+        self,
+        day: int,
+        origin_kind: str,
+        gln: str,
+        stops: np.ndarray,
+        problem: RoutingProblem,
+        routes: list[Route],
+    ) -> None:
+        """One transport row for the depot-day and one row per stop of each route."""
+        spec = self.ctx.scenario.spec.carrier
+        km = sum(r.km for r in routes)
+        hours = sum(r.hours for r in routes)
+        on_time = 0
+        for number, route in enumerate(routes):
+            floor = load_plan(route).positions
+            for order, (stop, count, arrival) in enumerate(
+                zip(route.stops, route.pallets, route.arrivals, strict=True)
+            ):
+                late = arrival > problem.window_close[stop] + 1e-6
+                on_time += not late
+                at = [position for position, s in enumerate(floor) if s == stop]
+                self.ctx.ledger.route_stops.append(
+                    (
+                        day,
+                        gln,
+                        number,
+                        order,
+                        int(stops[stop]),
+                        count,
+                        arrival,
+                        bool(not late),
+                        route.km,
+                        route.start,
+                        route.end,
+                        problem.depot,
+                        min(at) if at else -1,
+                        max(at) if at else -1,
+                    )
+                )
+        cost = (
+            km * self.cost_per_km
+            + hours * spec.cost_per_hour
+            + len(routes) * spec.cost_per_truck_day
+        )
+        self.ctx.ledger.transport.append(
+            (
+                day,
+                "outbound",
+                origin_kind,
+                gln,
+                len(routes),
+                int(stops.size),
+                int(problem.pallets.sum()),
+                km,
+                cost,
+                hours,
+                km * self.co2_per_km,
+                on_time,
+            )
+        )
 
     def _inbound(self, day: int, goods: np.ndarray, kind: str) -> None:
         """Full truckloads from each supplier to each destination, there and back.
@@ -145,6 +227,7 @@ class Carrier:
         goods are pre-allocated), per DC otherwise.
         """
         sc = self.ctx.scenario
+        spec = sc.spec.carrier
         if kind == "platform":
             lat, lon = sc.platform_lat, sc.platform_lon
             rows_of = [np.flatnonzero(sc.platform_of_store == p) for p in range(sc.n_platforms)]
@@ -161,6 +244,12 @@ class Carrier:
                 trucks = -(-n_pallets // self.capacity)
                 one_way = haversine_km(sc.supplier_lat[u], sc.supplier_lon[u], lat[dest], lon[dest])
                 km = 2 * trucks * float(one_way) * self.road_factor
+                hours = km / spec.average_speed_kmh
+                cost = (
+                    km * self.cost_per_km
+                    + hours * spec.cost_per_hour
+                    + trucks * spec.cost_per_truck_day
+                )
                 self.ctx.ledger.transport.append(
                     (
                         day,
@@ -171,7 +260,10 @@ class Carrier:
                         1,
                         n_pallets,
                         km,
-                        km * self.cost_per_km,
+                        cost,
+                        hours,
+                        km * self.co2_per_km,
+                        1,
                     )
                 )
 

@@ -51,6 +51,7 @@ __all__ = [
     "RampSpec",
     "ReplenishmentSpec",
     "RetailerSpec",
+    "RoutingSpec",
     "ScanSpec",
     "ScenarioSpec",
     "SeasonSpec",
@@ -229,7 +230,18 @@ class TruckSpec(_Spec):
 
     name: str = "semi-trailer"
     capacity_pallets: Annotated[int, Field(gt=0, le=100)] = 33
+    """Floor positions for pallets (one pallet high)."""
     count: Annotated[int, Field(gt=0)] = 10
+    co2_kg_per_km: Annotated[float, Field(ge=0)] = 0.9
+
+
+class RoutingSpec(_Spec):
+    """How store deliveries are routed each day."""
+
+    solver: Literal["pyvrp", "sweep"] = "pyvrp"
+    time_limit_seconds: Annotated[float, Field(gt=0, le=600)] = 1.0
+    """Cap on each depot-day's solve (PyVRP); routes are reused when the same stops repeat."""
+    max_iterations: Annotated[int, Field(ge=1)] = 300
 
 
 class CarrierSpec(_Spec):
@@ -242,6 +254,14 @@ class CarrierSpec(_Spec):
     average_speed_kmh: Annotated[float, Field(gt=0, le=130)] = 60.0
     road_factor: Annotated[float, Field(ge=1, le=3)] = 1.3
     """Road distance divided by great-circle distance."""
+    cost_per_hour: Annotated[float, Field(ge=0)] = 35.0
+    """Driver and truck cost per hour on the road (EUR)."""
+    cost_per_truck_day: Annotated[float, Field(ge=0)] = 120.0
+    """Fixed cost of each truck used on a day (EUR)."""
+    driver_shift_hours: Annotated[float, Field(gt=0, le=24)] = 10.0
+    service_minutes_per_stop: Annotated[float, Field(ge=0)] = 15.0
+    service_minutes_per_pallet: Annotated[float, Field(ge=0)] = 1.5
+    routing: RoutingSpec = RoutingSpec()
 
 
 class ShelfCapacitySpec(_Spec):
