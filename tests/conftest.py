@@ -85,7 +85,12 @@ def small_spec(
     ]
     platforms = [
         p.model_copy(
-            update={"capacity_units_per_day": platform_capacity, "delivery_days": delivery_days}
+            update={
+                "capacity_units_per_day": platform_capacity,
+                "delivery_days": delivery_days,
+                "dock_doors": 100,  # doors and labour never bind in these fixtures
+                "workers": 1000,
+            }
         )
         for p in spec.platforms
     ]

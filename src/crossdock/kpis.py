@@ -58,6 +58,14 @@ KPI_DOCS: dict[str, str] = {
     "deliveries_on_time": "Share of store stops served within their delivery window.",
     "produced_units": "Units produced by factories.",
     "edi_messages": "Messages exchanged between parties.",
+    "platform_throughput_units_per_day": "Units sent on by the cross-dock platforms per day.",
+    "platform_dwell_days_mean": "Mean nights a unit waits at a platform (0: it left the day it came).",
+    "platform_dwell_days_p95": "95th percentile of the same, over units.",
+    "dock_door_utilisation": "Pallet moves (in and out) over the dock doors' pallet moves per day.",
+    "platform_labour_hours": "Handling hours at platforms (break-down and consolidation).",
+    "platform_labour_utilisation": "Platform handling hours over the hours of the workers on shift.",
+    "dc_labour_hours": "Handling hours at the DC (receiving, put-away, picking, loading).",
+    "handling_labour_hours": "Handling hours at platforms and DC together.",
     "line_utilisation": "Busy hours (production and changeovers) over scheduled line hours.",
     "changeover_hours": "Hours spent changing lines over between product families.",
     "breakdown_hours": "Scheduled line hours lost to breakdowns.",
@@ -158,6 +166,32 @@ def compute_kpis(
     out["factory_utilisation"] = produced / nominal if nominal else 0.0
     out["produced_units"] = produced
     out["edi_messages"] = float(_col(messages, "count").sum())
+
+    depots = tables["depot_daily"].filter(pc.field("day") >= warm_up_days)
+    depot_kind = _col(depots, "depot_type").astype(str)
+    platform = depot_kind == "platform"
+    moved = _col(depots, "pallets_in") + _col(depots, "pallets_out")
+    labour = _col(depots, "labour_hours")
+    out["platform_throughput_units_per_day"] = (
+        float(_col(depots, "units_out")[platform].sum()) / days
+    )
+    doors = float(_col(depots, "door_moves_available")[platform].sum())
+    out["dock_door_utilisation"] = float(moved[platform].sum()) / doors if doors else 0.0
+    out["platform_labour_hours"] = float(labour[platform].sum())
+    available = float(_col(depots, "labour_hours_available")[platform].sum())
+    out["platform_labour_utilisation"] = (
+        out["platform_labour_hours"] / available if available else 0.0
+    )
+    out["dc_labour_hours"] = float(labour[~platform].sum())
+    out["handling_labour_hours"] = out["platform_labour_hours"] + out["dc_labour_hours"]
+    every = tables["depot_daily"]
+    every_platform = _col(every, "depot_type").astype(str) == "platform"
+    n_platforms = len(np.unique(_col(every, "gln")[every_platform])) or 1
+    units_in = _col(every, "units_in")[every_platform].reshape(-1, n_platforms)
+    units_out = _col(every, "units_out")[every_platform].reshape(-1, n_platforms)
+    dwell_mean, dwell_p95 = fifo_lead_times(units_in, units_out, warm_up_days, samples=256)
+    out["platform_dwell_days_mean"] = dwell_mean
+    out["platform_dwell_days_p95"] = dwell_p95
 
     lines = tables["line_daily"].filter(pc.field("day") >= warm_up_days)
     scheduled = float(_col(lines, "scheduled_hours").sum())

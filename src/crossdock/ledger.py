@@ -107,6 +107,11 @@ class Ledger:
         self.factory_capacity = np.zeros((days, scenario.n_factories), dtype=np.float64)
         #: per day and line: scheduled hours, hours down (breakdowns), busy hours, changeover hours
         self.line_stats = np.zeros((days, scenario.n_lines, 4), dtype=np.float64)
+        #: per day and platform: pallets received, pallets built, units received, units sent
+        self.platform_stats = np.zeros((days, scenario.n_platforms, 4), dtype=np.float64)
+        #: per day and DC: pallets received, pallets shipped, cases picked, labour hours
+        self.dc_stats = np.zeros((days, scenario.n_dcs, 4), dtype=np.float64)
+        self.recadv_lines_differing = np.zeros(days, dtype=np.int64)
         self.jobs_done = np.zeros((days, scenario.n_factories), dtype=np.int64)
         self.jobs_late = np.zeros((days, scenario.n_factories), dtype=np.int64)
         self.transport: list[tuple] = []

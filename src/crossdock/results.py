@@ -23,6 +23,8 @@ _PERCENT = {
     "factory_utilisation",
     "line_utilisation",
     "deliveries_on_time",
+    "dock_door_utilisation",
+    "platform_labour_utilisation",
 }
 
 

@@ -10,6 +10,8 @@
 - ``route_stops``: one row per stop of each outbound route: order, window, arrival, pallets,
   and the truck floor positions its pallets stand on (0 at the cab; loaded last stop first).
 - ``messages``: one row per day × message type: messages sent.
+- ``depot_daily``: one row per day × platform or DC: pallets and units in and out, cases
+  picked, labour hours used and available, dock-door pallet moves available.
 - ``line_daily``: one row per day × production line: scheduled, down, busy and changeover hours.
 """
 
@@ -78,6 +80,21 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("hours", _F),
             ("co2_kg", _F),
             ("stops_on_time", _INT),
+        ]
+    ),
+    "depot_daily": pa.schema(
+        [
+            ("day", pa.int32()),
+            ("depot_type", pa.string()),
+            ("gln", pa.string()),
+            ("pallets_in", _F),
+            ("pallets_out", _F),
+            ("units_in", _F),
+            ("units_out", _F),
+            ("cases_picked", _F),
+            ("labour_hours", _F),
+            ("labour_hours_available", _F),
+            ("door_moves_available", _F),
         ]
     ),
     "route_stops": pa.schema(
@@ -214,7 +231,9 @@ def build_tables(
         },
         schema=SCHEMAS["line_daily"],
     )
+    depots = _depot_daily(ledger, scenario)
     return {
+        "depot_daily": depots,
         "location_daily": location,
         "sku_daily": sku,
         "transport": transport,
@@ -222,3 +241,45 @@ def build_tables(
         "line_daily": lines,
         "route_stops": route_stops,
     }
+
+
+def _depot_daily(ledger: Ledger, scenario: Scenario) -> pa.Table:
+    """Handling at platforms and DCs: pallets, units, cases picked, labour and door capacity."""
+    days = ledger.days
+    spec = scenario.spec
+    rows: dict[str, list] = {name: [] for name in SCHEMAS["depot_daily"].names}
+    received = KINDS.index("received")
+    shipped = KINDS.index("shipped")
+    for kind, glns, stats, block in (
+        ("platform", scenario.platform_gln, ledger.platform_stats, ledger.blocks["platform"]),
+        ("dc", scenario.dc_gln, ledger.dc_stats, ledger.blocks["dc"]),
+    ):
+        n = len(glns)
+        if n == 0:
+            continue
+        if kind == "platform":
+            per_pallet = np.array([p.labour_hours_per_pallet for p in spec.platforms])
+            labour = (stats[:, :, 0] + stats[:, :, 1]) * per_pallet
+            available = np.broadcast_to(scenario.platform_labour_hours, (days, n))
+            doors = np.broadcast_to(scenario.platform_door_capacity, (days, n))
+            cases = np.zeros((days, n))
+        else:
+            per_pallet = np.array([d.labour_hours_per_pallet for d in spec.distribution_centres])
+            per_case = np.array([d.labour_hours_per_case for d in spec.distribution_centres])
+            cases = stats[:, :, 2]
+            labour = (stats[:, :, 0] + stats[:, :, 1]) * per_pallet + cases * per_case
+            available = np.zeros((days, n))  # DC labour and doors are not capped (0)
+            doors = np.zeros((days, n))
+        rows["day"].append(np.repeat(np.arange(days, dtype=np.int32), n))
+        rows["depot_type"].append(np.full(days * n, kind))
+        rows["gln"].append(np.tile(glns.astype(str), days))
+        rows["pallets_in"].append(stats[:, :, 0].ravel())
+        rows["pallets_out"].append(stats[:, :, 1].ravel())
+        rows["units_in"].append(ledger.flows[:, block, received].ravel().astype(np.float64))
+        rows["units_out"].append(ledger.flows[:, block, shipped].ravel().astype(np.float64))
+        rows["cases_picked"].append(cases.ravel())
+        rows["labour_hours"].append(labour.ravel())
+        rows["labour_hours_available"].append(np.asarray(available).ravel())
+        rows["door_moves_available"].append(np.asarray(doors).ravel())
+    columns = {name: np.concatenate(parts) if parts else [] for name, parts in rows.items()}
+    return pa.table(columns, schema=SCHEMAS["depot_daily"])

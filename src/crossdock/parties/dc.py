@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from crossdock._kernels import grid, ration, round_up_to_pack
+from crossdock._kernels import grid, pallets, ration, round_up_to_pack
 from crossdock.messages import DespatchAdvice, LineStatus, Order, OrderResponse
 from crossdock.parties._common import Context, SsccCounter, despatch_to_stores, opening_stock
 from crossdock.parties.suppliers import MAX_DELAY_DAYS
@@ -49,10 +49,17 @@ class DistributionCentres:
             self.ctx.channel.receive(gln, DespatchAdvice, day)
 
     def unload(self, day: int, goods: np.ndarray) -> None:
-        """Suppliers' deliveries go into stock."""
+        """Suppliers' deliveries go into stock (each pallet received and put away)."""
+        sc = self.ctx.scenario
         self.on_hand += goods
         self.on_order -= goods
         self.ctx.ledger.record(day, "received", "dc", goods)
+        stats = self.ctx.ledger.dc_stats[day]
+        for d in range(sc.n_dcs):
+            stats[d, 0] += sum(
+                int(pallets(goods[d : d + 1, items], sc.units_per_pallet[items]).sum())
+                for items in self._items_of_supplier
+            )
 
     def plan(self, day: int) -> None:
         """Allocate stock to today's store orders, answer them, and reorder from suppliers."""
@@ -181,6 +188,9 @@ class DistributionCentres:
             if not total.any():
                 continue
             self.on_hand[d] -= total
+            stats = self.ctx.ledger.dc_stats[day]
+            stats[d, 1] += int(pallets(goods, sc.units_per_pallet).sum())
+            stats[d, 2] += int(np.ceil(goods / sc.case_pack).sum())  # cases picked
             shipped = np.zeros((sc.n_dcs, sc.n_skus), dtype=np.int64)
             shipped[d] = total
             self.ctx.ledger.record(day, "shipped", "dc", shipped)

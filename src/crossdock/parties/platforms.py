@@ -1,17 +1,19 @@
 """Cross-dock platforms: receive suppliers' pallets, break them down by store, send them on.
 
 Inbound goods arrive already allocated to stores (the planner's cross-dock order), so the
-platform's stock is a store × SKU array. Everything received leaves the same evening unless
-the platform's daily handling capacity is exceeded; then what is left waits overnight, and goes
-first the next day.
+platform's stock is a store × SKU array. Each morning the platform checks what arrives against
+the suppliers' despatch advices and answers each with a receiving advice (RECADV). Everything
+received leaves the same evening unless the day's handling capacity is exceeded — in units, and
+in pallets through the dock doors and by the labour on shift — then what is left waits
+overnight, and goes first the next day.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from crossdock._kernels import ration
-from crossdock.messages import DespatchAdvice
+from crossdock._kernels import as_slice, pallets, ration
+from crossdock.messages import DespatchAdvice, ReceivingAdvice
 from crossdock.parties._common import Context, SsccCounter, despatch_to_stores
 
 
@@ -26,17 +28,55 @@ class Platforms:
         self._overnight: np.ndarray | None = None  # part of ``held`` that arrived before today
         self.ssccs = SsccCounter(sc.n_platforms)
         self._stores_of = [np.flatnonzero(sc.platform_of_store == p) for p in range(sc.n_platforms)]
+        self._supplier_columns = [
+            as_slice(np.flatnonzero(sc.supplier_of == u)) for u in range(sc.n_suppliers)
+        ]
+        self._expected: dict[int, list[tuple[int, DespatchAdvice]]] = {}
         self.held_overnight = np.zeros(sc.n_platforms, dtype=np.int64)
 
     def receive(self, day: int) -> None:
-        """Take in suppliers' despatch advices for today's arrivals."""
-        for gln in self.ctx.scenario.platform_gln:
-            self.ctx.channel.receive(gln, DespatchAdvice, day)
+        """Take in suppliers' despatch advices: what each truck due today should carry."""
+        for p, gln in enumerate(self.ctx.scenario.platform_gln):
+            for advice in self.ctx.channel.receive(gln, DespatchAdvice, day):
+                self._expected.setdefault(advice.arrival_day, []).append((p, advice))
 
     def unload(self, day: int, goods: np.ndarray) -> None:
-        """Inbound pallets (already allocated to stores) arrive at the docks."""
+        """Inbound pallets (already allocated to stores) arrive at the docks and are checked."""
+        sc = self.ctx.scenario
         self.held += goods
-        self.ctx.ledger.record(day, "received", "platform", self._by_platform(goods))
+        by_platform = self._by_platform(goods)
+        self.ctx.ledger.record(day, "received", "platform", by_platform)
+        stats = self.ctx.ledger.platform_stats[day]
+        for p, stores in enumerate(self._stores_of):
+            block = goods[stores]
+            stats[p, 0] += sum(
+                int(pallets(block[:, cols], sc.units_per_pallet[cols]).sum())
+                for cols in self._supplier_columns
+            )
+            stats[p, 2] += by_platform[p].sum()
+        self._acknowledge(day, goods)
+
+    def _acknowledge(self, day: int, goods: np.ndarray) -> None:
+        """RECADV for each despatch advice due today: what came, against what was announced."""
+        sc = self.ctx.scenario
+        channel = self.ctx.channel
+        for p, advice in self._expected.pop(day, []):
+            rows = np.searchsorted(self._stores_of[p], advice.locations)
+            received = goods[self._stores_of[p]][np.ix_(rows, advice.items)]
+            differs = int((received != advice.quantity).any(axis=0).sum())
+            self.ctx.ledger.recadv_lines_differing[day] += differs
+            channel.send(
+                ReceivingAdvice(
+                    sender=sc.platform_gln[p],
+                    receiver=advice.sender,
+                    day=day,
+                    reference=channel.reference(sc.platform_gln[p]),
+                    despatch_number=advice.despatch_number,
+                    locations=advice.locations,
+                    items=advice.items,
+                    quantity=received,
+                )
+            )
 
     def cross_dock(self, day: int) -> None:
         """Break down and consolidate by store, within today's handling capacity."""
@@ -48,6 +88,14 @@ class Platforms:
             if total == 0:
                 continue
             capacity = int(sc.platform_capacity[p])
+            # inbound pallets as the suppliers built them: the work of breaking them down
+            held_pallets = sum(
+                int(pallets(held[:, cols], sc.units_per_pallet[cols]).sum())
+                for cols in self._supplier_columns
+            )
+            if held_pallets > sc.platform_pallet_capacity[p]:  # doors or labour bind
+                share = sc.platform_pallet_capacity[p] / held_pallets
+                capacity = min(capacity, int(total * share))
             if total <= capacity:
                 out[stores] = held
                 continue
@@ -63,10 +111,13 @@ class Platforms:
         if not out.any():
             return
         self.ctx.ledger.record(day, "shipped", "platform", self._by_platform(out))
+        stats = self.ctx.ledger.platform_stats[day]
         for p, stores in enumerate(self._stores_of):
             goods = out[stores]
             if not goods.any():
                 continue
+            stats[p, 1] += int(pallets(goods, sc.units_per_pallet).sum())
+            stats[p, 3] += goods.sum()
             despatch_to_stores(
                 self.ctx,
                 self.carrier,

@@ -12,7 +12,13 @@ from __future__ import annotations
 import numpy as np
 
 from crossdock._kernels import grid, pallets, ration, round_up_to_pack
-from crossdock.messages import DespatchAdvice, LineStatus, Order, OrderResponse
+from crossdock.messages import (
+    DespatchAdvice,
+    LineStatus,
+    Order,
+    OrderResponse,
+    ReceivingAdvice,
+)
 from crossdock.parties._common import Context, SsccCounter, opening_stock
 from crossdock.policies import Observation, Policy
 
@@ -79,6 +85,8 @@ class Suppliers:
         channel = self.ctx.channel
         incoming = np.zeros(sc.n_skus, dtype=np.int64)
         for gln in sc.supplier_gln:
+            # receiving advices confirm deliveries (the ledger already holds any difference)
+            channel.receive(gln, ReceivingAdvice, day)
             for order in channel.receive(gln, Order, day):
                 if order.ship_to_kind == "dc":
                     self.book_dc[order.ship_to, order.items] += order.quantity[0]

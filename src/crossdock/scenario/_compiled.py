@@ -74,6 +74,9 @@ class Scenario:
     platform_lon: np.ndarray
     platform_capacity: np.ndarray
     platform_delivery_days: np.ndarray
+    platform_pallet_capacity: np.ndarray  # pallets handled per day (doors and labour)
+    platform_door_capacity: np.ndarray  # pallet moves per day through the doors
+    platform_labour_hours: np.ndarray  # labour hours per day
     dc_gln: np.ndarray
     dc_name: np.ndarray
     dc_lat: np.ndarray
@@ -244,6 +247,20 @@ def compile_scenario(spec: ScenarioSpec) -> Scenario:
         platform_lon=floats([p.lon for p in spec.platforms]),
         platform_capacity=ints([p.capacity_units_per_day for p in spec.platforms]),
         platform_delivery_days=ints([p.delivery_days for p in spec.platforms]),
+        platform_door_capacity=floats(
+            [p.dock_doors * p.pallets_per_door_hour * p.shift_hours for p in spec.platforms]
+        ),
+        platform_labour_hours=floats([p.workers * p.shift_hours / 2 for p in spec.platforms]),
+        platform_pallet_capacity=floats(
+            [
+                min(
+                    p.dock_doors * p.pallets_per_door_hour * p.shift_hours,
+                    p.workers * p.shift_hours / 2 / p.labour_hours_per_pallet,
+                )
+                / 2
+                for p in spec.platforms
+            ]
+        ),
         dc_gln=strings([d.gln for d in spec.distribution_centres]),
         dc_name=strings([d.name for d in spec.distribution_centres]),
         dc_lat=floats([d.lat for d in spec.distribution_centres]),

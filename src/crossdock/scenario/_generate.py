@@ -274,6 +274,8 @@ def generate_spec(
         for f, (fid, fname, lat, lon, sups) in enumerate(FACTORIES)
     ]
     total_daily = float(rates.sum() * total_size)
+    # mean units on a pallet, weighted by volume (mixed store pallets are about half full)
+    units_per_pallet = float(np.average([p.units_per_pallet for p in products], weights=rates) / 2)
     platforms = []
     for p, (town, lat, lon) in enumerate(platforms_at):
         share = sum(s.size_factor for s in stores if s.platform == f"pf-{p + 1}") / total_size
@@ -286,6 +288,7 @@ def generate_spec(
                 lon=lon,
                 capacity_units_per_day=math.ceil(2.5 * share * total_daily + 100),
                 delivery_days=1,
+                **_platform_staff(share * total_daily, units_per_pallet),
             )
         )
     return ScenarioSpec(
@@ -429,6 +432,17 @@ def hypermarket_demand(
         life_cycles=life_cycles,
         intermittent=IntermittentSpec(below_rate=0.5, dispersion=0.3),
     )
+
+
+def _platform_staff(units_per_day: float, units_per_pallet: float) -> dict[str, int]:
+    """Doors and workers for a platform's expected flow, with a 60% margin."""
+    pallets_in = units_per_day / units_per_pallet
+    moves = 3 * pallets_in  # in, then about half as many consolidated pallets out... twice over
+    hours = 16.0
+    return {
+        "dock_doors": max(2, math.ceil(1.6 * moves / (12.0 * hours))),
+        "workers": max(2, math.ceil(1.6 * moves * 0.25 / (hours / 2))),
+    }
 
 
 def _line(line_id: str, families: list[str], daily_demand: float, *, offset: int) -> LineSpec:

@@ -178,6 +178,14 @@ class PlatformSpec(_Spec):
     capacity_units_per_day: Annotated[int, Field(gt=0)]
     delivery_days: Annotated[int, Field(ge=1, le=14)] = 1
     """Days from leaving the platform to the store's shelf (1: overnight)."""
+    dock_doors: Annotated[int, Field(gt=0)] = 12
+    pallets_per_door_hour: Annotated[float, Field(gt=0)] = 12.0
+    """Pallets a door unloads or loads per hour."""
+    shift_hours: Annotated[float, Field(gt=0, le=24)] = 16.0
+    workers: Annotated[int, Field(gt=0)] = 30
+    """Handlers on the floor over the day's shifts (each works ``shift_hours / 2``)."""
+    labour_hours_per_pallet: Annotated[float, Field(gt=0)] = 0.25
+    """Handling hours per pallet received (break-down) or built (consolidation)."""
 
 
 class DistributionCentreSpec(_Spec):
@@ -191,6 +199,10 @@ class DistributionCentreSpec(_Spec):
     capacity_units: Annotated[int, Field(gt=0)]
     """Storage capacity (reported as utilisation; not a hard limit)."""
     delivery_days: Annotated[int, Field(ge=1, le=14)] = 1
+    labour_hours_per_pallet: Annotated[float, Field(gt=0)] = 0.3
+    """Hours to receive and put away an inbound pallet, or to load an outbound one."""
+    labour_hours_per_case: Annotated[float, Field(ge=0)] = 0.01
+    """Picking hours per case of store orders."""
 
 
 class StoreSpec(_Spec):

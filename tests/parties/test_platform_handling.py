@@ -1,0 +1,109 @@
+"""Platform handling: receiving against despatch advices, doors and labour, dwell, Little's law."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from crossdock import simulate
+from crossdock.chain import build_chain
+from crossdock.engine import Engine
+from crossdock.messages import ReceivingAdvice
+from crossdock.parties.platforms import Platforms
+from crossdock.scenario import compile_scenario, generate_spec
+
+
+def squeezed(doors: int = 2, workers: int = 20, days: int = 90):
+    """The small chain with platforms short of dock doors (so goods wait overnight)."""
+    spec = generate_spec(n_stores=4, n_skus=36, horizon_days=days, warm_up_days=10, seed=4)
+    platforms = [
+        p.model_copy(update={"dock_doors": doors, "pallets_per_door_hour": 0.4, "workers": workers})
+        for p in spec.platforms
+    ]
+    return compile_scenario(spec.model_copy(update={"platforms": platforms}))
+
+
+def test_receiving_advice_answers_every_despatch_advice() -> None:
+    sc = compile_scenario(generate_spec(n_stores=3, n_skus=18, horizon_days=20, seed=2))
+    chain = build_chain(sc, "shared", days=20, seed=1)
+    Engine(chain.parties).run(20)
+    sent = chain.channel.sent
+    # every supplier DESADV to a platform that has arrived is answered by a RECADV
+    platforms = next(p for p in chain.parties if isinstance(p, Platforms))
+    still_due = sum(len(v) for v in platforms._expected.values())
+    supplier_desadvs = sum(
+        count
+        for (day, kind), count in chain.channel.sent_by_day.items()
+        if kind == "DespatchAdvice"
+    ) - sum(1 for _ in [])
+    assert sent["ReceivingAdvice"] > 0
+    assert sent["ReceivingAdvice"] + still_due <= supplier_desadvs
+    assert chain.ledger.recadv_lines_differing.sum() == 0
+
+
+def test_a_short_delivery_is_reported_line_by_line() -> None:
+    sc = compile_scenario(
+        generate_spec(n_stores=2, n_skus=12, horizon_days=10, seed=2, n_platforms=1)
+    )
+    chain = build_chain(sc, "shared", days=10, seed=1)
+    platforms = next(p for p in chain.parties if isinstance(p, Platforms))
+    engine = Engine(chain.parties)
+    for _ in range(10):  # until a despatch advice is announced for a later day
+        engine.step()
+        if platforms._expected:
+            break
+    # take a despatch advice due on a later day and deliver one unit less of its first line
+    arrival = min(platforms._expected)
+    due = platforms._expected[arrival]
+    _, advice = due[0]
+    goods = np.zeros((sc.n_stores, sc.n_skus), dtype=np.int64)
+    for _, adv in due:
+        goods[np.ix_(adv.locations, adv.items)] += adv.quantity
+    row = int(np.flatnonzero(advice.quantity[:, 0] > 0)[0])
+    goods[advice.locations[row], advice.items[0]] -= 1
+    platforms._acknowledge(arrival, goods)
+    assert chain.ledger.recadv_lines_differing[arrival] == 1
+    answers = chain.channel.receive(advice.sender, ReceivingAdvice, arrival)
+    mine = next(a for a in answers if a.despatch_number == advice.despatch_number)
+    assert mine.quantity[row, 0] == advice.quantity[row, 0] - 1
+
+
+def test_short_doors_hold_goods_overnight_and_littles_law_holds() -> None:
+    result = simulate(squeezed(), mode="shared", seed=3)
+    kpis = result.kpis
+    assert kpis["platform_stock_units"] > 0
+    assert kpis["platform_dwell_days_mean"] > 0.2
+    assert kpis["platform_dwell_days_p95"] >= 1
+    assert kpis["dock_door_utilisation"] > 0.7
+    # Little's law: stock on the platform = throughput × time in the platform
+    little = kpis["platform_throughput_units_per_day"] * kpis["platform_dwell_days_mean"]
+    assert kpis["platform_stock_units"] == pytest.approx(little, rel=0.1)
+    assert result.ledger.violations() == []
+
+
+def test_ample_platforms_hold_nothing_overnight() -> None:
+    result = simulate(squeezed(doors=50, workers=500), mode="shared", seed=3)
+    assert result.kpis["platform_stock_units"] == 0
+    assert result.kpis["platform_dwell_days_mean"] == 0
+    assert result.kpis["dock_door_utilisation"] < 0.2
+
+
+def test_handling_labour_counts_pallets_and_picks() -> None:
+    sc = compile_scenario(
+        generate_spec(n_stores=3, n_skus=18, horizon_days=30, warm_up_days=0, seed=6)
+    )
+    traditional = simulate(sc, mode="traditional")
+    shared = simulate(sc, mode="shared")
+    depots = traditional.table("depot_daily")
+    dc = depots[depots.depot_type == "dc"]
+    spec = sc.spec.distribution_centres[0]
+    expected = (
+        dc.pallets_in + dc.pallets_out
+    ) * spec.labour_hours_per_pallet + dc.cases_picked * spec.labour_hours_per_case
+    assert traditional.kpis["dc_labour_hours"] == pytest.approx(expected.sum())
+    assert traditional.kpis["platform_labour_hours"] == 0
+    assert shared.kpis["dc_labour_hours"] == 0 and shared.kpis["platform_labour_hours"] > 0
+    platform_rows = shared.table("depot_daily")
+    platform_rows = platform_rows[platform_rows.depot_type == "platform"]
+    # consolidation: fewer pallets leave (one per store) than arrive (one per supplier and store)
+    assert platform_rows.pallets_out.sum() < platform_rows.pallets_in.sum()
