@@ -33,6 +33,7 @@ __all__ = [
     "RoutingProblem",
     "SweepRoutePlanner",
     "load_plan",
+    "solve_vrp",
 ]
 
 
@@ -218,56 +219,92 @@ class PyVRPRoutePlanner:
     def _solve(
         self, problem: RoutingProblem, stops: np.ndarray, pallets: np.ndarray, dist: np.ndarray
     ) -> list[list[int]]:
-        from pyvrp import Model
-        from pyvrp.exceptions import PenaltyBoundWarning
-        from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
-
         speed = problem.speed_kmh / 60.0
-        model = Model()
-        depot_location = model.add_location(x=0.0, y=0.0)
-        model.add_depot(depot_location)
-        service = problem.service(pallets)
-        locations = [depot_location]
-        for i in stops:
-            location = model.add_location(x=float(problem.lon[i]), y=float(problem.lat[i]))
-            locations.append(location)
-            model.add_client(
-                location,
-                delivery=[int(pallets[i])],
-                service_duration=round(float(service[i])),
-                tw_early=round(float(problem.window_open[i])),
-                tw_late=round(float(problem.window_close[i])),
-            )
-        model.add_vehicle_type(
-            num_available=int(stops.size),
-            capacity=[int(problem.capacity_pallets)],
-            tw_early=round(problem.departure_minute),
-            shift_duration=round(problem.shift_minutes),
-        )
         index = np.concatenate([[0], stops + 1])
-        sub = dist[np.ix_(index, index)]
-        for a, frm in enumerate(locations):
-            for b, to in enumerate(locations):
-                km = float(sub[a, b])
-                # units of 100 m and minutes keep distance and time warp on like scales
-                model.add_edge(frm, to, distance=round(km * 10), duration=round(km / speed))
-        stop = MultipleCriteria(
-            [MaxIterations(self.max_iterations), MaxRuntime(self.time_limit_seconds)]
+        km = dist[np.ix_(index, index)]
+        service = problem.service(pallets)[stops]
+        windows = np.column_stack([problem.window_open[stops], problem.window_close[stops]])
+        solution = solve_vrp(
+            # units of 100 m and minutes keep distance and time warp on like scales
+            distance=np.rint(km * 10).astype(np.int64),
+            duration=np.rint(km / speed).astype(np.int64),
+            demand=pallets[stops],
+            capacity=int(problem.capacity_pallets),
+            vehicles=int(stops.size),
+            windows=np.rint(windows).astype(np.int64),
+            service=np.rint(service).astype(np.int64),
+            shift=round(problem.shift_minutes),
+            departure=round(problem.departure_minute),
+            seconds=self.time_limit_seconds,
+            iterations=self.max_iterations,
+            seed=self.seed,
         )
-        with warnings.catch_warnings():
-            # A tight instance (windows that cannot all be met) makes PyVRP warn that its
-            # penalties hit their bound; the best effort it returns is still used.
-            warnings.simplefilter("ignore", PenaltyBoundWarning)
-            result = model.solve(stop=stop, seed=self.seed, display=False)
-        sequences = []
-        for route in result.best.routes():
-            visits = [int(stops[a.idx]) for a in route.schedule() if a.is_client()]
-            if visits:
-                sequences.append(visits)
-        served = sorted(s for seq in sequences for s in seq)
-        if served != sorted(stops.tolist()):  # pragma: no cover - required clients are served
-            raise RuntimeError("the VRP solver left stops unserved")
-        return sequences
+        return [[int(stops[c]) for c in route] for route in solution]
+
+
+def solve_vrp(
+    *,
+    distance: np.ndarray,
+    demand: np.ndarray,
+    capacity: int,
+    vehicles: int,
+    duration: np.ndarray | None = None,
+    windows: np.ndarray | None = None,
+    service: np.ndarray | None = None,
+    shift: int | None = None,
+    departure: int = 0,
+    seconds: float = 1.0,
+    iterations: int | None = None,
+    seed: int = 0,
+) -> list[list[int]]:
+    """Solve a CVRP(TW) given as integer matrices with PyVRP; routes as client indices (0-based).
+
+    Node 0 of ``distance``/``duration`` is the depot, node ``c + 1`` client ``c``.
+    """
+    from pyvrp import Model
+    from pyvrp.exceptions import PenaltyBoundWarning
+    from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
+
+    n = len(demand)
+    model = Model()
+    locations = [model.add_location(x=0.0, y=0.0)]
+    model.add_depot(locations[0])
+    for c in range(n):
+        locations.append(model.add_location(x=float(c), y=0.0))
+        options: dict[str, int] = {}
+        if windows is not None:
+            options = {"tw_early": int(windows[c, 0]), "tw_late": int(windows[c, 1])}
+        model.add_client(
+            locations[-1],
+            delivery=[int(demand[c])],
+            service_duration=int(service[c]) if service is not None else 0,
+            **options,
+        )
+    vehicle: dict[str, int] = {"tw_early": departure}
+    if shift is not None:
+        vehicle["shift_duration"] = shift
+    model.add_vehicle_type(num_available=vehicles, capacity=[capacity], **vehicle)
+    travel = duration if duration is not None else distance
+    for a, frm in enumerate(locations):
+        for b, to in enumerate(locations):
+            model.add_edge(frm, to, distance=int(distance[a, b]), duration=int(travel[a, b]))
+    criteria = [MaxRuntime(seconds)]
+    if iterations is not None:
+        criteria.append(MaxIterations(iterations))
+    with warnings.catch_warnings():
+        # A tight instance (windows that cannot all be met) makes PyVRP warn that its
+        # penalties hit their bound; the best effort it returns is still used.
+        warnings.simplefilter("ignore", PenaltyBoundWarning)
+        result = model.solve(stop=MultipleCriteria(criteria), seed=seed, display=False)
+    routes = []
+    for route in result.best.routes():
+        visits = [int(a.idx) for a in route.schedule() if a.is_client()]
+        if visits:
+            routes.append(visits)
+    served = sorted(c for route in routes for c in route)
+    if served != list(range(n)):  # pragma: no cover - required clients are always served
+        raise RuntimeError("the VRP solver left clients unserved")
+    return routes
 
 
 def _feasible(problem: RoutingProblem, route: Route) -> bool:
