@@ -186,3 +186,23 @@ def test_transport_kpis_add_up(mode) -> None:
     assert result.kpis["co2_kg"] == pytest.approx(expected_co2)
     stops = result.table("route_stops")
     assert result.kpis["deliveries_on_time"] == pytest.approx(stops.on_time.mean())
+
+
+def test_trips_beyond_the_fleet_are_counted() -> None:
+    from crossdock.scenario import compile_scenario, generate_spec
+
+    spec = generate_spec(n_stores=6, n_skus=24, n_platforms=1, horizon_days=10, warm_up_days=0)
+    small_fleet = spec.carrier.model_copy(
+        update={"trucks": [spec.carrier.trucks[0].model_copy(update={"count": 1})]}
+    )
+    big = simulate(compile_scenario(spec), mode="shared")
+    tight = simulate(
+        compile_scenario(spec.model_copy(update={"carrier": small_fleet})), mode="shared"
+    )
+    transport = tight.transport
+    outbound = transport[transport.leg == "outbound"].groupby("day").trucks.sum()
+    assert (
+        big.kpis["truck_trips_over_fleet"] == 0
+        or big.kpis["truck_trips_over_fleet"] < tight.kpis["truck_trips_over_fleet"]
+    )
+    assert tight.kpis["truck_trips_over_fleet"] == (outbound - 1).clip(lower=0).sum() > 0

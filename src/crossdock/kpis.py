@@ -54,6 +54,7 @@ KPI_DOCS: dict[str, str] = {
     "truck_fill_rate": "Outbound pallets over outbound truck capacity (pallets).",
     "factory_utilisation": "Units produced over nominal factory capacity.",
     "co2_kg": "Carrier CO2 emissions, both legs (kg, at the truck type's kg per km).",
+    "truck_trips_over_fleet": "Outbound truck trips beyond the fleet size, summed over days (0: the fleet suffices).",
     "driver_hours": "Hours on the road, both legs (outbound: from the route schedules).",
     "deliveries_on_time": "Share of store stops served within their delivery window.",
     "produced_units": "Units produced by factories.",
@@ -88,7 +89,11 @@ def _variance_sum(series: np.ndarray) -> float:
 
 
 def compute_kpis(
-    tables: dict[str, pa.Table], *, warm_up_days: int, truck_capacity_pallets: int
+    tables: dict[str, pa.Table],
+    *,
+    warm_up_days: int,
+    truck_capacity_pallets: int,
+    fleet_size: int = 10**9,
 ) -> dict[str, float]:
     """Every KPI of ``KPI_DOCS`` from the run's tables."""
     loc = tables["location_daily"].filter(pc.field("day") >= warm_up_days)
@@ -156,6 +161,13 @@ def compute_kpis(
     capacity = out["trucks_outbound"] * truck_capacity_pallets
     out["truck_fill_rate"] = outbound_pallets / capacity if capacity else 0.0
     out["co2_kg"] = float(_col(transport, "co2_kg").sum())
+    outbound_days = _col(transport, "day")[leg == "outbound"]
+    per_day = (
+        np.bincount(outbound_days, weights=trucks[leg == "outbound"])
+        if outbound_days.size
+        else np.zeros(0)
+    )
+    out["truck_trips_over_fleet"] = float(np.maximum(per_day - fleet_size, 0).sum())
     out["driver_hours"] = float(_col(transport, "hours").sum())
     outbound = leg == "outbound"
     stops = float(_col(transport, "stops")[outbound].sum())

@@ -62,6 +62,7 @@ def simulate(
         tables,
         warm_up_days=warm_up,
         truck_capacity_pallets=scenario.spec.carrier.trucks[0].capacity_pallets,
+        fleet_size=sum(truck.count for truck in scenario.spec.carrier.trucks),
     )
     return SimulationResult(scenario, mode, seed, days, kpis, tables, chain.ledger)
 

@@ -140,6 +140,10 @@ class Carrier:
                 gln = sc.platform_gln[origin]
             served = per_store > 0
             stops = stores[served]
+            depot_place = sc.n_stores + (
+                origin if origin_kind == "platform" else sc.n_platforms + origin
+            )
+            nodes = np.concatenate([[depot_place], stops])
             problem = RoutingProblem(
                 depot=depot,
                 lat=sc.store_lat[stops],
@@ -153,6 +157,7 @@ class Carrier:
                 service_minutes=spec.service_minutes_per_stop,
                 service_minutes_per_pallet=spec.service_minutes_per_pallet,
                 shift_minutes=spec.driver_shift_hours * 60,
+                km=sc.road_km[np.ix_(nodes, nodes)],
             )
             routes = self.router.plan(problem) if stops.size else []
             self._record(day, origin_kind, gln, stops, problem, routes)

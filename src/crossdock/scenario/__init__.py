@@ -31,7 +31,9 @@ __all__ = [
 
 def load_scenario(path: str | Path | None = None) -> Scenario:
     """Read, validate and compile a scenario file (``None``: the built-in default)."""
-    return compile_scenario(read_spec(path))
+    spec = read_spec(path)
+    base = Path(path).resolve().parent if path is not None else None
+    return compile_scenario(spec, base_dir=base)
 
 
 def generate_scenario(**options: object) -> Scenario:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
+from crossdock.scenario._distances import road_km
 from crossdock.scenario._schema import ScenarioSpec
 
 __all__ = ["Scenario", "compile_scenario"]
@@ -104,6 +106,7 @@ class Scenario:
     maintenance_every_days: np.ndarray  # 0: none
     maintenance_hours: np.ndarray
     maintenance_offset_days: np.ndarray
+    road_km: np.ndarray  # [place, place]: stores, then platforms, then DCs
 
     @property
     def n_lines(self) -> int:
@@ -161,8 +164,12 @@ class Scenario:
         return dataclasses.replace(self, spec=spec, **changes)  # type: ignore[arg-type]
 
 
-def compile_scenario(spec: ScenarioSpec) -> Scenario:
-    """Turn a validated spec into a frozen :class:`Scenario` (references already checked)."""
+def compile_scenario(spec: ScenarioSpec, *, base_dir: Path | None = None) -> Scenario:
+    """Turn a validated spec into a frozen :class:`Scenario` (references already checked).
+
+    ``base_dir`` resolves relative file names in the spec (the carrier's distance matrix);
+    ``load_scenario`` passes the scenario file's folder.
+    """
     categories = [c.id for c in spec.categories]
     cat_index = {c: i for i, c in enumerate(categories)}
     sup_index = {s.id: i for i, s in enumerate(spec.suppliers)}
@@ -269,6 +276,7 @@ def compile_scenario(spec: ScenarioSpec) -> Scenario:
         dc_delivery_days=ints([d.delivery_days for d in spec.distribution_centres]),
         weekday_profile=_frozen(profile),
         **{name: _frozen(value) for name, value in lines.items()},
+        road_km=_frozen(road_km(spec, base_dir)),
     )
 
 

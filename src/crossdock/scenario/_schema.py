@@ -274,6 +274,9 @@ class CarrierSpec(_Spec):
     service_minutes_per_stop: Annotated[float, Field(ge=0)] = 15.0
     service_minutes_per_pallet: Annotated[float, Field(ge=0)] = 1.5
     routing: RoutingSpec = RoutingSpec()
+    distance_matrix: str | None = None
+    """A CSV of road distances (columns ``from_gln,to_gln,km``) between stores, platforms and
+    DCs, relative to the scenario file; pairs it leaves out use great-circle km × road factor."""
 
 
 class ShelfCapacitySpec(_Spec):
