@@ -183,3 +183,15 @@ def test_cli_prints_one_located_line_and_exits_2(tmp_path: Path, old: str, new: 
         assert len(lines) == 1, done.stderr
         assert lines[0].startswith("error: broken.yaml:")
         assert "Traceback" not in done.stderr
+
+
+def test_demand_settings_must_name_known_things(tmp_path: Path) -> None:
+    path, text = broken(
+        tmp_path, "  - gtins:\n    - '3012350000101'", "  - gtins:\n    - '3099999000013'"
+    )
+    with pytest.raises(ScenarioError) as caught:
+        read_spec(path)
+    line = line_of(text, "'3099999000013'")
+    assert caught.value.problems[0] == (
+        f"broken.yaml:{line} demand.promotions[0].gtins[0]: unknown GTIN '3099999000013' (not in products)"
+    )

@@ -148,6 +148,46 @@ def check_references(spec: ScenarioSpec) -> list[Problem]:
                 )
             )
 
+    problems.extend(_demand_references(spec, categories))
+
     if spec.warm_up_days >= spec.horizon_days:
         problems.append((("warm_up_days",), "must be less than horizon_days"))
+    return problems
+
+
+def _demand_references(spec: ScenarioSpec, categories: set[str]) -> list[Problem]:
+    """Seasons, promotions, price changes and life cycles must name known things."""
+    problems: list[Problem] = []
+    gtins = {p.gtin for p in spec.products}
+    stores = {s.id for s in spec.stores}
+    demand = spec.demand
+
+    def gtin(value: str, path: Path) -> None:
+        key = value[-13:] if len(value) == 14 and value[0] == "0" else value
+        if key not in gtins:
+            problems.append((path, f"unknown GTIN '{value}' (not in products)"))
+
+    for i, season in enumerate(demand.seasons):
+        if season.category is not None:
+            problems.extend(
+                _ref(categories, season.category, "category", ("demand", "seasons", i, "category"))
+            )
+    for i, promo in enumerate(demand.promotions):
+        for j, value in enumerate(promo.gtins):
+            gtin(value, ("demand", "promotions", i, "gtins", j))
+        for j, store in enumerate(promo.stores or []):
+            problems.extend(_ref(stores, store, "store", ("demand", "promotions", i, "stores", j)))
+    for i, change in enumerate(demand.price_changes):
+        gtin(change.gtin, ("demand", "price_changes", i, "gtin"))
+    seen: dict[str, int] = {}
+    for i, life in enumerate(demand.life_cycles):
+        gtin(life.gtin, ("demand", "life_cycles", i, "gtin"))
+        if life.gtin in seen:
+            problems.append(
+                (
+                    ("demand", "life_cycles", i, "gtin"),
+                    f"GTIN '{life.gtin}' already has a life cycle (demand.life_cycles[{seen[life.gtin]}])",
+                )
+            )
+        seen.setdefault(life.gtin, i)
     return problems
