@@ -7,7 +7,14 @@ from __future__ import annotations
 
 from crossdock.errors import ParameterError
 from crossdock.policies._checks import check_policy
-from crossdock.policies._forecast import ExponentialSmoothing, Forecaster, MovingAverage
+from crossdock.policies._forecast import (
+    TSB,
+    Croston,
+    ExponentialSmoothing,
+    Forecaster,
+    HoltWinters,
+    MovingAverage,
+)
 from crossdock.policies._params import Params
 from crossdock.policies._rules import (
     POLICY_CLASSES,
@@ -17,12 +24,15 @@ from crossdock.policies._rules import (
     OrderUpTo,
     Policy,
 )
-from crossdock.scenario._schema import EchelonSpec
+from crossdock.scenario._schema import EchelonSpec, ForecastSpec
 
 __all__ = [
+    "TSB",
     "BaseStock",
+    "Croston",
     "ExponentialSmoothing",
     "Forecaster",
+    "HoltWinters",
     "MinMax",
     "MovingAverage",
     "Observation",
@@ -30,16 +40,32 @@ __all__ = [
     "Params",
     "Policy",
     "check_policy",
+    "forecaster_from_spec",
     "policy_from_spec",
 ]
 
 
+def forecaster_from_spec(spec: ForecastSpec) -> Forecaster:
+    """Build the forecaster a scenario's ``forecast`` settings describe."""
+    if spec.method == "moving_average":
+        return MovingAverage(window_days=spec.window_days)
+    if spec.method == "holt_winters":
+        return HoltWinters(
+            alpha=spec.alpha,
+            beta=spec.trend_smoothing,
+            gamma=spec.seasonal_smoothing,
+            phi=spec.damping,
+        )
+    if spec.method == "croston":
+        return Croston(alpha=spec.alpha, sba=spec.sba)
+    if spec.method == "tsb":
+        return TSB(alpha=spec.alpha, beta=spec.probability_smoothing)
+    return ExponentialSmoothing(alpha=spec.alpha)
+
+
 def policy_from_spec(spec: EchelonSpec) -> Policy:
     """Build the policy a scenario's echelon settings describe."""
-    if spec.forecast.method == "moving_average":
-        forecast: Forecaster = MovingAverage(window_days=spec.forecast.window_days)
-    else:
-        forecast = ExponentialSmoothing(alpha=spec.forecast.alpha)
+    forecast = forecaster_from_spec(spec.forecast)
     cls = POLICY_CLASSES.get(spec.policy)
     if cls is None:  # pragma: no cover - the schema only admits known names
         raise ParameterError(

@@ -4,6 +4,11 @@ A forecaster is a parameter object with learned state: ``reset(prior_mean)`` sta
 ``observe(demand)`` learns one day, ``mean`` and ``std`` give the one-day forecast and the
 standard deviation of its error. Uses state arrays updated in place, so a day costs a few
 array operations whatever the window.
+
+- :class:`ExponentialSmoothing` and :class:`MovingAverage` for steady sellers;
+- :class:`HoltWinters`: additive weekly seasonality (7 weekday offsets), optional damped trend;
+- :class:`Croston` and :class:`TSB` for intermittent slow movers (demand size and interval,
+  or demand size and probability of a demand day).
 """
 
 from __future__ import annotations
@@ -14,7 +19,9 @@ import numpy as np
 
 from crossdock.policies._params import Params, interval, whole
 
-__all__ = ["ExponentialSmoothing", "Forecaster", "MovingAverage"]
+__all__ = ["TSB", "Croston", "ExponentialSmoothing", "Forecaster", "HoltWinters", "MovingAverage"]
+
+WEEK_DAYS = 7
 
 
 @runtime_checkable
@@ -117,3 +124,268 @@ class MovingAverage(Params):
         n = self.window_days
         variance = (self._sum_sq - self._sum * self._sum / n) / max(n - 1, 1)
         return np.sqrt(np.maximum(variance, 0.0))
+
+
+def _weekday_profile_ok(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        factors = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    return factors.shape == (WEEK_DAYS,) and bool(np.all(factors > 0))
+
+
+class HoltWinters(Params):
+    """Holt-Winters with additive weekly seasonality and an optional damped trend.
+
+    Error-correction form, with ``e`` the one-step error of the day observed on weekday ``w``::
+
+        e      = demand - (level + phi * trend + season[w])
+        level += phi * trend + alpha * e
+        trend  = phi * trend + alpha * beta * e
+        season[w] += gamma * e
+
+    (the same recursions as statsmodels' ``ExponentialSmoothing(trend="add",
+    damped_trend=True, seasonal="add")`` with ``smoothing_trend=beta``). ``beta=0`` (the
+    default) keeps the trend at zero: level plus weekday offsets. Additive seasonality is
+    chosen because slow movers have many zero days, where multiplicative factors collapse.
+
+    The forecaster counts the days it has observed since ``reset``: the first observed day is
+    weekday ``first_weekday`` (0 = Monday), so ``mean`` is the forecast for the weekday after
+    the last observed day (clipped at zero). ``weekday_profile`` (7 positive factors, Monday
+    first) seeds the offsets as ``prior_mean * (factor / mean(factors) - 1)``; without it they
+    start at zero and are learnt. ``std`` smooths squared one-step errors with ``alpha``,
+    starting from the Poisson guess (variance = mean).
+    """
+
+    _constraints = {
+        "alpha": interval(0, 1, closed="right"),
+        "beta": interval(0, 1),
+        "gamma": interval(0, 1),
+        "phi": interval(0, 1, closed="right"),
+        "first_weekday": (
+            lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v < WEEK_DAYS,
+            "an int in [0, 6] (0 = Monday)",
+        ),
+        "weekday_profile": (_weekday_profile_ok, "None or 7 positive factors (Monday first)"),
+    }
+
+    def __init__(
+        self,
+        *,
+        alpha: float = 0.1,
+        beta: float = 0.0,
+        gamma: float = 0.1,
+        phi: float = 1.0,
+        first_weekday: int = 0,
+        weekday_profile: tuple[float, ...] | None = None,
+    ) -> None:
+        self.alpha = alpha
+        self.beta = beta
+        self.gamma = gamma
+        self.phi = phi
+        self.first_weekday = first_weekday
+        self.weekday_profile = weekday_profile
+
+    def reset(self, prior_mean: np.ndarray, first_weekday: int | None = None) -> None:
+        """Start from ``prior_mean``.
+
+        The first day observed is weekday ``first_weekday`` (default: the parameter).
+        """
+        self.validate_params()
+        level = np.array(prior_mean, dtype=np.float64)
+        self._level = level
+        self._trend = np.zeros_like(level)
+        self._season = np.zeros((WEEK_DAYS, *level.shape))
+        if self.weekday_profile is not None:
+            factors = np.asarray(self.weekday_profile, dtype=np.float64)
+            factors = factors / factors.mean() - 1.0
+            self._season += factors.reshape((WEEK_DAYS,) + (1,) * level.ndim) * level
+        self._variance = np.maximum(level, 1e-9)
+        self._error = np.empty_like(level)
+        self._scratch = np.empty_like(level)
+        start = self.first_weekday if first_weekday is None else first_weekday
+        if not (isinstance(start, int | np.integer) and 0 <= start < WEEK_DAYS):
+            from crossdock.errors import ParameterError
+
+            raise ParameterError(
+                "HoltWinters.reset", "first_weekday", "an int in [0, 6] (0 = Monday)", start
+            )
+        self._weekday = int(start)
+
+    @property
+    def weekday(self) -> int:
+        """Weekday (0 = Monday) of the next day to observe, the one ``mean`` forecasts."""
+        return self._weekday
+
+    def observe(self, demand: np.ndarray) -> None:
+        """One day of updates, in place."""
+        season = self._season[self._weekday]
+        error = np.subtract(demand, self._level, out=self._error)
+        error -= season
+        damped = None
+        if self.beta > 0:
+            damped = np.multiply(self._trend, self.phi, out=self._scratch)
+            error -= damped
+        # variance: var += alpha * (e² - var)
+        self._variance *= 1.0 - self.alpha
+        self._variance += self.alpha * error * error
+        if damped is not None:
+            self._level += damped
+            self._trend *= self.phi
+            self._trend += (self.alpha * self.beta) * error
+        self._level += self.alpha * error
+        if self.gamma > 0:
+            season += self.gamma * error
+        self._weekday = (self._weekday + 1) % WEEK_DAYS
+
+    @property
+    def mean(self) -> np.ndarray:
+        """Forecast of the next day: level + phi * trend + that weekday's offset, at least 0."""
+        out = self._level + self._season[self._weekday]
+        if self.beta > 0:
+            out += self.phi * self._trend
+        return np.maximum(out, 0.0, out=out)
+
+    @property
+    def std(self) -> np.ndarray:
+        """Root of the smoothed squared one-step error."""
+        return np.sqrt(self._variance)
+
+
+def _intermittent_prior(prior_mean: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Poisson split of a prior mean: (size of a demand day, probability of a demand day)."""
+    mean = np.maximum(np.array(prior_mean, dtype=np.float64), 0.0)
+    probability = -np.expm1(-mean)  # P(demand > 0) for Poisson(mean)
+    size = np.where(probability > 0, mean / np.where(probability > 0, probability, 1.0), 1.0)
+    return size, probability
+
+
+class Croston(Params):
+    """Croston's method for intermittent demand: smoothed demand size over smoothed interval.
+
+    On each day with demand ``y > 0``, after ``q`` days since the previous demand day::
+
+        size     += alpha * (y - size)
+        interval += alpha * (q - interval)
+
+    and nothing changes on zero days, so ``mean = size / interval``. With ``sba=True`` the
+    Syntetos-Boylan approximation multiplies it by ``1 - alpha / 2`` (Croston's forecast is
+    biased upwards). The prior is split as Poisson: interval ``1 / P(y > 0)``, size
+    ``prior / P(y > 0)``. ``std`` smooths squared one-step errors of ``mean`` every day with
+    ``alpha``, from the Poisson guess.
+    """
+
+    _constraints = {
+        "alpha": interval(0, 1, closed="right"),
+        "sba": ((lambda v: isinstance(v, bool)), "a bool"),
+    }
+
+    def __init__(self, *, alpha: float = 0.1, sba: bool = False) -> None:
+        self.alpha = alpha
+        self.sba = sba
+
+    def reset(self, prior_mean: np.ndarray) -> None:
+        """Start from ``prior_mean`` (a demand day every ``1 / P(y > 0)`` days)."""
+        self.validate_params()
+        size, probability = _intermittent_prior(prior_mean)
+        self._size = size
+        # no demand expected: an infinite interval (mean 0) until the first demand day sets it
+        with np.errstate(divide="ignore"):
+            self._interval = 1.0 / probability
+        unknown = np.isinf(self._interval)
+        self._unknown: np.ndarray | None = unknown if unknown.any() else None
+        self._since = np.zeros_like(size)
+        self._variance = np.maximum(size * probability, 1e-9)
+        self._error = np.empty_like(size)
+
+    def observe(self, demand: np.ndarray) -> None:
+        """Count the day; where there was demand, smooth size and interval (in place)."""
+        error = np.subtract(demand, self.mean, out=self._error)
+        self._variance *= 1.0 - self.alpha
+        self._variance += self.alpha * error * error
+        self._since += 1.0
+        hit = np.greater(demand, 0)
+        # size += alpha * (y - size) where hit; written as a masked in-place update
+        step = np.subtract(demand, self._size, out=self._error)
+        step *= self.alpha
+        np.add(self._size, step, out=self._size, where=hit)
+        if self._unknown is not None:  # first demand day of a zero prior: take it as it is
+            first = hit & self._unknown
+            np.copyto(self._interval, self._since, where=first)
+            np.copyto(self._size, demand, where=first)
+            hit &= ~first
+            self._unknown &= ~first
+            if not self._unknown.any():
+                self._unknown = None
+        np.subtract(self._since, self._interval, out=step)
+        step *= self.alpha
+        np.add(self._interval, step, out=self._interval, where=hit)
+        np.copyto(self._since, 0.0, where=np.greater(demand, 0))
+
+    @property
+    def mean(self) -> np.ndarray:
+        """Size over interval (times ``1 - alpha / 2`` with ``sba``)."""
+        out = self._size / self._interval
+        if self.sba:
+            out *= 1.0 - self.alpha / 2.0
+        return out
+
+    @property
+    def std(self) -> np.ndarray:
+        """Root of the smoothed squared one-step error."""
+        return np.sqrt(self._variance)
+
+
+class TSB(Params):
+    """Teunter-Syntetos-Babai: demand size and the probability of a demand day.
+
+    Every day the probability learns whether there was demand, so the forecast of an item
+    that stops selling decays (Croston's would stay put until the next sale)::
+
+        probability += beta * (1[y > 0] - probability)
+        size        += alpha * (y - size)           (only on days with y > 0)
+        mean         = probability * size
+
+    The prior is split as Poisson (``P(y > 0)`` and the mean size of a demand day); ``std``
+    smooths squared one-step errors of ``mean`` with ``beta``, from the Poisson guess.
+    """
+
+    _constraints = {
+        "alpha": interval(0, 1, closed="right"),
+        "beta": interval(0, 1, closed="right"),
+    }
+
+    def __init__(self, *, alpha: float = 0.1, beta: float = 0.1) -> None:
+        self.alpha = alpha
+        self.beta = beta
+
+    def reset(self, prior_mean: np.ndarray) -> None:
+        """Start from ``prior_mean``, split as Poisson."""
+        self.validate_params()
+        self._size, self._probability = _intermittent_prior(prior_mean)
+        self._variance = np.maximum(self._size * self._probability, 1e-9)
+        self._error = np.empty_like(self._size)
+
+    def observe(self, demand: np.ndarray) -> None:
+        """One day of updates, in place."""
+        error = np.subtract(demand, self.mean, out=self._error)
+        self._variance *= 1.0 - self.beta
+        self._variance += self.beta * error * error
+        hit = np.greater(demand, 0)
+        self._probability *= 1.0 - self.beta
+        self._probability += self.beta * hit
+        step = np.subtract(demand, self._size, out=self._error)
+        step *= self.alpha
+        np.add(self._size, step, out=self._size, where=hit)
+
+    @property
+    def mean(self) -> np.ndarray:
+        """Probability of a demand day times its smoothed size."""
+        return self._probability * self._size
+
+    @property
+    def std(self) -> np.ndarray:
+        """Root of the smoothed squared one-step error."""
+        return np.sqrt(self._variance)

@@ -289,9 +289,23 @@ class ShelfCapacitySpec(_Spec):
 class ForecastSpec(_Spec):
     """How a planner forecasts daily demand."""
 
-    method: Literal["moving_average", "exponential_smoothing"] = "exponential_smoothing"
+    method: Literal["moving_average", "exponential_smoothing", "holt_winters", "croston", "tsb"] = (
+        "exponential_smoothing"
+    )
     window_days: Annotated[int, Field(ge=1, le=365)] = 28
     alpha: Annotated[float, Field(gt=0, le=1)] = 0.1
+    """Smoothing of the level (exponential_smoothing, holt_winters) or of the demand size
+    (croston, tsb)."""
+    trend_smoothing: Annotated[float, Field(ge=0, le=1)] = 0.0
+    """holt_winters: beta of the trend (0: no trend)."""
+    seasonal_smoothing: Annotated[float, Field(ge=0, le=1)] = 0.1
+    """holt_winters: gamma of the 7 weekday offsets."""
+    damping: Annotated[float, Field(gt=0, le=1)] = 1.0
+    """holt_winters: phi, the trend's damping (1: not damped)."""
+    probability_smoothing: Annotated[float, Field(gt=0, le=1)] = 0.1
+    """tsb: beta of the probability of a demand day."""
+    sba: bool = False
+    """croston: apply the Syntetos-Boylan correction (times 1 - alpha / 2)."""
 
 
 class EchelonSpec(_Spec):
