@@ -98,8 +98,40 @@ def test_routes_are_reused_when_the_stops_repeat() -> None:
     again = planner.plan(problem(lat, lon, [4, 6, 8]))  # same stops, still fits
     assert (planner.solves, planner.reused) == (1, 1)
     assert [r.stops for r in again] == [r.stops for r in first]
-    planner.plan(problem(lat, lon, [30, 30, 30]))  # no longer fits the trucks: solved afresh
-    assert planner.solves == 2
+    # no longer fits one truck: the plan is split, in visiting order, not solved again
+    heavy = planner.plan(problem(lat, lon, [30, 30, 30]))
+    assert (planner.solves, planner.reused) == (1, 2)
+    assert all(sum(r.pallets) <= 33 for r in heavy)
+    assert sorted(s for r in heavy for s in r.stops) == [0, 1, 2]
+
+
+def test_a_new_stop_is_inserted_and_a_missing_one_dropped() -> None:
+    planner = PyVRPRoutePlanner(max_iterations=100)
+    lat = DEPOT[0] + np.array([0.1, -0.2, 0.3, 0.12])
+    lon = DEPOT[1] + np.array([0.2, 0.1, -0.3, 0.22])
+    planner.plan(problem(lat[:3], lon[:3], [5, 6, 7]))
+    # tomorrow: stop 1 gets nothing, a fourth store (next to stop 0) does
+    keep = [0, 2, 3]
+    routes = planner.plan(problem(lat[keep], lon[keep], [5, 7, 2]))
+    assert (planner.solves, planner.reused) == (1, 1)
+    assert sorted(s for r in routes for s in r.stops) == [0, 1, 2]
+    with_new = next(r for r in routes if 2 in r.stops)
+    assert 0 in with_new.stops  # inserted beside its neighbour
+
+
+def test_a_plan_that_breaks_a_window_is_solved_again() -> None:
+    planner = PyVRPRoutePlanner(max_iterations=200)
+    lat = [DEPOT[0] + 0.7, DEPOT[0] + 0.7]  # both ~80 km north, ~75 km apart
+    lon = [DEPOT[1] - 0.5, DEPOT[1] + 0.5]
+    first = planner.plan(problem(lat, lon, [3, 3], close=[1440, 1440]))
+    assert len(first) == 1  # one truck does both when time allows
+    tight = problem(lat, lon, [3, 3], open_=[360, 360], close=[420, 420])
+    routes = planner.plan(tight)
+    assert planner.solves == 2 and len(routes) == 2
+    for route in routes:
+        assert all(
+            a <= tight.window_close[s] for s, a in zip(route.stops, route.arrivals, strict=True)
+        )
 
 
 def test_pyvrp_drives_no_further_than_the_sweep() -> None:

@@ -179,8 +179,10 @@ class PyVRPRoutePlanner:
     """Capacitated VRP with time windows and a shift limit, solved by PyVRP.
 
     ``time_limit_seconds`` caps each solve (with ``max_iterations``, whichever comes first);
-    ``seed`` makes it repeatable. When a day has the same stops as a solved day and the routes
-    still fit the trucks, those routes are reused (and rescheduled) without solving again.
+    ``seed`` makes it repeatable. Each depot keeps its last solved plan: the next day, stops
+    not served are dropped from it, new stops are inserted where they add the fewest km, routes
+    grown past a truck are split, and if every stop is still reached within its window and
+    every trip within the driver's shift, that plan is used without solving again.
     """
 
     def __init__(
@@ -189,7 +191,7 @@ class PyVRPRoutePlanner:
         self.time_limit_seconds = time_limit_seconds
         self.max_iterations = max_iterations
         self.seed = seed
-        self._cache: dict[tuple, tuple[list[list[int]], bool]] = {}
+        self._cache: dict[tuple[float, float], tuple[list[list[tuple[float, float]]], bool]] = {}
         self.solves = 0
         self.reused = 0
 
@@ -200,19 +202,34 @@ class PyVRPRoutePlanner:
         stops = np.flatnonzero(remaining > 0)
         if stops.size == 0:
             return routes
-        key = (problem.depot, tuple(stops.tolist()))
-        cached = self._cache.get(key)
+        # Stops are known by their coordinates, so a cached plan carries over to days with
+        # other stops: absent ones are dropped, new ones inserted where they cost least.
+        names = [(float(problem.lat[i]), float(problem.lon[i])) for i in stops]
+        local = dict(zip(names, stops.tolist(), strict=True))
+        cached = self._cache.get(problem.depot)
         if cached is not None:
-            sequences, solved_feasible = cached
-            if all(remaining[r].sum() <= problem.capacity_pallets for r in sequences):
-                again = [schedule(problem, r, dist, remaining) for r in sequences]
-                # reuse routes that still work, or the solver's best effort on a tight instance
-                if not solved_feasible or all(_feasible(problem, route) for route in again):
-                    self.reused += 1
-                    return routes + again
+            plan, solved_feasible = cached
+            sequences = [[local[n] for n in route if n in local] for route in plan]
+            sequences = _insert_cheapest(
+                [r for r in sequences if r],
+                [i for n, i in local.items() if not any(n in route for route in plan)],
+                dist,
+                remaining,
+                problem.capacity_pallets,
+            )
+            # a route grown past the truck's capacity is split in visiting order
+            sequences = _split_to_fit(sequences, remaining, problem.capacity_pallets)
+            again = [schedule(problem, r, dist, remaining) for r in sequences]
+            # reuse routes that still work, or the solver's best effort on a tight instance
+            same_stops = {n for route in plan for n in route} == set(names)
+            if (not solved_feasible and same_stops) or all(_feasible(problem, r) for r in again):
+                self.reused += 1
+                return routes + again
         sequences = self._solve(problem, stops, remaining, dist)
         scheduled = [schedule(problem, r, dist, remaining) for r in sequences]
-        self._cache[key] = (sequences, all(_feasible(problem, route) for route in scheduled))
+        feasible = all(_feasible(problem, route) for route in scheduled)
+        by_name = dict(zip(stops.tolist(), names, strict=True))
+        self._cache[problem.depot] = ([[by_name[i] for i in r] for r in sequences], feasible)
         self.solves += 1
         return routes + scheduled
 
@@ -305,6 +322,48 @@ def solve_vrp(
     if served != list(range(n)):  # pragma: no cover - required clients are always served
         raise RuntimeError("the VRP solver left clients unserved")
     return routes
+
+
+def _insert_cheapest(
+    sequences: list[list[int]], new: list[int], dist: np.ndarray, pallets: np.ndarray, capacity: int
+) -> list[list[int]]:
+    """Insert each new stop where it adds the fewest km to a route with room, else alone."""
+    routes = [list(r) for r in sequences]
+    for stop in new:
+        best: tuple[float, int, int] | None = None
+        for r, route in enumerate(routes):
+            if pallets[route].sum() + pallets[stop] > capacity:
+                continue
+            nodes = [0, *[s + 1 for s in route], 0]
+            for position in range(len(nodes) - 1):
+                a, b = nodes[position], nodes[position + 1]
+                extra = dist[a, stop + 1] + dist[stop + 1, b] - dist[a, b]
+                if best is None or extra < best[0]:
+                    best = (float(extra), r, position)
+        if best is None:
+            routes.append([stop])
+        else:
+            routes[best[1]].insert(best[2], stop)
+    return routes
+
+
+def _split_to_fit(
+    sequences: list[list[int]], pallets: np.ndarray, capacity: int
+) -> list[list[int]]:
+    """Cut each route, in visiting order, into pieces that fit one truck."""
+    out: list[list[int]] = []
+    for sequence in sequences:
+        piece: list[int] = []
+        load = 0
+        for stop in sequence:
+            if piece and load + pallets[stop] > capacity:
+                out.append(piece)
+                piece, load = [], 0
+            piece.append(stop)
+            load += int(pallets[stop])
+        if piece:
+            out.append(piece)
+    return out
 
 
 def _feasible(problem: RoutingProblem, route: Route) -> bool:
