@@ -259,6 +259,9 @@ class PyVRPRoutePlanner:
         return [[int(stops[c]) for c in route] for route in solution]
 
 
+NO_LIMIT = 2**62  # PyVRP's "no time window / no shift limit"
+
+
 def solve_vrp(
     *,
     distance: np.ndarray,
@@ -280,7 +283,7 @@ def solve_vrp(
     """
     from pyvrp import Model
     from pyvrp.exceptions import PenaltyBoundWarning
-    from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
+    from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, StoppingCriterion
 
     n = len(demand)
     model = Model()
@@ -288,24 +291,27 @@ def solve_vrp(
     model.add_depot(locations[0])
     for c in range(n):
         locations.append(model.add_location(x=float(c), y=0.0))
-        options: dict[str, int] = {}
-        if windows is not None:
-            options = {"tw_early": int(windows[c, 0]), "tw_late": int(windows[c, 1])}
+        early, late = (
+            (int(windows[c, 0]), int(windows[c, 1])) if windows is not None else (0, NO_LIMIT)
+        )
         model.add_client(
             locations[-1],
             delivery=[int(demand[c])],
             service_duration=int(service[c]) if service is not None else 0,
-            **options,
+            tw_early=early,
+            tw_late=late,
         )
-    vehicle: dict[str, int] = {"tw_early": departure}
-    if shift is not None:
-        vehicle["shift_duration"] = shift
-    model.add_vehicle_type(num_available=vehicles, capacity=[capacity], **vehicle)
+    model.add_vehicle_type(
+        num_available=vehicles,
+        capacity=[capacity],
+        tw_early=departure,
+        shift_duration=shift if shift is not None else NO_LIMIT,
+    )
     travel = duration if duration is not None else distance
     for a, frm in enumerate(locations):
         for b, to in enumerate(locations):
             model.add_edge(frm, to, distance=int(distance[a, b]), duration=int(travel[a, b]))
-    criteria = [MaxRuntime(seconds)]
+    criteria: list[StoppingCriterion] = [MaxRuntime(seconds)]
     if iterations is not None:
         criteria.append(MaxIterations(iterations))
     with warnings.catch_warnings():

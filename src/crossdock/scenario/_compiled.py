@@ -341,11 +341,11 @@ def _lines(spec: ScenarioSpec, products: list, sup_index: dict[str, int]) -> dic
     line_of_sku = np.zeros(len(products), dtype=np.int64)
     for k, product in enumerate(products):
         family = product.family or product.category
-        factory = fac_of_sup[product.supplier]
+        maker = fac_of_sup[product.supplier]
         line_of_sku[k] = next(
             i
             for i, row in enumerate(rows)
-            if row["factory"] == factory and (not row["families"] or family in row["families"])
+            if row["factory"] == maker and (not row["families"] or family in row["families"])
         )
     working = np.array([row["working"] for row in rows], dtype=bool)
     rate = np.array([row["rate"] for row in rows])

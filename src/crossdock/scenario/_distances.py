@@ -16,7 +16,7 @@ __all__ = ["road_km"]
 
 def places(spec: ScenarioSpec) -> tuple[list[str], np.ndarray, np.ndarray]:
     """GLNs and coordinates of stores, then platforms, then DCs (the matrix order)."""
-    parties = [*spec.stores, *spec.platforms, *spec.distribution_centres]
+    parties: list = [*spec.stores, *spec.platforms, *spec.distribution_centres]
     return (
         [p.gln for p in parties],
         np.array([p.lat for p in parties], dtype=np.float64),

@@ -136,15 +136,15 @@ def check_references(spec: ScenarioSpec) -> list[Problem]:
     for i, factory in enumerate(spec.factories):
         add(_unique(factory.lines, "id", ("factories", i, "lines")))
     for i, product in enumerate(spec.products):
-        factory = factory_of_supplier.get(product.supplier)
-        if factory is None or not factory.lines:
+        maker = factory_of_supplier.get(product.supplier)
+        if maker is None or not maker.lines:
             continue
         family = product.family or product.category
-        if not any(not line.families or family in line.families for line in factory.lines):
+        if not any(not line.families or family in line.families for line in maker.lines):
             problems.append(
                 (
                     ("products", i, "family"),
-                    f"no line of factory '{factory.id}' makes family '{family}'",
+                    f"no line of factory '{maker.id}' makes family '{family}'",
                 )
             )
 
