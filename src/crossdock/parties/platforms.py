@@ -60,9 +60,12 @@ class Platforms:
         """RECADV for each despatch advice due today: what came, against what was announced."""
         sc = self.ctx.scenario
         channel = self.ctx.channel
+        blocks: dict[int, np.ndarray] = {}
         for p, advice in self._expected.pop(day, []):
+            if p not in blocks:
+                blocks[p] = goods[self._stores_of[p]]
             rows = np.searchsorted(self._stores_of[p], advice.locations)
-            received = goods[self._stores_of[p]][np.ix_(rows, advice.items)]
+            received = blocks[p][np.ix_(rows, advice.items)]
             differs = int((received != advice.quantity).any(axis=0).sum())
             self.ctx.ledger.recadv_lines_differing[day] += differs
             channel.send(
