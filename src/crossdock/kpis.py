@@ -10,7 +10,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["KPI_DOCS", "compute_kpis"]
+__all__ = ["ASSORTMENT_KPI_DOCS", "KPI_DOCS", "assortment_kpis", "compute_kpis"]
 
 ECHELONS = ("store", "platform", "dc", "supplier", "carrier")
 
@@ -78,6 +78,35 @@ KPI_DOCS: dict[str, str] = {
     "production_order_lines": "Production order lines completed by factories.",
     "orders_late": "Production order lines completed after their due day.",
 }
+
+
+ASSORTMENT_KPI_DOCS: dict[str, str] = {
+    "skus_listed": "SKUs in the range (listed in at least one store) on the last day.",
+    "skus_delisted": "SKUs delisted by the category captains' assortment reviews over the run.",
+    "dead_stock_value": "Mean value at unit cost of store stock of SKUs without a sale at that "
+    "store for dead_stock_days (EUR).",
+    "substituted_demand_units": "Demand for delisted SKUs that shoppers moved to a substitute.",
+    "delisted_demand_lost_units": "Demand for delisted SKUs neither served from clearance stock "
+    "nor moved to a substitute.",
+    "delisted_scrap_units": "Store stock of delisted SKUs scrapped after the clearance period.",
+}
+
+
+def assortment_kpis(tables: dict[str, pa.Table], *, warm_up_days: int) -> dict[str, float]:
+    """The assortment KPIs of ``ASSORTMENT_KPI_DOCS`` from ``sku_daily``."""
+    whole = tables["sku_daily"]
+    n_sku = len(np.unique(_col(whole, "gtin"))) or 1
+    listed = _col(whole, "listed_stores").reshape(-1, n_sku) > 0
+    sku = whole.filter(pc.field("day") >= warm_up_days)
+    days = len(np.unique(_col(sku, "day"))) or 1
+    return {
+        "skus_listed": float(listed[-1].sum()),
+        "skus_delisted": float((listed[0] & ~listed[-1]).sum()),
+        "dead_stock_value": float(_col(sku, "dead_stock_value").sum()) / days,
+        "substituted_demand_units": float(_col(sku, "substituted_demand").sum()),
+        "delisted_demand_lost_units": float(_col(sku, "delisted_demand_lost").sum()),
+        "delisted_scrap_units": float(_col(sku, "delisted_scrap").sum()),
+    }
 
 
 def _col(table: pa.Table, name: str) -> np.ndarray:
@@ -254,5 +283,6 @@ def fifo_lead_times(
     weight = np.concatenate(weights)
     order = np.argsort(lead, kind="stable")
     cumulative = np.cumsum(weight[order]) / weight.sum()
-    p95 = float(lead[order][min(np.searchsorted(cumulative, 0.95), lead.size - 1)])
+    at = min(int(np.searchsorted(cumulative, 0.95)), lead.size - 1)
+    p95 = float(lead[order][at])
     return float(np.average(lead, weights=weight)), p95

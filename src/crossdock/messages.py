@@ -15,6 +15,7 @@ from enum import IntEnum
 import numpy as np
 
 __all__ = [
+    "Delisting",
     "DespatchAdvice",
     "InventoryReport",
     "LineStatus",
@@ -128,3 +129,19 @@ class ReceivingAdvice(Message):
     locations: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
     items: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
     quantity: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int64), repr=False)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Delisting(Message):
+    """The category captain's assortment change (a PRICAT line with a delisting action in EANCOM).
+
+    ``items`` are every SKU the sender has delisted so far (it replaces the sender's previous
+    list) at ``locations``, effective from the next day. ``substitutes`` and
+    ``shares[len(items), len(substitutes)]`` say where each delisted SKU's shoppers turn
+    (rows sum to 1, or 0 where nothing can replace it).
+    """
+
+    locations: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
+    items: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
+    substitutes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
+    shares: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)), repr=False)

@@ -13,6 +13,11 @@
 - ``depot_daily``: one row per day × platform or DC: pallets and units in and out, cases
   picked, labour hours used and available, dock-door pallet moves available.
 - ``line_daily``: one row per day × production line: scheduled, down, busy and changeover hours.
+- ``assortment``: one row per category on day 0, on every day its range changed and on the
+  last day: SKUs listed and delisted so far (the category captain's assortment review).
+
+``sku_daily`` also carries the assortment series (:data:`crossdock.assortment.ASSORTMENT_SERIES`)
+and ``dead_stock_value`` (dead stock at unit cost).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
+from crossdock.assortment import ASSORTMENT_SERIES
 from crossdock.ledger import KINDS, LOCATION_TYPES, SKU_SERIES, Ledger
 from crossdock.scenario import Scenario
 
@@ -64,6 +70,16 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("gtin", pa.string()),
             *[(name, _INT) for name in SKU_SERIES],
             *[(f"{t}_stock", _INT) for t in LOCATION_TYPES],
+            *[(name, _INT) for name in ASSORTMENT_SERIES],
+            ("dead_stock_value", _F),
+        ]
+    ),
+    "assortment": pa.schema(
+        [
+            ("day", pa.int32()),
+            ("category", pa.string()),
+            ("skus_listed", _INT),
+            ("skus_delisted", _INT),
         ]
     ),
     "transport": pa.schema(
@@ -141,8 +157,11 @@ def build_tables(
 
     capacity = np.zeros((days, n_loc))
     capacity[:, factory_block] = ledger.factory_capacity
+    listed_stores = ledger.sku.get("listed_stores")
+    if listed_stores is None:  # a ledger filled without the stores' assortment series
+        listed_stores = np.full((days, scenario.n_skus), scenario.n_stores, dtype=np.int64)
     listed = np.zeros((days, n_loc), dtype=np.int64)
-    listed[:, store_block] = scenario.n_skus
+    listed[:, store_block] = np.count_nonzero(listed_stores, axis=1)[:, None]
     columns: dict[str, object] = {
         "day": day_col,
         "location_type": np.tile(ledger.location_type, days).astype(str),
@@ -174,6 +193,13 @@ def build_tables(
         sku_cols[name] = ledger.sku[name].ravel()
     for t in LOCATION_TYPES:
         sku_cols[f"{t}_stock"] = ledger.sku_stock[t].ravel()
+    for name in ASSORTMENT_SERIES:
+        series = listed_stores if name == "listed_stores" else ledger.sku.get(name)
+        sku_cols[name] = (series if series is not None else np.zeros((days, k), np.int64)).ravel()
+    dead = ledger.sku.get("dead_stock")
+    sku_cols["dead_stock_value"] = (
+        np.zeros(days * k) if dead is None else (dead * scenario.unit_cost).ravel()
+    )
     sku = pa.table(sku_cols, schema=SCHEMAS["sku_daily"])
 
     rows = ledger.transport
@@ -233,6 +259,7 @@ def build_tables(
     )
     depots = _depot_daily(ledger, scenario)
     return {
+        "assortment": _assortment(listed_stores, scenario),
         "depot_daily": depots,
         "location_daily": location,
         "sku_daily": sku,
@@ -281,5 +308,31 @@ def _depot_daily(ledger: Ledger, scenario: Scenario) -> pa.Table:
         rows["labour_hours"].append(labour.ravel())
         rows["labour_hours_available"].append(np.asarray(available).ravel())
         rows["door_moves_available"].append(np.asarray(doors).ravel())
-    columns = {name: np.concatenate(parts) if parts else [] for name, parts in rows.items()}
+    columns: dict[str, object] = {
+        name: np.concatenate(parts) if parts else [] for name, parts in rows.items()
+    }
     return pa.table(columns, schema=SCHEMAS["depot_daily"])
+
+
+def _assortment(listed_stores: np.ndarray, scenario: Scenario) -> pa.Table:
+    """Range depth per category: day 0, every day it changed, and the last day."""
+    days = listed_stores.shape[0]
+    n_cat = scenario.n_categories
+    onehot = np.zeros((scenario.n_skus, n_cat), dtype=np.int64)
+    onehot[np.arange(scenario.n_skus), scenario.category_of] = 1
+    listed = (listed_stores > 0).astype(np.int64) @ onehot  # [day, category]
+    keep = np.zeros(days, dtype=bool)
+    keep[[0, days - 1]] = True
+    keep[1:] |= np.any(listed[1:] != listed[:-1], axis=1)
+    chosen = np.flatnonzero(keep)
+    total = onehot.sum(axis=0)
+    names = np.array([c.id for c in scenario.spec.categories], dtype=object)
+    return pa.table(
+        {
+            "day": np.repeat(chosen, n_cat).astype(np.int32),
+            "category": np.tile(names, chosen.size).astype(str),
+            "skus_listed": listed[chosen].ravel(),
+            "skus_delisted": (total[None, :] - listed[chosen]).ravel(),
+        },
+        schema=SCHEMAS["assortment"],
+    )

@@ -4,16 +4,126 @@ A planner receives the stores' daily sales and stock reports for its SKUs, forec
 store × SKU, and sends each supplier a cross-dock order pre-allocated by store. It tracks what
 it has ordered and not yet seen received (from the stores' inventory reports), so it never
 reads a store's shelf directly.
+
+With an ``assortment`` section in the scenario, each planner also reviews its range every
+``review_every_weeks`` weeks (:mod:`crossdock.assortment`): it stops ordering the SKUs it
+delists and tells the retailer with a :class:`~crossdock.messages.Delisting`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from crossdock.messages import InventoryReport, Order, OrderResponse, SalesReport
+from crossdock import assortment
+from crossdock.errors import ParameterError
+from crossdock.messages import Delisting, InventoryReport, Order, OrderResponse, SalesReport
 from crossdock.parties._common import Context, store_order
 from crossdock.parties.suppliers import MAX_DELAY_DAYS
 from crossdock.policies import Observation, Policy
+from crossdock.scenario._assortment_spec import AssortmentSpec
+
+
+class AssortmentReview:
+    """A planner's running record of its SKUs' chain sales, and the periodic review.
+
+    Keeps one review window of daily chain-wide sales per SKU (``review_every_weeks × 7``
+    days, in a ring) and the last day each SKU sold anywhere; :meth:`review` classifies and
+    delists (see :mod:`crossdock.assortment`). ``listed`` is the planner's current range.
+    """
+
+    def __init__(self, ctx: Context, items: np.ndarray, spec: AssortmentSpec) -> None:
+        sc = ctx.scenario
+        self.spec = spec
+        self.items = items
+        self.period = spec.review_every_weeks * 7
+        self.group = sc.category_of[items]
+        self.price = sc.shelf_price[items]
+        self.n_stores = sc.n_stores
+        self.listed = np.ones(items.size, dtype=bool)
+        self.window = np.zeros((self.period, items.size))
+        self._slot_day = np.full(self.period, -1, dtype=np.int64)
+        self.last_sale = np.full(items.size, -1, dtype=np.int64)
+        column = {int(k): i for i, k in enumerate(items)}
+        index = {str(g): i for i, g in enumerate(sc.gtin)}
+        self.named: dict[int, np.ndarray] = {}
+        for entry in spec.substitutes:
+            for gtin in (entry.gtin, *entry.substitutes):
+                if gtin not in index:
+                    raise ParameterError(
+                        "AssortmentSpec", "substitutes", "GTINs of the scenario's products", gtin
+                    )
+            if index[entry.gtin] in column:
+                subs = [column[index[g]] for g in entry.substitutes if index[g] in column]
+                if subs:
+                    self.named[column[index[entry.gtin]]] = np.array(subs, dtype=np.int64)
+        # a SKU launched during the run (demand life cycle) is reviewed only once it has been
+        # on sale for a whole window: the captain knows its own launch calendar
+        self.on_sale_from = np.zeros(items.size, dtype=np.int64)
+        for cycle in sc.spec.demand.life_cycles:
+            k = index.get(cycle.gtin)
+            if cycle.launch is not None and k in column:
+                self.on_sale_from[column[k]] = (cycle.launch - sc.spec.start_date).days
+        #: the last review's classes (ABC, XYZ codes per SKU), for inspection
+        self.last_classes: tuple[np.ndarray, np.ndarray] | None = None
+
+    def record(self, day: int, quantity: np.ndarray) -> None:
+        """Add one sales report (stores × SKUs) of ``day`` to the window."""
+        slot = day % self.period
+        if self._slot_day[slot] != day:
+            self.window[slot] = 0.0
+            self._slot_day[slot] = day
+        chain = quantity.sum(axis=0)
+        self.window[slot] += chain
+        np.copyto(self.last_sale, day, where=chain > 0)
+
+    def due(self, day: int) -> bool:
+        """Reviews close each window: days period - 1, 2 period - 1, ..."""
+        return (day + 1) % self.period == 0
+
+    def review(self, day: int) -> np.ndarray:
+        """Classify, delist; returns the newly delisted columns (indices into ``items``)."""
+        spec = self.spec
+        weeks = spec.review_every_weeks
+        units = self.window.sum(axis=0)
+        value = units * self.price
+        abc = assortment.abc_classes(value, self.group, spec.abc_shares, eligible=self.listed)
+        weekly = self.window.reshape(weeks, 7, -1).sum(axis=1)
+        xyz = assortment.xyz_classes(weekly, spec.xyz_cv)
+        self.last_classes = (abc, xyz)
+        delist = assortment.choose_delistings(
+            listed=self.listed,
+            eligible=day - self.on_sale_from >= self.period - 1,
+            group=self.group,
+            abc=abc,
+            xyz=xyz,
+            units_per_store_week=units / (self.n_stores * weeks),
+            days_without_sales=day - self.last_sale,
+            value=value,
+            delist_classes=spec.delist_classes,
+            max_units_per_store_week=spec.max_units_per_store_week,
+            no_sales_days=spec.no_sales_days,
+            min_skus_per_category=spec.min_skus_per_category,
+            max_delisted_share=spec.max_delisted_share,
+        )
+        self.listed &= ~delist
+        return np.flatnonzero(delist)
+
+    def notice(self, sender: str, receiver: str, day: int, reference: str) -> Delisting:
+        """The Delisting message for the whole current list, with substitution shares."""
+        gone = np.flatnonzero(~self.listed)
+        units = self.window.sum(axis=0)
+        shares = assortment.substitution_shares(gone, self.listed, self.group, units, self.named)
+        used = np.flatnonzero(shares.any(axis=0))
+        return Delisting(
+            sender=sender,
+            receiver=receiver,
+            day=day,
+            reference=reference,
+            locations=np.arange(self.n_stores),
+            items=self.items[gone],
+            substitutes=self.items[used],
+            shares=shares[:, used],
+        )
 
 
 class Planner:
@@ -39,6 +149,8 @@ class Planner:
         ]
         self._pack = sc.case_pack[items]
         self._shelf = sc.shelf_capacity[:, items]
+        spec = sc.spec.assortment
+        self.assortment = None if spec is None else AssortmentReview(ctx, items, spec)
 
     def plan(self, day: int) -> None:
         """Read today's reports, plan every store × SKU, send the cross-dock orders."""
@@ -59,6 +171,8 @@ class Planner:
             return
         for sold in sales:
             self.policy.observe(sold.quantity)
+            if self.assortment is not None:
+                self.assortment.record(sold.day, sold.quantity)
         latest = stock[-1]
         for report in stock:
             self.on_order -= report.received
@@ -70,6 +184,13 @@ class Planner:
             lead_time_days=self._lead_now,
         )
         order = store_order(self.policy, observation, self._pack, self._shelf)
+        review = self.assortment
+        if review is not None:
+            if review.due(day) and review.review(day).size:
+                retailer = sc.spec.retailer.gln
+                channel.send(review.notice(self.gln, retailer, day, channel.reference(self.gln)))
+            if not review.listed.all():
+                order *= review.listed  # delisted SKUs are no longer ordered
         self.on_order += order
         self.ctx.ledger.sku["store_orders"][day, self.items] += order.sum(axis=0)
         stores = np.arange(sc.n_stores)

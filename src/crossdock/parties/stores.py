@@ -2,6 +2,13 @@
 
 One :class:`Stores` object holds every store of the retailer as rows of store × SKU arrays;
 each row decides only from its own figures.
+
+Assortment changes arrive as :class:`~crossdock.messages.Delisting` messages from the category
+captain: from the next day a delisted SKU's remaining shelf stock is sold down for
+``clearance_days`` and then scrapped (units arriving later are scrapped on arrival); shoppers
+who want it and find none switch to its substitutes at ``substitution_rate`` (binomial draws,
+split by the captain's shares), and the rest of its demand is lost to the chain. Stores also
+track each store × SKU's last sale, for the dead-stock KPI.
 """
 
 from __future__ import annotations
@@ -9,10 +16,19 @@ from __future__ import annotations
 import numpy as np
 
 from crossdock._kernels import as_slice, grid
+from crossdock.assortment import ASSORTMENT_SERIES, split_transfers
 from crossdock.demand import Demand
-from crossdock.messages import DespatchAdvice, InventoryReport, Order, OrderResponse, SalesReport
+from crossdock.messages import (
+    Delisting,
+    DespatchAdvice,
+    InventoryReport,
+    Order,
+    OrderResponse,
+    SalesReport,
+)
 from crossdock.parties._common import Context, opening_stock, store_order
 from crossdock.policies import Observation, Policy
+from crossdock.scenario._assortment_spec import AssortmentSpec
 
 
 class Stores:
@@ -55,6 +71,86 @@ class Stores:
         if policy is not None:
             policy.reset(mean)
         ctx.ledger.record(0, "opening", "store", self.on_hand)
+        self._init_assortment()
+
+    def _init_assortment(self) -> None:
+        sc = self.ctx.scenario
+        ledger = self.ctx.ledger
+        spec = sc.spec.assortment
+        settings = spec if spec is not None else AssortmentSpec()
+        self._dead_days = settings.dead_stock_days
+        self._clearance_days = settings.clearance_days
+        self._substitution_rate = settings.substitution_rate
+        for name in ASSORTMENT_SERIES:
+            ledger.sku.setdefault(name, np.zeros((ledger.days, sc.n_skus), dtype=np.int64))
+        self._last_sale = np.full(self.on_hand.shape, -1, dtype=np.int32)
+        self._listed_stores = np.full(sc.n_skus, sc.n_stores, dtype=np.int64)
+        self._delisted_since = np.full(sc.n_skus, -1, dtype=np.int64)
+        self._lists: dict[str, Delisting] = {}
+        self._delisted = np.zeros(0, dtype=np.int64)
+        self._substitutes = np.zeros(0, dtype=np.int64)
+        self._shares = np.zeros((0, 0))
+        self._switching = np.zeros(0)
+        self._rng = np.random.default_rng(np.random.SeedSequence([self.ctx.seed, 0xA55027]))
+
+    def _take_delistings(self, day: int) -> None:
+        """Apply the captains' current delisting lists (each replaces its sender's last)."""
+        mailbox = self.ctx.scenario.spec.retailer.gln
+        notices = self.ctx.channel.receive(mailbox, Delisting, day)
+        if not notices:
+            return
+        for notice in notices:
+            self._lists[notice.sender] = notice
+        lists = list(self._lists.values())
+        items = np.concatenate([n.items for n in lists]).astype(np.int64)
+        substitutes = np.unique(np.concatenate([n.substitutes for n in lists]).astype(np.int64))
+        shares = np.zeros((items.size, substitutes.size))
+        row = 0
+        for n in lists:
+            columns = np.searchsorted(substitutes, n.substitutes)
+            shares[row : row + n.items.size, columns] = n.shares
+            row += n.items.size
+        new = items[self._delisted_since[items] < 0]
+        current = np.zeros(self._delisted_since.size, dtype=bool)
+        current[items] = True
+        self._delisted_since[~current] = -1  # relisted, if a captain takes an item back
+        self._delisted_since[new] = day
+        self.backorders[:, new] = 0  # shoppers owed a delisted SKU are told it is gone
+        self._delisted, self._substitutes, self._shares = items, substitutes, shares
+        self._switching = self._substitution_rate * (shares.sum(axis=1) > 0)
+        self._listed_stores[:] = self.ctx.scenario.n_stores
+        self._listed_stores[items] = 0
+
+    def _clear_delisted(self, day: int) -> None:
+        """Scrap what is left of delisted SKUs whose clearance is over (and late arrivals)."""
+        gone = self._delisted
+        over = gone[day >= self._delisted_since[gone] + self._clearance_days]
+        if over.size == 0:
+            return
+        left = self.on_hand[:, over]
+        if not left.any():
+            return
+        scrap = np.zeros_like(self.on_hand)
+        scrap[:, over] = left
+        self.on_hand[:, over] = 0
+        self.ctx.ledger.record(day, "scrapped", "store", scrap)
+        self.ctx.ledger.sku["delisted_scrap"][day, over] += left.sum(axis=0)
+
+    def _substitute(self, day: int, wanted: np.ndarray) -> np.ndarray:
+        """Today's demand after delisting: clearance stock first, then substitutes or lost."""
+        gone = self._delisted
+        wanted = wanted.copy()
+        asked = wanted[:, gone]
+        served = np.minimum(asked, self.on_hand[:, gone])
+        rest = asked - served
+        switch = self._rng.binomial(rest, self._switching[None, :])
+        moved = split_transfers(switch, self._shares, self._rng.random(rest.shape[0]))
+        wanted[:, gone] = served
+        wanted[:, self._substitutes] += moved
+        sku = self.ctx.ledger.sku
+        sku["substituted_demand"][day, self._substitutes] += moved.sum(axis=0)
+        sku["delisted_demand_lost"][day, gone] += (rest - switch).sum(axis=0)
+        return wanted
 
     # -- phases ------------------------------------------------------------------------------
     def receive(self, day: int) -> None:
@@ -66,6 +162,7 @@ class Stores:
         for advice in self.ctx.channel.receive(mailbox, DespatchAdvice, day):
             self.on_order[grid(advice.locations, advice.items)] += advice.quantity
         self.received_today[:] = 0
+        self._take_delistings(day)
 
     def unload(self, day: int, goods: np.ndarray) -> None:
         """Goods the carrier delivers this morning go on the shelf (backorders first)."""
@@ -78,8 +175,14 @@ class Stores:
     def trade(self, day: int) -> None:
         """Sell: serve backorders, then today's shoppers; the rest is lost or backordered."""
         ledger = self.ctx.ledger
-        ledger.store_in_stock[day] = np.count_nonzero(self.on_hand, axis=1)
         wanted = self.demand.daily(day)
+        gone = self._delisted
+        if gone.size:
+            self._clear_delisted(day)
+            wanted = self._substitute(day, wanted)
+        ledger.store_in_stock[day] = np.count_nonzero(self.on_hand, axis=1)
+        if gone.size:  # only listed SKUs count as available
+            ledger.store_in_stock[day] -= np.count_nonzero(self.on_hand[:, gone], axis=1)
         if self.backordering:
             owed = self.backorders
             sold = np.minimum(self.on_hand, wanted + owed)
@@ -100,6 +203,12 @@ class Stores:
         ledger.sku["lost_sales"][day] = short.sum(axis=0)
         if self.policy is not None:
             self.policy.observe(sold)
+        sku = ledger.sku
+        sku["listed_stores"][day] = self._listed_stores
+        np.copyto(self._last_sale, day, where=sold > 0)
+        if day >= self._dead_days - 1:
+            dead = self._last_sale <= day - self._dead_days
+            sku["dead_stock"][day] = np.sum(self.on_hand, axis=0, where=dead)
 
     def report(self, day: int) -> None:
         """Shared mode: send each planner the day's sales (SLSRPT) and stock (INVRPT)."""

@@ -15,6 +15,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 from crossdock.errors import IdentifierError
 from crossdock.gs1 import validate_gln, validate_gtin
+from crossdock.scenario._assortment_spec import AssortmentSpec
 from crossdock.scenario._demand_spec import (
     DemandSpec,
     FittedDemandSpec,
@@ -367,6 +368,7 @@ class ScenarioSpec(_Spec):
     demand: DemandSpec = DemandSpec()
     shelf_capacity: ShelfCapacitySpec = ShelfCapacitySpec()
     replenishment: ReplenishmentSpec = ReplenishmentSpec()
+    assortment: AssortmentSpec | None = None
 
 
 SupplierSpec.model_rebuild()
