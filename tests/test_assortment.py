@@ -130,7 +130,7 @@ def test_settings_are_validated() -> None:
 
 
 # -- a run with delistings ---------------------------------------------------------------------
-def one_category(**settings: object) -> Scenario:
+def one_category(unmet_demand: str = "lost", **settings: object) -> Scenario:
     spec = generate_spec(n_stores=3, n_skus=8, n_platforms=1, horizon_days=70, warm_up_days=0)
     category = spec.products[0].category
     products = [
@@ -143,6 +143,7 @@ def one_category(**settings: object) -> Scenario:
     )
     data = spec.model_dump()
     data.update(products=[p.model_dump() for p in products], assortment=review.model_dump())
+    data["replenishment"]["unmet_demand"] = unmet_demand
     return compile_scenario(ScenarioSpec.model_validate(data))
 
 
@@ -181,8 +182,21 @@ def test_conservation_holds_with_clearance_and_scrap(delisting_run) -> None:  # 
 
 
 def test_dead_stock_is_counted_until_it_is_scrapped(delisting_run) -> None:  # type: ignore[no-untyped-def]
-    dead = delisting_run.ledger.sku["dead_stock"]
+    # no review within the run: SKU 7 (no demand) keeps its opening stock, dead from day 27
+    ledger = simulate(
+        one_category(review_every_weeks=52), mode="shared", seed=3, detail=True
+    ).ledger
+    dead = ledger.sku["dead_stock"]
     assert dead[:27].sum() == 0  # nothing can be dead before 28 days
+    assert (dead[27:, 7] > 0).all()
+    # brute force from the per-SKU ledger: closing store stock where nothing sold for 28 days
+    store = ledger.blocks["store"]
+    sold = ledger.flows_sku[:, store, KINDS.index("sold"), :]
+    for day in range(27, ledger.days):
+        idle = sold[day - 27 : day + 1].sum(axis=0) == 0
+        assert np.array_equal(
+            dead[day], np.where(idle, ledger.stock_sku[day, store], 0).sum(axis=0)
+        )
     from crossdock.kpis import assortment_kpis
 
     kpis = assortment_kpis(delisting_run.tables, warm_up_days=0)
@@ -254,3 +268,18 @@ def test_without_the_section_every_sku_stays_listed(ok_small: Scenario) -> None:
     assert (sku["substituted_demand"] == 0).all()
     listed = run.tables["location_daily"].to_pandas().query("location_type == 'store'")
     assert (listed["skus_listed"] == ok_small.n_skus).all()
+
+
+def test_backorders_of_a_delisted_sku_are_cancelled_and_stock_still_adds_up() -> None:
+    scenario = one_category(
+        unmet_demand="backorder",
+        delist_classes=["CX", "CY", "CZ", "BX", "BY", "BZ"],
+        max_units_per_store_week=1000.0,
+    )
+    run = simulate(scenario, mode="shared", seed=6, detail=True)
+    ledger = run.ledger
+    gone = np.flatnonzero(ledger.sku["listed_stores"][-1] == 0)
+    assert gone.size
+    assert ledger.violations() == []
+    assert ledger.sku_violations().size == 0
+    assert ledger.unmatched_transfers().size == 0

@@ -83,7 +83,9 @@ class Stores:
         self._substitution_rate = settings.substitution_rate
         for name in ASSORTMENT_SERIES:
             ledger.sku.setdefault(name, np.zeros((ledger.days, sc.n_skus), dtype=np.int64))
-        self._last_sale = np.full(self.on_hand.shape, -1, dtype=np.int32)
+        self._last_sale = np.zeros(self.on_hand.shape, dtype=np.int32)
+        self._sale_day = np.empty(self.on_hand.shape, dtype=np.int32)
+        self._sold_any = np.empty(self.on_hand.shape, dtype=bool)
         self._listed_stores = np.full(sc.n_skus, sc.n_stores, dtype=np.int64)
         self._delisted_since = np.full(sc.n_skus, -1, dtype=np.int64)
         self._lists: dict[str, Delisting] = {}
@@ -205,9 +207,13 @@ class Stores:
             self.policy.observe(sold)
         sku = ledger.sku
         sku["listed_stores"][day] = self._listed_stores
-        np.copyto(self._last_sale, day, where=sold > 0)
+        # day after the last sale per store × SKU (0: none yet); days only grow, so a running
+        # maximum does it without masked writes
+        sold_any = np.greater(sold, 0, out=self._sold_any)
+        since = np.multiply(sold_any, day + 1, out=self._sale_day)
+        np.maximum(self._last_sale, since, out=self._last_sale)
         if day >= self._dead_days - 1:
-            dead = self._last_sale <= day - self._dead_days
+            dead = np.less_equal(self._last_sale, day + 1 - self._dead_days, out=self._sold_any)
             sku["dead_stock"][day] = np.sum(self.on_hand, axis=0, where=dead)
 
     def report(self, day: int) -> None:
