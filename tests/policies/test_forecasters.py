@@ -18,6 +18,7 @@ from statsmodels.tsa.holtwinters import ExponentialSmoothing as StatsmodelsHoltW
 from crossdock import ParameterError
 from crossdock.policies import (
     TSB,
+    AutoForecaster,
     Croston,
     ExponentialSmoothing,
     Forecaster,
@@ -242,6 +243,8 @@ FORECASTERS = [
     Croston(),
     Croston(alpha=0.2, sba=True),
     TSB(),
+    AutoForecaster(),
+    AutoForecaster(steady=HoltWinters(), intermittent=TSB(beta=0.05)),
 ]
 
 
@@ -267,9 +270,25 @@ def test_state_is_per_clone_and_observe_does_not_keep_the_input(forecaster: Fore
     assert np.array_equal(again.mean, first.mean)
 
 
+def test_auto_uses_tsb_for_intermittent_positions_only() -> None:
+    series = _intermittent_series(4)  # demand-day probabilities 0.05 .. 0.6 across the grid
+    steady = np.random.default_rng(4).poisson(5.0, (DAYS, *SHAPE)).astype(np.float64)
+    mixed = np.concatenate([series, steady], axis=2)  # [day, 3, 8]: left intermittent
+    prior = np.full((3, 8), 1.0)
+    auto = AutoForecaster(steady=HoltWinters(), intermittent=TSB(beta=0.1))
+    ours = _run(auto, prior, mixed)
+    tsb = _run(TSB(beta=0.1), prior, mixed)
+    holt = _run(HoltWinters(), prior, mixed)
+    assert auto.is_intermittent[:, :4].all() and not auto.is_intermittent[:, 4:].any()
+    assert np.array_equal(ours[-1], np.where(auto.is_intermittent, tsb[-1], holt[-1]))
+    assert auto.get_params()["steady__gamma"] == 0.1
+
+
 @pytest.mark.parametrize(
     ("forecaster", "name"),
     [
+        (AutoForecaster(intermittent=Croston()), "intermittent"),  # type: ignore[arg-type]
+        (AutoForecaster(max_interval_days=0.5), "max_interval_days"),
         (HoltWinters(alpha=0), "alpha"),
         (HoltWinters(gamma=1.5), "gamma"),
         (HoltWinters(phi=0), "phi"),
@@ -306,6 +325,11 @@ def test_bad_parameters_are_named(forecaster: Forecaster, name: str) -> None:
             ForecastSpec(method="tsb", alpha=0.2, probability_smoothing=0.05),
             TSB,
             {"alpha": 0.2, "beta": 0.05},
+        ),
+        (
+            ForecastSpec(method="auto", steady_method="holt_winters", max_interval_days=2.0),
+            AutoForecaster,
+            {"steady__gamma": 0.1, "intermittent__beta": 0.1, "max_interval_days": 2.0},
         ),
     ],
 )

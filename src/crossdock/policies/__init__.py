@@ -9,6 +9,7 @@ from crossdock.errors import ParameterError
 from crossdock.policies._checks import check_policy
 from crossdock.policies._forecast import (
     TSB,
+    AutoForecaster,
     Croston,
     ExponentialSmoothing,
     Forecaster,
@@ -28,6 +29,7 @@ from crossdock.scenario._schema import EchelonSpec, ForecastSpec
 
 __all__ = [
     "TSB",
+    "AutoForecaster",
     "BaseStock",
     "Croston",
     "ExponentialSmoothing",
@@ -50,17 +52,32 @@ def forecaster_from_spec(spec: ForecastSpec) -> Forecaster:
     if spec.method == "moving_average":
         return MovingAverage(window_days=spec.window_days)
     if spec.method == "holt_winters":
-        return HoltWinters(
-            alpha=spec.alpha,
-            beta=spec.trend_smoothing,
-            gamma=spec.seasonal_smoothing,
-            phi=spec.damping,
-        )
+        return _holt_winters(spec)
     if spec.method == "croston":
         return Croston(alpha=spec.alpha, sba=spec.sba)
     if spec.method == "tsb":
         return TSB(alpha=spec.alpha, beta=spec.probability_smoothing)
+    if spec.method == "auto":
+        steady: Forecaster = (
+            _holt_winters(spec)
+            if spec.steady_method == "holt_winters"
+            else ExponentialSmoothing(alpha=spec.alpha)
+        )
+        return AutoForecaster(
+            steady=steady,
+            intermittent=TSB(alpha=spec.alpha, beta=spec.probability_smoothing),
+            max_interval_days=spec.max_interval_days,
+        )
     return ExponentialSmoothing(alpha=spec.alpha)
+
+
+def _holt_winters(spec: ForecastSpec) -> HoltWinters:
+    return HoltWinters(
+        alpha=spec.alpha,
+        beta=spec.trend_smoothing,
+        gamma=spec.seasonal_smoothing,
+        phi=spec.damping,
+    )
 
 
 def policy_from_spec(spec: EchelonSpec) -> Policy:

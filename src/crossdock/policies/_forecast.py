@@ -8,7 +8,8 @@ array operations whatever the window.
 - :class:`ExponentialSmoothing` and :class:`MovingAverage` for steady sellers;
 - :class:`HoltWinters`: additive weekly seasonality (7 weekday offsets), optional damped trend;
 - :class:`Croston` and :class:`TSB` for intermittent slow movers (demand size and interval,
-  or demand size and probability of a demand day).
+  or demand size and probability of a demand day);
+- :class:`AutoForecaster`: TSB where demand is intermittent, another forecaster elsewhere.
 """
 
 from __future__ import annotations
@@ -19,7 +20,15 @@ import numpy as np
 
 from crossdock.policies._params import Params, interval, whole
 
-__all__ = ["TSB", "Croston", "ExponentialSmoothing", "Forecaster", "HoltWinters", "MovingAverage"]
+__all__ = [
+    "TSB",
+    "AutoForecaster",
+    "Croston",
+    "ExponentialSmoothing",
+    "Forecaster",
+    "HoltWinters",
+    "MovingAverage",
+]
 
 WEEK_DAYS = 7
 
@@ -381,6 +390,11 @@ class TSB(Params):
         np.add(self._size, step, out=self._size, where=hit)
 
     @property
+    def probability(self) -> np.ndarray:
+        """Smoothed probability of a demand day."""
+        return self._probability
+
+    @property
     def mean(self) -> np.ndarray:
         """Probability of a demand day times its smoothed size."""
         return self._probability * self._size
@@ -389,3 +403,62 @@ class TSB(Params):
     def std(self) -> np.ndarray:
         """Root of the smoothed squared one-step error."""
         return np.sqrt(self._variance)
+
+
+def _is_forecaster(value: object) -> bool:
+    return isinstance(value, Params) and all(
+        hasattr(type(value), name) for name in ("reset", "observe", "mean", "std")
+    )
+
+
+class AutoForecaster(Params):
+    """TSB for intermittent positions, ``steady`` (e.g. SES or Holt-Winters) for the others.
+
+    Both run on every position; a position counts as intermittent while its average interval
+    between demand days, ``1 / intermittent.probability`` (TSB's smoothed probability of a
+    demand day), exceeds ``max_interval_days`` (1.32 is Syntetos and Boylan's cut-off), so a
+    SKU moves between the two as its demand changes.
+    """
+
+    _constraints = {
+        "steady": (_is_forecaster, "a forecaster (ExponentialSmoothing, HoltWinters, ...)"),
+        "intermittent": ((lambda v: isinstance(v, TSB)), "a TSB forecaster"),
+        "max_interval_days": interval(1, None),
+    }
+
+    def __init__(
+        self,
+        *,
+        steady: Forecaster | None = None,
+        intermittent: TSB | None = None,
+        max_interval_days: float = 1.32,
+    ) -> None:
+        self.steady = steady if steady is not None else ExponentialSmoothing()
+        self.intermittent = intermittent if intermittent is not None else TSB()
+        self.max_interval_days = max_interval_days
+
+    def reset(self, prior_mean: np.ndarray) -> None:
+        """Start both forecasters from ``prior_mean``."""
+        self.validate_params()
+        self.steady.reset(prior_mean)
+        self.intermittent.reset(prior_mean)
+
+    def observe(self, demand: np.ndarray) -> None:
+        """Both forecasters learn the day."""
+        self.steady.observe(demand)
+        self.intermittent.observe(demand)
+
+    @property
+    def is_intermittent(self) -> np.ndarray:
+        """Where TSB is used: average interval between demand days above the cut-off."""
+        return self.intermittent.probability * self.max_interval_days < 1.0
+
+    @property
+    def mean(self) -> np.ndarray:
+        """TSB's mean where intermittent, the steady forecaster's elsewhere."""
+        return np.where(self.is_intermittent, self.intermittent.mean, self.steady.mean)
+
+    @property
+    def std(self) -> np.ndarray:
+        """The error of the forecaster in use at each position."""
+        return np.where(self.is_intermittent, self.intermittent.std, self.steady.std)

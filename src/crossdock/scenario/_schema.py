@@ -290,9 +290,9 @@ class ShelfCapacitySpec(_Spec):
 class ForecastSpec(_Spec):
     """How a planner forecasts daily demand."""
 
-    method: Literal["moving_average", "exponential_smoothing", "holt_winters", "croston", "tsb"] = (
-        "exponential_smoothing"
-    )
+    method: Literal[
+        "moving_average", "exponential_smoothing", "holt_winters", "croston", "tsb", "auto"
+    ] = "exponential_smoothing"
     window_days: Annotated[int, Field(ge=1, le=365)] = 28
     alpha: Annotated[float, Field(gt=0, le=1)] = 0.1
     """Smoothing of the level (exponential_smoothing, holt_winters) or of the demand size
@@ -307,6 +307,10 @@ class ForecastSpec(_Spec):
     """tsb: beta of the probability of a demand day."""
     sba: bool = False
     """croston: apply the Syntetos-Boylan correction (times 1 - alpha / 2)."""
+    steady_method: Literal["exponential_smoothing", "holt_winters"] = "exponential_smoothing"
+    """auto: the forecaster of SKUs that are not intermittent (tsb for those that are)."""
+    max_interval_days: Annotated[float, Field(ge=1)] = 1.32
+    """auto: a position is intermittent while its mean interval between demand days is above."""
 
 
 class EchelonSpec(_Spec):
