@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -46,16 +47,22 @@ def build_chain(
     policies: dict[str, Policy] | None = None,
     router: RoutePlanner | None = None,
     detail: bool = False,
+    channel: str | DirectChannel | None = None,
+    edi_archive: str | Path | None = None,
 ) -> Chain:
     """Fresh parties for ``mode`` (``"traditional"`` or ``"shared"``).
 
     ``policies`` may override the scenario's policy per echelon (``"store"``, ``"dc"``,
     ``"supplier"``, ``"planner"``); each is cloned, so one object can serve several runs.
+    ``channel`` and ``edi_archive`` choose how messages travel (see
+    :func:`crossdock.edi_bridge.make_channel`; default: the scenario's ``edi.channel``).
     """
+    from crossdock.edi_bridge import make_channel
+
     ledger = Ledger(scenario, days, detail=detail)
-    channel = DirectChannel()
+    link = make_channel(scenario, channel, seed=seed, edi_archive=edi_archive)
     settings = scenario.spec.replenishment
-    ctx = Context(scenario, channel, ledger, mode, settings.unmet_demand, seed)
+    ctx = Context(scenario, link, ledger, mode, settings.unmet_demand, seed)
     mode_spec = settings.traditional if mode == "traditional" else settings.shared
     chosen = policies or {}
 
@@ -138,4 +145,4 @@ def build_chain(
         from crossdock.errors import ParameterError
 
         raise ParameterError("simulate", "mode", f"one of {MODES}", mode)
-    return Chain(parties, ledger, channel, ctx)
+    return Chain(parties, ledger, link, ctx)

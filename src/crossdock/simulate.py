@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from crossdock.chain import MODES, build_chain
+from crossdock.channel import DirectChannel
 from crossdock.demand import Demand
 from crossdock.engine import Engine
 from crossdock.errors import ParameterError
@@ -29,12 +31,17 @@ def simulate(
     router: RoutePlanner | None = None,
     detail: bool = False,
     on_day: Callable[[int], None] | None = None,
+    channel: str | DirectChannel | None = None,
+    edi_archive: str | Path | None = None,
 ) -> SimulationResult:
     """Run one simulation and return its tables and KPIs.
 
     ``scenario`` defaults to the built-in one; ``seed`` and ``days`` default to the
     scenario's. ``policies`` overrides the scenario's policy per echelon (``"store"``, ``"dc"``,
     ``"supplier"``, ``"planner"``). ``detail=True`` keeps the per-SKU ledger (small runs only).
+    ``channel`` is how parties' messages travel: ``"direct"`` (objects, fastest) or ``"edi"``
+    (EANCOM interchanges, with the scenario's ``edi:`` faults); default the scenario's
+    ``edi.channel``, or ``"edi"`` when ``edi_archive`` names a folder for every interchange.
     """
     scenario = scenario if scenario is not None else load_scenario()
     if mode not in MODES:
@@ -54,9 +61,13 @@ def simulate(
         policies=policies,
         router=router,
         detail=detail,
+        channel=channel,
+        edi_archive=edi_archive,
     )
     Engine(chain.parties).run(days, on_day)
-    tables = build_tables(chain.ledger, scenario, chain.channel.sent_by_day)
+    tables = build_tables(
+        chain.ledger, scenario, chain.channel.sent_by_day, getattr(chain.channel, "daily", None)
+    )
     warm_up = min(scenario.warm_up_days, days - 1)
     kpis = compute_kpis(
         tables,
@@ -73,10 +84,25 @@ def compare(
     seed: int | None = None,
     days: int | None = None,
     on_day: Callable[[int], None] | None = None,
+    channel: str | None = None,
+    edi_archive: str | Path | None = None,
 ) -> Comparison:
-    """Run both modes on the same scenario, seed and demand (common random numbers)."""
+    """Run both modes on the same scenario, seed and demand (common random numbers).
+
+    ``channel`` and ``edi_archive`` are as for :func:`simulate`; each mode's interchanges go
+    to ``edi_archive/traditional`` and ``edi_archive/shared``.
+    """
     scenario = scenario if scenario is not None else load_scenario()
     runs = {
-        mode: simulate(scenario, mode=mode, seed=seed, days=days, on_day=on_day) for mode in MODES
+        mode: simulate(
+            scenario,
+            mode=mode,
+            seed=seed,
+            days=days,
+            on_day=on_day,
+            channel=channel,
+            edi_archive=Path(edi_archive) / mode if edi_archive is not None else None,
+        )
+        for mode in MODES
     }
     return Comparison(runs["traditional"], runs["shared"])

@@ -13,6 +13,9 @@
 - ``depot_daily``: one row per day × platform or DC: pallets and units in and out, cases
   picked, labour hours used and available, dock-door pallet moves available.
 - ``line_daily``: one row per day × production line: scheduled, down, busy and changeover hours.
+- ``edi_daily``: one row per day: the EDI channel's work — interchanges, bytes and CONTRLs
+  sent, retransmissions, faults drawn (lost, duplicated, delayed, corrupted), duplicates
+  dropped, interchanges rejected, messages passed without an EANCOM form (all 0 in direct mode).
 - ``assortment``: one row per category on day 0, on every day its range changed and on the
   last day: SKUs listed and delisted so far (the category captain's assortment review).
 
@@ -22,6 +25,8 @@ and ``dead_stock_value`` (dead stock at unit cost).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pyarrow as pa
 
@@ -29,10 +34,24 @@ from crossdock.assortment import ASSORTMENT_SERIES
 from crossdock.ledger import KINDS, LOCATION_TYPES, SKU_SERIES, Ledger
 from crossdock.scenario import Scenario
 
-__all__ = ["SCHEMAS", "build_tables"]
+__all__ = ["EDI_COLUMNS", "SCHEMAS", "build_tables"]
 
 _INT = pa.int64()
 _F = pa.float64()
+#: The EDI channel's daily counters (``edi_daily`` columns after ``day``).
+EDI_COLUMNS = (
+    "interchanges",
+    "bytes",
+    "contrl",
+    "retransmissions",
+    "lost",
+    "duplicated",
+    "delayed",
+    "corrupted",
+    "duplicates_dropped",
+    "rejected",
+    "unencoded",
+)
 SCHEMAS: dict[str, pa.Schema] = {
     "location_daily": pa.schema(
         [
@@ -138,11 +157,15 @@ SCHEMAS: dict[str, pa.Schema] = {
         ]
     ),
     "messages": pa.schema([("day", pa.int32()), ("type", pa.string()), ("count", _INT)]),
+    "edi_daily": pa.schema([("day", pa.int32()), *[(name, _INT) for name in EDI_COLUMNS]]),
 }
 
 
 def build_tables(
-    ledger: Ledger, scenario: Scenario, sent_by_day: dict[tuple[int, str], int]
+    ledger: Ledger,
+    scenario: Scenario,
+    sent_by_day: dict[tuple[int, str], int],
+    edi_daily: Mapping[tuple[int, str], int] | None = None,
 ) -> dict[str, pa.Table]:
     """Turn a finished run's ledger into the four tables."""
     days, n_loc = ledger.days, ledger.n_locations
@@ -267,7 +290,22 @@ def build_tables(
         "messages": messages,
         "line_daily": lines,
         "route_stops": route_stops,
+        "edi_daily": _edi_daily(ledger.days, edi_daily or {}),
     }
+
+
+def _edi_daily(days: int, counts: Mapping[tuple[int, str], int]) -> pa.Table:
+    """The EDI channel's counters, ``counts[(day, column)]``, one row per day."""
+    values = np.zeros((len(EDI_COLUMNS), days), dtype=np.int64)
+    row_of = {name: i for i, name in enumerate(EDI_COLUMNS)}
+    for (day, name), n in counts.items():
+        if 0 <= day < days and name in row_of:
+            values[row_of[name], day] += n
+    columns = {
+        "day": np.arange(days, dtype=np.int32),
+        **dict(zip(EDI_COLUMNS, values, strict=True)),
+    }
+    return pa.table(columns, schema=SCHEMAS["edi_daily"])
 
 
 def _depot_daily(ledger: Ledger, scenario: Scenario) -> pa.Table:

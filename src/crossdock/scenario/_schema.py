@@ -27,6 +27,7 @@ from crossdock.scenario._demand_spec import (
     ScanSpec,
     SeasonSpec,
 )
+from crossdock.scenario._edi_spec import EdiSpec
 from crossdock.scenario._factory_spec import BreakdownSpec, LineSpec, MaintenanceSpec, RampSpec
 
 __all__ = [
@@ -372,6 +373,7 @@ class ScenarioSpec(_Spec):
     demand: DemandSpec = DemandSpec()
     shelf_capacity: ShelfCapacitySpec = ShelfCapacitySpec()
     replenishment: ReplenishmentSpec = ReplenishmentSpec()
+    edi: EdiSpec = EdiSpec()
     assortment: AssortmentSpec | None = None
 
 
