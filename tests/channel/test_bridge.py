@@ -283,9 +283,7 @@ def despatch_advices(draw: st.DrawFn, scenario: Scenario) -> sim.DespatchAdvice:
     n_items = draw(st.integers(1, scenario.n_skus))
     locations = np.array(draw(st.permutations(range(scenario.n_stores)))[:n_loc])
     items = np.array(draw(st.permutations(range(scenario.n_skus)))[:n_items])
-    values = draw(
-        st.lists(st.integers(0, 500), min_size=n_loc * n_items, max_size=n_loc * n_items)
-    )
+    values = draw(st.lists(st.integers(0, 500), min_size=n_loc * n_items, max_size=n_loc * n_items))
     quantity = np.array(values, dtype=np.int64).reshape(n_loc, n_items)
     if not quantity.any():
         quantity[0, 0] = 1
