@@ -283,3 +283,12 @@ def test_backorders_of_a_delisted_sku_are_cancelled_and_stock_still_adds_up() ->
     assert ledger.violations() == []
     assert ledger.sku_violations().size == 0
     assert ledger.unmatched_transfers().size == 0
+
+
+def test_edi_channel_gives_the_same_delistings_as_direct() -> None:
+    # Delisting has no EANCOM codec yet (PRICAT): the EDI channel hands it over unencoded
+    scenario = one_category()
+    direct = simulate(scenario, mode="shared", seed=3, channel="direct")
+    edi = simulate(scenario, mode="shared", seed=3, channel="edi")
+    for name in ("listed_stores", "substituted_demand", "delisted_demand_lost", "sales"):
+        assert np.array_equal(direct.ledger.sku[name], edi.ledger.sku[name])
