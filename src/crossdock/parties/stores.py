@@ -62,6 +62,7 @@ class Stores:
         )
         self.backorders = np.zeros_like(self.on_hand)
         self.on_order = np.zeros_like(self.on_hand)
+        self.unadvised = np.zeros_like(self.on_hand)  # received before its DESADV came
         self.received_today = np.zeros_like(self.on_hand)
         self.sold_today = np.zeros_like(self.on_hand)
         self._value = sc.shelf_price
@@ -162,14 +163,20 @@ class Stores:
         # carry the same figures, so the stores act on those.
         self.ctx.channel.receive(mailbox, OrderResponse, day)
         for advice in self.ctx.channel.receive(mailbox, DespatchAdvice, day):
-            self.on_order[grid(advice.locations, advice.items)] += advice.quantity
+            cells = grid(advice.locations, advice.items)
+            # goods that came before their (late) despatch advice are no longer on order
+            early = np.minimum(self.unadvised[cells], advice.quantity)
+            self.unadvised[cells] -= early
+            self.on_order[cells] += advice.quantity - early
         self.received_today[:] = 0
         self._take_delistings(day)
 
     def unload(self, day: int, goods: np.ndarray) -> None:
         """Goods the carrier delivers this morning go on the shelf (backorders first)."""
         self.on_hand += goods
-        self.on_order -= goods
+        expected = np.minimum(goods, self.on_order)  # all of it, unless a DESADV is late
+        self.on_order -= expected
+        self.unadvised += goods - expected
         self.received_today += goods
         self.ctx.ledger.record(day, "received", "store", goods)
         self.ctx.ledger.store_deliveries[day] += goods.any(axis=1)
