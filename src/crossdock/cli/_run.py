@@ -51,6 +51,36 @@ DemandOpt = Annotated[
 ]
 
 
+class ChannelKind(StrEnum):
+    """How parties' messages travel."""
+
+    direct = "direct"
+    edi = "edi"
+
+
+ChannelOpt = Annotated[
+    ChannelKind | None,
+    typer.Option(
+        "--channel",
+        help="How parties' messages travel: direct (objects, fastest) or edi (EANCOM "
+        "interchanges, with the scenario's edi: faults). Default: the scenario's edi.channel.",
+    ),
+]
+EdiArchiveOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--edi-archive",
+        help="Write every interchange to DIR/<sender GLN>/<receiver GLN>/<day>-<ref>.edi "
+        "(implies --channel edi).",
+        metavar="DIR",
+    ),
+]
+
+
+def _channel(choice: ChannelKind | None) -> str | None:
+    return choice.value if choice is not None else None
+
+
 def _demand_factory(
     choice: str, scenario: Scenario, seed: int | None
 ) -> tuple[Callable[[], Demand] | None, int | None]:
@@ -103,6 +133,8 @@ def run(
         Path, typer.Option("--out", help="Folder for kpis.json and the Parquet tables.")
     ] = Path("out"),
     demand: DemandOpt = "model",
+    channel: ChannelOpt = None,
+    edi_archive: EdiArchiveOpt = None,
 ) -> None:
     """Run one simulation, print its KPIs and write kpis.json and daily tables to --out."""
     loaded = load_scenario(scenario)
@@ -117,6 +149,8 @@ def run(
             days=days,
             on_day=tick,  # type: ignore[arg-type]
             demand=make_demand() if make_demand else None,
+            channel=_channel(channel),
+            edi_archive=edi_archive,
         )
     typer.echo(result.summary(), nl=False)
     folder = result.write(out)
@@ -136,6 +170,8 @@ def compare(
         Path, typer.Option("--out", help="Folder for comparison.json and each mode's results.")
     ] = Path("out"),
     demand: DemandOpt = "model",
+    channel: ChannelOpt = None,
+    edi_archive: EdiArchiveOpt = None,
 ) -> None:
     """Run traditional and shared on the same demand; print and write each KPI and the difference."""
     loaded = load_scenario(scenario)
@@ -151,11 +187,25 @@ def compare(
             tick(min(offset["value"] + day, 2 * horizon))  # type: ignore[operator]
 
         if make_demand is None:
-            result = compare_modes(loaded, seed=seed, days=days, on_day=on_day)
+            result = compare_modes(
+                loaded,
+                seed=seed,
+                days=days,
+                on_day=on_day,
+                channel=_channel(channel),
+                edi_archive=edi_archive,
+            )
         else:  # each mode gets a fresh copy of the same demand
             runs = {
                 mode: simulate(
-                    loaded, mode=mode, seed=seed, days=days, on_day=on_day, demand=make_demand()
+                    loaded,
+                    mode=mode,
+                    seed=seed,
+                    days=days,
+                    on_day=on_day,
+                    demand=make_demand(),
+                    channel=_channel(channel),
+                    edi_archive=edi_archive / mode if edi_archive is not None else None,
                 )
                 for mode in ("traditional", "shared")
             }
