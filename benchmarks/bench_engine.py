@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 WORKER = r"""
-import json, resource, sys, time
+import json, sys, time
 from crossdock import load_scenario, simulate
 from crossdock.demand import DemandModel
 from crossdock.scenario import generate_scenario
@@ -35,7 +35,10 @@ n = sc.n_stores * sc.n_skus * days
 print(json.dumps({
     "kind": kind, "mode": mode, "stores": sc.n_stores, "skus": sc.n_skus, "days": days,
     "total_s": total_s, "demand_s": demand_s, "store_sku_days": n,
-    "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    # VmHWM: this process's own peak (ru_maxrss would include the parent's at fork)
+    "max_rss_mb": next(
+        int(line.split()[1]) / 1024 for line in open("/proc/self/status") if line.startswith("VmHWM")
+    ),
     "fill_rate": result.kpis["fill_rate"],
 }))
 """

@@ -220,9 +220,9 @@ class PyVRPRoutePlanner:
             # a route grown past the truck's capacity is split in visiting order
             sequences = _split_to_fit(sequences, remaining, problem.capacity_pallets)
             again = [schedule(problem, r, dist, remaining) for r in sequences]
-            # reuse routes that still work, or the solver's best effort on a tight instance
-            same_stops = {n for route in plan for n in route} == set(names)
-            if (not solved_feasible and same_stops) or all(_feasible(problem, r) for r in again):
+            # reuse routes that still work; where the solver itself found no way to meet every
+            # window (a depot too far from its stores), its repaired best effort is reused too
+            if not solved_feasible or all(_feasible(problem, r) for r in again):
                 self.reused += 1
                 return routes + again
         sequences = self._solve(problem, stops, remaining, dist)
