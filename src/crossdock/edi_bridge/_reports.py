@@ -143,7 +143,7 @@ def inventory_to_edi(
     if not stores:
         raise BridgeError("an inventory report needs at least one location", field="locations")
     date = md.date(message.day)
-    parts = []
+    parts: list[edi.InventoryReport] = []
     for suffix, values in (
         ("", message.on_hand),
         (RECEIVED, message.received),
