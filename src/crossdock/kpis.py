@@ -59,6 +59,11 @@ KPI_DOCS: dict[str, str] = {
     "deliveries_on_time": "Share of store stops served within their delivery window.",
     "produced_units": "Units produced by factories.",
     "edi_messages": "Messages exchanged between parties.",
+    "edi_retransmissions": "Interchanges sent again for want of a CONTRL within the timeout "
+    "(EDI channel; 0 in direct mode).",
+    "edi_duplicates_dropped": "Interchanges a receiver had already taken in (same interchange "
+    "or message reference) and dropped.",
+    "edi_rejected": "Interchanges a receiver rejected as garbled, with a CONTRL naming the error.",
     "platform_throughput_units_per_day": "Units sent on by the cross-dock platforms per day.",
     "platform_dwell_days_mean": "Mean nights a unit waits at a platform (0: it left the day it came).",
     "platform_dwell_days_p95": "95th percentile of the same, over units.",
@@ -210,6 +215,10 @@ def compute_kpis(
 
     depots = tables["depot_daily"].filter(pc.field("day") >= warm_up_days)
     depot_kind = _col(depots, "depot_type").astype(str)
+    edi = tables.get("edi_daily")
+    edi = edi.filter(pc.field("day") >= warm_up_days) if edi is not None else None
+    for key in ("retransmissions", "duplicates_dropped", "rejected"):
+        out[f"edi_{key}"] = float(_col(edi, key).sum()) if edi is not None else 0.0
     platform = depot_kind == "platform"
     moved = _col(depots, "pallets_in") + _col(depots, "pallets_out")
     labour = _col(depots, "labour_hours")
