@@ -212,13 +212,13 @@ def compute_kpis(
     out["factory_utilisation"] = produced / nominal if nominal else 0.0
     out["produced_units"] = produced
     out["edi_messages"] = float(_col(messages, "count").sum())
-
-    depots = tables["depot_daily"].filter(pc.field("day") >= warm_up_days)
-    depot_kind = _col(depots, "depot_type").astype(str)
     edi = tables.get("edi_daily")
     edi = edi.filter(pc.field("day") >= warm_up_days) if edi is not None else None
     for key in ("retransmissions", "duplicates_dropped", "rejected"):
         out[f"edi_{key}"] = float(_col(edi, key).sum()) if edi is not None else 0.0
+
+    depots = tables["depot_daily"].filter(pc.field("day") >= warm_up_days)
+    depot_kind = _col(depots, "depot_type").astype(str)
     platform = depot_kind == "platform"
     moved = _col(depots, "pallets_in") + _col(depots, "pallets_out")
     labour = _col(depots, "labour_hours")
