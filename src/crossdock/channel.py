@@ -1,9 +1,11 @@
 """The EDI channel: the only way parties talk to each other.
 
 A :class:`Channel` takes messages from senders and hands them to receivers by GLN. The
-:class:`DirectChannel` passes message objects straight through on the day they are sent; an
-EANCOM channel (encode, carry, decode, with faults and acknowledgements) plugs in behind the
-same two methods.
+:class:`DirectChannel` passes message objects straight through on the day they are sent (the
+default, and the fastest); :class:`crossdock.edi_bridge.EdiChannel` carries each message as an
+EANCOM interchange — encoded, carried over a link that may lose, duplicate, delay or garble it,
+acknowledged with CONTRL, retransmitted, decoded — behind the same methods. A run's channel is
+chosen by :func:`crossdock.edi_bridge.make_channel` (``simulate(channel=...)``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,14 @@ class Channel(Protocol):
 
     def receive(self, receiver: str, kind: type[M], day: int) -> list[M]:
         """Hand over every message of type ``kind`` for ``receiver`` due by ``day``."""
+        ...
+
+    def reference(self, sender: str) -> str:
+        """A new message reference, unique per sender."""
+        ...
+
+    def pending(self) -> list[Message]:
+        """Messages sent and not yet received."""
         ...
 
 
