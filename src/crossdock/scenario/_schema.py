@@ -31,12 +31,14 @@ from crossdock.scenario._edi_spec import EdiSpec
 from crossdock.scenario._factory_spec import BreakdownSpec, LineSpec, MaintenanceSpec, RampSpec
 
 __all__ = [
+    "AssortmentSpec",
     "BreakdownSpec",
     "CarrierSpec",
     "CategorySpec",
     "DemandSpec",
     "DistributionCentreSpec",
     "EchelonSpec",
+    "EdiSpec",
     "FactorySpec",
     "FittedDemandSpec",
     "ForecastSpec",
