@@ -8,11 +8,10 @@ from pathlib import Path
 import pytest
 
 from crossdock import edi, simulate
-from crossdock.edi_bridge import EdiChannel, make_channel
+from crossdock.edi_bridge import EdiChannel, EdiSpec, make_channel
 from crossdock.errors import ParameterError, ScenarioError
 from crossdock.messages import Message, Order
 from crossdock.scenario import Scenario
-from crossdock.scenario._edi_spec import EdiSpec
 
 
 def with_edi(scenario: Scenario, **settings: object) -> Scenario:

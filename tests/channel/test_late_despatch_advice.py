@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from crossdock.chain import build_chain
+from crossdock.edi_bridge import EdiSpec
 from crossdock.engine import Engine
 from crossdock.messages import DespatchAdvice
 from crossdock.parties.stores import Stores
 from crossdock.scenario import Scenario
-from crossdock.scenario._edi_spec import EdiSpec
 
 from .test_channel import RecordingChannel
 
