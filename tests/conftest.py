@@ -43,6 +43,7 @@ def small_spec(
     ramp_days: int = 2,
     platform_capacity: int = 1_000,
     delivery_days: int = 1,
+    confirms: bool = False,
     unmet_demand: str = "lost",
 ) -> ScenarioSpec:
     """The spec behind ``ok_small`` (see the module docstring), with a few knobs."""
@@ -105,6 +106,8 @@ def small_spec(
             "platforms": platforms,
             "distribution_centres": dcs,
             "replenishment": replenishment,
+            # planners order directly here; the retailer's confirmation has its own tests
+            "retailer": spec.retailer.model_copy(update={"confirms_proposals": confirms}),
         }
     )
 

@@ -55,6 +55,7 @@ def test_phase_order_is_the_one_in_the_readme() -> None:
         "trade",
         "report",
         "plan",
+        "confirm",
         "produce",
         "ship",
         "cross_dock",

@@ -9,13 +9,16 @@ the parties were given (see :func:`crossdock.chain.build_chain`):
 2. ``trade``      — stores open: backorders then shoppers are served from the shelf; demand
                     that finds an empty shelf is lost (or backordered).
 3. ``report``     — stores send sales and stock reports (shared mode).
-4. ``plan``       — stores (traditional) or planners (shared) order; the DC fills and reorders;
-                    suppliers book orders and send production orders.
-5. ``produce``    — factories make what capacity allows; output enters suppliers' warehouses.
-6. ``ship``       — suppliers and the DC hand goods to the carrier with despatch advices.
-7. ``cross_dock`` — platforms break down today's arrivals by store and send them on.
-8. ``deliver``    — the carrier routes the day's store deliveries and puts them on the road.
-9. ``close``      — every party writes its closing stock to the ledger.
+4. ``plan``       — stores (traditional) order; planners (shared) propose store orders to
+                    the retailer; the DC fills and reorders.
+5. ``confirm``    — the retailer confirms or amends the proposals (ORDRSP); planners send
+                    the confirmed cross-dock orders; suppliers book orders and send
+                    production orders.
+6. ``produce``    — factories make what capacity allows; output enters suppliers' warehouses.
+7. ``ship``       — suppliers and the DC hand goods to the carrier with despatch advices.
+8. ``cross_dock`` — platforms break down today's arrivals by store and send them on.
+9. ``deliver``    — the carrier routes the day's store deliveries and puts them on the road.
+10. ``close``      — every party writes its closing stock to the ledger.
 
 So an order placed in the plan phase of day t that travels L days is on the shelf for trading
 on day t + L (L ≥ 1): with L = 1, tonight's order sells tomorrow.
@@ -32,6 +35,7 @@ PHASES: tuple[str, ...] = (
     "trade",
     "report",
     "plan",
+    "confirm",
     "produce",
     "ship",
     "cross_dock",

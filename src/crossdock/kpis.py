@@ -97,6 +97,9 @@ ASSORTMENT_KPI_DOCS: dict[str, str] = {
 }
 
 
+KPI_DOCS.update(ASSORTMENT_KPI_DOCS)
+
+
 def assortment_kpis(tables: dict[str, pa.Table], *, warm_up_days: int) -> dict[str, float]:
     """The assortment KPIs of ``ASSORTMENT_KPI_DOCS`` from ``sku_daily``."""
     whole = tables["sku_daily"]
@@ -262,6 +265,7 @@ def compute_kpis(
     out["order_to_ship_lead_time_p95"] = p95
     out["production_order_lines"] = float(_col(loc, "jobs_done")[factories].sum())
     out["orders_late"] = float(_col(loc, "jobs_late")[factories].sum())
+    out.update(assortment_kpis(tables, warm_up_days=warm_up_days))
     return out
 
 

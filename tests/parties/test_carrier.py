@@ -93,7 +93,7 @@ def test_inbound_goods_arrive_after_each_suppliers_lead_time(
                 quantity=np.array([[6], [12]]),
             )
         )
-    suppliers.plan(0)
+    suppliers.confirm(0)
     suppliers.ship(0)
     carrier.close(0)
     run_days(carrier, range(1, 5))
@@ -131,7 +131,7 @@ def test_goods_for_the_dc_arrive_after_the_lead_time(
                 quantity=np.array([[quantity]]),
             )
         )
-    suppliers.plan(0)
+    suppliers.confirm(0)
     suppliers.ship(0)
     carrier.close(0)
     run_days(carrier, range(1, 5))
@@ -218,7 +218,7 @@ def test_inbound_full_truckloads_there_and_back(ok_small, make_context, docked_c
             quantity=np.array([[1_000], [1_100]]),  # 17 + 19 pallets built per store: two trucks
         )
     )
-    suppliers.plan(0)
+    suppliers.confirm(0)
     suppliers.ship(0)
     (row,) = transport(ctx)
     assert row["leg"] == "inbound"
@@ -247,7 +247,7 @@ def test_inbound_pallets_match_the_despatch_advices(ok_small, make_context, dock
             quantity=np.array([[6], [90]]),  # a pallet for store 0, two for store 1
         )
     )
-    suppliers.plan(0)
+    suppliers.confirm(0)
     suppliers.ship(0)
     (advice,) = ctx.channel.receive(sc.platform_gln[0], DespatchAdvice, 0)
     (row,) = transport(ctx)

@@ -177,7 +177,7 @@ def test_supplier_production_orders_reach_the_factory(make_scenario, make_contex
             quantity=np.array([[12], [6]]),
         )
     )
-    suppliers.plan(0)
+    suppliers.confirm(0)
     factories.produce(0)
     assert factories.backlog.sum() == 0
     assert suppliers.on_hand[3] == 18
@@ -203,7 +203,7 @@ def test_made_to_order_ships_the_same_evening(make_scenario) -> None:
             quantity=np.array([[12], [18]]),
         )
     )
-    suppliers.plan(0)
+    suppliers.confirm(0)
     factories.produce(0)
     suppliers.ship(0)
     (advice,) = chain.channel.receive(sc.platform_gln[0], DespatchAdvice, 0)

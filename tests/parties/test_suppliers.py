@@ -71,7 +71,7 @@ def test_make_to_order_asks_for_exactly_the_shortfall(
     ctx.channel.send(cross_dock_order(ok_small, 0, 0, [[6], [12]]))  # 18, 10 in stock → make 8
     ctx.channel.send(cross_dock_order(ok_small, 2, 0, [[6], [0]]))  # 6, 5 + 4 coming → 0
     ctx.channel.send(cross_dock_order(ok_small, 3, 0, [[0], [7]]))  # 7 → make 7, not a case
-    suppliers.plan(0)
+    suppliers.confirm(0)
     assert suppliers.book_store.tolist() == [[6, 0, 6, 0, 0, 0], [12, 0, 0, 7, 0, 0]]
     orders = production_orders(ctx, 0)
     assert sorted(orders) == [0, 3]
@@ -83,7 +83,7 @@ def test_make_to_order_asks_for_exactly_the_shortfall(
     assert suppliers.in_production.tolist() == [8, 0, 4, 7, 0, 0]
     assert ctx.ledger.sku["production_orders"][0].tolist() == [8, 0, 0, 7, 0, 0]
     # Nothing new the next day: what is owed is already in production.
-    suppliers.plan(1)
+    suppliers.confirm(1)
     assert production_orders(ctx, 1) == {}
 
 
@@ -93,7 +93,7 @@ def test_make_to_stock_follows_the_policy(ok_small, make_context, docked_carrier
     suppliers.on_hand[:] = [10, 40, 0, 100, 40, 30]
     suppliers.in_production[:] = [0, 0, 12, 0, 0, 5]
     ctx.channel.send(dc_order(ok_small, 4, 0, 6))
-    suppliers.plan(0)
+    suppliers.confirm(0)
     assert suppliers.book_dc[0].tolist() == [0, 0, 0, 0, 6, 0]
     # Level 40 − (on hand − owed + in production), up to whole cases of 6.
     position = np.array([10, 40, 12, 100, 34, 35])
@@ -110,7 +110,7 @@ def test_shipping_to_the_dc_against_the_order_book(ok_small, make_context, docke
     suppliers.on_hand[:] = [100, 3, 0, 0, 0, 0]
     ctx.channel.send(dc_order(ok_small, 0, 0, 24))
     ctx.channel.send(dc_order(ok_small, 1, 0, 12))
-    suppliers.plan(0)
+    suppliers.confirm(0)
     suppliers.ship(0)
     assert suppliers.on_hand.tolist() == [76, 0, 0, 0, 0, 0]
     assert suppliers.book_dc[0].tolist() == [0, 9, 0, 0, 0, 0]  # 9 still owed
@@ -141,7 +141,7 @@ def test_shipping_to_the_platform_by_store(ok_small, make_context, docked_carrie
     suppliers.on_hand[:] = [12, 0, 0, 0, 0, 9]
     ctx.channel.send(cross_dock_order(ok_small, 0, 0, [[6], [6]]))
     ctx.channel.send(cross_dock_order(ok_small, 5, 0, [[6], [12]]))  # 18 for 9 in stock
-    suppliers.plan(0)
+    suppliers.confirm(0)
     suppliers.ship(0)
     advices = {
         a.sender: a for a in ctx.channel.receive(ok_small.platform_gln[0], DespatchAdvice, 0)
@@ -170,7 +170,7 @@ def test_two_platforms_get_one_despatch_each(two_platforms, make_context, docked
     suppliers.on_hand[:] = 100
     order = cross_dock_order(sc, 2, 0, [[6], [12], [18], [24]], locations=(0, 1, 2, 3))
     ctx.channel.send(order)
-    suppliers.plan(0)
+    suppliers.confirm(0)
     suppliers.ship(0)
     for p, stores, quantity in ((0, [0, 2], [[6], [18]]), (1, [1, 3], [[12], [24]])):
         (advice,) = ctx.channel.receive(sc.platform_gln[p], DespatchAdvice, 0)
@@ -184,7 +184,7 @@ def test_nothing_to_ship_sends_nothing(ok_small, make_context, docked_carrier) -
     suppliers, _ = make_suppliers(ctx, docked_carrier)
     suppliers.on_hand[:] = 0
     ctx.channel.send(cross_dock_order(ok_small, 0, 0, [[6], [6]]))
-    suppliers.plan(0)
+    suppliers.confirm(0)
     suppliers.ship(0)
     assert ctx.channel.sent["DespatchAdvice"] == 0
     assert suppliers.book_store[:, 0].tolist() == [6, 6]
@@ -209,7 +209,7 @@ def test_despatch_advice_announces_pallets_and_ssccs(
     suppliers, _ = make_suppliers(ctx, docked_carrier)
     suppliers.on_hand[:] = 1_000
     ctx.channel.send(cross_dock_order(ok_small, 0, 0, [[6], [90]]))
-    suppliers.plan(0)
+    suppliers.confirm(0)
     suppliers.ship(0)
     (advice,) = ctx.channel.receive(ok_small.platform_gln[0], DespatchAdvice, 0)
     # Pallets are built per store (pre-allocated): 1 for store 0, 2 for store 1 (60 a pallet).
@@ -219,7 +219,7 @@ def test_despatch_advice_announces_pallets_and_ssccs(
     assert advice.pallets == 3
     # The next despatch takes the next SSCC serials: no pallet shares an SSCC.
     ctx.channel.send(cross_dock_order(ok_small, 0, 1, [[60], [0]]))
-    suppliers.plan(1)
+    suppliers.confirm(1)
     suppliers.ship(1)
     (later,) = ctx.channel.receive(ok_small.platform_gln[0], DespatchAdvice, 1)
     assert later.pallets == 1
@@ -238,7 +238,7 @@ def test_a_supplier_with_its_own_stock_policy(ok_small, make_context, docked_car
     # Supplier 2 opens with 5 days of its network demand (9 a day → 45 → 48 in cases of 6).
     assert suppliers.on_hand.tolist() == [0, 0, 48, 0, 0, 0]
     suppliers.on_hand[2] = 0
-    suppliers.plan(0)
+    suppliers.confirm(0)
     made = {u: o.quantity.tolist() for u, o in production_orders(ctx, 0).items()}
     assert made == {0: [[12]], 1: [[12]], 2: [[42]], 3: [[12]], 4: [[12]], 5: [[12]]}
 

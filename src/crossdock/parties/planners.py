@@ -143,6 +143,8 @@ class Planner:
         self._lead_time = lead.astype(np.float64)
         self._delay = np.zeros(items.size)  # extra days the suppliers' factories announce
         self._lead_now = self._lead_time  # planned lead time plus announced delays
+        self._proposal: str | None = None  # today's proposal to the retailer, until answered
+        self._late_news: list[OrderResponse] = []
         self._suppliers = [
             (u, np.flatnonzero(sc.supplier_of[items] == u))
             for u in np.unique(sc.supplier_of[items])
@@ -156,7 +158,8 @@ class Planner:
         """Read today's reports, plan every store × SKU, send the cross-dock orders."""
         sc = self.ctx.scenario
         channel = self.ctx.channel
-        for response in channel.receive(self.gln, OrderResponse, day):
+        news, self._late_news = self._late_news, []
+        for response in [*news, *channel.receive(self.gln, OrderResponse, day)]:
             if response.delivery_day.size:
                 where = np.searchsorted(self.items, response.items)
                 ok = (where < self.items.size) & (
@@ -191,6 +194,51 @@ class Planner:
                 channel.send(review.notice(self.gln, retailer, day, channel.reference(self.gln)))
             if not review.listed.all():
                 order *= review.listed  # delisted SKUs are no longer ordered
+        if sc.spec.retailer.confirms_proposals:
+            self._propose(day, order)
+            return
+        self._dispatch(day, order)
+
+    def _propose(self, day: int, order: np.ndarray) -> None:
+        """Send the retailer the proposed store orders (ORDERS it confirms by ORDRSP)."""
+        sc = self.ctx.scenario
+        channel = self.ctx.channel
+        retailer = sc.spec.retailer.gln
+        self._proposal = f"V{day:04d}-{self.gln[-6:]}"
+        channel.send(
+            Order(
+                sender=self.gln,
+                receiver=retailer,
+                day=day,
+                reference=channel.reference(self.gln),
+                order_number=self._proposal,
+                ship_to_kind="store",
+                ship_to=-1,
+                locations=np.arange(sc.n_stores),
+                items=self.items,
+                quantity=order,
+            )
+        )
+
+    def confirm(self, day: int) -> None:
+        """Take the retailer's answer to today's proposal and order what it confirmed."""
+        if self._proposal is None:
+            return
+        channel = self.ctx.channel
+        confirmed = None
+        for response in channel.receive(self.gln, OrderResponse, day):
+            if response.order_number == self._proposal:
+                confirmed = response.quantity
+            elif response.delivery_day.size:  # a supplier's later date: keep it for tomorrow
+                self._late_news.append(response)
+        self._proposal = None
+        if confirmed is not None:
+            self._dispatch(day, confirmed)
+
+    def _dispatch(self, day: int, order: np.ndarray) -> None:
+        """Send each supplier its cross-dock order, pre-allocated by store."""
+        sc = self.ctx.scenario
+        channel = self.ctx.channel
         self.on_order += order
         self.ctx.ledger.sku["store_orders"][day, self.items] += order.sum(axis=0)
         stores = np.arange(sc.n_stores)
@@ -228,3 +276,8 @@ class Planners:
         """Each planner plans its SKUs."""
         for planner in self.planners:
             planner.plan(day)
+
+    def confirm(self, day: int) -> None:
+        """Each planner orders what the retailer confirmed."""
+        for planner in self.planners:
+            planner.confirm(day)

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from crossdock._kernels import as_slice, grid
+from crossdock._kernels import as_slice, cap_to_room, grid
 from crossdock.assortment import ASSORTMENT_SERIES, split_transfers
 from crossdock.demand import Demand
 from crossdock.messages import (
     Delisting,
     DespatchAdvice,
     InventoryReport,
+    LineStatus,
     Order,
     OrderResponse,
     SalesReport,
@@ -62,6 +63,10 @@ class Stores:
         )
         self.backorders = np.zeros_like(self.on_hand)
         self.on_order = np.zeros_like(self.on_hand)
+        # proposals the retailer confirmed and no despatch advice has covered yet
+        self.confirmed_open = np.zeros_like(self.on_hand)
+        self._confirms = sc.spec.retailer.confirms_proposals and ctx.mode == "shared"
+        self._blocked = np.array(sc.spec.retailer.blocked_gtins, dtype=object)
         self.unadvised = np.zeros_like(self.on_hand)  # received before its DESADV came
         self.received_today = np.zeros_like(self.on_hand)
         self.sold_today = np.zeros_like(self.on_hand)
@@ -168,8 +173,14 @@ class Stores:
             early = np.minimum(self.unadvised[cells], advice.quantity)
             self.unadvised[cells] -= early
             self.on_order[cells] += advice.quantity - early
+            if self._confirms:  # confirmed goods now on their way: no longer pending
+                self._settle(cells, advice.quantity)
         self.received_today[:] = 0
         self._take_delistings(day)
+
+    def _settle(self, cells: tuple, quantity: np.ndarray) -> None:
+        settled = np.minimum(self.confirmed_open[cells], quantity)
+        self.confirmed_open[cells] -= settled
 
     def unload(self, day: int, goods: np.ndarray) -> None:
         """Goods the carrier delivers this morning go on the shelf (backorders first)."""
@@ -252,6 +263,59 @@ class Stores:
                     on_hand=self.on_hand[:, columns].copy(),
                     received=self.received_today[:, columns].copy(),
                     backorders=self.backorders[:, columns].copy(),
+                )
+            )
+
+    def confirm(self, day: int) -> None:
+        """The retailer answers the planners' proposals (ORDRSP) by its rules.
+
+        Blocked items are refused; no store is sent more than its shelf holds (stock, goods on
+        their way and what it already confirmed); a store's day of orders keeps within its
+        budget (value at unit cost), cut in proportion and to whole packs.
+        """
+        sc = self.ctx.scenario
+        spec = sc.spec.retailer
+        channel = self.ctx.channel
+        spent = np.zeros(sc.n_stores)  # value confirmed per store today, over all proposals
+        for proposal in channel.receive(spec.gln, Order, day):
+            items = proposal.items
+            rows = proposal.locations
+            asked = proposal.quantity
+            pack = sc.case_pack[items]
+            granted = asked.copy()
+            blocked = np.isin(sc.gtin[items], self._blocked)
+            granted[:, blocked] = 0
+            position = (
+                self.on_hand[np.ix_(rows, items)]
+                + self.on_order[np.ix_(rows, items)]
+                + self.confirmed_open[np.ix_(rows, items)]
+                - self.backorders[np.ix_(rows, items)]
+            )
+            granted = cap_to_room(granted, position, sc.shelf_capacity[np.ix_(rows, items)], pack)
+            if spec.order_budget_per_store_day is not None:
+                left = np.maximum(spec.order_budget_per_store_day - spent[rows], 0.0)
+                value = granted @ sc.unit_cost[items]
+                over = value > left
+                if over.any():
+                    share = left[over] / value[over]
+                    cut = np.floor(granted[over] * share[:, None] / pack) * pack
+                    granted[over] = cut.astype(np.int64)
+                spent[rows] += granted @ sc.unit_cost[items]
+            self.confirmed_open[np.ix_(rows, items)] += granted
+            changed = (granted != asked).any(axis=0)
+            status = np.where(changed, LineStatus.CHANGED, LineStatus.ACCEPTED)
+            status[changed & (granted.sum(axis=0) == 0)] = LineStatus.REFUSED
+            channel.send(
+                OrderResponse(
+                    sender=spec.gln,
+                    receiver=proposal.sender,
+                    day=day,
+                    reference=channel.reference(spec.gln),
+                    order_number=proposal.order_number,
+                    locations=rows,
+                    items=items,
+                    quantity=granted,
+                    status=status,
                 )
             )
 

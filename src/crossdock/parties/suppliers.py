@@ -79,8 +79,8 @@ class Suppliers:
         self._delay_told = np.zeros(sc.n_skus, dtype=np.int64)
         self.production_delay = np.zeros(sc.n_skus, dtype=np.int64)
 
-    def plan(self, day: int) -> None:
-        """Book today's orders and send production orders to the factories."""
+    def confirm(self, day: int) -> None:
+        """Book today's (confirmed) orders and send production orders to the factories."""
         sc = self.ctx.scenario
         channel = self.ctx.channel
         incoming = np.zeros(sc.n_skus, dtype=np.int64)

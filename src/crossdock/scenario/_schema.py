@@ -118,10 +118,20 @@ class TimeWindow(_Spec):
 
 
 class RetailerSpec(_Spec):
-    """The retailer (the chain's head office), sender of orders in traditional mode."""
+    """The retailer (the chain's head office): it speaks EDI for its stores.
+
+    In shared mode it confirms or amends the planners' proposed orders (ORDRSP) by its rules:
+    blocked items are refused, shelf capacity and a daily budget per store are kept.
+    """
 
     gln: Gln
     name: str
+    confirms_proposals: bool = True
+    """Shared mode: planners propose, the retailer confirms (else planners order directly)."""
+    blocked_gtins: list[Gtin13] = []
+    """Items the retailer refuses to have delivered (e.g. pending a listing decision)."""
+    order_budget_per_store_day: Annotated[float, Field(gt=0)] | None = None
+    """Cap on the value at unit cost of what one store may receive from one day's orders."""
 
 
 class CategorySpec(_Spec):
