@@ -110,3 +110,17 @@ def test_every_command_has_help() -> None:
     for command in (["run"], ["compare"], ["scenario", "validate"], ["scenario", "show"]):
         done = run_cli(*command, "--help")
         assert done.returncode == 0 and "Usage" in done.stdout
+
+
+def test_compare_adds_the_run_without_captain(small_file: Path, tmp_path: Path) -> None:
+    done = run_cli("compare", str(small_file), "--days", "15", "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert "no captain" in done.stdout
+    rows = json.loads((tmp_path / "comparison.json").read_text())
+    assert all("shared_own_items" in row for row in rows.values())
+    assert (tmp_path / "shared_own_items" / "kpis.json").exists()
+    done = run_cli(
+        "compare", str(small_file), "--days", "15", "--no-captain", "--out", str(tmp_path / "b")
+    )
+    rows = json.loads((tmp_path / "b" / "comparison.json").read_text())
+    assert all("shared_own_items" not in row for row in rows.values())

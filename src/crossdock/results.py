@@ -198,13 +198,17 @@ class Comparison:
 
     traditional: SimulationResult
     shared: SimulationResult
+    own_items: SimulationResult | None = None
+    """Shared mode with each supplier planning only its own items (no category captain)."""
 
     def rows(self) -> dict[str, dict[str, float]]:
-        """Per KPI: both values and the difference (shared − traditional)."""
+        """Per KPI: both values, the difference (shared − traditional), and the no-captain run."""
         out = {}
         for key in self.traditional.kpis:
             a, b = self.traditional.kpis[key], self.shared.kpis[key]
             out[key] = {"traditional": a, "shared": b, "difference": b - a}
+            if self.own_items is not None:
+                out[key]["shared_own_items"] = self.own_items.kpis[key]
         return out
 
     def summary(self) -> str:
@@ -217,10 +221,16 @@ class Comparison:
                 delta = f"{diff * 100:+.2f} pt"
             else:
                 delta = ("+" if diff >= 0 else "") + format_value(key, diff)
-            rows.append([key, format_value(key, a), format_value(key, b), delta, change])
+            line = [key, format_value(key, a), format_value(key, b), delta, change]
+            if "shared_own_items" in row:
+                line.append(format_value(key, row["shared_own_items"]))
+            rows.append(line)
         r = self.traditional
         title = f"{r.scenario.name} — {r.days} days, seed {r.seed}: traditional vs shared"
-        return _render(title, ["KPI", "traditional", "shared", "difference", "change"], rows)
+        header = ["KPI", "traditional", "shared", "difference", "change"]
+        if self.own_items is not None:
+            header.append("shared, no captain")
+        return _render(title, header, rows)
 
     def write(self, out: str | Path) -> Path:
         """Write ``comparison.json`` and each mode's results in a subfolder."""
@@ -228,6 +238,8 @@ class Comparison:
         folder.mkdir(parents=True, exist_ok=True)
         self.traditional.write(folder / "traditional")
         self.shared.write(folder / "shared")
+        if self.own_items is not None:
+            self.own_items.write(folder / "shared_own_items")
         (folder / "comparison.json").write_text(
             json.dumps(self.rows(), indent=2) + "\n", encoding="utf-8"
         )

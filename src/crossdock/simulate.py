@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
@@ -86,8 +87,12 @@ def compare(
     on_day: Callable[[int], None] | None = None,
     channel: str | None = None,
     edi_archive: str | Path | None = None,
+    captain: bool = True,
 ) -> Comparison:
     """Run both modes on the same scenario, seed and demand (common random numbers).
+
+    With ``captain`` (the default) a third run shows shared mode without a category captain,
+    each supplier planning only its own items, so the captain's effect is measured too.
 
     ``channel`` and ``edi_archive`` are as for :func:`simulate`; each mode's interchanges go
     to ``edi_archive/traditional`` and ``edi_archive/shared``.
@@ -105,4 +110,17 @@ def compare(
         )
         for mode in MODES
     }
-    return Comparison(runs["traditional"], runs["shared"])
+    own = None
+    if captain and scenario.spec.replenishment.captain_plans_category:
+        spec = scenario.spec
+        solo = spec.replenishment.model_copy(update={"captain_plans_category": False})
+        own = simulate(
+            dataclasses.replace(scenario, spec=spec.model_copy(update={"replenishment": solo})),
+            mode="shared",
+            seed=seed,
+            days=days,
+            on_day=on_day,
+            channel=channel,
+            edi_archive=Path(edi_archive) / "shared_own_items" if edi_archive is not None else None,
+        )
+    return Comparison(runs["traditional"], runs["shared"], own)

@@ -172,19 +172,29 @@ def compare(
     demand: DemandOpt = "model",
     channel: ChannelOpt = None,
     edi_archive: EdiArchiveOpt = None,
+    captain: Annotated[
+        bool,
+        typer.Option(
+            "--captain/--no-captain",
+            help="Also run shared mode without a category captain (each supplier plans its own "
+            "items) and show it as a third column.",
+        ),
+    ] = True,
 ) -> None:
     """Run traditional and shared on the same demand; print and write each KPI and the difference."""
     loaded = load_scenario(scenario)
     make_demand, recorded = _demand_factory(demand, loaded, seed)
     days = days or (min(recorded, loaded.horizon_days) if recorded else None)
     horizon = days or loaded.horizon_days
-    with _progress("traditional, then shared", 2 * horizon) as tick:
+    runs_count = 3 if captain and make_demand is None else 2
+    label = "traditional, shared" + (", shared without captain" if runs_count == 3 else "")
+    with _progress(label, runs_count * horizon) as tick:
         offset = {"value": 0}
 
         def on_day(day: int) -> None:
             if day == horizon:
                 offset["value"] += horizon
-            tick(min(offset["value"] + day, 2 * horizon))  # type: ignore[operator]
+            tick(min(offset["value"] + day, runs_count * horizon))  # type: ignore[operator]
 
         if make_demand is None:
             result = compare_modes(
@@ -194,6 +204,7 @@ def compare(
                 on_day=on_day,
                 channel=_channel(channel),
                 edi_archive=edi_archive,
+                captain=captain,
             )
         else:  # each mode gets a fresh copy of the same demand
             runs = {
@@ -212,4 +223,7 @@ def compare(
             result = Comparison(runs["traditional"], runs["shared"])
     typer.echo(result.summary(), nl=False)
     folder = result.write(out)
-    console.print(f"Results written to [bold]{folder}[/] (comparison.json, traditional/, shared/)")
+    extra = ", shared_own_items/" if result.own_items is not None else ""
+    console.print(
+        f"Results written to [bold]{folder}[/] (comparison.json, traditional/, shared/{extra})"
+    )
