@@ -144,6 +144,14 @@ class Planner:
         self._delay = np.zeros(items.size)  # extra days the suppliers' factories announce
         self._lead_now = self._lead_time  # planned lead time plus announced delays
         self._proposal: str | None = None  # today's proposal to the retailer, until answered
+        self._unanswered: set[str] = set()  # proposals whose ORDRSP has not come (EDI: late)
+        self._late_confirmed: list[np.ndarray] = []  # late answers, ordered at the next confirm
+        self._per_pallet = sc.units_per_pallet[items]
+        self._platform_rows = [
+            rows
+            for p in range(sc.n_platforms)
+            if (rows := np.flatnonzero(sc.platform_of_store == p)).size
+        ]
         self._late_news: list[OrderResponse] = []
         self._suppliers = [
             (u, np.flatnonzero(sc.supplier_of[items] == u))
@@ -160,7 +168,10 @@ class Planner:
         channel = self.ctx.channel
         news, self._late_news = self._late_news, []
         for response in [*news, *channel.receive(self.gln, OrderResponse, day)]:
-            if response.delivery_day.size:
+            if response.order_number in self._unanswered:  # an earlier proposal, answered late
+                self._unanswered.discard(response.order_number)
+                self._late_confirmed.append(response.quantity)
+            elif response.delivery_day.size:
                 where = np.searchsorted(self.items, response.items)
                 ok = (where < self.items.size) & (
                     self.items[np.minimum(where, self.items.size - 1)] == response.items
@@ -187,6 +198,7 @@ class Planner:
             lead_time_days=self._lead_now,
         )
         order = store_order(self.policy, observation, self._pack, self._shelf)
+        order = self._round_to_pallets(order)
         review = self.assortment
         if review is not None:
             if review.due(day) and review.review(day).size:
@@ -199,12 +211,36 @@ class Planner:
             return
         self._dispatch(day, order)
 
+    def _round_to_pallets(self, order: np.ndarray) -> np.ndarray:
+        """Per supplier and platform, top up nearly full last pallets of a SKU to full ones."""
+        share = self.ctx.scenario.spec.replenishment.pallet_rounding_share
+        if share is None or not order.any():
+            return order
+        order = order.copy()
+        for rows in self._platform_rows:
+            block = order[rows]
+            total = block.sum(axis=0)
+            rest = total % self._per_pallet
+            top_up = (rest >= share * self._per_pallet) & (rest > 0)
+            if not top_up.any():
+                continue
+            columns = np.flatnonzero(top_up)
+            extra = (
+                (self._per_pallet[columns] - rest[columns])
+                // self._pack[columns]
+                * self._pack[columns]
+            )
+            biggest = rows[np.argmax(block[:, columns], axis=0)]
+            order[biggest, columns] += extra
+        return order
+
     def _propose(self, day: int, order: np.ndarray) -> None:
         """Send the retailer the proposed store orders (ORDERS it confirms by ORDRSP)."""
         sc = self.ctx.scenario
         channel = self.ctx.channel
         retailer = sc.spec.retailer.gln
         self._proposal = f"V{day:04d}-{self.gln[-6:]}"
+        self._unanswered.add(self._proposal)
         channel.send(
             Order(
                 sender=self.gln,
@@ -221,19 +257,30 @@ class Planner:
         )
 
     def confirm(self, day: int) -> None:
-        """Take the retailer's answer to today's proposal and order what it confirmed."""
-        if self._proposal is None:
+        """Take the retailer's answer to today's proposal and order what it confirmed.
+
+        An answer to an earlier proposal that comes late (a delayed or resent ORDRSP, or a
+        proposal that reached the retailer late) is ordered too: the retailer counts it as
+        confirmed until its goods are despatched.
+        """
+        late, self._late_confirmed = self._late_confirmed, []
+        if self._proposal is None and not late and not self._unanswered:
             return
         channel = self.ctx.channel
         confirmed = None
         for response in channel.receive(self.gln, OrderResponse, day):
             if response.order_number == self._proposal:
                 confirmed = response.quantity
+                self._unanswered.discard(response.order_number)
+            elif response.order_number in self._unanswered:
+                self._unanswered.discard(response.order_number)
+                late.append(response.quantity)
             elif response.delivery_day.size:  # a supplier's later date: keep it for tomorrow
                 self._late_news.append(response)
         self._proposal = None
-        if confirmed is not None:
-            self._dispatch(day, confirmed)
+        answers = late if confirmed is None else [confirmed, *late]
+        if answers:
+            self._dispatch(day, np.sum(answers, axis=0))
 
     def _dispatch(self, day: int, order: np.ndarray) -> None:
         """Send each supplier its cross-dock order, pre-allocated by store."""

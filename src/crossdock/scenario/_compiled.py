@@ -159,8 +159,10 @@ class Scenario:
 
     def replace(self, **changes: object) -> Scenario:
         """A copy with some settings changed (e.g. ``horizon_days``); arrays are shared."""
+        base = changes.pop("spec", self.spec)
+        assert isinstance(base, ScenarioSpec)
         spec_changes = {k: v for k, v in changes.items() if k in ScenarioSpec.model_fields}
-        spec = self.spec.model_copy(update=spec_changes) if spec_changes else self.spec
+        spec = base.model_copy(update=spec_changes) if spec_changes else base
         return dataclasses.replace(self, spec=spec, **changes)  # type: ignore[arg-type]
 
 

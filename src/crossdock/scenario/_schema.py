@@ -360,6 +360,10 @@ class ReplenishmentSpec(_Spec):
     unmet_demand: Literal["lost", "backorder"] = "lost"
     traditional: ModeSpec = ModeSpec()
     shared: ModeSpec = Field(default_factory=_shared_default)
+    pallet_rounding_share: Annotated[float, Field(gt=0, le=1)] | None = 0.8
+    """Shared mode: a SKU's order from one supplier to one platform that fills at least this
+    share of its last pallet is rounded up to the full pallet (the extra cases go to the store
+    ordering most); ``None``: round to case packs only."""
     captain_plans_category: bool = True
     """Shared mode: the category captain plans all SKUs of its category (else each supplier
     plans its own)."""
