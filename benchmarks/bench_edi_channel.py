@@ -4,7 +4,7 @@ Runs the built-in scenario in shared mode for 365 days twice on the same seed: o
 direct channel (message objects handed over) and once with the EDI channel (each message an
 EANCOM interchange, encoded, decoded, answered with a CONTRL; no faults). Both runs give the
 same KPIs (checked); the figures are wall-clock seconds of each run and their ratio, with the
-interchanges and bytes the EDI run carried. Takes about 40 seconds.
+interchanges and bytes the EDI run carried. Takes about 45 seconds.
 
 Run with ``python benchmarks/bench_edi_channel.py`` or ``make bench``.
 """
