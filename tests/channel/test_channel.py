@@ -176,3 +176,12 @@ def test_same_seed_same_faults(ok_small: Scenario) -> None:
     other, _ = faulty_run(ok_small, "shared", 30, seed=12, corruption_rate=0.05)
     assert not other.tables["edi_daily"].equals(first.tables["edi_daily"])
     assert one.deliveries == two.deliveries and one.rejections == two.rejections
+
+
+@pytest.mark.parametrize("mode", ["traditional", "shared"])
+def test_eancom_97_throughout(two_platforms: Scenario, mode: str) -> None:
+    scenario = with_edi(two_platforms, channel="edi", edition="EANCOM_97")
+    direct = simulate(two_platforms, mode=mode, days=20, seed=6)
+    over_edi = simulate(scenario, mode=mode, days=20, seed=6)
+    assert over_edi.tables["edi_daily"].to_pandas()["interchanges"].sum() > 0
+    assert direct.kpis == over_edi.kpis
