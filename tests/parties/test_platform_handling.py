@@ -107,3 +107,15 @@ def test_handling_labour_counts_pallets_and_picks() -> None:
     platform_rows = platform_rows[platform_rows.depot_type == "platform"]
     # consolidation: fewer pallets leave (one per store) than arrive (one per supplier and store)
     assert platform_rows.pallets_out.sum() < platform_rows.pallets_in.sum()
+
+
+def test_late_despatch_advices_are_acknowledged_and_not_kept() -> None:
+    spec = generate_spec(n_stores=3, n_skus=18, horizon_days=25, warm_up_days=2, seed=9)
+    edi = spec.edi.model_copy(update={"channel": "edi", "delay_rate": 0.3, "max_delay_days": 3})
+    sc = compile_scenario(spec.model_copy(update={"edi": edi}))
+    chain = build_chain(sc, "shared", days=25, seed=5)
+    Engine(chain.parties).run(25)
+    platforms = next(p for p in chain.parties if isinstance(p, Platforms))
+    # nothing is kept for a day already past: late advices were answered on arrival
+    assert all(day >= 24 for day in platforms._expected)
+    assert chain.ledger.violations() == []

@@ -181,12 +181,12 @@ class Planner:
                 self._lead_now = self._lead_time + self._delay[None, :]
         sales = channel.receive(self.gln, SalesReport, day)
         stock = channel.receive(self.gln, InventoryReport, day)
-        if not stock:
-            return
-        for sold in sales:
+        for sold in sales:  # learn from every sales report, even on a day without stock figures
             self.policy.observe(sold.quantity)
             if self.assortment is not None:
                 self.assortment.record(sold.day, sold.quantity)
+        if not stock:
+            return
         latest = stock[-1]
         for report in stock:
             self.on_order -= report.received

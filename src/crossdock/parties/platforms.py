@@ -36,9 +36,15 @@ class Platforms:
 
     def receive(self, day: int) -> None:
         """Take in suppliers' despatch advices: what each truck due today should carry."""
+        late: list[tuple[int, DespatchAdvice]] = []
         for p, gln in enumerate(self.ctx.scenario.platform_gln):
             for advice in self.ctx.channel.receive(gln, DespatchAdvice, day):
-                self._expected.setdefault(advice.arrival_day, []).append((p, advice))
+                if advice.arrival_day < day:  # the goods came before their advice
+                    late.append((p, advice))
+                else:
+                    self._expected.setdefault(advice.arrival_day, []).append((p, advice))
+        if late:  # acknowledge them as announced: what came was booked on its arrival day
+            self._acknowledge(day, None, late)
 
     def unload(self, day: int, goods: np.ndarray) -> None:
         """Inbound pallets (already allocated to stores) arrive at the docks and are checked."""
@@ -56,16 +62,25 @@ class Platforms:
             stats[p, 2] += by_platform[p].sum()
         self._acknowledge(day, goods)
 
-    def _acknowledge(self, day: int, goods: np.ndarray) -> None:
+    def _acknowledge(
+        self,
+        day: int,
+        goods: np.ndarray | None,
+        advices: list[tuple[int, DespatchAdvice]] | None = None,
+    ) -> None:
         """RECADV for each despatch advice due today: what came, against what was announced."""
         sc = self.ctx.scenario
         channel = self.ctx.channel
         blocks: dict[int, np.ndarray] = {}
-        for p, advice in self._expected.pop(day, []):
-            if p not in blocks:
-                blocks[p] = goods[self._stores_of[p]]
-            rows = np.searchsorted(self._stores_of[p], advice.locations)
-            received = blocks[p][np.ix_(rows, advice.items)]
+        due = self._expected.pop(day, []) if advices is None else advices
+        for p, advice in due:
+            if goods is None:  # a late advice: the goods were received as announced
+                received = advice.quantity
+            else:
+                if p not in blocks:
+                    blocks[p] = goods[self._stores_of[p]]
+                rows = np.searchsorted(self._stores_of[p], advice.locations)
+                received = blocks[p][np.ix_(rows, advice.items)]
             differs = int((received != advice.quantity).any(axis=0).sum())
             self.ctx.ledger.recadv_lines_differing[day] += differs
             channel.send(

@@ -301,7 +301,7 @@ def generate_spec(
         suppliers=[
             SupplierSpec(
                 id=sid,
-                gln=make_gln("3016789", i + 1),
+                gln=make_gln(f"30167{i:02d}", 1),  # a company prefix each: SSCCs never clash
                 name=f"{sname} ({town})",
                 lat=lat,
                 lon=lon,
