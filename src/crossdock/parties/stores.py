@@ -283,15 +283,13 @@ class Stores:
             asked = proposal.quantity
             pack = sc.case_pack[items]
             granted = asked.copy()
-            blocked = np.isin(sc.gtin[items], self._blocked)
-            granted[:, blocked] = 0
-            position = (
-                self.on_hand[np.ix_(rows, items)]
-                + self.on_order[np.ix_(rows, items)]
-                + self.confirmed_open[np.ix_(rows, items)]
-                - self.backorders[np.ix_(rows, items)]
-            )
-            granted = cap_to_room(granted, position, sc.shelf_capacity[np.ix_(rows, items)], pack)
+            if self._blocked.size:
+                granted[:, np.isin(sc.gtin[items], self._blocked)] = 0
+            cells = grid(rows, items)  # views where rows and items are contiguous
+            position = self.on_hand[cells] + self.on_order[cells]
+            position += self.confirmed_open[cells]
+            position -= self.backorders[cells]
+            granted = cap_to_room(granted, position, sc.shelf_capacity[cells], pack)
             if spec.order_budget_per_store_day is not None:
                 left = np.maximum(spec.order_budget_per_store_day - spent[rows], 0.0)
                 value = granted @ sc.unit_cost[items]
@@ -301,7 +299,7 @@ class Stores:
                     cut = np.floor(granted[over] * share[:, None] / pack) * pack
                     granted[over] = cut.astype(np.int64)
                 spent[rows] += granted @ sc.unit_cost[items]
-            self.confirmed_open[np.ix_(rows, items)] += granted
+            self.confirmed_open[cells] += granted
             changed = (granted != asked).any(axis=0)
             status = np.where(changed, LineStatus.CHANGED, LineStatus.ACCEPTED)
             status[changed & (granted.sum(axis=0) == 0)] = LineStatus.REFUSED
