@@ -114,7 +114,7 @@ def build_chain(
             ]
         else:
             groups = [
-                (scenario.supplier_gln[u], np.flatnonzero(scenario.supplier_of == u))
+                (scenario.supplier_gln[u], scenario.items_of_supplier[u])
                 for u in range(scenario.n_suppliers)
             ]
         # One planner per GLN: a supplier captaining two categories plans both at once.

@@ -60,7 +60,7 @@ class Carrier:
         self._to_dcs = np.zeros((self.window, sc.n_dcs, sc.n_skus), dtype=np.int64)
         self._loads: list[tuple[str, int, np.ndarray, np.ndarray, int]] = []
         self._supplier_columns = [
-            (u, as_slice(np.flatnonzero(sc.supplier_of == u))) for u in range(sc.n_suppliers)
+            (u, as_slice(items)) for u, items in enumerate(sc.items_of_supplier)
         ]
         self._lead_columns = [
             (int(sc.supplier_lead_time_days[u]), columns) for u, columns in self._supplier_columns
@@ -91,17 +91,18 @@ class Carrier:
 
     def to_platforms(self, day: int, goods: np.ndarray) -> None:
         """Take suppliers' despatches ``goods[s, k]`` (allocated by final store) for platforms."""
-        self._take(day, goods)
-        self._inbound(day, goods, "platform")
-        for lead, columns in self._lead_columns:
-            self._to_platforms[(day + lead) % self.window][:, columns] += goods[:, columns]
+        self._load_inbound(day, goods, "platform", self._to_platforms)
 
     def to_dcs(self, day: int, goods: np.ndarray) -> None:
         """Take suppliers' despatches ``goods[d, k]`` for the DCs."""
+        self._load_inbound(day, goods, "dc", self._to_dcs)
+
+    def _load_inbound(self, day: int, goods: np.ndarray, kind: str, ring: np.ndarray) -> None:
+        """Put suppliers' goods on the road, each supplier's SKUs for its own lead time."""
         self._take(day, goods)
-        self._inbound(day, goods, "dc")
+        self._inbound(day, goods, kind)
         for lead, columns in self._lead_columns:
-            self._to_dcs[(day + lead) % self.window][:, columns] += goods[:, columns]
+            ring[(day + lead) % self.window][:, columns] += goods[:, columns]
 
     def _take(self, day: int, goods: np.ndarray) -> None:
         units = goods.sum(axis=0, keepdims=True)
@@ -235,7 +236,7 @@ class Carrier:
         spec = sc.spec.carrier
         if kind == "platform":
             lat, lon = sc.platform_lat, sc.platform_lon
-            rows_of = [np.flatnonzero(sc.platform_of_store == p) for p in range(sc.n_platforms)]
+            rows_of = sc.stores_of_platform
         else:
             lat, lon = sc.dc_lat, sc.dc_lon
             rows_of = [np.array([d]) for d in range(sc.n_dcs)]

@@ -25,9 +25,7 @@ class DistributionCentres:
         self.ctx = ctx
         self.policy = policy
         self.carrier = carrier
-        mean = np.stack(
-            [sc.expected_demand()[sc.dc_of_store == d].sum(axis=0) for d in range(sc.n_dcs)]
-        )
+        mean = np.stack([sc.expected_demand()[stores].sum(axis=0) for stores in sc.stores_of_dc])
         self.on_hand = opening_stock(mean, initial_stock_days, sc.case_pack)
         self.on_order = np.zeros_like(self.on_hand)
         self.ssccs = SsccCounter(sc.n_dcs)
@@ -35,10 +33,8 @@ class DistributionCentres:
         self._lead_time = sc.supplier_lead_time_days[sc.supplier_of][None, :].astype(np.float64)
         self._delay = np.zeros((sc.n_dcs, sc.n_skus))  # extra days suppliers announce (ORDRSP)
         self._lead_now = self._lead_time + self._delay
-        self._items_of_supplier = [
-            np.flatnonzero(sc.supplier_of == u) for u in range(sc.n_suppliers)
-        ]
-        self._stores_of_dc = [np.flatnonzero(sc.dc_of_store == d) for d in range(sc.n_dcs)]
+        self._items_of_supplier = sc.items_of_supplier
+        self._stores_of_dc = sc.stores_of_dc
         policy.reset(mean)
         ctx.ledger.record(0, "opening", "dc", self.on_hand)
 

@@ -269,7 +269,7 @@ class Factories:
         delay = np.floor(self.queue_days[sc.line_of_sku] + 1e-9).astype(np.int64)  # per SKU
         channel = self.ctx.channel
         for u in range(sc.n_suppliers):
-            items = np.flatnonzero(sc.supplier_of == u)
+            items = sc.items_of_supplier[u]
             waits = delay[items]
             if not waits.any() and not self._late[u]:
                 continue

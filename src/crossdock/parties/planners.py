@@ -147,11 +147,7 @@ class Planner:
         self._unanswered: set[str] = set()  # proposals whose ORDRSP has not come (EDI: late)
         self._late_confirmed: list[np.ndarray] = []  # late answers, ordered at the next confirm
         self._per_pallet = sc.units_per_pallet[items]
-        self._platform_rows = [
-            rows
-            for p in range(sc.n_platforms)
-            if (rows := np.flatnonzero(sc.platform_of_store == p)).size
-        ]
+        self._platform_rows = [rows for rows in sc.stores_of_platform if rows.size]
         self._late_news: list[OrderResponse] = []
         self._suppliers = [
             (u, np.flatnonzero(sc.supplier_of[items] == u))
@@ -288,13 +284,11 @@ class Planner:
         channel = self.ctx.channel
         self.on_order += order
         self.ctx.ledger.sku["store_orders"][day, self.items] += order.sum(axis=0)
-        stores = np.arange(sc.n_stores)
         for u, columns in self._suppliers:
             quantity = order[:, columns]
             if not quantity.any():
                 continue
-            for p in range(sc.n_platforms):
-                at_p = stores[sc.platform_of_store == p]
+            for p, at_p in enumerate(sc.stores_of_platform):
                 if at_p.size == 0 or not quantity[at_p].any():
                     continue
                 channel.send(

@@ -27,10 +27,8 @@ class Platforms:
         self.held = np.zeros((sc.n_stores, sc.n_skus), dtype=np.int64)
         self._overnight: np.ndarray | None = None  # part of ``held`` that arrived before today
         self.ssccs = SsccCounter(sc.n_platforms)
-        self._stores_of = [np.flatnonzero(sc.platform_of_store == p) for p in range(sc.n_platforms)]
-        self._supplier_columns = [
-            as_slice(np.flatnonzero(sc.supplier_of == u)) for u in range(sc.n_suppliers)
-        ]
+        self._stores_of = sc.stores_of_platform
+        self._supplier_columns = [as_slice(items) for items in sc.items_of_supplier]
         self._expected: dict[int, list[tuple[int, DespatchAdvice]]] = {}
         self.held_overnight = np.zeros(sc.n_platforms, dtype=np.int64)
 

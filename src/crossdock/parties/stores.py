@@ -72,7 +72,7 @@ class Stores:
         self.sold_today = np.zeros_like(self.on_hand)
         self._value = sc.shelf_price
         self._lead_time = sc.dc_delivery_days[sc.dc_of_store][:, None].astype(np.float64)
-        self._stores_of_dc = [np.flatnonzero(sc.dc_of_store == d) for d in range(sc.n_dcs)]
+        self._stores_of_dc = sc.stores_of_dc
         self._all_items = np.arange(sc.n_skus)
         if policy is not None:
             policy.reset(mean)

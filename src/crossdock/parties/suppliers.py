@@ -52,7 +52,7 @@ class Suppliers:
         if policy is not None and default_items.size:
             self._groups.append((default_items, policy))
         for u, (own, days) in sorted(overrides.items()):
-            items = np.flatnonzero(sc.supplier_of == u)
+            items = sc.items_of_supplier[u]
             cover[items] = days
             self._groups.append((items, own))
         self.on_hand = opening_stock(network, cover, sc.case_pack)
@@ -60,7 +60,7 @@ class Suppliers:
         self.in_production = np.zeros(sc.n_skus, dtype=np.int64)
         self.book_dc = np.zeros((sc.n_dcs, sc.n_skus), dtype=np.int64)
         self.book_store = np.zeros((sc.n_stores, sc.n_skus), dtype=np.int64)
-        self._items = [np.flatnonzero(sc.supplier_of == u) for u in range(sc.n_suppliers)]
+        self._items = sc.items_of_supplier
         # Production ordered in tonight's plan phase is made and can ship the same evening.
         self._lead_time = np.zeros(sc.n_skus)
         for items, group_policy in self._groups:
@@ -182,7 +182,6 @@ class Suppliers:
 
     def ship(self, day: int) -> None:
         """Ship what stock allows against the order book, with a DESADV per destination."""
-        sc = self.ctx.scenario
         if self.book_dc.any():
             granted = ration(self.book_dc, self.on_hand)
             self._dispatch(day, granted, "dc")
@@ -191,7 +190,6 @@ class Suppliers:
             granted = ration(self.book_store, self.on_hand)
             self._dispatch(day, granted, "platform")
             self.book_store -= granted
-        del sc
 
     def _dispatch(self, day: int, granted: np.ndarray, kind: str) -> None:
         sc = self.ctx.scenario
@@ -203,15 +201,15 @@ class Suppliers:
         self.ctx.ledger.sku["supplier_shipped"][day] += total
         self.ctx.ledger.record_owned(day, "shipped", "supplier", total, sc.supplier_of)
         if kind == "dc":
-            arrivals = self.carrier.to_dcs(day, granted)  # type: ignore[attr-defined]
+            self.carrier.to_dcs(day, granted)  # type: ignore[attr-defined]
             groups = [(d, np.array([d]), granted[d : d + 1]) for d in range(sc.n_dcs)]
             glns = sc.dc_gln
         else:
-            arrivals = self.carrier.to_platforms(day, granted)  # type: ignore[attr-defined]
+            self.carrier.to_platforms(day, granted)  # type: ignore[attr-defined]
             groups = [
                 (p, stores, granted[stores])
-                for p in range(sc.n_platforms)
-                if (stores := np.flatnonzero(sc.platform_of_store == p)).size
+                for p, stores in enumerate(sc.stores_of_platform)
+                if stores.size
             ]
             glns = sc.platform_gln
         channel = self.ctx.channel
@@ -237,7 +235,6 @@ class Suppliers:
                         sscc_first=self.ssccs.take(u, count),
                     )
                 )
-        del arrivals
 
     def close(self, day: int) -> None:
         """Scrap what passed its shelf life (first in, first out), then record closing stock."""

@@ -20,7 +20,7 @@ import numpy as np
 from scipy.special import ndtri
 
 from crossdock.policies._forecast import ExponentialSmoothing, Forecaster
-from crossdock.policies._params import Params, instance_of, interval, whole
+from crossdock.policies._params import Params, interval, whole
 
 __all__ = ["BaseStock", "MinMax", "Observation", "OrderUpTo", "Policy"]
 
@@ -218,4 +218,3 @@ POLICY_CLASSES: dict[str, type[Policy]] = {
     "min_max": MinMax,
     "base_stock": BaseStock,
 }
-_ = instance_of  # re-exported helper for user policies

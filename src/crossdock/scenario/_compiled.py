@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -147,6 +148,21 @@ class Scenario:
     def n_categories(self) -> int:
         """Number of categories."""
         return len(self.category_id)
+
+    @cached_property
+    def stores_of_platform(self) -> list[np.ndarray]:
+        """Per platform, the indices of the stores it serves."""
+        return [np.flatnonzero(self.platform_of_store == p) for p in range(self.n_platforms)]
+
+    @cached_property
+    def stores_of_dc(self) -> list[np.ndarray]:
+        """Per DC, the indices of the stores it serves."""
+        return [np.flatnonzero(self.dc_of_store == d) for d in range(self.n_dcs)]
+
+    @cached_property
+    def items_of_supplier(self) -> list[np.ndarray]:
+        """Per supplier, the indices of its SKUs (contiguous within each category)."""
+        return [np.flatnonzero(self.supplier_of == u) for u in range(self.n_suppliers)]
 
     @property
     def factory_of_sku(self) -> np.ndarray:
