@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench lint format lock clean
+.PHONY: demo test bench lint format lock clean golden
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ $(REF)/.installed: benchmarks/reference-requirements.txt
 
 bench: $(STAMP) $(REF)/.installed
 	$(BIN)/python benchmarks/run.py
+
+# Re-record the golden digests of tests/golden (on purpose only: say why in the commit).
+golden: $(STAMP)
+	$(BIN)/python scripts/record_golden.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
