@@ -126,4 +126,4 @@ def test_tables_carry_the_ledger() -> None:
         table.groupby("day")["stock_units"].sum().to_numpy().tolist()
         == result.ledger.stock_units.sum(axis=1).tolist()
     )
-    assert np.isclose(result.sku_daily["demand"].sum(), result.ledger.store_demand.sum())
+    assert np.isclose(result.sku_daily["demand"].sum(), result.ledger["store_demand"].sum())

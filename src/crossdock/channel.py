@@ -21,7 +21,9 @@ M = TypeVar("M", bound=Message)
 
 
 class Channel(Protocol):
-    """Carries messages between parties."""
+    """Carries messages between parties, counting what it carries per day and type."""
+
+    sent_by_day: Counter[tuple[int, str]]
 
     def send(self, message: Message) -> None:
         """Accept a message for delivery to ``message.receiver``."""
@@ -55,8 +57,10 @@ class DirectChannel:
         return f"{self._references[sender]:08d}"
 
     def send(self, message: Message) -> None:
-        """Queue ``message`` for its receiver."""
+        """Queue ``message`` for its receiver (counted unless it is internal to a company)."""
         self._boxes[(message.receiver, type(message))].append(message)
+        if message.internal:
+            return
         self.sent[type(message).__name__] += 1
         self.sent_by_day[(message.day, type(message).__name__)] += 1
 
@@ -65,9 +69,9 @@ class DirectChannel:
         box = self._boxes.get((receiver, kind))
         if not box:
             return []
-        due = [m for m in box if m.day <= day]
+        due = [m for m in box if m.day <= day and isinstance(m, kind)]
         self._boxes[(receiver, kind)] = [m for m in box if m.day > day]
-        return due  # type: ignore[return-value]
+        return due
 
     def pending(self) -> list[Message]:
         """Messages sent and not yet received by anyone."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import ClassVar
 
 import numpy as np
 
@@ -24,6 +25,7 @@ __all__ = [
     "OrderResponse",
     "ReceivingAdvice",
     "SalesReport",
+    "StorePositions",
 ]
 
 
@@ -35,6 +37,9 @@ class Message:
     receiver: str
     day: int
     reference: str
+
+    #: True for figures one company passes between its own systems (no EDI, not counted).
+    internal: ClassVar[bool] = False
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -145,3 +150,17 @@ class Delisting(Message):
     items: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
     substitutes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
     shares: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)), repr=False)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class StorePositions(Message):
+    """The retailer's own store figures, from its stores' systems to its head office.
+
+    ``position[s, k]`` is store ``s``'s stock on hand plus goods on order less backorders
+    after today's trading, and ``advices`` the despatch advices the stores read today. This is
+    internal to the retailer: it never travels as EDI and is not counted as a message.
+    """
+
+    internal: ClassVar[bool] = True
+    position: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int64), repr=False)
+    advices: tuple[DespatchAdvice, ...] = ()

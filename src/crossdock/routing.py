@@ -18,14 +18,20 @@ puts each route's pallets on the truck's floor in reverse order of the stops.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from crossdock._kernels import haversine_km
+from crossdock.registry import Registry
+
+if TYPE_CHECKING:
+    from crossdock.scenario._schema import RoutingSpec
 
 __all__ = [
+    "ROUTERS",
     "LoadPlan",
     "PyVRPRoutePlanner",
     "Route",
@@ -33,6 +39,7 @@ __all__ = [
     "RoutingProblem",
     "SweepRoutePlanner",
     "load_plan",
+    "router_from_spec",
     "solve_vrp",
 ]
 
@@ -403,3 +410,20 @@ def load_plan(route: Route) -> LoadPlan:
     for stop, count in zip(reversed(route.stops), reversed(route.pallets), strict=True):
         positions.extend([stop] * count)
     return LoadPlan(tuple(positions))
+
+
+#: Routing solvers by name (the scenario's ``carrier.routing.solver``): each entry builds a
+#: planner from the routing settings and the run's seed.
+ROUTERS: Registry[Callable[[RoutingSpec, int], RoutePlanner]] = Registry("routing solver")
+ROUTERS.register(
+    "pyvrp",
+    lambda spec, seed: PyVRPRoutePlanner(
+        time_limit_seconds=spec.time_limit_seconds, max_iterations=spec.max_iterations, seed=seed
+    ),
+)
+ROUTERS.register("sweep", lambda spec, seed: SweepRoutePlanner())
+
+
+def router_from_spec(spec: RoutingSpec, seed: int) -> RoutePlanner:
+    """The route planner a scenario's ``carrier.routing`` settings name."""
+    return ROUTERS[spec.solver](spec, seed)

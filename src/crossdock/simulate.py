@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
-from crossdock.chain import MODES, build_chain
-from crossdock.channel import DirectChannel
+from crossdock.chain import MODES
+from crossdock.channel import Channel
 from crossdock.demand import Demand
 from crossdock.engine import Engine
 from crossdock.errors import ParameterError
 from crossdock.kpis import compute_kpis
 from crossdock.policies import Policy
+from crossdock.recipes import RECIPES, Recipe, build_chain
 from crossdock.results import Comparison, SimulationResult
 from crossdock.routing import RoutePlanner
 from crossdock.scenario import Scenario, load_scenario
@@ -24,7 +24,7 @@ __all__ = ["compare", "simulate"]
 def simulate(
     scenario: Scenario | None = None,
     *,
-    mode: str = "shared",
+    mode: str | Recipe = "shared",
     seed: int | None = None,
     days: int | None = None,
     demand: Demand | None = None,
@@ -32,7 +32,7 @@ def simulate(
     router: RoutePlanner | None = None,
     detail: bool = False,
     on_day: Callable[[int], None] | None = None,
-    channel: str | DirectChannel | None = None,
+    channel: str | Channel | None = None,
     edi_archive: str | Path | None = None,
 ) -> SimulationResult:
     """Run one simulation and return its tables and KPIs.
@@ -45,8 +45,8 @@ def simulate(
     ``edi.channel``, or ``"edi"`` when ``edi_archive`` names a folder for every interchange.
     """
     scenario = scenario if scenario is not None else load_scenario()
-    if mode not in MODES:
-        raise ParameterError("simulate", "mode", f"one of {list(MODES)}", mode)
+    if not isinstance(mode, Recipe) and mode not in RECIPES:
+        raise ParameterError("simulate", "mode", f"one of {RECIPES.names()}", mode)
     if days is not None and (not isinstance(days, int) or days < 1):
         raise ParameterError("simulate", "days", "an int >= 1", days)
     if seed is not None and (not isinstance(seed, int) or seed < 0):
@@ -76,7 +76,8 @@ def simulate(
         truck_capacity_pallets=scenario.spec.carrier.trucks[0].capacity_pallets,
         fleet_size=sum(truck.count for truck in scenario.spec.carrier.trucks),
     )
-    return SimulationResult(scenario, mode, seed, days, kpis, tables, chain.ledger)
+    name = mode.name if isinstance(mode, Recipe) else mode
+    return SimulationResult(scenario, name, seed, days, kpis, tables, chain.ledger)
 
 
 def compare(
@@ -112,11 +113,9 @@ def compare(
     }
     own = None
     if captain and scenario.spec.replenishment.captain_plans_category:
-        spec = scenario.spec
-        solo = spec.replenishment.model_copy(update={"captain_plans_category": False})
         own = simulate(
-            dataclasses.replace(scenario, spec=spec.model_copy(update={"replenishment": solo})),
-            mode="shared",
+            scenario,
+            mode="shared_own_items",
             seed=seed,
             days=days,
             on_day=on_day,

@@ -31,13 +31,29 @@ import numpy as np
 import pyarrow as pa
 
 from crossdock.assortment import ASSORTMENT_SERIES
-from crossdock.ledger import KINDS, LOCATION_TYPES, SKU_SERIES, Ledger
+from crossdock.ledger import KINDS, Ledger
 from crossdock.scenario import Scenario
 
-__all__ = ["EDI_COLUMNS", "SCHEMAS", "build_tables"]
+__all__ = ["EDI_COLUMNS", "LOCATION_TYPES", "SCHEMAS", "SKU_SERIES", "build_tables"]
 
 _INT = pa.int64()
 _F = pa.float64()
+#: The per-SKU series of ``sku_daily``, in column order (zeros where no party writes one).
+SKU_SERIES = (
+    "demand",
+    "sales",
+    "lost_sales",
+    "store_orders",
+    "dc_orders",
+    "supplier_orders",
+    "supplier_shipped",
+    "production_orders",
+    "produced",
+    "ramp_scrap",
+    "obsolete",
+)
+#: The location kinds of the scenario's network, each with a ``<kind>_stock`` column.
+LOCATION_TYPES = ("store", "platform", "dc", "supplier", "factory", "carrier")
 #: The EDI channel's daily counters (``edi_daily`` columns after ``day``).
 EDI_COLUMNS = (
     "interchanges",
@@ -179,8 +195,8 @@ def build_tables(
         return full.ravel()
 
     capacity = np.zeros((days, n_loc))
-    capacity[:, factory_block] = ledger.factory_capacity
-    listed_stores = ledger.sku.get("listed_stores")
+    capacity[:, factory_block] = ledger.get("factory_capacity", "factory", np.float64)
+    listed_stores = ledger.series.get("listed_stores")
     if listed_stores is None:  # a ledger filled without the stores' assortment series
         listed_stores = np.full((days, scenario.n_skus), scenario.n_stores, dtype=np.int64)
     listed = np.zeros((days, n_loc), dtype=np.int64)
@@ -195,15 +211,17 @@ def build_tables(
     }
     for i, kind in enumerate(KINDS):
         columns[kind] = ledger.flows[:, :, i].ravel()
-    columns["demand"] = per_store(ledger.store_demand)
-    columns["lost_sales_value"] = per_store(ledger.store_lost_value, np.float64)
-    columns["skus_in_stock"] = per_store(ledger.store_in_stock)
+    columns["demand"] = per_store(ledger.get("store_demand", "store"))
+    columns["lost_sales_value"] = per_store(
+        ledger.get("store_lost_value", "store", np.float64), np.float64
+    )
+    columns["skus_in_stock"] = per_store(ledger.get("store_in_stock", "store"))
     columns["skus_listed"] = listed.ravel()
-    columns["deliveries"] = per_store(ledger.store_deliveries)
+    columns["deliveries"] = per_store(ledger.get("store_deliveries", "store"))
     columns["capacity_units"] = capacity.ravel()
-    for name, values in (("jobs_done", ledger.jobs_done), ("jobs_late", ledger.jobs_late)):
+    for name in ("jobs_done", "jobs_late"):
         full = np.zeros((days, n_loc), dtype=np.int64)
-        full[:, factory_block] = values
+        full[:, factory_block] = ledger.get(f"factory_{name}", "factory")
         columns[name] = full.ravel()
     location = pa.table(columns, schema=SCHEMAS["location_daily"])
 
@@ -213,13 +231,13 @@ def build_tables(
         "gtin": np.tile(scenario.gtin, days).astype(str),
     }
     for name in SKU_SERIES:
-        sku_cols[name] = ledger.sku[name].ravel()
+        sku_cols[name] = ledger.get(name, "sku").ravel()
     for t in LOCATION_TYPES:
         sku_cols[f"{t}_stock"] = ledger.sku_stock[t].ravel()
     for name in ASSORTMENT_SERIES:
-        series = listed_stores if name == "listed_stores" else ledger.sku.get(name)
-        sku_cols[name] = (series if series is not None else np.zeros((days, k), np.int64)).ravel()
-    dead = ledger.sku.get("dead_stock")
+        series = listed_stores if name == "listed_stores" else ledger.get(name, "sku")
+        sku_cols[name] = series.ravel()
+    dead = ledger.series.get("dead_stock")
     sku_cols["dead_stock_value"] = (
         np.zeros(days * k) if dead is None else (dead * scenario.unit_cost).ravel()
     )
@@ -227,33 +245,37 @@ def build_tables(
 
     rows = ledger.transport
     transport = pa.table(
-        {name: [row[i] for row in rows] for i, name in enumerate(SCHEMAS["transport"].names)},
+        {name: [getattr(row, name) for row in rows] for name in SCHEMAS["transport"].names},
         schema=SCHEMAS["transport"],
     )
     stops = ledger.route_stops
-    store = np.array([row[4] for row in stops], dtype=np.int64)
+    store = np.array([row.store for row in stops], dtype=np.int64)
+    copied = (
+        "day",
+        "depot_gln",
+        "route",
+        "stop_order",
+        "arrival_min",
+        "pallets",
+        "on_time",
+        "route_km",
+        "route_start_min",
+        "route_end_min",
+        "floor_first",
+        "floor_last",
+    )
+    stop_columns = {name: [getattr(row, name) for row in stops] for name in copied}
     route_stops = pa.table(
         {
-            "day": [row[0] for row in stops],
-            "depot_gln": [row[1] for row in stops],
-            "route": [row[2] for row in stops],
-            "stop_order": [row[3] for row in stops],
+            **stop_columns,
             "store_gln": scenario.store_gln[store].astype(str),
             "store_name": scenario.store_name[store].astype(str),
             "lat": scenario.store_lat[store],
             "lon": scenario.store_lon[store],
             "window_open_min": scenario.window_open_min[store],
             "window_close_min": scenario.window_close_min[store],
-            "arrival_min": [row[6] for row in stops],
-            "pallets": [row[5] for row in stops],
-            "on_time": [row[7] for row in stops],
-            "route_km": [row[8] for row in stops],
-            "route_start_min": [row[9] for row in stops],
-            "route_end_min": [row[10] for row in stops],
-            "depot_lat": [row[11][0] for row in stops],
-            "depot_lon": [row[11][1] for row in stops],
-            "floor_first": [row[12] for row in stops],
-            "floor_last": [row[13] for row in stops],
+            "depot_lat": [row.depot[0] for row in stops],
+            "depot_lon": [row.depot[1] for row in stops],
         },
         schema=SCHEMAS["route_stops"],
     )
@@ -267,16 +289,13 @@ def build_tables(
         schema=SCHEMAS["messages"],
     )
     n_lines = scenario.n_lines
-    stats = ledger.line_stats.reshape(days * n_lines, 4)
+    hours = ("scheduled_hours", "down_hours", "busy_hours", "changeover_hours")
     lines = pa.table(
         {
             "day": np.repeat(np.arange(days, dtype=np.int32), n_lines),
             "factory_gln": np.tile(scenario.factory_gln[scenario.line_factory], days).astype(str),
             "line": np.tile(scenario.line_id, days).astype(str),
-            "scheduled_hours": stats[:, 0],
-            "down_hours": stats[:, 1],
-            "busy_hours": stats[:, 2],
-            "changeover_hours": stats[:, 3],
+            **{name: ledger.get(f"line_{name}", "line", np.float64).ravel() for name in hours},
         },
         schema=SCHEMAS["line_daily"],
     )
@@ -313,35 +332,32 @@ def _depot_daily(ledger: Ledger, scenario: Scenario) -> pa.Table:
     days = ledger.days
     spec = scenario.spec
     rows: dict[str, list] = {name: [] for name in SCHEMAS["depot_daily"].names}
-    received = KINDS.index("received")
-    shipped = KINDS.index("shipped")
-    for kind, glns, stats, block in (
-        ("platform", scenario.platform_gln, ledger.platform_stats, ledger.blocks["platform"]),
-        ("dc", scenario.dc_gln, ledger.dc_stats, ledger.blocks["dc"]),
-    ):
+    for kind, glns in (("platform", scenario.platform_gln), ("dc", scenario.dc_gln)):
         n = len(glns)
         if n == 0:
             continue
+        pallets_in = ledger.get(f"{kind}_pallets_in", kind, np.float64)
+        pallets_out = ledger.get(f"{kind}_pallets_out", kind, np.float64)
         if kind == "platform":
             per_pallet = np.array([p.labour_hours_per_pallet for p in spec.platforms])
-            labour = (stats[:, :, 0] + stats[:, :, 1]) * per_pallet
+            labour = (pallets_in + pallets_out) * per_pallet
             available = np.broadcast_to(scenario.platform_labour_hours, (days, n))
             doors = np.broadcast_to(scenario.platform_door_capacity, (days, n))
             cases = np.zeros((days, n))
         else:
             per_pallet = np.array([d.labour_hours_per_pallet for d in spec.distribution_centres])
             per_case = np.array([d.labour_hours_per_case for d in spec.distribution_centres])
-            cases = stats[:, :, 2]
-            labour = (stats[:, :, 0] + stats[:, :, 1]) * per_pallet + cases * per_case
+            cases = ledger.get("dc_cases_picked", "dc", np.float64)
+            labour = (pallets_in + pallets_out) * per_pallet + cases * per_case
             available = np.zeros((days, n))  # DC labour and doors are not capped (0)
             doors = np.zeros((days, n))
         rows["day"].append(np.repeat(np.arange(days, dtype=np.int32), n))
         rows["depot_type"].append(np.full(days * n, kind))
         rows["gln"].append(np.tile(glns.astype(str), days))
-        rows["pallets_in"].append(stats[:, :, 0].ravel())
-        rows["pallets_out"].append(stats[:, :, 1].ravel())
-        rows["units_in"].append(ledger.flows[:, block, received].ravel().astype(np.float64))
-        rows["units_out"].append(ledger.flows[:, block, shipped].ravel().astype(np.float64))
+        rows["pallets_in"].append(pallets_in.ravel())
+        rows["pallets_out"].append(pallets_out.ravel())
+        rows["units_in"].append(ledger.flow("received", kind).ravel().astype(np.float64))
+        rows["units_out"].append(ledger.flow("shipped", kind).ravel().astype(np.float64))
         rows["cases_picked"].append(cases.ravel())
         rows["labour_hours"].append(labour.ravel())
         rows["labour_hours_available"].append(np.asarray(available).ravel())

@@ -28,13 +28,14 @@ def round_trip(
 
 
 def sent_messages(scenario: Scenario, mode: str, days: int) -> list[sim.Message]:
-    """Every message the parties send in a short direct run."""
+    """Every message the parties send each other in a short direct run (none internal)."""
     chain = build_chain(scenario, mode, days=days, seed=3)
     sent: list[sim.Message] = []
     send = chain.channel.send
 
     def record(message: sim.Message) -> None:
-        sent.append(message)
+        if not message.internal:
+            sent.append(message)
         send(message)
 
     chain.channel.send = record  # type: ignore[method-assign]

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from crossdock import edi
-from crossdock.channel import DirectChannel
+from crossdock.channel import DirectChannel, M
 from crossdock.edi_bridge._bridge import EANCOM_TYPES, EdiBridge
 from crossdock.errors import EdiError
 from crossdock.messages import Message
@@ -144,6 +144,9 @@ class EdiChannel(DirectChannel):
     # -- the parties' side -------------------------------------------------------------------
     def send(self, message: Message) -> None:
         """Encode ``message`` into an interchange and put it on the link."""
+        if message.internal:  # a company's own figures: never EDI, never counted
+            self._boxes[(message.receiver, type(message))].append(message)
+            return
         day = message.day
         self._advance(day)
         name = type(message).__name__
@@ -164,7 +167,7 @@ class EdiChannel(DirectChannel):
         self._count(day, "interchanges")
         self._transmit(out.sender, out.receiver, control_ref, data, day, contrl=False)
 
-    def receive(self, receiver: str, kind: type, day: int) -> list:  # type: ignore[override]
+    def receive(self, receiver: str, kind: type[M], day: int) -> list[M]:
         """Every ``kind`` message for ``receiver`` delivered by ``day``."""
         self._advance(day)
         return super().receive(receiver, kind, day)

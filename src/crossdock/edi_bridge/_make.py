@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crossdock.channel import DirectChannel
+from crossdock.channel import Channel, DirectChannel
 from crossdock.edi_bridge._channel import EdiChannel
 from crossdock.errors import ParameterError, ScenarioError
 from crossdock.scenario import Scenario
@@ -16,17 +16,17 @@ CHANNELS = ("direct", "edi")
 
 def make_channel(
     scenario: Scenario,
-    channel: str | DirectChannel | None = None,
+    channel: str | Channel | None = None,
     *,
     seed: int = 0,
     edi_archive: str | Path | None = None,
-) -> DirectChannel:
+) -> Channel:
     """A fresh channel for one run.
 
     ``channel`` is ``"direct"``, ``"edi"``, a channel object (used as is) or ``None``: the
     scenario's ``edi.channel``, or ``"edi"`` when ``edi_archive`` is given.
     """
-    if isinstance(channel, DirectChannel):
+    if channel is not None and not isinstance(channel, str):  # a channel object, used as is
         return channel
     settings = scenario.spec.edi
     if channel is None:

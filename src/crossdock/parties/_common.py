@@ -1,38 +1,68 @@
-"""What every party is built with: the scenario, the channel, the ledger."""
+"""What every party is built with (the scenario, both channels, the ledger) and shared steps."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import numpy as np
 
 from crossdock._kernels import cap_to_room, pallets, round_up_to_pack
-from crossdock.channel import DirectChannel
+from crossdock.channel import Channel
+from crossdock.goods import Consignment, GoodsChannel
 from crossdock.ledger import Ledger
-from crossdock.messages import DespatchAdvice
+from crossdock.messages import DespatchAdvice, Message
 from crossdock.policies import Observation, Policy
 from crossdock.scenario import Scenario
+
+M = TypeVar("M", bound=Message)
+
+#: Announced delays are believed up to this many days (a planner's sanity bound).
+MAX_DELAY_DAYS = 14
+
+_EMPTY = np.zeros(0, dtype=object)
 
 
 @dataclass(frozen=True, eq=False)
 class Context:
-    """Shared, read-only plumbing of a run: master data, the EDI channel, the ledger.
+    """Shared, read-only plumbing of a run: master data, both channels, the ledger.
 
     ``unmet_demand`` is ``"lost"`` or ``"backorder"``; ``mode`` is ``"traditional"`` or
-    ``"shared"``.
+    ``"shared"`` (the scenario settings the chain's parties read).
     """
 
     scenario: Scenario
-    channel: DirectChannel
+    channel: Channel
+    goods: GoodsChannel
     ledger: Ledger
     mode: str
     unmet_demand: str
     seed: int = 0
 
 
+def send(ctx: Context, kind: type[M], sender: str, receiver: str, day: int, **fields: Any) -> M:
+    """Send a message of type ``kind`` with its envelope (a new reference for ``sender``)."""
+    channel = ctx.channel
+    message = kind(
+        sender=sender, receiver=receiver, day=day, reference=channel.reference(sender), **fields
+    )
+    channel.send(message)
+    return message
+
+
+def no_locations(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
+    """For parties that hold no stock: no ledger locations."""
+    return _EMPTY, _EMPTY
+
+
 def opening_stock(mean_daily: np.ndarray, days: float | np.ndarray, pack: np.ndarray) -> np.ndarray:
     """``days`` of mean demand, rounded up to whole packs."""
     return round_up_to_pack(mean_daily * days, pack)
+
+
+def gln_key(gln: str) -> int:
+    """A GLN as the integer that keys its random streams."""
+    return int(gln)
 
 
 class SsccCounter:
@@ -58,7 +88,6 @@ def store_order(
 
 def despatch_to_stores(
     ctx: Context,
-    carrier: object,
     ssccs: SsccCounter,
     *,
     day: int,
@@ -69,24 +98,42 @@ def despatch_to_stores(
     goods: np.ndarray,
     transit_days: int,
 ) -> None:
-    """Hand a depot's store deliveries to the carrier and announce them to the retailer."""
+    """Ship a depot's store deliveries with the carrier and announce them to the retailer."""
     sc = ctx.scenario
-    arrival = carrier.to_stores(day, origin_kind, origin, stores, goods, transit_days)  # type: ignore[attr-defined]
+    retailer = sc.spec.retailer.gln
     count = int(pallets(goods, sc.units_per_pallet).sum())
-    ctx.channel.send(
-        DespatchAdvice(
+    first = ssccs.take(origin, count)
+    everything = np.arange(sc.n_skus)
+    ctx.goods.ship(
+        Consignment(
             sender=sender,
-            receiver=sc.spec.retailer.gln,
-            day=day,
-            reference=ctx.channel.reference(sender),
-            despatch_number=f"{origin_kind.upper()}{origin}-{day:04d}",
-            arrival_day=arrival,
-            ship_to_kind="store",
-            ship_to=-1,
+            receiver=retailer,
+            carrier=sc.spec.carrier.gln,
+            ship_day=day,
+            arrival_day=day + transit_days,
+            receiver_kind="store",
+            sender_kind=origin_kind,
+            origin=origin,
             locations=stores,
-            items=np.arange(sc.n_skus),
+            items=everything,
             quantity=goods,
             pallets=count,
-            sscc_first=ssccs.take(origin, count),
+            sscc_first=first,
         )
+    )
+    send(
+        ctx,
+        DespatchAdvice,
+        sender,
+        retailer,
+        day,
+        despatch_number=f"{origin_kind.upper()}{origin}-{day:04d}",
+        arrival_day=day + transit_days,
+        ship_to_kind="store",
+        ship_to=-1,
+        locations=stores,
+        items=everything,
+        quantity=goods,
+        pallets=count,
+        sscc_first=first,
     )

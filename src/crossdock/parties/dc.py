@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 
 from crossdock._kernels import grid, pallets, ration, round_up_to_pack
+from crossdock.ledger import SeriesSpec
 from crossdock.messages import DespatchAdvice, LineStatus, Order, OrderResponse
-from crossdock.parties._common import Context, SsccCounter, despatch_to_stores, opening_stock
-from crossdock.parties.suppliers import MAX_DELAY_DAYS
+from crossdock.parties._common import (
+    MAX_DELAY_DAYS,
+    Context,
+    SsccCounter,
+    despatch_to_stores,
+    opening_stock,
+    send,
+)
 from crossdock.policies import Observation, Policy
+from crossdock.scenario import Scenario
+
+_STATS = ("dc_pallets_in", "dc_pallets_out", "dc_cases_picked")
 
 
 class DistributionCentres:
@@ -18,13 +30,22 @@ class DistributionCentres:
     lines are cut (ORDRSP "changed") and the stores reorder what they still need.
     """
 
-    def __init__(
-        self, ctx: Context, *, policy: Policy, initial_stock_days: float, carrier: object
-    ) -> None:
+    phases: ClassVar[tuple[str, ...]] = ("receive", "plan", "ship", "close")
+    location_type: ClassVar[str | None] = "dc"
+    series: ClassVar[tuple[SeriesSpec, ...]] = (
+        *(SeriesSpec(name, "dc", np.float64) for name in _STATS),
+        SeriesSpec("dc_orders", "sku"),
+    )
+
+    @classmethod
+    def locations(cls, scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
+        """Every distribution centre."""
+        return scenario.dc_gln, scenario.dc_name
+
+    def __init__(self, ctx: Context, *, policy: Policy, initial_stock_days: float) -> None:
         sc = ctx.scenario
         self.ctx = ctx
         self.policy = policy
-        self.carrier = carrier
         mean = np.stack([sc.expected_demand()[stores].sum(axis=0) for stores in sc.stores_of_dc])
         self.on_hand = opening_stock(mean, initial_stock_days, sc.case_pack)
         self.on_order = np.zeros_like(self.on_hand)
@@ -39,20 +60,27 @@ class DistributionCentres:
         ctx.ledger.record(0, "opening", "dc", self.on_hand)
 
     def receive(self, day: int) -> None:
-        """Note suppliers' despatch advices (what is on its way)."""
+        """Note suppliers' despatch advices (what is on its way), then take in today's goods."""
         # on_order already counts everything ordered; suppliers fill every order in the end.
         for gln in self.ctx.scenario.dc_gln:
             self.ctx.channel.receive(gln, DespatchAdvice, day)
+        self._unload(day)
 
-    def unload(self, day: int, goods: np.ndarray) -> None:
+    def _unload(self, day: int) -> None:
         """Suppliers' deliveries go into stock (each pallet received and put away)."""
         sc = self.ctx.scenario
+        arrivals = [load for gln in sc.dc_gln for load in self.ctx.goods.arrivals(gln, day)]
+        if not arrivals:
+            return
+        goods = np.zeros_like(self.on_hand)
+        for load in arrivals:
+            goods[np.ix_(load.locations, load.items)] += load.quantity
         self.on_hand += goods
         self.on_order -= goods
         self.ctx.ledger.record(day, "received", "dc", goods)
-        stats = self.ctx.ledger.dc_stats[day]
+        pallets_in = self.ctx.ledger["dc_pallets_in"]
         for d in range(sc.n_dcs):
-            stats[d, 0] += sum(
+            pallets_in[day, d] += sum(
                 int(pallets(goods[d : d + 1, items], sc.units_per_pallet[items]).sum())
                 for items in self._items_of_supplier
             )
@@ -90,25 +118,24 @@ class DistributionCentres:
         )
         order_qty = round_up_to_pack(self.policy.plan(observation), sc.case_pack)
         self.on_order += order_qty
-        self.ctx.ledger.sku["dc_orders"][day] += order_qty.sum(axis=0)
+        self.ctx.ledger["dc_orders"][day] += order_qty.sum(axis=0)
         for d, dc_gln in enumerate(sc.dc_gln):
             for u, items in enumerate(self._items_of_supplier):
                 quantity = order_qty[d, items]
                 if not quantity.any():
                     continue
-                channel.send(
-                    Order(
-                        sender=dc_gln,
-                        receiver=sc.supplier_gln[u],
-                        day=day,
-                        reference=channel.reference(dc_gln),
-                        order_number=f"D{day:04d}-{d}-{u}",
-                        ship_to_kind="dc",
-                        ship_to=d,
-                        locations=np.array([d]),
-                        items=items,
-                        quantity=quantity[None, :],
-                    )
+                send(
+                    self.ctx,
+                    Order,
+                    dc_gln,
+                    sc.supplier_gln[u],
+                    day,
+                    order_number=f"D{day:04d}-{d}-{u}",
+                    ship_to_kind="dc",
+                    ship_to=d,
+                    locations=np.array([d]),
+                    items=items,
+                    quantity=quantity[None, :],
                 )
 
     def _requested(self, orders: list[Order], stores: np.ndarray) -> np.ndarray:
@@ -142,7 +169,6 @@ class DistributionCentres:
     ) -> None:
         """ORDRSP: every line accepted, or changed / refused where stock was short."""
         sc = self.ctx.scenario
-        channel = self.ctx.channel
         if requested is None:  # nothing short: accepted as ordered
             confirmed = order.quantity
             status = np.full(order.items.size, LineStatus.ACCEPTED)
@@ -158,18 +184,17 @@ class DistributionCentres:
             changed = (confirmed != order.quantity).any(axis=0)
             status = np.where(changed, LineStatus.CHANGED, LineStatus.ACCEPTED)
             status[changed & (confirmed.sum(axis=0) == 0)] = LineStatus.REFUSED
-        channel.send(
-            OrderResponse(
-                sender=sc.dc_gln[d],
-                receiver=order.sender,
-                day=day,
-                reference=channel.reference(sc.dc_gln[d]),
-                order_number=order.order_number,
-                locations=order.locations,
-                items=order.items,
-                quantity=confirmed,
-                status=status,
-            )
+        send(
+            self.ctx,
+            OrderResponse,
+            sc.dc_gln[d],
+            order.sender,
+            day,
+            order_number=order.order_number,
+            locations=order.locations,
+            items=order.items,
+            quantity=confirmed,
+            status=status,
         )
 
     def ship(self, day: int) -> None:
@@ -184,15 +209,14 @@ class DistributionCentres:
             if not total.any():
                 continue
             self.on_hand[d] -= total
-            stats = self.ctx.ledger.dc_stats[day]
-            stats[d, 1] += int(pallets(goods, sc.units_per_pallet).sum())
-            stats[d, 2] += int(np.ceil(goods / sc.case_pack).sum())  # cases picked
+            ledger = self.ctx.ledger
+            ledger["dc_pallets_out"][day, d] += int(pallets(goods, sc.units_per_pallet).sum())
+            ledger["dc_cases_picked"][day, d] += int(np.ceil(goods / sc.case_pack).sum())
             shipped = np.zeros((sc.n_dcs, sc.n_skus), dtype=np.int64)
             shipped[d] = total
             self.ctx.ledger.record(day, "shipped", "dc", shipped)
             despatch_to_stores(
                 self.ctx,
-                self.carrier,
                 self.ssccs,
                 day=day,
                 origin_kind="dc",

@@ -12,21 +12,32 @@ over ``ramp.hours``, linearly or in steps, scrapping ``ramp.scrap_fraction`` of 
 meanwhile. (A 24-hour line that produced yesterday carries on warm.) The ramp is computed
 exactly from its effective-hours curve: E(h) = ∫₀ʰ rate share.
 
-Good output goes straight into the owning supplier's warehouse (factory and warehouse share a
-site); ramp scrap is recorded as scrapped at the factory. After production each line tells its
+Good output goes into the owning supplier's warehouse the same day, as a consignment on the
+goods channel with no carrier (factory and warehouse share a site); ramp scrap is recorded as scrapped at the factory. After production each line tells its
 suppliers (ORDRSP) when today's orders will be done if its queue exceeds a day's work, so the
 planners see capacity instead of assuming it is infinite.
 """
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 
 from crossdock._kernels import fill_in_order
+from crossdock.goods import Consignment
+from crossdock.ledger import SeriesSpec
 from crossdock.messages import LineStatus, Order, OrderResponse
-from crossdock.parties._common import Context
+from crossdock.parties._common import Context, send
+from crossdock.scenario import Scenario
 
 _GRID = 257
+_LINE_HOURS = (
+    "line_scheduled_hours",
+    "line_down_hours",
+    "line_busy_hours",
+    "line_changeover_hours",
+)
 
 
 class RampCurve:
@@ -80,10 +91,25 @@ class RampCurve:
 class Factories:
     """Every factory's lines, open jobs and line states (see the module docstring)."""
 
-    def __init__(self, ctx: Context, *, suppliers: object, seed: int = 0) -> None:
+    phases: ClassVar[tuple[str, ...]] = ("produce", "close")
+    location_type: ClassVar[str | None] = "factory"
+    series: ClassVar[tuple[SeriesSpec, ...]] = (
+        SeriesSpec("produced", "sku"),
+        SeriesSpec("ramp_scrap", "sku"),
+        SeriesSpec("factory_capacity", "factory", np.float64),
+        SeriesSpec("factory_jobs_done", "factory"),
+        SeriesSpec("factory_jobs_late", "factory"),
+        *(SeriesSpec(name, "line", np.float64) for name in _LINE_HOURS),
+    )
+
+    @classmethod
+    def locations(cls, scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
+        """Every factory."""
+        return scenario.factory_gln, scenario.factory_name
+
+    def __init__(self, ctx: Context, *, seed: int = 0) -> None:
         sc = ctx.scenario
         self.ctx = ctx
-        self.suppliers = suppliers
         n_lines = sc.n_lines
         self.curves = [
             RampCurve(
@@ -129,7 +155,9 @@ class Factories:
 
         made = np.zeros(sc.n_skus, dtype=np.int64)
         scrap = np.zeros(sc.n_skus, dtype=np.int64)
-        stats = ledger.line_stats[day]
+        scheduled_hours, down_hours, busy_hours, changeover_hours = (
+            ledger[name][day] for name in _LINE_HOURS
+        )
         for line in range(sc.n_lines):
             scheduled = float(sc.line_hours[line]) if sc.line_working[line, weekday] else 0.0
             restart = sc.line_hours[line] < 24 or not self.warm[line]
@@ -142,27 +170,52 @@ class Factories:
             if down > 0:
                 restart = True
             hours = scheduled - down
-            stats[line, 0] = scheduled
-            stats[line, 1] = down
+            scheduled_hours[line] = scheduled
+            down_hours[line] = down
             if hours <= 0:
                 self.warm[line] = False
                 continue
             if restart:
                 self.ramp_pos[line] = 0.0
             busy, changeover = self._run_line(line, hours, made, scrap)
-            stats[line, 2] = busy
-            stats[line, 3] = changeover
+            busy_hours[line] = busy
+            changeover_hours[line] = changeover
         self._finish_jobs(day)
         self._promise(day)
-        ledger.sku["produced"][day] += made
-        ledger.sku["ramp_scrap"][day] += scrap
+        ledger["produced"][day] += made
+        ledger["ramp_scrap"][day] += scrap
         if made.any() or scrap.any():
             factory_of = sc.factory_of_sku
             ledger.record_owned(day, "produced", "factory", made + scrap, factory_of)
             ledger.record_owned(day, "scrapped", "factory", scrap, factory_of)
             ledger.record_owned(day, "shipped", "factory", made, factory_of)
-            self.suppliers.take_output(day, made)  # type: ignore[attr-defined]
-        ledger.factory_capacity[day] = sc.factory_capacity
+            self._hand_over(day, made)
+        ledger["factory_capacity"][day] = sc.factory_capacity
+
+    def _hand_over(self, day: int, made: np.ndarray) -> None:
+        """Today's good output goes to each owning supplier's warehouse, on the same site."""
+        sc = self.ctx.scenario
+        for u, items in enumerate(sc.items_of_supplier):
+            quantity = made[items]
+            if not quantity.any():
+                continue
+            f = int(sc.factory_of_supplier[u])
+            self.ctx.goods.ship(
+                Consignment(
+                    sender=sc.factory_gln[f],
+                    receiver=sc.supplier_gln[u],
+                    carrier=None,
+                    ship_day=day,
+                    arrival_day=day,
+                    receiver_kind="supplier",
+                    sender_kind="factory",
+                    origin=f,
+                    destination=u,
+                    locations=np.array([u]),
+                    items=items,
+                    quantity=quantity[None, :],
+                )
+            )
 
     def _take_orders(self, day: int) -> None:
         sc = self.ctx.scenario
@@ -249,9 +302,9 @@ class Factories:
         ledger = self.ctx.ledger
         factory = self.ctx.scenario.factory_of_sku[self.job_sku[done]]
         n = self.ctx.scenario.n_factories
-        ledger.jobs_done[day] += np.bincount(factory, minlength=n)
+        ledger["factory_jobs_done"][day] += np.bincount(factory, minlength=n)
         late = self.job_due[done] < day
-        ledger.jobs_late[day] += np.bincount(factory[late], minlength=n)
+        ledger["factory_jobs_late"][day] += np.bincount(factory[late], minlength=n)
         keep = ~done
         self.job_sku, self.job_qty = self.job_sku[keep], self.job_qty[keep]
         self.job_due, self.job_day = self.job_due[keep], self.job_day[keep]
@@ -267,7 +320,6 @@ class Factories:
         self.queue_days = queued / np.maximum(daily_units, 1e-9)
         # whole days of work queued ahead of a new order (less than a day: ships as planned)
         delay = np.floor(self.queue_days[sc.line_of_sku] + 1e-9).astype(np.int64)  # per SKU
-        channel = self.ctx.channel
         for u in range(sc.n_suppliers):
             items = sc.items_of_supplier[u]
             waits = delay[items]
@@ -276,19 +328,18 @@ class Factories:
             self._late[u] = bool(waits.any())
             f = int(sc.factory_of_supplier[u])
             status = np.where(waits > 0, LineStatus.CHANGED, LineStatus.ACCEPTED)
-            channel.send(
-                OrderResponse(
-                    sender=sc.factory_gln[f],
-                    receiver=sc.supplier_gln[u],
-                    day=day,
-                    reference=channel.reference(sc.factory_gln[f]),
-                    order_number=f"P{day:04d}-{u}",
-                    locations=np.array([u]),
-                    items=items,
-                    quantity=np.zeros((1, items.size), dtype=np.int64),
-                    status=status,
-                    delivery_day=day + waits,
-                )
+            send(
+                self.ctx,
+                OrderResponse,
+                sc.factory_gln[f],
+                sc.supplier_gln[u],
+                day,
+                order_number=f"P{day:04d}-{u}",
+                locations=np.array([u]),
+                items=items,
+                quantity=np.zeros((1, items.size), dtype=np.int64),
+                status=status,
+                delivery_day=day + waits,
             )
 
     def close(self, day: int) -> None:

@@ -12,14 +12,17 @@ delists and tells the retailer with a :class:`~crossdock.messages.Delisting`.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 
 from crossdock import assortment
 from crossdock.errors import ParameterError
+from crossdock.ledger import SeriesSpec
 from crossdock.messages import Delisting, InventoryReport, Order, OrderResponse, SalesReport
-from crossdock.parties._common import Context, store_order
-from crossdock.parties.suppliers import MAX_DELAY_DAYS
+from crossdock.parties._common import MAX_DELAY_DAYS, Context, no_locations, send, store_order
 from crossdock.policies import Observation, Policy
+from crossdock.scenario import Scenario
 from crossdock.scenario._assortment_spec import AssortmentSpec
 
 
@@ -108,22 +111,18 @@ class AssortmentReview:
         self.listed &= ~delist
         return np.flatnonzero(delist)
 
-    def notice(self, sender: str, receiver: str, day: int, reference: str) -> Delisting:
-        """The Delisting message for the whole current list, with substitution shares."""
+    def notice(self) -> dict[str, np.ndarray]:
+        """The Delisting message's fields: the whole current list, with substitution shares."""
         gone = np.flatnonzero(~self.listed)
         units = self.window.sum(axis=0)
         shares = assortment.substitution_shares(gone, self.listed, self.group, units, self.named)
         used = np.flatnonzero(shares.any(axis=0))
-        return Delisting(
-            sender=sender,
-            receiver=receiver,
-            day=day,
-            reference=reference,
-            locations=np.arange(self.n_stores),
-            items=self.items[gone],
-            substitutes=self.items[used],
-            shares=shares[:, used],
-        )
+        return {
+            "locations": np.arange(self.n_stores),
+            "items": self.items[gone],
+            "substitutes": self.items[used],
+            "shares": shares[:, used],
+        }
 
 
 class Planner:
@@ -198,8 +197,7 @@ class Planner:
         review = self.assortment
         if review is not None:
             if review.due(day) and review.review(day).size:
-                retailer = sc.spec.retailer.gln
-                channel.send(review.notice(self.gln, retailer, day, channel.reference(self.gln)))
+                send(self.ctx, Delisting, self.gln, sc.spec.retailer.gln, day, **review.notice())
             if not review.listed.all():
                 order *= review.listed  # delisted SKUs are no longer ordered
         if sc.spec.retailer.confirms_proposals:
@@ -233,23 +231,20 @@ class Planner:
     def _propose(self, day: int, order: np.ndarray) -> None:
         """Send the retailer the proposed store orders (ORDERS it confirms by ORDRSP)."""
         sc = self.ctx.scenario
-        channel = self.ctx.channel
-        retailer = sc.spec.retailer.gln
         self._proposal = f"V{day:04d}-{self.gln[-6:]}"
         self._unanswered.add(self._proposal)
-        channel.send(
-            Order(
-                sender=self.gln,
-                receiver=retailer,
-                day=day,
-                reference=channel.reference(self.gln),
-                order_number=self._proposal,
-                ship_to_kind="store",
-                ship_to=-1,
-                locations=np.arange(sc.n_stores),
-                items=self.items,
-                quantity=order,
-            )
+        send(
+            self.ctx,
+            Order,
+            self.gln,
+            sc.spec.retailer.gln,
+            day,
+            order_number=self._proposal,
+            ship_to_kind="store",
+            ship_to=-1,
+            locations=np.arange(sc.n_stores),
+            items=self.items,
+            quantity=order,
         )
 
     def confirm(self, day: int) -> None:
@@ -281,9 +276,8 @@ class Planner:
     def _dispatch(self, day: int, order: np.ndarray) -> None:
         """Send each supplier its cross-dock order, pre-allocated by store."""
         sc = self.ctx.scenario
-        channel = self.ctx.channel
         self.on_order += order
-        self.ctx.ledger.sku["store_orders"][day, self.items] += order.sum(axis=0)
+        self.ctx.ledger["store_orders"][day, self.items] += order.sum(axis=0)
         for u, columns in self._suppliers:
             quantity = order[:, columns]
             if not quantity.any():
@@ -291,24 +285,53 @@ class Planner:
             for p, at_p in enumerate(sc.stores_of_platform):
                 if at_p.size == 0 or not quantity[at_p].any():
                     continue
-                channel.send(
-                    Order(
-                        sender=self.gln,
-                        receiver=sc.supplier_gln[u],
-                        day=day,
-                        reference=channel.reference(self.gln),
-                        order_number=f"C{day:04d}-{u}-{p}",
-                        ship_to_kind="platform",
-                        ship_to=p,
-                        locations=at_p,
-                        items=self.items[columns],
-                        quantity=quantity[at_p],
-                    )
+                send(
+                    self.ctx,
+                    Order,
+                    self.gln,
+                    sc.supplier_gln[u],
+                    day,
+                    order_number=f"C{day:04d}-{u}-{p}",
+                    ship_to_kind="platform",
+                    ship_to=p,
+                    locations=at_p,
+                    items=self.items[columns],
+                    quantity=quantity[at_p],
                 )
 
 
 class Planners:
-    """All shared-mode planners, run one after another in the plan phase."""
+    """All shared-mode planners, run one after another in the plan phase.
+
+    With ``captain`` (the scenario's ``captain_plans_category`` by default) each category's
+    captain plans every SKU of its category, competitors' included; without, each supplier
+    plans its own SKUs. ``groups`` lists the ``(planner GLN, SKU indices)`` pairs.
+    """
+
+    phases: ClassVar[tuple[str, ...]] = ("plan", "confirm")
+    location_type: ClassVar[str | None] = None
+    series: ClassVar[tuple[SeriesSpec, ...]] = (SeriesSpec("store_orders", "sku"),)
+
+    @classmethod
+    def locations(cls, scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
+        """Planners hold no stock."""
+        return no_locations(scenario)
+
+    @staticmethod
+    def groups(scenario: Scenario, captain: bool) -> list[tuple[str, np.ndarray]]:
+        """Who plans which SKUs: one planner per GLN (a captain of two categories plans both)."""
+        sc = scenario
+        if captain:
+            pairs = [
+                (sc.supplier_gln[sc.captain_of_category[c]], np.flatnonzero(sc.category_of == c))
+                for c in range(sc.n_categories)
+            ]
+        else:
+            pairs = [(sc.supplier_gln[u], sc.items_of_supplier[u]) for u in range(sc.n_suppliers)]
+        merged: dict[str, np.ndarray] = {}
+        for gln, items in pairs:
+            merged[gln] = np.union1d(merged.get(gln, np.zeros(0, np.int64)), items)
+        return [(gln, items) for gln, items in merged.items() if items.size]
 
     def __init__(self, planners: list[Planner]) -> None:
         self.planners = planners

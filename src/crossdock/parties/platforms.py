@@ -10,20 +10,37 @@ overnight, and goes first the next day.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 
 from crossdock._kernels import as_slice, pallets, ration
+from crossdock.ledger import SeriesSpec
 from crossdock.messages import DespatchAdvice, ReceivingAdvice
-from crossdock.parties._common import Context, SsccCounter, despatch_to_stores
+from crossdock.parties._common import Context, SsccCounter, despatch_to_stores, send
+from crossdock.scenario import Scenario
+
+_STATS = ("platform_pallets_in", "platform_pallets_out", "platform_units_in", "platform_units_out")
 
 
 class Platforms:
     """Every cross-dock platform; ``held[s, k]`` are units at store ``s``'s platform."""
 
-    def __init__(self, ctx: Context, *, carrier: object) -> None:
+    phases: ClassVar[tuple[str, ...]] = ("receive", "cross_dock", "close")
+    location_type: ClassVar[str | None] = "platform"
+    series: ClassVar[tuple[SeriesSpec, ...]] = (
+        *(SeriesSpec(name, "platform", np.float64) for name in _STATS),
+        SeriesSpec("recadv_lines_differing", "day"),
+    )
+
+    @classmethod
+    def locations(cls, scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
+        """Every cross-dock platform."""
+        return scenario.platform_gln, scenario.platform_name
+
+    def __init__(self, ctx: Context) -> None:
         sc = ctx.scenario
         self.ctx = ctx
-        self.carrier = carrier
         self.held = np.zeros((sc.n_stores, sc.n_skus), dtype=np.int64)
         self._overnight: np.ndarray | None = None  # part of ``held`` that arrived before today
         self.ssccs = SsccCounter(sc.n_platforms)
@@ -43,21 +60,28 @@ class Platforms:
                     self._expected.setdefault(advice.arrival_day, []).append((p, advice))
         if late:  # acknowledge them as announced: what came was booked on its arrival day
             self._acknowledge(day, None, late)
+        self._unload(day)
 
-    def unload(self, day: int, goods: np.ndarray) -> None:
+    def _unload(self, day: int) -> None:
         """Inbound pallets (already allocated to stores) arrive at the docks and are checked."""
         sc = self.ctx.scenario
+        arrivals = [load for gln in sc.platform_gln for load in self.ctx.goods.arrivals(gln, day)]
+        if not arrivals:
+            return
+        goods = np.zeros_like(self.held)
+        for load in arrivals:
+            goods[np.ix_(load.locations, load.items)] += load.quantity
         self.held += goods
         by_platform = self._by_platform(goods)
         self.ctx.ledger.record(day, "received", "platform", by_platform)
-        stats = self.ctx.ledger.platform_stats[day]
+        ledger = self.ctx.ledger
         for p, stores in enumerate(self._stores_of):
             block = goods[stores]
-            stats[p, 0] += sum(
+            ledger["platform_pallets_in"][day, p] += sum(
                 int(pallets(block[:, cols], sc.units_per_pallet[cols]).sum())
                 for cols in self._supplier_columns
             )
-            stats[p, 2] += by_platform[p].sum()
+            ledger["platform_units_in"][day, p] += by_platform[p].sum()
         self._acknowledge(day, goods)
 
     def _acknowledge(
@@ -68,7 +92,6 @@ class Platforms:
     ) -> None:
         """RECADV for each despatch advice due today: what came, against what was announced."""
         sc = self.ctx.scenario
-        channel = self.ctx.channel
         blocks: dict[int, np.ndarray] = {}
         due = self._expected.pop(day, []) if advices is None else advices
         for p, advice in due:
@@ -80,18 +103,17 @@ class Platforms:
                 rows = np.searchsorted(self._stores_of[p], advice.locations)
                 received = blocks[p][np.ix_(rows, advice.items)]
             differs = int((received != advice.quantity).any(axis=0).sum())
-            self.ctx.ledger.recadv_lines_differing[day] += differs
-            channel.send(
-                ReceivingAdvice(
-                    sender=sc.platform_gln[p],
-                    receiver=advice.sender,
-                    day=day,
-                    reference=channel.reference(sc.platform_gln[p]),
-                    despatch_number=advice.despatch_number,
-                    locations=advice.locations,
-                    items=advice.items,
-                    quantity=received,
-                )
+            self.ctx.ledger["recadv_lines_differing"][day] += differs
+            send(
+                self.ctx,
+                ReceivingAdvice,
+                sc.platform_gln[p],
+                advice.sender,
+                day,
+                despatch_number=advice.despatch_number,
+                locations=advice.locations,
+                items=advice.items,
+                quantity=received,
             )
 
     def cross_dock(self, day: int) -> None:
@@ -126,17 +148,16 @@ class Platforms:
         self._overnight = self.held.copy() if self.held.any() else None
         if not out.any():
             return
-        self.ctx.ledger.record(day, "shipped", "platform", self._by_platform(out))
-        stats = self.ctx.ledger.platform_stats[day]
+        ledger = self.ctx.ledger
+        ledger.record(day, "shipped", "platform", self._by_platform(out))
         for p, stores in enumerate(self._stores_of):
             goods = out[stores]
             if not goods.any():
                 continue
-            stats[p, 1] += int(pallets(goods, sc.units_per_pallet).sum())
-            stats[p, 3] += goods.sum()
+            ledger["platform_pallets_out"][day, p] += int(pallets(goods, sc.units_per_pallet).sum())
+            ledger["platform_units_out"][day, p] += goods.sum()
             despatch_to_stores(
                 self.ctx,
-                self.carrier,
                 self.ssccs,
                 day=day,
                 origin_kind="platform",

@@ -13,23 +13,30 @@ track each store × SKU's last sale, for the dead-stock KPI.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 
-from crossdock._kernels import as_slice, cap_to_room, grid
+from crossdock._kernels import as_slice, grid
 from crossdock.assortment import ASSORTMENT_SERIES, split_transfers
 from crossdock.demand import Demand
+from crossdock.ledger import SeriesSpec
 from crossdock.messages import (
     Delisting,
     DespatchAdvice,
     InventoryReport,
-    LineStatus,
     Order,
     OrderResponse,
     SalesReport,
+    StorePositions,
 )
-from crossdock.parties._common import Context, opening_stock, store_order
+from crossdock.parties._common import Context, opening_stock, send, store_order
 from crossdock.policies import Observation, Policy
+from crossdock.scenario import Scenario
 from crossdock.scenario._assortment_spec import AssortmentSpec
+
+_PER_STORE = ("store_demand", "store_sales", "store_in_stock", "store_deliveries")
+_PER_SKU = ("demand", "sales", "lost_sales", "store_orders", *ASSORTMENT_SERIES)
 
 
 class Stores:
@@ -37,8 +44,24 @@ class Stores:
 
     ``report_to`` lists ``(planner GLN, SKU indices)`` pairs that get the daily sales and
     inventory reports (shared mode); ``policy`` is the stores' own ordering policy
-    (traditional mode, ``None`` in shared mode).
+    (traditional mode, ``None`` in shared mode). Deliveries come in from the goods channel,
+    addressed to the retailer for its stores; when the retailer confirms the planners'
+    proposals, the stores pass their positions to its head office each day
+    (:class:`~crossdock.messages.StorePositions`).
     """
+
+    phases: ClassVar[tuple[str, ...]] = ("receive", "trade", "report", "plan", "close")
+    location_type: ClassVar[str | None] = "store"
+    series: ClassVar[tuple[SeriesSpec, ...]] = (
+        *(SeriesSpec(name, "store") for name in _PER_STORE),
+        SeriesSpec("store_lost_value", "store", np.float64),
+        *(SeriesSpec(name, "sku") for name in _PER_SKU),
+    )
+
+    @classmethod
+    def locations(cls, scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
+        """Every store of the retailer."""
+        return scenario.store_gln, scenario.store_name
 
     def __init__(
         self,
@@ -66,9 +89,11 @@ class Stores:
         # proposals the retailer confirmed and no despatch advice has covered yet
         self.confirmed_open = np.zeros_like(self.on_hand)
         self._confirms = sc.spec.retailer.confirms_proposals and ctx.mode == "shared"
-        self._blocked = np.array(sc.spec.retailer.blocked_gtins, dtype=object)
+        self._retailer = sc.spec.retailer.gln
+        self._advices: list[DespatchAdvice] = []  # today's, for the head office
         self.unadvised = np.zeros_like(self.on_hand)  # received before its DESADV came
         self.received_today = np.zeros_like(self.on_hand)
+        self._delivered = np.zeros(sc.n_stores, dtype=bool)
         self.sold_today = np.zeros_like(self.on_hand)
         self._value = sc.shelf_price
         self._lead_time = sc.dc_delivery_days[sc.dc_of_store][:, None].astype(np.float64)
@@ -87,8 +112,6 @@ class Stores:
         self._dead_days = settings.dead_stock_days
         self._clearance_days = settings.clearance_days
         self._substitution_rate = settings.substitution_rate
-        for name in ASSORTMENT_SERIES:
-            ledger.sku.setdefault(name, np.zeros((ledger.days, sc.n_skus), dtype=np.int64))
         self._last_sale = np.zeros(self.on_hand.shape, dtype=np.int32)
         self._sale_day = np.empty(self.on_hand.shape, dtype=np.int32)
         self._sold_any = np.empty(self.on_hand.shape, dtype=bool)
@@ -100,6 +123,7 @@ class Stores:
         self._shares = np.zeros((0, 0))
         self._switching = np.zeros(0)
         self._rng = np.random.default_rng(np.random.SeedSequence([self.ctx.seed, 0xA55027]))
+        self._ledger = ledger
 
     def _take_delistings(self, day: int) -> None:
         """Apply the captains' current delisting lists (each replaces its sender's last)."""
@@ -142,7 +166,7 @@ class Stores:
         scrap[:, over] = left
         self.on_hand[:, over] = 0
         self.ctx.ledger.record(day, "scrapped", "store", scrap)
-        self.ctx.ledger.sku["delisted_scrap"][day, over] += left.sum(axis=0)
+        self.ctx.ledger["delisted_scrap"][day, over] += left.sum(axis=0)
 
     def _substitute(self, day: int, wanted: np.ndarray) -> np.ndarray:
         """Today's demand after delisting: clearance stock first, then substitutes or lost."""
@@ -155,42 +179,50 @@ class Stores:
         moved = split_transfers(switch, self._shares, self._rng.random(rest.shape[0]))
         wanted[:, gone] = served
         wanted[:, self._substitutes] += moved
-        sku = self.ctx.ledger.sku
-        sku["substituted_demand"][day, self._substitutes] += moved.sum(axis=0)
-        sku["delisted_demand_lost"][day, gone] += (rest - switch).sum(axis=0)
+        ledger = self.ctx.ledger
+        ledger["substituted_demand"][day, self._substitutes] += moved.sum(axis=0)
+        ledger["delisted_demand_lost"][day, gone] += (rest - switch).sum(axis=0)
         return wanted
 
     # -- phases ------------------------------------------------------------------------------
     def receive(self, day: int) -> None:
-        """Note despatch advices: what is now on its way to each store."""
-        mailbox = self.ctx.scenario.spec.retailer.gln
+        """Note despatch advices (what is on its way), then take in this morning's deliveries."""
+        mailbox = self._retailer
         # Order responses confirm what the DC will ship; the despatch advices that follow
         # carry the same figures, so the stores act on those.
         self.ctx.channel.receive(mailbox, OrderResponse, day)
-        for advice in self.ctx.channel.receive(mailbox, DespatchAdvice, day):
+        advices = self.ctx.channel.receive(mailbox, DespatchAdvice, day)
+        for advice in advices:
             cells = grid(advice.locations, advice.items)
             # goods that came before their (late) despatch advice are no longer on order
             early = np.minimum(self.unadvised[cells], advice.quantity)
             self.unadvised[cells] -= early
             self.on_order[cells] += advice.quantity - early
-            if self._confirms:  # confirmed goods now on their way: no longer pending
-                self._settle(cells, advice.quantity)
+        if self._confirms:  # the head office settles what it confirmed against these
+            self._advices = advices
         self.received_today[:] = 0
         self._take_delistings(day)
+        self._unload(day)
 
-    def _settle(self, cells: tuple, quantity: np.ndarray) -> None:
-        settled = np.minimum(self.confirmed_open[cells], quantity)
-        self.confirmed_open[cells] -= settled
-
-    def unload(self, day: int, goods: np.ndarray) -> None:
-        """Goods the carrier delivers this morning go on the shelf (backorders first)."""
-        self.on_hand += goods
-        expected = np.minimum(goods, self.on_order)  # all of it, unless a DESADV is late
-        self.on_order -= expected
-        self.unadvised += goods - expected
-        self.received_today += goods
-        self.ctx.ledger.record(day, "received", "store", goods)
-        self.ctx.ledger.store_deliveries[day] += goods.any(axis=1)
+    def _unload(self, day: int) -> None:
+        """Deliveries that arrive this morning go on the shelf (backorders are served first)."""
+        arrivals = self.ctx.goods.arrivals(self._retailer, day)
+        if not arrivals:
+            return
+        delivered = self._delivered
+        delivered[:] = False
+        for load in arrivals:
+            goods = load.quantity
+            cells = grid(load.locations, load.items)
+            self.on_hand[cells] += goods
+            on_order = self.on_order[cells]
+            expected = np.minimum(goods, on_order)  # all of it, unless a DESADV is late
+            self.on_order[cells] = on_order - expected
+            self.unadvised[cells] += goods - expected
+            self.received_today[cells] += goods
+            self.ctx.ledger.record(day, "received", "store", goods, rows=as_slice(load.locations))
+            delivered[load.locations] |= goods.any(axis=1)
+        self.ctx.ledger["store_deliveries"][day] += delivered
 
     def trade(self, day: int) -> None:
         """Sell: serve backorders, then today's shoppers; the rest is lost or backordered."""
@@ -200,9 +232,10 @@ class Stores:
         if gone.size:
             self._clear_delisted(day)
             wanted = self._substitute(day, wanted)
-        ledger.store_in_stock[day] = np.count_nonzero(self.on_hand, axis=1)
+        in_stock = ledger["store_in_stock"]
+        in_stock[day] = np.count_nonzero(self.on_hand, axis=1)
         if gone.size:  # only listed SKUs count as available
-            ledger.store_in_stock[day] -= np.count_nonzero(self.on_hand[:, gone], axis=1)
+            in_stock[day] -= np.count_nonzero(self.on_hand[:, gone], axis=1)
         if self.backordering:
             owed = self.backorders
             sold = np.minimum(self.on_hand, wanted + owed)
@@ -214,17 +247,16 @@ class Stores:
         self.on_hand -= sold
         self.sold_today = sold
         ledger.record(day, "sold", "store", sold)
-        ledger.store_demand[day] = wanted.sum(axis=1)
-        ledger.store_sales[day] = sold.sum(axis=1)
+        ledger["store_demand"][day] = wanted.sum(axis=1)
+        ledger["store_sales"][day] = sold.sum(axis=1)
         ledger.record(day, "lost_sale", "store", short)
-        ledger.store_lost_value[day] = short @ self._value
-        ledger.sku["demand"][day] = wanted.sum(axis=0)
-        ledger.sku["sales"][day] = sold.sum(axis=0)
-        ledger.sku["lost_sales"][day] = short.sum(axis=0)
+        ledger["store_lost_value"][day] = short @ self._value
+        ledger["demand"][day] = wanted.sum(axis=0)
+        ledger["sales"][day] = sold.sum(axis=0)
+        ledger["lost_sales"][day] = short.sum(axis=0)
         if self.policy is not None:
             self.policy.observe(sold)
-        sku = ledger.sku
-        sku["listed_stores"][day] = self._listed_stores
+        ledger["listed_stores"][day] = self._listed_stores
         # day after the last sale per store × SKU (0: none yet); days only grow, so a running
         # maximum does it without masked writes
         sold_any = np.greater(sold, 0, out=self._sold_any)
@@ -232,90 +264,52 @@ class Stores:
         np.maximum(self._last_sale, since, out=self._last_sale)
         if day >= self._dead_days - 1:
             dead = np.less_equal(self._last_sale, day + 1 - self._dead_days, out=self._sold_any)
-            sku["dead_stock"][day] = np.sum(self.on_hand, axis=0, where=dead)
+            ledger["dead_stock"][day] = np.sum(self.on_hand, axis=0, where=dead)
 
     def report(self, day: int) -> None:
-        """Shared mode: send each planner the day's sales (SLSRPT) and stock (INVRPT)."""
-        channel = self.ctx.channel
-        retailer = self.ctx.scenario.spec.retailer.gln
+        """Shared mode: send each planner the day's sales (SLSRPT) and stock (INVRPT).
+
+        When the retailer confirms proposals, the stores' positions go to its head office too.
+        """
+        retailer = self._retailer
         locations = np.arange(len(self.glns))
         for planner, items in self.report_to:
             columns = as_slice(items)
-            channel.send(
-                SalesReport(
-                    sender=retailer,
-                    receiver=planner,
-                    day=day,
-                    reference=channel.reference(retailer),
-                    locations=locations,
-                    items=items,
-                    quantity=self.sold_today[:, columns].copy(),
-                )
+            send(
+                self.ctx,
+                SalesReport,
+                retailer,
+                planner,
+                day,
+                locations=locations,
+                items=items,
+                quantity=self.sold_today[:, columns].copy(),
             )
-            channel.send(
-                InventoryReport(
-                    sender=retailer,
-                    receiver=planner,
-                    day=day,
-                    reference=channel.reference(retailer),
-                    locations=locations,
-                    items=items,
-                    on_hand=self.on_hand[:, columns].copy(),
-                    received=self.received_today[:, columns].copy(),
-                    backorders=self.backorders[:, columns].copy(),
-                )
+            send(
+                self.ctx,
+                InventoryReport,
+                retailer,
+                planner,
+                day,
+                locations=locations,
+                items=items,
+                on_hand=self.on_hand[:, columns].copy(),
+                received=self.received_today[:, columns].copy(),
+                backorders=self.backorders[:, columns].copy(),
             )
-
-    def confirm(self, day: int) -> None:
-        """The retailer answers the planners' proposals (ORDRSP) by its rules.
-
-        Blocked items are refused; no store is sent more than its shelf holds (stock, goods on
-        their way and what it already confirmed); a store's day of orders keeps within its
-        budget (value at unit cost), cut in proportion and to whole packs.
-        """
-        sc = self.ctx.scenario
-        spec = sc.spec.retailer
-        channel = self.ctx.channel
-        spent = np.zeros(sc.n_stores)  # value confirmed per store today, over all proposals
-        for proposal in channel.receive(spec.gln, Order, day):
-            items = proposal.items
-            rows = proposal.locations
-            asked = proposal.quantity
-            pack = sc.case_pack[items]
-            granted = asked.copy()
-            if self._blocked.size:
-                granted[:, np.isin(sc.gtin[items], self._blocked)] = 0
-            cells = grid(rows, items)  # views where rows and items are contiguous
-            position = self.on_hand[cells] + self.on_order[cells]
-            position += self.confirmed_open[cells]
-            position -= self.backorders[cells]
-            granted = cap_to_room(granted, position, sc.shelf_capacity[cells], pack)
-            if spec.order_budget_per_store_day is not None:
-                left = np.maximum(spec.order_budget_per_store_day - spent[rows], 0.0)
-                value = granted @ sc.unit_cost[items]
-                over = value > left
-                if over.any():
-                    share = left[over] / value[over]
-                    cut = np.floor(granted[over] * share[:, None] / pack) * pack
-                    granted[over] = cut.astype(np.int64)
-                spent[rows] += granted @ sc.unit_cost[items]
-            self.confirmed_open[cells] += granted
-            changed = (granted != asked).any(axis=0)
-            status = np.where(changed, LineStatus.CHANGED, LineStatus.ACCEPTED)
-            status[changed & (granted.sum(axis=0) == 0)] = LineStatus.REFUSED
-            channel.send(
-                OrderResponse(
-                    sender=spec.gln,
-                    receiver=proposal.sender,
-                    day=day,
-                    reference=channel.reference(spec.gln),
-                    order_number=proposal.order_number,
-                    locations=rows,
-                    items=items,
-                    quantity=granted,
-                    status=status,
-                )
+        if self._confirms:
+            position = self.on_hand + self.on_order
+            position -= self.backorders
+            send(
+                self.ctx,
+                StorePositions,
+                retailer,
+                retailer,
+                day,
+                position=position,
+                advices=tuple(self._advices),
             )
+            self._advices = []
 
     def plan(self, day: int) -> None:
         """Traditional mode: each store orders from its DC with its own policy."""
@@ -330,25 +324,22 @@ class Stores:
             lead_time_days=self._lead_time,
         )
         order = store_order(self.policy, observation, sc.case_pack, sc.shelf_capacity)
-        self.ctx.ledger.sku["store_orders"][day] += order.sum(axis=0)
-        channel = self.ctx.channel
-        retailer = sc.spec.retailer.gln
+        self.ctx.ledger["store_orders"][day] += order.sum(axis=0)
         for d, stores in enumerate(self._stores_of_dc):
             if stores.size == 0:
                 continue
-            channel.send(
-                Order(
-                    sender=retailer,
-                    receiver=sc.dc_gln[d],
-                    day=day,
-                    reference=channel.reference(retailer),
-                    order_number=f"S{day:04d}-{d}",
-                    ship_to_kind="store",
-                    ship_to=-1,
-                    locations=stores,
-                    items=self._all_items,
-                    quantity=order[stores],
-                )
+            send(
+                self.ctx,
+                Order,
+                self._retailer,
+                sc.dc_gln[d],
+                day,
+                order_number=f"S{day:04d}-{d}",
+                ship_to_kind="store",
+                ship_to=-1,
+                locations=stores,
+                items=self._all_items,
+                quantity=order[stores],
             )
 
     def close(self, day: int) -> None:

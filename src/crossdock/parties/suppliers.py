@@ -9,9 +9,13 @@ factory make exactly what is ordered and not in stock (make-to-order).
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 
 from crossdock._kernels import grid, pallets, ration, round_up_to_pack
+from crossdock.goods import Consignment
+from crossdock.ledger import SeriesSpec
 from crossdock.messages import (
     DespatchAdvice,
     LineStatus,
@@ -19,15 +23,28 @@ from crossdock.messages import (
     OrderResponse,
     ReceivingAdvice,
 )
-from crossdock.parties._common import Context, SsccCounter, opening_stock
+from crossdock.parties._common import MAX_DELAY_DAYS, Context, SsccCounter, opening_stock, send
 from crossdock.policies import Observation, Policy
+from crossdock.scenario import Scenario
 
-#: Announced delays are believed up to this many days (a planner's sanity bound).
-MAX_DELAY_DAYS = 14
+_PER_SKU = ("supplier_orders", "production_orders", "supplier_shipped", "obsolete")
 
 
 class Suppliers:
-    """Every supplier's warehouse and order book (see the module docstring)."""
+    """Every supplier's warehouse and order book (see the module docstring).
+
+    Finished goods come in from the factories as consignments on the goods channel (same
+    site: no carrier); despatches to platforms and DCs leave with the carrier.
+    """
+
+    phases: ClassVar[tuple[str, ...]] = ("confirm", "ship", "close")
+    location_type: ClassVar[str | None] = "supplier"
+    series: ClassVar[tuple[SeriesSpec, ...]] = tuple(SeriesSpec(name, "sku") for name in _PER_SKU)
+
+    @classmethod
+    def locations(cls, scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
+        """Every supplier's finished-goods warehouse."""
+        return scenario.supplier_gln, scenario.supplier_name
 
     def __init__(
         self,
@@ -35,13 +52,11 @@ class Suppliers:
         *,
         policy: Policy | None,
         initial_stock_days: float,
-        carrier: object,
         overrides: dict[int, tuple[Policy, float]] | None = None,
     ) -> None:
         sc = ctx.scenario
         self.ctx = ctx
         self.policy = policy  # None: make to order
-        self.carrier = carrier
         network = sc.expected_demand().sum(axis=0)
         cover = np.full(sc.n_skus, float(initial_stock_days))
         # Make-to-stock planning groups: (items, policy); a supplier's own stock policy
@@ -94,7 +109,7 @@ class Suppliers:
                     self.book_store[grid(order.locations, order.items)] += order.quantity
                 incoming[order.items] += order.total
                 self._orderer[order.items] = order.sender
-        self.ctx.ledger.sku["supplier_orders"][day] += incoming
+        self.ctx.ledger["supplier_orders"][day] += incoming
         self._pass_on_promises(day)
         owed = self.book_dc.sum(axis=0) + self.book_store.sum(axis=0)
         if not self._groups:
@@ -113,24 +128,23 @@ class Suppliers:
                 )
                 make[items] = round_up_to_pack(policy.plan(observation), sc.case_pack[items])
         self.in_production += make
-        self.ctx.ledger.sku["production_orders"][day] += make
+        self.ctx.ledger["production_orders"][day] += make
         for u, items in enumerate(self._items):
             if not make[items].any():
                 continue
             f = int(sc.factory_of_supplier[u])
-            channel.send(
-                Order(
-                    sender=sc.supplier_gln[u],
-                    receiver=sc.factory_gln[f],
-                    day=day,
-                    reference=channel.reference(sc.supplier_gln[u]),
-                    order_number=f"P{day:04d}-{u}",
-                    ship_to_kind="supplier",
-                    ship_to=u,
-                    locations=np.array([u]),
-                    items=items,
-                    quantity=make[items][None, :],
-                )
+            send(
+                self.ctx,
+                Order,
+                sc.supplier_gln[u],
+                sc.factory_gln[f],
+                day,
+                order_number=f"P{day:04d}-{u}",
+                ship_to_kind="supplier",
+                ship_to=u,
+                locations=np.array([u]),
+                items=items,
+                quantity=make[items][None, :],
             )
 
     def _pass_on_promises(self, day: int) -> None:
@@ -156,32 +170,37 @@ class Suppliers:
         for orderer in set(self._orderer[changed]) - {""}:
             items = np.flatnonzero(changed & (self._orderer == orderer))
             u = int(sc.supplier_of[items[0]])
-            channel.send(
-                OrderResponse(
-                    sender=sc.supplier_gln[u],
-                    receiver=orderer,
-                    day=day,
-                    reference=channel.reference(sc.supplier_gln[u]),
-                    order_number=f"R{day:04d}-{u}",
-                    locations=np.zeros(1, dtype=np.int64),
-                    items=items,
-                    quantity=np.zeros((1, items.size), dtype=np.int64),
-                    status=np.where(delay[items] > 0, LineStatus.CHANGED, LineStatus.ACCEPTED),
-                    delivery_day=day + delay[items],
-                )
+            send(
+                self.ctx,
+                OrderResponse,
+                sc.supplier_gln[u],
+                orderer,
+                day,
+                order_number=f"R{day:04d}-{u}",
+                locations=np.zeros(1, dtype=np.int64),
+                items=items,
+                quantity=np.zeros((1, items.size), dtype=np.int64),
+                status=np.where(delay[items] > 0, LineStatus.CHANGED, LineStatus.ACCEPTED),
+                delivery_day=day + delay[items],
             )
 
-    def take_output(self, day: int, goods: np.ndarray) -> None:
-        """Finished goods from the factory enter the warehouse."""
+    def _take_output(self, day: int) -> None:
+        """Finished goods from the factories (today's consignments) enter the warehouses."""
+        sc = self.ctx.scenario
+        arrivals = [load for gln in sc.supplier_gln for load in self.ctx.goods.arrivals(gln, day)]
+        if not arrivals:
+            return
+        goods = np.zeros(sc.n_skus, dtype=np.int64)
+        for load in arrivals:
+            goods[load.items] += load.total
         self.on_hand += goods
         self._in_total += goods
         self.in_production -= goods
-        self.ctx.ledger.record_owned(
-            day, "received", "supplier", goods, self.ctx.scenario.supplier_of
-        )
+        self.ctx.ledger.record_owned(day, "received", "supplier", goods, sc.supplier_of)
 
     def ship(self, day: int) -> None:
         """Ship what stock allows against the order book, with a DESADV per destination."""
+        self._take_output(day)
         if self.book_dc.any():
             granted = ration(self.book_dc, self.on_hand)
             self._dispatch(day, granted, "dc")
@@ -198,42 +217,60 @@ class Suppliers:
             return
         self.on_hand -= total
         self._out_total += total
-        self.ctx.ledger.sku["supplier_shipped"][day] += total
+        self.ctx.ledger["supplier_shipped"][day] += total
         self.ctx.ledger.record_owned(day, "shipped", "supplier", total, sc.supplier_of)
         if kind == "dc":
-            self.carrier.to_dcs(day, granted)  # type: ignore[attr-defined]
             groups = [(d, np.array([d]), granted[d : d + 1]) for d in range(sc.n_dcs)]
             glns = sc.dc_gln
         else:
-            self.carrier.to_platforms(day, granted)  # type: ignore[attr-defined]
             groups = [
                 (p, stores, granted[stores])
                 for p, stores in enumerate(sc.stores_of_platform)
                 if stores.size
             ]
             glns = sc.platform_gln
-        channel = self.ctx.channel
+        carrier = sc.spec.carrier.gln
         for u, items in enumerate(self._items):
+            arrival = day + int(sc.supplier_lead_time_days[u])
             for dest, locations, goods in groups:
                 quantity = goods[:, items]
                 if not quantity.any():
                     continue
-                channel.send(
-                    DespatchAdvice(
+                count = int(pallets(quantity, sc.units_per_pallet[items]).sum())
+                first = self.ssccs.take(u, count)
+                self.ctx.goods.ship(
+                    Consignment(
                         sender=sc.supplier_gln[u],
                         receiver=glns[dest],
-                        day=day,
-                        reference=channel.reference(sc.supplier_gln[u]),
-                        despatch_number=f"U{day:04d}-{u}-{dest}",
-                        arrival_day=day + int(sc.supplier_lead_time_days[u]),
-                        ship_to_kind=kind,
-                        ship_to=dest,
+                        carrier=carrier,
+                        ship_day=day,
+                        arrival_day=arrival,
+                        receiver_kind=kind,
+                        sender_kind="supplier",
+                        origin=u,
+                        destination=dest,
                         locations=locations,
                         items=items,
                         quantity=quantity,
-                        pallets=(count := int(pallets(quantity, sc.units_per_pallet[items]).sum())),
-                        sscc_first=self.ssccs.take(u, count),
+                        pallets=count,
+                        sscc_first=first,
                     )
+                )
+                send(
+                    self.ctx,
+                    DespatchAdvice,
+                    sc.supplier_gln[u],
+                    glns[dest],
+                    day,
+                    despatch_number=f"U{day:04d}-{u}-{dest}",
+                    arrival_day=arrival,
+                    ship_to_kind=kind,
+                    ship_to=dest,
+                    locations=locations,
+                    items=items,
+                    quantity=quantity,
+                    pallets=count,
+                    sscc_first=first,
                 )
 
     def close(self, day: int) -> None:
@@ -251,6 +288,6 @@ class Suppliers:
                 scrapped[k] = expired
                 self.on_hand -= scrapped
                 self._out_total += scrapped
-                self.ctx.ledger.sku["obsolete"][day] += scrapped
+                self.ctx.ledger["obsolete"][day] += scrapped
                 self.ctx.ledger.record_owned(day, "scrapped", "supplier", scrapped, sc.supplier_of)
         self.ctx.ledger.close(day, "supplier", self.on_hand, sc.unit_cost, owner=sc.supplier_of)

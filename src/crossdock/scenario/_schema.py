@@ -100,6 +100,26 @@ def _clock(value: str) -> str:
 Clock = Annotated[str, AfterValidator(_clock)]
 
 
+# Allowed plug-in names come from the registries next to each protocol (imported when a
+# scenario is validated, so that the registries' modules may import the schema).
+def _policy_name(name: str) -> str:
+    from crossdock.policies import POLICIES
+
+    return POLICIES.check(name)
+
+
+def _forecaster_name(name: str) -> str:
+    from crossdock.policies import FORECASTERS
+
+    return FORECASTERS.check(name)
+
+
+def _router_name(name: str) -> str:
+    from crossdock.routing import ROUTERS
+
+    return ROUTERS.check(name)
+
+
 class _Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
 
@@ -264,7 +284,9 @@ class TruckSpec(_Spec):
 class RoutingSpec(_Spec):
     """How store deliveries are routed each day."""
 
-    solver: Literal["pyvrp", "sweep"] = "pyvrp"
+    solver: Annotated[str, AfterValidator(_router_name)] = "pyvrp"
+    """A routing solver's registered name (:data:`crossdock.routing.ROUTERS`): built in,
+    ``pyvrp`` and ``sweep``."""
     time_limit_seconds: Annotated[float, Field(gt=0, le=600)] = 1.0
     """Cap on each depot-day's solve (PyVRP); routes are reused when the same stops repeat."""
     max_iterations: Annotated[int, Field(ge=1)] = 300
@@ -303,9 +325,10 @@ class ShelfCapacitySpec(_Spec):
 class ForecastSpec(_Spec):
     """How a planner forecasts daily demand."""
 
-    method: Literal[
-        "moving_average", "exponential_smoothing", "holt_winters", "croston", "tsb", "auto"
-    ] = "exponential_smoothing"
+    method: Annotated[str, AfterValidator(_forecaster_name)] = "exponential_smoothing"
+    """A forecaster's registered name (:data:`crossdock.policies.FORECASTERS`): built in,
+    ``moving_average``, ``exponential_smoothing``, ``holt_winters``, ``croston``, ``tsb``,
+    ``auto``."""
     window_days: Annotated[int, Field(ge=1, le=365)] = 28
     alpha: Annotated[float, Field(gt=0, le=1)] = 0.1
     """Smoothing of the level (exponential_smoothing, holt_winters) or of the demand size
@@ -329,7 +352,9 @@ class ForecastSpec(_Spec):
 class EchelonSpec(_Spec):
     """The replenishment policy of one echelon."""
 
-    policy: Literal["order_up_to", "min_max", "base_stock"] = "order_up_to"
+    policy: Annotated[str, AfterValidator(_policy_name)] = "order_up_to"
+    """A policy's registered name (:data:`crossdock.policies.POLICIES`): built in,
+    ``order_up_to``, ``min_max``, ``base_stock``."""
     review_period_days: Annotated[int, Field(ge=1, le=60)] = 1
     service_level: Annotated[float, Field(gt=0.5, lt=1)] = 0.95
     forecast: ForecastSpec = ForecastSpec()
