@@ -86,6 +86,38 @@ def store_order(
     return cap_to_room(want, observation.inventory_position, shelf, pack)
 
 
+def despatch(ctx: Context, load: Consignment, despatch_number: str, *, ship_to: int) -> None:
+    """Ship ``load`` and announce it to its receiver with the matching DESADV."""
+    ctx.goods.ship(load)
+    send(
+        ctx,
+        DespatchAdvice,
+        load.sender,
+        load.receiver,
+        load.ship_day,
+        despatch_number=despatch_number,
+        arrival_day=load.arrival_day,
+        ship_to_kind=load.receiver_kind,
+        ship_to=ship_to,
+        locations=load.locations,
+        items=load.items,
+        quantity=load.quantity,
+        pallets=load.pallets,
+        sscc_first=load.sscc_first,
+    )
+
+
+def take_in(ctx: Context, glns: np.ndarray, day: int, shape: tuple[int, int]) -> np.ndarray | None:
+    """Today's consignments for ``glns`` as one ``[locations, items]`` array (``None``: none)."""
+    arrivals = [load for gln in glns for load in ctx.goods.arrivals(gln, day)]
+    if not arrivals:
+        return None
+    goods = np.zeros(shape, dtype=np.int64)
+    for load in arrivals:
+        goods[np.ix_(load.locations, load.items)] += load.quantity
+    return goods
+
+
 def despatch_to_stores(
     ctx: Context,
     ssccs: SsccCounter,
@@ -100,40 +132,20 @@ def despatch_to_stores(
 ) -> None:
     """Ship a depot's store deliveries with the carrier and announce them to the retailer."""
     sc = ctx.scenario
-    retailer = sc.spec.retailer.gln
     count = int(pallets(goods, sc.units_per_pallet).sum())
-    first = ssccs.take(origin, count)
-    everything = np.arange(sc.n_skus)
-    ctx.goods.ship(
-        Consignment(
-            sender=sender,
-            receiver=retailer,
-            carrier=sc.spec.carrier.gln,
-            ship_day=day,
-            arrival_day=day + transit_days,
-            receiver_kind="store",
-            sender_kind=origin_kind,
-            origin=origin,
-            locations=stores,
-            items=everything,
-            quantity=goods,
-            pallets=count,
-            sscc_first=first,
-        )
-    )
-    send(
-        ctx,
-        DespatchAdvice,
-        sender,
-        retailer,
-        day,
-        despatch_number=f"{origin_kind.upper()}{origin}-{day:04d}",
+    load = Consignment(
+        sender=sender,
+        receiver=sc.spec.retailer.gln,
+        carrier=sc.spec.carrier.gln,
+        ship_day=day,
         arrival_day=day + transit_days,
-        ship_to_kind="store",
-        ship_to=-1,
+        receiver_kind="store",
+        sender_kind=origin_kind,
+        origin=origin,
         locations=stores,
-        items=everything,
+        items=np.arange(sc.n_skus),
         quantity=goods,
         pallets=count,
-        sscc_first=first,
+        sscc_first=ssccs.take(origin, count),
     )
+    despatch(ctx, load, f"{origin_kind.upper()}{origin}-{day:04d}", ship_to=-1)

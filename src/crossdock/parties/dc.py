@@ -16,6 +16,7 @@ from crossdock.parties._common import (
     despatch_to_stores,
     opening_stock,
     send,
+    take_in,
 )
 from crossdock.policies import Observation, Policy
 from crossdock.scenario import Scenario
@@ -69,12 +70,9 @@ class DistributionCentres:
     def _unload(self, day: int) -> None:
         """Suppliers' deliveries go into stock (each pallet received and put away)."""
         sc = self.ctx.scenario
-        arrivals = [load for gln in sc.dc_gln for load in self.ctx.goods.arrivals(gln, day)]
-        if not arrivals:
+        goods = take_in(self.ctx, sc.dc_gln, day, self.on_hand.shape)
+        if goods is None:
             return
-        goods = np.zeros_like(self.on_hand)
-        for load in arrivals:
-            goods[np.ix_(load.locations, load.items)] += load.quantity
         self.on_hand += goods
         self.on_order -= goods
         self.ctx.ledger.record(day, "received", "dc", goods)

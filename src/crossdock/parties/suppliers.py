@@ -17,13 +17,19 @@ from crossdock._kernels import grid, pallets, ration, round_up_to_pack
 from crossdock.goods import Consignment
 from crossdock.ledger import SeriesSpec
 from crossdock.messages import (
-    DespatchAdvice,
     LineStatus,
     Order,
     OrderResponse,
     ReceivingAdvice,
 )
-from crossdock.parties._common import MAX_DELAY_DAYS, Context, SsccCounter, opening_stock, send
+from crossdock.parties._common import (
+    MAX_DELAY_DAYS,
+    Context,
+    SsccCounter,
+    despatch,
+    opening_stock,
+    send,
+)
 from crossdock.policies import Observation, Policy
 from crossdock.scenario import Scenario
 
@@ -237,41 +243,23 @@ class Suppliers:
                 if not quantity.any():
                     continue
                 count = int(pallets(quantity, sc.units_per_pallet[items]).sum())
-                first = self.ssccs.take(u, count)
-                self.ctx.goods.ship(
-                    Consignment(
-                        sender=sc.supplier_gln[u],
-                        receiver=glns[dest],
-                        carrier=carrier,
-                        ship_day=day,
-                        arrival_day=arrival,
-                        receiver_kind=kind,
-                        sender_kind="supplier",
-                        origin=u,
-                        destination=dest,
-                        locations=locations,
-                        items=items,
-                        quantity=quantity,
-                        pallets=count,
-                        sscc_first=first,
-                    )
-                )
-                send(
-                    self.ctx,
-                    DespatchAdvice,
-                    sc.supplier_gln[u],
-                    glns[dest],
-                    day,
-                    despatch_number=f"U{day:04d}-{u}-{dest}",
+                load = Consignment(
+                    sender=sc.supplier_gln[u],
+                    receiver=glns[dest],
+                    carrier=carrier,
+                    ship_day=day,
                     arrival_day=arrival,
-                    ship_to_kind=kind,
-                    ship_to=dest,
+                    receiver_kind=kind,
+                    sender_kind="supplier",
+                    origin=u,
+                    destination=dest,
                     locations=locations,
                     items=items,
                     quantity=quantity,
                     pallets=count,
-                    sscc_first=first,
+                    sscc_first=self.ssccs.take(u, count),
                 )
+                despatch(self.ctx, load, f"U{day:04d}-{u}-{dest}", ship_to=dest)
 
     def close(self, day: int) -> None:
         """Scrap what passed its shelf life (first in, first out), then record closing stock."""
