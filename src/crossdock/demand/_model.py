@@ -1,9 +1,10 @@
 """Consumer demand per store × SKU × day: the ``Demand`` protocol and the drawn model.
 
-Each store draws from its own random substreams (``SeedSequence(seed).spawn``), in blocks of
-days, so a day's demand depends only on the seed, the store and the day: both modes of a
-comparison see the same demand (common random numbers), and a run split over processes by
-store (``stores=``) gives exactly the demand of one process.
+Each store draws from its own random substreams, keyed by the run's seed and the store's GLN
+(``SeedSequence([seed, key, gln])``), in blocks of days, so a day's demand depends only on the
+seed, the store and the day — not on which other stores the scenario has or in what order:
+both modes of a comparison see the same demand (common random numbers), and a run split over
+processes by store (``stores=``) gives exactly the demand of one process.
 """
 
 from __future__ import annotations
@@ -31,15 +32,17 @@ class Demand(Protocol):
 
 
 def store_streams(
-    seed: int, n_stores: int, stores: np.ndarray, key: int, n: int
+    seed: int, glns: Sequence[str] | np.ndarray, key: int, n: int
 ) -> list[list[np.random.Generator]]:
-    """``n`` independent generators for each of ``stores`` (indices among ``n_stores``).
+    """``n`` independent generators for each store of ``glns``.
 
-    Store ``s``'s generators depend only on ``seed``, ``key`` and ``s``: not on how many
-    stores there are or which others are drawn.
+    A store's generators depend only on ``seed``, ``key`` and its GLN: not on how many
+    stores there are, their order, or which others are drawn.
     """
-    children = np.random.SeedSequence([seed, key]).spawn(n_stores)
-    return [[np.random.default_rng(c) for c in children[s].spawn(n)] for s in stores]
+    return [
+        [np.random.default_rng(c) for c in np.random.SeedSequence([seed, key, int(g)]).spawn(n)]
+        for g in glns
+    ]
 
 
 class DemandModel:
@@ -86,7 +89,7 @@ class DemandModel:
             shape[slow] = np.minimum(shape[slow], spec.intermittent.dispersion)
         self._shape = shape
         self._mixed = [np.flatnonzero(np.isfinite(row)) for row in shape]
-        self._streams = store_streams(seed, scenario.n_stores, self.stores, _STREAM_KEY, 2)
+        self._streams = store_streams(seed, scenario.store_gln[self.stores], _STREAM_KEY, 2)
         self._block_start = -1
         self._block = np.zeros((0, len(self.stores), scenario.n_skus), dtype=np.int64)
         self._next_block = 0

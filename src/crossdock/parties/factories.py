@@ -28,7 +28,7 @@ from crossdock._kernels import fill_in_order
 from crossdock.goods import Consignment
 from crossdock.ledger import SeriesSpec
 from crossdock.messages import LineStatus, Order, OrderResponse
-from crossdock.parties._common import Context, send
+from crossdock.parties._common import Context, gln_key, send
 from crossdock.scenario import Scenario
 
 _GRID = 257
@@ -133,7 +133,14 @@ class Factories:
         self.queue_days = np.zeros(n_lines)
         self._first_weekday = sc.spec.start_date.weekday()
         self._late = np.zeros(sc.n_suppliers, dtype=bool)  # last promise told of a delay
-        self._rng = np.random.default_rng(np.random.SeedSequence([seed, 0xFAC7]))
+        # one breakdown stream per line, keyed by its factory's GLN and its place there
+        place = [int((sc.line_factory[:i] == sc.line_factory[i]).sum()) for i in range(n_lines)]
+        self._rngs = [
+            np.random.default_rng(
+                np.random.SeedSequence([seed, 0xFAC7, gln_key(sc.factory_gln[f]), place[i]])
+            )
+            for i, f in enumerate(sc.line_factory)
+        ]
 
     @property
     def backlog(self) -> np.ndarray:
@@ -150,8 +157,12 @@ class Factories:
         weekday = (self._first_weekday + day) % 7
         # Breakdowns are drawn for every line every day, worked or not, so both modes of a
         # comparison see the same failures.
-        failures = self._rng.poisson(sc.line_hours / sc.line_mtbf_hours)
-        repair = self._rng.gamma(np.maximum(failures, 1), sc.line_mttr_hours) * (failures > 0)
+        failures = np.zeros(sc.n_lines, dtype=np.int64)
+        repair = np.zeros(sc.n_lines)
+        for line, rng in enumerate(self._rngs):
+            failures[line] = rng.poisson(sc.line_hours[line] / sc.line_mtbf_hours[line])
+            time = rng.gamma(max(failures[line], 1), sc.line_mttr_hours[line])
+            repair[line] = time if failures[line] > 0 else 0.0
 
         made = np.zeros(sc.n_skus, dtype=np.int64)
         scrap = np.zeros(sc.n_skus, dtype=np.int64)

@@ -30,7 +30,7 @@ from crossdock.messages import (
     SalesReport,
     StorePositions,
 )
-from crossdock.parties._common import Context, opening_stock, send, store_order
+from crossdock.parties._common import Context, gln_key, opening_stock, send, store_order
 from crossdock.policies import Observation, Policy
 from crossdock.scenario import Scenario
 from crossdock.scenario._assortment_spec import AssortmentSpec
@@ -122,7 +122,8 @@ class Stores:
         self._substitutes = np.zeros(0, dtype=np.int64)
         self._shares = np.zeros((0, 0))
         self._switching = np.zeros(0)
-        self._rng = np.random.default_rng(np.random.SeedSequence([self.ctx.seed, 0xA55027]))
+        # one substitution stream per store, keyed by its GLN (made when first needed)
+        self._rngs: list[np.random.Generator] = []
         self._ledger = ledger
 
     def _take_delistings(self, day: int) -> None:
@@ -175,8 +176,17 @@ class Stores:
         asked = wanted[:, gone]
         served = np.minimum(asked, self.on_hand[:, gone])
         rest = asked - served
-        switch = self._rng.binomial(rest, self._switching[None, :])
-        moved = split_transfers(switch, self._shares, self._rng.random(rest.shape[0]))
+        if not self._rngs:
+            self._rngs = [
+                np.random.default_rng(np.random.SeedSequence([self.ctx.seed, 0xA55027, gln_key(g)]))
+                for g in self.glns
+            ]
+        switch = np.empty_like(rest)
+        draws = np.empty(rest.shape[0])
+        for s, rng in enumerate(self._rngs):  # per store and day, only while SKUs are delisted
+            switch[s] = rng.binomial(rest[s], self._switching)
+            draws[s] = rng.random()
+        moved = split_transfers(switch, self._shares, draws)
         wanted[:, gone] = served
         wanted[:, self._substitutes] += moved
         ledger = self.ctx.ledger

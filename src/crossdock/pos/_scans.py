@@ -87,7 +87,7 @@ class ScanGenerator:
         self.demand = DemandModel(scenario, seed, stores=stores, block_days=chunk_days)
         self.stores = self.demand.stores
         self.spec = scenario.spec.demand.scans
-        self._streams = store_streams(seed, scenario.n_stores, self.stores, _SCAN_KEY, 3)
+        self._streams = store_streams(seed, scenario.store_gln[self.stores], _SCAN_KEY, 3)
         self._cdf = _minute_cdf(self.spec.opening, self.spec.hourly_traffic)
         size = scenario.size_factor[self.stores]
         self._staffed = np.maximum(1, np.round(self.spec.staffed_tills_per_size * size)).astype(int)
