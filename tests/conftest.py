@@ -25,9 +25,10 @@ import numpy as np
 import pytest
 
 from crossdock.channel import DirectChannel
-from crossdock.ledger import Ledger
+from crossdock.goods import Consignment, DirectGoodsChannel
 from crossdock.parties._common import Context
 from crossdock.parties.carrier import Carrier
+from crossdock.recipes import new_ledger
 from crossdock.scenario import Scenario, ScenarioSpec, compile_scenario, generate_spec
 
 CASE_PACK = 6
@@ -136,14 +137,72 @@ def make_scenario() -> Callable[..., Scenario]:
 
 @pytest.fixture
 def make_context() -> Callable[..., Context]:
-    """A fresh context (channel and ledger) as :func:`crossdock.chain.build_chain` makes one."""
+    """A fresh context (both channels and a ledger), as :func:`crossdock.recipes.build_chain` makes.
+
+    The ledger has every network location and every registered party's series.
+    """
 
     def make(
         scenario: Scenario, *, mode: str = "shared", unmet_demand: str = "lost", days: int = 10
     ) -> Context:
-        return Context(scenario, DirectChannel(), Ledger(scenario, days), mode, unmet_demand)
+        ledger = new_ledger(scenario, None, days)
+        return Context(scenario, DirectChannel(), DirectGoodsChannel(), ledger, mode, unmet_demand)
 
     return make
+
+
+def hand_over(ctx: Context, day: int, kind: str, goods: np.ndarray) -> None:
+    """Put ``goods`` on the goods channel for a party of ``kind``, arriving on ``day``.
+
+    A stand-in for the party that would ship them: consignments with no carrier, shipped and
+    due the same day, taken in by the receiver's next ``receive`` (the suppliers': ``ship``).
+    ``goods`` is stores × SKUs for ``"store"`` (addressed to the retailer) and ``"platform"``
+    (one consignment per platform, for its stores), DCs × SKUs for ``"dc"``, and per SKU for
+    ``"supplier"`` (a factory's output: one consignment per supplier, for its SKUs).
+    """
+    sc = ctx.scenario
+    goods = np.asarray(goods, dtype=np.int64)
+    everything = np.arange(sc.n_skus)
+    if kind == "store":
+        parts = [(sc.spec.retailer.gln, np.arange(sc.n_stores), everything, goods)]
+    elif kind == "platform":
+        parts = [
+            (sc.platform_gln[p], stores, everything, goods[stores])
+            for p, stores in enumerate(sc.stores_of_platform)
+        ]
+    elif kind == "dc":
+        parts = [
+            (sc.dc_gln[d], np.array([d]), everything, goods[d : d + 1]) for d in range(sc.n_dcs)
+        ]
+    elif kind == "supplier":
+        parts = [
+            (sc.supplier_gln[u], np.array([u]), items, goods[items][None, :])
+            for u, items in enumerate(sc.items_of_supplier)
+        ]
+    else:
+        raise ValueError(f"no stand-in shipper for {kind!r}")
+    for receiver, locations, items, quantity in parts:
+        if not quantity.any():
+            continue
+        ctx.goods.ship(
+            Consignment(
+                sender="test",
+                receiver=receiver,
+                carrier=None,
+                ship_day=day,
+                arrival_day=day,
+                receiver_kind=kind,
+                locations=locations,
+                items=items,
+                quantity=quantity,
+            )
+        )
+
+
+@pytest.fixture(name="hand_over")
+def hand_over_fixture() -> Callable[[Context, int, str, np.ndarray], None]:
+    """:func:`hand_over`: goods arriving at a party this morning, with no carrier."""
+    return hand_over
 
 
 class ScriptedDemand:
@@ -170,25 +229,60 @@ def scripted_demand() -> Callable[..., ScriptedDemand]:
 
 
 class Dock:
-    """A stand-in destination for the carrier: records every unload."""
+    """A stand-in receiver: takes in what arrives for its GLNs on the goods channel.
 
-    def __init__(self) -> None:
+    ``unloads`` records, per day with arrivals, the goods as one ``[locations, skus]`` array
+    (stores × SKUs for the stores and the platforms, DCs × SKUs for the DCs).
+    """
+
+    def __init__(self, ctx: Context, glns: list[str], n_locations: int) -> None:
+        self.ctx = ctx
+        self.glns = glns
+        self.shape = (n_locations, ctx.scenario.n_skus)
         self.unloads: list[tuple[int, np.ndarray]] = []
+        self.consignments: list[Consignment] = []
 
-    def unload(self, day: int, goods: np.ndarray) -> None:
-        self.unloads.append((day, goods.copy()))
+    def receive(self, day: int) -> None:
+        arrivals = [c for gln in self.glns for c in self.ctx.goods.arrivals(gln, day)]
+        if not arrivals:
+            return
+        goods = np.zeros(self.shape, dtype=np.int64)
+        for load in arrivals:
+            goods[np.ix_(load.locations, load.items)] += load.quantity
+        self.consignments.extend(arrivals)
+        self.unloads.append((day, goods))
+
+
+class DockedCarrier(Carrier):
+    """A real carrier; in its receive phase :class:`Dock` stand-ins take in what arrives.
+
+    ``stores`` takes what is addressed to the retailer, ``platforms`` and ``dcs`` what is
+    addressed to the platforms and DCs. A test with a real party at one of those GLNs runs the
+    party's ``receive`` before the carrier's, so the dock finds nothing left for it.
+    """
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        sc = ctx.scenario
+        self.stores = Dock(ctx, [sc.spec.retailer.gln], sc.n_stores)
+        self.platforms = Dock(ctx, list(sc.platform_gln), sc.n_stores)
+        self.dcs = Dock(ctx, list(sc.dc_gln), sc.n_dcs)
+
+    def receive(self, day: int) -> None:
+        super().receive(day)
+        for dock in (self.stores, self.platforms, self.dcs):
+            dock.receive(day)
 
 
 @pytest.fixture
-def docked_carrier() -> Callable[[Context], Carrier]:
+def docked_carrier() -> Callable[[Context], DockedCarrier]:
     """A real carrier whose destinations are :class:`Dock` stand-ins.
 
-    ``carrier.stores``, ``carrier.platforms`` and ``carrier.dcs`` record what it unloads.
+    ``carrier.stores``, ``carrier.platforms`` and ``carrier.dcs`` record what arrives for
+    them on the goods channel.
     """
 
-    def make(ctx: Context) -> Carrier:
-        carrier = Carrier(ctx)
-        carrier.attach(stores=Dock(), platforms=Dock(), dcs=Dock())
-        return carrier
+    def make(ctx: Context) -> DockedCarrier:
+        return DockedCarrier(ctx)
 
     return make

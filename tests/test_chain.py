@@ -41,7 +41,10 @@ def test_a_suppliers_own_stock_policy_changes_only_its_items() -> None:
     stock_base = base.ledger.sku_stock["supplier"].mean(axis=0)
     stock_changed = changed.ledger.sku_stock["supplier"].mean(axis=0)
     mine = changed_sc.supplier_of == 1
-    assert stock_changed[mine].sum() > 1.5 * stock_base[mine].sum()
+    assert stock_changed[mine].sum() > stock_base[mine].sum()
+    # min_max keeps at least half its cover (20 days) of mean demand as cycle stock
+    daily = changed_sc.expected_demand().sum(axis=0)[mine].sum()
+    assert stock_changed[mine].sum() > 0.5 * 20 * daily
     # opening stock of the others is untouched
     others = ~mine
     assert np.array_equal(

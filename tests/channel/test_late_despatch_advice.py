@@ -32,7 +32,7 @@ def advice(scenario: Scenario, day: int, quantity: np.ndarray) -> DespatchAdvice
     )
 
 
-def test_goods_before_their_advice(ok_small, make_context, scripted_demand) -> None:
+def test_goods_before_their_advice(ok_small, make_context, scripted_demand, hand_over) -> None:
     ctx = make_context(ok_small, mode="traditional")
     stores = Stores(
         ctx, scripted_demand(ok_small), policy=None, initial_stock_days=0.0, report_to=[]
@@ -43,12 +43,14 @@ def test_goods_before_their_advice(ok_small, make_context, scripted_demand) -> N
     second[0, 1], second[1, 4] = 6, 18
     # on time: advised, then unloaded
     ctx.channel.send(advice(ok_small, 0, first))
-    stores.receive(1)
+    stores.receive(0)
     assert stores.on_order[0, 1] == 12
-    stores.unload(1, first)
+    hand_over(ctx, 1, "store", first)
+    stores.receive(1)
     assert stores.on_order.sum() == 0
     # late: unloaded first (nothing on order), advised the next day
-    stores.unload(2, second)
+    hand_over(ctx, 2, "store", second)
+    stores.receive(2)
     assert stores.on_order.sum() == 0 and stores.unadvised.sum() == 24
     ctx.channel.send(advice(ok_small, 2, second))
     stores.receive(3)

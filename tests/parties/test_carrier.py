@@ -1,4 +1,4 @@
-"""The carrier: transit times, unloading on the arrival day, goods on the road, truck counts."""
+"""The carrier: transit times, arrival on the arrival day, goods on the road, truck counts."""
 
 from __future__ import annotations
 
@@ -41,14 +41,15 @@ def run_days(carrier, days: range) -> None:
 
 @pytest.mark.parametrize("transit", [1, 2, 3])
 def test_store_deliveries_arrive_after_the_transit_days(
-    make_scenario, make_context, docked_carrier, transit
+    make_scenario, make_context, docked_carrier, hand_over, transit
 ) -> None:
     sc = make_scenario(delivery_days=transit, platform_capacity=10_000)
     ctx = make_context(sc, days=10)
     carrier = docked_carrier(ctx)
-    platforms = Platforms(ctx, carrier=carrier)
+    platforms = Platforms(ctx)
     goods = np.array([[6, 0, 0, 0, 0, 12], [0, 18, 0, 0, 0, 0]])
-    platforms.unload(0, goods)
+    hand_over(ctx, 0, "platform", goods)
+    platforms.receive(0)
     carrier.receive(0)
     platforms.cross_dock(0)
     carrier.deliver(0)
@@ -67,8 +68,8 @@ def test_store_deliveries_arrive_after_the_transit_days(
     assert [v for v in ctx.ledger.violations(6) if v.location == carrier_index] == []
 
 
-def make_suppliers(ctx, carrier) -> Suppliers:
-    suppliers = Suppliers(ctx, policy=None, initial_stock_days=0.0, carrier=carrier)
+def make_suppliers(ctx) -> Suppliers:
+    suppliers = Suppliers(ctx, policy=None, initial_stock_days=0.0)
     suppliers.on_hand[:] = 1_000
     return suppliers
 
@@ -79,7 +80,7 @@ def test_inbound_goods_arrive_after_each_suppliers_lead_time(
     sc = make_scenario(lead_time_days=[1, 1, 2, 2, 3, 3])
     ctx = make_context(sc, days=10)
     carrier = docked_carrier(ctx)
-    suppliers = make_suppliers(ctx, carrier)
+    suppliers = make_suppliers(ctx)
     for u in range(6):
         ctx.channel.send(
             Order(
@@ -95,6 +96,7 @@ def test_inbound_goods_arrive_after_each_suppliers_lead_time(
         )
     suppliers.confirm(0)
     suppliers.ship(0)
+    carrier.deliver(0)
     carrier.close(0)
     run_days(carrier, range(1, 5))
     by_day = {d: goods for d, goods in carrier.platforms.unloads}
@@ -116,7 +118,7 @@ def test_goods_for_the_dc_arrive_after_the_lead_time(
     sc = make_scenario(lead_time_days=[3, 1, 1, 1, 1, 1])
     ctx = make_context(sc, mode="traditional", days=10)
     carrier = docked_carrier(ctx)
-    suppliers = make_suppliers(ctx, carrier)
+    suppliers = make_suppliers(ctx)
     for u, quantity in ((0, 24), (1, 12)):
         ctx.channel.send(
             Order(
@@ -133,6 +135,7 @@ def test_goods_for_the_dc_arrive_after_the_lead_time(
         )
     suppliers.confirm(0)
     suppliers.ship(0)
+    carrier.deliver(0)
     carrier.close(0)
     run_days(carrier, range(1, 5))
     assert [(d, g.tolist()) for d, g in carrier.dcs.unloads] == [
@@ -143,18 +146,19 @@ def test_goods_for_the_dc_arrive_after_the_lead_time(
 
 
 def test_trucks_are_counted_from_pallets_and_capacity(
-    make_scenario, make_context, docked_carrier
+    make_scenario, make_context, docked_carrier, hand_over
 ) -> None:
     sc = make_scenario(platform_capacity=10_000)  # 60 units a pallet, 33 pallets a truck
     ctx = make_context(sc)
     carrier = docked_carrier(ctx)
     carrier.router = SweepRoutePlanner()  # the sweep's truck filling is what is checked here
-    platforms = Platforms(ctx, carrier=carrier)
+    platforms = Platforms(ctx)
     goods = np.zeros((2, 6), np.int64)
     goods[0, 0] = 600  # store 0: 10 pallets
     goods[1, 1] = 2_000  # store 1: 33.3 pallets of SKU 1 ...
     goods[1, 2] = 30  # ... and half a pallet of SKU 2, mixed: 34 pallets
-    platforms.unload(0, goods)
+    hand_over(ctx, 0, "platform", goods)
+    platforms.receive(0)
     platforms.cross_dock(0)
     carrier.deliver(0)
     (row,) = transport(ctx)
@@ -177,14 +181,15 @@ def test_trucks_are_counted_from_pallets_and_capacity(
     )
 
 
-def test_one_outbound_row_per_depot(two_platforms, make_context, docked_carrier) -> None:
+def test_one_outbound_row_per_depot(two_platforms, make_context, docked_carrier, hand_over) -> None:
     sc = two_platforms
     ctx = make_context(sc)
     carrier = docked_carrier(ctx)
-    platforms = Platforms(ctx, carrier=carrier)
+    platforms = Platforms(ctx)
     goods = np.zeros((4, 6), np.int64)
     goods[:, 0] = [60, 60, 120, 0]  # platform 0: stores 0 and 2; platform 1: store 1 only
-    platforms.unload(0, goods)
+    hand_over(ctx, 0, "platform", goods)
+    platforms.receive(0)
     platforms.cross_dock(0)
     carrier.deliver(0)
     rows = {row["origin_gln"]: row for row in transport(ctx)}
@@ -204,7 +209,7 @@ def test_inbound_full_truckloads_there_and_back(ok_small, make_context, docked_c
     sc = ok_small
     ctx = make_context(sc)
     carrier = docked_carrier(ctx)
-    suppliers = make_suppliers(ctx, carrier)
+    suppliers = make_suppliers(ctx)
     suppliers.on_hand[0] = 5_000
     ctx.channel.send(
         Order(
@@ -220,6 +225,7 @@ def test_inbound_full_truckloads_there_and_back(ok_small, make_context, docked_c
     )
     suppliers.confirm(0)
     suppliers.ship(0)
+    carrier.deliver(0)  # the evening's loads
     (row,) = transport(ctx)
     assert row["leg"] == "inbound"
     assert row["origin_gln"] == sc.supplier_gln[0]
@@ -234,7 +240,7 @@ def test_inbound_pallets_match_the_despatch_advices(ok_small, make_context, dock
     sc = ok_small
     ctx = make_context(sc)
     carrier = docked_carrier(ctx)
-    suppliers = make_suppliers(ctx, carrier)
+    suppliers = make_suppliers(ctx)
     ctx.channel.send(
         Order(
             sender=sc.supplier_gln[0],
@@ -249,6 +255,7 @@ def test_inbound_pallets_match_the_despatch_advices(ok_small, make_context, dock
     )
     suppliers.confirm(0)
     suppliers.ship(0)
+    carrier.deliver(0)  # the evening's loads
     (advice,) = ctx.channel.receive(sc.platform_gln[0], DespatchAdvice, 0)
     (row,) = transport(ctx)
     assert advice.pallets == 3

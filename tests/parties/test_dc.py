@@ -151,11 +151,12 @@ def test_reorders_count_stock_already_promised_to_stores(ok_small) -> None:
         assert chain.channel.receive(ok_small.supplier_gln[u], Order, 0) == []
 
 
-def test_unload_puts_deliveries_into_stock(ok_small, traditional) -> None:
+def test_unload_puts_deliveries_into_stock(ok_small, traditional, hand_over) -> None:
     chain, dcs, _ = traditional
     dcs.on_hand[0] = 0
     dcs.on_order[0] = [12, 0, 0, 0, 0, 6]
-    dcs.unload(2, np.array([[12, 0, 0, 0, 0, 6]]))
+    hand_over(chain.context, 2, "dc", np.array([[12, 0, 0, 0, 0, 6]]))
+    dcs.receive(2)
     assert dcs.on_hand[0].tolist() == [12, 0, 0, 0, 0, 6]
     assert dcs.on_order[0].sum() == 0
     assert chain.ledger.flows[2, chain.ledger.blocks["dc"], KINDS.index("received")].tolist() == [

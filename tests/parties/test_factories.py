@@ -8,15 +8,14 @@ import pytest
 from crossdock.chain import build_chain
 from crossdock.ledger import KINDS
 from crossdock.messages import DespatchAdvice, Order
-from crossdock.parties.carrier import Carrier
 from crossdock.parties.factories import Factories
 from crossdock.parties.suppliers import Suppliers
 
 
 def plant(scenario, make_context):
     ctx = make_context(scenario, mode="shared", days=20)
-    suppliers = Suppliers(ctx, policy=None, initial_stock_days=0.0, carrier=Carrier(ctx))
-    return ctx, suppliers, Factories(ctx, suppliers=suppliers)
+    suppliers = Suppliers(ctx, policy=None, initial_stock_days=0.0)
+    return ctx, suppliers, Factories(ctx)
 
 
 def production_order(scenario, day: int, u: int, quantity: int) -> Order:
@@ -104,8 +103,9 @@ def test_earliest_due_is_made_first(make_scenario, make_context) -> None:
     # The 30 units still owed from yesterday come first, then tomorrow's order.
     assert made_on(ctx, 1).tolist() == [60, 30, 0, 0, 0, 0]
     assert factories.backlog.sum() == 0
-    assert ctx.ledger.jobs_late[1, sc.factory_of_supplier[1]] == 1  # yesterday's job, done late
-    assert ctx.ledger.jobs_done[1].sum() == 2
+    late = ctx.ledger["factory_jobs_late"]
+    assert late[1, sc.factory_of_supplier[1]] == 1  # yesterday's job, done late
+    assert ctx.ledger["factory_jobs_done"][1].sum() == 2
 
 
 def test_a_short_factory_uses_all_its_capacity(make_scenario, make_context) -> None:
@@ -144,6 +144,8 @@ def test_output_goes_into_the_suppliers_warehouses(make_scenario, make_context) 
     ctx.channel.send(production_order(sc, 0, 0, 20))
     ctx.channel.send(production_order(sc, 0, 5, 15))
     factories.produce(0)
+    suppliers.ship(0)  # the warehouses take the day's output in (nothing is owed: no despatch)
+    assert ctx.channel.sent["DespatchAdvice"] == 0
     assert suppliers.on_hand.tolist() == [20, 0, 0, 0, 0, 15]
     assert suppliers.in_production.sum() == 0
     ledger = ctx.ledger
@@ -180,8 +182,14 @@ def test_supplier_production_orders_reach_the_factory(make_scenario, make_contex
     suppliers.confirm(0)
     factories.produce(0)
     assert factories.backlog.sum() == 0
-    assert suppliers.on_hand[3] == 18
-    suppliers.ship(0)
+    # the output is on its way into supplier 3's warehouse, the same day, without a carrier
+    (made,) = ctx.goods.in_transit()
+    assert (made.receiver, made.carrier, made.arrival_day) == (sc.supplier_gln[3], None, 0)
+    assert made.items.tolist() == [3] and made.quantity.tolist() == [[18]]
+    suppliers.ship(0)  # the warehouse takes it in, then ships the order from it
+    supplier = ctx.ledger.blocks["supplier"]
+    assert ctx.ledger.flows[0, supplier, KINDS.index("received")][3] == 18
+    assert ctx.ledger.flows[0, supplier, KINDS.index("shipped")][3] == 18
     assert suppliers.book_store.sum() == 0
 
 
@@ -189,7 +197,8 @@ def test_made_to_order_ships_the_same_evening(make_scenario) -> None:
     """Plan, produce, ship: a production order placed in the plan phase leaves that day."""
     sc = make_scenario(factory_capacity=90, ramp_days=0)
     chain = build_chain(sc, "shared", days=2, seed=0)
-    _, _, suppliers, factories, _, _ = chain.parties
+    suppliers = next(p for p in chain.parties if isinstance(p, Suppliers))
+    factories = next(p for p in chain.parties if isinstance(p, Factories))
     suppliers.on_hand[:] = 0
     chain.channel.send(
         Order(

@@ -9,12 +9,13 @@ from hypothesis import strategies as st
 
 from crossdock import simulate
 from crossdock.channel import DirectChannel
-from crossdock.ledger import KINDS, Ledger
+from crossdock.goods import DirectGoodsChannel
+from crossdock.ledger import KINDS
 from crossdock.messages import Order, OrderResponse
 from crossdock.parties._common import Context
-from crossdock.parties.carrier import Carrier
 from crossdock.parties.factories import Factories, RampCurve
 from crossdock.parties.suppliers import Suppliers
+from crossdock.recipes import new_ledger
 from crossdock.scenario import (
     BreakdownSpec,
     LineSpec,
@@ -74,9 +75,10 @@ def one_factory(**line_options) -> tuple:
     line = LineSpec(id="l1", families=families, **line_options)
     factories = [spec.factories[0].model_copy(update={"lines": [line]}), *spec.factories[1:]]
     sc = compile_scenario(spec.model_copy(update={"factories": factories}))
-    ctx = Context(sc, DirectChannel(), Ledger(sc, 40), "shared", "lost")
-    suppliers = Suppliers(ctx, policy=None, initial_stock_days=0.0, carrier=Carrier(ctx))
-    return sc, ctx, suppliers, Factories(ctx, suppliers=suppliers, seed=1)
+    ledger = new_ledger(sc, None, 40)
+    ctx = Context(sc, DirectChannel(), DirectGoodsChannel(), ledger, "shared", "lost")
+    suppliers = Suppliers(ctx, policy=None, initial_stock_days=0.0)
+    return sc, ctx, suppliers, Factories(ctx, seed=1)
 
 
 def order(sc, day: int, sku: int, quantity: int) -> Order:
@@ -115,11 +117,12 @@ def test_families_are_batched_to_limit_changeovers() -> None:
     for day_sku in (a1, b1, a2, b2):
         ctx.channel.send(order(sc, 0, day_sku, 100))
     factories.produce(0)
-    stats = ctx.ledger.line_stats[0, 0]
+    ledger = ctx.ledger
     # one set-up for A and one changeover to B: 2 hours, not 4
-    assert stats[3] == pytest.approx(2.0)
-    assert ctx.ledger.sku["produced"][0][[a1, a2, b1, b2]].tolist() == [100, 100, 100, 100]
-    assert stats[2] == pytest.approx(2.0 + 4.0)  # busy = changeovers + 400 units at 100/h
+    assert ledger["line_changeover_hours"][0, 0] == pytest.approx(2.0)
+    assert ledger.sku["produced"][0][[a1, a2, b1, b2]].tolist() == [100, 100, 100, 100]
+    # busy = changeovers + 400 units at 100/h
+    assert ledger["line_busy_hours"][0, 0] == pytest.approx(2.0 + 4.0)
 
 
 def test_the_current_family_runs_before_an_earlier_due_one() -> None:
@@ -141,7 +144,7 @@ def test_the_current_family_runs_before_an_earlier_due_one() -> None:
     factories.produce(1)
     made = ctx.ledger.sku["produced"][1]
     assert made[a] == 240 and made[b] == 0  # the whole day on A, no changeover
-    assert ctx.ledger.line_stats[1, 0, 3] == 0
+    assert ctx.ledger["line_changeover_hours"][1, 0] == 0
 
 
 def test_ramp_scrap_is_recorded_and_conserved() -> None:
@@ -155,6 +158,7 @@ def test_ramp_scrap_is_recorded_and_conserved() -> None:
     k = int(line_skus(sc)[0])
     ctx.channel.send(order(sc, 0, k, 10_000))
     factories.produce(0)
+    suppliers.ship(0)  # the warehouse takes the day's output in
     good = int(ctx.ledger.sku["produced"][0][k])
     scrap = int(ctx.ledger.sku["ramp_scrap"][0][k])
     # ramp: 2 h at mean 0.5 → 100 units, half scrapped; then 6 h at 100/h
@@ -196,7 +200,7 @@ def test_idle_weekdays_and_maintenance_reduce_hours() -> None:
     weekday0 = sc.spec.start_date.weekday()
     for day in range(7):
         factories.produce(day)
-    scheduled = ctx.ledger.line_stats[:7, 0, 0]
+    scheduled = ctx.ledger["line_scheduled_hours"][:7, 0]
     for day in range(7):
         working = (weekday0 + day) % 7 < 5
         expected = (10.0 - (4.0 if day in (1, 4) else 0.0)) if working else 0.0
@@ -219,7 +223,7 @@ def test_breakdowns_take_hours_and_restart_the_ramp() -> None:
     ctx.channel.send(order(sc, 0, k, 10**7))
     for day in range(30):
         factories.produce(day)
-    down = ctx.ledger.line_stats[:30, 0, 1]
+    down = ctx.ledger["line_down_hours"][:30, 0]
     made = ctx.ledger.sku["produced"][:30, k]
     assert (down > 0).sum() >= 10  # about one failure a day
     # days with a breakdown lose the repair time and a fresh ramp (half an hour of output)
@@ -238,8 +242,8 @@ def test_breakdowns_are_the_same_in_both_modes() -> None:
     ]
     factories = [spec.factories[0].model_copy(update={"lines": lines}), *spec.factories[1:]]
     sc = compile_scenario(spec.model_copy(update={"factories": factories}))
-    a = simulate(sc, mode="traditional", seed=4).ledger.line_stats[:, :, 1]
-    b = simulate(sc, mode="shared", seed=4).ledger.line_stats[:, :, 1]
+    a = simulate(sc, mode="traditional", seed=4).ledger["line_down_hours"]
+    b = simulate(sc, mode="shared", seed=4).ledger["line_down_hours"]
     assert a.sum() > 0
     assert np.array_equal(a, b)
 

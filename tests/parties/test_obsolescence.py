@@ -5,10 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from crossdock import simulate
-from crossdock.channel import DirectChannel
-from crossdock.ledger import KINDS, Ledger
-from crossdock.parties._common import Context
-from crossdock.parties.carrier import Carrier
+from crossdock.ledger import KINDS
 from crossdock.parties.suppliers import Suppliers
 from crossdock.scenario import compile_scenario, generate_spec
 
@@ -22,17 +19,18 @@ def perishable(life: int):
     return compile_scenario(spec.model_copy(update={"products": products}))
 
 
-def test_unsold_stock_expires_after_its_shelf_life() -> None:
+def test_unsold_stock_expires_after_its_shelf_life(make_context, hand_over) -> None:
     sc = perishable(5)
     k = int(np.flatnonzero(sc.shelf_life_days == 5)[0])
-    ctx = Context(sc, DirectChannel(), Ledger(sc, 30), "traditional", "lost")
-    suppliers = Suppliers(ctx, policy=None, initial_stock_days=0.0, carrier=Carrier(ctx))
+    ctx = make_context(sc, mode="traditional", days=30)
+    suppliers = Suppliers(ctx, policy=None, initial_stock_days=0.0)
     one = np.eye(sc.n_skus, dtype=np.int64)[k]
     for day in range(10):
         if day == 0:
-            suppliers.take_output(0, one * 100)  # 100 made on day 0
+            hand_over(ctx, 0, "supplier", one * 100)  # 100 made on day 0
         if day == 2:
-            suppliers.take_output(2, one * 40)  # 40 more on day 2
+            hand_over(ctx, 2, "supplier", one * 40)  # 40 more on day 2
+        suppliers.ship(day)  # the day's output goes in (nothing is owed: nothing leaves)
         if day == 3:  # 30 leave on day 3: the oldest go first
             suppliers.on_hand[k] -= 30
             suppliers._out_total[k] += 30

@@ -12,6 +12,9 @@ from crossdock.engine import Engine
 from crossdock.ledger import KINDS
 from crossdock.messages import InventoryReport, Order, SalesReport
 from crossdock.parties.planners import Planner, Planners
+from crossdock.parties.platforms import Platforms
+from crossdock.parties.stores import Stores
+from crossdock.parties.suppliers import Suppliers
 from crossdock.policies import BaseStock, Policy
 from crossdock.scenario import compile_scenario
 
@@ -61,6 +64,11 @@ def send_reports(ctx, planner: Planner, day: int, on_hand, *, sold=None, receive
             backorders=zeros,
         )
     )
+
+
+def party(chain, kind):
+    """The chain's party of type ``kind``."""
+    return next(p for p in chain.parties if isinstance(p, kind))
 
 
 def orders_by_supplier_and_platform(ctx, day: int) -> dict[tuple[int, int], Order]:
@@ -180,7 +188,7 @@ def test_a_captain_of_two_categories_plans_both(make_scenario) -> None:
     sc = compile_scenario(spec.model_copy(update={"suppliers": suppliers}))
     assert sc.captain_of_category.tolist() == [0, 0, 4]
     chain = build_chain(sc, "shared", days=3, seed=0, policies={"planner": BaseStock(level=12.0)})
-    stores, planners = chain.parties[0], chain.parties[1]
+    stores, planners = party(chain, Stores), party(chain, Planners)
     stores.on_hand[:] = 100
     stores.on_hand[:, :4] = [12, 12, 12, 12]
     stores.on_hand[:, 0] = 0  # epicerie: SKU 0 is out
@@ -202,7 +210,8 @@ def test_a_captain_of_two_categories_plans_both(make_scenario) -> None:
 def test_on_order_is_what_is_in_the_pipeline(make_scenario, options) -> None:
     sc = make_scenario(**options)
     chain = build_chain(sc, "shared", days=30, seed=3)
-    _, planners, suppliers, _, platforms, _ = chain.parties
+    planners, suppliers = party(chain, Planners), party(chain, Suppliers)
+    platforms = party(chain, Platforms)
     engine = Engine(chain.parties)
     for day in range(30):
         engine.step()
@@ -236,7 +245,7 @@ def test_a_cross_dock_order_is_on_the_shelf_after_both_legs(make_scenario, scrip
         demand=scripted_demand(sc, *days),
         policies={"planner": BaseStock(level=6.0)},
     )
-    stores, suppliers = chain.parties[0], chain.parties[2]
+    stores, suppliers = party(chain, Stores), party(chain, Suppliers)
     stores.on_hand[:] = 0
     suppliers.on_hand[:] = 100
     engine = Engine(chain.parties)

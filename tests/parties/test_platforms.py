@@ -12,7 +12,13 @@ from crossdock.parties.platforms import Platforms
 def make_platforms(scenario, make_context, docked_carrier):
     ctx = make_context(scenario, mode="shared")
     carrier = docked_carrier(ctx)
-    return ctx, carrier, Platforms(ctx, carrier=carrier)
+    return ctx, carrier, Platforms(ctx)
+
+
+def unload(platforms, hand_over, day: int, goods: np.ndarray) -> None:
+    """Suppliers' pallets (``goods[s, k]``, by final store) arrive at the docks on ``day``."""
+    hand_over(platforms.ctx, day, "platform", goods)
+    platforms.receive(day)
 
 
 def flows(ctx, day: int, kind: str) -> list[int]:
@@ -33,10 +39,12 @@ def delivered(carrier, day: int) -> np.ndarray:
     )
 
 
-def test_everything_received_leaves_the_same_day(ok_small, make_context, docked_carrier) -> None:
+def test_everything_received_leaves_the_same_day(
+    ok_small, make_context, docked_carrier, hand_over
+) -> None:
     ctx, carrier, platforms = make_platforms(ok_small, make_context, docked_carrier)
     goods = np.array([[6, 0, 12, 0, 0, 6], [0, 24, 0, 0, 6, 0]])
-    platforms.unload(0, goods)
+    unload(platforms, hand_over, 0, goods)
     platforms.cross_dock(0)
     platforms.close(0)
     assert platforms.held.sum() == 0
@@ -62,12 +70,12 @@ def test_nothing_held_means_nothing_sent(ok_small, make_context, docked_carrier)
 
 
 def test_above_capacity_the_rest_waits_overnight(
-    make_scenario, make_context, docked_carrier
+    make_scenario, make_context, docked_carrier, hand_over
 ) -> None:
     sc = make_scenario(platform_capacity=100)
     ctx, carrier, platforms = make_platforms(sc, make_context, docked_carrier)
     goods = np.array([[60, 0, 0, 0, 0, 0], [0, 90, 0, 0, 0, 0]])  # 150 for a capacity of 100
-    platforms.unload(0, goods)
+    unload(platforms, hand_over, 0, goods)
     platforms.cross_dock(0)
     platforms.close(0)
     # Shared pro rata: 40 and 60 leave, 20 and 30 wait.
@@ -87,14 +95,14 @@ def test_above_capacity_the_rest_waits_overnight(
     assert [v for v in ctx.ledger.violations(2) if v.location == platform] == []
 
 
-def test_capacity_is_per_platform(two_platforms, make_context, docked_carrier) -> None:
+def test_capacity_is_per_platform(two_platforms, make_context, docked_carrier, hand_over) -> None:
     sc = two_platforms  # stores 0 and 2 on platform 0, stores 1 and 3 on platform 1
     ctx, carrier, platforms = make_platforms(sc, make_context, docked_carrier)
     goods = np.zeros((4, 6), np.int64)
     goods[0, 0] = 900
     goods[2, 0] = 300  # platform 0: 1,200 for a capacity of 1,000
     goods[1, 1] = 500  # platform 1: under capacity
-    platforms.unload(0, goods)
+    unload(platforms, hand_over, 0, goods)
     platforms.cross_dock(0)
     platforms.close(0)
     assert platforms.held_overnight.tolist() == [200, 0]
@@ -115,17 +123,17 @@ def test_capacity_is_per_platform(two_platforms, make_context, docked_carrier) -
 
 
 def test_goods_held_overnight_leave_first_the_next_day(
-    make_scenario, make_context, docked_carrier
+    make_scenario, make_context, docked_carrier, hand_over
 ) -> None:
     sc = make_scenario(platform_capacity=100)
     _, _, platforms = make_platforms(sc, make_context, docked_carrier)
     day0 = np.zeros((2, 6), np.int64)
     day0[0, 0] = 150
-    platforms.unload(0, day0)
+    unload(platforms, hand_over, 0, day0)
     platforms.cross_dock(0)  # 100 leave, 50 wait
     day1 = np.zeros((2, 6), np.int64)
     day1[1, 1] = 100
-    platforms.unload(1, day1)
+    unload(platforms, hand_over, 1, day1)
     platforms.cross_dock(1)
     assert platforms.held[0, 0] == 0  # yesterday's 50 left today ...
     assert platforms.held[1, 1] == 50  # ... and today's arrivals share the rest

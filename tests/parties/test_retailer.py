@@ -8,6 +8,7 @@ from crossdock.chain import build_chain
 from crossdock.engine import Engine
 from crossdock.messages import LineStatus, Order, OrderResponse
 from crossdock.parties.planners import Planners
+from crossdock.parties.retailer import Retailer
 from crossdock.parties.stores import Stores
 from crossdock.scenario import compile_scenario, generate_spec
 
@@ -111,11 +112,14 @@ def test_confirmed_orders_never_overfill_a_shelf() -> None:
     sc = scenario()
     chain = build_chain(sc, "shared", days=30, seed=4)
     stores = next(p for p in chain.parties if isinstance(p, Stores))
+    retailer = next(p for p in chain.parties if isinstance(p, Retailer))
     planners = next(p for p in chain.parties if isinstance(p, Planners))
     engine = Engine(chain.parties)
     for _ in range(30):
         engine.step()
-        position = stores.on_hand + stores.on_order + stores.confirmed_open - stores.backorders
+        # what the head office confirmed and no despatch advice covers yet is the retailer's
+        open_ = retailer.confirmed_open
+        position = stores.on_hand + stores.on_order + open_ - stores.backorders
         over = position - sc.shelf_capacity
         # what is over the shelf is only what was there before the proposal (never added)
         assert (over <= np.maximum(stores.on_hand - sc.shelf_capacity, 0) + sc.case_pack).all()

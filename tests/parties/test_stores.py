@@ -8,11 +8,13 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from crossdock.channel import DirectChannel
-from crossdock.ledger import KINDS, Ledger
+from crossdock.goods import DirectGoodsChannel
+from crossdock.ledger import KINDS
 from crossdock.messages import DespatchAdvice, InventoryReport, Order, SalesReport
 from crossdock.parties._common import Context
 from crossdock.parties.stores import Stores
 from crossdock.policies import BaseStock
+from crossdock.recipes import new_ledger
 
 
 def make_stores(ctx, demand, *, policy=None, report_to=()):
@@ -29,12 +31,12 @@ def test_lost_sales_sell_what_is_on_the_shelf(ok_small, make_context, scripted_d
     assert stores.on_hand.tolist() == [[2, 5, 0, 0, 0, 0], [0, 0, 0, 0, 4, 0]]
     assert stores.backorders.sum() == 0
     ledger = ctx.ledger
-    assert ledger.store_demand[0].tolist() == [13, 14]
-    assert ledger.store_sales[0].tolist() == [7, 13]
+    assert ledger["store_demand"][0].tolist() == [13, 14]
+    assert ledger["store_sales"][0].tolist() == [7, 13]
     assert ledger.store_lost[0].tolist() == [6, 1]
     assert ledger.sku["lost_sales"][0].tolist() == [0, 0, 5, 1, 0, 1]
     expected_value = np.array([[0, 0, 5, 1, 0, 0], [0, 0, 0, 0, 0, 1]]) @ ok_small.shelf_price
-    assert np.allclose(ledger.store_lost_value[0], expected_value)
+    assert np.allclose(ledger["store_lost_value"][0], expected_value)
 
 
 def test_lost_sales_are_not_carried_to_the_next_day(
@@ -77,7 +79,7 @@ def test_backorders_are_served_before_todays_shoppers(
     assert (stores.sold_today[0, 0], stores.backorders[0, 0], stores.on_hand[0, 0]) == (4, 0, 6)
     # Units of the day's demand not served that day: 5, then 3, then none.
     assert ctx.ledger.store_lost[:3, 0].tolist() == [5, 3, 0]
-    assert ctx.ledger.store_sales[:3, 0].tolist() == [2, 6, 4]
+    assert ctx.ledger["store_sales"][:3, 0].tolist() == [2, 6, 4]
 
 
 def test_backorders_count_when_the_shelf_cannot_cover_them(
@@ -132,7 +134,7 @@ def test_no_orders_in_shared_mode(ok_small, make_context, scripted_demand) -> No
 
 
 def test_despatch_advice_raises_on_order_and_unloading_lowers_it(
-    ok_small, make_context, scripted_demand
+    ok_small, make_context, scripted_demand, hand_over
 ) -> None:
     ctx = make_context(ok_small)
     stores = make_stores(ctx, scripted_demand(ok_small))
@@ -152,9 +154,10 @@ def test_despatch_advice_raises_on_order_and_unloading_lowers_it(
             quantity=goods,
         )
     )
-    stores.receive(1)
+    stores.receive(0)  # the advice comes ahead of its goods: they are on their way
     assert stores.on_order.tolist() == goods.tolist()
-    stores.unload(1, goods)
+    hand_over(ctx, 1, "store", goods)
+    stores.receive(1)  # unloaded in the morning
     assert stores.on_order.sum() == 0
     assert (stores.on_hand - before).tolist() == goods.tolist()
     assert stores.received_today.tolist() == goods.tolist()
@@ -162,7 +165,7 @@ def test_despatch_advice_raises_on_order_and_unloading_lowers_it(
         18,
         18,
     ]  # received
-    assert ctx.ledger.store_deliveries[1].tolist() == [1, 1]
+    assert ctx.ledger["store_deliveries"][1].tolist() == [1, 1]
     stores.receive(2)  # a new morning: nothing received yet
     assert stores.received_today.sum() == 0
 
@@ -188,7 +191,7 @@ def test_despatch_advice_for_some_stores_and_items(ok_small, make_context, scrip
 
 
 def test_reports_go_to_each_planner_with_only_its_items(
-    ok_small, make_context, scripted_demand
+    ok_small, make_context, scripted_demand, hand_over
 ) -> None:
     ctx = make_context(ok_small)
     wanted = np.array([[1, 2, 3, 4, 5, 6], [6, 5, 4, 3, 2, 1]])
@@ -200,7 +203,8 @@ def test_reports_go_to_each_planner_with_only_its_items(
     )
     stores.on_hand[:] = 10
     stores.backorders[:] = 0
-    stores.unload(0, np.full((2, 6), 6))
+    hand_over(ctx, 0, "store", np.full((2, 6), 6))
+    stores.receive(0)
     stores.trade(0)
     stores.report(0)
     for planner, items in ((a, [0, 1, 2, 3]), (b, [4, 5])):
@@ -266,7 +270,8 @@ shelf_states = hnp.arrays(np.int64, (3, 2, 6), elements=st.integers(0, 30))
 def test_trading_properties(ok_small, state, unmet) -> None:
     on_hand, owed, wanted = state
     # Hypothesis runs many examples per test: a fresh context each (no function fixtures).
-    ctx = Context(ok_small, DirectChannel(), Ledger(ok_small, 1), "shared", unmet)
+    ledger = new_ledger(ok_small, None, 1)
+    ctx = Context(ok_small, DirectChannel(), DirectGoodsChannel(), ledger, "shared", unmet)
     stores = make_stores(ctx, OneDay(wanted))
     stores.on_hand[:] = on_hand
     stores.backorders[:] = owed if unmet == "backorder" else 0

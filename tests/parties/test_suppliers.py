@@ -8,7 +8,6 @@ from crossdock._kernels import pallets
 from crossdock.chain import build_chain
 from crossdock.ledger import KINDS
 from crossdock.messages import DespatchAdvice, Order
-from crossdock.parties.carrier import Carrier
 from crossdock.parties.suppliers import Suppliers
 from crossdock.policies import BaseStock
 from crossdock.scenario import EchelonSpec, compile_scenario
@@ -16,7 +15,7 @@ from crossdock.scenario import EchelonSpec, compile_scenario
 
 def make_suppliers(ctx, docked_carrier, *, policy=None):
     carrier = docked_carrier(ctx)
-    suppliers = Suppliers(ctx, policy=policy, initial_stock_days=0.0, carrier=carrier)
+    suppliers = Suppliers(ctx, policy=policy, initial_stock_days=0.0)
     return suppliers, carrier
 
 
@@ -104,7 +103,9 @@ def test_make_to_stock_follows_the_policy(ok_small, make_context, docked_carrier
     assert suppliers.in_production.tolist() == [30, 0, 42, 0, 6, 11]
 
 
-def test_shipping_to_the_dc_against_the_order_book(ok_small, make_context, docked_carrier) -> None:
+def test_shipping_to_the_dc_against_the_order_book(
+    ok_small, make_context, docked_carrier, hand_over
+) -> None:
     ctx = make_context(ok_small, mode="traditional")
     suppliers, carrier = make_suppliers(ctx, docked_carrier, policy=BaseStock(level=0.0))
     suppliers.on_hand[:] = [100, 3, 0, 0, 0, 0]
@@ -123,13 +124,14 @@ def test_shipping_to_the_dc_against_the_order_book(ok_small, make_context, docke
     assert first.ship_to_kind == "dc"
     assert first.arrival_day == 0 + int(ok_small.supplier_lead_time_days[0])
     assert advices[ok_small.supplier_gln[1]].quantity.tolist() == [[3]]
+    carrier.deliver(0)  # the evening's loads go on the road
     carrier.close(0)
     assert ctx.ledger.stock_units[0, ctx.ledger.blocks["carrier"]].tolist() == [27]
     shipped = ctx.ledger.flows[0, ctx.ledger.blocks["supplier"], KINDS.index("shipped")]
     assert shipped.tolist() == [24, 3, 0, 0, 0, 0]
     # Tomorrow's stock pays what is still owed.
-    suppliers.take_output(1, np.array([0, 20, 0, 0, 0, 0]))
-    suppliers.ship(1)
+    hand_over(ctx, 1, "supplier", np.array([0, 20, 0, 0, 0, 0]))  # the factory's output
+    suppliers.ship(1)  # takes it in, then ships
     assert suppliers.book_dc.sum() == 0
     (later,) = ctx.channel.receive(ok_small.dc_gln[0], DespatchAdvice, 1)
     assert later.quantity.tolist() == [[9]]
@@ -157,6 +159,7 @@ def test_shipping_to_the_platform_by_store(ok_small, make_context, docked_carrie
     assert advices[ok_small.supplier_gln[5]].quantity.tolist() == [[3], [6]]
     assert suppliers.book_store[:, 5].tolist() == [3, 6]
     assert suppliers.on_hand.tolist() == [0, 0, 0, 0, 0, 0]
+    carrier.deliver(0)
     carrier.receive(1)  # one day on the road
     ((day, arrived),) = carrier.platforms.unloads
     assert day == 1
@@ -192,7 +195,7 @@ def test_nothing_to_ship_sends_nothing(ok_small, make_context, docked_carrier) -
 
 def test_opening_stock_and_closing_stock_by_supplier(ok_small, make_context) -> None:
     ctx = make_context(ok_small, mode="shared")
-    suppliers = Suppliers(ctx, policy=None, initial_stock_days=2.0, carrier=Carrier(ctx))
+    suppliers = Suppliers(ctx, policy=None, initial_stock_days=2.0)
     network = ok_small.expected_demand().sum(axis=0)  # 3, 6, 9, 12, 15, 18 a day
     assert suppliers.on_hand.tolist() == [6, 12, 18, 24, 30, 36]
     assert network.tolist() == [3, 6, 9, 12, 15, 18]
@@ -226,13 +229,12 @@ def test_despatch_advice_announces_pallets_and_ssccs(
     assert later.sscc_first == advice.sscc_first + advice.pallets
 
 
-def test_a_supplier_with_its_own_stock_policy(ok_small, make_context, docked_carrier) -> None:
+def test_a_supplier_with_its_own_stock_policy(ok_small, make_context) -> None:
     ctx = make_context(ok_small, mode="traditional")
     suppliers = Suppliers(
         ctx,
         policy=BaseStock(level=10.0),
         initial_stock_days=0.0,
-        carrier=docked_carrier(ctx),
         overrides={2: (BaseStock(level=40.0), 5.0)},
     )
     # Supplier 2 opens with 5 days of its network demand (9 a day → 45 → 48 in cases of 6).

@@ -86,8 +86,6 @@ class Stores:
         )
         self.backorders = np.zeros_like(self.on_hand)
         self.on_order = np.zeros_like(self.on_hand)
-        # proposals the retailer confirmed and no despatch advice has covered yet
-        self.confirmed_open = np.zeros_like(self.on_hand)
         self._confirms = sc.spec.retailer.confirms_proposals and ctx.mode == "shared"
         self._retailer = sc.spec.retailer.gln
         self._advices: list[DespatchAdvice] = []  # today's, for the head office

@@ -190,23 +190,30 @@ class Suppliers:
                 delivery_day=day + delay[items],
             )
 
-    def _take_output(self, day: int) -> None:
-        """Finished goods from the factories (today's consignments) enter the warehouses."""
+    def _take_in(self, day: int) -> None:
+        """Today's consignments enter the warehouses: the factories' output, and any other.
+
+        Only the factories' output settles production orders; goods from anyone else (a
+        return, say) simply go into stock.
+        """
         sc = self.ctx.scenario
         arrivals = [load for gln in sc.supplier_gln for load in self.ctx.goods.arrivals(gln, day)]
         if not arrivals:
             return
         goods = np.zeros(sc.n_skus, dtype=np.int64)
+        made = np.zeros(sc.n_skus, dtype=np.int64)
         for load in arrivals:
             goods[load.items] += load.total
+            if load.sender_kind == "factory":
+                made[load.items] += load.total
         self.on_hand += goods
         self._in_total += goods
-        self.in_production -= goods
+        self.in_production -= made
         self.ctx.ledger.record_owned(day, "received", "supplier", goods, sc.supplier_of)
 
     def ship(self, day: int) -> None:
         """Ship what stock allows against the order book, with a DESADV per destination."""
-        self._take_output(day)
+        self._take_in(day)
         if self.book_dc.any():
             granted = ration(self.book_dc, self.on_hand)
             self._dispatch(day, granted, "dc")
