@@ -70,3 +70,14 @@ def test_days_must_come_in_order(scenario) -> None:
     model.daily(0)
     with pytest.raises(ValueError, match="day order"):
         model.daily(60)
+
+
+def test_a_stores_demand_follows_its_gln_not_its_place(scenario) -> None:
+    """Streams are keyed by GLN: the stores in another order draw the same demand each."""
+    reordered = compile_scenario(
+        scenario.spec.model_copy(update={"stores": list(reversed(scenario.spec.stores))})
+    )
+    a = draw(DemandModel(scenario, 7), 30)
+    b = draw(DemandModel(reordered, 7), 30)
+    order = [list(reordered.store_gln).index(g) for g in scenario.store_gln]
+    assert np.array_equal(a, b[:, order])
