@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from crossdock._kernels import cap_to_room, pallets, round_up_to_pack
+from crossdock._kernels import cap_to_room, grid, pallets, round_up_to_pack
 from crossdock.channel import Channel
 from crossdock.goods import Consignment, GoodsChannel
 from crossdock.ledger import Ledger
@@ -107,14 +107,16 @@ def despatch(ctx: Context, load: Consignment, despatch_number: str, *, ship_to: 
     )
 
 
-def take_in(ctx: Context, glns: np.ndarray, day: int, shape: tuple[int, int]) -> np.ndarray | None:
+def take_in(
+    ctx: Context, glns: np.ndarray | list[str], day: int, shape: tuple[int, ...]
+) -> np.ndarray | None:
     """Today's consignments for ``glns`` as one ``[locations, items]`` array (``None``: none)."""
     arrivals = [load for gln in glns for load in ctx.goods.arrivals(gln, day)]
     if not arrivals:
         return None
     goods = np.zeros(shape, dtype=np.int64)
     for load in arrivals:
-        goods[np.ix_(load.locations, load.items)] += load.quantity
+        goods[grid(load.locations, load.items)] += load.quantity
     return goods
 
 

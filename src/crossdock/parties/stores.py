@@ -30,7 +30,14 @@ from crossdock.messages import (
     SalesReport,
     StorePositions,
 )
-from crossdock.parties._common import Context, gln_key, opening_stock, send, store_order
+from crossdock.parties._common import (
+    Context,
+    gln_key,
+    opening_stock,
+    send,
+    store_order,
+    take_in,
+)
 from crossdock.policies import Observation, Policy
 from crossdock.scenario import Scenario
 from crossdock.scenario._assortment_spec import AssortmentSpec
@@ -91,7 +98,6 @@ class Stores:
         self._advices: list[DespatchAdvice] = []  # today's, for the head office
         self.unadvised = np.zeros_like(self.on_hand)  # received before its DESADV came
         self.received_today = np.zeros_like(self.on_hand)
-        self._delivered = np.zeros(sc.n_stores, dtype=bool)
         self.sold_today = np.zeros_like(self.on_hand)
         self._value = sc.shelf_price
         self._lead_time = sc.dc_delivery_days[sc.dc_of_store][:, None].astype(np.float64)
@@ -214,23 +220,16 @@ class Stores:
 
     def _unload(self, day: int) -> None:
         """Deliveries that arrive this morning go on the shelf (backorders are served first)."""
-        arrivals = self.ctx.goods.arrivals(self._retailer, day)
-        if not arrivals:
+        goods = take_in(self.ctx, [self._retailer], day, self.on_hand.shape)
+        if goods is None:
             return
-        delivered = self._delivered
-        delivered[:] = False
-        for load in arrivals:
-            goods = load.quantity
-            cells = grid(load.locations, load.items)
-            self.on_hand[cells] += goods
-            on_order = self.on_order[cells]
-            expected = np.minimum(goods, on_order)  # all of it, unless a DESADV is late
-            self.on_order[cells] = on_order - expected
-            self.unadvised[cells] += goods - expected
-            self.received_today[cells] += goods
-            self.ctx.ledger.record(day, "received", "store", goods, rows=as_slice(load.locations))
-            delivered[load.locations] |= goods.any(axis=1)
-        self.ctx.ledger["store_deliveries"][day] += delivered
+        self.on_hand += goods
+        expected = np.minimum(goods, self.on_order)  # all of it, unless a DESADV is late
+        self.on_order -= expected
+        self.unadvised += goods - expected
+        self.received_today += goods
+        self.ctx.ledger.record(day, "received", "store", goods)
+        self.ctx.ledger["store_deliveries"][day] += goods.any(axis=1)
 
     def trade(self, day: int) -> None:
         """Sell: serve backorders, then today's shoppers; the rest is lost or backordered."""
