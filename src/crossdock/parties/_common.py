@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import numpy as np
 
 from crossdock._kernels import cap_to_room, grid, pallets, round_up_to_pack
 from crossdock.channel import Channel
 from crossdock.goods import Consignment, GoodsChannel
-from crossdock.ledger import Ledger
+from crossdock.ledger import Ledger, SeriesSpec
 from crossdock.messages import DespatchAdvice, Message
 from crossdock.policies import Observation, Policy
 from crossdock.scenario import Scenario
@@ -21,6 +21,28 @@ M = TypeVar("M", bound=Message)
 MAX_DELAY_DAYS = 14
 
 _EMPTY = np.zeros(0, dtype=object)
+
+
+class NetworkParty:
+    """What a party of the scenario's network declares (see :class:`crossdock.party.Party`).
+
+    Its locations are the scenario's ``<location_type>_gln`` and ``<location_type>_name``
+    (none when ``location_type`` is ``None``); subclasses set ``phases``, ``location_type``
+    and ``series``.
+    """
+
+    phases: ClassVar[tuple[str, ...]] = ()
+    location_type: ClassVar[str | None] = None
+    series: ClassVar[tuple[SeriesSpec, ...]] = ()
+
+    @classmethod
+    def locations(cls, scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
+        """The party's locations in the ledger: GLNs and names."""
+        if cls.location_type is None:
+            return _EMPTY, _EMPTY
+        glns = getattr(scenario, f"{cls.location_type}_gln")
+        names = getattr(scenario, f"{cls.location_type}_name")
+        return glns, names
 
 
 @dataclass(frozen=True, eq=False)
@@ -48,11 +70,6 @@ def send(ctx: Context, kind: type[M], sender: str, receiver: str, day: int, **fi
     )
     channel.send(message)
     return message
-
-
-def no_locations(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
-    """For parties that hold no stock: no ledger locations."""
-    return _EMPTY, _EMPTY
 
 
 def opening_stock(mean_daily: np.ndarray, days: float | np.ndarray, pack: np.ndarray) -> np.ndarray:

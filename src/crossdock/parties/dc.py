@@ -12,6 +12,7 @@ from crossdock.messages import DespatchAdvice, LineStatus, Order, OrderResponse
 from crossdock.parties._common import (
     MAX_DELAY_DAYS,
     Context,
+    NetworkParty,
     SsccCounter,
     despatch_to_stores,
     opening_stock,
@@ -19,12 +20,11 @@ from crossdock.parties._common import (
     take_in,
 )
 from crossdock.policies import Observation, Policy
-from crossdock.scenario import Scenario
 
 _STATS = ("dc_pallets_in", "dc_pallets_out", "dc_cases_picked")
 
 
-class DistributionCentres:
+class DistributionCentres(NetworkParty):
     """Every DC, one row each: fill store orders from stock, reorder from suppliers.
 
     A DC sees only the stores' orders (not shoppers' demand) and forecasts those; short
@@ -37,11 +37,6 @@ class DistributionCentres:
         *(SeriesSpec(name, "dc", np.float64) for name in _STATS),
         SeriesSpec("dc_orders", "sku"),
     )
-
-    @classmethod
-    def locations(cls, scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
-        """Every distribution centre."""
-        return scenario.dc_gln, scenario.dc_name
 
     def __init__(self, ctx: Context, *, policy: Policy, initial_stock_days: float) -> None:
         sc = ctx.scenario

@@ -28,8 +28,7 @@ from crossdock._kernels import fill_in_order
 from crossdock.goods import Consignment
 from crossdock.ledger import SeriesSpec
 from crossdock.messages import LineStatus, Order, OrderResponse
-from crossdock.parties._common import Context, gln_key, send
-from crossdock.scenario import Scenario
+from crossdock.parties._common import Context, NetworkParty, gln_key, send
 
 _GRID = 257
 _LINE_HOURS = (
@@ -88,7 +87,7 @@ class RampCurve:
         return float(h0 + (h1 - h0) * (target - g0) / (g1 - g0)) if g1 > g0 else float(h1)
 
 
-class Factories:
+class Factories(NetworkParty):
     """Every factory's lines, open jobs and line states (see the module docstring)."""
 
     phases: ClassVar[tuple[str, ...]] = ("produce", "close")
@@ -101,11 +100,6 @@ class Factories:
         SeriesSpec("factory_jobs_late", "factory"),
         *(SeriesSpec(name, "line", np.float64) for name in _LINE_HOURS),
     )
-
-    @classmethod
-    def locations(cls, scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
-        """Every factory."""
-        return scenario.factory_gln, scenario.factory_name
 
     def __init__(self, ctx: Context, *, seed: int = 0) -> None:
         sc = ctx.scenario

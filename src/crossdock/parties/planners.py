@@ -20,7 +20,7 @@ from crossdock import assortment
 from crossdock.errors import ParameterError
 from crossdock.ledger import SeriesSpec
 from crossdock.messages import Delisting, InventoryReport, Order, OrderResponse, SalesReport
-from crossdock.parties._common import MAX_DELAY_DAYS, Context, no_locations, send, store_order
+from crossdock.parties._common import MAX_DELAY_DAYS, Context, NetworkParty, send, store_order
 from crossdock.policies import Observation, Policy
 from crossdock.scenario import Scenario
 from crossdock.scenario._assortment_spec import AssortmentSpec
@@ -300,7 +300,7 @@ class Planner:
                 )
 
 
-class Planners:
+class Planners(NetworkParty):
     """All shared-mode planners, run one after another in the plan phase.
 
     With ``captain`` (the scenario's ``captain_plans_category`` by default) each category's
@@ -311,11 +311,6 @@ class Planners:
     phases: ClassVar[tuple[str, ...]] = ("plan", "confirm")
     location_type: ClassVar[str | None] = None
     series: ClassVar[tuple[SeriesSpec, ...]] = (SeriesSpec("store_orders", "sku"),)
-
-    @classmethod
-    def locations(cls, scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
-        """Planners hold no stock."""
-        return no_locations(scenario)
 
     @staticmethod
     def groups(scenario: Scenario, captain: bool) -> list[tuple[str, np.ndarray]]:

@@ -17,13 +17,12 @@ import numpy as np
 from crossdock._kernels import as_slice, pallets, ration
 from crossdock.ledger import SeriesSpec
 from crossdock.messages import DespatchAdvice, ReceivingAdvice
-from crossdock.parties._common import Context, SsccCounter, despatch_to_stores, send
-from crossdock.scenario import Scenario
+from crossdock.parties._common import Context, NetworkParty, SsccCounter, despatch_to_stores, send
 
 _STATS = ("platform_pallets_in", "platform_pallets_out", "platform_units_in", "platform_units_out")
 
 
-class Platforms:
+class Platforms(NetworkParty):
     """Every cross-dock platform; ``held[s, k]`` are units at store ``s``'s platform."""
 
     phases: ClassVar[tuple[str, ...]] = ("receive", "cross_dock", "close")
@@ -32,11 +31,6 @@ class Platforms:
         *(SeriesSpec(name, "platform", np.float64) for name in _STATS),
         SeriesSpec("recadv_lines_differing", "day"),
     )
-
-    @classmethod
-    def locations(cls, scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
-        """Every cross-dock platform."""
-        return scenario.platform_gln, scenario.platform_name
 
     def __init__(self, ctx: Context) -> None:
         sc = ctx.scenario

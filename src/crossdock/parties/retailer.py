@@ -18,21 +18,15 @@ import numpy as np
 from crossdock._kernels import cap_to_room, grid
 from crossdock.ledger import SeriesSpec
 from crossdock.messages import LineStatus, Order, OrderResponse, StorePositions
-from crossdock.parties._common import Context, no_locations, send
-from crossdock.scenario import Scenario
+from crossdock.parties._common import Context, NetworkParty, send
 
 
-class Retailer:
+class Retailer(NetworkParty):
     """The head office's confirmation of proposals (see the module docstring)."""
 
     phases: ClassVar[tuple[str, ...]] = ("confirm",)
     location_type: ClassVar[str | None] = None
     series: ClassVar[tuple[SeriesSpec, ...]] = ()
-
-    @classmethod
-    def locations(cls, scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
-        """The head office holds no stock."""
-        return no_locations(scenario)
 
     def __init__(self, ctx: Context) -> None:
         sc = ctx.scenario

@@ -32,6 +32,7 @@ from crossdock.messages import (
 )
 from crossdock.parties._common import (
     Context,
+    NetworkParty,
     gln_key,
     opening_stock,
     send,
@@ -39,14 +40,13 @@ from crossdock.parties._common import (
     take_in,
 )
 from crossdock.policies import Observation, Policy
-from crossdock.scenario import Scenario
 from crossdock.scenario._assortment_spec import AssortmentSpec
 
 _PER_STORE = ("store_demand", "store_sales", "store_in_stock", "store_deliveries")
 _PER_SKU = ("demand", "sales", "lost_sales", "store_orders", *ASSORTMENT_SERIES)
 
 
-class Stores:
+class Stores(NetworkParty):
     """All stores: receive deliveries, sell to shoppers, report, and order (traditional).
 
     ``report_to`` lists ``(planner GLN, SKU indices)`` pairs that get the daily sales and
@@ -64,11 +64,6 @@ class Stores:
         SeriesSpec("store_lost_value", "store", np.float64),
         *(SeriesSpec(name, "sku") for name in _PER_SKU),
     )
-
-    @classmethod
-    def locations(cls, scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
-        """Every store of the retailer."""
-        return scenario.store_gln, scenario.store_name
 
     def __init__(
         self,

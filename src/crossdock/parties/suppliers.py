@@ -25,18 +25,18 @@ from crossdock.messages import (
 from crossdock.parties._common import (
     MAX_DELAY_DAYS,
     Context,
+    NetworkParty,
     SsccCounter,
     despatch,
     opening_stock,
     send,
 )
 from crossdock.policies import Observation, Policy
-from crossdock.scenario import Scenario
 
 _PER_SKU = ("supplier_orders", "production_orders", "supplier_shipped", "obsolete")
 
 
-class Suppliers:
+class Suppliers(NetworkParty):
     """Every supplier's warehouse and order book (see the module docstring).
 
     Finished goods come in from the factories as consignments on the goods channel (same
@@ -46,11 +46,6 @@ class Suppliers:
     phases: ClassVar[tuple[str, ...]] = ("confirm", "ship", "close")
     location_type: ClassVar[str | None] = "supplier"
     series: ClassVar[tuple[SeriesSpec, ...]] = tuple(SeriesSpec(name, "sku") for name in _PER_SKU)
-
-    @classmethod
-    def locations(cls, scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
-        """Every supplier's finished-goods warehouse."""
-        return scenario.supplier_gln, scenario.supplier_name
 
     def __init__(
         self,

@@ -12,15 +12,8 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from crossdock.policies._forecast import (
-    TSB,
-    AutoForecaster,
-    Croston,
-    ExponentialSmoothing,
-    Forecaster,
-    HoltWinters,
-    MovingAverage,
-)
+from crossdock.policies import _forecast as fc
+from crossdock.policies._forecast import Forecaster
 from crossdock.policies._rules import BaseStock, MinMax, OrderUpTo, Policy
 from crossdock.registry import Registry
 
@@ -75,8 +68,8 @@ def policy_from_spec(spec: Any) -> Policy:
     return POLICIES[spec.policy](spec)
 
 
-def _holt_winters(spec: Any) -> HoltWinters:
-    return HoltWinters(
+def _holt_winters(spec: Any) -> fc.HoltWinters:
+    return fc.HoltWinters(
         alpha=spec.alpha,
         beta=spec.trend_smoothing,
         gamma=spec.seasonal_smoothing,
@@ -84,24 +77,26 @@ def _holt_winters(spec: Any) -> HoltWinters:
     )
 
 
-def _auto(spec: Any) -> AutoForecaster:
+def _auto(spec: Any) -> fc.AutoForecaster:
     steady: Forecaster = (
         _holt_winters(spec)
         if spec.steady_method == "holt_winters"
-        else ExponentialSmoothing(alpha=spec.alpha)
+        else fc.ExponentialSmoothing(alpha=spec.alpha)
     )
-    return AutoForecaster(
+    return fc.AutoForecaster(
         steady=steady,
-        intermittent=TSB(alpha=spec.alpha, beta=spec.probability_smoothing),
+        intermittent=fc.TSB(alpha=spec.alpha, beta=spec.probability_smoothing),
         max_interval_days=spec.max_interval_days,
     )
 
 
-FORECASTERS.register("moving_average", lambda spec: MovingAverage(window_days=spec.window_days))
-FORECASTERS.register("exponential_smoothing", lambda spec: ExponentialSmoothing(alpha=spec.alpha))
+FORECASTERS.register("moving_average", lambda spec: fc.MovingAverage(window_days=spec.window_days))
+FORECASTERS.register(
+    "exponential_smoothing", lambda spec: fc.ExponentialSmoothing(alpha=spec.alpha)
+)
 FORECASTERS.register("holt_winters", _holt_winters)
-FORECASTERS.register("croston", lambda spec: Croston(alpha=spec.alpha, sba=spec.sba))
-FORECASTERS.register("tsb", lambda spec: TSB(alpha=spec.alpha, beta=spec.probability_smoothing))
+FORECASTERS.register("croston", lambda spec: fc.Croston(alpha=spec.alpha, sba=spec.sba))
+FORECASTERS.register("tsb", lambda spec: fc.TSB(alpha=spec.alpha, beta=spec.probability_smoothing))
 FORECASTERS.register("auto", _auto)
 register_policy("order_up_to", OrderUpTo)
 register_policy("min_max", MinMax)
