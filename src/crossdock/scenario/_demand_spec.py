@@ -7,7 +7,6 @@ so a bare ``demand:`` section gives stationary demand; the built-in scenario tur
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator

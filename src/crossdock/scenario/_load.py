@@ -42,8 +42,11 @@ def format_path(path: FieldPath) -> str:
 def _line_map(
     node: yaml.Node, path: FieldPath, lines: dict[FieldPath, int], seen: set[int] | None = None
 ) -> None:
-    """Line of every field path; a node reached again through an alias is not walked again
-    (its fields are located at the alias, the line of the path that holds it)."""
+    """Line of every field path, from the YAML node graph.
+
+    A node reached again through an alias is not walked again: its fields are located at the
+    alias (the line of the path that holds it), and the walk stays linear in the file's size.
+    """
     seen = set() if seen is None else seen
     lines[path] = node.start_mark.line + 1
     if id(node) in seen:

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zoneinfo
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from crossdock.errors import IdentifierError
 from crossdock.gs1 import validate_gln, validate_gtin
-from crossdock.scenario._dates import ScenarioDate
 from crossdock.scenario._assortment_spec import AssortmentSpec
+from crossdock.scenario._dates import ScenarioDate
 from crossdock.scenario._demand_spec import (
     DemandSpec,
     FittedDemandSpec,
@@ -101,6 +102,16 @@ def _clock(value: str) -> str:
 Clock = Annotated[str, AfterValidator(_clock)]
 
 
+def _time_zone(value: str) -> str:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"unknown time zone {value!r} (an IANA name such as Europe/Paris)"
+        ) from None
+    return value
+
+
 class _Spec(BaseModel):
     model_config = ConfigDict(
         extra="forbid", frozen=True, validate_default=True, allow_inf_nan=False
@@ -135,6 +146,9 @@ class RetailerSpec(_Spec):
     """Items the retailer refuses to have delivered (e.g. pending a listing decision)."""
     order_budget_per_store_day: Annotated[float, Field(gt=0, le=1e9)] | None = None
     """Cap on the value at unit cost of what one store may receive from one day's orders."""
+    time_zone: Annotated[str, AfterValidator(_time_zone)] = "Europe/Paris"
+    """The stores' local time (an IANA name): POS timestamps with a UTC offset are converted
+    to it before their date is taken."""
 
 
 class CategorySpec(_Spec):
