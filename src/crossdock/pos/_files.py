@@ -88,9 +88,14 @@ def _parquet(path: Path, batch_rows: int) -> Iterator[pa.RecordBatch]:
 
 def _csv(path: Path, bad: list[BadLine]) -> Iterator[pa.RecordBatch]:
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            header = next(csv.reader(handle), None)
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        with path.open("rb") as handle:
+            first_line = handle.readline().decode("utf-8-sig")
+        header = next(csv.reader([first_line]), None)
+    except UnicodeDecodeError as error:
+        raise PosError(
+            f"not UTF-8 text (byte {error.start + 1} of the line)", file=str(path), where="row 0"
+        ) from None
+    except (OSError, csv.Error) as error:
         raise PosError(f"cannot read CSV header: {error}", file=str(path), where="row 0") from None
     if not header or not any(name.strip() for name in header):
         raise PosError("empty file (no header row)", file=str(path), where="row 0")

@@ -19,7 +19,7 @@ from crossdock.errors import ScenarioError, ScenarioWarning
 from crossdock.scenario._distances import road_km
 from crossdock.scenario._references import check_files, check_references, scenario_warnings
 from crossdock.scenario._schema import ScenarioSpec
-from crossdock.scenario._yaml import MAX_BYTES, load_yaml
+from crossdock.scenario._yaml import MAX_BYTES, LimitError, load_yaml
 
 FieldPath = tuple[str | int, ...]
 
@@ -183,7 +183,8 @@ def read_spec(path: str | Path | None = None) -> ScenarioSpec:
         mark = error.problem_mark or error.context_mark
         line = str(mark.line + 1) if mark else None
         problem = error.problem or error.context or "malformed YAML"
-        raise ScenarioError(f"malformed YAML: {problem}", file=file, where=line) from None
+        message = problem if isinstance(error, LimitError) else f"malformed YAML: {problem}"
+        raise ScenarioError(message, file=file, where=line) from None
     except yaml.YAMLError as error:
         raise ScenarioError(f"malformed YAML: {error}", file=file) from None
     lines: dict[FieldPath, int] = {}
