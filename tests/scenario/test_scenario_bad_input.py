@@ -71,7 +71,9 @@ def test_alias_bomb_is_a_located_error_in_bounded_time_and_memory(tmp_path: Path
 
 
 def test_aliases_within_the_limit_and_merge_keys_still_work(tmp_path: Path) -> None:
-    windows = re.findall(r"  delivery_window:\n    open: '?[\d:]+'?\n    close: '?[\d:]+'?\n", SMALL)
+    windows = re.findall(
+        r"  delivery_window:\n    open: '?[\d:]+'?\n    close: '?[\d:]+'?\n", SMALL
+    )
     assert len(windows) >= 2
     text = SMALL.replace(
         windows[0], windows[0].replace("delivery_window:", "delivery_window: &w"), 1

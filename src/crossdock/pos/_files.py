@@ -126,6 +126,10 @@ def _csv(path: Path, bad: list[BadLine]) -> Iterator[pa.RecordBatch]:
 def _located_csv_error(path: Path, error: Exception) -> PosError:
     """The row of a CSV error that Arrow reports without one (non-UTF-8 text, say)."""
     message = str(error).split("\n")[0]
+    if "Empty CSV file" in message:
+        return PosError(
+            "no data rows (an empty file or a header only)", file=str(path), where="row 1"
+        )
     with path.open("rb") as handle:
         for number, line in enumerate(handle):
             try:
