@@ -140,7 +140,7 @@ class ImportReport:
             f"accepted        {self.accepted:>12,}  (returns: {self.returns:,})",
             f"rejected        {self.rejected_rows:>12,}",
         ]
-        lines += [f"  {reason:<34} {n:>10,}" for reason, n in self.rejected.items() if n]
+        lines += [f"  {reason:<38} {n:>10,}" for reason, n in self.rejected.items() if n]
         if self.daily is not None:
             lines.append(f"daily totals    {self.daily.num_rows:>12,}  (date × store × GTIN)")
         return "\n".join(lines) + "\n"
