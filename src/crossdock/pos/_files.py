@@ -77,13 +77,20 @@ def read_batches(path: Path, batch_rows: int, bad: list[BadLine]) -> Iterator[pa
 
 
 def _parquet(path: Path, batch_rows: int) -> Iterator[pa.RecordBatch]:
+    """Batches of a Parquet file; a damaged one is located at its footer or a row group."""
     try:
         file = pq.ParquetFile(path)
-        for batch in file.iter_batches(batch_size=batch_rows):
-            columns(batch.schema.names, str(path))
-            yield batch
+        columns(file.schema_arrow.names, str(path))
     except (OSError, pa.ArrowException) as error:
-        raise PosError(f"cannot read Parquet: {error}", file=str(path)) from None
+        raise PosError(f"cannot read Parquet: {error}", file=str(path), where="footer") from None
+    for group in range(file.num_row_groups):
+        try:
+            batches = list(file.iter_batches(batch_size=batch_rows, row_groups=[group]))
+        except (OSError, pa.ArrowException) as error:
+            raise PosError(
+                f"cannot read Parquet: {error}", file=str(path), where=f"row group {group}"
+            ) from None
+        yield from batches
 
 
 def _csv(path: Path, bad: list[BadLine]) -> Iterator[pa.RecordBatch]:

@@ -185,6 +185,11 @@ def read_spec(path: str | Path | None = None) -> ScenarioSpec:
         problem = error.problem or error.context or "malformed YAML"
         message = problem if isinstance(error, LimitError) else f"malformed YAML: {problem}"
         raise ScenarioError(message, file=file, where=line) from None
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow
+        line = str(text.count("\n", 0, max(error.position, 0)) + 1)
+        raise ScenarioError(
+            f"malformed YAML: character {error.character!r} is not allowed", file=file, where=line
+        ) from None
     except yaml.YAMLError as error:
         raise ScenarioError(f"malformed YAML: {error}", file=file) from None
     lines: dict[FieldPath, int] = {}
