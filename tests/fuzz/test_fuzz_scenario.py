@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crossdock.scenario import generate_spec
+
 from .fuzzing import Tally, run
 
 _spec = generate_spec(n_stores=2, n_skus=6, horizon_days=20, warm_up_days=2, seed=2).model_dump(

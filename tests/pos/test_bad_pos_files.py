@@ -179,7 +179,7 @@ def test_reject_share_threshold(small, tmp_path: Path) -> None:
     report = import_pos([csv_file(tmp_path, "date,store,gtin,quantity\n" + "\n".join(rows))], small)
     with pytest.warns(PosWarning, match=r"1 of 100 rows rejected \(1.00%"):
         check_reject_share(report, 0.01)
-    with pytest.raises(DataQualityError, match="more than the 0.50% allowed"):
+    with pytest.raises(DataQualityError, match=r"more than the 0\.50% allowed"):
         check_reject_share(report, 0.005)
 
 

@@ -55,7 +55,10 @@ def scenario_warnings(path: Path) -> list[str]:
 
 def test_alias_bomb_is_a_located_error_in_bounded_time_and_memory(tmp_path: Path) -> None:
     rows = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
-    rows += [f"{b}: &{b} [{', '.join(['*' + a] * 9)}]" for a, b in zip("abcdefgh", "bcdefghi")]
+    rows += [
+        f"{b}: &{b} [{', '.join(['*' + a] * 9)}]"
+        for a, b in zip("abcdefgh", "bcdefghi", strict=True)
+    ]
     path = write(tmp_path, "\n".join(rows) + "\n", "bomb.yaml")
     tracemalloc.start()
     started = time.perf_counter()
