@@ -67,7 +67,7 @@ def test_mutated_scenarios_never_crash(tmp_path: Path) -> None:
     tally = Tally("scenario YAML: validate, then run --days 3")
 
     @settings(
-        max_examples=80,
+        max_examples=60,
         deadline=timedelta(seconds=20),
         derandomize=True,
         database=None,

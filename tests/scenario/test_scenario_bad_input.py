@@ -232,3 +232,12 @@ def test_the_built_in_scenario_has_no_warnings() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         load_scenario()
+
+
+def test_an_unquoted_impossible_date_is_located(tmp_path: Path) -> None:
+    """Found by the fuzz test: PyYAML raised ValueError building the timestamp 2026-02-30."""
+    path, text = edited(tmp_path, "start_date: '2026-01-05'", "start_date: 2026-02-30")
+    assert problems(path) == [
+        f"broken.yaml:{line_of(text, 'start_date')}: cannot read '2026-02-30': "
+        "day is out of range for month"
+    ]

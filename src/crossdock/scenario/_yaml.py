@@ -12,7 +12,9 @@ first node past a limit:
   ten scalars adds eleven); merge keys (``<<: *defaults``) are aliases too;
 - recursive aliases (an anchor used inside itself) are refused outright;
 - a key written twice in one mapping is an error (keys brought in by a merge key may be
-  overridden, as YAML intends).
+  overridden, as YAML intends);
+- a value YAML recognises but cannot build (the unquoted timestamp ``2026-02-30``) is an
+  error at its place, not a ``ValueError``.
 """
 
 from __future__ import annotations
@@ -33,7 +35,10 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 class LimitError(yaml.MarkedYAMLError):
-    """A scenario file past one of this module's limits, or a key written twice."""
+    """A scenario file past a limit, a key written twice, or a value YAML cannot build.
+
+    (An unquoted ``2026-02-30`` is a YAML timestamp that is no day.)
+    """
 
 
 class _ScenarioLoader(yaml.SafeLoader):
@@ -81,6 +86,14 @@ class _ScenarioLoader(yaml.SafeLoader):
         assert node is not None
         self._size[id(node)] = 1 + sum(self._size.get(id(child), 1) for child in _children(node))
         return node
+
+    def construct_object(self, node: Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, OverflowError) as error:  # e.g. the timestamp 2026-02-30
+            raise LimitError(
+                None, None, f"cannot read {node.value!r}: {error}", node.start_mark
+            ) from None
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         if isinstance(node, MappingNode):
