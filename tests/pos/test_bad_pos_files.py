@@ -187,3 +187,16 @@ def test_replay_of_a_mostly_bad_file_is_a_data_quality_error(small, tmp_path: Pa
     path = csv_file(tmp_path, f"date,store,gtin,quantity\n1900-01-01,{STORE},{small.gtin[0]},1\n")
     with pytest.raises(DataQualityError, match="date outside the scenario's calendar: 1"):
         read_daily(path, small)
+
+
+def test_a_ragged_row_that_is_not_utf8_is_located_quietly(small, tmp_path: Path, capfd) -> None:
+    """Found by the fuzz test: Arrow printed "Exception ignored ... UnicodeDecodeError"."""
+    gtin = small.gtin[0]
+    path = csv_file(
+        tmp_path,
+        f"date,store,gtin,quantity\n2026-01-05,{STORE},{gtin},1\n2026-01-05,\xff,1,1,9\n".encode(
+            "latin-1"
+        ),
+    )
+    assert located([path], small) == "pos.csv:row 2: not UTF-8 text (byte 12 of the line)"
+    assert "Exception ignored" not in capfd.readouterr().err

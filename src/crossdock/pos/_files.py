@@ -9,8 +9,10 @@ not UTF-8, a Parquet file that is not one — is one :class:`PosError` naming th
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import re
+import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -116,18 +118,46 @@ def _csv(path: Path, bad: list[BadLine]) -> Iterator[pa.RecordBatch]:
         return "skip"
 
     try:
-        reader = pacsv.open_csv(
-            path,
-            # one thread: the rows handed to ``skip`` then carry their line number
-            read_options=pacsv.ReadOptions(block_size=1 << 24, use_threads=False),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=skip),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False
-            ),
-        )
-        yield from reader
+        with _quiet_undecodable_rows():  # opening reads the first block
+            reader = pacsv.open_csv(
+                path,
+                # one thread: the rows handed to ``skip`` then carry their line number
+                read_options=pacsv.ReadOptions(block_size=1 << 24, use_threads=False),
+                parse_options=pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=skip),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False
+                ),
+            )
+        while True:
+            with _quiet_undecodable_rows():
+                try:
+                    batch = reader.read_next_batch()
+                except StopIteration:
+                    return
+            yield batch
     except pa.ArrowException as error:
         raise _located_csv_error(path, error) from None
+
+
+@contextlib.contextmanager
+def _quiet_undecodable_rows() -> Iterator[None]:
+    """Keep Arrow from printing a traceback for a wrong-width row that is not UTF-8.
+
+    Arrow decodes such a row's text for ``invalid_row_handler`` before calling it; the
+    ``UnicodeDecodeError`` is "ignored" (printed to stderr) and the read then fails, which
+    :func:`_located_csv_error` turns into ``row N: not UTF-8 text``.
+    """
+    previous = sys.unraisablehook
+
+    def hook(unraisable: sys.UnraisableHookArgs) -> None:
+        if not isinstance(unraisable.exc_value, UnicodeDecodeError):
+            previous(unraisable)
+
+    sys.unraisablehook = hook
+    try:
+        yield
+    finally:
+        sys.unraisablehook = previous
 
 
 def _located_csv_error(path: Path, error: Exception) -> PosError:

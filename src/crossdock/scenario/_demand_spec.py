@@ -124,7 +124,7 @@ class LifeCycleSpec(_Spec):
 class IntermittentSpec(_Spec):
     """Slow movers sell in lumps: few sale days, sometimes several units at once."""
 
-    below_rate: Annotated[float, Field(gt=0, le=1e6)] = 0.5
+    below_rate: Annotated[float, Field(gt=0, le=1e12)] = 0.5
     """SKU × store means (units/day) under this are drawn as intermittent."""
     dispersion: Annotated[float, Field(gt=0, le=1e6)] = 0.3
     """Negative binomial shape k for them (small k: many zero days, occasional bursts)."""
