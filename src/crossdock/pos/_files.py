@@ -79,20 +79,28 @@ def read_batches(path: Path, batch_rows: int, bad: list[BadLine]) -> Iterator[pa
 
 
 def _parquet(path: Path, batch_rows: int) -> Iterator[pa.RecordBatch]:
-    """Batches of a Parquet file; a damaged one is located at its footer or a row group."""
+    """Batches of a Parquet file.
+
+    A damaged file is located at its footer, or at the first row that could not be read.
+    """
     try:
         file = pq.ParquetFile(path)
         columns(file.schema_arrow.names, str(path))
     except (OSError, pa.ArrowException) as error:
         raise PosError(f"cannot read Parquet: {error}", file=str(path), where="footer") from None
-    for group in range(file.num_row_groups):
+    done = 0
+    batches = file.iter_batches(batch_size=batch_rows)
+    while True:
         try:
-            batches = list(file.iter_batches(batch_size=batch_rows, row_groups=[group]))
+            batch = next(batches)
+        except StopIteration:
+            return
         except (OSError, pa.ArrowException) as error:
             raise PosError(
-                f"cannot read Parquet: {error}", file=str(path), where=f"row group {group}"
+                f"cannot read Parquet: {error}", file=str(path), where=f"row {done + 1}"
             ) from None
-        yield from batches
+        done += batch.num_rows
+        yield batch
 
 
 def _csv(path: Path, bad: list[BadLine]) -> Iterator[pa.RecordBatch]:
