@@ -192,9 +192,9 @@ def parquet_tables(draw: st.DrawFn) -> pa.Table:
     for name in names:
         values = list(good[name])
         for i in range(n):
-            if draw(st.integers(0, 7)) == 0:
+            if draw(st.integers(0, 19)) == 0:
                 values[i] = draw(VALUES)
-        odd = draw(st.integers(0, 5)) == 0
+        odd = draw(st.integers(0, 9)) == 0
         kind = draw(st.sampled_from(list(TYPES) if odd else NATURAL[name]))
         arrays.append(column(values, kind))
     return pa.Table.from_arrays(arrays, names=names)
