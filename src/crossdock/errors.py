@@ -1,8 +1,8 @@
-"""The exceptions crossdock raises for problems a user can fix.
+"""The exceptions and warnings crossdock raises for problems a user can fix.
 
 Every error a user can cause (a broken scenario, EDI or POS file, a bad parameter) is a
-:class:`CrossdockError`. The CLI prints these as one located line and exits with code 2,
-without a traceback; anything else is a bug.
+:class:`CrossdockError`. The CLI prints these as one located line and exits with code 2
+(:class:`DataQualityError`: code 3), without a traceback; anything else is a bug (code 1).
 
 Exception tree::
 
@@ -11,8 +11,16 @@ Exception tree::
     │   ├── ScenarioError           scenario YAML: file, line, field path
     │   ├── EdiError                EANCOM interchange: file, segment, element
     │   └── PosError                point-of-sale file: file, row, field
+    ├── DataQualityError            readable input, but too many rows rejected (exit code 3)
     ├── IdentifierError             a GTIN, GLN or SSCC that is not valid
     └── ParameterError              a policy or API argument with a bad value
+
+Warnings (``warnings.warn``; the CLI prints them as located ``warning:`` lines, exit code 0)::
+
+    UserWarning
+    └── CrossdockWarning            (carries file and position, like InputError)
+        ├── ScenarioWarning         a setting that can have no effect, an ambiguous name
+        └── PosWarning              rows rejected, fewer than the threshold
 """
 
 from __future__ import annotations
@@ -21,17 +29,33 @@ from pathlib import Path
 
 __all__ = [
     "CrossdockError",
+    "CrossdockWarning",
+    "DataQualityError",
     "EdiError",
     "IdentifierError",
     "InputError",
     "ParameterError",
     "PosError",
+    "PosWarning",
     "ScenarioError",
+    "ScenarioWarning",
 ]
 
 
 class CrossdockError(Exception):
     """Base class of every error a user can cause and fix."""
+
+
+def _located(file: str | None, where: str | None, field: str | None, message: str) -> str:
+    """One line: ``file:where field: message`` (the file's name only when a place is given)."""
+    head = ""
+    if file:
+        head = Path(file).name if where else file
+        if where:
+            head += f":{where}"
+    if field:
+        head = f"{head} {field}" if head else field
+    return f"{head}: {message}" if head else message
 
 
 class InputError(CrossdockError):
@@ -61,14 +85,7 @@ class InputError(CrossdockError):
 
     def located(self) -> str:
         """One line: ``file:where field: message``."""
-        head = ""
-        if self.file:
-            head = Path(self.file).name if self.where else self.file
-            if self.where:
-                head += f":{self.where}"
-        if self.field:
-            head = f"{head} {self.field}" if head else self.field
-        return f"{head}: {self.message}" if head else self.message
+        return _located(self.file, self.where, self.field, self.message)
 
 
 class ScenarioError(InputError):
@@ -81,6 +98,19 @@ class EdiError(InputError):
 
 class PosError(InputError):
     """A point-of-sale file that cannot be read."""
+
+
+class DataQualityError(CrossdockError):
+    """Input that could be read, but with more rows rejected than the threshold allows.
+
+    The good rows were still processed (and written where a command writes them); the CLI
+    exits with code 3 so that a scheduled pipeline can tell.
+    """
+
+    def __init__(self, message: str, *, file: str | Path | None = None) -> None:
+        self.message = message
+        self.file = str(file) if file is not None else None
+        super().__init__(_located(self.file, None, None, message))
 
 
 class IdentifierError(CrossdockError, ValueError):
@@ -102,3 +132,37 @@ class ParameterError(CrossdockError, ValueError):
         super().__init__(
             f"The '{name}' parameter of {owner} must be {constraint}. Got {value!r} instead."
         )
+
+
+class CrossdockWarning(UserWarning):
+    """A located problem that does not stop the work: a setting with no effect, say.
+
+    Carries ``file``, ``where`` and ``field`` like :class:`InputError`; ``str()`` is the
+    located line.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | Path | None = None,
+        where: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.message = message
+        self.file = str(file) if file is not None else None
+        self.where = where
+        self.field = field
+        super().__init__(self.located())
+
+    def located(self) -> str:
+        """One line: ``file:where field: message``."""
+        return _located(self.file, self.where, self.field, self.message)
+
+
+class ScenarioWarning(CrossdockWarning):
+    """A scenario setting that can have no effect, or a name an import would resolve ambiguously."""
+
+
+class PosWarning(CrossdockWarning):
+    """Point-of-sale rows were rejected (counted and kept), fewer than the threshold allows."""

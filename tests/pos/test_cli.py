@@ -67,13 +67,23 @@ def test_import_reports_rejections(workdir: Path) -> None:
     (workdir / "bad.csv").write_text(
         "date,store,gtin,quantity\n2026-13-01,x,123,1\n", encoding="utf-8"
     )
-    done = run_cli(
-        "pos", "import", "bad.csv", "--scenario", "small.yaml", "--out", "bad.parquet", cwd=workdir
-    )
-    assert done.returncode == 0
+    args = ("pos", "import", "bad.csv", "--scenario", "small.yaml", "--out", "bad.parquet")
+    done = run_cli(*args, "--max-reject-share", "1", cwd=workdir)
+    assert done.returncode == 0, done.stderr
     assert "rejected                   1" in done.stdout
     assert "rejected: bad.csv:row 1 date: unparseable date" in done.stderr
+    assert "warning: 1 of 1 rows rejected (100.00%; unparseable date: 1)" in done.stderr
     assert (workdir / "bad.rejected.csv").read_text().count("\n") == 2
+    # by default more than 1% rejected is exit code 3, with the counts, outputs still written
+    (workdir / "bad.parquet").unlink()
+    done = run_cli(*args, cwd=workdir)
+    assert done.returncode == 3, done.stderr
+    assert "rejected                   1" in done.stdout
+    assert done.stderr.splitlines()[-1] == (
+        "error: 1 of 1 rows rejected (100.00%; unparseable date: 1), more than the 1.00% "
+        "allowed (--max-reject-share 0.01)"
+    )
+    assert (workdir / "bad.parquet").exists()
 
 
 def test_a_missing_column_is_one_line_exit_2(workdir: Path) -> None:

@@ -106,9 +106,24 @@ def import_(
         Path | None,
         typer.Option("--rejects", help="CSV of rejected rows (default: OUT with .rejected.csv)."),
     ] = None,
+    max_reject_share: Annotated[
+        float,
+        typer.Option(
+            "--max-reject-share",
+            min=0.0,
+            max=1.0,
+            help="Exit with code 3 (after writing everything) when more than this share of "
+            "the rows is rejected.",
+        ),
+    ] = 0.01,
 ) -> None:
-    """Validate POS rows against the scenario, write daily totals and a file of rejected rows."""
+    """Validate POS rows against the scenario, write daily totals and a file of rejected rows.
+
+    Exit code 0 when at most --max-reject-share of the rows are rejected, 3 when more are
+    (the counts are printed either way), 2 when a file cannot be read.
+    """
     from crossdock.pos import import_pos
+    from crossdock.pos._import import check_reject_share
 
     loaded = load_scenario(scenario)
     rejects = rejects or out.with_suffix(".rejected.csv")
@@ -126,6 +141,7 @@ def import_(
     if report.rejected_rows:
         typer.echo(f"rejected rows with their reason -> {rejects}")
     typer.echo(f"daily totals -> {out} ({report.rows / max(seconds, 1e-9):,.0f} rows/s)")
+    check_reject_share(report, max_reject_share)
 
 
 @pos_app.command()

@@ -3,16 +3,24 @@
 Input: CSV or Parquet with a ``timestamp`` or ``date`` column, ``store`` (GLN or name),
 ``gtin``, ``quantity`` and an optional ``price`` (common aliases accepted). Rows are read in
 Arrow batches and checked with vectorised kernels, never as Python objects. A row is rejected,
-into a CSV side file with its row number and the reason, when its date does not parse, its
-store or GTIN is unknown to the scenario, its GTIN has a bad check digit or its quantity (or
-price) is not a number; everything else is kept — negative quantities as returns — and summed
-into daily totals per date × store × GTIN.
+into a CSV side file with its row number and the reason (:data:`REASONS`), when it has the
+wrong number of fields, its date does not parse or lies outside the scenario's calendar, its
+store or GTIN is unknown to the scenario (or its store name is ambiguous), its GTIN has a bad
+check digit or its quantity (or price) is not a number or out of range; everything else is
+kept — negative quantities as returns — and summed into daily totals per date × store × GTIN.
+
+Timestamps with a UTC offset (text ``2026-01-05T08:31:02+01:00`` or ``...Z``, or a Parquet
+timestamp with a time zone) are converted to the stores' local time (the scenario's
+``retailer.time_zone``) before the date is taken; timestamps without one are local already.
+A file-level problem (unreadable, no data rows, a missing or repeated column, broken CSV
+quoting, text that is not UTF-8) is one located :class:`PosError`.
 """
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable, Iterator, Sequence
+import datetime as dt
+import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,10 +30,29 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from crossdock.errors import PosError
+from crossdock.errors import DataQualityError, PosError, PosWarning
+from crossdock.pos._files import BadLine, columns, read_batches
 from crossdock.scenario import Scenario
 
-__all__ = ["DAILY_SCHEMA", "REASONS", "ImportReport", "import_pos", "read_daily"]
+__all__ = [
+    "DAILY_SCHEMA",
+    "HISTORY_DAYS",
+    "MAX_PRICE",
+    "MAX_QUANTITY",
+    "REASONS",
+    "ImportReport",
+    "check_reject_share",
+    "import_pos",
+    "read_daily",
+]
+
+MAX_QUANTITY = 10**9
+"""Largest quantity one POS row may carry, either sign (sums stay far inside int64)."""
+MAX_PRICE = 1e7
+"""Largest unit price one POS row may carry, either sign."""
+HISTORY_DAYS = 3660
+"""The scenario's calendar for POS rows: from this many days (ten years) before its
+``start_date`` to the last day of its horizon."""
 
 DAILY_SCHEMA = pa.schema(
     [
@@ -39,34 +66,49 @@ DAILY_SCHEMA = pa.schema(
     ]
 )
 
-ALIASES = {
-    "timestamp": ("timestamp", "datetime", "time", "ts", "scan_time"),
-    "date": ("date", "day", "business_date", "sales_date"),
-    "store": ("store", "store_gln", "gln", "store_name", "store_id", "shop"),
-    "gtin": ("gtin", "ean", "ean13", "barcode", "gtin13"),
-    "quantity": ("quantity", "qty", "units", "quantite"),
-    "price": ("price", "unit_price", "prix"),
-}
 
 # In order of precedence: a row is reported with the first reason that applies.
 REASONS = (
+    "wrong number of fields",
     "unparseable date",
+    "date outside the scenario's calendar",
     "unknown store",
+    "ambiguous store name",
     "GTIN is not 8, 12, 13 or 14 digits",
     "bad GTIN check digit",
     "unknown GTIN",
     "quantity is not a whole number",
+    "quantity out of range",
     "price is not a number",
+    "price out of range",
+)
+_FIELD_OF_REASON = (
+    "line",
+    "date",
+    "date",
+    "store",
+    "store",
+    "gtin",
+    "gtin",
+    "gtin",
+    "quantity",
+    "quantity",
+    "price",
+    "price",
 )
 
 _DATE_FORMATS = (
     (
-        r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z)?)?$",
+        r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$",
         "%Y-%m-%d",
         "1970-01-01",
     ),
     (r"^\d{2}/\d{2}/\d{4}( \d{2}:\d{2}(:\d{2})?)?$", "%d/%m/%Y", "01/01/1970"),
     (r"^\d{8}$", "%Y%m%d", "19700101"),
+)
+_WITH_OFFSET = (
+    r"^(?P<date>\d{4}-\d{2}-\d{2})[ T](?P<hour>\d{2}):(?P<minute>\d{2})"
+    r"(?::(?P<second>\d{2})(?:\.\d+)?)? ?(?P<zone>Z|[+-]\d{2}:?\d{2})$"
 )
 _INTEGER = r"^[+-]?\d+(\.0*)?$"
 _NUMBER = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
@@ -98,64 +140,10 @@ class ImportReport:
             f"accepted        {self.accepted:>12,}  (returns: {self.returns:,})",
             f"rejected        {self.rejected_rows:>12,}",
         ]
-        lines += [f"  {reason:<34} {n:>10,}" for reason, n in self.rejected.items() if n]
+        lines += [f"  {reason:<38} {n:>10,}" for reason, n in self.rejected.items() if n]
         if self.daily is not None:
             lines.append(f"daily totals    {self.daily.num_rows:>12,}  (date × store × GTIN)")
         return "\n".join(lines) + "\n"
-
-
-def _columns(names: Sequence[str], source: str) -> dict[str, str]:
-    """Map our column roles to the file's column names (``PosError`` if one is missing)."""
-    lower = {n.strip().lower(): n for n in names}
-    found = {}
-    for role, aliases in ALIASES.items():
-        for alias in aliases:
-            if alias in lower:
-                found[role] = lower[alias]
-                break
-    if "timestamp" not in found and "date" not in found:
-        raise PosError("no timestamp or date column", file=source, where="row 0", field="date")
-    for role in ("store", "gtin", "quantity"):
-        if role not in found:
-            raise PosError(
-                f"no {role} column (have: {', '.join(names)})",
-                file=source,
-                where="row 0",
-                field=role,
-            )
-    return found
-
-
-def _batches(path: Path, batch_rows: int) -> Iterator[pa.RecordBatch]:
-    if path.suffix.lower() in (".parquet", ".pq"):
-        try:
-            file = pq.ParquetFile(path)
-        except (OSError, pa.ArrowInvalid) as error:
-            raise PosError(f"cannot read Parquet: {error}", file=str(path)) from None
-        yield from file.iter_batches(batch_size=batch_rows)
-        return
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            header = next(csv.reader(handle), None)
-    except (OSError, UnicodeDecodeError) as error:
-        raise PosError(f"cannot read CSV: {error}", file=str(path)) from None
-    if not header:
-        raise PosError("empty file (no header row)", file=str(path), where="row 0")
-    delimiter = ";" if len(header) == 1 and ";" in header[0] else ","
-    if delimiter == ";":
-        header = header[0].split(";")
-    reader = pacsv.open_csv(
-        path,
-        read_options=pacsv.ReadOptions(block_size=1 << 24),
-        parse_options=pacsv.ParseOptions(delimiter=delimiter),
-        convert_options=pacsv.ConvertOptions(
-            column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False
-        ),
-    )
-    try:
-        yield from reader
-    except pa.ArrowInvalid as error:
-        raise PosError(f"malformed CSV: {error}", file=str(path)) from None
 
 
 def _text(column: pa.Array) -> pa.Array:
@@ -164,11 +152,19 @@ def _text(column: pa.Array) -> pa.Array:
     return pc.utf8_trim_whitespace(pc.cast(column, pa.string()))
 
 
-def _dates(column: pa.Array) -> pa.Array:
-    """date32, null where the value does not parse (or names a day that does not exist)."""
+def _dates(column: pa.Array, zone: str) -> pa.Array:
+    """date32, null where the value does not parse (or names a day that does not exist).
+
+    A time with a UTC offset, or a timestamp type with a time zone, is first converted to
+    the local time of ``zone``.
+    """
     if pa.types.is_dictionary(column.type):
         column = column.dictionary_decode()
-    if pa.types.is_timestamp(column.type) or pa.types.is_date(column.type):
+    if pa.types.is_timestamp(column.type):
+        if column.type.tz is not None:
+            column = pc.local_timestamp(column.cast(pa.timestamp(column.type.unit, tz=zone)))
+        return pc.cast(column, pa.date32())
+    if pa.types.is_date(column.type):
         return pc.cast(column, pa.date32())
     text = _text(column)
     out = pa.nulls(len(text), pa.date32())
@@ -181,23 +177,78 @@ def _dates(column: pa.Array) -> pa.Array:
         # strptime rolls 30 February over into March: a real date prints back the same
         real = pc.fill_null(pc.equal(pc.strftime(parsed, format=fmt), head), False)
         out = pc.if_else(pc.and_(ok, real), pc.cast(parsed, pa.date32()), out)
-    return out
+    return _offset_dates(text, zone, out)
 
 
-def _numbers(column: pa.Array, pattern: str) -> tuple[np.ndarray, np.ndarray]:
-    """(values float64, ok bool) of a numeric or text column."""
+_SECONDS_1900, _SECONDS_2200 = -2_208_988_800, 7_258_118_400
+
+
+def _offset_dates(text: pa.Array, zone: str, out: pa.Array) -> pa.Array:
+    """Local dates in ``zone`` of ISO 8601 times with a UTC offset (``Z``, ``+01:00``)."""
+    ok = pc.fill_null(pc.match_substring_regex(text, _WITH_OFFSET), False)
+    if not pc.any(ok).as_py():
+        return out
+    parts = pc.extract_regex(pc.if_else(ok, text, "1970-01-01T00:00Z"), _WITH_OFFSET)
+
+    def number(name: str, start: int = 0, stop: int | None = None) -> np.ndarray:
+        part = parts.field(name)
+        if stop is not None or start:
+            part = pc.utf8_slice_codeunits(part, start, stop if stop is not None else 99)
+        part = pc.if_else(pc.match_substring_regex(part, r"^\d+$"), part, "0")
+        return pc.cast(part, pa.int64()).to_numpy(zero_copy_only=False)
+
+    day = parts.field("date")
+    parsed = pc.strptime(day, format="%Y-%m-%d", unit="s", error_is_null=True)
+    real = pc.fill_null(pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), day), False)
+    seconds = pc.fill_null(pc.cast(parsed, pa.int64()), 0).to_numpy(zero_copy_only=False)
+    hour, minute, second = number("hour"), number("minute"), number("second")
+    offset_zone = parts.field("zone")
+    west = pc.starts_with(offset_zone, "-").to_numpy(zero_copy_only=False)
+    offset_hours = number("zone", 1, 3)
+    offset_minutes = pc.cast(
+        pc.if_else(pc.equal(offset_zone, "Z"), "0", pc.utf8_slice_codeunits(offset_zone, -2, None)),
+        pa.int64(),
+    ).to_numpy(zero_copy_only=False)
+    offset = np.where(west, -1, 1) * (offset_hours * 3600 + offset_minutes * 60)
+    utc = seconds + hour * 3600 + minute * 60 + second - offset
+    valid = (
+        ok.to_numpy(zero_copy_only=False)
+        & real.to_numpy(zero_copy_only=False)
+        & (hour < 24)
+        & (minute < 60)
+        & (second < 61)
+        & (offset_hours <= 14)
+        & (offset_minutes < 60)
+        & (utc > _SECONDS_1900)
+        & (utc < _SECONDS_2200)
+    )
+    local = pc.local_timestamp(pa.array(np.where(valid, utc, 0), pa.timestamp("s", tz=zone)))
+    return pc.if_else(pa.array(valid), pc.cast(local, pa.date32()), out)
+
+
+def _numbers(
+    column: pa.Array, pattern: str, limit: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(values float64, ok bool, within ``±limit`` bool) of a numeric or text column."""
     if pa.types.is_dictionary(column.type):
         column = column.dictionary_decode()
-    if pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
-        values = pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False)
+    if pa.types.is_integer(column.type):
+        valid = pc.is_valid(column).to_numpy(zero_copy_only=False)
+        raw = pc.fill_null(column, 0).to_numpy(zero_copy_only=False)
+        within = raw <= limit if pa.types.is_unsigned_integer(column.type) else np.abs(raw) <= limit
+        return np.where(within, raw, 0).astype(np.float64), valid, within
+    if pa.types.is_floating(column.type) or pa.types.is_decimal(column.type):
+        values = pc.cast(column, pa.float64(), safe=False).to_numpy(zero_copy_only=False)
         ok = np.isfinite(values)
         if pattern == _INTEGER:
             ok &= values == np.round(values)
-        return np.where(ok, values, 0.0), ok
+        within = np.abs(np.where(ok, values, 0.0)) <= limit
+        return np.where(ok & within, values, 0.0), ok, within
     text = pc.replace_substring(_text(column), ",", ".")  # a decimal comma, as in 1,50
     ok = pc.fill_null(pc.match_substring_regex(text, pattern), False)
-    values = pc.cast(pc.if_else(ok, text, "0"), pa.float64())
-    return values.to_numpy(zero_copy_only=False), ok.to_numpy(zero_copy_only=False)
+    values = pc.cast(pc.if_else(ok, text, "0"), pa.float64()).to_numpy(zero_copy_only=False)
+    within = np.abs(values) <= limit
+    return np.where(within, values, 0.0), ok.to_numpy(zero_copy_only=False), within
 
 
 def _gtins(column: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
@@ -224,13 +275,13 @@ def _gtins(column: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
 _NO_DAY = np.iinfo(np.int64).min
 
 
-def _day_numbers(column: pa.Array) -> tuple[np.ndarray]:
+def _day_numbers(column: pa.Array, zone: str) -> tuple[np.ndarray]:
     """Days since 1970 (``_NO_DAY`` where the date does not parse)."""
-    days = pc.cast(pc.cast(_dates(column), pa.int32()), pa.int64())
+    days = pc.cast(pc.cast(_dates(column, zone), pa.int32()), pa.int64())
     return (pc.fill_null(days, _NO_DAY).to_numpy(zero_copy_only=False),)
 
 
-def _day_column(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
+def _day_column(column: pa.Array | pa.ChunkedArray, zone: str) -> np.ndarray:
     """Days since 1970 per row: Arrow's ISO 8601 cast when every value takes it, else by value."""
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks()
@@ -240,14 +291,21 @@ def _day_column(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             pass  # some value is not plain ISO 8601: check each distinct value
         else:
-            return _day_numbers(days)[0]
-    return _by_value(column, _day_numbers)[0]
+            return _day_numbers(days, zone)[0]
+    return _by_value(column, lambda values: _day_numbers(values, zone))[0]
 
 
-def _store_index(values: pa.Array, glns: pa.Array, names: pa.Array) -> tuple[np.ndarray]:
+_AMBIGUOUS = -2
+
+
+def _store_index(
+    values: pa.Array, glns: pa.Array, names: pa.Array, ambiguous: pa.Array
+) -> tuple[np.ndarray]:
+    """Store per value: by GLN, else by name (``-1`` unknown, ``_AMBIGUOUS`` a shared name)."""
     text = _text(values)
     by_gln = _index(text, glns)
-    return (np.where(by_gln >= 0, by_gln, _index(text, names)),)
+    by_name = np.where(_index(text, ambiguous) >= 0, _AMBIGUOUS, _index(text, names))
+    return (np.where(by_gln >= 0, by_gln, by_name),)
 
 
 def _gtin_index(values: pa.Array, gtins: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -255,14 +313,14 @@ def _gtin_index(values: pa.Array, gtins: pa.Array) -> tuple[np.ndarray, np.ndarr
     return formed, check_ok, _index(padded, gtins)
 
 
-def _prices(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """(price, ok): a blank or missing price is fine (NaN), a non-number is not."""
+def _prices(values: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(price, ok, in range): a blank or missing price is fine (NaN), a non-number is not."""
     if pa.types.is_integer(values.type) or pa.types.is_floating(values.type):
         blank = pc.is_null(values).to_numpy(zero_copy_only=False)
     else:
         blank = pc.fill_null(pc.equal(_text(values), ""), True).to_numpy(zero_copy_only=False)
-    price, ok = _numbers(values, _NUMBER)
-    return np.where(blank, np.nan, price), ok | blank
+    price, ok, within = _numbers(values, _NUMBER, MAX_PRICE)
+    return np.where(blank, np.nan, price), ok | blank, within | blank
 
 
 def _index(text: pa.Array, values: pa.Array) -> np.ndarray:
@@ -300,102 +358,238 @@ def import_pos(
 ) -> ImportReport:
     """Validate POS files against ``scenario`` and sum the good rows into daily totals.
 
-    Rejected rows go to ``rejects`` (CSV: ``file, row, reason`` and the row's fields as text);
-    ``row`` counts data rows from 1 in each file. Returns an :class:`ImportReport` whose
-    ``daily`` is the ``DAILY_SCHEMA`` table sorted by date, store and GTIN.
+    Rejected rows go to ``rejects`` (CSV: ``file, row, reason``, the row's fields as text,
+    and ``line``, the raw text of a CSV row that could not be split into fields); ``row``
+    counts data rows from 1 in each file. Returns an :class:`ImportReport` whose ``daily`` is
+    the ``DAILY_SCHEMA`` table sorted by date, store and GTIN. A file that cannot be read, has
+    no data rows, or lacks a column is a located :class:`PosError`.
     """
     report = ImportReport()
-    store_gln = pa.array(scenario.store_gln.astype(str))
-    store_name = pa.array(scenario.store_name.astype(str))
-    gtins = pa.array(np.char.add("0", scenario.gtin.astype(str)))  # as GTIN-14
-    n_skus = scenario.n_skus
-    partials: list[pa.Table] = []
-    writer: pacsv.CSVWriter | None = None
-    reject_schema = pa.schema([("file", pa.string()), ("row", pa.int64()), ("reason", pa.string())])
-    reject_path = Path(rejects) if rejects is not None else None
+    importer = _Importer(scenario, report, rejects, max_examples)
     try:
         for file in files:
-            path = Path(file)
-            if not path.exists():
-                raise PosError("no such file", file=str(path))
-            roles: dict[str, str] | None = None
-            first_row = 1
-            for batch in _batches(path, batch_rows):
-                if roles is None:
-                    roles = _columns(batch.schema.names, str(path))
-                n = batch.num_rows
-                report.rows += n
-                col = {role: batch.column(name) for role, name in roles.items()}
-                day = _day_column(col["timestamp"] if "timestamp" in col else col["date"])
-                date_ok = day != _NO_DAY
-                (store,) = _by_value(col["store"], lambda v: _store_index(v, store_gln, store_name))
-                formed, check_ok, sku = _by_value(col["gtin"], lambda v: _gtin_index(v, gtins))
-                quantity, quantity_ok = _by_value(col["quantity"], lambda v: _numbers(v, _INTEGER))
-                if "price" in col:
-                    price, price_ok = _by_value(col["price"], _prices)
-                else:
-                    price, price_ok = np.full(n, np.nan), np.ones(n, dtype=bool)
-                failed = [
-                    ~date_ok,
-                    store < 0,
-                    ~formed,
-                    ~check_ok,
-                    sku < 0,
-                    ~quantity_ok,
-                    ~price_ok,
-                ]
-                reason = np.full(n, -1, dtype=np.int8)
-                for r in range(len(failed) - 1, -1, -1):
-                    reason[failed[r]] = r
-                bad = reason >= 0
-                if bad.any():
-                    where = np.flatnonzero(bad)
-                    counts = np.bincount(reason[where], minlength=len(REASONS))
-                    for r, count in enumerate(counts):
-                        report.rejected[REASONS[r]] += int(count)
-                    for w in where[: max(0, max_examples - len(report.examples))]:
-                        field_name = ("date", "store", "gtin", "gtin", "gtin", "quantity", "price")[
-                            reason[w]
-                        ]
-                        report.examples.append(
-                            PosError(
-                                REASONS[reason[w]],
-                                file=str(path),
-                                where=f"row {first_row + w}",
-                                field=roles.get(field_name, roles.get("timestamp", field_name)),
-                            ).located()
-                        )
-                    if reject_path is not None:
-                        taken = batch.take(pa.array(where))
-                        table = pa.table(
-                            {
-                                "file": pa.array([str(path)] * len(where)),
-                                "row": pa.array(first_row + where),
-                                "reason": pa.array(np.array(REASONS, dtype=object)[reason[where]]),
-                                **{name: _text(taken.column(name)) for name in taken.schema.names},
-                            }
-                        )
-                        if writer is None:
-                            reject_path.parent.mkdir(parents=True, exist_ok=True)
-                            writer = pacsv.CSVWriter(reject_path, table.schema)
-                            reject_schema = table.schema
-                        writer.write_table(_conform(table, reject_schema))
-                good = ~bad
-                report.accepted += int(good.sum())
-                qty = quantity[good].astype(np.int64)
-                report.returns += int((qty < 0).sum())
-                key = (day[good] * scenario.n_stores + store[good]) * n_skus + sku[good]
-                value = (
-                    np.where(np.isnan(price[good]), scenario.shelf_price[sku[good]], price[good])
-                    * qty
-                )
-                partials.append(_sum_by_key(key, qty, value))
-                first_row += n
+            importer.read(Path(file), batch_rows)
     finally:
-        if writer is not None:
-            writer.close()
-    report.daily = _daily(partials, scenario)
+        importer.close()
+    report.daily = _daily(importer.partials, scenario)
     return report
+
+
+_TEXT_LIKE = (
+    pa.types.is_string,
+    pa.types.is_large_string,
+    pa.types.is_integer,
+    pa.types.is_floating,
+    pa.types.is_decimal,
+    pa.types.is_boolean,
+    pa.types.is_date,
+    pa.types.is_timestamp,
+    pa.types.is_null,
+)
+
+
+def _check_types(schema: pa.Schema, roles: dict[str, str], source: str) -> None:
+    """Every column we read must be text, a number, a date or a timestamp."""
+    for name in roles.values():
+        kind = schema.field(name).type
+        inner = kind.value_type if pa.types.is_dictionary(kind) else kind
+        if not any(test(inner) for test in _TEXT_LIKE):
+            raise PosError(
+                f"column of type {kind} (expected text, numbers, dates or timestamps)",
+                file=source,
+                where="row 0",
+                field=name,
+            )
+
+
+def _row_numbers(done: int, n: int, bad: list[BadLine]) -> np.ndarray:
+    """Data row numbers (from 1) of the next ``n`` readable rows, after ``done`` of them.
+
+    CSV rows skipped for their width (``bad``) keep their own numbers, so the readable rows
+    after them are numbered as in the file.
+    """
+    good = np.arange(done + 1, done + n + 1, dtype=np.int64)
+    if not bad:
+        return good
+    skipped = np.sort(np.array([row for row, _ in bad], dtype=np.int64))
+    readable_before = skipped - np.arange(1, len(skipped) + 1)
+    return good + np.searchsorted(readable_before, good, side="left")
+
+
+class _Importer:
+    """The state of one import across its files and batches."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        report: ImportReport,
+        rejects: str | Path | None,
+        max_examples: int,
+    ) -> None:
+        self.scenario = scenario
+        self.report = report
+        self.max_examples = max_examples
+        self.zone = scenario.spec.retailer.time_zone
+        names = scenario.store_name.astype(str)
+        unique, counts = np.unique(np.char.strip(names), return_counts=True)
+        self.store_gln = pa.array(scenario.store_gln.astype(str))
+        self.store_name = pa.array(names)
+        self.ambiguous = pa.array(unique[counts > 1], type=pa.string())
+        self.gtins = pa.array(np.char.add("0", scenario.gtin.astype(str)))  # as GTIN-14
+        first = (scenario.spec.start_date - dt.date(1970, 1, 1)).days
+        self.calendar = (first - HISTORY_DAYS, first + scenario.horizon_days - 1)
+        self.partials: list[pa.Table] = []
+        self.reject_path = Path(rejects) if rejects is not None else None
+        self.writer: pacsv.CSVWriter | None = None
+        self.reject_schema: pa.Schema | None = None
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+    def read(self, path: Path, batch_rows: int) -> None:
+        """Import one file."""
+        if not path.is_file():
+            raise PosError("no such file" if not path.exists() else "not a file", file=str(path))
+        bad: list[BadLine] = []
+        done = 0
+        for batch in read_batches(path, batch_rows, bad):
+            roles = columns(batch.schema.names, str(path))
+            _check_types(batch.schema, roles, str(path))
+            self._batch(path, batch, roles, _row_numbers(done, batch.num_rows, bad))
+            done += batch.num_rows
+        self.report.rows += done + len(bad)
+        if bad:
+            self._bad_lines(path, bad)
+        if done + len(bad) == 0:
+            raise PosError(
+                "no data rows (an empty file or a header only)", file=str(path), where="row 1"
+            )
+
+    def _batch(
+        self, path: Path, batch: pa.RecordBatch, roles: dict[str, str], rows: np.ndarray
+    ) -> None:
+        sc, report = self.scenario, self.report
+        n = batch.num_rows
+        col = {role: batch.column(name) for role, name in roles.items()}
+        day = _day_column(col["timestamp"] if "timestamp" in col else col["date"], self.zone)
+        date_ok = day != _NO_DAY
+        in_calendar = (day >= self.calendar[0]) & (day <= self.calendar[1])
+        (store,) = _by_value(
+            col["store"],
+            lambda v: _store_index(v, self.store_gln, self.store_name, self.ambiguous),
+        )
+        formed, check_ok, sku = _by_value(col["gtin"], lambda v: _gtin_index(v, self.gtins))
+        quantity, quantity_ok, quantity_within = _by_value(
+            col["quantity"], lambda v: _numbers(v, _INTEGER, MAX_QUANTITY)
+        )
+        if "price" in col:
+            price, price_ok, price_within = _by_value(col["price"], _prices)
+        else:
+            price, price_ok, price_within = np.full(n, np.nan), np.ones(n, bool), np.ones(n, bool)
+        failed = [
+            np.zeros(n, dtype=bool),
+            ~date_ok,
+            ~in_calendar,
+            store == -1,
+            store == _AMBIGUOUS,
+            ~formed,
+            ~check_ok,
+            sku < 0,
+            ~quantity_ok,
+            ~quantity_within,
+            ~price_ok,
+            ~price_within,
+        ]
+        reason = np.full(n, -1, dtype=np.int8)
+        for r in range(len(failed) - 1, -1, -1):
+            reason[failed[r]] = r
+        bad = reason >= 0
+        if bad.any():
+            where = np.flatnonzero(bad)
+            self._count(reason[where])
+            for w in where[: max(0, self.max_examples - len(report.examples))]:
+                name = _FIELD_OF_REASON[reason[w]]
+                self._example(
+                    path, int(rows[w]), reason[w], roles.get(name, roles.get("timestamp", name))
+                )
+            if self.reject_path is not None:
+                taken = batch.take(pa.array(where))
+                self._write(
+                    {
+                        "file": pa.array([str(path)] * len(where)),
+                        "row": pa.array(rows[where]),
+                        "reason": pa.array(np.array(REASONS, dtype=object)[reason[where]]),
+                        **{name: _text(taken.column(name)) for name in taken.schema.names},
+                    }
+                )
+        good = ~bad
+        report.accepted += int(good.sum())
+        qty = quantity[good].astype(np.int64)
+        report.returns += int((qty < 0).sum())
+        key = (day[good] * sc.n_stores + store[good]) * sc.n_skus + sku[good]
+        value = np.where(np.isnan(price[good]), sc.shelf_price[sku[good]], price[good]) * qty
+        self.partials.append(_sum_by_key(key, qty, value))
+
+    def _bad_lines(self, path: Path, bad: list[BadLine]) -> None:
+        """CSV rows that could not be split into the header's fields: counted and kept."""
+        reason = np.zeros(len(bad), dtype=np.int8)  # "wrong number of fields"
+        self._count(reason)
+        for row, _ in bad[: max(0, self.max_examples - len(self.report.examples))]:
+            self._example(path, row, 0, None)
+        if self.reject_path is not None:
+            self._write(
+                {
+                    "file": pa.array([str(path)] * len(bad)),
+                    "row": pa.array([row for row, _ in bad], type=pa.int64()),
+                    "reason": pa.array([REASONS[0]] * len(bad)),
+                    "line": pa.array([text for _, text in bad], type=pa.string()),
+                }
+            )
+
+    def _count(self, reasons: np.ndarray) -> None:
+        counts = np.bincount(reasons, minlength=len(REASONS))
+        for r, count in enumerate(counts):
+            self.report.rejected[REASONS[r]] += int(count)
+
+    def _example(self, path: Path, row: int, reason: int, field_name: str | None) -> None:
+        self.report.examples.append(
+            PosError(
+                REASONS[reason], file=str(path), where=f"row {row}", field=field_name
+            ).located()
+        )
+
+    def _write(self, columns_: dict[str, pa.Array]) -> None:
+        assert self.reject_path is not None
+        table = pa.table(columns_)
+        if self.writer is None:
+            schema = table.schema
+            if "line" not in schema.names:
+                schema = schema.append(pa.field("line", pa.string()))
+            self.reject_path.parent.mkdir(parents=True, exist_ok=True)
+            self.writer = pacsv.CSVWriter(self.reject_path, schema)
+            self.reject_schema = schema
+        assert self.reject_schema is not None
+        self.writer.write_table(_conform(table, self.reject_schema))
+
+
+def check_reject_share(report: ImportReport, max_share: float, *, file: str | None = None) -> None:
+    """:class:`DataQualityError` when more than ``max_share`` of the rows were rejected.
+
+    Under the threshold, rejected rows (if any) are a :class:`PosWarning` with their count.
+    """
+    rejected = report.rejected_rows
+    if not rejected:
+        return
+    share = rejected / max(report.rows, 1)
+    counts = ", ".join(f"{reason}: {n:,}" for reason, n in report.rejected.items() if n)
+    text = f"{rejected:,} of {report.rows:,} rows rejected ({share:.2%}; {counts})"
+    if share > max_share:
+        raise DataQualityError(
+            f"{text}, more than the {max_share:.2%} allowed (--max-reject-share {max_share:g})",
+            file=file,
+        )
+    warnings.warn(PosWarning(text, file=file), stacklevel=2)
 
 
 def _sum_by_key(key: np.ndarray, quantity: np.ndarray, value: np.ndarray) -> pa.Table:
@@ -466,17 +660,47 @@ def _daily(partials: list[pa.Table], scenario: Scenario) -> pa.Table:
 
 
 def read_daily(
-    path: str | Path, scenario: Scenario, *, rejects: str | Path | None = None
+    path: str | Path,
+    scenario: Scenario,
+    *,
+    rejects: str | Path | None = None,
+    max_reject_share: float = 0.01,
 ) -> pa.Table:
-    """Daily totals from a file: a ``pos import`` output as is, else imported on the fly."""
+    """Daily totals from a file: a ``pos import`` output as is, else imported on the fly.
+
+    A file imported on the fly follows ``pos import``'s rule: more than ``max_reject_share``
+    of its rows rejected is a :class:`DataQualityError`, fewer a :class:`PosWarning`. A daily
+    totals file must have its dates inside the scenario's calendar.
+    """
     path = Path(path)
     if path.suffix.lower() in (".parquet", ".pq"):
         try:
             schema = pq.read_schema(path)
-        except (OSError, pa.ArrowInvalid) as error:
+            if set(DAILY_SCHEMA.names) <= set(schema.names):
+                table = pq.read_table(path, columns=DAILY_SCHEMA.names).cast(DAILY_SCHEMA)
+                _check_daily_dates(table, scenario, str(path))
+                return table
+        except (OSError, pa.ArrowException) as error:
             raise PosError(f"cannot read Parquet: {error}", file=str(path)) from None
-        if set(DAILY_SCHEMA.names) <= set(schema.names):
-            return pq.read_table(path, columns=DAILY_SCHEMA.names).cast(DAILY_SCHEMA)
     report = import_pos([path], scenario, rejects=rejects)
+    check_reject_share(report, max_reject_share, file=str(path))
     assert report.daily is not None
     return report.daily
+
+
+def _check_daily_dates(table: pa.Table, scenario: Scenario, source: str) -> None:
+    if table.num_rows == 0:
+        raise PosError("no data rows", file=source, where="row 1")
+    first = (scenario.spec.start_date - dt.date(1970, 1, 1)).days
+    low, high = first - HISTORY_DAYS, first + scenario.horizon_days - 1
+    days = pc.cast(table["date"], pa.int32()).to_numpy(zero_copy_only=False)
+    outside = np.flatnonzero((days < low) | (days > high))
+    if len(outside):
+        raise PosError(
+            f"{len(outside):,} rows with a date outside the scenario's calendar "
+            f"({dt.date(1970, 1, 1) + dt.timedelta(days=int(low))} to "
+            f"{dt.date(1970, 1, 1) + dt.timedelta(days=int(high))}), the first",
+            file=source,
+            where=f"row {outside[0] + 1}",
+            field="date",
+        )

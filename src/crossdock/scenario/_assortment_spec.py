@@ -37,7 +37,9 @@ _Share = Annotated[float, Field(gt=0, le=1)]
 
 
 class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, validate_default=True, allow_inf_nan=False
+    )
 
 
 class SubstituteSpec(_Spec):
@@ -58,15 +60,18 @@ class AssortmentSpec(_Spec):
     review_every_weeks: Annotated[int, Field(ge=1, le=104)] = 13
     abc_shares: tuple[_Share, _Share] = (0.8, 0.95)
     """Cumulative shares of the category's sales value that close classes A and B."""
-    xyz_cv: tuple[Annotated[float, Field(gt=0)], Annotated[float, Field(gt=0)]] = (0.5, 1.0)
+    xyz_cv: tuple[Annotated[float, Field(gt=0, le=100)], Annotated[float, Field(gt=0, le=100)]] = (
+        0.5,
+        1.0,
+    )
     """Coefficients of variation of weekly sales that close classes X and Y."""
     delist_classes: list[_ClassPair] = ["CZ"]
     """ABC-XYZ classes whose slow movers are delisted."""
-    max_units_per_store_week: Annotated[float, Field(ge=0)] = 1.0
+    max_units_per_store_week: Annotated[float, Field(ge=0, le=1e6)] = 1.0
     """A SKU of a ``delist_classes`` class is a slow mover below this many units per store-week."""
-    no_sales_days: Annotated[int, Field(ge=1)] | None = 56
+    no_sales_days: Annotated[int, Field(ge=1, le=3660)] | None = 56
     """Dead stock: delist a SKU no store sold for this many days (null: never)."""
-    min_skus_per_category: Annotated[int, Field(ge=1)] = 2
+    min_skus_per_category: Annotated[int, Field(ge=1, le=100_000)] = 2
     max_delisted_share: Annotated[float, Field(ge=0, le=1)] = 0.2
     """At most this share of a category's listed SKUs is delisted at one review."""
     substitution_rate: Annotated[float, Field(ge=0, le=1)] = 0.5
@@ -75,7 +80,7 @@ class AssortmentSpec(_Spec):
     """Named substitutes; other SKUs' shoppers switch to same-category SKUs by their sales."""
     clearance_days: Annotated[int, Field(ge=0, le=365)] = 14
     """Days a delisted SKU's remaining shelf stock is sold down before the rest is scrapped."""
-    dead_stock_days: Annotated[int, Field(ge=1)] = 28
+    dead_stock_days: Annotated[int, Field(ge=1, le=3660)] = 28
     """For the ``dead_stock_value`` KPI: stock of a store × SKU without a sale for this long."""
 
     @model_validator(mode="after")

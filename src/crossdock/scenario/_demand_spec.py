@@ -7,13 +7,13 @@ so a bare ``demand:`` section gives stationary demand; the built-in scenario tur
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from crossdock.errors import IdentifierError
 from crossdock.gs1 import validate_gtin
+from crossdock.scenario._dates import ScenarioDate
 
 __all__ = [
     "DemandSpec",
@@ -37,7 +37,7 @@ def _gtin(value: str) -> str:
 
 _Gtin = Annotated[str, AfterValidator(_gtin)]
 _Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")]
-_Factor = Annotated[float, Field(ge=0)]
+_Factor = Annotated[float, Field(ge=0, le=1e6)]
 
 
 _HOURLY_TRAFFIC = [0, 0, 0, 0, 0, 0, 0, 0, 0.4, 0.7, 1.0, 1.25, 1.2, 0.9, 0.8, 0.9, 1.1, 1.5, 1.8,
@@ -45,7 +45,9 @@ _HOURLY_TRAFFIC = [0, 0, 0, 0, 0, 0, 0, 0, 0.4, 0.7, 1.0, 1.25, 1.2, 0.9, 0.8, 0
 
 
 class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, validate_default=True, allow_inf_nan=False
+    )
 
 
 class SeasonSpec(_Spec):
@@ -79,9 +81,9 @@ class PromotionSpec(_Spec):
     gtins: list[_Gtin] = Field(min_length=1)
     stores: list[_Id] | None = None
     """Store ids taking part; ``None``: every store."""
-    start: dt.date
+    start: ScenarioDate
     days: Annotated[int, Field(ge=1, le=366)] = 7
-    uplift: Annotated[float, Field(ge=1)] = 2.0
+    uplift: Annotated[float, Field(ge=1, le=1000)] = 2.0
     dip: Annotated[float, Field(ge=0, le=1)] = 0.7
     """Demand factor after the promotion (shoppers stocked up)."""
     dip_days: Annotated[int, Field(ge=0, le=366)] = 7
@@ -93,19 +95,19 @@ class PriceChangeSpec(_Spec):
     """A lasting change of a SKU's shelf price from ``start``; demand follows the elasticity."""
 
     gtin: _Gtin
-    start: dt.date
-    price: Annotated[float, Field(gt=0)]
+    start: ScenarioDate
+    price: Annotated[float, Field(gt=0, le=1e6)]
 
 
 class LifeCycleSpec(_Spec):
     """A SKU's life: launch ramp, maturity, decline (the makings of dead stock)."""
 
     gtin: _Gtin
-    launch: dt.date | None = None
+    launch: ScenarioDate | None = None
     """First day on sale; ``None``: already mature when the run starts."""
     ramp_days: Annotated[int, Field(ge=0, le=730)] = 56
     """Days from launch to full (mature) demand, rising linearly."""
-    decline_start: dt.date | None = None
+    decline_start: ScenarioDate | None = None
     """Day demand starts to fall; ``None``: no decline."""
     decline_days: Annotated[int, Field(ge=1, le=3650)] = 120
     """Days over which demand falls linearly from full to ``tail``."""
@@ -122,9 +124,9 @@ class LifeCycleSpec(_Spec):
 class IntermittentSpec(_Spec):
     """Slow movers sell in lumps: few sale days, sometimes several units at once."""
 
-    below_rate: Annotated[float, Field(gt=0)] = 0.5
+    below_rate: Annotated[float, Field(gt=0, le=1e12)] = 0.5
     """SKU × store means (units/day) under this are drawn as intermittent."""
-    dispersion: Annotated[float, Field(gt=0)] = 0.3
+    dispersion: Annotated[float, Field(gt=0, le=1e6)] = 0.3
     """Negative binomial shape k for them (small k: many zero days, occasional bursts)."""
 
 
@@ -133,7 +135,7 @@ class FittedDemandSpec(_Spec):
 
     file: str
     """Parquet file with columns store_gln, gtin, mean, dispersion, trend, weekday_0..6."""
-    start_date: dt.date
+    start_date: ScenarioDate
     """The day the fitted trend is centred on (trend is relative change per day from it)."""
 
 
@@ -152,16 +154,16 @@ class ScanSpec(_Spec):
     """Opening hours Monday..Sunday as HH:MM-HH:MM (``null``: closed)."""
     hourly_traffic: list[_Factor] = Field(default=_HOURLY_TRAFFIC, min_length=24, max_length=24)
     """Relative arrivals at the tills per hour of the day (0..23)."""
-    lines_per_basket: Annotated[float, Field(ge=1)] = 24.0
+    lines_per_basket: Annotated[float, Field(ge=1, le=10_000)] = 24.0
     """Mean scan lines per basket (a hypermarket trolley)."""
     repeat_scan: Annotated[float, Field(ge=0, lt=1)] = 0.25
     """Chance that a further unit of the same item joins the previous line (quantity > 1)."""
-    staffed_tills_per_size: Annotated[float, Field(gt=0)] = 14.0
-    self_checkouts_per_size: Annotated[float, Field(ge=0)] = 8.0
+    staffed_tills_per_size: Annotated[float, Field(gt=0, le=10_000)] = 14.0
+    self_checkouts_per_size: Annotated[float, Field(ge=0, le=10_000)] = 8.0
     self_checkout_share: Annotated[float, Field(ge=0, le=1)] = 0.55
     """Share of small baskets (up to ``self_checkout_max_lines``) paid at a self-checkout."""
-    self_checkout_max_lines: Annotated[int, Field(ge=1)] = 15
-    seconds_per_line: Annotated[float, Field(gt=0)] = 3.5
+    self_checkout_max_lines: Annotated[int, Field(ge=1, le=10_000)] = 15
+    seconds_per_line: Annotated[float, Field(gt=0, le=3600)] = 3.5
 
 
 class DemandSpec(_Spec):
@@ -172,16 +174,16 @@ class DemandSpec(_Spec):
     """
 
     distribution: Literal["poisson", "negative_binomial"] = "poisson"
-    dispersion: Annotated[float, Field(gt=0)] = 2.0
+    dispersion: Annotated[float, Field(gt=0, le=1e6)] = 2.0
     """Negative binomial shape k: variance = mean + mean²/k (unused for Poisson)."""
-    weekday_profile: Annotated[list[Annotated[float, Field(ge=0)]], Field(min_length=7, max_length=7)] = [
+    weekday_profile: Annotated[list[Annotated[float, Field(ge=0, le=1e6)]], Field(min_length=7, max_length=7)] = [
         0.85, 0.9, 0.95, 1.0, 1.15, 1.35, 0.8,
     ]  # fmt: skip
     """Relative demand Monday..Sunday; rescaled to a mean of 1."""
     seasons: list[SeasonSpec] = []
     holidays: HolidaySpec | None = None
     promotions: list[PromotionSpec] = []
-    price_elasticity: Annotated[float, Field(le=0)] = -1.5
+    price_elasticity: Annotated[float, Field(ge=-20, le=0)] = -1.5
     """Demand factor of a price change is (new price / shelf price) ** elasticity."""
     price_changes: list[PriceChangeSpec] = []
     life_cycles: list[LifeCycleSpec] = []

@@ -65,7 +65,12 @@ def road_km(spec: ScenarioSpec, base_dir: Path | None = None) -> np.ndarray:
                 raise ScenarioError(
                     f"'{row['km']}' is not a number", file=path, where=str(row_number), field="km"
                 ) from None
-            if value < 0:
-                raise ScenarioError("must be >= 0", file=path, where=str(row_number), field="km")
+            if not 0 <= value < float("inf"):  # NaN fails both comparisons
+                raise ScenarioError(
+                    f"must be a finite number >= 0, got {row['km']!r}",
+                    file=path,
+                    where=str(row_number),
+                    field="km",
+                )
             km[index[row["from_gln"]], index[row["to_gln"]]] = value
     return km

@@ -31,7 +31,9 @@ _Rate = Annotated[float, Field(ge=0, le=0.5)]
 
 
 class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, validate_default=True, allow_inf_nan=False
+    )
 
 
 class EdiSpec(_Spec):

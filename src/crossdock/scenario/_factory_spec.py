@@ -12,7 +12,9 @@ _ID = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\
 
 
 class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, validate_default=True, allow_inf_nan=False
+    )
 
 
 class RampSpec(_Spec):
@@ -37,16 +39,16 @@ class BreakdownSpec(_Spec):
     ``mttr_hours`` on average.
     """
 
-    mtbf_hours: Annotated[float, Field(gt=0)]
-    mttr_hours: Annotated[float, Field(gt=0)] = 2.0
+    mtbf_hours: Annotated[float, Field(gt=0, le=1e6)]
+    mttr_hours: Annotated[float, Field(gt=0, le=10_000)] = 2.0
 
 
 class MaintenanceSpec(_Spec):
     """Planned maintenance: ``hours`` off every ``every_days`` days (from day ``offset_days``)."""
 
-    every_days: Annotated[int, Field(ge=1)] = 28
+    every_days: Annotated[int, Field(ge=1, le=3660)] = 28
     hours: Annotated[float, Field(gt=0, le=24)] = 8.0
-    offset_days: Annotated[int, Field(ge=0)] = 0
+    offset_days: Annotated[int, Field(ge=0, le=3660)] = 0
 
 
 class LineSpec(_Spec):
@@ -55,7 +57,7 @@ class LineSpec(_Spec):
     id: _ID
     families: list[str] = []
     """Families this line makes (a product's ``family``, default its category); empty: all."""
-    rate_units_per_hour: Annotated[float, Field(gt=0)]
+    rate_units_per_hour: Annotated[float, Field(gt=0, le=1e8)]
     hours_per_day: Annotated[float, Field(gt=0, le=24)] = 16.0
     working_days: list[Annotated[int, Field(ge=0, le=6)]] = [0, 1, 2, 3, 4, 5]
     """Weekdays the line works, Monday = 0."""

@@ -372,18 +372,19 @@ def hypermarket_demand(
             if region == len(regions) or len(regions) == 1
             else [s.id for s in stores if s.platform == regions[region]]
         )
-        promotions.append(
-            PromotionSpec(
-                gtins=[gtins[k] for k in sorted(picked)],
-                stores=members,
-                start=start + dt.timedelta(days=leaflet + int(rng.integers(7, 21))),
-                days=int(rng.choice([7, 10, 14])),
-                uplift=float(np.round(rng.uniform(1.8, 3.0), 2)),
-                dip=0.75,
-                dip_days=7,
-                price_cut=float(np.round(rng.uniform(0.2, 0.34), 2)),
-            )
+        offset = leaflet + int(rng.integers(7, 21))
+        promotion = PromotionSpec(
+            gtins=[gtins[k] for k in sorted(picked)],
+            stores=members,
+            start=start + dt.timedelta(days=offset),
+            days=int(rng.choice([7, 10, 14])),
+            uplift=float(np.round(rng.uniform(1.8, 3.0), 2)),
+            dip=0.75,
+            dip_days=7,
+            price_cut=float(np.round(rng.uniform(0.2, 0.34), 2)),
         )
+        if offset < horizon_days:  # drawn all the same, so later draws do not move
+            promotions.append(promotion)
     order = rng.permutation(n)
     n_life = max(1, round(0.08 * n))
     launches, declines, rises = (

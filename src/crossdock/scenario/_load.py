@@ -1,7 +1,13 @@
-"""Read a scenario YAML file into a validated spec, with errors located by line and field."""
+"""Read a scenario YAML file into a validated spec, with errors located by line and field.
+
+Problems that make a scenario invalid raise one :class:`ScenarioError` listing each, located;
+settings that can have no effect are :class:`ScenarioWarning` warnings, located the same way
+(``warnings.warn``; the CLI prints them and still exits 0).
+"""
 
 from __future__ import annotations
 
+import warnings
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -9,9 +15,11 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from crossdock.errors import ScenarioError
-from crossdock.scenario._references import check_references
+from crossdock.errors import ScenarioError, ScenarioWarning
+from crossdock.scenario._distances import road_km
+from crossdock.scenario._references import check_files, check_references, scenario_warnings
 from crossdock.scenario._schema import ScenarioSpec
+from crossdock.scenario._yaml import MAX_BYTES, LimitError, load_yaml
 
 FieldPath = tuple[str | int, ...]
 
@@ -31,16 +39,27 @@ def format_path(path: FieldPath) -> str:
     return text
 
 
-def _line_map(node: yaml.Node, path: FieldPath, lines: dict[FieldPath, int]) -> None:
+def _line_map(
+    node: yaml.Node, path: FieldPath, lines: dict[FieldPath, int], seen: set[int] | None = None
+) -> None:
+    """Line of every field path, from the YAML node graph.
+
+    A node reached again through an alias is not walked again: its fields are located at the
+    alias (the line of the path that holds it), and the walk stays linear in the file's size.
+    """
+    seen = set() if seen is None else seen
     lines[path] = node.start_mark.line + 1
+    if id(node) in seen:
+        return
+    seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             child = (*path, str(key.value))
-            _line_map(value, child, lines)
+            _line_map(value, child, lines, seen)
             lines[child] = key.start_mark.line + 1
     elif isinstance(node, yaml.SequenceNode):
         for index, value in enumerate(node.value):
-            _line_map(value, (*path, index), lines)
+            _line_map(value, (*path, index), lines, seen)
 
 
 def _line_of(lines: dict[FieldPath, int], path: FieldPath) -> int | None:
@@ -74,6 +93,8 @@ def _describe(error: Any) -> str:
         return f"must be a whole number, got {got!r}"
     if kind in ("float_parsing", "float_type"):
         return f"must be a number, got {got!r}"
+    if kind == "finite_number":
+        return f"must be a finite number, got {got!r}"
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
     message = str(error["msg"])
@@ -106,6 +127,14 @@ def spec_from_data(
     if problems:
         raise _error(problems, file, lines)
     assert spec is not None
+    for path, message in scenario_warnings(spec):
+        line = _line_of(lines, path)
+        warnings.warn(
+            ScenarioWarning(
+                message, file=file, where=str(line) if line else None, field=format_path(path)
+            ),
+            stacklevel=2,
+        )
     return spec
 
 
@@ -128,25 +157,48 @@ def _error(
 
 
 def read_spec(path: str | Path | None = None) -> ScenarioSpec:
-    """Load and validate a scenario file; ``None`` loads the built-in default scenario."""
+    """Load and validate a scenario file; ``None`` loads the built-in default scenario.
+
+    Files it names (the carrier's distance matrix, fitted demand parameters) are checked
+    too, relative to the scenario file's folder.
+    """
     file = Path(path) if path is not None else default_scenario_path()
     try:
+        size = file.stat().st_size
+        if size > MAX_BYTES:
+            raise ScenarioError(
+                f"file of {size:,} bytes is larger than {MAX_BYTES:,} (limit MAX_BYTES)",
+                file=file,
+            )
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ScenarioError("no such file", file=file) from None
     except (IsADirectoryError, PermissionError, UnicodeDecodeError) as error:
         raise ScenarioError(f"cannot read: {error}", file=file) from None
+    except OSError as error:
+        raise ScenarioError(f"cannot read: {error.strerror or error}", file=file) from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node, data = load_yaml(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = str(mark.line + 1) if mark else None
         problem = error.problem or error.context or "malformed YAML"
-        raise ScenarioError(f"malformed YAML: {problem}", file=file, where=line) from None
+        message = problem if isinstance(error, LimitError) else f"malformed YAML: {problem}"
+        raise ScenarioError(message, file=file, where=line) from None
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow
+        line = str(text.count("\n", 0, max(error.position, 0)) + 1)
+        raise ScenarioError(
+            f"malformed YAML: character {error.character!r} is not allowed", file=file, where=line
+        ) from None
     except yaml.YAMLError as error:
         raise ScenarioError(f"malformed YAML: {error}", file=file) from None
     lines: dict[FieldPath, int] = {}
     if node is not None:
         _line_map(node, (), lines)
-    return spec_from_data(data, file=str(file), lines=lines)
+    spec = spec_from_data(data, file=str(file), lines=lines)
+    base = file.resolve().parent
+    problems = check_files(spec, base)
+    if problems:
+        raise _error(problems, str(file), lines)
+    road_km(spec, base)  # the distance matrix's own rows, located in its file
+    return spec

@@ -1,9 +1,18 @@
-"""Checks across a scenario's lists: unique keys and references that must resolve."""
+"""Checks across a scenario's lists: unique keys and references that must resolve.
+
+:func:`check_references` finds what makes a scenario invalid, :func:`check_files` the files
+it names that cannot be found, and :func:`scenario_warnings` the settings that can have no
+effect or that an import would resolve ambiguously. Each returns ``(field path, message)``
+pairs; the loader locates them by line.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path as FilePath
 
 from crossdock.scenario._schema import ScenarioSpec
 
@@ -148,7 +157,15 @@ def check_references(spec: ScenarioSpec) -> list[Problem]:
                 )
             )
 
+    gtins = {p.gtin for p in spec.products}
+    for i, blocked in enumerate(spec.retailer.blocked_gtins):
+        if blocked not in gtins:
+            problems.append(
+                (("retailer", "blocked_gtins", i), f"unknown GTIN '{blocked}' (not in products)")
+            )
+
     problems.extend(_demand_references(spec, categories))
+    problems.extend(_demand_bounds(spec))
 
     if spec.warm_up_days >= spec.horizon_days:
         problems.append((("warm_up_days",), "must be less than horizon_days"))
@@ -191,3 +208,103 @@ def _demand_references(spec: ScenarioSpec, categories: set[str]) -> list[Problem
             )
         seen.setdefault(life.gtin, i)
     return problems
+
+
+# The most units one store may be expected to sell of one SKU in one day, all effects at
+# their peak: a bound on the Poisson / negative binomial mean that keeps every count, stock
+# and order far inside int64 (and numpy's Poisson sampler inside its range).
+MAX_MEAN_UNITS_PER_STORE_DAY = 1e7
+
+
+def _demand_bounds(spec: ScenarioSpec) -> list[Problem]:
+    """The peak mean demand of a store × SKU × day must stay below the named bound."""
+    demand = spec.demand
+    profile = demand.weekday_profile
+    weekday = max(profile) / (sum(profile) / 7) if sum(profile) > 0 else 1.0
+    season = 1 + max((s.amplitude for s in demand.seasons), default=0.0)
+    uplift = max((p.uplift for p in demand.promotions), default=1.0)
+    holidays = max(demand.holidays.eve_factor, 1.0) if demand.holidays else 1.0
+    size = max(s.size_factor for s in spec.stores)
+    problems: list[Problem] = []
+    for i, product in enumerate(spec.products):
+        price = min((c.price for c in demand.price_changes if c.gtin == product.gtin), default=None)
+        log_price = demand.price_elasticity * math.log(price / product.shelf_price) if price else 0
+        log_peak = math.log(max(product.base_rate, 1e-300)) + max(log_price, 0.0)
+        peak = math.exp(min(log_peak, 700.0)) * size * weekday * season * uplift * holidays
+        if peak > MAX_MEAN_UNITS_PER_STORE_DAY:
+            problems.append(
+                (
+                    ("products", i, "base_rate"),
+                    f"peak mean demand {peak:.3g} units per store-day (base_rate × size_factor × "
+                    "weekday × season × promotion × holiday × price factors) must be <= "
+                    f"{MAX_MEAN_UNITS_PER_STORE_DAY:.0e} (MAX_MEAN_UNITS_PER_STORE_DAY)",
+                )
+            )
+    return problems
+
+
+def check_files(spec: ScenarioSpec, base_dir: FilePath) -> list[Problem]:
+    """Files the scenario names that do not exist.
+
+    The distance matrix is relative to ``base_dir`` (the scenario file's folder); the fitted
+    parameters to the working folder, as the run opens them.
+    """
+    problems: list[Problem] = []
+    matrix = spec.carrier.distance_matrix
+    if matrix is not None:
+        path = FilePath(matrix)
+        path = path if path.is_absolute() else base_dir / path
+        if not path.is_file():
+            problems.append(
+                (("carrier", "distance_matrix"), f"no such file '{matrix}' (looked for {path})")
+            )
+    fitted = spec.demand.fitted
+    if fitted is not None and not FilePath(fitted.file).is_file():
+        problems.append((("demand", "fitted", "file"), f"no such file '{fitted.file}'"))
+    return problems
+
+
+def scenario_warnings(spec: ScenarioSpec) -> list[Problem]:
+    """Settings that can have no effect, and names that an import would resolve ambiguously."""
+    found: list[Problem] = []
+    if not any(spec.demand.weekday_profile):
+        found.append(
+            (
+                ("demand", "weekday_profile"),
+                "is all zero, so it is ignored: every weekday gets the same demand",
+            )
+        )
+    first = spec.start_date
+    end = first + dt.timedelta(days=spec.horizon_days)  # the day after the horizon
+    for i, promo in enumerate(spec.demand.promotions):
+        last = promo.start + dt.timedelta(days=promo.days + promo.dip_days)
+        if last <= first or promo.start >= end:
+            found.append(
+                (
+                    ("demand", "promotions", i, "start"),
+                    f"promotion from {promo.start} (with its dip, to {last}) is outside the "
+                    f"horizon {first} to {end - dt.timedelta(days=1)}: it has no effect",
+                )
+            )
+    for i, change in enumerate(spec.demand.price_changes):
+        if change.start >= end:
+            found.append(
+                (
+                    ("demand", "price_changes", i, "start"),
+                    f"price change on {change.start} is after the horizon's last day "
+                    f"{end - dt.timedelta(days=1)}: it has no effect",
+                )
+            )
+    names: dict[str, int] = {}
+    for i, store in enumerate(spec.stores):
+        key = store.name.strip()
+        if key in names:
+            found.append(
+                (
+                    ("stores", i, "name"),
+                    f"store name '{store.name}' is also the name of stores[{names[key]}]: "
+                    "POS rows that name the store (not its GLN) are rejected as ambiguous",
+                )
+            )
+        names.setdefault(key, i)
+    return found

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zoneinfo
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -16,6 +17,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 from crossdock.errors import IdentifierError
 from crossdock.gs1 import validate_gln, validate_gtin
 from crossdock.scenario._assortment_spec import AssortmentSpec
+from crossdock.scenario._dates import ScenarioDate
 from crossdock.scenario._demand_spec import (
     DemandSpec,
     FittedDemandSpec,
@@ -120,8 +122,20 @@ def _router_name(name: str) -> str:
     return ROUTERS.check(name)
 
 
+def _time_zone(value: str) -> str:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"unknown time zone {value!r} (an IANA name such as Europe/Paris)"
+        ) from None
+    return value
+
+
 class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, validate_default=True, allow_inf_nan=False
+    )
 
 
 class TimeWindow(_Spec):
@@ -150,8 +164,11 @@ class RetailerSpec(_Spec):
     """Shared mode: planners propose, the retailer confirms (else planners order directly)."""
     blocked_gtins: list[Gtin13] = []
     """Items the retailer refuses to have delivered (e.g. pending a listing decision)."""
-    order_budget_per_store_day: Annotated[float, Field(gt=0)] | None = None
+    order_budget_per_store_day: Annotated[float, Field(gt=0, le=1e9)] | None = None
     """Cap on the value at unit cost of what one store may receive from one day's orders."""
+    time_zone: Annotated[str, AfterValidator(_time_zone)] = "Europe/Paris"
+    """The stores' local time (an IANA name): POS timestamps with a UTC offset are converted
+    to it before their date is taken."""
 
 
 class CategorySpec(_Spec):
@@ -187,7 +204,7 @@ class FactorySpec(_Spec):
     lat: Latitude
     lon: Longitude
     suppliers: list[Identifier] = Field(min_length=1)
-    capacity_units_per_day: Annotated[int, Field(gt=0)] | None = None
+    capacity_units_per_day: Annotated[int, Field(gt=0, le=10**9)] | None = None
     """Simple model (no ``lines``): one line running 24 h a day at this many units."""
     warm_up_ramp_days: Annotated[int, Field(ge=0, le=60)] = 2
     """Simple model: a linear ramp from zero over this many days after each start."""
@@ -209,16 +226,16 @@ class PlatformSpec(_Spec):
     name: str
     lat: Latitude
     lon: Longitude
-    capacity_units_per_day: Annotated[int, Field(gt=0)]
+    capacity_units_per_day: Annotated[int, Field(gt=0, le=10**9)]
     delivery_days: Annotated[int, Field(ge=1, le=14)] = 1
     """Days from leaving the platform to the store's shelf (1: overnight)."""
-    dock_doors: Annotated[int, Field(gt=0)] = 12
-    pallets_per_door_hour: Annotated[float, Field(gt=0)] = 12.0
+    dock_doors: Annotated[int, Field(gt=0, le=1000)] = 12
+    pallets_per_door_hour: Annotated[float, Field(gt=0, le=1000)] = 12.0
     """Pallets a door unloads or loads per hour."""
     shift_hours: Annotated[float, Field(gt=0, le=24)] = 16.0
-    workers: Annotated[int, Field(gt=0)] = 30
+    workers: Annotated[int, Field(gt=0, le=100_000)] = 30
     """Handlers on the floor over the day's shifts (each works ``shift_hours / 2``)."""
-    labour_hours_per_pallet: Annotated[float, Field(gt=0)] = 0.25
+    labour_hours_per_pallet: Annotated[float, Field(gt=0, le=100)] = 0.25
     """Handling hours per pallet received (break-down) or built (consolidation)."""
 
 
@@ -230,12 +247,12 @@ class DistributionCentreSpec(_Spec):
     name: str
     lat: Latitude
     lon: Longitude
-    capacity_units: Annotated[int, Field(gt=0)]
+    capacity_units: Annotated[int, Field(gt=0, le=10**12)]
     """Storage capacity (reported as utilisation; not a hard limit)."""
     delivery_days: Annotated[int, Field(ge=1, le=14)] = 1
-    labour_hours_per_pallet: Annotated[float, Field(gt=0)] = 0.3
+    labour_hours_per_pallet: Annotated[float, Field(gt=0, le=100)] = 0.3
     """Hours to receive and put away an inbound pallet, or to load an outbound one."""
-    labour_hours_per_case: Annotated[float, Field(ge=0)] = 0.01
+    labour_hours_per_case: Annotated[float, Field(ge=0, le=10)] = 0.01
     """Picking hours per case of store orders."""
 
 
@@ -260,13 +277,13 @@ class ProductSpec(_Spec):
     name: str
     category: Identifier
     supplier: Identifier
-    case_pack: Annotated[int, Field(gt=0)]
-    units_per_pallet: Annotated[int, Field(gt=0)]
-    unit_cost: Annotated[float, Field(gt=0)]
-    shelf_price: Annotated[float, Field(gt=0)]
-    base_rate: Annotated[float, Field(ge=0)]
+    case_pack: Annotated[int, Field(gt=0, le=100_000)]
+    units_per_pallet: Annotated[int, Field(gt=0, le=1_000_000)]
+    unit_cost: Annotated[float, Field(gt=0, le=1e6)]
+    shelf_price: Annotated[float, Field(gt=0, le=1e6)]
+    base_rate: Annotated[float, Field(ge=0, le=1e6)]
     """Mean units sold per store-day in a store of size factor 1."""
-    shelf_life_days: Annotated[int, Field(gt=0)] | None = None
+    shelf_life_days: Annotated[int, Field(gt=0, le=36600)] | None = None
     family: str | None = None
     """Production family (products of one family run without changeover); default: category."""
 
@@ -277,8 +294,8 @@ class TruckSpec(_Spec):
     name: str = "semi-trailer"
     capacity_pallets: Annotated[int, Field(gt=0, le=100)] = 33
     """Floor positions for pallets (one pallet high)."""
-    count: Annotated[int, Field(gt=0)] = 10
-    co2_kg_per_km: Annotated[float, Field(ge=0)] = 0.9
+    count: Annotated[int, Field(gt=0, le=10_000)] = 10
+    co2_kg_per_km: Annotated[float, Field(ge=0, le=100)] = 0.9
 
 
 class RoutingSpec(_Spec):
@@ -289,7 +306,7 @@ class RoutingSpec(_Spec):
     ``pyvrp`` and ``sweep``."""
     time_limit_seconds: Annotated[float, Field(gt=0, le=600)] = 1.0
     """Cap on each depot-day's solve (PyVRP); routes are reused when the same stops repeat."""
-    max_iterations: Annotated[int, Field(ge=1)] = 300
+    max_iterations: Annotated[int, Field(ge=1, le=1_000_000)] = 300
 
 
 class CarrierSpec(_Spec):
@@ -298,17 +315,17 @@ class CarrierSpec(_Spec):
     gln: Gln
     name: str
     trucks: list[TruckSpec] = Field(default_factory=lambda: [TruckSpec()], min_length=1)
-    cost_per_km: Annotated[float, Field(ge=0)] = 1.6
+    cost_per_km: Annotated[float, Field(ge=0, le=1000)] = 1.6
     average_speed_kmh: Annotated[float, Field(gt=0, le=130)] = 60.0
     road_factor: Annotated[float, Field(ge=1, le=3)] = 1.3
     """Road distance divided by great-circle distance."""
-    cost_per_hour: Annotated[float, Field(ge=0)] = 35.0
+    cost_per_hour: Annotated[float, Field(ge=0, le=10_000)] = 35.0
     """Driver and truck cost per hour on the road (EUR)."""
-    cost_per_truck_day: Annotated[float, Field(ge=0)] = 120.0
+    cost_per_truck_day: Annotated[float, Field(ge=0, le=1e6)] = 120.0
     """Fixed cost of each truck used on a day (EUR)."""
     driver_shift_hours: Annotated[float, Field(gt=0, le=24)] = 10.0
-    service_minutes_per_stop: Annotated[float, Field(ge=0)] = 15.0
-    service_minutes_per_pallet: Annotated[float, Field(ge=0)] = 1.5
+    service_minutes_per_stop: Annotated[float, Field(ge=0, le=1440)] = 15.0
+    service_minutes_per_pallet: Annotated[float, Field(ge=0, le=1440)] = 1.5
     routing: RoutingSpec = RoutingSpec()
     distance_matrix: str | None = None
     """A CSV of road distances (columns ``from_gln,to_gln,km``) between stores, platforms and
@@ -318,8 +335,8 @@ class CarrierSpec(_Spec):
 class ShelfCapacitySpec(_Spec):
     """The default rule for each store × SKU shelf capacity."""
 
-    days_of_demand: Annotated[float, Field(gt=0)] = 10.0
-    min_case_packs: Annotated[int, Field(ge=1)] = 2
+    days_of_demand: Annotated[float, Field(gt=0, le=365)] = 10.0
+    min_case_packs: Annotated[int, Field(ge=1, le=10_000)] = 2
 
 
 class ForecastSpec(_Spec):
@@ -345,7 +362,7 @@ class ForecastSpec(_Spec):
     """croston: apply the Syntetos-Boylan correction (times 1 - alpha / 2)."""
     steady_method: Literal["exponential_smoothing", "holt_winters"] = "exponential_smoothing"
     """auto: the forecaster of SKUs that are not intermittent (tsb for those that are)."""
-    max_interval_days: Annotated[float, Field(ge=1)] = 1.32
+    max_interval_days: Annotated[float, Field(ge=1, le=365)] = 1.32
     """auto: a position is intermittent while its mean interval between demand days is above."""
 
 
@@ -358,11 +375,11 @@ class EchelonSpec(_Spec):
     review_period_days: Annotated[int, Field(ge=1, le=60)] = 1
     service_level: Annotated[float, Field(gt=0.5, lt=1)] = 0.95
     forecast: ForecastSpec = ForecastSpec()
-    cover_days: Annotated[float, Field(ge=0)] = 3.0
+    cover_days: Annotated[float, Field(ge=0, le=365)] = 3.0
     """min_max only: order-up-to level = reorder point + this many days of demand."""
-    base_stock_days: Annotated[float, Field(ge=0)] = 7.0
+    base_stock_days: Annotated[float, Field(ge=0, le=365)] = 7.0
     """base_stock only: fixed level = this many days of mean demand."""
-    initial_stock_days: Annotated[float, Field(ge=0)] = 7.0
+    initial_stock_days: Annotated[float, Field(ge=0, le=365)] = 7.0
     """Opening stock, in days of mean demand."""
 
 
@@ -398,10 +415,10 @@ class ScenarioSpec(_Spec):
     """A whole supply chain: parties, products, demand and replenishment settings."""
 
     name: str
-    start_date: dt.date = dt.date(2026, 1, 5)
+    start_date: ScenarioDate = dt.date(2026, 1, 5)
     horizon_days: Annotated[int, Field(ge=1, le=36600)] = 365
-    warm_up_days: Annotated[int, Field(ge=0)] = 28
-    seed: Annotated[int, Field(ge=0)] = 0
+    warm_up_days: Annotated[int, Field(ge=0, le=36600)] = 28
+    seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = 0
     retailer: RetailerSpec
     categories: list[CategorySpec] = Field(min_length=1)
     suppliers: list[SupplierSpec] = Field(min_length=1)
