@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from crossdock._bounds import SERVICE_LEVEL_MAX, SERVICE_LEVEL_MIN
 from crossdock.errors import IdentifierError
 from crossdock.gs1 import validate_gln, validate_gtin
 from crossdock.scenario._assortment_spec import AssortmentSpec
@@ -331,7 +332,7 @@ class EchelonSpec(_Spec):
 
     policy: Literal["order_up_to", "min_max", "base_stock"] = "order_up_to"
     review_period_days: Annotated[int, Field(ge=1, le=60)] = 1
-    service_level: Annotated[float, Field(gt=0.5, lt=1)] = 0.95
+    service_level: Annotated[float, Field(ge=SERVICE_LEVEL_MIN, lt=SERVICE_LEVEL_MAX)] = 0.95
     forecast: ForecastSpec = ForecastSpec()
     cover_days: Annotated[float, Field(ge=0)] = 3.0
     """min_max only: order-up-to level = reorder point + this many days of demand."""
