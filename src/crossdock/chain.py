@@ -69,7 +69,12 @@ def build_chain(
     def policy(echelon: str, spec_echelon: str) -> Policy:
         given = chosen.get(echelon)
         spec = getattr(mode_spec, spec_echelon)
-        return given.clone() if given is not None else policy_from_spec(spec)
+        made = given.clone() if given is not None else policy_from_spec(spec)
+        return dated(made)
+
+    def dated(made: Policy) -> Policy:  # weekday-aware forecasters learn the calendar
+        made.set_calendar(scenario.spec.start_date.weekday(), scenario.weekday_profile)
+        return made
 
     demand = demand if demand is not None else DemandModel(scenario, seed)
     carrier = Carrier(ctx, router=router)
@@ -88,7 +93,7 @@ def build_chain(
             carrier=carrier,
         )
         overrides = {
-            u: (policy_from_spec(spec.stock_policy), spec.stock_policy.initial_stock_days)
+            u: (dated(policy_from_spec(spec.stock_policy)), spec.stock_policy.initial_stock_days)
             for u, spec in enumerate(scenario.spec.suppliers)
             if spec.stock_policy is not None and "supplier" not in chosen
         }

@@ -17,6 +17,7 @@ __all__ = [
     "compute_kpis",
     "fifo_lead_times",
     "order_variance_ratios",
+    "service_kpis",
 ]
 
 ECHELONS = ("store", "platform", "dc", "supplier", "carrier")
@@ -26,6 +27,19 @@ KPI_DOCS: dict[str, str] = {
     "sales_units": "Units sold to shoppers.",
     "fill_rate": "Share of demanded units served from the shelf on the day asked (1 = no stockout).",
     "on_shelf_availability": "Share of store × SKU × days with stock on the shelf at opening.",
+    "cycle_service_level": "Share of listed store × SKU × days on which every unit demanded was "
+    "served (with daily review, the cycle service level the policies target).",
+    "service_level_target": "The target cycle service level of the store-level policy (stores, "
+    "or planners for them); 0 when the policy has none.",
+    **{
+        f"{kpi}_{c.lower()}": f"{label} of class {c} SKUs (ABC by demand value over the "
+        "measured days: A up to 80% of it, B up to 95%, C the rest)."
+        for kpi, label in (
+            ("cycle_service_level", "Cycle service level"),
+            ("fill_rate", "Fill rate"),
+        )
+        for c in "ABC"
+    },
     "lost_sales_units": "Demanded units not served on the day (lost, or backordered if configured).",
     "lost_sales_value": "Lost sales at shelf price (EUR).",
     **{
@@ -146,8 +160,15 @@ def compute_kpis(
     warm_up_days: int,
     truck_capacity_pallets: int,
     fleet_size: int = 10**9,
+    sku_value: np.ndarray | None = None,
+    service_level_target: float | None = None,
 ) -> dict[str, float]:
-    """Every KPI of ``KPI_DOCS`` from the run's tables."""
+    """Every KPI of ``KPI_DOCS`` from the run's tables.
+
+    ``sku_value`` (per SKU, in ``sku_daily`` order, e.g. shelf prices) ranks SKUs into ABC
+    classes by demand value (default: by units); ``service_level_target`` is reported beside
+    the achieved cycle service.
+    """
     loc = tables["location_daily"].filter(pc.field("day") >= warm_up_days)
     sku = tables["sku_daily"].filter(pc.field("day") >= warm_up_days)
     transport = tables["transport"].filter(pc.field("day") >= warm_up_days)
@@ -170,6 +191,8 @@ def compute_kpis(
     )
     out["lost_sales_units"] = lost
     out["lost_sales_value"] = float(_col(loc, "lost_sales_value")[stores].sum())
+    out.update(service_kpis(tables["sku_daily"], warm_up_days, sku_value))
+    out["service_level_target"] = float(service_level_target or 0.0)
 
     daily_sales = sales / days
     units = _col(loc, "stock_units")
@@ -284,6 +307,46 @@ def compute_kpis(
     out["production_order_lines"] = float(_col(loc, "jobs_done")[factories].sum())
     out["orders_late"] = float(_col(loc, "jobs_late")[factories].sum())
     out.update(assortment_kpis(tables, warm_up_days=warm_up_days))
+    return out
+
+
+def service_kpis(
+    sku_daily: pa.Table, warm_up_days: int, sku_value: np.ndarray | None = None
+) -> dict[str, float]:
+    """Cycle service level and fill rate, overall and per ABC class, from ``sku_daily``.
+
+    A store × SKU × day counts for cycle service while the SKU is listed; it is a stock-out
+    when some of that day's demand went unserved (``short_positions``). Classes rank SKUs by
+    demand value over the measured days, chain-wide: A while the value of better SKUs is under
+    80% of the total, B under 95%, C after (:func:`crossdock.assortment.abc_classes`).
+    """
+    from crossdock.assortment import abc_classes
+
+    whole = sku_daily
+    n_sku = len(np.unique(_col(whole, "gtin"))) or 1
+    sku = whole.filter(pc.field("day") >= warm_up_days)
+
+    def series(name: str) -> np.ndarray:
+        return _col(sku, name).reshape(-1, n_sku).astype(np.float64)
+
+    demand = series("demand").sum(axis=0)
+    lost = series("lost_sales").sum(axis=0)
+    positions = series("listed_stores").sum(axis=0)
+    short = series("short_positions").sum(axis=0)
+    value = demand * (np.asarray(sku_value, dtype=np.float64) if sku_value is not None else 1.0)
+    classes = abc_classes(value, np.zeros(n_sku, dtype=np.int64))
+    out: dict[str, float] = {}
+
+    def ratio(part: np.ndarray, whole_: np.ndarray, where: np.ndarray) -> float:
+        total = float(whole_[where].sum())
+        return 1.0 - float(part[where].sum()) / total if total else 1.0
+
+    every = np.ones(n_sku, dtype=bool)
+    out["cycle_service_level"] = ratio(short, positions, every)
+    for code, name in enumerate("abc"):
+        members = classes == code
+        out[f"cycle_service_level_{name}"] = ratio(short, positions, members)
+        out[f"fill_rate_{name}"] = ratio(lost, demand, members)
     return out
 
 

@@ -78,8 +78,20 @@ def simulate(
         warm_up_days=warm_up_days,
         truck_capacity_pallets=scenario.spec.carrier.trucks[0].capacity_pallets,
         fleet_size=sum(truck.count for truck in scenario.spec.carrier.trucks),
+        sku_value=scenario.shelf_price,
+        service_level_target=_store_target(scenario, mode, policies),
     )
     return SimulationResult(scenario, mode, seed, days, kpis, tables, chain.ledger)
+
+
+def _store_target(scenario: Scenario, mode: str, policies: dict[str, Policy] | None) -> float:
+    """The cycle service the store-level policy aims at (0 if it has no such target)."""
+    chosen = (policies or {}).get("store" if mode == "traditional" else "planner")
+    if chosen is not None:
+        return float(getattr(chosen, "service_level", 0.0))
+    settings = scenario.spec.replenishment
+    spec = (settings.traditional if mode == "traditional" else settings.shared).store
+    return spec.service_level if spec.policy != "base_stock" else 0.0
 
 
 def check_warm_up(scenario: Scenario, days: int, warm_up: int | None) -> int:

@@ -103,3 +103,49 @@ def test_schema_and_policy_refuse_the_same_service_levels(level: float) -> None:
         EchelonSpec(service_level=level)
     with pytest.raises(ParameterError):
         OrderUpTo(service_level=level).validate_params()
+
+
+def test_holt_winters_horizon_sums_the_weekday_forecasts() -> None:
+    from crossdock.policies import HoltWinters
+
+    rng = np.random.default_rng(3)
+    profile = (0.9, 0.95, 1.0, 1.05, 1.3, 1.55, 0.35)
+    forecaster = HoltWinters(alpha=0.1, gamma=0.2)
+    forecaster.set_calendar(3, np.array(profile))  # day 0 is a Thursday
+    forecaster.reset(np.full(4, 10.0))
+    assert forecaster.weekday == 3
+    for _ in range(10):
+        forecaster.observe(rng.poisson(10.0, 4).astype(float))
+    days = np.array([1.0, 3.0, 7.0, 12.0])
+    expected = [
+        sum(
+            forecaster._level[i] + forecaster._season[(forecaster.weekday + j) % 7, i]
+            for j in range(int(d))
+        )
+        for i, d in enumerate(days)
+    ]
+    assert np.allclose(forecaster.horizon_mean(days), expected)
+    # one day ahead: the one-step error
+    assert np.allclose(forecaster.horizon_std(np.ones(4)), forecaster.std)
+
+
+def test_exponential_smoothing_horizon_error_matches_simulation() -> None:
+    """σ_P² = σ_d² (P + P² α / (2 − α)) against the spread of simulated P-day errors."""
+    from crossdock.policies import ExponentialSmoothing
+
+    rng = np.random.default_rng(4)
+    alpha, rate, days, n = 0.2, 30.0, 3, 4000
+    forecaster = ExponentialSmoothing(alpha=alpha)
+    forecaster.reset(np.full(n, rate))
+    demand = rng.poisson(rate, (300, n)).astype(float)
+    for row in demand[:-days]:
+        forecaster.observe(row)
+    error = demand[-days:].sum(axis=0) - forecaster.horizon_mean(days)
+    theory = np.sqrt(rate * (days + days**2 * alpha / (2 - alpha)))
+    spread = error.std(ddof=1)
+    # the sample standard deviation of n normal errors has a standard error of σ / √(2n)
+    assert abs(spread - theory) < 1.96 * theory / np.sqrt(2 * n)
+    # the learnt variance (smoothed squared one-step errors) is unbiased across positions
+    from crossdock.validation import interval
+
+    assert interval(forecaster.horizon_std(days) ** 2).covers(theory**2)

@@ -177,8 +177,11 @@ class Planner:
                 self._lead_now = self._lead_time + self._delay[None, :]
         sales = channel.receive(self.gln, SalesReport, day)
         stock = channel.receive(self.gln, InventoryReport, day)
+        closing = {report.day: report.on_hand for report in stock}
+        lost = self.ctx.unmet_demand == "lost"
         for sold in sales:  # learn from every sales report, even on a day without stock figures
-            self.policy.observe(sold.quantity)
+            shelf = closing.get(sold.day) if lost else None  # empty shelf: censored demand
+            self.policy.observe_sales(sold.quantity, None if shelf is None else shelf == 0)
             if self.assortment is not None:
                 self.assortment.record(sold.day, sold.quantity)
         if not stock:

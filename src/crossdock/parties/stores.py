@@ -87,7 +87,7 @@ class Stores:
         self._dead_days = settings.dead_stock_days
         self._clearance_days = settings.clearance_days
         self._substitution_rate = settings.substitution_rate
-        for name in ASSORTMENT_SERIES:
+        for name in (*ASSORTMENT_SERIES, "short_positions"):
             ledger.sku.setdefault(name, np.zeros((ledger.days, sc.n_skus), dtype=np.int64))
         self._last_sale = np.zeros(self.on_hand.shape, dtype=np.int32)
         self._sale_day = np.empty(self.on_hand.shape, dtype=np.int32)
@@ -221,8 +221,12 @@ class Stores:
         ledger.sku["demand"][day] = wanted.sum(axis=0)
         ledger.sku["sales"][day] = sold.sum(axis=0)
         ledger.sku["lost_sales"][day] = short.sum(axis=0)
-        if self.policy is not None:
-            self.policy.observe(sold)
+        ledger.sku["short_positions"][day] = np.count_nonzero(short, axis=0)
+        if self.policy is not None:  # a backorder records the demand; a lost sale does not
+            if self.backordering:
+                self.policy.observe(wanted)
+            else:  # an empty shelf at closing: demand was at least the sales (censored)
+                self.policy.observe_sales(sold, self.on_hand == 0)
         sku = ledger.sku
         sku["listed_stores"][day] = self._listed_stores
         # day after the last sale per store × SKU (0: none yet); days only grow, so a running

@@ -122,8 +122,13 @@ def unconstrained_demand(
     s = sales[where]
     mu = np.maximum(mu, 1e-9)
     # log P(D >= s - 1) - log P(D >= s), with P(D >= k) = sf(k - 1)
-    ratio = np.exp(poisson.logsf(s - 2, mu) - poisson.logsf(s - 1, mu))
-    out[where] = np.maximum(mu * ratio, s)
+    with np.errstate(invalid="ignore", over="ignore"):
+        ratio = np.exp(poisson.logsf(s - 2, mu) - poisson.logsf(s - 1, mu))
+        expected = mu * ratio
+    # far in the tail the ratio underflows; there E[D | D >= s] tends to s (and never exceeds
+    # s + mu for Poisson demand)
+    expected = np.where(np.isfinite(expected), expected, s)
+    out[where] = np.clip(expected, s, s + mu)
     return out
 
 

@@ -306,7 +306,7 @@ class ForecastSpec(_Spec):
 
     method: Literal[
         "moving_average", "exponential_smoothing", "holt_winters", "croston", "tsb", "auto"
-    ] = "exponential_smoothing"
+    ] = "holt_winters"
     window_days: Annotated[int, Field(ge=1, le=365)] = 28
     alpha: Annotated[float, Field(gt=0, le=1)] = 0.1
     """Smoothing of the level (exponential_smoothing, holt_winters) or of the demand size
