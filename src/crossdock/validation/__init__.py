@@ -7,6 +7,7 @@ validate-model`` prints them and the test suite asserts them. See docs/validatio
 
 from __future__ import annotations
 
+from crossdock.validation._cases import CASES, CaseResult, SafetyOffset, run_validation
 from crossdock.validation._harness import (
     KnownDemand,
     SingleStoreRun,
@@ -24,8 +25,11 @@ from crossdock.validation._references import (
 from crossdock.validation._stats import Interval, interval
 
 __all__ = [
+    "CASES",
+    "CaseResult",
     "Interval",
     "KnownDemand",
+    "SafetyOffset",
     "SingleStoreRun",
     "StockFigures",
     "base_stock_backorders",
@@ -36,4 +40,5 @@ __all__ = [
     "min_max_backorders",
     "order_up_to_backorders",
     "run_single_store",
+    "run_validation",
 ]
