@@ -22,9 +22,9 @@ def test_dwell_is_exact_when_few_units_wait() -> None:
 
 
 def test_dwell_follows_first_in_first_out_across_days() -> None:
-    # day 0: 10 in; day 1: 10 in, 5 out; day 2: 15 out → 5 units waited 1 night, 5 two
-    # nights... FIFO: the first 5 of day 0 leave day 1 (1 night), the other 5 of day 0 and
-    # the 10 of day 1 leave day 2 (2 and 1 nights)
+    # day 0: 10 in; day 1: 10 in, 5 out; day 2: 15 out. First in, first out: the first 5 of
+    # day 0 leave on day 1 (1 night), the other 5 of day 0 on day 2 (2 nights), the 10 of
+    # day 1 on day 2 (1 night)
     units_in = np.array([[10.0], [10.0], [0.0]])
     units_out = np.array([[0.0], [5.0], [15.0]])
     mean, p95 = fifo_lead_times(units_in, units_out, 0)
