@@ -1,119 +1,81 @@
-"""The lead-time convention, held against closed-form results for a base-stock policy.
+"""The lead-time convention and the policies, held against closed forms over several seeds.
 
-One store, identical SKUs with Poisson(λ) demand, a fixed base-stock level S, backorders, a
-DC that never runs out and a delivery lead time of L days. Under our convention (an order
-placed at the end of day t is on the shelf for trading on day t + L), the net inventory at the
-end of a day is S minus the demand of the last L days, so
+One store, identical SKUs with Poisson(λ) demand, backorders, a DC that never runs out and
+a delivery lead time of L days (an order placed at the end of day t sells from day t + L).
+Each SKU of each seed is an independent replication; every figure must fall in the 95%
+Student interval of its replications (5 seeds × 24 SKUs), and, for base stock, the figure a
+lead time one day longer or shorter would give must not.
 
-- expected backorders at the end of a day = E[(D_L − S)+],  D_L ~ Poisson(λL);
-- fill rate = 1 − (E[(D_L − S)+] − E[(D_{L−1} − S)+]) / λ.
-
-An off-by-one in the phase order or the pipeline would shift L by a day, which changes these
-figures far beyond the tolerance used here.
+- ``BaseStock(S)``: net stock at the end of a day is S − D_L;
+- ``OrderUpTo`` with the demand law known: S = ⌈λP + z√(λP)⌉ with P = R + L − 1, then the
+  (R, S) closed forms;
+- ``MinMax`` with the demand law known: s = λP + z√(λP), S = ⌈s + λ·cover⌉, against the
+  stationary law of its inventory position (a Markov chain).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from scipy.stats import poisson
+from scipy.special import ndtri
 
-from crossdock.chain import build_chain
-from crossdock.engine import Engine
-from crossdock.policies import BaseStock
-from crossdock.scenario import compile_scenario, generate_spec
+from crossdock.policies import BaseStock, MinMax, OrderUpTo, Policy
+from crossdock.validation import (
+    KnownDemand,
+    StockFigures,
+    base_stock_backorders,
+    clean_single_store,
+    interval,
+    min_max_backorders,
+    order_up_to_backorders,
+    run_single_store,
+)
 
-
-def expected_shortfall(mean: float, level: int) -> float:
-    """E[(D − S)+] for D ~ Poisson(mean)."""
-    if mean == 0:
-        return 0.0
-    k = np.arange(level + 1)
-    return float(mean - level + np.sum((level - k) * poisson.pmf(k, mean)))
-
-
-def single_store(rate: float, lead_time: int, days: int):
-    spec = generate_spec(n_stores=1, n_skus=6, horizon_days=days, warm_up_days=0, seed=7)
-    products = [
-        p.model_copy(update={"base_rate": rate, "case_pack": 1, "units_per_pallet": 100})
-        for p in spec.products
-    ]
-    stores = [spec.stores[0].model_copy(update={"size_factor": 1.0})]
-    dcs = [spec.distribution_centres[0].model_copy(update={"delivery_days": lead_time})]
-    replenishment = spec.replenishment.model_copy(
-        update={
-            "unmet_demand": "backorder",
-            "traditional": spec.replenishment.traditional.model_copy(
-                update={
-                    "dc": spec.replenishment.traditional.dc.model_copy(
-                        update={"initial_stock_days": 100_000.0}
-                    )
-                }
-            ),
-        }
-    )
-    spec = spec.model_copy(
-        update={
-            "products": products,
-            "stores": stores,
-            "distribution_centres": dcs,
-            "replenishment": replenishment,
-            "demand": spec.demand.model_copy(
-                update={"distribution": "poisson", "weekday_profile": [1.0] * 7}
-            ),
-            "shelf_capacity": spec.shelf_capacity.model_copy(update={"days_of_demand": 1000.0}),
-        }
-    )
-    return compile_scenario(spec)
+SEEDS = (11, 12, 13, 14, 15)
+DAYS = 1260
 
 
-@pytest.mark.parametrize(("rate", "lead_time", "level"), [(5.0, 1, 7), (5.0, 2, 12), (2.0, 3, 7)])
-def test_base_stock_matches_closed_form(rate: float, lead_time: int, level: int) -> None:
-    days, burn_in = 6000, 50
-    scenario = single_store(rate, lead_time, days)
-    chain = build_chain(
-        scenario, "traditional", days=days, seed=11, policies={"store": BaseStock(level=level)}
-    )
-    stores = chain.parties[0]
-    dcs = chain.parties[1]
-    backorders = np.zeros((days, scenario.n_skus))
-    dc_floor = []
+def measure(rate: float, lead: int, policy: Policy) -> dict[str, np.ndarray]:
+    scenario = clean_single_store(rate=rate, lead_time_days=lead, days=DAYS)
+    runs = [run_single_store(scenario, policy, seed=seed) for seed in SEEDS]
+    return {
+        name: np.concatenate([getattr(r, name) for r in runs])
+        for name in ("fill_rate", "backorders", "no_stockout_days")
+    }
 
-    def watch(day: int) -> None:
-        backorders[day - 1] = stores.backorders[0]  # type: ignore[attr-defined]
-        dc_floor.append(int(dcs.on_hand.min()))  # type: ignore[attr-defined]
 
-    Engine(chain.parties).run(days, watch)
-    assert min(dc_floor) > 0, "the DC must never run out for the closed form to apply"
+def assert_matches(measured: dict[str, np.ndarray], theory: StockFigures) -> None:
+    for name, values in measured.items():
+        ci = interval(values)
+        expected = getattr(theory, name)
+        assert ci.covers(expected), f"{name}: theory {expected:.4f}, measured {ci}"
 
-    ledger = chain.ledger
-    demand = ledger.sku["demand"][burn_in:].sum()
-    short = ledger.sku["lost_sales"][burn_in:].sum()
-    fill_rate = 1 - short / demand
-    expected_fill = (
-        1
-        - (
-            expected_shortfall(rate * lead_time, level)
-            - expected_shortfall(rate * (lead_time - 1), level)
-        )
-        / rate
-    )
-    mean_backorders = backorders[burn_in:].mean()
-    expected_backorders = expected_shortfall(rate * lead_time, level)
 
-    assert fill_rate == pytest.approx(expected_fill, abs=0.012)
-    assert mean_backorders == pytest.approx(
-        expected_backorders, abs=0.05 + 0.05 * expected_backorders
-    )
+@pytest.mark.parametrize(("rate", "lead", "level"), [(5.0, 1, 7), (5.0, 2, 12), (2.0, 3, 7)])
+def test_base_stock_matches_closed_form(rate: float, lead: int, level: int) -> None:
+    measured = measure(rate, lead, BaseStock(level=level))
+    assert_matches(measured, base_stock_backorders(rate, lead, level))
     # The convention is what makes the figures match: one day more or less would not.
-    for wrong in (lead_time - 1, lead_time + 1):
+    fill = interval(measured["fill_rate"])
+    for wrong in (lead - 1, lead + 1):
         if wrong >= 1:
-            wrong_fill = (
-                1
-                - (
-                    expected_shortfall(rate * wrong, level)
-                    - expected_shortfall(rate * (wrong - 1), level)
-                )
-                / rate
-            )
-            assert abs(fill_rate - wrong_fill) > 0.03
+            assert not fill.covers(base_stock_backorders(rate, wrong, level).fill_rate)
+
+
+@pytest.mark.parametrize(("review", "lead"), [(1, 2), (2, 2)])
+def test_order_up_to_matches_closed_form(review: int, lead: int) -> None:
+    rate, service = 5.0, 0.9
+    days = review + lead - 1
+    level = int(np.ceil(rate * days + ndtri(service) * np.sqrt(rate * days)))
+    policy = OrderUpTo(
+        review_period_days=review, service_level=service, forecast=KnownDemand(rate=rate)
+    )
+    assert_matches(measure(rate, lead, policy), order_up_to_backorders(rate, lead, review, level))
+
+
+def test_min_max_matches_its_markov_chain() -> None:
+    rate, service, lead, cover = 5.0, 0.9, 2, 3.0
+    reorder = rate * lead + ndtri(service) * np.sqrt(rate * lead)
+    top = int(np.ceil(reorder + rate * cover))
+    policy = MinMax(service_level=service, cover_days=cover, forecast=KnownDemand(rate=rate))
+    assert_matches(measure(rate, lead, policy), min_max_backorders(rate, lead, reorder, top))

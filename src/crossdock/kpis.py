@@ -10,7 +10,15 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["ASSORTMENT_KPI_DOCS", "KPI_DOCS", "assortment_kpis", "compute_kpis"]
+__all__ = [
+    "ASSORTMENT_KPI_DOCS",
+    "KPI_DOCS",
+    "assortment_kpis",
+    "compute_kpis",
+    "fifo_lead_times",
+    "order_variance_ratios",
+    "service_kpis",
+]
 
 ECHELONS = ("store", "platform", "dc", "supplier", "carrier")
 
@@ -19,6 +27,19 @@ KPI_DOCS: dict[str, str] = {
     "sales_units": "Units sold to shoppers.",
     "fill_rate": "Share of demanded units served from the shelf on the day asked (1 = no stockout).",
     "on_shelf_availability": "Share of store × SKU × days with stock on the shelf at opening.",
+    "cycle_service_level": "Share of listed store × SKU × days on which every unit demanded was "
+    "served (with daily review, the cycle service level the policies target).",
+    "service_level_target": "The target cycle service level of the store-level policy (stores, "
+    "or planners for them); 0 when the policy has none.",
+    **{
+        f"{kpi}_{c.lower()}": f"{label} of class {c} SKUs (ABC by demand value over the "
+        "measured days: A up to 80% of it, B up to 95%, C the rest)."
+        for kpi, label in (
+            ("cycle_service_level", "Cycle service level"),
+            ("fill_rate", "Fill rate"),
+        )
+        for c in "ABC"
+    },
     "lost_sales_units": "Demanded units not served on the day (lost, or backordered if configured).",
     "lost_sales_value": "Lost sales at shelf price (EUR).",
     **{
@@ -41,10 +62,22 @@ KPI_DOCS: dict[str, str] = {
     },
     "working_capital": "Mean value of all stock in the chain, in transit included, at unit cost (EUR).",
     "chain_days_of_supply": "Mean stock in the whole chain divided by mean daily sales (days).",
-    "order_variance_ratio_store": "Variance of store-level orders over variance of consumer demand "
-    "(summed over SKUs); > 1 means amplification (bullwhip).",
-    "order_variance_ratio_dc": "Variance of the DC's orders to suppliers over variance of consumer demand.",
-    "order_variance_ratio_production": "Variance of production orders over variance of consumer demand.",
+    "order_variance_ratio_store": "Variance of store-level orders over variance of consumer demand, "
+    "daily series, each summed over SKUs; > 1 means amplification (bullwhip).",
+    "order_variance_ratio_dc": "Variance of the DC's orders to suppliers over variance of consumer "
+    "demand (daily, summed over SKUs).",
+    "order_variance_ratio_production": "Variance of production orders over variance of consumer "
+    "demand (daily, summed over SKUs).",
+    **{
+        f"order_variance_ratio_{e}_weekly": f"The same as order_variance_ratio_{e} on weekly "
+        "totals (7-day buckets from the first measured day): not inflated by weekly planning."
+        for e in ("store", "dc", "production")
+    },
+    **{
+        f"order_variance_ratio_{e}_median_sku": f"Median over SKUs of each SKU's daily ratio "
+        f"behind order_variance_ratio_{e} (large SKUs do not dominate)."
+        for e in ("store", "dc", "production")
+    },
     "store_deliveries": "Store deliveries (a store receiving goods on a day counts once).",
     "trucks_outbound": "Truck trips from platforms or the DC to stores.",
     "trucks_inbound": "Truck trips from suppliers to platforms or the DC.",
@@ -121,18 +154,21 @@ def _col(table: pa.Table, name: str) -> np.ndarray:
     return table.column(name).to_numpy()
 
 
-def _variance_sum(series: np.ndarray) -> float:
-    return float(series.var(axis=0).sum()) if series.shape[0] > 1 else 0.0
-
-
 def compute_kpis(
     tables: dict[str, pa.Table],
     *,
     warm_up_days: int,
     truck_capacity_pallets: int,
     fleet_size: int = 10**9,
+    sku_value: np.ndarray | None = None,
+    service_level_target: float | None = None,
 ) -> dict[str, float]:
-    """Every KPI of ``KPI_DOCS`` from the run's tables."""
+    """Every KPI of ``KPI_DOCS`` from the run's tables.
+
+    ``sku_value`` (per SKU, in ``sku_daily`` order, e.g. shelf prices) ranks SKUs into ABC
+    classes by demand value (default: by units); ``service_level_target`` is reported beside
+    the achieved cycle service.
+    """
     loc = tables["location_daily"].filter(pc.field("day") >= warm_up_days)
     sku = tables["sku_daily"].filter(pc.field("day") >= warm_up_days)
     transport = tables["transport"].filter(pc.field("day") >= warm_up_days)
@@ -155,6 +191,8 @@ def compute_kpis(
     )
     out["lost_sales_units"] = lost
     out["lost_sales_value"] = float(_col(loc, "lost_sales_value")[stores].sum())
+    out.update(service_kpis(tables["sku_daily"], warm_up_days, sku_value))
+    out["service_level_target"] = float(service_level_target or 0.0)
 
     daily_sales = sales / days
     units = _col(loc, "stock_units")
@@ -178,13 +216,16 @@ def compute_kpis(
     def series(name: str) -> np.ndarray:
         return _col(sku, name).reshape(-1, n_sku).astype(np.float64)
 
-    base = _variance_sum(series("demand"))
+    consumer = series("demand")
     for key, name in (
         ("store", "store_orders"),
         ("dc", "dc_orders"),
         ("production", "production_orders"),
     ):
-        out[f"order_variance_ratio_{key}"] = _variance_sum(series(name)) / base if base else 0.0
+        ratios = order_variance_ratios(consumer, series(name))
+        out[f"order_variance_ratio_{key}"] = ratios["daily"]
+        out[f"order_variance_ratio_{key}_weekly"] = ratios["weekly"]
+        out[f"order_variance_ratio_{key}_median_sku"] = ratios["median_sku"]
 
     out["store_deliveries"] = float(_col(loc, "deliveries")[stores].sum())
     leg = _col(transport, "leg").astype(str)
@@ -242,7 +283,7 @@ def compute_kpis(
     n_platforms = len(np.unique(_col(every, "gln")[every_platform])) or 1
     units_in = _col(every, "units_in")[every_platform].reshape(-1, n_platforms)
     units_out = _col(every, "units_out")[every_platform].reshape(-1, n_platforms)
-    dwell_mean, dwell_p95 = fifo_lead_times(units_in, units_out, warm_up_days, samples=256)
+    dwell_mean, dwell_p95 = fifo_lead_times(units_in, units_out, warm_up_days)
     out["platform_dwell_days_mean"] = dwell_mean
     out["platform_dwell_days_p95"] = dwell_p95
 
@@ -269,33 +310,111 @@ def compute_kpis(
     return out
 
 
-def fifo_lead_times(
-    ordered: np.ndarray, shipped: np.ndarray, from_day: int, samples: int = 64
-) -> tuple[float, float]:
-    """Mean and 95th percentile of days from order to shipment, first in first out.
+def service_kpis(
+    sku_daily: pa.Table, warm_up_days: int, sku_value: np.ndarray | None = None
+) -> dict[str, float]:
+    """Cycle service level and fill rate, overall and per ABC class, from ``sku_daily``.
 
-    ``ordered`` and ``shipped`` are ``[day, sku]`` units. For each SKU, the n-th unit ordered is
-    the n-th unit shipped; units ordered from ``from_day`` on and shipped by the end are
-    sampled at ``samples`` evenly spaced ranks, weighted by the SKU's volume.
+    A store × SKU × day counts for cycle service while the SKU is listed; it is a stock-out
+    when some of that day's demand went unserved (``short_positions``). Classes rank SKUs by
+    demand value over the measured days, chain-wide: A while the value of better SKUs is under
+    80% of the total, B under 95%, C after (:func:`crossdock.assortment.abc_classes`).
     """
-    cum_o = np.cumsum(ordered, axis=0)
-    cum_s = np.cumsum(shipped, axis=0)
-    first = cum_o[from_day - 1] if from_day > 0 else np.zeros(ordered.shape[1], dtype=np.int64)
-    last = cum_s[-1]
+    from crossdock.assortment import abc_classes
+
+    whole = sku_daily
+    n_sku = len(np.unique(_col(whole, "gtin"))) or 1
+    sku = whole.filter(pc.field("day") >= warm_up_days)
+
+    def series(name: str) -> np.ndarray:
+        return _col(sku, name).reshape(-1, n_sku).astype(np.float64)
+
+    demand = series("demand").sum(axis=0)
+    lost = series("lost_sales").sum(axis=0)
+    positions = series("listed_stores").sum(axis=0)
+    short = series("short_positions").sum(axis=0)
+    value = demand * (np.asarray(sku_value, dtype=np.float64) if sku_value is not None else 1.0)
+    classes = abc_classes(value, np.zeros(n_sku, dtype=np.int64))
+    out: dict[str, float] = {}
+
+    def ratio(part: np.ndarray, whole_: np.ndarray, where: np.ndarray) -> float:
+        total = float(whole_[where].sum())
+        return 1.0 - float(part[where].sum()) / total if total else 1.0
+
+    every = np.ones(n_sku, dtype=bool)
+    out["cycle_service_level"] = ratio(short, positions, every)
+    for code, name in enumerate("abc"):
+        members = classes == code
+        out[f"cycle_service_level_{name}"] = ratio(short, positions, members)
+        out[f"fill_rate_{name}"] = ratio(lost, demand, members)
+    return out
+
+
+def fifo_lead_times(ordered: np.ndarray, shipped: np.ndarray, from_day: int) -> tuple[float, float]:
+    """Mean and 95th percentile of days from order to shipment, first in first out, exactly.
+
+    ``ordered`` and ``shipped`` are ``[day, sku]`` units (or ``[day, depot]`` for dwell). For
+    each column the n-th unit in is the n-th unit out. The units ordered from ``from_day`` on
+    and shipped by the end are split into runs of ranks over which neither the day in nor the
+    day out changes (between consecutive breakpoints of the two cumulative series), each
+    weighted by its units, so the figures are exact: over a whole run the mean equals the
+    unit-days held divided by the units through (Little's law).
+    """
+    cum_o = np.cumsum(ordered, axis=0, dtype=np.float64)
+    cum_s = np.cumsum(shipped, axis=0, dtype=np.float64)
+    first = cum_o[from_day - 1] if from_day > 0 else np.zeros(ordered.shape[1])
+    last = np.minimum(cum_s[-1], cum_o[-1])
     leads: list[np.ndarray] = []
     weights: list[np.ndarray] = []
     for k in np.flatnonzero(last > first):
-        ranks = first[k] + (last[k] - first[k]) * (np.arange(samples) + 0.5) / samples
-        t_order = np.searchsorted(cum_o[:, k], ranks, side="left")
-        t_ship = np.searchsorted(cum_s[:, k], ranks, side="left")
-        leads.append(np.maximum(t_ship - t_order, 0))
-        weights.append(np.full(samples, (last[k] - first[k]) / samples))
+        low, high = first[k], last[k]
+        o, s = cum_o[:, k], cum_s[:, k]
+        inside = np.concatenate([o[(o > low) & (o < high)], s[(s > low) & (s < high)]])
+        points = np.unique(np.concatenate([[low, high], inside]))
+        upper = points[1:]
+        # every rank in (points[i], points[i + 1]] came in and went out on the same days
+        t_in = np.searchsorted(o, upper, side="left")
+        t_out = np.searchsorted(s, upper, side="left")
+        leads.append(np.maximum(t_out - t_in, 0))
+        weights.append(np.diff(points))
     if not leads:
         return 0.0, 0.0
     lead = np.concatenate(leads).astype(np.float64)
     weight = np.concatenate(weights)
     order = np.argsort(lead, kind="stable")
     cumulative = np.cumsum(weight[order]) / weight.sum()
-    at = min(int(np.searchsorted(cumulative, 0.95)), lead.size - 1)
-    p95 = float(lead[order][at])
-    return float(np.average(lead, weights=weight)), p95
+    at = min(int(np.searchsorted(cumulative, 0.95 - 1e-12)), lead.size - 1)
+    return float(np.average(lead, weights=weight)), float(lead[order][at])
+
+
+def order_variance_ratios(
+    demand: np.ndarray, orders: np.ndarray, bucket_days: int = 7
+) -> dict[str, float]:
+    """Variance of orders over variance of demand, three ways, from ``[day, sku]`` series.
+
+    - ``daily``: variances of the daily series, each summed over SKUs (pooled: large SKUs
+      weigh most);
+    - ``weekly``: the same of totals over consecutive ``bucket_days``-day buckets (whole
+      buckets from the first day), so an echelon that plans weekly is not charged for lumping
+      a week's demand into one day;
+    - ``median_sku``: the median over SKUs (with varying demand) of each SKU's daily ratio.
+    """
+    demand = np.asarray(demand, dtype=np.float64)
+    orders = np.asarray(orders, dtype=np.float64)
+    out = {"daily": 0.0, "weekly": 0.0, "median_sku": 0.0}
+    if demand.shape[0] < 2:
+        return out
+    base = demand.var(axis=0)
+    ordered = orders.var(axis=0)
+    out["daily"] = float(ordered.sum() / base.sum()) if base.sum() else 0.0
+    varying = base > 0
+    if varying.any():
+        out["median_sku"] = float(np.median(ordered[varying] / base[varying]))
+    weeks = demand.shape[0] // bucket_days
+    if weeks >= 2:
+        span = weeks * bucket_days
+        weekly_demand = demand[:span].reshape(weeks, bucket_days, -1).sum(axis=1).var(axis=0)
+        weekly_orders = orders[:span].reshape(weeks, bucket_days, -1).sum(axis=1).var(axis=0)
+        total = weekly_demand.sum()
+        out["weekly"] = float(weekly_orders.sum() / total) if total else 0.0
+    return out

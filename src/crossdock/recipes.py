@@ -107,9 +107,18 @@ class Build:
     def policy(self, echelon: str, spec_echelon: str | None = None) -> Policy:
         """The policy of an echelon: a clone of one given for the run, or the scenario's."""
         given = self.policies.get(echelon)
-        if given is not None:
-            return given.clone()
-        return policy_from_spec(getattr(self.settings, spec_echelon or echelon))
+        made = (
+            given.clone()
+            if given is not None
+            else policy_from_spec(getattr(self.settings, spec_echelon or echelon))
+        )
+        return self.dated(made)
+
+    def dated(self, policy: Policy) -> Policy:
+        """``policy`` told the run's calendar (weekday-aware forecasters learn it)."""
+        sc = self.ctx.scenario
+        policy.set_calendar(sc.spec.start_date.weekday(), sc.weekday_profile)
+        return policy
 
 
 @dataclass(frozen=True)
@@ -164,7 +173,7 @@ def _planners(build: Build, *, captain: bool = True) -> Party:
 def _suppliers(build: Build, *, make_to_stock: bool) -> Party:
     sc = build.ctx.scenario
     overrides = {
-        u: (policy_from_spec(spec.stock_policy), spec.stock_policy.initial_stock_days)
+        u: (build.dated(policy_from_spec(spec.stock_policy)), spec.stock_policy.initial_stock_days)
         for u, spec in enumerate(sc.spec.suppliers)
         if make_to_stock and spec.stock_policy is not None and "supplier" not in build.policies
     }

@@ -26,11 +26,12 @@ _PERCENT = {
     "dock_door_utilisation",
     "platform_labour_utilisation",
 }
+_PERCENT_PREFIXES = ("cycle_service_level", "fill_rate_", "service_level_target")
 
 
 def format_value(key: str, value: float) -> str:
     """A KPI value as people read it (percentages, thousands separators)."""
-    if key in _PERCENT:
+    if key in _PERCENT or key.startswith(_PERCENT_PREFIXES):
         return f"{value:.2%}"
     if (
         key.startswith("order_variance_ratio")
@@ -217,7 +218,7 @@ class Comparison:
         for key, row in self.rows().items():
             a, b, diff = row["traditional"], row["shared"], row["difference"]
             change = f"{diff / a:+.1%}" if a else "—"
-            if key in _PERCENT:
+            if key in _PERCENT or key.startswith(_PERCENT_PREFIXES):
                 delta = f"{diff * 100:+.2f} pt"
             else:
                 delta = ("+" if diff >= 0 else "") + format_value(key, diff)

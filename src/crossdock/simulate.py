@@ -34,6 +34,7 @@ def simulate(
     on_day: Callable[[int], None] | None = None,
     channel: str | Channel | None = None,
     edi_archive: str | Path | None = None,
+    warm_up: int | None = None,
 ) -> SimulationResult:
     """Run one simulation and return its tables and KPIs.
 
@@ -43,6 +44,8 @@ def simulate(
     ``channel`` is how parties' messages travel: ``"direct"`` (objects, fastest) or ``"edi"``
     (EANCOM interchanges, with the scenario's ``edi:`` faults); default the scenario's
     ``edi.channel``, or ``"edi"`` when ``edi_archive`` names a folder for every interchange.
+    ``warm_up`` (days before the KPIs start) defaults to the scenario's ``warm_up_days``; a
+    run that is not longer than its warm-up measures nothing and is refused.
     """
     scenario = scenario if scenario is not None else load_scenario()
     if not isinstance(mode, Recipe) and mode not in RECIPES:
@@ -53,6 +56,7 @@ def simulate(
         raise ParameterError("simulate", "seed", "an int >= 0", seed)
     days = days if days is not None else scenario.horizon_days
     seed = seed if seed is not None else scenario.seed
+    warm_up_days = check_warm_up(scenario, days, warm_up)
     chain = build_chain(
         scenario,
         mode,
@@ -69,15 +73,49 @@ def simulate(
     tables = build_tables(
         chain.ledger, scenario, chain.channel.sent_by_day, getattr(chain.channel, "daily", None)
     )
-    warm_up = min(scenario.warm_up_days, days - 1)
     kpis = compute_kpis(
         tables,
-        warm_up_days=warm_up,
+        warm_up_days=warm_up_days,
         truck_capacity_pallets=scenario.spec.carrier.trucks[0].capacity_pallets,
         fleet_size=sum(truck.count for truck in scenario.spec.carrier.trucks),
+        sku_value=scenario.shelf_price,
+        service_level_target=_store_target(scenario, chain.recipe.settings, policies),
     )
     name = mode.name if isinstance(mode, Recipe) else mode
     return SimulationResult(scenario, name, seed, days, kpis, tables, chain.ledger)
+
+
+def _store_target(scenario: Scenario, mode: str, policies: dict[str, Policy] | None) -> float:
+    """The cycle service the store-level policy aims at (0 if it has no such target).
+
+    ``mode`` is the scenario settings the chain reads (``traditional`` or ``shared``).
+    """
+    chosen = (policies or {}).get("store" if mode == "traditional" else "planner")
+    if chosen is not None:
+        return float(getattr(chosen, "service_level", 0.0))
+    settings = scenario.spec.replenishment
+    spec = (settings.traditional if mode == "traditional" else settings.shared).store
+    return spec.service_level if spec.policy != "base_stock" else 0.0
+
+
+def check_warm_up(scenario: Scenario, days: int, warm_up: int | None) -> int:
+    """The warm-up of a run of ``days`` days: ``warm_up``, else the scenario's.
+
+    Raises :class:`ParameterError` when no day would be measured.
+    """
+    if warm_up is None:
+        if days <= scenario.warm_up_days:
+            raise ParameterError(
+                "simulate",
+                "days",
+                f"more than the scenario's warm_up_days ({scenario.warm_up_days}) to measure "
+                "anything, or give warm_up",
+                days,
+            )
+        return scenario.warm_up_days
+    if isinstance(warm_up, bool) or not isinstance(warm_up, int) or not 0 <= warm_up < days:
+        raise ParameterError("simulate", "warm_up", f"an int in [0, {days - 1}]", warm_up)
+    return warm_up
 
 
 def compare(
@@ -89,14 +127,15 @@ def compare(
     channel: str | None = None,
     edi_archive: str | Path | None = None,
     captain: bool = True,
+    warm_up: int | None = None,
 ) -> Comparison:
     """Run both modes on the same scenario, seed and demand (common random numbers).
 
     With ``captain`` (the default) a third run shows shared mode without a category captain,
     each supplier planning only its own items, so the captain's effect is measured too.
 
-    ``channel`` and ``edi_archive`` are as for :func:`simulate`; each mode's interchanges go
-    to ``edi_archive/traditional`` and ``edi_archive/shared``.
+    ``channel``, ``edi_archive`` and ``warm_up`` are as for :func:`simulate`; each mode's
+    interchanges go to ``edi_archive/traditional`` and ``edi_archive/shared``.
     """
     scenario = scenario if scenario is not None else load_scenario()
     runs = {
@@ -108,6 +147,7 @@ def compare(
             on_day=on_day,
             channel=channel,
             edi_archive=Path(edi_archive) / mode if edi_archive is not None else None,
+            warm_up=warm_up,
         )
         for mode in MODES
     }
@@ -121,5 +161,6 @@ def compare(
             on_day=on_day,
             channel=channel,
             edi_archive=Path(edi_archive) / "shared_own_items" if edi_archive is not None else None,
+            warm_up=warm_up,
         )
     return Comparison(runs["traditional"], runs["shared"], own)

@@ -19,8 +19,9 @@
 - ``assortment``: one row per category on day 0, on every day its range changed and on the
   last day: SKUs listed and delisted so far (the category captain's assortment review).
 
-``sku_daily`` also carries the assortment series (:data:`crossdock.assortment.ASSORTMENT_SERIES`)
-and ``dead_stock_value`` (dead stock at unit cost).
+``sku_daily`` also carries the assortment series (:data:`crossdock.assortment.ASSORTMENT_SERIES`),
+``dead_stock_value`` (dead stock at unit cost) and ``short_positions`` (stores where some of
+the day's demand for the SKU went unserved: the cycle service KPIs count them).
 """
 
 from __future__ import annotations
@@ -107,6 +108,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             *[(f"{t}_stock", _INT) for t in LOCATION_TYPES],
             *[(name, _INT) for name in ASSORTMENT_SERIES],
             ("dead_stock_value", _F),
+            ("short_positions", _INT),
         ]
     ),
     "assortment": pa.schema(
@@ -241,6 +243,8 @@ def build_tables(
     sku_cols["dead_stock_value"] = (
         np.zeros(days * k) if dead is None else (dead * scenario.unit_cost).ravel()
     )
+    short = ledger.sku.get("short_positions")
+    sku_cols["short_positions"] = np.zeros(days * k, np.int64) if short is None else short.ravel()
     sku = pa.table(sku_cols, schema=SCHEMAS["sku_daily"])
 
     rows = ledger.transport

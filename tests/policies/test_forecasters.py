@@ -308,7 +308,12 @@ def test_bad_parameters_are_named(forecaster: Forecaster, name: str) -> None:
     ("forecast", "kind", "params"),
     [
         (ForecastSpec(method="moving_average", window_days=14), MovingAverage, {"window_days": 14}),
-        (ForecastSpec(alpha=0.3), ExponentialSmoothing, {"alpha": 0.3}),
+        (
+            ForecastSpec(method="exponential_smoothing", alpha=0.3),
+            ExponentialSmoothing,
+            {"alpha": 0.3},
+        ),
+        (ForecastSpec(alpha=0.3), HoltWinters, {"alpha": 0.3}),  # the default: weekday-aware
         (
             ForecastSpec(
                 method="holt_winters",

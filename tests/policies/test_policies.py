@@ -96,23 +96,6 @@ def test_moving_average_matches_numpy() -> None:
     assert np.allclose(f.std, demand[-7:].std(axis=0, ddof=1))
 
 
-def test_order_up_to_level() -> None:
-    policy = OrderUpTo(service_level=0.95, forecast=MovingAverage(window_days=4))
-    policy.reset(np.array([10.0]))
-    for value in (8.0, 12.0, 10.0, 10.0):
-        policy.observe(np.array([value]))
-    obs = Observation(
-        day=0,
-        on_hand=np.array([5]),
-        on_order=np.array([3]),
-        backorders=np.array([0]),
-        lead_time_days=2,
-    )
-    std = np.std([8.0, 12.0, 10.0, 10.0], ddof=1)
-    target = 10 * 3 + 1.6448536269514722 * std * np.sqrt(3)
-    assert policy.plan(obs)[0] == pytest.approx(target - 8)
-
-
 def test_review_period_skips_days() -> None:
     policy = OrderUpTo(review_period_days=3)
     policy.reset(np.array([5.0]))

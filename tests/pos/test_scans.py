@@ -36,7 +36,7 @@ def test_scans_add_up_to_the_daily_demand(hyper_small, scans_28) -> None:
 def test_engine_trades_on_the_same_totals(hyper_small) -> None:
     """The demand the engine's trading phase consumed equals the scans, day by day and SKU."""
     days = 21
-    result = crossdock.simulate(hyper_small, mode="shared", seed=7, days=days)
+    result = crossdock.simulate(hyper_small, mode="shared", seed=7, days=days, warm_up=0)
     generator = ScanGenerator(hyper_small, 7)
     batches = list(generator.batches(days))
     import pyarrow as pa

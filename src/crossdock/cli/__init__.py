@@ -24,6 +24,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from crossdock.cli import _validate  # noqa: F401 (registers validate-model)
 from crossdock.cli._app import app
 from crossdock.errors import CrossdockError, CrossdockWarning, DataQualityError, InputError
 

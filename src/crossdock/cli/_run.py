@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from crossdock.cli._app import app
 from crossdock.demand import Demand
-from crossdock.errors import PosError
+from crossdock.errors import CrossdockError, PosError
 from crossdock.results import Comparison
 from crossdock.scenario import Scenario, load_scenario
 from crossdock.simulate import compare as compare_modes
@@ -37,6 +37,15 @@ ScenarioArg = Annotated[
 DaysOpt = Annotated[
     int | None,
     typer.Option("--days", min=1, help="Days to simulate (default: the scenario's horizon)."),
+]
+WarmUpOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--warm-up",
+        min=0,
+        help="Days before the KPIs start (default: the scenario's warm_up_days); needed when "
+        "--days is not longer than the scenario's warm-up.",
+    ),
 ]
 SeedOpt = Annotated[
     int | None, typer.Option("--seed", min=0, help="Random seed (default: the scenario's).")
@@ -120,6 +129,21 @@ def _progress(label: str, total: int) -> Iterator[object]:
         yield lambda day: progress.update(task, completed=day)
 
 
+def _check_warm_up(source: Path | None, scenario: Scenario, days: int, warm_up: int | None) -> None:
+    """A run no longer than its warm-up measures nothing: say so, with the way out."""
+    where = str(source) if source is not None else "built-in scenario"
+    if warm_up is None and days <= scenario.warm_up_days:
+        raise CrossdockError(
+            f"{where}: --days {days} is not longer than the scenario's warm_up_days "
+            f"({scenario.warm_up_days}), so no day would be measured; give more --days or "
+            f"--warm-up N with N < {days}"
+        )
+    if warm_up is not None and warm_up >= days:
+        raise CrossdockError(
+            f"{where}: --warm-up {warm_up} must be less than the {days} days simulated"
+        )
+
+
 @app.command()
 def run(
     scenario: ScenarioArg = None,
@@ -135,12 +159,14 @@ def run(
     demand: DemandOpt = "model",
     channel: ChannelOpt = None,
     edi_archive: EdiArchiveOpt = None,
+    warm_up: WarmUpOpt = None,
 ) -> None:
     """Run one simulation, print its KPIs and write kpis.json and daily tables to --out."""
     loaded = load_scenario(scenario)
     make_demand, recorded = _demand_factory(demand, loaded, seed)
     days = days or (min(recorded, loaded.horizon_days) if recorded else None)
     horizon = days or loaded.horizon_days
+    _check_warm_up(scenario, loaded, horizon, warm_up)
     with _progress(f"{mode.value}", horizon) as tick:
         result = simulate(
             loaded,
@@ -151,6 +177,7 @@ def run(
             demand=make_demand() if make_demand else None,
             channel=_channel(channel),
             edi_archive=edi_archive,
+            warm_up=warm_up,
         )
     typer.echo(result.summary(), nl=False)
     folder = result.write(out)
@@ -180,12 +207,14 @@ def compare(
             "items) and show it as a third column.",
         ),
     ] = True,
+    warm_up: WarmUpOpt = None,
 ) -> None:
     """Run traditional and shared on the same demand; print and write each KPI and the difference."""
     loaded = load_scenario(scenario)
     make_demand, recorded = _demand_factory(demand, loaded, seed)
     days = days or (min(recorded, loaded.horizon_days) if recorded else None)
     horizon = days or loaded.horizon_days
+    _check_warm_up(scenario, loaded, horizon, warm_up)
     runs_count = 3 if captain and make_demand is None else 2
     label = "traditional, shared" + (", shared without captain" if runs_count == 3 else "")
     with _progress(label, runs_count * horizon) as tick:
@@ -205,6 +234,7 @@ def compare(
                 channel=_channel(channel),
                 edi_archive=edi_archive,
                 captain=captain,
+                warm_up=warm_up,
             )
         else:  # each mode gets a fresh copy of the same demand
             runs = {
@@ -217,6 +247,7 @@ def compare(
                     demand=make_demand(),
                     channel=_channel(channel),
                     edi_archive=edi_archive / mode if edi_archive is not None else None,
+                    warm_up=warm_up,
                 )
                 for mode in ("traditional", "shared")
             }

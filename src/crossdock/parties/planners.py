@@ -137,6 +137,7 @@ class Planner:
         mean = sc.expected_demand()[:, items]
         policy.reset(mean)
         self.on_order = np.zeros((sc.n_stores, items.size), dtype=np.int64)
+        self._owed = np.zeros((sc.n_stores, items.size), dtype=np.int64)  # backorders last seen
         lead = sc.supplier_lead_time_days[sc.supplier_of[items]][None, :]
         lead = lead + sc.platform_delivery_days[sc.platform_of_store][:, None]
         self._lead_time = lead.astype(np.float64)
@@ -176,8 +177,16 @@ class Planner:
                 self._lead_now = self._lead_time + self._delay[None, :]
         sales = channel.receive(self.gln, SalesReport, day)
         stock = channel.receive(self.gln, InventoryReport, day)
+        closing = {report.day: report for report in stock}
+        lost = self.ctx.unmet_demand == "lost"
         for sold in sales:  # learn from every sales report, even on a day without stock figures
-            self.policy.observe(sold.quantity)
+            report = closing.get(sold.day)
+            if not lost and report is not None:  # a backorder records demand: sales + new ones
+                before, self._owed = self._owed, report.backorders
+                self.policy.observe(sold.quantity + report.backorders - before)
+                continue
+            empty = None if report is None or not lost else report.on_hand == 0  # censored
+            self.policy.observe_sales(sold.quantity, empty)
             if self.assortment is not None:
                 self.assortment.record(sold.day, sold.quantity)
         if not stock:

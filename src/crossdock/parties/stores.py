@@ -43,7 +43,7 @@ from crossdock.policies import Observation, Policy
 from crossdock.scenario._assortment_spec import AssortmentSpec
 
 _PER_STORE = ("store_demand", "store_sales", "store_in_stock", "store_deliveries")
-_PER_SKU = ("demand", "sales", "lost_sales", "store_orders", *ASSORTMENT_SERIES)
+_PER_SKU = ("demand", "sales", "lost_sales", "short_positions", "store_orders", *ASSORTMENT_SERIES)
 
 
 class Stores(NetworkParty):
@@ -256,8 +256,12 @@ class Stores(NetworkParty):
         ledger["demand"][day] = wanted.sum(axis=0)
         ledger["sales"][day] = sold.sum(axis=0)
         ledger["lost_sales"][day] = short.sum(axis=0)
-        if self.policy is not None:
-            self.policy.observe(sold)
+        ledger["short_positions"][day] = np.count_nonzero(short, axis=0)
+        if self.policy is not None:  # a backorder records the demand; a lost sale does not
+            if self.backordering:
+                self.policy.observe(wanted)
+            else:  # an empty shelf at closing: demand was at least the sales (censored)
+                self.policy.observe_sales(sold, self.on_hand == 0)
         ledger["listed_stores"][day] = self._listed_stores
         # day after the last sale per store × SKU (0: none yet); days only grow, so a running
         # maximum does it without masked writes

@@ -5,6 +5,14 @@ A forecaster is a parameter object with learned state: ``reset(prior_mean)`` sta
 standard deviation of its error. Uses state arrays updated in place, so a day costs a few
 array operations whatever the window.
 
+Forecasters may also give ``horizon_mean(days)`` and ``horizon_std(days)``: the demand they
+expect over the next ``days`` days (weekday by weekday where they know the weekdays) and the
+standard deviation of that total's error, which sets safety stock over a protection
+interval. The error of a P-day total is P days of demand noise plus P times the error of the
+estimated level, which does not average out over the days: for simple exponential smoothing
+``σ_P² = σ_d² (P + P² α / (2 − α))``, where σ_d² is the demand noise. Policies fall back to
+``P · mean`` and ``√P · std`` for forecasters without them.
+
 - :class:`ExponentialSmoothing` and :class:`MovingAverage` for steady sellers;
 - :class:`HoltWinters`: additive weekly seasonality (7 weekday offsets), optional damped trend;
 - :class:`Croston` and :class:`TSB` for intermittent slow movers (demand size and interval,
@@ -96,6 +104,19 @@ class ExponentialSmoothing(Params):
         """Root of the smoothed squared one-step error."""
         return np.sqrt(self._variance)
 
+    def horizon_mean(self, days: np.ndarray | float) -> np.ndarray:
+        """Demand expected over the next ``days`` days: ``days × level``."""
+        return self._level * days
+
+    def horizon_std(self, days: np.ndarray | float) -> np.ndarray:
+        """Error of the ``days``-day total: ``σ_1² (P (2 − α) + P² α) / 2``.
+
+        σ_1² (the smoothed one-step error) is the demand noise times ``2 / (2 − α)``, the
+        noise plus the variance of the smoothed level.
+        """
+        a = self.alpha
+        return np.sqrt(self._variance * ((2.0 - a) * days + a * days * days) / 2.0)
+
 
 class MovingAverage(Params):
     """Mean of the last ``window_days`` days (the prior fills the window at the start)."""
@@ -133,6 +154,14 @@ class MovingAverage(Params):
         n = self.window_days
         variance = (self._sum_sq - self._sum * self._sum / n) / max(n - 1, 1)
         return np.sqrt(np.maximum(variance, 0.0))
+
+    def horizon_mean(self, days: np.ndarray | float) -> np.ndarray:
+        """Demand expected over the next ``days`` days: ``days ×`` the window mean."""
+        return self.mean * days
+
+    def horizon_std(self, days: np.ndarray | float) -> np.ndarray:
+        """Error of the ``days``-day total: ``σ √(P + P² / n)`` (noise plus the mean's error)."""
+        return self.std * np.sqrt(days + days * days / self.window_days)
 
 
 def _weekday_profile_ok(value: object) -> bool:
@@ -207,14 +236,15 @@ class HoltWinters(Params):
         self._level = level
         self._trend = np.zeros_like(level)
         self._season = np.zeros((WEEK_DAYS, *level.shape))
-        if self.weekday_profile is not None:
-            factors = np.asarray(self.weekday_profile, dtype=np.float64)
+        calendar_weekday, profile = self._start()
+        if profile is not None:
+            factors = np.asarray(profile, dtype=np.float64)
             factors = factors / factors.mean() - 1.0
             self._season += factors.reshape((WEEK_DAYS,) + (1,) * level.ndim) * level
         self._variance = np.maximum(level, 1e-9)
         self._error = np.empty_like(level)
         self._scratch = np.empty_like(level)
-        start = self.first_weekday if first_weekday is None else first_weekday
+        start = calendar_weekday if first_weekday is None else first_weekday
         if not (isinstance(start, int | np.integer) and 0 <= start < WEEK_DAYS):
             from crossdock.errors import ParameterError
 
@@ -261,6 +291,54 @@ class HoltWinters(Params):
     def std(self) -> np.ndarray:
         """Root of the smoothed squared one-step error."""
         return np.sqrt(self._variance)
+
+    def set_calendar(self, first_weekday: int, weekday_profile: np.ndarray | None) -> None:
+        """Take the run's calendar: weekday of day 0, and the known weekday profile.
+
+        Used at the next :meth:`reset`; ``weekday_profile`` seeds the offsets only where the
+        forecaster has none of its own.
+        """
+        self._calendar = (int(first_weekday), weekday_profile)
+
+    def _start(self) -> tuple[int, tuple[float, ...] | np.ndarray | None]:
+        calendar = getattr(self, "_calendar", None)
+        if calendar is None:
+            return self.first_weekday, self.weekday_profile
+        profile = self.weekday_profile if self.weekday_profile is not None else calendar[1]
+        return calendar[0], profile
+
+    def horizon_mean(self, days: np.ndarray | float) -> np.ndarray:
+        """Demand expected over the next ``days`` days, weekday by weekday (at least 0)."""
+        whole_days = np.asarray(days)
+        shape = np.broadcast_shapes(whole_days.shape, self._level.shape)
+        count = np.broadcast_to(np.rint(whole_days).astype(np.int64), shape)
+        weeks, rest = np.divmod(count, WEEK_DAYS)
+        rolled = self._season[(self._weekday + np.arange(WEEK_DAYS)) % WEEK_DAYS]
+        partial = np.cumsum(rolled, axis=0)
+        seasonal = weeks * partial[-1]
+        pick = np.take_along_axis(partial, np.maximum(rest - 1, 0)[None], axis=0)[0]
+        seasonal = seasonal + np.where(rest > 0, pick, 0.0)
+        total = self._level * count + seasonal
+        if self.beta > 0:
+            phi = self.phi
+            steps = count * (count + 1) / 2.0 if phi == 1 else phi * (1 - phi**count) / (1 - phi)
+            total = total + self._trend * steps
+        return np.maximum(total, 0.0)
+
+    def horizon_std(self, days: np.ndarray | float) -> np.ndarray:
+        """Error of the ``days``-day total: noise, level error and weekday-offset errors.
+
+        With a = α / (2 − α) and g = γ / (2 − γ) (the variances of the smoothed level and of
+        an offset, in units of the demand noise σ_d², itself σ_1² / (1 + a + g)), the total
+        over P days, m_w of them on weekday w, has ``σ_d² (P + P² a + g Σ m_w²)``.
+        """
+        a = self.alpha / (2.0 - self.alpha)
+        g = self.gamma / (2.0 - self.gamma)
+        count = np.rint(np.asarray(days, dtype=np.float64))
+        weeks, rest = np.divmod(count, WEEK_DAYS)
+        repeats = WEEK_DAYS * weeks * weeks + 2.0 * rest * weeks + rest
+        noise = self._variance / (1.0 + a + g)
+        return np.sqrt(noise * (count + count * count * a + g * repeats))
 
 
 def _intermittent_prior(prior_mean: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -462,3 +540,26 @@ class AutoForecaster(Params):
     def std(self) -> np.ndarray:
         """The error of the forecaster in use at each position."""
         return np.where(self.is_intermittent, self.intermittent.std, self.steady.std)
+
+    def set_calendar(self, first_weekday: int, weekday_profile: np.ndarray | None) -> None:
+        """Pass the run's calendar on to the steady forecaster, if it uses weekdays."""
+        if hasattr(self.steady, "set_calendar"):
+            self.steady.set_calendar(first_weekday, weekday_profile)
+
+    def horizon_mean(self, days: np.ndarray | float) -> np.ndarray:
+        """Each position's forecaster's demand over the next ``days`` days."""
+        steady = (
+            self.steady.horizon_mean(days)
+            if hasattr(self.steady, "horizon_mean")
+            else self.steady.mean * days
+        )
+        return np.where(self.is_intermittent, self.intermittent.mean * days, steady)
+
+    def horizon_std(self, days: np.ndarray | float) -> np.ndarray:
+        """Each position's forecaster's error over the next ``days`` days."""
+        steady = (
+            self.steady.horizon_std(days)
+            if hasattr(self.steady, "horizon_std")
+            else self.steady.std * np.sqrt(days)
+        )
+        return np.where(self.is_intermittent, self.intermittent.std * np.sqrt(days), steady)

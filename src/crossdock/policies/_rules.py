@@ -18,11 +18,36 @@ from functools import cached_property
 
 import numpy as np
 from scipy.special import ndtri
+from scipy.stats import poisson
 
+from crossdock._bounds import SERVICE_LEVEL_MAX, SERVICE_LEVEL_MIN
 from crossdock.policies._forecast import ExponentialSmoothing, Forecaster
 from crossdock.policies._params import Params, interval, whole
 
-__all__ = ["BaseStock", "MinMax", "Observation", "OrderUpTo", "Policy"]
+__all__ = [
+    "BaseStock",
+    "MinMax",
+    "Observation",
+    "OrderUpTo",
+    "Policy",
+    "protection_interval_days",
+    "unconstrained_demand",
+]
+
+_SERVICE_LEVEL = interval(SERVICE_LEVEL_MIN, SERVICE_LEVEL_MAX, closed="left")
+
+
+def protection_interval_days(
+    review_period_days: int, lead_time_days: np.ndarray | float
+) -> np.ndarray | float:
+    """Days of demand an order placed tonight must cover: R + L − 1.
+
+    Under crossdock's lead-time convention an order placed at the end of day t sells from
+    day t + L, and the next review's order (end of day t + R) from day t + R + L, so tonight's
+    order is the last one to serve days t + 1 … t + R + L − 1. With daily review (R = 1) that
+    is the lead time itself: a base stock S is the closed form's S against D_L.
+    """
+    return review_period_days + np.asarray(lead_time_days, dtype=np.float64) - 1.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,9 +82,54 @@ class Policy(Params):
     def observe(self, demand: np.ndarray) -> None:
         """Learn one day of demand (default: nothing to learn)."""
 
+    def observe_sales(self, sales: np.ndarray, stockout: np.ndarray | None = None) -> None:
+        """Learn one day from what a store sold; ``stockout`` marks shelves left empty.
+
+        Under lost sales, a day that ended with an empty shelf only says demand was at least
+        the sales (a censored observation). The default learns the sales as demand; policies
+        that forecast replace censored days by their expected demand (see
+        :func:`unconstrained_demand`).
+        """
+        self.observe(sales)
+
+    def set_calendar(self, first_weekday: int, weekday_profile: np.ndarray | None) -> None:
+        """Take the run's calendar before :meth:`reset` (default: not needed).
+
+        ``first_weekday`` is the weekday of day 0 (0 = Monday); ``weekday_profile`` the
+        weekday factors of demand known from history (7, Monday first), or ``None``.
+        """
+
     def plan(self, observation: Observation) -> np.ndarray:
         """Units to order now, one per position of the observation."""
         raise NotImplementedError
+
+
+def unconstrained_demand(
+    sales: np.ndarray, stockout: np.ndarray, forecast_mean: np.ndarray | float
+) -> np.ndarray:
+    """Sales, with each stock-out day's replaced by the expected demand given the sales.
+
+    A day whose shelf ran empty is censored: demand D was at least the sales s. Its expected
+    demand is E[D | D ≥ s] under Poisson demand at the forecast mean μ, which is
+    μ · P(D ≥ s − 1) / P(D ≥ s) (never below s); other days keep their sales.
+    """
+    sales = np.asarray(sales, dtype=np.float64)
+    where = np.asarray(stockout, dtype=bool) & np.ones(sales.shape, dtype=bool)
+    out = sales.copy()
+    if not where.any():
+        return out
+    mu = np.broadcast_to(np.asarray(forecast_mean, dtype=np.float64), sales.shape)[where]
+    s = sales[where]
+    mu = np.maximum(mu, 1e-9)
+    # log P(D >= s - 1) - log P(D >= s), with P(D >= k) = sf(k - 1)
+    with np.errstate(invalid="ignore", over="ignore"):
+        ratio = np.exp(poisson.logsf(s - 2, mu) - poisson.logsf(s - 1, mu))
+        expected = mu * ratio
+    # far in the tail the ratio underflows; there E[D | D >= s] tends to s (and never exceeds
+    # s + mu for Poisson demand)
+    expected = np.where(np.isfinite(expected), expected, s)
+    out[where] = np.clip(expected, s, s + mu)
+    return out
 
 
 def _is_forecaster(value: object) -> bool:
@@ -82,37 +152,64 @@ class _Forecasting(Policy):
     def observe(self, demand: np.ndarray) -> None:
         self.forecast.observe(demand)
 
+    def observe_sales(self, sales: np.ndarray, stockout: np.ndarray | None = None) -> None:
+        """Learn the day's sales, with censored days replaced by their expected demand."""
+        if stockout is None or not np.any(stockout):
+            self.forecast.observe(sales)
+            return
+        self.forecast.observe(unconstrained_demand(sales, stockout, self.forecast.mean))
+
+    def set_calendar(self, first_weekday: int, weekday_profile: np.ndarray | None) -> None:
+        """Pass the calendar to a weekday-aware forecaster."""
+        if hasattr(self.forecast, "set_calendar"):
+            self.forecast.set_calendar(first_weekday, weekday_profile)
+
     def _reviews(self, day: int) -> bool:
         return day % self.review_period_days == 0
 
-    def _target(self, observation: Observation, extra_days: float = 0.0) -> np.ndarray:
-        """μ(R+L) + z·σ·√(R+L) (+ μ·extra_days), computed in place to spare temporaries."""
+    def _target(self, observation: Observation) -> np.ndarray:
+        """Forecast demand over the protection interval P plus z times its error's deviation.
+
+        P = :func:`protection_interval_days`; the forecaster gives the demand it expects over
+        those P days (weekday by weekday where it knows them) and the standard deviation of
+        the error of that P-day total (``horizon_mean`` and ``horizon_std``; a forecaster
+        without them is taken as P times its daily mean and √P times its daily error).
+        """
         lead = observation.lead_time_days
-        key = (id(lead), extra_days)
-        if (
-            getattr(self, "_cover_key", None) != key
-            or getattr(self, "_cover_lead", None) is not lead
-        ):
-            horizon = self.review_period_days + np.asarray(lead, dtype=np.float64)
-            self._cover_root = np.sqrt(horizon)
-            self._cover_horizon = horizon + extra_days
-            self._cover_key, self._cover_lead = key, lead
+        if getattr(self, "_cover_lead", None) is not lead:
+            self._cover_days = protection_interval_days(self.review_period_days, lead)
+            self._cover_lead = lead
+        days = self._cover_days
         z = float(ndtri(self.service_level))  # type: ignore[attr-defined]
-        target = self.forecast.std * (z * self._cover_root)
-        target += self.forecast.mean * self._cover_horizon
+        forecast = self.forecast
+        if hasattr(forecast, "horizon_mean"):
+            target = np.array(forecast.horizon_mean(days), dtype=np.float64)
+        else:
+            target = forecast.mean * days
+        if z:
+            spread = (
+                forecast.horizon_std(days)
+                if hasattr(forecast, "horizon_std")
+                else forecast.std * np.sqrt(days)
+            )
+            target = target + z * spread
+        shape = np.broadcast_shapes(np.shape(target), np.shape(observation.on_hand))
+        if np.shape(target) != shape:
+            target = np.broadcast_to(target, shape).copy()
         return target
 
 
 class OrderUpTo(_Forecasting):
-    """Periodic review (R, S): every R days order up to S = μ(R+L) + z·σ·√(R+L).
+    """Periodic review (R, S): every R days order up to S = μ_P + z·σ_P.
 
-    μ and σ are the forecaster's daily demand and error; z the normal quantile of the target
-    ``service_level`` (cycle service level).
+    P = R + L − 1 is the protection interval (:func:`protection_interval_days`), μ_P the
+    forecast of demand over it and σ_P the standard deviation of that forecast's error; z the
+    normal quantile of the target ``service_level`` (cycle service level).
     """
 
     _constraints = {
         "review_period_days": whole(1),
-        "service_level": interval(0.5, 1, closed="left"),
+        "service_level": _SERVICE_LEVEL,
         "forecast": (_is_forecaster, "a forecaster (MovingAverage, ExponentialSmoothing, ...)"),
     }
 
@@ -140,13 +237,14 @@ class OrderUpTo(_Forecasting):
 class MinMax(_Forecasting):
     """(s, S): when the inventory position is at or below s, order up to S.
 
-    s = μ(R+L) + z·σ·√(R+L) covers the protection interval; S = s + μ·``cover_days`` adds a
-    batch of ``cover_days`` of demand, so orders are fewer and larger than order-up-to's.
+    s = μ_P + z·σ_P covers the protection interval P = R + L − 1 as in :class:`OrderUpTo`;
+    S = s + μ·``cover_days`` adds a batch of ``cover_days`` of demand, so orders are fewer and
+    larger than order-up-to's.
     """
 
     _constraints = {
         "review_period_days": whole(1),
-        "service_level": interval(0.5, 1, closed="left"),
+        "service_level": _SERVICE_LEVEL,
         "cover_days": interval(0, None),
         "forecast": (_is_forecaster, "a forecaster (MovingAverage, ExponentialSmoothing, ...)"),
     }

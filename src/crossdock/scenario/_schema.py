@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from crossdock._bounds import SERVICE_LEVEL_MAX, SERVICE_LEVEL_MIN
 from crossdock.errors import IdentifierError
 from crossdock.gs1 import validate_gln, validate_gtin
 from crossdock.scenario._assortment_spec import AssortmentSpec
@@ -342,7 +343,7 @@ class ShelfCapacitySpec(_Spec):
 class ForecastSpec(_Spec):
     """How a planner forecasts daily demand."""
 
-    method: Annotated[str, AfterValidator(_forecaster_name)] = "exponential_smoothing"
+    method: Annotated[str, AfterValidator(_forecaster_name)] = "holt_winters"
     """A forecaster's registered name (:data:`crossdock.policies.FORECASTERS`): built in,
     ``moving_average``, ``exponential_smoothing``, ``holt_winters``, ``croston``, ``tsb``,
     ``auto``."""
@@ -373,7 +374,7 @@ class EchelonSpec(_Spec):
     """A policy's registered name (:data:`crossdock.policies.POLICIES`): built in,
     ``order_up_to``, ``min_max``, ``base_stock``."""
     review_period_days: Annotated[int, Field(ge=1, le=60)] = 1
-    service_level: Annotated[float, Field(gt=0.5, lt=1)] = 0.95
+    service_level: Annotated[float, Field(ge=SERVICE_LEVEL_MIN, lt=SERVICE_LEVEL_MAX)] = 0.95
     forecast: ForecastSpec = ForecastSpec()
     cover_days: Annotated[float, Field(ge=0, le=365)] = 3.0
     """min_max only: order-up-to level = reorder point + this many days of demand."""

@@ -1,0 +1,87 @@
+"""``crossdock validate-model``: the analytic validation suite, as a table."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from crossdock.cli._app import app
+from crossdock.errors import ParameterError
+from crossdock.validation import CASES, CaseResult, run_validation
+
+console = Console()
+
+
+def _number(value: float) -> str:
+    return f"{value:.4f}"
+
+
+def markdown_table(rows: list[CaseResult]) -> str:
+    """The results as a Markdown table (what docs/validation.md carries)."""
+    lines = [
+        "| case | figure | theory | measured | 95% CI | suite-wide CI | pass |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for row in rows:
+        ci, wide = row.measured, row.tolerance
+        lines.append(
+            f"| {row.case} | {row.figure} | {_number(row.theory)} | {_number(ci.mean)} | "
+            f"[{_number(ci.low)}, {_number(ci.high)}] | "
+            f"[{_number(wide.low)}, {_number(wide.high)}] | {'yes' if row.passed else 'NO'} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+@app.command("validate-model")
+def validate_model(
+    seeds: Annotated[
+        int, typer.Option("--seeds", min=5, help="Independent seeds per case (at least 5).")
+    ] = 5,
+    case: Annotated[
+        list[str] | None,
+        typer.Option("--case", help=f"Run only these cases (repeatable): {', '.join(CASES)}."),
+    ] = None,
+    scale: Annotated[
+        float,
+        typer.Option("--scale", min=0.2, help="Multiply every case's simulated days (default 1)."),
+    ] = 1.0,
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Print a Markdown table instead.")
+    ] = False,
+) -> None:
+    """Hold the simulator against closed forms and exact references; exit 1 if any fails.
+
+    Prints, per figure: case | theory | measured mean | 95% interval over the seeds | pass.
+    A figure passes when the theory lies in its interval at the suite-wide 95% level
+    (Bonferroni over the figures); see docs/validation.md.
+    """
+    for name in case or []:
+        if name not in CASES:
+            raise ParameterError("validate-model", "--case", f"one of {list(CASES)}", name)
+    rows = run_validation(tuple(range(1, seeds + 1)), cases=case, scale=scale)
+    if markdown:
+        typer.echo(markdown_table(rows), nl=False)
+    else:
+        table = Table(title=f"crossdock validate-model — {seeds} seeds")
+        for column in ("case", "figure", "theory", "measured", "95% CI", "suite-wide", "pass"):
+            table.add_column(column, justify="left" if column in ("case", "figure") else "right")
+        for row in rows:
+            ci = row.measured
+            table.add_row(
+                row.case,
+                row.figure,
+                _number(row.theory),
+                _number(ci.mean),
+                f"[{_number(ci.low)}, {_number(ci.high)}]",
+                f"[{_number(row.tolerance.low)}, {_number(row.tolerance.high)}]",
+                "[green]pass[/]" if row.passed else "[bold red]FAIL[/]",
+            )
+        console.print(table)
+    failed = [row for row in rows if not row.passed]
+    if failed:
+        console.print(f"{len(failed)} of {len(rows)} figures outside their interval")
+        raise typer.Exit(1)
+    console.print(f"all {len(rows)} figures within their intervals")

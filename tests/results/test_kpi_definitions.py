@@ -1,0 +1,66 @@
+"""KPI definitions: exact FIFO dwell (Little's law holds of the KPI), bucketed variance ratios."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from crossdock.kpis import fifo_lead_times, order_variance_ratios
+
+
+def test_dwell_is_exact_when_few_units_wait() -> None:
+    # 1,000 units come in on day 0; 999 leave at once and one waits 5 nights
+    units_in = np.zeros((8, 1))
+    units_out = np.zeros((8, 1))
+    units_in[0] = 1000
+    units_out[0] = 999
+    units_out[5] = 1
+    mean, p95 = fifo_lead_times(units_in, units_out, 0)
+    overnight = np.cumsum(units_in - units_out, axis=0).sum()  # unit-nights held
+    assert mean == pytest.approx(overnight / 1000) == pytest.approx(0.005)
+    assert p95 == 0.0
+
+
+def test_dwell_follows_first_in_first_out_across_days() -> None:
+    # day 0: 10 in; day 1: 10 in, 5 out; day 2: 15 out. First in, first out: the first 5 of
+    # day 0 leave on day 1 (1 night), the other 5 of day 0 on day 2 (2 nights), the 10 of
+    # day 1 on day 2 (1 night)
+    units_in = np.array([[10.0], [10.0], [0.0]])
+    units_out = np.array([[0.0], [5.0], [15.0]])
+    mean, p95 = fifo_lead_times(units_in, units_out, 0)
+    assert mean == pytest.approx((5 * 1 + 5 * 2 + 10 * 1) / 20)
+    assert p95 == 2.0
+    assert mean * 20 == pytest.approx(np.cumsum(units_in - units_out, axis=0).sum())
+
+
+def test_dwell_counts_units_arriving_from_the_first_measured_day() -> None:
+    units_in = np.array([[4.0], [6.0], [0.0], [0.0]])
+    units_out = np.array([[0.0], [4.0], [0.0], [6.0]])
+    mean, _ = fifo_lead_times(units_in, units_out, 1)
+    assert mean == pytest.approx(2.0)  # only the 6 units of day 1, which leave on day 3
+
+
+def test_weekly_plans_inflate_daily_ratios_but_not_weekly_ones() -> None:
+    rng = np.random.default_rng(5)
+    weeks, skus, rate = 100, 30, 10.0
+    demand = rng.poisson(rate, size=(weeks * 7, skus)).astype(np.float64)
+    # a supplier that plans weekly: on the last day of each week it orders that week's demand
+    orders = np.zeros_like(demand)
+    orders[6::7] = demand.reshape(weeks, 7, skus).sum(axis=1)
+    ratios = order_variance_ratios(demand, orders)
+    # daily: a lump of 7 days' demand one day in seven, var ≈ (70² + 70) / 7 − 10² = 610
+    assert ratios["daily"] == pytest.approx(61.0, rel=0.1)
+    assert ratios["weekly"] == pytest.approx(1.0)  # the same weekly totals
+    assert ratios["median_sku"] == pytest.approx(61.0, rel=0.1)
+
+
+def test_median_per_sku_is_not_dominated_by_large_skus() -> None:
+    rng = np.random.default_rng(6)
+    small = rng.poisson(2.0, size=(700, 9)).astype(np.float64)
+    large = rng.poisson(1000.0, size=(700, 1)).astype(np.float64)
+    demand = np.hstack([small, large])
+    orders = demand.copy()
+    orders[:, :9] *= 3  # the small SKUs' orders amplify demand 9-fold in variance
+    ratios = order_variance_ratios(demand, orders)
+    assert ratios["median_sku"] == pytest.approx(9.0)
+    assert ratios["daily"] < 1.2  # the pooled ratio hides them behind the large SKU
