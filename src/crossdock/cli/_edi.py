@@ -88,7 +88,7 @@ def validate_command(
                 typer.echo(_line(path, problem, context))
         else:
             typer.echo(f"{path}: ok, {messages} message{'s' if messages != 1 else ''}", err=True)
-    raise typer.Exit(1 if failed else 0)
+    raise typer.Exit(2 if failed else 0)
 
 
 def _table(message: Message) -> Table:

@@ -86,10 +86,14 @@ class Reporter:
     :attr:`errors` and decoding resumes at the next message.
     """
 
-    def __init__(self, file: str | None, *, lenient: bool) -> None:
+    def __init__(self, file: str | None, *, lenient: bool, relaxed: bool = False) -> None:
         self.file = file
         self.lenient = lenient
+        self.relaxed = relaxed
+        """Whether :meth:`relaxable` problems are warnings (``edi validate --lenient``)."""
         self.errors: list[EdiDecodeError] = []
+        self.warnings: list[EdiDecodeError] = []
+        """What the simulation needs but EANCOM leaves optional, with the default taken."""
         self.interchange_ref: str | None = None
         self.message_ref: str | None = None
         self.failed = False
@@ -109,6 +113,42 @@ class Reporter:
         finally:
             self.lenient = lenient
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def warn(
+        self,
+        text: str,
+        segment: int | None = None,
+        tag: str | None = None,
+        element: int | None = None,
+        component: int | None = None,
+    ) -> None:
+        """Record a located warning: valid EANCOM, but a documented default was taken."""
+        self.warnings.append(
+            EdiDecodeError(
+                text,
+                file=self.file,
+                segment=segment,
+                tag=tag,
+                element=element,
+                component=component,
+                interchange_ref=self.interchange_ref,
+                message_ref=self.message_ref,
+            )
+        )
+
+    def relaxable(
+        self,
+        text: str,
+        segment: int | None = None,
+        tag: str | None = None,
+        element: int | None = None,
+        component: int | None = None,
+    ) -> None:
+        """An error that leaves the meaning unambiguous: a warning when reading relaxed."""
+        if self.relaxed:
+            self.warn(text, segment, tag, element, component)
+        else:
+            self.error(text, segment, tag, element, component)
 
     def error(
         self,

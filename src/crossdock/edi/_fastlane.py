@@ -54,7 +54,8 @@ def _patterns(separators: Separators, item_type: str) -> _Patterns:
     parties = rf"NAD{e}BY{e}{gln}NAD{e}SU{e}{gln}"
     sales_line = rf"{lin}(?:{price})?QTY{e}153{c}([0-9]{{1,15}}){t}"
     sales_location = rf"LOC{e}162{e}{gln}"
-    stock_line = rf"{lin}QTY{e}145{c}([0-9]{{1,15}}){t}LOC{e}18{e}{gln}"
+    inv = rf"INV{e}{e}{e}{e}1{t}" if item_type == Edition.EANCOM_2002.item_type else ""
+    stock_line = rf"{lin}{inv}QTY{e}145{c}([0-9]{{1,15}}){t}LOC{e}18{e}{gln}"
     split = rf"LOC{e}7{e}{gln}QTY{e}11{c}([0-9]{{1,15}}){t}"
     order_line = rf"{lin}QTY{e}21{c}([0-9]{{1,15}}){t}(?:{price})?"
     return {

@@ -16,18 +16,37 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["CHARSETS", "RawSegment", "Separators", "Syntax", "Tokenizer"]
+__all__ = [
+    "CHARSETS",
+    "ENCODINGS",
+    "WRITTEN_CHARSETS",
+    "RawSegment",
+    "Separators",
+    "Syntax",
+    "Tokenizer",
+]
 
 RawSegment = list[list[str]]
 """A segment as lists of components; ``segment[0][0]`` is the tag."""
 
 # ISO 9735 level A (UNOA): upper-case letters, digits, space and a few punctuation marks.
 _UNOA = "A-Z0-9 .,\\-()/='+:?!\"%&*;<>"
+# ISO 9735 level B (UNOB): level A plus lower-case letters.
+_UNOB = "A-Za-z0-9 .,\\-()/='+:?!\"%&*;<>"
 # ISO 8859-1 graphic characters (UNOC).
 _UNOC = "\\x20-\\x7e\\xa0-\\xff"
+# ISO 8859-2 graphic characters (UNOD), as decoded from the file's bytes.
+_UNOD = (
+    "".join(re.escape(char) for char in bytes(range(0xA0, 0x100)).decode("iso8859-2"))
+    + "\\x20-\\x7e"
+)
 
-CHARSETS: dict[str, str] = {"UNOA": _UNOA, "UNOC": _UNOC}
-"""The syntax identifiers (character repertoires) crossdock reads and writes."""
+CHARSETS: dict[str, str] = {"UNOA": _UNOA, "UNOB": _UNOB, "UNOC": _UNOC, "UNOD": _UNOD}
+"""The syntax identifiers (character repertoires) crossdock reads."""
+WRITTEN_CHARSETS = ("UNOA", "UNOC")
+"""The syntax identifiers crossdock writes (an interchange read as UNOB is written UNOC)."""
+ENCODINGS: dict[str, str] = {"UNOD": "iso8859-2"}
+"""The byte encoding of a syntax identifier, where it is not ISO 8859-1."""
 
 
 @dataclass(frozen=True, slots=True)
