@@ -39,6 +39,9 @@ class EdiDecodeError(EdiError):
         interchange_ref: str | None = None,
         message_ref: str | None = None,
     ) -> None:
+        # One line whatever the file held: line breaks and other controls are shown escaped.
+        message = _printable(message)
+        tag = _printable(tag) if tag is not None else None
         self.segment = segment
         self.tag = tag
         self.element = element
@@ -73,6 +76,13 @@ class EdiDecodeError(EdiError):
         if self.message_ref is not None:
             parts.append(f"message {self.message_ref}")
         return ", ".join(parts)
+
+
+def _printable(text: str) -> str:
+    """``text`` with line breaks and other control characters shown escaped, as repr does."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class _Stop(Exception):

@@ -310,7 +310,7 @@ class EdiReader:
                 parts, bad = tokenizer.feed(text)
                 base = state.number
                 for index, part in enumerate(parts):
-                    if bad and index in bad:
+                    if bad and index in bad and not part.startswith("UNA"):
                         state.bad_character(base + index + 1, part, bad[index])
                     if state.phase == "body" and part[:3] not in _ENVELOPE:
                         state.body.append(part)  # the common case, inlined
@@ -978,12 +978,16 @@ def write(
     una: bool = True,
     newlines: bool = False,
 ) -> None:
-    """Write an interchange to a file, message by message, in ISO 8859-1 bytes."""
+    """Write an interchange to a file, message by message, in ISO 8859-1 bytes.
+
+    An interchange read as UNOD is written in ISO 8859-2 bytes, as its syntax identifier says.
+    """
     pieces = _iter_encode(interchange, separators or Separators(), una, newlines)
+    encoding = ENCODINGS.get(interchange.charset, "latin-1")
     if isinstance(target, str | Path):
         with Path(target).open("wb") as handle:
             for piece in pieces:
-                handle.write(piece.encode("latin-1"))
+                handle.write(piece.encode(encoding))
         return
     for piece in pieces:
-        target.write(piece.encode("latin-1"))
+        target.write(piece.encode(encoding))

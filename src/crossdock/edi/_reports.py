@@ -239,7 +239,11 @@ def decode_inventory_report(
                 gln = _location(rep, stock, _STOCK_PLACES)
             else:
                 gln = parties["BY"][0]
-                rep.warn(f"stock without a location (LOC): taken as the buyer's, {gln}", trigger[0])
+                rep.warn(
+                    f"stock without a location (LOC): taken as the buyer's, {gln}",
+                    trigger[0],
+                    trigger[1][0][0],
+                )
             by_location.setdefault(gln, []).append(InventoryLine(gtin=gtin, quantity=quantity))
     return InventoryReport(
         message_ref=message_ref,

@@ -43,8 +43,9 @@ _UNOD = (
 
 CHARSETS: dict[str, str] = {"UNOA": _UNOA, "UNOB": _UNOB, "UNOC": _UNOC, "UNOD": _UNOD}
 """The syntax identifiers (character repertoires) crossdock reads."""
-WRITTEN_CHARSETS = ("UNOA", "UNOC")
-"""The syntax identifiers crossdock writes (an interchange read as UNOB is written UNOC)."""
+WRITTEN_CHARSETS = ("UNOA", "UNOB", "UNOC", "UNOD")
+"""The syntax identifiers crossdock writes: UNOC for what it makes; an interchange read in
+another one is written back in it (always syntax version 3)."""
 ENCODINGS: dict[str, str] = {"UNOD": "iso8859-2"}
 """The byte encoding of a syntax identifier, where it is not ISO 8859-1."""
 
