@@ -16,6 +16,7 @@ declared character set (UNOA or UNOC).
 from __future__ import annotations
 
 import codecs
+import contextlib
 import datetime as dt
 import gc
 import io
@@ -28,7 +29,14 @@ from crossdock.edi._common import Writer
 from crossdock.edi._contrl import CONTRL, decode_contrl, encode_contrl
 from crossdock.edi._elements import component, read_code, read_id, read_text
 from crossdock.edi._errors import EdiDecodeError, Reporter, _Stop
-from crossdock.edi._fastlane import fast_inventory_report, fast_order, fast_sales_report
+from crossdock.edi._fastlane import (
+    fast_despatch_advice,
+    fast_inventory_report,
+    fast_order,
+    fast_receiving_advice,
+    fast_response,
+    fast_sales_report,
+)
 from crossdock.edi._logistics import (
     DESADV,
     RECADV,
@@ -73,8 +81,8 @@ from crossdock.edi._syntax import (
     WRITTEN_CHARSETS,
     RawSegment,
     Separators,
-    Syntax,
     Tokenizer,
+    syntax_for,
 )
 from crossdock.errors import EdiError
 
@@ -137,9 +145,11 @@ _KINDS: dict[str, _Kind] = {
         INVRPT, decode_inventory_report, encode_inventory_report, fast_inventory_report
     ),
     "ORDERS": _Kind(ORDERS, decode_order, encode_order, fast_order),
-    "ORDRSP": _Kind(ORDRSP, decode_response, encode_response),
-    "DESADV": _Kind(DESADV, decode_despatch_advice, encode_despatch_advice),
-    "RECADV": _Kind(RECADV, decode_receiving_advice, encode_receiving_advice),
+    "ORDRSP": _Kind(ORDRSP, decode_response, encode_response, fast_response),
+    "DESADV": _Kind(DESADV, decode_despatch_advice, encode_despatch_advice, fast_despatch_advice),
+    "RECADV": _Kind(
+        RECADV, decode_receiving_advice, encode_receiving_advice, fast_receiving_advice
+    ),
     "CONTRL": _Kind(CONTRL, decode_contrl, encode_contrl),
 }
 _TYPES: dict[type, str] = {
@@ -159,7 +169,8 @@ _CONTRL_EDITIONS = {
     if t == "CONTRL"
 }
 _CHUNK = 1 << 20
-_ENVELOPE = frozenset(("UNB", "UNH", "UNT", "UNZ", "UNG", "UNE", "UNA"))
+_ENVELOPE = frozenset(("UNB", "UNH", "UNT", "UNZ", "UNG", "UNE"))
+_MARKS = _ENVELOPE | {"UNA"}
 _UNOB_DEFAULT = Separators(component="\x1f", element="\x1d", terminator="\x1c")
 """The default service characters of syntax level B (UNOB) when there is no UNA."""
 
@@ -298,7 +309,7 @@ class EdiReader:
                 1,
                 1,
             )
-        tokenizer = Tokenizer(Syntax(s, charset))
+        tokenizer = Tokenizer(syntax_for(s, charset))
         state = _State(self, rep, tokenizer, number, charset)
         # Decoding allocates many small objects that live until their message is built; the
         # cyclic garbage collector would rescan them again and again (they hold no cycles), so
@@ -309,11 +320,29 @@ class EdiReader:
             for text in _prepend(head, chunks):
                 parts, bad = tokenizer.feed(text)
                 base = state.number
-                for index, part in enumerate(parts):
+                count = len(parts)
+                # Only envelope segments and flagged ones need the state machine; the body
+                # segments between two of them are handed over as one slice.
+                marks = [i for i, part in enumerate(parts) if part[:3] in _MARKS]
+                if bad:
+                    marks = sorted({*marks, *bad})
+                marks.append(count)
+                done = 0
+                for index in marks:
+                    if index > done:
+                        if state.phase == "body":
+                            state.body.extend(parts[done:index])
+                        else:
+                            for k in range(done, index):
+                                state.step(base + k + 1, parts[k])
+                    if index == count:
+                        break
+                    done = index + 1
+                    part = parts[index]
                     if bad and index in bad and not part.startswith("UNA"):
                         state.bad_character(base + index + 1, part, bad[index])
                     if state.phase == "body" and part[:3] not in _ENVELOPE:
-                        state.body.append(part)  # the common case, inlined
+                        state.body.append(part)
                         continue
                     message = state.step(base + index + 1, part)
                     if message is not None:
@@ -321,7 +350,7 @@ class EdiReader:
                             gc.enable()
                         yield message
                         gc.disable()
-                state.number = base + len(parts)
+                state.number = base + count
             if tokenizer.leftover().strip("\r\n"):
                 rep.error(
                     "the file ends inside a segment, without terminator (truncated?)",
@@ -748,13 +777,26 @@ class _State:
             rep.error("the file ends before UNZ (truncated?)", self.number)
 
 
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a whole file is read (see EdiReader)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def read(source: Source, *, file: str | None = None) -> Interchange:
     """Read and check a whole interchange; raise :class:`EdiDecodeError` at the first error.
 
     A file holding several interchanges is an error here: read it with :func:`read_all`.
     """
     reader = EdiReader(source, file=file)
-    messages = tuple(reader)
+    with _no_gc():
+        messages = tuple(reader)
     if len(reader.interchanges) > 1:
         second = reader.interchanges[1].header
         raise EdiDecodeError(
@@ -769,7 +811,8 @@ def read(source: Source, *, file: str | None = None) -> Interchange:
 def read_all(source: Source, *, file: str | None = None) -> list[Interchange]:
     """Read and check every interchange of a file (strict), in order."""
     reader = EdiReader(source, file=file)
-    messages = list(reader)
+    with _no_gc():
+        messages = list(reader)
     out = []
     start = 0
     for envelope in reader.interchanges:
@@ -865,7 +908,7 @@ def _raw_body(w: Writer, raw: RawMessage, ref: str) -> list[str]:
     separators, unh, body = raw
     texts = [unh, *body]
     if separators != w.syntax.separators:
-        split = Tokenizer(Syntax(separators, "UNOC")).split
+        split = Tokenizer(syntax_for(separators, "UNOC")).split
         escape = w.syntax.escape
         texts = [
             w.element.join(w.component.join(escape(c) for c in element) for element in split(t))
@@ -897,7 +940,7 @@ def _iter_encode(
         raise EdiError(
             f"must be an Edition, got {interchange.edition!r}", file="<builder>", field="edition"
         )
-    syntax = Syntax(separators, charset if charset in WRITTEN_CHARSETS else "UNOC")
+    syntax = syntax_for(separators, charset if charset in WRITTEN_CHARSETS else "UNOC")
     edition = interchange.edition
     end = "\n" if newlines else ""
     w = Writer(syntax, edition, "")
