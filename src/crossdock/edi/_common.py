@@ -30,6 +30,7 @@ from crossdock.edi._syntax import RawSegment, Syntax
 from crossdock.errors import EdiError
 
 __all__ = [
+    "LIMIT",
     "Writer",
     "date_of",
     "header_dates",
@@ -48,6 +49,9 @@ __all__ = [
 Located = tuple[int, RawSegment]
 Located0 = tuple[int | None, str | None]
 """Where to report something missing: a segment number and tag (or ``None``)."""
+LIMIT = 10**15
+"""Whole quantities written without a check in the hot loops lie strictly within ±LIMIT
+(n..15); anything else goes through :meth:`Writer.number`, which names the bad field."""
 _PRICES = ("AAA", "AAB", "AAE", "AAF", "AAH", "AAQ", "CAL", "INF", "NTP")
 FTX_CHUNK = {Edition.EANCOM_97: 70, Edition.EANCOM_2002: 512}
 """Length of one free-text component (data element 4440) in each edition; FTX has five."""
@@ -325,7 +329,11 @@ class Writer:
         """DTM in format 102."""
         if not isinstance(day, dt.date):
             raise self.fail(f"must be a date, got {day!r}", field)
-        self.seg("DTM", (qualifier, format_date(day), "102"))
+        c = self.component
+        self.out.append(
+            f"DTM{self.element}{qualifier}{c}{day.year:04d}{day.month:02d}{day.day:02d}{c}102"
+            f"{self.terminator}"
+        )
 
     def period(self, qualifier: str, first: dt.date, last: dt.date, field: str) -> None:
         """DTM in format 718, ``CCYYMMDDCCYYMMDD``."""
@@ -338,7 +346,9 @@ class Writer:
 
     def nad(self, qualifier: str, gln: str, field: str) -> None:
         """NAD with a GLN (code list agency 9, GS1)."""
-        self.seg("NAD", qualifier, (self.id(gln, "GLN", field), "", "9"))
+        gln = self.id(gln, "GLN", field)
+        c = self.component
+        self.out.append(f"NAD{self.element}{qualifier}{self.element}{gln}{c}{c}9{self.terminator}")
 
     def notes(self, notes: tuple[str, ...]) -> None:
         """FTX+AAI, long texts cut into the segment's five text components."""

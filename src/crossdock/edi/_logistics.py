@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from crossdock.edi._common import (
+    LIMIT,
     Writer,
     date_of,
     header_dates,
@@ -25,7 +26,7 @@ from crossdock.edi._common import (
     read_refs,
     require_parties,
 )
-from crossdock.edi._elements import component, read_id
+from crossdock.edi._elements import KNOWN_GTINS, component, read_id, valid_id
 from crossdock.edi._errors import Reporter, _Stop
 from crossdock.edi._model import (
     DespatchAdvice,
@@ -182,14 +183,56 @@ def _delivery_party(
     return gln
 
 
-def _write_pallet(w: Writer, index: int, sscc: str, package_type: str | None, where: str) -> None:
-    w.seg("CPS", str(index + 2), "1")
-    if package_type is None:
-        w.seg("PAC", "1")
-    else:
-        w.seg("PAC", "1", "", w.text(package_type, where + ".package_type", 17))
-    w.seg("PCI", "33E")
-    w.seg("GIN", "BJ", w.id(sscc, "SSCC", where + ".sscc"))
+def _write_pallets(
+    w: Writer,
+    pallets: Sequence[Pallet | ReceivedPallet],
+    qualifier: str,
+    typed: bool,
+    first_line: int,
+) -> int:
+    """Write the pallet levels (CPS, PAC, PCI+33E, GIN+BJ, then LIN and QTY lines).
+
+    The hot loop of DESADV and RECADV: one string per pallet and per line; return the number
+    of the last line written.
+    """
+    e, c, t = w.element, w.component, w.terminator
+    tn = t + w.newline
+    item_type, known, out = w.edition.item_type, KNOWN_GTINS, w.out
+    line_number = first_line
+    types: dict[str, str] = {}
+    for i, pallet in enumerate(pallets):
+        where = f".pallets[{i}]"
+        sscc = pallet.sscc
+        if type(sscc) is not str or valid_id(sscc, "SSCC"):
+            w.id(sscc, "SSCC", where + ".sscc")
+        pac = f"PAC{e}1"
+        if typed:
+            package_type = pallet.package_type  # type: ignore[union-attr]
+            if package_type is not None:
+                shown = types.get(package_type)
+                if shown is None:
+                    shown = types[package_type] = w.text(package_type, where + ".package_type", 17)
+                pac = f"PAC{e}1{e}{e}{shown}"
+        out.append(f"CPS{e}{i + 2}{e}1{tn}{pac}{tn}PCI{e}33E{tn}GIN{e}BJ{e}{sscc}{t}")
+        w.extra_segments += 3
+        lines: Sequence[DespatchLine | ReceivedLine] = pallet.lines
+        for k, line in enumerate(lines):
+            line_number += 1
+            gtin = line.gtin
+            if gtin not in known:
+                w.id(gtin, "GTIN", f"{where}.lines[{k}].gtin")
+            quantity = line.quantity
+            shown_quantity = (
+                quantity
+                if type(quantity) is int and -LIMIT < quantity < LIMIT
+                else w.number(quantity, f"{where}.lines[{k}].quantity")
+            )
+            out.append(
+                f"LIN{e}{line_number}{e}{e}{gtin}{c}{item_type}{tn}"
+                f"QTY{e}{qualifier}{c}{shown_quantity}{t}"
+            )
+            w.extra_segments += 1
+    return line_number
 
 
 def _loose(w: Writer, lines: Sequence[DespatchLine | ReceivedLine], qualifier: str) -> int:
@@ -214,13 +257,7 @@ def encode_despatch_advice(w: Writer, advice: DespatchAdvice) -> None:
     w.nad("DP", advice.delivery_party, ".delivery_party")
     w.seg("CPS", "1")
     line_number = _loose(w, advice.loose_lines, "12")
-    for i, pallet in enumerate(advice.pallets):
-        where = f".pallets[{i}]"
-        _write_pallet(w, i, pallet.sscc, pallet.package_type, where)
-        for k, line in enumerate(pallet.lines):
-            line_number += 1
-            w.lin(line_number, line.gtin, f"{where}.lines[{k}].gtin")
-            w.qty("12", line.quantity, f"{where}.lines[{k}].quantity")
+    line_number = _write_pallets(w, advice.pallets, "12", True, line_number)
     w.seg("CNT", ("2", str(line_number)))
 
 
@@ -285,11 +322,5 @@ def encode_receiving_advice(w: Writer, advice: ReceivingAdvice) -> None:
     w.nad("DP", advice.delivery_party, ".delivery_party")
     w.seg("CPS", "1")
     line_number = _loose(w, advice.loose_lines, "48")
-    for i, pallet in enumerate(advice.pallets):
-        where = f".pallets[{i}]"
-        _write_pallet(w, i, pallet.sscc, None, where)
-        for k, line in enumerate(pallet.lines):
-            line_number += 1
-            w.lin(line_number, line.gtin, f"{where}.lines[{k}].gtin")
-            w.qty("48", line.quantity, f"{where}.lines[{k}].quantity")
+    line_number = _write_pallets(w, advice.pallets, "48", False, line_number)
     w.seg("CNT", ("2", str(line_number)))

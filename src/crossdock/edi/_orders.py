@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from crossdock.edi._common import (
+    LIMIT,
     Writer,
     date_of,
     header_dates,
@@ -25,7 +26,7 @@ from crossdock.edi._common import (
     read_refs,
     require_parties,
 )
-from crossdock.edi._elements import read_code, read_id
+from crossdock.edi._elements import KNOWN_GTINS, read_code, read_id, valid_id
 from crossdock.edi._errors import Reporter, _Stop
 from crossdock.edi._model import (
     Edition,
@@ -126,24 +127,51 @@ def encode_order(w: Writer, order: Order) -> None:
     if order.delivery_party is not None:
         w.nad("DP", order.delivery_party, ".delivery_party")
     w.currency(order.currency)
+    e, c, t = w.element, w.component, w.terminator
+    tn = t + w.newline
+    item_type, known, out = w.edition.item_type, KNOWN_GTINS, w.out
     for k, line in enumerate(order.lines):
         where = f".lines[{k}]"
-        w.lin(k + 1, line.gtin, where + ".gtin")
-        w.qty("21", line.quantity, where + ".quantity")
+        gtin = line.gtin
+        if gtin not in known:
+            w.id(gtin, "GTIN", where + ".gtin")
+        quantity = line.quantity
+        shown = (
+            quantity
+            if type(quantity) is int and -LIMIT < quantity < LIMIT
+            else w.number(quantity, where + ".quantity")
+        )
+        text = f"LIN{e}{k + 1}{e}{e}{gtin}{c}{item_type}{tn}QTY{e}21{c}{shown}{t}"
+        segments = 2
         if line.price is not None:
-            w.seg("PRI", ("AAA", w.number(line.price, where + ".price")))
-        if line.splits:
-            if sum(s.quantity for s in line.splits) != line.quantity:
+            text += f"{w.newline}PRI{e}AAA{c}{w.number(line.price, where + '.price')}{t}"
+            segments += 1
+        splits = line.splits
+        if splits:
+            if sum(s.quantity for s in splits) != quantity:
                 raise w.fail("store splits must add up to the line quantity", where + ".splits")
-        for j, split in enumerate(line.splits):
-            store = w.id(split.store, "GLN", f"{where}.splits[{j}].store")
-            w.seg("LOC", "7", (store, "", "9"))
-            w.qty("11", split.quantity, f"{where}.splits[{j}].quantity")
+            pieces = [text]
+            for j, split in enumerate(splits):
+                store = split.store
+                if type(store) is not str or valid_id(store, "GLN"):
+                    w.id(store, "GLN", f"{where}.splits[{j}].store")
+                part = split.quantity
+                shown = (
+                    part
+                    if type(part) is int and -LIMIT < part < LIMIT
+                    else w.number(part, f"{where}.splits[{j}].quantity")
+                )
+                pieces.append(f"LOC{e}7{e}{store}{c}{c}9{tn}QTY{e}11{c}{shown}{t}")
+            text = w.newline.join(pieces)
+            segments += 2 * len(splits)
+        out.append(text)
+        w.extra_segments += segments - 1
     w.seg("UNS", "S")
     w.seg("CNT", ("2", str(len(order.lines))))
 
 
 _STATUSES = {status.value: status for status in LineStatus}
+_CODES = {status: status.value for status in LineStatus}
 _RESPONSES = {response.value: response for response in ResponseType}
 
 
@@ -196,14 +224,28 @@ def encode_response(w: Writer, response: OrderResponse) -> None:
     w.seg("RFF", ("ON", w.text(response.order_number, ".order_number")))
     w.nad("BY", response.buyer, ".buyer")
     w.nad("SU", response.supplier, ".supplier")
+    e, c, t = w.element, w.component, w.terminator
+    item_type, known, out = w.edition.item_type, KNOWN_GTINS, w.out
     for k, line in enumerate(response.lines):
-        where = f".lines[{k}]"
-        if not isinstance(line.status, LineStatus):
-            raise w.fail(f"must be a LineStatus, got {line.status!r}", where + ".status")
-        w.lin(k + 1, line.gtin, where + ".gtin", line.status.value)
-        if line.quantity is not None:
-            w.qty("21", line.quantity, where + ".quantity")
-        elif line.status is LineStatus.CHANGED:
-            raise w.fail("a changed line needs its new quantity", where + ".quantity")
+        status = line.status
+        if type(status) is not LineStatus:
+            raise w.fail(f"must be a LineStatus, got {status!r}", f".lines[{k}].status")
+        gtin = line.gtin
+        if gtin not in known:
+            w.id(gtin, "GTIN", f".lines[{k}].gtin")
+        head = f"LIN{e}{k + 1}{e}{_CODES[status]}{e}{gtin}{c}{item_type}{t}"
+        quantity = line.quantity
+        if quantity is None:
+            if status is LineStatus.CHANGED:
+                raise w.fail("a changed line needs its new quantity", f".lines[{k}].quantity")
+            out.append(head)
+            continue
+        shown = (
+            quantity
+            if type(quantity) is int and -LIMIT < quantity < LIMIT
+            else w.number(quantity, f".lines[{k}].quantity")
+        )
+        out.append(f"{head}{w.newline}QTY{e}21{c}{shown}{t}")
+        w.extra_segments += 1
     w.seg("UNS", "S")
     w.seg("CNT", ("2", str(len(response.lines))))

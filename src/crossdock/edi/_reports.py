@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from crossdock.edi._common import (
+    LIMIT,
     Writer,
     date_of,
     header_dates,
@@ -188,18 +189,21 @@ def encode_sales_report(w: Writer, report: SalesReport) -> None:
             if gtin not in known:
                 w.id(gtin, "GTIN", f"{where}.lines[{k}].gtin")
             quantity = line.quantity
-            if type(quantity) is not int:
-                quantity = w.number(quantity, f"{where}.lines[{k}].quantity")  # type: ignore[assignment]
+            shown = (
+                quantity
+                if type(quantity) is int and -LIMIT < quantity < LIMIT
+                else w.number(quantity, f"{where}.lines[{k}].quantity")
+            )
             if line.price is None:
                 out.append(
-                    f"LIN{e}{line_number}{e}{e}{gtin}{c}{item_type}{tn}QTY{e}153{c}{quantity}{t}"
+                    f"LIN{e}{line_number}{e}{e}{gtin}{c}{item_type}{tn}QTY{e}153{c}{shown}{t}"
                 )
                 w.extra_segments += 1
             else:
                 price = w.number(line.price, f"{where}.lines[{k}].price")
                 out.append(
                     f"LIN{e}{line_number}{e}{e}{gtin}{c}{item_type}{tn}"
-                    f"PRI{e}AAA{c}{price}{tn}QTY{e}153{c}{quantity}{t}"
+                    f"PRI{e}AAA{c}{price}{tn}QTY{e}153{c}{shown}{t}"
                 )
                 w.extra_segments += 2
 
@@ -272,7 +276,12 @@ def encode_inventory_report(w: Writer, report: InventoryReport) -> None:
     w.nad("SU", report.supplier, ".supplier")
     seen: set[str] = set()
     line_number = 0
-    inv = w.edition is Edition.EANCOM_2002
+    e, c, t = w.element, w.component, w.terminator
+    tn = t + w.newline
+    # EANCOM 2002: the stock group starts with INV (book-keeping inventory balance).
+    inv = f"INV{e}{e}{e}{e}1{tn}" if w.edition is Edition.EANCOM_2002 else ""
+    extra = 3 if inv else 2
+    item_type, known, out = w.edition.item_type, KNOWN_GTINS, w.out
     for i, location in enumerate(report.locations):
         where = f".locations[{i}]"
         gln = w.id(location.gln, "GLN", where + ".gln")
@@ -281,10 +290,21 @@ def encode_inventory_report(w: Writer, report: InventoryReport) -> None:
         seen.add(gln)
         if not location.lines:
             raise w.fail("a stock location needs at least one line", where + ".lines")
+        # The hot loop: one string per line (LIN, INV in 2002, QTY, LOC); GTINs already
+        # validated are a set lookup, field paths are built on error only.
+        place = f"{tn}LOC{e}18{e}{gln}{c}{c}9{t}"
         for k, line in enumerate(location.lines):
             line_number += 1
-            w.lin(line_number, line.gtin, f"{where}.lines[{k}].gtin")
-            if inv:  # EANCOM 2002: the stock group starts with INV (book-keeping balance)
-                w.seg("INV", "", "", "", "1")
-            w.qty("145", line.quantity, f"{where}.lines[{k}].quantity")
-            w.seg("LOC", "18", (gln, "", "9"))
+            gtin = line.gtin
+            if gtin not in known:
+                w.id(gtin, "GTIN", f"{where}.lines[{k}].gtin")
+            quantity = line.quantity
+            shown = (
+                quantity
+                if type(quantity) is int and -LIMIT < quantity < LIMIT
+                else w.number(quantity, f"{where}.lines[{k}].quantity")
+            )
+            out.append(
+                f"LIN{e}{line_number}{e}{e}{gtin}{c}{item_type}{tn}{inv}QTY{e}145{c}{shown}{place}"
+            )
+        w.extra_segments += extra * len(location.lines)
