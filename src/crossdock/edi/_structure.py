@@ -130,9 +130,16 @@ def check_segment(rep: Reporter, number: int, segment: RawSegment) -> None:
                 raise _Stop
         good.add(signature)
     lengths = LENGTHS[tag]
+    floors = _FLOORS[tag]
     for index in range(1, len(segment)):
+        element = segment[index]
+        floor = floors[index - 1]
+        # Most elements are short text: when no component reaches the element's shortest
+        # bound and none is numeric, there is nothing to check one by one.
+        if floor and max(map(len, element)) <= floor:
+            continue
         specs = lengths[index - 1]
-        for position, value in enumerate(segment[index]):
+        for position, value in enumerate(element):
             numeric, longest = specs[position]
             size = len(value)
             if numeric:
@@ -142,6 +149,16 @@ def check_segment(rep: Reporter, number: int, segment: RawSegment) -> None:
                     _too_long(rep, number, tag, index, position + 1, f"{size} digits", longest)
             elif size > longest:
                 _too_long(rep, number, tag, index, position + 1, f"{size} characters", longest)
+
+
+_FLOORS: dict[str, tuple[int, ...]] = {
+    tag: tuple(
+        0 if any(numeric for numeric, _ in element) else min(size for _, size in element)
+        for element in elements
+    )
+    for tag, elements in LENGTHS.items()
+}
+"""Per tag and element: the shortest bound of its components, or 0 if one is numeric."""
 
 
 def _too_long(
