@@ -28,7 +28,7 @@ def test_validate_accepts_every_fixture():
     assert "ok, 1 message" in result.output
 
 
-def test_validate_prints_one_line_per_error_and_exits_1(tmp_path):
+def test_validate_prints_one_line_per_error_and_exits_2(tmp_path):
     text = (DATA / "orders_97.edi").read_text(encoding="latin-1")
     bad = tmp_path / "bad.edi"
     bad.write_text(
@@ -37,7 +37,7 @@ def test_validate_prints_one_line_per_error_and_exits_1(tmp_path):
     )
     good = DATA / "desadv_2002.edi"
     result = run("validate", str(good), str(bad))
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     errors = [line for line in result.stdout.splitlines() if line.startswith(str(bad))]
     assert errors == [
         f"{bad}:segment 16 (QTY) element 1.2: '12a' is not a number",

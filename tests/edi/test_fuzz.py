@@ -11,9 +11,11 @@ from crossdock.edi import EdiDecodeError, Edition, decode, encode, validate
 
 from .samples import DATA, small_interchange
 
+CONFORMANCE = sorted((DATA.parent / "conformance").glob("*.edi"))
 SOURCES = [
     *(encode(small_interchange(edition), newlines=True) for edition in Edition),
     *(path.read_text(encoding="latin-1") for path in sorted(DATA.glob("*.edi"))),
+    *(path.read_text(encoding="latin-1") for path in CONFORMANCE),
 ]
 NOISE = st.sampled_from([*"+:'?\n\r ,.-0123456789AZaz\xe9\x07", "UNH+", "UNT+1+1'", "''"])
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import io
+import re
 
 import pytest
 
@@ -44,7 +45,7 @@ def errors(text: str) -> list[str]:
         (
             "QTY+21:96'",
             "QTY+999:96'",
-            "segment 16 (QTY) element 1.1: unknown quantity qualifier '999', expected 21",
+            "segment 16 (QTY) element 1.1: unknown quantity qualifier '999' (not an EANCOM code)",
         ),
         (
             "LIN+1++4012345001006:EN'",
@@ -77,7 +78,11 @@ def errors(text: str) -> list[str]:
             "DTM+2:20261126:101'",
             "segment 6 (DTM) element 1.3: unknown date format '101', expected 102 or 203",
         ),
-        ("DTM+2:20261126:102'\n", "", "segment 27 (UNT): mandatory date DTM+2 is missing"),
+        (
+            "DTM+137:20261124:102'\n",
+            "",
+            "segment 5 (DTM): mandatory date DTM+137 (document date) is missing",
+        ),
         (
             "BGM+220+PO-4711+9'\n",
             "",
@@ -151,8 +156,8 @@ def errors(text: str) -> list[str]:
         ),
         (
             "UNOC:3",
-            "UNOC:4",
-            "segment 2 (UNB) element 1.2: unknown syntax version '4', expected 2, 3",
+            "UNOC:5",
+            "segment 2 (UNB) element 1.2: unknown syntax version '5', expected 1, 2, 3, 4",
         ),
         (
             "261124:0615",
@@ -166,8 +171,8 @@ def errors(text: str) -> list[str]:
         ),
         (
             "PIA+1+WATER15:SA'",
-            "PIA+1+WATER15:SA'\nHAN+EAT'",
-            "segment 16 (HAN): segment HAN is not used in EANCOM ORDERS",
+            "PIA+1+WATER15:SA'\nINV+1'",
+            "segment 16 (INV): segment INV is not used in EANCOM ORDERS",
         ),
         (
             "QTY+21:96'\nPRI+AAA:0.42'",
@@ -297,7 +302,8 @@ def test_duplicate_message_references():
     twice = dataclasses.replace(interchange, messages=interchange.messages[:1] * 2)
     with pytest.raises(EdiError, match="used twice"):
         encode(twice)
-    text = encode(small_interchange()).replace("UNH+2+", "UNH+1+").replace("UNT+13+2'", "UNT+13+1'")
+    text = re.sub(r"UNT\+([0-9]+)\+2'", r"UNT+\1+1'", encode(small_interchange()))
+    text = text.replace("UNH+2+", "UNH+1+")
     second = text[: text.index("UNH+1+INVRPT")].count("'") + 1  # no escapes before it
     assert errors(text) == [f"segment {second} (UNH): message reference '1' is used twice"]
 
@@ -328,9 +334,9 @@ def test_bad_separators_in_una():
         encode(small_interchange(), separators=Separators(component="+"))
 
 
-def test_functional_groups_are_refused():
+def test_a_functional_group_without_une_is_reported():
     text = ORDERS.replace("UNH+", "UNG+ORDERS+1:14+2:14+261124:0615+1+UN+D:96A'\nUNH+", 1)
-    assert any("functional groups" in e for e in errors(text))
+    assert errors(text) == ["segment 30 (UNZ): functional group has no UNE before UNZ"]
 
 
 def test_one_edition_per_interchange():
@@ -348,7 +354,7 @@ def test_empty_interchange_reads_back():
 
 
 def _asdict(obj):
-    return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+    return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj) if f.init}
 
 
 def test_a_bad_header_is_reported_once_and_the_messages_still_checked():

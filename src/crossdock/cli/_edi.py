@@ -1,8 +1,9 @@
 """``crossdock edi``: validate, show and convert EANCOM interchanges.
 
 ``validate`` reads every file leniently and prints each error on one line,
-``FILE:segment 14 (QTY) element 1.2: '12a' is not a number``, exiting with 1 when any file has
-errors and 0 when all are valid. ``show`` prints a table per message; ``to-json`` and
+``FILE:segment 14 (QTY) element 1.2: '12a' is not a number``, and each warning (a default
+taken for what the simulation needs and EANCOM leaves optional) as ``FILE:...: warning: ...``,
+exiting with 2 when any file has errors and 0 when all are valid. ``show`` prints a table per message; ``to-json`` and
 ``from-json`` convert between EANCOM and the JSON form of :func:`crossdock.edi.to_json`.
 """
 
@@ -50,14 +51,14 @@ def _existing(path: Path) -> Path:
     return path
 
 
-def _line(path: Path, error: EdiDecodeError, context: bool) -> str:
+def _line(path: Path, error: EdiDecodeError, context: bool, kind: str = "") -> str:
     """One error as ``FILE:segment 14 (QTY) element 1.2: message``."""
     head = str(path)
     if error.where:
         head += f":{error.where}"
     if error.field:
         head += f" {error.field}"
-    line = f"{head}: {error.message}"
+    line = f"{head}: {kind}{error.message}"
     if context and error.context():
         line += f" [{error.context()}]"
     return line
@@ -69,26 +70,46 @@ def validate_command(
     context: Annotated[
         bool, typer.Option("--context", help="Add the interchange and message of each error.")
     ] = False,
+    lenient: Annotated[
+        bool,
+        typer.Option(
+            "--lenient",
+            help="Report counts that disagree (UNT, UNE, UNZ) and characters outside the "
+            "declared character set as warnings, not errors.",
+        ),
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Do not print warnings (defaults taken).")
+    ] = False,
 ) -> None:
-    """Check interchanges; print each error on one line; exit 1 if any file has an error."""
+    """Check interchanges; print each error and warning on one line; exit 2 on any error."""
     failed = False
     for path in files:
         _existing(path)
     for path in files:
-        reader = EdiReader(path, lenient=True)
+        reader = EdiReader(path, lenient=True, relaxed=lenient)
         messages = 0
         try:
             for _ in reader:
                 messages += 1
         except EdiDecodeError as error:  # an error that stops reading (encoding, start)
             reader.errors.append(error)
+        for problem in reader.errors:
+            typer.echo(_line(path, problem, context))
+        if not quiet:
+            for warning in reader.warnings:
+                typer.echo(_line(path, warning, context, "warning: "))
         if reader.errors:
             failed = True
-            for problem in reader.errors:
-                typer.echo(_line(path, problem, context))
         else:
-            typer.echo(f"{path}: ok, {messages} message{'s' if messages != 1 else ''}", err=True)
-    raise typer.Exit(1 if failed else 0)
+            count = len(reader.interchanges)
+            typer.echo(
+                f"{path}: ok, {messages} message{'s' if messages != 1 else ''}"
+                + (f" in {count} interchanges" if count > 1 else "")
+                + (f", {len(reader.warnings)} warnings" if reader.warnings else ""),
+                err=True,
+            )
+    raise typer.Exit(2 if failed else 0)
 
 
 def _table(message: Message) -> Table:
@@ -224,4 +245,5 @@ def from_json_command(
             f"not JSON: {error.msg}", file=str(file), where=f"line {error.lineno}"
         ) from None
     interchange: Interchange = from_json(data)
-    _emit(encode(interchange, newlines=newlines), output, "latin-1")
+    encoding = "iso8859-2" if interchange.charset == "UNOD" else "latin-1"
+    _emit(encode(interchange, newlines=newlines), output, encoding)

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Collection, Sequence
 from decimal import Decimal
 
+from crossdock.edi._codes import DATES, FREE_TEXT, PARTIES, QUANTITIES, REFERENCES
 from crossdock.edi._elements import (
     component,
     format_date,
@@ -29,20 +30,29 @@ from crossdock.edi._syntax import RawSegment, Syntax
 from crossdock.errors import EdiError
 
 __all__ = [
+    "LIMIT",
     "Writer",
+    "date_of",
+    "header_dates",
     "read_bgm",
     "read_cnt",
     "read_currency",
-    "read_dates",
     "read_lin",
     "read_notes",
     "read_parties",
     "read_price",
     "read_qty",
     "read_refs",
+    "require_parties",
 ]
 
 Located = tuple[int, RawSegment]
+Located0 = tuple[int | None, str | None]
+"""Where to report something missing: a segment number and tag (or ``None``)."""
+LIMIT = 10**15
+"""Whole quantities written without a check in the hot loops lie strictly within ±LIMIT
+(n..15); anything else goes through :meth:`Writer.number`, which names the bad field."""
+_PRICES = ("AAA", "AAB", "AAE", "AAF", "AAH", "AAQ", "CAL", "INF", "NTP")
 FTX_CHUNK = {Edition.EANCOM_97: 70, Edition.EANCOM_2002: 512}
 """Length of one free-text component (data element 4440) in each edition; FTX has five."""
 
@@ -59,91 +69,115 @@ def read_bgm(rep: Reporter, node: Node, codes: Collection[str]) -> tuple[str, st
     return name, doc, function
 
 
-def read_dates(
-    rep: Reporter,
-    located: Sequence[Located],
-    required: Sequence[str],
-    optional: Sequence[str] = (),
-    end: tuple[int, str] | None = None,
-) -> dict[str, dt.date]:
-    """Read the DTM segments of one group, by qualifier; every ``required`` one must be there."""
-    dates: dict[str, dt.date] = {}
-    allowed = (*required, *optional)
+def header_dates(rep: Reporter, located: Sequence[Located], kind: str) -> dict[str, Located]:
+    """The header DTM segments by qualifier, each checked against the message's code list.
+
+    DTM+137 (document date) is mandatory in every EANCOM message and is checked here; the
+    other dates are read by the message's mapping with :func:`date_of`.
+    """
+    dates: dict[str, Located] = {}
+    allowed = DATES[kind]
     for number, segment in located:
         qualifier = read_code(rep, number, segment, 1, 1, allowed, "date qualifier")
         if qualifier in dates:
             rep.error(f"DTM+{qualifier} is given twice", number, "DTM", 1, 1)
             raise _Stop
-        dates[qualifier] = read_date(rep, number, segment)
-    for qualifier in required:
-        if qualifier not in dates:
-            at, tag = end if end else (located[-1][0] if located else None, "DTM")
-            rep.error(f"mandatory date DTM+{qualifier} is missing", at, tag)
-            raise _Stop
+        dates[qualifier] = (number, segment)
+    if "137" not in dates:
+        at = located[-1][0] if located else None
+        rep.error("mandatory date DTM+137 (document date) is missing", at, "DTM")
+        raise _Stop
     return dates
+
+
+def date_of(rep: Reporter, dates: dict[str, Located], *qualifiers: str) -> dt.date | None:
+    """The date of the first of ``qualifiers`` given (format 102 or 203), or ``None``."""
+    for qualifier in qualifiers:
+        found = dates.get(qualifier)
+        if found is not None:
+            return read_date(rep, *found)
+    return None
 
 
 def read_parties(
     rep: Reporter,
     groups: Sequence[Node],
-    required: Sequence[str],
-    optional: Sequence[str] = (),
-    end: tuple[int, str] | None = None,
-) -> dict[str, str]:
-    """Read the NAD parties (party qualifier -> GLN); each ``required`` qualifier must be there."""
-    parties: dict[str, str] = {}
-    allowed = (*required, *optional)
+    kind: str,
+    mapped: Collection[str],
+) -> dict[str, tuple[str, int]]:
+    """The NAD parties the mapping uses: qualifier -> (GLN, segment number).
+
+    Every qualifier is checked against the message's code list. A party the mapping uses must
+    be identified by a GLN (code list agency 9) and be given once; any other party is kept
+    as it is (name and address alone are fine), its GLN checked when it gives one.
+    """
+    parties: dict[str, tuple[str, int]] = {}
+    allowed = PARTIES[kind]
     for group in groups:
         number, segment = group["NAD"][0]
         qualifier = read_code(rep, number, segment, 1, 1, allowed, "party qualifier")
+        if qualifier not in mapped:
+            if component(segment, 2, 3) == "9" and component(segment, 2, 1):
+                read_id(rep, number, segment, 2, 1, "GLN")
+            continue
         if qualifier in parties:
             rep.error(f"NAD+{qualifier} is given twice", number, "NAD", 1, 1)
             raise _Stop
         gln = read_id(rep, number, segment, 2, 1, "GLN")
         read_code(rep, number, segment, 2, 3, ("9",), "code list agency for a GLN")
-        parties[qualifier] = gln
-    for qualifier in required:
-        if qualifier not in parties:
-            number, tag = end if end else (None, "NAD")
-            rep.error(f"mandatory party NAD+{qualifier} is missing", number, tag)
-            raise _Stop
+        parties[qualifier] = (gln, number)
     return parties
 
 
-def read_refs(rep: Reporter, groups: Sequence[Node], allowed: Sequence[str]) -> dict[str, str]:
-    """Read the RFF references of the header (qualifier -> reference number)."""
+def require_parties(
+    rep: Reporter, parties: dict[str, tuple[str, int]], required: Sequence[str], end: Located0
+) -> None:
+    """Report the first of ``required`` parties that is missing (an EANCOM error)."""
+    for qualifier in required:
+        if qualifier not in parties:
+            rep.error(f"mandatory party NAD+{qualifier} is missing", *end)
+            raise _Stop
+
+
+def read_refs(rep: Reporter, groups: Sequence[Node], kind: str) -> dict[str, str]:
+    """Read the RFF references of the header (qualifier -> first reference number)."""
     refs: dict[str, str] = {}
+    allowed = REFERENCES[kind]
     for group in groups:
         number, segment = group["RFF"][0]
         qualifier = read_code(rep, number, segment, 1, 1, allowed, "reference qualifier")
-        refs[qualifier] = read_text(rep, number, segment, 1, 2, "reference number")
+        value = read_text(rep, number, segment, 1, 2, "reference number", 70)
+        refs.setdefault(qualifier, value)
     return refs
 
 
 def read_currency(rep: Reporter, groups: Sequence[Node]) -> str | None:
     """Read the currency of CUX+2 (reference currency), if given."""
-    if not groups:
-        return None
-    number, segment = groups[0]["CUX"][0]
-    read_code(rep, number, segment, 1, 1, ("2",), "currency usage qualifier")
-    currency = read_text(rep, number, segment, 1, 2, "currency", 3)
-    if len(currency) != 3 or not currency.isalpha() or not currency.isupper():
-        rep.error(f"currency {currency!r} is not an ISO 4217 code", number, "CUX", 1, 2)
-        raise _Stop
-    return currency
+    for group in groups:
+        number, segment = group["CUX"][0]
+        usage = read_code(rep, number, segment, 1, 1, ("2", "3", "9", "10", "11"), "currency usage")
+        if usage != "2":
+            continue
+        currency = read_text(rep, number, segment, 1, 2, "currency", 3)
+        if len(currency) != 3 or not currency.isalpha() or not currency.isupper():
+            rep.error(f"currency {currency!r} is not an ISO 4217 code", number, "CUX", 1, 2)
+            raise _Stop
+        return currency
+    return None
 
 
 def read_notes(rep: Reporter, located: Sequence[Located]) -> tuple[str, ...]:
-    """Read FTX+AAI free texts, each the concatenation of its text components."""
+    """Read the FTX free texts; those with subject AAI (general information) are the notes."""
     notes = []
     for number, segment in located:
-        read_code(rep, number, segment, 1, 1, ("AAI",), "text subject qualifier")
+        subject = read_code(rep, number, segment, 1, 1, FREE_TEXT, "text subject qualifier")
         parts = segment[4] if len(segment) > 4 else []
         text = "".join(parts)
-        if not text:
-            rep.error("free text is missing", number, "FTX", 4, 1)
+        if not text and not component(segment, 3, 1):
+            rep.error("free text is missing (neither text nor coded text)", number, "FTX", 4, 1)
             raise _Stop
-        notes.append(text)
+        if subject == "AAI" and text:
+            notes.append(text)
     return tuple(notes)
 
 
@@ -180,7 +214,13 @@ def read_qty(
     """
     found: Quantity | None = None
     for number, segment in located:
-        seen = read_code(rep, number, segment, 1, 1, (qualifier,), "quantity qualifier")
+        seen = component(segment, 1, 1)
+        if seen not in QUANTITIES:
+            shown = repr(seen) if seen else "nothing"
+            rep.error(
+                f"unknown quantity qualifier {shown} (not an EANCOM code)", number, "QTY", 1, 1
+            )
+            raise _Stop
         if seen == qualifier:
             if found is not None:
                 rep.error(f"QTY+{qualifier} is given twice", number, "QTY", 1, 1)
@@ -196,19 +236,21 @@ def read_qty(
 def read_cnt(rep: Reporter, located: Sequence[Located], lines: int) -> None:
     """Check CNT+2 (number of line items), when present, against the lines read."""
     for number, segment in located:
-        read_code(rep, number, segment, 1, 1, ("2",), "control qualifier")
+        if component(segment, 1, 1) != "2":
+            continue  # other control totals (1 quantities, 11 packages...) are not checked
         said = read_number(rep, number, segment, 1, 2)
         if said != lines:
             rep.error(f"CNT+2 says {said} line items, the message has {lines}", number, "CNT", 1, 2)
             raise _Stop
 
 
-def read_price(rep: Reporter, located: Located) -> Decimal:
-    """Read the net price of PRI+AAA."""
-    number, segment = located
-    read_code(rep, number, segment, 1, 1, ("AAA",), "price qualifier")
-    price = read_number(rep, number, segment, 1, 2)
-    return Decimal(price)
+def read_price(rep: Reporter, located: Sequence[Located]) -> Decimal | None:
+    """Read the net price of the PRI+AAA among ``located`` (other prices are not mapped)."""
+    for number, segment in located:
+        qualifier = read_code(rep, number, segment, 1, 1, _PRICES, "price qualifier")
+        if qualifier == "AAA" and component(segment, 1, 2):
+            return Decimal(read_number(rep, number, segment, 1, 2))
+    return None
 
 
 # --- writing ---------------------------------------------------------------------------
@@ -287,7 +329,11 @@ class Writer:
         """DTM in format 102."""
         if not isinstance(day, dt.date):
             raise self.fail(f"must be a date, got {day!r}", field)
-        self.seg("DTM", (qualifier, format_date(day), "102"))
+        c = self.component
+        self.out.append(
+            f"DTM{self.element}{qualifier}{c}{day.year:04d}{day.month:02d}{day.day:02d}{c}102"
+            f"{self.terminator}"
+        )
 
     def period(self, qualifier: str, first: dt.date, last: dt.date, field: str) -> None:
         """DTM in format 718, ``CCYYMMDDCCYYMMDD``."""
@@ -300,7 +346,9 @@ class Writer:
 
     def nad(self, qualifier: str, gln: str, field: str) -> None:
         """NAD with a GLN (code list agency 9, GS1)."""
-        self.seg("NAD", qualifier, (self.id(gln, "GLN", field), "", "9"))
+        gln = self.id(gln, "GLN", field)
+        c = self.component
+        self.out.append(f"NAD{self.element}{qualifier}{self.element}{gln}{c}{c}9{self.terminator}")
 
     def notes(self, notes: tuple[str, ...]) -> None:
         """FTX+AAI, long texts cut into the segment's five text components."""

@@ -13,19 +13,13 @@ from crossdock.edi._common import Writer
 from crossdock.edi._elements import component, read_code, read_id, read_text
 from crossdock.edi._errors import Reporter, _Stop
 from crossdock.edi._model import ContrlReport, Edition, MessageAck, SyntaxAction
-from crossdock.edi._structure import C, G, Group, M, Node
+from crossdock.edi._structure import Node
 from crossdock.edi._syntax import RawSegment
+from crossdock.edi._tables import TABLES
 
 __all__ = ["CONTRL", "decode_contrl", "encode_contrl"]
 
-_CONTRL = G(
-    "CONTRL",
-    True,
-    1,
-    M("UCI"),
-    G("messages", False, 999999, M("UCM"), G("errors", False, 999, M("UCS"), C("UCD", 99))),
-)
-CONTRL: dict[Edition, Group] = {edition: _CONTRL for edition in Edition}
+CONTRL = TABLES["CONTRL"]
 _ACTIONS = {action.value: action for action in SyntaxAction}
 
 
@@ -35,6 +29,30 @@ def _error_code(rep: Reporter, number: int, segment: RawSegment, element: int) -
         rep.error(f"syntax error code {code!r} is not a number", number, segment[0][0], element)
         raise _Stop
     return code or None
+
+
+def _message_identifier(rep: Reporter, number: int, ucm: RawSegment) -> None:
+    """Check the UCM message identifier (S009): type, version D, a release, agency UN."""
+    kind = component(ucm, 2, 1)
+    if len(kind) != 6 or not (kind.isascii() and kind.isalpha() and kind.isupper()):
+        rep.error(f"message type {kind!r} is not 6 capital letters", number, "UCM", 2, 1)
+        raise _Stop
+    version, release, agency = (component(ucm, 2, k) for k in (2, 3, 4))
+    if version not in ("D", "S", "1", "2", "3", "4"):
+        rep.error(
+            f"message version {version or 'nothing'!r} is not D (or a syntax version)",
+            number,
+            "UCM",
+            2,
+            2,
+        )
+        raise _Stop
+    if not (1 <= len(release) <= 3 and release.isascii() and release.isalnum()):
+        rep.error(f"message release {release or 'nothing'!r} is not a release", number, "UCM", 2, 3)
+        raise _Stop
+    if agency != "UN":
+        rep.error(f"controlling agency {agency or 'nothing'!r} is not UN", number, "UCM", 2, 4)
+        raise _Stop
 
 
 def decode_contrl(
@@ -54,6 +72,7 @@ def decode_contrl(
         ucm_number, ucm = group["UCM"][0]
         ref = read_text(rep, ucm_number, ucm, 1, 1, "message reference number", 14)
         message_type = read_text(rep, ucm_number, ucm, 2, 1, "message type", 6)
+        _message_identifier(rep, ucm_number, ucm)
         ack_action = read_code(rep, ucm_number, ucm, 3, 1, ("4", "7"), "action code")
         acks.append(
             MessageAck(

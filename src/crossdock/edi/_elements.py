@@ -101,6 +101,10 @@ def read_number(
 ) -> Quantity:
     """Read a numeric value: ``int`` when whole, ``Decimal`` otherwise; ``,`` or ``.`` mark."""
     value = component(segment, element, position)
+    if len(value) > 40:  # longer than any numeric element (n..35 and a sign and mark)
+        rep.error(f"{len(value)} characters is too long for a number", number, segment[0][0],
+                  element, position)  # fmt: skip
+        raise _Stop
     if value.isascii() and value.isdigit():
         return int(value)
     if not value:
@@ -218,10 +222,14 @@ def format_date(day: dt.date) -> str:
 def format_number(value: Quantity, decimal_mark: str) -> str:
     """Format a number as EDIFACT does: no exponent, no thousands separator, ``-`` first."""
     if type(value) is int:
+        if not -(10**15) < value < 10**15:
+            raise EdiError(f"number {value} has more than 15 digits (n..15)")
         return str(value)
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise EdiError(f"number {value} is not finite")
         text = format(value, "f")
+        if sum(char.isdigit() for char in text) > 15:
+            raise EdiError(f"number {text} has more than 15 digits (n..15)")
         return text.replace(".", decimal_mark) if decimal_mark != "." else text
     raise EdiError(f"{value!r} is not an int or a Decimal")

@@ -39,6 +39,9 @@ class EdiDecodeError(EdiError):
         interchange_ref: str | None = None,
         message_ref: str | None = None,
     ) -> None:
+        # One line whatever the file held: line breaks and other controls are shown escaped.
+        message = _printable(message)
+        tag = _printable(tag) if tag is not None else None
         self.segment = segment
         self.tag = tag
         self.element = element
@@ -75,6 +78,13 @@ class EdiDecodeError(EdiError):
         return ", ".join(parts)
 
 
+def _printable(text: str) -> str:
+    """``text`` with line breaks and other control characters shown escaped, as repr does."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 class _Stop(Exception):
     """Raised inside a message to abandon it after an error (lenient mode goes on)."""
 
@@ -86,10 +96,14 @@ class Reporter:
     :attr:`errors` and decoding resumes at the next message.
     """
 
-    def __init__(self, file: str | None, *, lenient: bool) -> None:
+    def __init__(self, file: str | None, *, lenient: bool, relaxed: bool = False) -> None:
         self.file = file
         self.lenient = lenient
+        self.relaxed = relaxed
+        """Whether :meth:`relaxable` problems are warnings (``edi validate --lenient``)."""
         self.errors: list[EdiDecodeError] = []
+        self.warnings: list[EdiDecodeError] = []
+        """What the simulation needs but EANCOM leaves optional, with the default taken."""
         self.interchange_ref: str | None = None
         self.message_ref: str | None = None
         self.failed = False
@@ -109,6 +123,42 @@ class Reporter:
         finally:
             self.lenient = lenient
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def warn(
+        self,
+        text: str,
+        segment: int | None = None,
+        tag: str | None = None,
+        element: int | None = None,
+        component: int | None = None,
+    ) -> None:
+        """Record a located warning: valid EANCOM, but a documented default was taken."""
+        self.warnings.append(
+            EdiDecodeError(
+                text,
+                file=self.file,
+                segment=segment,
+                tag=tag,
+                element=element,
+                component=component,
+                interchange_ref=self.interchange_ref,
+                message_ref=self.message_ref,
+            )
+        )
+
+    def relaxable(
+        self,
+        text: str,
+        segment: int | None = None,
+        tag: str | None = None,
+        element: int | None = None,
+        component: int | None = None,
+    ) -> None:
+        """An error that leaves the meaning unambiguous: a warning when reading relaxed."""
+        if self.relaxed:
+            self.warn(text, segment, tag, element, component)
+        else:
+            self.error(text, segment, tag, element, component)
 
     def error(
         self,

@@ -20,11 +20,21 @@ from functools import lru_cache
 
 from crossdock.edi._elements import KNOWN_GTINS, valid_id
 from crossdock.edi._model import (
+    DespatchAdvice,
+    DespatchLine,
     Edition,
     InventoryLine,
     InventoryReport,
+    LineStatus,
     Order,
     OrderLine,
+    OrderResponse,
+    Pallet,
+    ReceivedLine,
+    ReceivedPallet,
+    ReceivingAdvice,
+    ResponseLine,
+    ResponseType,
     SalesLine,
     SalesLocation,
     SalesReport,
@@ -33,7 +43,14 @@ from crossdock.edi._model import (
 )
 from crossdock.edi._syntax import Separators
 
-__all__ = ["fast_inventory_report", "fast_order", "fast_sales_report"]
+__all__ = [
+    "fast_despatch_advice",
+    "fast_inventory_report",
+    "fast_order",
+    "fast_receiving_advice",
+    "fast_response",
+    "fast_sales_report",
+]
 
 _Patterns = dict[str, re.Pattern[str]]
 
@@ -54,9 +71,17 @@ def _patterns(separators: Separators, item_type: str) -> _Patterns:
     parties = rf"NAD{e}BY{e}{gln}NAD{e}SU{e}{gln}"
     sales_line = rf"{lin}(?:{price})?QTY{e}153{c}([0-9]{{1,15}}){t}"
     sales_location = rf"LOC{e}162{e}{gln}"
-    stock_line = rf"{lin}QTY{e}145{c}([0-9]{{1,15}}){t}LOC{e}18{e}{gln}"
+    inv = rf"INV{e}{e}{e}{e}1{t}" if item_type == Edition.EANCOM_2002.item_type else ""
+    stock_line = rf"{lin}{inv}QTY{e}145{c}([0-9]{{1,15}}){t}LOC{e}18{e}{gln}"
     split = rf"LOC{e}7{e}{gln}QTY{e}11{c}([0-9]{{1,15}}){t}"
     order_line = rf"{lin}QTY{e}21{c}([0-9]{{1,15}}){t}(?:{price})?"
+    response_line = (
+        rf"LIN{e}[0-9]{{1,6}}{e}(5|3|7){e}([0-9]{{8,14}}){c}{item_type}{t}"
+        rf"(?:QTY{e}21{c}([0-9]{{1,15}}){t})?"
+    )
+    sscc = rf"GIN{e}BJ{e}([0-9]{{18}}){t}"
+    pallet = rf"CPS{e}([0-9]{{1,6}}){e}1{t}PAC{e}1(?:{e}{e}({free}{{1,17}}))?{t}PCI{e}33E{t}{sscc}"
+    bare_pallet = rf"CPS{e}([0-9]{{1,6}}){e}1{t}PAC{e}1{t}PCI{e}33E{t}{sscc}"
     return {
         "SLSRPT": re.compile(
             rf"(BGM{e}73E{number}DTM{e}137{c}{day}DTM{e}356{c}([0-9]{{8}})([0-9]{{8}}){c}718{t}"
@@ -76,6 +101,31 @@ def _patterns(separators: Separators, item_type: str) -> _Patterns:
             re.ASCII,
         ),
         "ORDERS lines": re.compile(rf"{order_line}|{split}", re.ASCII),
+        "ORDRSP": re.compile(
+            rf"BGM{e}231{e}({free}{{1,35}}){e}(29|4|27){t}DTM{e}137{c}{day}"
+            rf"RFF{e}ON{c}({free}{{1,35}}){t}{parties}"
+            rf"(?P<lines>(?:{response_line})*)UNS{e}S{t}CNT{e}2{c}(?P<count>[0-9]{{1,15}}){t}",
+            re.ASCII,
+        ),
+        "ORDRSP lines": re.compile(response_line, re.ASCII),
+        "DESADV": re.compile(
+            rf"BGM{e}351{number}DTM{e}137{c}{day}DTM{e}11{c}{day}(?:DTM{e}17{c}{day})?"
+            rf"(?:RFF{e}ON{c}({free}{{1,35}}){t})?NAD{e}SU{e}{gln}NAD{e}BY{e}{gln}"
+            rf"NAD{e}DP{e}{gln}CPS{e}1{t}"
+            rf"(?P<pallets>(?:{pallet}(?:{lin}QTY{e}12{c}[0-9]{{1,15}}{t})*)*)"
+            rf"CNT{e}2{c}(?P<count>[0-9]{{1,15}}){t}",
+            re.ASCII,
+        ),
+        "DESADV lines": re.compile(rf"{pallet}|{lin}QTY{e}12{c}([0-9]{{1,15}}){t}", re.ASCII),
+        "RECADV": re.compile(
+            rf"BGM{e}(?:352{c}{c}9|632){number}DTM{e}137{c}{day}DTM{e}50{c}{day}"
+            rf"RFF{e}AAK{c}({free}{{1,35}}){t}(?:RFF{e}ON{c}({free}{{1,35}}){t})?"
+            rf"{parties}NAD{e}DP{e}{gln}CPS{e}1{t}"
+            rf"(?P<pallets>(?:{bare_pallet}(?:{lin}QTY{e}48{c}[0-9]{{1,15}}{t})*)*)"
+            rf"CNT{e}2{c}(?P<count>[0-9]{{1,15}}){t}",
+            re.ASCII,
+        ),
+        "RECADV lines": re.compile(rf"{bare_pallet}|{lin}QTY{e}48{c}([0-9]{{1,15}}){t}", re.ASCII),
     }
 
 
@@ -245,4 +295,148 @@ def fast_order(
         lines=tuple(lines),
         delivery_party=platform,
         currency=currency,
+    )
+
+
+_STATUSES = {status.value: status for status in LineStatus}
+_RESPONSES = {response.value: response for response in ResponseType}
+
+
+def fast_response(
+    body: list[str], edition: Edition, message_ref: str, separators: Separators
+) -> OrderResponse | None:
+    """Decode a canonical ORDRSP body (no notes), or return ``None`` to decline."""
+    patterns = _patterns(separators, edition.item_type)
+    text = _text(body, separators)
+    match = patterns["ORDRSP"].fullmatch(text)
+    if match is None:
+        return None
+    number, response, issued, order_number, buyer, supplier = match.groups()[:6]
+    day = _date(issued)
+    if day is None or _bad_glns(buyer, supplier):
+        return None
+    known = KNOWN_GTINS
+    lines = []
+    found = patterns["ORDRSP lines"].findall(text, match.start("lines"), match.end("lines"))
+    for status, gtin, quantity in found:
+        if gtin not in known and valid_id(gtin, "GTIN"):
+            return None
+        if status == "3" and not quantity:
+            return None  # a changed line without its quantity: the general decoder says so
+        lines.append(
+            ResponseLine(
+                gtin=gtin, status=_STATUSES[status], quantity=int(quantity) if quantity else None
+            )
+        )
+    if int(match.group("count")) != len(lines):
+        return None
+    return OrderResponse(
+        message_ref=message_ref,
+        number=number,
+        response=_RESPONSES[response],
+        issued=day,
+        order_number=order_number,
+        buyer=buyer,
+        supplier=supplier,
+        lines=tuple(lines),
+    )
+
+
+def _pallets(
+    text: str, pattern: re.Pattern[str], start: int, end: int, typed: bool
+) -> list[tuple[str, str, list[tuple[str, int]]]] | None:
+    """The pallets of a canonical DESADV / RECADV: (SSCC, package type, content), or None."""
+    known = KNOWN_GTINS
+    pallets: list[tuple[str, str, list[tuple[str, int]]]] = []
+    level = 1
+    for found in pattern.findall(text, start, end):
+        if found[0]:
+            level += 1
+            if int(found[0]) != level:
+                return None  # levels as the encoder numbers them, or the general decoder
+            sscc = found[2] if typed else found[1]
+            if valid_id(sscc, "SSCC"):
+                return None
+            pallets.append((sscc, (found[1] or "201") if typed else "201", []))
+            continue
+        gtin, quantity = found[-2], found[-1]
+        if not pallets or (gtin not in known and valid_id(gtin, "GTIN")):
+            return None
+        pallets[-1][2].append((gtin, int(quantity)))
+    return pallets
+
+
+def fast_despatch_advice(
+    body: list[str], edition: Edition, message_ref: str, separators: Separators
+) -> DespatchAdvice | None:
+    """Decode a canonical DESADV body, or return ``None`` to decline."""
+    patterns = _patterns(separators, edition.item_type)
+    text = _text(body, separators)
+    match = patterns["DESADV"].fullmatch(text)
+    if match is None:
+        return None
+    number, issued, despatched, arrival, order, supplier, buyer, platform = match.groups()[:8]
+    days = _dates(issued, despatched, *([arrival] if arrival else []))
+    if days is None or _bad_glns(supplier, buyer, platform):
+        return None
+    pallets = _pallets(
+        text, patterns["DESADV lines"], match.start("pallets"), match.end("pallets"), True
+    )
+    if pallets is None or int(match.group("count")) != sum(len(p[2]) for p in pallets):
+        return None
+    return DespatchAdvice(
+        message_ref=message_ref,
+        number=number,
+        issued=days[0],
+        despatch_date=days[1],
+        supplier=supplier,
+        buyer=buyer,
+        delivery_party=platform,
+        pallets=tuple(
+            Pallet(
+                sscc=sscc,
+                package_type=package_type,
+                lines=tuple(DespatchLine(gtin=g, quantity=q) for g, q in content),
+            )
+            for sscc, package_type, content in pallets
+        ),
+        order_number=order or None,
+        delivery_date=days[2] if arrival else None,
+    )
+
+
+def fast_receiving_advice(
+    body: list[str], edition: Edition, message_ref: str, separators: Separators
+) -> ReceivingAdvice | None:
+    """Decode a canonical RECADV body, or return ``None`` to decline."""
+    patterns = _patterns(separators, edition.item_type)
+    text = _text(body, separators)
+    match = patterns["RECADV"].fullmatch(text)
+    if match is None:
+        return None
+    number, issued, received, despatch, order, buyer, supplier, platform = match.groups()[:8]
+    days = _dates(issued, received)
+    if days is None or _bad_glns(buyer, supplier, platform):
+        return None
+    pallets = _pallets(
+        text, patterns["RECADV lines"], match.start("pallets"), match.end("pallets"), False
+    )
+    if pallets is None or int(match.group("count")) != sum(len(p[2]) for p in pallets):
+        return None
+    return ReceivingAdvice(
+        message_ref=message_ref,
+        number=number,
+        issued=days[0],
+        received=days[1],
+        despatch_number=despatch,
+        buyer=buyer,
+        supplier=supplier,
+        delivery_party=platform,
+        pallets=tuple(
+            ReceivedPallet(
+                sscc=sscc, lines=tuple(ReceivedLine(gtin=g, quantity=q) for g, q in content)
+            )
+            for sscc, _, content in pallets
+        ),
+        order_number=order or None,
     )

@@ -16,6 +16,7 @@ declared character set (UNOA or UNOC).
 from __future__ import annotations
 
 import codecs
+import contextlib
 import datetime as dt
 import gc
 import io
@@ -28,7 +29,14 @@ from crossdock.edi._common import Writer
 from crossdock.edi._contrl import CONTRL, decode_contrl, encode_contrl
 from crossdock.edi._elements import component, read_code, read_id, read_text
 from crossdock.edi._errors import EdiDecodeError, Reporter, _Stop
-from crossdock.edi._fastlane import fast_inventory_report, fast_order, fast_sales_report
+from crossdock.edi._fastlane import (
+    fast_despatch_advice,
+    fast_inventory_report,
+    fast_order,
+    fast_receiving_advice,
+    fast_response,
+    fast_sales_report,
+)
 from crossdock.edi._logistics import (
     DESADV,
     RECADV,
@@ -46,6 +54,7 @@ from crossdock.edi._model import (
     Message,
     Order,
     OrderResponse,
+    RawMessage,
     ReceivingAdvice,
     SalesReport,
 )
@@ -65,8 +74,16 @@ from crossdock.edi._reports import (
     encode_inventory_report,
     encode_sales_report,
 )
-from crossdock.edi._structure import Group, _check_shape, parse_message
-from crossdock.edi._syntax import CHARSETS, RawSegment, Separators, Syntax, Tokenizer
+from crossdock.edi._structure import Group, check_segment, parse_message
+from crossdock.edi._syntax import (
+    CHARSETS,
+    ENCODINGS,
+    WRITTEN_CHARSETS,
+    RawSegment,
+    Separators,
+    Tokenizer,
+    syntax_for,
+)
 from crossdock.errors import EdiError
 
 __all__ = [
@@ -74,8 +91,10 @@ __all__ = [
     "EdiReader",
     "InterchangeHeader",
     "decode",
+    "decode_all",
     "encode",
     "read",
+    "read_all",
     "validate",
     "write",
 ]
@@ -126,9 +145,11 @@ _KINDS: dict[str, _Kind] = {
         INVRPT, decode_inventory_report, encode_inventory_report, fast_inventory_report
     ),
     "ORDERS": _Kind(ORDERS, decode_order, encode_order, fast_order),
-    "ORDRSP": _Kind(ORDRSP, decode_response, encode_response),
-    "DESADV": _Kind(DESADV, decode_despatch_advice, encode_despatch_advice),
-    "RECADV": _Kind(RECADV, decode_receiving_advice, encode_receiving_advice),
+    "ORDRSP": _Kind(ORDRSP, decode_response, encode_response, fast_response),
+    "DESADV": _Kind(DESADV, decode_despatch_advice, encode_despatch_advice, fast_despatch_advice),
+    "RECADV": _Kind(
+        RECADV, decode_receiving_advice, encode_receiving_advice, fast_receiving_advice
+    ),
     "CONTRL": _Kind(CONTRL, decode_contrl, encode_contrl),
 }
 _TYPES: dict[type, str] = {
@@ -148,7 +169,10 @@ _CONTRL_EDITIONS = {
     if t == "CONTRL"
 }
 _CHUNK = 1 << 20
-_ENVELOPE = frozenset(("UNB", "UNH", "UNT", "UNZ"))
+_ENVELOPE = frozenset(("UNB", "UNH", "UNT", "UNZ", "UNG", "UNE"))
+_MARKS = _ENVELOPE | {"UNA"}
+_UNOB_DEFAULT = Separators(component="\x1f", element="\x1d", terminator="\x1c")
+"""The default service characters of syntax level B (UNOB) when there is no UNA."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -163,6 +187,9 @@ class InterchangeHeader:
     syntax_version: int
     application_ref: str | None
     test: bool
+    ack_request: bool = False
+    segment: int = 0
+    """The number of the UNB segment in the file."""
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -184,6 +211,10 @@ def _text_chunks(source: Source, rep: Reporter) -> Iterator[str]:
     encoding = "latin-1"
     if first.startswith(codecs.BOM_UTF8):
         encoding, first = "utf-8", first[len(codecs.BOM_UTF8) :]
+    else:
+        at = first.find(b"UNB", 0, 64)
+        identifier = first[at + 4 : at + 8].decode("latin-1") if at >= 0 else ""
+        encoding = ENCODINGS.get(identifier, "latin-1")
     decoder = codecs.getincrementaldecoder(encoding)()
     offset = 0
     binary: Any = source
@@ -213,19 +244,34 @@ class EdiReader:
     raised as an :class:`~crossdock.edi.EdiDecodeError`.
     """
 
-    def __init__(self, source: Source, *, lenient: bool = False, file: str | None = None) -> None:
+    def __init__(
+        self,
+        source: Source,
+        *,
+        lenient: bool = False,
+        file: str | None = None,
+        relaxed: bool = False,
+    ) -> None:
         if file is None and isinstance(source, str | Path):
             file = str(source)
         self._source = source
-        self._rep = Reporter(file, lenient=lenient)
+        self._rep = Reporter(file, lenient=lenient, relaxed=relaxed)
         self.header: InterchangeHeader | None = None
+        """The UNB of the interchange being read (the last one, once all is read)."""
         self.edition: Edition | None = None
         self.separators = Separators()
+        self.interchanges: list[_Envelope] = []
+        """One entry per interchange read so far: its header, edition, raw UNB and groups."""
 
     @property
     def errors(self) -> list[EdiDecodeError]:
         """The errors found so far (lenient mode)."""
         return self._rep.errors
+
+    @property
+    def warnings(self) -> list[EdiDecodeError]:
+        """Defaults taken for what the simulation needs and EANCOM leaves optional, located."""
+        return self._rep.warnings
 
     def __iter__(self) -> Iterator[Message]:
         rep = self._rep
@@ -244,8 +290,10 @@ class EdiReader:
                 rep.fatal(f"UNA: {problem}", 1, "UNA")
             head = head[9:]
             number = 1
-        s = self.separators
         start = head.lstrip("\r\n")
+        if number == 0 and start.startswith("UNB\x1d"):
+            self.separators = _UNOB_DEFAULT
+        s = self.separators
         if not start.startswith("UNB" + s.element):
             shown = start[:3] or "nothing"
             rep.fatal(
@@ -255,13 +303,13 @@ class EdiReader:
         charset = start[4:8]
         if charset not in CHARSETS:
             rep.fatal(
-                f"syntax identifier {charset!r} is not supported (UNOA or UNOC)",
+                f"syntax identifier {charset!r} is not supported (UNOA, UNOB, UNOC or UNOD)",
                 number + 1,
                 "UNB",
                 1,
                 1,
             )
-        tokenizer = Tokenizer(Syntax(s, charset))
+        tokenizer = Tokenizer(syntax_for(s, charset))
         state = _State(self, rep, tokenizer, number, charset)
         # Decoding allocates many small objects that live until their message is built; the
         # cyclic garbage collector would rescan them again and again (they hold no cycles), so
@@ -272,11 +320,29 @@ class EdiReader:
             for text in _prepend(head, chunks):
                 parts, bad = tokenizer.feed(text)
                 base = state.number
-                for index, part in enumerate(parts):
-                    if bad and index in bad:
+                count = len(parts)
+                # Only envelope segments and flagged ones need the state machine; the body
+                # segments between two of them are handed over as one slice.
+                marks = [i for i, part in enumerate(parts) if part[:3] in _MARKS]
+                if bad:
+                    marks = sorted({*marks, *bad})
+                marks.append(count)
+                done = 0
+                for index in marks:
+                    if index > done:
+                        if state.phase == "body":
+                            state.body.extend(parts[done:index])
+                        else:
+                            for k in range(done, index):
+                                state.step(base + k + 1, parts[k])
+                    if index == count:
+                        break
+                    done = index + 1
+                    part = parts[index]
+                    if bad and index in bad and not part.startswith("UNA"):
                         state.bad_character(base + index + 1, part, bad[index])
                     if state.phase == "body" and part[:3] not in _ENVELOPE:
-                        state.body.append(part)  # the common case, inlined
+                        state.body.append(part)
                         continue
                     message = state.step(base + index + 1, part)
                     if message is not None:
@@ -284,13 +350,14 @@ class EdiReader:
                             gc.enable()
                         yield message
                         gc.disable()
-                state.number = base + len(parts)
+                state.number = base + count
             if tokenizer.leftover().strip("\r\n"):
                 rep.error(
                     "the file ends inside a segment, without terminator (truncated?)",
                     state.number + 1,
                 )
             state.finish()
+            state.close_interchange()
         finally:
             if collecting:
                 gc.enable()
@@ -309,8 +376,24 @@ def _prepend(first: str, rest: Iterable[str]) -> Iterator[str]:
     yield from rest
 
 
+@dataclass(slots=True)
+class _Envelope:
+    """One interchange of a file as read: its header, edition, raw UNB, groups, messages."""
+
+    header: InterchangeHeader | None
+    unb: RawSegment
+    edition: Edition | None = None
+    groups: list[tuple[RawSegment, int]] | None = None
+    messages: int = 0
+    """Messages yielded from this interchange (the good ones)."""
+
+
 class _State:
-    """The envelope state machine: UNB, then messages (UNH ... UNT), then UNZ."""
+    """The envelope state machine: UNB, messages (UNH ... UNT, maybe in UNG ... UNE), UNZ.
+
+    After UNZ another interchange may follow (UNA again, with the same service characters,
+    or UNB directly); each is checked on its own: references, counts, one edition.
+    """
 
     def __init__(
         self, reader: EdiReader, rep: Reporter, tokenizer: Tokenizer, number: int, charset: str
@@ -325,6 +408,14 @@ class _State:
         self.unh: tuple[int, RawSegment] | None = None
         self.messages = 0
         self.refs: set[str] = set()
+        self.group: tuple[int, RawSegment] | None = None
+        self.group_messages = 0
+        self.group_refs: set[str] = set()
+        self.groups = 0
+        self.outside_groups = 0
+        self.envelope: _Envelope | None = None
+        self.last_part = ""
+        self.unh_text = ""
 
     def bad_character(self, number: int, part: str, char: str) -> None:
         segment = self.tokenizer.split(part)
@@ -344,16 +435,30 @@ class _State:
         for e, element in enumerate(segment):
             for c, text in enumerate(element):
                 if char in text:
-                    what = (
-                        "a line break inside a segment"
-                        if char in "\r\n"
-                        else f"character {char!r} is not in character set {self.charset}"
-                    )
-                    self.rep.error(what, number, segment[0][0], e or None, c + 1 if e else None)
+                    if char in "\r\n":
+                        self.rep.error(
+                            "a line break inside a segment",
+                            number,
+                            segment[0][0],
+                            e or None,
+                            c + 1 if e else None,
+                        )
+                    else:
+                        self.rep.relaxable(
+                            f"character {char!r} is not in character set {self.charset}",
+                            number,
+                            segment[0][0],
+                            e or None,
+                            c + 1 if e else None,
+                        )
                     return
         self.rep.error(f"character {char!r} is not allowed here", number, segment[0][0])
 
     def step(self, number: int, part: str) -> Message | None:
+        if part.startswith("UNA") and self.phase in ("end", "UNB"):
+            self._una(number, part)
+            return None
+        self.last_part = part
         segment = self.tokenizer.split(part)
         tag = segment[0][0]
         if self.phase == "body":
@@ -365,61 +470,109 @@ class _State:
                 )
                 self._start_message(number, segment)
                 return None
-            if tag in ("UNZ", "UNB"):
+            if tag in ("UNZ", "UNB", "UNE", "UNG"):
                 self.rep.error(f"message {self.rep.message_ref} has no UNT", number, tag)
-                self.phase = "between"
+                self.phase = "group" if self.group is not None else "between"
         try:
             if len(segment[0]) != 1 or len(tag) != 3 or not tag.isalpha() or not tag.isupper():
                 self.rep.error(f"invalid segment tag {tag!r} (unescaped separator?)", number, tag)
                 raise _Stop
-            if self.phase == "UNB":
+            if self.phase in ("UNB", "end") and tag == "UNB":
+                self.close_interchange()
                 self.phase = "between"  # even when UNB is wrong: report each problem once
-                if tag != "UNB":
-                    self.rep.error(f"expected UNB, found {tag}", number, tag)
-                    raise _Stop
                 self._header(number, segment)
-            elif self.phase == "between":
+            elif self.phase == "UNB":
+                self.phase = "between"
+                self.rep.error(f"expected UNB, found {tag}", number, tag)
+            elif self.phase in ("between", "group"):
                 if tag == "UNH":
                     self._start_message(number, segment)
-                elif tag == "UNZ":
+                elif tag == "UNZ" and self.phase == "between":
                     self._trailer(number, segment)
                     self.phase = "end"
-                elif tag == "UNG":
-                    self.rep.error("functional groups (UNG/UNE) are not supported", number, tag)
+                elif tag == "UNG" and self.phase == "between":
+                    self._group_header(number, segment)
+                elif tag == "UNE" and self.phase == "group":
+                    self._group_trailer(number, segment)
+                elif tag == "UNZ":
+                    self.rep.error("functional group has no UNE before UNZ", number, tag)
+                    self.group = None
+                    self._trailer(number, segment)
+                    self.phase = "end"
                 else:
-                    self.rep.error(f"expected UNH or UNZ, found {tag}", number, tag)
+                    expected = "UNH or UNE" if self.phase == "group" else "UNH, UNG or UNZ"
+                    self.rep.error(f"expected {expected}, found {tag}", number, tag)
             else:
-                self.rep.error(f"segment {tag} after the end of the interchange (UNZ)", number, tag)
+                self.rep.error(
+                    f"segment {tag} after the end of the interchange (UNZ); another "
+                    "interchange starts with UNA or UNB",
+                    number,
+                    tag,
+                )
         except _Stop:
             pass
         return None
 
+    def _una(self, number: int, part: str) -> None:
+        """A UNA between interchanges: it must declare the service characters in use."""
+        s = self.reader.separators
+        if part + s.terminator != s.una():
+            self.rep.fatal(
+                "a later interchange declares other service characters than the first "
+                f"({part + s.terminator!r}, not {s.una()!r}): split the file",
+                number,
+                "UNA",
+            )
+
     def _header(self, number: int, segment: RawSegment) -> None:
         rep = self.rep
+        rep.message_ref = None
         rep.interchange_ref = component(segment, 5) or None  # for locating any error below
-        _check_shape(rep, number, segment)
-        version = read_code(rep, number, segment, 1, 2, ("2", "3"), "syntax version")
+        self.envelope = _Envelope(header=None, unb=segment)
+        self.reader.edition = None
+        self.messages = self.groups = self.outside_groups = 0
+        self.refs = set()
+        check_segment(rep, number, segment)
+        charset = component(segment, 1, 1)
+        if charset != self.charset:
+            rep.error(
+                f"syntax identifier {charset!r} differs from the file's first interchange "
+                f"{self.charset!r}: one character set per file",
+                number,
+                "UNB",
+                1,
+                1,
+            )
+            raise _Stop
+        version = read_code(rep, number, segment, 1, 2, ("1", "2", "3", "4"), "syntax version")
         sender = read_id(rep, number, segment, 2, 1, "GLN")
         read_code(rep, number, segment, 2, 2, ("14",), "sender identification code qualifier")
         recipient = read_id(rep, number, segment, 3, 1, "GLN")
         read_code(rep, number, segment, 3, 2, ("14",), "recipient identification code qualifier")
         day, time = component(segment, 4, 1), component(segment, 4, 2)
+        size = 8 if version == "4" else 6
+        shown = "CCYYMMDD:HHMM" if version == "4" else "YYMMDD:HHMM"
         try:
-            if len(day) != 6 or len(time) != 4 or not (day + time).isdigit():
+            if len(day) != size or len(time) != 4 or not (day + time).isdigit():
                 raise ValueError
+            year = int(day[:4]) if size == 8 else 2000 + int(day[:2])
             prepared = dt.datetime(
-                2000 + int(day[:2]), int(day[2:4]), int(day[4:]), int(time[:2]), int(time[2:])
+                year, int(day[-4:-2]), int(day[-2:]), int(time[:2]), int(time[2:])
             )
         except ValueError:
-            rep.error(f"'{day}:{time}' is not a date YYMMDD:HHMM", number, "UNB", 4)
+            rep.error(f"'{day}:{time}' is not a date {shown}", number, "UNB", 4)
             raise _Stop from None
         ref = read_text(rep, number, segment, 5, 1, "interchange control reference", 14)
         application = component(segment, 7) or None
+        ack = component(segment, 9)
+        if ack not in ("", "1"):
+            rep.error(f"acknowledgement request must be 1, got {ack!r}", number, "UNB", 9)
+            raise _Stop
         test = component(segment, 11)
         if test not in ("", "1"):
             rep.error(f"test indicator must be 1, got {test!r}", number, "UNB", 11)
             raise _Stop
-        self.reader.header = InterchangeHeader(
+        header = InterchangeHeader(
             sender=sender,
             recipient=recipient,
             control_ref=ref,
@@ -428,25 +581,79 @@ class _State:
             syntax_version=int(version),
             application_ref=application,
             test=test == "1",
+            ack_request=ack == "1",
+            segment=number,
         )
+        self.reader.header = header
+        self.envelope.header = header
+
+    def _group_header(self, number: int, segment: RawSegment) -> None:
+        rep = self.rep
+        if self.outside_groups:
+            rep.error("messages outside and inside functional groups are mixed", number, "UNG")
+        self.group = (number, segment)
+        self.group_messages = 0
+        self.groups += 1
+        self.phase = "group"
+        check_segment(rep, number, segment)
+        read_text(rep, number, segment, 5, 1, "group reference number", 14)
+        if self.envelope is not None:
+            if self.envelope.groups is None:
+                self.envelope.groups = []
+            self.envelope.groups.append((segment, 0))
+
+    def _group_trailer(self, number: int, segment: RawSegment) -> None:
+        rep = self.rep
+        rep.message_ref = None
+        assert self.group is not None
+        _, ung = self.group
+        self.group = None
+        self.phase = "between"
+        check_segment(rep, number, segment)
+        count = component(segment, 1)
+        if count != str(self.group_messages):
+            rep.relaxable(
+                f"UNE counts {count or 'no'} messages, the group has {self.group_messages}",
+                number,
+                "UNE",
+                1,
+            )
+        if component(segment, 2) != component(ung, 5):
+            rep.error(
+                f"UNE reference {component(segment, 2)!r} differs from UNG reference "
+                f"{component(ung, 5)!r}",
+                number,
+                "UNE",
+                2,
+            )
 
     def _start_message(self, number: int, segment: RawSegment) -> None:
         self.rep.message_ref = component(segment, 1) or None
         self.rep.failed = False
         self.unh = (number, segment)
+        self.unh_text = self.last_part
         self.body = []
         self.phase = "body"
         self.messages += 1
+        if self.group is not None:
+            self.group_messages += 1
+        else:
+            if self.groups:
+                self.rep.error(
+                    "messages outside and inside functional groups are mixed", number, "UNH"
+                )
+            self.outside_groups += 1
 
     def _end_message(self, number: int, unt: RawSegment) -> Message | None:
         rep = self.rep
-        self.phase = "between"
+        self.phase = "group" if self.group is not None else "between"
         assert self.unh is not None
         unh_number, unh = self.unh
+        unh_text = self.unh_text
         body, self.body = self.body, []
         try:
-            _check_shape(rep, unh_number, unh)
-            _check_shape(rep, number, unt)
+            check_segment(rep, unh_number, unh)
+            check_segment(rep, number, unt)
             ref = read_text(rep, unh_number, unh, 1, 1, "message reference number", 14)
             if ref in self.refs:
                 rep.error(f"message reference {ref!r} is used twice", unh_number, "UNH", 1, 1)
@@ -503,7 +710,7 @@ class _State:
                 message = None
             count = component(unt, 1)
             if count != str(len(body) + 2):
-                rep.error(
+                rep.relaxable(
                     f"UNT counts {count or 'no'} segments, the message has {len(body) + 2}",
                     number,
                     "UNT",
@@ -519,16 +726,29 @@ class _State:
                 )
         except _Stop:
             return None
-        return None if rep.failed or message is None else message
+        if rep.failed or message is None:
+            return None
+        object.__setattr__(message, "raw", (self.tokenizer.syntax.separators, unh_text, body))
+        if self.envelope is not None:
+            self.envelope.messages += 1
+            if self.envelope.edition is None:
+                self.envelope.edition = self.reader.edition
+            if self.envelope.groups:
+                ung, in_group = self.envelope.groups[-1]
+                self.envelope.groups[-1] = (ung, in_group + 1)
+        return message
 
     def _trailer(self, number: int, segment: RawSegment) -> None:
         rep = self.rep
         rep.message_ref = None
-        _check_shape(rep, number, segment)
+        check_segment(rep, number, segment)
         count = component(segment, 1)
-        if count != str(self.messages):
-            rep.error(
-                f"UNZ counts {count or 'no'} messages, the interchange has {self.messages}",
+        expected, what = (
+            (self.groups, "functional groups") if self.groups else (self.messages, "messages")
+        )
+        if count != str(expected):
+            rep.relaxable(
+                f"UNZ counts {count or 'no'} {what}, the interchange has {expected}",
                 number,
                 "UNZ",
                 1,
@@ -542,36 +762,84 @@ class _State:
                 2,
             )
 
+    def close_interchange(self) -> None:
+        """File the interchange read so far in :attr:`EdiReader.interchanges`."""
+        if self.envelope is not None:
+            self.reader.interchanges.append(self.envelope)
+            self.envelope = None
+
     def finish(self) -> None:
         rep = self.rep
         if self.phase == "body":
             rep.error(f"the file ends inside message {rep.message_ref} (truncated?)", self.number)
-        elif self.phase in ("UNB", "between"):
+        elif self.phase in ("UNB", "between", "group"):
             rep.message_ref = None
             rep.error("the file ends before UNZ (truncated?)", self.number)
 
 
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a whole file is read (see EdiReader)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def read(source: Source, *, file: str | None = None) -> Interchange:
-    """Read and check a whole interchange; raise :class:`EdiDecodeError` at the first error."""
+    """Read and check a whole interchange; raise :class:`EdiDecodeError` at the first error.
+
+    A file holding several interchanges is an error here: read it with :func:`read_all`.
+    """
     reader = EdiReader(source, file=file)
-    messages = tuple(reader)
-    return _assemble(reader, messages)
+    with _no_gc():
+        messages = tuple(reader)
+    if len(reader.interchanges) > 1:
+        second = reader.interchanges[1].header
+        raise EdiDecodeError(
+            f"the file holds {len(reader.interchanges)} interchanges: read it with read_all()",
+            file=reader._rep.file,
+            segment=second.segment if second else None,
+            tag="UNB",
+        )
+    return _assemble(reader.interchanges[0], messages)
 
 
-def _assemble(reader: EdiReader, messages: tuple[Message, ...]) -> Interchange:
-    header = reader.header
+def read_all(source: Source, *, file: str | None = None) -> list[Interchange]:
+    """Read and check every interchange of a file (strict), in order."""
+    reader = EdiReader(source, file=file)
+    with _no_gc():
+        messages = list(reader)
+    out = []
+    start = 0
+    for envelope in reader.interchanges:
+        out.append(_assemble(envelope, tuple(messages[start : start + envelope.messages])))
+        start += envelope.messages
+    return out
+
+
+def _assemble(envelope: _Envelope, messages: tuple[Message, ...]) -> Interchange:
+    header = envelope.header
     assert header is not None
-    return Interchange(
+    interchange = Interchange(
         sender=header.sender,
         recipient=header.recipient,
         control_ref=header.control_ref,
         prepared=header.prepared,
         messages=messages,
-        edition=reader.edition or Edition.EANCOM_2002,
+        edition=envelope.edition or Edition.EANCOM_2002,
         charset=header.charset,
         application_ref=header.application_ref,
         test=header.test,
+        ack_request=header.ack_request,
     )
+    object.__setattr__(interchange, "raw", envelope.unb)
+    if envelope.groups:
+        object.__setattr__(interchange, "groups", tuple(envelope.groups))
+    return interchange
 
 
 def decode(text: str, *, file: str | None = None) -> Interchange:
@@ -579,9 +847,20 @@ def decode(text: str, *, file: str | None = None) -> Interchange:
     return read(io.StringIO(text), file=file)
 
 
-def validate(source: Source, *, file: str | None = None) -> list[EdiDecodeError]:
-    """Read leniently and return every error found (an empty list when the file is valid)."""
-    reader = EdiReader(source, lenient=True, file=file)
+def decode_all(text: str, *, file: str | None = None) -> list[Interchange]:
+    """Decode every interchange of a text held in memory (strict)."""
+    return read_all(io.StringIO(text), file=file)
+
+
+def validate(
+    source: Source, *, file: str | None = None, relaxed: bool = False
+) -> list[EdiDecodeError]:
+    """Read leniently and return every error found (an empty list when the file is valid).
+
+    ``relaxed=True`` reports counts (UNT, UNE, UNZ) that disagree and characters outside the
+    declared character set as warnings instead (``edi validate --lenient``).
+    """
+    reader = EdiReader(source, lenient=True, file=file, relaxed=relaxed)
     try:
         for _ in reader:
             pass
@@ -594,48 +873,94 @@ def validate(source: Source, *, file: str | None = None) -> list[EdiDecodeError]
 # --- writing ---------------------------------------------------------------------------
 
 
+def _unb(w: Writer, interchange: Interchange) -> None:
+    """Write UNB from the interchange's fields, with the other elements of the UNB read."""
+    prepared = interchange.prepared
+    if not isinstance(prepared, dt.datetime) or not 2000 <= prepared.year <= 2099:
+        raise w.fail(f"must be a datetime in 2000-2099, got {prepared!r}", "prepared")
+    raw = interchange.raw or []
+
+    def kept(element: int, first: int = 1) -> tuple[str, ...]:
+        parts = raw[element][first:] if element < len(raw) else []
+        return tuple(w.syntax.escape(part) for part in parts)
+
+    charset = interchange.charset if interchange.charset in WRITTEN_CHARSETS else "UNOC"
+    w.seg(
+        "UNB",
+        (charset, "3"),
+        (w.id(interchange.sender, "GLN", "sender"), "14", *kept(2, 2)),
+        (w.id(interchange.recipient, "GLN", "recipient"), "14", *kept(3, 2)),
+        (f"{prepared:%y%m%d}", f"{prepared:%H%M}"),
+        w.text(interchange.control_ref, "control_ref", 14),
+        kept(6, 0),
+        w.text(interchange.application_ref, "application_ref", 14)
+        if interchange.application_ref is not None
+        else "",
+        kept(8, 0),
+        "1" if interchange.ack_request else "",
+        kept(10, 0),
+        "1" if interchange.test else "",
+    )
+
+
+def _raw_body(w: Writer, raw: RawMessage, ref: str) -> list[str]:
+    """The segments of a decoded message as read, in the writer's service characters."""
+    separators, unh, body = raw
+    texts = [unh, *body]
+    if separators != w.syntax.separators:
+        split = Tokenizer(syntax_for(separators, "UNOC")).split
+        escape = w.syntax.escape
+        texts = [
+            w.element.join(w.component.join(escape(c) for c in element) for element in split(t))
+            for t in texts
+        ]
+    term = w.terminator + w.newline
+    text = term.join(texts) + term
+    bad = w.syntax.bad_in_text.search(text.replace(w.terminator, "").replace("\n", ""))
+    if bad:
+        raise w.fail(f"{bad.group()!r} is not in character set {w.syntax.charset}", "")
+    count = len(texts) + 1
+    return [text + f"UNT{w.element}{count}{w.element}{ref}{w.terminator}"]
+
+
 def _iter_encode(
     interchange: Interchange, separators: Separators, una: bool, newlines: bool
 ) -> Iterator[str]:
     problem = separators.problem()
     if problem:
         raise EdiError(f"cannot write with these separators: {problem}", file="<builder>")
-    if interchange.charset not in CHARSETS:
+    charset = interchange.charset
+    if charset not in CHARSETS:
         raise EdiError(
-            f"must be UNOA or UNOC, got {interchange.charset!r}", file="<builder>", field="charset"
+            f"must be one of {', '.join(CHARSETS)}, got {charset!r}",
+            file="<builder>",
+            field="charset",
         )
     if not isinstance(interchange.edition, Edition):
         raise EdiError(
             f"must be an Edition, got {interchange.edition!r}", file="<builder>", field="edition"
         )
-    syntax = Syntax(separators, interchange.charset)
+    syntax = syntax_for(separators, charset if charset in WRITTEN_CHARSETS else "UNOC")
     edition = interchange.edition
     end = "\n" if newlines else ""
     w = Writer(syntax, edition, "")
     if una:
         yield separators.una() + end
-    prepared = interchange.prepared
-    if not isinstance(prepared, dt.datetime) or not 2000 <= prepared.year <= 2099:
-        raise w.fail(f"must be a datetime in 2000-2099, got {prepared!r}", "prepared")
-    w.seg(
-        "UNB",
-        (interchange.charset, "3"),
-        (w.id(interchange.sender, "GLN", "sender"), "14"),
-        (w.id(interchange.recipient, "GLN", "recipient"), "14"),
-        (f"{prepared:%y%m%d}", f"{prepared:%H%M}"),
-        w.text(interchange.control_ref, "control_ref", 14),
-        "",
-        w.text(interchange.application_ref, "application_ref", 14)
-        if interchange.application_ref is not None
-        else "",
-        "",
-        "",
-        "",
-        "1" if interchange.test else "",
-    )
+    _unb(w, interchange)
     yield end.join(w.out) + end
     codes = ASSOCIATION_CODES[edition]
     refs: set[str] = set()
+    groups = list(interchange.groups or ())
+    if sum(count for _, count in groups) != len(interchange.messages):
+        groups = []  # messages were added or removed: written without functional groups
+    starts: dict[int, RawSegment] = {}
+    ends: dict[int, RawSegment] = {}
+    first = 0
+    for ung, count in groups:
+        if count:
+            starts[first] = ung
+            ends[first + count - 1] = ung
+        first += count
     for index, message in enumerate(interchange.messages):
         kind_name = _TYPES.get(type(message))
         path = f"messages[{index}]"
@@ -643,20 +968,32 @@ def _iter_encode(
             raise w.fail(f"{type(message).__name__} is not an EANCOM message", path)
         w = Writer(syntax, edition, path)
         w.newline = end
+        if index in starts:
+            ung = starts[index]
+            w.seg("UNG", *(tuple(syntax.escape(c) for c in element) for element in ung[1:]))
         ref = w.text(message.message_ref, ".message_ref", 14)
         if ref in refs:
             raise w.fail(f"message reference {ref!r} is used twice", ".message_ref")
         refs.add(ref)
-        release = "3" if kind_name == "CONTRL" else edition.release
-        w.seg("UNH", ref, (kind_name, "D", release, "UN", codes[kind_name]))
-        if kind_name == "CONTRL":
-            encode_contrl(w, message, codes)  # type: ignore[arg-type]
+        raw = message.raw
+        if raw is not None:
+            w.out.extend(_raw_body(w, raw, ref))
         else:
-            _KINDS[kind_name].encode(w, message)
-        w.seg("UNT", str(len(w.out) + w.extra_segments + 1), ref)
+            release = "3" if kind_name == "CONTRL" else edition.release
+            w.seg("UNH", ref, (kind_name, "D", release, "UN", codes[kind_name]))
+            if kind_name == "CONTRL":
+                encode_contrl(w, message, codes)  # type: ignore[arg-type]
+            else:
+                _KINDS[kind_name].encode(w, message)
+            w.seg("UNT", str(len(w.out) + w.extra_segments + 1), ref)
+        if index in ends:
+            ung = ends[index]
+            reference = syntax.escape(ung[5][0]) if len(ung) > 5 else ""
+            w.seg("UNE", str(next(c for u, c in groups if u is ung)), reference)
         yield end.join(w.out) + end
     w = Writer(syntax, edition, "")
-    w.seg("UNZ", str(len(interchange.messages)), w.text(interchange.control_ref, "control_ref", 14))
+    count = len([c for _, c in groups if c]) if groups else len(interchange.messages)
+    w.seg("UNZ", str(count), w.text(interchange.control_ref, "control_ref", 14))
     yield w.out[0] + end
 
 
@@ -684,12 +1021,16 @@ def write(
     una: bool = True,
     newlines: bool = False,
 ) -> None:
-    """Write an interchange to a file, message by message, in ISO 8859-1 bytes."""
+    """Write an interchange to a file, message by message, in ISO 8859-1 bytes.
+
+    An interchange read as UNOD is written in ISO 8859-2 bytes, as its syntax identifier says.
+    """
     pieces = _iter_encode(interchange, separators or Separators(), una, newlines)
+    encoding = ENCODINGS.get(interchange.charset, "latin-1")
     if isinstance(target, str | Path):
         with Path(target).open("wb") as handle:
             for piece in pieces:
-                handle.write(piece.encode("latin-1"))
+                handle.write(piece.encode(encoding))
         return
     for piece in pieces:
-        target.write(piece.encode("latin-1"))
+        target.write(piece.encode(encoding))

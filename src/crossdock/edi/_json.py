@@ -52,6 +52,8 @@ def _dump(value: Any) -> Any:
         if message_type:
             out["message_type"] = message_type
         for field in dataclasses.fields(value):
+            if not field.init:
+                continue  # raw segments kept by the decoder are not part of the JSON form
             out[field.name] = _dump(getattr(value, field.name))
         return out
     if isinstance(value, tuple | list):
@@ -102,12 +104,14 @@ def _load(hint: Any, value: Any, path: str) -> Any:
         if not isinstance(value, dict):
             raise _fail(path, f"an object for {hint.__name__}", value)
         hints = typing.get_type_hints(hint)
-        names = {f.name for f in dataclasses.fields(hint)}
+        names = {f.name for f in dataclasses.fields(hint) if f.init}
         unknown = set(value) - names - {"message_type"}
         if unknown:
             raise _fail(path, f"only fields {sorted(names)}", sorted(unknown))
         kwargs = {}
         for field in dataclasses.fields(hint):
+            if not field.init:
+                continue
             if field.name in value:
                 kwargs[field.name] = _load(
                     hints[field.name], value[field.name], f"{path}.{field.name}".lstrip(".")

@@ -14,16 +14,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from crossdock.edi._common import (
+    LIMIT,
     Writer,
+    date_of,
+    header_dates,
     read_bgm,
     read_cnt,
-    read_dates,
     read_lin,
     read_parties,
     read_qty,
     read_refs,
+    require_parties,
 )
-from crossdock.edi._elements import component, read_code, read_id
+from crossdock.edi._elements import KNOWN_GTINS, component, read_id, valid_id
 from crossdock.edi._errors import Reporter, _Stop
 from crossdock.edi._model import (
     DespatchAdvice,
@@ -35,7 +38,8 @@ from crossdock.edi._model import (
     ReceivedPallet,
     ReceivingAdvice,
 )
-from crossdock.edi._structure import C, G, Group, M, Node
+from crossdock.edi._structure import Node
+from crossdock.edi._tables import TABLES
 
 __all__ = [
     "DESADV",
@@ -46,116 +50,33 @@ __all__ = [
     "encode_receiving_advice",
 ]
 
-_PARTIES = G(
-    "parties",
-    True,
-    99,
-    M("NAD"),
-    C("LOC", 10),
-    G("party_refs", False, 10, M("RFF"), C("DTM", 5)),
-    G("contacts", False, 10, M("CTA"), C("COM", 5)),
-)
-# Transport details partners commonly send (checked for shape and order, otherwise skipped).
-_TRANSPORT = (
-    G("terms", False, 10, M("TOD"), C("LOC", 5)),
-    G("transport", False, 10, M("TDT"), G("transport_places", False, 10, M("LOC"), C("DTM", 10))),
-    G("equipment", False, 10, M("EQD"), C("MEA", 5), C("SEL", 25)),
-)
-_REFERENCES = G("references", False, 10, M("RFF"), C("DTM", 5))
-_LABELS = G("labels", False, 1000, M("PCI"), C("RFF"), C("DTM", 5), G("ids", False, 99, M("GIN")))
+DESADV = TABLES["DESADV"]
+RECADV = TABLES["RECADV"]
+_ARRIVAL = ("17", "132", "69", "358", "64", "2", "63")
+"""Where a DESADV's estimated delivery date comes from: estimated, arrival estimated,
+promised, scheduled on or after, earliest, requested, latest."""
 
-
-def _desadv(edition: Edition) -> Group:
-    cps_text = (C("FTX", 5),) if edition is Edition.EANCOM_2002 else ()
-    return G(
-        "DESADV",
-        True,
-        1,
-        M("BGM"),
-        M("DTM", 10),
-        C("ALI", 5),
-        C("MEA", 5),
-        _REFERENCES,
-        _PARTIES,
-        *_TRANSPORT,
-        G(
-            "packages",
-            True,
-            9999,
-            M("CPS"),
-            *cps_text,
-            G("package", False, 9999, M("PAC"), C("MEA", 10), C("QTY", 10), C("HAN", 10), _LABELS),
-            G(
-                "lines",
-                False,
-                9999,
-                M("LIN"),
-                C("PIA", 10),
-                C("IMD", 25),
-                C("MEA", 10),
-                C("QTY", 10),
-                C("ALI", 10),
-                C("DLM", 100),
-                C("DTM", 5),
-                C("FTX", 99),
-                G("line_refs", False, 10, M("RFF"), C("DTM", 5)),
-                G(
-                    "line_labels",
-                    False,
-                    1000,
-                    M("PCI"),
-                    C("DTM", 5),
-                    G("line_ids", False, 10, M("GIN")),
-                ),
-            ),
-        ),
-        C("CNT", 5),
-    )
-
-
-DESADV: dict[Edition, Group] = {edition: _desadv(edition) for edition in Edition}
-
-_RECADV = G(
-    "RECADV",
-    True,
-    1,
-    M("BGM"),
-    M("DTM", 10),
-    _REFERENCES,
-    _PARTIES,
-    G(
-        "packages",
-        True,
-        9999,
-        M("CPS"),
-        G("package", False, 9999, M("PAC"), C("QVR", 1), _LABELS),
-        G(
-            "lines",
-            False,
-            9999,
-            M("LIN"),
-            C("PIA", 10),
-            C("IMD", 10),
-            C("QTY", 10),
-            C("DTM", 5),
-            G("variances", False, 10, M("QVR"), C("DTM", 5)),
-        ),
-    ),
-    C("CNT", 9),
-)
-RECADV: dict[Edition, Group] = {edition: _RECADV for edition in Edition}
+Content = list[tuple[str, Quantity]]
 
 
 def _pallets(
     rep: Reporter, groups: Sequence[Node], item_type: str, qualifier: str
-) -> list[tuple[str, str, list[tuple[str, Quantity]]]]:
-    """Read the CPS levels: (SSCC, package type, [(GTIN, quantity)]) for each pallet."""
+) -> tuple[list[tuple[str, str, Content]], Content]:
+    """Read the CPS levels: pallets as (SSCC, package type, content), and loose lines.
+
+    Loose lines are those not on a package identified by an SSCC (warned about: the
+    simulation tracks pallets by SSCC).
+
+    A CPS level with PAC but no GIN+BJ is packaging described without identification (the
+    consignment level's pallet count, cartons...): valid, its lines are loose lines.
+    """
     pallets = []
+    loose: Content = []
     levels: set[str] = set()
     for group in groups:
         number, cps = group["CPS"][0]
         level = component(cps, 1)
-        if not (level.isascii() and level.isdigit()) or level in levels:
+        if not level or level in levels:
             rep.error(f"hierarchical id {level!r} is not a new number", number, "CPS", 1)
             raise _Stop
         parent = component(cps, 2)
@@ -164,37 +85,44 @@ def _pallets(
             raise _Stop
         levels.add(level)
         packages = group.get("package", ())
-        lines = group.get("lines", ())
-        if not packages:
-            if lines:
-                rep.error("item lines must be under a pallet (PAC, PCI, GIN)", number, "CPS")
-                raise _Stop
-            continue  # the consignment level
-        if len(packages) > 1:
-            rep.error("one CPS level per pallet: found several PAC", packages[1]["PAC"][0][0])
-            raise _Stop
-        pac_number, pac = packages[0]["PAC"][0]
-        package_type = component(pac, 3) or "201"
-        ssccs = []
-        for label in packages[0].get("labels", ()):
-            label_number, pci = label["PCI"][0]
-            read_code(rep, label_number, pci, 1, 1, ("33E",), "marking instructions code")
-            for ids in label.get("ids", ()):
-                gin_number, gin = ids["GIN"][0]
-                read_code(rep, gin_number, gin, 1, 1, ("BJ",), "identity number qualifier")
-                if len(gin) > 3 or len(gin[2]) > 1:
-                    rep.error("one SSCC per GIN segment", gin_number, "GIN", 2)
-                    raise _Stop
-                ssccs.append(read_id(rep, gin_number, gin, 2, 1, "SSCC"))
-        if len(ssccs) != 1:
-            rep.error(f"a pallet needs exactly one SSCC, found {len(ssccs)}", pac_number, "PAC")
-            raise _Stop
-        items = []
-        for line in lines:
+        ssccs: list[str] = []
+        package_type = "201"
+        for package in packages:
+            _, pac = package["PAC"][0]
+            for label in package.get("labels", ()):
+                for ids in label.get("ids", ()):
+                    gin_number, gin = ids["GIN"][0]
+                    if component(gin, 1) != "BJ":
+                        continue  # batch, serial numbers...: not mapped
+                    for index in range(2, len(gin)):
+                        for position in (1, 2):
+                            if component(gin, index, position):
+                                ssccs.append(read_id(rep, gin_number, gin, index, position, "SSCC"))
+            if ssccs and package_type == "201":
+                package_type = component(pac, 3) or "201"
+        items: Content = []
+        for line in group.get("lines", ()):
             gtin, _ = read_lin(rep, line["LIN"][0], item_type)
             items.append((gtin, read_qty(rep, line.get("QTY", ()), qualifier, line["LIN"][0])))
-        pallets.append((ssccs[0], package_type, items))
-    return pallets
+        if len(ssccs) > 1 and items:
+            rep.error(
+                f"the lines of one CPS level belong to one SSCC, found {len(ssccs)}",
+                number,
+                "CPS",
+            )
+            raise _Stop
+        if ssccs and (items or len(ssccs) == 1):
+            pallets.append((ssccs[0], package_type, items))
+            pallets.extend((sscc, package_type, []) for sscc in ssccs[1:])
+        elif items:
+            rep.warn(
+                f"{len(items)} line{'s' if len(items) != 1 else ''} not on a package with an "
+                "SSCC (GIN+BJ): kept as loose lines, not tracked as a pallet",
+                number,
+                "CPS",
+            )
+            loose.extend(items)
+    return pallets, loose
 
 
 def decode_despatch_advice(
@@ -202,19 +130,27 @@ def decode_despatch_advice(
 ) -> DespatchAdvice:
     """Build a :class:`DespatchAdvice` from a parsed DESADV body."""
     _, number, _ = read_bgm(rep, node, ("351",))
-    dates = read_dates(rep, node["DTM"], ("137", "11"), ("17",), end=end)
-    refs = read_refs(rep, node.get("references", ()), ("ON",))
-    parties = read_parties(rep, node["parties"], ("SU", "BY", "DP"), end=end)
-    pallets = _pallets(rep, node["packages"], edition.item_type, "12")
-    read_cnt(rep, node.get("CNT", ()), sum(len(items) for _, _, items in pallets))
+    dates = header_dates(rep, node["DTM"], "DESADV")
+    issued = date_of(rep, dates, "137")
+    assert issued is not None
+    despatched = date_of(rep, dates, "11")
+    if despatched is None:
+        despatched = issued
+        rep.warn(f"no despatch date (DTM+11): taken as the document date, {issued}", *end)
+    refs = read_refs(rep, node.get("references", ()), "DESADV")
+    parties = read_parties(rep, node["parties"], "DESADV", ("SU", "BY", "DP", "UC", "ST"))
+    require_parties(rep, parties, ("SU", "BY"), end)
+    delivery_party = _delivery_party(rep, parties, end)
+    pallets, loose = _pallets(rep, node["packages"], edition.item_type, "12")
+    read_cnt(rep, node.get("CNT", ()), sum(len(items) for _, _, items in pallets) + len(loose))
     return DespatchAdvice(
         message_ref=message_ref,
         number=number,
-        issued=dates["137"],
-        despatch_date=dates["11"],
-        supplier=parties["SU"],
-        buyer=parties["BY"],
-        delivery_party=parties["DP"],
+        issued=issued,
+        despatch_date=despatched,
+        supplier=parties["SU"][0],
+        buyer=parties["BY"][0],
+        delivery_party=delivery_party,
         pallets=tuple(
             Pallet(
                 sscc=sscc,
@@ -224,18 +160,87 @@ def decode_despatch_advice(
             for sscc, package_type, items in pallets
         ),
         order_number=refs.get("ON"),
-        delivery_date=dates.get("17"),
+        delivery_date=date_of(rep, dates, *_ARRIVAL),
+        loose_lines=tuple(DespatchLine(gtin=g, quantity=q) for g, q in loose),
     )
 
 
-def _write_pallet(w: Writer, index: int, sscc: str, package_type: str | None, where: str) -> None:
-    w.seg("CPS", str(index + 2), "1")
-    if package_type is None:
-        w.seg("PAC", "1")
-    else:
-        w.seg("PAC", "1", "", w.text(package_type, where + ".package_type", 17))
-    w.seg("PCI", "33E")
-    w.seg("GIN", "BJ", w.id(sscc, "SSCC", where + ".sscc"))
+def _delivery_party(
+    rep: Reporter, parties: dict[str, tuple[str, int]], end: tuple[int, str]
+) -> str:
+    """NAD+DP; else the ultimate consignee (UC) or ship-to (ST); else the buyer (a warning)."""
+    for qualifier in ("DP", "UC", "ST"):
+        if qualifier in parties:
+            if qualifier != "DP":
+                rep.warn(
+                    f"no delivery party (NAD+DP): NAD+{qualifier} used, {parties[qualifier][0]}",
+                    parties[qualifier][1],
+                    "NAD",
+                )
+            return parties[qualifier][0]
+    gln = parties["BY"][0]
+    rep.warn(f"no delivery party (NAD+DP, UC or ST): taken as the buyer, {gln}", *end)
+    return gln
+
+
+def _write_pallets(
+    w: Writer,
+    pallets: Sequence[Pallet | ReceivedPallet],
+    qualifier: str,
+    typed: bool,
+    first_line: int,
+) -> int:
+    """Write the pallet levels (CPS, PAC, PCI+33E, GIN+BJ, then LIN and QTY lines).
+
+    The hot loop of DESADV and RECADV: one string per pallet and per line; return the number
+    of the last line written.
+    """
+    e, c, t = w.element, w.component, w.terminator
+    tn = t + w.newline
+    item_type, known, out = w.edition.item_type, KNOWN_GTINS, w.out
+    line_number = first_line
+    types: dict[str, str] = {}
+    for i, pallet in enumerate(pallets):
+        where = f".pallets[{i}]"
+        sscc = pallet.sscc
+        if type(sscc) is not str or valid_id(sscc, "SSCC"):
+            w.id(sscc, "SSCC", where + ".sscc")
+        pac = f"PAC{e}1"
+        if typed:
+            package_type = pallet.package_type  # type: ignore[union-attr]
+            if package_type is not None:
+                shown = types.get(package_type)
+                if shown is None:
+                    shown = types[package_type] = w.text(package_type, where + ".package_type", 17)
+                pac = f"PAC{e}1{e}{e}{shown}"
+        out.append(f"CPS{e}{i + 2}{e}1{tn}{pac}{tn}PCI{e}33E{tn}GIN{e}BJ{e}{sscc}{t}")
+        w.extra_segments += 3
+        lines: Sequence[DespatchLine | ReceivedLine] = pallet.lines
+        for k, line in enumerate(lines):
+            line_number += 1
+            gtin = line.gtin
+            if gtin not in known:
+                w.id(gtin, "GTIN", f"{where}.lines[{k}].gtin")
+            quantity = line.quantity
+            shown_quantity = (
+                quantity
+                if type(quantity) is int and -LIMIT < quantity < LIMIT
+                else w.number(quantity, f"{where}.lines[{k}].quantity")
+            )
+            out.append(
+                f"LIN{e}{line_number}{e}{e}{gtin}{c}{item_type}{tn}"
+                f"QTY{e}{qualifier}{c}{shown_quantity}{t}"
+            )
+            w.extra_segments += 1
+    return line_number
+
+
+def _loose(w: Writer, lines: Sequence[DespatchLine | ReceivedLine], qualifier: str) -> int:
+    """Write loose lines under the consignment level (CPS+1); return how many."""
+    for k, line in enumerate(lines):
+        w.lin(k + 1, line.gtin, f".loose_lines[{k}].gtin")
+        w.qty(qualifier, line.quantity, f".loose_lines[{k}].quantity")
+    return len(lines)
 
 
 def encode_despatch_advice(w: Writer, advice: DespatchAdvice) -> None:
@@ -251,14 +256,8 @@ def encode_despatch_advice(w: Writer, advice: DespatchAdvice) -> None:
     w.nad("BY", advice.buyer, ".buyer")
     w.nad("DP", advice.delivery_party, ".delivery_party")
     w.seg("CPS", "1")
-    line_number = 0
-    for i, pallet in enumerate(advice.pallets):
-        where = f".pallets[{i}]"
-        _write_pallet(w, i, pallet.sscc, pallet.package_type, where)
-        for k, line in enumerate(pallet.lines):
-            line_number += 1
-            w.lin(line_number, line.gtin, f"{where}.lines[{k}].gtin")
-            w.qty("12", line.quantity, f"{where}.lines[{k}].quantity")
+    line_number = _loose(w, advice.loose_lines, "12")
+    line_number = _write_pallets(w, advice.pallets, "12", True, line_number)
     w.seg("CNT", ("2", str(line_number)))
 
 
@@ -267,29 +266,43 @@ def decode_receiving_advice(
 ) -> ReceivingAdvice:
     """Build a :class:`ReceivingAdvice` from a parsed RECADV body."""
     _, number, _ = read_bgm(rep, node, ("352", "632"))
-    dates = read_dates(rep, node["DTM"], ("137", "50"), end=end)
-    refs = read_refs(rep, node.get("references", ()), ("AAK",))
-    if "AAK" not in refs:
-        rep.error("the despatch advice received (RFF+AAK) is missing", *end)
-        raise _Stop
-    parties = read_parties(rep, node["parties"], ("BY", "SU", "DP"), end=end)
-    pallets = _pallets(rep, node["packages"], edition.item_type, "48")
-    read_cnt(rep, node.get("CNT", ()), sum(len(items) for _, _, items in pallets))
+    dates = header_dates(rep, node["DTM"], "RECADV")
+    issued = date_of(rep, dates, "137")
+    assert issued is not None
+    received = date_of(rep, dates, "50", "178", "35")
+    if received is None:
+        received = issued
+        rep.warn(f"no goods receipt date (DTM+50): taken as the document date, {issued}", *end)
+    refs = read_refs(rep, node.get("references", ()), "RECADV")
+    despatch_number = refs.get("AAK", "")
+    if not despatch_number:
+        rep.warn(
+            "no despatch advice reference (RFF+AAK): the receipt cannot be matched to a "
+            "despatch advice (despatch_number left empty)",
+            *end,
+        )
+    parties = read_parties(rep, node["parties"], "RECADV", ("BY", "SU", "DP", "UC", "ST"))
+    require_parties(rep, parties, ("BY", "SU"), end)
+    delivery_party = _delivery_party(rep, parties, end)
+    pallets, loose = _pallets(rep, node["packages"], edition.item_type, "48")
+    read_cnt(rep, node.get("CNT", ()), sum(len(items) for _, _, items in pallets) + len(loose))
     return ReceivingAdvice(
         message_ref=message_ref,
         number=number,
-        issued=dates["137"],
-        received=dates["50"],
-        despatch_number=refs["AAK"],
-        buyer=parties["BY"],
-        supplier=parties["SU"],
-        delivery_party=parties["DP"],
+        issued=issued,
+        received=received,
+        despatch_number=despatch_number,
+        buyer=parties["BY"][0],
+        supplier=parties["SU"][0],
+        delivery_party=delivery_party,
         pallets=tuple(
             ReceivedPallet(
                 sscc=sscc, lines=tuple(ReceivedLine(gtin=g, quantity=q) for g, q in items)
             )
             for sscc, _, items in pallets
         ),
+        order_number=refs.get("ON"),
+        loose_lines=tuple(ReceivedLine(gtin=g, quantity=q) for g, q in loose),
     )
 
 
@@ -300,17 +313,14 @@ def encode_receiving_advice(w: Writer, advice: ReceivingAdvice) -> None:
     w.bgm(("352", "", "9") if w.edition is Edition.EANCOM_97 else "632", advice.number)
     w.dtm("137", advice.issued, ".issued")
     w.dtm("50", advice.received, ".received")
-    w.seg("RFF", ("AAK", w.text(advice.despatch_number, ".despatch_number")))
+    if advice.despatch_number:
+        w.seg("RFF", ("AAK", w.text(advice.despatch_number, ".despatch_number")))
+    if advice.order_number is not None:
+        w.seg("RFF", ("ON", w.text(advice.order_number, ".order_number")))
     w.nad("BY", advice.buyer, ".buyer")
     w.nad("SU", advice.supplier, ".supplier")
     w.nad("DP", advice.delivery_party, ".delivery_party")
     w.seg("CPS", "1")
-    line_number = 0
-    for i, pallet in enumerate(advice.pallets):
-        where = f".pallets[{i}]"
-        _write_pallet(w, i, pallet.sscc, None, where)
-        for k, line in enumerate(pallet.lines):
-            line_number += 1
-            w.lin(line_number, line.gtin, f"{where}.lines[{k}].gtin")
-            w.qty("48", line.quantity, f"{where}.lines[{k}].quantity")
+    line_number = _loose(w, advice.loose_lines, "48")
+    line_number = _write_pallets(w, advice.pallets, "48", False, line_number)
     w.seg("CNT", ("2", str(line_number)))

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import ClassVar
+
+from crossdock.edi._syntax import Separators
 
 __all__ = [
     "ContrlReport",
@@ -49,6 +51,10 @@ __all__ = [
     "StoreSplit",
     "SyntaxAction",
 ]
+
+RawMessage = tuple[Separators, str, list[str]]
+"""A message as read: its service characters, the UNH segment's text and the body's segment
+texts (escapes kept, terminators removed)."""
 
 Quantity = int | Decimal
 """A quantity: ``int`` when whole, :class:`~decimal.Decimal` when it has decimals."""
@@ -152,6 +158,10 @@ class SalesReport:
     locations: tuple[SalesLocation, ...]
     currency: str | None = None
     """ISO 4217 currency of the prices (CUX+2), if any price is given."""
+    raw: RawMessage | None = field(default=None, init=False, repr=False, compare=False)
+    """The segments read (set by the decoder only), so that encoding a decoded message
+    writes back every segment, mapped or not; a message built, or changed with
+    :func:`dataclasses.replace`, has none and is written from its fields."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -194,6 +204,10 @@ class InventoryReport:
     supplier: str
     """The party the report is for (NAD+SU)."""
     locations: tuple[StockLocation, ...]
+    raw: RawMessage | None = field(default=None, init=False, repr=False, compare=False)
+    """The segments read (set by the decoder only), so that encoding a decoded message
+    writes back every segment, mapped or not; a message built, or changed with
+    :func:`dataclasses.replace`, has none and is written from its fields."""
 
 
 # --- orders ----------------------------------------------------------------------------
@@ -245,6 +259,10 @@ class Order:
     """CUX+2, when prices are given."""
     notes: tuple[str, ...] = ()
     """Free text (FTX+AAI, general information), one string per FTX segment."""
+    raw: RawMessage | None = field(default=None, init=False, repr=False, compare=False)
+    """The segments read (set by the decoder only), so that encoding a decoded message
+    writes back every segment, mapped or not; a message built, or changed with
+    :func:`dataclasses.replace`, has none and is written from its fields."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -277,6 +295,10 @@ class OrderResponse:
     supplier: str
     lines: tuple[ResponseLine, ...] = ()
     notes: tuple[str, ...] = ()
+    raw: RawMessage | None = field(default=None, init=False, repr=False, compare=False)
+    """The segments read (set by the decoder only), so that encoding a decoded message
+    writes back every segment, mapped or not; a message built, or changed with
+    :func:`dataclasses.replace`, has none and is written from its fields."""
 
 
 # --- despatch and receipt --------------------------------------------------------------
@@ -322,7 +344,14 @@ class DespatchAdvice:
     order_number: str | None = None
     """RFF+ON, the order shipped."""
     delivery_date: dt.date | None = None
-    """Estimated delivery date (DTM+17)."""
+    """Estimated delivery date (DTM+17; read from 132, 69, 358, 64, 2 or 63 when absent)."""
+    loose_lines: tuple[DespatchLine, ...] = ()
+    """Lines not on a package identified by an SSCC: directly under a CPS level, or under
+    packaging without GIN+BJ (valid EANCOM; the simulation tracks pallets by SSCC only)."""
+    raw: RawMessage | None = field(default=None, init=False, repr=False, compare=False)
+    """The segments read (set by the decoder only), so that encoding a decoded message
+    writes back every segment, mapped or not; a message built, or changed with
+    :func:`dataclasses.replace`, has none and is written from its fields."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -359,6 +388,14 @@ class ReceivingAdvice:
     delivery_party: str
     """Where the goods were received (NAD+DP)."""
     pallets: tuple[ReceivedPallet, ...]
+    order_number: str | None = None
+    """RFF+ON, the order the goods were received against, if given."""
+    loose_lines: tuple[ReceivedLine, ...] = ()
+    """Lines not on a package identified by an SSCC (see :class:`DespatchAdvice`)."""
+    raw: RawMessage | None = field(default=None, init=False, repr=False, compare=False)
+    """The segments read (set by the decoder only), so that encoding a decoded message
+    writes back every segment, mapped or not; a message built, or changed with
+    :func:`dataclasses.replace`, has none and is written from its fields."""
 
 
 # --- syntax and service report ---------------------------------------------------------
@@ -389,6 +426,10 @@ class ContrlReport:
     action: SyntaxAction
     error: str | None = None
     messages: tuple[MessageAck, ...] = ()
+    raw: RawMessage | None = field(default=None, init=False, repr=False, compare=False)
+    """The segments read (set by the decoder only), so that encoding a decoded message
+    writes back every segment, mapped or not; a message built, or changed with
+    :func:`dataclasses.replace`, has none and is written from its fields."""
 
 
 Message = (
@@ -423,3 +464,12 @@ class Interchange:
     """Application reference (UNB data element 0026), often the message type."""
     test: bool = False
     """Test indicator (UNB data element 0035)."""
+    ack_request: bool = False
+    """Acknowledgement request (UNB data element 0031): the sender asks for a CONTRL."""
+    raw: list[list[str]] | None = field(default=None, init=False, repr=False, compare=False)
+    """The UNB segment read (set by the decoder only): its routing addresses, password,
+    priority and agreement are written back when a decoded interchange is encoded."""
+    groups: tuple[tuple[list[list[str]], int], ...] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+    """The functional groups read (UNG segment, number of messages), written back likewise."""

@@ -8,20 +8,25 @@ to the line's ordered quantity (QTY+21).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from crossdock.edi._common import (
+    LIMIT,
     Writer,
+    date_of,
+    header_dates,
     read_bgm,
     read_cnt,
     read_currency,
-    read_dates,
     read_lin,
     read_notes,
     read_parties,
     read_price,
     read_qty,
     read_refs,
+    require_parties,
 )
-from crossdock.edi._elements import read_code, read_id
+from crossdock.edi._elements import KNOWN_GTINS, read_code, read_id, valid_id
 from crossdock.edi._errors import Reporter, _Stop
 from crossdock.edi._model import (
     Edition,
@@ -33,75 +38,44 @@ from crossdock.edi._model import (
     ResponseType,
     StoreSplit,
 )
-from crossdock.edi._structure import C, G, Group, M, Node
+from crossdock.edi._structure import Node
+from crossdock.edi._tables import TABLES
 
 __all__ = ["ORDERS", "ORDRSP", "decode_order", "decode_response", "encode_order", "encode_response"]
 
 
-def _header(name: str, *detail: object) -> Group:
-    return G(
-        name,
-        True,
-        1,
-        M("BGM"),
-        M("DTM", 35),
-        C("FTX", 99),
-        G("references", False, 10, M("RFF"), C("DTM", 5)),
-        G(
-            "parties",
-            False,
-            99,
-            M("NAD"),
-            G("party_refs", False, 10, M("RFF"), C("DTM", 5)),
-            G("contacts", False, 10, M("CTA"), C("COM", 5)),
-        ),
-        G("currencies", False, 5, M("CUX"), C("DTM", 5)),
-        G("transport", False, 10, M("TDT")),
-        G("terms", False, 5, M("TOD"), C("LOC", 2)),
-        *detail,  # type: ignore[arg-type]
-        M("UNS"),
-        C("CNT", 10),
-    )
-
-
-def _lines(split_max: int) -> Group:
-    return G(
-        "lines",
-        False,
-        200000,
-        M("LIN"),
-        C("PIA", 25),
-        C("IMD", 99),
-        C("MEA", 99),
-        C("QTY", 99),
-        C("ALI", 5),
-        C("DTM", 35),
-        C("MOA", 10),
-        C("GIN", 1000),
-        C("QVR", 1),
-        C("FTX", 99),
-        G("prices", False, 25, M("PRI"), C("CUX"), C("DTM", 5)),
-        G("line_refs", False, 10, M("RFF"), C("DTM", 5)),
-        G("packages", False, 99, M("PAC"), C("MEA", 10)),
-        G("splits", False, split_max, M("LOC"), C("QTY", 1), C("DTM", 5)),
-    )
-
-
-# EANCOM 97 ORDERS: SG25 LIN, SG28 PRI, SG33 LOC-QTY-DTM; EANCOM 2002: SG28 LIN, SG32 PRI,
-# SG37 LOC-QTY-DTM. The segments used are the same in both; only group numbers differ.
-_ORDERS = _header("ORDERS", _lines(9999))
-ORDERS: dict[Edition, Group] = {Edition.EANCOM_97: _ORDERS, Edition.EANCOM_2002: _ORDERS}
-_ORDRSP = _header("ORDRSP", _lines(9999))
-ORDRSP: dict[Edition, Group] = {Edition.EANCOM_97: _ORDRSP, Edition.EANCOM_2002: _ORDRSP}
+ORDERS = TABLES["ORDERS"]
+ORDRSP = TABLES["ORDRSP"]
+_DELIVERY_DATES = ("2", "69", "64", "63", "76", "10")
+"""Where the delivery date of an order comes from: requested, else promised, earliest,
+latest, scheduled, shipment requested."""
 
 
 def decode_order(
     rep: Reporter, node: Node, edition: Edition, message_ref: str, end: tuple[int, str]
 ) -> Order:
     """Build an :class:`Order` from a parsed ORDERS body."""
-    _, number, _ = read_bgm(rep, node, ("220",))
-    dates = read_dates(rep, node["DTM"], ("137", "2"), end=end)
-    parties = read_parties(rep, node.get("parties", ()), ("BY", "SU"), ("DP",), end=end)
+    _, number, _ = read_bgm(rep, node, ("220", "221", "224", "226", "227"))
+    dates = header_dates(rep, node["DTM"], "ORDERS")
+    issued = date_of(rep, dates, "137")
+    assert issued is not None
+    delivery = date_of(rep, dates, *_DELIVERY_DATES)
+    if delivery is None:
+        delivery = issued + dt.timedelta(days=1)
+        rep.warn(
+            f"no delivery date (DTM+2, 69, 64, 63, 76 or 10): taken as the next possible "
+            f"delivery day after the order date, {delivery}",
+            *end,
+        )
+    elif "2" not in dates:
+        used = next(q for q in _DELIVERY_DATES if q in dates)
+        rep.warn(
+            f"no requested delivery date (DTM+2): DTM+{used} used, {delivery}",
+            dates[used][0],
+            "DTM",
+        )
+    parties = read_parties(rep, node.get("parties", ()), "ORDERS", ("BY", "SU", "DP"))
+    require_parties(rep, parties, ("BY", "SU"), end)
     currency = read_currency(rep, node.get("currencies", ()))
     notes = read_notes(rep, node.get("FTX", ()))
     lines = []
@@ -109,7 +83,7 @@ def decode_order(
         gtin, _ = read_lin(rep, item["LIN"][0], edition.item_type)
         quantity = read_qty(rep, item.get("QTY", ()), "21", item["LIN"][0])
         prices = item.get("prices", ())
-        price = read_price(rep, prices[0]["PRI"][0]) if prices else None
+        price = read_price(rep, [p["PRI"][0] for p in prices]) if prices else None
         splits = []
         for split in item.get("splits", ()):
             number_loc, segment = split["LOC"][0]
@@ -131,12 +105,12 @@ def decode_order(
     return Order(
         message_ref=message_ref,
         number=number,
-        issued=dates["137"],
-        delivery_date=dates["2"],
-        buyer=parties["BY"],
-        supplier=parties["SU"],
+        issued=issued,
+        delivery_date=delivery,
+        buyer=parties["BY"][0],
+        supplier=parties["SU"][0],
         lines=tuple(lines),
-        delivery_party=parties.get("DP"),
+        delivery_party=parties["DP"][0] if "DP" in parties else None,
         currency=currency,
         notes=notes,
     )
@@ -153,24 +127,51 @@ def encode_order(w: Writer, order: Order) -> None:
     if order.delivery_party is not None:
         w.nad("DP", order.delivery_party, ".delivery_party")
     w.currency(order.currency)
+    e, c, t = w.element, w.component, w.terminator
+    tn = t + w.newline
+    item_type, known, out = w.edition.item_type, KNOWN_GTINS, w.out
     for k, line in enumerate(order.lines):
         where = f".lines[{k}]"
-        w.lin(k + 1, line.gtin, where + ".gtin")
-        w.qty("21", line.quantity, where + ".quantity")
+        gtin = line.gtin
+        if gtin not in known:
+            w.id(gtin, "GTIN", where + ".gtin")
+        quantity = line.quantity
+        shown = (
+            quantity
+            if type(quantity) is int and -LIMIT < quantity < LIMIT
+            else w.number(quantity, where + ".quantity")
+        )
+        text = f"LIN{e}{k + 1}{e}{e}{gtin}{c}{item_type}{tn}QTY{e}21{c}{shown}{t}"
+        segments = 2
         if line.price is not None:
-            w.seg("PRI", ("AAA", w.number(line.price, where + ".price")))
-        if line.splits:
-            if sum(s.quantity for s in line.splits) != line.quantity:
+            text += f"{w.newline}PRI{e}AAA{c}{w.number(line.price, where + '.price')}{t}"
+            segments += 1
+        splits = line.splits
+        if splits:
+            if sum(s.quantity for s in splits) != quantity:
                 raise w.fail("store splits must add up to the line quantity", where + ".splits")
-        for j, split in enumerate(line.splits):
-            store = w.id(split.store, "GLN", f"{where}.splits[{j}].store")
-            w.seg("LOC", "7", (store, "", "9"))
-            w.qty("11", split.quantity, f"{where}.splits[{j}].quantity")
+            pieces = [text]
+            for j, split in enumerate(splits):
+                store = split.store
+                if type(store) is not str or valid_id(store, "GLN"):
+                    w.id(store, "GLN", f"{where}.splits[{j}].store")
+                part = split.quantity
+                shown = (
+                    part
+                    if type(part) is int and -LIMIT < part < LIMIT
+                    else w.number(part, f"{where}.splits[{j}].quantity")
+                )
+                pieces.append(f"LOC{e}7{e}{store}{c}{c}9{tn}QTY{e}11{c}{shown}{t}")
+            text = w.newline.join(pieces)
+            segments += 2 * len(splits)
+        out.append(text)
+        w.extra_segments += segments - 1
     w.seg("UNS", "S")
     w.seg("CNT", ("2", str(len(order.lines))))
 
 
 _STATUSES = {status.value: status for status in LineStatus}
+_CODES = {status: status.value for status in LineStatus}
 _RESPONSES = {response.value: response for response in ResponseType}
 
 
@@ -181,12 +182,14 @@ def decode_response(
     number_bgm, bgm = node["BGM"][0]
     _, number, _ = read_bgm(rep, node, ("231",))
     response = read_code(rep, number_bgm, bgm, 3, 1, _RESPONSES, "message function code")
-    dates = read_dates(rep, node["DTM"], ("137",), end=end)
-    refs = read_refs(rep, node.get("references", ()), ("ON",))
+    issued = date_of(rep, header_dates(rep, node["DTM"], "ORDRSP"), "137")
+    assert issued is not None
+    refs = read_refs(rep, node.get("references", ()), "ORDRSP")
     if "ON" not in refs:
         rep.error("the order answered (RFF+ON) is missing", *end)
         raise _Stop
-    parties = read_parties(rep, node.get("parties", ()), ("BY", "SU"), end=end)
+    parties = read_parties(rep, node.get("parties", ()), "ORDRSP", ("BY", "SU"))
+    require_parties(rep, parties, ("BY", "SU"), end)
     notes = read_notes(rep, node.get("FTX", ()))
     lines = []
     for item in node.get("lines", ()):
@@ -202,10 +205,10 @@ def decode_response(
         message_ref=message_ref,
         number=number,
         response=_RESPONSES[response],
-        issued=dates["137"],
+        issued=issued,
         order_number=refs["ON"],
-        buyer=parties["BY"],
-        supplier=parties["SU"],
+        buyer=parties["BY"][0],
+        supplier=parties["SU"][0],
         lines=tuple(lines),
         notes=notes,
     )
@@ -221,14 +224,28 @@ def encode_response(w: Writer, response: OrderResponse) -> None:
     w.seg("RFF", ("ON", w.text(response.order_number, ".order_number")))
     w.nad("BY", response.buyer, ".buyer")
     w.nad("SU", response.supplier, ".supplier")
+    e, c, t = w.element, w.component, w.terminator
+    item_type, known, out = w.edition.item_type, KNOWN_GTINS, w.out
     for k, line in enumerate(response.lines):
-        where = f".lines[{k}]"
-        if not isinstance(line.status, LineStatus):
-            raise w.fail(f"must be a LineStatus, got {line.status!r}", where + ".status")
-        w.lin(k + 1, line.gtin, where + ".gtin", line.status.value)
-        if line.quantity is not None:
-            w.qty("21", line.quantity, where + ".quantity")
-        elif line.status is LineStatus.CHANGED:
-            raise w.fail("a changed line needs its new quantity", where + ".quantity")
+        status = line.status
+        if type(status) is not LineStatus:
+            raise w.fail(f"must be a LineStatus, got {status!r}", f".lines[{k}].status")
+        gtin = line.gtin
+        if gtin not in known:
+            w.id(gtin, "GTIN", f".lines[{k}].gtin")
+        head = f"LIN{e}{k + 1}{e}{_CODES[status]}{e}{gtin}{c}{item_type}{t}"
+        quantity = line.quantity
+        if quantity is None:
+            if status is LineStatus.CHANGED:
+                raise w.fail("a changed line needs its new quantity", f".lines[{k}].quantity")
+            out.append(head)
+            continue
+        shown = (
+            quantity
+            if type(quantity) is int and -LIMIT < quantity < LIMIT
+            else w.number(quantity, f".lines[{k}].quantity")
+        )
+        out.append(f"{head}{w.newline}QTY{e}21{c}{shown}{t}")
+        w.extra_segments += 1
     w.seg("UNS", "S")
     w.seg("CNT", ("2", str(len(response.lines))))

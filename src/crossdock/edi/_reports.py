@@ -14,16 +14,19 @@ import datetime as dt
 from collections.abc import Sequence
 
 from crossdock.edi._common import (
+    LIMIT,
     Writer,
+    date_of,
+    header_dates,
     read_bgm,
     read_currency,
-    read_dates,
     read_lin,
     read_parties,
     read_price,
     read_qty,
+    require_parties,
 )
-from crossdock.edi._elements import KNOWN_GTINS, read_code, read_date, read_id, read_period
+from crossdock.edi._elements import KNOWN_GTINS, read_code, read_id, read_period
 from crossdock.edi._errors import Reporter, _Stop
 from crossdock.edi._model import (
     Edition,
@@ -35,8 +38,9 @@ from crossdock.edi._model import (
     SalesReport,
     StockLocation,
 )
-from crossdock.edi._structure import C, G, Group, M, Node
+from crossdock.edi._structure import Node
 from crossdock.edi._syntax import RawSegment
+from crossdock.edi._tables import TABLES
 
 __all__ = [
     "INVRPT",
@@ -47,107 +51,8 @@ __all__ = [
     "encode_sales_report",
 ]
 
-_PARTIES = G("parties", True, 5, M("NAD"), G("contacts", False, 5, M("CTA"), C("COM", 5)))
-_REFERENCES = G("references", False, 5, M("RFF"), C("DTM", 5))
-_CURRENCIES = G("currencies", False, 5, M("CUX"), C("DTM", 5))
-_QUANTITIES = G("quantities", False, 200000, M("QTY"), C("DTM", 5))
-
-SLSRPT: dict[Edition, Group] = {
-    # EANCOM 97 SLSRPT: SG1 NAD, SG3 RFF, SG4 CUX, SG5 LOC, SG7 LIN (PRI inside), SG8 QTY.
-    Edition.EANCOM_97: G(
-        "SLSRPT",
-        True,
-        1,
-        M("BGM"),
-        M("DTM", 5),
-        _PARTIES,
-        _REFERENCES,
-        _CURRENCIES,
-        G(
-            "locations",
-            True,
-            200000,
-            M("LOC"),
-            C("DTM", 5),
-            G(
-                "lines",
-                False,
-                200000,
-                M("LIN"),
-                C("PIA", 5),
-                C("IMD", 5),
-                C("RFF", 5),
-                C("ALI", 5),
-                C("MOA", 5),
-                C("PRI"),
-                _QUANTITIES,
-            ),
-        ),
-    ),
-    # EANCOM 2002 SLSRPT: SG1 RFF, SG2 NAD, SG4 CUX, SG6 LOC, SG8 LIN, SG9 PRI, SG10 QTY.
-    Edition.EANCOM_2002: G(
-        "SLSRPT",
-        True,
-        1,
-        M("BGM"),
-        M("DTM", 5),
-        _REFERENCES,
-        _PARTIES,
-        _CURRENCIES,
-        G(
-            "locations",
-            True,
-            200000,
-            M("LOC"),
-            C("DTM", 5),
-            G(
-                "lines",
-                False,
-                200000,
-                M("LIN"),
-                C("PIA", 5),
-                C("IMD", 5),
-                C("RFF", 5),
-                C("ALI", 5),
-                C("MOA", 5),
-                G("prices", False, 1, M("PRI")),
-                _QUANTITIES,
-            ),
-        ),
-    ),
-}
-
-_INVRPT = G(
-    "INVRPT",
-    True,
-    1,
-    M("BGM"),
-    M("DTM", 10),
-    C("FTX", 99),
-    _REFERENCES,
-    G("parties", True, 99, M("NAD"), G("contacts", False, 5, M("CTA"), C("COM", 5))),
-    G(
-        "lines",
-        False,
-        9999999,
-        M("LIN"),
-        C("PIA", 10),
-        C("IMD", 10),
-        # SG11 in both editions: the quantity, then where it is.
-        G(
-            "stock",
-            True,
-            9999,
-            M("QTY"),
-            C("INV"),
-            C("GIN", 99),
-            C("LOC", 5),
-            C("DTM", 5),
-            C("STS", 5),
-        ),
-    ),
-)
-INVRPT: dict[Edition, Group] = {Edition.EANCOM_97: _INVRPT, Edition.EANCOM_2002: _INVRPT}
+SLSRPT = TABLES["SLSRPT"]
+INVRPT = TABLES["INVRPT"]
 
 
 def _location(rep: Reporter, node: Node, qualifiers: tuple[str, ...]) -> str:
@@ -168,23 +73,28 @@ def _sum(quantities: Sequence[Quantity]) -> Quantity:
 def _report_dates(
     rep: Reporter, located: list[tuple[int, RawSegment]], end: tuple[int, str]
 ) -> tuple[dt.date, tuple[dt.date, dt.date]]:
-    """DTM+137 (document date, format 102) and DTM+356 (sales period, format 718)."""
-    issued: dt.date | None = None
-    period: tuple[dt.date, dt.date] | None = None
-    for number, segment in located:
-        qualifier = read_code(rep, number, segment, 1, 1, ("137", "356"), "date qualifier")
-        if (qualifier == "137" and issued) or (qualifier == "356" and period):
-            rep.error(f"DTM+{qualifier} is given twice", number, "DTM", 1, 1)
+    """DTM+137 (document date) and the sales period: DTM+356 (format 718), else 90 to 91.
+
+    Without either, the period is the day before the document date (a warning).
+    """
+    dates = header_dates(rep, located, "SLSRPT")
+    issued = date_of(rep, dates, "137")
+    assert issued is not None
+    if "356" in dates:
+        return issued, read_period(rep, *dates["356"])
+    first, last = date_of(rep, dates, "90"), date_of(rep, dates, "91")
+    if first is not None and last is not None:
+        if last < first:
+            rep.error("report end date DTM+91 is before its start DTM+90", dates["91"][0], "DTM")
             raise _Stop
-        if qualifier == "137":
-            issued = read_date(rep, number, segment)
-        else:
-            period = read_period(rep, number, segment)
-    if issued is None or period is None:
-        missing = "DTM+137 (document date)" if issued is None else "DTM+356 (sales period)"
-        rep.error(f"mandatory date {missing} is missing", *end)
-        raise _Stop
-    return issued, period
+        return issued, (first, last)
+    day = issued - dt.timedelta(days=1)
+    rep.warn(
+        f"no sales period (DTM+356, or DTM+90 and 91): taken as the day before the document "
+        f"date, {day}",
+        *end,
+    )
+    return issued, (day, day)
 
 
 def decode_sales_report(
@@ -196,7 +106,8 @@ def decode_sales_report(
     """
     _, number, _ = read_bgm(rep, node, ("73E",))
     issued, period = _report_dates(rep, node["DTM"], end)
-    parties = read_parties(rep, node["parties"], ("SE", "SU"), end=end)
+    parties = read_parties(rep, node["parties"], "SLSRPT", ("SE", "SU"))
+    require_parties(rep, parties, ("SE", "SU"), end)
     currency = read_currency(rep, node.get("currencies", ()))
     item_type = edition.item_type
     known_gtins = KNOWN_GTINS
@@ -222,7 +133,7 @@ def decode_sales_report(
             else:
                 gtin, _ = read_lin(rep, lin, item_type)
             pri = item.get("PRI") or [p["PRI"][0] for p in item.get("prices", ())]
-            price = read_price(rep, pri[0]) if pri else None
+            price = read_price(rep, pri) if pri else None
             groups = item.get("quantities")
             if not groups:
                 rep.error("QTY+153 (sales quantity) is missing", lin[0], "LIN")
@@ -244,8 +155,8 @@ def decode_sales_report(
         issued=issued,
         period_start=period[0],
         period_end=period[1],
-        seller=parties["SE"],
-        supplier=parties["SU"],
+        seller=parties["SE"][0],
+        supplier=parties["SU"][0],
         locations=tuple(locations),
         currency=currency,
     )
@@ -278,18 +189,21 @@ def encode_sales_report(w: Writer, report: SalesReport) -> None:
             if gtin not in known:
                 w.id(gtin, "GTIN", f"{where}.lines[{k}].gtin")
             quantity = line.quantity
-            if type(quantity) is not int:
-                quantity = w.number(quantity, f"{where}.lines[{k}].quantity")  # type: ignore[assignment]
+            shown = (
+                quantity
+                if type(quantity) is int and -LIMIT < quantity < LIMIT
+                else w.number(quantity, f"{where}.lines[{k}].quantity")
+            )
             if line.price is None:
                 out.append(
-                    f"LIN{e}{line_number}{e}{e}{gtin}{c}{item_type}{tn}QTY{e}153{c}{quantity}{t}"
+                    f"LIN{e}{line_number}{e}{e}{gtin}{c}{item_type}{tn}QTY{e}153{c}{shown}{t}"
                 )
                 w.extra_segments += 1
             else:
                 price = w.number(line.price, f"{where}.lines[{k}].price")
                 out.append(
                     f"LIN{e}{line_number}{e}{e}{gtin}{c}{item_type}{tn}"
-                    f"PRI{e}AAA{c}{price}{tn}QTY{e}153{c}{quantity}{t}"
+                    f"PRI{e}AAA{c}{price}{tn}QTY{e}153{c}{shown}{t}"
                 )
                 w.extra_segments += 2
 
@@ -297,34 +211,60 @@ def encode_sales_report(w: Writer, report: SalesReport) -> None:
 def decode_inventory_report(
     rep: Reporter, node: Node, edition: Edition, message_ref: str, end: tuple[int, str]
 ) -> InventoryReport:
-    """Build an :class:`InventoryReport` from a parsed INVRPT body."""
+    """Build an :class:`InventoryReport` from a parsed INVRPT body.
+
+    Without DTM+366 (inventory report date) the stock date is the document date (a warning).
+    A stock group without a location (LOC) is the stock at the buyer (NAD+BY), a warning too.
+    """
     _, number, _ = read_bgm(rep, node, ("35",))
-    dates = read_dates(rep, node["DTM"], ("137", "366"), end=end)
-    parties = read_parties(rep, node["parties"], ("BY", "SU"), end=end)
+    dates = header_dates(rep, node["DTM"], "INVRPT")
+    issued = date_of(rep, dates, "137")
+    assert issued is not None
+    stock_date = date_of(rep, dates, "366")
+    if stock_date is None:
+        stock_date = issued
+        rep.warn(f"no inventory report date (DTM+366): taken as the document date, {issued}", *end)
+    parties = read_parties(rep, node["parties"], "INVRPT", ("BY", "SU"))
+    require_parties(rep, parties, ("BY", "SU"), end)
     item_type = edition.item_type
     by_location: dict[str, list[InventoryLine]] = {}
     for item in node.get("lines", ()):
         gtin, _ = read_lin(rep, item["LIN"][0], item_type)
         for stock in item["stock"]:
-            quantity = read_qty(rep, stock["QTY"], "145")
+            trigger = (stock.get("INV") or stock["QTY"])[0]
+            quantity = read_qty(rep, stock.get("QTY", ()), "145", trigger)
             places = stock.get("LOC", ())
-            if len(places) != 1:
-                number, _ = stock["QTY"][0]
-                rep.error(f"QTY+145 needs one LOC (stock location), found {len(places)}", number)
+            if len(places) > 1:
+                rep.error(
+                    f"QTY+145 needs one LOC (stock location), found {len(places)}", trigger[0]
+                )
                 raise _Stop
-            gln = _location(rep, stock, ("14", "18", "19"))
+            if places:
+                gln = _location(rep, stock, _STOCK_PLACES)
+            else:
+                gln = parties["BY"][0]
+                rep.warn(
+                    f"stock without a location (LOC): taken as the buyer's, {gln}",
+                    trigger[0],
+                    trigger[1][0][0],
+                )
             by_location.setdefault(gln, []).append(InventoryLine(gtin=gtin, quantity=quantity))
     return InventoryReport(
         message_ref=message_ref,
         number=number,
-        issued=dates["137"],
-        stock_date=dates["366"],
-        buyer=parties["BY"],
-        supplier=parties["SU"],
+        issued=issued,
+        stock_date=stock_date,
+        buyer=parties["BY"][0],
+        supplier=parties["SU"][0],
         locations=tuple(
             StockLocation(gln=gln, lines=tuple(lines)) for gln, lines in by_location.items()
         ),
     )
+
+
+_STOCK_PLACES = ("14", "18", "19", "7", "11", "162", "165")
+"""LOC qualifiers of a stock location: location of goods, warehouse, factory, place of
+delivery, place of discharge, place of sale, and (EANCOM) the platform."""
 
 
 def encode_inventory_report(w: Writer, report: InventoryReport) -> None:
@@ -336,6 +276,12 @@ def encode_inventory_report(w: Writer, report: InventoryReport) -> None:
     w.nad("SU", report.supplier, ".supplier")
     seen: set[str] = set()
     line_number = 0
+    e, c, t = w.element, w.component, w.terminator
+    tn = t + w.newline
+    # EANCOM 2002: the stock group starts with INV (book-keeping inventory balance).
+    inv = f"INV{e}{e}{e}{e}1{tn}" if w.edition is Edition.EANCOM_2002 else ""
+    extra = 3 if inv else 2
+    item_type, known, out = w.edition.item_type, KNOWN_GTINS, w.out
     for i, location in enumerate(report.locations):
         where = f".locations[{i}]"
         gln = w.id(location.gln, "GLN", where + ".gln")
@@ -344,8 +290,21 @@ def encode_inventory_report(w: Writer, report: InventoryReport) -> None:
         seen.add(gln)
         if not location.lines:
             raise w.fail("a stock location needs at least one line", where + ".lines")
+        # The hot loop: one string per line (LIN, INV in 2002, QTY, LOC); GTINs already
+        # validated are a set lookup, field paths are built on error only.
+        place = f"{tn}LOC{e}18{e}{gln}{c}{c}9{t}"
         for k, line in enumerate(location.lines):
             line_number += 1
-            w.lin(line_number, line.gtin, f"{where}.lines[{k}].gtin")
-            w.qty("145", line.quantity, f"{where}.lines[{k}].quantity")
-            w.seg("LOC", "18", (gln, "", "9"))
+            gtin = line.gtin
+            if gtin not in known:
+                w.id(gtin, "GTIN", f"{where}.lines[{k}].gtin")
+            quantity = line.quantity
+            shown = (
+                quantity
+                if type(quantity) is int and -LIMIT < quantity < LIMIT
+                else w.number(quantity, f"{where}.lines[{k}].quantity")
+            )
+            out.append(
+                f"LIN{e}{line_number}{e}{e}{gtin}{c}{item_type}{tn}{inv}QTY{e}145{c}{shown}{place}"
+            )
+        w.extra_segments += extra * len(location.lines)

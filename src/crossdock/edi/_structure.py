@@ -1,16 +1,17 @@
 """Segment tables and the segment-group parser.
 
-A message's structure is a tree of segments and segment groups, each mandatory (``M``) or
-conditional (``C``) with a maximum number of repetitions, as in the EANCOM message structure
-charts; a group starts with its trigger segment. :func:`parse_message` walks a message body
-(the segments between UNH and UNT) down that tree and returns, for each group occurrence, a
-:class:`Node` mapping segment tags and group names to what was found. It reports a missing
-mandatory segment, too many repetitions, and a segment out of place or unknown to the message.
+A message's structure is a tree of segments and segment groups, as in the EANCOM message
+structure charts: each entry has its EANCOM status — ``M`` mandatory (in UN/EDIFACT), ``R``
+required (by EANCOM), ``D`` dependent, ``O`` optional; ``N`` (not used) entries are left out of
+the tables, so such a segment is reported as not used in the message — and a maximum number of
+repetitions; a group starts with its trigger segment. :func:`parse_message` walks a message
+body (the segments between UNH and UNT) down that tree and returns, for each group occurrence,
+a :class:`Node` mapping segment tags and group names to what was found. It reports a missing
+mandatory or required segment, too many repetitions, a segment out of place or unknown to the
+message, and (:func:`check_segment`) an element or component count, type or length outside the
+segment directory (:mod:`crossdock.edi._segments`).
 
-The tables list the segments crossdock writes plus the optional segments partners commonly
-send (PIA, IMD, MEA, FTX, contacts, ...), which are checked for shape and otherwise skipped.
-:data:`SHAPES` gives, per segment tag, the maximum number of components of each data element
-(from the UN/EDIFACT segment directory), against which every segment is checked.
+The tables themselves are data, one per message and edition, in :mod:`crossdock.edi._tables`.
 """
 
 from __future__ import annotations
@@ -19,60 +20,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from crossdock.edi._errors import Reporter, _Stop
+from crossdock.edi._segments import LENGTHS, SHAPES
 from crossdock.edi._syntax import RawSegment
 
-__all__ = ["SHAPES", "Group", "Node", "Seg", "parse_message"]
+__all__ = ["SHAPES", "Group", "Node", "Seg", "check_segment", "parse_message"]
 
-SHAPES: dict[str, tuple[int, ...]] = {
-    "ALI": (1, 1, 1, 1, 1, 1, 1),
-    "BGM": (4, 3, 1, 1),
-    "CNT": (3,),
-    "COM": (2,),
-    "CPS": (1, 1, 1),
-    "CTA": (1, 2),
-    "CUX": (4, 4, 1, 1),
-    "DLM": (1, 4, 4, 3, 1),
-    "DTM": (3,),
-    "EQD": (1, 4, 2, 1, 1, 1),
-    "FTX": (1, 1, 3, 5, 1, 1),
-    "GIN": (1, 2, 2, 2, 2, 2),
-    "HAN": (4, 4),
-    "IMD": (1, 1, 6, 1),
-    "LIN": (1, 1, 4, 2, 1, 1),
-    "LOC": (1, 4, 4, 4, 1),
-    "MEA": (1, 4, 6, 1),
-    "MOA": (5,),
-    "NAD": (1, 3, 5, 6, 4, 1, 5, 1, 1),
-    "PAC": (1, 3, 6, 5, 2),
-    "PCI": (1, 10, 1, 3),
-    "PIA": (1, 4, 4, 4, 4, 4),
-    "PRI": (6, 1),
-    "QTY": (3,),
-    "QVR": (3, 1, 2),
-    "RFF": (5,),
-    "SEL": (1, 3, 1, 2),
-    "STS": (3, 4, 4, 4, 4, 4, 4),
-    "TDT": (1, 1, 2, 2, 4, 1, 3, 5, 1, 2),
-    "TOD": (1, 1, 5),
-    "UCD": (1, 3),
-    "UCI": (1, 4, 4, 1, 1, 1, 2),
-    "UCM": (1, 7, 1, 1, 1, 2),
-    "UCS": (1, 1),
-    "UNB": (4, 4, 4, 2, 1, 2, 1, 1, 1, 1, 1),
-    "UNH": (1, 6, 1, 4),
-    "UNS": (1,),
-    "UNT": (1, 1),
-    "UNZ": (1, 1),
-}
+STATUSES = ("M", "R", "D", "O")
+"""EANCOM statuses kept in the tables (``N``, not used, entries are left out)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Seg:
-    """A segment in a structure table: tag, mandatory or not, maximum repetitions."""
+    """A segment in a structure table: tag, EANCOM status, maximum repetitions."""
 
     tag: str
-    mandatory: bool = False
+    status: str = "O"
     max: int = 1
+
+    @property
+    def mandatory(self) -> bool:
+        """Whether the segment must be there (status M or R)."""
+        return self.status in ("M", "R")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,9 +48,16 @@ class Group:
     """A segment group: name, status, repetitions, children (the first is the trigger)."""
 
     name: str
-    mandatory: bool
+    status: str
     max: int
     children: tuple[Seg | Group, ...]
+    number: str = ""
+    """The group's number in the EANCOM structure chart (``SG28``), for the docs."""
+
+    @property
+    def mandatory(self) -> bool:
+        """Whether the group must occur at least once (status M or R)."""
+        return self.status in ("M", "R")
 
     @property
     def trigger(self) -> str:
@@ -92,19 +67,16 @@ class Group:
         return first.tag
 
 
-def M(tag: str, most: int = 1) -> Seg:
-    """Make a mandatory segment entry."""
-    return Seg(tag, True, most)
+def S(tag: str, status: str, most: int = 1) -> Seg:
+    """Make a segment entry with its EANCOM status (M, R, D or O)."""
+    assert status in STATUSES, status
+    return Seg(tag, status, most)
 
 
-def C(tag: str, most: int = 1) -> Seg:
-    """Make a conditional segment entry."""
-    return Seg(tag, False, most)
-
-
-def G(name: str, mandatory: bool, most: int, *children: Seg | Group) -> Group:
-    """Make a segment group entry."""
-    return Group(name, mandatory, most, children)
+def G(name: str, status: str, most: int, *children: Seg | Group, number: str = "") -> Group:
+    """Make a segment group entry with its EANCOM status."""
+    assert status in STATUSES, status
+    return Group(name, status, most, children, number)
 
 
 Node = dict[str, list]
@@ -124,40 +96,94 @@ def _tags(children: Sequence[Seg | Group]) -> set[str]:
 _GOOD_SIGNATURES: dict[str, set[tuple[int, ...]]] = {tag: set() for tag in SHAPES}
 
 
-def _check_shape(rep: Reporter, number: int, segment: RawSegment) -> None:
-    """Check the number of data elements and components of a segment against its tag's shape.
+def check_segment(rep: Reporter, number: int, segment: RawSegment) -> None:
+    """Check a segment against the directory: element and component counts, types, lengths.
 
     Trailing empty elements and components are found by the tokenizer.
     """
     tag = segment[0][0]
     signature = tuple(map(len, segment))
     good = _GOOD_SIGNATURES.get(tag)
-    if good is not None and signature in good:
-        return
-    shape = SHAPES.get(tag)
-    if shape is None:
+    if good is None:
         rep.error(f"unknown segment tag {tag!r} (unescaped separator?)", number, tag)
         raise _Stop
-    if len(segment) - 1 > len(shape):
-        rep.error(
-            f"{tag} has {len(segment) - 1} data elements, at most {len(shape)} allowed",
-            number,
-            tag,
-            len(segment) - 1,
-        )
-        raise _Stop
-    for index in range(1, len(segment)):
-        size = len(segment[index])
-        if size > shape[index - 1]:
+    if signature not in good:
+        shape = SHAPES[tag]
+        if len(segment) - 1 > len(shape):
             rep.error(
-                f"{size} components, at most {shape[index - 1]} allowed (unescaped separator?)",
+                f"{tag} has {len(segment) - 1} data elements, at most {len(shape)} allowed",
                 number,
                 tag,
-                index,
-                size,
+                len(segment) - 1,
             )
             raise _Stop
-    good.add(signature)  # type: ignore[union-attr]
+        for index in range(1, len(segment)):
+            size = len(segment[index])
+            if size > shape[index - 1]:
+                rep.error(
+                    f"{size} components, at most {shape[index - 1]} allowed (unescaped separator?)",
+                    number,
+                    tag,
+                    index,
+                    size,
+                )
+                raise _Stop
+        good.add(signature)
+    lengths = LENGTHS[tag]
+    floors = _FLOORS[tag]
+    for index in range(1, len(segment)):
+        element = segment[index]
+        floor = floors[index - 1]
+        # Most elements are short text: when no component reaches the element's shortest
+        # bound and none is numeric, there is nothing to check one by one.
+        if floor and max(map(len, element)) <= floor:
+            continue
+        specs = lengths[index - 1]
+        for position, value in enumerate(element):
+            numeric, longest = specs[position]
+            size = len(value)
+            if numeric:
+                if size and not (value.isascii() and value.isdigit()):
+                    _check_numeric(rep, number, tag, index, position + 1, value, longest)
+                elif size > longest:
+                    _too_long(rep, number, tag, index, position + 1, f"{size} digits", longest)
+            elif size > longest:
+                _too_long(rep, number, tag, index, position + 1, f"{size} characters", longest)
+
+
+_FLOORS: dict[str, tuple[int, ...]] = {
+    tag: tuple(
+        0 if any(numeric for numeric, _ in element) else min(size for _, size in element)
+        for element in elements
+    )
+    for tag, elements in LENGTHS.items()
+}
+"""Per tag and element: the shortest bound of its components, or 0 if one is numeric."""
+
+
+def _too_long(
+    rep: Reporter, number: int, tag: str, element: int, position: int, size: str, longest: int
+) -> None:
+    kind = "n" if size.endswith("digits") else "an"
+    rep.error(
+        f"{size}, at most {longest} allowed ({kind}..{longest})", number, tag, element, position
+    )
+    raise _Stop
+
+
+def _check_numeric(
+    rep: Reporter, number: int, tag: str, element: int, position: int, value: str, longest: int
+) -> None:
+    """A numeric value with a sign or decimal mark: digits, at most one mark, a leading ``-``."""
+    body = value[1:] if value[:1] == "-" else value
+    whole, _, fraction = body.replace(",", ".").partition(".")
+    digits = whole + fraction
+    if not (digits.isascii() and digits.isdigit()) or "." in fraction:
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        rep.error(f"{shown!r} is not a number", number, tag, element, position)
+        raise _Stop
+    if len(digits) > longest:
+        _too_long(rep, number, tag, element, position, f"{len(digits)} digits", longest)
 
 
 class _Plan:
@@ -250,7 +276,7 @@ class _Walker:
         mandatory_from = plan.mandatory_from
         done = 0
         if group:  # the trigger: exactly one per occurrence
-            _check_shape(rep, *body[pos])
+            check_segment(rep, *body[pos])
             node[plan.trigger] = [body[pos]]
             pos += 1
             done = 1
@@ -271,7 +297,7 @@ class _Walker:
                 found = len(occurrences)
             else:
                 while pos < count and tags[pos] == tag:
-                    _check_shape(rep, *body[pos])
+                    check_segment(rep, *body[pos])
                     pos += 1
                 node[tag] = body[start:pos]
                 found = pos - start

@@ -13,21 +13,43 @@ a chunk where one found something is searched segment by segment to locate it.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
-__all__ = ["CHARSETS", "RawSegment", "Separators", "Syntax", "Tokenizer"]
+__all__ = [
+    "CHARSETS",
+    "ENCODINGS",
+    "WRITTEN_CHARSETS",
+    "RawSegment",
+    "Separators",
+    "Syntax",
+    "Tokenizer",
+    "syntax_for",
+]
 
 RawSegment = list[list[str]]
 """A segment as lists of components; ``segment[0][0]`` is the tag."""
 
 # ISO 9735 level A (UNOA): upper-case letters, digits, space and a few punctuation marks.
 _UNOA = "A-Z0-9 .,\\-()/='+:?!\"%&*;<>"
+# ISO 9735 level B (UNOB): level A plus lower-case letters.
+_UNOB = "A-Za-z0-9 .,\\-()/='+:?!\"%&*;<>"
 # ISO 8859-1 graphic characters (UNOC).
 _UNOC = "\\x20-\\x7e\\xa0-\\xff"
+# ISO 8859-2 graphic characters (UNOD), as decoded from the file's bytes.
+_UNOD = (
+    "".join(re.escape(char) for char in bytes(range(0xA0, 0x100)).decode("iso8859-2"))
+    + "\\x20-\\x7e"
+)
 
-CHARSETS: dict[str, str] = {"UNOA": _UNOA, "UNOC": _UNOC}
-"""The syntax identifiers (character repertoires) crossdock reads and writes."""
+CHARSETS: dict[str, str] = {"UNOA": _UNOA, "UNOB": _UNOB, "UNOC": _UNOC, "UNOD": _UNOD}
+"""The syntax identifiers (character repertoires) crossdock reads."""
+WRITTEN_CHARSETS = ("UNOA", "UNOB", "UNOC", "UNOD")
+"""The syntax identifiers crossdock writes: UNOC for what it makes; an interchange read in
+another one is written back in it (always syntax version 3)."""
+ENCODINGS: dict[str, str] = {"UNOD": "iso8859-2"}
+"""The byte encoding of a syntax identifier, where it is not ISO 8859-1."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,10 +109,40 @@ class Syntax:
         self.bad_in_chunk = re.compile(f"[^{allowed}\r\n]")
         self.stray_break = re.compile(f"(?<![{term}\r\n])[\r\n]")
         self.bad_in_text = re.compile(f"[^{allowed}]")
+        # For the one-byte repertoires, the bytes allowed: deleting them from a chunk's
+        # ISO 8859-1 bytes leaves nothing when every character is allowed (one C pass).
+        self._allowed_bytes: bytes | None = None
+        if charset != "UNOD" and all(
+            ord(c) < 256 for c in (s.component, s.element, s.decimal, s.release, s.terminator)
+        ):
+            self._allowed_bytes = _allowed_bytes(allowed)
+
+    def all_allowed(self, text: str) -> bool:
+        """Whether every character of ``text`` is in the repertoire (line breaks allowed)."""
+        if self._allowed_bytes is None:
+            return self.bad_in_chunk.search(text) is None
+        try:
+            data = text.encode("latin-1")
+        except UnicodeEncodeError:
+            return False
+        return not data.translate(None, self._allowed_bytes)
 
     def escape(self, value: str) -> str:
         """Put the release character before every service character in ``value``."""
         return value.translate(self._escape_table)
+
+
+@functools.lru_cache(maxsize=64)
+def _allowed_bytes(allowed: str) -> bytes:
+    """The bytes (as ISO 8859-1 characters) of a regex character class, and line breaks."""
+    pattern = re.compile(f"[{allowed}\r\n]")
+    return bytes(b for b in range(256) if pattern.fullmatch(chr(b)))
+
+
+@functools.lru_cache(maxsize=64)
+def syntax_for(separators: Separators, charset: str) -> Syntax:
+    """A shared :class:`Syntax` per service characters and character set (built once)."""
+    return Syntax(separators, charset)
 
 
 def _split_escaped(text: str, s: Separators) -> RawSegment:
@@ -168,7 +220,18 @@ class Tokenizer:
         if not buffer:
             return [], {}
         breaks = "\n" in buffer or "\r" in buffer
-        hit = self.syntax.bad_in_chunk.search(buffer) or (
+        if breaks:
+            # Line breaks after terminators (the common layout) are removed in two C passes;
+            # only a chunk with a break elsewhere needs the per-segment look below.
+            cleaned = buffer.replace(term + "\r\n", term).replace(term + "\n", term)
+            if self._previous in (term, "\r", "\n"):
+                cleaned = cleaned.lstrip("\r\n")
+            if "\n" not in cleaned and "\r" not in cleaned:
+                buffer, breaks = cleaned, False
+                if not buffer:
+                    self._previous = term
+                    return [], {}
+        hit = not self.syntax.all_allowed(buffer) or (
             breaks and self.syntax.stray_break.search(self._previous + buffer, 1)
         )
         self._previous = buffer[-1]
