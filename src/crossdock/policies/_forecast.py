@@ -313,11 +313,18 @@ class HoltWinters(Params):
         shape = np.broadcast_shapes(whole_days.shape, self._level.shape)
         count = np.broadcast_to(np.rint(whole_days).astype(np.int64), shape)
         weeks, rest = np.divmod(count, WEEK_DAYS)
-        rolled = self._season[(self._weekday + np.arange(WEEK_DAYS)) % WEEK_DAYS]
-        partial = np.cumsum(rolled, axis=0)
-        seasonal = weeks * partial[-1]
-        pick = np.take_along_axis(partial, np.maximum(rest - 1, 0)[None], axis=0)[0]
-        seasonal = seasonal + np.where(rest > 0, pick, 0.0)
+        # Offsets summed from today's weekday on, one weekday at a time (the running sums a
+        # cumulative sum would give), only as far as the horizons need: for the usual
+        # horizons of a few days this is a few additions per cell instead of seven.
+        upto = WEEK_DAYS if weeks.any() else int(rest.max(initial=0))
+        seasonal = np.zeros(shape)
+        running = np.zeros(self._level.shape)
+        for i in range(upto):
+            running = running + self._season[(self._weekday + i) % WEEK_DAYS]
+            if i + 1 < WEEK_DAYS:
+                np.copyto(seasonal, running, where=rest == i + 1)
+        if upto == WEEK_DAYS:
+            seasonal = weeks * running + seasonal
         total = self._level * count + seasonal
         if self.beta > 0:
             phi = self.phi
