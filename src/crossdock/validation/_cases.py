@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -125,6 +126,22 @@ def _rounding_variance(protection_days: float, window: int | None) -> float:
     return (1.0 - 1.0 / m**2) / 12.0
 
 
+def _figures(
+    label: str, theory: Any, runs: Sequence[Any], convention: str, names: tuple[str, ...]
+) -> list[CaseResult]:
+    """One result per figure: the theory's value against every run's replications."""
+    return [
+        CaseResult(
+            label,
+            name,
+            getattr(theory, name),
+            np.concatenate([getattr(r, name) for r in runs]),
+            convention,
+        )
+        for name in names
+    ]
+
+
 # -- single stage -------------------------------------------------------------------------
 def base_stock_backorder_case(seeds: Sequence[int], days: int) -> list[CaseResult]:
     """Base stock S = 12, λ = 5, L = 2, backorders: closed forms (net stock S − D_L)."""
@@ -134,16 +151,9 @@ def base_stock_backorder_case(seeds: Sequence[int], days: int) -> list[CaseResul
     theory = base_stock_backorders(rate, lead, level)
     label = "base stock, backorders (λ=5, L=2, S=12)"
     convention = "closed form, Zipkin (2000) §6.2; order at end of day t sells on day t+L"
-    return [
-        CaseResult(
-            label,
-            name,
-            getattr(theory, name),
-            np.concatenate([getattr(r, name) for r in runs]),
-            convention,
-        )
-        for name in ("fill_rate", "backorders", "no_stockout_days")
-    ]
+    return _figures(
+        label, theory, runs, convention, ("fill_rate", "backorders", "no_stockout_days")
+    )
 
 
 def base_stock_lost_sales_case(seeds: Sequence[int], days: int) -> list[CaseResult]:
@@ -154,16 +164,7 @@ def base_stock_lost_sales_case(seeds: Sequence[int], days: int) -> list[CaseResu
     theory = base_stock_lost_sales(rate, lead, level)
     label = "base stock, lost sales (λ=5, L=2, S=12)"
     convention = "exact Markov chain of (stock, pipeline), Karlin & Scarf (1958)"
-    return [
-        CaseResult(
-            label,
-            name,
-            getattr(theory, name),
-            np.concatenate([getattr(r, name) for r in runs]),
-            convention,
-        )
-        for name in ("fill_rate", "no_stockout_days")
-    ]
+    return _figures(label, theory, runs, convention, ("fill_rate", "no_stockout_days"))
 
 
 BULLWHIP_RATE = 50.0
