@@ -72,6 +72,8 @@ class DayInput:
     sales_stores: np.ndarray | None = None
     on_hand: np.ndarray | None = None
     stock_stores: np.ndarray | None = None
+    sales_items: np.ndarray | None = None
+    stock_items: np.ndarray | None = None
     received: np.ndarray | None = None
     backorders: np.ndarray | None = None
     responses: list[Response] = field(default_factory=list)
@@ -84,13 +86,14 @@ class DayInput:
             setattr(self, name, array)
         return array
 
-    def mark(self, name: str, store: int) -> None:
-        """Record that ``store`` reported ``name`` (``sales_stores`` or ``stock_stores``)."""
+    def mark(self, name: str, index: int) -> None:
+        """Record that store or item ``index`` was reported (``sales_stores``, ``stock_items``...)."""
         mask = getattr(self, name)
         if mask is None:
-            mask = np.zeros(self.n_stores, dtype=bool)
+            size = self.n_stores if name.endswith("stores") else self.n_skus
+            mask = np.zeros(size, dtype=bool)
             setattr(self, name, mask)
-        mask[store] = True
+        mask[index] = True
 
 
 _USED = ("SalesReport", "InventoryReport", "OrderResponse")
@@ -272,6 +275,7 @@ class Inbox:
                 quantity = self._whole(line.quantity, line.gtin, file, segments, k)
                 if quantity is not None:
                     sales[store, item] = quantity
+                    inputs.mark("sales_items", item)
 
     def _stock(
         self, report: edi.InventoryReport, file: str, segments: _Segments, k: int, seen: set[str]
@@ -299,6 +303,8 @@ class Inbox:
                 quantity = self._whole(line.quantity, line.gtin, file, segments, k)
                 if quantity is not None:
                     target[store, item] = quantity
+                    if mask is not None:
+                        inputs.mark("stock_items", item)
 
     @property
     def used(self) -> int:

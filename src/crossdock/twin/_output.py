@@ -63,7 +63,8 @@ def write_outputs(twin: Twin, result: PlanResult, out: Path) -> tuple[list[Path]
     """Write each order as an EANCOM interchange and the proposals as CSV and Parquet.
 
     Interchanges go to ``out/<date>/ORDERS-<order number>-<receiver GLN>.edi`` (one segment
-    a line); the table to ``out/proposals.csv`` and ``out/proposals.parquet``.
+    a line); the table to ``out/proposals.csv`` and ``out/proposals.parquet`` (left as they
+    were when no day was planned).
     """
     out.mkdir(parents=True, exist_ok=True)
     md = twin.bridge.master
@@ -77,6 +78,8 @@ def write_outputs(twin: Twin, result: PlanResult, out: Path) -> tuple[list[Path]
         edi.write(twin.interchange(order), path, newlines=True)
         written.append(path)
     table = proposals_table(twin, result.orders)
+    if not result.days:  # nothing planned: yesterday's tables stay as they were
+        return written, table
     pq.write_table(table, out / "proposals.parquet")
     pacsv.write_csv(table, out / "proposals.csv")
     return written, table

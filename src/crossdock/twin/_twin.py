@@ -200,17 +200,17 @@ class Twin:
             return result
         first = min(inbox.days) if self.last_day is None else self.last_day + 1
         last = max(inbox.days) if through is None else through
-        for day in sorted(inbox.days):
-            if day < first:
-                result.findings.append(
-                    Finding(
-                        "inbox",
-                        None,
-                        f"{self.bridge.master.date(day)} is already planned "
-                        f"(the state's last day is {self.bridge.master.date(first - 1)}); "
-                        "its files left out",
-                    )
+        done = [day for day in sorted(inbox.days) if day < first]
+        if done:
+            date = self.bridge.master.date
+            result.findings.append(
+                Finding(
+                    "inbox",
+                    None,
+                    f"{len(done)} day(s) from {date(done[0])} to {date(done[-1])} already "
+                    f"planned (the state's last day is {date(first - 1)}): their figures left out",
                 )
+            )
         for day in range(first, last + 1):
             self._grow(day)
             self._day(day, inbox.days.get(day), result)
@@ -297,14 +297,22 @@ class Twin:
                 else np.zeros_like(on_hand)
             )
         zeros = np.zeros((sc.n_stores, sc.n_skus), dtype=np.int64)
-        for planner in self.planners:
+        for planner in self.planners:  # a planner hears only of days its items were reported
             items = planner.items
-            if sales is not None:
+            if (
+                sales is not None
+                and inputs.sales_items is not None
+                and inputs.sales_items[items].any()
+            ):
                 self._send(
                     sim.SalesReport, retailer, planner.gln, day,
                     locations=stores, items=items, quantity=sales[:, items].copy(),
                 )  # fmt: skip
-            if on_hand is not None:
+            if (
+                on_hand is not None
+                and inputs.stock_items is not None
+                and inputs.stock_items[items].any()
+            ):
                 self._send(
                     sim.InventoryReport, retailer, planner.gln, day,
                     locations=stores, items=items, on_hand=on_hand[:, items].copy(),
