@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tests.plan.conftest import DAYS
 
 from crossdock import edi
 from crossdock import messages as sim
@@ -15,7 +16,6 @@ from crossdock.gs1 import check_digit
 from crossdock.parties.planners import Planners
 from crossdock.scenario import Scenario
 from crossdock.twin import StateError, plan
-from tests.plan.conftest import DAYS
 
 Key = tuple[int, str, str, str]
 #: A valid GTIN-13 that no scenario here lists.
