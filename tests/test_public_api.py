@@ -8,7 +8,8 @@ import crossdock
 
 
 @pytest.mark.parametrize(
-    "module", ["crossdock", "crossdock.scenario", "crossdock.policies", "crossdock.gs1"]
+    "module",
+    ["crossdock", "crossdock.scenario", "crossdock.policies", "crossdock.gs1", "crossdock.twin"],
 )
 def test_all_matches_the_public_names(module: str) -> None:
     mod = importlib.import_module(module)

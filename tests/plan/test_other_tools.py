@@ -169,7 +169,7 @@ def test_products_csv_lists_the_products(scenario, tmp_path):
     spec = _scenario_with("gtin\n" + "".join(f"{g}\n" for g in kept), tmp=tmp_path)
     assert [p.gtin for p in spec.products] == kept
     with pytest.raises(ScenarioError) as caught:
-        _scenario_with(f"gtin,supplier,case_pack\n4000000000006,riviere,6\n", tmp=tmp_path)
+        _scenario_with("gtin,supplier,case_pack\n4000000000006,riviere,6\n", tmp=tmp_path)
     assert "products.csv:line 2 units_per_pallet: required for a GTIN not in the scenario" in str(
         caught.value
     )
