@@ -281,6 +281,8 @@ class Writer:
 
     def text(self, value: str, field: str, longest: int = 35) -> str:
         """Check and escape a mandatory free value (document number, reference...)."""
+        if type(value) is str and value.isdigit() and value.isascii() and len(value) <= longest:
+            return value  # digits: in every character set, never a service character
         if not isinstance(value, str) or not value:
             raise self.fail(f"must be a non-empty string, got {value!r}", field)
         if len(value) > longest:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import datetime as dt
+import functools
 import gc
 import io
 from collections.abc import Callable, Iterable, Iterator
@@ -879,12 +880,36 @@ def _unb(w: Writer, interchange: Interchange) -> None:
     if not isinstance(prepared, dt.datetime) or not 2000 <= prepared.year <= 2099:
         raise w.fail(f"must be a datetime in 2000-2099, got {prepared!r}", "prepared")
     raw = interchange.raw or []
+    charset = interchange.charset if interchange.charset in WRITTEN_CHARSETS else "UNOC"
+    if not raw:  # built in Python: nothing read to keep (the common, fast case)
+        e, c = w.element, w.component
+        application = (
+            w.text(interchange.application_ref, "application_ref", 14)
+            if interchange.application_ref is not None
+            else ""
+        )
+        tail = [
+            w.text(interchange.control_ref, "control_ref", 14),
+            "",
+            application,
+            "",
+            "1" if interchange.ack_request else "",
+            "",
+            "1" if interchange.test else "",
+        ]
+        while tail[-1] == "":
+            tail.pop()
+        w.out.append(
+            f"UNB{e}{charset}{c}3{e}{w.id(interchange.sender, 'GLN', 'sender')}{c}14"
+            f"{e}{w.id(interchange.recipient, 'GLN', 'recipient')}{c}14"
+            f"{e}{prepared:%y%m%d}{c}{prepared:%H%M}{e}{e.join(tail)}{w.terminator}"
+        )
+        return
 
     def kept(element: int, first: int = 1) -> tuple[str, ...]:
         parts = raw[element][first:] if element < len(raw) else []
         return tuple(w.syntax.escape(part) for part in parts)
 
-    charset = interchange.charset if interchange.charset in WRITTEN_CHARSETS else "UNOC"
     w.seg(
         "UNB",
         (charset, "3"),
@@ -923,10 +948,16 @@ def _raw_body(w: Writer, raw: RawMessage, ref: str) -> list[str]:
     return [text + f"UNT{w.element}{count}{w.element}{ref}{w.terminator}"]
 
 
+@functools.lru_cache(maxsize=16)
+def _separators_problem(separators: Separators) -> str | None:
+    """:meth:`Separators.problem`, once per set of separators (they are frozen)."""
+    return separators.problem()
+
+
 def _iter_encode(
     interchange: Interchange, separators: Separators, una: bool, newlines: bool
 ) -> Iterator[str]:
-    problem = separators.problem()
+    problem = _separators_problem(separators)
     if problem:
         raise EdiError(f"cannot write with these separators: {problem}", file="<builder>")
     charset = interchange.charset

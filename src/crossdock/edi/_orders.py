@@ -171,7 +171,6 @@ def encode_order(w: Writer, order: Order) -> None:
 
 
 _STATUSES = {status.value: status for status in LineStatus}
-_CODES = {status: status.value for status in LineStatus}
 _RESPONSES = {response.value: response for response in ResponseType}
 
 
@@ -225,7 +224,7 @@ def encode_response(w: Writer, response: OrderResponse) -> None:
     w.nad("BY", response.buyer, ".buyer")
     w.nad("SU", response.supplier, ".supplier")
     e, c, t = w.element, w.component, w.terminator
-    item_type, known, out = w.edition.item_type, KNOWN_GTINS, w.out
+    item_type, known, out, newline, extra = w.edition.item_type, KNOWN_GTINS, w.out, w.newline, 0
     for k, line in enumerate(response.lines):
         status = line.status
         if type(status) is not LineStatus:
@@ -233,19 +232,22 @@ def encode_response(w: Writer, response: OrderResponse) -> None:
         gtin = line.gtin
         if gtin not in known:
             w.id(gtin, "GTIN", f".lines[{k}].gtin")
-        head = f"LIN{e}{k + 1}{e}{_CODES[status]}{e}{gtin}{c}{item_type}{t}"
         quantity = line.quantity
         if quantity is None:
             if status is LineStatus.CHANGED:
                 raise w.fail("a changed line needs its new quantity", f".lines[{k}].quantity")
-            out.append(head)
+            out.append(f"LIN{e}{k + 1}{e}{status._value_}{e}{gtin}{c}{item_type}{t}")
             continue
         shown = (
             quantity
             if type(quantity) is int and -LIMIT < quantity < LIMIT
             else w.number(quantity, f".lines[{k}].quantity")
         )
-        out.append(f"{head}{w.newline}QTY{e}21{c}{shown}{t}")
-        w.extra_segments += 1
+        out.append(
+            f"LIN{e}{k + 1}{e}{status._value_}{e}{gtin}{c}{item_type}{t}"
+            f"{newline}QTY{e}21{c}{shown}{t}"
+        )
+        extra += 1
+    w.extra_segments += extra
     w.seg("UNS", "S")
     w.seg("CNT", ("2", str(len(response.lines))))

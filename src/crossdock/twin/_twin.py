@@ -270,10 +270,9 @@ class Twin:
                         f"{'...' if missing.size > 3 else ''}): counted as no sales",
                     )
                 )
-        if inputs.on_hand is None:
-            sales = inputs.sales
-            on_hand = None
-        else:
+        sales = inputs.sales
+        on_hand = None
+        if inputs.on_hand is not None:
             mask = inputs.stock_stores
             assert mask is not None
             on_hand = self.on_hand.copy() if self.stock_known else np.zeros_like(self.on_hand)
@@ -287,7 +286,6 @@ class Twin:
                         "their last known stock is used",
                     )
                 )
-            sales = inputs.sales
         received = inputs.received
         if on_hand is not None and received is None and self.receipts == "balance":
             sold = sales if sales is not None else 0
