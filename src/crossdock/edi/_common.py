@@ -311,12 +311,15 @@ class Writer:
     def seg(self, tag: str, *elements: str | tuple[str, ...]) -> None:
         """Write one segment; values must already be checked and escaped."""
         parts = [tag]
+        join = self.component.join
         for element in elements:
             if type(element) is tuple:
-                items = list(element)
-                while items and items[-1] == "":
-                    items.pop()
-                parts.append(self.component.join(items))
+                if element and element[-1] == "":  # trailing empty components are left out
+                    n = len(element) - 1
+                    while n and element[n - 1] == "":
+                        n -= 1
+                    element = element[:n]
+                parts.append(join(element))
             else:
                 parts.append(element)  # type: ignore[arg-type]
         while parts[-1] == "":

@@ -214,8 +214,8 @@ def _write_pallets(
                     shown = types[package_type] = w.text(package_type, where + ".package_type", 17)
                 pac = f"PAC{e}1{e}{e}{shown}"
         out.append(f"CPS{e}{i + 2}{e}1{tn}{pac}{tn}PCI{e}33E{tn}GIN{e}BJ{e}{sscc}{t}")
-        w.extra_segments += 3
         lines: Sequence[DespatchLine | ReceivedLine] = pallet.lines
+        w.extra_segments += 3 + len(lines)  # one string per pallet and per line (LIN + QTY)
         for k, line in enumerate(lines):
             line_number += 1
             gtin = line.gtin
@@ -231,7 +231,6 @@ def _write_pallets(
                 f"LIN{e}{line_number}{e}{e}{gtin}{c}{item_type}{tn}"
                 f"QTY{e}{qualifier}{c}{shown_quantity}{t}"
             )
-            w.extra_segments += 1
     return line_number
 
 
