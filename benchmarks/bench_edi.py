@@ -35,7 +35,9 @@ ROUNDS = 3
 def archive(days: int = DAYS) -> Path:
     """Make a mixed archive: a shared-mode run of the built-in scenario over EANCOM."""
     folder = Path(tempfile.mkdtemp(prefix="crossdock-edi-archive-"))
-    simulate(load_scenario(), mode="shared", days=days, channel="edi", edi_archive=folder)
+    simulate(
+        load_scenario(), mode="shared", days=days, warm_up=0, channel="edi", edi_archive=folder
+    )
     return folder
 
 

@@ -261,21 +261,7 @@ class Inbox:
                     f"{report.period_end} (the planner learns from daily sales)",
                 )
             )
-        inputs = self.day(day)
-        sales = inputs.table("sales")
-        for location in report.locations:
-            store = self._store(location.gln, file, segments, k, seen)
-            if store is None:
-                continue
-            inputs.mark("sales_stores", store)
-            for line in location.lines:
-                item = self._item(line.gtin, file, segments, k, seen)
-                if item is None:
-                    continue
-                quantity = self._whole(line.quantity, line.gtin, file, segments, k)
-                if quantity is not None:
-                    sales[store, item] = quantity
-                    inputs.mark("sales_items", item)
+        self._figures(report.locations, self.day(day), "sales", "sales", (file, segments, k, seen))
 
     def _stock(
         self, report: edi.InventoryReport, file: str, segments: _Segments, k: int, seen: set[str]
@@ -283,19 +269,34 @@ class Inbox:
         day = self._day(report.stock_date, file, segments, k)
         if day is None:
             return
-        inputs = self.day(day)
         if report.number.endswith(RECEIVED):
-            target, mask = inputs.table("received"), None
+            table, marks = "received", None
         elif report.number.endswith(BACKORDERS):
-            target, mask = inputs.table("backorders"), None
+            table, marks = "backorders", None
         else:
-            target, mask = inputs.table("on_hand"), "stock_stores"
-        for location in report.locations:
+            table, marks = "on_hand", "stock"
+        self._figures(report.locations, self.day(day), table, marks, (file, segments, k, seen))
+
+    def _figures(
+        self,
+        locations: tuple[edi.SalesLocation, ...] | tuple[edi.StockLocation, ...],
+        inputs: DayInput,
+        table: str,
+        marks: str | None,
+        place: tuple[str, _Segments, int, set[str]],
+    ) -> None:
+        """Set the ``table`` figures of the known stores × items.
+
+        With ``marks`` (``sales`` or ``stock``) also record which stores and items were reported.
+        """
+        file, segments, k, seen = place
+        target = inputs.table(table)
+        for location in locations:
             store = self._store(location.gln, file, segments, k, seen)
             if store is None:
                 continue
-            if mask is not None:
-                inputs.mark(mask, store)
+            if marks is not None:
+                inputs.mark(f"{marks}_stores", store)
             for line in location.lines:
                 item = self._item(line.gtin, file, segments, k, seen)
                 if item is None:
@@ -303,8 +304,8 @@ class Inbox:
                 quantity = self._whole(line.quantity, line.gtin, file, segments, k)
                 if quantity is not None:
                     target[store, item] = quantity
-                    if mask is not None:
-                        inputs.mark("stock_items", item)
+                    if marks is not None:
+                        inputs.mark(f"{marks}_items", item)
 
     @property
     def used(self) -> int:
