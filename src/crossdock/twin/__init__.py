@@ -21,13 +21,21 @@ from crossdock.scenario import Scenario
 from crossdock.twin._inbox import DayInput, Finding, Inbox, Response
 from crossdock.twin._master import apply_master_data
 from crossdock.twin._output import PROPOSAL_SCHEMA, proposals_table, write_outputs
-from crossdock.twin._twin import PlanResult, Receipts, StateError, Twin, scenario_digest
+from crossdock.twin._twin import (
+    Mailbox,
+    PlanResult,
+    Receipts,
+    StateError,
+    Twin,
+    scenario_digest,
+)
 
 __all__ = [
     "PROPOSAL_SCHEMA",
     "DayInput",
     "Finding",
     "Inbox",
+    "Mailbox",
     "PlanReport",
     "PlanResult",
     "Receipts",

@@ -3,7 +3,7 @@
 :class:`Twin` builds the shared-mode planners of a scenario exactly as a simulation does
 (:class:`crossdock.parties.planners.Planner`, the scenario's ``replenishment.shared.store``
 policy told the calendar) and hands them, through an in-memory
-:class:`~crossdock.channel.DirectChannel`, the sales reports, inventory reports and order
+:class:`Mailbox` (a :class:`~crossdock.channel.Channel`), the sales reports, inventory reports and order
 responses an :class:`~crossdock.twin.Inbox` read from files. What they send back (ORDERS
 proposals to the retailer, or cross-dock orders per supplier × platform) is today's output.
 
@@ -17,15 +17,15 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 
 from crossdock import edi
 from crossdock import messages as sim
-from crossdock.channel import DirectChannel
 from crossdock.edi_bridge import BridgeError, EdiBridge
 from crossdock.edi_bridge._orders import _read_delivery_notes
 from crossdock.errors import InputError
@@ -37,13 +37,14 @@ from crossdock.policies import policy_from_spec
 from crossdock.scenario import Scenario
 from crossdock.twin._inbox import DayInput, Finding, Inbox, Response
 
-__all__ = ["PlanResult", "StateError", "Twin"]
+__all__ = ["Mailbox", "PlanResult", "StateError", "Twin"]
 
 #: Bumped whenever the state file's layout changes.
 STATE_VERSION = 1
 STATE_FILE = "planners.pkl"
 
 Receipts = Literal["reported", "balance"]
+M = TypeVar("M", bound=sim.Message)
 
 
 class StateError(InputError):
@@ -58,6 +59,53 @@ class PlanResult:
     orders: list[sim.Order] = field(default_factory=list)
     delistings: list[sim.Delisting] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+
+
+class Mailbox:
+    """The planners' :class:`~crossdock.channel.Channel` in the twin.
+
+    What the files say goes in with :meth:`put`; what the planners send comes out with
+    :meth:`take_sent`.
+    """
+
+    def __init__(self) -> None:
+        self._inbox: dict[tuple[str, type], list[sim.Message]] = defaultdict(list)
+        self._sent: list[sim.Message] = []
+        self.references: Counter[str] = Counter()
+        self.sent_by_day: Counter[tuple[int, str]] = Counter()
+
+    def put(self, message: sim.Message) -> None:
+        """A message for a planner, as the files tell it."""
+        self._inbox[(message.receiver, type(message))].append(message)
+
+    def send(self, message: sim.Message) -> None:
+        """What a planner sends: kept for :meth:`take_sent`."""
+        self._sent.append(message)
+        self.sent_by_day[(message.day, type(message).__name__)] += 1
+
+    def receive(self, receiver: str, kind: type[M], day: int) -> list[M]:
+        """Every ``kind`` message put for ``receiver`` on or before ``day``."""
+        box = self._inbox.pop((receiver, kind), [])
+        due = [m for m in box if m.day <= day and isinstance(m, kind)]
+        rest = [m for m in box if m.day > day]
+        if rest:
+            self._inbox[(receiver, kind)] = rest
+        return due
+
+    def reference(self, sender: str) -> str:
+        """A new message reference, unique per sender (UNH 0062), kept in the state."""
+        self.references[sender] += 1
+        return f"{self.references[sender]:08d}"
+
+    def pending(self) -> list[sim.Message]:
+        """What the planners sent and :meth:`take_sent` has not taken yet."""
+        return list(self._sent)
+
+    def take_sent(self) -> list[sim.Message]:
+        """What the planners sent since the last call; inputs left unread are dropped."""
+        sent, self._sent = self._sent, []
+        self._inbox.clear()
+        return sent
 
 
 def scenario_digest(scenario: Scenario) -> str:
@@ -93,7 +141,7 @@ class Twin:
             captain = sc.spec.replenishment.captain_plans_category
         self.captain = captain
         self.bridge = EdiBridge(sc)
-        self.channel = DirectChannel()
+        self.channel = Mailbox()
         self.last_day: int | None = None
         self.on_hand = np.zeros((sc.n_stores, sc.n_skus), dtype=np.int64)
         self.stock_known = False
@@ -146,7 +194,7 @@ class Twin:
             "on_hand": self.on_hand,
             "stock_known": self.stock_known,
             "control_refs": self.control_refs,
-            "references": dict(self.channel._references),
+            "references": dict(self.channel.references),
             "proposals": self.proposals,
             "planners": {
                 p.gln: {k: v for k, v in vars(p).items() if k != "ctx"} for p in self.planners
@@ -182,7 +230,7 @@ class Twin:
         self.on_hand = data["on_hand"]
         self.stock_known = data["stock_known"]
         self.control_refs = data["control_refs"]
-        self.channel._references.update(data["references"])
+        self.channel.references.update(data["references"])
         self.proposals = data["proposals"]
         saved = data["planners"]
         for planner in self.planners:
@@ -230,16 +278,11 @@ class Twin:
                 self._response(response, result)
         for planner in self.planners:
             planner.confirm(day)
-        for message in self._take_sent():
+        for message in self.channel.take_sent():
             if isinstance(message, sim.Order):
                 result.orders.append(message)
             elif isinstance(message, sim.Delisting):
                 result.delistings.append(message)
-
-    def _take_sent(self) -> list[sim.Message]:
-        sent = self.channel.pending()
-        self.channel._boxes.clear()
-        return sent
 
     def _remember(self, day: int) -> None:
         """Keep today's proposals (for answers that accept them without quantities)."""
@@ -326,9 +369,7 @@ class Twin:
     def _send(
         self, kind: type[sim.Message], sender: str, receiver: str, day: int, **fields: Any
     ) -> None:
-        self.channel._boxes[(receiver, kind)].append(
-            kind(sender=sender, receiver=receiver, day=day, reference="", **fields)
-        )
+        self.channel.put(kind(sender=sender, receiver=receiver, day=day, reference="", **fields))
 
     def _planner(self, response: Response) -> Planner | None:
         for gln in (response.recipient, response.parts[0].supplier):
