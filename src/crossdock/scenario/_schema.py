@@ -230,7 +230,7 @@ class PlatformSpec(_Spec):
     capacity_units_per_day: Annotated[int, Field(gt=0, le=10**9)]
     delivery_days: Annotated[int, Field(ge=1, le=14)] = 1
     """Days from leaving the platform to the store's shelf (1: overnight)."""
-    dock_doors: Annotated[int, Field(gt=0, le=1000)] = 12
+    dock_doors: Annotated[int, Field(gt=0, le=10_000)] = 12
     pallets_per_door_hour: Annotated[float, Field(gt=0, le=1000)] = 12.0
     """Pallets a door unloads or loads per hour."""
     shift_hours: Annotated[float, Field(gt=0, le=24)] = 16.0
