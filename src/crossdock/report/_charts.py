@@ -388,6 +388,7 @@ def edi_timeline(runs: dict[str, Run]) -> go.Figure | None:
     )
     kinds = sorted({t for r in with_messages.values() for t in r.tables["messages"]["type"]})
     palette = ("#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2", "#edc948", "#9c755f")
+    in_legend: set[str] = set()
     for i, run in enumerate(with_messages.values()):
         table = run.tables["messages"].pivot_table(
             index="day", columns="type", values="count", aggfunc="sum", fill_value=0
@@ -401,12 +402,13 @@ def edi_timeline(runs: dict[str, Run]) -> go.Figure | None:
                     y=table[kind].to_numpy(),
                     name=kind,
                     legendgroup=kind,
-                    showlegend=i == 0,
+                    showlegend=kind not in in_legend,
                     marker_color=palette[k % len(palette)],
                 ),
                 row=i + 1,
                 col=1,
             )
+            in_legend.add(kind)
         edi = run.tables.get("edi_daily")
         if edi is not None and len(edi) and edi["interchanges"].sum() > 0:
             for fault in _FAULTS:
@@ -417,7 +419,7 @@ def edi_timeline(runs: dict[str, Run]) -> go.Figure | None:
                             y=edi[fault].to_numpy(),
                             name=fault,
                             legendgroup=fault,
-                            showlegend=True,
+                            showlegend=fault not in in_legend,
                             mode="lines",
                             line={"width": 1.2},
                         ),
@@ -425,6 +427,7 @@ def edi_timeline(runs: dict[str, Run]) -> go.Figure | None:
                         col=1,
                         secondary_y=True,
                     )
+                    in_legend.add(fault)
     fig.update_layout(
         title="EDI: messages per day by type (bars); channel faults (lines, right axis)",
         barmode="stack",

@@ -16,7 +16,7 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from crossdock.report import _charts
-from crossdock.report._load import Results, load_results
+from crossdock.report._load import Results, Run, load_results
 from crossdock.report._map import choose_day, map_details, network_map
 from crossdock.report._verdict import headline, verdict_table
 from crossdock.results import format_value
@@ -114,8 +114,9 @@ def render_report(results: Results, *, day: int | None = None) -> tuple[str, dic
                 + chart(_charts.service_by_abc(runs), "service-abc"),
             )
         )
+        detail = _detail_runs(runs)
         parts = []
-        for mode, run in runs.items():
+        for mode, run in detail.items():
             chosen = choose_day(run, day)
             fig, n_stops, chosen = network_map(run, chosen)
             chart_id = f"map-{mode}"
@@ -128,9 +129,9 @@ def render_report(results: Results, *, day: int | None = None) -> tuple[str, dic
                 "window, arrival and pallets. Drawn offline on an embedded outline.</p>"
             )
         sections.append(("map", "Network map and one day's routes", "".join(parts)))
-        sections.append(("gantt", "Factory lines", chart(_charts.factory_gantt(runs), "gantt")))
+        sections.append(("gantt", "Factory lines", chart(_charts.factory_gantt(detail), "gantt")))
         flows = []
-        for mode, run in runs.items():
+        for mode, run in detail.items():
             sankey = _charts.flows_sankey(run)
             flows.append(
                 chart(sankey, f"sankey-{mode}")
@@ -168,6 +169,18 @@ def render_report(results: Results, *, day: int | None = None) -> tuple[str, dic
         f"<nav>{nav}</nav><main>{body}</main></body></html>"
     )
     return page, summary
+
+
+def _detail_runs(runs: dict[str, Run]) -> dict[str, Run]:
+    """The runs whose map, Gantt and flows are drawn: traditional and shared when both ran.
+
+    A third run (``shared_own_items``) differs from the shared one in who plans, which seldom
+    changes routes or lines (in the built-in scenario not at all); to keep the page readable
+    it shows in the verdict, the charts over time and the EDI timeline only.
+    """
+    if {"traditional", "shared"} <= set(runs):
+        return {m: runs[m] for m in ("traditional", "shared")}
+    return runs
 
 
 def _has_pnl(results: Results) -> bool:

@@ -111,6 +111,8 @@ def _fmt(kpi: str, value: float) -> str:
         "store_payroll",
     ):
         return f"{value:,.0f} €"
+    if kpi in ("km", "co2_kg"):
+        return f"{value:,.0f} {'km' if kpi == 'km' else 'kg'}"
     return format_value(kpi, value)
 
 
