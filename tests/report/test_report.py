@@ -18,7 +18,7 @@ import pytest
 
 from crossdock import compare, simulate
 from crossdock.cli import EXIT_OK, EXIT_USER_ERROR, invoke
-from crossdock.report import REQUIRED, load_results, render_report
+from crossdock.report import REQUIRED, _charts, load_results, render_report
 from crossdock.report._verdict import verdict_rows
 from crossdock.scenario import Scenario
 
@@ -197,3 +197,55 @@ def test_folders_that_are_not_results_are_refused(tmp_path: Path, capsys, case: 
     code, _, err = cli(capsys, "report", folder)
     assert code == EXIT_USER_ERROR
     assert err.startswith(f"error: {folder}") and len(err.strip().splitlines()) == 1
+
+
+def test_the_pnl_table_gives_cumulative_operating_profit(compared: Path, tmp_path: Path) -> None:
+    folder = copy(compared, tmp_path)
+    for mode, step in (("traditional", 100.0), ("shared", 150.0)):
+        rows = [
+            {"day": d, "party": party, "gln": "0", "line": line, "eur": eur}
+            for d in range(30)
+            for party, line, eur in (
+                ("retailer", "sales", 1000.0),
+                ("retailer", "operating_profit", step),
+                ("Pâtes Rivière", "operating_profit", step / 2),
+                ("Moulins de Beauce", "operating_profit", step / 2),
+                ("carrier", "operating_profit", -10.0),
+            )
+        ]
+        pd.DataFrame(rows).astype({"day": "int32"}).to_parquet(folder / mode / "pnl.parquet")
+    results = load_results(folder)
+    fig = _charts.pnl_chart(results.runs)
+    assert fig is not None
+    chain = {t.name: t.y[-1] for t in fig.data if t.xaxis == "x"}  # first panel: the chain
+    assert chain == pytest.approx({"traditional": 30 * 190.0, "shared": 30 * 290.0})
+    suppliers = {t.name: t.y[-1] for t in fig.data if t.xaxis == "x3"}
+    assert suppliers == pytest.approx({"traditional": 30 * 100.0, "shared": 30 * 150.0})
+    _, facts = render_report(results)
+    assert "pnl" in facts["charts"]
+
+
+def test_run_json_places_every_party_and_links_every_store(
+    compared: Path, two_platforms: Scenario
+) -> None:
+    info = json.loads((compared / "shared" / "run.json").read_text(encoding="utf-8"))
+    stores = {p["gln"]: p for p in info["parties"] if p["type"] == "store"}
+    assert set(stores) == set(two_platforms.store_gln)
+    for s, gln in enumerate(two_platforms.store_gln):
+        assert (stores[gln]["lat"], stores[gln]["lon"]) == (
+            two_platforms.store_lat[s],
+            two_platforms.store_lon[s],
+        )
+        assert (
+            info["store_platform"][gln]
+            == two_platforms.platform_gln[two_platforms.platform_of_store[s]]
+        )
+    assert len(info["sku_supplier"]) == two_platforms.n_skus
+    assert {p["type"] for p in info["parties"]} == {
+        "supplier",
+        "factory",
+        "platform",
+        "dc",
+        "store",
+    }
+    assert (info["mode"], info["days"]) == ("shared", 30)

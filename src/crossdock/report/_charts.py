@@ -25,6 +25,7 @@ __all__ = [
     "frontier_chart",
     "mode_color",
     "orders_series",
+    "pnl_chart",
     "service_by_abc",
     "service_by_store",
     "stock_over_time",
@@ -515,4 +516,43 @@ def frontier_chart(frontier: pd.DataFrame) -> go.Figure | None:
                 col=c + 1,
             )
     fig.update_layout(title=f"KPIs against {param} per mode", height=400, **_LAYOUT)
+    return fig
+
+
+def pnl_chart(runs: dict[str, Run]) -> go.Figure | None:
+    """Cumulative operating profit per party group and for the chain, one line per mode.
+
+    From the P&L table (``pnl``: day, party, gln, line, eur): the ``operating_profit`` lines,
+    with every party other than ``retailer`` and ``carrier`` counted among the suppliers.
+    """
+    with_pnl = {m: r for m, r in runs.items() if "pnl" in r.tables and len(r.tables["pnl"])}
+    if not with_pnl:
+        return None
+    groups = ("chain", "retailer", "suppliers", "carrier")
+    fig = make_subplots(rows=1, cols=len(groups), subplot_titles=groups, shared_yaxes=False)
+    for j, (mode, run) in enumerate(with_pnl.items()):
+        pnl = run.tables["pnl"]
+        profit = pnl[pnl["line"] == "operating_profit"]
+        group = profit["party"].where(profit["party"].isin(["retailer", "carrier"]), "suppliers")
+        daily = profit.groupby([group.rename("group"), profit["day"]])["eur"].sum().unstack(0)
+        daily = daily.fillna(0.0).sort_index()
+        daily["chain"] = daily.sum(axis=1)
+        for c, name in enumerate(groups):
+            if name not in daily.columns:
+                continue
+            fig.add_trace(
+                go.Scatter(
+                    x=daily.index,
+                    y=daily[name].cumsum().to_numpy(),
+                    name=mode,
+                    legendgroup=mode,
+                    showlegend=c == 0,
+                    line={"color": mode_color(mode, j)},
+                    hovertemplate="day %{x}: %{y:,.0f} €<extra>" + mode + "</extra>",
+                ),
+                row=1,
+                col=c + 1,
+            )
+    fig.update_layout(title="Cumulative operating profit (€), from the P&L", height=360, **_LAYOUT)
+    fig.update_xaxes(title_text="day")
     return fig

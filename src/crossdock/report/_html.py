@@ -87,6 +87,9 @@ def render_report(results: Results, *, day: int | None = None) -> tuple[str, dic
             ),
         )
     )
+    pnl = _charts.pnl_chart(runs)
+    if pnl is not None:
+        sections.append(("pnl", "Operating profit over time", chart(pnl, "pnl")))
     if results.frontier is not None:
         fig = _charts.frontier_chart(results.frontier)
         sections.append(
