@@ -16,9 +16,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from tests.report.chromium import Chromium, find_chromium
+from tests.report.fixtures import summary_table, write_frontier, write_pnl
 
 from crossdock import compare
 from crossdock.report import build_report
+from crossdock.scenario import Scenario
 
 DAY = 100  # the map's day: any day after warm-up with routes in both modes
 
@@ -43,26 +45,35 @@ def report(tmp_path_factory) -> Path:
     return build_report(folder / "results", folder / "report.html", day=DAY)
 
 
-@pytest.fixture(scope="module")
-def page(report: Path):
+def _chromium() -> str:
     binary = find_chromium()
     if binary is None:
         if os.environ.get("CI"):
             pytest.fail("chromium is not installed: `make test` installs Debian's package")
         pytest.skip("chromium is not installed (`make test` installs it)")
-    browser = Chromium(binary, report.parent / "profile")
+    return binary
+
+
+def _open(browser: Chromium, report: Path) -> None:
+    """Load the report and wait until every chart has drawn (60 s at most)."""
+    browser.send("Network.enable")
+    browser.open(report.as_uri())
+    rendered = (
+        "[...document.querySelectorAll('.chart .plotly-graph-div')]"
+        ".every(d => d._fullLayout && d.querySelector('.main-svg'))"
+    )
+    browser.evaluate(
+        "new Promise((ok, no) => { const t0 = Date.now(); (function poll() {"
+        f" if ({rendered}) ok(true); else if (Date.now() - t0 > 60000) no('timeout');"
+        " else setTimeout(poll, 200); })(); })"
+    )
+
+
+@pytest.fixture(scope="module")
+def page(report: Path):
+    browser = Chromium(_chromium(), report.parent / "profile")
     try:
-        browser.send("Network.enable")
-        browser.open(report.as_uri())
-        rendered = (
-            "[...document.querySelectorAll('.chart .plotly-graph-div')]"
-            ".every(d => d._fullLayout && d.querySelector('.main-svg'))"
-        )
-        browser.evaluate(
-            "new Promise((ok, no) => { const t0 = Date.now(); (function poll() {"
-            f" if ({rendered}) ok(true); else if (Date.now() - t0 > 60000) no('timeout');"
-            " else setTimeout(poll, 200); })(); })"
-        )
+        _open(browser, report)
         yield browser
     finally:
         browser.close()
@@ -137,3 +148,32 @@ def test_a_screenshot_is_saved(page: Chromium, report: Path) -> None:
     target = os.environ.get("CROSSDOCK_REPORT_SCREENSHOT")
     if target:
         shutil.copyfile(shot, target)
+
+
+def test_experiment_and_pnl_sections_render(tmp_path: Path, two_platforms: Scenario) -> None:
+    """The frontier, intervals and P&L sections, from tables in issues 12 and 16's layouts."""
+    folder = tmp_path / "results"
+    compare(two_platforms, days=30, captain=False).write(folder)
+    summary_table(
+        [
+            ("operating_profit_chain", "traditional", 1.0e6, 4.0e4),
+            ("operating_profit_chain", "shared", 1.2e6, 3.0e4),
+        ]
+    ).to_parquet(folder / "summary.parquet")
+    write_frontier(folder)
+    write_pnl(folder)
+    report = build_report(folder, tmp_path / "report.html")
+    browser = Chromium(_chromium(), tmp_path / "profile")
+    try:
+        _open(browser, report)
+        drawn = browser.evaluate(
+            "[...document.querySelectorAll('.chart')].filter(c => c.querySelector("
+            "'.plotly-graph-div .main-svg')).map(c => c.dataset.chart)"
+        )
+        assert {"frontier", "pnl"} <= set(drawn)
+        assert (
+            browser.evaluate("document.querySelectorAll('#chart-frontier path.point').length") == 6
+        )
+        assert browser.errors() == []
+    finally:
+        browser.close()

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from tests.report.fixtures import summary_table, write_frontier, write_pnl
 
 from crossdock import compare, simulate
 from crossdock.cli import EXIT_OK, EXIT_USER_ERROR, invoke
@@ -100,29 +101,9 @@ def test_the_verdict_shows_operating_profit_when_the_pnl_has_landed(
     assert "No P&amp;L in these results" not in page
 
 
-def _summary(rows: list[tuple[str, str, float, float]]) -> pd.DataFrame:
-    """``summary.parquet`` as issue 12 writes it: 10 replications, 95% t-intervals."""
-    t = 2.262  # t(0.975, 9)
-    return pd.DataFrame(
-        [
-            {
-                "variation": "base",
-                "mode": mode,
-                "kpi": kpi,
-                "mean": mean,
-                "std": std,
-                "n": 10,
-                "ci_low": mean - t * std / math.sqrt(10),
-                "ci_high": mean + t * std / math.sqrt(10),
-            }
-            for kpi, mode, mean, std in rows
-        ]
-    )
-
-
 def test_an_experiment_gives_intervals_and_the_frontier(compared: Path, tmp_path: Path) -> None:
     folder = copy(compared, tmp_path)
-    _summary(
+    summary_table(
         [
             ("operating_profit_chain", "traditional", 1.0e6, 4.0e4),
             ("operating_profit_chain", "shared", 1.2e6, 3.0e4),
@@ -130,18 +111,7 @@ def test_an_experiment_gives_intervals_and_the_frontier(compared: Path, tmp_path
             ("fill_rate", "shared", 0.92, 0.003),
         ]
     ).to_parquet(folder / "summary.parquet")
-    frontier = pd.DataFrame(
-        [
-            {"mode": m, "service_level": s, "kpi": k, "mean": v, "half_width": h, "n": 10}
-            for m, shift in (("traditional", 0.0), ("shared", 0.01))
-            for s in (0.9, 0.95, 0.98)
-            for k, v, h in (
-                ("fill_rate", s - 0.05 + shift, 0.004),
-                ("working_capital", 1e6 * s, 2e4),
-            )
-        ]
-    )
-    frontier.to_parquet(folder / "frontier.parquet")
+    write_frontier(folder)
     results = load_results(folder)
     assert results.kind == "experiment"
     rows = {r.kpi: r for r in verdict_rows(results)[0]}
@@ -157,7 +127,7 @@ def test_an_experiment_gives_intervals_and_the_frontier(compared: Path, tmp_path
 
 def test_an_experiment_folder_without_run_tables_still_reports(tmp_path: Path) -> None:
     tmp_path.joinpath("exp").mkdir()
-    _summary(
+    summary_table(
         [("fill_rate", "traditional", 0.9, 0.01), ("fill_rate", "shared", 0.92, 0.01)]
     ).to_parquet(tmp_path / "exp" / "summary.parquet")
     page, facts = render_report(load_results(tmp_path / "exp"))
@@ -201,19 +171,7 @@ def test_folders_that_are_not_results_are_refused(tmp_path: Path, capsys, case: 
 
 def test_the_pnl_table_gives_cumulative_operating_profit(compared: Path, tmp_path: Path) -> None:
     folder = copy(compared, tmp_path)
-    for mode, step in (("traditional", 100.0), ("shared", 150.0)):
-        rows = [
-            {"day": d, "party": party, "gln": "0", "line": line, "eur": eur}
-            for d in range(30)
-            for party, line, eur in (
-                ("retailer", "sales", 1000.0),
-                ("retailer", "operating_profit", step),
-                ("Pâtes Rivière", "operating_profit", step / 2),
-                ("Moulins de Beauce", "operating_profit", step / 2),
-                ("carrier", "operating_profit", -10.0),
-            )
-        ]
-        pd.DataFrame(rows).astype({"day": "int32"}).to_parquet(folder / mode / "pnl.parquet")
+    write_pnl(folder)
     results = load_results(folder)
     fig = _charts.pnl_chart(results.runs)
     assert fig is not None
