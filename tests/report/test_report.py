@@ -207,3 +207,10 @@ def test_run_json_places_every_party_and_links_every_store(
         "store",
     }
     assert (info["mode"], info["days"]) == ("shared", 30)
+
+
+def test_a_day_outside_the_runs_is_refused(compared: Path, tmp_path: Path, capsys) -> None:
+    code, _, err = cli(capsys, "report", compared, "-o", tmp_path / "r.html", "--day", "30")
+    assert code == EXIT_USER_ERROR
+    assert err.strip() == f"error: --day 30: the runs in {compared} cover days 0-29"
+    assert not (tmp_path / "r.html").exists()

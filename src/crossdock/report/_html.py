@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
+from crossdock.errors import CrossdockError
 from crossdock.report import _charts
 from crossdock.report._load import Results, Run, load_results
 from crossdock.report._map import choose_day, map_details, network_map
@@ -274,6 +275,10 @@ def build_report(
 ) -> Path:
     """Read ``results_dir`` and write the report (default ``results_dir/report.html``)."""
     results = load_results(results_dir)
+    if day is not None and results.runs:
+        last = min(int(r.tables["location_daily"]["day"].max()) for r in results.runs.values())
+        if not 0 <= day <= last:
+            raise CrossdockError(f"--day {day}: the runs in {results_dir} cover days 0-{last}")
     page, _ = render_report(results, day=day)
     path = Path(out) if out is not None else Path(results_dir) / "report.html"
     path.parent.mkdir(parents=True, exist_ok=True)
