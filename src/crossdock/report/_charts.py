@@ -250,12 +250,16 @@ def factory_gantt(runs: dict[str, Run], max_days: int = 56) -> go.Figure:
     )
     for i, run in enumerate(runs.values()):
         line = run.tables["line_daily"]
-        names = {p["gln"]: p["name"] for p in run.info.get("parties", []) if p["type"] == "factory"}
+        names = _party_names(run, "factory")
         label = (
             line["factory_gln"].map(names).fillna(line["factory_gln"]).astype(str)
             + " · "
             + line["line"].astype(str)
         )
+        # Rows as numbers with the names as tick labels: a year of bars stays small as
+        # typed arrays instead of one string per bar.
+        rows = sorted(label.unique())
+        row_of = pd.Series(range(len(rows)), index=rows).reindex(label).to_numpy(dtype=np.float32)
         prod = (line["busy_hours"] - line["changeover_hours"]).clip(lower=0.0)
         change = line["changeover_hours"]
         down = line["down_hours"]
@@ -266,7 +270,7 @@ def factory_gantt(runs: dict[str, Run], max_days: int = 56) -> go.Figure:
             keep = hours > 0
             fig.add_trace(
                 go.Bar(
-                    y=label[keep],
+                    y=row_of[keep.to_numpy()],
                     x=(hours[keep] / 24.0).to_numpy(),
                     base=offset[keep].to_numpy(),
                     orientation="h",
@@ -274,17 +278,21 @@ def factory_gantt(runs: dict[str, Run], max_days: int = 56) -> go.Figure:
                     legendgroup=state,
                     showlegend=i == 0,
                     marker_color=color,
-                    customdata=np.stack([line["day"][keep], hours[keep]], axis=1),
-                    hovertemplate="day %{customdata[0]}: %{customdata[1]:.1f} h "
-                    + state
-                    + "<extra>%{y}</extra>",
+                    customdata=np.stack([line["day"][keep], hours[keep]], axis=1).astype(
+                        np.float32
+                    ),
+                    hovertemplate="day %{customdata[0]}: %{customdata[1]:.1f} h " + state,
                 ),
                 row=i + 1,
                 col=1,
             )
             offset = offset + hours / 24.0
+        fig.update_yaxes(
+            tickvals=list(range(len(rows))), ticktext=rows, autorange="reversed", row=i + 1, col=1
+        )
     first = min(int(run.info.get("warm_up_days", 0) or 0) for run in runs.values())
-    fig.update_xaxes(range=[first, first + max_days], title_text="day (24 h per unit)")
+    fig.update_xaxes(range=[first, first + max_days])
+    fig.update_xaxes(title_text="day (24 h per unit)", row=len(runs), col=1)
     fig.update_layout(
         title="Factory lines: production, changeovers, breakdowns (drag to move along the year)",
         barmode="overlay",
