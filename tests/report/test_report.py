@@ -21,7 +21,7 @@ from crossdock import compare, simulate
 from crossdock.cli import EXIT_OK, EXIT_USER_ERROR, invoke
 from crossdock.report import REQUIRED, _charts, load_results, render_report
 from crossdock.report._verdict import verdict_rows
-from crossdock.scenario import Scenario
+from crossdock.scenario import Scenario, compile_scenario
 
 
 @pytest.fixture(scope="module")
@@ -214,3 +214,28 @@ def test_a_day_outside_the_runs_is_refused(compared: Path, tmp_path: Path, capsy
     assert code == EXIT_USER_ERROR
     assert err.strip() == f"error: --day 30: the runs in {compared} cover days 0-29"
     assert not (tmp_path / "r.html").exists()
+
+
+def test_the_edi_timeline_shows_channel_faults(tmp_path: Path, two_platforms: Scenario) -> None:
+    """Over the EDI channel with 5% of each fault, the faults are drawn beside the messages."""
+    edi = two_platforms.spec.edi.model_copy(
+        update={
+            "channel": "edi",
+            "loss_rate": 0.05,
+            "duplication_rate": 0.05,
+            "corruption_rate": 0.05,
+        }
+    )
+    scenario = compile_scenario(two_platforms.spec.model_copy(update={"edi": edi}))
+    simulate(scenario, mode="shared", days=20).write(tmp_path / "run")
+    run = load_results(tmp_path / "run").runs["shared"]
+    fig = _charts.edi_timeline({"shared": run})
+    assert fig is not None
+    lines = {t.name: sum(t.y) for t in fig.data if t.type == "scatter"}
+    table = run.tables["edi_daily"]
+    expected = {
+        c: table[c].sum()
+        for c in ("retransmissions", "lost", "duplicated", "corrupted")
+        if table[c].sum()
+    }
+    assert expected and {k: lines[k] for k in expected} == expected

@@ -120,9 +120,11 @@ def render_report(results: Results, *, day: int | None = None) -> tuple[str, dic
         )
         detail = _detail_runs(runs)
         parts = []
+        # One day for every map, so the chains are seen on the same day: the shared chain's
+        # busiest day after warm-up unless --day says otherwise.
+        chosen = choose_day(detail.get("shared", next(iter(detail.values()))), day)
         for mode, run in detail.items():
-            chosen = choose_day(run, day)
-            fig, n_stops, chosen = network_map(run, chosen)
+            fig, n_stops, _ = network_map(run, chosen)
             chart_id = f"map-{mode}"
             maps[chart_id] = n_stops
             facts = map_details(run, chosen)
