@@ -157,7 +157,7 @@ def write_run_info(result: SimulationResult, folder: Path) -> None:
         "seed": result.seed,
         "days": result.days,
         "horizon_days": sc.horizon_days,
-        "warm_up_days": sc.warm_up_days,
+        "warm_up_days": sc.warm_up_days if result.warm_up_days is None else result.warm_up_days,
         "stores": sc.n_stores,
         "skus": sc.n_skus,
         "parties": parties,
@@ -202,6 +202,8 @@ class SimulationResult:
     kpis: dict[str, float]
     tables: dict[str, pa.Table]
     ledger: Ledger = field(repr=False)
+    warm_up_days: int | None = None
+    """Days before the KPIs start (None: the scenario's ``warm_up_days``)."""
 
     def table(self, name: str) -> pd.DataFrame:
         """One table as a DataFrame."""

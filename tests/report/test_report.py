@@ -239,3 +239,9 @@ def test_the_edi_timeline_shows_channel_faults(tmp_path: Path, two_platforms: Sc
         if table[c].sum()
     }
     assert expected and {k: lines[k] for k in expected} == expected
+
+
+def test_run_json_records_the_warm_up_the_kpis_skipped(tmp_path: Path, ok_small: Scenario) -> None:
+    simulate(ok_small, mode="shared", days=20, warm_up=7).write(tmp_path / "run")
+    info = json.loads((tmp_path / "run" / "run.json").read_text(encoding="utf-8"))
+    assert info["warm_up_days"] == 7 != ok_small.warm_up_days
