@@ -28,7 +28,16 @@ class ReceiptsKind(StrEnum):
     balance = "balance"
 
 
-@app.command("plan")
+@app.command(
+    "plan",
+    help="Plan the day's orders from a retailer's EANCOM files, with the simulation's "
+    "planners.\n\n"
+    "Reads every file under INBOX, plans each day after the last one planned (the state "
+    "folder remembers it) and writes OUT/<date>/ORDERS-*.edi, OUT/proposals.csv and "
+    "OUT/proposals.parquet. Unknown GLNs and GTINs are reported with their file and segment "
+    "and left out, as is a file the codec rejects. Exit 0; 2 on a bad scenario, CSV or state. "
+    "See docs/plan.md.",
+)
 def plan_command(
     inbox: Annotated[
         Path,
@@ -92,14 +101,7 @@ def plan_command(
         ),
     ] = None,
 ) -> None:
-    """Plan the day's orders from a retailer's EANCOM files, with the simulation's planners.
-
-    Reads every file under INBOX, plans each day after the last one planned (the state
-    folder remembers it), and writes OUT/<date>/ORDERS-*.edi, OUT/proposals.csv and
-    OUT/proposals.parquet. Unknown GLNs and GTINs are reported with their file and segment
-    and left out; a file the codec rejects is reported and left out. Exit 0 (2 on a bad
-    scenario, CSV or state).
-    """
+    """The digital twin's command (help above: one paragraph per line for the terminal)."""
     from crossdock.twin import apply_master_data, plan
 
     if not inbox.exists():
