@@ -22,10 +22,12 @@ Key = tuple[int, str, str, str]
 GTIN = "400000000000" + check_digit("400000000000")
 
 
-def _archived_orders(scenario: Scenario, archive: Path) -> dict[Key, sim.Order]:
+def _archived_orders(
+    scenario: Scenario, archive: Path, captain: bool = True
+) -> dict[Key, sim.Order]:
     """The planners' orders of the simulation, read back from its archive."""
     bridge = EdiBridge(scenario)
-    planners = {gln for gln, _ in Planners.groups(scenario, True)}
+    planners = {gln for gln, _ in Planners.groups(scenario, captain)}
     found = {}
     for path in sorted(archive.rglob("*.edi")):
         if path.parts[-3] not in planners:
@@ -141,3 +143,14 @@ def test_a_file_the_codec_rejects_is_reported_and_the_rest_planned(scenario, arc
     assert report.inbox.rejected == 1
     assert any("file left out" in f.message for f in report.result.findings)
     assert report.result.orders
+
+
+def test_own_items_twin_orders_what_shared_own_items_ordered(scenario, tmp_path):
+    """With ``captain=False`` each supplier's own planner matches the ``shared_own_items`` run."""
+    from crossdock.simulate import simulate
+
+    simulate(scenario, mode="shared_own_items", days=5, warm_up=0, seed=4, edi_archive=tmp_path)
+    expected = _archived_orders(scenario, tmp_path, captain=False)
+    report = plan(scenario, tmp_path, captain=False)
+    assert len({key[1] for key in expected}) == scenario.n_suppliers  # every supplier planned
+    _same(expected, _keyed(report.result.orders))
