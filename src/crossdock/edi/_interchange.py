@@ -82,6 +82,7 @@ from crossdock.edi._syntax import (
     WRITTEN_CHARSETS,
     RawSegment,
     Separators,
+    Syntax,
     Tokenizer,
     syntax_for,
 )
@@ -948,6 +949,15 @@ def _raw_body(w: Writer, raw: RawMessage, ref: str) -> list[str]:
     return [text + f"UNT{w.element}{count}{w.element}{ref}{w.terminator}"]
 
 
+@functools.lru_cache(maxsize=64)
+def _unh_type(syntax: Syntax, edition: Edition, kind: str) -> str:
+    """UNH's message identifier (S009) and terminator, once per type, edition and syntax."""
+    release = "3" if kind == "CONTRL" else edition.release
+    code = ASSOCIATION_CODES[edition][kind]
+    c = syntax.separators.component
+    return f"{kind}{c}D{c}{release}{c}UN{c}{code}{syntax.separators.terminator}"
+
+
 @functools.lru_cache(maxsize=16)
 def _separators_problem(separators: Separators) -> str | None:
     """:meth:`Separators.problem`, once per set of separators (they are frozen)."""
@@ -1010,13 +1020,13 @@ def _iter_encode(
         if raw is not None:
             w.out.extend(_raw_body(w, raw, ref))
         else:
-            release = "3" if kind_name == "CONTRL" else edition.release
-            w.seg("UNH", ref, (kind_name, "D", release, "UN", codes[kind_name]))
+            w.out.append(f"UNH{w.element}{ref}{w.element}{_unh_type(syntax, edition, kind_name)}")
             if kind_name == "CONTRL":
                 encode_contrl(w, message, codes)  # type: ignore[arg-type]
             else:
                 _KINDS[kind_name].encode(w, message)
-            w.seg("UNT", str(len(w.out) + w.extra_segments + 1), ref)
+            count = len(w.out) + w.extra_segments + 1
+            w.out.append(f"UNT{w.element}{count}{w.element}{ref}{w.terminator}")
         if index in ends:
             ung = ends[index]
             reference = syntax.escape(ung[5][0]) if len(ung) > 5 else ""
