@@ -10,7 +10,8 @@ Exception tree::
     ├── InputError                  (carries file and position)
     │   ├── ScenarioError           scenario YAML: file, line, field path
     │   ├── EdiError                EANCOM interchange: file, segment, element
-    │   └── PosError                point-of-sale file: file, row, field
+    │   ├── PosError                point-of-sale file: file, row, field
+    │   └── ExperimentError         experiment YAML: file, line, field path
     ├── DataQualityError            readable input, but too many rows rejected (exit code 3)
     ├── IdentifierError             a GTIN, GLN or SSCC that is not valid
     └── ParameterError              a policy or API argument with a bad value
@@ -32,6 +33,7 @@ __all__ = [
     "CrossdockWarning",
     "DataQualityError",
     "EdiError",
+    "ExperimentError",
     "IdentifierError",
     "InputError",
     "ParameterError",
@@ -98,6 +100,10 @@ class EdiError(InputError):
 
 class PosError(InputError):
     """A point-of-sale file that cannot be read."""
+
+
+class ExperimentError(InputError):
+    """An experiment file (base scenario, variations, replications) that cannot be run."""
 
 
 class DataQualityError(CrossdockError):
