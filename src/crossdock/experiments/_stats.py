@@ -68,10 +68,10 @@ def summarise(runs: pd.DataFrame, kpis: list[str]) -> pd.DataFrame:
 
 def _paired(a: pd.DataFrame, b: pd.DataFrame, kpi: str) -> dict[str, float]:
     """``b − a`` run by run, matched on replication."""
-    both = a.set_index("replication")[[kpi]].join(
-        b.set_index("replication")[[kpi]], lsuffix="_a", rsuffix="_b", how="inner"
-    )
-    return interval((both[f"{kpi}_b"] - both[f"{kpi}_a"]).to_numpy())
+    left = a.set_index("replication")[kpi].rename("a")
+    right = b.set_index("replication")[kpi].rename("b")
+    both = pd.concat([left, right], axis=1, join="inner")
+    return interval((both["b"] - both["a"]).to_numpy())
 
 
 def differences(runs: pd.DataFrame, kpis: list[str]) -> pd.DataFrame:
