@@ -7,6 +7,7 @@ few replications on Ray.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -33,3 +34,13 @@ def write_experiment(folder: Path, name: str, text: str) -> Path:
     path = folder / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="module")
+def ray_two_cpus() -> Iterator[None]:
+    """One local Ray session (2 CPUs) for a module's tests: experiments use it as it is,
+    with at most their ``workers`` tasks in flight, instead of each starting its own."""
+    from crossdock.experiments._ray import ray_session
+
+    with ray_session(workers=2):
+        yield

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.experiments.conftest import write_experiment
 
 from crossdock.cli import EXIT_USER_ERROR, invoke
 from crossdock.errors import ExperimentError
 from crossdock.experiments import load_experiment, replication_seed
-from tests.experiments.conftest import write_experiment
 
 GOOD = """\
 name: carrier cost

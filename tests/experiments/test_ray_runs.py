@@ -13,15 +13,17 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+from tests.experiments.conftest import write_experiment
 
 from crossdock.cli import EXIT_OK, invoke
 from crossdock.experiments import experiment, load_experiment
 from crossdock.experiments._store import kpi_columns
-from tests.experiments.conftest import write_experiment
 
 TWO_BY_TWO = """\
 name: two by two
 scenario: tiny.yaml
+days: 30
+warm_up: 7
 replications: 2
 modes: [traditional, shared]
 grid:
@@ -45,7 +47,7 @@ def _kpis(folder: Path) -> pd.DataFrame:
 
 
 def test_one_worker_and_two_give_the_same_tables_bit_for_bit(
-    tiny_folder: Path, tmp_path: Path
+    tiny_folder: Path, tmp_path: Path, ray_two_cpus: None
 ) -> None:
     path = write_experiment(tiny_folder, "two_by_two.yaml", TWO_BY_TWO)
     one = experiment(path, out=tmp_path / "one", workers=1, progress=False)
@@ -80,7 +82,7 @@ def _session_processes(session: int) -> list[int]:
 
 
 def test_a_killed_experiment_resumes_with_the_same_results(
-    tiny_folder: Path, tmp_path: Path
+    tiny_folder: Path, tmp_path: Path, ray_two_cpus: None
 ) -> None:
     path = write_experiment(
         tiny_folder, "resume.yaml", TWO_BY_TWO.replace("replications: 2", "replications: 3")
@@ -119,7 +121,7 @@ def test_a_killed_experiment_resumes_with_the_same_results(
 
 
 def test_until_halfwidth_adds_replications_until_the_interval_is_narrow(
-    tiny_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tiny_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], ray_two_cpus: None
 ) -> None:
     path = write_experiment(
         tiny_folder,
