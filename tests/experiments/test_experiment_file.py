@@ -106,3 +106,11 @@ def test_a_broken_experiment_file_is_one_located_line(
 def test_a_missing_experiment_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert invoke(["experiment", str(tmp_path / "none.yaml")]) == EXIT_USER_ERROR
     assert "none.yaml: no such file" in capsys.readouterr().err
+
+
+def test_import_crossdock_starts_no_ray() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, crossdock; assert 'ray' not in sys.modules and 'crossdock.experiments' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
