@@ -172,28 +172,17 @@ def frontier_table(
     if not levels:
         return None
     present = set(summary.kpi)
-    table = summary[
-        summary.variation.isin(levels) & summary.kpi.isin([k for k in kpis if k in present])
-    ]
-    table = table.assign(service_level=table.variation.map(levels).astype(float))
-    return (
-        table[
-            [
-                "mode",
-                "service_level",
-                "variation",
-                "kpi",
-                "mean",
-                "half_width",
-                "n",
-                "std",
-                "ci_low",
-                "ci_high",
-            ]
-        ]
-        .sort_values(["mode", "service_level", "variation", "kpi"], kind="stable")
-        .reset_index(drop=True)
+    wanted = [k for k in kpis if k in present]
+    table = summary[summary.variation.isin(levels) & summary.kpi.isin(wanted)]
+    table = table.assign(
+        service_level=table.variation.map(levels).astype(float),
+        _mode=table["mode"].map(experiment.spec.modes.index),
+        _kpi=table.kpi.map(wanted.index),
     )
+    columns = ["mode", "service_level", "variation", "kpi", "mean", "half_width", "n", "std"]
+    return table.sort_values(
+        ["_mode", "service_level", "variation", "_kpi"], kind="stable"
+    ).reset_index(drop=True)[[*columns, "ci_low", "ci_high"]]
 
 
 def _needed(runs: pd.DataFrame, kpi: str, target: float) -> int:
