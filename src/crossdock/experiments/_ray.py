@@ -8,7 +8,8 @@ Ray is imported here only, when the first run that is not already done needs exe
   CPUs). A Ray session already open in the process (a notebook's, a test's) is used as it is.
 - At most ``workers`` tasks are in flight; the numbers do not depend on it (each run is a pure
   function of its RunSpec), only the time does.
-- No dashboard, workers' logs not forwarded, a small object store (tasks return only KPIs).
+- No dashboard, workers' logs not forwarded, a small object store (tasks return only KPIs),
+  no usage statistics sent.
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ def _ray() -> ModuleType:
 @contextmanager
 def ray_session(workers: int | None = None, address: str | None = None) -> Iterator[ModuleType]:
     """A Ray session for the block: started here (and shut down after) unless one is open."""
+    # no usage report from a simulator's runs (and none to attempt in an offline CI)
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     ray = _ray()
     started = False
     if not ray.is_initialized():
