@@ -36,7 +36,7 @@ from crossdock.experiments._experiment import (
 )
 from crossdock.experiments._overrides import SERVICE_LEVEL
 from crossdock.experiments._ray import RayRunner
-from crossdock.experiments._spec import Experiment, ExperimentSpec, VariationSpec
+from crossdock.experiments._spec import Experiment, ExperimentSpec, RunSpec, VariationSpec
 from crossdock.experiments._stats import differences, interval, summarise
 from crossdock.experiments._store import RunStore, kpi_columns
 from crossdock.results import _render, format_value
@@ -273,13 +273,17 @@ def calibrate(
     progress: bool | None = None,
     console: Console | None = None,
     runner: RayRunner | None = None,
+    z_tolerance: float = 0.01,
 ) -> dict[str, Calibration]:
     """Each mode's ``service_level`` whose mean ``kpi`` over the replications is ``target``.
 
-    Bisection on z = Φ⁻¹(service_level) between ``low`` and ``high`` (the KPI is taken to rise
-    with the service level), all modes stepping together so each step is one batch of Ray
-    tasks; a mode stops when its mean is within ``tolerance`` of the target. A target out of
-    reach gives the closest level tried, with ``converged=False``.
+    The first step tries ``high``: a mode that does not reach the target there cannot, and
+    stops (``converged=False``, its closest level is ``high``). Then bisection on
+    z = Φ⁻¹(service_level) between ``low`` and ``high`` (the KPI is taken to rise with the
+    service level), all modes stepping together so each step is one batch of Ray tasks, for at
+    most ``max_steps`` steps; a mode stops when its mean is within ``tolerance`` of the target
+    (``converged=True``) or its bracket is narrower than ``z_tolerance`` in z (the closest
+    level tried, ``converged=False``).
     """
     if not SERVICE_LEVEL_MIN <= low < high < SERVICE_LEVEL_MAX:
         raise ParameterError(
@@ -299,51 +303,51 @@ def calibrate(
         mode: Calibration(mode, kpi, target, math.nan, math.nan, math.nan, 0, False)
         for mode in modes
     }
+    done: set[str] = set()
     try:
-        for step in range(max_steps):
-            active = [m for m in modes if not results[m].converged]
+        for step in range(max_steps + 1):
+            active = [m for m in modes if m not in done]
             if not active:
                 break
-            plans = {}
-            for mode in active:
-                a, b = brackets[mode]
-                level = round(float(stats.norm.cdf((a + b) / 2)), 6)
-                exp = Experiment(
-                    _spec(
-                        scenario,
-                        name=f"calibrate {mode}",
-                        modes=[mode],
-                        replications=replications,
-                        days=days,
-                        warm_up=warm_up,
-                        seed=seed,
-                        channel=channel,
-                        variations=[
-                            VariationSpec(name=f"service_level={level}", set={SERVICE_LEVEL: level})
-                        ],
-                    )
+            # step 0 tries the highest level: a target it does not reach is out of reach
+            levels = {
+                mode: high
+                if step == 0
+                else round(float(stats.norm.cdf(sum(brackets[mode]) / 2)), 6)
+                for mode in active
+            }
+            plans = {
+                mode: _level_runs(
+                    scenario, mode, level, replications, days, warm_up, seed, channel, folder
                 )
-                plans[mode] = (level, exp.runs(range(replications), folder))
+                for mode, level in levels.items()
+            }
             runner.run(
-                [r for _, runs in plans.values() for r in runs],
+                [r for runs in plans.values() for r in runs],
                 f"calibrating {kpi} to {target} (step {step + 1})",
             )
-            for mode, (level, runs) in plans.items():
+            for mode, runs in plans.items():
                 frame = store.frame(runs)
                 if kpi not in frame.columns:
                     raise ParameterError("calibrate", "kpi", "a KPI the runs report", kpi)
                 got = interval(frame[kpi].to_numpy())
-                calib = results[mode]
+                calib, level = results[mode], levels[mode]
                 calib.steps.append(
                     {"service_level": level, "mean": got["mean"], "half_width": got["half_width"]}
                 )
                 if math.isnan(calib.mean) or abs(got["mean"] - target) < abs(calib.mean - target):
                     calib.service_level, calib.mean = level, got["mean"]
                     calib.half_width, calib.n = got["half_width"], int(got["n"])
-                calib.converged = abs(got["mean"] - target) <= tolerance
-                if not calib.converged:
-                    mid = (brackets[mode][0] + brackets[mode][1]) / 2
-                    brackets[mode][0 if got["mean"] < target else 1] = mid
+                a, b = brackets[mode]
+                if abs(got["mean"] - target) <= tolerance:
+                    done.add(mode)
+                elif step == 0:
+                    if got["mean"] < target:
+                        done.add(mode)  # not reached even at the highest level
+                else:
+                    brackets[mode][0 if got["mean"] < target else 1] = (a + b) / 2
+                    if brackets[mode][1] - brackets[mode][0] < z_tolerance:
+                        done.add(mode)  # the level no longer moves: as close as it gets
         for calib in results.values():
             calib.converged = abs(calib.mean - target) <= tolerance
     finally:
@@ -351,6 +355,34 @@ def calibrate(
             runner.close()
             store.close()
     return results
+
+
+def _level_runs(
+    scenario: ScenarioSource,
+    mode: str,
+    level: float,
+    replications: int,
+    days: int | None,
+    warm_up: int | None,
+    seed: int | None,
+    channel: str | None,
+    folder: Path,
+) -> list[RunSpec]:
+    """The runs of one mode at one service level, over the replications."""
+    exp = Experiment(
+        _spec(
+            scenario,
+            name=f"service level {mode}",
+            modes=[mode],
+            replications=replications,
+            days=days,
+            warm_up=warm_up,
+            seed=seed,
+            channel=channel,
+            variations=[VariationSpec(name=f"service_level={level}", set={SERVICE_LEVEL: level})],
+        )
+    )
+    return exp.runs(range(replications), folder)
 
 
 def equal_service(
@@ -400,27 +432,21 @@ def equal_service(
                 out=folder,
                 runner=runner,
             )
-            runs = []
-            for mode, calib in calibrations.items():
-                exp = Experiment(
-                    _spec(
-                        scenario,
-                        name="equal service",
-                        modes=[mode],
-                        replications=replications,
-                        days=days,
-                        warm_up=warm_up,
-                        seed=seed,
-                        channel=channel,
-                        variations=[
-                            VariationSpec(
-                                name=f"service_level={calib.service_level}",
-                                set={SERVICE_LEVEL: calib.service_level},
-                            )
-                        ],
-                    )
+            runs = [
+                r
+                for mode, calib in calibrations.items()
+                for r in _level_runs(
+                    scenario,
+                    mode,
+                    calib.service_level,
+                    replications,
+                    days,
+                    warm_up,
+                    seed,
+                    channel,
+                    folder,
                 )
-                runs += exp.runs(range(replications), folder)
+            ]
             runner.run(runs, "equal service")
             frame = store.frame(runs).assign(variation=f"{kpi}={target}")
     finally:
