@@ -81,3 +81,22 @@ def test_compare_replications_prints_each_difference_with_its_interval(
     assert "shared_own_items - traditional" in saved["kpis"]["fill_rate"]  # with --captain
     assert saved["replications"] == 2
     assert saved["kpis"]["fill_rate"]["shared"]["n"] == 2
+
+
+def test_a_target_out_of_reach_stops_at_the_highest_level(
+    tmp_path: Path, ray_two_cpus: None
+) -> None:
+    found = calibrate(
+        tiny_spec(),
+        target=0.99999,
+        modes=["shared"],
+        replications=2,
+        days=30,
+        warm_up=7,
+        high=0.99,
+        out=tmp_path / "unreachable",
+        progress=False,
+    )["shared"]
+    assert not found.converged
+    assert len(found.steps) == 1 and found.service_level == 0.99
+    assert found.mean < 0.99999
