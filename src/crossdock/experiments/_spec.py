@@ -13,9 +13,9 @@ naming the file, the line and the field, like a scenario error::
       carrier.cost_per_km: [1.2, 1.6]
       service_level: [0.95, 0.98]
     variations:                      # ...crossed with each of these (optional)
-      - name: captain
-      - name: no captain
-        set: {replenishment.captain_plans_category: false}
+      - name: pallets
+      - name: case packs
+        set: {replenishment.pallet_rounding_share: null}
 
 Override keys are scenario field paths (``carrier.cost_per_km``, ``stores.3.size_factor``),
 ``service_level`` (the store-level policy's target of the run's mode: the stores' in
