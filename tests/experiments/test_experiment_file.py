@@ -114,3 +114,13 @@ def test_import_crossdock_starts_no_ray() -> None:
 
     code = "import sys, crossdock; assert 'ray' not in sys.modules and 'crossdock.experiments' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_an_address_where_no_cluster_answers_is_a_user_error(
+    tiny_folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_experiment(tiny_folder, "address.yaml", "scenario: tiny.yaml\nreplications: 1\n")
+    out = tiny_folder / "address-out"
+    code = invoke(["experiment", str(path), "--out", str(out), "--address", "127.0.0.1:1"])
+    assert code == EXIT_USER_ERROR
+    assert "--address 127.0.0.1:1: no Ray cluster answers there" in capsys.readouterr().err

@@ -15,6 +15,7 @@ Ray is imported here only, when the first run that is not already done needs exe
 from __future__ import annotations
 
 import os
+import socket
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,7 +32,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from crossdock.errors import ParameterError
+from crossdock.errors import CrossdockError, ParameterError
 from crossdock.experiments._spec import RunSpec
 from crossdock.experiments._store import RunStore
 
@@ -66,6 +67,7 @@ def ray_session(workers: int | None = None, address: str | None = None) -> Itera
             options["num_cpus"] = workers or os.cpu_count() or 1
             options["object_store_memory"] = OBJECT_STORE_BYTES
         else:
+            _check_reachable(address)
             options["address"] = address
         ray.init(**options)
         started = True
@@ -74,6 +76,22 @@ def ray_session(workers: int | None = None, address: str | None = None) -> Itera
     finally:
         if started:
             ray.shutdown()
+
+
+def _check_reachable(address: str) -> None:
+    """Fail at once, with the address, when nothing listens there (Ray would retry for minutes).
+
+    ``auto`` and addresses without a port are left to Ray.
+    """
+    host, _, port = address.split("://", 1)[-1].rpartition(":")
+    if not host or not port.isdigit():
+        return
+    try:
+        socket.create_connection((host, int(port)), timeout=5).close()
+    except OSError as error:
+        raise CrossdockError(
+            f"--address {address}: no Ray cluster answers there ({error.strerror or error})"
+        ) from None
 
 
 class RayRunner:
