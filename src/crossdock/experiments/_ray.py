@@ -126,7 +126,11 @@ class RayRunner:
         if self._ray is None:
             started = time.perf_counter()
             self._session = ray_session(self.workers, self.address)
-            self._ray = self._session.__enter__()
+            if self.progress:
+                with self.console.status("starting Ray"):
+                    self._ray = self._session.__enter__()
+            else:
+                self._ray = self._session.__enter__()
             self.ray_start_seconds = time.perf_counter() - started
         return self._ray
 
