@@ -11,7 +11,8 @@ Exception tree::
     │   ├── ScenarioError           scenario YAML: file, line, field path
     │   ├── EdiError                EANCOM interchange: file, segment, element
     │   ├── PosError                point-of-sale file: file, row, field
-    │   └── ExperimentError         experiment YAML: file, line, field path
+    │   ├── ExperimentError         experiment YAML: file, line, field path
+    │   └── ResultsError            a results folder (for the report): folder, missing tables
     ├── DataQualityError            readable input, but too many rows rejected (exit code 3)
     ├── IdentifierError             a GTIN, GLN or SSCC that is not valid
     └── ParameterError              a policy or API argument with a bad value
@@ -39,6 +40,7 @@ __all__ = [
     "ParameterError",
     "PosError",
     "PosWarning",
+    "ResultsError",
     "ScenarioError",
     "ScenarioWarning",
 ]
@@ -104,6 +106,10 @@ class PosError(InputError):
 
 class ExperimentError(InputError):
     """An experiment file (base scenario, variations, replications) that cannot be run."""
+
+
+class ResultsError(InputError):
+    """A results folder that lacks a table the report needs, or holds one it cannot read."""
 
 
 class DataQualityError(CrossdockError):
