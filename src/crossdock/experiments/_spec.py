@@ -26,6 +26,7 @@ echelon's policy (``service_level``, ``forecaster__alpha``).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
@@ -140,6 +141,17 @@ class RunSpec:
     scenario_path: str | None
     scenario_spec: ScenarioSpec | None
     folder: str
+
+
+@functools.cache
+def code_id() -> str:
+    """A digest of crossdock's own source: runs made by other code are not reused."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def replication_seed(base_seed: int, replication: int) -> int:
@@ -261,6 +273,7 @@ class Experiment:
                     seed = replication_seed(self.base_seed, r)
                     identity = json.dumps(
                         [
+                            code_id(),
                             scenario_id,
                             overrides,
                             mode,

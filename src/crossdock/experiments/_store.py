@@ -3,7 +3,7 @@
 Only the driver writes (one row as each run finishes, committed at once), so an experiment
 killed midway keeps every run it finished, and a rerun skips them by their key: a digest of
 the base scenario's content, the variation's overrides, the mode, the seed, the days, the
-warm-up and the channel.
+warm-up, the channel and crossdock's own source (runs made by other code are not reused).
 """
 
 from __future__ import annotations
