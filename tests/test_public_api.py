@@ -9,7 +9,14 @@ import crossdock
 
 @pytest.mark.parametrize(
     "module",
-    ["crossdock", "crossdock.scenario", "crossdock.policies", "crossdock.gs1", "crossdock.twin"],
+    [
+        "crossdock",
+        "crossdock.scenario",
+        "crossdock.policies",
+        "crossdock.gs1",
+        "crossdock.twin",
+        "crossdock.experiments",
+    ],
 )
 def test_all_matches_the_public_names(module: str) -> None:
     mod = importlib.import_module(module)
@@ -33,5 +40,12 @@ def test_kpi_docs_cover_every_kpi() -> None:
 
 
 def test_errors_form_one_tree() -> None:
-    for name in ("ScenarioError", "EdiError", "PosError", "IdentifierError", "ParameterError"):
+    for name in (
+        "ScenarioError",
+        "EdiError",
+        "PosError",
+        "ExperimentError",
+        "IdentifierError",
+        "ParameterError",
+    ):
         assert issubclass(getattr(crossdock, name), crossdock.CrossdockError)

@@ -23,6 +23,8 @@ def test_every_command_is_documented() -> None:
         "crossdock compare",
         "crossdock scenario validate",
         "crossdock scenario show",
+        "crossdock experiment",
+        "crossdock frontier",
         "make demo",
         "make test",
     ):

@@ -12,11 +12,14 @@ cross-dock platforms) — and measure the difference.
 True
 """
 
+from typing import Any
+
 from crossdock.chain import MODES
 from crossdock.engine import PHASES, Engine
 from crossdock.errors import (
     CrossdockError,
     EdiError,
+    ExperimentError,
     IdentifierError,
     InputError,
     ParameterError,
@@ -34,6 +37,18 @@ from crossdock.scenario import (
 )
 from crossdock.simulate import compare, simulate
 
+
+def experiment(source: Any, **options: Any) -> Any:
+    """Run an experiment file on Ray: see :func:`crossdock.experiments.experiment`.
+
+    Imports the experiment machinery (DuckDB, SciPy's statistics, and Ray when a run has to be
+    executed) on the first call, so that ``import crossdock`` stays light.
+    """
+    from crossdock.experiments import experiment as run_experiment
+
+    return run_experiment(source, **options)
+
+
 __all__ = [
     "KPI_DOCS",
     "MODES",
@@ -42,6 +57,7 @@ __all__ = [
     "CrossdockError",
     "EdiError",
     "Engine",
+    "ExperimentError",
     "IdentifierError",
     "InputError",
     "ParameterError",
@@ -52,6 +68,7 @@ __all__ = [
     "SimulationResult",
     "compare",
     "compile_scenario",
+    "experiment",
     "generate_scenario",
     "load_scenario",
     "simulate",

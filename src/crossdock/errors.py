@@ -11,6 +11,7 @@ Exception tree::
     │   ├── ScenarioError           scenario YAML: file, line, field path
     │   ├── EdiError                EANCOM interchange: file, segment, element
     │   ├── PosError                point-of-sale file: file, row, field
+    │   ├── ExperimentError         experiment YAML: file, line, field path
     │   └── ResultsError            a results folder (for the report): folder, missing tables
     ├── DataQualityError            readable input, but too many rows rejected (exit code 3)
     ├── IdentifierError             a GTIN, GLN or SSCC that is not valid
@@ -33,6 +34,7 @@ __all__ = [
     "CrossdockWarning",
     "DataQualityError",
     "EdiError",
+    "ExperimentError",
     "IdentifierError",
     "InputError",
     "ParameterError",
@@ -100,6 +102,10 @@ class EdiError(InputError):
 
 class PosError(InputError):
     """A point-of-sale file that cannot be read."""
+
+
+class ExperimentError(InputError):
+    """An experiment file (base scenario, variations, replications) that cannot be run."""
 
 
 class ResultsError(InputError):

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from crossdock.cli._app import app
+from crossdock.cli._experiment import AddressOpt, WorkersOpt, replicated_compare_command
 from crossdock.demand import Demand
 from crossdock.errors import CrossdockError, PosError
 from crossdock.results import Comparison
@@ -56,6 +57,26 @@ DemandOpt = Annotated[
         "--demand",
         help="model (drawn from the scenario), replay:FILE (recorded daily sales from "
         "`pos import` or a POS file) or resample:FILE (a model fitted to them).",
+    ),
+]
+
+ReplicationsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--replications",
+        min=1,
+        help="Run every mode N times on common random numbers (as Ray tasks) and print each "
+        "difference with its 95% interval (see docs/experiments.md).",
+    ),
+]
+AtFillRateOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--at-fill-rate",
+        min=0,
+        max=1,
+        help="Calibrate each mode's service level by bisection until its mean fill rate is this, "
+        "then compare at equal service (--replications: per level, default 5).",
     ),
 ]
 
@@ -208,8 +229,29 @@ def compare(
         ),
     ] = True,
     warm_up: WarmUpOpt = None,
+    replications: ReplicationsOpt = None,
+    at_fill_rate: AtFillRateOpt = None,
+    workers: WorkersOpt = None,
+    address: AddressOpt = None,
 ) -> None:
     """Run traditional and shared on the same demand; print and write each KPI and the difference."""
+    if replications is not None or at_fill_rate is not None:
+        replicated_compare_command(
+            scenario,
+            replications=replications,
+            at_fill_rate=at_fill_rate,
+            days=days,
+            seed=seed,
+            warm_up=warm_up,
+            out=out,
+            channel=_channel(channel),
+            captain=captain,
+            demand=demand,
+            edi_archive=edi_archive,
+            workers=workers,
+            address=address,
+        )
+        return
     loaded = load_scenario(scenario)
     make_demand, recorded = _demand_factory(demand, loaded, seed)
     days = days or (min(recorded, loaded.horizon_days) if recorded else None)
