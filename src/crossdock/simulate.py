@@ -8,6 +8,7 @@ from pathlib import Path
 from crossdock.chain import MODES
 from crossdock.channel import Channel
 from crossdock.demand import Demand
+from crossdock.economics import economic_tables, economics_kpis
 from crossdock.engine import Engine
 from crossdock.errors import ParameterError
 from crossdock.kpis import compute_kpis
@@ -73,6 +74,8 @@ def simulate(
     tables = build_tables(
         chain.ledger, scenario, chain.channel.sent_by_day, getattr(chain.channel, "daily", None)
     )
+    tables.update(economic_tables(tables, chain.ledger, scenario, chain.recipe.settings))
+    money = economics_kpis(tables, warm_up_days=warm_up_days)
     kpis = compute_kpis(
         tables,
         warm_up_days=warm_up_days,
@@ -81,6 +84,7 @@ def simulate(
         sku_value=scenario.shelf_price,
         service_level_target=_store_target(scenario, chain.recipe.settings, policies),
     )
+    kpis = {**money, **kpis}  # money first, in summaries and kpis.json
     name = mode.name if isinstance(mode, Recipe) else mode
     return SimulationResult(scenario, name, seed, days, kpis, tables, chain.ledger)
 

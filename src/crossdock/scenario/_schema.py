@@ -32,16 +32,30 @@ from crossdock.scenario._demand_spec import (
 )
 from crossdock.scenario._edi_spec import EdiSpec
 from crossdock.scenario._factory_spec import BreakdownSpec, LineSpec, MaintenanceSpec, RampSpec
+from crossdock.scenario._finance_spec import (
+    CapitalSpec,
+    EconomicsSpec,
+    EdiCostSpec,
+    FactoryCostSpec,
+    StorageSpec,
+    StoreLabourSpec,
+    TransportPayerSpec,
+    WagesSpec,
+)
 
 __all__ = [
     "AssortmentSpec",
     "BreakdownSpec",
+    "CapitalSpec",
     "CarrierSpec",
     "CategorySpec",
     "DemandSpec",
     "DistributionCentreSpec",
     "EchelonSpec",
+    "EconomicsSpec",
+    "EdiCostSpec",
     "EdiSpec",
+    "FactoryCostSpec",
     "FactorySpec",
     "FittedDemandSpec",
     "ForecastSpec",
@@ -63,9 +77,13 @@ __all__ = [
     "ScenarioSpec",
     "SeasonSpec",
     "ShelfCapacitySpec",
+    "StorageSpec",
+    "StoreLabourSpec",
     "StoreSpec",
     "SupplierSpec",
     "TimeWindow",
+    "TransportPayerSpec",
+    "WagesSpec",
 ]
 
 
@@ -434,6 +452,9 @@ class ScenarioSpec(_Spec):
     replenishment: ReplenishmentSpec = ReplenishmentSpec()
     edi: EdiSpec = EdiSpec()
     assortment: AssortmentSpec | None = None
+    economics: EconomicsSpec = EconomicsSpec()
+    """Wages, cost of capital, storage, EDI, factory and transport costs, and the store labour
+    model behind the ``pnl`` table (``docs/economics.md``)."""
 
 
 SupplierSpec.model_rebuild()

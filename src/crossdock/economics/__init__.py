@@ -1,0 +1,53 @@
+"""The business case in euros: store labour and a P&L per party and day, from a run's tables.
+
+:func:`economic_tables` adds three tables to a run's: ``store_daily`` (what each store's staff
+handled), ``store_labour`` (hours and cost per store × role) and ``pnl`` (day × party ×
+line, signed EUR); :func:`economics_kpis` sums them over the measured days. Everything is
+computed after the run from its tables and the scenario's ``economics:`` settings, never inside
+the engine. ``docs/economics.md`` explains every line and default.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from crossdock.economics._kpis import ECONOMICS_KPI_DOCS, economics_kpis
+from crossdock.economics._labour import ROLES, build_store_daily, store_labour
+from crossdock.economics._labour import SCHEMAS as _LABOUR_SCHEMAS
+from crossdock.economics._pnl import COMPONENTS, KINDS, LINES, build_pnl
+from crossdock.economics._pnl import SCHEMA as _PNL_SCHEMA
+from crossdock.economics._prices import PriceBook
+from crossdock.ledger import Ledger
+from crossdock.scenario import Scenario
+
+__all__ = [
+    "COMPONENTS",
+    "ECONOMICS_KPI_DOCS",
+    "KINDS",
+    "LINES",
+    "ROLES",
+    "SCHEMAS",
+    "PriceBook",
+    "build_pnl",
+    "build_store_daily",
+    "economic_tables",
+    "economics_kpis",
+    "store_labour",
+]
+
+#: The Arrow schema of each table :func:`economic_tables` adds.
+SCHEMAS: dict[str, pa.Schema] = {**_LABOUR_SCHEMAS, "pnl": _PNL_SCHEMA}
+
+
+def economic_tables(
+    tables: dict[str, pa.Table], ledger: Ledger, scenario: Scenario, mode: str
+) -> dict[str, pa.Table]:
+    """``store_daily``, ``store_labour`` and ``pnl`` for a finished run.
+
+    ``mode`` is the scenario settings the chain read (``traditional`` or ``shared``): it
+    decides how stores order (review or check) and which depot delivers them.
+    """
+    store_daily = build_store_daily(ledger, scenario, tables)
+    labour = store_labour(store_daily, scenario, mode)
+    pnl = build_pnl({**tables, "store_daily": store_daily, "store_labour": labour}, scenario, mode)
+    return {"store_daily": store_daily, "store_labour": labour, "pnl": pnl}
