@@ -212,8 +212,30 @@ class Comparison:
                 out[key]["shared_own_items"] = self.own_items.kpis[key]
         return out
 
+    def money(self) -> str:
+        """The headline: operating profit per party and for the chain, and store payroll.
+
+        Over the measured days, traditional against shared, with the difference (EUR).
+        """
+        parties = ("chain", "retailer", "suppliers", "carrier")
+        rows = []
+        for party in parties:
+            key = f"operating_profit_{party}"
+            a, b = self.traditional.kpis.get(key), self.shared.kpis.get(key)
+            if a is None or b is None:
+                return ""
+            rows.append(f"{party:<10}{a:>16,.0f}{b:>16,.0f}{b - a:>+16,.0f}")
+        a, b = self.traditional.kpis["store_payroll"], self.shared.kpis["store_payroll"]
+        change = f" ({(b - a) / a:+.1%})" if a else ""
+        header = f"{'':<10}{'traditional':>16}{'shared':>16}{'difference':>16}"
+        return (
+            "Operating profit (EUR, measured days)\n"
+            + "\n".join([header, *rows])
+            + f"\nStore payroll: {a:,.0f} -> {b:,.0f} EUR{change}\n\n"
+        )
+
     def summary(self) -> str:
-        """Side-by-side KPI table as text."""
+        """The money headline, then the side-by-side KPI table (money first) as text."""
         rows = []
         for key, row in self.rows().items():
             a, b, diff = row["traditional"], row["shared"], row["difference"]
@@ -231,7 +253,7 @@ class Comparison:
         header = ["KPI", "traditional", "shared", "difference", "change"]
         if self.own_items is not None:
             header.append("shared, no captain")
-        return _render(title, header, rows)
+        return self.money() + _render(title, header, rows)
 
     def write(self, out: str | Path) -> Path:
         """Write ``comparison.json`` and each mode's results in a subfolder."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from tests.conftest import small_spec
@@ -9,7 +11,7 @@ from tests.conftest import small_spec
 from crossdock.economics import COMPONENTS, ECONOMICS_KPI_DOCS
 from crossdock.ledger import KINDS
 from crossdock.scenario import PromotionSpec, compile_scenario
-from crossdock.simulate import simulate
+from crossdock.simulate import compare, simulate
 
 _SOLD = KINDS.index("sold")
 _RECEIVED = KINDS.index("received")
@@ -64,3 +66,19 @@ def test_pnl_of_a_run_balances_and_gives_the_kpis(ok_small, mode) -> None:
     assert k["revenue_retailer"] > 0
     assert set(ECONOMICS_KPI_DOCS) <= set(k)
     assert next(iter(k)) == "operating_profit_chain"  # money first
+
+
+def test_compare_leads_with_money(ok_small, tmp_path) -> None:
+    runs = compare(ok_small, days=12, warm_up=2, seed=1, captain=False)
+    text = runs.summary()
+    assert text.startswith("Operating profit (EUR, measured days)")
+    chain = (
+        runs.shared.kpis["operating_profit_chain"] - runs.traditional.kpis["operating_profit_chain"]
+    )
+    assert f"{chain:+,.0f}" in text.splitlines()[2]
+    assert "Store payroll:" in text.split("KPI")[0]
+    runs.write(tmp_path)
+    rows = json.loads((tmp_path / "comparison.json").read_text(encoding="utf-8"))
+    assert next(iter(rows)) == "operating_profit_chain"
+    assert rows["operating_profit_chain"]["difference"] == pytest.approx(chain)
+    assert (tmp_path / "shared" / "pnl.parquet").exists()

@@ -14,6 +14,7 @@ import pyarrow as pa
 from crossdock.economics._kpis import ECONOMICS_KPI_DOCS, economics_kpis
 from crossdock.economics._labour import ROLES, build_store_daily, store_labour
 from crossdock.economics._labour import SCHEMAS as _LABOUR_SCHEMAS
+from crossdock.economics._levers import LeverRow, payroll_levers
 from crossdock.economics._pnl import COMPONENTS, KINDS, LINES, build_pnl
 from crossdock.economics._pnl import SCHEMA as _PNL_SCHEMA
 from crossdock.economics._prices import PriceBook
@@ -27,11 +28,13 @@ __all__ = [
     "LINES",
     "ROLES",
     "SCHEMAS",
+    "LeverRow",
     "PriceBook",
     "build_pnl",
     "build_store_daily",
     "economic_tables",
     "economics_kpis",
+    "payroll_levers",
     "store_labour",
 ]
 

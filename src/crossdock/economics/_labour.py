@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from crossdock.ledger import Ledger
-from crossdock.scenario import Scenario, StoreLabourSpec
+from crossdock.scenario import EconomicsSpec, Scenario, StoreLabourSpec
 
 __all__ = ["ROLES", "SCHEMAS", "build_store_daily", "sort_hours", "store_labour", "store_ready"]
 
@@ -139,12 +139,18 @@ def role_hours(
     }
 
 
-def store_labour(store_daily: pa.Table, scenario: Scenario, mode: str) -> pa.Table:
+def store_labour(
+    store_daily: pa.Table,
+    scenario: Scenario,
+    mode: str,
+    economics: EconomicsSpec | None = None,
+) -> pa.Table:
     """One row per day × store × role: hours worked and their cost with employer charges.
 
-    ``mode`` is the scenario settings the chain read (``traditional`` or ``shared``).
+    ``mode`` is the scenario settings the chain read (``traditional`` or ``shared``);
+    ``economics`` replaces the scenario's settings (to try a lever on a finished run).
     """
-    economics = scenario.spec.economics
+    economics = economics if economics is not None else scenario.spec.economics
     settings = scenario.spec.replenishment
     review = (settings.traditional if mode == "traditional" else settings.shared).store
     hours = role_hours(store_daily, economics.store_labour, mode, review.review_period_days)
