@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 from crossdock.gs1 import make_gln, make_gtin13
+from crossdock.scenario._product_types import draw_master_data
 from crossdock.scenario._schema import (
     BreakdownSpec,
     CarrierSpec,
@@ -150,7 +151,6 @@ FACTORIES = [
 # Each supplier's line runs a few families (e.g. "riviere-a"): products of one family share
 # tooling and run without changeover.
 FAMILY_GROUPS = ["a", "b", "c", "d"]
-VARIANTS = ["250 g", "500 g", "1 kg", "Bio", "Familial", "Éco", "Premium", "Lot de 2"]
 
 
 def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -219,6 +219,8 @@ def generate_spec(
             )
         )
 
+    # master data (price, cost, packs, weight) per product type, from a stream of its own
+    master_rng = np.random.default_rng([seed, 0x4D4153])
     rates = np.round(rate_median * rng.lognormal(0.0, rate_sigma, size=n_skus), 3)
     rates = np.clip(rates, 0.005, None)
     products: list[ProductSpec] = []
@@ -228,20 +230,18 @@ def generate_spec(
         bases = CATEGORIES[c][2]
         item = k // len(SUPPLIERS)
         base = bases[item % len(bases)]
-        variant = VARIANTS[(item // len(bases)) % len(VARIANTS)]
-        cost = float(np.round(rng.uniform(0.4, 9.0), 2))
-        case_pack = int(rng.choice([6, 8, 12, 24]))
-        cases_per_pallet = int(rng.choice([40, 60, 80, 100]))
+        master = draw_master_data(base, master_rng)
         products.append(
             ProductSpec(
                 gtin=make_gtin13(f"30{1234 + u}", item + 1),
-                name=f"{base} {variant} {brand.split()[-1]} #{item + 1}",
+                name=f"{base} {master.format} {brand.split()[-1]} #{item + 1}",
                 category=CATEGORIES[c][0],
                 supplier=supplier_id,
-                case_pack=case_pack,
-                units_per_pallet=case_pack * cases_per_pallet,
-                unit_cost=cost,
-                shelf_price=float(np.round(cost * rng.uniform(1.25, 1.6), 2)),
+                case_pack=master.case_pack,
+                units_per_pallet=master.units_per_pallet,
+                unit_cost=master.unit_cost,
+                shelf_price=master.shelf_price,
+                weight_kg=master.weight_kg,
                 base_rate=float(rates[k]),
                 shelf_life_days=int(rng.choice([120, 365, 730])) if c == 0 else None,
                 family=f"{supplier_id}-{FAMILY_GROUPS[bases.index(base) % len(FAMILY_GROUPS)]}",

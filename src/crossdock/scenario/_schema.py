@@ -305,6 +305,8 @@ class ProductSpec(_Spec):
     shelf_life_days: Annotated[int, Field(gt=0, le=36600)] | None = None
     family: str | None = None
     """Production family (products of one family run without changeover); default: category."""
+    weight_kg: Annotated[float, Field(gt=0, le=10_000)] | None = None
+    """Weight of one unit, packed (kg), for parcel and truck legs that weigh their loads."""
 
 
 class TruckSpec(_Spec):
