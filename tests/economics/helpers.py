@@ -70,8 +70,8 @@ def blank_tables(sc: Scenario, days: int = 1, **figures: Any) -> dict[str, pa.Ta
     """The columns the P&L reads, all zero, with ``figures`` set.
 
     ``figures``: ``sku_<column>`` ``[day, sku]`` arrays for sku_daily;
-    ``stock_value`` as ``{location_type: {index: value}}`` on every day; ``transport`` as rows
-    ``(day, leg, origin_gln, cost)``; ``depot_hours``, ``messages``, ``edi_bytes``,
+    ``stock_value`` as ``{location_type: {index: value}}`` on every day; ``transport`` as
+    ``transport_charged`` rows ``(day, leg, origin_gln, charged)``; ``depot_hours``, ``messages``, ``edi_bytes``,
     ``revenue`` (per day) and ``store_labour_eur`` per day; ``busy_hours`` as
     ``{factory index: hours}`` on every day; ``cases_received`` per day (store 0).
     """
@@ -104,7 +104,7 @@ def blank_tables(sc: Scenario, days: int = 1, **figures: Any) -> dict[str, pa.Ta
             "day": pa.array([r[0] for r in rows], pa.int32()),
             "leg": pa.array([r[1] for r in rows], pa.string()),
             "origin_gln": pa.array([r[2] for r in rows], pa.string()),
-            "cost": pa.array([float(r[3]) for r in rows], pa.float64()),
+            "charged": pa.array([float(r[3]) for r in rows], pa.float64()),
         }
     )
     per_day = np.arange(days, dtype=np.int32)
@@ -120,7 +120,7 @@ def blank_tables(sc: Scenario, days: int = 1, **figures: Any) -> dict[str, pa.Ta
     return {
         "location_daily": location,
         "sku_daily": pa.table(sku),
-        "transport": transport,
+        "transport_charged": transport,
         "depot_daily": pa.table({"day": per_day, "labour_hours": daily("depot_hours")}),
         "line_daily": pa.table(
             {

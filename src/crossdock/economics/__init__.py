@@ -1,8 +1,8 @@
 """The business case in euros: store labour and a P&L per party and day, from a run's tables.
 
-:func:`economic_tables` adds three tables to a run's: ``store_daily`` (what each store's staff
-handled), ``store_labour`` (hours and cost per store × role) and ``pnl`` (day × party ×
-line, signed EUR); :func:`economics_kpis` sums them over the measured days. Everything is
+:func:`economic_tables` adds four tables to a run's: ``store_daily`` (what each store's staff
+handled), ``store_labour`` (hours and cost per store × role), ``transport_charged`` (the
+slice's share of trucks sized for the real flow) and ``pnl`` (day × party × line, signed EUR); :func:`economics_kpis` sums them over the measured days. Everything is
 computed after the run from its tables and the scenario's ``economics:`` settings, never inside
 the engine. ``docs/economics.md`` explains every line and default.
 """
@@ -18,6 +18,8 @@ from crossdock.economics._levers import LeverRow, payroll_levers
 from crossdock.economics._pnl import COMPONENTS, KINDS, LINES, build_pnl
 from crossdock.economics._pnl import SCHEMA as _PNL_SCHEMA
 from crossdock.economics._prices import PriceBook
+from crossdock.economics._transport import SCHEMA as _TRANSPORT_SCHEMA
+from crossdock.economics._transport import transport_charged
 from crossdock.ledger import Ledger
 from crossdock.scenario import Scenario
 
@@ -36,21 +38,28 @@ __all__ = [
     "economics_kpis",
     "payroll_levers",
     "store_labour",
+    "transport_charged",
 ]
 
 #: The Arrow schema of each table :func:`economic_tables` adds.
-SCHEMAS: dict[str, pa.Schema] = {**_LABOUR_SCHEMAS, "pnl": _PNL_SCHEMA}
+SCHEMAS: dict[str, pa.Schema] = {
+    **_LABOUR_SCHEMAS,
+    "transport_charged": _TRANSPORT_SCHEMA,
+    "pnl": _PNL_SCHEMA,
+}
 
 
 def economic_tables(
     tables: dict[str, pa.Table], ledger: Ledger, scenario: Scenario, mode: str
 ) -> dict[str, pa.Table]:
-    """``store_daily``, ``store_labour`` and ``pnl`` for a finished run.
+    """``store_daily``, ``store_labour``, ``transport_charged`` and ``pnl`` for a finished run.
 
     ``mode`` is the scenario settings the chain read (``traditional`` or ``shared``): it
     decides how stores order (review or check) and which depot delivers them.
     """
     store_daily = build_store_daily(ledger, scenario, tables)
     labour = store_labour(store_daily, scenario, mode)
-    pnl = build_pnl({**tables, "store_daily": store_daily, "store_labour": labour}, scenario, mode)
-    return {"store_daily": store_daily, "store_labour": labour, "pnl": pnl}
+    charged = transport_charged(ledger.transport, scenario, tables["route_stops"])
+    added = {"store_daily": store_daily, "store_labour": labour, "transport_charged": charged}
+    added["pnl"] = build_pnl({**tables, **added}, scenario, mode)
+    return added

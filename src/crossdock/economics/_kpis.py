@@ -27,6 +27,10 @@ ECONOMICS_KPI_DOCS: dict[str, str] = {
     "storage_cost": "Storage of pallets held at stores, platforms, DC and suppliers (EUR).",
     "carrying_cost": "capital_cost + storage_cost (EUR).",
     "transport_billed": "What the carrier billed the retailer and suppliers (EUR).",
+    "transport_cost_charged": "The slice's share of the carrier's cost on trucks sized for "
+    "the real flow (economics.real_flow; equal to transport_cost when none is set) (EUR).",
+    "transport_cost_per_pallet": "transport_cost_charged over the slice's pallets, both legs "
+    "(EUR per pallet).",
     "handling_labour_cost": "Platform and DC handling hours at the warehouse wage, with "
     "charges (EUR).",
     "factory_conversion_cost": "Busy production line hours at the conversion cost (EUR).",
@@ -69,6 +73,10 @@ def economics_kpis(tables: dict[str, pa.Table], *, warm_up_days: int) -> dict[st
     out["storage_cost"] = -total("storage")
     out["carrying_cost"] = out["capital_cost"] + out["storage_cost"]
     out["transport_billed"] = out["revenue_carrier"]
+    charged = tables["transport_charged"].filter(pc.field("day") >= warm_up_days)
+    out["transport_cost_charged"] = float(_col(charged, "charged").sum())
+    pallets = float(_col(charged, "pallets").sum())
+    out["transport_cost_per_pallet"] = out["transport_cost_charged"] / pallets if pallets else 0.0
     out["handling_labour_cost"] = -total("handling_labour")
     out["factory_conversion_cost"] = -total("factory_conversion")
     out["scrap_cost"] = -total("scrap")

@@ -22,7 +22,8 @@ The lines, in order (:data:`LINES`), with what each is made of:
   cost);
 - ``storage``: pallets held (units / units per pallet, per SKU) × the place's rate;
 - ``transport``: what the party pays the carrier for the legs it pays for (the carrier's own
-  line is its operating cost);
+  line is its operating cost); both are the slice's share of trucks sized for the real flow
+  (``transport_charged``: :mod:`crossdock.economics._transport`);
 - ``handling_labour``: platform and DC handling hours (and sorting onto store-ready cages) ×
   the warehouse wage with charges;
 - ``store_labour``: the store labour model's cost (``store_labour`` table);
@@ -89,7 +90,10 @@ def _shares(weights: np.ndarray) -> np.ndarray:
 
 
 def build_pnl(tables: dict[str, pa.Table], scenario: Scenario, mode: str) -> pa.Table:
-    """The ``pnl`` table of a run from its tables (``store_daily`` and ``store_labour`` too).
+    """The ``pnl`` table of a run from its tables.
+
+    ``tables`` holds the run's tables with ``store_daily``, ``store_labour`` and
+    ``transport_charged``.
 
     ``mode`` is the scenario settings the chain read (``traditional`` or ``shared``).
     """
@@ -119,9 +123,9 @@ def build_pnl(tables: dict[str, pa.Table], scenario: Scenario, mode: str) -> pa.
     gln = _col(loc, "gln").astype(str).reshape(days, -1)[0]
     retailer_value = value[:, np.isin(kind, ("store", "platform", "dc", "carrier"))].sum(axis=1)
     held = {place: series(f"{place}_stock") @ per_pallet for place in ("store", "platform", "dc")}
-    transport = tables["transport"]
+    transport = tables["transport_charged"]
     t_day = _col(transport, "day").astype(np.int64)
-    t_cost = _col(transport, "cost").astype(np.float64)
+    t_cost = _col(transport, "charged").astype(np.float64)
     t_leg = _col(transport, "leg").astype(str)
     t_origin = _col(transport, "origin_gln").astype(str)
     billed = 1.0 + econ.transport.carrier_margin

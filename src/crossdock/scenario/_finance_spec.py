@@ -19,6 +19,7 @@ __all__ = [
     "EconomicsSpec",
     "EdiCostSpec",
     "FactoryCostSpec",
+    "RealFlowSpec",
     "StorageSpec",
     "StoreLabourSpec",
     "TransportPayerSpec",
@@ -148,6 +149,29 @@ class StoreLabourSpec(_Spec):
     check_seconds_per_sku: _Seconds = 1.0
 
 
+class RealFlowSpec(_Spec):
+    """The real flow a scenario is a slice of: other categories on the same trucks.
+
+    A scenario models some hundreds of SKUs where a hypermarket sells tens of thousands; its
+    own trucks run nearly empty. The P&L charges the slice its share of trucks sized for the
+    real flow (activity-based costing): on a lane-day the real flow needs
+    ``ceil(R / capacity)`` trucks, where ``R`` is the real pallets (never fewer than the
+    slice's), each costing what one of the slice's trucks on that lane cost; the slice pays
+    its share of pallets ``p / R`` of them. Handling and store labour are already charged
+    per pallet, case and item, so they need no share. 0 (the default): the slice is the whole
+    flow and pays for its own trucks.
+    """
+
+    supplier_pallets_per_day: Annotated[float, Field(ge=0, le=1e6)] = 0.0
+    """Pallets a supplier sends the retailer's depots each day, all its categories; split
+    between depots by the size of the stores each serves."""
+    by_supplier: dict[str, Annotated[float, Field(ge=0, le=1e6)]] = {}
+    """The same for named suppliers (by id), overriding ``supplier_pallets_per_day``."""
+    store_pallets_per_day: Annotated[float, Field(ge=0, le=1e6)] = 0.0
+    """Pallets a store of size factor 1 receives from its depot each day, all categories
+    (scaled by the store's ``size_factor``)."""
+
+
 class EconomicsSpec(_Spec):
     """Money: what an hour, a pallet-day, a message, a line-hour and capital cost."""
 
@@ -158,3 +182,4 @@ class EconomicsSpec(_Spec):
     factory: FactoryCostSpec = FactoryCostSpec()
     transport: TransportPayerSpec = TransportPayerSpec()
     store_labour: StoreLabourSpec = StoreLabourSpec()
+    real_flow: RealFlowSpec = RealFlowSpec()

@@ -20,6 +20,7 @@ from crossdock.scenario._schema import (
     CategorySpec,
     DemandSpec,
     DistributionCentreSpec,
+    EconomicsSpec,
     FactorySpec,
     HolidaySpec,
     IntermittentSpec,
@@ -31,6 +32,7 @@ from crossdock.scenario._schema import (
     ProductSpec,
     PromotionSpec,
     RampSpec,
+    RealFlowSpec,
     RetailerSpec,
     ScenarioSpec,
     SeasonSpec,
@@ -151,6 +153,10 @@ FACTORIES = [
 # Each supplier's line runs a few families (e.g. "riviere-a"): products of one family share
 # tooling and run without changeover.
 FAMILY_GROUPS = ["a", "b", "c", "d"]
+#: The real flow a generated hypermarket slice is cut from (docs/economics.md): a major
+#: manufacturer delivers a chain of a dozen hypermarkets about two truckloads a day, and a
+#: hypermarket receives about 40 pallets a day of dry grocery, drinks and household goods.
+REAL_FLOW = RealFlowSpec(supplier_pallets_per_day=60.0, store_pallets_per_day=40.0)
 
 
 def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -183,7 +189,9 @@ def generate_spec(
     ``realistic_demand`` adds a hypermarket's calendar to demand (summer drinks, French public
     holidays, promotion leaflets with their after-dip, price rises, product launches and
     declines, intermittent slow movers: see :func:`hypermarket_demand`); ``None`` turns it on
-    for assortments of 60 SKUs or more, and leaves the tiny ones tests use stationary.
+    for assortments of 60 SKUs or more, and leaves the tiny ones tests use stationary. The
+    same assortments get the real flow they are a slice of (:data:`REAL_FLOW`), so the P&L
+    charges their transport by their share of trucks.
     """
     if n_platforms < 1 or n_platforms > len(PLATFORM_TOWNS):
         raise ValueError(f"n_platforms must be 1..{len(PLATFORM_TOWNS)}")
@@ -336,6 +344,11 @@ def generate_spec(
             if (n_skus >= 60 if realistic_demand is None else realistic_demand)
             # Shoppers are burstier than Poisson: variance = mean + mean²/2.
             else DemandSpec(distribution="negative_binomial", dispersion=2.0)
+        ),
+        economics=(
+            EconomicsSpec(real_flow=REAL_FLOW)
+            if (n_skus >= 60 if realistic_demand is None else realistic_demand)
+            else EconomicsSpec()
         ),
     )
 
