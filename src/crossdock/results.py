@@ -10,6 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from crossdock.economics import PriceCut
 from crossdock.kpis import KPI_DOCS
 from crossdock.ledger import Ledger
 from crossdock.scenario import Scenario
@@ -201,6 +202,9 @@ class Comparison:
     shared: SimulationResult
     own_items: SimulationResult | None = None
     """Shared mode with each supplier planning only its own items (no category captain)."""
+    price_cuts: list[PriceCut] = field(default_factory=list)
+    """Shared runs at lower shelf prices: the scenario's ``price_pass_through`` and the
+    largest cut the savings pay for (:mod:`crossdock.economics`)."""
 
     def rows(self) -> dict[str, dict[str, float]]:
         """Per KPI: both values, the difference (shared − traditional), and the no-captain run."""
@@ -228,11 +232,19 @@ class Comparison:
         a, b = self.traditional.kpis["store_payroll"], self.shared.kpis["store_payroll"]
         change = f" ({(b - a) / a:+.1%})" if a else ""
         header = f"{'':<10}{'traditional':>16}{'shared':>16}{'difference':>16}"
-        return (
-            "Operating profit (EUR, measured days)\n"
-            + "\n".join([header, *rows])
-            + f"\nStore payroll: {a:,.0f} -> {b:,.0f} EUR{change}\n\n"
-        )
+        lines = [header, *rows, f"Store payroll: {a:,.0f} -> {b:,.0f} EUR{change}"]
+        target = self.traditional.kpis["operating_profit_retailer"]
+        for cut in self.price_cuts:
+            label = {
+                "affordable": "Largest price cut the savings pay for",
+                "pass_through": "Price cut passing on the saving (price_pass_through)",
+            }.get(cut.reason, cut.reason)
+            profit = cut.kpis["operating_profit_retailer"]
+            lines.append(
+                f"{label}: {cut.cut:.2%}; shared at that cut: {cut.kpis['sales_units']:,.0f} "
+                f"units, retailer profit {profit:,.0f} EUR (traditional {target:,.0f})"
+            )
+        return "Operating profit (EUR, measured days)\n" + "\n".join(lines) + "\n\n"
 
     def summary(self) -> str:
         """The money headline, then the side-by-side KPI table (money first) as text."""
@@ -266,6 +278,12 @@ class Comparison:
         (folder / "comparison.json").write_text(
             json.dumps(self.rows(), indent=2) + "\n", encoding="utf-8"
         )
+        if self.price_cuts:
+            t, s = self.traditional.kpis, self.shared.kpis
+            cuts = {c.reason: c.figures(t, s) for c in self.price_cuts}
+            (folder / "price_cuts.json").write_text(
+                json.dumps(cuts, indent=2) + "\n", encoding="utf-8"
+            )
         return folder
 
 

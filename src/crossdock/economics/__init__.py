@@ -15,6 +15,13 @@ from crossdock.economics._kpis import ECONOMICS_KPI_DOCS, economics_kpis
 from crossdock.economics._labour import ROLES, build_store_daily, store_labour
 from crossdock.economics._labour import SCHEMAS as _LABOUR_SCHEMAS
 from crossdock.economics._levers import LeverRow, payroll_levers
+from crossdock.economics._pass_through import (
+    PriceCut,
+    affordable_cut_estimate,
+    pass_through_cut,
+    per_unit_saving,
+    with_price_cut,
+)
 from crossdock.economics._pnl import COMPONENTS, KINDS, LINES, build_pnl
 from crossdock.economics._pnl import SCHEMA as _PNL_SCHEMA
 from crossdock.economics._prices import PriceBook
@@ -32,13 +39,18 @@ __all__ = [
     "SCHEMAS",
     "LeverRow",
     "PriceBook",
+    "PriceCut",
+    "affordable_cut_estimate",
     "build_pnl",
     "build_store_daily",
     "economic_tables",
     "economics_kpis",
+    "pass_through_cut",
     "payroll_levers",
+    "per_unit_saving",
     "store_labour",
     "transport_charged",
+    "with_price_cut",
 ]
 
 #: The Arrow schema of each table :func:`economic_tables` adds.

@@ -183,3 +183,6 @@ class EconomicsSpec(_Spec):
     transport: TransportPayerSpec = TransportPayerSpec()
     store_labour: StoreLabourSpec = StoreLabourSpec()
     real_flow: RealFlowSpec = RealFlowSpec()
+    price_pass_through: _Share = 0.0
+    """Share of the retailer's per-unit operating cost saving (traditional less shared) that
+    ``compare`` passes into lower shelf prices in a further shared run (0: none)."""
