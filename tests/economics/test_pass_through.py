@@ -16,7 +16,8 @@ from crossdock.economics import (
     with_price_cut,
 )
 from crossdock.economics._pass_through import _profit_at
-from crossdock.simulate import compare
+from crossdock.scenario import compile_scenario
+from crossdock.simulate import compare, simulate
 
 
 def test_a_cut_lowers_every_price_and_demand_answers_through_the_elasticity(ok_small) -> None:
@@ -78,3 +79,24 @@ def test_compare_simulates_the_affordable_cut(ok_small, tmp_path) -> None:
     assert figures["affordable"]["operating_profit_retailer_traditional"] == pytest.approx(
         runs.traditional.kpis["operating_profit_retailer"]
     )
+
+
+def test_compare_passes_the_set_share_of_the_saving_into_prices(ok_small) -> None:
+    spec = ok_small.spec
+    settings = spec.economics.model_copy(update={"price_pass_through": 0.5})
+    scenario = compile_scenario(spec.model_copy(update={"economics": settings}))
+    runs = compare(scenario, days=12, warm_up=2, seed=1, captain=False)
+    first = runs.price_cuts[0]
+    assert first.reason == "pass_through"
+    t, s = runs.traditional.kpis, runs.shared.kpis
+    saving = per_unit_saving(t, s)
+    expected = 0.5 * saving / (s["revenue_retailer"] / s["sales_units"]) if saving > 0 else 0.0
+    assert first.cut == pytest.approx(expected)
+
+
+def test_a_run_at_a_cut_sells_at_the_cut_prices(ok_small) -> None:
+    run = simulate(with_price_cut(ok_small, 0.1), mode="shared", days=12, warm_up=2, seed=1)
+    sales = run.tables["sku_daily"].to_pandas().groupby("gtin", sort=False).sales.sum()
+    paid = np.round(ok_small.shelf_price * 0.9, 2)
+    revenue = run.tables["store_daily"].column("revenue").to_numpy().sum()
+    assert revenue == pytest.approx(float(sales.to_numpy() @ paid))
