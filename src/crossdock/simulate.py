@@ -94,7 +94,9 @@ def simulate(
     )
     kpis = {**money, **kpis}  # money first, in summaries and kpis.json
     name = mode.name if isinstance(mode, Recipe) else mode
-    return SimulationResult(scenario, name, seed, days, kpis, tables, chain.ledger)
+    return SimulationResult(
+        scenario, name, seed, days, kpis, tables, chain.ledger, warm_up_days=warm_up_days
+    )
 
 
 def _store_target(scenario: Scenario, mode: str, policies: dict[str, Policy] | None) -> float:
