@@ -10,6 +10,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from crossdock.economics._kpis import ECONOMICS_KPI_DOCS
+
 __all__ = [
     "ASSORTMENT_KPI_DOCS",
     "KPI_DOCS",
@@ -131,6 +133,7 @@ ASSORTMENT_KPI_DOCS: dict[str, str] = {
 
 
 KPI_DOCS.update(ASSORTMENT_KPI_DOCS)
+KPI_DOCS.update(ECONOMICS_KPI_DOCS)
 
 
 def assortment_kpis(tables: dict[str, pa.Table], *, warm_up_days: int) -> dict[str, float]:

@@ -59,6 +59,8 @@ class TransportRow(NamedTuple):
     hours: float
     co2_kg: float
     stops_on_time: int
+    destination_gln: str = ""
+    """Inbound: the platform or DC the trucks go to (outbound: "", see ``route_stops``)."""
 
 
 class RouteStopRow(NamedTuple):

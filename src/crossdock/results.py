@@ -11,6 +11,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from crossdock.economics import PriceCut
 from crossdock.kpis import KPI_DOCS
 from crossdock.ledger import Ledger
 from crossdock.scenario import Scenario
@@ -255,6 +256,9 @@ class Comparison:
     shared: SimulationResult
     own_items: SimulationResult | None = None
     """Shared mode with each supplier planning only its own items (no category captain)."""
+    price_cuts: list[PriceCut] = field(default_factory=list)
+    """Shared runs at lower shelf prices: the scenario's ``price_pass_through`` and the
+    largest cut the savings pay for (:mod:`crossdock.economics`)."""
 
     def rows(self) -> dict[str, dict[str, float]]:
         """Per KPI: both values, the difference (shared − traditional), and the no-captain run."""
@@ -266,8 +270,38 @@ class Comparison:
                 out[key]["shared_own_items"] = self.own_items.kpis[key]
         return out
 
+    def money(self) -> str:
+        """The headline: operating profit per party and for the chain, and store payroll.
+
+        Over the measured days, traditional against shared, with the difference (EUR).
+        """
+        parties = ("chain", "retailer", "suppliers", "carrier")
+        rows = []
+        for party in parties:
+            key = f"operating_profit_{party}"
+            a, b = self.traditional.kpis.get(key), self.shared.kpis.get(key)
+            if a is None or b is None:
+                return ""
+            rows.append(f"{party:<10}{a:>16,.0f}{b:>16,.0f}{b - a:>+16,.0f}")
+        a, b = self.traditional.kpis["store_payroll"], self.shared.kpis["store_payroll"]
+        change = f" ({(b - a) / a:+.1%})" if a else ""
+        header = f"{'':<10}{'traditional':>16}{'shared':>16}{'difference':>16}"
+        lines = [header, *rows, f"Store payroll: {a:,.0f} -> {b:,.0f} EUR{change}"]
+        target = self.traditional.kpis["operating_profit_retailer"]
+        for cut in self.price_cuts:
+            label = {
+                "affordable": "Largest price cut the savings pay for",
+                "pass_through": "Price cut passing on the saving (price_pass_through)",
+            }.get(cut.reason, cut.reason)
+            profit = cut.kpis["operating_profit_retailer"]
+            lines.append(
+                f"{label}: {cut.cut:.2%}; shared at that cut: {cut.kpis['sales_units']:,.0f} "
+                f"units, retailer profit {profit:,.0f} EUR (traditional {target:,.0f})"
+            )
+        return "Operating profit (EUR, measured days)\n" + "\n".join(lines) + "\n\n"
+
     def summary(self) -> str:
-        """Side-by-side KPI table as text."""
+        """The money headline, then the side-by-side KPI table (money first) as text."""
         rows = []
         for key, row in self.rows().items():
             a, b, diff = row["traditional"], row["shared"], row["difference"]
@@ -285,7 +319,7 @@ class Comparison:
         header = ["KPI", "traditional", "shared", "difference", "change"]
         if self.own_items is not None:
             header.append("shared, no captain")
-        return _render(title, header, rows)
+        return self.money() + _render(title, header, rows)
 
     def write(self, out: str | Path) -> Path:
         """Write ``comparison.json`` and each mode's results in a subfolder."""
@@ -298,6 +332,12 @@ class Comparison:
         (folder / "comparison.json").write_text(
             json.dumps(self.rows(), indent=2) + "\n", encoding="utf-8"
         )
+        if self.price_cuts:
+            t, s = self.traditional.kpis, self.shared.kpis
+            cuts = {c.reason: c.figures(t, s) for c in self.price_cuts}
+            (folder / "price_cuts.json").write_text(
+                json.dumps(cuts, indent=2) + "\n", encoding="utf-8"
+            )
         return folder
 
 

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from crossdock.chain import MODES
 from crossdock.channel import Channel
 from crossdock.demand import Demand
+from crossdock.economics import (
+    PriceCut,
+    affordable_cut_estimate,
+    economic_tables,
+    economics_kpis,
+    pass_through_cut,
+    with_price_cut,
+)
 from crossdock.engine import Engine
 from crossdock.errors import ParameterError
 from crossdock.kpis import compute_kpis
@@ -73,6 +82,8 @@ def simulate(
     tables = build_tables(
         chain.ledger, scenario, chain.channel.sent_by_day, getattr(chain.channel, "daily", None)
     )
+    tables.update(economic_tables(tables, chain.ledger, scenario, chain.recipe.settings))
+    money = economics_kpis(tables, warm_up_days=warm_up_days)
     kpis = compute_kpis(
         tables,
         warm_up_days=warm_up_days,
@@ -81,6 +92,7 @@ def simulate(
         sku_value=scenario.shelf_price,
         service_level_target=_store_target(scenario, chain.recipe.settings, policies),
     )
+    kpis = {**money, **kpis}  # money first, in summaries and kpis.json
     name = mode.name if isinstance(mode, Recipe) else mode
     return SimulationResult(
         scenario, name, seed, days, kpis, tables, chain.ledger, warm_up_days=warm_up_days
@@ -165,4 +177,32 @@ def compare(
             edi_archive=Path(edi_archive) / "shared_own_items" if edi_archive is not None else None,
             warm_up=warm_up,
         )
-    return Comparison(runs["traditional"], runs["shared"], own)
+    cuts = _price_cuts(scenario, runs, seed=seed, days=days, channel=channel, warm_up=warm_up)
+    return Comparison(runs["traditional"], runs["shared"], own, cuts)
+
+
+def _price_cuts(
+    scenario: Scenario,
+    runs: dict[str, SimulationResult],
+    **options: Any,
+) -> list[PriceCut]:
+    """Shared runs at lower prices: the scenario's pass-through, and the largest affordable cut.
+
+    The affordable cut is first estimated from the measured figures and the price elasticity
+    (:func:`crossdock.economics.affordable_cut_estimate`), then simulated to check it.
+    """
+    trad, shared = runs["traditional"].kpis, runs["shared"].kpis
+    wanted: list[tuple[str, float]] = []
+    share = scenario.spec.economics.price_pass_through
+    if share > 0:
+        wanted.append(("pass_through", pass_through_cut(trad, shared, share)))
+    elasticity = scenario.spec.demand.price_elasticity
+    wanted.append(("affordable", affordable_cut_estimate(trad, shared, elasticity)))
+    out = []
+    for reason, cut in wanted:
+        if cut <= 0:
+            out.append(PriceCut(0.0, reason, shared))
+            continue
+        run = simulate(with_price_cut(scenario, cut), mode="shared", **options)
+        out.append(PriceCut(cut, reason, run.kpis))
+    return out

@@ -18,6 +18,9 @@
   dropped, interchanges rejected, messages passed without an EANCOM form (all 0 in direct mode).
 - ``assortment``: one row per category on day 0, on every day its range changed and on the
   last day: SKUs listed and delisted so far (the category captain's assortment review).
+- ``store_daily``, ``store_labour`` and ``pnl``: what each store's staff handled, the store
+  labour model's hours and cost, and the P&L per party and day, added after the run by
+  :func:`crossdock.economics.economic_tables` (their schemas are listed here too).
 
 ``sku_daily`` also carries the assortment series (:data:`crossdock.assortment.ASSORTMENT_SERIES`),
 ``dead_stock_value`` (dead stock at unit cost) and ``short_positions`` (stores where some of
@@ -32,6 +35,7 @@ import numpy as np
 import pyarrow as pa
 
 from crossdock.assortment import ASSORTMENT_SERIES
+from crossdock.economics import SCHEMAS as ECONOMIC_SCHEMAS
 from crossdock.ledger import KINDS, Ledger
 from crossdock.scenario import Scenario
 
@@ -176,6 +180,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     ),
     "messages": pa.schema([("day", pa.int32()), ("type", pa.string()), ("count", _INT)]),
     "edi_daily": pa.schema([("day", pa.int32()), *[(name, _INT) for name in EDI_COLUMNS]]),
+    **ECONOMIC_SCHEMAS,
 }
 
 

@@ -16,7 +16,7 @@ from crossdock.tables import SCHEMAS
 
 def transport(ctx) -> list[dict]:
     names = SCHEMAS["transport"].names
-    return [dict(zip(names, row, strict=True)) for row in ctx.ledger.transport]
+    return [{name: getattr(row, name) for name in names} for row in ctx.ledger.transport]
 
 
 def on_road(ctx, day: int) -> int:

@@ -206,9 +206,9 @@ class Carrier:
         sc = self.ctx.scenario
         spec = sc.spec.carrier
         if load.receiver_kind == "platform":
-            lat, lon = sc.platform_lat, sc.platform_lon
+            lat, lon, glns = sc.platform_lat, sc.platform_lon, sc.platform_gln
         else:
-            lat, lon = sc.dc_lat, sc.dc_lon
+            lat, lon, glns = sc.dc_lat, sc.dc_lon, sc.dc_gln
         u, dest = load.origin, load.destination
         trucks = -(-load.pallets // self.capacity)
         one_way = haversine_km(sc.supplier_lat[u], sc.supplier_lon[u], lat[dest], lon[dest])
@@ -229,6 +229,7 @@ class Carrier:
                 hours,
                 km * self.co2_per_km,
                 1,
+                str(glns[dest]),
             )
         )
 

@@ -20,6 +20,7 @@ import numpy as np
 from crossdock._kernels import as_slice, grid
 from crossdock.assortment import ASSORTMENT_SERIES, split_transfers
 from crossdock.demand import Demand
+from crossdock.economics._prices import PriceBook
 from crossdock.ledger import SeriesSpec
 from crossdock.messages import (
     Delisting,
@@ -62,6 +63,8 @@ class Stores(NetworkParty):
     series: ClassVar[tuple[SeriesSpec, ...]] = (
         *(SeriesSpec(name, "store") for name in _PER_STORE),
         SeriesSpec("store_lost_value", "store", np.float64),
+        SeriesSpec("store_revenue", "store", np.float64),
+        SeriesSpec("store_cases_received", "store", np.float64),
         *(SeriesSpec(name, "sku") for name in _PER_SKU),
     )
 
@@ -95,6 +98,8 @@ class Stores(NetworkParty):
         self.received_today = np.zeros_like(self.on_hand)
         self.sold_today = np.zeros_like(self.on_hand)
         self._value = sc.shelf_price
+        self._prices = PriceBook(sc)
+        self._cases = 1.0 / sc.case_pack
         self._lead_time = sc.dc_delivery_days[sc.dc_of_store][:, None].astype(np.float64)
         self._stores_of_dc = sc.stores_of_dc
         self._all_items = np.arange(sc.n_skus)
@@ -225,6 +230,7 @@ class Stores(NetworkParty):
         self.received_today += goods
         self.ctx.ledger.record(day, "received", "store", goods)
         self.ctx.ledger["store_deliveries"][day] += goods.any(axis=1)
+        self.ctx.ledger["store_cases_received"][day] += goods @ self._cases
 
     def trade(self, day: int) -> None:
         """Sell: serve backorders, then today's shoppers; the rest is lost or backordered."""
@@ -253,6 +259,7 @@ class Stores(NetworkParty):
         ledger["store_sales"][day] = sold.sum(axis=1)
         ledger.record(day, "lost_sale", "store", short)
         ledger["store_lost_value"][day] = short @ self._value
+        ledger["store_revenue"][day] = np.einsum("sk,sk->s", sold, self._prices.price(day))
         ledger["demand"][day] = wanted.sum(axis=0)
         ledger["sales"][day] = sold.sum(axis=0)
         ledger["lost_sales"][day] = short.sum(axis=0)

@@ -168,7 +168,7 @@ class Suppliers(NetworkParty):
         if not changed.any():
             return
         self._delay_told = np.where(heard, delay, self._delay_told)
-        for orderer in set(self._orderer[changed]) - {""}:
+        for orderer in sorted(set(self._orderer[changed]) - {""}):  # same order every process
             items = np.flatnonzero(changed & (self._orderer == orderer))
             u = int(sc.supplier_of[items[0]])
             send(

@@ -13,12 +13,14 @@ import math
 import numpy as np
 
 from crossdock.gs1 import make_gln, make_gtin13
+from crossdock.scenario._product_types import draw_master_data
 from crossdock.scenario._schema import (
     BreakdownSpec,
     CarrierSpec,
     CategorySpec,
     DemandSpec,
     DistributionCentreSpec,
+    EconomicsSpec,
     FactorySpec,
     HolidaySpec,
     IntermittentSpec,
@@ -30,6 +32,7 @@ from crossdock.scenario._schema import (
     ProductSpec,
     PromotionSpec,
     RampSpec,
+    RealFlowSpec,
     RetailerSpec,
     ScenarioSpec,
     SeasonSpec,
@@ -172,7 +175,10 @@ FACTORIES = [
 # Each supplier's line runs a few families (e.g. "riviere-a"): products of one family share
 # tooling and run without changeover.
 FAMILY_GROUPS = ["a", "b", "c", "d"]
-VARIANTS = ["250 g", "500 g", "1 kg", "Bio", "Familial", "Éco", "Premium", "Lot de 2"]
+#: The real flow a generated hypermarket slice is cut from (docs/economics.md): a major
+#: manufacturer delivers a chain of a dozen hypermarkets about two truckloads a day, and a
+#: hypermarket receives about 40 pallets a day of dry grocery, drinks and household goods.
+REAL_FLOW = RealFlowSpec(supplier_pallets_per_day=60.0, store_pallets_per_day=40.0)
 
 
 def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -205,7 +211,9 @@ def generate_spec(
     ``realistic_demand`` adds a hypermarket's calendar to demand (summer drinks, French public
     holidays, promotion leaflets with their after-dip, price rises, product launches and
     declines, intermittent slow movers: see :func:`hypermarket_demand`); ``None`` turns it on
-    for assortments of 60 SKUs or more, and leaves the tiny ones tests use stationary.
+    for assortments of 60 SKUs or more, and leaves the tiny ones tests use stationary. The
+    same assortments get the real flow they are a slice of (:data:`REAL_FLOW`), so the P&L
+    charges their transport by their share of trucks.
     """
     if n_platforms < 1 or n_platforms > len(PLATFORM_TOWNS):
         raise ValueError(f"n_platforms must be 1..{len(PLATFORM_TOWNS)}")
@@ -241,6 +249,8 @@ def generate_spec(
             )
         )
 
+    # master data (price, cost, packs, weight) per product type, from a stream of its own
+    master_rng = np.random.default_rng([seed, 0x4D4153])
     rates = np.round(rate_median * rng.lognormal(0.0, rate_sigma, size=n_skus), 3)
     rates = np.clip(rates, 0.005, None)
     products: list[ProductSpec] = []
@@ -250,20 +260,18 @@ def generate_spec(
         bases = CATEGORIES[c][2]
         item = k // len(SUPPLIERS)
         base = bases[item % len(bases)]
-        variant = VARIANTS[(item // len(bases)) % len(VARIANTS)]
-        cost = float(np.round(rng.uniform(0.4, 9.0), 2))
-        case_pack = int(rng.choice([6, 8, 12, 24]))
-        cases_per_pallet = int(rng.choice([40, 60, 80, 100]))
+        master = draw_master_data(base, master_rng)
         products.append(
             ProductSpec(
                 gtin=make_gtin13(f"30{1234 + u}", item + 1),
-                name=f"{base} {variant} {brand.split()[-1]} #{item + 1}",
+                name=f"{base} {master.format} {brand.split()[-1]} #{item + 1}",
                 category=CATEGORIES[c][0],
                 supplier=supplier_id,
-                case_pack=case_pack,
-                units_per_pallet=case_pack * cases_per_pallet,
-                unit_cost=cost,
-                shelf_price=float(np.round(cost * rng.uniform(1.25, 1.6), 2)),
+                case_pack=master.case_pack,
+                units_per_pallet=master.units_per_pallet,
+                unit_cost=master.unit_cost,
+                shelf_price=master.shelf_price,
+                weight_kg=master.weight_kg,
                 base_rate=float(rates[k]),
                 shelf_life_days=int(rng.choice([120, 365, 730])) if c == 0 else None,
                 family=f"{supplier_id}-{FAMILY_GROUPS[bases.index(base) % len(FAMILY_GROUPS)]}",
@@ -358,6 +366,11 @@ def generate_spec(
             if (n_skus >= 60 if realistic_demand is None else realistic_demand)
             # Shoppers are burstier than Poisson: variance = mean + mean²/2.
             else DemandSpec(distribution="negative_binomial", dispersion=2.0)
+        ),
+        economics=(
+            EconomicsSpec(real_flow=REAL_FLOW)
+            if (n_skus >= 60 if realistic_demand is None else realistic_demand)
+            else EconomicsSpec()
         ),
     )
 

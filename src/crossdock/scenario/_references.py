@@ -164,6 +164,11 @@ def check_references(spec: ScenarioSpec) -> list[Problem]:
                 (("retailer", "blocked_gtins", i), f"unknown GTIN '{blocked}' (not in products)")
             )
 
+    supplier_ids = {u.id for u in spec.suppliers}
+    for named in spec.economics.real_flow.by_supplier:
+        where: Path = ("economics", "real_flow", "by_supplier", named)
+        problems.extend(_ref(supplier_ids, named, "supplier", where))
+
     problems.extend(_demand_references(spec, categories))
     problems.extend(_demand_bounds(spec))
 

@@ -32,16 +32,31 @@ from crossdock.scenario._demand_spec import (
 )
 from crossdock.scenario._edi_spec import EdiSpec
 from crossdock.scenario._factory_spec import BreakdownSpec, LineSpec, MaintenanceSpec, RampSpec
+from crossdock.scenario._finance_spec import (
+    CapitalSpec,
+    EconomicsSpec,
+    EdiCostSpec,
+    FactoryCostSpec,
+    RealFlowSpec,
+    StorageSpec,
+    StoreLabourSpec,
+    TransportPayerSpec,
+    WagesSpec,
+)
 
 __all__ = [
     "AssortmentSpec",
     "BreakdownSpec",
+    "CapitalSpec",
     "CarrierSpec",
     "CategorySpec",
     "DemandSpec",
     "DistributionCentreSpec",
     "EchelonSpec",
+    "EconomicsSpec",
+    "EdiCostSpec",
     "EdiSpec",
+    "FactoryCostSpec",
     "FactorySpec",
     "FittedDemandSpec",
     "ForecastSpec",
@@ -56,6 +71,7 @@ __all__ = [
     "ProductSpec",
     "PromotionSpec",
     "RampSpec",
+    "RealFlowSpec",
     "ReplenishmentSpec",
     "RetailerSpec",
     "RoutingSpec",
@@ -63,9 +79,13 @@ __all__ = [
     "ScenarioSpec",
     "SeasonSpec",
     "ShelfCapacitySpec",
+    "StorageSpec",
+    "StoreLabourSpec",
     "StoreSpec",
     "SupplierSpec",
     "TimeWindow",
+    "TransportPayerSpec",
+    "WagesSpec",
 ]
 
 
@@ -287,6 +307,8 @@ class ProductSpec(_Spec):
     shelf_life_days: Annotated[int, Field(gt=0, le=36600)] | None = None
     family: str | None = None
     """Production family (products of one family run without changeover); default: category."""
+    weight_kg: Annotated[float, Field(gt=0, le=10_000)] | None = None
+    """Weight of one unit, packed (kg), for parcel and truck legs that weigh their loads."""
 
 
 class TruckSpec(_Spec):
@@ -438,6 +460,9 @@ class ScenarioSpec(_Spec):
     replenishment: ReplenishmentSpec = ReplenishmentSpec()
     edi: EdiSpec = EdiSpec()
     assortment: AssortmentSpec | None = None
+    economics: EconomicsSpec = EconomicsSpec()
+    """Wages, cost of capital, storage, EDI, factory and transport costs, and the store labour
+    model behind the ``pnl`` table (``docs/economics.md``)."""
 
 
 SupplierSpec.model_rebuild()

@@ -1,0 +1,53 @@
+"""The shelf price each store charges for each SKU on each day, promotions included.
+
+Prices are a function of the scenario alone (its shelf prices, lasting price changes and
+promotion cuts, the same figures that drive demand through the price elasticity), so the
+stores can value what they sell at the price paid without any party telling them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from crossdock.scenario import Scenario
+
+__all__ = ["PriceBook"]
+
+
+class PriceBook:
+    """``price(day)``: the ``[stores, skus]`` price paid on ``day`` (EUR per unit).
+
+    Computed in blocks of ``block_days`` days ahead (days asked in order are cheap).
+    """
+
+    def __init__(self, scenario: Scenario, block_days: int = 28) -> None:
+        from crossdock.demand._effects import compile_effects
+
+        self.scenario = scenario
+        self.block_days = block_days
+        self._effects = compile_effects(scenario)
+        self._start = -1
+        self._block = np.zeros((0, scenario.n_stores, scenario.n_skus))
+        self._plain = not len(self._effects.price_sku) and not any(
+            len(g.sku) for g in self._effects.promotions
+        )
+
+    def price(self, day: int) -> np.ndarray:
+        """Price per store × SKU on ``day`` (a view; do not write to it)."""
+        sc = self.scenario
+        if self._plain:
+            return np.broadcast_to(sc.shelf_price, (sc.n_stores, sc.n_skus))
+        offset = day - self._start
+        if not 0 <= offset < len(self._block):
+            self._fill(day)
+            offset = 0
+        return self._block[offset]
+
+    def _fill(self, start: int) -> None:
+        days = start + np.arange(self.block_days)
+        base = self._effects.price(days)  # [b, k]
+        block = np.repeat(base[:, None, :], self.scenario.n_stores, axis=1)
+        for stores, _, cut in self._effects.promotion_factors(days):
+            block[:, stores, :] *= cut[:, None, :]
+        self._block = np.round(block, 2)  # the till charges whole cents
+        self._start = start

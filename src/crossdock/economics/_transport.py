@@ -1,0 +1,108 @@
+"""Activity-based transport costing: the slice's share of trucks sized for the real flow.
+
+A scenario is a slice of a real flow (:class:`~crossdock.scenario.RealFlowSpec`). For each
+``transport`` row (an inbound lane-day from a supplier to a depot, or a depot-day of store
+routes) the table ``transport_charged`` gives:
+
+- ``real_pallets`` ``R``: the real flow on that lane-day, never less than the slice's
+  ``pallets`` ``p`` — inbound, the supplier's daily pallets × the share of store size its
+  destination depot serves; outbound, the daily pallets of the stores the routes stopped at;
+- ``real_trucks`` = ``ceil(R / capacity)``;
+- ``charged`` = the slice's cost per truck on that row (``cost / trucks``) × ``real_trucks``
+  × ``p / R``: what the slice's pallets cost on trucks filled by the real flow.
+
+With no real flow set, ``R = p`` and the slice pays for its own trucks (``charged = cost``).
+On a fixed network the inbound charge per pallet, ``cost / trucks × ceil(R / capacity) / R``,
+does not depend on how many SKUs the slice models (a test checks it). Outbound, the cost per
+truck is the slice's own routes', an approximation of the real routes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+
+from crossdock.scenario import Scenario
+
+__all__ = ["SCHEMA", "transport_charged"]
+
+SCHEMA = pa.schema(
+    [
+        ("day", pa.int32()),
+        ("leg", pa.string()),
+        ("origin_gln", pa.string()),
+        ("destination_gln", pa.string()),
+        ("trucks", pa.int64()),
+        ("pallets", pa.int64()),
+        ("cost", pa.float64()),
+        ("real_pallets", pa.float64()),
+        ("real_trucks", pa.int64()),
+        ("charged", pa.float64()),
+    ]
+)
+
+
+def _depot_shares(scenario: Scenario) -> dict[str, float]:
+    """Share of the stores' total size each depot (platform or DC) serves, by GLN."""
+    size = scenario.size_factor / scenario.size_factor.sum()
+    shares: dict[str, float] = {}
+    for glns, of_store in (
+        (scenario.platform_gln, scenario.platform_of_store),
+        (scenario.dc_gln, scenario.dc_of_store),
+    ):
+        for d, gln in enumerate(glns):
+            shares[str(gln)] = float(size[of_store == d].sum())
+    return shares
+
+
+def transport_charged(rows: list, scenario: Scenario, route_stops: pa.Table) -> pa.Table:
+    """One row per transport row (``ledger.transport``): the slice's charge (see above)."""
+    flow = scenario.spec.economics.real_flow
+    capacity = scenario.spec.carrier.trucks[0].capacity_pallets
+    per_supplier = {
+        str(g): flow.by_supplier.get(u.id, flow.supplier_pallets_per_day)
+        for g, u in zip(scenario.supplier_gln, scenario.spec.suppliers, strict=True)
+    }
+    shares = _depot_shares(scenario)
+    store_flow = {
+        str(g): flow.store_pallets_per_day * float(f)
+        for g, f in zip(scenario.store_gln, scenario.size_factor, strict=True)
+    }
+    outbound_real: dict[tuple[int, str], float] = {}
+    if route_stops.num_rows:
+        days = route_stops.column("day").to_pylist()
+        depots = route_stops.column("depot_gln").to_pylist()
+        stores = route_stops.column("store_gln").to_pylist()
+        for day, depot, store in zip(days, depots, stores, strict=True):
+            key = (day, depot)
+            outbound_real[key] = outbound_real.get(key, 0.0) + store_flow[store]
+    real = np.zeros(len(rows))
+    for i, row in enumerate(rows):
+        if row.leg == "inbound":
+            real[i] = per_supplier.get(row.origin_gln, 0.0) * shares.get(row.destination_gln, 1.0)
+        else:
+            real[i] = outbound_real.get((row.day, row.origin_gln), 0.0)
+    pallets = np.array([row.pallets for row in rows], dtype=np.int64)
+    trucks = np.array([row.trucks for row in rows], dtype=np.int64)
+    cost = np.array([row.cost for row in rows], dtype=np.float64)
+    real = np.maximum(real, pallets)
+    real_trucks = np.ceil(real / capacity).astype(np.int64)
+    own = real_trucks == trucks  # the slice's own trucks: charge exactly what they cost
+    per_truck = np.divide(cost, trucks, out=np.zeros_like(cost), where=trucks > 0)
+    share = np.divide(pallets, real, out=np.ones_like(real), where=real > 0)
+    charged = np.where(own & (real == pallets), cost, per_truck * real_trucks * share)
+    return pa.table(
+        {
+            "day": pa.array([row.day for row in rows], pa.int32()),
+            "leg": [row.leg for row in rows],
+            "origin_gln": [row.origin_gln for row in rows],
+            "destination_gln": [row.destination_gln for row in rows],
+            "trucks": trucks,
+            "pallets": pallets,
+            "cost": cost,
+            "real_pallets": real,
+            "real_trucks": real_trucks,
+            "charged": charged,
+        },
+        schema=SCHEMA,
+    )
