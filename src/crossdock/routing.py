@@ -62,6 +62,8 @@ class RoutingProblem:
     shift_minutes: float = 600.0
     departure_minute: float = 0.0
     km: np.ndarray | None = field(default=None, repr=False)
+    pickup: bool = False
+    """Pickups (a collection run: the truck leaves empty and comes back loaded), not deliveries."""
 
     def distances(self) -> np.ndarray:
         """Road km between depot (0) and stops (1..n)."""
@@ -262,6 +264,7 @@ class PyVRPRoutePlanner:
             seconds=self.time_limit_seconds,
             iterations=self.max_iterations,
             seed=self.seed,
+            pickup=problem.pickup,
         )
         return [[int(stops[c]) for c in route] for route in solution]
 
@@ -283,10 +286,12 @@ def solve_vrp(
     seconds: float = 1.0,
     iterations: int | None = None,
     seed: int = 0,
+    pickup: bool = False,
 ) -> list[list[int]]:
     """Solve a CVRP(TW) given as integer matrices with PyVRP; routes as client indices (0-based).
 
-    Node 0 of ``distance``/``duration`` is the depot, node ``c + 1`` client ``c``.
+    Node 0 of ``distance``/``duration`` is the depot, node ``c + 1`` client ``c``. With
+    ``pickup``, ``demand`` is picked up at each client and brought to the depot.
     """
     from pyvrp import Model
     from pyvrp.exceptions import PenaltyBoundWarning
@@ -301,9 +306,11 @@ def solve_vrp(
         early, late = (
             (int(windows[c, 0]), int(windows[c, 1])) if windows is not None else (0, NO_LIMIT)
         )
+        load = [int(demand[c])]
         model.add_client(
             locations[-1],
-            delivery=[int(demand[c])],
+            delivery=[0] if pickup else load,
+            pickup=load if pickup else [0],
             service_duration=int(service[c]) if service is not None else 0,
             tw_early=early,
             tw_late=late,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from crossdock.category import category_kpis
 from crossdock.chain import MODES
 from crossdock.channel import Channel
 from crossdock.demand import Demand
@@ -81,6 +82,7 @@ def simulate(
         sku_value=scenario.shelf_price,
         service_level_target=_store_target(scenario, chain.recipe.settings, policies),
     )
+    kpis.update(category_kpis(tables, scenario, warm_up_days=warm_up_days))
     name = mode.name if isinstance(mode, Recipe) else mode
     return SimulationResult(scenario, name, seed, days, kpis, tables, chain.ledger)
 

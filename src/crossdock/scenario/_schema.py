@@ -410,6 +410,11 @@ class ReplenishmentSpec(_Spec):
     captain_plans_category: bool = True
     """Shared mode: the category captain plans all SKUs of its category (else each supplier
     plans its own)."""
+    inbound_consolidation: bool = True
+    """Shared mode: whoever plans a category books collection milk runs, so that its
+    suppliers' goods for one platform share trucks, routed with pickups (a supplier planning
+    only its own items collects only itself); off: each supplier sends its own full
+    truckloads."""
 
 
 class ScenarioSpec(_Spec):
