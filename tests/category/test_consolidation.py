@@ -12,11 +12,14 @@ from crossdock.scenario import Scenario, compile_scenario, generate_spec
 
 
 def small(consolidation: bool = True) -> Scenario:
-    """6 stores, 36 SKUs (two suppliers per category), one platform, six weeks."""
+    """6 stores, 36 SKUs (two suppliers per category), one platform, six weeks; no calendar."""
     spec = generate_spec(
         n_stores=6, n_skus=36, n_platforms=1, horizon_days=42, warm_up_days=7, seed=18
     )
-    settings = spec.replenishment.model_copy(update={"inbound_consolidation": consolidation})
+    # the calendar is off so that consolidation is the only lever at work
+    settings = spec.replenishment.model_copy(
+        update={"inbound_consolidation": consolidation, "delivery_calendar": None}
+    )
     return compile_scenario(spec.model_copy(update={"replenishment": settings}))
 
 

@@ -12,11 +12,13 @@ delists and tells the retailer with a :class:`~crossdock.messages.Delisting`.
 
 from __future__ import annotations
 
+from statistics import NormalDist
 from typing import ClassVar
 
 import numpy as np
 
 from crossdock import assortment
+from crossdock.category.calendar import Collection, DeliveryCalendar
 from crossdock.errors import ParameterError
 from crossdock.ledger import SeriesSpec
 from crossdock.messages import Delisting, InventoryReport, Order, OrderResponse, SalesReport
@@ -157,6 +159,49 @@ class Planner:
         self._shelf = sc.shelf_capacity[:, items]
         spec = sc.spec.assortment
         self.assortment = None if spec is None else AssortmentReview(ctx, items, spec)
+        self.calendar = self._calendar(mean)
+        self._lead_planned = (self._lead_now, -1, self._lead_now)
+
+    def _calendar(self, mean: np.ndarray) -> DeliveryCalendar | None:
+        """The planner's delivery calendar (``None``: orders every day).
+
+        One collection per platform: its suppliers together when inbound consolidation is on,
+        else each supplier alone.
+        """
+        sc = self.ctx.scenario
+        spec = sc.spec.replenishment.delivery_calendar
+        if spec is None or not spec.enabled:
+            return None
+        together = sc.spec.replenishment.inbound_consolidation
+        supplier_columns = [columns for _, columns in self._suppliers]
+        collections = [
+            Collection(rows, tuple(group))
+            for rows in self._platform_rows
+            for group in ([supplier_columns] if together else [[c] for c in supplier_columns])
+        ]
+        service = float(getattr(self.policy, "service_level", 0.5))
+        return DeliveryCalendar(
+            spec,
+            collections,
+            mean=mean,
+            per_pallet=self._per_pallet,
+            capacity_pallets=sc.spec.carrier.trucks[0].capacity_pallets,
+            lead_days=self._lead_time,
+            shelf=self._shelf,
+            z=NormalDist().inv_cdf(min(max(service, 0.5), 0.9999)),
+        )
+
+    def _planned_lead(self, day: int) -> np.ndarray:
+        """Lead time plus the days beyond it tonight's order covers (calendar cycle − 1)."""
+        calendar = self.calendar
+        if calendar is None:
+            return self._lead_now
+        version = calendar.version
+        lead, seen, planned = self._lead_planned
+        if lead is not self._lead_now or seen != version:
+            planned = self._lead_now + calendar.extra_days
+            self._lead_planned = (self._lead_now, version, planned)
+        return planned
 
     def plan(self, day: int) -> None:
         """Read today's reports, plan every store × SKU, send the cross-dock orders."""
@@ -189,8 +234,12 @@ class Planner:
             self.policy.observe_sales(sold.quantity, empty)
             if self.assortment is not None:
                 self.assortment.record(sold.day, sold.quantity)
+            if self.calendar is not None:
+                self.calendar.observe(sold.quantity)
         if not stock:
             return
+        if self.calendar is not None:
+            self.calendar.review(day)
         latest = stock[-1]
         for report in stock:
             self.on_order -= report.received
@@ -199,9 +248,11 @@ class Planner:
             on_hand=latest.on_hand,
             on_order=self.on_order,
             backorders=latest.backorders,
-            lead_time_days=self._lead_now,
+            lead_time_days=self._planned_lead(day),
         )
         order = store_order(self.policy, observation, self._pack, self._shelf)
+        if self.calendar is not None:
+            order *= self.calendar.today(day)  # only the collections due today order
         order = self._round_to_pallets(order)
         review = self.assortment
         if review is not None:

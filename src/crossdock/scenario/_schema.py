@@ -18,6 +18,7 @@ from crossdock._bounds import SERVICE_LEVEL_MAX, SERVICE_LEVEL_MIN
 from crossdock.errors import IdentifierError
 from crossdock.gs1 import validate_gln, validate_gtin
 from crossdock.scenario._assortment_spec import AssortmentSpec
+from crossdock.scenario._captain_spec import DeliveryCalendarSpec
 from crossdock.scenario._dates import ScenarioDate
 from crossdock.scenario._demand_spec import (
     DemandSpec,
@@ -415,6 +416,9 @@ class ReplenishmentSpec(_Spec):
     suppliers' goods for one platform share trucks, routed with pickups (a supplier planning
     only its own items collects only itself); off: each supplier sends its own full
     truckloads."""
+    delivery_calendar: DeliveryCalendarSpec | None = DeliveryCalendarSpec()
+    """Shared mode: order days per supplier × platform, trading truck fill against stock
+    (``None`` or ``enabled: false``: every planner orders every day)."""
 
 
 class ScenarioSpec(_Spec):
