@@ -162,9 +162,16 @@ def _stores(build: Build, *, orders: bool, reports: bool = False, captain: bool 
 def _planners(build: Build, *, captain: bool = True) -> Party:
     sc = build.ctx.scenario
     captain = captain and sc.spec.replenishment.captain_plans_category
+    review = captain and sc.spec.replenishment.captain_reviews_assortment
     return Planners(
         [
-            Planner(build.ctx, gln, items, build.policy("planner", "store"))
+            Planner(
+                build.ctx,
+                gln,
+                items,
+                build.policy("planner", "store"),
+                review_by_default=review,
+            )
             for gln, items in Planners.groups(sc, captain)
         ]
     )

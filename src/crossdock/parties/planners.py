@@ -128,9 +128,22 @@ class AssortmentReview:
 
 
 class Planner:
-    """One planner (a supplier's GLN) for a set of SKUs across all stores."""
+    """One planner (a supplier's GLN) for a set of SKUs across all stores.
 
-    def __init__(self, ctx: Context, gln: str, items: np.ndarray, policy: Policy) -> None:
+    ``review_by_default`` (a category captain, unless the scenario turns
+    ``captain_reviews_assortment`` off) reviews the range with the default rules where the
+    scenario has no ``assortment`` section.
+    """
+
+    def __init__(
+        self,
+        ctx: Context,
+        gln: str,
+        items: np.ndarray,
+        policy: Policy,
+        *,
+        review_by_default: bool = False,
+    ) -> None:
         sc = ctx.scenario
         self.ctx = ctx
         self.gln = gln
@@ -158,6 +171,8 @@ class Planner:
         self._pack = sc.case_pack[items]
         self._shelf = sc.shelf_capacity[:, items]
         spec = sc.spec.assortment
+        if spec is None and review_by_default:  # a captain reviews its range by default
+            spec = AssortmentSpec()
         self.assortment = None if spec is None else AssortmentReview(ctx, items, spec)
         self.calendar = self._calendar(mean)
         self._lead_planned = (self._lead_now, -1, self._lead_now)

@@ -416,6 +416,10 @@ class ReplenishmentSpec(_Spec):
     suppliers' goods for one platform share trucks, routed with pickups (a supplier planning
     only its own items collects only itself); off: each supplier sends its own full
     truckloads."""
+    captain_reviews_assortment: bool = True
+    """Shared mode: where the scenario has no ``assortment`` section, a category captain
+    planning its category still reviews its range, with the default rules; off: no review
+    without the section (a supplier planning only its own items never reviews by default)."""
     delivery_calendar: DeliveryCalendarSpec | None = DeliveryCalendarSpec()
     """Shared mode: order days per supplier × platform, trading truck fill against stock
     (``None`` or ``enabled: false``: every planner orders every day)."""
