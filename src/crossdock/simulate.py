@@ -82,7 +82,15 @@ def simulate(
         sku_value=scenario.shelf_price,
         service_level_target=_store_target(scenario, chain.recipe.settings, policies),
     )
-    kpis.update(category_kpis(tables, scenario, warm_up_days=warm_up_days))
+    shelf = chain.ledger.series.get("shelf_units")  # the retailer's confirmed shelf, if any
+    kpis.update(
+        category_kpis(
+            tables,
+            scenario,
+            warm_up_days=warm_up_days,
+            shelf_units=shelf[-1] if shelf is not None and shelf[-1].any() else None,
+        )
+    )
     name = mode.name if isinstance(mode, Recipe) else mode
     return SimulationResult(scenario, name, seed, days, kpis, tables, chain.ledger)
 

@@ -57,12 +57,12 @@ def category_kpis(
     scenario: Scenario,
     *,
     warm_up_days: int,
-    shelf_capacity: np.ndarray | None = None,
+    shelf_units: np.ndarray | None = None,
 ) -> dict[str, float]:
     """Every KPI of :data:`CATEGORY_KPI_DOCS`.
 
-    ``shelf_capacity`` (stores × SKUs, units) is the shelf allocation in force at the end of
-    the run (default: the scenario's rule).
+    ``shelf_units`` (per SKU, units over all stores) is the shelf allocation in force at the
+    end of the run (default: the scenario's rule).
     """
     sc = scenario
     out: dict[str, float] = {}
@@ -104,8 +104,9 @@ def category_kpis(
     out["fill_rate_gap_captain_competitors"] = (
         out["fill_rate_captain_items"] - out["fill_rate_competitor_items"]
     )
-    shelf = sc.shelf_capacity if shelf_capacity is None else shelf_capacity
-    per_sku = np.asarray(shelf, dtype=np.float64).sum(axis=0)
+    per_sku = np.asarray(
+        sc.shelf_capacity.sum(axis=0) if shelf_units is None else shelf_units, dtype=np.float64
+    )
     out["shelf_share_captain_items"] = (
         float(per_sku[own].sum() / per_sku.sum()) if per_sku.sum() else 0.0
     )

@@ -19,13 +19,23 @@ import numpy as np
 
 from crossdock import assortment
 from crossdock.category.calendar import Collection, DeliveryCalendar
+from crossdock.category.kpis import captain_items
+from crossdock.category.shelf import allocate_shelf
 from crossdock.errors import ParameterError
 from crossdock.ledger import SeriesSpec
-from crossdock.messages import Delisting, InventoryReport, Order, OrderResponse, SalesReport
+from crossdock.messages import (
+    Delisting,
+    InventoryReport,
+    Order,
+    OrderResponse,
+    SalesReport,
+    ShelfPlan,
+)
 from crossdock.parties._common import MAX_DELAY_DAYS, Context, NetworkParty, send, store_order
 from crossdock.policies import Observation, Policy
 from crossdock.scenario import Scenario
 from crossdock.scenario._assortment_spec import AssortmentSpec
+from crossdock.scenario._captain_spec import ShelfSpaceSpec
 
 
 class AssortmentReview:
@@ -127,12 +137,86 @@ class AssortmentReview:
         }
 
 
+class ShelfPlanner:
+    """A captain's shelf allocation for its items: sales statistics and the periodic plan.
+
+    Each store's space per category is the scenario's ``shelf_capacity`` rule summed over the
+    category; :meth:`plan` splits it (:func:`~crossdock.category.shelf.allocate_shelf`) over
+    each item's cover days P (lead time plus calendar cycle − 1): mean daily sales × P + z ×
+    their standard deviation × √P, one z per store, from the sales observed since the last
+    plan (the first from expected demand, Poisson).
+    """
+
+    def __init__(
+        self,
+        ctx: Context,
+        items: np.ndarray,
+        mean: np.ndarray,
+        spec: ShelfSpaceSpec,
+        own_items_weight: float = 1.0,
+    ) -> None:
+        sc = ctx.scenario
+        self.spec = spec
+        self.items = items
+        self._mean = mean.astype(np.float64)
+        self._std = np.sqrt(self._mean)
+        self._sum = np.zeros(mean.shape)
+        self._squares = np.zeros(mean.shape)
+        self._days = 0
+        self._pack = sc.case_pack[items]
+        self._min_cases = sc.spec.shelf_capacity.min_case_packs
+        self._categories = [
+            np.flatnonzero(sc.category_of[items] == c) for c in np.unique(sc.category_of[items])
+        ]
+        self._space = [sc.shelf_capacity[:, items[cols]].sum(axis=1) for cols in self._categories]
+        self._weight = np.where(captain_items(sc)[items], own_items_weight, 1.0)
+
+    def observe(self, sold: np.ndarray) -> None:
+        """Add one day's sales (store × item)."""
+        self._sum += sold
+        self._squares += np.square(sold, dtype=np.float64)
+        self._days += 1
+
+    def due(self, day: int) -> bool:
+        """Plans go out on day 0 and every ``reallocate_every_days`` days."""
+        return day % self.spec.reallocate_every_days == 0
+
+    def plan(self, cover_days: np.ndarray, demand: np.ndarray | None = None) -> np.ndarray:
+        """The proposed shelf capacity (store × item) from the sales observed since the last.
+
+        ``demand`` is the planner's own estimate of mean daily demand, if it has one (its
+        forecaster's, which sees through days of empty shelves): sales alone would starve an
+        item that was out of stock of the very space it lacked. Deviations are at least
+        Poisson's (√mean), for the same reason.
+        """
+        if self._days >= 2:
+            mean = self._sum / self._days
+            variance = self._squares / self._days - np.square(mean)
+            self._mean = np.maximum(mean, demand) if demand is not None else mean
+            std = np.sqrt(np.maximum(variance, 0.0) * self._days / (self._days - 1))
+            self._std = np.maximum(std, np.sqrt(self._mean))
+            self._sum[:] = 0.0
+            self._squares[:] = 0.0
+            self._days = 0
+        cycle = self._mean * cover_days * self._weight
+        spread = self._std * np.sqrt(cover_days) * self._weight
+        shelf = np.zeros(cycle.shape, dtype=np.int64)
+        for cols, space in zip(self._categories, self._space, strict=True):
+            shelf[:, cols] = allocate_shelf(
+                space, cycle[:, cols], spread[:, cols], self._pack[cols], self._min_cases
+            )
+        return shelf
+
+
 class Planner:
     """One planner (a supplier's GLN) for a set of SKUs across all stores.
 
     ``review_by_default`` (a category captain, unless the scenario turns
     ``captain_reviews_assortment`` off) reviews the range with the default rules where the
-    scenario has no ``assortment`` section.
+    scenario has no ``assortment`` section. ``allocates_shelf`` (a captain, with the scenario's
+    ``shelf_space``) proposes each store's category shelf allocation to the retailer; its
+    ``own_items_weight`` scales its own items' need in it (1: none; above 1 models a captain
+    that favours its own items, which the retailer's fairness rule is there to catch).
     """
 
     def __init__(
@@ -143,6 +227,8 @@ class Planner:
         policy: Policy,
         *,
         review_by_default: bool = False,
+        allocates_shelf: bool = False,
+        own_items_weight: float = 1.0,
     ) -> None:
         sc = ctx.scenario
         self.ctx = ctx
@@ -176,6 +262,12 @@ class Planner:
         self.assortment = None if spec is None else AssortmentReview(ctx, items, spec)
         self.calendar = self._calendar(mean)
         self._lead_planned = (self._lead_now, -1, self._lead_now)
+        shelf_spec = sc.spec.replenishment.shelf_space
+        self.shelf_space = (
+            ShelfPlanner(ctx, items, mean, shelf_spec, own_items_weight)
+            if allocates_shelf and shelf_spec is not None and shelf_spec.enabled
+            else None
+        )
 
     def _calendar(self, mean: np.ndarray) -> DeliveryCalendar | None:
         """The planner's delivery calendar (``None``: orders every day).
@@ -205,6 +297,13 @@ class Planner:
             shelf=self._shelf,
             z=NormalDist().inv_cdf(min(max(service, 0.5), 0.9999)),
         )
+
+    def _demand(self) -> np.ndarray | None:
+        """The policy's forecast of mean daily demand (store × item), where it has one."""
+        mean = getattr(getattr(self.policy, "forecast", None), "mean", None)
+        if mean is None or np.shape(mean) != self._shelf.shape:
+            return None
+        return np.asarray(mean, dtype=np.float64)
 
     def _planned_lead(self, day: int) -> np.ndarray:
         """Lead time plus the days beyond it tonight's order covers (calendar cycle − 1)."""
@@ -251,6 +350,22 @@ class Planner:
                 self.assortment.record(sold.day, sold.quantity)
             if self.calendar is not None:
                 self.calendar.observe(sold.quantity)
+            if self.shelf_space is not None:
+                self.shelf_space.observe(sold.quantity)
+        if self.shelf_space is not None:
+            for answer in channel.receive(self.gln, ShelfPlan, day):  # the retailer's answer
+                self._shelf = answer.capacity
+            if self.shelf_space.due(day):
+                send(
+                    self.ctx,
+                    ShelfPlan,
+                    self.gln,
+                    sc.spec.retailer.gln,
+                    day,
+                    locations=np.arange(sc.n_stores),
+                    items=self.items,
+                    capacity=self.shelf_space.plan(self._planned_lead(day), self._demand()),
+                )
         if not stock:
             return
         if self.calendar is not None:

@@ -1,7 +1,9 @@
 """Scenario settings of the category captain's levers beyond forecasting (shared mode).
 
 ``replenishment.delivery_calendar`` chooses, per collection (a planner's suppliers for one
-platform), how many days apart orders go out (:mod:`crossdock.category.calendar`). See
+platform), how many days apart orders go out (:mod:`crossdock.category.calendar`);
+``replenishment.shelf_space`` lets the captain reallocate each store's category shelf
+(:mod:`crossdock.category.shelf`). See
 ``docs/planning.md`` for what each lever does on the built-in scenario.
 """
 
@@ -11,7 +13,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["DeliveryCalendarSpec"]
+__all__ = ["DeliveryCalendarSpec", "ShelfSpaceSpec"]
 
 _Share = Annotated[float, Field(gt=0, le=1)]
 
@@ -39,3 +41,20 @@ class DeliveryCalendarSpec(_Spec):
     max_cycle_days: Annotated[int, Field(ge=1, le=28)] = 7
     reoptimise_every_days: Annotated[int, Field(ge=1, le=364)] = 28
     shelf_fit_share: _Share = 0.95
+
+
+class ShelfSpaceSpec(_Spec):
+    """The captain's allocation of each store's category shelf space (shared mode).
+
+    Every ``reallocate_every_days`` days (from day 0) a captain splits each store's space for
+    each of its categories (the scenario's ``shelf_capacity`` rule summed over the category)
+    across the items by their need over the cover days (mean sales plus z deviations); the
+    retailer confirms it within the space and the minimum cases, and refuses a store's plan
+    where the captain's own items' share of the shelf exceeds their share under the retailer's
+    standard rule (about their share of sales) by more than ``max_own_share_gap`` (``None``: no
+    fairness check).
+    """
+
+    enabled: bool = True
+    reallocate_every_days: Annotated[int, Field(ge=1, le=364)] = 28
+    max_own_share_gap: Annotated[float, Field(ge=0, le=1)] | None = 0.02
