@@ -60,14 +60,30 @@ def test_collections_are_staggered_and_reviewed_from_observed_sales() -> None:
         z=1.64,
     )
     assert calendar.cycles.tolist() == [3, 3]
-    assert calendar.today(0)[:, 0].tolist() == [True, False]
-    assert calendar.today(1)[:, 0].tolist() == [False, True]
     assert calendar.extra_days.tolist() == [[2.0, 2.0], [2.0, 2.0]]
+    due = []
+    for day in range(7):
+        if day == 4:  # no stock report on day 4: collection 1's order day passes
+            due.append(calendar.today(day)[:, 0].tolist())
+            continue
+        due.append(calendar.today(day)[:, 0].tolist())
+        calendar.ordered(day)
+    # collection 0 on days 0, 3, 6; collection 1 on day 1, due on day 4, made up on day 5
+    assert due == [
+        [True, False],
+        [False, True],
+        [False, False],
+        [True, False],
+        [False, True],
+        [False, True],
+        [True, False],
+    ]
     for _ in range(7):
         calendar.observe(np.full((2, 2), 100.0))  # volumes grew: a truck a day fills
     calendar.review(7)
     assert calendar.cycles.tolist() == [1, 1]
-    assert calendar.today(8).all()
+    calendar.ordered(7)
+    assert calendar.today(9).all()
 
 
 def small(calendar: bool) -> Scenario:

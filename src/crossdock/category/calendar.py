@@ -10,8 +10,9 @@ stock — each order must cover R + L − 1 days instead of L — which the shel
 fewest days whose expected pallets fill the trucks to a target, within a maximum cycle, and
 only while the order-up-to level over the longer cover (mean plus z Poisson deviations) fits
 the shelf for a set share of the demand. It re-chooses at a set interval from the mean sales
-the planner observed since the last choice. Collections are staggered (collection g orders on
-days d with (d − g) mod R = 0) so that the platforms' work is spread over the week.
+the planner observed since the last choice. Collections are staggered (collection g first
+orders on day g mod R, then every R days) so that the platforms' work is spread over the week;
+an order day missed (no stock report that day) is made up the next day.
 """
 
 from __future__ import annotations
@@ -113,6 +114,8 @@ class DeliveryCalendar:
         #: bumped at every choice, so a user of ``extra_days`` knows when it changed
         self.version = 0
         self._choose(mean)
+        #: the day each collection next orders (staggered: collection g first on day g mod R)
+        self.next_day = np.arange(len(collections)) % self.cycles
 
     def _choose(self, mean: np.ndarray) -> None:
         self.version += 1
@@ -145,10 +148,19 @@ class DeliveryCalendar:
         self._days = 0
 
     def today(self, day: int) -> np.ndarray:
-        """Store × item mask of the cells whose collection orders today."""
+        """Store × item mask of the cells whose collection orders today (due or overdue).
+
+        Call :meth:`ordered` once the order has gone: a collection whose order day passed
+        without one (a planner that had no stock report that day) orders at the next chance.
+        """
         mask = np.zeros(self.extra_days.shape, dtype=bool)
         for g, collection in enumerate(self.collections):
-            if (day - g) % int(self.cycles[g]) == 0:
+            if day >= self.next_day[g]:
                 for cols in collection.suppliers:
                     mask[np.ix_(collection.rows, cols)] = True
         return mask
+
+    def ordered(self, day: int) -> None:
+        """Today's due collections have ordered: each next orders R days later."""
+        due = day >= self.next_day
+        self.next_day[due] = day + self.cycles[due]

@@ -383,6 +383,7 @@ class Planner:
         order = store_order(self.policy, observation, self._pack, self._shelf)
         if self.calendar is not None:
             order *= self.calendar.today(day)  # only the collections due today order
+            self.calendar.ordered(day)
         order = self._round_to_pallets(order)
         review = self.assortment
         if review is not None:
