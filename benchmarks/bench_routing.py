@@ -176,3 +176,60 @@ def main() -> None:
             f"{sum(r.km for r in sweep):>10.0f}{sweep_late:>6}"
         )
     print("late: stops the sweep heuristic (which ignores delivery windows) reaches after closing.")
+
+    print("\nBuilding the VRP data (CPU s): pyvrp.Model edge by edge against the matrices as given")
+    print(f"{'stops':>6}{'Model':>9}{'matrices':>10}{'ratio':>8}")
+    for n in (250, 1250):
+        problem = as_matrices(platform_day(n))
+        cpu = time.process_time()
+        model_data(problem)
+        by_model = time.process_time() - cpu
+        cpu = time.process_time()
+        matrix_data(problem)
+        by_matrix = time.process_time() - cpu
+        print(f"{n:>6}{by_model:>9.2f}{by_matrix:>10.3f}{by_model / max(by_matrix, 1e-9):>7.0f}×")
+
+
+def _windows(problem: dict, n: int) -> np.ndarray:
+    windows = problem.get("windows")
+    return np.array(windows[1:] if windows else [[0, 2**62]] * n, dtype=np.int64).reshape(n, 2)
+
+
+def model_data(problem: dict) -> object:
+    """The reference: one ``Model.add_edge`` call per ordered pair of nodes."""
+    from pyvrp import Model
+
+    distance = np.asarray(problem["distance"])
+    n = len(distance) - 1
+    windows = _windows(problem, n)
+    model = Model()
+    locations = [model.add_location(x=0.0, y=0.0)]
+    model.add_depot(locations[0])
+    for c in range(n):
+        locations.append(model.add_location(x=float(c), y=0.0))
+        model.add_client(
+            locations[-1],
+            delivery=[int(problem["demand"][c + 1])],
+            tw_early=int(windows[c, 0]),
+            tw_late=int(windows[c, 1]),
+        )
+    model.add_vehicle_type(num_available=n, capacity=[int(problem["capacity"])])
+    for a, frm in enumerate(locations):
+        for b, to in enumerate(locations):
+            model.add_edge(frm, to, distance=int(distance[a, b]), duration=int(distance[a, b]))
+    return model.data()
+
+
+def matrix_data(problem: dict) -> object:
+    """crossdock's :func:`crossdock.routing.vrp_data` on the same instance."""
+    from crossdock.routing import vrp_data
+
+    distance = np.asarray(problem["distance"])
+    n = len(distance) - 1
+    return vrp_data(
+        distance=distance,
+        demand=np.asarray(problem["demand"][1:]),
+        capacity=int(problem["capacity"]),
+        vehicles=n,
+        windows=_windows(problem, n),
+    )

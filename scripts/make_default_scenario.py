@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
-from crossdock.scenario import generate_spec
+from crossdock.scenario import generate_spec, write_spec
 
 HEADER = """\
 # crossdock built-in scenario: a small but whole French hypermarket chain.
@@ -20,25 +18,9 @@ HEADER = """\
 """
 
 
-def flow_list(items: list[dict]) -> str:
-    lines = []
-    for item in items:
-        text = yaml.safe_dump(
-            item, default_flow_style=True, sort_keys=False, width=10_000, allow_unicode=True
-        )
-        lines.append(f"  - {text.strip()}")
-    return "\n".join(lines)
-
-
 def main() -> None:
-    spec = generate_spec()
-    data = spec.model_dump(mode="json", exclude_none=True)
-    block = {k: v for k, v in data.items() if k not in ("stores", "products")}
-    text = HEADER + yaml.safe_dump(block, sort_keys=False, allow_unicode=True, width=100)
-    text += "stores:\n" + flow_list(data["stores"]) + "\n"
-    text += "products:\n" + flow_list(data["products"]) + "\n"
     out = Path(__file__).resolve().parents[1] / "src/crossdock/scenario/data/default.yaml"
-    out.write_text(text, encoding="utf-8")
+    write_spec(generate_spec(), out, header=HEADER)
     print(f"wrote {out}")
 
 

@@ -7,8 +7,9 @@ Student interval of its replications (5 seeds × 24 SKUs), and, for base stock, 
 lead time one day longer or shorter would give must not.
 
 - ``BaseStock(S)``: net stock at the end of a day is S − D_L;
-- ``OrderUpTo`` with the demand law known: S = ⌈λP + z√(λP)⌉ with P = R + L − 1, then the
-  (R, S) closed forms;
+- ``OrderUpTo`` with the demand law known: S = ⌈λP + z√(λP)⌉ (the normal quantile) or the
+  ceiling of the gamma quantile of that mean and deviation (the default), with
+  P = R + L − 1, then the (R, S) closed forms;
 - ``MinMax`` with the demand law known: s = λP + z√(λP), S = ⌈s + λ·cover⌉, against the
   stationary law of its inventory position (a Markov chain).
 """
@@ -62,13 +63,25 @@ def test_base_stock_matches_closed_form(rate: float, lead: int, level: int) -> N
             assert not fill.covers(base_stock_backorders(rate, wrong, level).fill_rate)
 
 
+@pytest.mark.parametrize("distribution", ["normal", "gamma"])
 @pytest.mark.parametrize(("review", "lead"), [(1, 2), (2, 2)])
-def test_order_up_to_matches_closed_form(review: int, lead: int) -> None:
+def test_order_up_to_matches_closed_form(review: int, lead: int, distribution: str) -> None:
+    from scipy.stats import gamma
+
     rate, service = 5.0, 0.9
     days = review + lead - 1
-    level = int(np.ceil(rate * days + ndtri(service) * np.sqrt(rate * days)))
+    mean, std = rate * days, np.sqrt(rate * days)
+    quantile = (
+        mean + ndtri(service) * std
+        if distribution == "normal"
+        else gamma.ppf(service, (mean / std) ** 2, scale=std**2 / mean)
+    )
+    level = int(np.ceil(quantile))
     policy = OrderUpTo(
-        review_period_days=review, service_level=service, forecast=KnownDemand(rate=rate)
+        review_period_days=review,
+        service_level=service,
+        demand_distribution=distribution,
+        forecast=KnownDemand(rate=rate),
     )
     assert_matches(measure(rate, lead, policy), order_up_to_backorders(rate, lead, review, level))
 
@@ -77,5 +90,10 @@ def test_min_max_matches_its_markov_chain() -> None:
     rate, service, lead, cover = 5.0, 0.9, 2, 3.0
     reorder = rate * lead + ndtri(service) * np.sqrt(rate * lead)
     top = int(np.ceil(reorder + rate * cover))
-    policy = MinMax(service_level=service, cover_days=cover, forecast=KnownDemand(rate=rate))
+    policy = MinMax(
+        service_level=service,
+        cover_days=cover,
+        demand_distribution="normal",
+        forecast=KnownDemand(rate=rate),
+    )
     assert_matches(measure(rate, lead, policy), min_max_backorders(rate, lead, reorder, top))

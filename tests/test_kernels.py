@@ -15,6 +15,8 @@ from crossdock._kernels import (
     as_slice,
     cap_to_room,
     fill_in_order,
+    gamma_quantile,
+    gamma_quantile_factors,
     grid,
     haversine_km,
     pallets,
@@ -259,3 +261,35 @@ def test_grid_indexes_like_ix(rows: np.ndarray, columns: np.ndarray) -> None:
     expected = np.zeros((8, 8), np.int64)
     expected[np.ix_(rows, columns)] += 1
     assert added.tolist() == expected.tolist()
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(
+    mean=st.floats(0.01, 5_000.0),
+    ratio=st.floats(0.02, 30.0),
+    level=st.sampled_from([0.6, 0.8, 0.95, 0.99, 0.999]),
+)
+def test_gamma_quantile_matches_scipy(mean: float, ratio: float, level: float) -> None:
+    """The tabulated quantile is scipy's gamma quantile of that mean and deviation."""
+    from scipy.special import ndtri
+    from scipy.stats import gamma
+
+    std = mean * ratio
+    got = gamma_quantile(
+        np.array([mean]), np.array([std]), gamma_quantile_factors(level), float(ndtri(level))
+    )[0]
+    shape = (mean / std) ** 2
+    expected = gamma.ppf(level, shape, scale=std**2 / mean)
+    assert got == pytest.approx(expected, rel=2e-4, abs=1e-9)
+
+
+def test_gamma_quantile_edges() -> None:
+    """No spread: the mean; no mean: zero; a tiny deviation: the normal quantile."""
+    from scipy.special import ndtri
+
+    z = float(ndtri(0.95))
+    factors = gamma_quantile_factors(0.95)
+    got = gamma_quantile(np.array([4.0, 0.0, 0.0, 1e6]), np.array([0.0, 3.0, 0.0, 1.0]), factors, z)
+    assert got[0] == 4.0
+    assert got[1] == 0.0 and got[2] == 0.0
+    assert got[3] == pytest.approx(1e6 + z, rel=1e-12)

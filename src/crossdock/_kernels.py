@@ -122,3 +122,47 @@ def sum_by(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
     out = np.zeros((*values.shape[:-1], n_groups), dtype=np.float64)
     np.add.at(out, (..., groups), values)  # type: ignore[arg-type]  # off the hot path
     return out
+
+
+# Shapes k of the gamma table: below the first the quantile is taken at the first (a demand
+# deviation over thirty times its mean); above the last the gamma is the normal to 1e-3.
+_GAMMA_LOG_SHAPE = np.linspace(np.log(1e-3), np.log(1e4), 2048)
+
+
+def gamma_quantile_factors(probability: float) -> np.ndarray:
+    """Log of the ``probability`` quantile of a gamma of mean 1, tabulated over shapes.
+
+    The shapes k are ``_GAMMA_LOG_SHAPE`` and the values ``log(gammaincinv(k, p) / k)``, for
+    :func:`gamma_quantile`. A table, because ``gammaincinv`` costs about 0.6 µs a cell and is needed for every store ×
+    SKU every day; interpolating its logarithm in log k costs a few nanoseconds a cell and is
+    within 1e-4 of the exact quantile (relative).
+    """
+    from scipy.special import gammaincinv
+
+    shape = np.exp(_GAMMA_LOG_SHAPE)
+    return np.asarray(np.log(gammaincinv(shape, probability) / shape), dtype=np.float64)
+
+
+def gamma_quantile(mean: np.ndarray, std: np.ndarray, factors: np.ndarray, z: float) -> np.ndarray:
+    """The ``p``-quantile of a gamma with this mean and standard deviation, cell by cell.
+
+    ``factors`` is :func:`gamma_quantile_factors` at ``p`` and ``z`` the normal quantile of
+    ``p``, used where the shape k = (mean / std)² is beyond the table (the gamma is the normal
+    there). A cell with no spread gets its mean; one with no mean gets 0.
+    """
+    mean = np.asarray(mean, dtype=np.float64)
+    std = np.asarray(std, dtype=np.float64)
+    mean, std = np.broadcast_arrays(mean, std)
+    out = np.array(mean, dtype=np.float64)
+    spread = (std > 0) & (mean > 0)
+    if not spread.any():
+        return np.maximum(out, 0.0, out=out)
+    m = mean[spread]
+    s = std[spread]
+    log_shape = 2.0 * (np.log(m) - np.log(s))
+    q = m * np.exp(np.interp(log_shape, _GAMMA_LOG_SHAPE, factors))
+    beyond = log_shape > _GAMMA_LOG_SHAPE[-1]
+    if beyond.any():
+        q[beyond] = m[beyond] + z * s[beyond]
+    out[spread] = q
+    return np.maximum(out, 0.0, out=out)

@@ -10,7 +10,8 @@ Exception tree::
     ├── InputError                  (carries file and position)
     │   ├── ScenarioError           scenario YAML: file, line, field path
     │   ├── EdiError                EANCOM interchange: file, segment, element
-    │   └── PosError                point-of-sale file: file, row, field
+    │   ├── PosError                point-of-sale file: file, row, field
+    │   └── ResultsError            a results folder (for the report): folder, missing tables
     ├── DataQualityError            readable input, but too many rows rejected (exit code 3)
     ├── IdentifierError             a GTIN, GLN or SSCC that is not valid
     └── ParameterError              a policy or API argument with a bad value
@@ -37,6 +38,7 @@ __all__ = [
     "ParameterError",
     "PosError",
     "PosWarning",
+    "ResultsError",
     "ScenarioError",
     "ScenarioWarning",
 ]
@@ -98,6 +100,10 @@ class EdiError(InputError):
 
 class PosError(InputError):
     """A point-of-sale file that cannot be read."""
+
+
+class ResultsError(InputError):
+    """A results folder that lacks a table the report needs, or holds one it cannot read."""
 
 
 class DataQualityError(CrossdockError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -132,6 +133,56 @@ def write_routes(stops: pa.Table, folder: Path) -> None:
     sheet.to_csv(folder / "driver_sheets.csv", index=False)
 
 
+def write_run_info(result: SimulationResult, folder: Path) -> None:
+    """``run.json``: the run's settings and every party's place, for the HTML report.
+
+    The tables hold GLNs; the map and the flows need coordinates and links (store to platform
+    or DC, supplier to factory, SKU to supplier), which only the scenario knows.
+    """
+    sc = result.scenario
+    spec = sc.spec
+
+    def places(kind: str, items: list[Any]) -> list[dict[str, Any]]:
+        return [
+            {"type": kind, "gln": i.gln, "name": i.name, "lat": i.lat, "lon": i.lon} for i in items
+        ]
+
+    parties = (
+        places("supplier", spec.suppliers)
+        + places("factory", spec.factories)
+        + places("platform", spec.platforms)
+        + places("dc", spec.distribution_centres)
+        + places("store", spec.stores)
+    )
+    info = {
+        "scenario": sc.name,
+        "start_date": spec.start_date.isoformat(),
+        "mode": result.mode,
+        "seed": result.seed,
+        "days": result.days,
+        "horizon_days": sc.horizon_days,
+        "warm_up_days": sc.warm_up_days if result.warm_up_days is None else result.warm_up_days,
+        "stores": sc.n_stores,
+        "skus": sc.n_skus,
+        "parties": parties,
+        "store_platform": {
+            str(g): str(sc.platform_gln[p])
+            for g, p in zip(sc.store_gln, sc.platform_of_store, strict=True)
+        },
+        "store_dc": {
+            str(g): str(sc.dc_gln[d]) for g, d in zip(sc.store_gln, sc.dc_of_store, strict=True)
+        },
+        "supplier_factory": {
+            str(g): str(sc.factory_gln[f])
+            for g, f in zip(sc.supplier_gln, sc.factory_of_supplier, strict=True)
+        },
+        "sku_supplier": {
+            str(g): str(sc.supplier_gln[u]) for g, u in zip(sc.gtin, sc.supplier_of, strict=True)
+        },
+    }
+    (folder / "run.json").write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
+
+
 def _clock(minutes: float) -> str:
     """Minutes after midnight as HH:MM (past midnight shows +1d)."""
     total = round(float(minutes))
@@ -155,6 +206,8 @@ class SimulationResult:
     kpis: dict[str, float]
     tables: dict[str, pa.Table]
     ledger: Ledger = field(repr=False)
+    warm_up_days: int | None = None
+    """Days before the KPIs start (None: the scenario's ``warm_up_days``)."""
 
     def table(self, name: str) -> pd.DataFrame:
         """One table as a DataFrame."""
@@ -194,6 +247,7 @@ class SimulationResult:
         for name, table in self.tables.items():
             pq.write_table(table, folder / f"{name}.parquet")
         write_routes(self.tables["route_stops"], folder)
+        write_run_info(self, folder)
         return folder
 
 

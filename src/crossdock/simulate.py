@@ -92,7 +92,9 @@ def simulate(
         )
     )
     name = mode.name if isinstance(mode, Recipe) else mode
-    return SimulationResult(scenario, name, seed, days, kpis, tables, chain.ledger)
+    return SimulationResult(
+        scenario, name, seed, days, kpis, tables, chain.ledger, warm_up_days=warm_up_days
+    )
 
 
 def _store_target(scenario: Scenario, mode: str, policies: dict[str, Policy] | None) -> float:

@@ -53,6 +53,7 @@ def test_order_up_to_covers_the_protection_interval(review: int, lead: int) -> N
         OrderUpTo(
             review_period_days=review,
             service_level=0.95,
+            demand_distribution="normal",
             forecast=MovingAverage(window_days=4),
         )
     )
@@ -66,7 +67,12 @@ def test_order_up_to_covers_the_protection_interval(review: int, lead: int) -> N
 
 def test_min_max_reorder_point_covers_the_protection_interval() -> None:
     policy = _learnt(
-        MinMax(service_level=0.95, cover_days=5, forecast=MovingAverage(window_days=4))
+        MinMax(
+            service_level=0.95,
+            cover_days=5,
+            demand_distribution="normal",
+            forecast=MovingAverage(window_days=4),
+        )
     )
     z = float(ndtri(0.95))
     s = 10 * 2 + z * WINDOW_STD * np.sqrt(2 + 4 / 4)
@@ -86,6 +92,22 @@ def test_min_max_reorder_point_covers_the_protection_interval() -> None:
     )
     assert policy.plan(high)[0] == 0
     assert policy.plan(low)[0] == pytest.approx(s + 50 - low.on_hand[0])
+
+
+@pytest.mark.parametrize("level", [0.8, 0.95, 0.99])
+def test_order_up_to_level_is_the_gamma_quantile_by_default(level: float) -> None:
+    """The default level is the gamma quantile of the same mean and deviation as above."""
+    from scipy.stats import gamma
+
+    policy = _learnt(OrderUpTo(service_level=level, forecast=MovingAverage(window_days=4)))
+    days = 2
+    mean = 10.0 * days
+    sigma = WINDOW_STD * np.sqrt(days + days**2 / 4)
+    shape, scale = (mean / sigma) ** 2, sigma**2 / mean
+    expected = gamma.ppf(level, shape, scale=scale)
+    assert policy.plan(_observation(2))[0] + 8 == pytest.approx(expected, rel=1e-4)
+    if level >= 0.95:  # skewed to the right: the high quantiles lie above the normal's
+        assert expected > mean + float(ndtri(level)) * sigma
 
 
 @pytest.mark.parametrize("level", [SERVICE_LEVEL_MIN, 0.8, 0.999])

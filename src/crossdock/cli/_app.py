@@ -19,4 +19,4 @@ app.add_typer(edi_app, name="edi")
 app.add_typer(pos_app, name="pos")
 
 # Command modules register themselves on import (kept at the end to avoid import cycles).
-from crossdock.cli import _run, _scenario  # noqa: E402, F401
+from crossdock.cli import _report, _run, _scenario  # noqa: E402, F401

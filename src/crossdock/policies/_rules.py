@@ -20,6 +20,7 @@ import numpy as np
 from scipy.special import ndtri
 
 from crossdock._bounds import SERVICE_LEVEL_MAX, SERVICE_LEVEL_MIN
+from crossdock._kernels import gamma_quantile, gamma_quantile_factors
 from crossdock.policies._forecast import ExponentialSmoothing, Forecaster
 from crossdock.policies._params import Params, interval, whole
 
@@ -34,6 +35,12 @@ __all__ = [
 ]
 
 _SERVICE_LEVEL = interval(SERVICE_LEVEL_MIN, SERVICE_LEVEL_MAX, closed="left")
+#: How demand over the protection interval is modelled to set the order-up-to level.
+DEMAND_DISTRIBUTIONS = ("gamma", "normal")
+_DISTRIBUTION = (
+    lambda v: v in DEMAND_DISTRIBUTIONS,
+    f"one of {', '.join(map(repr, DEMAND_DISTRIBUTIONS))}",
+)
 
 
 def protection_interval_days(
@@ -145,6 +152,7 @@ class _Forecasting(Policy):
 
     forecast: Forecaster
     review_period_days: int
+    demand_distribution: str
 
     def reset(self, prior_mean: np.ndarray) -> None:
         super().reset(prior_mean)
@@ -169,19 +177,27 @@ class _Forecasting(Policy):
         return day % self.review_period_days == 0
 
     def _target(self, observation: Observation) -> np.ndarray:
-        """Forecast demand over the protection interval P plus z times its error's deviation.
+        """The ``service_level`` quantile of demand over the protection interval P.
 
         P = :func:`protection_interval_days`; the forecaster gives the demand it expects over
-        those P days (weekday by weekday where it knows them) and the standard deviation of
-        the error of that P-day total (``horizon_mean`` and ``horizon_std``; a forecaster
-        without them is taken as P times its daily mean and √P times its daily error).
+        those P days (weekday by weekday where it knows them), μ_P, and the standard deviation
+        of the error of that P-day total, σ_P (``horizon_mean`` and ``horizon_std``; a
+        forecaster without them is taken as P times its daily mean and √P times its daily
+        error). ``demand_distribution`` says which distribution of mean μ_P and deviation σ_P
+        gives the quantile: ``"gamma"`` (the default) or ``"normal"``, μ_P + z·σ_P. Retail
+        demand is skewed to the right (a day's demand cannot fall below zero but can run to
+        several times its mean), and the normal quantile then sits below the true one: with
+        negative-binomial demand of mean 6 and deviation 4.9, the 95% quantile is 16 units,
+        the gamma's 15.6 and the normal's 14.1. As σ_P / μ_P falls the gamma tends to the
+        normal.
         """
         lead = observation.lead_time_days
         if getattr(self, "_cover_lead", None) is not lead:
             self._cover_days = protection_interval_days(self.review_period_days, lead)
             self._cover_lead = lead
         days = self._cover_days
-        z = float(ndtri(self.service_level))  # type: ignore[attr-defined]
+        level = self.service_level  # type: ignore[attr-defined]
+        z = float(ndtri(level))
         forecast = self.forecast
         if hasattr(forecast, "horizon_mean"):
             target = np.array(forecast.horizon_mean(days), dtype=np.float64)
@@ -193,7 +209,13 @@ class _Forecasting(Policy):
                 if hasattr(forecast, "horizon_std")
                 else forecast.std * np.sqrt(days)
             )
-            target = target + z * spread
+            if self.demand_distribution == "gamma":
+                if getattr(self, "_factors_level", None) != level:
+                    self._factors = gamma_quantile_factors(level)
+                    self._factors_level = level
+                target = gamma_quantile(target, spread, self._factors, z)
+            else:
+                target = target + z * spread
         shape = np.broadcast_shapes(np.shape(target), np.shape(observation.on_hand))
         if np.shape(target) != shape:
             target = np.broadcast_to(target, shape).copy()
@@ -201,16 +223,18 @@ class _Forecasting(Policy):
 
 
 class OrderUpTo(_Forecasting):
-    """Periodic review (R, S): every R days order up to S = μ_P + z·σ_P.
+    """Periodic review (R, S): every R days order up to S, a quantile of demand.
 
-    P = R + L − 1 is the protection interval (:func:`protection_interval_days`), μ_P the
-    forecast of demand over it and σ_P the standard deviation of that forecast's error; z the
-    normal quantile of the target ``service_level`` (cycle service level).
+    S is the ``service_level`` quantile of demand over the protection interval. P = R + L − 1 is the protection interval (:func:`protection_interval_days`), μ_P the
+    forecast of demand over it and σ_P the standard deviation of that forecast's error; S is
+    the quantile at the target ``service_level`` (cycle service level) of a gamma of that
+    mean and deviation, or μ_P + z·σ_P with ``demand_distribution="normal"``.
     """
 
     _constraints = {
         "review_period_days": whole(1),
         "service_level": _SERVICE_LEVEL,
+        "demand_distribution": _DISTRIBUTION,
         "forecast": (_is_forecaster, "a forecaster (MovingAverage, ExponentialSmoothing, ...)"),
     }
 
@@ -219,10 +243,12 @@ class OrderUpTo(_Forecasting):
         *,
         review_period_days: int = 1,
         service_level: float = 0.95,
+        demand_distribution: str = "gamma",
         forecast: Forecaster | None = None,
     ) -> None:
         self.review_period_days = review_period_days
         self.service_level = service_level
+        self.demand_distribution = demand_distribution
         self.forecast = forecast if forecast is not None else ExponentialSmoothing()
 
     def plan(self, observation: Observation) -> np.ndarray:
@@ -238,7 +264,8 @@ class OrderUpTo(_Forecasting):
 class MinMax(_Forecasting):
     """(s, S): when the inventory position is at or below s, order up to S.
 
-    s = μ_P + z·σ_P covers the protection interval P = R + L − 1 as in :class:`OrderUpTo`;
+    s, the target quantile of demand over the protection interval P = R + L − 1, is set as
+    :class:`OrderUpTo` sets its level;
     S = s + μ·``cover_days`` adds a batch of ``cover_days`` of demand, so orders are fewer and
     larger than order-up-to's.
     """
@@ -247,6 +274,7 @@ class MinMax(_Forecasting):
         "review_period_days": whole(1),
         "service_level": _SERVICE_LEVEL,
         "cover_days": interval(0, None),
+        "demand_distribution": _DISTRIBUTION,
         "forecast": (_is_forecaster, "a forecaster (MovingAverage, ExponentialSmoothing, ...)"),
     }
 
@@ -256,11 +284,13 @@ class MinMax(_Forecasting):
         review_period_days: int = 1,
         service_level: float = 0.95,
         cover_days: float = 3.0,
+        demand_distribution: str = "gamma",
         forecast: Forecaster | None = None,
     ) -> None:
         self.review_period_days = review_period_days
         self.service_level = service_level
         self.cover_days = cover_days
+        self.demand_distribution = demand_distribution
         self.forecast = forecast if forecast is not None else ExponentialSmoothing()
 
     def plan(self, observation: Observation) -> np.ndarray:

@@ -15,6 +15,7 @@ from crossdock.scenario._load import default_scenario_path, read_spec, spec_from
 from crossdock.scenario._schema import *  # noqa: F403
 from crossdock.scenario._schema import ScenarioSpec
 from crossdock.scenario._schema import __all__ as _schema_all
+from crossdock.scenario._write import write_spec
 
 __all__ = [
     "Scenario",
@@ -25,6 +26,7 @@ __all__ = [
     "load_scenario",
     "read_spec",
     "spec_from_data",
+    "write_spec",
     *_schema_all,
 ]
 

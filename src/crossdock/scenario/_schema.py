@@ -231,7 +231,7 @@ class PlatformSpec(_Spec):
     capacity_units_per_day: Annotated[int, Field(gt=0, le=10**9)]
     delivery_days: Annotated[int, Field(ge=1, le=14)] = 1
     """Days from leaving the platform to the store's shelf (1: overnight)."""
-    dock_doors: Annotated[int, Field(gt=0, le=1000)] = 12
+    dock_doors: Annotated[int, Field(gt=0, le=10_000)] = 12
     pallets_per_door_hour: Annotated[float, Field(gt=0, le=1000)] = 12.0
     """Pallets a door unloads or loads per hour."""
     shift_hours: Annotated[float, Field(gt=0, le=24)] = 16.0
@@ -376,6 +376,10 @@ class EchelonSpec(_Spec):
     ``order_up_to``, ``min_max``, ``base_stock``."""
     review_period_days: Annotated[int, Field(ge=1, le=60)] = 1
     service_level: Annotated[float, Field(ge=SERVICE_LEVEL_MIN, lt=SERVICE_LEVEL_MAX)] = 0.95
+    demand_distribution: Literal["gamma", "normal"] = "gamma"
+    """order_up_to and min_max: the distribution whose ``service_level`` quantile of demand
+    over the protection interval sets the order-up-to level (a gamma, skewed like retail
+    demand, or the normal μ + z·σ)."""
     forecast: ForecastSpec = ForecastSpec()
     cover_days: Annotated[float, Field(ge=0, le=365)] = 3.0
     """min_max only: order-up-to level = reorder point + this many days of demand."""

@@ -58,8 +58,12 @@ def clean_single_store(
     days: int,
     n_skus: int = 24,
     unmet_demand: str = "backorder",
+    dispersion: float | None = None,
 ) -> Scenario:
-    """One store, ``n_skus`` identical Poisson(``rate``) SKUs, a DC ``lead_time_days`` away."""
+    """One store, ``n_skus`` identical Poisson(``rate``) SKUs, a DC ``lead_time_days`` away.
+
+    ``dispersion`` k makes demand negative binomial (variance = rate + rate² / k) instead.
+    """
     spec = generate_spec(
         n_stores=1,
         n_skus=n_skus,
@@ -90,7 +94,11 @@ def clean_single_store(
             "distribution_centres": dcs,
             "replenishment": replenishment,
             "demand": spec.demand.model_copy(
-                update={"distribution": "poisson", "weekday_profile": [1.0] * 7}
+                update={
+                    "distribution": "poisson" if dispersion is None else "negative_binomial",
+                    "dispersion": 2.0 if dispersion is None else dispersion,
+                    "weekday_profile": [1.0] * 7,
+                }
             ),
             "shelf_capacity": spec.shelf_capacity.model_copy(update={"days_of_demand": 1e5}),
         }
