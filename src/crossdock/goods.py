@@ -36,7 +36,10 @@ class Consignment:
     ``destination`` which one receives it (``-1`` where ``locations`` lists several, as for a
     depot's store deliveries); ``locations`` are the rows of the receiver's stock the goods
     go to (stores for a platform's pre-allocated pallets or for store deliveries); ``sscc_first`` and ``pallets`` are
-    the SSCC serials on it (``0`` for goods that move without pallets).
+    the SSCC serials on it (``0`` for goods that move without pallets). ``collection`` is the
+    GLN of the party that booked a collection run for it (the planner of its items): the
+    carrier picks up every consignment of one collection for one destination shipped on one
+    day on shared milk runs (``""``: a direct truckload of its own).
     """
 
     sender: str
@@ -53,6 +56,7 @@ class Consignment:
     quantity: np.ndarray = field(default_factory=lambda: np.zeros((1, 0), np.int64), repr=False)
     pallets: int = 0
     sscc_first: int = 0
+    collection: str = ""
 
     @property
     def total(self) -> np.ndarray:

@@ -25,6 +25,7 @@ __all__ = [
     "OrderResponse",
     "ReceivingAdvice",
     "SalesReport",
+    "ShelfPlan",
     "StorePositions",
 ]
 
@@ -164,3 +165,18 @@ class StorePositions(Message):
     internal: ClassVar[bool] = True
     position: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int64), repr=False)
     advices: tuple[DespatchAdvice, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ShelfPlan(Message):
+    """A category captain's shelf allocation (a planogram), or the retailer's confirmation.
+
+    ``capacity[len(locations), len(items)]`` is the shelf capacity in units of each item at
+    each store. The captain proposes; the retailer answers with what it confirms (the same
+    message back), which caps the captain's orders from then on. No EANCOM counterpart in
+    the codec: it travels as is.
+    """
+
+    locations: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
+    items: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
+    capacity: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int64), repr=False)

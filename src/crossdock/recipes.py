@@ -159,12 +159,26 @@ def _stores(build: Build, *, orders: bool, reports: bool = False, captain: bool 
     )
 
 
-def _planners(build: Build, *, captain: bool = True) -> Party:
+def _planners(build: Build, *, captain: bool = True, own_items_weight: float = 1.0) -> Party:
+    """The shared planners (a captain per category, or each supplier for its own items).
+
+    ``own_items_weight`` > 1 makes a captain favour its own items in its shelf plans: a
+    what-if the retailer's fairness rule is there to catch.
+    """
     sc = build.ctx.scenario
     captain = captain and sc.spec.replenishment.captain_plans_category
+    review = captain and sc.spec.replenishment.captain_reviews_assortment
     return Planners(
         [
-            Planner(build.ctx, gln, items, build.policy("planner", "store"))
+            Planner(
+                build.ctx,
+                gln,
+                items,
+                build.policy("planner", "store"),
+                review_by_default=review,
+                allocates_shelf=captain,
+                own_items_weight=own_items_weight,
+            )
             for gln, items in Planners.groups(sc, captain)
         ]
     )

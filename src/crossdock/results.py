@@ -27,6 +27,10 @@ _PERCENT = {
     "deliveries_on_time",
     "dock_door_utilisation",
     "platform_labour_utilisation",
+    "truck_fill_rate_inbound",
+    "sales_kept_after_delisting",
+    "shelf_share_captain_items",
+    "demand_share_captain_items",
 }
 _PERCENT_PREFIXES = ("cycle_service_level", "fill_rate_", "service_level_target")
 
@@ -39,7 +43,7 @@ def format_value(key: str, value: float) -> str:
         key.startswith("order_variance_ratio")
         or key.endswith("days_of_supply")
         or "lead_time" in key
-        or key == "trucks_per_day"
+        or key in ("trucks_per_day", "trucks_inbound_per_week", "assortment_depth")
     ):
         return f"{value:,.2f}"
     return f"{value:,.0f}"

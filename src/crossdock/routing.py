@@ -62,6 +62,8 @@ class RoutingProblem:
     shift_minutes: float = 600.0
     departure_minute: float = 0.0
     km: np.ndarray | None = field(default=None, repr=False)
+    pickup: bool = False
+    """Pickups (a collection run: the truck leaves empty and comes back loaded), not deliveries."""
 
     def distances(self) -> np.ndarray:
         """Road km between depot (0) and stops (1..n)."""
@@ -262,6 +264,7 @@ class PyVRPRoutePlanner:
             seconds=self.time_limit_seconds,
             iterations=self.max_iterations,
             seed=self.seed,
+            pickup=problem.pickup,
         )
         return [[int(stops[c]) for c in route] for route in solution]
 

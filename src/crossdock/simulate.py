@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from crossdock.category import category_kpis
 from crossdock.chain import MODES
 from crossdock.channel import Channel
 from crossdock.demand import Demand
@@ -91,6 +92,15 @@ def simulate(
         fleet_size=sum(truck.count for truck in scenario.spec.carrier.trucks),
         sku_value=scenario.shelf_price,
         service_level_target=_store_target(scenario, chain.recipe.settings, policies),
+    )
+    shelf = chain.ledger.series.get("shelf_units")  # the retailer's confirmed shelf, if any
+    kpis.update(
+        category_kpis(
+            tables,
+            scenario,
+            warm_up_days=warm_up_days,
+            shelf_units=shelf[-1] if shelf is not None and shelf[-1].any() else None,
+        )
     )
     kpis = {**money, **kpis}  # money first, in summaries and kpis.json
     name = mode.name if isinstance(mode, Recipe) else mode

@@ -20,7 +20,11 @@ def squeezed(doors: int = 2, workers: int = 20, days: int = 90):
         p.model_copy(update={"dock_doors": doors, "pallets_per_door_hour": 0.4, "workers": workers})
         for p in spec.platforms
     ]
-    return compile_scenario(spec.model_copy(update={"platforms": platforms}))
+    # daily orders: a delivery calendar's peaks would also meet the platforms' unit capacity
+    settings = spec.replenishment.model_copy(update={"delivery_calendar": None})
+    return compile_scenario(
+        spec.model_copy(update={"platforms": platforms, "replenishment": settings})
+    )
 
 
 def test_receiving_advice_answers_every_despatch_advice() -> None:

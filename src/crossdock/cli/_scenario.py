@@ -26,7 +26,8 @@ def validate(file: Annotated[Path, typer.Argument(help="Scenario YAML file to ch
     except ScenarioError as error:
         err = Console(stderr=True, highlight=False)
         for line in error.problems:
-            err.print(f"error: {line}", markup=False, soft_wrap=True)
+            # emoji=False: rich would turn "file.yaml:100: ..." into "file.yaml💯 ..."
+            err.print(f"error: {line}", markup=False, emoji=False, soft_wrap=True)
         raise typer.Exit(2) from None
     console.print(f"{file}: valid scenario '{spec.name}'", markup=False)
 

@@ -2,7 +2,8 @@
 
 Each evening, in the deliver phase, the carrier takes the day's consignments from the goods
 channel (:meth:`crossdock.goods.GoodsChannel.loads`): inbound legs (supplier to platform or
-DC) are full truckloads, direct; each depot's (platform or DC) store deliveries are routed,
+DC) are full truckloads, direct, unless a planner booked collection runs for them
+(:meth:`Carrier._collect`: milk runs picking up at several suppliers); each depot's (platform or DC) store deliveries are routed,
 and trucks, pallets and km are counted. While on the road, goods are the carrier's stock in
 the ledger, until their arrival day's receive phase, when the receivers take them in from the
 goods channel. The carrier never touches another party.
@@ -22,6 +23,7 @@ from crossdock.routing import Route, RoutePlanner, RoutingProblem, load_plan, ro
 from crossdock.scenario import Scenario
 
 _INBOUND_ORDER = {"dc": 0, "platform": 1}
+_NO_WINDOW = 10.0**7  # minutes: collection runs have no pickup windows or shift limit
 
 
 class Carrier:
@@ -45,6 +47,8 @@ class Carrier:
             router if router is not None else router_from_spec(sc.spec.carrier.routing, ctx.seed)
         )
         spec = sc.spec.carrier
+        # each collection (booker, destination) has its own planner, which keeps its last plan
+        self._collection_routers: dict[tuple[str, str, int], RoutePlanner] = {}
         self.capacity = spec.trucks[0].capacity_pallets
         self.cost_per_km = spec.cost_per_km
         self.co2_per_km = spec.trucks[0].co2_kg_per_km
@@ -90,8 +94,18 @@ class Carrier:
         self._take(day, loads)
         inbound = [c for c in loads if c.receiver_kind in _INBOUND_ORDER]
         inbound.sort(key=lambda c: (_INBOUND_ORDER[c.receiver_kind], c.destination, c.origin))
+        runs: dict[tuple[str, str, int], list[Consignment]] = {}
         for load in inbound:
-            self._inbound(day, load)
+            if load.collection:
+                runs.setdefault((load.collection, load.receiver_kind, load.destination), [])
+                runs[(load.collection, load.receiver_kind, load.destination)].append(load)
+        for load in inbound:
+            run = runs.get((load.collection, load.receiver_kind, load.destination))
+            if run is None or len({c.origin for c in run}) < 2:
+                self._inbound(day, load)
+        for (collection, _, _), run in runs.items():
+            if len({c.origin for c in run}) >= 2:
+                self._collect(day, collection, run)
         for load in loads:
             if load.receiver_kind == "store":
                 self._route(day, load)
@@ -230,6 +244,80 @@ class Carrier:
                 km * self.co2_per_km,
                 1,
                 str(glns[dest]),
+            )
+        )
+
+    def _collect(self, day: int, collection: str, run: list[Consignment]) -> None:
+        """Collection milk runs: one destination's pickups at several suppliers on shared trucks.
+
+        A supplier with a truckload or more sends full trucks direct; the rest of every
+        supplier's pallets are picked up on routes from the platform (or DC) and back, planned
+        by the collection router (pickups, truck capacity in pallets; no delivery windows or
+        shift limit, as for direct inbound legs). One transport row per collection and day.
+        """
+        sc = self.ctx.scenario
+        spec = sc.spec.carrier
+        first = run[0]
+        if first.receiver_kind == "platform":
+            depot = (
+                float(sc.platform_lat[first.destination]),
+                float(sc.platform_lon[first.destination]),
+            )
+        else:
+            depot = (float(sc.dc_lat[first.destination]), float(sc.dc_lon[first.destination]))
+        origins = np.array(sorted({c.origin for c in run}), dtype=np.int64)
+        count = np.zeros(origins.size, dtype=np.int64)
+        for load in run:
+            count[np.searchsorted(origins, load.origin)] += load.pallets
+        full, rest = np.divmod(count, self.capacity)
+        lat = np.concatenate([[depot[0]], sc.supplier_lat[origins]])
+        lon = np.concatenate([[depot[1]], sc.supplier_lon[origins]])
+        km_matrix = (
+            haversine_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :]) * self.road_factor
+        )
+        km = float((2 * full * km_matrix[0, 1:]).sum())
+        trucks = int(full.sum())
+        picked = rest > 0
+        if picked.any():
+            nodes = np.concatenate([[0], 1 + np.flatnonzero(picked)])
+            problem = RoutingProblem(
+                depot=depot,
+                lat=sc.supplier_lat[origins[picked]],
+                lon=sc.supplier_lon[origins[picked]],
+                pallets=rest[picked],
+                window_open=np.zeros(int(picked.sum())),
+                window_close=np.full(int(picked.sum()), _NO_WINDOW),
+                capacity_pallets=self.capacity,
+                road_factor=self.road_factor,
+                speed_kmh=spec.average_speed_kmh,
+                service_minutes=0.0,
+                service_minutes_per_pallet=0.0,
+                shift_minutes=_NO_WINDOW,
+                km=km_matrix[np.ix_(nodes, nodes)],
+                pickup=True,
+            )
+            key = (collection, first.receiver_kind, first.destination)
+            if key not in self._collection_routers:
+                self._collection_routers[key] = router_from_spec(spec.routing, self.ctx.seed)
+            routes = self._collection_routers[key].plan(problem)
+            trucks += len(routes)
+            km += sum(r.km for r in routes)
+        hours = km / spec.average_speed_kmh
+        cost = km * self.cost_per_km + hours * spec.cost_per_hour + trucks * spec.cost_per_truck_day
+        self.ctx.ledger.transport.append(
+            TransportRow(
+                day,
+                "inbound",
+                "collection",
+                collection,
+                trucks,
+                int(origins.size),
+                int(count.sum()),
+                km,
+                cost,
+                hours,
+                km * self.co2_per_km,
+                int(origins.size),
             )
         )
 

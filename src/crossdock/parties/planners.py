@@ -12,18 +12,30 @@ delists and tells the retailer with a :class:`~crossdock.messages.Delisting`.
 
 from __future__ import annotations
 
+from statistics import NormalDist
 from typing import ClassVar
 
 import numpy as np
 
 from crossdock import assortment
+from crossdock.category.calendar import Collection, DeliveryCalendar
+from crossdock.category.kpis import captain_items
+from crossdock.category.shelf import allocate_shelf
 from crossdock.errors import ParameterError
 from crossdock.ledger import SeriesSpec
-from crossdock.messages import Delisting, InventoryReport, Order, OrderResponse, SalesReport
+from crossdock.messages import (
+    Delisting,
+    InventoryReport,
+    Order,
+    OrderResponse,
+    SalesReport,
+    ShelfPlan,
+)
 from crossdock.parties._common import MAX_DELAY_DAYS, Context, NetworkParty, send, store_order
 from crossdock.policies import Observation, Policy
 from crossdock.scenario import Scenario
 from crossdock.scenario._assortment_spec import AssortmentSpec
+from crossdock.scenario._captain_spec import ShelfSpaceSpec
 
 
 class AssortmentReview:
@@ -125,10 +137,99 @@ class AssortmentReview:
         }
 
 
-class Planner:
-    """One planner (a supplier's GLN) for a set of SKUs across all stores."""
+class ShelfPlanner:
+    """A captain's shelf allocation for its items: sales statistics and the periodic plan.
 
-    def __init__(self, ctx: Context, gln: str, items: np.ndarray, policy: Policy) -> None:
+    Each store's space per category is the scenario's ``shelf_capacity`` rule summed over the
+    category; :meth:`plan` splits it (:func:`~crossdock.category.shelf.allocate_shelf`) over
+    each item's cover days P (lead time plus calendar cycle − 1): mean daily sales × P + z ×
+    their standard deviation × √P, one z per store, from the sales observed since the last
+    plan (the first from expected demand, Poisson).
+    """
+
+    def __init__(
+        self,
+        ctx: Context,
+        items: np.ndarray,
+        mean: np.ndarray,
+        spec: ShelfSpaceSpec,
+        own_items_weight: float = 1.0,
+    ) -> None:
+        sc = ctx.scenario
+        self.spec = spec
+        self.items = items
+        self._mean = mean.astype(np.float64)
+        self._std = np.sqrt(self._mean)
+        self._sum = np.zeros(mean.shape)
+        self._squares = np.zeros(mean.shape)
+        self._days = 0
+        self._pack = sc.case_pack[items]
+        self._min_cases = sc.spec.shelf_capacity.min_case_packs
+        self._categories = [
+            np.flatnonzero(sc.category_of[items] == c) for c in np.unique(sc.category_of[items])
+        ]
+        self._space = [sc.shelf_capacity[:, items[cols]].sum(axis=1) for cols in self._categories]
+        self._weight = np.where(captain_items(sc)[items], own_items_weight, 1.0)
+
+    def observe(self, sold: np.ndarray) -> None:
+        """Add one day's sales (store × item)."""
+        self._sum += sold
+        self._squares += np.square(sold, dtype=np.float64)
+        self._days += 1
+
+    def due(self, day: int) -> bool:
+        """Plans go out on day 0 and every ``reallocate_every_days`` days."""
+        return day % self.spec.reallocate_every_days == 0
+
+    def plan(self, cover_days: np.ndarray, demand: np.ndarray | None = None) -> np.ndarray:
+        """The proposed shelf capacity (store × item) from the sales observed since the last.
+
+        ``demand`` is the planner's own estimate of mean daily demand, if it has one (its
+        forecaster's, which sees through days of empty shelves): sales alone would starve an
+        item that was out of stock of the very space it lacked. Deviations are at least
+        Poisson's (√mean), for the same reason.
+        """
+        if self._days >= 2:
+            mean = self._sum / self._days
+            variance = self._squares / self._days - np.square(mean)
+            self._mean = np.maximum(mean, demand) if demand is not None else mean
+            std = np.sqrt(np.maximum(variance, 0.0) * self._days / (self._days - 1))
+            self._std = np.maximum(std, np.sqrt(self._mean))
+            self._sum[:] = 0.0
+            self._squares[:] = 0.0
+            self._days = 0
+        cycle = self._mean * cover_days * self._weight
+        spread = self._std * np.sqrt(cover_days) * self._weight
+        shelf = np.zeros(cycle.shape, dtype=np.int64)
+        for cols, space in zip(self._categories, self._space, strict=True):
+            shelf[:, cols] = allocate_shelf(
+                space, cycle[:, cols], spread[:, cols], self._pack[cols], self._min_cases
+            )
+        return shelf
+
+
+class Planner:
+    """One planner (a supplier's GLN) for a set of SKUs across all stores.
+
+    ``review_by_default`` (a category captain, unless the scenario turns
+    ``captain_reviews_assortment`` off) reviews the range with the default rules where the
+    scenario has no ``assortment`` section. ``allocates_shelf`` (a captain, with the scenario's
+    ``shelf_space``) proposes each store's category shelf allocation to the retailer; its
+    ``own_items_weight`` scales its own items' need in it (1: none; above 1 models a captain
+    that favours its own items, which the retailer's fairness rule is there to catch).
+    """
+
+    def __init__(
+        self,
+        ctx: Context,
+        gln: str,
+        items: np.ndarray,
+        policy: Policy,
+        *,
+        review_by_default: bool = False,
+        allocates_shelf: bool = False,
+        own_items_weight: float = 1.0,
+    ) -> None:
         sc = ctx.scenario
         self.ctx = ctx
         self.gln = gln
@@ -156,7 +257,65 @@ class Planner:
         self._pack = sc.case_pack[items]
         self._shelf = sc.shelf_capacity[:, items]
         spec = sc.spec.assortment
+        if spec is None and review_by_default:  # a captain reviews its range by default
+            spec = AssortmentSpec()
         self.assortment = None if spec is None else AssortmentReview(ctx, items, spec)
+        self.calendar = self._calendar(mean)
+        self._lead_planned = (self._lead_now, -1, self._lead_now)
+        shelf_spec = sc.spec.replenishment.shelf_space
+        self.shelf_space = (
+            ShelfPlanner(ctx, items, mean, shelf_spec, own_items_weight)
+            if allocates_shelf and shelf_spec is not None and shelf_spec.enabled
+            else None
+        )
+
+    def _calendar(self, mean: np.ndarray) -> DeliveryCalendar | None:
+        """The planner's delivery calendar (``None``: orders every day).
+
+        One collection per platform: its suppliers together when inbound consolidation is on,
+        else each supplier alone.
+        """
+        sc = self.ctx.scenario
+        spec = sc.spec.replenishment.delivery_calendar
+        if spec is None or not spec.enabled:
+            return None
+        together = sc.spec.replenishment.inbound_consolidation
+        supplier_columns = [columns for _, columns in self._suppliers]
+        collections = [
+            Collection(rows, tuple(group))
+            for rows in self._platform_rows
+            for group in ([supplier_columns] if together else [[c] for c in supplier_columns])
+        ]
+        service = float(getattr(self.policy, "service_level", 0.5))
+        return DeliveryCalendar(
+            spec,
+            collections,
+            mean=mean,
+            per_pallet=self._per_pallet,
+            capacity_pallets=sc.spec.carrier.trucks[0].capacity_pallets,
+            lead_days=self._lead_time,
+            shelf=self._shelf,
+            z=NormalDist().inv_cdf(min(max(service, 0.5), 0.9999)),
+        )
+
+    def _demand(self) -> np.ndarray | None:
+        """The policy's forecast of mean daily demand (store × item), where it has one."""
+        mean = getattr(getattr(self.policy, "forecast", None), "mean", None)
+        if mean is None or np.shape(mean) != self._shelf.shape:
+            return None
+        return np.asarray(mean, dtype=np.float64)
+
+    def _planned_lead(self, day: int) -> np.ndarray:
+        """Lead time plus the days beyond it tonight's order covers (calendar cycle − 1)."""
+        calendar = self.calendar
+        if calendar is None:
+            return self._lead_now
+        version = calendar.version
+        lead, seen, planned = self._lead_planned
+        if lead is not self._lead_now or seen != version:
+            planned = self._lead_now + calendar.extra_days
+            self._lead_planned = (self._lead_now, version, planned)
+        return planned
 
     def plan(self, day: int) -> None:
         """Read today's reports, plan every store × SKU, send the cross-dock orders."""
@@ -189,8 +348,28 @@ class Planner:
             self.policy.observe_sales(sold.quantity, empty)
             if self.assortment is not None:
                 self.assortment.record(sold.day, sold.quantity)
+            if self.calendar is not None:
+                self.calendar.observe(sold.quantity)
+            if self.shelf_space is not None:
+                self.shelf_space.observe(sold.quantity)
+        if self.shelf_space is not None:
+            for answer in channel.receive(self.gln, ShelfPlan, day):  # the retailer's answer
+                self._shelf = answer.capacity
+            if self.shelf_space.due(day):
+                send(
+                    self.ctx,
+                    ShelfPlan,
+                    self.gln,
+                    sc.spec.retailer.gln,
+                    day,
+                    locations=np.arange(sc.n_stores),
+                    items=self.items,
+                    capacity=self.shelf_space.plan(self._planned_lead(day), self._demand()),
+                )
         if not stock:
             return
+        if self.calendar is not None:
+            self.calendar.review(day)
         latest = stock[-1]
         for report in stock:
             self.on_order -= report.received
@@ -199,9 +378,12 @@ class Planner:
             on_hand=latest.on_hand,
             on_order=self.on_order,
             backorders=latest.backorders,
-            lead_time_days=self._lead_now,
+            lead_time_days=self._planned_lead(day),
         )
         order = store_order(self.policy, observation, self._pack, self._shelf)
+        if self.calendar is not None:
+            order *= self.calendar.today(day)  # only the collections due today order
+            self.calendar.ordered(day)
         order = self._round_to_pallets(order)
         review = self.assortment
         if review is not None:

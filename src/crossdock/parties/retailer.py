@@ -7,6 +7,12 @@ orders keeps within its budget (value at unit cost), cut in proportion and to wh
 The head office knows its stores' positions from their daily
 :class:`~crossdock.messages.StorePositions`, and settles what it confirmed against the despatch
 advices that cover it.
+
+A category captain may propose a shelf allocation (:class:`~crossdock.messages.ShelfPlan`):
+the head office confirms it within each store's space for the category, with every SKU's
+minimum cases, and refuses a store's plan that favours the captain's own items beyond the
+scenario's gap (:func:`crossdock.category.shelf.confirm_shelf`); the confirmed shelf then caps
+the proposals, and goes back to the captain.
 """
 
 from __future__ import annotations
@@ -16,8 +22,10 @@ from typing import ClassVar
 import numpy as np
 
 from crossdock._kernels import cap_to_room, grid
+from crossdock.category.kpis import captain_items
+from crossdock.category.shelf import confirm_shelf
 from crossdock.ledger import SeriesSpec
-from crossdock.messages import LineStatus, Order, OrderResponse, StorePositions
+from crossdock.messages import LineStatus, Order, OrderResponse, ShelfPlan, StorePositions
 from crossdock.parties._common import Context, NetworkParty, send
 
 
@@ -26,7 +34,10 @@ class Retailer(NetworkParty):
 
     phases: ClassVar[tuple[str, ...]] = ("confirm",)
     location_type: ClassVar[str | None] = None
-    series: ClassVar[tuple[SeriesSpec, ...]] = ()
+    series: ClassVar[tuple[SeriesSpec, ...]] = (
+        SeriesSpec("shelf_units", "sku"),
+        SeriesSpec("shelf_plans_refused", "day"),
+    )
 
     def __init__(self, ctx: Context) -> None:
         sc = ctx.scenario
@@ -35,6 +46,8 @@ class Retailer(NetworkParty):
         self._blocked = np.array(sc.spec.retailer.blocked_gtins, dtype=object)
         # proposals the head office confirmed and no despatch advice has covered yet
         self.confirmed_open = np.zeros((sc.n_stores, sc.n_skus), dtype=np.int64)
+        #: the shelf capacity in force (store × SKU): the scenario's rule until a plan is confirmed
+        self.shelf = sc.shelf_capacity
 
     def _settle(self, news: StorePositions) -> None:
         """Confirmed goods now on their way (a despatch advice): no longer pending."""
@@ -51,6 +64,7 @@ class Retailer(NetworkParty):
         reports = channel.receive(self.gln, StorePositions, day)
         for news in reports:
             self._settle(news)
+        self._confirm_shelf_plans(day)
         proposals = channel.receive(self.gln, Order, day)
         if not proposals:
             return
@@ -68,7 +82,7 @@ class Retailer(NetworkParty):
                 granted[:, np.isin(sc.gtin[items], self._blocked)] = 0
             cells = grid(rows, items)  # views where rows and items are contiguous
             position = stores[cells] + self.confirmed_open[cells]
-            granted = cap_to_room(granted, position, sc.shelf_capacity[cells], pack)
+            granted = cap_to_room(granted, position, self.shelf[cells], pack)
             if spec.order_budget_per_store_day is not None:
                 left = np.maximum(spec.order_budget_per_store_day - spent[rows], 0.0)
                 value = granted @ sc.unit_cost[items]
@@ -94,3 +108,44 @@ class Retailer(NetworkParty):
                 quantity=granted,
                 status=status,
             )
+
+    def _confirm_shelf_plans(self, day: int) -> None:
+        """Confirm, cap or refuse each captain's shelf plan, and answer it with the result."""
+        sc = self.ctx.scenario
+        plans = self.ctx.channel.receive(self.gln, ShelfPlan, day)
+        if plans:
+            settings = sc.spec.replenishment.shelf_space
+            gap = settings.max_own_share_gap if settings is not None else None
+            own = captain_items(sc)
+            min_cases = sc.spec.shelf_capacity.min_case_packs
+            shelf = self.shelf.copy()
+            for plan in plans:
+                rows, items = plan.locations, plan.items
+                for c in np.unique(sc.category_of[items]):
+                    columns = items[sc.category_of[items] == c]
+                    at = np.searchsorted(items, columns)
+                    cells = grid(rows, columns)
+                    confirmed, refused = confirm_shelf(
+                        plan.capacity[:, at],
+                        shelf[cells],
+                        sc.shelf_capacity[cells].sum(axis=1),
+                        sc.case_pack[columns],
+                        min_cases,
+                        reference=sc.shelf_capacity[cells],
+                        own=own[columns],
+                        max_gap=gap,
+                    )
+                    shelf[cells] = confirmed
+                    self.ctx.ledger["shelf_plans_refused"][day, 0] += int(refused.sum())
+                send(
+                    self.ctx,
+                    ShelfPlan,
+                    self.gln,
+                    plan.sender,
+                    day,
+                    locations=rows,
+                    items=items,
+                    capacity=shelf[grid(rows, items)],
+                )
+            self.shelf = shelf
+        self.ctx.ledger["shelf_units"][day] = self.shelf.sum(axis=0)

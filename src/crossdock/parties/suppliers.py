@@ -238,30 +238,42 @@ class Suppliers(NetworkParty):
             ]
             glns = sc.platform_gln
         carrier = sc.spec.carrier.gln
-        for u, items in enumerate(self._items):
+        collect = kind == "platform" and sc.spec.replenishment.inbound_consolidation
+        for u, own in enumerate(self._items):
             arrival = day + int(sc.supplier_lead_time_days[u])
+            # with inbound consolidation, one consignment per planner that ordered the items,
+            # on the collection runs that planner booked for its category's suppliers
+            lots = self._collections(own) if collect else [("", own)]
             for dest, locations, goods in groups:
-                quantity = goods[:, items]
-                if not quantity.any():
-                    continue
-                count = int(pallets(quantity, sc.units_per_pallet[items]).sum())
-                load = Consignment(
-                    sender=sc.supplier_gln[u],
-                    receiver=glns[dest],
-                    carrier=carrier,
-                    ship_day=day,
-                    arrival_day=arrival,
-                    receiver_kind=kind,
-                    sender_kind="supplier",
-                    origin=u,
-                    destination=dest,
-                    locations=locations,
-                    items=items,
-                    quantity=quantity,
-                    pallets=count,
-                    sscc_first=self.ssccs.take(u, count),
-                )
-                despatch(self.ctx, load, f"U{day:04d}-{u}-{dest}", ship_to=dest)
+                for lot, (collection, items) in enumerate(lots):
+                    quantity = goods[:, items]
+                    if not quantity.any():
+                        continue
+                    count = int(pallets(quantity, sc.units_per_pallet[items]).sum())
+                    load = Consignment(
+                        sender=sc.supplier_gln[u],
+                        receiver=glns[dest],
+                        carrier=carrier,
+                        ship_day=day,
+                        arrival_day=arrival,
+                        receiver_kind=kind,
+                        sender_kind="supplier",
+                        origin=u,
+                        destination=dest,
+                        locations=locations,
+                        items=items,
+                        quantity=quantity,
+                        pallets=count,
+                        sscc_first=self.ssccs.take(u, count),
+                        collection=collection,
+                    )
+                    number = f"U{day:04d}-{u}-{dest}" + (f"-{lot}" if lot else "")
+                    despatch(self.ctx, load, number, ship_to=dest)
+
+    def _collections(self, items: np.ndarray) -> list[tuple[str, np.ndarray]]:
+        """A supplier's items grouped by the planner that last ordered them (its collection)."""
+        orderers = self._orderer[items]
+        return [(str(gln), items[orderers == gln]) for gln in dict.fromkeys(orderers.tolist())]
 
     def close(self, day: int) -> None:
         """Scrap what passed its shelf life (first in, first out), then record closing stock."""

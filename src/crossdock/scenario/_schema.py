@@ -18,6 +18,7 @@ from crossdock._bounds import SERVICE_LEVEL_MAX, SERVICE_LEVEL_MIN
 from crossdock.errors import IdentifierError
 from crossdock.gs1 import validate_gln, validate_gtin
 from crossdock.scenario._assortment_spec import AssortmentSpec
+from crossdock.scenario._captain_spec import DeliveryCalendarSpec, ShelfSpaceSpec
 from crossdock.scenario._dates import ScenarioDate
 from crossdock.scenario._demand_spec import (
     DemandSpec,
@@ -436,6 +437,23 @@ class ReplenishmentSpec(_Spec):
     captain_plans_category: bool = True
     """Shared mode: the category captain plans all SKUs of its category (else each supplier
     plans its own)."""
+    inbound_consolidation: bool = True
+    """Shared mode: whoever plans a category books collection milk runs, so that its
+    suppliers' goods for one platform share trucks, routed with pickups (a supplier planning
+    only its own items collects only itself); off: each supplier sends its own full
+    truckloads."""
+    captain_reviews_assortment: bool = True
+    """Shared mode: where the scenario has no ``assortment`` section, a category captain
+    planning its category still reviews its range, with the default rules; off: no review
+    without the section (a supplier planning only its own items never reviews by default)."""
+    delivery_calendar: DeliveryCalendarSpec | None = DeliveryCalendarSpec()
+    """Shared mode: order days per supplier × platform, trading truck fill against stock
+    (``None`` or ``enabled: false``: every planner orders every day)."""
+    shelf_space: ShelfSpaceSpec | None = None
+    """Shared mode: a category captain reallocates each store's category shelf across the
+    items, within the retailer's confirmation and its fairness rule (off by default: on the
+    built-in scenario the reallocation loses sales, see ``docs/planning.md``; ``{}`` turns it
+    on; ``None`` or ``enabled: false``: the ``shelf_capacity`` rule per SKU)."""
 
 
 class ScenarioSpec(_Spec):

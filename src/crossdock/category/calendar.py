@@ -1,0 +1,166 @@
+"""Delivery calendars: how many days apart a planner orders from each collection.
+
+A *collection* is what one truck can pick up for one platform: a planner's suppliers for that
+platform together when inbound consolidation is on (the captain's milk run), else each
+supplier alone (a supplier planning alone can only fill its own truck). Ordering every R days
+instead of daily puts R days of goods on each order, so fewer, fuller trucks go; the price is
+stock — each order must cover R + L − 1 days instead of L — which the shelf must hold.
+
+:class:`DeliveryCalendar` chooses R per collection (a periodic joint-replenishment rule): the
+fewest days whose expected pallets fill the trucks to a target, within a maximum cycle, and
+only while the order-up-to level over the longer cover (mean plus z Poisson deviations) fits
+the shelf for a set share of the demand. It re-chooses at a set interval from the mean sales
+the planner observed since the last choice. Collections are staggered (collection g first
+orders on day g mod R, then every R days) so that the platforms' work is spread over the week;
+an order day missed (no stock report that day) is made up the next day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from crossdock.scenario._captain_spec import DeliveryCalendarSpec
+
+__all__ = ["Collection", "DeliveryCalendar", "cycle_for"]
+
+
+@dataclass(frozen=True, eq=False)
+class Collection:
+    """One platform's stores (``rows``) and, per supplier, its item columns (``suppliers``)."""
+
+    rows: np.ndarray
+    suppliers: tuple[np.ndarray, ...]
+
+
+def cycle_for(
+    mean: np.ndarray,
+    collection: Collection,
+    *,
+    per_pallet: np.ndarray,
+    capacity_pallets: int,
+    lead_days: np.ndarray,
+    shelf: np.ndarray,
+    z: float,
+    spec: DeliveryCalendarSpec,
+) -> int:
+    """The order cycle (days) of one collection, given mean daily units per store × item.
+
+    Pallets per order at cycle R: per supplier and store, R days of its items' pallet
+    equivalents, rounded up (suppliers build pallets per store); trucks: that total over the
+    capacity, rounded up. The first R whose fill reaches ``target_truck_fill`` wins; if none
+    does, the R with the best fill. R never exceeds the longest cycle the shelf allows.
+    """
+    rows = collection.rows
+    columns = np.concatenate(collection.suppliers)
+    block = mean[rows][:, columns]
+    demand = float(block.sum())
+    if demand <= 0:
+        return 1
+    # pallet equivalents per day, per supplier and store
+    per_day = [mean[rows][:, cols] @ (1.0 / per_pallet[cols]) for cols in collection.suppliers]
+    lead = lead_days[rows][:, columns]
+    room = shelf[rows][:, columns]
+    best, best_fill = 1, -1.0
+    for cycle in range(1, spec.max_cycle_days + 1):
+        if cycle > 1:
+            cover = block * (cycle + lead - 1)
+            level = cover + z * np.sqrt(cover)
+            fits = float(block[level <= room].sum()) / demand
+            if fits < spec.shelf_fit_share:
+                break
+        pallets = sum(float(np.ceil(cycle * v[v > 0] - 1e-9).sum()) for v in per_day)
+        trucks = np.ceil(pallets / capacity_pallets)
+        fill = pallets / (trucks * capacity_pallets) if trucks else 0.0
+        if fill >= spec.target_truck_fill:
+            return cycle
+        if fill > best_fill + 1e-12:
+            best, best_fill = cycle, fill
+    return best
+
+
+class DeliveryCalendar:
+    """A planner's order cycle per collection, re-chosen from observed sales.
+
+    ``lead_days``, ``shelf`` and the prior ``mean`` are store × item arrays over the planner's
+    items; :meth:`today` says which store × item cells may be ordered today, :meth:`extra_days`
+    how many days beyond the lead time tonight's orders must cover (R − 1).
+    """
+
+    def __init__(
+        self,
+        spec: DeliveryCalendarSpec,
+        collections: list[Collection],
+        *,
+        mean: np.ndarray,
+        per_pallet: np.ndarray,
+        capacity_pallets: int,
+        lead_days: np.ndarray,
+        shelf: np.ndarray,
+        z: float,
+    ) -> None:
+        self.spec = spec
+        self.collections = collections
+        self._per_pallet = per_pallet
+        self._capacity = capacity_pallets
+        self._lead = lead_days
+        self._shelf = shelf
+        self._z = z
+        self._sold = np.zeros(mean.shape)
+        self._days = 0
+        self.cycles = np.ones(len(collections), dtype=np.int64)
+        self.extra_days = np.zeros(mean.shape)
+        #: bumped at every choice, so a user of ``extra_days`` knows when it changed
+        self.version = 0
+        self._choose(mean)
+        #: the day each collection next orders (staggered: collection g first on day g mod R)
+        self.next_day = np.arange(len(collections)) % self.cycles
+
+    def _choose(self, mean: np.ndarray) -> None:
+        self.version += 1
+        for g, collection in enumerate(self.collections):
+            cycle = cycle_for(
+                mean,
+                collection,
+                per_pallet=self._per_pallet,
+                capacity_pallets=self._capacity,
+                lead_days=self._lead,
+                shelf=self._shelf,
+                z=self._z,
+                spec=self.spec,
+            )
+            self.cycles[g] = cycle
+            for cols in collection.suppliers:
+                self.extra_days[np.ix_(collection.rows, cols)] = cycle - 1
+
+    def observe(self, sold: np.ndarray) -> None:
+        """Add one day's sales (store × item) to the volumes of the next choice."""
+        self._sold += sold
+        self._days += 1
+
+    def review(self, day: int) -> None:
+        """Re-choose every cycle on the interval's days, from the sales observed since."""
+        if day == 0 or day % self.spec.reoptimise_every_days or not self._days:
+            return
+        self._choose(self._sold / self._days)
+        self._sold[:] = 0.0
+        self._days = 0
+
+    def today(self, day: int) -> np.ndarray:
+        """Store × item mask of the cells whose collection orders today (due or overdue).
+
+        Call :meth:`ordered` once the order has gone: a collection whose order day passed
+        without one (a planner that had no stock report that day) orders at the next chance.
+        """
+        mask = np.zeros(self.extra_days.shape, dtype=bool)
+        for g, collection in enumerate(self.collections):
+            if day >= self.next_day[g]:
+                for cols in collection.suppliers:
+                    mask[np.ix_(collection.rows, cols)] = True
+        return mask
+
+    def ordered(self, day: int) -> None:
+        """Today's due collections have ordered: each next orders R days later."""
+        due = day >= self.next_day
+        self.next_day[due] = day + self.cycles[due]

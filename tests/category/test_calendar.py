@@ -1,0 +1,113 @@
+"""Delivery calendars: order cycles per collection trade truck fill against stock."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from crossdock import simulate
+from crossdock.category.calendar import Collection, DeliveryCalendar, cycle_for
+from crossdock.scenario import Scenario, compile_scenario, generate_spec
+from crossdock.scenario._captain_spec import DeliveryCalendarSpec
+
+ONE_STORE = Collection(np.array([0]), (np.array([0]), np.array([1])))
+
+
+def cycle(mean: list[float], shelf: float = 1e9, **spec: object) -> int:
+    """Two suppliers' items at one store, 10 units a pallet, trucks of 10 pallets, lead 2."""
+    return cycle_for(
+        np.array([mean], dtype=float),
+        ONE_STORE,
+        per_pallet=np.array([10.0, 10.0]),
+        capacity_pallets=10,
+        lead_days=np.full((1, 2), 2.0),
+        shelf=np.full((1, 2), shelf),
+        z=1.64,
+        spec=DeliveryCalendarSpec(**spec),  # type: ignore[arg-type]
+    )
+
+
+def test_the_first_cycle_that_fills_the_truck_wins() -> None:
+    # 30 units a day of each item: 3 + 3 pallets a day fill 0.6 of a truck, two days 12 of
+    # 20 pallets (0.6), three days 18 of 20 (0.9)
+    assert cycle([30.0, 30.0]) == 3
+    # 100 units a day each: a day's 20 pallets fill two trucks exactly
+    assert cycle([100.0, 100.0]) == 1
+    # 5 units a day each: half a pallet each, rounded up per supplier: 1 + 1 pallets for one or
+    # two days, 2 + 2 for three or four, 3 + 3 for five or six, 4 + 4 (0.8) for seven
+    assert cycle([5.0, 5.0]) == 7
+    # below the target within the longest cycle, the best fill wins (the first of equals)
+    assert cycle([5.0, 5.0], max_cycle_days=6) == 5
+
+
+def test_the_shelf_caps_the_cycle() -> None:
+    # 5 units a day, lead 2: a cycle of R covers R + 1 days, 5 (R + 1) + 1.64 sqrt(5 (R + 1))
+    # units: 27.3 for R = 3, 33.2 for R = 4, so a shelf of 30 stops at 3 (fill 0.4)
+    assert cycle([5.0, 5.0], shelf=30.0) == 3
+    assert cycle([5.0, 5.0], shelf=1e9) == 7
+
+
+def test_collections_are_staggered_and_reviewed_from_observed_sales() -> None:
+    two = [ONE_STORE, Collection(np.array([1]), (np.array([0]), np.array([1])))]
+    calendar = DeliveryCalendar(
+        DeliveryCalendarSpec(reoptimise_every_days=7),
+        two,
+        mean=np.full((2, 2), 30.0),
+        per_pallet=np.array([10.0, 10.0]),
+        capacity_pallets=10,
+        lead_days=np.full((2, 2), 2.0),
+        shelf=np.full((2, 2), 1e9),
+        z=1.64,
+    )
+    assert calendar.cycles.tolist() == [3, 3]
+    assert calendar.extra_days.tolist() == [[2.0, 2.0], [2.0, 2.0]]
+    due = []
+    for day in range(7):
+        if day == 4:  # no stock report on day 4: collection 1's order day passes
+            due.append(calendar.today(day)[:, 0].tolist())
+            continue
+        due.append(calendar.today(day)[:, 0].tolist())
+        calendar.ordered(day)
+    # collection 0 on days 0, 3, 6; collection 1 on day 1, due on day 4, made up on day 5
+    assert due == [
+        [True, False],
+        [False, True],
+        [False, False],
+        [True, False],
+        [False, True],
+        [False, True],
+        [True, False],
+    ]
+    for _ in range(7):
+        calendar.observe(np.full((2, 2), 100.0))  # volumes grew: a truck a day fills
+    calendar.review(7)
+    assert calendar.cycles.tolist() == [1, 1]
+    calendar.ordered(7)
+    assert calendar.today(9).all()
+
+
+def small(calendar: bool) -> Scenario:
+    spec = generate_spec(
+        n_stores=6, n_skus=36, n_platforms=1, horizon_days=56, warm_up_days=14, seed=18
+    )
+    settings = spec.replenishment.model_copy(
+        update={"delivery_calendar": DeliveryCalendarSpec() if calendar else None}
+    )
+    return compile_scenario(spec.model_copy(update={"replenishment": settings}))
+
+
+@pytest.fixture(scope="module")
+def runs() -> dict[str, dict[str, float]]:
+    on, off = small(True), small(False)
+    return {
+        "on": simulate(on, mode="shared", seed=4).kpis,
+        "off": simulate(off, mode="shared", seed=4).kpis,
+    }
+
+
+def test_a_calendar_sends_fewer_fuller_trucks_for_more_stock(runs) -> None:
+    on, off = runs["on"], runs["off"]
+    assert on["trucks_inbound_per_week"] < off["trucks_inbound_per_week"]
+    assert on["km_inbound"] < off["km_inbound"]
+    assert on["store_stock_units"] > off["store_stock_units"]
+    assert on["demand_units"] == off["demand_units"]

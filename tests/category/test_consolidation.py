@@ -1,0 +1,109 @@
+"""Inbound consolidation: the captain's collection milk runs against each supplier's own trucks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from crossdock import simulate
+from crossdock.goods import Consignment
+from crossdock.routing import solve_vrp
+from crossdock.scenario import Scenario, compile_scenario, generate_spec
+
+
+def small(consolidation: bool = True) -> Scenario:
+    """6 stores, 36 SKUs (two suppliers per category), one platform, six weeks; no calendar."""
+    spec = generate_spec(
+        n_stores=6, n_skus=36, n_platforms=1, horizon_days=42, warm_up_days=7, seed=18
+    )
+    # the calendar is off so that consolidation is the only lever at work
+    settings = spec.replenishment.model_copy(
+        update={"inbound_consolidation": consolidation, "delivery_calendar": None}
+    )
+    return compile_scenario(spec.model_copy(update={"replenishment": settings}))
+
+
+@pytest.fixture(scope="module")
+def runs() -> dict[str, dict[str, float]]:
+    on, off = small(True), small(False)
+    return {
+        "captain": simulate(on, mode="shared", seed=3).kpis,
+        "own_items": simulate(on, mode="shared_own_items", seed=3).kpis,
+        "captain_off": simulate(off, mode="shared", seed=3).kpis,
+    }
+
+
+def test_the_captain_collects_on_fewer_trucks_and_km(runs) -> None:
+    captain, own = runs["captain"], runs["own_items"]
+    assert captain["trucks_inbound"] < own["trucks_inbound"]
+    assert captain["km_inbound"] < own["km_inbound"]
+    assert captain["truck_fill_rate_inbound"] > own["truck_fill_rate_inbound"]
+
+
+def test_switched_off_the_captain_ships_like_each_supplier_alone(runs) -> None:
+    off, own = runs["captain_off"], runs["own_items"]
+    for key in ("trucks_inbound", "km_inbound", "truck_fill_rate_inbound", "fill_rate"):
+        assert off[key] == own[key], key
+
+
+def test_consolidation_moves_trucks_not_goods(runs) -> None:
+    """The same units reach the same shelves: only the inbound legs change."""
+    on, off = runs["captain"], runs["captain_off"]
+    for key in ("sales_units", "fill_rate", "store_stock_units", "km_outbound"):
+        assert on[key] == off[key], key
+
+
+def collection_run(consolidate: bool) -> list:
+    """Two suppliers' pallets for one platform (8 and 9 pallets) through a real carrier."""
+    from crossdock.channel import DirectChannel
+    from crossdock.goods import DirectGoodsChannel
+    from crossdock.parties._common import Context
+    from crossdock.parties.carrier import Carrier
+    from crossdock.recipes import new_ledger
+
+    sc = small()
+    ctx = Context(
+        sc, DirectChannel(), DirectGoodsChannel(), new_ledger(sc, None, 5), "shared", "lost"
+    )
+    carrier = Carrier(ctx)
+    booker = sc.supplier_gln[sc.captain_of_category[0]] if consolidate else ""
+    for u, count in ((0, 8), (1, 9)):
+        items = sc.items_of_supplier[u][:1]
+        ctx.goods.ship(
+            Consignment(
+                sender=sc.supplier_gln[u],
+                receiver=sc.platform_gln[0],
+                carrier=sc.spec.carrier.gln,
+                ship_day=0,
+                arrival_day=1,
+                receiver_kind="platform",
+                sender_kind="supplier",
+                origin=u,
+                destination=0,
+                locations=np.array([0]),
+                items=items,
+                quantity=np.array([[count * int(sc.units_per_pallet[items[0]])]]),
+                pallets=count,
+                collection=booker,
+            )
+        )
+    carrier.deliver(0)
+    return [row for row in ctx.ledger.transport if row.leg == "inbound"]
+
+
+def test_a_collection_run_picks_up_both_suppliers_on_one_truck() -> None:
+    direct, run = collection_run(False), collection_run(True)
+    assert [row.trucks for row in direct] == [1, 1]
+    assert len(run) == 1 and run[0].trucks == 1 and run[0].pallets == 17
+    assert run[0].origin_type == "collection"
+    # a tour through both suppliers is never longer than two round trips (triangle inequality)
+    assert run[0].km <= sum(row.km for row in direct) + 1e-6
+
+
+def test_pickups_respect_truck_capacity() -> None:
+    distance = np.array([[0, 10, 10, 10], [10, 0, 1, 1], [10, 1, 0, 1], [10, 1, 1, 0]])
+    routes = solve_vrp(
+        distance=distance, demand=np.array([20, 20, 10]), capacity=33, vehicles=3, pickup=True
+    )
+    loads = sorted(sum([20, 20, 10][c] for c in route) for route in routes)
+    assert loads == [20, 30]
