@@ -64,8 +64,13 @@ def test_outbound_real_flow_is_the_stops_stores_flow() -> None:
 def _per_lane(n_skus: int) -> dict[str, float]:
     spec = generate_spec(n_stores=4, n_skus=n_skus, n_platforms=1, horizon_days=20, seed=5)
     flow = RealFlowSpec(supplier_pallets_per_day=200.0)
+    # direct supplier lanes (no collection milk runs): the rule is per supplier lane
+    direct = spec.replenishment.model_copy(update={"inbound_consolidation": False})
     spec = spec.model_copy(
-        update={"economics": spec.economics.model_copy(update={"real_flow": flow})}
+        update={
+            "economics": spec.economics.model_copy(update={"real_flow": flow}),
+            "replenishment": direct,
+        }
     )
     run = simulate(compile_scenario(spec), mode="shared", days=20, warm_up=0, seed=1)
     table = run.tables["transport_charged"].to_pandas()
