@@ -88,7 +88,7 @@ def test_collections_are_staggered_and_reviewed_from_observed_sales() -> None:
 
 def small(calendar: bool) -> Scenario:
     spec = generate_spec(
-        n_stores=6, n_skus=36, n_platforms=1, horizon_days=56, warm_up_days=14, seed=18
+        n_stores=3, n_skus=36, n_platforms=1, horizon_days=56, warm_up_days=14, seed=18
     )
     settings = spec.replenishment.model_copy(
         update={"delivery_calendar": DeliveryCalendarSpec() if calendar else None}
