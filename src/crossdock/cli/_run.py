@@ -6,20 +6,18 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from crossdock.cli._app import app
 from crossdock.cli._experiment import AddressOpt, WorkersOpt, replicated_compare_command
-from crossdock.demand import Demand
 from crossdock.errors import CrossdockError, PosError
-from crossdock.results import Comparison
-from crossdock.scenario import Scenario, load_scenario
-from crossdock.simulate import compare as compare_modes
-from crossdock.simulate import simulate
+
+if TYPE_CHECKING:  # the simulation loads when a command runs, not for --help
+    from crossdock.demand import Demand
+    from crossdock.scenario import Scenario
 
 console = Console()
 notes = Console(stderr=True, highlight=False)
@@ -86,9 +84,9 @@ CheckpointEveryOpt = Annotated[
         "--checkpoint-every",
         min=1,
         metavar="N",
-        help="Save the run's whole state every N days (and after the last) to "
-        "OUT/checkpoints/<run>.pickle, atomically, so that a killed run can --resume. "
-        "Removed once the results are written.",
+        help="Save the run's whole state every N days and after the last, atomically, in "
+        "OUT/checkpoints/, so that a killed run can --resume; removed once the results are "
+        "written.",
     ),
 ]
 ResumeOpt = Annotated[
@@ -158,6 +156,14 @@ def _demand_factory(
 @contextmanager
 def _progress(label: str, total: int, every: int | None = None) -> Iterator[object]:
     """A transient bar of days done; with ``every``, it names the last checkpoint saved."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -245,6 +251,9 @@ def run(
     resume: ResumeOpt = False,
 ) -> None:
     """Run one simulation, print its KPIs and write kpis.json and daily tables to --out."""
+    from crossdock.scenario import load_scenario
+    from crossdock.simulate import simulate
+
     loaded = load_scenario(scenario)
     make_demand, recorded = _demand_factory(demand, loaded, seed)
     days = days or (min(recorded, loaded.horizon_days) if recorded else None)
@@ -326,6 +335,11 @@ def compare(
             address=address,
         )
         return
+    from crossdock.results import Comparison
+    from crossdock.scenario import load_scenario
+    from crossdock.simulate import compare as compare_modes
+    from crossdock.simulate import simulate
+
     loaded = load_scenario(scenario)
     make_demand, recorded = _demand_factory(demand, loaded, seed)
     days = days or (min(recorded, loaded.horizon_days) if recorded else None)
