@@ -26,7 +26,7 @@ from crossdock.cli import EXIT_OK, EXIT_USER_ERROR, invoke
 from crossdock.errors import CheckpointError
 from crossdock.results import SimulationResult
 from crossdock.routing import SweepRoutePlanner
-from crossdock.scenario import Scenario, generate_spec
+from crossdock.scenario import Scenario, compile_scenario, generate_spec
 
 DAYS = 45
 
@@ -60,22 +60,36 @@ def assert_same(a: SimulationResult, b: SimulationResult) -> None:
     assert a.kpis == b.kpis
 
 
-@pytest.mark.parametrize("mode", ["traditional", "shared"])
+@pytest.mark.parametrize(
+    ("mode", "channel"), [("traditional", None), ("shared", None), ("shared", "edi")]
+)
 def test_a_resumed_run_ends_with_the_unbroken_runs_tables(
-    scenario: Scenario, unbroken: dict[str, SimulationResult], mode: str, tmp_path: Path
+    scenario: Scenario,
+    unbroken: dict[str, SimulationResult],
+    mode: str,
+    channel: str | None,
+    tmp_path: Path,
 ) -> None:
+    """Over the EDI channel too, with faults: lost, repeated and late interchanges in flight,
+    sequence numbers and the fault stream carry over."""
+    if channel is None:
+        whole = unbroken[mode]
+    else:
+        spec = scenario.spec
+        faults = {"loss_rate": 0.05, "duplication_rate": 0.05, "delay_rate": 0.05}
+        edi = spec.edi.model_copy(update=faults)
+        scenario = compile_scenario(spec.model_copy(update={"edi": edi}))
+        whole = simulate(scenario, mode=mode, seed=7, channel=channel)
+        assert whole.tables["edi_daily"]["retransmissions"].to_numpy().sum() > 0
     path = tmp_path / "run.pickle"
+    options = {"mode": mode, "seed": 7, "channel": channel, "checkpoint": path}
     with pytest.raises(Crash):
-        simulate(
-            scenario, mode=mode, seed=7, checkpoint=path, checkpoint_every=10, on_day=crash_on(27)
-        )
+        simulate(scenario, checkpoint_every=10, on_day=crash_on(27), **options)  # type: ignore[arg-type]
     assert read_checkpoint_info(path).day == 20  # the last one before the crash
     days: list[int] = []
-    resumed = simulate(
-        scenario, mode=mode, seed=7, checkpoint=path, resume=True, on_day=days.append
-    )
+    resumed = simulate(scenario, resume=True, on_day=days.append, **options)  # type: ignore[arg-type]
     assert days[0] == 20 and days[1] == 21  # it went on from the checkpoint, not from day 0
-    assert_same(resumed, unbroken[mode])
+    assert_same(resumed, whole)
     assert read_checkpoint_info(path).day == DAYS  # the last day is saved too
 
 
