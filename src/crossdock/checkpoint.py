@@ -50,7 +50,7 @@ import pickle
 import platform
 import struct
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -141,7 +141,6 @@ class CheckpointInfo:
     key: dict[str, Any]
     python: str = ""
     numpy: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class _Pickler(pickle.Pickler):
