@@ -334,3 +334,32 @@ def test_the_command_line_refuses_a_bad_checkpoint_with_exit_code_2(
     assert "Traceback" not in err
     assert f"error: {saved}: checkpoint written for another run: seed 4 (this run: 3)" in err
     assert invoke([*args, "--checkpoint-every", "0"]) == EXIT_USER_ERROR
+
+
+def test_compare_checkpoints_every_run_and_resumes_the_finished_ones(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = generate_spec(n_stores=2, n_skus=12, horizon_days=30, warm_up_days=5, seed=4)
+    path = tmp_path / "tiny.yaml"
+    text = yaml.safe_dump(spec.model_dump(mode="json"), allow_unicode=True, sort_keys=False)
+    path.write_text(text, encoding="utf-8")
+    args = ["compare", str(path), "--seed", "2"]
+    assert invoke([*args, "--out", str(tmp_path / "whole")]) == EXIT_OK
+    out = tmp_path / "saved"
+    # A finished traditional run's last checkpoint, as a killed comparison would leave it:
+    simulate(
+        crossdock.load_scenario(path),
+        mode="traditional",
+        seed=2,
+        checkpoint=out / "checkpoints" / "traditional.pickle",
+        checkpoint_every=10,
+    )
+    capsys.readouterr()
+    assert invoke([*args, "--out", str(out), "--checkpoint-every", "10", "--resume"]) == EXIT_OK
+    err = capsys.readouterr().err
+    assert "Resuming traditional from day 30 of 30" in err
+    assert "No checkpoint for shared at" in err
+    whole = json.loads((tmp_path / "whole" / "comparison.json").read_text())
+    assert json.loads((out / "comparison.json").read_text()) == whole
+    assert not (out / "checkpoints").exists()
+    assert invoke([*args, "--replications", "2", "--resume"]) == EXIT_USER_ERROR
