@@ -268,3 +268,19 @@ def test_routes_do_not_depend_on_the_machines_speed_by_default(monkeypatch) -> N
     assert [r.stops for r in slow] == [r.stops for r in quick]
     # the premise: a cap does make routes depend on the clock (here, worse after 1 iteration)
     assert sum(r.km for r in capped_slow) > sum(r.km for r in capped_quick)
+
+
+@pytest.mark.parametrize("seed", [2**32, 2**63 - 1])
+def test_run_seeds_beyond_32_bits_route_repeatably(seed) -> None:
+    """A scenario seed may be up to 2**63; PyVRP's is 32-bit, so large ones are folded."""
+    rng = np.random.default_rng(11)
+    day = problem(
+        DEPOT[0] + rng.uniform(-0.6, 0.6, 12),
+        DEPOT[1] + rng.uniform(-0.9, 0.9, 12),
+        rng.integers(1, 6, 12),
+        capacity=10,
+    )
+    first = PyVRPRoutePlanner(max_iterations=50, seed=seed).plan(day)
+    again = PyVRPRoutePlanner(max_iterations=50, seed=seed).plan(day)
+    assert [r.stops for r in first] == [r.stops for r in again]
+    assert sorted(s for r in first for s in r.stops) == list(range(12))

@@ -321,7 +321,9 @@ def solve_vrp(
         # A tight instance (windows that cannot all be met) makes PyVRP warn that its
         # penalties hit their bound; the best effort it returns is still used.
         warnings.simplefilter("ignore", PenaltyBoundWarning)
-        result = solve(data, stop=MultipleCriteria(criteria), seed=seed, display=False)
+        result = solve(
+            data, stop=MultipleCriteria(criteria), seed=_solver_seed(seed), display=False
+        )
     routes = []
     for route in result.best.routes():
         visits = [int(a.idx) for a in route.schedule() if a.is_client()]
@@ -332,6 +334,16 @@ def solve_vrp(
     if served != list(range(n)):  # pragma: no cover - required clients are always served
         raise RuntimeError("the VRP solver left clients unserved")
     return routes
+
+
+def _solver_seed(seed: int) -> int:
+    """PyVRP's generator takes a 32-bit seed: larger run seeds are folded into one, repeatably.
+
+    Seeds below 2**32 pass unchanged (so routes do not move); a run's seed may go up to 2**63.
+    """
+    if 0 <= seed < 2**32:
+        return seed
+    return int(np.random.SeedSequence(seed).generate_state(1, dtype=np.uint32)[0])
 
 
 def vrp_data(
