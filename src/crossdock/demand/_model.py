@@ -1,8 +1,8 @@
 """Consumer demand per store × SKU × day: the ``Demand`` protocol and the drawn model.
 
 Each store draws from its own random substreams, keyed by the run's seed and the store's GLN
-(``SeedSequence([seed, key, gln])``), in blocks of days, so a day's demand depends only on the
-seed, the store and the day — not on which other stores the scenario has or in what order:
+(``SeedSequence([seed, key, gln])``), one day at a time, so a day's demand depends only on
+the seed, the store and the day — not on which other stores the scenario has or in what order:
 both modes of a comparison see the same demand (common random numbers), and a run split over
 processes by store (``stores=``) gives exactly the demand of one process.
 """
@@ -54,6 +54,8 @@ class DemandModel:
     Poisson or negative binomial (gamma-mixed Poisson); slow movers use the intermittent shape.
 
     ``stores`` (indices) draws only those stores, each exactly as in a full run.
+    ``block_days`` is how many days of the factors shared by all stores are compiled at once
+    (``[block_days, skus]``); it does not change the numbers drawn.
     ``fitted`` overrides the scenario's ``demand.fitted`` parameters (resample mode).
     """
 
@@ -90,9 +92,11 @@ class DemandModel:
         self._shape = shape
         self._mixed = [np.flatnonzero(np.isfinite(row)) for row in shape]
         self._streams = store_streams(seed, scenario.store_gln[self.stores], _STREAM_KEY, 2)
+        self._uniform = (shape == shape[:, :1]).all(axis=1)
         self._block_start = -1
-        self._block = np.zeros((0, len(self.stores), scenario.n_skus), dtype=np.int64)
-        self._next_block = 0
+        self._shared = np.zeros((0, scenario.n_skus))
+        self._promotions: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self._next_day = 0
 
     def means(self, days: np.ndarray) -> np.ndarray:
         """Expected demand ``[b, s, k]`` on run ``days`` (for the model's stores)."""
@@ -125,35 +129,41 @@ class DemandModel:
         return mean
 
     def daily(self, day: int) -> np.ndarray:
-        """Demand on ``day``; days must be asked for in order (blocks are drawn ahead)."""
-        offset = day - self._block_start
-        if not 0 <= offset < len(self._block):
-            if day != self._next_block:
-                raise ValueError(
-                    f"demand is drawn in day order: expected day {self._next_block}, got {day}"
-                )
-            self._draw_block(day)
-            offset = 0
-        return self._block[offset]
+        """Demand on ``day``; days must be asked for in order.
 
-    def _draw_block(self, start: int) -> None:
-        days = start + np.arange(self.block_days)
-        shared = self.effects.sku_factor(days, weekday=self.fitted is None)
-        promotions = self.effects.promotion_factors(days)
-        block = np.empty((self.block_days, len(self.stores), self.scenario.n_skus), dtype=np.int64)
+        Only the day's ``[stores, skus]`` counts are drawn: the factors every store shares
+        (``[block_days, skus]``, small) are compiled a block ahead, but each store's gamma
+        and Poisson draws are made day by day from its own streams. A Generator's array
+        draws consume its bit stream in C order, so a day at a time gives exactly the numbers
+        of a whole block at once, and no ``[days, stores, skus]`` block is ever held.
+        """
+        if day != self._next_day:
+            raise ValueError(
+                f"demand is drawn in day order: expected day {self._next_day}, got {day}"
+            )
+        offset = day - self._block_start
+        if not 0 <= offset < len(self._shared):
+            days = day + np.arange(self.block_days)
+            self._shared = self.effects.sku_factor(days, weekday=self.fitted is None)
+            self._promotions = self.effects.promotion_factors(days)
+            self._block_start = day
+            offset = 0
+        self._next_day = day + 1
+        today = np.array([day])
+        shared = self._shared[offset : offset + 1]
+        promotions = [(m, f[offset : offset + 1], p) for m, f, p in self._promotions]
+        out = np.empty((len(self.stores), self.scenario.n_skus), dtype=np.int64)
         for i, s in enumerate(self.stores):
-            rate = self._store_mean(i, s, days, shared, promotions)
+            rate = self._store_mean(i, s, today, shared, promotions)[0]
             gamma, counts = self._streams[i]
             mixed = self._mixed[i]
-            if len(mixed) == rate.shape[1]:  # every SKU mixed: no fancy indexing
+            if len(mixed) == rate.shape[0]:  # every SKU mixed: no fancy indexing
                 shape = self._shape[i]
-                k = shape[0] if (shape == shape[0]).all() else shape
+                k = shape[0] if self._uniform[i] else shape
                 rate *= gamma.standard_gamma(k, size=rate.shape)
                 rate /= shape
             elif len(mixed):
                 shape = self._shape[i, mixed]
-                rate[:, mixed] *= gamma.standard_gamma(shape, size=(len(days), len(mixed))) / shape
-            block[:, i, :] = counts.poisson(rate)
-        self._block = block
-        self._block_start = start
-        self._next_block = start + self.block_days
+                rate[mixed] *= gamma.standard_gamma(shape, size=len(mixed)) / shape
+            out[i] = counts.poisson(rate)
+        return out

@@ -98,7 +98,8 @@ class Stores(NetworkParty):
         self.received_today = np.zeros_like(self.on_hand)
         self.sold_today = np.zeros_like(self.on_hand)
         self._value = sc.shelf_price
-        self._prices = PriceBook(sc)
+        # one day of prices at a time: a block of days would hold [days, stores, skus] floats
+        self._prices = PriceBook(sc, block_days=1)
         self._cases = 1.0 / sc.case_pack
         self._lead_time = sc.dc_delivery_days[sc.dc_of_store][:, None].astype(np.float64)
         self._stores_of_dc = sc.stores_of_dc
