@@ -166,3 +166,23 @@ def gamma_quantile(mean: np.ndarray, std: np.ndarray, factors: np.ndarray, z: fl
         q[beyond] = m[beyond] + z * s[beyond]
     out[spread] = q
     return np.maximum(out, 0.0, out=out)
+
+
+#: The largest quantity a store × SKU int32 array holds.
+INT32_MAX = int(np.iinfo(np.int32).max)
+
+
+def int32_room(target: np.ndarray, added: np.ndarray | int) -> bool:
+    """Whether ``target + added`` (cell by cell) stays within int32.
+
+    A cheap bound first (largest plus largest); only when that fails is the exact sum
+    computed, in int64.
+    """
+    if np.size(added) == 0 or target.size == 0:
+        return True
+    top = int(np.max(target)) + int(np.max(added))
+    bottom = int(np.min(target)) + int(np.min(added))
+    if top <= INT32_MAX and bottom >= -INT32_MAX:
+        return True
+    total = target.astype(np.int64) + np.asarray(added, dtype=np.int64)
+    return bool(total.max() <= INT32_MAX and total.min() >= -INT32_MAX)

@@ -137,6 +137,7 @@ class MovingAverage(Params):
 
     def observe(self, demand: np.ndarray) -> None:
         """Slide the window by one day (running sums: cost independent of the window)."""
+        demand = np.asarray(demand, dtype=np.float64)  # squares of int32 counts could wrap
         old = self._window[self._slot]
         self._sum += demand - old
         self._sum_sq += demand * demand - old * old
