@@ -79,20 +79,15 @@ class DemandModel:
         if fitted is None and spec.fitted is not None:
             fitted = FittedParameters.read(spec.fitted.file, scenario, spec.fitted.start_date)
         self.fitted = fitted
-        if fitted is not None:
-            self._base = fitted.mean[self.stores]
-            shape = fitted.dispersion[self.stores].copy()
-        else:
-            self._base = scenario.expected_demand()[self.stores]
-            k = spec.dispersion if spec.distribution == "negative_binomial" else np.inf
-            shape = np.full(self._base.shape, k, dtype=np.float64)
-        if spec.intermittent is not None:
-            slow = (self._base < spec.intermittent.below_rate) & (self._base > 0)
-            shape[slow] = np.minimum(shape[slow], spec.intermittent.dispersion)
-        self._shape = shape
-        self._mixed = [np.flatnonzero(np.isfinite(row)) for row in shape]
+        # Per store × SKU only what the scenario or the fitted parameters already hold: each
+        # store's mean and gamma shapes are made, row by row, when its demand is drawn.
+        self._rate = scenario.base_rate.astype(np.float64)
+        self._size = scenario.size_factor[self.stores].astype(np.float64)
+        self._dispersion = (
+            spec.dispersion if spec.distribution == "negative_binomial" else float(np.inf)
+        )
+        self._intermittent = spec.intermittent
         self._streams = store_streams(seed, scenario.store_gln[self.stores], _STREAM_KEY, 2)
-        self._uniform = (shape == shape[:, :1]).all(axis=1)
         self._block_start = -1
         self._shared = np.zeros((0, scenario.n_skus))
         self._promotions: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
@@ -112,6 +107,29 @@ class DemandModel:
         """Expected demand ``[s, k]`` on ``day``."""
         return self.means(np.array([day]))[0]
 
+    def _base(self, i: int) -> np.ndarray:
+        """``[k]`` mean of the model's store ``i`` before the day's factors."""
+        if self.fitted is not None:
+            return self.fitted.mean[self.stores[i]]
+        return self._size[i] * self._rate
+
+    def _shape_of(self, i: int, base: np.ndarray) -> np.ndarray:
+        """``[k]`` gamma shapes of store ``i`` (``inf``: Poisson), slow movers intermittent."""
+        if self.fitted is not None:
+            shape = self.fitted.dispersion[self.stores[i]].copy()
+        else:
+            shape = np.full(base.shape, self._dispersion)
+        slow_spec = self._intermittent
+        if slow_spec is not None:
+            slow = (base < slow_spec.below_rate) & (base > 0)
+            shape[slow] = np.minimum(shape[slow], slow_spec.dispersion)
+        return shape
+
+    @property
+    def shapes(self) -> np.ndarray:
+        """``[s, k]`` gamma shapes of the model's stores (``inf``: Poisson)."""
+        return np.array([self._shape_of(i, self._base(i)) for i in range(len(self.stores))])
+
     def _store_mean(
         self,
         i: int,
@@ -120,7 +138,7 @@ class DemandModel:
         shared: np.ndarray,
         promotions: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
     ) -> np.ndarray:
-        mean = shared * self._base[i]
+        mean = shared * self._base(i)
         if self.fitted is not None:
             mean *= self.fitted.factor(s, days)
         for members, factor, _ in promotions:
@@ -156,14 +174,15 @@ class DemandModel:
         for i, s in enumerate(self.stores):
             rate = self._store_mean(i, s, today, shared, promotions)[0]
             gamma, counts = self._streams[i]
-            mixed = self._mixed[i]
-            if len(mixed) == rate.shape[0]:  # every SKU mixed: no fancy indexing
-                shape = self._shape[i]
-                k = shape[0] if self._uniform[i] else shape
-                rate *= gamma.standard_gamma(k, size=rate.shape)
+            shape = self._shape_of(i, self._base(i))
+            finite = np.isfinite(shape)
+            if finite.all():  # every SKU mixed: no fancy indexing
+                uniform = shape.size and (shape == shape[0]).all()
+                rate *= gamma.standard_gamma(shape[0] if uniform else shape, size=rate.shape)
                 rate /= shape
-            elif len(mixed):
-                shape = self._shape[i, mixed]
+            elif finite.any():
+                mixed = np.flatnonzero(finite)
+                shape = shape[mixed]
                 rate[mixed] *= gamma.standard_gamma(shape, size=len(mixed)) / shape
             out[i] = counts.poisson(rate)
         return out

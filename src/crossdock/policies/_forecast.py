@@ -235,7 +235,10 @@ class HoltWinters(Params):
         self.validate_params()
         level = np.array(prior_mean, dtype=np.float64)
         self._level = level
-        self._trend = np.zeros_like(level)
+        # the trend and its scratch buffer only exist with a trend (beta > 0): without one
+        # they would be two float64 arrays of zeros the size of the state
+        self._trend_state: np.ndarray | None = None
+        self._scratch_state: np.ndarray | None = None
         self._season = np.zeros((WEEK_DAYS, *level.shape))
         calendar_weekday, profile = self._start()
         if profile is not None:
@@ -244,7 +247,6 @@ class HoltWinters(Params):
             self._season += factors.reshape((WEEK_DAYS,) + (1,) * level.ndim) * level
         self._variance = np.maximum(level, 1e-9)
         self._error = np.empty_like(level)
-        self._scratch = np.empty_like(level)
         start = calendar_weekday if first_weekday is None else first_weekday
         if not (isinstance(start, int | np.integer) and 0 <= start < WEEK_DAYS):
             from crossdock.errors import ParameterError
@@ -253,6 +255,19 @@ class HoltWinters(Params):
                 "HoltWinters.reset", "first_weekday", "an int in [0, 6] (0 = Monday)", start
             )
         self._weekday = int(start)
+
+    @property
+    def _trend(self) -> np.ndarray:
+        """The trend of each cell (made at first use: only ``beta > 0`` needs it)."""
+        if self._trend_state is None:
+            self._trend_state = np.zeros_like(self._level)
+        return self._trend_state
+
+    @property
+    def _scratch(self) -> np.ndarray:
+        if self._scratch_state is None:
+            self._scratch_state = np.empty_like(self._level)
+        return self._scratch_state
 
     @property
     def weekday(self) -> int:
@@ -273,8 +288,9 @@ class HoltWinters(Params):
         self._variance += self.alpha * error * error
         if damped is not None:
             self._level += damped
-            self._trend *= self.phi
-            self._trend += (self.alpha * self.beta) * error
+            trend = self._trend
+            trend *= self.phi
+            trend += (self.alpha * self.beta) * error
         self._level += self.alpha * error
         if self.gamma > 0:
             season += self.gamma * error
