@@ -341,8 +341,11 @@ class HoltWinters(Params):
         """Demand expected over the next ``days`` days, weekday by weekday (at least 0)."""
         whole_days = np.asarray(days)
         shape = np.broadcast_shapes(whole_days.shape, self._level.shape)
-        count = np.broadcast_to(np.rint(whole_days).astype(np.int64), shape)
-        weeks, rest = np.divmod(count, WEEK_DAYS)
+        # counts, weeks and remainders at the horizons' own shape (often [stores, 1]),
+        # broadcast only where they meet the per-cell state: no [stores, skus] int arrays
+        count = np.rint(whole_days).astype(np.int64)
+        weeks, rest = (np.broadcast_to(a, shape) for a in np.divmod(count, WEEK_DAYS))
+        count = np.broadcast_to(count, shape)
         # Offsets summed from today's weekday on, one weekday at a time (the running sums a
         # cumulative sum would give), only as far as the horizons need: for the usual
         # horizons of a few days this is a few additions per cell instead of seven.
@@ -355,12 +358,13 @@ class HoltWinters(Params):
                 np.copyto(seasonal, running, where=rest == i + 1)
         if upto == WEEK_DAYS:
             seasonal = weeks * running + seasonal
-        total = self._level * count + seasonal
+        total = np.multiply(self._level, count, dtype=np.float64)
+        total += seasonal
         if self.beta > 0:
             phi = self.phi
             steps = count * (count + 1) / 2.0 if phi == 1 else phi * (1 - phi**count) / (1 - phi)
-            total = total + self._trend * steps
-        return np.maximum(total, 0.0)
+            total += self._trend * steps
+        return np.maximum(total, 0.0, out=total)
 
     def horizon_std(self, days: np.ndarray | float) -> np.ndarray:
         """Error of the ``days``-day total: noise, level error and weekday-offset errors.

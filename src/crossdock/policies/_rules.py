@@ -200,7 +200,7 @@ class _Forecasting(Policy):
         z = float(ndtri(level))
         forecast = self.forecast
         if hasattr(forecast, "horizon_mean"):
-            target = np.array(forecast.horizon_mean(days), dtype=np.float64)
+            target = np.asarray(forecast.horizon_mean(days), dtype=np.float64)  # a new array
         else:
             target = forecast.mean * days
         if z:
