@@ -113,22 +113,33 @@ class DemandModel:
             return self.fitted.mean[self.stores[i]]
         return self._size[i] * self._rate
 
-    def _shape_of(self, i: int, base: np.ndarray) -> np.ndarray:
-        """``[k]`` gamma shapes of store ``i`` (``inf``: Poisson), slow movers intermittent."""
+    def _shape_of(self, i: int, base: np.ndarray) -> np.ndarray | float:
+        """``[k]`` gamma shapes of store ``i`` (``inf``: Poisson), slow movers intermittent.
+
+        A single number when every SKU of the store has the same shape.
+        """
+        slow_spec = self._intermittent
         if self.fitted is not None:
             shape = self.fitted.dispersion[self.stores[i]].copy()
-        else:
-            shape = np.full(base.shape, self._dispersion)
-        slow_spec = self._intermittent
-        if slow_spec is not None:
-            slow = (base < slow_spec.below_rate) & (base > 0)
-            shape[slow] = np.minimum(shape[slow], slow_spec.dispersion)
-        return shape
+            if slow_spec is not None:
+                slow = (base < slow_spec.below_rate) & (base > 0)
+                shape[slow] = np.minimum(shape[slow], slow_spec.dispersion)
+            return shape
+        k = float(self._dispersion)
+        if slow_spec is None or min(k, slow_spec.dispersion) == k:
+            return k
+        slow = base < slow_spec.below_rate
+        slow &= base > 0
+        if not slow.any():
+            return k
+        return np.where(slow, slow_spec.dispersion, k)
 
     @property
     def shapes(self) -> np.ndarray:
         """``[s, k]`` gamma shapes of the model's stores (``inf``: Poisson)."""
-        return np.array([self._shape_of(i, self._base(i)) for i in range(len(self.stores))])
+        n = self.scenario.n_skus
+        rows = [self._shape_of(i, self._base(i)) for i in range(len(self.stores))]
+        return np.array([np.broadcast_to(row, (n,)) for row in rows], dtype=np.float64)
 
     def _store_mean(
         self,
@@ -137,8 +148,9 @@ class DemandModel:
         days: np.ndarray,
         shared: np.ndarray,
         promotions: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+        base: np.ndarray | None = None,
     ) -> np.ndarray:
-        mean = shared * self._base(i)
+        mean = shared * (self._base(i) if base is None else base)
         if self.fitted is not None:
             mean *= self.fitted.factor(s, days)
         for members, factor, _ in promotions:
@@ -172,9 +184,16 @@ class DemandModel:
         promotions = [(m, f[offset : offset + 1], p) for m, f, p in self._promotions]
         out = np.empty((len(self.stores), self.scenario.n_skus), dtype=np.int64)
         for i, s in enumerate(self.stores):
-            rate = self._store_mean(i, s, today, shared, promotions)[0]
+            base = self._base(i)
+            rate = self._store_mean(i, s, today, shared, promotions, base)[0]
             gamma, counts = self._streams[i]
-            shape = self._shape_of(i, self._base(i))
+            shape = self._shape_of(i, base)
+            if isinstance(shape, float):  # one shape for every SKU
+                if np.isfinite(shape):
+                    rate *= gamma.standard_gamma(shape, size=rate.shape)
+                    rate /= shape
+                out[i] = counts.poisson(rate)
+                continue
             finite = np.isfinite(shape)
             if finite.all():  # every SKU mixed: no fancy indexing
                 uniform = shape.size and (shape == shape[0]).all()
