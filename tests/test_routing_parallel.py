@@ -110,3 +110,10 @@ def test_two_ray_workers_give_the_tables_of_one() -> None:
     for name in one.tables:
         assert one.tables[name].equals(two.tables[name]), name
     assert one.kpis == two.kpis
+
+
+def test_the_command_line_refuses_a_bad_routing_workers_count() -> None:
+    from crossdock.cli import EXIT_USER_ERROR, invoke
+
+    assert invoke(["run", "--routing-workers", "0"]) == EXIT_USER_ERROR
+    assert invoke(["compare", "--replications", "2", "--routing-workers", "2"]) == EXIT_USER_ERROR
