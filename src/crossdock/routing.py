@@ -556,11 +556,14 @@ class RaySolvePool:
         self.ray = ray
         self.workers = workers
         self._task = ray.remote(num_cpus=1, max_retries=0)(_solve_task)
+        self.worker_pids: list[int] = []
+        """Process ids of the workers :meth:`warm_up` started (benchmarks read their CPU)."""
 
     def warm_up(self) -> None:
         """Start one worker per slot and import PyVRP there (Ray's start-up, not a day's)."""
         warm = self.ray.remote(num_cpus=1)(_import_pyvrp)
-        self.ray.get([warm.remote(self.workers) for _ in range(self.workers)])
+        pids = self.ray.get([warm.remote(self.workers) for _ in range(self.workers)])
+        self.worker_pids = sorted(set(pids))
 
     def map(self, solves: list[dict[str, Any]]) -> list[list[list[int]]]:
         """See :class:`SolvePool`."""
