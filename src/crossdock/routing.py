@@ -13,6 +13,10 @@ their schedule. Two planners stand behind the protocol:
 Distances are great-circle (haversine) times the road factor, unless the problem carries a
 distance matrix. Times are in minutes after midnight of the delivery day. :func:`load_plan`
 puts each route's pallets on the truck's floor in reverse order of the stops.
+
+:func:`plan_depots` plans a day's depot-days together: inside :func:`routing_workers` the
+solves that route reuse cannot avoid run in parallel as Ray tasks (:class:`RaySolvePool`),
+with the same routes as one after another.
 """
 
 from __future__ import annotations
@@ -581,7 +585,12 @@ class RaySolvePool:
                     pending[self._task.remote(kwargs)] = i
                 ready, _ = ray.wait(list(pending), num_returns=1)
                 for ref in ready:
-                    out[pending.pop(ref)] = ray.get(ref)
+                    i = pending.pop(ref)
+                    try:
+                        out[i] = ray.get(ref)
+                    except ray.exceptions.RayTaskError as error:  # the solve's own error
+                        cause = getattr(error, "cause", None)
+                        raise (cause if isinstance(cause, BaseException) else error) from None
         finally:
             for ref in pending:
                 ray.cancel(ref, force=True)
