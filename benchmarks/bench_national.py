@@ -3,7 +3,11 @@
 Not part of ``make bench`` (it takes up to an hour); run it with ``make bench-national`` or
 ``.venv/bin/python benchmarks/bench_national.py [--days 30] [--stores 5000] [--skus 20000]``.
 
-1. Writes the scenario with ``crossdock scenario generate`` (kept under ``.bench/``).
+1. Writes the scenario with ``crossdock scenario generate`` (kept under ``.bench/``), with
+   ``--dcs`` regional DCs (default 7, the generator's own choice for 5,000 stores: each store
+   served by its nearest DC, so the traditional chain routes some 170 to 1,300 stops per DC
+   instead of 5,000 from one). ``--routing-workers N`` routes each day's depots N at a time
+   on Ray (the results do not change; CPU time then counts the driver only).
 2. Probes memory: each mode runs ``--days`` days on two small chains with the same SKUs and
    platforms (``--stores`` / 200 and / 100 stores), each in its own process; the peak resident
    memory (VmHWM) of the two gives bytes per store × SKU cell and a fixed part, and so the
@@ -32,12 +36,12 @@ WORKER = r"""
 import json, sys, time
 from crossdock import load_scenario, simulate
 
-path, mode, days = sys.argv[1], sys.argv[2], int(sys.argv[3])
+path, mode, days, routing = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 c0, t0 = time.process_time(), time.perf_counter()
 sc = load_scenario(path)
 load_cpu = time.process_time() - c0
 c1, t1 = time.process_time(), time.perf_counter()
-result = simulate(sc, mode=mode, days=days, warm_up=0)
+result = simulate(sc, mode=mode, days=days, warm_up=0, routing_workers=routing)
 cpu, wall = time.process_time() - c1, time.perf_counter() - t1
 peak = next(int(l.split()[1]) * 1024 for l in open("/proc/self/status") if l.startswith("VmHWM"))
 print(json.dumps({
@@ -47,9 +51,9 @@ print(json.dumps({
 """
 
 
-def scenario(stores: int, skus: int, platforms: int) -> Path:
+def scenario(stores: int, skus: int, platforms: int, dcs: int) -> Path:
     """The generated scenario file for this size (written once, then reused)."""
-    path = CACHE / f"chain-{stores}x{skus}x{platforms}.yaml"
+    path = CACHE / f"chain-{stores}x{skus}x{platforms}x{dcs}dc.yaml"
     if not path.exists():
         CACHE.mkdir(exist_ok=True)
         started = time.perf_counter()
@@ -64,6 +68,8 @@ def scenario(stores: int, skus: int, platforms: int) -> Path:
                 str(skus),
                 "--platforms",
                 str(platforms),
+                "--dcs",
+                str(dcs),
                 "-o",
                 str(path),
             ],
@@ -77,10 +83,10 @@ def scenario(stores: int, skus: int, platforms: int) -> Path:
     return path
 
 
-def run(path: Path, mode: str, days: int) -> dict:
+def run(path: Path, mode: str, days: int, routing_workers: int = 1) -> dict:
     """One run in its own process (so its peak memory is its own)."""
     done = subprocess.run(
-        [sys.executable, "-c", WORKER, str(path), mode, str(days)],
+        [sys.executable, "-c", WORKER, str(path), mode, str(days), str(routing_workers)],
         capture_output=True,
         text=True,
     )
@@ -96,6 +102,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--skus", type=int, default=20000)
     parser.add_argument("--platforms", type=int, default=25)
     parser.add_argument("--days", type=int, default=30)
+    parser.add_argument("--dcs", type=int, default=7, help="regional DCs (default 7)")
+    parser.add_argument("--routing-workers", type=int, default=1)
     total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     parser.add_argument("--memory-gb", type=float, default=0.8 * total / 1e9)
     args = parser.parse_args(argv)
@@ -103,12 +111,13 @@ def main(argv: list[str] | None = None) -> None:
     cells = args.stores * args.skus
     print(
         f"national chain: {args.stores:,} stores x {args.skus:,} SKUs x {args.platforms} "
-        f"platforms = {cells / 1e6:,.0f} M cells; {args.days} days; memory limit "
+        f"platforms, {args.dcs} DCs = {cells / 1e6:,.0f} M cells; {args.days} days; memory limit "
         f"{args.memory_gb:.1f} GB; load average {os.getloadavg()[0]:.2f}"
     )
-    national = scenario(args.stores, args.skus, args.platforms)
+    national = scenario(args.stores, args.skus, args.platforms, args.dcs)
     small = [max(args.platforms, args.stores // d) for d in (200, 100)]
-    probes = [scenario(n, args.skus, args.platforms) for n in small]
+    # the probes keep the DCs too: a DC's stock is part of the fixed memory, not per store
+    probes = [scenario(n, args.skus, args.platforms, args.dcs) for n in small]
     for mode in ("traditional", "shared"):
         a, b = (run(p, mode, args.days) for p in probes)
         if "error" in a or "error" in b:
@@ -132,7 +141,7 @@ def main(argv: list[str] | None = None) -> None:
                 f"(a year would also take about {hours:,.1f} h of CPU at the probes' rate)"
             )
             continue
-        r = run(national, mode, args.days)
+        r = run(national, mode, args.days, args.routing_workers)
         if "error" in r:
             print(f"{mode}: national run failed: {r['error']}")
             continue

@@ -13,12 +13,18 @@ their schedule. Two planners stand behind the protocol:
 Distances are great-circle (haversine) times the road factor, unless the problem carries a
 distance matrix. Times are in minutes after midnight of the delivery day. :func:`load_plan`
 puts each route's pallets on the truck's floor in reverse order of the stops.
+
+:func:`plan_depots` plans a day's depot-days together: inside :func:`routing_workers` the
+solves that route reuse cannot avoid run in parallel as Ray tasks (:class:`RaySolvePool`),
+with the same routes as one after another.
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -33,13 +39,19 @@ if TYPE_CHECKING:
 __all__ = [
     "ROUTERS",
     "LoadPlan",
+    "PendingSolve",
     "PyVRPRoutePlanner",
+    "RaySolvePool",
     "Route",
     "RoutePlanner",
     "RoutingProblem",
+    "SolvePool",
     "SweepRoutePlanner",
+    "current_pool",
     "load_plan",
+    "plan_depots",
     "router_from_spec",
+    "routing_workers",
     "solve_vrp",
 ]
 
@@ -184,6 +196,22 @@ def _nearest_order(group: list[int], dist: np.ndarray) -> list[int]:
     return order
 
 
+@dataclass(frozen=True, eq=False)
+class PendingSolve:
+    """A depot-day that :meth:`PyVRPRoutePlanner.begin` could not serve from its cached plan."""
+
+    problem: RoutingProblem
+    full_trucks: list[Route]
+    """Direct full trucks for stops needing a truck or more (not part of the solve)."""
+    stops: np.ndarray
+    """The stops left to route (indices into the problem's stops)."""
+    remaining: np.ndarray
+    """Pallets left at every stop of the problem after the full trucks."""
+    dist: np.ndarray
+    names: list[tuple[float, float]]
+    """Each routed stop's coordinates: how the cached plan knows it on later days."""
+
+
 class PyVRPRoutePlanner:
     """Capacitated VRP with time windows and a shift limit, solved by PyVRP.
 
@@ -205,8 +233,12 @@ class PyVRPRoutePlanner:
         self.solves = 0
         self.reused = 0
 
-    def plan(self, problem: RoutingProblem) -> list[Route]:
-        """See :class:`RoutePlanner`."""
+    def begin(self, problem: RoutingProblem) -> list[Route] | PendingSolve:
+        """The depot-day's routes when no solve is needed (reused), else the solve to run.
+
+        :meth:`plan` is ``begin``, the solve, then :meth:`finish`; :func:`plan_depots` splits
+        them so that several depots' solves run at once.
+        """
         dist = problem.distances()
         routes, remaining = _full_trucks(problem, dist)
         stops = np.flatnonzero(remaining > 0)
@@ -235,23 +267,49 @@ class PyVRPRoutePlanner:
             if not solved_feasible or all(_feasible(problem, r) for r in again):
                 self.reused += 1
                 return routes + again
-        sequences = self._solve(problem, stops, remaining, dist)
+        return PendingSolve(problem, routes, stops, remaining, dist, names)
+
+    def plan(self, problem: RoutingProblem) -> list[Route]:
+        """See :class:`RoutePlanner`."""
+        planned = self.begin(problem)
+        if isinstance(planned, PendingSolve):
+            return self.finish(planned, solve_vrp(**self.solve_arguments(planned)))
+        return planned
+
+    def finish(self, pending: PendingSolve, solution: list[list[int]]) -> list[Route]:
+        """Schedule a solved depot-day, cache its plan for the days after, and return it."""
+        problem, stops, remaining, dist = (
+            pending.problem,
+            pending.stops,
+            pending.remaining,
+            pending.dist,
+        )
+        sequences = [[int(stops[c]) for c in route] for route in solution]
         scheduled = [schedule(problem, r, dist, remaining) for r in sequences]
         feasible = all(_feasible(problem, route) for route in scheduled)
-        by_name = dict(zip(stops.tolist(), names, strict=True))
+        by_name = dict(zip(stops.tolist(), pending.names, strict=True))
         self._cache[problem.depot] = ([[by_name[i] for i in r] for r in sequences], feasible)
         self.solves += 1
-        return routes + scheduled
+        return pending.full_trucks + scheduled
 
-    def _solve(
-        self, problem: RoutingProblem, stops: np.ndarray, pallets: np.ndarray, dist: np.ndarray
-    ) -> list[list[int]]:
+    def solve_arguments(self, pending: PendingSolve) -> dict[str, Any]:
+        """Keyword arguments of :func:`solve_vrp` for a pending solve (plain arrays and ints).
+
+        A pure function of the depot-day and the planner's settings, so the solve gives the
+        same routes wherever it runs (in this process or in a Ray worker).
+        """
+        problem, stops, pallets, dist = (
+            pending.problem,
+            pending.stops,
+            pending.remaining,
+            pending.dist,
+        )
         speed = problem.speed_kmh / 60.0
         index = np.concatenate([[0], stops + 1])
         km = dist[np.ix_(index, index)]
         service = problem.service(pallets)[stops]
         windows = np.column_stack([problem.window_open[stops], problem.window_close[stops]])
-        solution = solve_vrp(
+        return dict(
             # units of 100 m and minutes keep distance and time warp on like scales
             distance=np.rint(km * 10).astype(np.int64),
             duration=np.rint(km / speed).astype(np.int64),
@@ -267,7 +325,6 @@ class PyVRPRoutePlanner:
             seed=self.seed,
             pickup=problem.pickup,
         )
-        return [[int(stops[c]) for c in route] for route in solution]
 
 
 NO_LIMIT = 2**62  # PyVRP's "no time window / no shift limit"
@@ -490,3 +547,158 @@ ROUTERS.register("sweep", lambda spec, seed: SweepRoutePlanner())
 def router_from_spec(spec: RoutingSpec, seed: int) -> RoutePlanner:
     """The route planner a scenario's ``carrier.routing`` settings name."""
     return ROUTERS[spec.solver](spec, seed)
+
+
+# -- a day's depots at once --------------------------------------------------------------------
+
+
+class SolvePool(Protocol):
+    """Runs PyVRP solves (:func:`solve_vrp` keyword arguments); routes in the same order."""
+
+    def map(self, solves: list[dict[str, Any]]) -> list[list[list[int]]]:
+        """Each solve's routes, as :func:`solve_vrp` returns them."""
+        ...
+
+
+class RaySolvePool:
+    """Solves as Ray tasks, ``workers`` in flight at once (one CPU each).
+
+    Each solve is a pure function of its arguments (the seed among them), so where and in
+    which order the solves run changes the time, never the routes. A single solve runs in this
+    process: shipping it to a worker would only add the transfer.
+    """
+
+    def __init__(self, ray: Any, workers: int) -> None:
+        self.ray = ray
+        self.workers = workers
+        self._task = ray.remote(num_cpus=1, max_retries=0)(_solve_task)
+        self.worker_pids: list[int] = []
+        """Process ids of the workers :meth:`warm_up` started (benchmarks read their CPU)."""
+
+    def warm_up(self) -> None:
+        """Start one worker per slot and import PyVRP there (Ray's start-up, not a day's)."""
+        warm = self.ray.remote(num_cpus=1)(_import_pyvrp)
+        pids = self.ray.get([warm.remote(self.workers) for _ in range(self.workers)])
+        self.worker_pids = sorted(set(pids))
+
+    def map(self, solves: list[dict[str, Any]]) -> list[list[list[int]]]:
+        """See :class:`SolvePool`."""
+        if len(solves) < 2:
+            return [solve_vrp(**kwargs) for kwargs in solves]
+        ray = self.ray
+        out: dict[int, list[list[int]]] = {}
+        pending: dict[Any, int] = {}
+        queue = list(enumerate(solves))
+        try:
+            # at most ``workers`` solves in flight: their matrices stay few in the object store
+            while queue or pending:
+                while queue and len(pending) < self.workers:
+                    i, kwargs = queue.pop(0)
+                    pending[self._task.remote(kwargs)] = i
+                ready, _ = ray.wait(list(pending), num_returns=1)
+                for ref in ready:
+                    i = pending.pop(ref)
+                    try:
+                        out[i] = ray.get(ref)
+                    except ray.exceptions.RayTaskError as error:  # the solve's own error
+                        cause = getattr(error, "cause", None)
+                        raise (cause if isinstance(cause, BaseException) else error) from None
+        finally:
+            for ref in pending:
+                ray.cancel(ref, force=True)
+        return [out[i] for i in range(len(solves))]
+
+
+def _solve_task(kwargs: dict[str, Any]) -> list[list[int]]:
+    """One solve in a Ray worker."""
+    return solve_vrp(**kwargs)
+
+
+def _import_pyvrp(slots: int) -> int:
+    """A warm-up task: import PyVRP; wait briefly so each slot gets its own worker."""
+    import os
+    import time
+
+    import pyvrp  # noqa: F401
+
+    if slots > 1:
+        time.sleep(0.5)
+    return os.getpid()
+
+
+_POOL: ContextVar[SolvePool | None] = ContextVar("crossdock_routing_pool", default=None)
+
+
+def current_pool() -> SolvePool | None:
+    """The solve pool :func:`routing_workers` opened around this code, if any."""
+    return _POOL.get()
+
+
+@contextmanager
+def routing_workers(workers: int = 1, address: str | None = None) -> Iterator[SolvePool | None]:
+    """Route each day's depots in parallel, as Ray tasks, inside the block.
+
+    ``workers`` is the number of solves at once; 1 (the default) routes in this process, one
+    depot after another, and starts nothing. More starts a local Ray instance with that many
+    CPUs for the block (or connects to ``address``; a Ray session already open, such as an
+    experiment's, is used as it is). A pool already open around the block is kept. The routes
+    are the same whatever the number of workers.
+    """
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        from crossdock.errors import ParameterError
+
+        raise ParameterError("routing", "workers", "an int >= 1", workers)
+    if _POOL.get() is not None or (workers == 1 and address is None):
+        yield _POOL.get()
+        return
+    from crossdock.experiments._ray import ray_session
+
+    with ray_session(workers, address) as ray:
+        pool = RaySolvePool(ray, workers)
+        pool.warm_up()
+        token = _POOL.set(pool)
+        try:
+            yield pool
+        finally:
+            _POOL.reset(token)
+
+
+def plan_depots(
+    jobs: list[tuple[RoutePlanner, RoutingProblem]], pool: SolvePool | None = None
+) -> list[list[Route]]:
+    """Plan several depot-days: the same routes as ``planner.plan(problem)`` for each in turn.
+
+    Without a pool the jobs are planned one after another. With one, each
+    :class:`PyVRPRoutePlanner` checks reuse in this process (its cache stays here) and the
+    solves it cannot avoid go to the pool together. A planner that sees the same depot twice
+    plans it in two rounds, so the second sees the first's cached plan, as in turn it would.
+    Other planners plan in this process, in turn.
+    """
+    if pool is None:
+        return [planner.plan(problem) for planner, problem in jobs]
+    results: list[list[Route] | None] = [None] * len(jobs)
+    todo = list(range(len(jobs)))
+    while todo:
+        later: list[int] = []
+        seen: set[tuple[int, tuple[float, float]]] = set()
+        pending: list[tuple[int, PyVRPRoutePlanner, PendingSolve]] = []
+        for i in todo:
+            planner, problem = jobs[i]
+            if not isinstance(planner, PyVRPRoutePlanner):
+                results[i] = planner.plan(problem)
+                continue
+            key = (id(planner), problem.depot)
+            if key in seen:
+                later.append(i)
+                continue
+            seen.add(key)
+            planned = planner.begin(problem)
+            if isinstance(planned, PendingSolve):
+                pending.append((i, planner, planned))
+            else:
+                results[i] = planned
+        solved = pool.map([planner.solve_arguments(p) for _, planner, p in pending])
+        for (i, planner, p), solution in zip(pending, solved, strict=True):
+            results[i] = planner.finish(p, solution)
+        todo = later
+    return [r if r is not None else [] for r in results]

@@ -26,6 +26,7 @@ from crossdock.policies import Policy
 from crossdock.recipes import RECIPES, Chain, Recipe, build_chain
 from crossdock.results import Comparison, SimulationResult
 from crossdock.routing import RoutePlanner
+from crossdock.routing import routing_workers as routing_pool
 from crossdock.scenario import Scenario, load_scenario
 from crossdock.tables import build_tables
 
@@ -49,6 +50,7 @@ def simulate(
     checkpoint: str | Path | None = None,
     checkpoint_every: int | None = None,
     resume: bool = False,
+    routing_workers: int = 1,
 ) -> SimulationResult:
     """Run one simulation and return its tables and KPIs.
 
@@ -67,8 +69,18 @@ def simulate(
     day 0 if there is none); a checkpoint of another run (scenario, mode, seed, days, channel,
     crossdock version) is refused with :class:`~crossdock.errors.CheckpointError`. See
     :mod:`crossdock.checkpoint` for the format and its limits.
+
+    ``routing_workers`` above 1 routes each day's depots in parallel, as Ray tasks on a local
+    Ray instance started for the run (see :func:`crossdock.routing.routing_workers`); the
+    tables are the same for any number.
     """
     scenario = scenario if scenario is not None else load_scenario()
+    if (
+        isinstance(routing_workers, bool)
+        or not isinstance(routing_workers, int)
+        or routing_workers < 1
+    ):
+        raise ParameterError("simulate", "routing_workers", "an int >= 1", routing_workers)
     if not isinstance(mode, Recipe) and mode not in RECIPES:
         raise ParameterError("simulate", "mode", f"one of {RECIPES.names()}", mode)
     if days is not None and (not isinstance(days, int) or days < 1):
@@ -103,31 +115,32 @@ def simulate(
         or checkpoint_every < 1
     ):
         raise ParameterError("simulate", "checkpoint_every", "an int >= 1", checkpoint_every)
-    if checkpoint is None:
-        chain = build()
-        Engine(chain.parties).run(days, on_day)
-    else:
-        chain = _run_with_checkpoints(
-            scenario,
-            mode,
-            build,
-            Checkpoints(
-                checkpoint,
-                every=checkpoint_every,
-                resume=resume,
-                key=run_key(
-                    scenario,
-                    mode if isinstance(mode, Recipe) else RECIPES[mode],
-                    seed=seed,
-                    days=days,
-                    channel=channel if channel is not None or edi_archive is None else "edi",
-                    detail=detail,
-                    given={"demand": demand, "policies": policies, "router": router},
+    with routing_pool(routing_workers):
+        if checkpoint is None:
+            chain = build()
+            Engine(chain.parties).run(days, on_day)
+        else:
+            chain = _run_with_checkpoints(
+                scenario,
+                mode,
+                build,
+                Checkpoints(
+                    checkpoint,
+                    every=checkpoint_every,
+                    resume=resume,
+                    key=run_key(
+                        scenario,
+                        mode if isinstance(mode, Recipe) else RECIPES[mode],
+                        seed=seed,
+                        days=days,
+                        channel=channel if channel is not None or edi_archive is None else "edi",
+                        detail=detail,
+                        given={"demand": demand, "policies": policies, "router": router},
+                    ),
                 ),
-            ),
-            days,
-            on_day,
-        )
+                days,
+                on_day,
+            )
     tables = build_tables(
         chain.ledger, scenario, chain.channel.sent_by_day, getattr(chain.channel, "daily", None)
     )
@@ -228,6 +241,7 @@ def compare(
     checkpoint_dir: str | Path | None = None,
     checkpoint_every: int | None = None,
     resume: bool = False,
+    routing_workers: int = 1,
 ) -> Comparison:
     """Run both modes on the same scenario, seed and demand (common random numbers).
 
@@ -237,12 +251,20 @@ def compare(
     ``channel``, ``edi_archive`` and ``warm_up`` are as for :func:`simulate`; each mode's
     interchanges go to ``edi_archive/traditional`` and ``edi_archive/shared``.
 
+    ``routing_workers`` is as for :func:`simulate` (one Ray instance serves every run).
+
     ``checkpoint_dir``, ``checkpoint_every`` and ``resume`` checkpoint every run as
     :func:`simulate` does, each to its own file in ``checkpoint_dir`` (``traditional.pickle``,
     ``shared.pickle``, ...): a resumed comparison goes on from where each run stood, and runs
     that had finished are not simulated again.
     """
     scenario = scenario if scenario is not None else load_scenario()
+    if (
+        isinstance(routing_workers, bool)
+        or not isinstance(routing_workers, int)
+        or routing_workers < 1
+    ):
+        raise ParameterError("compare", "routing_workers", "an int >= 1", routing_workers)
 
     def saving(name: str) -> dict[str, Any]:
         if checkpoint_dir is None:
@@ -253,36 +275,39 @@ def compare(
             "resume": resume,
         }
 
-    runs = {
-        mode: simulate(
-            scenario,
-            mode=mode,
-            seed=seed,
-            days=days,
-            on_day=on_day,
-            channel=channel,
-            edi_archive=Path(edi_archive) / mode if edi_archive is not None else None,
-            warm_up=warm_up,
-            **saving(mode),
+    with routing_pool(routing_workers):
+        runs = {
+            mode: simulate(
+                scenario,
+                mode=mode,
+                seed=seed,
+                days=days,
+                on_day=on_day,
+                channel=channel,
+                edi_archive=Path(edi_archive) / mode if edi_archive is not None else None,
+                warm_up=warm_up,
+                **saving(mode),
+            )
+            for mode in MODES
+        }
+        own = None
+        if captain and scenario.spec.replenishment.captain_plans_category:
+            own = simulate(
+                scenario,
+                mode="shared_own_items",
+                seed=seed,
+                days=days,
+                on_day=on_day,
+                channel=channel,
+                edi_archive=Path(edi_archive) / "shared_own_items"
+                if edi_archive is not None
+                else None,
+                warm_up=warm_up,
+                **saving("shared_own_items"),
+            )
+        cuts = _price_cuts(
+            scenario, runs, saving, seed=seed, days=days, channel=channel, warm_up=warm_up
         )
-        for mode in MODES
-    }
-    own = None
-    if captain and scenario.spec.replenishment.captain_plans_category:
-        own = simulate(
-            scenario,
-            mode="shared_own_items",
-            seed=seed,
-            days=days,
-            on_day=on_day,
-            channel=channel,
-            edi_archive=Path(edi_archive) / "shared_own_items" if edi_archive is not None else None,
-            warm_up=warm_up,
-            **saving("shared_own_items"),
-        )
-    cuts = _price_cuts(
-        scenario, runs, saving, seed=seed, days=days, channel=channel, warm_up=warm_up
-    )
     return Comparison(runs["traditional"], runs["shared"], own, cuts)
 
 

@@ -89,6 +89,16 @@ CheckpointEveryOpt = Annotated[
         "written.",
     ),
 ]
+RoutingWorkersOpt = Annotated[
+    int,
+    typer.Option(
+        "--routing-workers",
+        min=1,
+        metavar="N",
+        help="Route each day's depots N at a time, as Ray tasks on a local Ray started for the "
+        "command (default 1: one after another, no Ray); the results are the same for any N.",
+    ),
+]
 ResumeOpt = Annotated[
     bool,
     typer.Option(
@@ -249,6 +259,7 @@ def run(
     warm_up: WarmUpOpt = None,
     checkpoint_every: CheckpointEveryOpt = None,
     resume: ResumeOpt = False,
+    routing_workers: RoutingWorkersOpt = 1,
 ) -> None:
     """Run one simulation, print its KPIs and write kpis.json and daily tables to --out."""
     from crossdock.scenario import load_scenario
@@ -274,6 +285,7 @@ def run(
             checkpoint=saves / f"{mode.value}.pickle" if saves is not None else None,
             checkpoint_every=checkpoint_every,
             resume=resume,
+            routing_workers=routing_workers,
         )
     typer.echo(result.summary(), nl=False)
     folder = result.write(out)
@@ -311,12 +323,18 @@ def compare(
     address: AddressOpt = None,
     checkpoint_every: CheckpointEveryOpt = None,
     resume: ResumeOpt = False,
+    routing_workers: RoutingWorkersOpt = 1,
 ) -> None:
     """Run traditional and shared on the same demand; print and write each KPI and the difference."""
     if (replications is not None or at_fill_rate is not None) and (checkpoint_every or resume):
         raise CrossdockError(
             "--checkpoint-every and --resume checkpoint single runs; with --replications or "
             "--at-fill-rate, finished runs are kept in the experiment's run store instead"
+        )
+    if (replications is not None or at_fill_rate is not None) and routing_workers > 1:
+        raise CrossdockError(
+            "--routing-workers parallelises single runs; with --replications or "
+            "--at-fill-rate, the runs themselves are Ray tasks (--workers)"
         )
     if replications is not None or at_fill_rate is not None:
         replicated_compare_command(
@@ -370,6 +388,7 @@ def compare(
                 checkpoint_dir=saves,
                 checkpoint_every=checkpoint_every,
                 resume=resume,
+                routing_workers=routing_workers,
             )
         else:  # each mode gets a fresh copy of the same demand
             runs = {
@@ -386,6 +405,7 @@ def compare(
                     checkpoint=saves / f"{mode}.pickle" if saves is not None else None,
                     checkpoint_every=checkpoint_every,
                     resume=resume,
+                    routing_workers=routing_workers,
                 )
                 for mode in ("traditional", "shared")
             }

@@ -11,6 +11,7 @@ goods channel. The carrier never touches another party.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 import numpy as np
@@ -19,11 +20,22 @@ from crossdock._kernels import haversine_km, pallets
 from crossdock.goods import Consignment
 from crossdock.ledger import PickupRow, RouteStopRow, SeriesSpec, TransportRow
 from crossdock.parties._common import Context
-from crossdock.routing import Route, RoutePlanner, RoutingProblem, load_plan, router_from_spec
+from crossdock.routing import (
+    Route,
+    RoutePlanner,
+    RoutingProblem,
+    current_pool,
+    load_plan,
+    plan_depots,
+    router_from_spec,
+)
 from crossdock.scenario import Scenario
 
 _INBOUND_ORDER = {"dc": 0, "platform": 1}
 _NO_WINDOW = 10.0**7  # minutes: collection runs have no pickup windows or shift limit
+
+# A depot-day to route (or None: nothing to route) and what records its routes once planned.
+_Step = tuple[tuple[RoutePlanner, RoutingProblem] | None, Callable[[list[Route]], None]]
 
 
 class Carrier:
@@ -89,7 +101,12 @@ class Carrier:
         self.ctx.ledger.record(day, "received", "carrier", units[None, :])
 
     def deliver(self, day: int) -> None:
-        """Take the day's consignments: inbound truckloads first, then each depot's routes."""
+        """Take the day's consignments: inbound truckloads first, then each depot's routes.
+
+        The day's depot-days (collection runs, then store deliveries) are planned together by
+        :func:`crossdock.routing.plan_depots`, in parallel inside
+        :func:`crossdock.routing.routing_workers`, then recorded in that order.
+        """
         loads = self.ctx.goods.loads(self.gln, day)
         self._take(day, loads)
         inbound = [c for c in loads if c.receiver_kind in _INBOUND_ORDER]
@@ -103,15 +120,18 @@ class Carrier:
             run = runs.get((load.collection, load.receiver_kind, load.destination))
             if run is None or len({c.origin for c in run}) < 2:
                 self._inbound(day, load)
-        for (collection, _, _), run in runs.items():
-            if len({c.origin for c in run}) >= 2:
-                self._collect(day, collection, run)
-        for load in loads:
-            if load.receiver_kind == "store":
-                self._route(day, load)
+        steps: list[_Step] = [
+            self._collect(day, collection, run)
+            for (collection, _, _), run in runs.items()
+            if len({c.origin for c in run}) >= 2
+        ]
+        steps.extend(self._route(day, load) for load in loads if load.receiver_kind == "store")
+        planned = iter(plan_depots([job for job, _ in steps if job is not None], current_pool()))
+        for job, record in steps:
+            record(next(planned) if job is not None else [])
 
-    def _route(self, day: int, load: Consignment) -> None:
-        """Route one depot's store deliveries of the day."""
+    def _route(self, day: int, load: Consignment) -> _Step:
+        """One depot's store deliveries of the day, to route and record."""
         sc = self.ctx.scenario
         spec = sc.spec.carrier
         origin_kind, origin, stores, goods = (
@@ -146,8 +166,11 @@ class Carrier:
             shift_minutes=spec.driver_shift_hours * 60,
             km=sc.road_km[np.ix_(nodes, nodes)],
         )
-        routes = self.router.plan(problem) if stops.size else []
-        self._record(day, origin_kind, load.sender, stops, problem, routes)
+
+        def record(routes: list[Route]) -> None:
+            self._record(day, origin_kind, load.sender, stops, problem, routes)
+
+        return ((self.router, problem) if stops.size else None), record
 
     def _record(
         self,
@@ -247,7 +270,7 @@ class Carrier:
             )
         )
 
-    def _collect(self, day: int, collection: str, run: list[Consignment]) -> None:
+    def _collect(self, day: int, collection: str, run: list[Consignment]) -> _Step:
         """Collection milk runs: one destination's pickups at several suppliers on shared trucks.
 
         A supplier with a truckload or more sends full trucks direct; the rest of every
@@ -278,6 +301,7 @@ class Carrier:
         km = float((2 * full * km_matrix[0, 1:]).sum())
         trucks = int(full.sum())
         picked = rest > 0
+        job: tuple[RoutePlanner, RoutingProblem] | None = None
         if picked.any():
             nodes = np.concatenate([[0], 1 + np.flatnonzero(picked)])
             problem = RoutingProblem(
@@ -299,9 +323,29 @@ class Carrier:
             key = (collection, first.receiver_kind, first.destination)
             if key not in self._collection_routers:
                 self._collection_routers[key] = router_from_spec(spec.routing, self.ctx.seed)
-            routes = self._collection_routers[key].plan(problem)
-            trucks += len(routes)
-            km += sum(r.km for r in routes)
+            job = (self._collection_routers[key], problem)
+
+        def record(routes: list[Route]) -> None:
+            self._record_collection(
+                day, collection, run, origins, count, trucks + len(routes), km + _km(routes)
+            )
+
+        return job, record
+
+    def _record_collection(
+        self,
+        day: int,
+        collection: str,
+        run: list[Consignment],
+        origins: np.ndarray,
+        count: np.ndarray,
+        trucks: int,
+        km: float,
+    ) -> None:
+        """One transport row for the collection's day, and one pickup row per supplier."""
+        sc = self.ctx.scenario
+        spec = sc.spec.carrier
+        first = run[0]
         hours = km / spec.average_speed_kmh
         cost = km * self.cost_per_km + hours * spec.cost_per_hour + trucks * spec.cost_per_truck_day
         glns = sc.platform_gln if first.receiver_kind == "platform" else sc.dc_gln
@@ -332,3 +376,8 @@ class Carrier:
         """Goods on the road (and loaded today) are the carrier's closing stock."""
         sc = self.ctx.scenario
         self.ctx.ledger.close(day, "carrier", self._on_road[None, :], sc.unit_cost)
+
+
+def _km(routes: list[Route]) -> float:
+    """Road km of the routes (0 for none)."""
+    return sum(r.km for r in routes)

@@ -96,6 +96,50 @@ STORE_TOWNS = [
     ("Libourne", 44.9153, -0.2439),
 ]
 DC_TOWN = ("Auxerre", 47.7986, 3.5673)
+# Candidate towns for regional distribution centres (--dcs): real logistics hubs; the
+# generator places the DCs among them where the stores are (Auxerre is the single, national DC).
+DC_TOWNS = [
+    DC_TOWN,
+    ("Corbas", 45.6681, 4.9019),
+    ("Dourges", 50.4364, 2.9850),
+    ("Bruges", 44.8831, -0.6114),
+    ("Saint-Herblain", 47.2122, -1.6497),
+    ("Miramas", 43.5822, 5.0019),
+    ("Hagondange", 49.2536, 6.1683),
+    ("Castelnau-d'Estrétefonds", 43.7833, 1.3583),
+    ("Moissy-Cramayel", 48.6264, 2.5933),
+    ("Hoerdt", 48.6997, 7.7833),
+    ("Vern-sur-Seiche", 48.0453, -1.6019),
+    ("Chalon-sur-Saône", 46.7806, 4.8539),
+    ("Riom", 45.8936, 3.1128),
+    ("Sorigny", 47.2431, 0.6942),
+    ("Le Havre", 49.4944, 0.1079),
+    ("Vatry", 48.7747, 4.2061),
+    ("Montélimar", 44.5581, 4.7508),
+    ("Niort", 46.3236, -0.4589),
+    ("Brive-la-Gaillarde", 45.1589, 1.5331),
+    ("Perpignan", 42.6986, 2.8956),
+    ("Saint-Laurent-du-Var", 43.6736, 7.1903),
+    ("Cambrai", 50.1761, 3.2361),
+    ("Beaucouzé", 47.4744, -0.6311),
+    ("Mer", 47.7044, 1.5072),
+    ("Saint-Quentin", 49.8486, 3.2876),
+]
+STORES_PER_DC = 750
+"""Stores per regional DC in a large generated chain, by default: 7 DCs for 5,000 stores.
+Real grocers run a DC for some 100 to 1,000 stores, depending on their size; the generator's
+stores stand in about 25 town clusters, and beyond 7 DCs the extra ones would serve a handful
+of stores each. Chains under :data:`SEVERAL_DCS_FROM` stores keep one national DC."""
+SEVERAL_DCS_FROM = 500
+
+
+def default_dcs(n_stores: int) -> int:
+    """The generator's number of DCs: one below 500 stores, else one per 750 (at most 25)."""
+    if n_stores < SEVERAL_DCS_FROM:
+        return 1
+    return min(len(DC_TOWNS), math.ceil(n_stores / STORES_PER_DC))
+
+
 CATEGORIES = [
     (
         "epicerie",
@@ -201,8 +245,14 @@ def generate_spec(
     rate_sigma: float = 1.5,
     rate_median: float = 1.2,
     realistic_demand: bool | None = None,
+    n_dcs: int | None = None,
 ) -> ScenarioSpec:
     """A whole, valid scenario with the given size.
+
+    ``n_dcs`` distribution centres are the traditional chain's stock-holding warehouses: one
+    is the national DC at Auxerre; several are regional DCs placed among real logistics towns
+    where the stores are (:func:`_regional_dcs`), each store served by the nearest. ``None``
+    chooses :func:`default_dcs` (one DC below 500 stores, else one per 750 stores).
 
     Up to 20 stores sit in real towns; beyond that stores are scattered around them. Six
     suppliers (two per category, one captain each) and three factories are always present.
@@ -219,8 +269,12 @@ def generate_spec(
         raise ValueError(f"n_platforms must be 1..{len(PLATFORM_TOWNS)}")
     if n_stores < 1 or n_skus < len(SUPPLIERS):
         raise ValueError(f"need at least 1 store and {len(SUPPLIERS)} SKUs")
+    n_dcs = default_dcs(n_stores) if n_dcs is None else n_dcs
+    if n_dcs < 1 or n_dcs > len(DC_TOWNS):
+        raise ValueError(f"n_dcs must be 1..{len(DC_TOWNS)}")
     rng = np.random.default_rng(seed)
     platforms_at = PLATFORM_TOWNS[:n_platforms]
+    dcs_at = [DC_TOWN]
 
     stores: list[StoreSpec] = []
     town_pool = [
@@ -248,6 +302,9 @@ def generate_spec(
                 delivery_window=TimeWindow(open=f"{opens:02d}:00", close=f"{opens + 4:02d}:00"),
             )
         )
+
+    if n_dcs > 1:
+        dcs_at, stores = _regional_dcs(stores, n_dcs)
 
     # master data (price, cost, packs, weight) per product type, from a stream of its own
     master_rng = np.random.default_rng([seed, 0x4D4153])
@@ -345,14 +402,17 @@ def generate_spec(
         platforms=platforms,
         distribution_centres=[
             DistributionCentreSpec(
-                id="dc-1",
-                gln=make_gln("3012345", 50),
-                name=f"Entrepôt {DC_TOWN[0]}",
-                lat=DC_TOWN[1],
-                lon=DC_TOWN[2],
-                capacity_units=math.ceil(40 * total_daily),
+                id=f"dc-{d + 1}",
+                gln=make_gln("3012345", 50 + d),
+                name=f"Entrepôt {town}",
+                lat=lat,
+                lon=lon,
+                capacity_units=math.ceil(
+                    40 * total_daily * (_share(stores, f"dc-{d + 1}") if len(dcs_at) > 1 else 1)
+                ),
                 delivery_days=1,
             )
+            for d, (town, lat, lon) in enumerate(dcs_at)
         ],
         carrier=CarrierSpec(
             gln=make_gln("3018901", 1),
@@ -496,6 +556,47 @@ def _line(line_id: str, families: list[str], daily_demand: float, *, offset: int
         breakdowns=BreakdownSpec(mtbf_hours=60.0, mttr_hours=1.5),
         maintenance=MaintenanceSpec(every_days=28, hours=8.0, offset_days=offset),
     )
+
+
+def _regional_dcs(
+    stores: list[StoreSpec], n_dcs: int
+) -> tuple[list[tuple[str, float, float]], list[StoreSpec]]:
+    """Place ``n_dcs`` DCs among :data:`DC_TOWNS` where the stores are; each store to its nearest.
+
+    Greedy k-median, as a network planner would: each DC in turn goes to the town that most
+    cuts the selling-space-weighted km from stores to their nearest DC; each store is then
+    served by its nearest DC. A DC left with no store is left out. DCs keep
+    :data:`DC_TOWNS`' order.
+    """
+    from crossdock._kernels import haversine_km
+
+    lat = np.array([s.lat for s in stores])[:, None]
+    lon = np.array([s.lon for s in stores])[:, None]
+    km = haversine_km(
+        lat, lon, np.array([t[1] for t in DC_TOWNS])[None, :], np.array([t[2] for t in DC_TOWNS])
+    )
+    weight = np.array([s.size_factor for s in stores])[:, None]
+    chosen: list[int] = []
+    nearest_km = np.full((len(stores), 1), np.inf)
+    for _ in range(n_dcs):
+        cost = (weight * np.minimum(nearest_km, km)).sum(axis=0)
+        cost[chosen] = np.inf
+        chosen.append(int(np.argmin(cost)))
+        nearest_km = np.minimum(nearest_km, km[:, chosen[-1] : chosen[-1] + 1])
+    chosen.sort()
+    nearest = np.argmin(km[:, chosen], axis=1)
+    used = sorted(set(nearest.tolist()))
+    number = {d: i + 1 for i, d in enumerate(used)}
+    stores = [
+        s.model_copy(update={"dc": f"dc-{number[int(d)]}"})
+        for s, d in zip(stores, nearest, strict=True)
+    ]
+    return [DC_TOWNS[chosen[d]] for d in used], stores
+
+
+def _share(stores: list[StoreSpec], dc: str) -> float:
+    """The share of the chain's selling space (size factors) that a DC serves."""
+    return sum(s.size_factor for s in stores if s.dc == dc) / sum(s.size_factor for s in stores)
 
 
 def _nearest(lat: float, lon: float, towns: list[tuple[str, float, float]]) -> tuple[int, float]:
