@@ -900,10 +900,12 @@ def _unb(w: Writer, interchange: Interchange) -> None:
         ]
         while tail[-1] == "":
             tail.pop()
+        p = prepared
         w.out.append(
             f"UNB{e}{charset}{c}3{e}{w.id(interchange.sender, 'GLN', 'sender')}{c}14"
             f"{e}{w.id(interchange.recipient, 'GLN', 'recipient')}{c}14"
-            f"{e}{prepared:%y%m%d}{c}{prepared:%H%M}{e}{e.join(tail)}{w.terminator}"
+            f"{e}{p.year % 100:02d}{p.month:02d}{p.day:02d}{c}{p.hour:02d}{p.minute:02d}"
+            f"{e}{e.join(tail)}{w.terminator}"
         )
         return
 
@@ -949,13 +951,19 @@ def _raw_body(w: Writer, raw: RawMessage, ref: str) -> list[str]:
     return [text + f"UNT{w.element}{count}{w.element}{ref}{w.terminator}"]
 
 
-@functools.lru_cache(maxsize=64)
+_UNH: dict[tuple[Syntax, str, str], str] = {}
+
+
 def _unh_type(syntax: Syntax, edition: Edition, kind: str) -> str:
     """UNH's message identifier (S009) and terminator, once per type, edition and syntax."""
-    release = "3" if kind == "CONTRL" else edition.release
-    code = ASSOCIATION_CODES[edition][kind]
-    c = syntax.separators.component
-    return f"{kind}{c}D{c}{release}{c}UN{c}{code}{syntax.separators.terminator}"
+    key = (syntax, edition._value_, kind)
+    text = _UNH.get(key)
+    if text is None:
+        release = "3" if kind == "CONTRL" else edition.release
+        code = ASSOCIATION_CODES[edition][kind]
+        c = syntax.separators.component
+        text = _UNH[key] = f"{kind}{c}D{c}{release}{c}UN{c}{code}{syntax.separators.terminator}"
+    return text
 
 
 @functools.lru_cache(maxsize=16)
@@ -984,7 +992,7 @@ def _iter_encode(
     syntax = syntax_for(separators, charset if charset in WRITTEN_CHARSETS else "UNOC")
     edition = interchange.edition
     end = "\n" if newlines else ""
-    w = Writer(syntax, edition, "")
+    w = Writer(syntax, edition, "", end)
     if una:
         yield separators.una() + end
     _unb(w, interchange)
@@ -1004,11 +1012,9 @@ def _iter_encode(
         first += count
     for index, message in enumerate(interchange.messages):
         kind_name = _TYPES.get(type(message))
-        path = f"messages[{index}]"
+        w.reset(f"messages[{index}]")
         if kind_name is None:
-            raise w.fail(f"{type(message).__name__} is not an EANCOM message", path)
-        w = Writer(syntax, edition, path)
-        w.newline = end
+            raise w.fail(f"{type(message).__name__} is not an EANCOM message")
         if index in starts:
             ung = starts[index]
             w.seg("UNG", *(tuple(syntax.escape(c) for c in element) for element in ung[1:]))
@@ -1032,7 +1038,7 @@ def _iter_encode(
             reference = syntax.escape(ung[5][0]) if len(ung) > 5 else ""
             w.seg("UNE", str(next(c for u, c in groups if u is ung)), reference)
         yield end.join(w.out) + end
-    w = Writer(syntax, edition, "")
+    w.reset("")
     count = len([c for _, c in groups if c]) if groups else len(interchange.messages)
     w.seg("UNZ", str(count), w.text(interchange.control_ref, "control_ref", 14))
     yield w.out[0] + end
