@@ -9,13 +9,43 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
 
 import numpy as np
 
 from crossdock.errors import EdiError
 from crossdock.scenario import Scenario
 
-__all__ = ["BridgeError", "MasterData"]
+__all__ = ["BridgeError", "MasterData", "shared_lines"]
+
+_MAX_SHARED = 100_000
+_SHARED: dict[type, dict[tuple[str, int], Any]] = {}
+
+
+def shared_lines(kind: type[L], pairs: Iterable[tuple[str, int]]) -> tuple[L, ...]:
+    """EANCOM lines ``kind(gtin=, quantity=)`` for (GTIN, quantity) pairs, each built once.
+
+    Line objects are frozen values, so the bridge hands out the same object for the same item
+    and quantity every time: a dictionary lookup instead of a dataclass built per line, per
+    store, per day. Whole-number quantities only (others are built each time).
+    """
+    cache = _SHARED.get(kind)
+    if cache is None or len(cache) > _MAX_SHARED:
+        cache = _SHARED[kind] = {}
+    get = cache.get
+    out = []
+    for pair in pairs:
+        line = get(pair)
+        if line is None:
+            gtin, quantity = pair
+            line = kind(gtin=gtin, quantity=quantity)  # type: ignore[call-arg]
+            if type(quantity) is int:
+                cache[pair] = line
+        out.append(line)
+    return tuple(out)
+
+
+L = TypeVar("L")
 
 #: Party tables of a scenario, by the kind a simulation message uses for them.
 KINDS = ("store", "platform", "dc", "supplier", "factory")

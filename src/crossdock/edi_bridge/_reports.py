@@ -14,7 +14,7 @@ import numpy as np
 
 from crossdock import edi
 from crossdock import messages as sim
-from crossdock.edi_bridge._master import BridgeError, MasterData, column_of, whole
+from crossdock.edi_bridge._master import BridgeError, MasterData, column_of, shared_lines, whole
 
 __all__ = [
     "inventory_from_edi",
@@ -55,9 +55,9 @@ def sales_to_edi(message: sim.SalesReport, md: MasterData) -> tuple[edi.SalesRep
     for r, gln in enumerate(stores):
         row = rows[r]
         if r == 0:
-            lines = tuple(line(gtin=g, quantity=q) for g, q in zip(gtins, row, strict=True))
+            lines = shared_lines(line, zip(gtins, row, strict=True))
         else:
-            lines = tuple(line(gtin=gtins[j], quantity=q) for j, q in enumerate(row) if q)
+            lines = shared_lines(line, [(gtins[j], q) for j, q in enumerate(row) if q])
         locations.append(edi.SalesLocation(gln=gln, lines=lines))
     date = md.date(message.day)
     return (
@@ -122,9 +122,9 @@ def _stock(
     for r, gln in enumerate(glns):
         row = rows[r]
         if universe and r == 0:
-            lines = tuple(line(gtin=g, quantity=q) for g, q in zip(gtins, row, strict=True))
+            lines = shared_lines(line, zip(gtins, row, strict=True))
         else:
-            lines = tuple(line(gtin=gtins[j], quantity=q) for j, q in enumerate(row) if q)
+            lines = shared_lines(line, [(gtins[j], q) for j, q in enumerate(row) if q])
             if not lines and universe and gtins:
                 lines = (line(gtin=gtins[0], quantity=0),)
         if lines:
