@@ -325,7 +325,11 @@ class EdiReader:
                 count = len(parts)
                 # Only envelope segments and flagged ones need the state machine; the body
                 # segments between two of them are handed over as one slice.
-                marks = [i for i, part in enumerate(parts) if part[:3] in _MARKS]
+                # (``part[:1]`` is a cached one-character string: no slice is made for the
+                # body segments, which do not start with U, save UNS.)
+                marks = [
+                    i for i, part in enumerate(parts) if part[:1] == "U" and part[:3] in _MARKS
+                ]
                 if bad:
                     marks = sorted({*marks, *bad})
                 marks.append(count)
