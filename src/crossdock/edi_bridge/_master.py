@@ -16,7 +16,7 @@ import numpy as np
 from crossdock.errors import EdiError
 from crossdock.scenario import Scenario
 
-__all__ = ["BridgeError", "MasterData", "shared_lines"]
+__all__ = ["BridgeError", "MasterData", "add_lines", "shared_lines"]
 
 _MAX_SHARED = 100_000
 _SHARED: dict[type, dict[tuple[str, int], Any]] = {}
@@ -149,6 +149,25 @@ class MasterData:
 def column_of(gtins: Sequence[str]) -> dict[str, int]:
     """Position of each GTIN in a message's item list."""
     return {g: j for j, g in enumerate(gtins)}
+
+
+def add_lines(row: np.ndarray, lines: Sequence[Any], column: dict[str, int]) -> bool:
+    """Add each line's quantity to ``row`` at its GTIN's column, in one NumPy call.
+
+    Return ``False`` (``row`` untouched) when a GTIN is not in ``column`` or a quantity is
+    not a whole number: the caller then goes line by line to name the bad one.
+    """
+    try:
+        columns = [column[line.gtin] for line in lines]
+    except KeyError:
+        return False
+    quantities = [line.quantity for line in lines]
+    if not quantities:
+        return True
+    if not set(map(type, quantities)) <= {int}:
+        return False
+    np.add.at(row, columns, quantities)  # a GTIN given twice adds up, as line by line
+    return True
 
 
 def whole(quantity: object, field: str) -> int:

@@ -14,7 +14,14 @@ import numpy as np
 
 from crossdock import edi
 from crossdock import messages as sim
-from crossdock.edi_bridge._master import BridgeError, MasterData, column_of, shared_lines, whole
+from crossdock.edi_bridge._master import (
+    BridgeError,
+    MasterData,
+    add_lines,
+    column_of,
+    shared_lines,
+    whole,
+)
 
 __all__ = [
     "inventory_from_edi",
@@ -91,6 +98,8 @@ def sales_from_edi(
         where = f"locations[{r}]"
         locations[r] = md.index(location.gln, "store", where + ".gln")
         row = quantity[r]
+        if add_lines(row, location.lines, column):
+            continue
         for k, sale in enumerate(location.lines):
             j = column.get(sale.gtin)
             if j is None:
@@ -202,6 +211,8 @@ def inventory_from_edi(
                     f"location {location.gln} is not in the stock on hand",
                     field=f"locations[{r}].gln",
                 )
+            if add_lines(target[row], location.lines, column):
+                continue
             for k, line in enumerate(location.lines):
                 j = column.get(line.gtin)
                 where = f"locations[{r}].lines[{k}]"
