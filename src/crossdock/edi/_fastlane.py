@@ -1,7 +1,7 @@
 """Fast lane: decode large messages written the canonical way with a few regular expressions.
 
 Daily sales and inventory reports and cross-dock orders are the largest messages (one line per
-store and item). When such a message body is exactly in the canonical form crossdock's encoder
+store and item); CONTRLs are the most numerous (one per interchange). When such a message body is exactly in the canonical form crossdock's encoder
 writes — the segments and qualifiers of the general decoder's happy path, without escapes,
 optional extras or decimal quantities — one ``fullmatch`` checks its whole structure and
 ``findall`` pulls out its lines, in C. Identifiers are still checked (check digits, cached per
@@ -25,12 +25,14 @@ from typing import Any
 
 from crossdock.edi._elements import KNOWN_GTINS, valid_id
 from crossdock.edi._model import (
+    ContrlReport,
     DespatchAdvice,
     DespatchLine,
     Edition,
     InventoryLine,
     InventoryReport,
     LineStatus,
+    MessageAck,
     Order,
     OrderLine,
     OrderResponse,
@@ -45,10 +47,12 @@ from crossdock.edi._model import (
     SalesReport,
     StockLocation,
     StoreSplit,
+    SyntaxAction,
 )
 from crossdock.edi._syntax import Separators
 
 __all__ = [
+    "fast_contrl",
     "fast_despatch_advice",
     "fast_inventory_report",
     "fast_order",
@@ -105,7 +109,19 @@ def _patterns(separators: Separators, item_type: str) -> _Patterns:
     sscc = rf"GIN{e}BJ{e}([0-9]{{18}}){t}"
     pallet = rf"CPS{e}([0-9]{{1,6}}){e}1{t}PAC{e}1(?:{e}{e}({free}{{1,17}}))?{t}PCI{e}33E{t}{sscc}"
     bare_pallet = rf"CPS{e}([0-9]{{1,6}}){e}1{t}PAC{e}1{t}PCI{e}33E{t}{sscc}"
+    code = rf"(?:{e}([0-9]{{1,3}}))?"
     return {
+        "CONTRL": re.compile(
+            rf"UCI{e}({free}{{1,14}}){e}([0-9]{{13}}){c}14{e}([0-9]{{13}}){c}14{e}([478]){code}{t}"
+            rf"(?P<messages>(?:UCM{e}{free}{{1,14}}{e}[A-Z]{{6}}{c}[DS1-4]{c}[0-9A-Za-z]{{1,3}}"
+            rf"{c}UN(?:{c}EAN[0-9]{{3}})?{e}[47](?:{e}[0-9]{{1,3}})?{t})*)",
+            re.ASCII,
+        ),
+        "CONTRL messages": re.compile(
+            rf"UCM{e}({free}{{1,14}}){e}([A-Z]{{6}}){c}[DS1-4]{c}[0-9A-Za-z]{{1,3}}"
+            rf"{c}UN(?:{c}EAN[0-9]{{3}})?{e}([47]){code}{t}",
+            re.ASCII,
+        ),
         "SLSRPT": re.compile(
             rf"(BGM{e}73E{number}DTM{e}137{c}{day}DTM{e}356{c}([0-9]{{8}})([0-9]{{8}}){c}718{t}"
             rf"NAD{e}SE{e}{gln}NAD{e}SU{e}{gln}{currency})(?:{sales_location}(?:{sales_line})*)+",
@@ -480,4 +496,39 @@ def fast_receiving_advice(
             ReceivedPallet(sscc=sscc, lines=tuple(content)) for sscc, _, content in pallets
         ),
         order_number=order or None,
+    )
+
+
+_ACTIONS = {action.value: action for action in SyntaxAction}
+
+
+def fast_contrl(
+    body: list[str], edition: Edition, message_ref: str, separators: Separators
+) -> ContrlReport | None:
+    """Decode a canonical CONTRL body (UCI, then UCM per message answered), or ``None``."""
+    patterns = _patterns(separators, edition.item_type)
+    text = _text(body, separators)
+    match = patterns["CONTRL"].fullmatch(text)
+    if match is None:
+        return None
+    interchange_ref, sender, recipient, action, error = match.groups()[:5]
+    if _bad_glns(sender, recipient):
+        return None
+    found = patterns["CONTRL messages"].findall(text, match.start("messages"))
+    return ContrlReport(
+        message_ref=message_ref,
+        interchange_ref=interchange_ref,
+        sender=sender,
+        recipient=recipient,
+        action=_ACTIONS[action],
+        error=error or None,
+        messages=tuple(
+            MessageAck(
+                message_ref=ref,
+                message_type=kind,
+                action=_ACTIONS[ack],
+                error=code or None,
+            )
+            for ref, kind, ack, code in found
+        ),
     )

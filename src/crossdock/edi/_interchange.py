@@ -31,6 +31,7 @@ from crossdock.edi._contrl import CONTRL, decode_contrl, encode_contrl
 from crossdock.edi._elements import component, read_code, read_id, read_text
 from crossdock.edi._errors import EdiDecodeError, Reporter, _Stop
 from crossdock.edi._fastlane import (
+    fast_contrl,
     fast_despatch_advice,
     fast_inventory_report,
     fast_order,
@@ -152,7 +153,7 @@ _KINDS: dict[str, _Kind] = {
     "RECADV": _Kind(
         RECADV, decode_receiving_advice, encode_receiving_advice, fast_receiving_advice
     ),
-    "CONTRL": _Kind(CONTRL, decode_contrl, encode_contrl),
+    "CONTRL": _Kind(CONTRL, decode_contrl, encode_contrl, fast_contrl),
 }
 _TYPES: dict[type, str] = {
     SalesReport: "SLSRPT",
@@ -287,7 +288,7 @@ class EdiReader:
         number = 0
         if head.startswith("UNA"):
             self.separators = Separators.from_una(head[:9])
-            problem = self.separators.problem()
+            problem = _separators_problem(self.separators)
             if problem:
                 rep.fatal(f"UNA: {problem}", 1, "UNA")
             head = head[9:]
