@@ -22,8 +22,12 @@ _MAX_SHARED = 100_000
 _SHARED: dict[type, dict[tuple[str, int], Any]] = {}
 
 
-def shared_lines(kind: type[L], pairs: Iterable[tuple[str, int]]) -> tuple[L, ...]:
+def shared_lines(
+    kind: type[L], pairs: Iterable[tuple[str, int]], field: str = "gtin"
+) -> tuple[L, ...]:
     """EANCOM lines ``kind(gtin=, quantity=)`` for (GTIN, quantity) pairs, each built once.
+
+    ``field`` names the identifier's field (``store`` for a :class:`~crossdock.edi.StoreSplit`).
 
     Line objects are frozen values, so the bridge hands out the same object for the same item
     and quantity every time: a dictionary lookup instead of a dataclass built per line, per
@@ -37,8 +41,8 @@ def shared_lines(kind: type[L], pairs: Iterable[tuple[str, int]]) -> tuple[L, ..
     for pair in pairs:
         line = get(pair)
         if line is None:
-            gtin, quantity = pair
-            line = kind(gtin=gtin, quantity=quantity)  # type: ignore[call-arg]
+            identifier, quantity = pair
+            line = kind(**{field: identifier, "quantity": quantity})
             if type(quantity) is int:
                 cache[pair] = line
         out.append(line)

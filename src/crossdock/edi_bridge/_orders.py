@@ -21,7 +21,7 @@ import numpy as np
 
 from crossdock import edi
 from crossdock import messages as sim
-from crossdock.edi_bridge._master import BridgeError, MasterData, column_of, whole
+from crossdock.edi_bridge._master import BridgeError, MasterData, column_of, shared_lines, whole
 from crossdock.edi_bridge._reports import part_ref
 
 __all__ = [
@@ -92,13 +92,10 @@ def order_to_edi(message: sim.Order, md: MasterData) -> tuple[edi.Order, ...]:
         for j, (gtin, total) in enumerate(zip(gtins, totals, strict=True)):
             column = columns[j]
             if j == 0:
-                splits = tuple(
-                    split(store=s, quantity=q) for s, q in zip(stores, column, strict=True)
-                )
+                splits = shared_lines(split, zip(stores, column, strict=True), "store")
             else:
-                splits = tuple(
-                    split(store=stores[r], quantity=q) for r, q in enumerate(column) if q
-                )
+                pairs = [(stores[r], q) for r, q in enumerate(column) if q]
+                splits = shared_lines(split, pairs, "store")
             out.append(edi.OrderLine(gtin=gtin, quantity=total, splits=splits))
         lines = tuple(out)
     date = md.date(message.day)
