@@ -312,7 +312,7 @@ class EdiReader:
                 1,
                 1,
             )
-        tokenizer = Tokenizer(syntax_for(s, charset))
+        tokenizer = Tokenizer(syntax_for(s, charset), _MARKS)
         state = _State(self, rep, tokenizer, number, charset)
         # Decoding allocates many small objects that live until their message is built; the
         # cyclic garbage collector would rescan them again and again (they hold no cycles), so
@@ -326,11 +326,14 @@ class EdiReader:
                 count = len(parts)
                 # Only envelope segments and flagged ones need the state machine; the body
                 # segments between two of them are handed over as one slice.
+                # The tokenizer finds them in the chunk's text when it can; otherwise
                 # (``part[:1]`` is a cached one-character string: no slice is made for the
                 # body segments, which do not start with U, save UNS.)
-                marks = [
-                    i for i, part in enumerate(parts) if part[:1] == "U" and part[:3] in _MARKS
-                ]
+                marks = tokenizer.marks
+                if marks is None:
+                    marks = [
+                        i for i, part in enumerate(parts) if part[:1] == "U" and part[:3] in _MARKS
+                    ]
                 if bad:
                     marks = sorted({*marks, *bad})
                 marks.append(count)
