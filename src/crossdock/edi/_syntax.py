@@ -140,6 +140,13 @@ def _allowed_bytes(allowed: str) -> bytes:
 
 
 @functools.lru_cache(maxsize=64)
+def _mark_pattern(terminator: str, marks: frozenset[str]) -> re.Pattern[str]:
+    """A terminator followed by one of the tags ``marks`` (see :attr:`Tokenizer.marks`)."""
+    tags = "|".join(re.escape(tag) for tag in sorted(marks))
+    return re.compile(f"{re.escape(terminator)}(?:{tags})")
+
+
+@functools.lru_cache(maxsize=64)
 def syntax_for(separators: Separators, charset: str) -> Syntax:
     """A shared :class:`Syntax` per service characters and character set (built once)."""
     return Syntax(separators, charset)
@@ -205,8 +212,7 @@ class Tokenizer:
         self._empties = (s.component + s.element, s.component + s.terminator)
         self._ends = (s.element, s.component)
         self._marks = marks
-        tags = "|".join(re.escape(tag) for tag in sorted(marks))
-        self._mark = re.compile(f"{re.escape(s.terminator)}(?:{tags})") if marks else None
+        self._mark = _mark_pattern(s.terminator, marks) if marks else None
         self.marks: list[int] | None = None
         """After :meth:`feed`: the indices of the parts whose first three characters are one
         of ``marks`` (the envelope tags a reader looks for), or ``None`` when the chunk has
