@@ -325,6 +325,8 @@ class Writer:
         self._bad = syntax.bad_in_text
         caches = _CACHES.get(syntax)
         if caches is None:
+            if len(_CACHES) > 64:  # as many as syntax_for keeps: never grows without bound
+                _CACHES.clear()
             caches = _CACHES[syntax] = _Caches()
         if len(caches.texts) > _MAX_TEXTS:
             caches.texts.clear()

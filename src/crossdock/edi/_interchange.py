@@ -979,6 +979,8 @@ def _unh_type(syntax: Syntax, edition: Edition, kind: str) -> str:
     key = (syntax, edition._value_, kind)
     text = _UNH.get(key)
     if text is None:
+        if len(_UNH) > 1024:
+            _UNH.clear()
         release = "3" if kind == "CONTRL" else edition.release
         code = ASSOCIATION_CODES[edition][kind]
         c = syntax.separators.component
