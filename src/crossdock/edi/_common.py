@@ -443,6 +443,11 @@ class Writer:
             return
         self.seg("BGM", code, self.text(number, ".number"), function)
 
+    def rff(self, qualifier: str, reference: str, field: str) -> None:
+        """RFF with a qualifier and a reference number (checked, escaped)."""
+        e, c = self.element, self.component
+        self.out.append(f"RFF{e}{qualifier}{c}{self.text(reference, field)}{self.terminator}")
+
     def end_lines(self, lines: int) -> None:
         """UNS+S (end of the detail section) and CNT+2 (number of line items)."""
         e, t = self.element, self.terminator

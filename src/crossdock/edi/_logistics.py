@@ -199,6 +199,7 @@ def _write_pallets(
     e, c, t = w.element, w.component, w.terminator
     tn = t + w.newline
     heads = w.line_heads(f"{e}{e}", f"{w.newline}QTY{e}{qualifier}{c}")
+    cps, level, marking = f"CPS{e}", f"{e}1{tn}", f"{tn}PCI{e}33E{tn}GIN{e}BJ{e}"
     numbers, out = NUMBERS, w.out
     line_number = first_line
     types: dict[str, str] = {}
@@ -215,7 +216,7 @@ def _write_pallets(
                 if shown is None:
                     shown = types[package_type] = w.text(package_type, where + ".package_type", 17)
                 pac = f"PAC{e}1{e}{e}{shown}"
-        out.append(f"CPS{e}{i + 2}{e}1{tn}{pac}{tn}PCI{e}33E{tn}GIN{e}BJ{e}{sscc}{t}")
+        out.append(f"{cps}{i + 2}{level}{pac}{marking}{sscc}{t}")
         lines: Sequence[DespatchLine | ReceivedLine] = pallet.lines
         w.extra_segments += 3 + len(lines)  # one string per pallet and per line (LIN + QTY)
         # One string per line: ``LIN+<number>`` + the text from the GTIN to QTY's qualifier
@@ -253,7 +254,7 @@ def encode_despatch_advice(w: Writer, advice: DespatchAdvice) -> None:
     if advice.delivery_date is not None:
         w.dtm("17", advice.delivery_date, ".delivery_date")
     if advice.order_number is not None:
-        w.seg("RFF", ("ON", w.text(advice.order_number, ".order_number")))
+        w.rff("ON", advice.order_number, ".order_number")
     w.nad("SU", advice.supplier, ".supplier")
     w.nad("BY", advice.buyer, ".buyer")
     w.nad("DP", advice.delivery_party, ".delivery_party")
@@ -316,9 +317,9 @@ def encode_receiving_advice(w: Writer, advice: ReceivingAdvice) -> None:
     w.dtm("137", advice.issued, ".issued")
     w.dtm("50", advice.received, ".received")
     if advice.despatch_number:
-        w.seg("RFF", ("AAK", w.text(advice.despatch_number, ".despatch_number")))
+        w.rff("AAK", advice.despatch_number, ".despatch_number")
     if advice.order_number is not None:
-        w.seg("RFF", ("ON", w.text(advice.order_number, ".order_number")))
+        w.rff("ON", advice.order_number, ".order_number")
     w.nad("BY", advice.buyer, ".buyer")
     w.nad("SU", advice.supplier, ".supplier")
     w.nad("DP", advice.delivery_party, ".delivery_party")

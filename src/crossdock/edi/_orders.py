@@ -13,6 +13,7 @@ import datetime as dt
 from crossdock.edi._common import (
     LIMIT,
     NUMBERS,
+    LineHeads,
     Writer,
     date_of,
     header_dates,
@@ -227,6 +228,9 @@ def _checked_splits(w: Writer, text: str, line: OrderLine, where: str) -> list[s
 
 _STATUSES = {status.value: status for status in LineStatus}
 _STATUS_VALUES = tuple(_STATUSES)
+_BY_STATUS: dict[tuple[str, ...], dict[str, LineHeads]] = {}
+"""The ORDRSP line texts per line status, per separators, line ending and edition (the
+tables themselves are cleared, never replaced, when they grow: see ``Writer.id_texts``)."""
 _RESPONSES = {response.value: response for response in ResponseType}
 
 
@@ -273,18 +277,22 @@ def encode_response(w: Writer, response: OrderResponse) -> None:
     """Write the body of an ORDRSP message."""
     if not isinstance(response.response, ResponseType):
         raise w.fail(f"must be a ResponseType, got {response.response!r}", ".response")
-    w.bgm("231", response.number, response.response.value)
+    w.bgm("231", response.number, response.response._value_)
     w.dtm("137", response.issued, ".issued")
     w.notes(response.notes)
-    w.seg("RFF", ("ON", w.text(response.order_number, ".order_number")))
+    w.rff("ON", response.order_number, ".order_number")
     w.nad("BY", response.buyer, ".buyer")
     w.nad("SU", response.supplier, ".supplier")
     e, c, t, newline = w.element, w.component, w.terminator, w.newline
     # The hot loop: one string per line, ``LIN+<number>`` + the text from the status to
     # QTY's qualifier (built once per status and item, see line_heads) + the quantity.
-    by_status = {
-        value: w.line_heads(f"{e}{value}{e}", f"{newline}QTY{e}21{c}") for value in _STATUS_VALUES
-    }
+    key = (e, c, w.terminator, newline, w.item_type)
+    by_status = _BY_STATUS.get(key)
+    if by_status is None:
+        by_status = _BY_STATUS[key] = {
+            value: w.line_heads(f"{e}{value}{e}", f"{newline}QTY{e}21{c}")
+            for value in _STATUS_VALUES
+        }
     numbers, out, extra = NUMBERS, w.out, 0
     lines = response.lines
     for number, line in zip(line_numbers(1, len(lines)), lines, strict=True):
