@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench lint format lock clean golden chromium
+.PHONY: demo test bench bench-national lint format lock clean golden chromium
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ $(REF)/.installed: benchmarks/reference-requirements.txt
 
 bench: $(STAMP) $(REF)/.installed
 	$(BIN)/python benchmarks/run.py
+
+# The national chain (5,000 stores x 20,000 SKUs, both modes): up to an hour; see the script.
+bench-national: $(STAMP)
+	$(BIN)/python benchmarks/bench_national.py $(ARGS)
 
 # Re-record the golden digests of tests/golden (on purpose only: say why in the commit).
 golden: $(STAMP)

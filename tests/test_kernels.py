@@ -293,3 +293,16 @@ def test_gamma_quantile_edges() -> None:
     assert got[0] == 4.0
     assert got[1] == 0.0 and got[2] == 0.0
     assert got[3] == pytest.approx(1e6 + z, rel=1e-12)
+
+
+def test_int32_room_is_exact_at_the_boundary() -> None:
+    from crossdock._kernels import INT32_MAX, int32_room
+
+    target = np.array([[INT32_MAX - 3, 0], [5, -7]], dtype=np.int32)
+    assert int32_room(target, np.array([[3, 10], [0, 0]]))
+    assert not int32_room(target, np.array([[4, 0], [0, 0]]))
+    # the cheap bound fails (largest + largest) but no cell passes: exact check says yes
+    assert int32_room(target, np.array([[0, 0], [0, INT32_MAX]]))
+    assert int32_room(target, np.array([[0, 0], [-INT32_MAX, 0]]))
+    assert not int32_room(target, np.array([[0, 0], [0, -INT32_MAX]]))
+    assert int32_room(target, np.zeros((2, 0), dtype=np.int64))

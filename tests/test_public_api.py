@@ -20,9 +20,9 @@ import crossdock
 )
 def test_all_matches_the_public_names(module: str) -> None:
     mod = importlib.import_module(module)
-    public = {
+    public = {  # dir(): names a module imports on first use (PEP 562) count too
         name
-        for name in vars(mod)
+        for name in dir(mod)
         if not name.startswith("_") and not isinstance(getattr(mod, name), type(importlib))
     }
     exported = set(mod.__all__)

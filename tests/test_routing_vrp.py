@@ -238,3 +238,49 @@ def test_trips_beyond_the_fleet_are_counted() -> None:
         or big.kpis["truck_trips_over_fleet"] < tight.kpis["truck_trips_over_fleet"]
     )
     assert tight.kpis["truck_trips_over_fleet"] == (outbound - 1).clip(lower=0).sum() > 0
+
+
+def test_routes_do_not_depend_on_the_machines_speed_by_default(monkeypatch) -> None:
+    """Without a time limit every solve runs its iterations: a slow clock changes nothing.
+
+    The clock PyVRP's runtime criterion reads is made to jump 10 s per look, as on a machine
+    a thousand times slower; with a 1 s cap the search then stops after its first iteration.
+    """
+    import sys
+
+    import pyvrp.stop
+
+    runtime = sys.modules[pyvrp.stop.MaxRuntime.__module__]
+
+    rng = np.random.default_rng(7)
+    day = problem(
+        DEPOT[0] + rng.uniform(-0.6, 0.6, 40),
+        DEPOT[1] + rng.uniform(-0.9, 0.9, 40),
+        rng.integers(1, 6, 40),
+        capacity=12,
+    )
+    quick = PyVRPRoutePlanner(max_iterations=200, seed=3).plan(day)
+    capped_quick = PyVRPRoutePlanner(max_iterations=200, seed=3, time_limit_seconds=1.0).plan(day)
+    ticks = iter(range(0, 10**9, 10))
+    monkeypatch.setattr(runtime.time, "perf_counter", lambda: float(next(ticks)))
+    slow = PyVRPRoutePlanner(max_iterations=200, seed=3).plan(day)
+    capped_slow = PyVRPRoutePlanner(max_iterations=200, seed=3, time_limit_seconds=1.0).plan(day)
+    assert [r.stops for r in slow] == [r.stops for r in quick]
+    # the premise: a cap does make routes depend on the clock (here, worse after 1 iteration)
+    assert sum(r.km for r in capped_slow) > sum(r.km for r in capped_quick)
+
+
+@pytest.mark.parametrize("seed", [2**32, 2**63 - 1])
+def test_run_seeds_beyond_32_bits_route_repeatably(seed) -> None:
+    """A scenario seed may be up to 2**63; PyVRP's is 32-bit, so large ones are folded."""
+    rng = np.random.default_rng(11)
+    day = problem(
+        DEPOT[0] + rng.uniform(-0.6, 0.6, 12),
+        DEPOT[1] + rng.uniform(-0.9, 0.9, 12),
+        rng.integers(1, 6, 12),
+        capacity=10,
+    )
+    first = PyVRPRoutePlanner(max_iterations=50, seed=seed).plan(day)
+    again = PyVRPRoutePlanner(max_iterations=50, seed=seed).plan(day)
+    assert [r.stops for r in first] == [r.stops for r in again]
+    assert sorted(s for r in first for s in r.stops) == list(range(12))

@@ -12,10 +12,11 @@ cross-dock platforms) — and measure the difference.
 True
 """
 
-from typing import Any
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING, Any
 
-from crossdock.chain import MODES
-from crossdock.engine import PHASES, Engine
 from crossdock.errors import (
     CrossdockError,
     EdiError,
@@ -26,16 +27,69 @@ from crossdock.errors import (
     PosError,
     ScenarioError,
 )
-from crossdock.kpis import KPI_DOCS
-from crossdock.results import Comparison, SimulationResult
-from crossdock.scenario import (
-    Scenario,
-    ScenarioSpec,
-    compile_scenario,
-    generate_scenario,
-    load_scenario,
-)
-from crossdock.simulate import compare, simulate
+
+if TYPE_CHECKING:
+    from crossdock.chain import MODES
+    from crossdock.engine import PHASES, Engine
+    from crossdock.kpis import KPI_DOCS
+    from crossdock.results import Comparison, SimulationResult
+    from crossdock.scenario import (
+        Scenario,
+        ScenarioSpec,
+        compile_scenario,
+        generate_scenario,
+        load_scenario,
+    )
+    from crossdock.simulate import compare, simulate
+
+#: Public names and the module each comes from, imported on first use (PEP 562) so that
+#: ``import crossdock`` and the command line's ``--help`` do not load NumPy's consumers,
+#: pydantic, SciPy, pandas, pyarrow or PyVRP before they are needed.
+_LAZY = {
+    "KPI_DOCS": "crossdock.kpis",
+    "MODES": "crossdock.chain",
+    "PHASES": "crossdock.engine",
+    "Engine": "crossdock.engine",
+    "Comparison": "crossdock.results",
+    "SimulationResult": "crossdock.results",
+    "Scenario": "crossdock.scenario",
+    "ScenarioSpec": "crossdock.scenario",
+    "compile_scenario": "crossdock.scenario",
+    "generate_scenario": "crossdock.scenario",
+    "load_scenario": "crossdock.scenario",
+    "compare": "crossdock.simulate",
+    "simulate": "crossdock.simulate",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """A public name of :data:`_LAZY`, imported from its module on first use."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'crossdock' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
+
+class _Package(types.ModuleType):
+    """The ``crossdock`` module, which keeps ``crossdock.simulate`` the function.
+
+    Importing the submodule ``crossdock.simulate`` sets the package's attribute of that name
+    to the module; the function of the same name (the public API) is kept there instead.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "simulate" and isinstance(value, types.ModuleType):
+            value = value.simulate
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def experiment(source: Any, **options: Any) -> Any:

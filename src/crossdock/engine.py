@@ -54,16 +54,17 @@ class Engine:
 
     :meth:`step` can stop after a named phase (``step(until="plan")``) and go on from there
     with the next call, for interactive use and reinforcement learning; ``phase`` is the
-    last phase run (``None`` between days).
+    last phase run (``None`` between days). ``day`` is the first day to simulate: 0, or the
+    day a run restored from a checkpoint goes on from (see :mod:`crossdock.checkpoint`).
     """
 
-    def __init__(self, parties: Sequence[Any]) -> None:
+    def __init__(self, parties: Sequence[Any], *, day: int = 0) -> None:
         self.parties = list(parties)
         self.schedule: list[tuple[str, list[Callable[[int], None]]]] = [
             (phase, [getattr(p, phase) for p in self.parties if phase in _phases(p)])
             for phase in PHASES
         ]
-        self.day = 0
+        self.day = day
         self.phase: str | None = None
 
     def step(self, until: str | None = None) -> None:

@@ -12,7 +12,8 @@ Exception tree::
     │   ├── EdiError                EANCOM interchange: file, segment, element
     │   ├── PosError                point-of-sale file: file, row, field
     │   ├── ExperimentError         experiment YAML: file, line, field path
-    │   └── ResultsError            a results folder (for the report): folder, missing tables
+    │   ├── ResultsError            a results folder (for the report): folder, missing tables
+    │   └── CheckpointError         a checkpoint that is damaged or belongs to another run
     ├── DataQualityError            readable input, but too many rows rejected (exit code 3)
     ├── IdentifierError             a GTIN, GLN or SSCC that is not valid
     └── ParameterError              a policy or API argument with a bad value
@@ -30,6 +31,7 @@ from __future__ import annotations
 from pathlib import Path
 
 __all__ = [
+    "CheckpointError",
     "CrossdockError",
     "CrossdockWarning",
     "DataQualityError",
@@ -110,6 +112,14 @@ class ExperimentError(InputError):
 
 class ResultsError(InputError):
     """A results folder that lacks a table the report needs, or holds one it cannot read."""
+
+
+class CheckpointError(InputError):
+    """A checkpoint that cannot resume this run, or a run state that cannot be saved.
+
+    The file is damaged or truncated, or was written for another run (another scenario,
+    mode, seed, number of days or crossdock version).
+    """
 
 
 class DataQualityError(CrossdockError):

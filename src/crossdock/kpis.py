@@ -139,10 +139,10 @@ KPI_DOCS.update(ECONOMICS_KPI_DOCS)
 def assortment_kpis(tables: dict[str, pa.Table], *, warm_up_days: int) -> dict[str, float]:
     """The assortment KPIs of ``ASSORTMENT_KPI_DOCS`` from ``sku_daily``."""
     whole = tables["sku_daily"]
-    n_sku = len(np.unique(_col(whole, "gtin"))) or 1
+    n_sku = _distinct(whole, "gtin") or 1
     listed = _col(whole, "listed_stores").reshape(-1, n_sku) > 0
-    sku = whole.filter(pc.field("day") >= warm_up_days)
-    days = len(np.unique(_col(sku, "day"))) or 1
+    sku = _from_day(whole, warm_up_days)
+    days = _distinct(sku, "day") or 1
     return {
         "skus_listed": float(listed[-1].sum()),
         "skus_delisted": float((listed[0] & ~listed[-1]).sum()),
@@ -155,6 +155,24 @@ def assortment_kpis(tables: dict[str, pa.Table], *, warm_up_days: int) -> dict[s
 
 def _col(table: pa.Table, name: str) -> np.ndarray:
     return table.column(name).to_numpy()
+
+
+def _distinct(table: pa.Table, name: str) -> int:
+    """How many distinct values a column has, counted by Arrow (no Python string objects)."""
+    return int(pc.count_distinct(table.column(name)).as_py())
+
+
+def _from_day(table: pa.Table, day: int) -> pa.Table:
+    """The rows of ``day`` and later: a zero-copy slice, as tables are written in day order.
+
+    (A table whose days are not in order is filtered instead, which copies it.)
+    """
+    if day <= 0 or table.num_rows == 0:
+        return table
+    days = table.column("day").to_numpy()
+    if days.size < 2 or bool((days[1:] >= days[:-1]).all()):
+        return table.slice(int(np.searchsorted(days, day)))
+    return table.filter(pc.field("day") >= day)
 
 
 def compute_kpis(
@@ -172,11 +190,11 @@ def compute_kpis(
     classes by demand value (default: by units); ``service_level_target`` is reported beside
     the achieved cycle service.
     """
-    loc = tables["location_daily"].filter(pc.field("day") >= warm_up_days)
-    sku = tables["sku_daily"].filter(pc.field("day") >= warm_up_days)
-    transport = tables["transport"].filter(pc.field("day") >= warm_up_days)
-    messages = tables["messages"].filter(pc.field("day") >= warm_up_days)
-    days = len(np.unique(_col(loc, "day"))) or 1
+    loc = _from_day(tables["location_daily"], warm_up_days)
+    sku = _from_day(tables["sku_daily"], warm_up_days)
+    transport = _from_day(tables["transport"], warm_up_days)
+    messages = _from_day(tables["messages"], warm_up_days)
+    days = _distinct(loc, "day") or 1
     kind = _col(loc, "location_type").astype(str)
     stores = kind == "store"
     out: dict[str, float] = {}
@@ -214,7 +232,7 @@ def compute_kpis(
     out["working_capital"] = total_value
     out["chain_days_of_supply"] = total_units / daily_sales if daily_sales else 0.0
 
-    n_sku = len(np.unique(_col(sku, "gtin"))) or 1
+    n_sku = _distinct(sku, "gtin") or 1
 
     def series(name: str) -> np.ndarray:
         return _col(sku, name).reshape(-1, n_sku).astype(np.float64)
@@ -260,11 +278,11 @@ def compute_kpis(
     out["produced_units"] = produced
     out["edi_messages"] = float(_col(messages, "count").sum())
     edi = tables.get("edi_daily")
-    edi = edi.filter(pc.field("day") >= warm_up_days) if edi is not None else None
+    edi = _from_day(edi, warm_up_days) if edi is not None else None
     for key in ("retransmissions", "duplicates_dropped", "rejected"):
         out[f"edi_{key}"] = float(_col(edi, key).sum()) if edi is not None else 0.0
 
-    depots = tables["depot_daily"].filter(pc.field("day") >= warm_up_days)
+    depots = _from_day(tables["depot_daily"], warm_up_days)
     depot_kind = _col(depots, "depot_type").astype(str)
     platform = depot_kind == "platform"
     moved = _col(depots, "pallets_in") + _col(depots, "pallets_out")
@@ -290,7 +308,7 @@ def compute_kpis(
     out["platform_dwell_days_mean"] = dwell_mean
     out["platform_dwell_days_p95"] = dwell_p95
 
-    lines = tables["line_daily"].filter(pc.field("day") >= warm_up_days)
+    lines = _from_day(tables["line_daily"], warm_up_days)
     scheduled = float(_col(lines, "scheduled_hours").sum())
     out["line_utilisation"] = (
         float(_col(lines, "busy_hours").sum()) / scheduled if scheduled else 0.0
@@ -301,7 +319,7 @@ def compute_kpis(
     out["obsolescence_scrap_units"] = float(series("obsolete").sum())
     out["finished_goods_stock_units"] = out["supplier_stock_units"]
     whole = tables["sku_daily"]
-    n_all = len(np.unique(_col(whole, "gtin"))) or 1
+    n_all = _distinct(whole, "gtin") or 1
     ordered = _col(whole, "supplier_orders").reshape(-1, n_all)
     shipped = _col(whole, "supplier_shipped").reshape(-1, n_all)
     mean, p95 = fifo_lead_times(ordered, shipped, warm_up_days)
@@ -326,8 +344,8 @@ def service_kpis(
     from crossdock.assortment import abc_classes
 
     whole = sku_daily
-    n_sku = len(np.unique(_col(whole, "gtin"))) or 1
-    sku = whole.filter(pc.field("day") >= warm_up_days)
+    n_sku = _distinct(whole, "gtin") or 1
+    sku = _from_day(whole, warm_up_days)
 
     def series(name: str) -> np.ndarray:
         return _col(sku, name).reshape(-1, n_sku).astype(np.float64)

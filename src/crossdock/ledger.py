@@ -63,6 +63,16 @@ class TransportRow(NamedTuple):
     """Inbound: the platform or DC the trucks go to (outbound: "", see ``route_stops``)."""
 
 
+class PickupRow(NamedTuple):
+    """One supplier's pallets on a day's collection milk run (who shares its trucks' cost)."""
+
+    day: int
+    collection_gln: str
+    destination_gln: str
+    supplier_gln: str
+    pallets: int
+
+
 class RouteStopRow(NamedTuple):
     """One stop of an outbound route (see ``tables.SCHEMAS["route_stops"]``)."""
 
@@ -125,6 +135,7 @@ class Ledger:
         self._per: dict[str, str] = {}
         self.transport: list[TransportRow] = []
         self.route_stops: list[RouteStopRow] = []
+        self.pickups: list[PickupRow] = []
         if detail:
             self.flows_sku = np.zeros((days, 0, len(KINDS), n_skus), np.int64)
             self.stock_sku = np.zeros((days, 0, n_skus), np.int64)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -15,6 +14,9 @@ from crossdock.economics import PriceCut
 from crossdock.kpis import KPI_DOCS
 from crossdock.ledger import Ledger
 from crossdock.scenario import Scenario
+
+if TYPE_CHECKING:  # pandas loads with the first DataFrame asked for (pyarrow's to_pandas)
+    import pandas as pd
 
 __all__ = ["Comparison", "SimulationResult", "format_value"]
 

@@ -187,15 +187,16 @@ def _nearest_order(group: list[int], dist: np.ndarray) -> list[int]:
 class PyVRPRoutePlanner:
     """Capacitated VRP with time windows and a shift limit, solved by PyVRP.
 
-    ``time_limit_seconds`` caps each solve (with ``max_iterations``, whichever comes first);
-    ``seed`` makes it repeatable. Each depot keeps its last solved plan: the next day, stops
+    ``max_iterations`` bounds each solve; ``time_limit_seconds`` (optional) also caps its wall
+    time, whichever comes first — a cap that cuts a solve short makes the routes depend on
+    the machine's speed, so without one ``seed`` makes every solve repeatable anywhere. Each depot keeps its last solved plan: the next day, stops
     not served are dropped from it, new stops are inserted where they add the fewest km, routes
     grown past a truck are split, and if every stop is still reached within its window and
     every trip within the driver's shift, that plan is used without solving again.
     """
 
     def __init__(
-        self, *, time_limit_seconds: float = 1.0, max_iterations: int = 300, seed: int = 0
+        self, *, time_limit_seconds: float | None = None, max_iterations: int = 300, seed: int = 0
     ) -> None:
         self.time_limit_seconds = time_limit_seconds
         self.max_iterations = max_iterations
@@ -283,7 +284,7 @@ def solve_vrp(
     service: np.ndarray | None = None,
     shift: int | None = None,
     departure: int = 0,
-    seconds: float = 1.0,
+    seconds: float | None = 1.0,
     iterations: int | None = None,
     seed: int = 0,
     pickup: bool = False,
@@ -309,14 +310,20 @@ def solve_vrp(
         departure=departure,
         pickup=pickup,
     )
-    criteria: list[StoppingCriterion] = [MaxRuntime(seconds)]
+    criteria: list[StoppingCriterion] = []
+    if seconds is not None:
+        criteria.append(MaxRuntime(seconds))
     if iterations is not None:
         criteria.append(MaxIterations(iterations))
+    if not criteria:
+        raise ValueError("solve_vrp needs a time limit (seconds) or an iteration limit")
     with warnings.catch_warnings():
         # A tight instance (windows that cannot all be met) makes PyVRP warn that its
         # penalties hit their bound; the best effort it returns is still used.
         warnings.simplefilter("ignore", PenaltyBoundWarning)
-        result = solve(data, stop=MultipleCriteria(criteria), seed=seed, display=False)
+        result = solve(
+            data, stop=MultipleCriteria(criteria), seed=_solver_seed(seed), display=False
+        )
     routes = []
     for route in result.best.routes():
         visits = [int(a.idx) for a in route.schedule() if a.is_client()]
@@ -327,6 +334,16 @@ def solve_vrp(
     if served != list(range(n)):  # pragma: no cover - required clients are always served
         raise RuntimeError("the VRP solver left clients unserved")
     return routes
+
+
+def _solver_seed(seed: int) -> int:
+    """PyVRP's generator takes a 32-bit seed: larger run seeds are folded into one, repeatably.
+
+    Seeds below 2**32 pass unchanged (so routes do not move); a run's seed may go up to 2**63.
+    """
+    if 0 <= seed < 2**32:
+        return seed
+    return int(np.random.SeedSequence(seed).generate_state(1, dtype=np.uint32)[0])
 
 
 def vrp_data(

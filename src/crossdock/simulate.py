@@ -9,6 +9,7 @@ from typing import Any
 from crossdock.category import category_kpis
 from crossdock.chain import MODES
 from crossdock.channel import Channel
+from crossdock.checkpoint import Checkpoints, run_key
 from crossdock.demand import Demand
 from crossdock.economics import (
     PriceCut,
@@ -22,7 +23,7 @@ from crossdock.engine import Engine
 from crossdock.errors import ParameterError
 from crossdock.kpis import compute_kpis
 from crossdock.policies import Policy
-from crossdock.recipes import RECIPES, Recipe, build_chain
+from crossdock.recipes import RECIPES, Chain, Recipe, build_chain
 from crossdock.results import Comparison, SimulationResult
 from crossdock.routing import RoutePlanner
 from crossdock.scenario import Scenario, load_scenario
@@ -45,6 +46,9 @@ def simulate(
     channel: str | Channel | None = None,
     edi_archive: str | Path | None = None,
     warm_up: int | None = None,
+    checkpoint: str | Path | None = None,
+    checkpoint_every: int | None = None,
+    resume: bool = False,
 ) -> SimulationResult:
     """Run one simulation and return its tables and KPIs.
 
@@ -56,6 +60,13 @@ def simulate(
     ``edi.channel``, or ``"edi"`` when ``edi_archive`` names a folder for every interchange.
     ``warm_up`` (days before the KPIs start) defaults to the scenario's ``warm_up_days``; a
     run that is not longer than its warm-up measures nothing and is refused.
+
+    ``checkpoint`` names a file for the run's whole state, written every ``checkpoint_every``
+    days and after the last (atomically). With ``resume``, a run finds the checkpoint there
+    and goes on from its day, ending with the same tables as an unbroken run (or starts from
+    day 0 if there is none); a checkpoint of another run (scenario, mode, seed, days, channel,
+    crossdock version) is refused with :class:`~crossdock.errors.CheckpointError`. See
+    :mod:`crossdock.checkpoint` for the format and its limits.
     """
     scenario = scenario if scenario is not None else load_scenario()
     if not isinstance(mode, Recipe) and mode not in RECIPES:
@@ -67,19 +78,56 @@ def simulate(
     days = days if days is not None else scenario.horizon_days
     seed = seed if seed is not None else scenario.seed
     warm_up_days = check_warm_up(scenario, days, warm_up)
-    chain = build_chain(
-        scenario,
-        mode,
-        days=days,
-        seed=seed,
-        demand=demand,
-        policies=policies,
-        router=router,
-        detail=detail,
-        channel=channel,
-        edi_archive=edi_archive,
-    )
-    Engine(chain.parties).run(days, on_day)
+
+    def build() -> Chain:
+        return build_chain(
+            scenario,
+            mode,
+            days=days,
+            seed=seed,
+            demand=demand,
+            policies=policies,
+            router=router,
+            detail=detail,
+            channel=channel,
+            edi_archive=edi_archive,
+        )
+
+    if checkpoint is None and (checkpoint_every is not None or resume):
+        raise ParameterError(
+            "simulate", "checkpoint", "a file path when checkpoint_every or resume is given", None
+        )
+    if checkpoint_every is not None and (
+        isinstance(checkpoint_every, bool)
+        or not isinstance(checkpoint_every, int)
+        or checkpoint_every < 1
+    ):
+        raise ParameterError("simulate", "checkpoint_every", "an int >= 1", checkpoint_every)
+    if checkpoint is None:
+        chain = build()
+        Engine(chain.parties).run(days, on_day)
+    else:
+        chain = _run_with_checkpoints(
+            scenario,
+            mode,
+            build,
+            Checkpoints(
+                checkpoint,
+                every=checkpoint_every,
+                resume=resume,
+                key=run_key(
+                    scenario,
+                    mode if isinstance(mode, Recipe) else RECIPES[mode],
+                    seed=seed,
+                    days=days,
+                    channel=channel if channel is not None or edi_archive is None else "edi",
+                    detail=detail,
+                    given={"demand": demand, "policies": policies, "router": router},
+                ),
+            ),
+            days,
+            on_day,
+        )
     tables = build_tables(
         chain.ledger, scenario, chain.channel.sent_by_day, getattr(chain.channel, "daily", None)
     )
@@ -107,6 +155,31 @@ def simulate(
     return SimulationResult(
         scenario, name, seed, days, kpis, tables, chain.ledger, warm_up_days=warm_up_days
     )
+
+
+def _run_with_checkpoints(
+    scenario: Scenario,
+    mode: str | Recipe,
+    build: Callable[[], Chain],
+    checkpoints: Checkpoints,
+    days: int,
+    on_day: Callable[[int], None] | None,
+) -> Chain:
+    """Run a chain to ``days``, restored from a checkpoint if resuming, saving as it goes."""
+    recipe = mode if isinstance(mode, Recipe) else RECIPES[mode]
+    chain, start = checkpoints.start(scenario, recipe, build)
+    if start and on_day is not None:
+        on_day(start)  # the days the checkpoint already holds
+
+    def after_day(day: int) -> None:
+        checkpoints.after_day(chain, day)
+        if on_day is not None:
+            on_day(day)
+
+    if start == days:  # a finished run's last checkpoint: nothing left to simulate
+        return chain
+    Engine(chain.parties, day=start).run(days - start, after_day)
+    return chain
 
 
 def _store_target(scenario: Scenario, mode: str, policies: dict[str, Policy] | None) -> float:
@@ -152,6 +225,9 @@ def compare(
     edi_archive: str | Path | None = None,
     captain: bool = True,
     warm_up: int | None = None,
+    checkpoint_dir: str | Path | None = None,
+    checkpoint_every: int | None = None,
+    resume: bool = False,
 ) -> Comparison:
     """Run both modes on the same scenario, seed and demand (common random numbers).
 
@@ -160,8 +236,23 @@ def compare(
 
     ``channel``, ``edi_archive`` and ``warm_up`` are as for :func:`simulate`; each mode's
     interchanges go to ``edi_archive/traditional`` and ``edi_archive/shared``.
+
+    ``checkpoint_dir``, ``checkpoint_every`` and ``resume`` checkpoint every run as
+    :func:`simulate` does, each to its own file in ``checkpoint_dir`` (``traditional.pickle``,
+    ``shared.pickle``, ...): a resumed comparison goes on from where each run stood, and runs
+    that had finished are not simulated again.
     """
     scenario = scenario if scenario is not None else load_scenario()
+
+    def saving(name: str) -> dict[str, Any]:
+        if checkpoint_dir is None:
+            return {"checkpoint_every": checkpoint_every, "resume": resume}  # simulate refuses
+        return {
+            "checkpoint": Path(checkpoint_dir) / f"{name}.pickle",
+            "checkpoint_every": checkpoint_every,
+            "resume": resume,
+        }
+
     runs = {
         mode: simulate(
             scenario,
@@ -172,6 +263,7 @@ def compare(
             channel=channel,
             edi_archive=Path(edi_archive) / mode if edi_archive is not None else None,
             warm_up=warm_up,
+            **saving(mode),
         )
         for mode in MODES
     }
@@ -186,14 +278,18 @@ def compare(
             channel=channel,
             edi_archive=Path(edi_archive) / "shared_own_items" if edi_archive is not None else None,
             warm_up=warm_up,
+            **saving("shared_own_items"),
         )
-    cuts = _price_cuts(scenario, runs, seed=seed, days=days, channel=channel, warm_up=warm_up)
+    cuts = _price_cuts(
+        scenario, runs, saving, seed=seed, days=days, channel=channel, warm_up=warm_up
+    )
     return Comparison(runs["traditional"], runs["shared"], own, cuts)
 
 
 def _price_cuts(
     scenario: Scenario,
     runs: dict[str, SimulationResult],
+    saving: Callable[[str], dict[str, Any]],
     **options: Any,
 ) -> list[PriceCut]:
     """Shared runs at lower prices: the scenario's pass-through, and the largest affordable cut.
@@ -213,6 +309,11 @@ def _price_cuts(
         if cut <= 0:
             out.append(PriceCut(0.0, reason, shared))
             continue
-        run = simulate(with_price_cut(scenario, cut), mode="shared", **options)
+        run = simulate(
+            with_price_cut(scenario, cut),
+            mode="shared",
+            **options,
+            **saving(f"shared_price_cut_{reason}"),
+        )
         out.append(PriceCut(cut, reason, run.kpis))
     return out

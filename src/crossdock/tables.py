@@ -235,7 +235,10 @@ def build_tables(
     k = scenario.n_skus
     sku_cols: dict[str, object] = {
         "day": np.repeat(np.arange(days, dtype=np.int32), k),
-        "gtin": np.tile(scenario.gtin, days).astype(str),
+        # taken from one Arrow array of the GTINs: no [days × skus] array of Python strings
+        "gtin": pa.array(scenario.gtin.astype(str), pa.string()).take(
+            np.tile(np.arange(k, dtype=np.int32), days)
+        ),
     }
     for name in SKU_SERIES:
         sku_cols[name] = ledger.get(name, "sku").ravel()

@@ -38,7 +38,7 @@ def test_mean_follows_rates_sizes_and_weekdays(scenario) -> None:
     demand = draw(model, days)
     expected = np.stack([model.mean(d) for d in range(days)])
     # the total's standard deviation under the gamma-mixed Poisson model: var = mu + mu^2 / k
-    sd = np.sqrt((expected + expected**2 / model._shape[None]).sum())
+    sd = np.sqrt((expected + expected**2 / model.shapes[None]).sum())
     assert abs(demand.sum() - expected.sum()) < 3.29 * sd  # 99.9% two-sided
     weekday_totals = [demand[w::7].sum() for w in range(7)]
     expected_totals = [expected[w::7].sum() for w in range(7)]

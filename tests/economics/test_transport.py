@@ -8,7 +8,7 @@ import pytest
 from tests.economics.helpers import money_scenario
 
 from crossdock.economics import transport_charged
-from crossdock.ledger import TransportRow
+from crossdock.ledger import PickupRow, TransportRow
 from crossdock.scenario import RealFlowSpec, compile_scenario, generate_spec
 from crossdock.simulate import simulate
 
@@ -84,3 +84,22 @@ def test_cost_per_pallet_does_not_depend_on_how_many_skus_the_slice_models() -> 
     for lane, per_pallet in small.items():
         assert per_pallet == pytest.approx(large[lane], rel=1e-12), lane
     assert len(set(np.round(list(small.values()), 6))) > 1  # lanes differ by distance
+
+
+def test_a_collection_run_is_paid_by_its_suppliers_for_their_pallets() -> None:
+    # a milk run collects 6 pallets at supplier 0 and 2 at supplier 1 for the platform: one
+    # truck, 1,200 of cost. Each supplier sends 40 pallets a day, all to the one platform, so
+    # the run's real flow is 80: ceil(80 / 33) = 3 trucks at 1,200; the slice's 8 pallets pay
+    # 8 / 80 of them = 360, split 6:2 between the suppliers: 270 and 90
+    sc = money_scenario(real_flow=RealFlowSpec(supplier_pallets_per_day=40))
+    captain, other = str(sc.supplier_gln[0]), str(sc.supplier_gln[1])
+    platform = str(sc.platform_gln[0])
+    run = TransportRow(3, "inbound", "collection", captain, 1, 2, 8, 0.0, 1200.0, 0.0, 0.0, 2)
+    run = run._replace(destination_gln=platform)
+    picks = [PickupRow(3, captain, platform, captain, 6), PickupRow(3, captain, platform, other, 2)]
+    got = transport_charged([run], sc, NO_STOPS, picks).to_pylist()
+    assert [r["origin_gln"] for r in got] == [captain, other]
+    assert [r["pallets"] for r in got] == [6, 2]
+    assert all(r["real_trucks"] == 3 for r in got)
+    assert [r["charged"] for r in got] == pytest.approx([270.0, 90.0])
+    assert sum(r["cost"] for r in got) == pytest.approx(1200.0)

@@ -289,3 +289,25 @@ def test_trading_properties(ok_small, state, unmet) -> None:
     served_today = np.maximum(sold - owed, 0)
     assert (short == (wanted - served_today).sum(axis=1)).all()
     assert ((0 <= served_today) & (served_today <= wanted)).all()
+
+
+def test_store_quantities_are_int32_and_overflow_is_a_located_error(
+    ok_small, make_context, scripted_demand
+) -> None:
+    """Backorders that would pass 2**31 - 1 units stop the run with a ScenarioError, not a wrap."""
+    import pytest
+
+    from crossdock.errors import ScenarioError
+
+    ctx = make_context(ok_small, unmet_demand="backorder")
+    near = np.iinfo(np.int32).max - 5
+    wanted = np.zeros((ok_small.n_stores, ok_small.n_skus), dtype=np.int64)
+    wanted[0, 0] = near
+    stores = make_stores(ctx, scripted_demand(ok_small, wanted, wanted))
+    assert {a.dtype for a in (stores.on_hand, stores.on_order, stores.backorders)} == {
+        np.dtype(np.int32)
+    }
+    stores.trade(0)  # owed: near units, still within int32
+    assert stores.backorders[0, 0] == near
+    with pytest.raises(ScenarioError, match="on day 1 a store's backorders would pass"):
+        stores.trade(1)

@@ -92,6 +92,7 @@ def test_holt_winters_matches_statsmodels(
             phi=phi,
             first_weekday=first_weekday,
             weekday_profile=None if profile is None else tuple(profile),
+            precision="float64",
         ),
         prior,
         series,
@@ -122,6 +123,24 @@ def test_holt_winters_matches_statsmodels(
         reference = np.maximum(np.append(fitted.fittedvalues, fitted.forecast(1)), 0.0)
         worst = max(worst, float(np.abs(ours[:, i, j] - reference).max()))
     assert worst < 1e-9
+
+
+def test_holt_winters_in_float32_stays_within_float32_rounding_of_float64() -> None:
+    """The default float32 state drifts from float64 by no more than rounding can explain.
+
+    Each day's update rounds the level, one offset and the variance once each (relative
+    error eps = 2^-24 per operation, a handful of operations a day); the smoothing damps old
+    errors, so after n days the drift is at most about 8 n eps times the largest forecast.
+    """
+    series = _weekly_series(1, 2)
+    prior = np.arange(2.0, 14.0).reshape(SHAPE)
+    options = {"alpha": 0.3, "beta": 0.1, "gamma": 0.2, "phi": 0.9, "first_weekday": 2}
+    wide = _run(HoltWinters(**options, precision="float64"), prior, series)
+    narrow = _run(HoltWinters(**options), prior, series)
+    assert narrow.dtype == np.float32
+    bound = 8 * len(series) * float(np.finfo(np.float32).eps) * float(np.abs(wide).max())
+    drift = float(np.abs(narrow - wide).max())
+    assert 0 < drift < bound
 
 
 def test_holt_winters_counts_weekdays_and_learns_the_week() -> None:

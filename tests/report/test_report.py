@@ -125,6 +125,40 @@ def test_an_experiment_gives_intervals_and_the_frontier(compared: Path, tmp_path
     assert f"± {math.hypot(*half.values()):,.0f} €" in page
 
 
+def test_the_difference_interval_is_the_paired_one(compared: Path, tmp_path: Path) -> None:
+    """With ``differences.parquet`` the verdict shows the paired interval, not the sum of two.
+
+    Five replications whose shared profit tracks the traditional one run by run (common random
+    numbers): the paired differences are 1.9e5, 2.1e5, 2.0e5, 2.2e5, 1.8e5, so the interval is
+    t(0.975, 4) × sd / sqrt(5), far narrower than the two modes' intervals combined.
+    """
+    from crossdock.experiments._stats import differences, summarise
+
+    folder = copy(compared, tmp_path)
+    traditional = [0.8e6, 1.0e6, 1.2e6, 0.9e6, 1.1e6]
+    gaps = [1.9e5, 2.1e5, 2.0e5, 2.2e5, 1.8e5]
+    runs = pd.DataFrame(
+        [
+            {"variation": "base", "mode": m, "replication": r, "operating_profit_chain": v}
+            for m, values in (
+                ("traditional", traditional),
+                ("shared", [t + g for t, g in zip(traditional, gaps, strict=True)]),
+            )
+            for r, v in enumerate(values)
+        ]
+    )
+    summarise(runs, ["operating_profit_chain"]).to_parquet(folder / "summary.parquet")
+    differences(runs, ["operating_profit_chain"]).to_parquet(folder / "differences.parquet")
+    profit = {r.kpi: r for r in verdict_rows(load_results(folder))[0]}["operating_profit_chain"]
+    sd = pd.Series(gaps).std()
+    paired = 2.776445 * sd / math.sqrt(5)
+    assert profit.difference == pytest.approx(2.0e5)
+    assert profit.difference_half_width == pytest.approx(paired, rel=1e-5)
+    assert profit.difference_half_width < math.hypot(*profit.half_widths.values()) / 10
+    page, _ = render_report(load_results(folder))
+    assert f"± {paired:,.0f} €" in page
+
+
 def test_an_experiment_folder_without_run_tables_still_reports(tmp_path: Path) -> None:
     tmp_path.joinpath("exp").mkdir()
     summary_table(

@@ -12,30 +12,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from crossdock.edi import (
-    ContrlReport,
-    DespatchAdvice,
-    EdiDecodeError,
-    EdiReader,
-    Interchange,
-    InventoryReport,
-    Message,
-    Order,
-    OrderResponse,
-    ReceivingAdvice,
-    SalesReport,
-    encode,
-    from_json,
-    read,
-    to_json,
-)
 from crossdock.errors import EdiError
+
+if TYPE_CHECKING:  # the codec loads when a command runs, not for --help
+    from rich.table import Table
+
+    from crossdock.edi import EdiDecodeError, Interchange, Message
 
 edi_app = typer.Typer(help="Validate, show and convert EANCOM interchanges.", no_args_is_help=True)
 
@@ -83,6 +69,8 @@ def validate_command(
     ] = False,
 ) -> None:
     """Check interchanges; print each error and warning on one line; exit 2 on any error."""
+    from crossdock.edi import EdiDecodeError, EdiReader
+
     failed = False
     for path in files:
         _existing(path)
@@ -114,6 +102,18 @@ def validate_command(
 
 def _table(message: Message) -> Table:
     """A rich table of one message's lines."""
+    from rich.table import Table
+
+    from crossdock.edi import (
+        ContrlReport,
+        DespatchAdvice,
+        InventoryReport,
+        Order,
+        OrderResponse,
+        ReceivingAdvice,
+        SalesReport,
+    )
+
     kind = type(message).MESSAGE_TYPE  # type: ignore[union-attr]
     table = Table(title=f"{kind} message {message.message_ref}", title_justify="left")
     if isinstance(message, SalesReport):
@@ -196,6 +196,10 @@ def _table(message: Message) -> Table:
 @edi_app.command("show")
 def show_command(file: FileArg) -> None:
     """Print a table per message: parties by GLN, lines by GTIN and quantity, SSCCs."""
+    from rich.console import Console
+
+    from crossdock.edi import EdiReader
+
     reader = EdiReader(_existing(file))
     console = Console()
     for index, message in enumerate(reader):
@@ -225,6 +229,8 @@ def _emit(text: str, output: Path | None, encoding: str) -> None:
 @edi_app.command("to-json")
 def to_json_command(file: FileArg, output: OutputOpt = None) -> None:
     """Convert an interchange to JSON."""
+    from crossdock.edi import read, to_json
+
     interchange = read(_existing(file))
     _emit(json.dumps(to_json(interchange), indent=2, ensure_ascii=False) + "\n", output, "utf-8")
 
@@ -238,6 +244,8 @@ def from_json_command(
     ] = False,
 ) -> None:
     """Convert JSON (as written by to-json) to an EANCOM interchange."""
+    from crossdock.edi import encode, from_json
+
     try:
         data = json.loads(_existing(file).read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:

@@ -13,7 +13,6 @@ from rich.table import Table
 
 from crossdock.cli._app import app
 from crossdock.errors import ScenarioError
-from crossdock.scenario import compile_scenario, read_spec
 
 console = Console()
 
@@ -102,6 +101,7 @@ def plan_command(
     ] = None,
 ) -> None:
     """The digital twin's command (help above: one paragraph per line for the terminal)."""
+    from crossdock.scenario import compile_scenario, read_spec
     from crossdock.twin import apply_master_data, plan
 
     if not inbox.exists():

@@ -6,15 +6,11 @@ import time
 from pathlib import Path
 from typing import Annotated
 
-import numpy as np
-import pyarrow.parquet as pq
 import typer
-import yaml
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from crossdock.errors import PosError
-from crossdock.scenario import load_scenario
 
 pos_app = typer.Typer(help="Point-of-sale scans: generate, import, fit.", no_args_is_help=True)
 console = Console()
@@ -55,7 +51,10 @@ def generate(
     ] = None,
 ) -> None:
     """Write the till scans behind the scenario's demand to Parquet, chunk by chunk."""
+    import numpy as np
+
     from crossdock.pos import write_scans
+    from crossdock.scenario import load_scenario
 
     loaded = load_scenario(scenario)
     stores = None
@@ -122,8 +121,11 @@ def import_(
     Exit code 0 when at most --max-reject-share of the rows are rejected, 3 when more are
     (the counts are printed either way), 2 when a file cannot be read.
     """
+    import pyarrow.parquet as pq
+
     from crossdock.pos import import_pos
     from crossdock.pos._import import check_reject_share
+    from crossdock.scenario import load_scenario
 
     loaded = load_scenario(scenario)
     rejects = rejects or out.with_suffix(".rejected.csv")
@@ -153,7 +155,10 @@ def fit(
     ] = Path("fitted.yaml"),
 ) -> None:
     """Fit mean, dispersion, weekday profile and trend per store × SKU; write a scenario."""
+    import yaml
+
     from crossdock.pos import fit_demand, fitted_scenario, read_daily
+    from crossdock.scenario import load_scenario
 
     loaded = load_scenario(scenario)
     daily = read_daily(file, loaded)

@@ -6,22 +6,21 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from crossdock.cli._app import app
 from crossdock.cli._experiment import AddressOpt, WorkersOpt, replicated_compare_command
-from crossdock.demand import Demand
 from crossdock.errors import CrossdockError, PosError
-from crossdock.results import Comparison
-from crossdock.scenario import Scenario, load_scenario
-from crossdock.simulate import compare as compare_modes
-from crossdock.simulate import simulate
+
+if TYPE_CHECKING:  # the simulation loads when a command runs, not for --help
+    from crossdock.demand import Demand
+    from crossdock.scenario import Scenario
 
 console = Console()
+notes = Console(stderr=True, highlight=False)
 
 
 class Mode(StrEnum):
@@ -77,6 +76,26 @@ AtFillRateOpt = Annotated[
         max=1,
         help="Calibrate each mode's service level by bisection until its mean fill rate is this, "
         "then compare at equal service (--replications: per level, default 5).",
+    ),
+]
+CheckpointEveryOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--checkpoint-every",
+        min=1,
+        metavar="N",
+        help="Save the run's whole state every N days and after the last, atomically, in "
+        "OUT/checkpoints/, so that a killed run can --resume; removed once the results are "
+        "written.",
+    ),
+]
+ResumeOpt = Annotated[
+    bool,
+    typer.Option(
+        "--resume",
+        help="Go on from the checkpoint in OUT/checkpoints/ if there is one (else start from "
+        "day 0), with the same scenario, mode, seed, days and channel; the tables are the same "
+        "as an unbroken run's.",
     ),
 ]
 
@@ -135,7 +154,16 @@ def _demand_factory(
 
 
 @contextmanager
-def _progress(label: str, total: int) -> Iterator[object]:
+def _progress(label: str, total: int, every: int | None = None) -> Iterator[object]:
+    """A transient bar of days done; with ``every``, it names the last checkpoint saved."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -147,7 +175,45 @@ def _progress(label: str, total: int) -> Iterator[object]:
         disable=not console.is_terminal,
     ) as progress:
         task = progress.add_task(label, total=total)
-        yield lambda day: progress.update(task, completed=day)
+
+        def tick(day: int) -> None:
+            if every is not None and day % every == 0:
+                progress.update(task, description=f"{label} (checkpoint: day {day})")
+            progress.update(task, completed=day)
+
+        yield tick
+
+
+def _checkpoints(out: Path, runs: list[str], every: int | None, resume: bool) -> Path | None:
+    """The checkpoint folder for ``runs`` (None without checkpoints); says where each resumes.
+
+    A checkpoint that cannot be read is refused here, before any run starts.
+    """
+    if every is None and not resume:
+        return None
+    folder = out / "checkpoints"
+    if resume:
+        from crossdock.checkpoint import read_checkpoint_info
+
+        for run in runs:
+            path = folder / f"{run}.pickle"
+            if path.exists():
+                info = read_checkpoint_info(path)
+                days = info.key.get("days", "?")
+                notes.print(f"Resuming {run} from day {info.day} of {days} ({path})")
+            else:
+                notes.print(f"No checkpoint for {run} at {path}: starting from day 0")
+    return folder
+
+
+def _remove_checkpoints(folder: Path | None, pattern: str) -> None:
+    """Once the results are written the checkpoints have served: remove them."""
+    if folder is None or not folder.is_dir():
+        return
+    for path in folder.glob(pattern):
+        path.unlink()
+    if not any(folder.iterdir()):
+        folder.rmdir()
 
 
 def _check_warm_up(source: Path | None, scenario: Scenario, days: int, warm_up: int | None) -> None:
@@ -181,14 +247,20 @@ def run(
     channel: ChannelOpt = None,
     edi_archive: EdiArchiveOpt = None,
     warm_up: WarmUpOpt = None,
+    checkpoint_every: CheckpointEveryOpt = None,
+    resume: ResumeOpt = False,
 ) -> None:
     """Run one simulation, print its KPIs and write kpis.json and daily tables to --out."""
+    from crossdock.scenario import load_scenario
+    from crossdock.simulate import simulate
+
     loaded = load_scenario(scenario)
     make_demand, recorded = _demand_factory(demand, loaded, seed)
     days = days or (min(recorded, loaded.horizon_days) if recorded else None)
     horizon = days or loaded.horizon_days
     _check_warm_up(scenario, loaded, horizon, warm_up)
-    with _progress(f"{mode.value}", horizon) as tick:
+    saves = _checkpoints(out, [mode.value], checkpoint_every, resume)
+    with _progress(f"{mode.value}", horizon, checkpoint_every) as tick:
         result = simulate(
             loaded,
             mode=mode.value,
@@ -199,9 +271,13 @@ def run(
             channel=_channel(channel),
             edi_archive=edi_archive,
             warm_up=warm_up,
+            checkpoint=saves / f"{mode.value}.pickle" if saves is not None else None,
+            checkpoint_every=checkpoint_every,
+            resume=resume,
         )
     typer.echo(result.summary(), nl=False)
     folder = result.write(out)
+    _remove_checkpoints(saves, f"{mode.value}.pickle")
     console.print(
         f"Results written to [bold]{folder}[/] (kpis.json, "
         + ", ".join(f"{n}.parquet" for n in result.tables)
@@ -233,8 +309,15 @@ def compare(
     at_fill_rate: AtFillRateOpt = None,
     workers: WorkersOpt = None,
     address: AddressOpt = None,
+    checkpoint_every: CheckpointEveryOpt = None,
+    resume: ResumeOpt = False,
 ) -> None:
     """Run traditional and shared on the same demand; print and write each KPI and the difference."""
+    if (replications is not None or at_fill_rate is not None) and (checkpoint_every or resume):
+        raise CrossdockError(
+            "--checkpoint-every and --resume checkpoint single runs; with --replications or "
+            "--at-fill-rate, finished runs are kept in the experiment's run store instead"
+        )
     if replications is not None or at_fill_rate is not None:
         replicated_compare_command(
             scenario,
@@ -252,6 +335,11 @@ def compare(
             address=address,
         )
         return
+    from crossdock.results import Comparison
+    from crossdock.scenario import load_scenario
+    from crossdock.simulate import compare as compare_modes
+    from crossdock.simulate import simulate
+
     loaded = load_scenario(scenario)
     make_demand, recorded = _demand_factory(demand, loaded, seed)
     days = days or (min(recorded, loaded.horizon_days) if recorded else None)
@@ -259,6 +347,8 @@ def compare(
     _check_warm_up(scenario, loaded, horizon, warm_up)
     runs_count = 3 if captain and make_demand is None else 2
     label = "traditional, shared" + (", shared without captain" if runs_count == 3 else "")
+    names = ["traditional", "shared", "shared_own_items"][:runs_count]
+    saves = _checkpoints(out, names, checkpoint_every, resume)
     with _progress(label, runs_count * horizon) as tick:
         offset = {"value": 0}
 
@@ -277,6 +367,9 @@ def compare(
                 edi_archive=edi_archive,
                 captain=captain,
                 warm_up=warm_up,
+                checkpoint_dir=saves,
+                checkpoint_every=checkpoint_every,
+                resume=resume,
             )
         else:  # each mode gets a fresh copy of the same demand
             runs = {
@@ -290,12 +383,16 @@ def compare(
                     channel=_channel(channel),
                     edi_archive=edi_archive / mode if edi_archive is not None else None,
                     warm_up=warm_up,
+                    checkpoint=saves / f"{mode}.pickle" if saves is not None else None,
+                    checkpoint_every=checkpoint_every,
+                    resume=resume,
                 )
                 for mode in ("traditional", "shared")
             }
             result = Comparison(runs["traditional"], runs["shared"])
     typer.echo(result.summary(), nl=False)
     folder = result.write(out)
+    _remove_checkpoints(saves, "*.pickle")  # each run's, price cuts' too
     extra = ", shared_own_items/" if result.own_items is not None else ""
     console.print(
         f"Results written to [bold]{folder}[/] (comparison.json, traditional/, shared/{extra})"

@@ -11,7 +11,6 @@ from rich.table import Table
 
 from crossdock.cli._app import app
 from crossdock.errors import ScenarioError
-from crossdock.scenario import compile_scenario, default_scenario_path, read_spec
 
 scenario_app = typer.Typer(help="Check and summarise scenario files.", no_args_is_help=True)
 app.add_typer(scenario_app, name="scenario")
@@ -21,6 +20,8 @@ console = Console()
 @scenario_app.command()
 def validate(file: Annotated[Path, typer.Argument(help="Scenario YAML file to check.")]) -> None:
     """Check a scenario file; print every problem with its line and field, exit 2 if any."""
+    from crossdock.scenario import read_spec
+
     try:
         spec = read_spec(file)
     except ScenarioError as error:
@@ -40,6 +41,8 @@ def show(
     ] = None,
 ) -> None:
     """Summarise a scenario: counts of each party, products and trucks, and its settings."""
+    from crossdock.scenario import compile_scenario, default_scenario_path, read_spec
+
     spec = read_spec(file)
     sc = compile_scenario(spec)
     table = Table(

@@ -1,8 +1,8 @@
 """Consumer demand per store × SKU × day: the ``Demand`` protocol and the drawn model.
 
 Each store draws from its own random substreams, keyed by the run's seed and the store's GLN
-(``SeedSequence([seed, key, gln])``), in blocks of days, so a day's demand depends only on the
-seed, the store and the day — not on which other stores the scenario has or in what order:
+(``SeedSequence([seed, key, gln])``), one day at a time, so a day's demand depends only on
+the seed, the store and the day — not on which other stores the scenario has or in what order:
 both modes of a comparison see the same demand (common random numbers), and a run split over
 processes by store (``stores=``) gives exactly the demand of one process.
 """
@@ -54,6 +54,8 @@ class DemandModel:
     Poisson or negative binomial (gamma-mixed Poisson); slow movers use the intermittent shape.
 
     ``stores`` (indices) draws only those stores, each exactly as in a full run.
+    ``block_days`` is how many days of the factors shared by all stores are compiled at once
+    (``[block_days, skus]``); it does not change the numbers drawn.
     ``fitted`` overrides the scenario's ``demand.fitted`` parameters (resample mode).
     """
 
@@ -77,22 +79,19 @@ class DemandModel:
         if fitted is None and spec.fitted is not None:
             fitted = FittedParameters.read(spec.fitted.file, scenario, spec.fitted.start_date)
         self.fitted = fitted
-        if fitted is not None:
-            self._base = fitted.mean[self.stores]
-            shape = fitted.dispersion[self.stores].copy()
-        else:
-            self._base = scenario.expected_demand()[self.stores]
-            k = spec.dispersion if spec.distribution == "negative_binomial" else np.inf
-            shape = np.full(self._base.shape, k, dtype=np.float64)
-        if spec.intermittent is not None:
-            slow = (self._base < spec.intermittent.below_rate) & (self._base > 0)
-            shape[slow] = np.minimum(shape[slow], spec.intermittent.dispersion)
-        self._shape = shape
-        self._mixed = [np.flatnonzero(np.isfinite(row)) for row in shape]
+        # Per store × SKU only what the scenario or the fitted parameters already hold: each
+        # store's mean and gamma shapes are made, row by row, when its demand is drawn.
+        self._rate = scenario.base_rate.astype(np.float64)
+        self._size = scenario.size_factor[self.stores].astype(np.float64)
+        self._dispersion = (
+            spec.dispersion if spec.distribution == "negative_binomial" else float(np.inf)
+        )
+        self._intermittent = spec.intermittent
         self._streams = store_streams(seed, scenario.store_gln[self.stores], _STREAM_KEY, 2)
         self._block_start = -1
-        self._block = np.zeros((0, len(self.stores), scenario.n_skus), dtype=np.int64)
-        self._next_block = 0
+        self._shared = np.zeros((0, scenario.n_skus))
+        self._promotions: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self._next_day = 0
 
     def means(self, days: np.ndarray) -> np.ndarray:
         """Expected demand ``[b, s, k]`` on run ``days`` (for the model's stores)."""
@@ -108,6 +107,40 @@ class DemandModel:
         """Expected demand ``[s, k]`` on ``day``."""
         return self.means(np.array([day]))[0]
 
+    def _base(self, i: int) -> np.ndarray:
+        """``[k]`` mean of the model's store ``i`` before the day's factors."""
+        if self.fitted is not None:
+            return self.fitted.mean[self.stores[i]]
+        return self._size[i] * self._rate
+
+    def _shape_of(self, i: int, base: np.ndarray) -> np.ndarray | float:
+        """``[k]`` gamma shapes of store ``i`` (``inf``: Poisson), slow movers intermittent.
+
+        A single number when every SKU of the store has the same shape.
+        """
+        slow_spec = self._intermittent
+        if self.fitted is not None:
+            shape = self.fitted.dispersion[self.stores[i]].copy()
+            if slow_spec is not None:
+                slow = (base < slow_spec.below_rate) & (base > 0)
+                shape[slow] = np.minimum(shape[slow], slow_spec.dispersion)
+            return shape
+        k = float(self._dispersion)
+        if slow_spec is None or min(k, slow_spec.dispersion) == k:
+            return k
+        slow = base < slow_spec.below_rate
+        slow &= base > 0
+        if not slow.any():
+            return k
+        return np.where(slow, slow_spec.dispersion, k)
+
+    @property
+    def shapes(self) -> np.ndarray:
+        """``[s, k]`` gamma shapes of the model's stores (``inf``: Poisson)."""
+        n = self.scenario.n_skus
+        rows = [self._shape_of(i, self._base(i)) for i in range(len(self.stores))]
+        return np.array([np.broadcast_to(row, (n,)) for row in rows], dtype=np.float64)
+
     def _store_mean(
         self,
         i: int,
@@ -115,8 +148,9 @@ class DemandModel:
         days: np.ndarray,
         shared: np.ndarray,
         promotions: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+        base: np.ndarray | None = None,
     ) -> np.ndarray:
-        mean = shared * self._base[i]
+        mean = shared * (self._base(i) if base is None else base)
         if self.fitted is not None:
             mean *= self.fitted.factor(s, days)
         for members, factor, _ in promotions:
@@ -125,35 +159,49 @@ class DemandModel:
         return mean
 
     def daily(self, day: int) -> np.ndarray:
-        """Demand on ``day``; days must be asked for in order (blocks are drawn ahead)."""
-        offset = day - self._block_start
-        if not 0 <= offset < len(self._block):
-            if day != self._next_block:
-                raise ValueError(
-                    f"demand is drawn in day order: expected day {self._next_block}, got {day}"
-                )
-            self._draw_block(day)
-            offset = 0
-        return self._block[offset]
+        """Demand on ``day``; days must be asked for in order.
 
-    def _draw_block(self, start: int) -> None:
-        days = start + np.arange(self.block_days)
-        shared = self.effects.sku_factor(days, weekday=self.fitted is None)
-        promotions = self.effects.promotion_factors(days)
-        block = np.empty((self.block_days, len(self.stores), self.scenario.n_skus), dtype=np.int64)
+        Only the day's ``[stores, skus]`` counts are drawn: the factors every store shares
+        (``[block_days, skus]``, small) are compiled a block ahead, but each store's gamma
+        and Poisson draws are made day by day from its own streams. A Generator's array
+        draws consume its bit stream in C order, so a day at a time gives exactly the numbers
+        of a whole block at once, and no ``[days, stores, skus]`` block is ever held.
+        """
+        if day != self._next_day:
+            raise ValueError(
+                f"demand is drawn in day order: expected day {self._next_day}, got {day}"
+            )
+        offset = day - self._block_start
+        if not 0 <= offset < len(self._shared):
+            days = day + np.arange(self.block_days)
+            self._shared = self.effects.sku_factor(days, weekday=self.fitted is None)
+            self._promotions = self.effects.promotion_factors(days)
+            self._block_start = day
+            offset = 0
+        self._next_day = day + 1
+        today = np.array([day])
+        shared = self._shared[offset : offset + 1]
+        promotions = [(m, f[offset : offset + 1], p) for m, f, p in self._promotions]
+        out = np.empty((len(self.stores), self.scenario.n_skus), dtype=np.int64)
         for i, s in enumerate(self.stores):
-            rate = self._store_mean(i, s, days, shared, promotions)
+            base = self._base(i)
+            rate = self._store_mean(i, s, today, shared, promotions, base)[0]
             gamma, counts = self._streams[i]
-            mixed = self._mixed[i]
-            if len(mixed) == rate.shape[1]:  # every SKU mixed: no fancy indexing
-                shape = self._shape[i]
-                k = shape[0] if (shape == shape[0]).all() else shape
-                rate *= gamma.standard_gamma(k, size=rate.shape)
+            shape = self._shape_of(i, base)
+            if isinstance(shape, float):  # one shape for every SKU
+                if np.isfinite(shape):
+                    rate *= gamma.standard_gamma(shape, size=rate.shape)
+                    rate /= shape
+                out[i] = counts.poisson(rate)
+                continue
+            finite = np.isfinite(shape)
+            if finite.all():  # every SKU mixed: no fancy indexing
+                uniform = shape.size and (shape == shape[0]).all()
+                rate *= gamma.standard_gamma(shape[0] if uniform else shape, size=rate.shape)
                 rate /= shape
-            elif len(mixed):
-                shape = self._shape[i, mixed]
-                rate[:, mixed] *= gamma.standard_gamma(shape, size=(len(days), len(mixed))) / shape
-            block[:, i, :] = counts.poisson(rate)
-        self._block = block
-        self._block_start = start
-        self._next_block = start + self.block_days
+            elif finite.any():
+                mixed = np.flatnonzero(finite)
+                shape = shape[mixed]
+                rate[mixed] *= gamma.standard_gamma(shape, size=len(mixed)) / shape
+            out[i] = counts.poisson(rate)
+        return out

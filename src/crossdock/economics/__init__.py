@@ -71,7 +71,7 @@ def economic_tables(
     """
     store_daily = build_store_daily(ledger, scenario, tables)
     labour = store_labour(store_daily, scenario, mode)
-    charged = transport_charged(ledger.transport, scenario, tables["route_stops"])
+    charged = transport_charged(ledger.transport, scenario, tables["route_stops"], ledger.pickups)
     added = {"store_daily": store_daily, "store_labour": labour, "transport_charged": charged}
     added["pnl"] = build_pnl({**tables, **added}, scenario, mode)
     return added

@@ -12,6 +12,12 @@ routes) the table ``transport_charged`` gives:
   × ``p / R``: what the slice's pallets cost on trucks filled by the real flow.
 
 With no real flow set, ``R = p`` and the slice pays for its own trucks (``charged = cost``).
+
+A collection milk run (the captain's inbound consolidation) carries several suppliers' pallets
+to one depot: its real flow is the sum of theirs to that depot, and its row is given once per
+supplier on the run (``origin_gln`` = that supplier), each with its share of the run's pallets,
+trucks' cost and charge, so that each supplier pays for its own pallets (the ledger's
+``pickups``). The run's rows add up to the run.
 On a fixed network the inbound charge per pallet, ``cost / trucks × ceil(R / capacity) / R``,
 does not depend on how many SKUs the slice models (a test checks it). Outbound, the cost per
 truck is the slice's own routes', an approximation of the real routes.
@@ -19,9 +25,12 @@ truck is the slice's own routes', an approximation of the real routes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pyarrow as pa
 
+from crossdock.ledger import PickupRow
 from crossdock.scenario import Scenario
 
 __all__ = ["SCHEMA", "transport_charged"]
@@ -55,8 +64,10 @@ def _depot_shares(scenario: Scenario) -> dict[str, float]:
     return shares
 
 
-def transport_charged(rows: list, scenario: Scenario, route_stops: pa.Table) -> pa.Table:
-    """One row per transport row (``ledger.transport``): the slice's charge (see above)."""
+def transport_charged(
+    rows: list, scenario: Scenario, route_stops: pa.Table, pickups: Sequence[PickupRow] = ()
+) -> pa.Table:
+    """One row per transport row (``ledger.transport``), per supplier on a collection run."""
     flow = scenario.spec.economics.real_flow
     capacity = scenario.spec.carrier.trucks[0].capacity_pallets
     per_supplier = {
@@ -76,9 +87,17 @@ def transport_charged(rows: list, scenario: Scenario, route_stops: pa.Table) -> 
         for day, depot, store in zip(days, depots, stores, strict=True):
             key = (day, depot)
             outbound_real[key] = outbound_real.get(key, 0.0) + store_flow[store]
+    on_run: dict[tuple[int, str, str], list[PickupRow]] = {}
+    for pick in pickups:
+        on_run.setdefault((pick.day, pick.collection_gln, pick.destination_gln), []).append(pick)
     real = np.zeros(len(rows))
     for i, row in enumerate(rows):
-        if row.leg == "inbound":
+        if row.origin_type == "collection":
+            run = on_run.get((row.day, row.origin_gln, row.destination_gln), [])
+            real[i] = sum(per_supplier.get(p.supplier_gln, 0.0) for p in run) * shares.get(
+                row.destination_gln, 1.0
+            )
+        elif row.leg == "inbound":
             real[i] = per_supplier.get(row.origin_gln, 0.0) * shares.get(row.destination_gln, 1.0)
         else:
             real[i] = outbound_real.get((row.day, row.origin_gln), 0.0)
@@ -91,18 +110,36 @@ def transport_charged(rows: list, scenario: Scenario, route_stops: pa.Table) -> 
     per_truck = np.divide(cost, trucks, out=np.zeros_like(cost), where=trucks > 0)
     share = np.divide(pallets, real, out=np.ones_like(real), where=real > 0)
     charged = np.where(own & (real == pallets), cost, per_truck * real_trucks * share)
+    # one row per payer: a collection run's row splits over its suppliers by their pallets
+    index, origin, weight, picked = [], [], [], []
+    for i, row in enumerate(rows):
+        run = on_run.get((row.day, row.origin_gln, row.destination_gln), [])
+        if row.origin_type != "collection" or not run:
+            index.append(i)
+            origin.append(row.origin_gln)
+            weight.append(1.0)
+            picked.append(row.pallets)
+            continue
+        total = sum(p.pallets for p in run)
+        for p in run:
+            index.append(i)
+            origin.append(p.supplier_gln)
+            picked.append(p.pallets)
+            weight.append(p.pallets / total if total else 1.0 / len(run))
+    at = np.array(index, dtype=np.int64)
+    part = np.array(weight, dtype=np.float64)
     return pa.table(
         {
-            "day": pa.array([row.day for row in rows], pa.int32()),
-            "leg": [row.leg for row in rows],
-            "origin_gln": [row.origin_gln for row in rows],
-            "destination_gln": [row.destination_gln for row in rows],
-            "trucks": trucks,
-            "pallets": pallets,
-            "cost": cost,
-            "real_pallets": real,
-            "real_trucks": real_trucks,
-            "charged": charged,
+            "day": pa.array([rows[i].day for i in index], pa.int32()),
+            "leg": [rows[i].leg for i in index],
+            "origin_gln": origin,
+            "destination_gln": [rows[i].destination_gln for i in index],
+            "trucks": trucks[at],
+            "pallets": np.array(picked, dtype=np.int64),
+            "cost": cost[at] * part,
+            "real_pallets": real[at] * part,
+            "real_trucks": real_trucks[at],
+            "charged": charged[at] * part,
         },
         schema=SCHEMA,
     )

@@ -506,4 +506,3 @@ def frontier(
     assert table is not None
     table.to_parquet(Path(out) / "frontier.parquet", index=False)
     return table
-

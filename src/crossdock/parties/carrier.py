@@ -17,7 +17,7 @@ import numpy as np
 
 from crossdock._kernels import haversine_km, pallets
 from crossdock.goods import Consignment
-from crossdock.ledger import RouteStopRow, SeriesSpec, TransportRow
+from crossdock.ledger import PickupRow, RouteStopRow, SeriesSpec, TransportRow
 from crossdock.parties._common import Context
 from crossdock.routing import Route, RoutePlanner, RoutingProblem, load_plan, router_from_spec
 from crossdock.scenario import Scenario
@@ -304,6 +304,8 @@ class Carrier:
             km += sum(r.km for r in routes)
         hours = km / spec.average_speed_kmh
         cost = km * self.cost_per_km + hours * spec.cost_per_hour + trucks * spec.cost_per_truck_day
+        glns = sc.platform_gln if first.receiver_kind == "platform" else sc.dc_gln
+        destination = str(glns[first.destination])
         self.ctx.ledger.transport.append(
             TransportRow(
                 day,
@@ -318,7 +320,12 @@ class Carrier:
                 hours,
                 km * self.co2_per_km,
                 int(origins.size),
+                destination,
             )
+        )
+        self.ctx.ledger.pickups.extend(
+            PickupRow(day, collection, destination, str(sc.supplier_gln[o]), int(n))
+            for o, n in zip(origins, count, strict=True)
         )
 
     def close(self, day: int) -> None:

@@ -17,10 +17,11 @@ from typing import ClassVar
 
 import numpy as np
 
-from crossdock._kernels import as_slice, grid
+from crossdock._kernels import INT32_MAX, as_slice, grid, int32_room
 from crossdock.assortment import ASSORTMENT_SERIES, split_transfers
 from crossdock.demand import Demand
 from crossdock.economics._prices import PriceBook
+from crossdock.errors import ScenarioError
 from crossdock.ledger import SeriesSpec
 from crossdock.messages import (
     Delisting,
@@ -45,6 +46,15 @@ from crossdock.scenario._assortment_spec import AssortmentSpec
 
 _PER_STORE = ("store_demand", "store_sales", "store_in_stock", "store_deliveries")
 _PER_SKU = ("demand", "sales", "lost_sales", "short_positions", "store_orders", *ASSORTMENT_SERIES)
+
+
+def _wide(quantity: np.ndarray) -> np.ndarray:
+    """A message's copy of store × SKU quantities, as int64 like every message payload.
+
+    (The stores keep int32; messages are copies, since the stores' arrays change the next
+    day while a message may still be on its way, and an EDI round trip gives int64 back.)
+    """
+    return quantity.astype(np.int64)
 
 
 class Stores(NetworkParty):
@@ -86,9 +96,19 @@ class Stores(NetworkParty):
         self._gln_set = list(sc.store_gln)
         self.backordering = ctx.unmet_demand == "backorder"
         mean = sc.expected_demand()
-        self.on_hand = np.minimum(
+        # Store × SKU quantities are int32 (4 bytes a cell); every addition that could pass
+        # 2**31 - 1 is checked (_check_room) and stops the run with a ScenarioError.
+        opening = np.minimum(
             opening_stock(mean, initial_stock_days, sc.case_pack), sc.shelf_capacity
         )
+        if opening.size and int(opening.max()) > INT32_MAX:
+            raise ScenarioError(
+                f"a store's opening stock ({int(opening.max())} units of one SKU) is more than "
+                f"a store × SKU quantity can hold ({INT32_MAX})",
+                file="<scenario>",
+                field="replenishment.store.initial_stock_days",
+            )
+        self.on_hand = opening.astype(np.int32)
         self.backorders = np.zeros_like(self.on_hand)
         self.on_order = np.zeros_like(self.on_hand)
         self._confirms = sc.spec.retailer.confirms_proposals and ctx.mode == "shared"
@@ -97,8 +117,10 @@ class Stores(NetworkParty):
         self.unadvised = np.zeros_like(self.on_hand)  # received before its DESADV came
         self.received_today = np.zeros_like(self.on_hand)
         self.sold_today = np.zeros_like(self.on_hand)
+        self._short = np.zeros_like(self.on_hand)
         self._value = sc.shelf_price
-        self._prices = PriceBook(sc)
+        # one day of prices at a time: a block of days would hold [days, stores, skus] floats
+        self._prices = PriceBook(sc, block_days=1)
         self._cases = 1.0 / sc.case_pack
         self._lead_time = sc.dc_delivery_days[sc.dc_of_store][:, None].astype(np.float64)
         self._stores_of_dc = sc.stores_of_dc
@@ -198,6 +220,17 @@ class Stores(NetworkParty):
         ledger["delisted_demand_lost"][day, gone] += (rest - switch).sum(axis=0)
         return wanted
 
+    @staticmethod
+    def _check_room(day: int, what: str, target: np.ndarray, added: np.ndarray) -> None:
+        """Stop the run, with a located error, if ``target + added`` would overflow int32."""
+        if not int32_room(target, added):
+            raise ScenarioError(
+                f"on day {day} a store's {what} would pass {INT32_MAX} units of one SKU, more "
+                "than a store × SKU quantity can hold: the scenario's quantities are too large",
+                file="<scenario>",
+                field="stores",
+            )
+
     # -- phases ------------------------------------------------------------------------------
     def receive(self, day: int) -> None:
         """Note despatch advices (what is on its way), then take in this morning's deliveries."""
@@ -211,7 +244,9 @@ class Stores(NetworkParty):
             # goods that came before their (late) despatch advice are no longer on order
             early = np.minimum(self.unadvised[cells], advice.quantity)
             self.unadvised[cells] -= early
-            self.on_order[cells] += advice.quantity - early
+            more = advice.quantity - early
+            self._check_room(day, "stock on order", self.on_order[cells], more)
+            self.on_order[cells] += more
         if self._confirms:  # the head office settles what it confirmed against these
             self._advices = advices
         self.received_today[:] = 0
@@ -223,10 +258,14 @@ class Stores(NetworkParty):
         goods = take_in(self.ctx, [self._retailer], day, self.on_hand.shape)
         if goods is None:
             return
+        self._check_room(day, "stock on hand", self.on_hand, goods)
         self.on_hand += goods
         expected = np.minimum(goods, self.on_order)  # all of it, unless a DESADV is late
         self.on_order -= expected
-        self.unadvised += goods - expected
+        goods -= expected  # what came before its despatch advice
+        self._check_room(day, "stock received before its despatch advice", self.unadvised, goods)
+        self.unadvised += goods
+        goods += expected
         self.received_today += goods
         self.ctx.ledger.record(day, "received", "store", goods)
         self.ctx.ledger["store_deliveries"][day] += goods.any(axis=1)
@@ -244,16 +283,21 @@ class Stores(NetworkParty):
         in_stock[day] = np.count_nonzero(self.on_hand, axis=1)
         if gone.size:  # only listed SKUs count as available
             in_stock[day] -= np.count_nonzero(self.on_hand[:, gone], axis=1)
+        sold = self.sold_today  # int32, overwritten each day (reports copy what they send)
+        short = self._short
         if self.backordering:
             owed = self.backorders
-            sold = np.minimum(self.on_hand, wanted + owed)
-            short = wanted - np.maximum(sold - owed, 0)  # today's units not served today
-            self.backorders = owed + wanted - sold
+            self._check_room(day, "backorders", owed, wanted)
+            asked = wanted + owed
+            np.minimum(self.on_hand, asked, out=sold)
+            served_today = np.maximum(sold - owed, 0)
+            np.subtract(wanted, served_today, out=short)  # today's units not served today
+            owed += wanted
+            owed -= sold
         else:
-            sold = np.minimum(self.on_hand, wanted)
-            short = wanted - sold
+            np.minimum(self.on_hand, wanted, out=sold)
+            np.subtract(wanted, sold, out=short)
         self.on_hand -= sold
-        self.sold_today = sold
         ledger.record(day, "sold", "store", sold)
         ledger["store_demand"][day] = wanted.sum(axis=1)
         ledger["store_sales"][day] = sold.sum(axis=1)
@@ -296,7 +340,7 @@ class Stores(NetworkParty):
                 day,
                 locations=locations,
                 items=items,
-                quantity=self.sold_today[:, columns].copy(),
+                quantity=_wide(self.sold_today[:, columns]),
             )
             send(
                 self.ctx,
@@ -306,12 +350,13 @@ class Stores(NetworkParty):
                 day,
                 locations=locations,
                 items=items,
-                on_hand=self.on_hand[:, columns].copy(),
-                received=self.received_today[:, columns].copy(),
-                backorders=self.backorders[:, columns].copy(),
+                on_hand=_wide(self.on_hand[:, columns]),
+                received=_wide(self.received_today[:, columns]),
+                backorders=_wide(self.backorders[:, columns]),
             )
         if self._confirms:
-            position = self.on_hand + self.on_order
+            position = self.on_hand.astype(np.int64)
+            position += self.on_order
             position -= self.backorders
             send(
                 self.ctx,

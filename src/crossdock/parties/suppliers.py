@@ -85,11 +85,14 @@ class Suppliers(NetworkParty):
         # Shelf life: cumulative units in (by day) and out, first in first out.
         self._life = sc.shelf_life_days
         self._perishable = np.flatnonzero(self._life > 0)
+        # A ring of days × perishable SKUs only, no longer than the run: a day's row is read
+        # back at most shelf life days later, and never after the last day.
         window = int(self._life.max()) + 1 if self._perishable.size else 1
-        self._cum_in = np.zeros((window, sc.n_skus), dtype=np.int64)
+        window = max(1, min(window, ctx.ledger.days + 1))
+        self._cum_in = np.zeros((window, self._perishable.size), dtype=np.int64)
         self._in_total = self.on_hand.copy()
         self._out_total = np.zeros(sc.n_skus, dtype=np.int64)
-        self._cum_in[0] = self._in_total
+        self._cum_in[0] = self._in_total[self._perishable]
         # who ordered each SKU last (to pass on the factory's promised dates), and what we told them
         self._orderer = np.full(sc.n_skus, "", dtype=object)
         self._delay_told = np.zeros(sc.n_skus, dtype=np.int64)
@@ -279,11 +282,12 @@ class Suppliers(NetworkParty):
         """Scrap what passed its shelf life (first in, first out), then record closing stock."""
         sc = self.ctx.scenario
         window = len(self._cum_in)
-        self._cum_in[day % window] = self._in_total
-        if self._perishable.size:
-            k = self._perishable
+        k = self._perishable
+        self._cum_in[day % window] = self._in_total[k]
+        if k.size:
             born = day - self._life[k]
-            old_in = np.where(born >= 0, self._cum_in[np.maximum(born, 0) % window, k], 0)
+            column = np.arange(k.size)
+            old_in = np.where(born >= 0, self._cum_in[np.maximum(born, 0) % window, column], 0)
             expired = np.minimum(np.maximum(old_in - self._out_total[k], 0), self.on_hand[k])
             if expired.any():
                 scrapped = np.zeros(sc.n_skus, dtype=np.int64)

@@ -62,6 +62,8 @@ class Observation:
 
     ``on_order`` counts units ordered and not yet received; ``lead_time_days`` is the number
     of days from ordering (end of day t) to trading (the goods sell from day t + L).
+    Quantities are integer arrays, int32 where the stores hold them (4 bytes a cell);
+    ``inventory_position`` is int64 whatever they are, so it cannot wrap.
     """
 
     day: int
@@ -73,7 +75,7 @@ class Observation:
     @cached_property
     def inventory_position(self) -> np.ndarray:
         """On hand − backorders + on order (computed once per observation)."""
-        position = self.on_hand + self.on_order
+        position = np.add(self.on_hand, self.on_order, dtype=np.int64)
         position -= self.backorders
         return position
 
@@ -200,7 +202,7 @@ class _Forecasting(Policy):
         z = float(ndtri(level))
         forecast = self.forecast
         if hasattr(forecast, "horizon_mean"):
-            target = np.array(forecast.horizon_mean(days), dtype=np.float64)
+            target = np.asarray(forecast.horizon_mean(days), dtype=np.float64)  # a new array
         else:
             target = forecast.mean * days
         if z:

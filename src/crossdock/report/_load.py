@@ -61,6 +61,8 @@ class Results:
     runs: dict[str, Run]
     comparison: dict[str, dict[str, float]] = field(default_factory=dict)
     summary: pd.DataFrame | None = None
+    differences: pd.DataFrame | None = None
+    """Paired differences between modes on common random numbers (``differences.parquet``)."""
     frontier: pd.DataFrame | None = None
     files: list[tuple[Path, int | None]] = field(default_factory=list)
     """Every table or file read: its path and its number of rows (None for JSON)."""
@@ -122,6 +124,15 @@ def load_results(folder: str | Path) -> Results:
         summary = _read_parquet(root / "summary.parquet")
         files.append((root / "summary.parquet", len(summary)))
         _check_columns(summary, root / "summary.parquet", ("mode", "kpi", "mean"))
+    differences = None
+    if summary is not None and (root / "differences.parquet").is_file():
+        differences = _read_parquet(root / "differences.parquet")
+        files.append((root / "differences.parquet", len(differences)))
+        _check_columns(
+            differences,
+            root / "differences.parquet",
+            ("kind", "mode", "versus", "kpi", "mean", "half_width"),
+        )
     if (root / "frontier.parquet").is_file():
         frontier = _read_parquet(root / "frontier.parquet")
         files.append((root / "frontier.parquet", len(frontier)))
@@ -154,6 +165,7 @@ def load_results(folder: str | Path) -> Results:
         runs=runs,
         comparison=comparison,
         summary=summary,
+        differences=differences,
         frontier=frontier,
         files=files,
     )

@@ -1,10 +1,12 @@
 """The verdict: the KPIs a manager reads first, per mode, with differences and intervals.
 
 Values come from ``comparison.json`` or each run's ``kpis.json``; with an experiment's
-``summary.parquet`` they are the means over the replications, each with its 95% interval, and
-the difference's interval is taken from the summary when it has one (a ``difference`` mode),
-otherwise combined from the two modes' intervals as sqrt(h_a² + h_b²), which is conservative
-when the modes share their random numbers (positively correlated runs).
+``summary.parquet`` they are the means over the replications, each with its 95% interval. The
+difference's interval is the paired one from ``differences.parquet`` (shared minus traditional,
+run by run on common random numbers) when the experiment wrote it; else the summary's own
+``difference`` mode when it has one; otherwise combined from the two modes' intervals as
+sqrt(h_a² + h_b²), which is conservative when the modes share their random numbers
+(positively correlated runs).
 """
 
 from __future__ import annotations
@@ -74,10 +76,27 @@ def _from_summary(
     return means, halves, variation
 
 
+def _paired(differences: pd.DataFrame | None, variation: str | None) -> dict[str, float]:
+    """Half-widths of the paired shared − traditional differences per KPI, for ``variation``."""
+    if differences is None or not len(differences):
+        return {}
+    frame = differences[differences["kind"].astype(str) == "mode"]
+    if variation is not None and "variation" in frame.columns:
+        frame = frame[frame["variation"].astype(str) == variation]
+    paired: dict[str, float] = {}
+    for row in frame.itertuples(index=False):
+        if str(row.mode) == "shared" and str(row.versus) == "traditional":
+            if not pd.isna(row.half_width):
+                paired[str(row.kpi)] = float(row.half_width)
+    return paired
+
+
 def verdict_rows(results: Results) -> tuple[list[VerdictRow], list[str], str | None]:
     """The verdict's rows, the modes shown (first is the baseline) and the variation used."""
+    paired: dict[str, float] = {}
     if results.summary is not None and len(results.summary):
         means, halves, variation = _from_summary(results.summary)
+        paired = _paired(results.differences, variation)
     else:
         means = {}
         for mode, run in results.runs.items():
@@ -96,7 +115,9 @@ def verdict_rows(results: Results) -> tuple[list[VerdictRow], list[str], str | N
         diff = diff_hw = None
         if "traditional" in values and "shared" in values:
             diff = values["shared"] - values["traditional"]
-            if "difference" in halves.get(kpi, {}):
+            if kpi in paired:
+                diff_hw = paired[kpi]
+            elif "difference" in halves.get(kpi, {}):
                 diff_hw = halves[kpi]["difference"]
             elif halves.get(kpi):
                 diff_hw = math.hypot(hw["shared"], hw["traditional"])

@@ -328,9 +328,12 @@ class RoutingSpec(_Spec):
     solver: Annotated[str, AfterValidator(_router_name)] = "pyvrp"
     """A routing solver's registered name (:data:`crossdock.routing.ROUTERS`): built in,
     ``pyvrp`` and ``sweep``."""
-    time_limit_seconds: Annotated[float, Field(gt=0, le=600)] = 1.0
-    """Cap on each depot-day's solve (PyVRP); routes are reused when the same stops repeat."""
+    time_limit_seconds: Annotated[float, Field(gt=0, le=600)] | None = None
+    """Optional wall-clock cap on each depot-day's solve (PyVRP). Unset (the default), every
+    solve runs ``max_iterations`` and the same seed gives the same routes on any machine; a
+    cap that cuts solves short makes routes depend on the machine's speed and load."""
     max_iterations: Annotated[int, Field(ge=1, le=1_000_000)] = 300
+    """Iterations of PyVRP's search per solve; routes are reused when the same stops repeat."""
 
 
 class CarrierSpec(_Spec):

@@ -1,0 +1,151 @@
+"""A national chain: 5,000 stores × 20,000 SKUs × 25 platforms, both modes (``make bench-national``).
+
+Not part of ``make bench`` (it takes up to an hour); run it with ``make bench-national`` or
+``.venv/bin/python benchmarks/bench_national.py [--days 30] [--stores 5000] [--skus 20000]``.
+
+1. Writes the scenario with ``crossdock scenario generate`` (kept under ``.bench/``).
+2. Probes memory: each mode runs ``--days`` days on two small chains with the same SKUs and
+   platforms (``--stores`` / 200 and / 100 stores), each in its own process; the peak resident
+   memory (VmHWM) of the two gives bytes per store × SKU cell and a fixed part, and so the
+   national run's predicted peak.
+3. Runs the national chain for ``--days`` days in each mode whose prediction fits in
+   ``--memory-gb`` (default: 80% of the machine's memory), each in its own process, and prints
+   CPU time, wall time, peak memory, store-SKU-days per CPU second and a linear extrapolation
+   to the scenario's 365 days (said as such). A mode that would not fit is reported with its
+   prediction and not run, so the machine is never driven into swap.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = ROOT / ".bench"
+
+WORKER = r"""
+import json, sys, time
+from crossdock import load_scenario, simulate
+
+path, mode, days = sys.argv[1], sys.argv[2], int(sys.argv[3])
+c0, t0 = time.process_time(), time.perf_counter()
+sc = load_scenario(path)
+load_cpu = time.process_time() - c0
+c1, t1 = time.process_time(), time.perf_counter()
+result = simulate(sc, mode=mode, days=days, warm_up=0)
+cpu, wall = time.process_time() - c1, time.perf_counter() - t1
+peak = next(int(l.split()[1]) * 1024 for l in open("/proc/self/status") if l.startswith("VmHWM"))
+print(json.dumps({
+    "stores": sc.n_stores, "skus": sc.n_skus, "days": days, "load_cpu": load_cpu,
+    "cpu": cpu, "wall": wall, "peak_bytes": peak, "fill_rate": result.kpis["fill_rate"],
+}))
+"""
+
+
+def scenario(stores: int, skus: int, platforms: int) -> Path:
+    """The generated scenario file for this size (written once, then reused)."""
+    path = CACHE / f"chain-{stores}x{skus}x{platforms}.yaml"
+    if not path.exists():
+        CACHE.mkdir(exist_ok=True)
+        started = time.perf_counter()
+        subprocess.run(
+            [
+                str(ROOT / ".venv" / "bin" / "crossdock"),
+                "scenario",
+                "generate",
+                "--stores",
+                str(stores),
+                "--skus",
+                str(skus),
+                "--platforms",
+                str(platforms),
+                "-o",
+                str(path),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        print(
+            f"wrote {path.relative_to(ROOT)} ({path.stat().st_size / 1e6:.1f} MB) "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
+    return path
+
+
+def run(path: Path, mode: str, days: int) -> dict:
+    """One run in its own process (so its peak memory is its own)."""
+    done = subprocess.run(
+        [sys.executable, "-c", WORKER, str(path), mode, str(days)],
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        return {"error": (done.stderr.strip().splitlines() or ["killed"])[-1]}
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Probe, predict, and run the national chain in each mode that fits."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stores", type=int, default=5000)
+    parser.add_argument("--skus", type=int, default=20000)
+    parser.add_argument("--platforms", type=int, default=25)
+    parser.add_argument("--days", type=int, default=30)
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    parser.add_argument("--memory-gb", type=float, default=0.8 * total / 1e9)
+    args = parser.parse_args(argv)
+    limit = args.memory_gb * 1e9
+    cells = args.stores * args.skus
+    print(
+        f"national chain: {args.stores:,} stores x {args.skus:,} SKUs x {args.platforms} "
+        f"platforms = {cells / 1e6:,.0f} M cells; {args.days} days; memory limit "
+        f"{args.memory_gb:.1f} GB; load average {os.getloadavg()[0]:.2f}"
+    )
+    national = scenario(args.stores, args.skus, args.platforms)
+    small = [max(args.platforms, args.stores // d) for d in (200, 100)]
+    probes = [scenario(n, args.skus, args.platforms) for n in small]
+    for mode in ("traditional", "shared"):
+        a, b = (run(p, mode, args.days) for p in probes)
+        if "error" in a or "error" in b:
+            print(f"{mode}: probe failed: {a.get('error') or b.get('error')}")
+            continue
+        per_cell = (b["peak_bytes"] - a["peak_bytes"]) / ((b["stores"] - a["stores"]) * args.skus)
+        fixed = a["peak_bytes"] - per_cell * a["stores"] * args.skus
+        predicted = fixed + per_cell * cells
+        # the marginal rate: what one more store costs, start-up and fixed parties aside
+        rate = (b["stores"] - a["stores"]) * args.skus * args.days / max(b["cpu"] - a["cpu"], 1e-9)
+        print(
+            f"{mode}: probes at {a['stores']} and {b['stores']} stores: {per_cell:,.0f} bytes "
+            f"per cell + {fixed / 1e9:.2f} GB; {rate / 1e6:.2f} M store-SKU-days per CPU s "
+            f"at the margin; "
+            f"national peak predicted {predicted / 1e9:,.1f} GB"
+        )
+        if predicted > limit:
+            hours = cells * 365 / rate / 3600
+            print(
+                f"{mode}: NOT RUN: the prediction exceeds {args.memory_gb:.1f} GB "
+                f"(a year would also take about {hours:,.1f} h of CPU at the probes' rate)"
+            )
+            continue
+        r = run(national, mode, args.days)
+        if "error" in r:
+            print(f"{mode}: national run failed: {r['error']}")
+            continue
+        days_per_s = cells * args.days / r["cpu"]
+        year = r["cpu"] / args.days * 365 / 3600
+        print(
+            f"{mode}: national, {args.days} days MEASURED: {r['cpu']:,.0f} s CPU, "
+            f"{r['wall']:,.0f} s wall (+{r['load_cpu']:,.0f} s to load the scenario), peak "
+            f"{r['peak_bytes'] / 1e9:,.1f} GB ({r['peak_bytes'] / cells:,.0f} bytes per cell), "
+            f"{days_per_s / 1e6:.2f} M store-SKU-days per CPU s, fill rate "
+            f"{r['fill_rate']:.2%}; a year EXTRAPOLATED linearly: {year:,.2f} h of CPU"
+        )
+
+
+if __name__ == "__main__":
+    main()

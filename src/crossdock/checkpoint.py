@@ -1,0 +1,422 @@
+r"""Checkpoints: a run's whole state on disk every N days, so that a killed run can resume.
+
+A checkpoint is taken between two days (after the ``close`` phase), when every party's state is
+settled: the parties (their stock, pipelines, forecasters, random generators, the carrier's
+routes kept for reuse), both channels with the messages and consignments still in flight, and
+the ledger so far. A run resumed from it goes on from the next day and ends with the same
+tables, bit for bit, as a run that was never stopped, because nothing else carries state from
+one day to the next (:mod:`crossdock.engine` owns only the day counter).
+
+The file is written atomically: to ``<name>.tmp`` beside it, flushed to disk, then renamed over
+the old checkpoint, so a run killed while writing leaves the previous checkpoint whole.
+
+Format (version 1)::
+
+    crossdock-checkpoint 1\n
+    {header, JSON}\n         what the checkpoint belongs to, and its day
+    <pickle, protocol 5>    the state: the chain of parties (a Chain)
+    {trailer, JSON}\n        payload length and SHA-256
+    <8 bytes>               the trailer's length, big-endian
+
+The header's ``key`` names the run the state belongs to: crossdock's version and a digest of
+its source, a digest of the scenario (its spec), the mode, seed, days, message channel and
+detail, and the kind of any demand, policy or router object given for the run. A checkpoint
+resumes only a run with the same key; anything else is refused with a
+:class:`~crossdock.errors.CheckpointError` naming what differs.
+
+Limits of the format, which is Python's pickle:
+
+- **Trust**: loading a pickle can run code. Resume only checkpoints you (or your own runs)
+  wrote; the digests catch damage, not tampering.
+- **Versions**: a checkpoint resumes with the crossdock that wrote it (same version and
+  source), and should be resumed with the same Python and NumPy (recorded in the header).
+  It is a way to finish a run, not an archive: results are the Parquet tables.
+- **Plug-ins**: a policy, demand model or router object given for the run is saved with it,
+  so it must pickle (no lambdas, open files or live connections in its attributes); one that
+  does not is refused when the first checkpoint is written.
+- **Size**: the file is the whole state, ledger included (about the run's memory); it is
+  written in one stream, without a second copy in memory.
+- The scenario and the recipe are not stored: the resumed call supplies them and the key
+  checks that they are the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import pickle
+import platform
+import struct
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from crossdock.errors import CheckpointError
+
+if TYPE_CHECKING:
+    from crossdock.recipes import Chain, Recipe
+    from crossdock.scenario import Scenario
+
+__all__ = [
+    "FORMAT_VERSION",
+    "CheckpointInfo",
+    "Checkpoints",
+    "load_checkpoint",
+    "read_checkpoint_info",
+    "run_key",
+    "save_checkpoint",
+]
+
+FORMAT_VERSION = 1
+_MAGIC = b"crossdock-checkpoint %d\n" % FORMAT_VERSION
+_MAGIC_PREFIX = b"crossdock-checkpoint "
+_LENGTH = struct.Struct(">Q")
+_CHUNK = 1 << 22
+
+_SCENARIO_ID = "scenario"
+_RECIPE_ID = "recipe"
+
+
+def _source_digest() -> str:
+    """A digest of crossdock's own source files: a checkpoint resumes only with that code."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _scenario_digest(scenario: Scenario) -> str:
+    """A digest of the scenario's spec (the compiled arrays follow from it)."""
+    return hashlib.sha256(scenario.spec.model_dump_json().encode()).hexdigest()[:16]
+
+
+def run_key(
+    scenario: Scenario,
+    recipe: Recipe,
+    *,
+    seed: int,
+    days: int,
+    channel: object,
+    detail: bool,
+    given: Mapping[str, object] | None = None,
+) -> dict[str, Any]:
+    """What a checkpoint must match to resume a run (see the module docstring).
+
+    ``given`` holds the objects passed for the run instead of the scenario's (``demand``,
+    ``policies``, ``router``); their kinds are part of the key, their state is in the file.
+    """
+    import crossdock
+
+    def kind(value: object) -> object:
+        if isinstance(value, Mapping):
+            return {str(k): kind(v) for k, v in sorted(value.items())}
+        return None if value is None else f"{type(value).__module__}.{type(value).__qualname__}"
+
+    return {
+        "crossdock": crossdock.__version__,
+        "source": _source_digest(),
+        "scenario": _scenario_digest(scenario),
+        "mode": recipe.name,
+        "cast": [c.party for c in recipe.cast],
+        "seed": seed,
+        "days": days,
+        "channel": channel if channel is None or isinstance(channel, str) else kind(channel),
+        "detail": detail,
+        "given": {name: kind(value) for name, value in sorted((given or {}).items())},
+    }
+
+
+@dataclass(frozen=True)
+class CheckpointInfo:
+    """A checkpoint's header: the run it belongs to, the day it was taken, its interval."""
+
+    path: Path
+    day: int
+    every: int | None
+    key: dict[str, Any]
+    python: str = ""
+    numpy: str = ""
+
+
+class _Pickler(pickle.Pickler):
+    """Leaves the scenario and the recipe out of the file: the resumed call supplies them."""
+
+    def __init__(self, file: IO[bytes], scenario: Scenario, recipe: Recipe) -> None:
+        super().__init__(file, protocol=5)
+        self._scenario = scenario
+        self._recipe = recipe
+
+    def persistent_id(self, obj: object) -> str | None:
+        if obj is self._scenario:
+            return _SCENARIO_ID
+        if obj is self._recipe:
+            return _RECIPE_ID
+        return None
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, file: IO[bytes], scenario: Scenario, recipe: Recipe) -> None:
+        super().__init__(file)
+        self._scenario = scenario
+        self._recipe = recipe
+
+    def persistent_load(self, pid: object) -> object:
+        if pid == _SCENARIO_ID:
+            return self._scenario
+        if pid == _RECIPE_ID:
+            return self._recipe
+        raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
+
+
+class _HashingWriter(io.RawIOBase):
+    """A write-only file that hashes and counts what goes through it."""
+
+    def __init__(self, sink: IO[bytes]) -> None:
+        self.sink = sink
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        view = memoryview(data).cast("B")
+        self.digest.update(view)
+        self.sink.write(view)
+        self.size += len(view)
+        return len(view)
+
+
+def save_checkpoint(
+    path: str | Path,
+    chain: Chain,
+    day: int,
+    key: Mapping[str, Any],
+    *,
+    every: int | None = None,
+) -> Path:
+    """Write ``chain``'s state after ``day`` days to ``path``, atomically (see module docstring).
+
+    Raises :class:`CheckpointError` when some object of the run cannot be pickled (a plug-in
+    holding a lambda or an open file, say).
+    """
+    import numpy as np
+
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(target.name + ".tmp")
+    header = {
+        "format": FORMAT_VERSION,
+        "day": day,
+        "every": every,
+        "key": dict(key),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+    }
+    try:
+        with open(temp, "wb") as handle:
+            handle.write(_MAGIC)
+            handle.write(json.dumps(header, sort_keys=True).encode() + b"\n")
+            writer = _HashingWriter(handle)
+            buffered = io.BufferedWriter(writer, buffer_size=_CHUNK)
+            try:
+                _Pickler(buffered, chain.context.scenario, chain.recipe).dump(chain)
+            except (pickle.PicklingError, TypeError, AttributeError) as error:
+                raise CheckpointError(
+                    f"cannot save the run's state: {error} (every policy, demand model and "
+                    "router given for the run must pickle: no lambdas, open files or "
+                    "connections in their attributes)",
+                    file=target,
+                ) from error
+            buffered.flush()
+            trailer = json.dumps({"size": writer.size, "sha256": writer.digest.hexdigest()})
+            handle.write(trailer.encode() + b"\n")
+            handle.write(_LENGTH.pack(len(trailer) + 1))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+    finally:
+        temp.unlink(missing_ok=True)
+    _sync_folder(target.parent)
+    return target
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (where the system allows opening a folder)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - e.g. Windows
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)
+
+
+def _corrupt(path: Path, what: str) -> CheckpointError:
+    return CheckpointError(
+        f"not a readable crossdock checkpoint ({what}); delete it, or run without resuming",
+        file=path,
+    )
+
+
+def _read_header(handle: IO[bytes], path: Path) -> dict[str, Any]:
+    first = handle.readline(64)
+    if not first.startswith(_MAGIC_PREFIX):
+        raise _corrupt(path, "it does not start with 'crossdock-checkpoint'")
+    if first != _MAGIC:
+        found = first[len(_MAGIC_PREFIX) :].strip().decode(errors="replace")
+        raise CheckpointError(
+            f"checkpoint format {found}, this crossdock reads format {FORMAT_VERSION}",
+            file=path,
+        )
+    try:
+        header = json.loads(handle.readline(1 << 20))
+        int(header["day"])
+        dict(header["key"])
+    except (ValueError, KeyError, TypeError) as error:
+        raise _corrupt(path, "its header is damaged") from error
+    return dict(header)
+
+
+def read_checkpoint_info(path: str | Path) -> CheckpointInfo:
+    """The header of the checkpoint at ``path`` (its day and run), without loading the state."""
+    target = Path(path)
+    with open(target, "rb") as handle:
+        header = _read_header(handle, target)
+    return CheckpointInfo(
+        target,
+        int(header["day"]),
+        header.get("every"),
+        dict(header["key"]),
+        str(header.get("python", "")),
+        str(header.get("numpy", "")),
+    )
+
+
+_LABELS = {
+    "crossdock": "crossdock",
+    "source": "crossdock source digest",
+    "scenario": "scenario digest",
+    "given": "objects given",
+}
+
+
+def _check_key(path: Path, found: Mapping[str, Any], wanted: Mapping[str, Any]) -> None:
+    differ = [name for name in wanted if found.get(name) != wanted[name]]
+    if "mode" in differ and "cast" in differ:
+        differ.remove("cast")  # another mode has another cast: say it once
+    if not differ:
+        return
+    parts = [f"{_LABELS.get(n, n)} {found.get(n)} (this run: {wanted[n]})" for n in differ]
+    raise CheckpointError(
+        "checkpoint written for another run: " + "; ".join(parts) + "; a checkpoint resumes "
+        "only the run that wrote it, with the crossdock that wrote it",
+        file=path,
+    )
+
+
+def load_checkpoint(
+    path: str | Path, scenario: Scenario, recipe: Recipe, key: Mapping[str, Any]
+) -> tuple[Chain, CheckpointInfo]:
+    """The chain saved at ``path`` and its header, after checking it belongs to this run.
+
+    Raises :class:`CheckpointError` (a located one-line message) when the file is not a
+    checkpoint, is damaged or truncated, or was written for another run (``key`` differs).
+    """
+    from crossdock.recipes import Chain
+
+    target = Path(path)
+    info = read_checkpoint_info(target)
+    _check_key(target, info.key, key)
+    with open(target, "rb") as handle:
+        _read_header(handle, target)
+        start = handle.tell()
+        handle.seek(0, os.SEEK_END)
+        end = handle.tell()
+        try:
+            if end - start < _LENGTH.size:
+                raise ValueError("no trailer")
+            handle.seek(end - _LENGTH.size)
+            (trailer_size,) = _LENGTH.unpack(handle.read(_LENGTH.size))
+            handle.seek(end - _LENGTH.size - trailer_size)
+            trailer = json.loads(handle.read(trailer_size))
+            size, expected = int(trailer["size"]), str(trailer["sha256"])
+        except (ValueError, KeyError, TypeError, OSError) as error:
+            raise _corrupt(target, "it is truncated or its trailer is damaged") from error
+        if start + size + trailer_size + _LENGTH.size != end:
+            raise _corrupt(target, "its length does not match its trailer")
+        handle.seek(start)
+        digest = hashlib.sha256()
+        left = size
+        while left:
+            chunk = handle.read(min(_CHUNK, left))
+            if not chunk:
+                raise _corrupt(target, "it is truncated")
+            digest.update(chunk)
+            left -= len(chunk)
+        if digest.hexdigest() != expected:
+            raise _corrupt(target, "its content does not match its SHA-256: damaged on disk")
+        handle.seek(start)
+        try:
+            chain = _Unpickler(handle, scenario, recipe).load()
+        except Exception as error:  # a pickle that hashes right yet fails: wrong code
+            raise _corrupt(target, f"its state cannot be read: {error}") from error
+    if not isinstance(chain, Chain):
+        raise _corrupt(target, f"it holds a {type(chain).__name__}, not a chain")
+    return chain, info
+
+
+class Checkpoints:
+    """Where and how often one run saves its state, and whether it resumes.
+
+    ``every`` is the interval in days (``None``: no new checkpoints, or the interval the
+    resumed checkpoint was written with). With ``resume``, :meth:`start` restores the state
+    from ``path`` if a checkpoint is there, and starts from day 0 if none is.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        every: int | None,
+        resume: bool,
+        key: Mapping[str, Any],
+    ) -> None:
+        self.path = Path(path)
+        self.every = every
+        self.resume = resume
+        self.key = dict(key)
+        self.days = int(self.key["days"])
+        #: The day the run resumed from (0 when it started afresh).
+        self.resumed_from = 0
+
+    def start(
+        self, scenario: Scenario, recipe: Recipe, build: Callable[[], Chain]
+    ) -> tuple[Chain, int]:
+        """The chain to run and the day to run it from: restored, or ``build()`` afresh."""
+        if self.resume and self.path.exists():
+            chain, info = load_checkpoint(self.path, scenario, recipe, self.key)
+            if self.every is None:
+                self.every = info.every
+            self.resumed_from = info.day
+            return chain, info.day
+        return build(), 0
+
+    def after_day(self, chain: Chain, day: int) -> bool:
+        """Save the state if ``day`` days are done and a checkpoint is due; True if saved.
+
+        One is due every ``every`` days and after the last day (so that a run whose later
+        steps fail, or one run of a comparison, resumes with nothing left to simulate).
+        """
+        if self.every is None or not (day % self.every == 0 or day == self.days):
+            return False
+        save_checkpoint(self.path, chain, day, self.key, every=self.every)
+        return True
