@@ -293,14 +293,17 @@ def encode_response(w: Writer, response: OrderResponse) -> None:
             value: w.line_heads(f"{e}{value}{e}", f"{newline}QTY{e}21{c}")
             for value in _STATUS_VALUES
         }
-    numbers, out, extra = NUMBERS, w.out, 0
+    numbers, out, bare = NUMBERS, w.out, 0
     lines = response.lines
+    last: object = None  # most lines share their status: its table is looked up on a change
+    heads = by_status[LineStatus.ACCEPTED._value_]
     for number, line in zip(line_numbers(1, len(lines)), lines, strict=True):
         status = line.status
-        if type(status) is not LineStatus:
-            where = f".lines[{int(number) - 1}].status"
-            raise w.fail(f"must be a LineStatus, got {status!r}", where)
-        heads = by_status[status._value_]
+        if status is not last:
+            if type(status) is not LineStatus:
+                where = f".lines[{int(number) - 1}].status"
+                raise w.fail(f"must be a LineStatus, got {status!r}", where)
+            heads, last = by_status[status._value_], status
         gtin = line.gtin
         head = heads.get(gtin)
         if head is None:
@@ -308,15 +311,14 @@ def encode_response(w: Writer, response: OrderResponse) -> None:
         quantity = line.quantity
         if type(quantity) is int and 0 <= quantity < 10_000:
             out.append(f"LIN{e}{number}{head}{numbers[quantity]}{t}")
-            extra += 1
         elif quantity is None:
             if status is LineStatus.CHANGED:
                 where = f".lines[{int(number) - 1}].quantity"
                 raise w.fail("a changed line needs its new quantity", where)
             out.append(f"LIN{e}{number}{e}{status._value_}{e}{gtin}{c}{w.item_type}{t}")
+            bare += 1
         else:
             shown = w.quantity(quantity, f".lines[{int(number) - 1}].quantity")
             out.append(f"LIN{e}{number}{head}{shown}{t}")
-            extra += 1
-    w.extra_segments += extra
+    w.extra_segments += len(lines) - bare  # a line with its quantity is LIN and QTY
     w.end_lines(len(response.lines))
