@@ -212,6 +212,7 @@ def test_fast_lanes_are_taken_for_canonical_messages():
         ("ORDRSP", True),
         ("DESADV", True),
         ("RECADV", True),
+        ("CONTRL", True),
     ]
     with fast_lane_spy() as taken:
         decode(encode(small_interchange()))  # a decimal quantity; notes with escapes

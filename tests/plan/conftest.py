@@ -15,17 +15,12 @@ DAYS = 8
 
 @pytest.fixture(scope="session")
 def scenario() -> Scenario:
-    """The built-in scenario (12 stores, 240 SKUs), planned day by day.
+    """The built-in scenario (12 stores, 240 SKUs) with its defaults.
 
-    The twin does not yet carry the category captain's delivery calendars or its assortment
-    review (issue 18), so the archived run has them off: the twin must then order exactly
-    what the simulation's planners ordered.
+    Its category captains order on their delivery calendars (some days a collection does
+    not order) and review their assortment: the twin carries both, as the simulation does.
     """
-    spec = read_spec(None)
-    daily = spec.replenishment.model_copy(
-        update={"delivery_calendar": None, "captain_reviews_assortment": False}
-    )
-    return compile_scenario(spec.model_copy(update={"replenishment": daily}))
+    return compile_scenario(read_spec(None))
 
 
 @pytest.fixture(scope="session")

@@ -36,7 +36,9 @@ def _archived_orders(
             if interchange.messages and isinstance(interchange.messages[0], edi.Order):
                 order = bridge.message(interchange)
                 assert isinstance(order, sim.Order)
-                if order.ship_to_kind != "supplier":  # a production order is the supplier's
+                if order.ship_to_kind == "supplier":  # a production order is the supplier's
+                    continue
+                if order.quantity.any():  # a day off the delivery calendar proposes zeros
                     found[(order.day, order.sender, order.order_number, order.receiver)] = order
     return found
 
@@ -154,3 +156,28 @@ def test_own_items_twin_orders_what_shared_own_items_ordered(scenario, tmp_path)
     report = plan(scenario, tmp_path, captain=False)
     assert len({key[1] for key in expected}) == scenario.n_suppliers  # every supplier planned
     _same(expected, _keyed(report.result.orders))
+
+
+def test_the_captains_assortment_review_delists_what_the_simulation_delisted(tmp_path):
+    """A weekly review: the twin's delisting notices name the SKUs the simulation delisted."""
+    from crossdock.scenario import compile_scenario, read_spec
+    from crossdock.scenario._assortment_spec import AssortmentSpec
+    from crossdock.simulate import simulate
+
+    spec = read_spec(None).model_copy(update={"assortment": AssortmentSpec(review_every_weeks=1)})
+    weekly = compile_scenario(spec)
+    result = simulate(weekly, mode="shared", days=10, warm_up=0, seed=3, edi_archive=tmp_path)
+    table = result.tables["assortment"].to_pandas()
+    last = table[table.day == table.day.max()]
+    expected = {c: n for c, n in zip(last.category, last.skus_delisted, strict=True) if n}
+    assert expected  # the review delisted something, or this test checks nothing
+    report = plan(weekly, tmp_path)
+    latest = {notice.sender: notice for notice in report.result.delistings}  # the whole list
+    categories = [c.id for c in spec.categories]
+    delisted: dict[str, int] = {}
+    for notice in latest.values():
+        for item in notice.items:
+            name = categories[weekly.category_of[item]]
+            delisted[name] = delisted.get(name, 0) + 1
+    assert delisted == expected
+    _same(_archived_orders(weekly, tmp_path), _keyed(report.result.orders))

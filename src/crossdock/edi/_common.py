@@ -31,9 +31,12 @@ from crossdock.errors import EdiError
 
 __all__ = [
     "LIMIT",
+    "NUMBERS",
+    "LineHeads",
     "Writer",
     "date_of",
     "header_dates",
+    "line_numbers",
     "read_bgm",
     "read_cnt",
     "read_currency",
@@ -52,6 +55,44 @@ Located0 = tuple[int | None, str | None]
 LIMIT = 10**15
 """Whole quantities written without a check in the hot loops lie strictly within ±LIMIT
 (n..15); anything else goes through :meth:`Writer.number`, which names the bad field."""
+NUMBERS = tuple(str(n) for n in range(10_000))
+"""``str(n)`` for small ``n``: line numbers and most quantities, looked up instead of
+formatted in the hot loops."""
+
+
+class LineHeads(dict[str, str]):
+    """Identifier -> a text around it, e.g. a line from its GTIN on (:meth:`Writer.line_heads`)."""
+
+    __slots__ = ("after", "before", "kind")
+
+    def __init__(self, kind: str, before: str, after: str) -> None:
+        super().__init__()
+        self.kind = kind
+        self.before = before
+        self.after = after
+
+
+_HEADS: dict[tuple[str, str, str], LineHeads] = {}
+"""The line texts per text around the GTIN: see :meth:`Writer.line_heads`."""
+_MAX_HEADS = 100_000
+_MAX_TEXTS = 50_000
+_DAYS: dict[dt.date, str] = {}
+"""``CCYYMMDD`` per date already written (dates repeat from message to message)."""
+
+
+class _Caches:
+    """What the writers of one :class:`Syntax` remember from message to message."""
+
+    __slots__ = ("nads", "texts")
+
+    def __init__(self) -> None:
+        self.texts: dict[str, str] = {}
+        """Free values already checked, escaped: see :meth:`Writer.text`."""
+        self.nads: dict[str, LineHeads] = {}
+        """NAD segments by party qualifier, then GLN: see :meth:`Writer.nad`."""
+
+
+_CACHES: dict[Syntax, _Caches] = {}
 _PRICES = ("AAA", "AAB", "AAE", "AAF", "AAH", "AAQ", "CAL", "INF", "NTP")
 FTX_CHUNK = {Edition.EANCOM_97: 70, Edition.EANCOM_2002: 512}
 """Length of one free-text component (data element 4440) in each edition; FTX has five."""
@@ -256,33 +297,65 @@ def read_price(rep: Reporter, located: Sequence[Located]) -> Decimal | None:
 # --- writing ---------------------------------------------------------------------------
 
 
+def line_numbers(first: int, count: int) -> Sequence[str]:
+    """The texts of the ``count`` line numbers from ``first`` on."""
+    if first + count <= len(NUMBERS):
+        return NUMBERS[first : first + count]
+    return [str(n) for n in range(first, first + count)]
+
+
 class Writer:
     """Builds the segments of one message as text, with the interchange's separators."""
 
-    def __init__(self, syntax: Syntax, edition: Edition, path: str) -> None:
+    def __init__(self, syntax: Syntax, edition: Edition, path: str, newline: str = "") -> None:
         s = syntax.separators
         self.syntax = syntax
         self.edition = edition
+        self.item_type = edition.item_type
         self.path = path
         self.element = s.element
         self.component = s.component
         self.terminator = s.terminator
         self.decimal = s.decimal
         self.out: list[str] = []
-        self.newline = ""
+        self.newline = newline
         """Written after each segment terminator (``"\\n"`` for one segment per line)."""
         self.extra_segments = 0
         """Segments written several to an item of :attr:`out` (counted for UNT)."""
         self._bad = syntax.bad_in_text
+        caches = _CACHES.get(syntax)
+        if caches is None:
+            if len(_CACHES) > 64:  # as many as syntax_for keeps: never grows without bound
+                _CACHES.clear()
+            caches = _CACHES[syntax] = _Caches()
+        if len(caches.texts) > _MAX_TEXTS:
+            caches.texts.clear()
+        self._texts = caches.texts
+        self._nads = caches.nads
+
+    def reset(self, path: str) -> None:
+        """Start the next message, at field path ``path``: :attr:`out` is a new list."""
+        self.path = path
+        self.out = []
+        self.extra_segments = 0
 
     def fail(self, message: str, field: str = "") -> EdiError:
         """Make an encoding error located by the field path of the bad value."""
         return EdiError(message, file="<builder>", field=self.path + field)
 
     def text(self, value: str, field: str, longest: int = 35) -> str:
-        """Check and escape a mandatory free value (document number, reference...)."""
-        if type(value) is str and value.isdigit() and value.isascii() and len(value) <= longest:
-            return value  # digits: in every character set, never a service character
+        """Check and escape a mandatory free value (document number, reference...).
+
+        Values already checked in this syntax are remembered (message types, references a
+        CONTRL echoes, party codes): a dictionary lookup instead of a search and a translation.
+        """
+        if type(value) is str:
+            if len(value) <= longest:
+                if value.isdigit() and value.isascii():
+                    return value  # digits: in every character set, never a service character
+                known = self._texts.get(value)
+                if known is not None:
+                    return known
         if not isinstance(value, str) or not value:
             raise self.fail(f"must be a non-empty string, got {value!r}", field)
         if len(value) > longest:
@@ -290,7 +363,41 @@ class Writer:
         bad = self._bad.search(value)
         if bad:
             raise self.fail(f"{bad.group()!r} is not in character set {self.syntax.charset}", field)
-        return self.syntax.escape(value)
+        escaped = self._texts[value] = self.syntax.escape(value)
+        return escaped
+
+    def line_heads(self, before: str, after: str) -> LineHeads:
+        """The texts ``before + GTIN + ":" + item type + terminator + after``, by GTIN.
+
+        The hot loops write each line as ``LIN+<number>`` + this text + the quantity: the
+        part that depends on the item alone is built (and its GTIN checked) once per item,
+        not once per line. Kept per pair of surrounding texts (which hold the separators,
+        the edition's item type and the line's fixed segments); fill it with :meth:`head`.
+        """
+        after = f"{self.component}{self.item_type}{self.terminator}{after}"
+        return self.id_texts("GTIN", before, after)
+
+    def id_texts(self, kind: str, before: str, after: str) -> LineHeads:
+        """The texts ``before + identifier + after`` by GTIN, GLN or SSCC (``kind``)."""
+        key = (kind, before, after)
+        heads = _HEADS.get(key)
+        if heads is None:
+            heads = _HEADS[key] = LineHeads(*key)
+        elif len(heads) > _MAX_HEADS:
+            heads.clear()
+        return heads
+
+    def head(self, heads: LineHeads, value: str, field: str) -> str:
+        """Check an identifier not yet in ``heads`` and add its text; return the text."""
+        self.id(value, heads.kind, field)
+        heads[value] = text = heads.before + value + heads.after
+        return text
+
+    def quantity(self, value: Quantity, field: str) -> str:
+        """Format a quantity of a hot loop that is not a small whole number."""
+        if type(value) is int and -LIMIT < value < LIMIT:
+            return str(value)
+        return self.number(value, field)
 
     def id(self, value: str, kind: str, field: str) -> str:
         """Check a GTIN, GLN or SSCC."""
@@ -328,17 +435,38 @@ class Writer:
 
     def bgm(self, code: str | tuple[str, ...], number: str, function: str = "9") -> None:
         """BGM: document name code, number, message function (9 = original)."""
+        if type(code) is str and function:
+            e = self.element
+            self.out.append(
+                f"BGM{e}{code}{e}{self.text(number, '.number')}{e}{function}{self.terminator}"
+            )
+            return
         self.seg("BGM", code, self.text(number, ".number"), function)
+
+    def rff(self, qualifier: str, reference: str, field: str) -> None:
+        """RFF with a qualifier and a reference number (checked, escaped)."""
+        e, c = self.element, self.component
+        self.out.append(f"RFF{e}{qualifier}{c}{self.text(reference, field)}{self.terminator}")
+
+    def end_lines(self, lines: int) -> None:
+        """UNS+S (end of the detail section) and CNT+2 (number of line items)."""
+        e, t = self.element, self.terminator
+        self.out.append(f"UNS{e}S{t}{self.newline}CNT{e}2{self.component}{lines}{t}")
+        self.extra_segments += 1
 
     def dtm(self, qualifier: str, day: dt.date, field: str) -> None:
         """DTM in format 102."""
-        if not isinstance(day, dt.date):
-            raise self.fail(f"must be a date, got {day!r}", field)
+        text = _DAYS.get(day) if type(day) is dt.date else None
+        if text is None:
+            if not isinstance(day, dt.date):
+                raise self.fail(f"must be a date, got {day!r}", field)
+            text = f"{day.year:04d}{day.month:02d}{day.day:02d}"
+            if type(day) is dt.date:
+                if len(_DAYS) > _MAX_TEXTS:
+                    _DAYS.clear()
+                _DAYS[day] = text
         c = self.component
-        self.out.append(
-            f"DTM{self.element}{qualifier}{c}{day.year:04d}{day.month:02d}{day.day:02d}{c}102"
-            f"{self.terminator}"
-        )
+        self.out.append(f"DTM{self.element}{qualifier}{c}{text}{c}102{self.terminator}")
 
     def period(self, qualifier: str, first: dt.date, last: dt.date, field: str) -> None:
         """DTM in format 718, ``CCYYMMDDCCYYMMDD``."""
@@ -350,13 +478,19 @@ class Writer:
         self.seg("DTM", (qualifier, format_date(first) + format_date(last), "718"))
 
     def nad(self, qualifier: str, gln: str, field: str) -> None:
-        """NAD with a GLN (code list agency 9, GS1)."""
-        gln = self.id(gln, "GLN", field)
-        c = self.component
-        self.out.append(f"NAD{self.element}{qualifier}{self.element}{gln}{c}{c}9{self.terminator}")
+        """NAD with a GLN (code list agency 9, GS1); each segment built once per party."""
+        heads = self._nads.get(qualifier)
+        if heads is None:
+            e, c = self.element, self.component
+            heads = self.id_texts("GLN", f"NAD{e}{qualifier}{e}", f"{c}{c}9{self.terminator}")
+            self._nads[qualifier] = heads
+        text = heads.get(gln) if type(gln) is str else None
+        self.out.append(text if text is not None else self.head(heads, gln, field))
 
     def notes(self, notes: tuple[str, ...]) -> None:
         """FTX+AAI, long texts cut into the segment's five text components."""
+        if not notes:
+            return
         size = FTX_CHUNK[self.edition]
         for index, note in enumerate(notes):
             field = f".notes[{index}]"
@@ -386,7 +520,7 @@ class Writer:
 
     def lin(self, line: int, gtin: str, field: str, action: str = "") -> None:
         """LIN with the GTIN numbered as the edition requires (``EN`` or ``SRV``)."""
-        self.seg("LIN", str(line), action, (self.id(gtin, "GTIN", field), self.edition.item_type))
+        self.seg("LIN", str(line), action, (self.id(gtin, "GTIN", field), self.item_type))
 
     def qty(self, qualifier: str, quantity: Quantity, field: str) -> None:
         """QTY with a qualifier."""

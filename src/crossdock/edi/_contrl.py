@@ -105,13 +105,14 @@ def encode_contrl(w: Writer, report: ContrlReport, association: dict[str, str]) 
     """Write the body of a CONTRL message; ``association`` maps message types to codes."""
     if not isinstance(report.action, SyntaxAction):
         raise w.fail(f"must be a SyntaxAction, got {report.action!r}", ".action")
-    w.seg(
-        "UCI",
-        w.text(report.interchange_ref, ".interchange_ref", 14),
-        (w.id(report.sender, "GLN", ".sender"), "14"),
-        (w.id(report.recipient, "GLN", ".recipient"), "14"),
-        report.action.value,
-        _check_error(w, report.error, ".error"),
+    e, c, t = w.element, w.component, w.terminator
+    reference = w.text(report.interchange_ref, ".interchange_ref", 14)
+    sender = w.id(report.sender, "GLN", ".sender")
+    recipient = w.id(report.recipient, "GLN", ".recipient")
+    error = _check_error(w, report.error, ".error")
+    w.out.append(
+        f"UCI{e}{reference}{e}{sender}{c}14{e}{recipient}{c}14{e}{report.action._value_}"
+        f"{e + error if error else ''}{t}"
     )
     release = w.edition.release
     for k, ack in enumerate(report.messages):
@@ -119,10 +120,13 @@ def encode_contrl(w: Writer, report: ContrlReport, association: dict[str, str]) 
         if not isinstance(ack.action, SyntaxAction) or ack.action is SyntaxAction.RECEIVED:
             raise w.fail(f"must be ACCEPTED or REJECTED, got {ack.action!r}", where + ".action")
         message_type = w.text(ack.message_type, where + ".message_type", 6)
-        w.seg(
-            "UCM",
-            w.text(ack.message_ref, where + ".message_ref", 14),
-            (message_type, "D", release, "UN", association.get(ack.message_type, "")),
-            ack.action.value,
-            _check_error(w, ack.error, where + ".error"),
+        ref = w.text(ack.message_ref, where + ".message_ref", 14)
+        code = association.get(ack.message_type, "")
+        error = _check_error(w, ack.error, where + ".error")
+        if not code:
+            w.seg("UCM", ref, (message_type, "D", release, "UN", code), ack.action._value_, error)
+            continue
+        w.out.append(
+            f"UCM{e}{ref}{e}{message_type}{c}D{c}{release}{c}UN{c}{code}{e}{ack.action._value_}"
+            f"{e + error if error else ''}{t}"
         )

@@ -1,7 +1,7 @@
 """Fast lane: decode large messages written the canonical way with a few regular expressions.
 
 Daily sales and inventory reports and cross-dock orders are the largest messages (one line per
-store and item). When such a message body is exactly in the canonical form crossdock's encoder
+store and item); CONTRLs are the most numerous (one per interchange). When such a message body is exactly in the canonical form crossdock's encoder
 writes — the segments and qualifiers of the general decoder's happy path, without escapes,
 optional extras or decimal quantities — one ``fullmatch`` checks its whole structure and
 ``findall`` pulls out its lines, in C. Identifiers are still checked (check digits, cached per
@@ -9,6 +9,10 @@ value), dates, line counts and store splits still validated. Anything else, incl
 message with an error, returns ``None`` and goes through the general decoder, which accepts all
 valid variants and locates problems; so the fast lane changes speed, never results. The tests
 decode the same interchanges both ways and compare.
+
+Line objects are frozen values, so one is shared by every line read with the same text (the
+same item and quantity): a dictionary lookup on the ``findall`` tuple replaces building the
+object, converting the quantity and checking the GTIN.
 """
 
 from __future__ import annotations
@@ -17,15 +21,18 @@ import datetime as dt
 import re
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
 
 from crossdock.edi._elements import KNOWN_GTINS, valid_id
 from crossdock.edi._model import (
+    ContrlReport,
     DespatchAdvice,
     DespatchLine,
     Edition,
     InventoryLine,
     InventoryReport,
     LineStatus,
+    MessageAck,
     Order,
     OrderLine,
     OrderResponse,
@@ -40,10 +47,12 @@ from crossdock.edi._model import (
     SalesReport,
     StockLocation,
     StoreSplit,
+    SyntaxAction,
 )
 from crossdock.edi._syntax import Separators
 
 __all__ = [
+    "fast_contrl",
     "fast_despatch_advice",
     "fast_inventory_report",
     "fast_order",
@@ -53,6 +62,24 @@ __all__ = [
 ]
 
 _Patterns = dict[str, re.Pattern[str]]
+_MAX_SHARED = 100_000
+_SHARED: dict[str, dict[tuple[str, ...], Any]] = {
+    "sales": {},
+    "stock": {},
+    "response": {},
+    "split": {},
+    "despatch": {},
+    "received": {},
+}
+"""The line objects already read, by the text that gave them (see the module docstring)."""
+
+
+def _shared(kind: str) -> dict[tuple[str, ...], Any]:
+    """The line objects of one kind already read (emptied when it grows too large)."""
+    cache = _SHARED[kind]
+    if len(cache) > _MAX_SHARED:
+        cache.clear()
+    return cache
 
 
 @lru_cache(maxsize=16)
@@ -82,7 +109,19 @@ def _patterns(separators: Separators, item_type: str) -> _Patterns:
     sscc = rf"GIN{e}BJ{e}([0-9]{{18}}){t}"
     pallet = rf"CPS{e}([0-9]{{1,6}}){e}1{t}PAC{e}1(?:{e}{e}({free}{{1,17}}))?{t}PCI{e}33E{t}{sscc}"
     bare_pallet = rf"CPS{e}([0-9]{{1,6}}){e}1{t}PAC{e}1{t}PCI{e}33E{t}{sscc}"
+    code = rf"(?:{e}([0-9]{{1,3}}))?"
     return {
+        "CONTRL": re.compile(
+            rf"UCI{e}({free}{{1,14}}){e}([0-9]{{13}}){c}14{e}([0-9]{{13}}){c}14{e}([478]){code}{t}"
+            rf"(?P<messages>(?:UCM{e}{free}{{1,14}}{e}[A-Z]{{6}}{c}[DS1-4]{c}[0-9A-Za-z]{{1,3}}"
+            rf"{c}UN(?:{c}EAN[0-9]{{3}})?{e}[47](?:{e}[0-9]{{1,3}})?{t})*)",
+            re.ASCII,
+        ),
+        "CONTRL messages": re.compile(
+            rf"UCM{e}({free}{{1,14}}){e}([A-Z]{{6}}){c}[DS1-4]{c}[0-9A-Za-z]{{1,3}}"
+            rf"{c}UN(?:{c}EAN[0-9]{{3}})?{e}([47]){code}{t}",
+            re.ASCII,
+        ),
         "SLSRPT": re.compile(
             rf"(BGM{e}73E{number}DTM{e}137{c}{day}DTM{e}356{c}([0-9]{{8}})([0-9]{{8}}){c}718{t}"
             rf"NAD{e}SE{e}{gln}NAD{e}SU{e}{gln}{currency})(?:{sales_location}(?:{sales_line})*)+",
@@ -163,11 +202,16 @@ def fast_sales_report(
     days = _dates(issued, start, end)
     if days is None or days[2] < days[1] or _bad_glns(seller, supplier):
         return None
-    known = KNOWN_GTINS
+    known, shared = KNOWN_GTINS, _shared("sales")
     locations: list[SalesLocation] = []
     lines: list[SalesLine] = []
     gln: str | None = None
-    for gln_next, gtin, price, quantity in patterns["SLSRPT lines"].findall(text, match.end(1)):
+    for found in patterns["SLSRPT lines"].findall(text, match.end(1)):
+        line = shared.get(found)
+        if line is not None:
+            lines.append(line)
+            continue
+        gln_next, gtin, price, quantity = found
         if gln_next:
             if gln is not None:
                 locations.append(SalesLocation(gln=gln, lines=tuple(lines)))
@@ -177,13 +221,12 @@ def fast_sales_report(
             continue
         if gtin not in known and valid_id(gtin, "GTIN"):
             return None
-        lines.append(
-            SalesLine(
-                gtin=gtin,
-                quantity=int(quantity),
-                price=Decimal(price.replace(",", ".")) if price else None,
-            )
+        line = shared[found] = SalesLine(
+            gtin=gtin,
+            quantity=int(quantity),
+            price=Decimal(price.replace(",", ".")) if price else None,
         )
+        lines.append(line)
     if gln is None:
         return None
     locations.append(SalesLocation(gln=gln, lines=tuple(lines)))
@@ -213,17 +256,21 @@ def fast_inventory_report(
     days = _dates(issued, stock_date)
     if days is None or _bad_glns(buyer, supplier):
         return None
-    known = KNOWN_GTINS
+    known, shared = KNOWN_GTINS, _shared("stock")
     by_location: dict[str, list[InventoryLine]] = {}
     for gtin, quantity, gln in patterns["INVRPT lines"].findall(text, match.end(1)):
-        if gtin not in known and valid_id(gtin, "GTIN"):
-            return None
+        key = (gtin, quantity)
+        line = shared.get(key)
+        if line is None:
+            if gtin not in known and valid_id(gtin, "GTIN"):
+                return None
+            line = shared[key] = InventoryLine(gtin=gtin, quantity=int(quantity))
         lines = by_location.get(gln)
         if lines is None:
             if valid_id(gln, "GLN"):
                 return None
             lines = by_location[gln] = []
-        lines.append(InventoryLine(gtin=gtin, quantity=int(quantity)))
+        lines.append(line)
     return InventoryReport(
         message_ref=message_ref,
         number=number,
@@ -250,7 +297,7 @@ def fast_order(
     days = _dates(issued, delivery)
     if days is None or _bad_glns(buyer, supplier, *([platform] if platform else [])):
         return None
-    known = KNOWN_GTINS
+    known, shared = KNOWN_GTINS, _shared("split")
     lines: list[OrderLine] = []
     gtin = price = ""
     quantity = 0
@@ -278,9 +325,13 @@ def fast_order(
                 return None
             gtin, quantity, price, splits = gtin_next, int(ordered), price_next, []
             continue
-        if valid_id(store, "GLN"):
-            return None
-        splits.append(StoreSplit(store=store, quantity=int(split_quantity)))
+        key = (store, split_quantity)
+        split = shared.get(key)
+        if split is None:
+            if valid_id(store, "GLN"):
+                return None
+            split = shared[key] = StoreSplit(store=store, quantity=int(split_quantity))
+        splits.append(split)
     if gtin and not close():
         return None
     if int(match.group("count")) != len(lines):
@@ -315,19 +366,21 @@ def fast_response(
     day = _date(issued)
     if day is None or _bad_glns(buyer, supplier):
         return None
-    known = KNOWN_GTINS
+    known, shared = KNOWN_GTINS, _shared("response")
     lines = []
     found = patterns["ORDRSP lines"].findall(text, match.start("lines"), match.end("lines"))
-    for status, gtin, quantity in found:
-        if gtin not in known and valid_id(gtin, "GTIN"):
-            return None
-        if status == "3" and not quantity:
-            return None  # a changed line without its quantity: the general decoder says so
-        lines.append(
-            ResponseLine(
+    for key in found:
+        line = shared.get(key)
+        if line is None:
+            status, gtin, quantity = key
+            if gtin not in known and valid_id(gtin, "GTIN"):
+                return None
+            if status == "3" and not quantity:
+                return None  # a changed line without its quantity: the general decoder says so
+            line = shared[key] = ResponseLine(
                 gtin=gtin, status=_STATUSES[status], quantity=int(quantity) if quantity else None
             )
-        )
+        lines.append(line)
     if int(match.group("count")) != len(lines):
         return None
     return OrderResponse(
@@ -344,10 +397,12 @@ def fast_response(
 
 def _pallets(
     text: str, pattern: re.Pattern[str], start: int, end: int, typed: bool
-) -> list[tuple[str, str, list[tuple[str, int]]]] | None:
-    """The pallets of a canonical DESADV / RECADV: (SSCC, package type, content), or None."""
+) -> list[tuple[str, str, list[Any]]] | None:
+    """The pallets of a canonical DESADV / RECADV: (SSCC, package type, lines), or None."""
     known = KNOWN_GTINS
-    pallets: list[tuple[str, str, list[tuple[str, int]]]] = []
+    shared = _shared("despatch" if typed else "received")
+    make = DespatchLine if typed else ReceivedLine
+    pallets: list[tuple[str, str, list[Any]]] = []
     level = 1
     for found in pattern.findall(text, start, end):
         if found[0]:
@@ -359,10 +414,15 @@ def _pallets(
                 return None
             pallets.append((sscc, (found[1] or "201") if typed else "201", []))
             continue
-        gtin, quantity = found[-2], found[-1]
-        if not pallets or (gtin not in known and valid_id(gtin, "GTIN")):
+        if not pallets:
             return None
-        pallets[-1][2].append((gtin, int(quantity)))
+        line = shared.get(found)
+        if line is None:
+            gtin, quantity = found[-2], found[-1]
+            if gtin not in known and valid_id(gtin, "GTIN"):
+                return None
+            line = shared[found] = make(gtin=gtin, quantity=int(quantity))
+        pallets[-1][2].append(line)
     return pallets
 
 
@@ -396,7 +456,7 @@ def fast_despatch_advice(
             Pallet(
                 sscc=sscc,
                 package_type=package_type,
-                lines=tuple(DespatchLine(gtin=g, quantity=q) for g, q in content),
+                lines=tuple(content),
             )
             for sscc, package_type, content in pallets
         ),
@@ -433,10 +493,42 @@ def fast_receiving_advice(
         supplier=supplier,
         delivery_party=platform,
         pallets=tuple(
-            ReceivedPallet(
-                sscc=sscc, lines=tuple(ReceivedLine(gtin=g, quantity=q) for g, q in content)
-            )
-            for sscc, _, content in pallets
+            ReceivedPallet(sscc=sscc, lines=tuple(content)) for sscc, _, content in pallets
         ),
         order_number=order or None,
+    )
+
+
+_ACTIONS = {action.value: action for action in SyntaxAction}
+
+
+def fast_contrl(
+    body: list[str], edition: Edition, message_ref: str, separators: Separators
+) -> ContrlReport | None:
+    """Decode a canonical CONTRL body (UCI, then UCM per message answered), or ``None``."""
+    patterns = _patterns(separators, edition.item_type)
+    text = _text(body, separators)
+    match = patterns["CONTRL"].fullmatch(text)
+    if match is None:
+        return None
+    interchange_ref, sender, recipient, action, error = match.groups()[:5]
+    if _bad_glns(sender, recipient):
+        return None
+    found = patterns["CONTRL messages"].findall(text, match.start("messages"))
+    return ContrlReport(
+        message_ref=message_ref,
+        interchange_ref=interchange_ref,
+        sender=sender,
+        recipient=recipient,
+        action=_ACTIONS[action],
+        error=error or None,
+        messages=tuple(
+            MessageAck(
+                message_ref=ref,
+                message_type=kind,
+                action=_ACTIONS[ack],
+                error=code or None,
+            )
+            for ref, kind, ack, code in found
+        ),
     )

@@ -31,6 +31,7 @@ from crossdock.edi._contrl import CONTRL, decode_contrl, encode_contrl
 from crossdock.edi._elements import component, read_code, read_id, read_text
 from crossdock.edi._errors import EdiDecodeError, Reporter, _Stop
 from crossdock.edi._fastlane import (
+    fast_contrl,
     fast_despatch_advice,
     fast_inventory_report,
     fast_order,
@@ -152,7 +153,7 @@ _KINDS: dict[str, _Kind] = {
     "RECADV": _Kind(
         RECADV, decode_receiving_advice, encode_receiving_advice, fast_receiving_advice
     ),
-    "CONTRL": _Kind(CONTRL, decode_contrl, encode_contrl),
+    "CONTRL": _Kind(CONTRL, decode_contrl, encode_contrl, fast_contrl),
 }
 _TYPES: dict[type, str] = {
     SalesReport: "SLSRPT",
@@ -287,7 +288,7 @@ class EdiReader:
         number = 0
         if head.startswith("UNA"):
             self.separators = Separators.from_una(head[:9])
-            problem = self.separators.problem()
+            problem = _separators_problem(self.separators)
             if problem:
                 rep.fatal(f"UNA: {problem}", 1, "UNA")
             head = head[9:]
@@ -311,7 +312,7 @@ class EdiReader:
                 1,
                 1,
             )
-        tokenizer = Tokenizer(syntax_for(s, charset))
+        tokenizer = Tokenizer(syntax_for(s, charset), _MARKS)
         state = _State(self, rep, tokenizer, number, charset)
         # Decoding allocates many small objects that live until their message is built; the
         # cyclic garbage collector would rescan them again and again (they hold no cycles), so
@@ -325,7 +326,14 @@ class EdiReader:
                 count = len(parts)
                 # Only envelope segments and flagged ones need the state machine; the body
                 # segments between two of them are handed over as one slice.
-                marks = [i for i, part in enumerate(parts) if part[:3] in _MARKS]
+                # The tokenizer finds them in the chunk's text when it can; otherwise
+                # (``part[:1]`` is a cached one-character string: no slice is made for the
+                # body segments, which do not start with U, save UNS.)
+                marks = tokenizer.marks
+                if marks is None:
+                    marks = [
+                        i for i, part in enumerate(parts) if part[:1] == "U" and part[:3] in _MARKS
+                    ]
                 if bad:
                     marks = sorted({*marks, *bad})
                 marks.append(count)
@@ -875,6 +883,10 @@ def validate(
 # --- writing ---------------------------------------------------------------------------
 
 
+_STAMPS: dict[dt.datetime, tuple[str, str]] = {}
+"""UNB's date and time (``YYMMDD``, ``HHMM``) per time already written."""
+
+
 def _unb(w: Writer, interchange: Interchange) -> None:
     """Write UNB from the interchange's fields, with the other elements of the UNB read."""
     prepared = interchange.prepared
@@ -884,26 +896,36 @@ def _unb(w: Writer, interchange: Interchange) -> None:
     charset = interchange.charset if interchange.charset in WRITTEN_CHARSETS else "UNOC"
     if not raw:  # built in Python: nothing read to keep (the common, fast case)
         e, c = w.element, w.component
+        stamp = _STAMPS.get(prepared)
+        if stamp is None:
+            p = prepared
+            stamp = (f"{p.year % 100:02d}{p.month:02d}{p.day:02d}", f"{p.hour:02d}{p.minute:02d}")
+            if len(_STAMPS) > 10_000:
+                _STAMPS.clear()
+            _STAMPS[prepared] = stamp
         application = (
             w.text(interchange.application_ref, "application_ref", 14)
             if interchange.application_ref is not None
             else ""
         )
-        tail = [
-            w.text(interchange.control_ref, "control_ref", 14),
-            "",
-            application,
-            "",
-            "1" if interchange.ack_request else "",
-            "",
-            "1" if interchange.test else "",
-        ]
-        while tail[-1] == "":
-            tail.pop()
+        reference = w.text(interchange.control_ref, "control_ref", 14)
+        if application or interchange.ack_request or interchange.test:
+            tail = [
+                reference,
+                "",
+                application,
+                "",
+                "1" if interchange.ack_request else "",
+                "",
+                "1" if interchange.test else "",
+            ]
+            while tail[-1] == "":
+                tail.pop()
+            reference = e.join(tail)
         w.out.append(
             f"UNB{e}{charset}{c}3{e}{w.id(interchange.sender, 'GLN', 'sender')}{c}14"
             f"{e}{w.id(interchange.recipient, 'GLN', 'recipient')}{c}14"
-            f"{e}{prepared:%y%m%d}{c}{prepared:%H%M}{e}{e.join(tail)}{w.terminator}"
+            f"{e}{stamp[0]}{c}{stamp[1]}{e}{reference}{w.terminator}"
         )
         return
 
@@ -949,13 +971,21 @@ def _raw_body(w: Writer, raw: RawMessage, ref: str) -> list[str]:
     return [text + f"UNT{w.element}{count}{w.element}{ref}{w.terminator}"]
 
 
-@functools.lru_cache(maxsize=64)
+_UNH: dict[tuple[Syntax, str, str], str] = {}
+
+
 def _unh_type(syntax: Syntax, edition: Edition, kind: str) -> str:
     """UNH's message identifier (S009) and terminator, once per type, edition and syntax."""
-    release = "3" if kind == "CONTRL" else edition.release
-    code = ASSOCIATION_CODES[edition][kind]
-    c = syntax.separators.component
-    return f"{kind}{c}D{c}{release}{c}UN{c}{code}{syntax.separators.terminator}"
+    key = (syntax, edition._value_, kind)
+    text = _UNH.get(key)
+    if text is None:
+        if len(_UNH) > 1024:
+            _UNH.clear()
+        release = "3" if kind == "CONTRL" else edition.release
+        code = ASSOCIATION_CODES[edition][kind]
+        c = syntax.separators.component
+        text = _UNH[key] = f"{kind}{c}D{c}{release}{c}UN{c}{code}{syntax.separators.terminator}"
+    return text
 
 
 @functools.lru_cache(maxsize=16)
@@ -964,10 +994,19 @@ def _separators_problem(separators: Separators) -> str | None:
     return separators.problem()
 
 
+_DEFAULT_SEPARATORS = Separators()
+_DEFAULT_SYNTAX = {
+    charset: syntax_for(_DEFAULT_SEPARATORS, charset) for charset in WRITTEN_CHARSETS
+}
+_CODES = {edition._value_: codes for edition, codes in ASSOCIATION_CODES.items()}
+
+
 def _iter_encode(
     interchange: Interchange, separators: Separators, una: bool, newlines: bool
-) -> Iterator[str]:
-    problem = _separators_problem(separators)
+) -> Iterator[list[str]]:
+    """The interchange's text as lists of segment texts: the header, each message, UNZ."""
+    default = separators is _DEFAULT_SEPARATORS  # the common case: nothing to check or hash
+    problem = None if default else _separators_problem(separators)
     if problem:
         raise EdiError(f"cannot write with these separators: {problem}", file="<builder>")
     charset = interchange.charset
@@ -977,22 +1016,23 @@ def _iter_encode(
             file="<builder>",
             field="charset",
         )
-    if not isinstance(interchange.edition, Edition):
+    written = charset if charset in WRITTEN_CHARSETS else "UNOC"
+    syntax = _DEFAULT_SYNTAX[written] if default else syntax_for(separators, written)
+    edition = interchange.edition
+    if type(edition) is not Edition:
         raise EdiError(
             f"must be an Edition, got {interchange.edition!r}", file="<builder>", field="edition"
         )
-    syntax = syntax_for(separators, charset if charset in WRITTEN_CHARSETS else "UNOC")
-    edition = interchange.edition
     end = "\n" if newlines else ""
-    w = Writer(syntax, edition, "")
+    w = Writer(syntax, edition, "", end)
     if una:
-        yield separators.una() + end
+        w.out.append(separators.una())
     _unb(w, interchange)
-    yield end.join(w.out) + end
-    codes = ASSOCIATION_CODES[edition]
+    yield [end.join(w.out) + end] if end else w.out
+    codes = _CODES[edition._value_]
     refs: set[str] = set()
     groups = list(interchange.groups or ())
-    if sum(count for _, count in groups) != len(interchange.messages):
+    if groups and sum(count for _, count in groups) != len(interchange.messages):
         groups = []  # messages were added or removed: written without functional groups
     starts: dict[int, RawSegment] = {}
     ends: dict[int, RawSegment] = {}
@@ -1002,14 +1042,13 @@ def _iter_encode(
             starts[first] = ung
             ends[first + count - 1] = ung
         first += count
+    e, t = w.element, w.terminator
     for index, message in enumerate(interchange.messages):
         kind_name = _TYPES.get(type(message))
-        path = f"messages[{index}]"
+        w.reset(f"messages[{index}]")
         if kind_name is None:
-            raise w.fail(f"{type(message).__name__} is not an EANCOM message", path)
-        w = Writer(syntax, edition, path)
-        w.newline = end
-        if index in starts:
+            raise w.fail(f"{type(message).__name__} is not an EANCOM message")
+        if groups and index in starts:
             ung = starts[index]
             w.seg("UNG", *(tuple(syntax.escape(c) for c in element) for element in ung[1:]))
         ref = w.text(message.message_ref, ".message_ref", 14)
@@ -1020,22 +1059,21 @@ def _iter_encode(
         if raw is not None:
             w.out.extend(_raw_body(w, raw, ref))
         else:
-            w.out.append(f"UNH{w.element}{ref}{w.element}{_unh_type(syntax, edition, kind_name)}")
+            w.out.append(f"UNH{e}{ref}{e}{_unh_type(syntax, edition, kind_name)}")
             if kind_name == "CONTRL":
                 encode_contrl(w, message, codes)  # type: ignore[arg-type]
             else:
                 _KINDS[kind_name].encode(w, message)
             count = len(w.out) + w.extra_segments + 1
-            w.out.append(f"UNT{w.element}{count}{w.element}{ref}{w.terminator}")
-        if index in ends:
+            w.out.append(f"UNT{e}{count}{e}{ref}{t}")
+        if groups and index in ends:
             ung = ends[index]
             reference = syntax.escape(ung[5][0]) if len(ung) > 5 else ""
             w.seg("UNE", str(next(c for u, c in groups if u is ung)), reference)
-        yield end.join(w.out) + end
-    w = Writer(syntax, edition, "")
+        yield [end.join(w.out) + end] if end else w.out
     count = len([c for _, c in groups if c]) if groups else len(interchange.messages)
-    w.seg("UNZ", str(count), w.text(interchange.control_ref, "control_ref", 14))
-    yield w.out[0] + end
+    w.reset("")
+    yield [f"UNZ{e}{count}{e}{w.text(interchange.control_ref, 'control_ref', 14)}{t}{end}"]
 
 
 def encode(
@@ -1051,7 +1089,10 @@ def encode(
     raises :class:`~crossdock.errors.EdiError` naming its field path, e.g.
     ``messages[2].lines[5].gtin``.
     """
-    return "".join(_iter_encode(interchange, separators or Separators(), una, newlines))
+    parts: list[str] = []
+    for piece in _iter_encode(interchange, separators or _DEFAULT_SEPARATORS, una, newlines):
+        parts += piece
+    return "".join(parts)
 
 
 def write(
@@ -1066,7 +1107,9 @@ def write(
 
     An interchange read as UNOD is written in ISO 8859-2 bytes, as its syntax identifier says.
     """
-    pieces = _iter_encode(interchange, separators or Separators(), una, newlines)
+    pieces = map(
+        "".join, _iter_encode(interchange, separators or _DEFAULT_SEPARATORS, una, newlines)
+    )
     encoding = ENCODINGS.get(interchange.charset, "latin-1")
     if isinstance(target, str | Path):
         with Path(target).open("wb") as handle:

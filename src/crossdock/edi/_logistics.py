@@ -14,10 +14,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from crossdock.edi._common import (
-    LIMIT,
+    NUMBERS,
     Writer,
     date_of,
     header_dates,
+    line_numbers,
     read_bgm,
     read_cnt,
     read_lin,
@@ -26,7 +27,7 @@ from crossdock.edi._common import (
     read_refs,
     require_parties,
 )
-from crossdock.edi._elements import KNOWN_GTINS, component, read_id, valid_id
+from crossdock.edi._elements import component, read_id, valid_id
 from crossdock.edi._errors import Reporter, _Stop
 from crossdock.edi._model import (
     DespatchAdvice,
@@ -197,7 +198,9 @@ def _write_pallets(
     """
     e, c, t = w.element, w.component, w.terminator
     tn = t + w.newline
-    item_type, known, out = w.edition.item_type, KNOWN_GTINS, w.out
+    heads = w.line_heads(f"{e}{e}", f"{w.newline}QTY{e}{qualifier}{c}")
+    cps, level, marking = f"CPS{e}", f"{e}1{tn}", f"{tn}PCI{e}33E{tn}GIN{e}BJ{e}"
+    numbers, out = NUMBERS, w.out
     line_number = first_line
     types: dict[str, str] = {}
     for i, pallet in enumerate(pallets):
@@ -213,24 +216,25 @@ def _write_pallets(
                 if shown is None:
                     shown = types[package_type] = w.text(package_type, where + ".package_type", 17)
                 pac = f"PAC{e}1{e}{e}{shown}"
-        out.append(f"CPS{e}{i + 2}{e}1{tn}{pac}{tn}PCI{e}33E{tn}GIN{e}BJ{e}{sscc}{t}")
+        out.append(f"{cps}{i + 2}{level}{pac}{marking}{sscc}{t}")
         lines: Sequence[DespatchLine | ReceivedLine] = pallet.lines
         w.extra_segments += 3 + len(lines)  # one string per pallet and per line (LIN + QTY)
-        for k, line in enumerate(lines):
-            line_number += 1
+        # One string per line: ``LIN+<number>`` + the text from the GTIN to QTY's qualifier
+        # (built once per item, see line_heads) + the quantity.
+        for number, line in zip(line_numbers(line_number + 1, len(lines)), lines, strict=True):
             gtin = line.gtin
-            if gtin not in known:
-                w.id(gtin, "GTIN", f"{where}.lines[{k}].gtin")
+            head = heads.get(gtin)
+            if head is None:
+                k = int(number) - line_number - 1
+                head = w.head(heads, gtin, f"{where}.lines[{k}].gtin")
             quantity = line.quantity
-            shown_quantity = (
-                quantity
-                if type(quantity) is int and -LIMIT < quantity < LIMIT
-                else w.number(quantity, f"{where}.lines[{k}].quantity")
-            )
-            out.append(
-                f"LIN{e}{line_number}{e}{e}{gtin}{c}{item_type}{tn}"
-                f"QTY{e}{qualifier}{c}{shown_quantity}{t}"
-            )
+            if type(quantity) is int and 0 <= quantity < 10_000:
+                out.append(f"LIN{e}{number}{head}{numbers[quantity]}{t}")
+            else:
+                k = int(number) - line_number - 1
+                shown_quantity = w.quantity(quantity, f"{where}.lines[{k}].quantity")
+                out.append(f"LIN{e}{number}{head}{shown_quantity}{t}")
+        line_number += len(lines)
     return line_number
 
 
@@ -250,14 +254,14 @@ def encode_despatch_advice(w: Writer, advice: DespatchAdvice) -> None:
     if advice.delivery_date is not None:
         w.dtm("17", advice.delivery_date, ".delivery_date")
     if advice.order_number is not None:
-        w.seg("RFF", ("ON", w.text(advice.order_number, ".order_number")))
+        w.rff("ON", advice.order_number, ".order_number")
     w.nad("SU", advice.supplier, ".supplier")
     w.nad("BY", advice.buyer, ".buyer")
     w.nad("DP", advice.delivery_party, ".delivery_party")
-    w.seg("CPS", "1")
+    w.out.append(f"CPS{w.element}1{w.terminator}")
     line_number = _loose(w, advice.loose_lines, "12")
     line_number = _write_pallets(w, advice.pallets, "12", True, line_number)
-    w.seg("CNT", ("2", str(line_number)))
+    w.out.append(f"CNT{w.element}2{w.component}{line_number}{w.terminator}")
 
 
 def decode_receiving_advice(
@@ -313,13 +317,13 @@ def encode_receiving_advice(w: Writer, advice: ReceivingAdvice) -> None:
     w.dtm("137", advice.issued, ".issued")
     w.dtm("50", advice.received, ".received")
     if advice.despatch_number:
-        w.seg("RFF", ("AAK", w.text(advice.despatch_number, ".despatch_number")))
+        w.rff("AAK", advice.despatch_number, ".despatch_number")
     if advice.order_number is not None:
-        w.seg("RFF", ("ON", w.text(advice.order_number, ".order_number")))
+        w.rff("ON", advice.order_number, ".order_number")
     w.nad("BY", advice.buyer, ".buyer")
     w.nad("SU", advice.supplier, ".supplier")
     w.nad("DP", advice.delivery_party, ".delivery_party")
-    w.seg("CPS", "1")
+    w.out.append(f"CPS{w.element}1{w.terminator}")
     line_number = _loose(w, advice.loose_lines, "48")
     line_number = _write_pallets(w, advice.pallets, "48", False, line_number)
-    w.seg("CNT", ("2", str(line_number)))
+    w.out.append(f"CNT{w.element}2{w.component}{line_number}{w.terminator}")

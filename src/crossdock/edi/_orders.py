@@ -12,9 +12,12 @@ import datetime as dt
 
 from crossdock.edi._common import (
     LIMIT,
+    NUMBERS,
+    LineHeads,
     Writer,
     date_of,
     header_dates,
+    line_numbers,
     read_bgm,
     read_cnt,
     read_currency,
@@ -26,7 +29,7 @@ from crossdock.edi._common import (
     read_refs,
     require_parties,
 )
-from crossdock.edi._elements import KNOWN_GTINS, read_code, read_id, valid_id
+from crossdock.edi._elements import read_code, read_id
 from crossdock.edi._errors import Reporter, _Stop
 from crossdock.edi._model import (
     Edition,
@@ -127,50 +130,107 @@ def encode_order(w: Writer, order: Order) -> None:
     if order.delivery_party is not None:
         w.nad("DP", order.delivery_party, ".delivery_party")
     w.currency(order.currency)
-    e, c, t = w.element, w.component, w.terminator
-    tn = t + w.newline
-    item_type, known, out = w.edition.item_type, KNOWN_GTINS, w.out
-    for k, line in enumerate(order.lines):
-        where = f".lines[{k}]"
+    e, c, t, newline = w.element, w.component, w.terminator, w.newline
+    # The hot loop: one string per line, ``LIN+<number>`` + the text from the GTIN to QTY's
+    # qualifier (built once per item, see line_heads) + the quantity, then PRI and the
+    # store splits when given.
+    heads = w.line_heads(f"{e}{e}", f"{newline}QTY{e}21{c}")
+    numbers, out, extra = NUMBERS, w.out, 0
+    lines = order.lines
+    for number, line in zip(line_numbers(1, len(lines)), lines, strict=True):
         gtin = line.gtin
-        if gtin not in known:
-            w.id(gtin, "GTIN", where + ".gtin")
+        head = heads.get(gtin)
+        if head is None:
+            head = w.head(heads, gtin, f".lines[{int(number) - 1}].gtin")
         quantity = line.quantity
-        shown = (
-            quantity
-            if type(quantity) is int and -LIMIT < quantity < LIMIT
-            else w.number(quantity, where + ".quantity")
-        )
-        text = f"LIN{e}{k + 1}{e}{e}{gtin}{c}{item_type}{tn}QTY{e}21{c}{shown}{t}"
-        segments = 2
-        if line.price is not None:
-            text += f"{w.newline}PRI{e}AAA{c}{w.number(line.price, where + '.price')}{t}"
-            segments += 1
-        splits = line.splits
-        if splits:
-            if sum(s.quantity for s in splits) != quantity:
-                raise w.fail("store splits must add up to the line quantity", where + ".splits")
-            pieces = [text]
-            for j, split in enumerate(splits):
-                store = split.store
-                if type(store) is not str or valid_id(store, "GLN"):
-                    w.id(store, "GLN", f"{where}.splits[{j}].store")
-                part = split.quantity
-                shown = (
-                    part
-                    if type(part) is int and -LIMIT < part < LIMIT
-                    else w.number(part, f"{where}.splits[{j}].quantity")
-                )
-                pieces.append(f"LOC{e}7{e}{store}{c}{c}9{tn}QTY{e}11{c}{shown}{t}")
-            text = w.newline.join(pieces)
-            segments += 2 * len(splits)
+        if type(quantity) is int and 0 <= quantity < 10_000:
+            shown = numbers[quantity]
+        else:
+            shown = w.quantity(quantity, f".lines[{int(number) - 1}].quantity")
+        text = f"LIN{e}{number}{head}{shown}{t}"
+        extra += 1
+        if line.price is not None or line.splits:
+            text, segments = _order_line_tail(w, text, line, int(number) - 1)
+            extra += segments
         out.append(text)
-        w.extra_segments += segments - 1
-    w.seg("UNS", "S")
-    w.seg("CNT", ("2", str(len(order.lines))))
+    w.extra_segments += extra
+    w.end_lines(len(order.lines))
+
+
+def _order_line_tail(w: Writer, text: str, line: OrderLine, k: int) -> tuple[str, int]:
+    """Add an order line's price (PRI) and store splits (LOC+QTY) to ``text``.
+
+    Return the text and the number of segments added.
+    """
+    e, c, t, newline = w.element, w.component, w.terminator, w.newline
+    where = f".lines[{k}]"
+    segments = 0
+    if line.price is not None:
+        text += f"{newline}PRI{e}AAA{c}{w.number(line.price, where + '.price')}{t}"
+        segments += 1
+    splits = line.splits
+    if splits:
+        pieces = _known_splits(w, text, line, where)
+        if pieces is None:
+            pieces = _checked_splits(w, text, line, where)
+        text = newline.join(pieces)
+        segments += 2 * len(splits)
+    return text, segments
+
+
+def _known_splits(w: Writer, text: str, line: OrderLine, where: str) -> list[str] | None:
+    """The store splits after ``text`` when every store is known and every quantity small.
+
+    ``None`` when one is not: :func:`_checked_splits` then checks each value and names the
+    bad one.
+    """
+    e, c, t, newline = w.element, w.component, w.terminator, w.newline
+    places = w.id_texts("GLN", f"LOC{e}7{e}", f"{c}{c}9{t}{newline}QTY{e}11{c}")
+    pieces = [text]
+    numbers, total = NUMBERS, 0
+    try:
+        for split in line.splits:
+            place = places.get(split.store)
+            part = split.quantity
+            if place is None or type(part) is not int or not 0 <= part < 10_000:
+                return None
+            total += part
+            pieces.append(f"{place}{numbers[part]}{t}")
+    except TypeError:  # an unhashable store
+        return None
+    if total != line.quantity:
+        raise w.fail("store splits must add up to the line quantity", where + ".splits")
+    return pieces
+
+
+def _checked_splits(w: Writer, text: str, line: OrderLine, where: str) -> list[str]:
+    """The store splits of an order line, each value checked, after ``text``."""
+    e, c, t, newline = w.element, w.component, w.terminator, w.newline
+    splits = line.splits
+    if sum(s.quantity for s in splits) != line.quantity:
+        raise w.fail("store splits must add up to the line quantity", where + ".splits")
+    places = w.id_texts("GLN", f"LOC{e}7{e}", f"{c}{c}9{t}{newline}QTY{e}11{c}")
+    pieces = [text]
+    for j, split in enumerate(splits):
+        store = split.store
+        place = places.get(store) if type(store) is str else None
+        if place is None:
+            place = w.head(places, store, f"{where}.splits[{j}].store")
+        part = split.quantity
+        shown = (
+            part
+            if type(part) is int and -LIMIT < part < LIMIT
+            else w.number(part, f"{where}.splits[{j}].quantity")
+        )
+        pieces.append(f"{place}{shown}{t}")
+    return pieces
 
 
 _STATUSES = {status.value: status for status in LineStatus}
+_STATUS_VALUES = tuple(_STATUSES)
+_BY_STATUS: dict[tuple[str, ...], dict[str, LineHeads]] = {}
+"""The ORDRSP line texts per line status, per separators, line ending and edition (the
+tables themselves are cleared, never replaced, when they grow: see ``Writer.id_texts``)."""
 _RESPONSES = {response.value: response for response in ResponseType}
 
 
@@ -217,37 +277,48 @@ def encode_response(w: Writer, response: OrderResponse) -> None:
     """Write the body of an ORDRSP message."""
     if not isinstance(response.response, ResponseType):
         raise w.fail(f"must be a ResponseType, got {response.response!r}", ".response")
-    w.bgm("231", response.number, response.response.value)
+    w.bgm("231", response.number, response.response._value_)
     w.dtm("137", response.issued, ".issued")
     w.notes(response.notes)
-    w.seg("RFF", ("ON", w.text(response.order_number, ".order_number")))
+    w.rff("ON", response.order_number, ".order_number")
     w.nad("BY", response.buyer, ".buyer")
     w.nad("SU", response.supplier, ".supplier")
-    e, c, t = w.element, w.component, w.terminator
-    item_type, known, out, newline, extra = w.edition.item_type, KNOWN_GTINS, w.out, w.newline, 0
-    for k, line in enumerate(response.lines):
+    e, c, t, newline = w.element, w.component, w.terminator, w.newline
+    # The hot loop: one string per line, ``LIN+<number>`` + the text from the status to
+    # QTY's qualifier (built once per status and item, see line_heads) + the quantity.
+    key = (e, c, w.terminator, newline, w.item_type)
+    by_status = _BY_STATUS.get(key)
+    if by_status is None:
+        by_status = _BY_STATUS[key] = {
+            value: w.line_heads(f"{e}{value}{e}", f"{newline}QTY{e}21{c}")
+            for value in _STATUS_VALUES
+        }
+    numbers, out, bare = NUMBERS, w.out, 0
+    lines = response.lines
+    last: object = None  # most lines share their status: its table is looked up on a change
+    heads = by_status[LineStatus.ACCEPTED._value_]
+    for number, line in zip(line_numbers(1, len(lines)), lines, strict=True):
         status = line.status
-        if type(status) is not LineStatus:
-            raise w.fail(f"must be a LineStatus, got {status!r}", f".lines[{k}].status")
+        if status is not last:
+            if type(status) is not LineStatus:
+                where = f".lines[{int(number) - 1}].status"
+                raise w.fail(f"must be a LineStatus, got {status!r}", where)
+            heads, last = by_status[status._value_], status
         gtin = line.gtin
-        if gtin not in known:
-            w.id(gtin, "GTIN", f".lines[{k}].gtin")
+        head = heads.get(gtin)
+        if head is None:
+            head = w.head(heads, gtin, f".lines[{int(number) - 1}].gtin")
         quantity = line.quantity
-        if quantity is None:
+        if type(quantity) is int and 0 <= quantity < 10_000:
+            out.append(f"LIN{e}{number}{head}{numbers[quantity]}{t}")
+        elif quantity is None:
             if status is LineStatus.CHANGED:
-                raise w.fail("a changed line needs its new quantity", f".lines[{k}].quantity")
-            out.append(f"LIN{e}{k + 1}{e}{status._value_}{e}{gtin}{c}{item_type}{t}")
-            continue
-        shown = (
-            quantity
-            if type(quantity) is int and -LIMIT < quantity < LIMIT
-            else w.number(quantity, f".lines[{k}].quantity")
-        )
-        out.append(
-            f"LIN{e}{k + 1}{e}{status._value_}{e}{gtin}{c}{item_type}{t}"
-            f"{newline}QTY{e}21{c}{shown}{t}"
-        )
-        extra += 1
-    w.extra_segments += extra
-    w.seg("UNS", "S")
-    w.seg("CNT", ("2", str(len(response.lines))))
+                where = f".lines[{int(number) - 1}].quantity"
+                raise w.fail("a changed line needs its new quantity", where)
+            out.append(f"LIN{e}{number}{e}{status._value_}{e}{gtin}{c}{w.item_type}{t}")
+            bare += 1
+        else:
+            shown = w.quantity(quantity, f".lines[{int(number) - 1}].quantity")
+            out.append(f"LIN{e}{number}{head}{shown}{t}")
+    w.extra_segments += len(lines) - bare  # a line with its quantity is LIN and QTY
+    w.end_lines(len(response.lines))

@@ -14,10 +14,11 @@ import datetime as dt
 from collections.abc import Sequence
 
 from crossdock.edi._common import (
-    LIMIT,
+    NUMBERS,
     Writer,
     date_of,
     header_dates,
+    line_numbers,
     read_bgm,
     read_currency,
     read_lin,
@@ -172,40 +173,42 @@ def encode_sales_report(w: Writer, report: SalesReport) -> None:
     w.currency(report.currency)
     if not report.locations:
         raise w.fail("a sales report needs at least one location", ".locations")
-    e, c = w.element, w.component
-    t, tn = w.terminator, w.terminator + w.newline
-    item_type = w.edition.item_type
-    known = KNOWN_GTINS
-    out = w.out
-    line_number = 0
+    e, c, t, newline = w.element, w.component, w.terminator, w.newline
+    # The hot loop: one string per line, ``LIN+<number>`` + the text from the GTIN to QTY's
+    # qualifier (built once per item, see line_heads) + the quantity.
+    heads = w.line_heads(f"{e}{e}", f"{newline}QTY{e}153{c}")
+    priced = w.line_heads(f"{e}{e}", f"{newline}PRI{e}AAA{c}")
+    numbers, out, line_number = NUMBERS, w.out, 0
     for i, location in enumerate(report.locations):
         where = f".locations[{i}]"
         w.seg("LOC", "162", (w.id(location.gln, "GLN", where + ".gln"), "", "9"))
-        for k, line in enumerate(location.lines):
-            # The hot loop: one string per line (LIN and QTY, PRI if priced); the GTIN check
-            # is a set lookup for items already validated, field paths are built on error only.
-            line_number += 1
+        lines = location.lines
+        extra = len(lines)
+        for number, line in zip(line_numbers(line_number + 1, len(lines)), lines, strict=True):
             gtin = line.gtin
-            if gtin not in known:
-                w.id(gtin, "GTIN", f"{where}.lines[{k}].gtin")
             quantity = line.quantity
-            shown = (
-                quantity
-                if type(quantity) is int and -LIMIT < quantity < LIMIT
-                else w.number(quantity, f"{where}.lines[{k}].quantity")
-            )
             if line.price is None:
-                out.append(
-                    f"LIN{e}{line_number}{e}{e}{gtin}{c}{item_type}{tn}QTY{e}153{c}{shown}{t}"
-                )
-                w.extra_segments += 1
-            else:
-                price = w.number(line.price, f"{where}.lines[{k}].price")
-                out.append(
-                    f"LIN{e}{line_number}{e}{e}{gtin}{c}{item_type}{tn}"
-                    f"PRI{e}AAA{c}{price}{tn}QTY{e}153{c}{shown}{t}"
-                )
-                w.extra_segments += 2
+                head = heads.get(gtin)
+                if head is None:
+                    k = int(number) - line_number - 1
+                    head = w.head(heads, gtin, f"{where}.lines[{k}].gtin")
+                if type(quantity) is int and 0 <= quantity < 10_000:
+                    out.append(f"LIN{e}{number}{head}{numbers[quantity]}{t}")
+                else:
+                    k = int(number) - line_number - 1
+                    shown = w.quantity(quantity, f"{where}.lines[{k}].quantity")
+                    out.append(f"LIN{e}{number}{head}{shown}{t}")
+                continue
+            k = int(number) - line_number - 1
+            head = priced.get(gtin)
+            if head is None:
+                head = w.head(priced, gtin, f"{where}.lines[{k}].gtin")
+            shown = w.quantity(quantity, f"{where}.lines[{k}].quantity")
+            price = w.number(line.price, f"{where}.lines[{k}].price")
+            out.append(f"LIN{e}{number}{head}{price}{t}{newline}QTY{e}153{c}{shown}{t}")
+            extra += 1
+        line_number += len(lines)
+        w.extra_segments += extra
 
 
 def decode_inventory_report(
@@ -276,35 +279,37 @@ def encode_inventory_report(w: Writer, report: InventoryReport) -> None:
     w.nad("SU", report.supplier, ".supplier")
     seen: set[str] = set()
     line_number = 0
-    e, c, t = w.element, w.component, w.terminator
-    tn = t + w.newline
+    e, c, t, newline = w.element, w.component, w.terminator, w.newline
     # EANCOM 2002: the stock group starts with INV (book-keeping inventory balance).
-    inv = f"INV{e}{e}{e}{e}1{tn}" if w.edition is Edition.EANCOM_2002 else ""
+    inv = f"INV{e}{e}{e}{e}1{t}{newline}" if w.edition is Edition.EANCOM_2002 else ""
     extra = 3 if inv else 2
-    item_type, known, out = w.edition.item_type, KNOWN_GTINS, w.out
+    # The hot loop: one string per line (LIN, INV in 2002, QTY, LOC): ``LIN+<number>`` +
+    # the text from the GTIN to QTY's qualifier (built once per item, see line_heads) + the
+    # quantity + the location's LOC.
+    heads = w.line_heads(f"{e}{e}", f"{newline}{inv}QTY{e}145{c}")
+    numbers, out = NUMBERS, w.out
     for i, location in enumerate(report.locations):
         where = f".locations[{i}]"
         gln = w.id(location.gln, "GLN", where + ".gln")
         if gln in seen:
             raise w.fail(f"location {gln} is listed twice", where + ".gln")
         seen.add(gln)
-        if not location.lines:
+        lines = location.lines
+        if not lines:
             raise w.fail("a stock location needs at least one line", where + ".lines")
-        # The hot loop: one string per line (LIN, INV in 2002, QTY, LOC); GTINs already
-        # validated are a set lookup, field paths are built on error only.
-        place = f"{tn}LOC{e}18{e}{gln}{c}{c}9{t}"
-        for k, line in enumerate(location.lines):
-            line_number += 1
+        place = f"{t}{newline}LOC{e}18{e}{gln}{c}{c}9{t}"
+        for number, line in zip(line_numbers(line_number + 1, len(lines)), lines, strict=True):
             gtin = line.gtin
-            if gtin not in known:
-                w.id(gtin, "GTIN", f"{where}.lines[{k}].gtin")
+            head = heads.get(gtin)
+            if head is None:
+                k = int(number) - line_number - 1
+                head = w.head(heads, gtin, f"{where}.lines[{k}].gtin")
             quantity = line.quantity
-            shown = (
-                quantity
-                if type(quantity) is int and -LIMIT < quantity < LIMIT
-                else w.number(quantity, f"{where}.lines[{k}].quantity")
-            )
-            out.append(
-                f"LIN{e}{line_number}{e}{e}{gtin}{c}{item_type}{tn}{inv}QTY{e}145{c}{shown}{place}"
-            )
+            if type(quantity) is int and 0 <= quantity < 10_000:
+                out.append(f"LIN{e}{number}{head}{numbers[quantity]}{place}")
+            else:
+                k = int(number) - line_number - 1
+                shown = w.quantity(quantity, f"{where}.lines[{k}].quantity")
+                out.append(f"LIN{e}{number}{head}{shown}{place}")
+        line_number += len(lines)
         w.extra_segments += extra * len(location.lines)

@@ -140,6 +140,13 @@ def _allowed_bytes(allowed: str) -> bytes:
 
 
 @functools.lru_cache(maxsize=64)
+def _mark_pattern(terminator: str, marks: frozenset[str]) -> re.Pattern[str]:
+    """A terminator followed by one of the tags ``marks`` (see :attr:`Tokenizer.marks`)."""
+    tags = "|".join(re.escape(tag) for tag in sorted(marks))
+    return re.compile(f"{re.escape(terminator)}(?:{tags})")
+
+
+@functools.lru_cache(maxsize=64)
 def syntax_for(separators: Separators, charset: str) -> Syntax:
     """A shared :class:`Syntax` per service characters and character set (built once)."""
     return Syntax(separators, charset)
@@ -197,13 +204,19 @@ class Tokenizer:
     over the whole chunk, with a per-segment look only where one of them found something.
     """
 
-    def __init__(self, syntax: Syntax) -> None:
+    def __init__(self, syntax: Syntax, marks: frozenset[str] = frozenset()) -> None:
         self.syntax = syntax
         self._carry = ""
         self._previous = syntax.separators.terminator
         s = syntax.separators
         self._empties = (s.component + s.element, s.component + s.terminator)
         self._ends = (s.element, s.component)
+        self._marks = marks
+        self._mark = _mark_pattern(s.terminator, marks) if marks else None
+        self.marks: list[int] | None = None
+        """After :meth:`feed`: the indices of the parts whose first three characters are one
+        of ``marks`` (the envelope tags a reader looks for), or ``None`` when the chunk has
+        escapes or stray line breaks and the reader must look at each part itself."""
 
     def split(self, part: str) -> RawSegment:
         """Split one segment text into data elements and components, resolving escapes."""
@@ -216,6 +229,7 @@ class Tokenizer:
         """Tokenize one more chunk; an unfinished last segment is kept for the next call."""
         s = self.syntax.separators
         term, rel = s.terminator, s.release
+        self.marks = None
         buffer = self._carry + text
         if not buffer:
             return [], {}
@@ -242,6 +256,8 @@ class Tokenizer:
         if breaks:
             parts = [p.lstrip("\r\n") if p[:1] in "\r\n" else p for p in parts]
         self._carry = carry
+        if self._mark is not None and rel not in buffer and not breaks:
+            self.marks = self._find_marks(buffer, len(parts))
         bad: dict[int, str] = {}
         e1, e2 = self._empties
         if e1 in buffer or e2 in buffer or (s.element + term) in buffer:
@@ -259,6 +275,24 @@ class Tokenizer:
                 if found and position not in bad:
                     bad[position] = found.group()
         return parts, bad
+
+    def _find_marks(self, buffer: str, count: int) -> list[int]:
+        """The parts of ``buffer.split(terminator)`` that start with a mark, found in the text.
+
+        One regex scan and one ``str.count`` between two marks, in C: no look at the (many)
+        segments between them.
+        """
+        assert self._mark is not None
+        term = self.syntax.separators.terminator
+        marks = [0] if count and buffer[:3] in self._marks else []
+        seen, last = 0, 0
+        for found in self._mark.finditer(buffer):
+            end = found.start() + 1
+            seen += buffer.count(term, last, end)
+            last = end
+            if seen < count:
+                marks.append(seen)
+        return marks
 
     def _rejoin(self, parts: list[str], carry: str) -> tuple[list[str], str]:
         """Glue back segments split at an escaped terminator (``?'``)."""

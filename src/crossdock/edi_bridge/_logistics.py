@@ -24,7 +24,14 @@ import numpy as np
 from crossdock import edi
 from crossdock import messages as sim
 from crossdock._kernels import pallets as count_pallets
-from crossdock.edi_bridge._master import BridgeError, MasterData, column_of, whole
+from crossdock.edi_bridge._master import (
+    BridgeError,
+    MasterData,
+    add_lines,
+    column_of,
+    shared_lines,
+    whole,
+)
 from crossdock.edi_bridge._orders import LOCATION_KIND
 from crossdock.edi_bridge._reports import part_ref
 from crossdock.gs1 import make_ssccs
@@ -156,7 +163,7 @@ def despatch_to_edi(message: sim.DespatchAdvice, md: MasterData) -> tuple[edi.De
             content = _first_pallet_lines(on_pallet, len(gtins)) if n == 0 else on_pallet
             pallets.append(
                 edi.Pallet(
-                    sscc=ssccs[n], lines=tuple(line(gtin=gtins[j], quantity=q) for j, q in content)
+                    sscc=ssccs[n], lines=shared_lines(line, [(gtins[j], q) for j, q in content])
                 )
             )
             n += 1
@@ -194,6 +201,8 @@ def _quantities(
         row = quantity[r]
         for i, pallet in enumerate(part.pallets):  # type: ignore[union-attr]
             ssccs.append(pallet.sscc)
+            if add_lines(row, pallet.lines, column):
+                continue
             for k, entry in enumerate(pallet.lines):
                 j = column.get(entry.gtin)
                 where = f"[{r}].pallets[{i}].lines[{k}]"
@@ -268,7 +277,7 @@ def receipt_to_edi(
             content = _first_pallet_lines(on_pallet, len(gtins)) if n == 0 else on_pallet
             pallets.append(
                 edi.ReceivedPallet(
-                    sscc=ssccs[n], lines=tuple(line(gtin=gtins[j], quantity=q) for j, q in content)
+                    sscc=ssccs[n], lines=shared_lines(line, [(gtins[j], q) for j, q in content])
                 )
             )
             n += 1

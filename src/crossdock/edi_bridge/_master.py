@@ -9,13 +9,47 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
 
 import numpy as np
 
 from crossdock.errors import EdiError
 from crossdock.scenario import Scenario
 
-__all__ = ["BridgeError", "MasterData"]
+__all__ = ["BridgeError", "MasterData", "add_lines", "shared_lines"]
+
+_MAX_SHARED = 100_000
+_SHARED: dict[type, dict[tuple[str, int], Any]] = {}
+
+
+def shared_lines(
+    kind: type[L], pairs: Iterable[tuple[str, int]], field: str = "gtin"
+) -> tuple[L, ...]:
+    """EANCOM lines ``kind(gtin=, quantity=)`` for (GTIN, quantity) pairs, each built once.
+
+    ``field`` names the identifier's field (``store`` for a :class:`~crossdock.edi.StoreSplit`).
+
+    Line objects are frozen values, so the bridge hands out the same object for the same item
+    and quantity every time: a dictionary lookup instead of a dataclass built per line, per
+    store, per day. Whole-number quantities only (others are built each time).
+    """
+    cache = _SHARED.get(kind)
+    if cache is None or len(cache) > _MAX_SHARED:
+        cache = _SHARED[kind] = {}
+    get = cache.get
+    out = []
+    for pair in pairs:
+        line = get(pair)
+        if line is None:
+            identifier, quantity = pair
+            line = kind(**{field: identifier, "quantity": quantity})
+            if type(quantity) is int:
+                cache[pair] = line
+        out.append(line)
+    return tuple(out)
+
+
+L = TypeVar("L")
 
 #: Party tables of a scenario, by the kind a simulation message uses for them.
 KINDS = ("store", "platform", "dc", "supplier", "factory")
@@ -119,6 +153,25 @@ class MasterData:
 def column_of(gtins: Sequence[str]) -> dict[str, int]:
     """Position of each GTIN in a message's item list."""
     return {g: j for j, g in enumerate(gtins)}
+
+
+def add_lines(row: np.ndarray, lines: Sequence[Any], column: dict[str, int]) -> bool:
+    """Add each line's quantity to ``row`` at its GTIN's column, in one NumPy call.
+
+    Return ``False`` (``row`` untouched) when a GTIN is not in ``column`` or a quantity is
+    not a whole number: the caller then goes line by line to name the bad one.
+    """
+    try:
+        columns = [column[line.gtin] for line in lines]
+    except KeyError:
+        return False
+    quantities = [line.quantity for line in lines]
+    if not quantities:
+        return True
+    if not set(map(type, quantities)) <= {int}:
+        return False
+    np.add.at(row, columns, quantities)  # a GTIN given twice adds up, as line by line
+    return True
 
 
 def whole(quantity: object, field: str) -> int:

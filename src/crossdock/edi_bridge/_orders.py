@@ -21,7 +21,7 @@ import numpy as np
 
 from crossdock import edi
 from crossdock import messages as sim
-from crossdock.edi_bridge._master import BridgeError, MasterData, column_of, whole
+from crossdock.edi_bridge._master import BridgeError, MasterData, column_of, shared_lines, whole
 from crossdock.edi_bridge._reports import part_ref
 
 __all__ = [
@@ -92,13 +92,10 @@ def order_to_edi(message: sim.Order, md: MasterData) -> tuple[edi.Order, ...]:
         for j, (gtin, total) in enumerate(zip(gtins, totals, strict=True)):
             column = columns[j]
             if j == 0:
-                splits = tuple(
-                    split(store=s, quantity=q) for s, q in zip(stores, column, strict=True)
-                )
+                splits = shared_lines(split, zip(stores, column, strict=True), "store")
             else:
-                splits = tuple(
-                    split(store=stores[r], quantity=q) for r, q in enumerate(column) if q
-                )
+                pairs = [(stores[r], q) for r, q in enumerate(column) if q]
+                splits = shared_lines(split, pairs, "store")
             out.append(edi.OrderLine(gtin=gtin, quantity=total, splits=splits))
         lines = tuple(out)
     date = md.date(message.day)
@@ -222,6 +219,30 @@ def _read_delivery_notes(notes: tuple[str, ...], n_lines: int, md: MasterData) -
     return out
 
 
+_MAX_SHARED = 100_000
+_SHARED_RESPONSES: dict[tuple[str, str, int], edi.ResponseLine] = {}
+
+
+def _response_lines(
+    gtins: list[str], statuses: list[edi.LineStatus], quantities: list[int]
+) -> tuple[edi.ResponseLine, ...]:
+    """ORDRSP lines, each (item, status, quantity) built once (frozen values, shared)."""
+    cache = _SHARED_RESPONSES
+    if len(cache) > _MAX_SHARED:
+        cache.clear()
+    values = [status._value_ for status in statuses]
+    out = []
+    for gtin, value, status, quantity in zip(gtins, values, statuses, quantities, strict=True):
+        key = (gtin, value, quantity)
+        line = cache.get(key)
+        if line is None:
+            line = edi.ResponseLine(gtin=gtin, status=status, quantity=quantity)
+            if type(quantity) is int:
+                cache[key] = line
+        out.append(line)
+    return tuple(out)
+
+
 def response_to_edi(message: sim.OrderResponse, md: MasterData) -> tuple[edi.OrderResponse, ...]:
     """One ORDRSP per location of the response (NAD+BY), every line with its quantity."""
     gtins = md.item_gtins(message.items)
@@ -259,10 +280,7 @@ def response_to_edi(message: sim.OrderResponse, md: MasterData) -> tuple[edi.Ord
                 order_number=message.order_number,
                 buyer=buyer,
                 supplier=message.sender,
-                lines=tuple(
-                    edi.ResponseLine(gtin=g, status=s, quantity=q)  # type: ignore[arg-type]
-                    for g, s, q in zip(gtins, statuses, rows[r], strict=True)
-                ),
+                lines=_response_lines(gtins, statuses, rows[r]),  # type: ignore[arg-type]
                 notes=notes,
             )
         )

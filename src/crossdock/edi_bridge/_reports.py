@@ -14,7 +14,14 @@ import numpy as np
 
 from crossdock import edi
 from crossdock import messages as sim
-from crossdock.edi_bridge._master import BridgeError, MasterData, column_of, whole
+from crossdock.edi_bridge._master import (
+    BridgeError,
+    MasterData,
+    add_lines,
+    column_of,
+    shared_lines,
+    whole,
+)
 
 __all__ = [
     "inventory_from_edi",
@@ -55,9 +62,9 @@ def sales_to_edi(message: sim.SalesReport, md: MasterData) -> tuple[edi.SalesRep
     for r, gln in enumerate(stores):
         row = rows[r]
         if r == 0:
-            lines = tuple(line(gtin=g, quantity=q) for g, q in zip(gtins, row, strict=True))
+            lines = shared_lines(line, zip(gtins, row, strict=True))
         else:
-            lines = tuple(line(gtin=gtins[j], quantity=q) for j, q in enumerate(row) if q)
+            lines = shared_lines(line, [(gtins[j], q) for j, q in enumerate(row) if q])
         locations.append(edi.SalesLocation(gln=gln, lines=lines))
     date = md.date(message.day)
     return (
@@ -91,6 +98,8 @@ def sales_from_edi(
         where = f"locations[{r}]"
         locations[r] = md.index(location.gln, "store", where + ".gln")
         row = quantity[r]
+        if add_lines(row, location.lines, column):
+            continue
         for k, sale in enumerate(location.lines):
             j = column.get(sale.gtin)
             if j is None:
@@ -122,9 +131,9 @@ def _stock(
     for r, gln in enumerate(glns):
         row = rows[r]
         if universe and r == 0:
-            lines = tuple(line(gtin=g, quantity=q) for g, q in zip(gtins, row, strict=True))
+            lines = shared_lines(line, zip(gtins, row, strict=True))
         else:
-            lines = tuple(line(gtin=gtins[j], quantity=q) for j, q in enumerate(row) if q)
+            lines = shared_lines(line, [(gtins[j], q) for j, q in enumerate(row) if q])
             if not lines and universe and gtins:
                 lines = (line(gtin=gtins[0], quantity=0),)
         if lines:
@@ -202,6 +211,8 @@ def inventory_from_edi(
                     f"location {location.gln} is not in the stock on hand",
                     field=f"locations[{r}].gln",
                 )
+            if add_lines(target[row], location.lines, column):
+                continue
             for k, line in enumerate(location.lines):
                 j = column.get(line.gtin)
                 where = f"locations[{r}].lines[{k}]"

@@ -154,7 +154,14 @@ class Twin:
 
     # -- building and state ----------------------------------------------------------------
     def _build(self, days: int) -> list[Planner]:
-        """The planners, as the ``shared`` recipes build them (see ``recipes._planners``)."""
+        """The planners, as the ``shared`` recipes build them (see ``recipes._planners``).
+
+        A captain carries its delivery calendar (the scenario's ``delivery_calendar``, built by
+        the planner itself) and, unless ``captain_reviews_assortment`` is off, its periodic
+        assortment review, whose delistings come out in :attr:`PlanResult.delistings`. The
+        captain's shelf-space plans are not carried: the retailer's answer to them has no
+        EANCOM message the twin could read.
+        """
         sc = self.scenario
         ledger = Ledger(days, sc.n_skus)
         for spec in Planners.series:
@@ -163,11 +170,12 @@ class Twin:
         ctx = Context(
             sc, self.channel, DirectGoodsChannel(), ledger, "shared", settings.unmet_demand
         )
+        review = self.captain and settings.captain_reviews_assortment
         out = []
         for gln, items in Planners.groups(sc, self.captain):
             policy = policy_from_spec(settings.shared.store)
             policy.set_calendar(sc.spec.start_date.weekday(), sc.weekday_profile)
-            out.append(Planner(ctx, gln, items, policy))
+            out.append(Planner(ctx, gln, items, policy, review_by_default=review))
         return out
 
     def _grow(self, day: int) -> None:
