@@ -251,10 +251,11 @@ class PyVRPRoutePlanner:
         cached = self._cache.get(problem.depot)
         if cached is not None:
             plan, solved_feasible = cached
+            planned = {n for route in plan for n in route}  # one look-up per stop, not a scan
             sequences = [[local[n] for n in route if n in local] for route in plan]
             sequences = _insert_cheapest(
                 [r for r in sequences if r],
-                [i for n, i in local.items() if not any(n in route for route in plan)],
+                [i for n, i in local.items() if n not in planned],
                 dist,
                 remaining,
                 problem.capacity_pallets,
