@@ -14,10 +14,17 @@ from typing import ClassVar
 
 import numpy as np
 
-from crossdock._kernels import as_slice, pallets, ration
+from crossdock._kernels import as_slice, grid, pallets, ration
 from crossdock.ledger import SeriesSpec
 from crossdock.messages import DespatchAdvice, ReceivingAdvice
-from crossdock.parties._common import Context, NetworkParty, SsccCounter, despatch_to_stores, send
+from crossdock.parties._common import (
+    Context,
+    NetworkParty,
+    SsccCounter,
+    check_room,
+    despatch_to_stores,
+    send,
+)
 
 _STATS = ("platform_pallets_in", "platform_pallets_out", "platform_units_in", "platform_units_out")
 
@@ -35,7 +42,7 @@ class Platforms(NetworkParty):
     def __init__(self, ctx: Context) -> None:
         sc = ctx.scenario
         self.ctx = ctx
-        self.held = np.zeros((sc.n_stores, sc.n_skus), dtype=np.int64)
+        self.held = np.zeros((sc.n_stores, sc.n_skus), dtype=np.int32)  # checked adds
         self._overnight: np.ndarray | None = None  # part of ``held`` that arrived before today
         self.ssccs = SsccCounter(sc.n_platforms)
         self._stores_of = sc.stores_of_platform
@@ -64,7 +71,10 @@ class Platforms(NetworkParty):
             return
         goods = np.zeros_like(self.held)
         for load in arrivals:
-            goods[np.ix_(load.locations, load.items)] += load.quantity
+            cells = grid(load.locations, load.items)
+            check_room(day, "platforms", "arrivals", goods[cells], load.quantity)
+            goods[cells] += load.quantity
+        check_room(day, "platforms", "stock", self.held, goods)
         self.held += goods
         by_platform = self._by_platform(goods)
         self.ctx.ledger.record(day, "received", "platform", by_platform)
