@@ -69,11 +69,9 @@ class Platforms(NetworkParty):
         arrivals = [load for gln in sc.platform_gln for load in self.ctx.goods.arrivals(gln, day)]
         if not arrivals:
             return
-        goods = np.zeros_like(self.held)
+        goods = np.zeros(self.held.shape, dtype=np.int64)  # int64: RECADV payloads are int64
         for load in arrivals:
-            cells = grid(load.locations, load.items)
-            check_room(day, "platforms", "arrivals", goods[cells], load.quantity)
-            goods[cells] += load.quantity
+            goods[grid(load.locations, load.items)] += load.quantity
         check_room(day, "platforms", "stock", self.held, goods)
         self.held += goods
         by_platform = self._by_platform(goods)
@@ -123,7 +121,7 @@ class Platforms(NetworkParty):
     def cross_dock(self, day: int) -> None:
         """Break down and consolidate by store, within today's handling capacity."""
         sc = self.ctx.scenario
-        out = np.zeros_like(self.held)
+        out = np.zeros(self.held.shape, dtype=np.int64)  # int64: DESADV payloads are int64
         for p, stores in enumerate(self._stores_of):
             held = self.held[stores]
             total = int(held.sum())
