@@ -408,11 +408,13 @@ class Planner:
         self._dispatch(day, order)
 
     def _round_to_pallets(self, order: np.ndarray) -> np.ndarray:
-        """Per supplier and platform, top up nearly full last pallets of a SKU to full ones."""
+        """Per supplier and platform, top up nearly full last pallets of a SKU to full ones.
+
+        Works in place: ``order`` is the plan's own array of the day, used by nothing else.
+        """
         share = self.ctx.scenario.spec.replenishment.pallet_rounding_share
         if share is None or not order.any():
             return order
-        order = order.copy()
         for rows in self._platform_rows:
             block = order[rows]
             total = block.sum(axis=0)
