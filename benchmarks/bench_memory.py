@@ -5,7 +5,8 @@ every module is imported and every lazy table is built, then resets the kernel's
 mark (``/proc/self/clear_refs``), so the figures count what the run itself needs:
 
 - **peak bytes per cell**: (peak RSS of ``simulate()`` − RSS just before it) / (stores × SKUs),
-  tables and KPIs included, over a short horizon, at three sizes;
+  tables and KPIs included, over a short horizon, at three sizes, and the **marginal** bytes
+  per cell between the two largest (what each extra cell costs, without the fixed part);
 - **memory in days**: the RSS after the engine's day 30 and after its last day of a long run,
   and the whole run's peak, so growth per day shows (``MB/day``).
 
@@ -79,14 +80,23 @@ def main() -> None:
     mb = 2**20
     print(f"peak bytes per store-SKU cell ({SHORT_DAYS} days, tables and KPIs included)")
     print(f"{'stores x SKUs':<16}{'mode':<13}{'base MB':>9}{'peak MB':>9}{'B/cell':>9}")
+    peaks: dict[tuple[int, int, str], int] = {}
     for stores, skus in SIZES:
         for mode in MODES:
             r = measure(stores, skus, SHORT_DAYS, mode)
+            peaks[stores, skus, mode] = r["peak"] - r["base"]
             per_cell = (r["peak"] - r["base"]) / (stores * skus)
             print(
                 f"{f'{stores} x {skus}':<16}{mode:<13}{r['base'] / mb:>9.0f}"
                 f"{r['peak'] / mb:>9.0f}{per_cell:>9.0f}"
             )
+    (s1, k1), (s2, k2) = SIZES[1], SIZES[2]
+    for mode in MODES:
+        extra = peaks[s2, k2, mode] - peaks[s1, k1, mode]
+        print(
+            f"marginal, {mode}: {extra / (s2 * k2 - s1 * k1):.0f} B per extra cell "
+            f"({s1} x {k1} -> {s2} x {k2}; what a bigger chain pays per cell)"
+        )
     stores, skus = SIZES[1]
     print(f"\nmemory in days ({stores} x {skus}; RSS over the pre-run baseline, MB)")
     print(f"{'mode':<13}{'day 30':>9}{f'day {long_days}':>10}{'MB/day':>9}{'peak':>9}{'B/cell':>9}")

@@ -13,7 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from crossdock.kpis import KPI_DOCS
+from crossdock.kpis import KPI_DOCS, _distinct, _from_day
 from crossdock.scenario import Scenario
 
 __all__ = ["CATEGORY_KPI_DOCS", "captain_items", "category_kpis"]
@@ -66,27 +66,28 @@ def category_kpis(
     """
     sc = scenario
     out: dict[str, float] = {}
-    transport = tables["transport"].filter(pc.field("day") >= warm_up_days)
-    leg = _col(transport, "leg").astype(str)
-    inbound = leg == "inbound"
+    # zero-copy day slices and Arrow counts: no copy of sku_daily, no Python strings per row
+    transport = _from_day(tables["transport"], warm_up_days)
+    inbound = pc.equal(transport.column("leg"), "inbound").to_numpy(zero_copy_only=False)
     km = _col(transport, "km")
     trucks = _col(transport, "trucks")
     out["km_inbound"] = float(km[inbound].sum())
     out["km_outbound"] = float(km[~inbound].sum())
     whole = tables["sku_daily"]
-    n_sku = len(np.unique(_col(whole, "gtin"))) or 1
-    n_days = _col(whole, "day").size // n_sku
+    n_sku = _distinct(whole, "gtin") or 1
+    n_days = whole.num_rows // n_sku
     weeks = max(n_days - warm_up_days, 1) / 7
     out["trucks_inbound_per_week"] = float(trucks[inbound].sum()) / weeks
     capacity = float(trucks[inbound].sum()) * sc.spec.carrier.trucks[0].capacity_pallets
     pallets = float(_col(transport, "pallets")[inbound].sum())
     out["truck_fill_rate_inbound"] = pallets / capacity if capacity else 0.0
 
-    listed = _col(whole, "listed_stores").reshape(-1, n_sku)[-1].astype(np.float64)
+    last_day = whole.slice(max(whole.num_rows - n_sku, 0))
+    listed = _col(last_day, "listed_stores").astype(np.float64)
     per_family = np.bincount(sc.family_of, weights=listed, minlength=len(sc.family_name))
     present = np.bincount(sc.family_of, minlength=len(sc.family_name)) > 0
     out["assortment_depth"] = float(per_family[present].mean() / max(sc.n_stores, 1))
-    sku = whole.filter(pc.field("day") >= warm_up_days)
+    sku = _from_day(whole, warm_up_days)
     moved = float(_col(sku, "substituted_demand").sum())
     gone = float(_col(sku, "delisted_demand_lost").sum())
     out["sales_kept_after_delisting"] = moved / (moved + gone) if moved + gone else 1.0

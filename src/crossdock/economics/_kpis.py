@@ -8,7 +8,7 @@ import pyarrow.compute as pc
 
 from crossdock.economics._labour import ROLES
 
-__all__ = ["ECONOMICS_KPI_DOCS", "economics_kpis"]
+__all__ = ["ECONOMICS_KPI_DOCS", "economics_kpis", "from_day"]
 
 _PARTIES = {"retailer": "the retailer", "suppliers": "all suppliers", "carrier": "the carrier"}
 ECONOMICS_KPI_DOCS: dict[str, str] = {
@@ -47,9 +47,22 @@ def _col(table: pa.Table, name: str) -> np.ndarray:
     return table.column(name).to_numpy(zero_copy_only=False)
 
 
+def from_day(table: pa.Table, day: int) -> pa.Table:
+    """The rows of ``day`` and later: a zero-copy slice, as tables are written in day order.
+
+    (A table whose days are not in order is filtered instead, which copies it.)
+    """
+    if day <= 0 or table.num_rows == 0:
+        return table
+    days = table.column("day").to_numpy()
+    if days.size < 2 or bool((days[1:] >= days[:-1]).all()):
+        return table.slice(int(np.searchsorted(days, day)))
+    return table.filter(pc.field("day") >= day)
+
+
 def economics_kpis(tables: dict[str, pa.Table], *, warm_up_days: int) -> dict[str, float]:
     """Every KPI of ``ECONOMICS_KPI_DOCS``, summed over days ``>= warm_up_days``."""
-    pnl = tables["pnl"].filter(pc.field("day") >= warm_up_days)
+    pnl = from_day(tables["pnl"], warm_up_days)
     party = _col(pnl, "party").astype(str)
     line = _col(pnl, "line").astype(str)
     eur = _col(pnl, "eur")
@@ -73,7 +86,7 @@ def economics_kpis(tables: dict[str, pa.Table], *, warm_up_days: int) -> dict[st
     out["storage_cost"] = -total("storage")
     out["carrying_cost"] = out["capital_cost"] + out["storage_cost"]
     out["transport_billed"] = out["revenue_carrier"]
-    charged = tables["transport_charged"].filter(pc.field("day") >= warm_up_days)
+    charged = from_day(tables["transport_charged"], warm_up_days)
     out["transport_cost_charged"] = float(_col(charged, "charged").sum())
     pallets = float(_col(charged, "pallets").sum())
     out["transport_cost_per_pallet"] = out["transport_cost_charged"] / pallets if pallets else 0.0
@@ -81,7 +94,7 @@ def economics_kpis(tables: dict[str, pa.Table], *, warm_up_days: int) -> dict[st
     out["factory_conversion_cost"] = -total("factory_conversion")
     out["scrap_cost"] = -total("scrap")
     out["edi_cost"] = -total("edi")
-    labour = tables["store_labour"].filter(pc.field("day") >= warm_up_days)
+    labour = from_day(tables["store_labour"], warm_up_days)
     role = _col(labour, "role").astype(str)
     cost = _col(labour, "eur")
     out["store_payroll"] = float(cost.sum())

@@ -64,10 +64,16 @@ def build_store_daily(ledger: Ledger, scenario: Scenario, tables: dict[str, pa.T
     """One row per day × store: what the store's staff had to handle that day."""
     days, n = ledger.days, scenario.n_stores
     loc = tables["location_daily"]
-    stores = loc.filter(pc.equal(loc.column("location_type"), "store"))
+    # location_daily holds the same locations in the same order every day: pick the stores'
+    # columns out of each day's rows, column by column, instead of filtering a copy of the
+    # whole table
+    per_day = loc.num_rows // days if days else 0
+    is_store = pc.equal(loc.column("location_type").slice(0, per_day), "store").to_numpy(
+        zero_copy_only=False
+    )
 
     def column(name: str) -> np.ndarray:
-        return stores.column(name).to_numpy().reshape(days, n)
+        return loc.column(name).to_numpy().reshape(days, per_day)[:, is_store].reshape(days, n)
 
     pallets = np.zeros((days, n), dtype=np.int64)
     stops = tables["route_stops"]

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from crossdock.economics._kpis import from_day
 from crossdock.economics._labour import sort_hours, store_labour
 from crossdock.scenario import EconomicsSpec, Scenario
 
@@ -53,8 +54,8 @@ def payroll_levers(
     """
     base = scenario.spec.economics
     runs = {
-        "traditional": traditional.filter(pc.field("day") >= warm_up_days),
-        "shared": shared.filter(pc.field("day") >= warm_up_days),
+        "traditional": from_day(traditional, warm_up_days),
+        "shared": from_day(shared, warm_up_days),
     }
 
     def payroll(mode: str, economics: EconomicsSpec) -> tuple[float, float]:

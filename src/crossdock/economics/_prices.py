@@ -49,5 +49,5 @@ class PriceBook:
         block = np.repeat(base[:, None, :], self.scenario.n_stores, axis=1)
         for stores, _, cut in self._effects.promotion_factors(days):
             block[:, stores, :] *= cut[:, None, :]
-        self._block = np.round(block, 2)  # the till charges whole cents
+        self._block = np.round(block, 2, out=block)  # whole cents; in place, no second block
         self._start = start

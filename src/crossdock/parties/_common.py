@@ -7,8 +7,9 @@ from typing import Any, ClassVar, TypeVar
 
 import numpy as np
 
-from crossdock._kernels import cap_to_room, grid, pallets, round_up_to_pack
+from crossdock._kernels import INT32_MAX, cap_to_room, grid, int32_room, pallets, round_up_to_pack
 from crossdock.channel import Channel
+from crossdock.errors import ScenarioError
 from crossdock.goods import Consignment, GoodsChannel
 from crossdock.ledger import Ledger, SeriesSpec
 from crossdock.messages import DespatchAdvice, Message
@@ -21,6 +22,23 @@ M = TypeVar("M", bound=Message)
 MAX_DELAY_DAYS = 14
 
 _EMPTY = np.zeros(0, dtype=object)
+
+
+def check_room(day: int, party: str, what: str, target: np.ndarray, added: np.ndarray) -> None:
+    """Stop the run, with a located error, if ``target + added`` would overflow int32.
+
+    The parties' store × SKU books (a supplier's order book, the retailer's open
+    confirmations, the platforms' stock, a planner's open orders) are int32, 4 bytes a cell;
+    every addition to them that could pass 2**31 - 1 is checked here first.
+    """
+    if not int32_room(target, added):
+        raise ScenarioError(
+            f"on day {day} the {what} of the {party} would pass {INT32_MAX} units of one store and "
+            "SKU, more than a store × SKU quantity can hold: the scenario's quantities are too "
+            "large",
+            file="<scenario>",
+            field=party,
+        )
 
 
 class NetworkParty:

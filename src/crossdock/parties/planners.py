@@ -18,6 +18,7 @@ from typing import ClassVar
 import numpy as np
 
 from crossdock import assortment
+from crossdock._kernels import as_slice
 from crossdock.category.calendar import Collection, DeliveryCalendar
 from crossdock.category.kpis import captain_items
 from crossdock.category.shelf import allocate_shelf
@@ -31,7 +32,14 @@ from crossdock.messages import (
     SalesReport,
     ShelfPlan,
 )
-from crossdock.parties._common import MAX_DELAY_DAYS, Context, NetworkParty, send, store_order
+from crossdock.parties._common import (
+    MAX_DELAY_DAYS,
+    Context,
+    NetworkParty,
+    check_room,
+    send,
+    store_order,
+)
 from crossdock.policies import Observation, Policy
 from crossdock.scenario import Scenario
 from crossdock.scenario._assortment_spec import AssortmentSpec
@@ -237,11 +245,14 @@ class Planner:
         self.policy = policy
         mean = sc.expected_demand()[:, items]
         policy.reset(mean)
-        self.on_order = np.zeros((sc.n_stores, items.size), dtype=np.int64)
-        self._owed = np.zeros((sc.n_stores, items.size), dtype=np.int64)  # backorders last seen
+        # Store × item books are int32 (4 bytes a cell); additions that could pass 2**31 - 1
+        # are checked (check_room). Lead times are whole days, int32 too: the policies and
+        # the calendar compute with them in float64, so the numbers are the same.
+        self.on_order = np.zeros((sc.n_stores, items.size), dtype=np.int32)
+        self._owed = np.zeros((sc.n_stores, items.size), dtype=np.int32)  # backorders last seen
         lead = sc.supplier_lead_time_days[sc.supplier_of[items]][None, :]
         lead = lead + sc.platform_delivery_days[sc.platform_of_store][:, None]
-        self._lead_time = lead.astype(np.float64)
+        self._lead_time = lead.astype(np.int32)
         self._delay = np.zeros(items.size)  # extra days the suppliers' factories announce
         self._lead_now = self._lead_time  # planned lead time plus announced delays
         self._proposal: str | None = None  # today's proposal to the retailer, until answered
@@ -255,7 +266,7 @@ class Planner:
             for u in np.unique(sc.supplier_of[items])
         ]
         self._pack = sc.case_pack[items]
-        self._shelf = sc.shelf_capacity[:, items]
+        self._shelf = sc.shelf_capacity[:, as_slice(items)]  # a view where items are contiguous
         spec = sc.spec.assortment
         if spec is None and review_by_default:  # a captain reviews its range by default
             spec = AssortmentSpec()
@@ -397,11 +408,13 @@ class Planner:
         self._dispatch(day, order)
 
     def _round_to_pallets(self, order: np.ndarray) -> np.ndarray:
-        """Per supplier and platform, top up nearly full last pallets of a SKU to full ones."""
+        """Per supplier and platform, top up nearly full last pallets of a SKU to full ones.
+
+        Works in place: ``order`` is the plan's own array of the day, used by nothing else.
+        """
         share = self.ctx.scenario.spec.replenishment.pallet_rounding_share
         if share is None or not order.any():
             return order
-        order = order.copy()
         for rows in self._platform_rows:
             block = order[rows]
             total = block.sum(axis=0)
@@ -467,6 +480,7 @@ class Planner:
     def _dispatch(self, day: int, order: np.ndarray) -> None:
         """Send each supplier its cross-dock order, pre-allocated by store."""
         sc = self.ctx.scenario
+        check_room(day, "planners", "open orders", self.on_order, order)
         self.on_order += order
         self.ctx.ledger["store_orders"][day, self.items] += order.sum(axis=0)
         for u, columns in self._suppliers:

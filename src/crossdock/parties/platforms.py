@@ -14,10 +14,17 @@ from typing import ClassVar
 
 import numpy as np
 
-from crossdock._kernels import as_slice, pallets, ration
+from crossdock._kernels import as_slice, grid, pallets, ration
 from crossdock.ledger import SeriesSpec
 from crossdock.messages import DespatchAdvice, ReceivingAdvice
-from crossdock.parties._common import Context, NetworkParty, SsccCounter, despatch_to_stores, send
+from crossdock.parties._common import (
+    Context,
+    NetworkParty,
+    SsccCounter,
+    check_room,
+    despatch_to_stores,
+    send,
+)
 
 _STATS = ("platform_pallets_in", "platform_pallets_out", "platform_units_in", "platform_units_out")
 
@@ -35,7 +42,7 @@ class Platforms(NetworkParty):
     def __init__(self, ctx: Context) -> None:
         sc = ctx.scenario
         self.ctx = ctx
-        self.held = np.zeros((sc.n_stores, sc.n_skus), dtype=np.int64)
+        self.held = np.zeros((sc.n_stores, sc.n_skus), dtype=np.int32)  # checked adds
         self._overnight: np.ndarray | None = None  # part of ``held`` that arrived before today
         self.ssccs = SsccCounter(sc.n_platforms)
         self._stores_of = sc.stores_of_platform
@@ -62,9 +69,10 @@ class Platforms(NetworkParty):
         arrivals = [load for gln in sc.platform_gln for load in self.ctx.goods.arrivals(gln, day)]
         if not arrivals:
             return
-        goods = np.zeros_like(self.held)
+        goods = np.zeros(self.held.shape, dtype=np.int64)  # int64: RECADV payloads are int64
         for load in arrivals:
-            goods[np.ix_(load.locations, load.items)] += load.quantity
+            goods[grid(load.locations, load.items)] += load.quantity
+        check_room(day, "platforms", "stock", self.held, goods)
         self.held += goods
         by_platform = self._by_platform(goods)
         self.ctx.ledger.record(day, "received", "platform", by_platform)
@@ -113,7 +121,7 @@ class Platforms(NetworkParty):
     def cross_dock(self, day: int) -> None:
         """Break down and consolidate by store, within today's handling capacity."""
         sc = self.ctx.scenario
-        out = np.zeros_like(self.held)
+        out = np.zeros(self.held.shape, dtype=np.int64)  # int64: DESADV payloads are int64
         for p, stores in enumerate(self._stores_of):
             held = self.held[stores]
             total = int(held.sum())

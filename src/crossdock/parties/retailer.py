@@ -26,7 +26,7 @@ from crossdock.category.kpis import captain_items
 from crossdock.category.shelf import confirm_shelf
 from crossdock.ledger import SeriesSpec
 from crossdock.messages import LineStatus, Order, OrderResponse, ShelfPlan, StorePositions
-from crossdock.parties._common import Context, NetworkParty, send
+from crossdock.parties._common import Context, NetworkParty, check_room, send
 
 
 class Retailer(NetworkParty):
@@ -45,7 +45,7 @@ class Retailer(NetworkParty):
         self.gln = sc.spec.retailer.gln
         self._blocked = np.array(sc.spec.retailer.blocked_gtins, dtype=object)
         # proposals the head office confirmed and no despatch advice has covered yet
-        self.confirmed_open = np.zeros((sc.n_stores, sc.n_skus), dtype=np.int64)
+        self.confirmed_open = np.zeros((sc.n_stores, sc.n_skus), dtype=np.int32)  # checked adds
         #: the shelf capacity in force (store × SKU): the scenario's rule until a plan is confirmed
         self.shelf = sc.shelf_capacity
 
@@ -81,7 +81,7 @@ class Retailer(NetworkParty):
             if self._blocked.size:
                 granted[:, np.isin(sc.gtin[items], self._blocked)] = 0
             cells = grid(rows, items)  # views where rows and items are contiguous
-            position = stores[cells] + self.confirmed_open[cells]
+            position = np.add(stores[cells], self.confirmed_open[cells], dtype=np.int64)
             granted = cap_to_room(granted, position, self.shelf[cells], pack)
             if spec.order_budget_per_store_day is not None:
                 left = np.maximum(spec.order_budget_per_store_day - spent[rows], 0.0)
@@ -92,6 +92,7 @@ class Retailer(NetworkParty):
                     cut = np.floor(granted[over] * share[:, None] / pack) * pack
                     granted[over] = cut.astype(np.int64)
                 spent[rows] += granted @ sc.unit_cost[items]
+            check_room(day, "retailer", "open confirmations", self.confirmed_open[cells], granted)
             self.confirmed_open[cells] += granted
             changed = (granted != asked).any(axis=0)
             status = np.where(changed, LineStatus.CHANGED, LineStatus.ACCEPTED)

@@ -27,6 +27,7 @@ from crossdock.parties._common import (
     Context,
     NetworkParty,
     SsccCounter,
+    check_room,
     despatch,
     opening_stock,
     send,
@@ -75,7 +76,7 @@ class Suppliers(NetworkParty):
         self.ssccs = SsccCounter(sc.n_suppliers)
         self.in_production = np.zeros(sc.n_skus, dtype=np.int64)
         self.book_dc = np.zeros((sc.n_dcs, sc.n_skus), dtype=np.int64)
-        self.book_store = np.zeros((sc.n_stores, sc.n_skus), dtype=np.int64)
+        self.book_store = np.zeros((sc.n_stores, sc.n_skus), dtype=np.int32)  # checked adds
         self._items = sc.items_of_supplier
         # Production ordered in tonight's plan phase is made and can ship the same evening.
         self._lead_time = np.zeros(sc.n_skus)
@@ -110,7 +111,11 @@ class Suppliers(NetworkParty):
                 if order.ship_to_kind == "dc":
                     self.book_dc[order.ship_to, order.items] += order.quantity[0]
                 else:
-                    self.book_store[grid(order.locations, order.items)] += order.quantity
+                    cells = grid(order.locations, order.items)
+                    check_room(
+                        day, "suppliers", "order book", self.book_store[cells], order.quantity
+                    )
+                    self.book_store[cells] += order.quantity
                 incoming[order.items] += order.total
                 self._orderer[order.items] = order.sender
         self.ctx.ledger["supplier_orders"][day] += incoming

@@ -212,7 +212,11 @@ def compile_scenario(spec: ScenarioSpec, *, base_dir: Path | None = None) -> Sce
     rule = spec.shelf_capacity
     mean = size[:, None] * base_rate[None, :]
     by_days = np.ceil(mean * rule.days_of_demand / case_pack) * case_pack
-    shelf = np.maximum(by_days, rule.min_case_packs * case_pack[None, :]).astype(np.int64)
+    shelf = np.maximum(by_days, rule.min_case_packs * case_pack[None, :])
+    # int32 (4 bytes a store × SKU cell) where every capacity fits, as it does in any
+    # realistic scenario; int64 otherwise, so no capacity is ever cut
+    fits = shelf.size == 0 or float(shelf.max()) <= np.iinfo(np.int32).max
+    shelf = shelf.astype(np.int32 if fits else np.int64)
     windows = np.array([s.delivery_window.minutes() for s in stores], dtype=np.int64)
     profile = np.array(spec.demand.weekday_profile, dtype=np.float64)
     profile = profile / profile.mean() if profile.sum() > 0 else np.ones(7)
