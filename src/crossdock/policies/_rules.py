@@ -74,8 +74,14 @@ class Observation:
 
     @cached_property
     def inventory_position(self) -> np.ndarray:
-        """On hand − backorders + on order (computed once per observation)."""
-        position = np.add(self.on_hand, self.on_order, dtype=np.int64)
+        """On hand − backorders + on order (computed once per observation).
+
+        In int64 for the stores' int32 books (no overflow in the sum); in float64 when an
+        observation carries fractional units (a wrapper policy may shift a position).
+        """
+        kind = np.result_type(self.on_hand, self.on_order, self.backorders)
+        wide = np.float64 if np.issubdtype(kind, np.floating) else np.int64
+        position = np.add(self.on_hand, self.on_order, dtype=wide)
         position -= self.backorders
         return position
 
