@@ -104,6 +104,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--skus", type=int, default=20000)
     parser.add_argument("--platforms", type=int, default=25)
     parser.add_argument("--days", type=int, default=30)
+    parser.add_argument("--modes", default="traditional,shared", help="comma-separated modes")
     parser.add_argument("--dcs", type=int, default=7, help="regional DCs (default 7)")
     parser.add_argument("--routing-workers", type=int, default=1)
     total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
@@ -120,7 +121,7 @@ def main(argv: list[str] | None = None) -> None:
     small = [max(args.platforms, args.stores // d) for d in (50, 25)]
     # the probes keep the DCs too: a DC's stock is part of the fixed memory, not per store
     probes = [scenario(n, args.skus, args.platforms, args.dcs) for n in small]
-    for mode in ("traditional", "shared"):
+    for mode in args.modes.split(","):
         a, b = (run(p, mode, args.days) for p in probes)
         if "error" in a or "error" in b:
             print(f"{mode}: probe failed: {a.get('error') or b.get('error')}")
