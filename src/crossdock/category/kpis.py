@@ -13,7 +13,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from crossdock.kpis import KPI_DOCS, _distinct, _from_day
+from crossdock._arrow import distinct as _distinct
+from crossdock._arrow import from_day as _from_day
+from crossdock.kpis import KPI_DOCS
 from crossdock.scenario import Scenario
 
 __all__ = ["CATEGORY_KPI_DOCS", "captain_items", "category_kpis"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from crossdock._arrow import from_day
 from crossdock.economics._labour import ROLES
 
 __all__ = ["ECONOMICS_KPI_DOCS", "economics_kpis", "from_day"]
@@ -45,19 +45,6 @@ ECONOMICS_KPI_DOCS: dict[str, str] = {
 
 def _col(table: pa.Table, name: str) -> np.ndarray:
     return table.column(name).to_numpy(zero_copy_only=False)
-
-
-def from_day(table: pa.Table, day: int) -> pa.Table:
-    """The rows of ``day`` and later: a zero-copy slice, as tables are written in day order.
-
-    (A table whose days are not in order is filtered instead, which copies it.)
-    """
-    if day <= 0 or table.num_rows == 0:
-        return table
-    days = table.column("day").to_numpy()
-    if days.size < 2 or bool((days[1:] >= days[:-1]).all()):
-        return table.slice(int(np.searchsorted(days, day)))
-    return table.filter(pc.field("day") >= day)
 
 
 def economics_kpis(tables: dict[str, pa.Table], *, warm_up_days: int) -> dict[str, float]:

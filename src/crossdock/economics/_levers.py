@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from crossdock.economics._kpis import from_day
+from crossdock._arrow import from_day
 from crossdock.economics._labour import sort_hours, store_labour
 from crossdock.scenario import EconomicsSpec, Scenario
 

@@ -1,0 +1,27 @@
+"""Small Arrow helpers for reading results tables without copying them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+__all__ = ["distinct", "from_day"]
+
+
+def from_day(table: pa.Table, day: int) -> pa.Table:
+    """The rows of ``day`` and later: a zero-copy slice, as tables are written in day order.
+
+    (A table whose days are not in order is filtered instead, which copies it.)
+    """
+    if day <= 0 or table.num_rows == 0:
+        return table
+    days = table.column("day").to_numpy()
+    if days.size < 2 or bool((days[1:] >= days[:-1]).all()):
+        return table.slice(int(np.searchsorted(days, day)))
+    return table.filter(pc.field("day") >= day)
+
+
+def distinct(table: pa.Table, name: str) -> int:
+    """How many distinct values a column has, counted by Arrow (no Python string objects)."""
+    return int(pc.count_distinct(table.column(name)).as_py())
