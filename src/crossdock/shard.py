@@ -1,0 +1,569 @@
+"""Sharded runs: a chain's stores split into shards that run in parallel as Ray actors.
+
+``simulate(shards=N)`` (``crossdock run --shards N``) cuts the scenario's stores into ``N``
+contiguous groups of store rows (:func:`partition_stores`: near-equal sizes, each cut moved to
+the nearest change of region, the DC in the traditional chain and the platform in the shared
+one, when one is close). Each shard's stores are an ordinary
+:class:`~crossdock.parties.stores.Stores` party, built in a Ray actor
+(:class:`ShardWorker`) on the shard's rows of the scenario (:func:`shard_scenario`), drawing
+demand from the same per-store random streams (``DemandModel(stores=rows)``) and valuing
+sales with the same price book rows. Every other party (DC, suppliers, factories, platforms,
+planners, retailer, carrier) stays in the driver.
+
+In the driver a proxy party, :class:`ShardedStores`, takes the stores' place in the cast. It
+talks to the rest of the chain through the message and goods channels only, as the stores do:
+
+- ``receive``: it takes the day's despatch advices, delistings and consignments for the
+  stores from the channels, cuts each to each shard's rows and hands them to the actors;
+- ``trade``: the actors sell (nothing crosses the channels);
+- ``report``/``plan``: the actors' outgoing messages (sales and inventory reports, store
+  positions, store orders) are merged, row blocks in store order, into the one message the
+  whole chain's stores would have sent, and sent on the driver's channel (so message
+  references, EDI interchanges and counts are the same);
+- ``close``: each actor's ledger figures of the day (store rows, and per-SKU sums) are added
+  into the driver's ledger.
+
+Phase calls go to every actor at once; ``receive`` and ``trade`` do not wait for them, so the
+actors sell while the driver's upstream parties take in their own goods.
+
+Why the tables do not depend on the number of shards: a store's row of every store × SKU
+array is computed from that row alone (demand from its own streams, its own stock, orders,
+policy state), and per-SKU figures are integer sums over stores, which do not depend on how
+the stores are grouped. Merged messages carry the same rows, in the same order, as the
+unsharded run's. ``tests/test_shard.py`` checks every output table, bit for bit.
+
+Limits: a run with shards cannot be checkpointed (its stores' state lives in the actors), nor
+take a ``demand`` object (each shard draws its own stores' demand from the scenario's
+model); only the built-in :class:`~crossdock.parties.stores.Stores` party is sharded.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any, ClassVar
+
+import numpy as np
+
+from crossdock.channel import DirectChannel
+from crossdock.demand import DemandModel
+from crossdock.economics._prices import PriceBook
+from crossdock.errors import CrossdockError, ParameterError
+from crossdock.goods import DirectGoodsChannel
+from crossdock.ledger import Ledger, SeriesSpec
+from crossdock.messages import (
+    Delisting,
+    DespatchAdvice,
+    Message,
+    Order,
+    OrderResponse,
+    StorePositions,
+)
+from crossdock.parties._common import Context, send
+from crossdock.parties.stores import Stores
+from crossdock.party import Party
+from crossdock.policies import Policy
+from crossdock.recipes import PARTIES, Build, Cast, PartyBuilder
+from crossdock.scenario import Scenario
+
+__all__ = [
+    "ShardWorker",
+    "ShardedStores",
+    "Sharding",
+    "check_shards",
+    "partition_stores",
+    "shard_scenario",
+    "shard_session",
+]
+
+#: Ray's object store for a sharded run: the day's store × SKU messages pass through it.
+OBJECT_STORE_BYTES = 1024 * 1024 * 1024
+
+_STORE_FIELDS = (
+    "store_gln",
+    "store_name",
+    "store_lat",
+    "store_lon",
+    "size_factor",
+    "platform_of_store",
+    "dc_of_store",
+    "window_open_min",
+    "window_close_min",
+    "shelf_capacity",
+)
+_HEADER = frozenset(("sender", "receiver", "day", "reference"))
+
+
+def check_shards(owner: str, shards: object, address: object = None) -> int:
+    """``shards`` as a validated int >= 1 (a :class:`ParameterError` otherwise)."""
+    if isinstance(shards, bool) or not isinstance(shards, int) or shards < 1:
+        raise ParameterError(owner, "shards", "an int >= 1", shards)
+    if address is not None and not isinstance(address, str):
+        raise ParameterError(owner, "address", "a Ray address (str) or None", address)
+    return shards
+
+
+#: Shards are cut at multiples of this many store rows: BLAS sums the rows of a store × SKU
+#: product (a store's stock value, its lost sales' value) in groups of up to 8 rows, and a
+#: row's last bits depend on its place in a group, so a shard must start where a group does.
+ALIGN_ROWS = 8
+
+
+def max_shards(n_stores: int) -> int:
+    """The most shards ``n_stores`` stores can be cut into (whole blocks of ALIGN_ROWS rows)."""
+    return max(1, -(-n_stores // ALIGN_ROWS))
+
+
+def partition_stores(
+    scenario: Scenario, shards: int, region: np.ndarray | None = None
+) -> list[tuple[int, int]]:
+    """``shards`` contiguous ``(first, stop)`` ranges of store rows, of near-equal size.
+
+    Every cut is at a multiple of :data:`ALIGN_ROWS`. Each is moved to the nearest row where
+    ``region`` (default: the stores' platform) changes, rounded to that multiple, if one lies
+    within a quarter of a shard's size, so that a region's stores tend to share a shard; no
+    range is ever empty.
+    """
+    n = scenario.n_stores
+    if shards > max_shards(n):
+        raise ParameterError(
+            "partition_stores",
+            "shards",
+            f"at most {max_shards(n)} for {n} stores (shards take blocks of {ALIGN_ROWS} stores)",
+            shards,
+        )
+    region = scenario.platform_of_store if region is None else np.asarray(region)
+    changes = np.flatnonzero(region[1:] != region[:-1]) + 1
+    blocks = max_shards(n)
+    slack = n // (4 * shards)
+    cuts = [0]
+    for i in range(1, shards):
+        cut = ALIGN_ROWS * round(i * blocks / shards)
+        if changes.size:
+            near = int(changes[np.argmin(np.abs(changes - cut))])
+            if abs(near - cut) <= slack:
+                cut = ALIGN_ROWS * round(near / ALIGN_ROWS)
+        lowest = cuts[-1] + ALIGN_ROWS
+        highest = ALIGN_ROWS * (blocks - (shards - i))
+        cuts.append(min(max(cut, lowest), highest))
+    cuts.append(n)
+    return [(cuts[i], cuts[i + 1]) for i in range(shards)]
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    array = np.ascontiguousarray(array)
+    array.flags.writeable = False
+    return array
+
+
+def shard_scenario(scenario: Scenario, first: int, stop: int) -> Scenario:
+    """The scenario restricted to store rows ``first:stop`` (the rest is shared, not copied).
+
+    Store ``i`` of the shard is store ``first + i`` of the scenario; ``stores_of_dc`` and
+    ``stores_of_platform`` index the shard's stores. ``road_km`` keeps the shard's stores,
+    then every platform and DC.
+    """
+    rows = np.arange(first, stop)
+    changes: dict[str, Any] = {f: _frozen(getattr(scenario, f)[first:stop]) for f in _STORE_FIELDS}
+    km = scenario.road_km
+    if km.shape[0] >= scenario.n_stores:
+        places = np.concatenate([rows, np.arange(scenario.n_stores, km.shape[0])])
+        changes["road_km"] = _frozen(km[np.ix_(places, places)])
+    return dataclasses.replace(scenario, **changes)
+
+
+class _ShardChannel(DirectChannel):
+    """A shard's message channel: what its stores send is kept for the driver to forward.
+
+    The driver's messages for the stores come in with :meth:`deliver`; references are left
+    blank, since the driver gives each merged message its own from the run's channel.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.outbox: list[Message] = []
+
+    def reference(self, sender: str) -> str:
+        """No reference here: the driver numbers the merged message."""
+        return ""
+
+    def send(self, message: Message) -> None:
+        """Keep ``message`` for the driver."""
+        self.outbox.append(message)
+
+    def deliver(self, message: Message) -> None:
+        """Queue a message from the driver for the shard's stores."""
+        super().send(message)
+
+    def take_outbox(self) -> list[Message]:
+        """The messages sent since the last call."""
+        out, self.outbox = self.outbox, []
+        return out
+
+
+@dataclass(frozen=True, eq=False)
+class ShardSpec:
+    """What an actor needs to build its shard's stores."""
+
+    shard: Scenario  # the shard's rows
+    first: int
+    stop: int
+    settings: str
+    builder: PartyBuilder
+    options: Mapping[str, Any]
+    days: int
+    seed: int
+    detail: bool
+    policies: Mapping[str, Policy]
+
+
+class ShardWorker:
+    """One shard's stores, run phase by phase for the driver (a Ray actor in a sharded run).
+
+    Plain Python: :class:`Sharding` makes it an actor with ``ray.remote``; tests may use it
+    directly.
+    """
+
+    def __init__(self) -> None:
+        self.stores: Stores | None = None
+
+    def start(self, spec: ShardSpec, scenario: Scenario) -> int:
+        """Build the shard's stores (errors surface here, with their own type); its pid.
+
+        ``scenario`` is the whole scenario (its store × SKU arrays may be left out): the
+        shard's stores draw demand and read prices from their rows of it.
+        """
+        import os
+
+        sc = spec.shard
+        ledger = Ledger(spec.days, sc.n_skus, detail=spec.detail, sizes={"line": sc.n_lines})
+        ledger.add_locations("store", sc.store_gln, sc.store_name)
+        for series in spec.builder.kind.series:
+            ledger.declare(series)
+        self.channel = _ShardChannel()
+        self.goods = DirectGoodsChannel()
+        settings = sc.spec.replenishment
+        ctx = Context(
+            sc, self.channel, self.goods, ledger, spec.settings, settings.unmet_demand, spec.seed
+        )
+        rows = np.arange(spec.first, spec.stop)
+        build = Build(
+            ctx,
+            getattr(settings, spec.settings),
+            DemandModel(scenario, spec.seed, stores=rows),
+            dict(spec.policies),
+            None,
+            PriceBook(scenario, block_days=1, stores=rows),
+        )
+        stores = spec.builder.build(build, **spec.options)
+        assert isinstance(stores, Stores)
+        self.stores = stores
+        self.ledger = ledger
+        return os.getpid()
+
+    def receive(self, day: int, messages: list[Message], goods: list[Any]) -> None:  # consignments
+        """Take the driver's messages and consignments for the shard, then ``receive``."""
+        for message in messages:
+            self.channel.deliver(message)
+        for load in goods:
+            self.goods.ship(load)
+        assert self.stores is not None
+        self.stores.receive(day)
+
+    def run(self, phase: str, day: int) -> list[Message]:
+        """Run one phase of the shard's stores; the messages they sent."""
+        getattr(self.stores, phase)(day)
+        return self.channel.take_outbox()
+
+    def close(self, day: int) -> dict[str, Any]:
+        """Close the day; the shard's ledger figures of the day for the driver's ledger."""
+        assert self.stores is not None
+        self.stores.close(day)
+        ledger = self.ledger
+        block = ledger.blocks["store"]
+        rows: dict[str, Any] = {
+            "flows": ledger.flows[day, block].copy(),
+            "stock_units": ledger.stock_units[day, block].copy(),
+            "stock_value": ledger.stock_value[day, block].copy(),
+            "sku_stock": ledger.sku_stock["store"][day].copy(),
+            "series": {name: values[day].copy() for name, values in ledger.series.items()},
+        }
+        if ledger.detail:
+            rows["flows_sku"] = ledger.flows_sku[day, block].copy()
+            rows["stock_sku"] = ledger.stock_sku[day, block].copy()
+        return rows
+
+    def cpu_seconds(self) -> float:
+        """CPU time of the actor's process so far (user and system)."""
+        return time.process_time()
+
+
+def _cut(item: Any, first: int, stop: int) -> Any | None:
+    """A message or consignment's rows for stores ``first:stop``, re-indexed (None: none)."""
+    locations = np.asarray(item.locations)
+    keep = np.flatnonzero((locations >= first) & (locations < stop))
+    if keep.size == 0:
+        return None
+    if keep.size == locations.size and first == 0:
+        return item
+    return dataclasses.replace(
+        item, locations=locations[keep] - first, quantity=item.quantity[keep]
+    )
+
+
+def _locations(message: Message) -> np.ndarray:
+    """A message's store rows (empty for one without, such as the store positions)."""
+    return np.asarray(getattr(message, "locations", np.zeros(0, np.int64)))
+
+
+class ShardedStores:
+    """The stores of a sharded run, as one party of the driver's chain (see the module doc)."""
+
+    phases: ClassVar[tuple[str, ...]] = Stores.phases
+    location_type: ClassVar[str | None] = Stores.location_type
+    series: ClassVar[tuple[SeriesSpec, ...]] = Stores.series
+
+    @classmethod
+    def locations(cls, scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
+        """The stores' GLNs and names, as the stores' party gives them."""
+        return Stores.locations(scenario)
+
+    def __init__(
+        self, ray: ModuleType, ctx: Context, actors: list[Any], ranges: list[tuple[int, int]]
+    ) -> None:
+        self._ray = ray
+        self.ctx = ctx
+        self.actors = actors
+        self.ranges = ranges
+        sc = ctx.scenario
+        self._retailer = sc.spec.retailer.gln
+        self._confirms = sc.spec.retailer.confirms_proposals and ctx.mode == "shared"
+        self._advices: list[DespatchAdvice] = []
+        self._pending: list[Any] = []
+        self._dc_rank = {gln: d for d, gln in enumerate(sc.dc_gln)}
+        self._per_store = {s.name for s in Stores.series if s.per == "store"}
+        #: CPU seconds of each actor's process, filled in by :meth:`finish`
+        self.actor_cpu_seconds: list[float] = []
+
+    def _get(self, refs: list[Any]) -> list[Any]:
+        """Wait for actor calls; a crossdock error raised in an actor is raised here as is."""
+        waiting, self._pending = [*self._pending, *refs], []
+        try:
+            got = self._ray.get(waiting)
+        except self._ray.exceptions.RayTaskError as error:
+            cause = getattr(error, "cause", None)
+            if isinstance(cause, CrossdockError):
+                raise cause from None
+            raise
+        return list(got[len(got) - len(refs) :]) if refs else []
+
+    # -- phases ------------------------------------------------------------------------------
+    def receive(self, day: int) -> None:
+        """The stores' messages and goods of the day, cut by shard, to the actors."""
+        channel = self.ctx.channel
+        mailbox = self._retailer
+        channel.receive(mailbox, OrderResponse, day)  # the stores act on the advices
+        advices = channel.receive(mailbox, DespatchAdvice, day)
+        if self._confirms:
+            self._advices = advices
+        delistings = channel.receive(mailbox, Delisting, day)
+        loads = self.ctx.goods.arrivals(mailbox, day)
+        for actor, (first, stop) in zip(self.actors, self.ranges, strict=True):
+            mine = [c for a in advices if (c := _cut(a, first, stop)) is not None]
+            goods = [c for load in loads if (c := _cut(load, first, stop)) is not None]
+            self._pending.append(actor.receive.remote(day, [*mine, *delistings], goods))
+
+    def trade(self, day: int) -> None:
+        """The actors sell (not waited for)."""
+        self._pending.extend(actor.run.remote("trade", day) for actor in self.actors)
+
+    def report(self, day: int) -> None:
+        """The actors' reports, merged, on the driver's channel."""
+        self._forward(day, self._get([actor.run.remote("report", day) for actor in self.actors]))
+
+    def plan(self, day: int) -> None:
+        """The actors' store orders, merged, on the driver's channel."""
+        self._forward(day, self._get([actor.run.remote("plan", day) for actor in self.actors]))
+
+    def close(self, day: int) -> None:
+        """Each actor's ledger figures of the day into the driver's ledger."""
+        ledger = self.ctx.ledger
+        block = ledger.blocks["store"]
+        for (first, stop), rows in zip(
+            self.ranges, self._get([a.close.remote(day) for a in self.actors]), strict=True
+        ):
+            where = slice(block.start + first, block.start + stop)
+            ledger.flows[day, where] += rows["flows"]
+            ledger.stock_units[day, where] = rows["stock_units"]
+            ledger.stock_value[day, where] = rows["stock_value"]
+            ledger.sku_stock["store"][day] += rows["sku_stock"]
+            for name, values in rows["series"].items():
+                if name in self._per_store:
+                    ledger.series[name][day, first:stop] += values
+                else:
+                    ledger.series[name][day] += values
+            if ledger.detail:
+                ledger.flows_sku[day, where] += rows["flows_sku"]
+                ledger.stock_sku[day, where] = rows["stock_sku"]
+
+    def finish(self) -> None:
+        """Collect the actors' CPU time and let them go."""
+        self.actor_cpu_seconds = list(self._get([a.cpu_seconds.remote() for a in self.actors]))
+        for actor in self.actors:
+            self._ray.kill(actor)
+        self.actors = []
+
+    # -- merging -----------------------------------------------------------------------------
+    def _forward(self, day: int, outboxes: list[list[Message]]) -> None:
+        """Send each message the shards sent as the one the whole chain's stores would send.
+
+        Messages of one kind, receiver and order number are one message cut by store rows:
+        their locations (re-indexed) and store rows are joined in store order. They go out in
+        the order the shards sent them, store orders by DC (as the stores loop over DCs).
+        """
+        groups: dict[tuple[type, str, str], list[tuple[int, Message]]] = {}
+        for shard, box in enumerate(outboxes):
+            for message in box:
+                key = (type(message), message.receiver, str(getattr(message, "order_number", "")))
+                groups.setdefault(key, []).append((shard, message))
+        keys = list(groups)
+        ranked = sorted(
+            range(len(keys)),
+            key=lambda i: (self._dc_rank.get(keys[i][1], -1) if keys[i][0] is Order else -1, i),
+        )
+        for i in ranked:
+            kind, receiver, _ = keys[i]
+            parts = groups[keys[i]]
+            first = parts[0][1]
+            fields = {
+                f.name: getattr(first, f.name)
+                for f in dataclasses.fields(first)
+                if f.name not in _HEADER
+            }
+            for name, value in fields.items():
+                if isinstance(value, np.ndarray) and value.ndim == 2 and len(parts) > 1:
+                    if value.shape[0] == self._rows_of(first, parts[0][0]):
+                        fields[name] = np.concatenate([getattr(m, name) for _, m in parts])
+            if "locations" in fields:
+                fields["locations"] = np.concatenate(
+                    [_locations(m) + self.ranges[s][0] for s, m in parts]
+                )
+            if kind is StorePositions:
+                fields["advices"] = tuple(self._advices)
+                self._advices = []
+            send(self.ctx, kind, first.sender, receiver, day, **fields)
+
+    def _rows_of(self, message: Message, shard: int) -> int:
+        """How many store rows ``message`` has: its locations, or every store of its shard."""
+        locations = _locations(message)
+        if locations.size or hasattr(message, "locations"):
+            return len(locations)
+        first, stop = self.ranges[shard]
+        return stop - first
+
+
+class Sharding:
+    """Builds a chain's stores as shards in Ray actors (a ``build_chain`` override)."""
+
+    def __init__(
+        self,
+        ray: ModuleType,
+        shards: int,
+        *,
+        days: int,
+        seed: int,
+        detail: bool,
+        address: str | None = None,
+    ) -> None:
+        self.ray = ray
+        self.shards = shards
+        self.days = days
+        self.seed = seed
+        self.detail = detail
+        self.address = address
+        self.proxies: list[ShardedStores] = []
+
+    def __call__(self, cast: Cast, build: Build) -> Party | None:
+        """The proxy of the sharded stores for the stores' cast entry; None for the others."""
+        builder = PARTIES[cast.party]
+        if not issubclass(builder.kind, Stores):
+            return None
+        if builder.kind is not Stores:
+            raise ParameterError(
+                "simulate",
+                "shards",
+                "1 for a recipe whose stores are not crossdock's Stores",
+                self.shards,
+            )
+        ctx = build.ctx
+        sc = ctx.scenario
+        region = sc.dc_of_store if ctx.mode == "traditional" else sc.platform_of_store
+        ranges = partition_stores(sc, self.shards, region)
+        # the whole scenario once, for every actor, without its store × SKU arrays
+        lean = dataclasses.replace(
+            sc, shelf_capacity=np.zeros((0, 0), np.int32), road_km=np.zeros((0, 0))
+        )
+        common = self.ray.put(lean)
+        remote = self.ray.remote(ShardWorker).options(num_cpus=1, scheduling_strategy="SPREAD")
+        actors = [remote.remote() for _ in ranges]
+        started = [
+            actor.start.remote(
+                ShardSpec(
+                    shard_scenario(sc, first, stop),
+                    first,
+                    stop,
+                    ctx.mode,
+                    builder,
+                    cast.options,
+                    self.days,
+                    self.seed,
+                    self.detail,
+                    build.policies,
+                ),
+                common,
+            )
+            for actor, (first, stop) in zip(actors, ranges, strict=True)
+        ]
+        proxy = ShardedStores(self.ray, ctx, actors, ranges)
+        self.proxies.append(proxy)
+        proxy._get(started)
+        # the opening stock the actors recorded at day 0 reaches the ledger with day 0's close
+        return proxy
+
+    def finish(self) -> list[float]:
+        """Stop every shard's actors; their CPU seconds."""
+        seconds: list[float] = []
+        for proxy in self.proxies:
+            if proxy.actors:
+                proxy.finish()
+            seconds.extend(proxy.actor_cpu_seconds)
+        return seconds
+
+    def abandon(self) -> None:
+        """Kill the actors of a run that failed."""
+        for proxy in self.proxies:
+            for actor in proxy.actors:
+                self.ray.kill(actor)
+            proxy.actors = []
+
+
+@contextmanager
+def shard_session(
+    shards: int, address: str | None = None, *, spare_cpus: int = 0
+) -> Iterator[ModuleType | None]:
+    """A Ray session for a run of ``shards`` shards (``None`` for one shard: no Ray at all).
+
+    Locally Ray is started with a CPU per shard (plus ``spare_cpus`` for routing tasks);
+    ``address`` joins a cluster instead. A session already open is used as it is.
+    """
+    if shards == 1 and address is None:
+        yield None
+        return
+    from crossdock.experiments._ray import ray_session
+
+    with ray_session(shards + spare_cpus, address, object_store_bytes=OBJECT_STORE_BYTES) as ray:
+        yield ray
