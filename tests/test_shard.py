@@ -10,6 +10,7 @@ and the KPIs.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from itertools import pairwise
 from types import SimpleNamespace
 from typing import Any
 
@@ -133,7 +134,7 @@ def test_partition_cuts_whole_blocks_of_stores(scenario: Scenario) -> None:
     for shards in (1, 2, 3):
         ranges = partition_stores(scenario, shards)
         assert ranges[0][0] == 0 and ranges[-1][1] == scenario.n_stores
-        for (_, stop), (first, _) in zip(ranges, ranges[1:], strict=False):
+        for (_, stop), (first, _) in pairwise(ranges):
             assert stop == first and first % ALIGN_ROWS == 0
         assert all(stop > first for first, stop in ranges)
     with pytest.raises(ParameterError, match="at most 3 for 24 stores"):
