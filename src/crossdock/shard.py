@@ -221,6 +221,29 @@ class ShardSpec:
     policies: Mapping[str, Policy]
 
 
+class _DemandAhead:
+    """The shard's demand, drawn a day ahead while the driver's parties work (same numbers).
+
+    The model draws days in order from each store's own streams, so drawing day ``t + 1``
+    before the stores ask for it changes nothing but when the work is done.
+    """
+
+    def __init__(self, model: DemandModel, days: int) -> None:
+        self.model = model
+        self.days = days
+        self._ahead: dict[int, np.ndarray] = {}
+
+    def draw_ahead(self, day: int) -> None:
+        """Draw ``day``'s demand now (nothing past the run's last day)."""
+        if day < self.days and day not in self._ahead:
+            self._ahead[day] = self.model.daily(day)
+
+    def daily(self, day: int) -> np.ndarray:
+        """Units wanted at each of the shard's store × SKU on ``day``."""
+        ahead = self._ahead.pop(day, None)
+        return ahead if ahead is not None else self.model.daily(day)
+
+
 class ShardWorker:
     """One shard's stores, run phase by phase for the driver (a Ray actor in a sharded run).
 
@@ -251,10 +274,11 @@ class ShardWorker:
             sc, self.channel, self.goods, ledger, spec.settings, settings.unmet_demand, spec.seed
         )
         rows = np.arange(spec.first, spec.stop)
+        self.demand = _DemandAhead(DemandModel(scenario, spec.seed, stores=rows), spec.days)
         build = Build(
             ctx,
             getattr(settings, spec.settings),
-            DemandModel(scenario, spec.seed, stores=rows),
+            self.demand,
             dict(spec.policies),
             None,
             PriceBook(scenario, block_days=1, stores=rows),
@@ -278,6 +302,10 @@ class ShardWorker:
         """Run one phase of the shard's stores; the messages they sent."""
         getattr(self.stores, phase)(day)
         return self.channel.take_outbox()
+
+    def draw_ahead(self, day: int) -> None:
+        """Draw ``day``'s demand now, while the driver works (the stores' day is done)."""
+        self.demand.draw_ahead(day)
 
     def close(self, day: int) -> dict[str, Any]:
         """Close the day; the shard's ledger figures of the day for the driver's ledger."""
@@ -333,7 +361,14 @@ class ShardedStores:
         return Stores.locations(scenario)
 
     def __init__(
-        self, ray: ModuleType, ctx: Context, actors: list[Any], ranges: list[tuple[int, int]]
+        self,
+        ray: ModuleType,
+        ctx: Context,
+        actors: list[Any],
+        ranges: list[tuple[int, int]],
+        *,
+        orders: bool,
+        reports: bool,
     ) -> None:
         self._ray = ray
         self.ctx = ctx
@@ -342,11 +377,17 @@ class ShardedStores:
         sc = ctx.scenario
         self._retailer = sc.spec.retailer.gln
         self._confirms = sc.spec.retailer.confirms_proposals and ctx.mode == "shared"
+        # the phases in which the stores send anything (the others are not called)
+        self._orders = orders
+        self._reports = reports or self._confirms
         self._advices: list[DespatchAdvice] = []
-        self._pending: list[Any] = []
+        self._pending: list[Any] = []  # calls not waited for yet
+        self._closing: list[tuple[int, list[Any]]] = []  # days closed, not yet in the ledger
         self._dc_rank = {gln: d for d, gln in enumerate(sc.dc_gln)}
         self._per_store = {s.name for s in Stores.series if s.per == "store"}
-        #: CPU seconds of each actor's process, filled in by :meth:`finish`
+        #: CPU seconds of each actor's process once its stores are built, and at the end
+        #: (filled in by :meth:`finish`): the run's own CPU time is the difference
+        self.actor_cpu_at_start: list[float] = []
         self.actor_cpu_seconds: list[float] = []
 
     def _get(self, refs: list[Any]) -> list[Any]:
@@ -364,6 +405,7 @@ class ShardedStores:
     # -- phases ------------------------------------------------------------------------------
     def receive(self, day: int) -> None:
         """The stores' messages and goods of the day, cut by shard, to the actors."""
+        self._settle()
         channel = self.ctx.channel
         mailbox = self._retailer
         channel.receive(mailbox, OrderResponse, day)  # the stores act on the advices
@@ -382,20 +424,36 @@ class ShardedStores:
         self._pending.extend(actor.run.remote("trade", day) for actor in self.actors)
 
     def report(self, day: int) -> None:
-        """The actors' reports, merged, on the driver's channel."""
-        self._forward(day, self._get([actor.run.remote("report", day) for actor in self.actors]))
+        """The actors' reports, merged, on the driver's channel (shared mode)."""
+        if self._reports:
+            self._forward(day, self._get([a.run.remote("report", day) for a in self.actors]))
+            if not self._orders:
+                self._draw_ahead(day)
 
     def plan(self, day: int) -> None:
-        """The actors' store orders, merged, on the driver's channel."""
-        self._forward(day, self._get([actor.run.remote("plan", day) for actor in self.actors]))
+        """The actors' store orders, merged, on the driver's channel (traditional mode)."""
+        if self._orders:
+            self._forward(day, self._get([a.run.remote("plan", day) for a in self.actors]))
+            self._draw_ahead(day)
+
+    def _draw_ahead(self, day: int) -> None:
+        """The stores have sent their last message of the day: draw tomorrow's demand now."""
+        self._pending.extend(actor.draw_ahead.remote(day + 1) for actor in self.actors)
 
     def close(self, day: int) -> None:
-        """Each actor's ledger figures of the day into the driver's ledger."""
+        """The actors close the day; their ledger figures are added at the next sync."""
+        self._closing.append((day, [actor.close.remote(day) for actor in self.actors]))
+
+    def _settle(self) -> None:
+        """Add the closed days' ledger figures of every shard into the driver's ledger."""
+        closing, self._closing = self._closing, []
+        for day, refs in closing:
+            self._add_to_ledger(day, self._get(refs))
+
+    def _add_to_ledger(self, day: int, shards: list[dict[str, Any]]) -> None:
         ledger = self.ctx.ledger
         block = ledger.blocks["store"]
-        for (first, stop), rows in zip(
-            self.ranges, self._get([a.close.remote(day) for a in self.actors]), strict=True
-        ):
+        for (first, stop), rows in zip(self.ranges, shards, strict=True):
             where = slice(block.start + first, block.start + stop)
             ledger.flows[day, where] += rows["flows"]
             ledger.stock_units[day, where] = rows["stock_units"]
@@ -411,7 +469,8 @@ class ShardedStores:
                 ledger.stock_sku[day, where] = rows["stock_sku"]
 
     def finish(self) -> None:
-        """Collect the actors' CPU time and let them go."""
+        """Complete the ledger, collect the actors' CPU time and let them go."""
+        self._settle()
         self.actor_cpu_seconds = list(self._get([a.cpu_seconds.remote() for a in self.actors]))
         for actor in self.actors:
             self._ray.kill(actor)
@@ -528,9 +587,17 @@ class Sharding:
             )
             for actor, (first, stop) in zip(actors, ranges, strict=True)
         ]
-        proxy = ShardedStores(self.ray, ctx, actors, ranges)
+        proxy = ShardedStores(
+            self.ray,
+            ctx,
+            actors,
+            ranges,
+            orders=bool(cast.options.get("orders", False)),
+            reports=bool(cast.options.get("reports", False)),
+        )
         self.proxies.append(proxy)
         proxy._get(started)
+        proxy.actor_cpu_at_start = proxy._get([a.cpu_seconds.remote() for a in actors])
         # the opening stock the actors recorded at day 0 reaches the ledger with day 0's close
         return proxy
 
