@@ -60,6 +60,8 @@ def _run(scenario: Any, mode: str, ray: Any | None) -> dict[str, Any]:
 
 def main() -> None:
     """Print 2 shards against 1 for both modes: wall, CPU, ratios, and whether tables match."""
+    import scipy.stats  # noqa: F401  (imported by the first run's policies otherwise)
+
     from crossdock.experiments._ray import ray_session
     from crossdock.shard import OBJECT_STORE_BYTES
 
