@@ -295,14 +295,24 @@ class ShardWorker:
         self.ledger = ledger
         return os.getpid()
 
-    def receive(self, day: int, messages: list[Message], goods: list[Any]) -> None:  # consignments
-        """Take the driver's messages and consignments for the shard, then ``receive``."""
+    def begin_day(
+        self, day: int, messages: list[Message], goods: list[Any], close: int | None
+    ) -> dict[str, Any] | None:
+        """Close day ``close`` if given, then ``receive`` and ``trade`` on ``day``.
+
+        The driver's messages and consignments for the shard are taken in first. One call
+        for the three (nothing reaches the stores between one day's ``plan`` and the next
+        day's ``receive``); it returns the closed day's ledger figures (see :meth:`close`).
+        """
+        rows = self.close(close) if close is not None else None
         for message in messages:
             self.channel.deliver(message)
         for load in goods:
             self.goods.ship(load)
         assert self.stores is not None
         self.stores.receive(day)
+        self.stores.trade(day)
+        return rows
 
     def run(self, phase: str, day: int) -> list[Message]:
         """Run one phase of the shard's stores; the messages they sent."""
@@ -388,6 +398,8 @@ class ShardedStores:
         self._reports = reports or self._confirms
         self._advices: list[DespatchAdvice] = []
         self._pending: list[Any] = []  # calls not waited for yet
+        self._inbox: list[tuple[list[Message], list[Any]]] = []  # today's, per shard
+        self._unclosed: int | None = None  # the day the actors close with the next one's call
         self._closing: list[tuple[int, list[Any]]] = []  # days closed, not yet in the ledger
         self._dc_rank = {gln: d for d, gln in enumerate(sc.dc_gln)}
         self._per_store = {s.name for s in Stores.series if s.per == "store"}
@@ -410,7 +422,7 @@ class ShardedStores:
 
     # -- phases ------------------------------------------------------------------------------
     def receive(self, day: int) -> None:
-        """The stores' messages and goods of the day, cut by shard, to the actors."""
+        """The stores' messages and goods of the day, cut by shard (for :meth:`trade`)."""
         self._settle(before=day - 1)  # the day before last is long closed: no waiting
         channel = self.ctx.channel
         mailbox = self._retailer
@@ -420,14 +432,23 @@ class ShardedStores:
             self._advices = advices
         delistings = channel.receive(mailbox, Delisting, day)
         loads = self.ctx.goods.arrivals(mailbox, day)
-        for actor, (first, stop) in zip(self.actors, self.ranges, strict=True):
+        self._inbox = []
+        for first, stop in self.ranges:
             mine = [c for a in advices if (c := _cut(a, first, stop)) is not None]
             goods = [c for load in loads if (c := _cut(load, first, stop)) is not None]
-            self._pending.append(actor.receive.remote(day, [*mine, *delistings], goods))
+            self._inbox.append(([*mine, *delistings], goods))
 
     def trade(self, day: int) -> None:
-        """The actors sell (not waited for)."""
-        self._pending.extend(actor.run.remote("trade", day) for actor in self.actors)
+        """The actors close yesterday, take in today's inbox and sell (not waited for)."""
+        refs = [
+            actor.begin_day.remote(day, messages, goods, self._unclosed)
+            for actor, (messages, goods) in zip(self.actors, self._inbox, strict=True)
+        ]
+        self._pending.extend(refs)
+        if self._unclosed is not None:
+            self._closing.append((self._unclosed, refs))
+        self._unclosed = None
+        self._inbox = []
 
     def report(self, day: int) -> None:
         """The actors' reports, merged, on the driver's channel (shared mode)."""
@@ -447,8 +468,11 @@ class ShardedStores:
         self._pending.extend(actor.draw_ahead.remote(day + 1) for actor in self.actors)
 
     def close(self, day: int) -> None:
-        """The actors close the day; their ledger figures are added later (:meth:`_settle`)."""
-        self._closing.append((day, [actor.close.remote(day) for actor in self.actors]))
+        """The actors close the day with the next day's first call (or :meth:`finish`).
+
+        Their ledger figures are added to the driver's ledger later (:meth:`_settle`).
+        """
+        self._unclosed = day
 
     def _settle(self, before: int | None = None) -> None:
         """Add the figures of the days closed (before day ``before``) into the driver's ledger.
@@ -481,6 +505,9 @@ class ShardedStores:
 
     def finish(self) -> None:
         """Complete the ledger, collect the actors' CPU time and let them go."""
+        if self._unclosed is not None:
+            day, self._unclosed = self._unclosed, None
+            self._closing.append((day, [actor.close.remote(day) for actor in self.actors]))
         self._settle()
         self.actor_cpu_seconds = list(self._get([a.cpu_seconds.remote() for a in self.actors]))
         for actor in self.actors:
