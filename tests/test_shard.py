@@ -22,6 +22,7 @@ from crossdock.cli import EXIT_USER_ERROR, invoke
 from crossdock.demand import DemandModel
 from crossdock.economics._prices import PriceBook
 from crossdock.engine import Engine
+from crossdock.errors import ScenarioError
 from crossdock.recipes import build_chain
 from crossdock.results import SimulationResult
 from crossdock.scenario import Scenario, compile_scenario, generate_spec
@@ -185,6 +186,29 @@ def test_cli_refuses_shards_with_checkpoints_in_one_line(
     assert invoke([*args, "--out", str(tmp_path)]) == EXIT_USER_ERROR
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and "checkpointed" in lines[0]
+
+
+def test_cli_names_an_address_where_no_cluster_answers(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["run", "--days", "30", "--shards", "2", "--address", "127.0.0.1:1"]
+    assert invoke([*args, "--out", str(tmp_path)]) == EXIT_USER_ERROR
+    assert "--address 127.0.0.1:1: no Ray cluster answers there" in capsys.readouterr().err
+
+
+class FailingRay(InProcessRay):
+    """Ray whose actor calls fail, as Ray reports an exception raised in an actor."""
+
+    def get(self, refs: list[Any]) -> list[Any]:
+        error = self.exceptions.RayTaskError("an actor failed")
+        error.cause = ScenarioError("a store's stock would overflow", file="<scenario>")
+        raise error
+
+
+def test_an_error_in_a_shard_is_raised_as_itself(scenario: Scenario) -> None:
+    sharding = Sharding(FailingRay(), 2, days=DAYS, seed=5, detail=False)
+    with pytest.raises(ScenarioError, match="would overflow"):
+        build_chain(scenario, "traditional", days=DAYS, seed=5, override=sharding)
 
 
 @pytest.fixture(scope="module")

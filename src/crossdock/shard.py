@@ -14,23 +14,27 @@ In the driver a proxy party, :class:`ShardedStores`, takes the stores' place in 
 talks to the rest of the chain through the message and goods channels only, as the stores do:
 
 - ``receive``: it takes the day's despatch advices, delistings and consignments for the
-  stores from the channels, cuts each to each shard's rows and hands them to the actors;
-- ``trade``: the actors sell (nothing crosses the channels);
+  stores from the channels and cuts each to each shard's rows (re-indexed);
+- ``trade``: one call to every actor closes yesterday, takes in the shard's inbox and sells;
+  the driver does not wait for it;
 - ``report``/``plan``: the actors' outgoing messages (sales and inventory reports, store
   positions, store orders) are merged, row blocks in store order, into the one message the
   whole chain's stores would have sent, and sent on the driver's channel (so message
-  references, EDI interchanges and counts are the same);
-- ``close``: each actor's ledger figures of the day (store rows, and per-SKU sums) are added
-  into the driver's ledger.
+  references, EDI interchanges and counts are the same); then each actor draws tomorrow's
+  demand while the driver's upstream parties plan, ship and route;
+- ``close``: the actors close the day with the next day's first call; their ledger figures
+  (store rows, per-SKU sums) are added into the driver's ledger a day later, and at the end.
 
-Phase calls go to every actor at once; ``receive`` and ``trade`` do not wait for them, so the
-actors sell while the driver's upstream parties take in their own goods.
+So the driver waits for the actors once a day, for the store orders (traditional) or the
+reports (shared); a phase in which the stores send nothing is not called at all.
 
 Why the tables do not depend on the number of shards: a store's row of every store × SKU
 array is computed from that row alone (demand from its own streams, its own stock, orders,
 policy state), and per-SKU figures are integer sums over stores, which do not depend on how
-the stores are grouped. Merged messages carry the same rows, in the same order, as the
-unsharded run's. ``tests/test_shard.py`` checks every output table, bit for bit.
+the stores are grouped. A store's money figures (stock value, lost sales' value) are BLAS
+products whose last bits depend on the row's place in a group of rows, so shards are cut at
+multiples of :data:`ALIGN_ROWS` rows. Merged messages carry the same rows, in the same
+order, as the unsharded run's. ``tests/test_shard.py`` checks every output table, bit for bit.
 
 Limits: a run with shards cannot be checkpointed (its stores' state lives in the actors), nor
 take a ``demand`` object (each shard draws its own stores' demand from the scenario's
