@@ -350,17 +350,30 @@ class ShardWorker:
         return time.process_time()
 
 
-def _cut(item: Any, first: int, stop: int) -> Any | None:
-    """A message or consignment's rows for stores ``first:stop``, re-indexed (None: none)."""
-    locations = np.asarray(item.locations)
-    keep = np.flatnonzero((locations >= first) & (locations < stop))
-    if keep.size == 0:
+def _cut(
+    item: Any, first: int, stop: int, seen: dict[tuple[int, int], tuple[Any, Any]]
+) -> Any | None:
+    """A message or consignment's rows for stores ``first:stop``, re-indexed (None: none).
+
+    A despatch advice shares its arrays with its consignment: ``seen`` keeps the cuts made,
+    by source arrays, so the two cuts share theirs too (and travel to the actor once).
+    """
+    key = (id(item.locations), id(item.quantity))
+    if key not in seen:
+        rows = np.asarray(item.locations)
+        keep = np.flatnonzero((rows >= first) & (rows < stop))
+        if keep.size == 0:
+            seen[key] = (None, None)
+        elif keep.size == rows.size and first == 0:
+            seen[key] = (item.locations, item.quantity)
+        else:
+            seen[key] = (rows[keep] - first, item.quantity[keep])
+    locations, quantity = seen[key]
+    if locations is None:
         return None
-    if keep.size == locations.size and first == 0:
+    if locations is item.locations:
         return item
-    return dataclasses.replace(
-        item, locations=locations[keep] - first, quantity=item.quantity[keep]
-    )
+    return dataclasses.replace(item, locations=locations, quantity=quantity)
 
 
 def _locations(message: Message) -> np.ndarray:
@@ -412,9 +425,15 @@ class ShardedStores:
         self.actor_cpu_at_start: list[float] = []
         self.actor_cpu_seconds: list[float] = []
 
-    def _get(self, refs: list[Any]) -> list[Any]:
-        """Wait for actor calls; a crossdock error raised in an actor is raised here as is."""
-        waiting, self._pending = [*self._pending, *refs], []
+    def _get(self, refs: list[Any], *, pending: bool = True) -> list[Any]:
+        """Wait for actor calls; a crossdock error raised in an actor is raised here as is.
+
+        With ``pending`` the calls not waited for yet are waited for too (their errors
+        surface here).
+        """
+        waiting = [*self._pending, *refs] if pending else list(refs)
+        if pending:
+            self._pending = []
         try:
             got = self._ray.get(waiting)
         except self._ray.exceptions.RayTaskError as error:
@@ -438,8 +457,9 @@ class ShardedStores:
         loads = self.ctx.goods.arrivals(mailbox, day)
         self._inbox = []
         for first, stop in self.ranges:
-            mine = [c for a in advices if (c := _cut(a, first, stop)) is not None]
-            goods = [c for load in loads if (c := _cut(load, first, stop)) is not None]
+            seen: dict[tuple[int, int], tuple[Any, Any]] = {}
+            mine = [c for a in advices if (c := _cut(a, first, stop, seen)) is not None]
+            goods = [c for load in loads if (c := _cut(load, first, stop, seen)) is not None]
             self._inbox.append(([*mine, *delistings], goods))
 
     def trade(self, day: int) -> None:
@@ -486,8 +506,8 @@ class ShardedStores:
         """
         done = [c for c in self._closing if before is None or c[0] < before]
         self._closing = self._closing[len(done) :]
-        for day, refs in done:
-            self._add_to_ledger(day, self._get(refs))
+        for day, refs in done:  # long finished: no wait for the calls made since
+            self._add_to_ledger(day, self._get(refs, pending=before is None))
 
     def _add_to_ledger(self, day: int, shards: list[dict[str, Any]]) -> None:
         ledger = self.ctx.ledger
