@@ -107,7 +107,9 @@ def run_tables(scenario: Scenario, mode: str, shards: int, days: int = DAYS) -> 
     assert ledger.violations() == []
     assert ledger.sku_violations().size == 0
     assert ledger.unmatched_transfers().size == 0
-    return build_tables(ledger, scenario, chain.channel.sent_by_day)
+    return build_tables(
+        ledger, scenario, chain.channel.sent_by_day, getattr(chain.channel, "daily", None)
+    )
 
 
 def assert_same_tables(a: dict[str, Any], b: dict[str, Any]) -> None:
@@ -122,6 +124,26 @@ def test_in_process_shards_give_the_whole_runs_tables(scenario: Scenario, mode: 
     assert whole["location_daily"].num_rows > 0
     for shards in (2, 3):
         assert_same_tables(run_tables(scenario, mode, shards), whole)
+
+
+@pytest.fixture(scope="module")
+def faulty_backorders() -> Scenario:
+    """Backorders, and an EDI channel that loses, duplicates and delays messages."""
+    spec = generate_spec(n_stores=20, n_skus=48, n_platforms=2, horizon_days=30, seed=11)
+    edi = spec.edi.model_copy(
+        update={"channel": "edi", "loss_rate": 0.05, "duplication_rate": 0.05, "delay_rate": 0.1}
+    )
+    replenishment = spec.replenishment.model_copy(update={"unmet_demand": "backorder"})
+    return compile_scenario(spec.model_copy(update={"edi": edi, "replenishment": replenishment}))
+
+
+@pytest.mark.parametrize("mode", ["traditional", "shared"])
+def test_shards_over_a_faulty_edi_channel_with_backorders(
+    faulty_backorders: Scenario, mode: str
+) -> None:
+    whole = run_tables(faulty_backorders, mode, 1, days=30)
+    assert whole["edi_daily"]["retransmissions"].to_numpy().sum() > 0
+    assert_same_tables(run_tables(faulty_backorders, mode, 3, days=30), whole)
 
 
 def test_store_orders_to_two_dcs_merge_in_dc_order(two_dcs: Scenario) -> None:
