@@ -85,8 +85,21 @@ __all__ = [
     "shard_session",
 ]
 
-#: Ray's object store for a sharded run: the day's store × SKU messages pass through it.
+#: Ray's object store for a sharded run, at least: the day's store × SKU messages and goods
+#: pass through it (see :func:`object_store_bytes`).
 OBJECT_STORE_BYTES = 1024 * 1024 * 1024
+
+
+def object_store_bytes(scenario: Scenario | None) -> int:
+    """Ray's object store for a sharded run of ``scenario`` (at least 1 GiB).
+
+    Room for four whole store × SKU int64 arrays in flight: orders or reports, deliveries and
+    their advices.
+    """
+    if scenario is None:
+        return OBJECT_STORE_BYTES
+    return max(OBJECT_STORE_BYTES, 4 * 8 * scenario.n_stores * scenario.n_skus)
+
 
 _STORE_FIELDS = (
     "store_gln",
@@ -682,17 +695,23 @@ class Sharding:
 
 @contextmanager
 def shard_session(
-    shards: int, address: str | None = None, *, spare_cpus: int = 0
+    shards: int,
+    address: str | None = None,
+    *,
+    spare_cpus: int = 0,
+    scenario: Scenario | None = None,
 ) -> Iterator[ModuleType | None]:
     """A Ray session for a run of ``shards`` shards (``None`` for one shard: no Ray at all).
 
-    Locally Ray is started with a CPU per shard (plus ``spare_cpus`` for routing tasks);
-    ``address`` joins a cluster instead. A session already open is used as it is.
+    Locally Ray is started with a CPU per shard (plus ``spare_cpus`` for routing tasks) and an
+    object store sized for ``scenario`` (:func:`object_store_bytes`); ``address`` joins a
+    cluster instead. A session already open is used as it is.
     """
     if shards == 1 and address is None:
         yield None
         return
     from crossdock.experiments._ray import ray_session
 
-    with ray_session(shards + spare_cpus, address, object_store_bytes=OBJECT_STORE_BYTES) as ray:
+    room = object_store_bytes(scenario)
+    with ray_session(shards + spare_cpus, address, object_store_bytes=room) as ray:
         yield ray

@@ -126,7 +126,10 @@ def simulate(
     ):
         raise ParameterError("simulate", "checkpoint_every", "an int >= 1", checkpoint_every)
     spare = routing_workers if routing_workers > 1 else 0
-    with shard_session(shards, address, spare_cpus=spare) as ray, routing_pool(routing_workers):
+    with (
+        shard_session(shards, address, spare_cpus=spare, scenario=scenario) as ray,
+        routing_pool(routing_workers),
+    ):
         if checkpoint is None:
             sharding = None
             if ray is not None:
@@ -336,7 +339,10 @@ def compare(
 
     spare = routing_workers if routing_workers > 1 else 0
     sharded: dict[str, Any] = {"shards": shards, "address": address}
-    with shard_session(shards, address, spare_cpus=spare), routing_pool(routing_workers):
+    with (
+        shard_session(shards, address, spare_cpus=spare, scenario=scenario),
+        routing_pool(routing_workers),
+    ):
         runs = {
             mode: simulate(
                 scenario,
