@@ -76,10 +76,15 @@ from crossdock.recipes import PARTIES, Build, Cast, PartyBuilder
 from crossdock.scenario import Scenario
 
 __all__ = [
+    "ALIGN_ROWS",
+    "OBJECT_STORE_BYTES",
+    "ShardSpec",
     "ShardWorker",
     "ShardedStores",
     "Sharding",
     "check_shards",
+    "max_shards",
+    "object_store_bytes",
     "partition_stores",
     "shard_scenario",
     "shard_session",
