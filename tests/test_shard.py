@@ -26,7 +26,14 @@ from crossdock.errors import ScenarioError
 from crossdock.recipes import build_chain
 from crossdock.results import SimulationResult
 from crossdock.scenario import Scenario, compile_scenario, generate_spec
-from crossdock.shard import ALIGN_ROWS, Sharding, partition_stores, shard_scenario
+from crossdock.scenario._assortment_spec import AssortmentSpec
+from crossdock.shard import (
+    ALIGN_ROWS,
+    Sharding,
+    max_shards,
+    partition_stores,
+    shard_scenario,
+)
 from crossdock.tables import build_tables
 
 DAYS = 40
@@ -146,6 +153,23 @@ def test_shards_over_a_faulty_edi_channel_with_backorders(
     assert_same_tables(run_tables(faulty_backorders, mode, 3, days=30), whole)
 
 
+def test_shards_apply_the_captains_delistings_and_substitutions() -> None:
+    """A review every two weeks that delists every C item: clearance, scrap, substitution."""
+    spec = generate_spec(n_stores=25, n_skus=48, n_platforms=2, horizon_days=40, seed=13)
+    review = AssortmentSpec(
+        review_every_weeks=2,
+        clearance_days=3,
+        max_delisted_share=0.5,
+        delist_classes=["CX", "CY", "CZ"],
+        max_units_per_store_week=1000.0,
+    )
+    scenario = compile_scenario(spec.model_copy(update={"assortment": review}))
+    whole = run_tables(scenario, "shared", 1)
+    sku = whole["sku_daily"]
+    assert sum(sku[c].to_numpy().sum() for c in ("substituted_demand", "delisted_scrap")) > 0
+    assert_same_tables(run_tables(scenario, "shared", 3), whole)
+
+
 def test_store_orders_to_two_dcs_merge_in_dc_order(two_dcs: Scenario) -> None:
     """Shards cut across both DCs' stores: each DC still gets one order a day, rows in order."""
     assert len(set(two_dcs.dc_of_store.tolist())) == 2
@@ -162,6 +186,17 @@ def test_partition_cuts_whole_blocks_of_stores(scenario: Scenario) -> None:
         assert all(stop > first for first, stop in ranges)
     with pytest.raises(ParameterError, match="at most 3 for 24 stores"):
         partition_stores(scenario, 4)
+
+
+def test_no_shard_is_one_store_alone() -> None:
+    """NumPy computes a one-row product another way: a last row joins the block before it."""
+    for n in range(1, 60):
+        spec = generate_spec(n_stores=n, n_skus=6, n_platforms=1, horizon_days=30, seed=1)
+        sc = compile_scenario(spec)
+        for shards in range(1, max_shards(n) + 1):
+            ranges = partition_stores(sc, shards)
+            assert all(stop - first >= min(n, 2) for first, stop in ranges), (n, ranges)
+    assert max_shards(17) == 2 and max_shards(18) == 3
 
 
 def test_a_cut_moves_to_a_region_boundary_nearby(scenario: Scenario) -> None:

@@ -136,12 +136,21 @@ def check_shards(owner: str, shards: object, address: object = None) -> int:
 #: Shards are cut at multiples of this many store rows: BLAS sums the rows of a store × SKU
 #: product (a store's stock value, its lost sales' value) in groups of up to 8 rows, and a
 #: row's last bits depend on its place in a group, so a shard must start where a group does.
+#: (A one-row product takes yet another path in NumPy: no shard is ever one row alone.)
 ALIGN_ROWS = 8
+
+
+def _blocks(n_stores: int) -> int:
+    """Blocks of ALIGN_ROWS store rows; a last block of one row joins the block before."""
+    full, rest = divmod(n_stores, ALIGN_ROWS)
+    if rest == 1 and full:
+        return full
+    return max(1, full + (rest > 0))
 
 
 def max_shards(n_stores: int) -> int:
     """The most shards ``n_stores`` stores can be cut into (whole blocks of ALIGN_ROWS rows)."""
-    return max(1, -(-n_stores // ALIGN_ROWS))
+    return _blocks(n_stores)
 
 
 def partition_stores(
@@ -164,7 +173,7 @@ def partition_stores(
         )
     region = scenario.platform_of_store if region is None else np.asarray(region)
     changes = np.flatnonzero(region[1:] != region[:-1]) + 1
-    blocks = max_shards(n)
+    blocks = _blocks(n)
     slack = n // (4 * shards)
     cuts = [0]
     for i in range(1, shards):
