@@ -49,12 +49,14 @@ def _run(scenario: Any, mode: str, ray: Any | None) -> dict[str, Any]:
         "driver_cpu": time.process_time() - cpu,
         "driver_days_cpu": time.process_time() - built_cpu,
         "actors_cpu": 0.0,
+        "busy": [],
         "load": os.getloadavg()[0],
     }
     if sharding is not None:
         (proxy,) = sharding.proxies
         end = sharding.finish()
         out["actors_cpu"] = sum(end) - sum(proxy.actor_cpu_at_start)
+        out["busy"] = proxy.actor_busy_seconds
     out["tables"] = build_tables(chain.ledger, scenario, chain.channel.sent_by_day)
     return out
 
@@ -90,6 +92,16 @@ def main() -> None:
             days_two = two["wall"] - two["build"]
             cpu_one = one["driver_cpu"]
             cpu_two = two["driver_cpu"] + two["actors_cpu"]
+            phases = max(b["phases"] for b in two["busy"])
+            ahead = max(b["ahead"] for b in two["busy"])
+            bound = one["driver_days_cpu"] / (two["driver_days_cpu"] + phases)
+            print(
+                f"{mode:11s} actors' own work: phases {phases:.2f} s and demand drawn ahead "
+                f"{ahead:.2f} s (the busier actor; the rest of their CPU is Ray's); with a free "
+                f"core each, a day costs the main process's days plus one actor's phases: "
+                f"{one['driver_days_cpu']:.2f} / ({two['driver_days_cpu']:.2f} + {phases:.2f}) = "
+                f"{bound:.2f}x (estimate from CPU times)"
+            )
             print(
                 f"{mode:11s} speed-up, 2 shards over 1: {one['wall'] / two['wall']:.2f}x wall "
                 f"(days only: {days_one / days_two:.2f}x; target >= 1.8x on 2 idle cores), "

@@ -339,6 +339,9 @@ class ShardWorker:
 
     def __init__(self) -> None:
         self.stores: Stores | None = None
+        #: thread CPU seconds spent in the stores' phases (the driver waits for these) and in
+        #: drawing tomorrow's demand (done while the driver works)
+        self.busy = {"phases": 0.0, "ahead": 0.0}
 
     def start(self, spec: ShardSpec, scenario: Scenario) -> int:
         """Build the shard's stores (errors surface here, with their own type); its pid.
@@ -386,6 +389,7 @@ class ShardWorker:
         for the three (nothing reaches the stores between one day's ``plan`` and the next
         day's ``receive``); it returns the closed day's ledger figures (see :meth:`close`).
         """
+        started = time.thread_time()
         rows = self.close(close) if close is not None else None
         unpacked: dict[int, np.ndarray] = {}  # an advice and its consignment share arrays
 
@@ -403,16 +407,22 @@ class ShardWorker:
         assert self.stores is not None
         self.stores.receive(day)
         self.stores.trade(day)
+        self.busy["phases"] += time.thread_time() - started
         return rows
 
     def run(self, phase: str, day: int) -> list[Message]:
         """Run one phase of the shard's stores; the messages they sent."""
+        started = time.thread_time()
         getattr(self.stores, phase)(day)
-        return [_with_arrays(message, _pack) for message in self.channel.take_outbox()]
+        sent = [_with_arrays(message, _pack) for message in self.channel.take_outbox()]
+        self.busy["phases"] += time.thread_time() - started
+        return sent
 
     def draw_ahead(self, day: int) -> None:
         """Draw ``day``'s demand now, while the driver works (the stores' day is done)."""
+        started = time.thread_time()
         self.demand.draw_ahead(day)
+        self.busy["ahead"] += time.thread_time() - started
 
     def close(self, day: int) -> dict[str, Any]:
         """Close the day; the shard's ledger figures of the day for the driver's ledger."""
@@ -435,6 +445,10 @@ class ShardWorker:
     def cpu_seconds(self) -> float:
         """CPU time of the actor's process so far (user and system)."""
         return time.process_time()
+
+    def busy_seconds(self) -> dict[str, float]:
+        """Thread CPU seconds in the stores' phases and in drawing demand ahead, so far."""
+        return dict(self.busy)
 
 
 def _cut(
@@ -511,6 +525,8 @@ class ShardedStores:
         #: (filled in by :meth:`finish`): the run's own CPU time is the difference
         self.actor_cpu_at_start: list[float] = []
         self.actor_cpu_seconds: list[float] = []
+        #: per actor, :meth:`ShardWorker.busy_seconds` at the end (filled in by :meth:`finish`)
+        self.actor_busy_seconds: list[dict[str, float]] = []
 
     def _get(self, refs: list[Any], *, pending: bool = True) -> list[Any]:
         """Wait for actor calls; a crossdock error raised in an actor is raised here as is.
@@ -621,6 +637,7 @@ class ShardedStores:
             self._closing.append((day, [actor.close.remote(day) for actor in self.actors]))
         self._settle()
         self.actor_cpu_seconds = list(self._get([a.cpu_seconds.remote() for a in self.actors]))
+        self.actor_busy_seconds = list(self._get([a.busy_seconds.remote() for a in self.actors]))
         for actor in self.actors:
             self._ray.kill(actor)
         self.actors = []
