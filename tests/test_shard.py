@@ -268,6 +268,12 @@ def test_an_error_in_a_shard_is_raised_as_itself(scenario: Scenario) -> None:
         build_chain(scenario, "traditional", days=DAYS, seed=5, override=sharding)
 
 
+def test_shards_and_parallel_routing_together(scenario: Scenario) -> None:
+    """Ray started by the run itself: a CPU per shard, and more for the routing tasks."""
+    both = simulate(scenario, mode="shared", seed=5, days=DAYS, shards=2, routing_workers=2)
+    assert_same_result(both, simulate(scenario, mode="shared", seed=5, days=DAYS))
+
+
 @pytest.fixture(scope="module")
 def ray_session() -> Iterator[None]:
     from crossdock.experiments._ray import ray_session
