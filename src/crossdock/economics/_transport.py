@@ -30,6 +30,7 @@ from collections.abc import Sequence
 import numpy as np
 import pyarrow as pa
 
+from crossdock.category.lanes import depot_shares
 from crossdock.ledger import PickupRow
 from crossdock.scenario import Scenario
 
@@ -51,19 +52,6 @@ SCHEMA = pa.schema(
 )
 
 
-def _depot_shares(scenario: Scenario) -> dict[str, float]:
-    """Share of the stores' total size each depot (platform or DC) serves, by GLN."""
-    size = scenario.size_factor / scenario.size_factor.sum()
-    shares: dict[str, float] = {}
-    for glns, of_store in (
-        (scenario.platform_gln, scenario.platform_of_store),
-        (scenario.dc_gln, scenario.dc_of_store),
-    ):
-        for d, gln in enumerate(glns):
-            shares[str(gln)] = float(size[of_store == d].sum())
-    return shares
-
-
 def transport_charged(
     rows: list, scenario: Scenario, route_stops: pa.Table, pickups: Sequence[PickupRow] = ()
 ) -> pa.Table:
@@ -74,7 +62,7 @@ def transport_charged(
         str(g): flow.by_supplier.get(u.id, flow.supplier_pallets_per_day)
         for g, u in zip(scenario.supplier_gln, scenario.spec.suppliers, strict=True)
     }
-    shares = _depot_shares(scenario)
+    shares = depot_shares(scenario)
     store_flow = {
         str(g): flow.store_pallets_per_day * float(f)
         for g, f in zip(scenario.store_gln, scenario.size_factor, strict=True)
