@@ -24,6 +24,7 @@ COLUMNS = (
     ("inbound trips", "trucks_inbound", "{:,.0f}"),
     ("inbound trips / week", "trucks_inbound_per_week", "{:.1f}"),
     ("inbound km", "km_inbound", "{:,.0f}"),
+    ("inbound km charged", "km_inbound_charged", "{:,.0f}"),
     ("inbound truck fill", "truck_fill_rate_inbound", "{:.1%}"),
     ("transport charged", "transport_cost_charged", "{:,.0f}"),
     ("fill rate", "fill_rate", "{:.2%}"),
