@@ -9,7 +9,8 @@ printed apart, as they are paid once per run, not per day. The tables of both ru
 too (they must be identical). The load average is printed beside each figure: on a machine shared
 with other work a busy CPU, not the sharding, sets the speed-up.
 
-Run alone: ``.venv/bin/python benchmarks/run.py shards``.
+Run alone: ``.venv/bin/python benchmarks/run.py shards``; ``.venv/bin/python
+benchmarks/bench_shards.py --days 90 --modes traditional`` for a longer run of one mode.
 """
 
 from __future__ import annotations
@@ -22,27 +23,28 @@ from typing import Any
 STORES, SKUS, DAYS = 200, 2000, 30
 
 
-def _scenario() -> Any:
+def _scenario(days: int) -> Any:
     from crossdock.scenario import compile_scenario, generate_spec
 
     spec = generate_spec(
-        n_stores=STORES, n_skus=SKUS, n_platforms=2, horizon_days=DAYS, warm_up_days=7, seed=17
+        n_stores=STORES, n_skus=SKUS, n_platforms=2, horizon_days=days, warm_up_days=7, seed=17
     )
     return compile_scenario(spec)
 
 
 def _run(scenario: Any, mode: str, ray: Any | None) -> dict[str, Any]:
+    days = scenario.horizon_days
     """One run: wall and CPU seconds (driver, actors), the actors' start, and its tables."""
     from crossdock.engine import Engine
     from crossdock.recipes import build_chain
     from crossdock.shard import Sharding
     from crossdock.tables import build_tables
 
-    sharding = Sharding(ray, 2, days=DAYS, seed=scenario.seed, detail=False) if ray else None
+    sharding = Sharding(ray, 2, days=days, seed=scenario.seed, detail=False) if ray else None
     wall, cpu = time.perf_counter(), time.process_time()
-    chain = build_chain(scenario, mode, days=DAYS, seed=scenario.seed, override=sharding)
+    chain = build_chain(scenario, mode, days=days, seed=scenario.seed, override=sharding)
     built, built_cpu = time.perf_counter(), time.process_time()
-    Engine(chain.parties).run(DAYS)
+    Engine(chain.parties).run(days)
     out = {
         "wall": time.perf_counter() - wall,
         "build": built - wall,
@@ -61,7 +63,7 @@ def _run(scenario: Any, mode: str, ray: Any | None) -> dict[str, Any]:
     return out
 
 
-def main() -> None:
+def main(days: int = DAYS, modes: tuple[str, ...] = ("traditional", "shared")) -> None:
     """Print 2 shards against 1 for both modes: wall, CPU, ratios, and whether tables match."""
     import scipy.stats  # noqa: F401  (imported by the first run's policies otherwise)
 
@@ -70,12 +72,12 @@ def main() -> None:
 
     warnings.simplefilter("ignore")  # the generated calendar's notes on a 30-day horizon
     print(f"cores: {os.cpu_count()}, load average before: {os.getloadavg()}")
-    scenario = _scenario()
-    print(f"scenario: {STORES} stores × {SKUS:,} SKUs × {DAYS} days, generated (seed 17)")
+    scenario = _scenario(days)
+    print(f"scenario: {STORES} stores × {SKUS:,} SKUs × {days} days, generated (seed 17)")
     started = time.perf_counter()
     with ray_session(2, object_store_bytes=OBJECT_STORE_BYTES) as ray:
         print(f"Ray start-up (local, 2 CPUs): {time.perf_counter() - started:.1f} s, apart")
-        for mode in ("traditional", "shared"):
+        for mode in modes:
             one = _run(scenario, mode, None)
             two = _run(scenario, mode, ray)
             same = all(one["tables"][n].equals(two["tables"][n]) for n in one["tables"])
@@ -111,4 +113,10 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--days", type=int, default=DAYS, help="days simulated (default 30)")
+    parser.add_argument("--modes", default="traditional,shared", help="comma-separated modes")
+    args = parser.parse_args()
+    main(args.days, tuple(args.modes.split(",")))
