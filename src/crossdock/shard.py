@@ -351,6 +351,9 @@ class ShardWorker:
         """
         import os
 
+        from crossdock._blas import one_blas_thread
+
+        one_blas_thread()  # for the actor's life: as the whole run does (crossdock._blas)
         sc = spec.shard
         ledger = Ledger(spec.days, sc.n_skus, detail=spec.detail, sizes={"line": sc.n_lines})
         ledger.add_locations("store", sc.store_gln, sc.store_name)

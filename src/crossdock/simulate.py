@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from crossdock._blas import one_blas_thread
 from crossdock.category import category_kpis
 from crossdock.chain import MODES
 from crossdock.channel import Channel
@@ -127,6 +128,7 @@ def simulate(
         raise ParameterError("simulate", "checkpoint_every", "an int >= 1", checkpoint_every)
     spare = routing_workers if routing_workers > 1 else 0
     with (
+        one_blas_thread(),
         shard_session(shards, address, spare_cpus=spare, scenario=scenario) as ray,
         routing_pool(routing_workers),
     ):
@@ -165,10 +167,14 @@ def simulate(
                 days,
                 on_day,
             )
-    tables = build_tables(
-        chain.ledger, scenario, chain.channel.sent_by_day, getattr(chain.channel, "daily", None)
-    )
-    tables.update(economic_tables(tables, chain.ledger, scenario, chain.recipe.settings))
+    with one_blas_thread():  # the P&L's products too (see crossdock._blas)
+        tables = build_tables(
+            chain.ledger,
+            scenario,
+            chain.channel.sent_by_day,
+            getattr(chain.channel, "daily", None),
+        )
+        tables.update(economic_tables(tables, chain.ledger, scenario, chain.recipe.settings))
     money = economics_kpis(tables, warm_up_days=warm_up_days)
     kpis = compute_kpis(
         tables,
