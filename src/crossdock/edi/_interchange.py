@@ -30,6 +30,7 @@ from crossdock.edi._common import Writer
 from crossdock.edi._contrl import CONTRL, decode_contrl, encode_contrl
 from crossdock.edi._elements import component, read_code, read_id, read_text
 from crossdock.edi._errors import EdiDecodeError, Reporter, _Stop
+from crossdock.edi._express import read_express
 from crossdock.edi._fastlane import (
     fast_contrl,
     fast_despatch_advice,
@@ -853,7 +854,15 @@ def _assemble(envelope: _Envelope, messages: tuple[Message, ...]) -> Interchange
 
 
 def decode(text: str, *, file: str | None = None) -> Interchange:
-    """Decode interchange text held in memory (strict)."""
+    """Decode interchange text held in memory (strict).
+
+    Canonical text takes the express lane (see ``_express``); the rest, and every error, the
+    general reader.
+    """
+    fast = {name: kind.fast for name, kind in _KINDS.items()}
+    found = read_express(text, fast, _RELEASES, _CONTRL_EDITIONS)
+    if found is not None:
+        return found
     return read(io.StringIO(text), file=file)
 
 
