@@ -20,12 +20,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from crossdock.edi._elements import valid_id
-from crossdock.edi._model import Edition, Interchange, Message
+from crossdock.edi._model import Edition, Interchange
 from crossdock.edi._syntax import Separators, syntax_for
 
-__all__ = ["read_express"]
+__all__ = ["Envelope", "read_envelope", "read_express"]
 
 _SEPARATORS = Separators()
 _UNA = _SEPARATORS.una()
@@ -42,7 +44,7 @@ _UNH = re.compile(
 _UNT = re.compile(rf"UNT\+([1-9][0-9]{{0,5}})\+({_VALUE})'", re.ASCII)
 _UNZ = re.compile(rf"UNZ\+([1-9][0-9]{{0,5}})\+({_VALUE})'", re.ASCII)
 
-Fast = Callable[[list[str], Edition, str, Separators], Message | None]
+Lane = Callable[[list[str] | str, Edition, str, Separators], Any]
 
 
 def _prepared(day: str, time: str) -> dt.datetime | None:
@@ -54,17 +56,40 @@ def _prepared(day: str, time: str) -> dt.datetime | None:
         return None
 
 
-def read_express(
+@dataclass(slots=True)
+class Envelope:
+    """A canonical interchange as the express lane read it, each message as its lane gave it.
+
+    ``messages`` holds, per message: reference, type, what the lane returned, the UNH text and
+    the body's segment texts.
+    """
+
+    sender: str
+    recipient: str
+    control_ref: str
+    prepared: dt.datetime
+    edition: Edition
+    application_ref: str | None
+    unb: list[list[str]]
+    messages: list[tuple[str, str, Any, str, list[str] | str]]
+
+
+def read_envelope(
     text: str,
-    fast: Mapping[str, Fast | None],
+    lanes: Mapping[str, Lane | None],
     releases: Mapping[str, Edition],
     contrl_editions: Mapping[str, Edition],
-) -> Interchange | None:
-    """The interchange of ``text`` if it is canonical (module docstring), else ``None``.
+    *,
+    split: bool = True,
+) -> Envelope | None:
+    """The envelope of ``text`` if it is canonical (module docstring), else ``None``.
 
-    ``fast`` maps a message type to its fast lane, ``releases`` a directory release (``01B``)
-    to its edition and ``contrl_editions`` a CONTRL association code to its edition, as the
-    general reader has them.
+    ``lanes`` maps a message type to the function reading a canonical body (a fast lane, or
+    a reader into columns), ``releases`` a directory release (``01B``) to its edition and
+    ``contrl_editions`` a CONTRL association code to its edition, as the general reader has
+    them. A lane returning ``None`` declines the whole interchange. Each lane gets the body's
+    segment texts, or with ``split=False`` its text (every segment terminated), which saves
+    splitting and joining again when the caller keeps no raw segments.
     """
     if not text.startswith(_UNA) or "?" in text[9:] or "\n" in text or "\r" in text:
         return None
@@ -77,7 +102,7 @@ def read_express(
     prepared = _prepared(day, time)
     if prepared is None or valid_id(sender, "GLN") or valid_id(recipient, "GLN"):
         return None
-    messages: list[Message] = []
+    messages: list[tuple[str, str, Any, str, list[str] | str]] = []
     refs: set[str] = set()
     edition: Edition | None = None
     position = unb.end()
@@ -87,7 +112,7 @@ def read_express(
         if unh is None:
             return None
         ref, kind, release, association = unh.groups()
-        lane = fast.get(kind)
+        lane = lanes.get(kind)
         if lane is None or ref in refs:
             return None
         refs.add(ref)
@@ -110,32 +135,61 @@ def read_express(
         unt = _UNT.match(text, stop + 1)
         if unt is None or unt.group(2) != ref:
             return None
-        body = text[start : stop + 1].split("'") if stop + 1 > start else []
-        if body:
+        if int(unt.group(1)) != text.count("'", start, stop + 1) + 2:
+            return None
+        body: list[str] | str = text[start : stop + 1]
+        if split:
+            body = text[start : stop + 1].split("'")
             body.pop()  # the empty text after the last terminator
-        if int(unt.group(1)) != len(body) + 2:
+        value = lane(body, edition, ref, _SEPARATORS)
+        if value is None:
             return None
-        message = lane(body, edition, ref, _SEPARATORS)
-        if message is None:
-            return None
-        object.__setattr__(message, "raw", (_SEPARATORS, text[position : start - 1], body))
-        messages.append(message)
+        messages.append((ref, kind, value, text[position : start - 1], body))
         position = unt.end()
     unz = _UNZ.match(text, position)
     if unz is None or unz.end() != end or not messages:
         return None
     if int(unz.group(1)) != len(messages) or unz.group(2) != control_ref:
         return None
-    interchange = Interchange(
+    raw_unb = [element.split(":") for element in text[unb.start() : unb.end() - 1].split("+")]
+    return Envelope(
         sender=sender,
         recipient=recipient,
         control_ref=control_ref,
         prepared=prepared,
-        messages=tuple(messages),
         edition=edition or Edition.EANCOM_2002,
-        charset="UNOC",
         application_ref=application,
+        unb=raw_unb,
+        messages=messages,
     )
-    raw_unb = [element.split(":") for element in text[unb.start() : unb.end() - 1].split("+")]
-    object.__setattr__(interchange, "raw", raw_unb)
+
+
+def read_express(
+    text: str,
+    fast: Mapping[str, Lane | None],
+    releases: Mapping[str, Edition],
+    contrl_editions: Mapping[str, Edition],
+) -> Interchange | None:
+    """The interchange of ``text`` if it is canonical, else ``None`` (see the module docstring).
+
+    ``fast`` maps a message type to its fast lane; see :func:`read_envelope`.
+    """
+    envelope = read_envelope(text, fast, releases, contrl_editions)
+    if envelope is None:
+        return None
+    messages = []
+    for _, _, message, unh_text, body in envelope.messages:
+        object.__setattr__(message, "raw", (_SEPARATORS, unh_text, body))
+        messages.append(message)
+    interchange = Interchange(
+        sender=envelope.sender,
+        recipient=envelope.recipient,
+        control_ref=envelope.control_ref,
+        prepared=envelope.prepared,
+        messages=tuple(messages),
+        edition=envelope.edition,
+        charset="UNOC",
+        application_ref=envelope.application_ref,
+    )
+    object.__setattr__(interchange, "raw", envelope.unb)
     return interchange

@@ -1,7 +1,8 @@
 """Fast lane: decode large messages written the canonical way with a few regular expressions.
 
 Daily sales and inventory reports and cross-dock orders are the largest messages (one line per
-store and item); CONTRLs are the most numerous (one per interchange). When such a message body is exactly in the canonical form crossdock's encoder
+store and item); CONTRLs are the most numerous (one per interchange). When such a message body (segment texts, or
+the text itself) is exactly in the canonical form crossdock's encoder
 writes — the segments and qualifiers of the general decoder's happy path, without escapes,
 optional extras or decimal quantities — one ``fullmatch`` checks its whole structure and
 ``findall`` pulls out its lines, in C. Identifiers are still checked (check digits, cached per
@@ -62,6 +63,8 @@ __all__ = [
 ]
 
 _Patterns = dict[str, re.Pattern[str]]
+Body = list[str] | str
+"""A message body: its segment texts, or its text with every segment terminated."""
 _MAX_SHARED = 100_000
 _SHARED: dict[str, dict[tuple[str, ...], Any]] = {
     "sales": {},
@@ -184,13 +187,16 @@ def _bad_glns(*glns: str) -> bool:
     return any(valid_id(gln, "GLN") for gln in glns)
 
 
-def _text(body: list[str], separators: Separators) -> str:
+def _text(body: Body, separators: Separators) -> str:
+    """The body's text, each segment terminated (a text is taken as it is)."""
+    if isinstance(body, str):
+        return body
     term = separators.terminator
     return term.join(body) + term
 
 
 def fast_sales_report(
-    body: list[str], edition: Edition, message_ref: str, separators: Separators
+    body: Body, edition: Edition, message_ref: str, separators: Separators
 ) -> SalesReport | None:
     """Decode a canonical SLSRPT body (segment texts), or return ``None`` to decline."""
     patterns = _patterns(separators, edition.item_type)
@@ -244,7 +250,7 @@ def fast_sales_report(
 
 
 def fast_inventory_report(
-    body: list[str], edition: Edition, message_ref: str, separators: Separators
+    body: Body, edition: Edition, message_ref: str, separators: Separators
 ) -> InventoryReport | None:
     """Decode a canonical INVRPT body (segment texts), or return ``None`` to decline."""
     patterns = _patterns(separators, edition.item_type)
@@ -285,7 +291,7 @@ def fast_inventory_report(
 
 
 def fast_order(
-    body: list[str], edition: Edition, message_ref: str, separators: Separators
+    body: Body, edition: Edition, message_ref: str, separators: Separators
 ) -> Order | None:
     """Decode a canonical ORDERS body (segment texts, no notes), or return ``None``."""
     patterns = _patterns(separators, edition.item_type)
@@ -354,7 +360,7 @@ _RESPONSES = {response.value: response for response in ResponseType}
 
 
 def fast_response(
-    body: list[str], edition: Edition, message_ref: str, separators: Separators
+    body: Body, edition: Edition, message_ref: str, separators: Separators
 ) -> OrderResponse | None:
     """Decode a canonical ORDRSP body (no notes), or return ``None`` to decline."""
     patterns = _patterns(separators, edition.item_type)
@@ -427,7 +433,7 @@ def _pallets(
 
 
 def fast_despatch_advice(
-    body: list[str], edition: Edition, message_ref: str, separators: Separators
+    body: Body, edition: Edition, message_ref: str, separators: Separators
 ) -> DespatchAdvice | None:
     """Decode a canonical DESADV body, or return ``None`` to decline."""
     patterns = _patterns(separators, edition.item_type)
@@ -466,7 +472,7 @@ def fast_despatch_advice(
 
 
 def fast_receiving_advice(
-    body: list[str], edition: Edition, message_ref: str, separators: Separators
+    body: Body, edition: Edition, message_ref: str, separators: Separators
 ) -> ReceivingAdvice | None:
     """Decode a canonical RECADV body, or return ``None`` to decline."""
     patterns = _patterns(separators, edition.item_type)
@@ -503,7 +509,7 @@ _ACTIONS = {action.value: action for action in SyntaxAction}
 
 
 def fast_contrl(
-    body: list[str], edition: Edition, message_ref: str, separators: Separators
+    body: Body, edition: Edition, message_ref: str, separators: Separators
 ) -> ContrlReport | None:
     """Decode a canonical CONTRL body (UCI, then UCM per message answered), or ``None``."""
     patterns = _patterns(separators, edition.item_type)

@@ -28,6 +28,7 @@ import numpy as np
 from crossdock import edi
 from crossdock.channel import DirectChannel, M
 from crossdock.edi_bridge._bridge import EANCOM_TYPES, EdiBridge
+from crossdock.edi_bridge._wire import read_wire, wire_message
 from crossdock.errors import EdiError
 from crossdock.messages import Message
 from crossdock.scenario import Scenario
@@ -269,28 +270,39 @@ class EdiChannel(DirectChannel):
         if transit.contrl:
             self._acknowledged(transit)
             return
-        try:
-            interchange = edi.decode(transit.data.decode("latin-1"))
-        except EdiError as error:
-            self._reject(transit, day, error)
-            return
-        key = (interchange.sender, interchange.control_ref)
-        first_ref = (interchange.sender, interchange.messages[0].message_ref)
-        if key in self._seen or first_ref in self._seen_messages:
+        text = transit.data.decode("latin-1")
+        envelope = read_wire(text)  # canonical text: the express lane (see _wire)
+        if envelope is not None:
+            sender, recipient = envelope.sender, envelope.recipient
+            control_ref = envelope.control_ref
+            refs = [(ref, kind) for ref, kind, _, _, _ in envelope.messages]
+        else:
+            try:
+                interchange = edi.decode(text)
+            except EdiError as error:
+                self._reject(transit, day, error)
+                return
+            sender, recipient = interchange.sender, interchange.recipient
+            control_ref = interchange.control_ref
+            refs = [(m.message_ref, m.MESSAGE_TYPE) for m in interchange.messages]
+        key = (sender, control_ref)
+        if key in self._seen or (sender, refs[0][0]) in self._seen_messages:
             self._count(day, "duplicates_dropped")
-            self._answer(interchange.recipient, interchange.sender, interchange, day)
+            self._answer(recipient, sender, control_ref, refs, day)
             return
-        try:
-            message = self.bridge.message(interchange)
-        except EdiError as error:
-            self._reject(transit, day, error)
-            return
+        message = wire_message(self.bridge, envelope) if envelope is not None else None
+        if message is None:
+            try:
+                if envelope is not None:
+                    interchange = edi.decode(text)  # the general way, to name the error
+                message = self.bridge.message(interchange)
+            except EdiError as error:
+                self._reject(transit, day, error)
+                return
         self._seen.add(key)
-        self._seen_messages.update(
-            (interchange.sender, m.message_ref) for m in interchange.messages
-        )
+        self._seen_messages.update((sender, ref) for ref, _ in refs)
         self._hand_over(message)
-        self._answer(interchange.recipient, interchange.sender, interchange, day)
+        self._answer(recipient, sender, control_ref, refs, day)
 
     def _hand_over(self, message: Message) -> None:
         self._boxes[(message.receiver, type(message))].append(message)
@@ -317,21 +329,28 @@ class EdiChannel(DirectChannel):
         )
         self._send_contrl(transit.receiver, transit.sender, report, day)
 
-    def _answer(self, sender: str, receiver: str, interchange: edi.Interchange, day: int) -> None:
-        """CONTRL accepting ``interchange`` and each of its messages."""
+    def _answer(
+        self,
+        sender: str,
+        receiver: str,
+        control_ref: str,
+        refs: list[tuple[str, str]],
+        day: int,
+    ) -> None:
+        """CONTRL accepting interchange ``control_ref`` and each of its messages ``refs``."""
         report = edi.ContrlReport(
             message_ref="1",
-            interchange_ref=interchange.control_ref,
-            sender=interchange.sender,
-            recipient=interchange.recipient,
+            interchange_ref=control_ref,
+            sender=receiver,
+            recipient=sender,
             action=edi.SyntaxAction.ACCEPTED,
             messages=tuple(
                 edi.MessageAck(
-                    message_ref=m.message_ref,
-                    message_type=m.MESSAGE_TYPE,
+                    message_ref=ref,
+                    message_type=kind,
                     action=edi.SyntaxAction.ACCEPTED,
                 )
-                for m in interchange.messages
+                for ref, kind in refs
             ),
         )
         self._send_contrl(sender, receiver, report, day)

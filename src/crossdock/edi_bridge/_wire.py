@@ -1,0 +1,104 @@
+"""The EDI channel's reading side: interchange text to simulation message, arrays all the way.
+
+:func:`read_wire` reads an interchange with the codec's express lane (canonical text only:
+see ``crossdock.edi._express``), INVRPT bodies into columns (``crossdock.edi._columns``) and
+the other messages with their fast lanes. :func:`wire_message` then translates it: an INVRPT
+from its columns straight into the simulation message's arrays (NumPy scatter-adds, no line
+objects), the others through :meth:`EdiBridge.from_edi`. Either returns ``None`` for
+anything out of the ordinary — text that is not canonical, an unknown GLN or GTIN, parts that
+do not fit together — and the channel then decodes the general way, which raises the located
+error its CONTRL reports. So this changes speed, never results; the channel tests compare
+runs over EDI with direct runs, faults included, and the tests here compare both readings.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from crossdock import edi
+from crossdock import messages as sim
+from crossdock.edi._columns import InventoryColumns, inventory_columns
+from crossdock.edi._express import Envelope, read_envelope
+from crossdock.edi._interchange import _CONTRL_EDITIONS, _KINDS, _RELEASES
+from crossdock.edi_bridge._bridge import EdiBridge
+from crossdock.edi_bridge._master import BridgeError, MasterData
+from crossdock.edi_bridge._reports import BACKORDERS, RECEIVED
+
+__all__ = ["read_wire", "wire_message"]
+
+
+def _lanes() -> dict[str, object]:
+    lanes: dict[str, object] = {name: kind.fast for name, kind in _KINDS.items()}
+    lanes["INVRPT"] = inventory_columns
+    return lanes
+
+
+_LANES = _lanes()
+
+
+def read_wire(text: str) -> Envelope | None:
+    """The envelope of a canonical interchange, INVRPT in columns; ``None`` otherwise."""
+    return read_envelope(text, _LANES, _RELEASES, _CONTRL_EDITIONS, split=False)  # type: ignore[arg-type]
+
+
+def wire_message(bridge: EdiBridge, envelope: Envelope) -> sim.Message | None:
+    """The simulation message of an envelope from :func:`read_wire`, or ``None`` (see above)."""
+    values = [value for _, _, value, _, _ in envelope.messages]
+    try:
+        if isinstance(values[0], InventoryColumns):
+            md = bridge.master
+            md.locate(envelope.sender, "sender")
+            md.locate(envelope.recipient, "receiver")
+            if not all(isinstance(v, InventoryColumns) for v in values):
+                return None
+            return _inventory(values, md, envelope.sender, envelope.recipient)  # type: ignore[arg-type]
+        if any(not isinstance(v, edi.Message) for v in values):
+            return None
+        return bridge.from_edi(tuple(values), sender=envelope.sender, receiver=envelope.recipient)
+    except BridgeError:
+        return None
+
+
+def _inventory(
+    parts: list[InventoryColumns], md: MasterData, sender: str, receiver: str
+) -> sim.InventoryReport | None:
+    """:func:`~crossdock.edi_bridge._reports.inventory_from_edi`, from columns."""
+    first = parts[0]
+    if not first.gtins:
+        return None
+    glns = list(dict.fromkeys(first.places))  # in order of first appearance
+    places = np.array(first.places)
+    gtins = np.array(first.gtins)[places == glns[0]].tolist()
+    if len(set(gtins)) != len(gtins):
+        return None  # an item listed twice: the general path adds the lines up
+    items = md.items(gtins, "locations[0].lines")
+    column = {g: j for j, g in enumerate(gtins)}
+    row_of = {gln: r for r, gln in enumerate(glns)}
+    locations = np.array(
+        [md.index(g, "store", f"locations[{r}].gln") for r, g in enumerate(glns)], dtype=np.int64
+    )
+    arrays = {
+        suffix: np.zeros((len(glns), len(gtins)), dtype=np.int64)
+        for suffix in ("", RECEIVED, BACKORDERS)
+    }
+    for part in parts:
+        suffix = part.number[len(first.number) :]
+        target = arrays.get(suffix) if part.number.startswith(first.number) else None
+        if target is None:
+            return None
+        rows = list(map(row_of.get, part.places))
+        columns = list(map(column.get, part.gtins))
+        if None in rows or None in columns:
+            return None
+        np.add.at(target, (np.array(rows), np.array(columns)), part.quantities)
+    return sim.InventoryReport(
+        sender=sender,
+        receiver=receiver,
+        day=md.day(first.stock_date, "stock_date"),
+        reference=first.message_ref,
+        locations=locations,
+        items=items,
+        on_hand=arrays[""],
+        received=arrays[RECEIVED],
+        backorders=arrays[BACKORDERS],
+    )

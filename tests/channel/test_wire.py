@@ -1,0 +1,125 @@
+"""The channel's reading side (express lane, INVRPT in columns) gives what the general way gives.
+
+Every message of short runs goes through the bridge and the encoder (without line breaks, as
+the channel writes), then is read both ways: :func:`read_wire` + :func:`wire_message`, and
+``edi.decode`` + :meth:`EdiBridge.message`. Both must give an equal simulation message, and
+the wire path must have been taken (else the test would prove nothing). Garbled copies and
+unknown parties must be declined by the wire path, so the general way names the error.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from crossdock import edi
+from crossdock import messages as sim
+from crossdock.edi._columns import inventory_columns
+from crossdock.edi._fastlane import fast_inventory_report
+from crossdock.edi_bridge import EdiBridge
+from crossdock.edi_bridge._logistics import make_sscc_list
+from crossdock.edi_bridge._wire import read_wire, wire_message
+from crossdock.errors import EdiError
+from crossdock.gs1 import make_ssccs
+from crossdock.scenario import Scenario
+
+from .helpers import differences
+from .test_bridge import sent_messages
+
+
+def _text(bridge: EdiBridge, message: sim.Message, edition: edi.Edition) -> str:
+    return edi.encode(bridge.interchange(message, control_ref="1", edition=edition))
+
+
+@pytest.mark.parametrize("mode", ["traditional", "shared"])
+@pytest.mark.parametrize("edition", list(edi.Edition))
+def test_wire_and_general_reading_agree(
+    two_platforms: Scenario, mode: str, edition: edi.Edition
+) -> None:
+    bridge = EdiBridge(two_platforms)
+    taken: set[str] = set()
+    for message in sent_messages(two_platforms, mode, 20):
+        text = _text(bridge, message, edition)
+        expected = bridge.message(edi.decode(text))
+        envelope = read_wire(text)
+        if envelope is None:
+            continue
+        back = wire_message(bridge, envelope)
+        if back is None:
+            continue
+        assert differences(expected, back) == [], type(message).__name__
+        taken.add(type(message).__name__)
+    assert {"InventoryReport", "Order", "DespatchAdvice"} <= taken or (
+        mode == "traditional" and {"Order", "DespatchAdvice", "OrderResponse"} <= taken
+    )
+
+
+def test_inventory_columns_accept_what_the_fast_lane_accepts(ok_small: Scenario) -> None:
+    """Same texts, garbled or not: columns exactly when the fast lane gives a message."""
+    bridge = EdiBridge(ok_small)
+    reports = [
+        m for m in sent_messages(ok_small, "shared", 12) if isinstance(m, sim.InventoryReport)
+    ]
+    assert reports
+    rng = np.random.default_rng(14)
+    checked = 0
+    for edition in edi.Edition:
+        text = _text(bridge, reports[-1], edition)
+        for message in edi.decode(text).messages:
+            sep, _, body = message.raw
+            bodies = [body]
+            for _ in range(40):  # one segment changed: a byte replaced or a character cut
+                k = int(rng.integers(len(body)))
+                segment = body[k]
+                if not segment:
+                    continue
+                at = int(rng.integers(len(segment)))
+                changed = segment[:at] + rng.choice(["", "x", "9", "+", ":"]) + segment[at + 1 :]
+                bodies.append([*body[:k], changed, *body[k + 1 :]])
+            for variant in bodies:
+                fast = fast_inventory_report(variant, edition, "1", sep)
+                columns = inventory_columns(variant, edition, "1", sep)
+                assert (fast is None) == (columns is None)
+                if fast is None:
+                    continue
+                checked += 1
+                lines = [
+                    (line.gtin, line.quantity, loc.gln)
+                    for loc in fast.locations
+                    for line in loc.lines
+                ]
+                got = list(
+                    zip(columns.gtins, columns.quantities.tolist(), columns.places, strict=True)
+                )
+                assert sorted(got) == sorted(lines)
+                assert (columns.number, columns.buyer, columns.stock_date) == (
+                    fast.number,
+                    fast.buyer,
+                    fast.stock_date,
+                )
+    assert checked >= 2
+
+
+def test_garbled_or_unknown_is_left_to_the_general_way(ok_small: Scenario) -> None:
+    bridge = EdiBridge(ok_small)
+    report = next(
+        m for m in sent_messages(ok_small, "shared", 8) if isinstance(m, sim.InventoryReport)
+    )
+    text = _text(bridge, report, edi.Edition.EANCOM_2002)
+    assert wire_message(bridge, read_wire(text)) is not None
+    rng = np.random.default_rng(7)
+    start = text.index("'", text.index("UNB")) + 1
+    for position in rng.integers(start, len(text), 200).tolist():
+        garbled = text[:position] + "\x07" + text[position + 1 :]
+        assert read_wire(garbled) is None
+        with pytest.raises(EdiError):
+            edi.decode(garbled)
+    stranger = EdiBridge(ok_small)
+    stranger.master.party_of.pop(report.sender)
+    assert wire_message(stranger, read_wire(text)) is None
+
+
+@pytest.mark.parametrize("count", [1, 3, 32, 33])
+def test_sscc_list_is_make_ssccs(count: int) -> None:
+    for prefix, first in (("3012345", 0), ("3016701", 987_654), ("4000001", 10**9 - count)):
+        assert make_sscc_list(prefix, first, count) == make_ssccs(prefix, first, count).tolist()
