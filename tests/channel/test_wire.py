@@ -9,6 +9,8 @@ unknown parties must be declined by the wire path, so the general way names the 
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -123,3 +125,51 @@ def test_garbled_or_unknown_is_left_to_the_general_way(ok_small: Scenario) -> No
 def test_sscc_list_is_make_ssccs(count: int) -> None:
     for prefix, first in (("3012345", 0), ("3016701", 987_654), ("4000001", 10**9 - count)):
         assert make_sscc_list(prefix, first, count) == make_ssccs(prefix, first, count).tolist()
+
+
+@pytest.mark.parametrize("edition", list(edi.Edition))
+def test_contrl_template_writes_what_the_encoder_writes(edition: edi.Edition) -> None:
+    import datetime as dt
+
+    from crossdock.edi_bridge._wire import contrl_text
+    from crossdock.gs1 import make_gln
+
+    a, b = make_gln("3012345", 1), make_gln("3016701", 7)
+    kinds = ["ORDERS", "ORDRSP", "INVRPT", "SLSRPT", "DESADV", "RECADV"]
+    for n, (prepared, refs) in enumerate(
+        [
+            (dt.datetime(2026, 1, 5), ["00000001"]),
+            (dt.datetime(2031, 12, 31, 23, 59), [f"00000029-{k}" for k in range(12)]),
+            (dt.datetime(2026, 7, 1, 6, 30), ["1", "2", "A.B/C-D E"]),
+        ]
+    ):
+        report = edi.ContrlReport(
+            message_ref="1",
+            interchange_ref=f"{n:09d}",
+            sender=a,
+            recipient=b,
+            action=edi.SyntaxAction.ACCEPTED,
+            messages=tuple(
+                edi.MessageAck(
+                    message_ref=ref,
+                    message_type=kinds[k % len(kinds)],
+                    action=edi.SyntaxAction.ACCEPTED,
+                )
+                for k, ref in enumerate(refs)
+            ),
+        )
+        expected = edi.encode(
+            edi.Interchange(
+                sender=b,
+                recipient=a,
+                control_ref="000000077",
+                prepared=prepared,
+                messages=(report,),
+                edition=edition,
+                application_ref="CONTRL",
+            )
+        )
+        assert contrl_text(b, a, "000000077", prepared, edition, report) == expected
+    for changes in ({"interchange_ref": "A?B"}, {"error": "12"}, {"sender": "3012345000013"}):
+        odd = dataclasses.replace(report, **changes)  # an escape, an error, a bad check digit
+        assert contrl_text(b, a, "000000077", prepared, edition, odd) is None

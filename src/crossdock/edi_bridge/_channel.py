@@ -28,7 +28,7 @@ import numpy as np
 from crossdock import edi
 from crossdock.channel import DirectChannel, M
 from crossdock.edi_bridge._bridge import EANCOM_TYPES, EdiBridge
-from crossdock.edi_bridge._wire import read_wire, wire_message
+from crossdock.edi_bridge._wire import contrl_text, read_wire, wire_message
 from crossdock.errors import EdiError
 from crossdock.messages import Message
 from crossdock.scenario import Scenario
@@ -357,16 +357,25 @@ class EdiChannel(DirectChannel):
 
     def _send_contrl(self, sender: str, receiver: str, report: edi.ContrlReport, day: int) -> None:
         control_ref = self._next_ref(sender)
-        interchange = edi.Interchange(
-            sender=sender,
-            recipient=receiver,
-            control_ref=control_ref,
-            prepared=self.bridge.interchange_time(day),
-            messages=(report,),
-            edition=self._edition(sender, receiver),
-            application_ref="CONTRL",
+        prepared = self.bridge.interchange_time(day)
+        edition = self._edition(sender, receiver)
+        text = (
+            None
+            if self._newlines
+            else contrl_text(sender, receiver, control_ref, prepared, edition, report)
         )
-        data = edi.encode(interchange, newlines=self._newlines).encode("latin-1")
+        if text is None:  # not the common case the template writes: the encoder
+            interchange = edi.Interchange(
+                sender=sender,
+                recipient=receiver,
+                control_ref=control_ref,
+                prepared=prepared,
+                messages=(report,),
+                edition=edition,
+                application_ref="CONTRL",
+            )
+            text = edi.encode(interchange, newlines=self._newlines)
+        data = text.encode("latin-1")
         self._count(day, "contrl")
         self._transmit(sender, receiver, control_ref, data, day, contrl=True)
 

@@ -13,18 +13,24 @@ runs over EDI with direct runs, faults included, and the tests here compare both
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import numpy as np
 
 from crossdock import edi
 from crossdock import messages as sim
 from crossdock.edi._columns import InventoryColumns, inventory_columns
+from crossdock.edi._elements import valid_id
 from crossdock.edi._express import Envelope, read_envelope
 from crossdock.edi._interchange import _CONTRL_EDITIONS, _KINDS, _RELEASES
 from crossdock.edi_bridge._bridge import EdiBridge
 from crossdock.edi_bridge._master import BridgeError, MasterData
 from crossdock.edi_bridge._reports import BACKORDERS, RECEIVED
 
-__all__ = ["read_wire", "wire_message"]
+__all__ = ["contrl_text", "read_wire", "wire_message"]
+
+_PLAIN = re.compile(r"[0-9A-Za-z\-./ ]{1,14}", re.ASCII)
 
 
 def _lanes() -> dict[str, object]:
@@ -101,4 +107,44 @@ def _inventory(
         on_hand=arrays[""],
         received=arrays[RECEIVED],
         backorders=arrays[BACKORDERS],
+    )
+
+
+def contrl_text(
+    sender: str,
+    recipient: str,
+    control_ref: str,
+    prepared: dt.datetime,
+    edition: edi.Edition,
+    report: edi.ContrlReport,
+) -> str | None:
+    """The text ``edi.encode`` writes for a one-CONTRL interchange, from a template.
+
+    Only for an interchange the channel writes on one line, with plain references (nothing to
+    escape, at most 14 characters) and accepting reports (no error codes); ``None`` otherwise,
+    and the caller encodes the general way. The tests compare both texts.
+    """
+    codes = edi.ASSOCIATION_CODES[edition]
+    refs = [control_ref, report.interchange_ref, *(ack.message_ref for ack in report.messages)]
+    if not all(_PLAIN.fullmatch(ref) for ref in refs) or report.error is not None:
+        return None
+    if report.action is not edi.SyntaxAction.ACCEPTED or report.message_ref != "1":
+        return None
+    if not 2000 <= prepared.year <= 2099:
+        return None
+    glns = (sender, recipient, report.sender, report.recipient)
+    if any(type(gln) is not str or valid_id(gln, "GLN") for gln in glns):
+        return None
+    release = edition.release
+    acks = []
+    for ack in report.messages:
+        code = codes.get(ack.message_type)
+        if code is None or ack.action is not edi.SyntaxAction.ACCEPTED or ack.error is not None:
+            return None
+        acks.append(f"UCM+{ack.message_ref}+{ack.message_type}:D:{release}:UN:{code}+7'")
+    return (
+        f"UNA:+.? 'UNB+UNOC:3+{sender}:14+{recipient}:14+{prepared:%y%m%d}:{prepared:%H%M}"
+        f"+{control_ref}++CONTRL'UNH+1+CONTRL:D:3:UN:{codes['CONTRL']}'"
+        f"UCI+{report.interchange_ref}+{report.sender}:14+{report.recipient}:14+7'"
+        f"{''.join(acks)}UNT+{len(acks) + 3}+1'UNZ+1+{control_ref}'"
     )
