@@ -32,6 +32,10 @@ __all__ = ["Envelope", "read_envelope", "read_express"]
 _SEPARATORS = Separators()
 _UNA = _SEPARATORS.una()
 _SYNTAX = syntax_for(_SEPARATORS, "UNOC")
+assert _SYNTAX._allowed_bytes is not None
+_PLAIN_BYTES = bytes(b for b in _SYNTAX._allowed_bytes if b not in b"?\r\n")
+"""The bytes of UNOC text with the default separators, but the release character and line
+breaks (which the express lane leaves to the general reader)."""
 _VALUE = r"[0-9A-Za-z \-./]{1,14}"
 _UNB = re.compile(
     rf"UNB\+UNOC:3\+([0-9]{{13}}):14\+([0-9]{{13}}):14\+([0-9]{{6}}):([0-9]{{4}})"
@@ -91,9 +95,15 @@ def read_envelope(
     segment texts, or with ``split=False`` its text (every segment terminated), which saves
     splitting and joining again when the caller keeps no raw segments.
     """
-    if not text.startswith(_UNA) or "?" in text[9:] or "\n" in text or "\r" in text:
+    if not text.startswith(_UNA) or not text.endswith("'"):
         return None
-    if not text.endswith("'") or not _SYNTAX.all_allowed(text):
+    try:
+        data = text.encode("latin-1")
+    except UnicodeEncodeError:
+        return None
+    # One C pass: deleting every UNOC character but the release character and line breaks
+    # leaves only the UNA's release character when the text has no other.
+    if data.translate(None, _PLAIN_BYTES) != b"?":
         return None
     unb = _UNB.match(text, 9)
     if unb is None:
