@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from crossdock.edi._catalogue import PRICAT, decode_price_catalogue, encode_price_catalogue
 from crossdock.edi._common import Writer
 from crossdock.edi._contrl import CONTRL, decode_contrl, encode_contrl
 from crossdock.edi._elements import component, read_code, read_id, read_text
@@ -57,6 +58,7 @@ from crossdock.edi._model import (
     Message,
     Order,
     OrderResponse,
+    PriceCatalogue,
     RawMessage,
     ReceivingAdvice,
     SalesReport,
@@ -114,6 +116,7 @@ ASSOCIATION_CODES: dict[Edition, dict[str, str]] = {
         "ORDRSP": "EAN005",
         "RECADV": "EAN003",
         "SLSRPT": "EAN004",
+        "PRICAT": "EAN006",
     },
     Edition.EANCOM_2002: {
         "CONTRL": "EAN003",
@@ -123,6 +126,7 @@ ASSOCIATION_CODES: dict[Edition, dict[str, str]] = {
         "ORDRSP": "EAN007",
         "RECADV": "EAN008",
         "SLSRPT": "EAN007",
+        "PRICAT": "EAN008",
     },
 }
 """The association assigned code written in UNH per edition and message type.
@@ -155,6 +159,7 @@ _KINDS: dict[str, _Kind] = {
         RECADV, decode_receiving_advice, encode_receiving_advice, fast_receiving_advice
     ),
     "CONTRL": _Kind(CONTRL, decode_contrl, encode_contrl, fast_contrl),
+    "PRICAT": _Kind(PRICAT, decode_price_catalogue, encode_price_catalogue),
 }
 _TYPES: dict[type, str] = {
     SalesReport: "SLSRPT",
@@ -164,6 +169,7 @@ _TYPES: dict[type, str] = {
     DespatchAdvice: "DESADV",
     ReceivingAdvice: "RECADV",
     ContrlReport: "CONTRL",
+    PriceCatalogue: "PRICAT",
 }
 _RELEASES = {edition.release: edition for edition in Edition}
 _CONTRL_EDITIONS = {
