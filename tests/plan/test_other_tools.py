@@ -279,7 +279,7 @@ def test_pricat_from_another_tool_sets_packs_costs_and_lead_time(scenario, catal
 
 
 def test_twin_plans_in_the_catalogue_packs(scenario, other_tool, catalogue, tmp_path):
-    folder, _, items, _ = other_tool
+    folder, *_ = other_tool
     spec, _ = apply_pricat(read_spec(None), [catalogue[0]])
     report = plan(compile_scenario(spec), folder, receipts="balance")
     ordered = sum(o.quantity for o in report.result.orders if o.ship_to_kind == "store")

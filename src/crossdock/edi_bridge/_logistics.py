@@ -218,7 +218,7 @@ def _quantities(
     quantity = np.zeros((len(parts), len(gtins)), dtype=np.int64)
     ssccs: list[str] = []
     for r, part in enumerate(parts):
-        locations[r] = md.index(part.buyer, loc_kind, f"[{r}].buyer")  # type: ignore[union-attr]
+        locations[r] = md.index(part.buyer, loc_kind, f"[{r}].buyer")  # type: ignore[union-attr,arg-type]
         row = quantity[r]
         for i, pallet in enumerate(part.pallets):  # type: ignore[union-attr]
             ssccs.append(pallet.sscc)
