@@ -173,3 +173,33 @@ def test_contrl_template_writes_what_the_encoder_writes(edition: edi.Edition) ->
     for changes in ({"interchange_ref": "A?B"}, {"error": "12"}, {"sender": "3012345000013"}):
         odd = dataclasses.replace(report, **changes)  # an escape, an error, a bad check digit
         assert contrl_text(b, a, "000000077", prepared, edition, odd) is None
+
+
+@pytest.mark.parametrize("edition", list(edi.Edition))
+def test_inventory_text_is_the_encoders_text(two_platforms: Scenario, edition: edi.Edition) -> None:
+    import datetime as dt
+
+    from crossdock.edi_bridge._wire_text import inventory_text
+
+    bridge = EdiBridge(two_platforms)
+    reports = [
+        m for m in sent_messages(two_platforms, "shared", 20) if isinstance(m, sim.InventoryReport)
+    ]
+    assert len(reports) >= 5
+    received = 0
+    for report in reports:
+        expected = edi.encode(bridge.interchange(report, control_ref="000000042", edition=edition))
+        prepared = bridge.interchange_time(report.day)
+        text = inventory_text(
+            report, bridge.master, control_ref="000000042", edition=edition, prepared=prepared
+        )
+        assert text == expected
+        received += bool(report.received.any())
+    assert received  # the RECEIVED part was written too
+    odd = dataclasses.replace(reports[0], reference="A?B")  # to escape: the general way
+    assert (
+        inventory_text(
+            odd, bridge.master, control_ref="1", edition=edition, prepared=dt.datetime(2026, 1, 1)
+        )
+        is None
+    )

@@ -238,3 +238,13 @@ def test_files_rewritten_by_pydifact_read_the_same(path):
         rewritten = Serializer().serialize(segments)
     assert rewritten != text
     assert decode_all(rewritten) == read_all(path)
+
+
+def test_price_catalogues_round_trip_through_json():
+    from crossdock.edi import from_json, to_json
+
+    paths = sorted(HERE.glob("pricat_*.edi"))
+    assert len(paths) >= 4
+    for path in paths:
+        for interchange in read_all(path):
+            assert from_json(to_json(interchange)) == interchange

@@ -29,8 +29,9 @@ from crossdock import edi
 from crossdock.channel import DirectChannel, M
 from crossdock.edi_bridge._bridge import EANCOM_TYPES, EdiBridge
 from crossdock.edi_bridge._wire import contrl_text, read_wire, wire_message
+from crossdock.edi_bridge._wire_text import inventory_text
 from crossdock.errors import EdiError
-from crossdock.messages import Message
+from crossdock.messages import InventoryReport, Message
 from crossdock.scenario import Scenario
 from crossdock.scenario._edi_spec import EdiSpec
 from crossdock.tables import EDI_COLUMNS
@@ -159,10 +160,20 @@ class EdiChannel(DirectChannel):
             return
         sender, receiver = message.sender, message.receiver
         control_ref = self._next_ref(sender)
-        interchange = self.bridge.interchange(
-            message, control_ref=control_ref, edition=self._edition(sender, receiver)
-        )
-        data = edi.encode(interchange, newlines=self._newlines).encode("latin-1")
+        edition = self._edition(sender, receiver)
+        text = None
+        if type(message) is InventoryReport and not self._newlines:
+            text = inventory_text(  # the largest message, written straight from its arrays
+                message,
+                self.bridge.master,
+                control_ref=control_ref,
+                edition=edition,
+                prepared=self.bridge.interchange_time(day),
+            )
+        if text is None:
+            interchange = self.bridge.interchange(message, control_ref=control_ref, edition=edition)
+            text = edi.encode(interchange, newlines=self._newlines)
+        data = text.encode("latin-1")
         out = _Outgoing(message, sender, receiver, control_ref, data, day)
         self._unacked[(sender, control_ref)] = out
         self._count(day, "interchanges")
