@@ -203,3 +203,21 @@ def test_inventory_text_is_the_encoders_text(two_platforms: Scenario, edition: e
         )
         is None
     )
+
+
+@pytest.mark.parametrize("edition", list(edi.Edition))
+def test_sales_text_is_the_encoders_text(two_platforms: Scenario, edition: edi.Edition) -> None:
+    from crossdock.edi_bridge._wire_text import sales_text
+
+    bridge = EdiBridge(two_platforms)
+    reports = [
+        m for m in sent_messages(two_platforms, "shared", 20) if isinstance(m, sim.SalesReport)
+    ]
+    assert len(reports) >= 5
+    for report in reports:
+        expected = edi.encode(bridge.interchange(report, control_ref="7", edition=edition))
+        prepared = bridge.interchange_time(report.day)
+        text = sales_text(
+            report, bridge.master, control_ref="7", edition=edition, prepared=prepared
+        )
+        assert text == expected

@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -29,9 +30,9 @@ from crossdock import edi
 from crossdock.channel import DirectChannel, M
 from crossdock.edi_bridge._bridge import EANCOM_TYPES, EdiBridge
 from crossdock.edi_bridge._wire import contrl_text, read_wire, wire_message
-from crossdock.edi_bridge._wire_text import inventory_text
+from crossdock.edi_bridge._wire_text import inventory_text, sales_text
 from crossdock.errors import EdiError
-from crossdock.messages import InventoryReport, Message
+from crossdock.messages import InventoryReport, Message, SalesReport
 from crossdock.scenario import Scenario
 from crossdock.scenario._edi_spec import EdiSpec
 from crossdock.tables import EDI_COLUMNS
@@ -44,6 +45,8 @@ EDI_COUNTERS = EDI_COLUMNS
 # legal); every one is outside UNOA and UNOC, so a garbled interchange is always rejected.
 _GARBLE = [c for c in range(1, 32) if c not in (10, 13)]
 _UNB = re.compile(rb"UNB\+[^']*?\+([0-9]{13}):14\+([0-9]{13}):14\+[^']*?\+((?:[^'?+]|\?.)+)")
+_FROM_ARRAYS: dict[type, Any] = {InventoryReport: inventory_text, SalesReport: sales_text}
+"""Messages written straight from their arrays (see ``_wire_text``)."""
 _ERROR_CODES = (
     ("character set", "21"),  # invalid character(s)
     ("not a number", "12"),  # invalid value
@@ -162,8 +165,9 @@ class EdiChannel(DirectChannel):
         control_ref = self._next_ref(sender)
         edition = self._edition(sender, receiver)
         text = None
-        if type(message) is InventoryReport and not self._newlines:
-            text = inventory_text(  # the largest message, written straight from its arrays
+        write = _FROM_ARRAYS.get(type(message)) if not self._newlines else None
+        if write is not None:
+            text = write(  # the largest messages, written straight from their arrays
                 message,
                 self.bridge.master,
                 control_ref=control_ref,
