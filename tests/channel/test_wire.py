@@ -131,7 +131,7 @@ def test_sscc_list_is_make_ssccs(count: int) -> None:
 def test_contrl_template_writes_what_the_encoder_writes(edition: edi.Edition) -> None:
     import datetime as dt
 
-    from crossdock.edi_bridge._wire import contrl_text
+    from crossdock.edi_bridge._wire import contrl_ack, contrl_text
     from crossdock.gs1 import make_gln
 
     a, b = make_gln("3012345", 1), make_gln("3016701", 7)
@@ -143,6 +143,7 @@ def test_contrl_template_writes_what_the_encoder_writes(edition: edi.Edition) ->
             (dt.datetime(2026, 7, 1, 6, 30), ["1", "2", "A.B/C-D E"]),
         ]
     ):
+        pairs = [(ref, kinds[k % len(kinds)]) for k, ref in enumerate(refs)]
         report = edi.ContrlReport(
             message_ref="1",
             interchange_ref=f"{n:09d}",
@@ -150,12 +151,8 @@ def test_contrl_template_writes_what_the_encoder_writes(edition: edi.Edition) ->
             recipient=b,
             action=edi.SyntaxAction.ACCEPTED,
             messages=tuple(
-                edi.MessageAck(
-                    message_ref=ref,
-                    message_type=kinds[k % len(kinds)],
-                    action=edi.SyntaxAction.ACCEPTED,
-                )
-                for k, ref in enumerate(refs)
+                edi.MessageAck(message_ref=ref, message_type=kind, action=edi.SyntaxAction.ACCEPTED)
+                for ref, kind in pairs
             ),
         )
         expected = edi.encode(
@@ -169,10 +166,18 @@ def test_contrl_template_writes_what_the_encoder_writes(edition: edi.Edition) ->
                 application_ref="CONTRL",
             )
         )
-        assert contrl_text(b, a, "000000077", prepared, edition, report) == expected
-    for changes in ({"interchange_ref": "A?B"}, {"error": "12"}, {"sender": "3012345000013"}):
-        odd = dataclasses.replace(report, **changes)  # an escape, an error, a bad check digit
-        assert contrl_text(b, a, "000000077", prepared, edition, odd) is None
+        answered = (f"{n:09d}", a, b)
+        assert contrl_text(b, a, "000000077", prepared, edition, answered, pairs) == expected
+        (message,) = edi.decode(expected).messages
+        sep, _, body = message.raw
+        assert contrl_ack(body, edition, "1", sep) == (f"{n:09d}", a, "7")
+    prepared = dt.datetime(2026, 1, 5)
+    for answered, pairs in (
+        (("A?B", a, b), [("1", "ORDERS")]),  # to escape
+        (("1", "3012345000013", b), [("1", "ORDERS")]),  # a bad check digit
+        (("1", a, b), [("1", "INVOIC")]),  # no association code
+    ):
+        assert contrl_text(b, a, "7", prepared, edition, answered, pairs) is None
 
 
 @pytest.mark.parametrize("edition", list(edi.Edition))

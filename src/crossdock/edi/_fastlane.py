@@ -125,6 +125,7 @@ def _patterns(separators: Separators, item_type: str) -> _Patterns:
     )
     ordrsp_head = (
         rf"BGM{e}231{e}({free}{{1,35}}){e}(29|4|27){t}DTM{e}137{c}{day}"
+        rf"((?:FTX{e}AAI{e}{e}{e}{free}{{1,512}}(?:{c}{free}{{1,512}}){{0,4}}{t})*)"
         rf"RFF{e}ON{c}({free}{{1,35}}){t}{parties}"
     )
     desadv_head = (
@@ -404,7 +405,7 @@ _RESPONSES = {response.value: response for response in ResponseType}
 def fast_response(
     body: Body, edition: Edition, message_ref: str, separators: Separators
 ) -> OrderResponse | None:
-    """Decode a canonical ORDRSP body (no notes), or return ``None`` to decline."""
+    """Decode a canonical ORDRSP body (FTX+AAI notes allowed), or ``None`` to decline."""
     patterns = _patterns(separators, edition.item_type)
     text = _text(body, separators)
     e, c, t = separators.element, separators.component, separators.terminator
@@ -413,7 +414,7 @@ def fast_response(
         return None
     match, stop, trailer = parts
     assert trailer is not None
-    number, response, issued, order_number, buyer, supplier = match.groups()[:6]
+    number, response, issued, texts, order_number, buyer, supplier = match.groups()[:7]
     day = _date(issued)
     if day is None or _bad_glns(buyer, supplier):
         return None
@@ -445,7 +446,15 @@ def fast_response(
         buyer=buyer,
         supplier=supplier,
         lines=tuple(lines),
+        notes=_notes(texts, separators) if texts else (),
     )
+
+
+def _notes(texts: str, separators: Separators) -> tuple[str, ...]:
+    """The FTX+AAI notes of a canonical header (its text components joined)."""
+    e, c, t = separators.element, separators.component, separators.terminator
+    start = f"FTX{e}AAI{e}{e}{e}"
+    return tuple(segment[len(start) :].replace(c, "") for segment in texts.split(t)[:-1])
 
 
 def _pallets(

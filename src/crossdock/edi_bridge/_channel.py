@@ -353,51 +353,67 @@ class EdiChannel(DirectChannel):
         day: int,
     ) -> None:
         """CONTRL accepting interchange ``control_ref`` and each of its messages ``refs``."""
-        report = edi.ContrlReport(
-            message_ref="1",
-            interchange_ref=control_ref,
-            sender=receiver,
-            recipient=sender,
-            action=edi.SyntaxAction.ACCEPTED,
-            messages=tuple(
-                edi.MessageAck(
-                    message_ref=ref,
-                    message_type=kind,
-                    action=edi.SyntaxAction.ACCEPTED,
-                )
-                for ref, kind in refs
-            ),
-        )
-        self._send_contrl(sender, receiver, report, day)
-
-    def _send_contrl(self, sender: str, receiver: str, report: edi.ContrlReport, day: int) -> None:
-        control_ref = self._next_ref(sender)
+        ref = self._next_ref(sender)
         prepared = self.bridge.interchange_time(day)
         edition = self._edition(sender, receiver)
+        answered = (control_ref, receiver, sender)
         text = (
             None
             if self._newlines
-            else contrl_text(sender, receiver, control_ref, prepared, edition, report)
+            else contrl_text(sender, receiver, ref, prepared, edition, answered, refs)
         )
         if text is None:  # not the common case the template writes: the encoder
-            interchange = edi.Interchange(
-                sender=sender,
-                recipient=receiver,
-                control_ref=control_ref,
-                prepared=prepared,
-                messages=(report,),
-                edition=edition,
-                application_ref="CONTRL",
+            report = edi.ContrlReport(
+                message_ref="1",
+                interchange_ref=control_ref,
+                sender=receiver,
+                recipient=sender,
+                action=edi.SyntaxAction.ACCEPTED,
+                messages=tuple(
+                    edi.MessageAck(
+                        message_ref=message_ref, message_type=kind, action=edi.SyntaxAction.ACCEPTED
+                    )
+                    for message_ref, kind in refs
+                ),
             )
-            text = edi.encode(interchange, newlines=self._newlines)
-        data = text.encode("latin-1")
+            self._send_contrl(sender, receiver, report, day, ref)
+            return
+        self._count(day, "contrl")
+        self._transmit(sender, receiver, ref, text.encode("latin-1"), day, contrl=True)
+
+    def _send_contrl(
+        self,
+        sender: str,
+        receiver: str,
+        report: edi.ContrlReport,
+        day: int,
+        control_ref: str | None = None,
+    ) -> None:
+        control_ref = control_ref or self._next_ref(sender)
+        interchange = edi.Interchange(
+            sender=sender,
+            recipient=receiver,
+            control_ref=control_ref,
+            prepared=self.bridge.interchange_time(day),
+            messages=(report,),
+            edition=self._edition(sender, receiver),
+            application_ref="CONTRL",
+        )
+        data = edi.encode(interchange, newlines=self._newlines).encode("latin-1")
         self._count(day, "contrl")
         self._transmit(sender, receiver, control_ref, data, day, contrl=True)
 
     def _acknowledged(self, transit: _Transit) -> None:
         """A CONTRL reaches the original sender: an acceptance settles the interchange."""
+        text = transit.data.decode("latin-1")
+        envelope = read_wire(text)
+        if envelope is not None and envelope.messages[0][1] == "CONTRL":
+            interchange_ref, sender, action = envelope.messages[0][2]
+            if action == edi.SyntaxAction.ACCEPTED.value:
+                self._unacked.pop((sender, interchange_ref), None)
+            return
         try:
-            interchange = edi.decode(transit.data.decode("latin-1"))
+            interchange = edi.decode(text)
         except EdiError:
             return  # a garbled CONTRL is dropped; the timeout covers it
         report = interchange.messages[0]

@@ -23,12 +23,14 @@ from crossdock import messages as sim
 from crossdock.edi._columns import InventoryColumns, inventory_columns
 from crossdock.edi._elements import valid_id
 from crossdock.edi._express import Envelope, read_envelope
+from crossdock.edi._fastlane import _patterns, _text
 from crossdock.edi._interchange import _CONTRL_EDITIONS, _KINDS, _RELEASES
+from crossdock.edi._syntax import Separators
 from crossdock.edi_bridge._bridge import EdiBridge
 from crossdock.edi_bridge._master import BridgeError, MasterData
 from crossdock.edi_bridge._reports import BACKORDERS, RECEIVED
 
-__all__ = ["contrl_text", "read_wire", "wire_message"]
+__all__ = ["contrl_ack", "contrl_text", "read_wire", "wire_message"]
 
 _PLAIN = re.compile(r"[0-9A-Za-z\-./ ]{1,14}", re.ASCII)
 
@@ -36,10 +38,8 @@ _PLAIN = re.compile(r"[0-9A-Za-z\-./ ]{1,14}", re.ASCII)
 def _lanes() -> dict[str, object]:
     lanes: dict[str, object] = {name: kind.fast for name, kind in _KINDS.items()}
     lanes["INVRPT"] = inventory_columns
+    lanes["CONTRL"] = contrl_ack
     return lanes
-
-
-_LANES = _lanes()
 
 
 def read_wire(text: str) -> Envelope | None:
@@ -116,35 +116,58 @@ def contrl_text(
     control_ref: str,
     prepared: dt.datetime,
     edition: edi.Edition,
-    report: edi.ContrlReport,
+    answered: tuple[str, str, str],
+    refs: list[tuple[str, str]],
 ) -> str | None:
-    """The text ``edi.encode`` writes for a one-CONTRL interchange, from a template.
+    """The text ``edi.encode`` writes for a CONTRL accepting an interchange, from a template.
 
-    Only for an interchange the channel writes on one line, with plain references (nothing to
-    escape, at most 14 characters) and accepting reports (no error codes); ``None`` otherwise,
-    and the caller encodes the general way. The tests compare both texts.
+    ``answered`` is the accepted interchange's (control reference, sender, recipient) and
+    ``refs`` its messages' (reference, type). Only for an interchange the channel writes on
+    one line, with plain references (nothing to escape, at most 14 characters) and GLNs with
+    their check digits; ``None`` otherwise, and the caller encodes the general way (which
+    writes the same text or names the problem). The tests compare both texts.
     """
+    interchange_ref, original_sender, original_recipient = answered
     codes = edi.ASSOCIATION_CODES[edition]
-    refs = [control_ref, report.interchange_ref, *(ack.message_ref for ack in report.messages)]
-    if not all(_PLAIN.fullmatch(ref) for ref in refs) or report.error is not None:
-        return None
-    if report.action is not edi.SyntaxAction.ACCEPTED or report.message_ref != "1":
+    plain = _PLAIN.fullmatch
+    if not (plain(control_ref) and plain(interchange_ref) and all(plain(r) for r, _ in refs)):
         return None
     if not 2000 <= prepared.year <= 2099:
         return None
-    glns = (sender, recipient, report.sender, report.recipient)
+    glns = (sender, recipient, original_sender, original_recipient)
     if any(type(gln) is not str or valid_id(gln, "GLN") for gln in glns):
         return None
     release = edition.release
     acks = []
-    for ack in report.messages:
-        code = codes.get(ack.message_type)
-        if code is None or ack.action is not edi.SyntaxAction.ACCEPTED or ack.error is not None:
+    for ref, kind in refs:
+        code = codes.get(kind)
+        if code is None:
             return None
-        acks.append(f"UCM+{ack.message_ref}+{ack.message_type}:D:{release}:UN:{code}+7'")
+        acks.append(f"UCM+{ref}+{kind}:D:{release}:UN:{code}+7'")
     return (
         f"UNA:+.? 'UNB+UNOC:3+{sender}:14+{recipient}:14+{prepared:%y%m%d}:{prepared:%H%M}"
         f"+{control_ref}++CONTRL'UNH+1+CONTRL:D:3:UN:{codes['CONTRL']}'"
-        f"UCI+{report.interchange_ref}+{report.sender}:14+{report.recipient}:14+7'"
+        f"UCI+{interchange_ref}+{original_sender}:14+{original_recipient}:14+7'"
         f"{''.join(acks)}UNT+{len(acks) + 3}+1'UNZ+1+{control_ref}'"
     )
+
+
+def contrl_ack(
+    body: list[str] | str, edition: edi.Edition, message_ref: str, separators: Separators
+) -> tuple[str, str, str] | None:
+    """A canonical CONTRL's (interchange reference, sender, action), or ``None``.
+
+    Accepts exactly what the CONTRL fast lane accepts, without building a ``MessageAck`` per
+    message answered: the sending side only needs to know what was acknowledged.
+    """
+    text = _text(body, separators)
+    match = _patterns(separators, edition.item_type)["CONTRL"].fullmatch(text)
+    if match is None:
+        return None
+    interchange_ref, sender, recipient, action = match.groups()[:4]
+    if valid_id(sender, "GLN") or valid_id(recipient, "GLN"):
+        return None
+    return interchange_ref, sender, action
+
+
+_LANES = _lanes()
