@@ -51,7 +51,7 @@ def test_wire_and_general_reading_agree(
             continue
         assert differences(expected, back) == [], type(message).__name__
         taken.add(type(message).__name__)
-    assert {"InventoryReport", "Order", "DespatchAdvice"} <= taken or (
+    assert {"InventoryReport", "SalesReport", "Order", "DespatchAdvice"} <= taken or (
         mode == "traditional" and {"Order", "DespatchAdvice", "OrderResponse"} <= taken
     )
 
@@ -226,3 +226,37 @@ def test_sales_text_is_the_encoders_text(two_platforms: Scenario, edition: edi.E
             report, bridge.master, control_ref="7", edition=edition, prepared=prepared
         )
         assert text == expected
+
+
+def test_sales_columns_accept_what_the_fast_lane_accepts(ok_small: Scenario) -> None:
+    """Same texts, one segment changed or not: columns exactly when the fast lane reads."""
+    from crossdock.edi._columns import sales_columns
+    from crossdock.edi._fastlane import fast_sales_report
+
+    bridge = EdiBridge(ok_small)
+    reports = [m for m in sent_messages(ok_small, "shared", 12) if isinstance(m, sim.SalesReport)]
+    rng = np.random.default_rng(15)
+    checked = 0
+    for edition in edi.Edition:
+        text = _text(bridge, reports[-1], edition)
+        (message,) = edi.decode(text).messages
+        sep, _, body = message.raw
+        bodies = [body]
+        for _ in range(60):
+            k = int(rng.integers(len(body)))
+            segment = body[k]
+            at = int(rng.integers(len(segment)))
+            changed = segment[:at] + rng.choice(["", "x", "9", "+", ":"]) + segment[at + 1 :]
+            bodies.append([*body[:k], changed, *body[k + 1 :]])
+        for variant in bodies:
+            fast = fast_sales_report(variant, edition, "1", sep)
+            columns = sales_columns(variant, edition, "1", sep)
+            assert (fast is None) == (columns is None)
+            if fast is None:
+                continue
+            checked += 1
+            assert [
+                (loc.gln, [line.gtin for line in loc.lines], [line.quantity for line in loc.lines])
+                for loc in fast.locations
+            ] == [(gln, gtins, sold.tolist()) for gln, gtins, sold in columns.locations]
+    assert checked >= 2

@@ -17,15 +17,16 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 
 from crossdock.edi._elements import KNOWN_GTINS, valid_id
-from crossdock.edi._fastlane import _dates, _patterns
+from crossdock.edi._fastlane import _dates, _no_junk, _patterns, _text
 from crossdock.edi._model import Edition
 from crossdock.edi._syntax import Separators
 
-__all__ = ["InventoryColumns", "inventory_columns"]
+__all__ = ["InventoryColumns", "SalesColumns", "inventory_columns", "sales_columns"]
 
 _DEFAULT = Separators()
 _HEADER = 5
@@ -113,4 +114,75 @@ def inventory_columns(
         gtins=gtins,
         quantities=quantities,
         places=list(map(place_of.__getitem__, locs)),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SalesColumns:
+    """A canonical SLSRPT without prices as columns: per location (LOC+162), its lines."""
+
+    message_ref: str
+    number: str
+    issued: dt.date
+    period_start: dt.date
+    period_end: dt.date
+    seller: str
+    supplier: str
+    locations: list[tuple[str, list[str], np.ndarray]]
+    """Per location: its GLN, the GTIN of each line, and the units sold (QTY+153), int64."""
+
+
+def sales_columns(
+    body: list[str] | str, edition: Edition, message_ref: str, separators: Separators
+) -> SalesColumns | None:
+    """Read a canonical SLSRPT body without prices or currency into columns, or ``None``.
+
+    Accepts what the fast lane accepts when no line has a price (PRI) and no CUX is given.
+    """
+    if separators != _DEFAULT:
+        return None
+    patterns = _patterns(separators, edition.item_type)
+    text = _text(body, separators)
+    head = patterns["SLSRPT head"].match(text)
+    if head is None:
+        return None
+    number, issued, start, end, seller, supplier, currency = head.groups()[1:8]
+    days = _dates(issued, start, end)
+    if days is None or days[2] < days[1] or currency:
+        return None
+    if valid_id(seller, "GLN") or valid_id(supplier, "GLN"):
+        return None
+    found = patterns["SLSRPT body"].findall(text, head.end())
+    if not found or not found[0][0] or not _no_junk(found):
+        return None
+    glns, gtins, prices, quantities, _ = (list(column) for column in zip(*found, strict=True))
+    if any(prices):
+        return None
+    marks = [k for k, gln in enumerate(glns) if gln]
+    if any(valid_id(gln, "GLN") for gln in {glns[k] for k in marks}):
+        return None
+    lines = set(gtins)
+    lines.discard("")
+    if any(valid_id(gtin, "GTIN") for gtin in lines - KNOWN_GTINS):
+        return None
+    bounds = [*marks, len(found)]
+    locations = [
+        (
+            glns[a],
+            gtins[a + 1 : b],
+            np.array(quantities[a + 1 : b], dtype=np.int64)
+            if b > a + 1
+            else np.zeros(0, dtype=np.int64),
+        )
+        for a, b in pairwise(bounds)
+    ]
+    return SalesColumns(
+        message_ref=message_ref,
+        number=number,
+        issued=days[0],
+        period_start=days[1],
+        period_end=days[2],
+        seller=seller,
+        supplier=supplier,
+        locations=locations,
     )

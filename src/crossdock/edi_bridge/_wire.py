@@ -20,7 +20,12 @@ import numpy as np
 
 from crossdock import edi
 from crossdock import messages as sim
-from crossdock.edi._columns import InventoryColumns, inventory_columns
+from crossdock.edi._columns import (
+    InventoryColumns,
+    SalesColumns,
+    inventory_columns,
+    sales_columns,
+)
 from crossdock.edi._elements import valid_id
 from crossdock.edi._express import Envelope, read_envelope
 from crossdock.edi._fastlane import _patterns, _text
@@ -38,6 +43,7 @@ _PLAIN = re.compile(r"[0-9A-Za-z\-./ ]{1,14}", re.ASCII)
 def _lanes() -> dict[str, object]:
     lanes: dict[str, object] = {name: kind.fast for name, kind in _KINDS.items()}
     lanes["INVRPT"] = inventory_columns
+    lanes["SLSRPT"] = sales_columns
     lanes["CONTRL"] = contrl_ack
     return lanes
 
@@ -51,10 +57,14 @@ def wire_message(bridge: EdiBridge, envelope: Envelope) -> sim.Message | None:
     """The simulation message of an envelope from :func:`read_wire`, or ``None`` (see above)."""
     values = [value for _, _, value, _, _ in envelope.messages]
     try:
-        if isinstance(values[0], InventoryColumns):
+        if isinstance(values[0], InventoryColumns | SalesColumns):
             md = bridge.master
             md.locate(envelope.sender, "sender")
             md.locate(envelope.recipient, "receiver")
+            if isinstance(values[0], SalesColumns):
+                if len(values) != 1:
+                    return None
+                return _sales(values[0], md, envelope.sender, envelope.recipient)
             if not all(isinstance(v, InventoryColumns) for v in values):
                 return None
             return _inventory(values, md, envelope.sender, envelope.recipient)  # type: ignore[arg-type]
@@ -63,6 +73,34 @@ def wire_message(bridge: EdiBridge, envelope: Envelope) -> sim.Message | None:
         return bridge.from_edi(tuple(values), sender=envelope.sender, receiver=envelope.recipient)
     except BridgeError:
         return None
+
+
+def _sales(
+    report: SalesColumns, md: MasterData, sender: str, receiver: str
+) -> sim.SalesReport | None:
+    """:func:`~crossdock.edi_bridge._reports.sales_from_edi`, from columns."""
+    gtins = report.locations[0][1]
+    if len(set(gtins)) != len(gtins):
+        return None  # an item listed twice: the general path adds the lines up
+    items = md.items(gtins, "locations[0].lines")
+    column = {g: j for j, g in enumerate(gtins)}
+    quantity = np.zeros((len(report.locations), len(gtins)), dtype=np.int64)
+    locations = np.empty(len(report.locations), dtype=np.int64)
+    for r, (gln, line_gtins, sold) in enumerate(report.locations):
+        locations[r] = md.index(gln, "store", f"locations[{r}].gln")
+        columns = list(map(column.get, line_gtins))
+        if None in columns:
+            return None
+        np.add.at(quantity[r], np.array(columns, dtype=np.int64), sold)
+    return sim.SalesReport(
+        sender=sender,
+        receiver=receiver,
+        day=md.day(report.issued, "issued"),
+        reference=report.message_ref,
+        locations=locations,
+        items=items,
+        quantity=quantity,
+    )
 
 
 def _inventory(
