@@ -260,3 +260,42 @@ def test_sales_columns_accept_what_the_fast_lane_accepts(ok_small: Scenario) -> 
                 for loc in fast.locations
             ] == [(gln, gtins, sold.tolist()) for gln, gtins, sold in columns.locations]
     assert checked >= 2
+
+
+def test_response_columns_accept_what_the_fast_lane_accepts(two_platforms: Scenario) -> None:
+    from crossdock.edi._columns import response_columns
+    from crossdock.edi._fastlane import fast_response
+
+    bridge = EdiBridge(two_platforms)
+    responses = [
+        m
+        for m in sent_messages(two_platforms, "traditional", 12)
+        if isinstance(m, sim.OrderResponse)
+    ]
+    rng = np.random.default_rng(16)
+    checked = 0
+    for edition in edi.Edition:
+        for message in edi.decode(_text(bridge, responses[-1], edition)).messages:
+            sep, _, body = message.raw
+            bodies = [body]
+            for _ in range(30):
+                k = int(rng.integers(len(body)))
+                segment = body[k]
+                at = int(rng.integers(len(segment)))
+                changed = segment[:at] + rng.choice(["", "x", "9", "+", ":"]) + segment[at + 1 :]
+                bodies.append([*body[:k], changed, *body[k + 1 :]])
+            for variant in bodies:
+                fast = fast_response(variant, edition, "1", sep)
+                columns = response_columns(variant, edition, "1", sep)
+                assert (fast is None) == (columns is None)
+                if fast is None:
+                    continue
+                checked += 1
+                assert [(li.status.value, li.gtin, li.quantity) for li in fast.lines] == [
+                    (s, g, int(q) if q else None)
+                    for s, g, q in zip(
+                        columns.statuses, columns.gtins, columns.quantities, strict=True
+                    )
+                ]
+                assert (columns.notes, columns.buyer) == (fast.notes, fast.buyer)
+    assert checked >= 2

@@ -22,11 +22,18 @@ from itertools import pairwise
 import numpy as np
 
 from crossdock.edi._elements import KNOWN_GTINS, valid_id
-from crossdock.edi._fastlane import _dates, _no_junk, _patterns, _text
+from crossdock.edi._fastlane import _body, _date, _dates, _no_junk, _notes, _patterns, _text
 from crossdock.edi._model import Edition
 from crossdock.edi._syntax import Separators
 
-__all__ = ["InventoryColumns", "SalesColumns", "inventory_columns", "sales_columns"]
+__all__ = [
+    "InventoryColumns",
+    "ResponseColumns",
+    "SalesColumns",
+    "inventory_columns",
+    "response_columns",
+    "sales_columns",
+]
 
 _DEFAULT = Separators()
 _HEADER = 5
@@ -185,4 +192,67 @@ def sales_columns(
         seller=seller,
         supplier=supplier,
         locations=locations,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseColumns:
+    """A canonical ORDRSP as columns: one entry per line in each list."""
+
+    message_ref: str
+    number: str
+    response: str
+    """BGM message function: 29 accepted, 4 changed, 27 refused."""
+    issued: dt.date
+    order_number: str
+    buyer: str
+    supplier: str
+    notes: tuple[str, ...]
+    statuses: list[str]
+    """LIN action per line: 5 accepted, 3 changed, 7 refused."""
+    gtins: list[str]
+    quantities: list[str]
+    """QTY+21 per line as written, ``""`` where the line has none."""
+
+
+def response_columns(
+    body: list[str] | str, edition: Edition, message_ref: str, separators: Separators
+) -> ResponseColumns | None:
+    """Read a canonical ORDRSP body into columns, or ``None`` (what the fast lane accepts)."""
+    if separators != _DEFAULT:
+        return None
+    patterns = _patterns(separators, edition.item_type)
+    text = _text(body, separators)
+    parts = _body(text, patterns["ORDRSP head"], patterns["UNS CNT"], "UNS+S'CNT+2:")
+    if parts is None:
+        return None
+    match, stop, trailer = parts
+    assert trailer is not None
+    number, response, issued, texts, order_number, buyer, supplier = match.groups()[:7]
+    day = _date(issued)
+    if day is None or valid_id(buyer, "GLN") or valid_id(supplier, "GLN"):
+        return None
+    found = patterns["ORDRSP body"].findall(text, match.end(), stop)
+    if not _no_junk(found) or int(trailer.group(1)) != len(found):
+        return None
+    if found:
+        statuses, gtins, quantities, _ = (list(column) for column in zip(*found, strict=True))
+    else:
+        statuses, gtins, quantities = [], [], []
+    if any(valid_id(gtin, "GTIN") for gtin in set(gtins) - KNOWN_GTINS):
+        return None
+    if any(s == "3" and not q for s, q in zip(statuses, quantities, strict=True)):
+        return None  # a changed line without its quantity: the general decoder says so
+    return ResponseColumns(
+        message_ref=message_ref,
+        number=number,
+        response=response,
+        issued=day,
+        order_number=order_number,
+        buyer=buyer,
+        supplier=supplier,
+        notes=_notes(texts, separators) if texts else (),
+        statuses=statuses,
+        gtins=gtins,
+        quantities=quantities,
     )

@@ -22,8 +22,10 @@ from crossdock import edi
 from crossdock import messages as sim
 from crossdock.edi._columns import (
     InventoryColumns,
+    ResponseColumns,
     SalesColumns,
     inventory_columns,
+    response_columns,
     sales_columns,
 )
 from crossdock.edi._elements import valid_id
@@ -33,6 +35,11 @@ from crossdock.edi._interchange import _CONTRL_EDITIONS, _KINDS, _RELEASES
 from crossdock.edi._syntax import Separators
 from crossdock.edi_bridge._bridge import EdiBridge
 from crossdock.edi_bridge._master import BridgeError, MasterData
+from crossdock.edi_bridge._orders import (
+    _STATUS_FROM_EDI,
+    _read_delivery_notes,
+    _response_location_kind,
+)
 from crossdock.edi_bridge._reports import BACKORDERS, RECEIVED
 
 __all__ = ["contrl_ack", "contrl_text", "read_wire", "wire_message"]
@@ -44,6 +51,7 @@ def _lanes() -> dict[str, object]:
     lanes: dict[str, object] = {name: kind.fast for name, kind in _KINDS.items()}
     lanes["INVRPT"] = inventory_columns
     lanes["SLSRPT"] = sales_columns
+    lanes["ORDRSP"] = response_columns
     lanes["CONTRL"] = contrl_ack
     return lanes
 
@@ -57,6 +65,13 @@ def wire_message(bridge: EdiBridge, envelope: Envelope) -> sim.Message | None:
     """The simulation message of an envelope from :func:`read_wire`, or ``None`` (see above)."""
     values = [value for _, _, value, _, _ in envelope.messages]
     try:
+        if isinstance(values[0], ResponseColumns):
+            md = bridge.master
+            md.locate(envelope.sender, "sender")
+            md.locate(envelope.recipient, "receiver")
+            if not all(isinstance(v, ResponseColumns) for v in values):
+                return None
+            return _response(values, md, envelope.sender, envelope.recipient)  # type: ignore[arg-type]
         if isinstance(values[0], InventoryColumns | SalesColumns):
             md = bridge.master
             md.locate(envelope.sender, "sender")
@@ -73,6 +88,52 @@ def wire_message(bridge: EdiBridge, envelope: Envelope) -> sim.Message | None:
         return bridge.from_edi(tuple(values), sender=envelope.sender, receiver=envelope.recipient)
     except BridgeError:
         return None
+
+
+_STATUS = {status.value: code for status, code in _STATUS_FROM_EDI.items()}
+
+
+def _response(
+    parts: list[ResponseColumns], md: MasterData, sender: str, receiver: str
+) -> sim.OrderResponse | None:
+    """:func:`~crossdock.edi_bridge._orders.response_from_edi`, from columns."""
+    first = parts[0]
+    gtins = first.gtins
+    if len(set(gtins)) != len(gtins):
+        return None  # an item listed twice: the general path decides which quantity counts
+    items = md.items(gtins, "lines")
+    column = {g: j for j, g in enumerate(gtins)}
+    kind = _response_location_kind(sender, md)
+    locations = np.array(
+        [md.index(part.buyer, kind, f"[{r}].buyer") for r, part in enumerate(parts)],
+        dtype=np.int64,
+    )
+    quantity = np.zeros((len(parts), len(gtins)), dtype=np.int64)
+    for r, part in enumerate(parts):
+        columns = list(map(column.get, part.gtins))
+        if None in columns or len(set(columns)) != len(columns):
+            return None
+        given = [k for k, q in enumerate(part.quantities) if q] if "" in part.quantities else None
+        if given is None:
+            quantity[r, np.array(columns, dtype=np.int64)] = np.array(
+                part.quantities, dtype=np.int64
+            )
+        elif given:
+            quantity[r, np.array([columns[k] for k in given], dtype=np.int64)] = np.array(
+                [part.quantities[k] for k in given], dtype=np.int64
+            )
+    return sim.OrderResponse(
+        sender=sender,
+        receiver=receiver,
+        day=md.day(first.issued, "issued"),
+        reference=first.message_ref,
+        order_number=first.order_number,
+        locations=locations,
+        items=items,
+        quantity=quantity,
+        status=np.array([_STATUS[s] for s in first.statuses], dtype=np.int64),
+        delivery_day=_read_delivery_notes(first.notes, len(gtins), md),
+    )
 
 
 def _sales(
