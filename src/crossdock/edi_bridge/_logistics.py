@@ -18,6 +18,7 @@ pallets the DESADV announced (same SSCCs when what came is what was announced).
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 
@@ -115,12 +116,23 @@ def make_sscc_list(prefix: str, first_serial: int, count: int) -> list[str]:
     width = 17 - 1 - len(prefix)
     if count > _FEW_SSCCS or first_serial < 0 or first_serial + count > 10**width:
         return make_ssccs(prefix, first_serial, count).tolist()  # type: ignore[no-any-return]
+    head = f"0{prefix}"
+    fixed = _weighted(head, width)
     out = []
     for serial in range(first_serial, first_serial + count):
-        body = f"0{prefix}{serial:0{width}d}"
-        total = sum(int(d) for d in body[-1::-2]) * 3 + sum(int(d) for d in body[-2::-2])
-        out.append(f"{body}{(10 - total % 10) % 10}")
+        digits = f"{serial:0{width}d}"
+        total = fixed + 3 * sum(map(int, digits[-1::-2])) + sum(map(int, digits[-2::-2]))
+        out.append(f"{head}{digits}{(10 - total % 10) % 10}")
     return out
+
+
+@lru_cache(maxsize=256)
+def _weighted(head: str, width: int) -> int:
+    """The GS1 mod-10 weighted sum of an SSCC body's first digits (``width`` digits follow)."""
+    reverse = head[::-1]
+    first = 3 if width % 2 == 0 else 1  # the weight of the head's last digit
+    second = 4 - first
+    return first * sum(map(int, reverse[0::2])) + second * sum(map(int, reverse[1::2]))
 
 
 def _prefix(gln: str) -> str:

@@ -172,8 +172,12 @@ def _inventory(
     if not first.gtins:
         return None
     glns = list(dict.fromkeys(first.places))  # in order of first appearance
-    places = np.array(first.places)
-    gtins = np.array(first.gtins)[places == glns[0]].tolist()
+    k = first.places.count(glns[0])
+    if first.places[:k].count(glns[0]) == k:  # the first location's lines come first
+        gtins = first.gtins[:k]
+    else:
+        places = np.array(first.places)
+        gtins = np.array(first.gtins)[places == glns[0]].tolist()
     if len(set(gtins)) != len(gtins):
         return None  # an item listed twice: the general path adds the lines up
     items = md.items(gtins, "locations[0].lines")
