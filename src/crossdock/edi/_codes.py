@@ -63,6 +63,7 @@ QUANTITIES = frozenset(
         "199", "201", "202", "203", "21E", "22E", "X15", "53", "54",
     )
 )  # fmt: skip
-"""QTY quantity type code qualifiers (data element 6063) in the line groups of the seven
+"""QTY quantity type code qualifiers (data element 6063) in the line groups of the eight
 messages; crossdock maps 153 (sold), 145 (on hand), 21 (ordered), 11 (split), 12
-(despatched) and 48 (received)."""
+(despatched), 48 (received), and in PRICAT 59 (consumer units in the traded unit) and 52
+(quantity per pack)."""
