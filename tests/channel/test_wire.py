@@ -299,3 +299,49 @@ def test_response_columns_accept_what_the_fast_lane_accepts(two_platforms: Scena
                 ]
                 assert (columns.notes, columns.buyer) == (fast.notes, fast.buyer)
     assert checked >= 2
+
+
+def test_order_columns_accept_what_the_fast_lane_accepts(two_platforms: Scenario) -> None:
+    from crossdock.edi._columns import order_columns
+    from crossdock.edi._fastlane import fast_order
+
+    bridge = EdiBridge(two_platforms)
+    orders = [
+        m
+        for m in sent_messages(two_platforms, "shared", 12)
+        if isinstance(m, sim.Order) and m.ship_to_kind == "platform"
+    ]
+    rng = np.random.default_rng(17)
+    checked = 0
+    for edition in edi.Edition:
+        (message,) = edi.decode(_text(bridge, orders[-1], edition)).messages
+        sep, _, body = message.raw
+        bodies = [body]
+        for _ in range(60):
+            k = int(rng.integers(len(body)))
+            segment = body[k]
+            at = int(rng.integers(len(segment)))
+            changed = segment[:at] + rng.choice(["", "x", "9", "+", ":"]) + segment[at + 1 :]
+            bodies.append([*body[:k], changed, *body[k + 1 :]])
+        for variant in bodies:
+            fast = fast_order(variant, edition, "1", sep)
+            columns = order_columns(variant, edition, "1", sep)
+            assert (fast is None) == (columns is None)
+            if fast is None:
+                continue
+            checked += 1
+            assert [
+                (
+                    li.gtin,
+                    li.quantity,
+                    [s.store for s in li.splits],
+                    [s.quantity for s in li.splits],
+                )
+                for li in fast.lines
+            ] == [
+                (g, q, stores, counts)
+                for g, q, (stores, counts) in zip(
+                    columns.gtins, columns.quantities, columns.splits, strict=True
+                )
+            ]
+    assert checked >= 2

@@ -28,9 +28,11 @@ from crossdock.edi._syntax import Separators
 
 __all__ = [
     "InventoryColumns",
+    "OrderColumns",
     "ResponseColumns",
     "SalesColumns",
     "inventory_columns",
+    "order_columns",
     "response_columns",
     "sales_columns",
 ]
@@ -255,4 +257,86 @@ def response_columns(
         statuses=statuses,
         gtins=gtins,
         quantities=quantities,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class OrderColumns:
+    """A canonical ORDERS without prices or currency as columns: per line, its store splits."""
+
+    message_ref: str
+    number: str
+    issued: dt.date
+    delivery_date: dt.date
+    buyer: str
+    supplier: str
+    delivery_party: str | None
+    gtins: list[str]
+    quantities: list[int]
+    """QTY+21 per line."""
+    splits: list[tuple[list[str], list[int]]]
+    """Per line, the stores (LOC+7) and their quantities (QTY+11); empty lists when none."""
+
+
+def order_columns(
+    body: list[str] | str, edition: Edition, message_ref: str, separators: Separators
+) -> OrderColumns | None:
+    """Read a canonical ORDERS body without prices into columns, or ``None``.
+
+    Accepts what the fast lane accepts when no line has a price and no CUX is given.
+    """
+    if separators != _DEFAULT:
+        return None
+    patterns = _patterns(separators, edition.item_type)
+    text = _text(body, separators)
+    parts = _body(text, patterns["ORDERS head"], patterns["UNS CNT"], "UNS+S'CNT+2:")
+    if parts is None:
+        return None
+    match, stop, trailer = parts
+    assert trailer is not None
+    number, issued, delivery, buyer, supplier, platform, currency = match.groups()[1:8]
+    days = _dates(issued, delivery)
+    if days is None or currency:
+        return None
+    if any(valid_id(gln, "GLN") for gln in (buyer, supplier, *([platform] if platform else []))):
+        return None
+    found = patterns["ORDERS body"].findall(text, match.end(), stop)
+    if not _no_junk(found) or (found and not found[0][0]):
+        return None
+    if found:
+        gtins, ordered, prices, stores, quantities, _ = (
+            list(column) for column in zip(*found, strict=True)
+        )
+    else:
+        gtins = ordered = prices = stores = quantities = []
+    if any(prices):
+        return None
+    marks = [k for k, gtin in enumerate(gtins) if gtin]
+    if int(trailer.group(1)) != len(marks):
+        return None
+    line_gtins = [gtins[k] for k in marks]
+    if any(valid_id(gtin, "GTIN") for gtin in set(line_gtins) - KNOWN_GTINS):
+        return None
+    places = set(stores)
+    places.discard("")
+    if any(valid_id(gln, "GLN") for gln in places):
+        return None
+    line_quantities = [int(ordered[k]) for k in marks]
+    splits: list[tuple[list[str], list[int]]] = []
+    for a, b, total in zip(marks, [*marks[1:], len(found)], line_quantities, strict=True):
+        counts = list(map(int, quantities[a + 1 : b]))
+        if counts and sum(counts) != total:
+            return None  # splits that do not add up: the general decoder says so
+        splits.append((stores[a + 1 : b], counts))
+    return OrderColumns(
+        message_ref=message_ref,
+        number=number,
+        issued=days[0],
+        delivery_date=days[1],
+        buyer=buyer,
+        supplier=supplier,
+        delivery_party=platform,
+        gtins=line_gtins,
+        quantities=line_quantities,
+        splits=splits,
     )

@@ -22,9 +22,11 @@ from crossdock import edi
 from crossdock import messages as sim
 from crossdock.edi._columns import (
     InventoryColumns,
+    OrderColumns,
     ResponseColumns,
     SalesColumns,
     inventory_columns,
+    order_columns,
     response_columns,
     sales_columns,
 )
@@ -37,8 +39,10 @@ from crossdock.edi_bridge._bridge import EdiBridge
 from crossdock.edi_bridge._master import BridgeError, MasterData
 from crossdock.edi_bridge._orders import (
     _STATUS_FROM_EDI,
+    LOCATION_KIND,
     _read_delivery_notes,
     _response_location_kind,
+    _ship_to,
 )
 from crossdock.edi_bridge._reports import BACKORDERS, RECEIVED
 
@@ -52,6 +56,7 @@ def _lanes() -> dict[str, object]:
     lanes["INVRPT"] = inventory_columns
     lanes["SLSRPT"] = sales_columns
     lanes["ORDRSP"] = response_columns
+    lanes["ORDERS"] = order_columns
     lanes["CONTRL"] = contrl_ack
     return lanes
 
@@ -65,6 +70,13 @@ def wire_message(bridge: EdiBridge, envelope: Envelope) -> sim.Message | None:
     """The simulation message of an envelope from :func:`read_wire`, or ``None`` (see above)."""
     values = [value for _, _, value, _, _ in envelope.messages]
     try:
+        if isinstance(values[0], OrderColumns):
+            md = bridge.master
+            md.locate(envelope.sender, "sender")
+            md.locate(envelope.recipient, "receiver")
+            if len(values) != 1:
+                return None
+            return _order(values[0], md, envelope.sender, envelope.recipient)
         if isinstance(values[0], ResponseColumns):
             md = bridge.master
             md.locate(envelope.sender, "sender")
@@ -88,6 +100,57 @@ def wire_message(bridge: EdiBridge, envelope: Envelope) -> sim.Message | None:
         return bridge.from_edi(tuple(values), sender=envelope.sender, receiver=envelope.recipient)
     except BridgeError:
         return None
+
+
+def _order(order: OrderColumns, md: MasterData, sender: str, receiver: str) -> sim.Order | None:
+    """:func:`~crossdock.edi_bridge._orders.order_from_edi`, from columns."""
+    kind, ship_to = _ship_to(order.delivery_party, md)
+    gtins = order.gtins
+    items = md.items(gtins, "lines")
+    if gtins and order.splits[0][0]:
+        stores = order.splits[0][0]
+        if len(set(stores)) != len(stores):
+            return None  # a store split twice on the first line: the general path decides
+        loc_kind = LOCATION_KIND[kind]
+        row_of = {gln: r for r, gln in enumerate(stores)}
+        locations = np.array(
+            [md.index(g, loc_kind, f"lines[0].splits[{r}].store") for r, g in enumerate(stores)],
+            dtype=np.int64,
+        )
+        rows: list[int | None] = []
+        columns: list[int] = []
+        counts: list[int] = []
+        for j, ((places, split), total) in enumerate(
+            zip(order.splits, order.quantities, strict=True)
+        ):
+            if not places and total:
+                return None  # a line of a split order without splits: the general path says so
+            rows.extend(map(row_of.get, places))
+            columns.extend([j] * len(places))
+            counts.extend(split)
+        if None in rows:
+            return None
+        quantity = np.zeros((len(stores), len(gtins)), dtype=np.int64)
+        np.add.at(
+            quantity, (np.array(rows, dtype=np.int64), np.array(columns, dtype=np.int64)), counts
+        )
+    else:
+        if kind not in ("dc", "supplier"):
+            return None
+        locations = np.array([ship_to], dtype=np.int64)
+        quantity = np.array([order.quantities], dtype=np.int64).reshape(1, len(gtins))
+    return sim.Order(
+        sender=sender,
+        receiver=receiver,
+        day=md.day(order.issued, "issued"),
+        reference=order.message_ref,
+        order_number=order.number,
+        ship_to_kind=kind,
+        ship_to=ship_to,
+        locations=locations,
+        items=items,
+        quantity=quantity,
+    )
 
 
 _STATUS = {status.value: code for status, code in _STATUS_FROM_EDI.items()}
