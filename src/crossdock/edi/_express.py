@@ -5,7 +5,7 @@ interchange as crossdock's encoder writes it with the default service characters
 ``UNB`` (UNOC, syntax version 3, no password, acknowledgement request or test indicator),
 messages ``UNH ... UNT`` outside functional groups, each accepted by its message type's fast
 lane (see ``_fastlane``), and ``UNZ`` ending the text; no release character after the UNA,
-no line break, every character in UNOC. It locates the envelope segments with ``str.find``,
+no line break but after a segment terminator (one segment a line), every character in UNOC. It locates the envelope segments with ``str.find``,
 checks them with one regular expression each, and hands each message body to the fast lane,
 so a small interchange (a CONTRL) is read without tokenizing it segment by segment and a
 large one without the tokenizer's per-chunk passes.
@@ -95,6 +95,8 @@ def read_envelope(
     segment texts, or with ``split=False`` its text (every segment terminated), which saves
     splitting and joining again when the caller keeps no raw segments.
     """
+    if "\n" in text and "\r" not in text:
+        text = text.replace("'\n", "'")  # one segment a line: a layout the reader ignores
     if not text.startswith(_UNA) or not text.endswith("'"):
         return None
     try:
