@@ -2,9 +2,9 @@
 
 A fast lane (``_fastlane``) builds the message's line objects, which a consumer that wants
 arrays (the EDI channel's bridge) then reads back one by one. A columnar lane reads the same
-canonical body into columns instead — the GTIN of every line, its quantity as one NumPy
-array, its location — with list slicing, ``str.join``/``split`` and a few regular expressions
-over each column, so no Python code runs per line. It accepts exactly what the fast lane
+canonical body into columns instead — the GTIN of every line, its quantity, its location —
+with list slicing, ``str.join``/``split``, ``zip`` and ``findall``, so little or no Python
+code runs per line (INVRPT, SLSRPT, ORDRSP; ORDERS per line, not per store split). It accepts exactly what the fast lane
 accepts (the tests compare both on the same texts) and returns ``None`` otherwise; the caller
 then decodes the general way, which gives the objects or locates the error.
 
