@@ -51,7 +51,8 @@ def test_wire_and_general_reading_agree(
             continue
         assert differences(expected, back) == [], type(message).__name__
         taken.add(type(message).__name__)
-    assert {"InventoryReport", "SalesReport", "Order", "DespatchAdvice"} <= taken or (
+    kinds = {"InventoryReport", "SalesReport", "Order", "DespatchAdvice", "ReceivingAdvice"}
+    assert kinds <= taken or (
         mode == "traditional" and {"Order", "DespatchAdvice", "OrderResponse"} <= taken
     )
 
@@ -344,4 +345,47 @@ def test_order_columns_accept_what_the_fast_lane_accepts(two_platforms: Scenario
                     columns.gtins, columns.quantities, columns.splits, strict=True
                 )
             ]
+    assert checked >= 2
+
+
+@pytest.mark.parametrize("kind", [sim.DespatchAdvice, sim.ReceivingAdvice])
+def test_pallet_columns_accept_what_the_fast_lane_accepts(two_platforms: Scenario, kind) -> None:
+    from crossdock.edi._columns import despatch_columns, receipt_columns
+    from crossdock.edi._fastlane import fast_despatch_advice, fast_receiving_advice
+
+    fast_lane, columns_lane = (
+        (fast_despatch_advice, despatch_columns)
+        if kind is sim.DespatchAdvice
+        else (fast_receiving_advice, receipt_columns)
+    )
+    bridge = EdiBridge(two_platforms)
+    sent = sent_messages(two_platforms, "shared", 12)
+    messages = [m for m in sent if isinstance(m, kind)]
+    for message in sent:  # the bridge learns each despatch advice's SSCCs
+        if isinstance(message, sim.DespatchAdvice):
+            bridge.to_edi(message)
+    rng = np.random.default_rng(18)
+    checked = 0
+    for edition in edi.Edition:
+        for message in edi.decode(_text(bridge, messages[-1], edition)).messages:
+            sep, _, body = message.raw
+            bodies = [body]
+            for _ in range(30):
+                k = int(rng.integers(len(body)))
+                segment = body[k]
+                at = int(rng.integers(len(segment)))
+                changed = segment[:at] + rng.choice(["", "x", "9", "+", ":"]) + segment[at + 1 :]
+                bodies.append([*body[:k], changed, *body[k + 1 :]])
+            for variant in bodies:
+                fast = fast_lane(variant, edition, "1", sep)
+                columns = columns_lane(variant, edition, "1", sep)
+                assert (fast is None) == (columns is None)
+                if fast is None:
+                    continue
+                checked += 1
+                assert [
+                    (p.sscc, [li.gtin for li in p.lines], [li.quantity for li in p.lines])
+                    for p in fast.pallets
+                ] == [(s, g, q.tolist()) for s, g, q in columns.pallets]
+                assert (columns.number, columns.buyer) == (fast.number, fast.buyer)
     assert checked >= 2

@@ -29,10 +29,13 @@ from crossdock.edi._syntax import Separators
 __all__ = [
     "InventoryColumns",
     "OrderColumns",
+    "PalletColumns",
     "ResponseColumns",
     "SalesColumns",
+    "despatch_columns",
     "inventory_columns",
     "order_columns",
+    "receipt_columns",
     "response_columns",
     "sales_columns",
 ]
@@ -339,4 +342,127 @@ def order_columns(
         gtins=line_gtins,
         quantities=line_quantities,
         splits=splits,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PalletColumns:
+    """A canonical DESADV or RECADV as columns: per pallet, its SSCC and lines."""
+
+    message_ref: str
+    number: str
+    issued: dt.date
+    date: dt.date
+    """Despatch date (DESADV DTM+11) or receipt date (RECADV DTM+50)."""
+    delivery_date: dt.date | None
+    """Estimated delivery date (DESADV DTM+17), when given; ``None`` in a RECADV."""
+    despatch_number: str | None
+    """The despatch advice received (RECADV RFF+AAK); ``None`` in a DESADV."""
+    supplier: str
+    buyer: str
+    delivery_party: str
+    pallets: list[tuple[str, list[str], np.ndarray]]
+    """Per pallet: its SSCC, the GTIN of each line, and the quantities (QTY+12 / QTY+48)."""
+
+
+def _pallet_columns(
+    text: str, pattern: re.Pattern[str], start: int, end: int, typed: bool
+) -> list[tuple[str, list[str], np.ndarray]] | None:
+    """``_fastlane._pallets`` as columns: what it accepts, per pallet (SSCC, GTINs, units)."""
+    found = pattern.findall(text, start, end)
+    if not _no_junk(found):
+        return None
+    if not found:
+        return []
+    columns = list(zip(*found, strict=True))
+    levels, gtins, quantities = columns[0], columns[-3], columns[-2]
+    ssccs = columns[2] if typed else columns[1]
+    marks = [k for k, level in enumerate(levels) if level]
+    if not marks or marks[0] != 0:
+        return None  # lines before the first pallet
+    if [int(levels[k]) for k in marks] != list(range(2, 2 + len(marks))):
+        return None  # levels as the encoder numbers them, or the general decoder
+    if any(valid_id(ssccs[k], "SSCC") for k in marks):
+        return None
+    items = set(gtins)
+    items.discard("")
+    if any(valid_id(gtin, "GTIN") for gtin in items - KNOWN_GTINS):
+        return None
+    return [
+        (
+            ssccs[a],
+            list(gtins[a + 1 : b]),
+            np.array(quantities[a + 1 : b], dtype=np.int64)
+            if b > a + 1
+            else np.zeros(0, dtype=np.int64),
+        )
+        for a, b in pairwise([*marks, len(found)])
+    ]
+
+
+def despatch_columns(
+    body: list[str] | str, edition: Edition, message_ref: str, separators: Separators
+) -> PalletColumns | None:
+    """Read a canonical DESADV body into columns, or ``None`` (what the fast lane accepts)."""
+    if separators != _DEFAULT:
+        return None
+    patterns = _patterns(separators, edition.item_type)
+    text = _text(body, separators)
+    parts = _body(text, patterns["DESADV head"], patterns["CNT"], "CNT+2:")
+    if parts is None:
+        return None
+    match, stop, trailer = parts
+    assert trailer is not None
+    number, issued, despatched, arrival, _, supplier, buyer, platform = match.groups()[:8]
+    days = _dates(issued, despatched, *([arrival] if arrival else []))
+    if days is None or any(valid_id(g, "GLN") for g in (supplier, buyer, platform)):
+        return None
+    pallets = _pallet_columns(text, patterns["DESADV body"], match.end(), stop, True)
+    if pallets is None or int(trailer.group(1)) != sum(len(p[1]) for p in pallets):
+        return None
+    return PalletColumns(
+        message_ref=message_ref,
+        number=number,
+        issued=days[0],
+        date=days[1],
+        delivery_date=days[2] if arrival else None,
+        despatch_number=None,
+        supplier=supplier,
+        buyer=buyer,
+        delivery_party=platform,
+        pallets=pallets,
+    )
+
+
+def receipt_columns(
+    body: list[str] | str, edition: Edition, message_ref: str, separators: Separators
+) -> PalletColumns | None:
+    """Read a canonical RECADV body into columns, or ``None`` (what the fast lane accepts)."""
+    if separators != _DEFAULT:
+        return None
+    patterns = _patterns(separators, edition.item_type)
+    text = _text(body, separators)
+    parts = _body(text, patterns["RECADV head"], patterns["CNT"], "CNT+2:")
+    if parts is None:
+        return None
+    match, stop, trailer = parts
+    assert trailer is not None
+    number, issued, received, despatch, _, buyer, supplier, platform = match.groups()[:8]
+    days = _dates(issued, received)
+    if days is None or any(valid_id(g, "GLN") for g in (buyer, supplier, platform)):
+        return None
+    pallets = _pallet_columns(text, patterns["RECADV body"], match.end(), stop, False)
+    if pallets is None or int(trailer.group(1)) != sum(len(p[1]) for p in pallets):
+        return None
+    return PalletColumns(
+        message_ref=message_ref,
+        number=number,
+        issued=days[0],
+        date=days[1],
+        delivery_date=None,
+        despatch_number=despatch,
+        supplier=supplier,
+        buyer=buyer,
+        delivery_party=platform,
+        pallets=pallets,
     )

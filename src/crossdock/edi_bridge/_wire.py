@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -24,10 +26,13 @@ from crossdock import messages as sim
 from crossdock.edi._columns import (
     InventoryColumns,
     OrderColumns,
+    PalletColumns,
     ResponseColumns,
     SalesColumns,
+    despatch_columns,
     inventory_columns,
     order_columns,
+    receipt_columns,
     response_columns,
     sales_columns,
 )
@@ -37,6 +42,7 @@ from crossdock.edi._fastlane import _patterns, _text
 from crossdock.edi._interchange import _CONTRL_EDITIONS, _KINDS, _RELEASES
 from crossdock.edi._syntax import Separators
 from crossdock.edi_bridge._bridge import EdiBridge
+from crossdock.edi_bridge._logistics import _prefix, _receipt_location_kind, _serial
 from crossdock.edi_bridge._master import BridgeError, MasterData
 from crossdock.edi_bridge._orders import (
     _STATUS_FROM_EDI,
@@ -58,6 +64,8 @@ def _lanes() -> dict[str, object]:
     lanes["SLSRPT"] = sales_columns
     lanes["ORDRSP"] = response_columns
     lanes["ORDERS"] = order_columns
+    lanes["DESADV"] = despatch_columns
+    lanes["RECADV"] = receipt_columns
     lanes["CONTRL"] = contrl_ack
     return lanes
 
@@ -70,37 +78,121 @@ def read_wire(text: str) -> Envelope | None:
 def wire_message(bridge: EdiBridge, envelope: Envelope) -> sim.Message | None:
     """The simulation message of an envelope from :func:`read_wire`, or ``None`` (see above)."""
     values = [value for _, _, value, _, _ in envelope.messages]
+    kind = type(values[0])
+    mapper = _MAPPERS.get(kind)
+    sender, receiver = envelope.sender, envelope.recipient
     try:
-        if isinstance(values[0], OrderColumns):
-            md = bridge.master
-            md.locate(envelope.sender, "sender")
-            md.locate(envelope.recipient, "receiver")
-            if len(values) != 1:
+        if mapper is None:
+            if any(not isinstance(v, edi.Message) for v in values):
                 return None
-            return _order(values[0], md, envelope.sender, envelope.recipient)
-        if isinstance(values[0], ResponseColumns):
-            md = bridge.master
-            md.locate(envelope.sender, "sender")
-            md.locate(envelope.recipient, "receiver")
-            if not all(isinstance(v, ResponseColumns) for v in values):
-                return None
-            return _response(values, md, envelope.sender, envelope.recipient)  # type: ignore[arg-type]
-        if isinstance(values[0], InventoryColumns | SalesColumns):
-            md = bridge.master
-            md.locate(envelope.sender, "sender")
-            md.locate(envelope.recipient, "receiver")
-            if isinstance(values[0], SalesColumns):
-                if len(values) != 1:
-                    return None
-                return _sales(values[0], md, envelope.sender, envelope.recipient)
-            if not all(isinstance(v, InventoryColumns) for v in values):
-                return None
-            return _inventory(values, md, envelope.sender, envelope.recipient)  # type: ignore[arg-type]
-        if any(not isinstance(v, edi.Message) for v in values):
+            return bridge.from_edi(tuple(values), sender=sender, receiver=receiver)
+        if any(type(v) is not kind for v in values):
             return None
-        return bridge.from_edi(tuple(values), sender=envelope.sender, receiver=envelope.recipient)
+        md = bridge.master
+        md.locate(sender, "sender")
+        md.locate(receiver, "receiver")
+        message = mapper(values, md, sender, receiver)
+        if isinstance(message, sim.DespatchAdvice):  # as EdiBridge.from_edi does
+            bridge._sscc_first[(message.sender, message.despatch_number)] = message.sscc_first
+        return message
     except BridgeError:
         return None
+
+
+def _one(mapper: Callable[..., sim.Message | None]) -> Callable[..., sim.Message | None]:
+    """A mapper of a message that travels as one EANCOM message (``None`` for several)."""
+
+    def one(values: list[Any], *args: Any) -> sim.Message | None:
+        return mapper(values[0], *args) if len(values) == 1 else None
+
+    return one
+
+
+def _pallet_quantities(
+    parts: list[PalletColumns], md: MasterData, loc_kind: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]] | None:
+    """:func:`~crossdock.edi_bridge._logistics._quantities`, from columns."""
+    first = next((pallet for part in parts for pallet in part.pallets), None)
+    if first is None:
+        return None
+    gtins = first[1]
+    if len(set(gtins)) != len(gtins):
+        return None  # an item listed twice: the general path adds the lines up
+    items = md.items(gtins, "pallets[0].lines")
+    column = {g: j for j, g in enumerate(gtins)}
+    locations = np.array(
+        [md.index(part.buyer, loc_kind, f"[{r}].buyer") for r, part in enumerate(parts)],
+        dtype=np.int64,
+    )
+    quantity = np.zeros((len(parts), len(gtins)), dtype=np.int64)
+    ssccs: list[str] = []
+    for r, part in enumerate(parts):
+        row = quantity[r]
+        for sscc, line_gtins, units in part.pallets:
+            ssccs.append(sscc)
+            columns = list(map(column.get, line_gtins))
+            if None in columns:
+                return None
+            np.add.at(row, np.array(columns, dtype=np.int64), units)
+    return locations, items, quantity, ssccs
+
+
+def _despatch(
+    parts: list[PalletColumns], md: MasterData, sender: str, receiver: str
+) -> sim.DespatchAdvice | None:
+    """:func:`~crossdock.edi_bridge._logistics.despatch_from_edi`, from columns."""
+    first = parts[0]
+    if any(part.despatch_number is not None for part in parts):
+        return None  # a RECADV among the parts: the general path says so
+    kind, index = md.locate(first.delivery_party, "delivery_party")
+    if kind not in LOCATION_KIND or first.delivery_date is None:
+        return None
+    found = _pallet_quantities(parts, md, LOCATION_KIND[kind])
+    if found is None:
+        return None
+    locations, items, quantity, ssccs = found
+    prefix = _prefix(sender)
+    serials = [_serial(s, prefix, "pallets") for s in ssccs]
+    if serials != list(range(serials[0], serials[0] + len(serials))):
+        return None
+    return sim.DespatchAdvice(
+        sender=sender,
+        receiver=receiver,
+        day=md.day(first.date, "despatch_date"),
+        reference=first.message_ref,
+        despatch_number=first.number,
+        arrival_day=md.day(first.delivery_date, "delivery_date"),
+        ship_to_kind=kind,
+        ship_to=-1 if kind == "store" else index,
+        locations=locations,
+        items=items,
+        quantity=quantity,
+        pallets=len(serials),
+        sscc_first=serials[0],
+    )
+
+
+def _receipt(
+    parts: list[PalletColumns], md: MasterData, sender: str, receiver: str
+) -> sim.ReceivingAdvice | None:
+    """:func:`~crossdock.edi_bridge._logistics.receipt_from_edi`, from columns."""
+    first = parts[0]
+    if any(part.despatch_number is None for part in parts):
+        return None  # a DESADV among the parts: the general path says so
+    found = _pallet_quantities(parts, md, _receipt_location_kind(sender, md))
+    if found is None or first.despatch_number is None:
+        return None
+    locations, items, quantity, _ = found
+    return sim.ReceivingAdvice(
+        sender=sender,
+        receiver=receiver,
+        day=md.day(first.date, "received"),
+        reference=first.message_ref,
+        despatch_number=first.despatch_number,
+        locations=locations,
+        items=items,
+        quantity=quantity,
+    )
 
 
 def _order(order: OrderColumns, md: MasterData, sender: str, receiver: str) -> sim.Order | None:
@@ -338,3 +430,15 @@ def contrl_ack(
 
 
 _LANES = _lanes()
+
+
+_MAPPERS: dict[type, Callable[..., sim.Message | None]] = {
+    InventoryColumns: _inventory,
+    SalesColumns: _one(_sales),
+    ResponseColumns: _response,
+    OrderColumns: _one(_order),
+    PalletColumns: lambda values, md, sender, receiver: (
+        _despatch if values[0].despatch_number is None else _receipt
+    )(values, md, sender, receiver),
+}
+"""Per columnar lane's result, the mapper to the simulation message (several parts or one)."""
