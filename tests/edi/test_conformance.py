@@ -1,6 +1,6 @@
 """The conformance set: valid EANCOM written by hand from the standard's tables and examples.
 
-``tests/edi/conformance/`` holds messages of all seven types in both editions, exercising
+``tests/edi/conformance/`` holds messages of all eight types in both editions, exercising
 optional segments and qualifiers (TAX, ALC, PAT, FTX subjects, NAD SF/UC/IV/GY, DTM 63/64/69,
 358, loose lines, RFF+ON in RECADV...) and envelopes (functional groups, two interchanges,
 UNOB, UNOD, syntax versions 1 and 4, a BOM with CRLF, UNB acknowledgement request and
@@ -28,6 +28,7 @@ from crossdock.edi import (
     InventoryReport,
     Order,
     OrderResponse,
+    PriceCatalogue,
     ReceivingAdvice,
     SalesReport,
     decode,
@@ -49,6 +50,8 @@ WARNINGS = {
     "invrpt_2002_no_report_date_warns": ["no inventory report date (DTM+366)"],
     "orders_2002_no_delivery_date_warns": ["no delivery date (DTM+2, 69, 64, 63, 76 or 10)"],
     "orders_97_promised_date_only_warns": ["no requested delivery date (DTM+2): DTM+69 used"],
+    "pricat_2002_lead_time_in_months_warns": ["lead time in format '802'"],
+    "pricat_97_no_supplier_warns": ["no supplier (NAD+SU): the interchange's sender"],
     "recadv_2002_order_ref_only_warns": [
         "no despatch advice reference (RFF+AAK)",
         "1 line not on a package with an SSCC",
@@ -57,13 +60,13 @@ WARNINGS = {
 }
 
 
-def test_the_set_covers_both_editions_and_all_seven_types():
+def test_the_set_covers_both_editions_and_all_eight_types():
     messages = [m for path in FILES for i in read_all(path) for m in i.messages]
     editions = {(type(m).MESSAGE_TYPE, i.edition) for path in FILES for i in read_all(path)
                 for m in i.messages}  # fmt: skip
     assert len(FILES) >= 30
     assert len(messages) >= 35
-    kinds = {"SLSRPT", "INVRPT", "ORDERS", "ORDRSP", "DESADV", "RECADV", "CONTRL"}
+    kinds = {"SLSRPT", "INVRPT", "ORDERS", "ORDRSP", "DESADV", "RECADV", "CONTRL", "PRICAT"}
     assert editions == {(kind, edition) for kind in kinds for edition in Edition}
 
 
@@ -177,6 +180,19 @@ def test_what_the_mapping_reads():
     _, response = _one("ordrsp_97_changed")
     assert isinstance(response, OrderResponse)
     assert [line.quantity for line in response.lines] == [80, 0]
+    _, catalogue = _one("pricat_2002_basic")
+    assert isinstance(catalogue, PriceCatalogue)
+    assert (catalogue.supplier, catalogue.lead_time_days) == ("4012345000016", 3)
+    assert [
+        (line.pack_size, line.units_per_pallet, line.net_price, line.lead_time_days)
+        for line in catalogue.lines
+    ] == [(12, 720, Decimal("1.25"), None), (6, 480, Decimal("2.30"), 5)]
+    _, catalogue = _one("pricat_2002_deletion_and_changes")
+    assert [line.action for line in catalogue.lines] == ["2", "3", "4"]
+    _, catalogue = _one("pricat_2002_lead_time_in_months_warns")
+    assert catalogue.lead_time_days is None and catalogue.lines[0].lead_time_days == 14
+    _, catalogue = _one("pricat_97_no_supplier_warns")
+    assert catalogue.supplier is None and catalogue.lines[0].pack_size == 24
     _, contrl = _one("contrl_2002_rejected_details")
     assert isinstance(contrl, ContrlReport) and [m.error for m in contrl.messages] == ["16", None]
 
@@ -222,3 +238,13 @@ def test_files_rewritten_by_pydifact_read_the_same(path):
         rewritten = Serializer().serialize(segments)
     assert rewritten != text
     assert decode_all(rewritten) == read_all(path)
+
+
+def test_price_catalogues_round_trip_through_json():
+    from crossdock.edi import from_json, to_json
+
+    paths = sorted(HERE.glob("pricat_*.edi"))
+    assert len(paths) >= 4
+    for path in paths:
+        for interchange in read_all(path):
+            assert from_json(to_json(interchange)) == interchange

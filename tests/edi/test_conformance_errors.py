@@ -147,6 +147,57 @@ CASES = [
         "261124:0615",
         "segment 2 (UNB) element 4: '261124:0615' is not a date CCYYMMDD:HHMM",
     ),
+    # PRICAT (one error each, located)
+    (
+        "pricat_2002_basic",
+        "LIN+1+1+4012345020014:SRV'",
+        "LIN+1+9+4012345020014:SRV'",
+        "segment 14 (LIN) element 2.1: unknown action code '9', expected 1, 10, 115, 2, 23, 3,"
+        " 38, 4, 74, 96, nothing",
+    ),
+    (
+        "pricat_2002_basic",
+        "PRI+AAE:2.49'",
+        "PRI+XYZ:2.49'",
+        "segment 20 (PRI) element 1.1: unknown price qualifier 'XYZ', expected AAA, AAB, AAE,"
+        " AAF, INF",
+    ),
+    (
+        "pricat_2002_basic",
+        "QTY+59:12'",
+        "QTY+999:12'",
+        "segment 18 (QTY) element 1.1: unknown quantity qualifier '999' (not an EANCOM code)",
+    ),
+    (
+        "pricat_97_basic",
+        "LIN+2+1+4012345020021:EN'",
+        "LIN+2+1+4012345020022:EN'",
+        "segment 21 (LIN) element 3.1: GTIN '4012345020022' has check digit 2, expected 1",
+    ),
+    (
+        "pricat_2002_basic",
+        "DTM+169:3:804'",
+        "DTM+169:3.5:804'",
+        "segment 7 (DTM) element 1.2: lead time 3.5 is not a whole number of days",
+    ),
+    (
+        "pricat_2002_basic",
+        "BGM+9+PC-2002-1+9'",
+        "BGM+220+PC-2002-1+9'",
+        "segment 4 (BGM) element 1.1: unknown document name code '220', expected 9",
+    ),
+    (
+        "pricat_97_basic",
+        "LIN+1+1+4012345020014:EN'",
+        "LIN+1+1+4012345020014:SRV'",
+        "segment 14 (LIN) element 3.2: item number type 'SRV' is not 'EN' (GTIN in this edition)",
+    ),
+    (
+        "pricat_97_basic",
+        "PGI+2'\nLIN+1+1+4012345020014:EN'",
+        "LIN+1+1+4012345020014:EN'\nPGI+2'",  # a line outside any product group
+        "segment 13 (LIN): segment LIN is out of place in PRICAT",
+    ),
 ]
 
 

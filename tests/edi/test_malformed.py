@@ -152,7 +152,7 @@ def errors(text: str) -> list[str]:
             "INVOIC:D:96A:UN:EAN008",
             "segment 3 (UNH) element 2.1: "
             "unknown message type 'INVOIC', expected CONTRL, DESADV, INVRPT, ORDERS, ORDRSP, "
-            "RECADV, SLSRPT",
+            "PRICAT, RECADV, SLSRPT",
         ),
         (
             "UNOC:3",

@@ -13,7 +13,7 @@ from crossdock.cli import invoke
 from crossdock.errors import ScenarioError
 from crossdock.parties.planners import Planners
 from crossdock.scenario import Scenario, compile_scenario, read_spec
-from crossdock.twin import apply_master_data, plan
+from crossdock.twin import apply_master_data, apply_pricat, plan
 
 DAYS = 4
 
@@ -207,3 +207,95 @@ def test_cli_plan_writes_orders_and_keeps_state(other_tool, tmp_path, capsys):
     assert invoke(["plan", str(folder), "--products", str(bad), "--state", str(state)]) == 2
     assert "unknown column(s) colour" in capsys.readouterr().err
     assert invoke([*args, "--own-items"]) == 2  # the state belongs to the captains' split
+
+
+# --- master data from a PRICAT written by another tool -------------------------------------
+
+
+def _pricat(scenario: Scenario, supplier: str, lines: list[list], lead: int | None = None) -> str:
+    """A supplier's PRICAT (EANCOM 2002) written by pydifact, one product group."""
+    retailer = scenario.spec.retailer.gln
+    body: list[list] = [["BGM", "9", "PC-1", "9"], ["DTM", ["137", "20260104", "102"]]]
+    if lead is not None:
+        body.append(["DTM", ["169", str(lead), "804"]])
+    body += [["NAD", "BY", [retailer, "", "9"]], ["NAD", "SU", [supplier, "", "9"]]]
+    body += [["PGI", "2"], *lines]
+    return _interchange(supplier, retailer, "P1", "PRICAT", body)
+
+
+def _line(n: int, gtin: str, action: str = "3", pack=None, pallet=None, cost=None) -> list[list]:
+    line: list[list] = [["LIN", str(n), action, [gtin, "SRV"]]]
+    if pack is not None:
+        line.append(["QTY", ["59", str(pack)]])
+    if cost is not None:
+        line.append(["PRI", ["AAA", cost]])
+    if pallet is not None:
+        line += [["PAC", "1", "", "201"], ["QTY", ["52", str(pallet)]]]
+    return line
+
+
+@pytest.fixture
+def catalogue(scenario, tmp_path):
+    """A captain's PRICAT: new packs, pallet and cost for its first item; an unknown GTIN,
+    a deletion, a pack of zero; and a second file from a GLN that is no supplier."""
+    planner, items = Planners.groups(scenario, True)[0]
+    first, second, third = (str(scenario.gtin[k]) for k in items[:3])
+    lines = [
+        *_line(1, first, pack=7, pallet=700, cost="1.35"),
+        *_line(2, "4000000000006", action="1", pack=6),
+        *_line(3, second, action="2"),
+        *_line(4, third, pack=0),
+    ]
+    folder = tmp_path / "pricat"
+    folder.mkdir()
+    (folder / "captain.edi").write_text(_pricat(scenario, planner, lines, lead=4))
+    stranger = "4012345000016"
+    (folder / "stranger.edi").write_text(_pricat(scenario, stranger, _line(1, first, pack=99)))
+    return folder, planner, items
+
+
+def test_pricat_from_another_tool_sets_packs_costs_and_lead_time(scenario, catalogue):
+    folder, planner, items = catalogue
+    spec, findings = apply_pricat(read_spec(None), [folder])
+    sc = compile_scenario(spec)
+    k = items[0]
+    assert (sc.case_pack[k], sc.units_per_pallet[k]) == (7, 700)
+    assert sc.unit_cost[k] == pytest.approx(1.35)
+    s = [str(g) for g in sc.supplier_gln].index(planner)
+    assert sc.spec.suppliers[s].lead_time_days == 4
+    for j in items[1:3]:  # the deletion and the pack of zero change nothing
+        assert sc.case_pack[j] == scenario.case_pack[j]
+    found = [f.located() for f in findings]
+    assert found == [
+        "captain.edi:segment 14 (LIN): GTIN 4000000000006 is not a product of the scenario "
+        "(a catalogue gives no demand rate to add it): left out",
+        f"captain.edi:segment 16 (LIN): GTIN {scenario.gtin[items[1]]}: deletion not applied "
+        "(the assortment is the scenario's)",
+        f"captain.edi:segment 17 (LIN): GTIN {scenario.gtin[items[2]]}: case_pack 0 is not a "
+        "positive whole number: line left out",
+        "stranger.edi:segment 6 (NAD): GLN 4012345000016 is not a supplier of the scenario: "
+        "its catalogue (1 line) left out",
+    ]
+
+
+def test_twin_plans_in_the_catalogue_packs(scenario, other_tool, catalogue, tmp_path):
+    folder, *_ = other_tool
+    spec, _ = apply_pricat(read_spec(None), [catalogue[0]])
+    report = plan(compile_scenario(spec), folder, receipts="balance")
+    ordered = sum(o.quantity for o in report.result.orders if o.ship_to_kind == "store")
+    assert ordered[:, 0].any() and (ordered[:, 0] % 7 == 0).all()
+
+
+def test_cli_plan_takes_a_pricat(other_tool, catalogue, tmp_path, capsys):
+    folder, *_ = other_tool
+    args = ["plan", str(folder), "--out", str(tmp_path / "o"), "--state", str(tmp_path / "s")]
+    assert invoke([*args, "--receipts", "balance", "--pricat", str(catalogue[0])]) == 0
+    err = capsys.readouterr().err
+    assert "warning: master data: captain.edi:segment 14 (LIN): GTIN 4000000000006" in err
+    bad = tmp_path / "bad.edi"
+    bad.write_text("UNA:+.? 'UNB+UNOC:3+4012345000016:14'")
+    fresh = [*args[:-1], str(tmp_path / "s2"), "--receipts", "balance"]
+    assert invoke([*fresh, "--pricat", str(bad)]) == 0  # a rejected file: reported, left out
+    assert "master data: bad.edi: file left out: " in capsys.readouterr().err
+    assert invoke([*args, "--pricat", str(tmp_path / "missing.edi")]) == 2
+    assert invoke([*args, "--receipts", "balance"]) == 2  # the state was planned with the PRICAT

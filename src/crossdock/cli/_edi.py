@@ -110,6 +110,7 @@ def _table(message: Message) -> Table:
         InventoryReport,
         Order,
         OrderResponse,
+        PriceCatalogue,
         ReceivingAdvice,
         SalesReport,
     )
@@ -178,6 +179,21 @@ def _table(message: Message) -> Table:
         for pallet in message.pallets:
             for item_line in pallet.lines:
                 table.add_row(pallet.sscc, item_line.gtin, str(item_line.quantity))
+    elif isinstance(message, PriceCatalogue):
+        lead = "" if message.lead_time_days is None else f", lead time {message.lead_time_days} d"
+        table.caption = (
+            f"catalogue {message.number} of {message.issued} from "
+            f"{message.supplier or 'the sender'}{lead}"
+        )
+        for name in ("GTIN", "action", "pack", "per pallet", "net price", "retail price"):
+            table.add_column(name, justify="left" if name in ("GTIN", "action") else "right")
+        for entry in message.lines:
+            table.add_row(
+                entry.gtin,
+                entry.action,
+                *("" if v is None else str(v) for v in (entry.pack_size, entry.units_per_pallet)),
+                *("" if v is None else str(v) for v in (entry.net_price, entry.retail_price)),
+            )
     elif isinstance(message, ContrlReport):
         table.caption = (
             f"interchange {message.interchange_ref} from {message.sender}: "

@@ -67,6 +67,15 @@ def plan_command(
             show_default=False,
         ),
     ] = None,
+    pricat: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--pricat",
+            help="PRICAT file or folder (repeatable): suppliers' catalogues (packs, pallets, "
+            "prices, lead times) over the products; applied after the CSV files.",
+            show_default=False,
+        ),
+    ] = None,
     state: Annotated[
         Path,
         typer.Option("--state", help="Folder keeping the planners' state between runs."),
@@ -102,11 +111,16 @@ def plan_command(
 ) -> None:
     """The digital twin's command (help above: one paragraph per line for the terminal)."""
     from crossdock.scenario import compile_scenario, read_spec
-    from crossdock.twin import apply_master_data, plan
+    from crossdock.twin import apply_master_data, apply_pricat, plan
 
     if not inbox.exists():
         raise ScenarioError("no such file or folder", file=inbox)
+    for path in pricat or []:
+        if not path.exists():
+            raise ScenarioError("no such file or folder", file=path, field="--pricat")
     spec = apply_master_data(read_spec(scenario), products=products, locations=locations)
+    spec, findings = apply_pricat(spec, pricat or [])
+    _master_findings(findings)
     base = scenario.resolve().parent if scenario is not None else None
     sc = compile_scenario(spec, base_dir=base)
     last = None
@@ -127,6 +141,18 @@ def plan_command(
         through=last,
     )
     _summary(report, out, state)
+
+
+def _master_findings(findings: list) -> None:
+    """The PRICAT findings, as warnings (what was left out of the master data)."""
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    for finding in findings[:SHOWN_FINDINGS]:
+        err.print(f"warning: master data: {finding.located()}", markup=False)
+    if len(findings) > SHOWN_FINDINGS:
+        err.print(
+            f"warning: master data: {len(findings) - SHOWN_FINDINGS} more finding(s) not shown",
+            markup=False,
+        )
 
 
 def _summary(report: object, out: Path, state: Path) -> None:

@@ -24,6 +24,7 @@ from crossdock.edi._interchange import (
 )
 from crossdock.edi._json import from_json, to_json
 from crossdock.edi._model import (
+    CatalogueLine,
     ContrlReport,
     DespatchAdvice,
     DespatchLine,
@@ -38,6 +39,7 @@ from crossdock.edi._model import (
     OrderLine,
     OrderResponse,
     Pallet,
+    PriceCatalogue,
     Quantity,
     ReceivedLine,
     ReceivedPallet,
@@ -55,6 +57,7 @@ from crossdock.edi._syntax import Separators
 
 __all__ = [
     "ASSOCIATION_CODES",
+    "CatalogueLine",
     "ContrlReport",
     "DespatchAdvice",
     "DespatchLine",
@@ -72,6 +75,7 @@ __all__ = [
     "OrderLine",
     "OrderResponse",
     "Pallet",
+    "PriceCatalogue",
     "Quantity",
     "ReceivedLine",
     "ReceivedPallet",

@@ -25,12 +25,13 @@ DATES: dict[str, frozenset[str]] = {
     "ORDRSP": frozenset(("137", *_DELIVERY, "43E", "171", "223", "263", "266")),
     "DESADV": frozenset(("137", *_DELIVERY, "17", "35", "94", "132", "358", "361")),
     "RECADV": frozenset(("137", "50", "17", "35", "132", "178")),
+    "PRICAT": frozenset(("137", "194", "206", "169", "157", "273", "36")),
 }
 """Header DTM qualifiers (data element 2005) per message."""
 
 PARTIES: dict[str, frozenset[str]] = {
     kind: frozenset(_ALL_PARTIES)
-    for kind in ("SLSRPT", "INVRPT", "ORDERS", "ORDRSP", "DESADV", "RECADV")
+    for kind in ("SLSRPT", "INVRPT", "ORDERS", "ORDRSP", "DESADV", "RECADV", "PRICAT")
 }
 """NAD party function code qualifiers (data element 3035) per message."""
 
@@ -43,6 +44,7 @@ REFERENCES: dict[str, frozenset[str]] = {
         ("ON", "AAK", "DQ", "BM", "CR", "CU", "VN", "AAM", "AAS", "SRN", "IV", "CT", "ACD", "AAU")
     ),
     "RECADV": frozenset(("AAK", "ON", "DQ", "BM", "VN", "CT", "AAU", "CR", "IV")),
+    "PRICAT": frozenset(("CT", "PL", "VA", "AHI", "IT", "ON", "PP")),
 }
 """Header RFF reference code qualifiers (data element 1153) per message."""
 
@@ -58,9 +60,10 @@ QUANTITIES = frozenset(
     (
         "1", "3", "11", "12", "17", "21", "33", "45", "46", "47", "48", "52", "59", "61", "113",
         "124", "145", "153", "156", "160", "164", "192", "193", "194", "195", "196", "198",
-        "199", "201", "202", "203", "21E", "22E", "X15",
+        "199", "201", "202", "203", "21E", "22E", "X15", "53", "54",
     )
 )  # fmt: skip
-"""QTY quantity type code qualifiers (data element 6063) in the line groups of the seven
+"""QTY quantity type code qualifiers (data element 6063) in the line groups of the eight
 messages; crossdock maps 153 (sold), 145 (on hand), 21 (ordered), 11 (split), 12
-(despatched) and 48 (received)."""
+(despatched), 48 (received), and in PRICAT 59 (consumer units in the traded unit) and 52
+(quantity per pack)."""

@@ -130,7 +130,7 @@ def read_code(
     """Read a code and check it is one of ``allowed`` (``what`` names it in errors)."""
     value = component(segment, element, position)
     if value not in allowed:
-        expected = ", ".join(sorted(allowed))
+        expected = ", ".join(sorted(code or "nothing" for code in allowed))
         shown = repr(value) if value else "nothing"
         rep.error(
             f"unknown {what} {shown}, expected {expected}",

@@ -1,7 +1,8 @@
 """Fast lane: decode large messages written the canonical way with a few regular expressions.
 
 Daily sales and inventory reports and cross-dock orders are the largest messages (one line per
-store and item); CONTRLs are the most numerous (one per interchange). When such a message body is exactly in the canonical form crossdock's encoder
+store and item); CONTRLs are the most numerous (one per interchange). When such a message body (segment texts, or
+the text itself) is exactly in the canonical form crossdock's encoder
 writes — the segments and qualifiers of the general decoder's happy path, without escapes,
 optional extras or decimal quantities — one ``fullmatch`` checks its whole structure and
 ``findall`` pulls out its lines, in C. Identifiers are still checked (check digits, cached per
@@ -21,6 +22,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from crossdock.edi._elements import KNOWN_GTINS, valid_id
@@ -62,6 +64,8 @@ __all__ = [
 ]
 
 _Patterns = dict[str, re.Pattern[str]]
+Body = list[str] | str
+"""A message body: its segment texts, or its text with every segment terminated."""
 _MAX_SHARED = 100_000
 _SHARED: dict[str, dict[tuple[str, ...], Any]] = {
     "sales": {},
@@ -110,7 +114,48 @@ def _patterns(separators: Separators, item_type: str) -> _Patterns:
     pallet = rf"CPS{e}([0-9]{{1,6}}){e}1{t}PAC{e}1(?:{e}{e}({free}{{1,17}}))?{t}PCI{e}33E{t}{sscc}"
     bare_pallet = rf"CPS{e}([0-9]{{1,6}}){e}1{t}PAC{e}1{t}PCI{e}33E{t}{sscc}"
     code = rf"(?:{e}([0-9]{{1,3}}))?"
+    junk = rf"([^{t}]*{t})"  # any other segment: a line pattern failed there
+    slsrpt_head = (
+        rf"(BGM{e}73E{number}DTM{e}137{c}{day}DTM{e}356{c}([0-9]{{8}})([0-9]{{8}}){c}718{t}"
+        rf"NAD{e}SE{e}{gln}NAD{e}SU{e}{gln}{currency})"
+    )
+    orders_head = (
+        rf"(BGM{e}220{number}DTM{e}137{c}{day}DTM{e}2{c}{day}{parties}"
+        rf"(?:NAD{e}DP{e}{gln})?{currency})"
+    )
+    ordrsp_head = (
+        rf"BGM{e}231{e}({free}{{1,35}}){e}(29|4|27){t}DTM{e}137{c}{day}"
+        rf"((?:FTX{e}AAI{e}{e}{e}{free}{{1,512}}(?:{c}{free}{{1,512}}){{0,4}}{t})*)"
+        rf"RFF{e}ON{c}({free}{{1,35}}){t}{parties}"
+    )
+    desadv_head = (
+        rf"BGM{e}351{number}DTM{e}137{c}{day}DTM{e}11{c}{day}(?:DTM{e}17{c}{day})?"
+        rf"(?:RFF{e}ON{c}({free}{{1,35}}){t})?NAD{e}SU{e}{gln}NAD{e}BY{e}{gln}"
+        rf"NAD{e}DP{e}{gln}CPS{e}1{t}"
+    )
+    recadv_head = (
+        rf"BGM{e}(?:352{c}{c}9|632){number}DTM{e}137{c}{day}DTM{e}50{c}{day}"
+        rf"RFF{e}AAK{c}({free}{{1,35}}){t}(?:RFF{e}ON{c}({free}{{1,35}}){t})?"
+        rf"{parties}NAD{e}DP{e}{gln}CPS{e}1{t}"
+    )
     return {
+        # One pass per body: the header is matched at the start, the trailer (UNS, CNT) at the
+        # end, and the lines between by ``findall`` with a last alternative catching any other
+        # segment ("junk"): the body is canonical exactly when no junk is found.
+        "SLSRPT head": re.compile(slsrpt_head, re.ASCII),
+        "SLSRPT body": re.compile(rf"{sales_location}|{sales_line}|{junk}", re.ASCII),
+        "ORDERS head": re.compile(orders_head, re.ASCII),
+        "ORDERS body": re.compile(rf"{order_line}|{split}|{junk}", re.ASCII),
+        "ORDRSP head": re.compile(ordrsp_head, re.ASCII),
+        "ORDRSP body": re.compile(rf"{response_line}|{junk}", re.ASCII),
+        "DESADV head": re.compile(desadv_head, re.ASCII),
+        "DESADV body": re.compile(rf"{pallet}|{lin}QTY{e}12{c}([0-9]{{1,15}}){t}|{junk}", re.ASCII),
+        "RECADV head": re.compile(recadv_head, re.ASCII),
+        "RECADV body": re.compile(
+            rf"{bare_pallet}|{lin}QTY{e}48{c}([0-9]{{1,15}}){t}|{junk}", re.ASCII
+        ),
+        "UNS CNT": re.compile(rf"UNS{e}S{t}CNT{e}2{c}([0-9]{{1,15}}){t}", re.ASCII),
+        "CNT": re.compile(rf"CNT{e}2{c}([0-9]{{1,15}}){t}", re.ASCII),
         "CONTRL": re.compile(
             rf"UCI{e}({free}{{1,14}}){e}([0-9]{{13}}){c}14{e}([0-9]{{13}}){c}14{e}([478]){code}{t}"
             rf"(?P<messages>(?:UCM{e}{free}{{1,14}}{e}[A-Z]{{6}}{c}[DS1-4]{c}[0-9A-Za-z]{{1,3}}"
@@ -122,49 +167,11 @@ def _patterns(separators: Separators, item_type: str) -> _Patterns:
             rf"{c}UN(?:{c}EAN[0-9]{{3}})?{e}([47]){code}{t}",
             re.ASCII,
         ),
-        "SLSRPT": re.compile(
-            rf"(BGM{e}73E{number}DTM{e}137{c}{day}DTM{e}356{c}([0-9]{{8}})([0-9]{{8}}){c}718{t}"
-            rf"NAD{e}SE{e}{gln}NAD{e}SU{e}{gln}{currency})(?:{sales_location}(?:{sales_line})*)+",
-            re.ASCII,
-        ),
-        "SLSRPT lines": re.compile(rf"{sales_location}|{sales_line}", re.ASCII),
         "INVRPT": re.compile(
             rf"(BGM{e}35{number}DTM{e}137{c}{day}DTM{e}366{c}{day}{parties})(?:{stock_line})*",
             re.ASCII,
         ),
         "INVRPT lines": re.compile(stock_line, re.ASCII),
-        "ORDERS": re.compile(
-            rf"(BGM{e}220{number}DTM{e}137{c}{day}DTM{e}2{c}{day}{parties}"
-            rf"(?:NAD{e}DP{e}{gln})?{currency})"
-            rf"(?P<lines>(?:{order_line}(?:{split})*)*)UNS{e}S{t}CNT{e}2{c}(?P<count>[0-9]{{1,15}}){t}",
-            re.ASCII,
-        ),
-        "ORDERS lines": re.compile(rf"{order_line}|{split}", re.ASCII),
-        "ORDRSP": re.compile(
-            rf"BGM{e}231{e}({free}{{1,35}}){e}(29|4|27){t}DTM{e}137{c}{day}"
-            rf"RFF{e}ON{c}({free}{{1,35}}){t}{parties}"
-            rf"(?P<lines>(?:{response_line})*)UNS{e}S{t}CNT{e}2{c}(?P<count>[0-9]{{1,15}}){t}",
-            re.ASCII,
-        ),
-        "ORDRSP lines": re.compile(response_line, re.ASCII),
-        "DESADV": re.compile(
-            rf"BGM{e}351{number}DTM{e}137{c}{day}DTM{e}11{c}{day}(?:DTM{e}17{c}{day})?"
-            rf"(?:RFF{e}ON{c}({free}{{1,35}}){t})?NAD{e}SU{e}{gln}NAD{e}BY{e}{gln}"
-            rf"NAD{e}DP{e}{gln}CPS{e}1{t}"
-            rf"(?P<pallets>(?:{pallet}(?:{lin}QTY{e}12{c}[0-9]{{1,15}}{t})*)*)"
-            rf"CNT{e}2{c}(?P<count>[0-9]{{1,15}}){t}",
-            re.ASCII,
-        ),
-        "DESADV lines": re.compile(rf"{pallet}|{lin}QTY{e}12{c}([0-9]{{1,15}}){t}", re.ASCII),
-        "RECADV": re.compile(
-            rf"BGM{e}(?:352{c}{c}9|632){number}DTM{e}137{c}{day}DTM{e}50{c}{day}"
-            rf"RFF{e}AAK{c}({free}{{1,35}}){t}(?:RFF{e}ON{c}({free}{{1,35}}){t})?"
-            rf"{parties}NAD{e}DP{e}{gln}CPS{e}1{t}"
-            rf"(?P<pallets>(?:{bare_pallet}(?:{lin}QTY{e}48{c}[0-9]{{1,15}}{t})*)*)"
-            rf"CNT{e}2{c}(?P<count>[0-9]{{1,15}}){t}",
-            re.ASCII,
-        ),
-        "RECADV lines": re.compile(rf"{bare_pallet}|{lin}QTY{e}48{c}([0-9]{{1,15}}){t}", re.ASCII),
     }
 
 
@@ -184,20 +191,54 @@ def _bad_glns(*glns: str) -> bool:
     return any(valid_id(gln, "GLN") for gln in glns)
 
 
-def _text(body: list[str], separators: Separators) -> str:
+_JUNK = itemgetter(-1)
+
+
+def _body(
+    text: str, head: re.Pattern[str], tail: re.Pattern[str] | None, mark: str
+) -> tuple[re.Match[str], int, re.Match[str] | None] | None:
+    """The header's match, where the lines end, and the trailer's match (``mark`` starts it).
+
+    ``None`` when the header or trailer is not there; the lines between are checked by the
+    caller's ``findall`` (no junk).
+    """
+    found = head.match(text)
+    if found is None:
+        return None
+    if tail is None:
+        return found, len(text), None
+    end = text.rfind(mark)
+    if end < found.end():
+        return None
+    trailer = tail.fullmatch(text, end)
+    if trailer is None:
+        return None
+    return found, end, trailer
+
+
+def _no_junk(found: list[tuple[str, ...]]) -> bool:
+    """Whether every segment between header and trailer was a line (see ``_patterns``)."""
+    return not any(map(_JUNK, found))
+
+
+def _text(body: Body, separators: Separators) -> str:
+    """The body's text, each segment terminated (a text is taken as it is)."""
+    if isinstance(body, str):
+        return body
     term = separators.terminator
     return term.join(body) + term
 
 
 def fast_sales_report(
-    body: list[str], edition: Edition, message_ref: str, separators: Separators
+    body: Body, edition: Edition, message_ref: str, separators: Separators
 ) -> SalesReport | None:
     """Decode a canonical SLSRPT body (segment texts), or return ``None`` to decline."""
     patterns = _patterns(separators, edition.item_type)
     text = _text(body, separators)
-    match = patterns["SLSRPT"].fullmatch(text)
-    if match is None:
+    parts = _body(text, patterns["SLSRPT head"], None, "")
+    if parts is None:
         return None
+    match, stop, _ = parts
     number, issued, start, end, seller, supplier, currency = match.groups()[1:8]
     days = _dates(issued, start, end)
     if days is None or days[2] < days[1] or _bad_glns(seller, supplier):
@@ -206,12 +247,15 @@ def fast_sales_report(
     locations: list[SalesLocation] = []
     lines: list[SalesLine] = []
     gln: str | None = None
-    for found in patterns["SLSRPT lines"].findall(text, match.end(1)):
+    entries = patterns["SLSRPT body"].findall(text, match.end(), stop)
+    if not entries or not entries[0][0] or not _no_junk(entries):
+        return None  # at least one location, first; nothing but locations and lines
+    for found in entries:
         line = shared.get(found)
         if line is not None:
             lines.append(line)
             continue
-        gln_next, gtin, price, quantity = found
+        gln_next, gtin, price, quantity, _ = found
         if gln_next:
             if gln is not None:
                 locations.append(SalesLocation(gln=gln, lines=tuple(lines)))
@@ -244,7 +288,7 @@ def fast_sales_report(
 
 
 def fast_inventory_report(
-    body: list[str], edition: Edition, message_ref: str, separators: Separators
+    body: Body, edition: Edition, message_ref: str, separators: Separators
 ) -> InventoryReport | None:
     """Decode a canonical INVRPT body (segment texts), or return ``None`` to decline."""
     patterns = _patterns(separators, edition.item_type)
@@ -285,14 +329,17 @@ def fast_inventory_report(
 
 
 def fast_order(
-    body: list[str], edition: Edition, message_ref: str, separators: Separators
+    body: Body, edition: Edition, message_ref: str, separators: Separators
 ) -> Order | None:
     """Decode a canonical ORDERS body (segment texts, no notes), or return ``None``."""
     patterns = _patterns(separators, edition.item_type)
     text = _text(body, separators)
-    match = patterns["ORDERS"].fullmatch(text)
-    if match is None:
+    e, c, t = separators.element, separators.component, separators.terminator
+    parts = _body(text, patterns["ORDERS head"], patterns["UNS CNT"], f"UNS{e}S{t}CNT{e}2{c}")
+    if parts is None:
         return None
+    match, stop, trailer = parts
+    assert trailer is not None
     number, issued, delivery, buyer, supplier, platform, currency = match.groups()[1:8]
     days = _dates(issued, delivery)
     if days is None or _bad_glns(buyer, supplier, *([platform] if platform else [])):
@@ -316,8 +363,10 @@ def fast_order(
         )
         return True
 
-    found = patterns["ORDERS lines"].findall(text, match.start("lines"), match.end("lines"))
-    for gtin_next, ordered, price_next, store, split_quantity in found:
+    found = patterns["ORDERS body"].findall(text, match.end(), stop)
+    if not _no_junk(found) or (found and not found[0][0]):
+        return None  # nothing but lines and their splits, a line first
+    for gtin_next, ordered, price_next, store, split_quantity, _ in found:
         if gtin_next:
             if gtin and not close():
                 return None
@@ -334,7 +383,7 @@ def fast_order(
         splits.append(split)
     if gtin and not close():
         return None
-    if int(match.group("count")) != len(lines):
+    if int(trailer.group(1)) != len(lines):
         return None
     return Order(
         message_ref=message_ref,
@@ -354,25 +403,30 @@ _RESPONSES = {response.value: response for response in ResponseType}
 
 
 def fast_response(
-    body: list[str], edition: Edition, message_ref: str, separators: Separators
+    body: Body, edition: Edition, message_ref: str, separators: Separators
 ) -> OrderResponse | None:
-    """Decode a canonical ORDRSP body (no notes), or return ``None`` to decline."""
+    """Decode a canonical ORDRSP body (FTX+AAI notes allowed), or ``None`` to decline."""
     patterns = _patterns(separators, edition.item_type)
     text = _text(body, separators)
-    match = patterns["ORDRSP"].fullmatch(text)
-    if match is None:
+    e, c, t = separators.element, separators.component, separators.terminator
+    parts = _body(text, patterns["ORDRSP head"], patterns["UNS CNT"], f"UNS{e}S{t}CNT{e}2{c}")
+    if parts is None:
         return None
-    number, response, issued, order_number, buyer, supplier = match.groups()[:6]
+    match, stop, trailer = parts
+    assert trailer is not None
+    number, response, issued, texts, order_number, buyer, supplier = match.groups()[:7]
     day = _date(issued)
     if day is None or _bad_glns(buyer, supplier):
         return None
     known, shared = KNOWN_GTINS, _shared("response")
     lines = []
-    found = patterns["ORDRSP lines"].findall(text, match.start("lines"), match.end("lines"))
+    found = patterns["ORDRSP body"].findall(text, match.end(), stop)
+    if not _no_junk(found):
+        return None
     for key in found:
         line = shared.get(key)
         if line is None:
-            status, gtin, quantity = key
+            status, gtin, quantity, _ = key
             if gtin not in known and valid_id(gtin, "GTIN"):
                 return None
             if status == "3" and not quantity:
@@ -381,7 +435,7 @@ def fast_response(
                 gtin=gtin, status=_STATUSES[status], quantity=int(quantity) if quantity else None
             )
         lines.append(line)
-    if int(match.group("count")) != len(lines):
+    if int(trailer.group(1)) != len(lines):
         return None
     return OrderResponse(
         message_ref=message_ref,
@@ -392,7 +446,15 @@ def fast_response(
         buyer=buyer,
         supplier=supplier,
         lines=tuple(lines),
+        notes=_notes(texts, separators) if texts else (),
     )
+
+
+def _notes(texts: str, separators: Separators) -> tuple[str, ...]:
+    """The FTX+AAI notes of a canonical header (its text components joined)."""
+    e, c, t = separators.element, separators.component, separators.terminator
+    start = f"FTX{e}AAI{e}{e}{e}"
+    return tuple(segment[len(start) :].replace(c, "") for segment in texts.split(t)[:-1])
 
 
 def _pallets(
@@ -404,7 +466,10 @@ def _pallets(
     make = DespatchLine if typed else ReceivedLine
     pallets: list[tuple[str, str, list[Any]]] = []
     level = 1
-    for found in pattern.findall(text, start, end):
+    entries = pattern.findall(text, start, end)
+    if not _no_junk(entries):
+        return None
+    for found in entries:
         if found[0]:
             level += 1
             if int(found[0]) != level:
@@ -418,7 +483,7 @@ def _pallets(
             return None
         line = shared.get(found)
         if line is None:
-            gtin, quantity = found[-2], found[-1]
+            gtin, quantity = found[-3], found[-2]
             if gtin not in known and valid_id(gtin, "GTIN"):
                 return None
             line = shared[found] = make(gtin=gtin, quantity=int(quantity))
@@ -427,22 +492,23 @@ def _pallets(
 
 
 def fast_despatch_advice(
-    body: list[str], edition: Edition, message_ref: str, separators: Separators
+    body: Body, edition: Edition, message_ref: str, separators: Separators
 ) -> DespatchAdvice | None:
     """Decode a canonical DESADV body, or return ``None`` to decline."""
     patterns = _patterns(separators, edition.item_type)
     text = _text(body, separators)
-    match = patterns["DESADV"].fullmatch(text)
-    if match is None:
+    e, c = separators.element, separators.component
+    parts = _body(text, patterns["DESADV head"], patterns["CNT"], f"CNT{e}2{c}")
+    if parts is None:
         return None
+    match, stop, trailer = parts
+    assert trailer is not None
     number, issued, despatched, arrival, order, supplier, buyer, platform = match.groups()[:8]
     days = _dates(issued, despatched, *([arrival] if arrival else []))
     if days is None or _bad_glns(supplier, buyer, platform):
         return None
-    pallets = _pallets(
-        text, patterns["DESADV lines"], match.start("pallets"), match.end("pallets"), True
-    )
-    if pallets is None or int(match.group("count")) != sum(len(p[2]) for p in pallets):
+    pallets = _pallets(text, patterns["DESADV body"], match.end(), stop, True)
+    if pallets is None or int(trailer.group(1)) != sum(len(p[2]) for p in pallets):
         return None
     return DespatchAdvice(
         message_ref=message_ref,
@@ -466,22 +532,23 @@ def fast_despatch_advice(
 
 
 def fast_receiving_advice(
-    body: list[str], edition: Edition, message_ref: str, separators: Separators
+    body: Body, edition: Edition, message_ref: str, separators: Separators
 ) -> ReceivingAdvice | None:
     """Decode a canonical RECADV body, or return ``None`` to decline."""
     patterns = _patterns(separators, edition.item_type)
     text = _text(body, separators)
-    match = patterns["RECADV"].fullmatch(text)
-    if match is None:
+    e, c = separators.element, separators.component
+    parts = _body(text, patterns["RECADV head"], patterns["CNT"], f"CNT{e}2{c}")
+    if parts is None:
         return None
+    match, stop, trailer = parts
+    assert trailer is not None
     number, issued, received, despatch, order, buyer, supplier, platform = match.groups()[:8]
     days = _dates(issued, received)
     if days is None or _bad_glns(buyer, supplier, platform):
         return None
-    pallets = _pallets(
-        text, patterns["RECADV lines"], match.start("pallets"), match.end("pallets"), False
-    )
-    if pallets is None or int(match.group("count")) != sum(len(p[2]) for p in pallets):
+    pallets = _pallets(text, patterns["RECADV body"], match.end(), stop, False)
+    if pallets is None or int(trailer.group(1)) != sum(len(p[2]) for p in pallets):
         return None
     return ReceivingAdvice(
         message_ref=message_ref,
@@ -503,7 +570,7 @@ _ACTIONS = {action.value: action for action in SyntaxAction}
 
 
 def fast_contrl(
-    body: list[str], edition: Edition, message_ref: str, separators: Separators
+    body: Body, edition: Edition, message_ref: str, separators: Separators
 ) -> ContrlReport | None:
     """Decode a canonical CONTRL body (UCI, then UCM per message answered), or ``None``."""
     patterns = _patterns(separators, edition.item_type)

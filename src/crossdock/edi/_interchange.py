@@ -26,10 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from crossdock.edi._catalogue import PRICAT, decode_price_catalogue, encode_price_catalogue
 from crossdock.edi._common import Writer
 from crossdock.edi._contrl import CONTRL, decode_contrl, encode_contrl
 from crossdock.edi._elements import component, read_code, read_id, read_text
 from crossdock.edi._errors import EdiDecodeError, Reporter, _Stop
+from crossdock.edi._express import read_express
 from crossdock.edi._fastlane import (
     fast_contrl,
     fast_despatch_advice,
@@ -56,6 +58,7 @@ from crossdock.edi._model import (
     Message,
     Order,
     OrderResponse,
+    PriceCatalogue,
     RawMessage,
     ReceivingAdvice,
     SalesReport,
@@ -113,6 +116,7 @@ ASSOCIATION_CODES: dict[Edition, dict[str, str]] = {
         "ORDRSP": "EAN005",
         "RECADV": "EAN003",
         "SLSRPT": "EAN004",
+        "PRICAT": "EAN006",
     },
     Edition.EANCOM_2002: {
         "CONTRL": "EAN003",
@@ -122,6 +126,7 @@ ASSOCIATION_CODES: dict[Edition, dict[str, str]] = {
         "ORDRSP": "EAN007",
         "RECADV": "EAN008",
         "SLSRPT": "EAN007",
+        "PRICAT": "EAN008",
     },
 }
 """The association assigned code written in UNH per edition and message type.
@@ -154,6 +159,7 @@ _KINDS: dict[str, _Kind] = {
         RECADV, decode_receiving_advice, encode_receiving_advice, fast_receiving_advice
     ),
     "CONTRL": _Kind(CONTRL, decode_contrl, encode_contrl, fast_contrl),
+    "PRICAT": _Kind(PRICAT, decode_price_catalogue, encode_price_catalogue),
 }
 _TYPES: dict[type, str] = {
     SalesReport: "SLSRPT",
@@ -163,6 +169,7 @@ _TYPES: dict[type, str] = {
     DespatchAdvice: "DESADV",
     ReceivingAdvice: "RECADV",
     ContrlReport: "CONTRL",
+    PriceCatalogue: "PRICAT",
 }
 _RELEASES = {edition.release: edition for edition in Edition}
 _CONTRL_EDITIONS = {
@@ -853,7 +860,15 @@ def _assemble(envelope: _Envelope, messages: tuple[Message, ...]) -> Interchange
 
 
 def decode(text: str, *, file: str | None = None) -> Interchange:
-    """Decode interchange text held in memory (strict)."""
+    """Decode interchange text held in memory (strict).
+
+    Canonical text takes the express lane (see ``_express``); the rest, and every error, the
+    general reader.
+    """
+    fast = {name: kind.fast for name, kind in _KINDS.items()}
+    found = read_express(text, fast, _RELEASES, _CONTRL_EDITIONS)
+    if found is not None:
+        return found
     return read(io.StringIO(text), file=file)
 
 

@@ -24,6 +24,7 @@ from crossdock.edi._model import (
     InventoryReport,
     Order,
     OrderResponse,
+    PriceCatalogue,
     ReceivingAdvice,
     SalesReport,
 )
@@ -41,6 +42,7 @@ _MESSAGES: dict[str, type] = {
         DespatchAdvice,
         ReceivingAdvice,
         ContrlReport,
+        PriceCatalogue,
     )
 }
 

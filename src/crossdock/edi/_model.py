@@ -24,6 +24,7 @@ from typing import ClassVar
 from crossdock.edi._syntax import Separators
 
 __all__ = [
+    "CatalogueLine",
     "ContrlReport",
     "DespatchAdvice",
     "DespatchLine",
@@ -38,6 +39,7 @@ __all__ = [
     "OrderLine",
     "OrderResponse",
     "Pallet",
+    "PriceCatalogue",
     "Quantity",
     "ReceivedLine",
     "ReceivedPallet",
@@ -432,6 +434,59 @@ class ContrlReport:
     :func:`dataclasses.replace`, has none and is written from its fields."""
 
 
+# --- price/sales catalogue ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CatalogueLine:
+    """One item of a price/sales catalogue (PRICAT line group, LIN)."""
+
+    gtin: str
+    action: str = ""
+    """LIN action code (data element 1229): ``1`` added, ``2`` deleted, ``3`` changed, ``4``
+    no action...; empty when not given."""
+    name: str | None = None
+    """Item description (IMD+F, free form: the first text component)."""
+    pack_size: Quantity | None = None
+    """Consumer units in the traded unit, the case an order is counted in (QTY+59, else
+    QTY+52 quantity per pack)."""
+    units_per_pallet: Quantity | None = None
+    """Consumer units on a pallet: QTY+52 of the packaging group whose PAC is a pallet
+    (package type 201, PX or 200)."""
+    net_price: Decimal | None = None
+    """Net calculation price, the unit cost to the buyer (PRI+AAA)."""
+    retail_price: Decimal | None = None
+    """Suggested retail price, information price including taxes (PRI+AAE)."""
+    lead_time_days: int | None = None
+    """Lead time of this item in days (DTM+169, format 804)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PriceCatalogue:
+    """PRICAT, price/sales catalogue: a supplier's items with their packs and prices."""
+
+    MESSAGE_TYPE: ClassVar[str] = "PRICAT"
+    message_ref: str
+    number: str
+    """Catalogue number (BGM+9)."""
+    issued: dt.date
+    """Document date (DTM+137)."""
+    lines: tuple[CatalogueLine, ...]
+    supplier: str | None = None
+    """The supplier whose catalogue it is (NAD+SU); when not named, the interchange's
+    sender is (a warning when read)."""
+    buyer: str | None = None
+    """The buyer it is meant for (NAD+BY), when named."""
+    valid_from: dt.date | None = None
+    """First day the catalogue applies (DTM+194), when given."""
+    lead_time_days: int | None = None
+    """Lead time of the whole catalogue in days (DTM+169, format 804), when given."""
+    currency: str | None = None
+    """Reference currency (CUX+2), when given."""
+    raw: RawMessage | None = field(default=None, init=False, repr=False, compare=False)
+    """The segments read (set by the decoder only); see :class:`InventoryReport`."""
+
+
 Message = (
     SalesReport
     | InventoryReport
@@ -440,6 +495,7 @@ Message = (
     | DespatchAdvice
     | ReceivingAdvice
     | ContrlReport
+    | PriceCatalogue
 )
 """Any EANCOM message crossdock reads or writes."""
 

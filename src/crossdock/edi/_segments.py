@@ -37,6 +37,7 @@ DIRECTORY: dict[str, str] = {
     # --- message segments (D.01B lengths) ---
     "ALC": f"an3+an35:an3+an3+an3+an3:{_A}:an35:an35",
     "ALI": "an3+an3+an3+an3+an3+an3+an3",
+    "APR": "an3+n12:an3+an3:an17:an3:an35",
     "BGM": "an3:an17:an3:an35+an35:an9:an6+an3+an3",
     "CNT": "an3:n18:an3",
     "COM": "an512:an3",
@@ -62,6 +63,7 @@ DIRECTORY: dict[str, str] = {
     "PAI": "an3:an3:an3:an17:an3:an3",
     "PAT": "an3+an17:an17:an3:an35:an35+an3:an3:an3:n3+an3:an3",
     "PCD": "an3:n10:an3:an3:an3+an3",
+    "PGI": "an3+an25:an17:an3:an35",
     "PCI": "an3+an35*10+an3+an3:an17:an3",
     "PIA": "an3+an35:an3:an17:an3+an35:an3:an17:an3+an35:an3:an17:an3"
     "+an35:an3:an17:an3+an35:an3:an17:an3",

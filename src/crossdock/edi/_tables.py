@@ -1,4 +1,4 @@
-"""The EANCOM segment tables of the seven messages, per edition, as data.
+"""The EANCOM segment tables of the eight messages, per edition, as data.
 
 Each table follows the message structure chart of EANCOM 97 (directory D.96A) or EANCOM 2002
 (D.01B): segments and segment groups in their order, with the EANCOM status (``M`` mandatory,
@@ -491,6 +491,96 @@ def _recadv(edition: Edition) -> Group:
     )
 
 
+# --- PRICAT ----------------------------------------------------------------------------
+
+
+def _pricat(edition: Edition) -> Group:
+    """PRICAT: EANCOM 97 and EANCOM 2002, product groups holding line groups with prices.
+
+    EANCOM 97 (D.96A: SG16 product groups, SG33 lines, SG37 prices) and EANCOM 2002 (D.01B:
+    SG17, SG36, SG40, allowances SG10 and SG41). Groups whose number is not
+    given here (currencies, the packaging group PAC-MEA-QTY-HAN of a line, taxes) are
+    checked by their segments and order only.
+    """
+    n97 = edition is _97
+    prices = G(
+        "prices",
+        "O",
+        100,
+        S("PRI", "M"),
+        S("CUX", "O"),
+        S("APR", "O"),
+        S("RNG", "O"),
+        S("DTM", "O", 5),
+        number="SG37" if n97 else "SG40",
+    )
+    packages = G(
+        "packages",
+        "O",
+        99,
+        S("PAC", "M"),
+        S("MEA", "O", 10),
+        S("QTY", "O", 5),
+        S("HAN", "O", 5),
+        G("package_labels", "O", 10, S("PCI", "M"), S("GIN", "O", 10)),
+    )
+    lines = G(
+        "lines",
+        "O",
+        999999,
+        S("LIN", "M"),
+        S("PIA", "O", 25),
+        S("IMD", "O", 99),
+        S("MEA", "O", 99),
+        S("QTY", "O", 99),
+        S("HAN", "O", 5),
+        S("ALI", "O", 5),
+        S("DTM", "O", 99),
+        S("RFF", "O", 99),
+        S("LOC", "O", 9999),
+        S("FTX", "O", 99),
+        prices,
+        _alc("line_allowances", "" if n97 else "SG41"),
+        _tax("line_taxes", ""),
+        packages,
+        number="SG33" if n97 else "SG36",
+    )
+    return G(
+        "PRICAT",
+        "M",
+        1,
+        S("BGM", "M"),
+        S("DTM", "M", 35),
+        S("ALI", "O", 5),
+        S("FTX", "O", 99),
+        _rff("references", "SG1", 99),
+        G(
+            "parties",
+            "O",
+            99,
+            S("NAD", "M"),
+            S("LOC", "O", 25),
+            _rff("party_references", "SG3"),
+            _contacts("SG4"),
+            number="SG2",
+        ),
+        _cux(""),
+        _alc("allowances", "" if n97 else "SG10"),
+        G(
+            "groups",
+            "O",
+            1000,
+            S("PGI", "M"),
+            S("DTM", "O", 5),
+            S("QTY", "O", 5),
+            S("ALI", "O", 5),
+            S("FTX", "O", 99),
+            lines,
+            number="SG16" if n97 else "SG17",
+        ),
+    )
+
+
 # --- CONTRL ----------------------------------------------------------------------------
 
 _CONTRL = G(
@@ -516,5 +606,6 @@ TABLES: dict[str, dict[Edition, Group]] = {
     "DESADV": {edition: _desadv(edition) for edition in Edition},
     "RECADV": {edition: _recadv(edition) for edition in Edition},
     "CONTRL": {edition: _CONTRL for edition in Edition},
+    "PRICAT": {edition: _pricat(edition) for edition in Edition},
 }
 """Per message type and edition, the structure table the parser walks."""

@@ -22,14 +22,17 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from crossdock import edi
 from crossdock.channel import DirectChannel, M
 from crossdock.edi_bridge._bridge import EANCOM_TYPES, EdiBridge
+from crossdock.edi_bridge._wire import contrl_text, read_wire, wire_message
+from crossdock.edi_bridge._wire_text import inventory_text, sales_text
 from crossdock.errors import EdiError
-from crossdock.messages import Message
+from crossdock.messages import InventoryReport, Message, SalesReport
 from crossdock.scenario import Scenario
 from crossdock.scenario._edi_spec import EdiSpec
 from crossdock.tables import EDI_COLUMNS
@@ -42,6 +45,8 @@ EDI_COUNTERS = EDI_COLUMNS
 # legal); every one is outside UNOA and UNOC, so a garbled interchange is always rejected.
 _GARBLE = [c for c in range(1, 32) if c not in (10, 13)]
 _UNB = re.compile(rb"UNB\+[^']*?\+([0-9]{13}):14\+([0-9]{13}):14\+[^']*?\+((?:[^'?+]|\?.)+)")
+_FROM_ARRAYS: dict[type, Any] = {InventoryReport: inventory_text, SalesReport: sales_text}
+"""Messages written straight from their arrays (see ``_wire_text``)."""
 _ERROR_CODES = (
     ("character set", "21"),  # invalid character(s)
     ("not a number", "12"),  # invalid value
@@ -158,10 +163,21 @@ class EdiChannel(DirectChannel):
             return
         sender, receiver = message.sender, message.receiver
         control_ref = self._next_ref(sender)
-        interchange = self.bridge.interchange(
-            message, control_ref=control_ref, edition=self._edition(sender, receiver)
-        )
-        data = edi.encode(interchange, newlines=self._newlines).encode("latin-1")
+        edition = self._edition(sender, receiver)
+        text = None
+        write = _FROM_ARRAYS.get(type(message)) if not self._newlines else None
+        if write is not None:
+            text = write(  # the largest messages, written straight from their arrays
+                message,
+                self.bridge.master,
+                control_ref=control_ref,
+                edition=edition,
+                prepared=self.bridge.interchange_time(day),
+            )
+        if text is None:
+            interchange = self.bridge.interchange(message, control_ref=control_ref, edition=edition)
+            text = edi.encode(interchange, newlines=self._newlines)
+        data = text.encode("latin-1")
         out = _Outgoing(message, sender, receiver, control_ref, data, day)
         self._unacked[(sender, control_ref)] = out
         self._count(day, "interchanges")
@@ -269,28 +285,39 @@ class EdiChannel(DirectChannel):
         if transit.contrl:
             self._acknowledged(transit)
             return
-        try:
-            interchange = edi.decode(transit.data.decode("latin-1"))
-        except EdiError as error:
-            self._reject(transit, day, error)
-            return
-        key = (interchange.sender, interchange.control_ref)
-        first_ref = (interchange.sender, interchange.messages[0].message_ref)
-        if key in self._seen or first_ref in self._seen_messages:
+        text = transit.data.decode("latin-1")
+        envelope = read_wire(text)  # canonical text: the express lane (see _wire)
+        if envelope is not None:
+            sender, recipient = envelope.sender, envelope.recipient
+            control_ref = envelope.control_ref
+            refs = [(ref, kind) for ref, kind, _, _, _ in envelope.messages]
+        else:
+            try:
+                interchange = edi.decode(text)
+            except EdiError as error:
+                self._reject(transit, day, error)
+                return
+            sender, recipient = interchange.sender, interchange.recipient
+            control_ref = interchange.control_ref
+            refs = [(m.message_ref, m.MESSAGE_TYPE) for m in interchange.messages]
+        key = (sender, control_ref)
+        if key in self._seen or (sender, refs[0][0]) in self._seen_messages:
             self._count(day, "duplicates_dropped")
-            self._answer(interchange.recipient, interchange.sender, interchange, day)
+            self._answer(recipient, sender, control_ref, refs, day)
             return
-        try:
-            message = self.bridge.message(interchange)
-        except EdiError as error:
-            self._reject(transit, day, error)
-            return
+        message = wire_message(self.bridge, envelope) if envelope is not None else None
+        if message is None:
+            try:
+                if envelope is not None:
+                    interchange = edi.decode(text)  # the general way, to name the error
+                message = self.bridge.message(interchange)
+            except EdiError as error:
+                self._reject(transit, day, error)
+                return
         self._seen.add(key)
-        self._seen_messages.update(
-            (interchange.sender, m.message_ref) for m in interchange.messages
-        )
+        self._seen_messages.update((sender, ref) for ref, _ in refs)
         self._hand_over(message)
-        self._answer(interchange.recipient, interchange.sender, interchange, day)
+        self._answer(recipient, sender, control_ref, refs, day)
 
     def _hand_over(self, message: Message) -> None:
         self._boxes[(message.receiver, type(message))].append(message)
@@ -317,27 +344,52 @@ class EdiChannel(DirectChannel):
         )
         self._send_contrl(transit.receiver, transit.sender, report, day)
 
-    def _answer(self, sender: str, receiver: str, interchange: edi.Interchange, day: int) -> None:
-        """CONTRL accepting ``interchange`` and each of its messages."""
-        report = edi.ContrlReport(
-            message_ref="1",
-            interchange_ref=interchange.control_ref,
-            sender=interchange.sender,
-            recipient=interchange.recipient,
-            action=edi.SyntaxAction.ACCEPTED,
-            messages=tuple(
-                edi.MessageAck(
-                    message_ref=m.message_ref,
-                    message_type=m.MESSAGE_TYPE,
-                    action=edi.SyntaxAction.ACCEPTED,
-                )
-                for m in interchange.messages
-            ),
+    def _answer(
+        self,
+        sender: str,
+        receiver: str,
+        control_ref: str,
+        refs: list[tuple[str, str]],
+        day: int,
+    ) -> None:
+        """CONTRL accepting interchange ``control_ref`` and each of its messages ``refs``."""
+        ref = self._next_ref(sender)
+        prepared = self.bridge.interchange_time(day)
+        edition = self._edition(sender, receiver)
+        answered = (control_ref, receiver, sender)
+        text = (
+            None
+            if self._newlines
+            else contrl_text(sender, receiver, ref, prepared, edition, answered, refs)
         )
-        self._send_contrl(sender, receiver, report, day)
+        if text is None:  # not the common case the template writes: the encoder
+            report = edi.ContrlReport(
+                message_ref="1",
+                interchange_ref=control_ref,
+                sender=receiver,
+                recipient=sender,
+                action=edi.SyntaxAction.ACCEPTED,
+                messages=tuple(
+                    edi.MessageAck(
+                        message_ref=message_ref, message_type=kind, action=edi.SyntaxAction.ACCEPTED
+                    )
+                    for message_ref, kind in refs
+                ),
+            )
+            self._send_contrl(sender, receiver, report, day, ref)
+            return
+        self._count(day, "contrl")
+        self._transmit(sender, receiver, ref, text.encode("latin-1"), day, contrl=True)
 
-    def _send_contrl(self, sender: str, receiver: str, report: edi.ContrlReport, day: int) -> None:
-        control_ref = self._next_ref(sender)
+    def _send_contrl(
+        self,
+        sender: str,
+        receiver: str,
+        report: edi.ContrlReport,
+        day: int,
+        control_ref: str | None = None,
+    ) -> None:
+        control_ref = control_ref or self._next_ref(sender)
         interchange = edi.Interchange(
             sender=sender,
             recipient=receiver,
@@ -353,8 +405,15 @@ class EdiChannel(DirectChannel):
 
     def _acknowledged(self, transit: _Transit) -> None:
         """A CONTRL reaches the original sender: an acceptance settles the interchange."""
+        text = transit.data.decode("latin-1")
+        envelope = read_wire(text)
+        if envelope is not None and envelope.messages[0][1] == "CONTRL":
+            interchange_ref, sender, action = envelope.messages[0][2]
+            if action == edi.SyntaxAction.ACCEPTED.value:
+                self._unacked.pop((sender, interchange_ref), None)
+            return
         try:
-            interchange = edi.decode(transit.data.decode("latin-1"))
+            interchange = edi.decode(text)
         except EdiError:
             return  # a garbled CONTRL is dropped; the timeout covers it
         report = interchange.messages[0]

@@ -36,16 +36,19 @@ def shared_lines(
     cache = _SHARED.get(kind)
     if cache is None or len(cache) > _MAX_SHARED:
         cache = _SHARED[kind] = {}
-    get = cache.get
-    out = []
-    for pair in pairs:
-        line = get(pair)
-        if line is None:
-            identifier, quantity = pair
-            line = kind(**{field: identifier, "quantity": quantity})
-            if type(quantity) is int:
-                cache[pair] = line
-        out.append(line)
+    keys = pairs if isinstance(pairs, list) else list(pairs)
+    out: list[Any] = list(map(cache.get, keys))  # C-level: only new lines are built below
+    if None in out:
+        for k, line in enumerate(out):
+            if line is None:
+                pair = keys[k]
+                line = cache.get(pair)
+                if line is None:
+                    identifier, quantity = pair
+                    line = kind(**{field: identifier, "quantity": quantity})
+                    if type(quantity) is int:
+                        cache[pair] = line
+                out[k] = line
     return tuple(out)
 
 

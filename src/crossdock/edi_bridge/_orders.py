@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from operator import attrgetter
 
 import numpy as np
 
@@ -287,6 +288,32 @@ def response_to_edi(message: sim.OrderResponse, md: MasterData) -> tuple[edi.Ord
     return tuple(parts)
 
 
+def _set_quantities(
+    row: np.ndarray, lines: tuple[edi.ResponseLine, ...], column: dict[str, int]
+) -> bool:
+    """Set ``row`` from the lines' quantities (those given) in C-level maps and one NumPy call.
+
+    Return ``False`` (``row`` untouched) when a GTIN is unknown or given twice or a quantity
+    is not a whole number: the caller then goes line by line, naming the bad one.
+    """
+    columns = list(map(column.get, map(_GTIN, lines)))
+    quantities = list(map(_QUANTITY, lines))
+    if None in columns or len(set(columns)) != len(columns):
+        return False
+    if None in quantities:
+        given = [k for k, q in enumerate(quantities) if q is not None]
+        columns = [columns[k] for k in given]
+        quantities = [quantities[k] for k in given]
+    if not set(map(type, quantities)) <= {int}:
+        return False
+    row[np.array(columns, dtype=np.int64)] = quantities
+    return True
+
+
+_GTIN = attrgetter("gtin")
+_QUANTITY = attrgetter("quantity")
+
+
 def response_from_edi(
     parts: tuple[edi.Message, ...], md: MasterData, sender: str, receiver: str
 ) -> sim.OrderResponse:
@@ -302,6 +329,8 @@ def response_from_edi(
     for r, part in enumerate(parts):
         assert isinstance(part, edi.OrderResponse)
         locations[r] = md.index(part.buyer, loc_kind, f"[{r}].buyer")
+        if _set_quantities(quantity[r], part.lines, column):
+            continue
         for k, line in enumerate(part.lines):
             j = column.get(line.gtin)
             if j is None:

@@ -10,6 +10,8 @@ all zero); see ``docs/edi-channel.md``.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 
 from crossdock import edi
@@ -40,14 +42,31 @@ def part_ref(reference: str, part: int) -> str:
     return reference if part == 0 else f"{reference}-{part}"
 
 
-def _rows(quantity: np.ndarray, n_items: int) -> list[list[int]]:
+def _checked(quantity: np.ndarray, n_items: int) -> np.ndarray:
     if quantity.shape[1:] != (n_items,):
         raise BridgeError(
             f"quantities have shape {quantity.shape}, expected (locations, {n_items})",
             field="quantity",
         )
-    rows: list[list[int]] = quantity.tolist()
+    return quantity
+
+
+def _rows(quantity: np.ndarray, n_items: int) -> list[list[int]]:
+    rows: list[list[int]] = _checked(quantity, n_items).tolist()
     return rows
+
+
+def _nonzero_pairs(gtins: list[str], quantity: np.ndarray) -> list[list[tuple[str, int]]]:
+    """Per row of ``quantity``, the (GTIN, quantity) pairs of its non-zero entries, in order.
+
+    One ``np.nonzero`` over the whole block and C-level ``map``/``zip`` per row: no Python
+    code per store and item.
+    """
+    rows, columns = np.nonzero(quantity)
+    values = quantity[rows, columns].tolist()
+    bounds = np.searchsorted(rows, np.arange(quantity.shape[0] + 1)).tolist()
+    names = list(map(gtins.__getitem__, columns.tolist()))
+    return [list(zip(names[a:b], values[a:b], strict=True)) for a, b in pairwise(bounds)]
 
 
 def sales_to_edi(message: sim.SalesReport, md: MasterData) -> tuple[edi.SalesReport, ...]:
@@ -59,12 +78,12 @@ def sales_to_edi(message: sim.SalesReport, md: MasterData) -> tuple[edi.SalesRep
         raise BridgeError("a sales report needs at least one location", field="locations")
     line = edi.SalesLine
     locations = []
+    pairs = _nonzero_pairs(gtins, message.quantity)
     for r, gln in enumerate(stores):
-        row = rows[r]
         if r == 0:
-            lines = shared_lines(line, zip(gtins, row, strict=True))
+            lines = shared_lines(line, zip(gtins, rows[0], strict=True))
         else:
-            lines = shared_lines(line, [(gtins[j], q) for j, q in enumerate(row) if q])
+            lines = shared_lines(line, pairs[r])
         locations.append(edi.SalesLocation(gln=gln, lines=lines))
     date = md.date(message.day)
     return (
@@ -120,7 +139,7 @@ def sales_from_edi(
 
 
 def _stock(
-    gtins: list[str], glns: list[str], rows: list[list[int]], *, universe: bool
+    gtins: list[str], glns: list[str], quantity: np.ndarray, *, universe: bool
 ) -> tuple[edi.StockLocation, ...]:
     """Stock locations with their non-zero lines.
 
@@ -128,12 +147,12 @@ def _stock(
     """
     line = edi.InventoryLine
     out = []
+    pairs = _nonzero_pairs(gtins, quantity)
     for r, gln in enumerate(glns):
-        row = rows[r]
         if universe and r == 0:
-            lines = shared_lines(line, zip(gtins, row, strict=True))
+            lines = shared_lines(line, zip(gtins, quantity[0].tolist(), strict=True))
         else:
-            lines = shared_lines(line, [(gtins[j], q) for j, q in enumerate(row) if q])
+            lines = shared_lines(line, pairs[r])
             if not lines and universe and gtins:
                 lines = (line(gtin=gtins[0], quantity=0),)
         if lines:
@@ -168,7 +187,7 @@ def inventory_to_edi(
                 stock_date=date,
                 buyer=message.sender,
                 supplier=message.receiver,
-                locations=_stock(gtins, stores, _rows(values, len(gtins)), universe=not suffix),
+                locations=_stock(gtins, stores, _checked(values, len(gtins)), universe=not suffix),
             )
         )
     return tuple(parts)

@@ -21,6 +21,7 @@ from crossdock.scenario import Scenario
 from crossdock.twin._inbox import DayInput, Finding, Inbox, Response
 from crossdock.twin._master import apply_master_data
 from crossdock.twin._output import PROPOSAL_SCHEMA, proposals_table, write_outputs
+from crossdock.twin._pricat import apply_pricat
 from crossdock.twin._twin import (
     Mailbox,
     PlanResult,
@@ -43,6 +44,7 @@ __all__ = [
     "StateError",
     "Twin",
     "apply_master_data",
+    "apply_pricat",
     "plan",
     "proposals_table",
     "scenario_digest",

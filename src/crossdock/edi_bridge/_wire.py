@@ -1,0 +1,444 @@
+"""The EDI channel's reading side: interchange text to simulation message, arrays all the way.
+
+:func:`read_wire` reads an interchange with the codec's express lane (canonical text only:
+see ``crossdock.edi._express``), INVRPT, SLSRPT, ORDRSP and ORDERS bodies into columns
+(``crossdock.edi._columns``), CONTRLs into what their sender needs (:func:`contrl_ack`), and
+DESADV and RECADV with their fast lanes. :func:`wire_message` then translates it: the
+columns straight into the simulation message's arrays (NumPy scatter-adds, no line objects),
+the others through :meth:`EdiBridge.from_edi`. Either returns ``None`` for
+anything out of the ordinary — text that is not canonical, an unknown GLN or GTIN, parts that
+do not fit together — and the channel then decodes the general way, which raises the located
+error its CONTRL reports. So this changes speed, never results; the channel tests compare
+runs over EDI with direct runs, faults included, and the tests here compare both readings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from crossdock import edi
+from crossdock import messages as sim
+from crossdock.edi._columns import (
+    InventoryColumns,
+    OrderColumns,
+    PalletColumns,
+    ResponseColumns,
+    SalesColumns,
+    despatch_columns,
+    inventory_columns,
+    order_columns,
+    receipt_columns,
+    response_columns,
+    sales_columns,
+)
+from crossdock.edi._elements import valid_id
+from crossdock.edi._express import Envelope, read_envelope
+from crossdock.edi._fastlane import _patterns, _text
+from crossdock.edi._interchange import _CONTRL_EDITIONS, _KINDS, _RELEASES
+from crossdock.edi._syntax import Separators
+from crossdock.edi_bridge._bridge import EdiBridge
+from crossdock.edi_bridge._logistics import _prefix, _receipt_location_kind, _serial
+from crossdock.edi_bridge._master import BridgeError, MasterData
+from crossdock.edi_bridge._orders import (
+    _STATUS_FROM_EDI,
+    LOCATION_KIND,
+    _read_delivery_notes,
+    _response_location_kind,
+    _ship_to,
+)
+from crossdock.edi_bridge._reports import BACKORDERS, RECEIVED
+
+__all__ = ["contrl_ack", "contrl_text", "read_wire", "wire_message"]
+
+_PLAIN = re.compile(r"[0-9A-Za-z\-./ ]{1,14}", re.ASCII)
+
+
+def _lanes() -> dict[str, object]:
+    lanes: dict[str, object] = {name: kind.fast for name, kind in _KINDS.items()}
+    lanes["INVRPT"] = inventory_columns
+    lanes["SLSRPT"] = sales_columns
+    lanes["ORDRSP"] = response_columns
+    lanes["ORDERS"] = order_columns
+    lanes["DESADV"] = despatch_columns
+    lanes["RECADV"] = receipt_columns
+    lanes["CONTRL"] = contrl_ack
+    return lanes
+
+
+def read_wire(text: str) -> Envelope | None:
+    """The envelope of a canonical interchange, INVRPT in columns; ``None`` otherwise."""
+    return read_envelope(text, _LANES, _RELEASES, _CONTRL_EDITIONS, split=False)  # type: ignore[arg-type]
+
+
+def wire_message(bridge: EdiBridge, envelope: Envelope) -> sim.Message | None:
+    """The simulation message of an envelope from :func:`read_wire`, or ``None`` (see above)."""
+    values = [value for _, _, value, _, _ in envelope.messages]
+    kind = type(values[0])
+    mapper = _MAPPERS.get(kind)
+    sender, receiver = envelope.sender, envelope.recipient
+    try:
+        if mapper is None:
+            if any(not isinstance(v, edi.Message) for v in values):
+                return None
+            return bridge.from_edi(tuple(values), sender=sender, receiver=receiver)
+        if any(type(v) is not kind for v in values):
+            return None
+        md = bridge.master
+        md.locate(sender, "sender")
+        md.locate(receiver, "receiver")
+        message = mapper(values, md, sender, receiver)
+        if isinstance(message, sim.DespatchAdvice):  # as EdiBridge.from_edi does
+            bridge._sscc_first[(message.sender, message.despatch_number)] = message.sscc_first
+        return message
+    except BridgeError:
+        return None
+
+
+def _one(mapper: Callable[..., sim.Message | None]) -> Callable[..., sim.Message | None]:
+    """A mapper of a message that travels as one EANCOM message (``None`` for several)."""
+
+    def one(values: list[Any], *args: Any) -> sim.Message | None:
+        return mapper(values[0], *args) if len(values) == 1 else None
+
+    return one
+
+
+def _pallet_quantities(
+    parts: list[PalletColumns], md: MasterData, loc_kind: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]] | None:
+    """:func:`~crossdock.edi_bridge._logistics._quantities`, from columns."""
+    first = next((pallet for part in parts for pallet in part.pallets), None)
+    if first is None:
+        return None
+    gtins = first[1]
+    if len(set(gtins)) != len(gtins):
+        return None  # an item listed twice: the general path adds the lines up
+    items = md.items(gtins, "pallets[0].lines")
+    column = {g: j for j, g in enumerate(gtins)}
+    locations = np.array(
+        [md.index(part.buyer, loc_kind, f"[{r}].buyer") for r, part in enumerate(parts)],
+        dtype=np.int64,
+    )
+    quantity = np.zeros((len(parts), len(gtins)), dtype=np.int64)
+    ssccs: list[str] = []
+    for r, part in enumerate(parts):
+        row = quantity[r]
+        for sscc, line_gtins, units in part.pallets:
+            ssccs.append(sscc)
+            columns = list(map(column.get, line_gtins))
+            if None in columns:
+                return None
+            np.add.at(row, np.array(columns, dtype=np.int64), units)
+    return locations, items, quantity, ssccs
+
+
+def _despatch(
+    parts: list[PalletColumns], md: MasterData, sender: str, receiver: str
+) -> sim.DespatchAdvice | None:
+    """:func:`~crossdock.edi_bridge._logistics.despatch_from_edi`, from columns."""
+    first = parts[0]
+    if any(part.despatch_number is not None for part in parts):
+        return None  # a RECADV among the parts: the general path says so
+    kind, index = md.locate(first.delivery_party, "delivery_party")
+    if kind not in LOCATION_KIND or first.delivery_date is None:
+        return None
+    found = _pallet_quantities(parts, md, LOCATION_KIND[kind])
+    if found is None:
+        return None
+    locations, items, quantity, ssccs = found
+    prefix = _prefix(sender)
+    serials = [_serial(s, prefix, "pallets") for s in ssccs]
+    if serials != list(range(serials[0], serials[0] + len(serials))):
+        return None
+    return sim.DespatchAdvice(
+        sender=sender,
+        receiver=receiver,
+        day=md.day(first.date, "despatch_date"),
+        reference=first.message_ref,
+        despatch_number=first.number,
+        arrival_day=md.day(first.delivery_date, "delivery_date"),
+        ship_to_kind=kind,
+        ship_to=-1 if kind == "store" else index,
+        locations=locations,
+        items=items,
+        quantity=quantity,
+        pallets=len(serials),
+        sscc_first=serials[0],
+    )
+
+
+def _receipt(
+    parts: list[PalletColumns], md: MasterData, sender: str, receiver: str
+) -> sim.ReceivingAdvice | None:
+    """:func:`~crossdock.edi_bridge._logistics.receipt_from_edi`, from columns."""
+    first = parts[0]
+    if any(part.despatch_number is None for part in parts):
+        return None  # a DESADV among the parts: the general path says so
+    found = _pallet_quantities(parts, md, _receipt_location_kind(sender, md))
+    if found is None or first.despatch_number is None:
+        return None
+    locations, items, quantity, _ = found
+    return sim.ReceivingAdvice(
+        sender=sender,
+        receiver=receiver,
+        day=md.day(first.date, "received"),
+        reference=first.message_ref,
+        despatch_number=first.despatch_number,
+        locations=locations,
+        items=items,
+        quantity=quantity,
+    )
+
+
+def _order(order: OrderColumns, md: MasterData, sender: str, receiver: str) -> sim.Order | None:
+    """:func:`~crossdock.edi_bridge._orders.order_from_edi`, from columns."""
+    kind, ship_to = _ship_to(order.delivery_party, md)
+    gtins = order.gtins
+    items = md.items(gtins, "lines")
+    if gtins and order.splits[0][0]:
+        stores = order.splits[0][0]
+        if len(set(stores)) != len(stores):
+            return None  # a store split twice on the first line: the general path decides
+        loc_kind = LOCATION_KIND[kind]
+        row_of = {gln: r for r, gln in enumerate(stores)}
+        locations = np.array(
+            [md.index(g, loc_kind, f"lines[0].splits[{r}].store") for r, g in enumerate(stores)],
+            dtype=np.int64,
+        )
+        rows: list[int | None] = []
+        columns: list[int] = []
+        counts: list[int] = []
+        for j, ((places, split), total) in enumerate(
+            zip(order.splits, order.quantities, strict=True)
+        ):
+            if not places and total:
+                return None  # a line of a split order without splits: the general path says so
+            rows.extend(map(row_of.get, places))
+            columns.extend([j] * len(places))
+            counts.extend(split)
+        if None in rows:
+            return None
+        quantity = np.zeros((len(stores), len(gtins)), dtype=np.int64)
+        np.add.at(
+            quantity, (np.array(rows, dtype=np.int64), np.array(columns, dtype=np.int64)), counts
+        )
+    else:
+        if kind not in ("dc", "supplier"):
+            return None
+        locations = np.array([ship_to], dtype=np.int64)
+        quantity = np.array([order.quantities], dtype=np.int64).reshape(1, len(gtins))
+    return sim.Order(
+        sender=sender,
+        receiver=receiver,
+        day=md.day(order.issued, "issued"),
+        reference=order.message_ref,
+        order_number=order.number,
+        ship_to_kind=kind,
+        ship_to=ship_to,
+        locations=locations,
+        items=items,
+        quantity=quantity,
+    )
+
+
+_STATUS = {status.value: code for status, code in _STATUS_FROM_EDI.items()}
+
+
+def _response(
+    parts: list[ResponseColumns], md: MasterData, sender: str, receiver: str
+) -> sim.OrderResponse | None:
+    """:func:`~crossdock.edi_bridge._orders.response_from_edi`, from columns."""
+    first = parts[0]
+    gtins = first.gtins
+    if len(set(gtins)) != len(gtins):
+        return None  # an item listed twice: the general path decides which quantity counts
+    items = md.items(gtins, "lines")
+    column = {g: j for j, g in enumerate(gtins)}
+    kind = _response_location_kind(sender, md)
+    locations = np.array(
+        [md.index(part.buyer, kind, f"[{r}].buyer") for r, part in enumerate(parts)],
+        dtype=np.int64,
+    )
+    quantity = np.zeros((len(parts), len(gtins)), dtype=np.int64)
+    for r, part in enumerate(parts):
+        columns = list(map(column.get, part.gtins))
+        if None in columns or len(set(columns)) != len(columns):
+            return None
+        given = [k for k, q in enumerate(part.quantities) if q] if "" in part.quantities else None
+        if given is None:
+            quantity[r, np.array(columns, dtype=np.int64)] = np.array(
+                part.quantities, dtype=np.int64
+            )
+        elif given:
+            quantity[r, np.array([columns[k] for k in given], dtype=np.int64)] = np.array(
+                [part.quantities[k] for k in given], dtype=np.int64
+            )
+    return sim.OrderResponse(
+        sender=sender,
+        receiver=receiver,
+        day=md.day(first.issued, "issued"),
+        reference=first.message_ref,
+        order_number=first.order_number,
+        locations=locations,
+        items=items,
+        quantity=quantity,
+        status=np.array([_STATUS[s] for s in first.statuses], dtype=np.int64),
+        delivery_day=_read_delivery_notes(first.notes, len(gtins), md),
+    )
+
+
+def _sales(
+    report: SalesColumns, md: MasterData, sender: str, receiver: str
+) -> sim.SalesReport | None:
+    """:func:`~crossdock.edi_bridge._reports.sales_from_edi`, from columns."""
+    gtins = report.locations[0][1]
+    if len(set(gtins)) != len(gtins):
+        return None  # an item listed twice: the general path adds the lines up
+    items = md.items(gtins, "locations[0].lines")
+    column = {g: j for j, g in enumerate(gtins)}
+    quantity = np.zeros((len(report.locations), len(gtins)), dtype=np.int64)
+    locations = np.empty(len(report.locations), dtype=np.int64)
+    for r, (gln, line_gtins, sold) in enumerate(report.locations):
+        locations[r] = md.index(gln, "store", f"locations[{r}].gln")
+        columns = list(map(column.get, line_gtins))
+        if None in columns:
+            return None
+        np.add.at(quantity[r], np.array(columns, dtype=np.int64), sold)
+    return sim.SalesReport(
+        sender=sender,
+        receiver=receiver,
+        day=md.day(report.issued, "issued"),
+        reference=report.message_ref,
+        locations=locations,
+        items=items,
+        quantity=quantity,
+    )
+
+
+def _inventory(
+    parts: list[InventoryColumns], md: MasterData, sender: str, receiver: str
+) -> sim.InventoryReport | None:
+    """:func:`~crossdock.edi_bridge._reports.inventory_from_edi`, from columns."""
+    first = parts[0]
+    if not first.gtins:
+        return None
+    glns = list(dict.fromkeys(first.places))  # in order of first appearance
+    k = first.places.count(glns[0])
+    if first.places[:k].count(glns[0]) == k:  # the first location's lines come first
+        gtins = first.gtins[:k]
+    else:
+        places = np.array(first.places)
+        gtins = np.array(first.gtins)[places == glns[0]].tolist()
+    if len(set(gtins)) != len(gtins):
+        return None  # an item listed twice: the general path adds the lines up
+    items = md.items(gtins, "locations[0].lines")
+    column = {g: j for j, g in enumerate(gtins)}
+    row_of = {gln: r for r, gln in enumerate(glns)}
+    locations = np.array(
+        [md.index(g, "store", f"locations[{r}].gln") for r, g in enumerate(glns)], dtype=np.int64
+    )
+    arrays = {
+        suffix: np.zeros((len(glns), len(gtins)), dtype=np.int64)
+        for suffix in ("", RECEIVED, BACKORDERS)
+    }
+    for part in parts:
+        suffix = part.number[len(first.number) :]
+        target = arrays.get(suffix) if part.number.startswith(first.number) else None
+        if target is None:
+            return None
+        rows = list(map(row_of.get, part.places))
+        columns = list(map(column.get, part.gtins))
+        if None in rows or None in columns:
+            return None
+        np.add.at(target, (np.array(rows), np.array(columns)), part.quantities)
+    return sim.InventoryReport(
+        sender=sender,
+        receiver=receiver,
+        day=md.day(first.stock_date, "stock_date"),
+        reference=first.message_ref,
+        locations=locations,
+        items=items,
+        on_hand=arrays[""],
+        received=arrays[RECEIVED],
+        backorders=arrays[BACKORDERS],
+    )
+
+
+def contrl_text(
+    sender: str,
+    recipient: str,
+    control_ref: str,
+    prepared: dt.datetime,
+    edition: edi.Edition,
+    answered: tuple[str, str, str],
+    refs: list[tuple[str, str]],
+) -> str | None:
+    """The text ``edi.encode`` writes for a CONTRL accepting an interchange, from a template.
+
+    ``answered`` is the accepted interchange's (control reference, sender, recipient) and
+    ``refs`` its messages' (reference, type). Only for an interchange the channel writes on
+    one line, with plain references (nothing to escape, at most 14 characters) and GLNs with
+    their check digits; ``None`` otherwise, and the caller encodes the general way (which
+    writes the same text or names the problem). The tests compare both texts.
+    """
+    interchange_ref, original_sender, original_recipient = answered
+    codes = edi.ASSOCIATION_CODES[edition]
+    plain = _PLAIN.fullmatch
+    if not (plain(control_ref) and plain(interchange_ref) and all(plain(r) for r, _ in refs)):
+        return None
+    if not 2000 <= prepared.year <= 2099:
+        return None
+    glns = (sender, recipient, original_sender, original_recipient)
+    if any(type(gln) is not str or valid_id(gln, "GLN") for gln in glns):
+        return None
+    release = edition.release
+    acks = []
+    for ref, kind in refs:
+        code = codes.get(kind)
+        if code is None:
+            return None
+        acks.append(f"UCM+{ref}+{kind}:D:{release}:UN:{code}+7'")
+    return (
+        f"UNA:+.? 'UNB+UNOC:3+{sender}:14+{recipient}:14+{prepared:%y%m%d}:{prepared:%H%M}"
+        f"+{control_ref}++CONTRL'UNH+1+CONTRL:D:3:UN:{codes['CONTRL']}'"
+        f"UCI+{interchange_ref}+{original_sender}:14+{original_recipient}:14+7'"
+        f"{''.join(acks)}UNT+{len(acks) + 3}+1'UNZ+1+{control_ref}'"
+    )
+
+
+def contrl_ack(
+    body: list[str] | str, edition: edi.Edition, message_ref: str, separators: Separators
+) -> tuple[str, str, str] | None:
+    """A canonical CONTRL's (interchange reference, sender, action), or ``None``.
+
+    Accepts exactly what the CONTRL fast lane accepts, without building a ``MessageAck`` per
+    message answered: the sending side only needs to know what was acknowledged.
+    """
+    text = _text(body, separators)
+    match = _patterns(separators, edition.item_type)["CONTRL"].fullmatch(text)
+    if match is None:
+        return None
+    interchange_ref, sender, recipient, action = match.groups()[:4]
+    if valid_id(sender, "GLN") or valid_id(recipient, "GLN"):
+        return None
+    return interchange_ref, sender, action
+
+
+_LANES = _lanes()
+
+
+_MAPPERS: dict[type, Callable[..., sim.Message | None]] = {
+    InventoryColumns: _inventory,
+    SalesColumns: _one(_sales),
+    ResponseColumns: _response,
+    OrderColumns: _one(_order),
+    PalletColumns: lambda values, md, sender, receiver: (
+        _despatch if values[0].despatch_number is None else _receipt
+    )(values, md, sender, receiver),
+}
+"""Per columnar lane's result, the mapper to the simulation message (several parts or one)."""

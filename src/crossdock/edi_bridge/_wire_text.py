@@ -1,0 +1,190 @@
+"""The EDI channel's writing side for the largest messages: INVRPT and SLSRPT from arrays.
+
+:func:`inventory_text` (and :func:`sales_text`) write the interchange that
+``edi.encode(bridge.interchange(...))`` writes for a simulation inventory (sales) report — the same bytes, the tests compare them on every
+report of short runs — without building the EANCOM objects in between: per store, the
+non-zero items come from one ``np.nonzero``, and each line is one f-string from texts built
+once per item (``++<GTIN>:SRV'INV++++1'QTY+145:``) and per store (``'LOC+18+<GLN>::9'``).
+It returns ``None`` for anything out of the common case (a reference to escape, a location
+given twice, quantities that are not integers...), and the caller takes the general way, which
+writes the same text or names the problem.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+
+import numpy as np
+
+from crossdock import edi
+from crossdock import messages as sim
+from crossdock.edi._common import LIMIT
+from crossdock.edi_bridge._master import MasterData
+from crossdock.edi_bridge._reports import BACKORDERS, RECEIVED, part_ref
+
+__all__ = ["inventory_text", "sales_text"]
+
+_PLAIN = re.compile(r"[0-9A-Za-z\-./ ]{1,14}", re.ASCII)
+
+
+@lru_cache(maxsize=8)
+def _heads(gtins: tuple[str, ...], edition: edi.Edition) -> tuple[str, ...]:
+    """Per item, the text of an INVRPT line from its GTIN to the quantity."""
+    inv = "INV++++1'" if edition is edi.Edition.EANCOM_2002 else ""
+    return tuple(f"++{gtin}:{edition.item_type}'{inv}QTY+145:" for gtin in gtins)
+
+
+def _lines(
+    heads: tuple[str, ...], places: list[str], values: np.ndarray, universe: bool
+) -> list[str] | None:
+    """The line texts of one INVRPT part (see ``_reports._stock`` for which lines)."""
+    rows, columns = np.nonzero(values)
+    quantities = values[rows, columns].tolist()
+    bounds = np.searchsorted(rows, np.arange(values.shape[0] + 1)).tolist()
+    columns_list = columns.tolist()
+    out: list[str] = []
+    number = 0
+    for r, place in enumerate(places):
+        if universe and r == 0:
+            pairs = list(enumerate(values[0].tolist()))
+        else:
+            a, b = bounds[r], bounds[r + 1]
+            pairs = list(zip(columns_list[a:b], quantities[a:b], strict=True))
+            if not pairs:
+                if not universe:
+                    continue
+                pairs = [(0, 0)]
+        out.extend(
+            f"LIN+{n}{heads[j]}{q}{place}" for n, (j, q) in enumerate(pairs, start=number + 1)
+        )
+        number += len(pairs)
+    return out
+
+
+def _checked(
+    message: sim.InventoryReport | sim.SalesReport,
+    md: MasterData,
+    control_ref: str,
+    prepared: dt.datetime,
+    arrays: tuple[np.ndarray, ...],
+) -> tuple[list[int], list[str]] | None:
+    """Items and store GLNs when the message is in the common case the templates write."""
+    reference = message.reference
+    if not _PLAIN.fullmatch(control_ref) or not _PLAIN.fullmatch(reference):
+        return None
+    if len(reference) > 12:
+        return None  # a part's reference (``reference-2``) must stay within an..14
+    if not 2000 <= prepared.year <= 2099:
+        return None
+    if any(a.dtype.kind not in "iu" or a.ndim != 2 for a in arrays):
+        return None
+    if any(a.size and int(np.abs(a).max()) >= LIMIT for a in arrays):
+        return None  # the encoder writes (or refuses) such numbers itself
+    items = message.items.tolist()
+    if not items or message.locations.size == 0 or any(not 0 <= k < len(md.gtins) for k in items):
+        return None
+    if any(a.shape != (message.locations.size, len(items)) for a in arrays):
+        return None
+    table = md.glns["store"]
+    locations = message.locations.tolist()
+    if len(set(locations)) != len(locations) or any(not 0 <= s < len(table) for s in locations):
+        return None
+    if md.party_of.get(message.sender) is None or md.party_of.get(message.receiver) is None:
+        return None  # GLNs the scenario vouches for; any other: the general way checks
+    return items, [table[s] for s in locations]
+
+
+@lru_cache(maxsize=8)
+def _sales_heads(gtins: tuple[str, ...], item_type: str) -> tuple[str, ...]:
+    return tuple(f"++{gtin}:{item_type}'QTY+153:" for gtin in gtins)
+
+
+def sales_text(
+    message: sim.SalesReport,
+    md: MasterData,
+    *,
+    control_ref: str,
+    edition: edi.Edition,
+    prepared: dt.datetime,
+) -> str | None:
+    """The interchange text of a sales report, or ``None`` (see the module docstring)."""
+    checked = _checked(message, md, control_ref, prepared, (message.quantity,))
+    if checked is None:
+        return None
+    items, glns = checked
+    heads = _sales_heads(tuple(md.gtins[k] for k in items), edition.item_type)
+    values = message.quantity
+    rows, columns = np.nonzero(values)
+    quantities = values[rows, columns].tolist()
+    bounds = np.searchsorted(rows, np.arange(values.shape[0] + 1)).tolist()
+    columns_list = columns.tolist()
+    lines: list[str] = []
+    number = 0
+    for r, gln in enumerate(glns):
+        if r == 0:
+            pairs = list(enumerate(values[0].tolist()))
+        else:
+            a, b = bounds[r], bounds[r + 1]
+            pairs = list(zip(columns_list[a:b], quantities[a:b], strict=True))
+        lines.append(f"LOC+162+{gln}::9'")
+        lines.extend(f"LIN+{n}{heads[j]}{q}'" for n, (j, q) in enumerate(pairs, start=number + 1))
+        number += len(pairs)
+    reference, sender, receiver = message.reference, message.sender, message.receiver
+    code = edi.ASSOCIATION_CODES[edition]["SLSRPT"]
+    date = md.date(message.day).strftime("%Y%m%d")
+    return (
+        f"UNA:+.? 'UNB+UNOC:3+{sender}:14+{receiver}:14+{prepared:%y%m%d}:{prepared:%H%M}"
+        f"+{control_ref}++SLSRPT'UNH+{reference}+SLSRPT:D:{edition.release}:UN:{code}'"
+        f"BGM+73E+{reference}+9'DTM+137:{date}:102'DTM+356:{date}{date}:718'"
+        f"NAD+SE+{sender}::9'NAD+SU+{receiver}::9'{''.join(lines)}"
+        f"UNT+{7 + len(glns) + 2 * number}+{reference}'UNZ+1+{control_ref}'"
+    )
+
+
+def inventory_text(
+    message: sim.InventoryReport,
+    md: MasterData,
+    *,
+    control_ref: str,
+    edition: edi.Edition,
+    prepared: dt.datetime,
+) -> str | None:
+    """The interchange text of an inventory report, or ``None`` (see the module docstring)."""
+    reference = message.reference
+    arrays = (message.on_hand, message.received, message.backorders)
+    checked = _checked(message, md, control_ref, prepared, arrays)
+    if checked is None:
+        return None
+    items, glns = checked
+    sender, receiver = message.sender, message.receiver
+    heads = _heads(tuple(md.gtins[k] for k in items), edition)
+    places = [f"'LOC+18+{gln}::9'" for gln in glns]
+    code = edi.ASSOCIATION_CODES[edition]["INVRPT"]
+    date = md.date(message.day).strftime("%Y%m%d")
+    head = f"DTM+137:{date}:102'DTM+366:{date}:102'NAD+BY+{sender}::9'NAD+SU+{receiver}::9'"
+    per_line = 4 if edition is edi.Edition.EANCOM_2002 else 3
+    out = [
+        f"UNA:+.? 'UNB+UNOC:3+{sender}:14+{receiver}:14+{prepared:%y%m%d}:{prepared:%H%M}"
+        f"+{control_ref}++INVRPT'"
+    ]
+    parts = 0
+    for suffix, values in (
+        ("", message.on_hand),
+        (RECEIVED, message.received),
+        (BACKORDERS, message.backorders),
+    ):
+        if suffix and not values.any():
+            continue
+        lines = _lines(heads, places, values, universe=not suffix)
+        if lines is None:
+            return None
+        ref = part_ref(reference, parts)
+        out.append(f"UNH+{ref}+INVRPT:D:{edition.release}:UN:{code}'BGM+35+{reference}{suffix}+9'")
+        out.append(head)
+        out.extend(lines)
+        out.append(f"UNT+{len(lines) * per_line + 7}+{ref}'")
+        parts += 1
+    out.append(f"UNZ+{parts}+{control_ref}'")
+    return "".join(out)
