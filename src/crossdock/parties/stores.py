@@ -303,7 +303,7 @@ class Stores(NetworkParty):
         ledger["store_sales"][day] = sold.sum(axis=1)
         ledger.record(day, "lost_sale", "store", short)
         ledger["store_lost_value"][day] = short @ self._value
-        ledger["store_revenue"][day] = np.einsum("sk,sk->s", sold, self._prices.price(day))
+        ledger["store_revenue"][day] = self._prices.revenue(day, sold)
         ledger["demand"][day] = wanted.sum(axis=0)
         ledger["sales"][day] = sold.sum(axis=0)
         ledger["lost_sales"][day] = short.sum(axis=0)
