@@ -53,7 +53,12 @@ def _wide(quantity: np.ndarray) -> np.ndarray:
 
     (The stores keep int32; messages are copies, since the stores' arrays change the next
     day while a message may still be on its way, and an EDI round trip gives int64 back.)
+    All zeros (the backorders of stores that lose unmet demand, a day without deliveries) is
+    sent as a read-only int64 zero broadcast to the shape: the same values, dtype and shape
+    with no bytes per cell; receivers only read payloads.
     """
+    if not quantity.any():
+        return np.broadcast_to(np.int64(0), quantity.shape)
     return quantity.astype(np.int64)
 
 
@@ -397,7 +402,7 @@ class Stores(NetworkParty):
                 ship_to=-1,
                 locations=stores,
                 items=self._all_items,
-                quantity=order[stores],
+                quantity=order[as_slice(stores)],  # a view where the DC's stores are adjacent
             )
 
     def close(self, day: int) -> None:
