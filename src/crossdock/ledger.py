@@ -37,6 +37,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from crossdock.errors import CrossdockError
+
 __all__ = [
     "KINDS",
     "RELEASE_EVERY",
@@ -67,7 +69,17 @@ class _Spilled:
     def __init__(self, shape: tuple[int, ...], dtype: np.dtype[Any]) -> None:
         nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
         with tempfile.TemporaryFile(prefix="crossdock-ledger-") as handle:
-            handle.truncate(nbytes)  # sparse: zeros, no disk used until written
+            try:  # the disk blocks now: a full disk is an error here, not a crash (SIGBUS) later
+                if hasattr(os, "posix_fallocate"):
+                    os.posix_fallocate(handle.fileno(), 0, nbytes)
+                else:  # pragma: no cover - sparse: zeros, no disk used until written
+                    handle.truncate(nbytes)
+            except OSError as error:
+                raise CrossdockError(
+                    f"{tempfile.gettempdir()}: no room for the ledger's daily arrays "
+                    f"({nbytes:,} bytes more): {error.strerror or error}; set TMPDIR to a folder "
+                    "with more free space"
+                ) from error
             self.map = mmap.mmap(handle.fileno(), nbytes)  # keeps its own descriptor
         self.array: np.ndarray = np.frombuffer(self.map, dtype=dtype).reshape(shape)
         self.released = 0  # bytes from the start already out of resident memory

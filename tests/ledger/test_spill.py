@@ -7,6 +7,7 @@ in memory, bit for bit, and so must one resumed from a checkpoint of it.
 
 from __future__ import annotations
 
+import errno
 import pickle
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pytest
 
 import crossdock.ledger as ledger_module
 from crossdock import generate_scenario, simulate
+from crossdock.errors import CrossdockError
 from crossdock.ledger import RELEASE_EVERY, Ledger, SeriesSpec
 from crossdock.results import SimulationResult
 from crossdock.scenario import Scenario
@@ -109,3 +111,14 @@ def test_a_spilled_run_resumed_from_a_checkpoint_ends_with_the_unbroken_tables(
     resumed = run(scenario, 0, checkpoint=path, resume=True)
     assert resumed.ledger.spilled_bytes > 0
     assert_same(resumed, unbroken)
+
+
+def test_no_room_for_the_spill_files_is_a_one_line_error(
+    monkeypatch: pytest.MonkeyPatch, scenario: Scenario
+) -> None:
+    def full(fd: int, offset: int, length: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(ledger_module.os, "posix_fallocate", full)
+    with pytest.raises(CrossdockError, match=r"no room for the ledger's daily arrays.*TMPDIR"):
+        run(scenario, 0)
