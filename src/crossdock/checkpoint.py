@@ -227,6 +227,9 @@ def save_checkpoint(
             handle.write(json.dumps(header, sort_keys=True).encode() + b"\n")
             writer = _HashingWriter(handle)
             buffered = io.BufferedWriter(writer, buffer_size=_CHUNK)
+            ledger = getattr(chain, "ledger", None)
+            if ledger is not None:  # the days after ``day`` are zeros: not written
+                ledger.pickle_days = day
             try:
                 _Pickler(buffered, chain.context.scenario, chain.recipe).dump(chain)
             except (pickle.PicklingError, TypeError, AttributeError) as error:
@@ -236,9 +239,11 @@ def save_checkpoint(
                     "connections in their attributes)",
                     file=target,
                 ) from error
+            finally:
+                if ledger is not None:
+                    ledger.pickle_days = None
             buffered.flush()
-            ledger = getattr(chain, "ledger", None)
-            if ledger is not None:  # pickling read every day of it back into memory
+            if ledger is not None:  # pickling read its days back into memory
                 ledger.release(again=True)
             trailer = json.dumps({"size": writer.size, "sha256": writer.digest.hexdigest()})
             handle.write(trailer.encode() + b"\n")

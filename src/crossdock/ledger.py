@@ -198,6 +198,9 @@ class Ledger:
         self._maps: list[_Spilled] = []  # the spilled arrays' files (see the module docstring)
         self._last_day = -1  # the latest day recorded
         self._next_release = RELEASE_EVERY
+        #: Days of each daily array a pickle carries (None: all). A checkpoint after ``n`` days
+        #: sets ``n``: parties write only the day they simulate, so later rows are zeros.
+        self.pickle_days: int | None = None
         self.flows = self._zeros((days, 0, len(KINDS)), np.int64)
         self.stock_units = self._zeros((days, 0), np.int64)
         self.stock_value = self._zeros((days, 0), np.float64)
@@ -264,6 +267,14 @@ class Ledger:
         """
         state = self.__dict__.copy()
         state["_maps"] = []
+        keep = self.pickle_days
+        if keep is not None and 0 <= keep < self.days:  # the days to come are zeros: left out
+            state["sku_stock"] = dict(self.sku_stock)
+            state["series"] = dict(self.series)
+            for container, key in self._daily_arrays():
+                target = state if container is self.__dict__ else state[_holder(self, container)]
+                target[key] = container[key][:keep]
+        state["pickle_days"] = None
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -271,9 +282,11 @@ class Ledger:
         self.__dict__.update(state)
         for container, key in list(self._daily_arrays()):
             array = container[key]
-            if array.nbytes >= max(SPILL_MIN_BYTES, 1):
-                container[key] = self._zeros(array.shape, array.dtype)
-                container[key][...] = array
+            if array.shape[0] == self.days and array.nbytes < max(SPILL_MIN_BYTES, 1):
+                continue  # whole, and small enough to stay in memory
+            whole = self._zeros((self.days, *array.shape[1:]), array.dtype)
+            whole[: array.shape[0]] = array
+            container[key] = whole
         self.release()
 
     # -- building ------------------------------------------------------------------------------
@@ -446,6 +459,11 @@ class Ledger:
         received = self.flows[:days, :, _KIND["received"]].sum(axis=1)
         shipped = self.flows[:days, :, _KIND["shipped"]].sum(axis=1)
         return np.flatnonzero(received != shipped)
+
+
+def _holder(ledger: Ledger, container: dict[str, Any]) -> str:
+    """The name of the ledger's attribute that is ``container`` (``sku_stock`` or ``series``)."""
+    return "sku_stock" if container is ledger.sku_stock else "series"
 
 
 def _within(block: slice, rows: slice | np.ndarray) -> slice | np.ndarray:

@@ -122,3 +122,28 @@ def test_no_room_for_the_spill_files_is_a_one_line_error(
     monkeypatch.setattr(ledger_module.os, "posix_fallocate", full)
     with pytest.raises(CrossdockError, match=r"no room for the ledger's daily arrays.*TMPDIR"):
         run(scenario, 0)
+
+
+@pytest.mark.parametrize("spill_min_bytes", [0, 1 << 62])
+def test_a_pickle_leaves_out_the_days_to_come_and_restores_them_as_zeros(
+    monkeypatch: pytest.MonkeyPatch, scenario: Scenario, spill_min_bytes: int
+) -> None:
+    """A checkpoint after day 10 of 40 carries 10 days of rows; the other 30 come back as 0."""
+    monkeypatch.setattr(ledger_module, "SPILL_MIN_BYTES", spill_min_bytes)
+    done = run(scenario, spill_min_bytes, days=10, warm_up=0).ledger  # ledger of 10 days
+    ledger = Ledger(DAYS, done.n_skus)
+    ledger.add_locations("store", done.location_gln[done.blocks["store"]], ["x"] * 4)
+    demand = ledger.declare(SeriesSpec("demand", "sku"))
+    demand[:10] = done["demand"]
+    ledger.flows[:10] = done.flows[:, done.blocks["store"]]
+    whole = pickle.dumps(ledger, protocol=5)
+    ledger.pickle_days = 10
+    part = pickle.dumps(ledger, protocol=5)
+    ledger.pickle_days = None
+    assert len(part) < len(whole) / 2
+    back = pickle.loads(part)
+    assert back["demand"].shape == (DAYS, done.n_skus)
+    assert np.array_equal(back["demand"], ledger["demand"])
+    assert np.array_equal(back.flows, ledger.flows)
+    assert not back["demand"][10:].any() and back["demand"][:10].any()
+    assert back.pickle_days is None
