@@ -144,7 +144,6 @@ class Stores(NetworkParty):
         self._clearance_days = settings.clearance_days
         self._substitution_rate = settings.substitution_rate
         self._last_sale = np.zeros(self.on_hand.shape, dtype=np.int32)
-        self._sale_day = np.empty(self.on_hand.shape, dtype=np.int32)
         self._sold_any = np.empty(self.on_hand.shape, dtype=bool)
         self._listed_stores = np.full(sc.n_skus, sc.n_stores, dtype=np.int64)
         self._delisted_since = np.full(sc.n_skus, -1, dtype=np.int64)
@@ -320,9 +319,10 @@ class Stores(NetworkParty):
                 self.policy.observe_sales(sold, self.on_hand == 0)
         ledger["listed_stores"][day] = self._listed_stores
         # day after the last sale per store × SKU (0: none yet); days only grow, so a running
-        # maximum does it without masked writes
+        # maximum does it without masked writes. Its scratch is the day's shortfall array, read
+        # for the last time above (no int32 store × SKU array kept for this alone).
         sold_any = np.greater(sold, 0, out=self._sold_any)
-        since = np.multiply(sold_any, day + 1, out=self._sale_day)
+        since = np.multiply(sold_any, day + 1, out=short)
         np.maximum(self._last_sale, since, out=self._last_sale)
         if day >= self._dead_days - 1:
             dead = np.less_equal(self._last_sale, day + 1 - self._dead_days, out=self._sold_any)
