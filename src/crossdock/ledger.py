@@ -23,7 +23,9 @@ so a run's resident ledger is a few days' rows, however long it runs; reading an
 brings its page back from the page cache or the disk. The files vanish with the ledger (they
 are unlinked from the start). A checkpoint carries their content: pickling writes each array
 straight from its mapping, and a resumed ledger moves its arrays back into new files
-(:meth:`Ledger.__setstate__`), so the resumed run's memory is flat in days again.
+(:meth:`Ledger.__setstate__`), so the resumed run's memory is flat in days again. The mappings
+are shared ones: a process forked from a run would write into its parent's ledger (crossdock
+never forks; Ray workers and checkpoints get copies through pickling).
 """
 
 from __future__ import annotations
