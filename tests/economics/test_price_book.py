@@ -28,3 +28,15 @@ def test_revenue_is_the_sales_at_the_days_prices_bit_for_bit(
         expected = np.einsum("sk,sk->s", sold, price)
         assert book.revenue(day, sold).tobytes() == expected.tobytes()
     assert promoted > 0  # some days had store-specific prices
+
+
+def test_a_shards_revenue_is_its_stores_rows_of_the_whole_books() -> None:
+    """A book of some stores (a shard) values their sales as the whole book does."""
+    sc = load_scenario()
+    rows = np.array([1, 2, 5, 8, 11])
+    whole, part = PriceBook(sc, block_days=1), PriceBook(sc, block_days=1, stores=rows)
+    rng = np.random.default_rng(4)
+    for day in range(0, sc.horizon_days, 5):
+        sold = rng.integers(0, 50, size=(sc.n_stores, sc.n_skus)).astype(np.int32)
+        expected = whole.revenue(day, sold)[rows]
+        assert part.revenue(day, sold[rows]).tobytes() == expected.tobytes()

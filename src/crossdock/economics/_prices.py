@@ -64,7 +64,10 @@ class PriceBook:
             return np.einsum("sk,sk->s", sold, self.price(day))
         days = np.array([day])
         base = self._effects.price(days)[0]
-        cuts = [(stores, cut[0]) for stores, _, cut in self._effects.promotion_factors(days)]
+        cuts = [
+            (stores if self._rows is None else stores[self._rows], cut[0])
+            for stores, _, cut in self._effects.promotion_factors(days)
+        ]
         n_stores, n_skus = sold.shape
         step = max(1, _REVENUE_BLOCK_BYTES // (8 * max(n_skus, 1)))
         out = np.empty(n_stores)
