@@ -34,8 +34,11 @@ Limits of the format, which is Python's pickle:
 - **Plug-ins**: a policy, demand model or router object given for the run is saved with it,
   so it must pickle (no lambdas, open files or live connections in its attributes); one that
   does not is refused when the first checkpoint is written.
-- **Size**: the file is the whole state, ledger included (about the run's memory); it is
-  written in one stream, without a second copy in memory.
+- **Size**: the file is the whole state, ledger included, so it grows with the days run; it
+  is written in one stream, without a second copy in memory (the ledger's spilled days are
+  written straight from their mapped files, then dropped from memory again). Resuming reads
+  the ledger into memory once, then moves its daily arrays back into spill files
+  (:mod:`crossdock.ledger`).
 - The scenario and the recipe are not stored: the resumed call supplies them and the key
   checks that they are the same.
 """
@@ -224,6 +227,9 @@ def save_checkpoint(
             handle.write(json.dumps(header, sort_keys=True).encode() + b"\n")
             writer = _HashingWriter(handle)
             buffered = io.BufferedWriter(writer, buffer_size=_CHUNK)
+            ledger = getattr(chain, "ledger", None)
+            if ledger is not None:  # the days after ``day`` are zeros: not written
+                ledger.pickle_days = day
             try:
                 _Pickler(buffered, chain.context.scenario, chain.recipe).dump(chain)
             except (pickle.PicklingError, TypeError, AttributeError) as error:
@@ -233,7 +239,12 @@ def save_checkpoint(
                     "connections in their attributes)",
                     file=target,
                 ) from error
+            finally:
+                if ledger is not None:
+                    ledger.pickle_days = None
             buffered.flush()
+            if ledger is not None:  # pickling read its days back into memory
+                ledger.release(again=True)
             trailer = json.dumps({"size": writer.size, "sha256": writer.digest.hexdigest()})
             handle.write(trailer.encode() + b"\n")
             handle.write(_LENGTH.pack(len(trailer) + 1))

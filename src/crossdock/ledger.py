@@ -12,22 +12,93 @@ The ledger knows no fixed list of locations or series. Locations are added by ki
 other daily figure is a named series that a party declares before it writes it
 (:meth:`Ledger.declare`, read back with ``ledger[name]``); a series nobody declared reads as
 zeros (:meth:`Ledger.get`), so tables are the same whichever parties a chain has.
+
+**Memory flat in days.** Every daily array of at least :data:`SPILL_MIN_BYTES` (the ``[days,
+skus]`` rows of the per-SKU series, the ``[days, locations]`` flows and stock of a large
+network) lives in an unlinked temporary file (in ``TMPDIR``) mapped into memory, not in
+anonymous memory. Parties and tables read and write it as any NumPy array (``ledger[name][day]
++= x``); every :data:`RELEASE_EVERY` days the ledger writes the days before yesterday to the
+file and drops them from the process's resident memory (``msync`` then ``madvise(DONTNEED)``),
+so a run's resident ledger is a few days' rows, however long it runs; reading an old day
+brings its page back from the page cache or the disk. The files vanish with the ledger (they
+are unlinked from the start). A checkpoint carries their content: pickling writes each array
+straight from its mapping, and a resumed ledger moves its arrays back into new files
+(:meth:`Ledger.__setstate__`), so the resumed run's memory is flat in days again. The mappings
+are shared ones: a process forked from a run would write into its parent's ledger (crossdock
+never forks; Ray workers and checkpoints get copies through pickling).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import mmap
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
-__all__ = ["KINDS", "Ledger", "RouteStopRow", "SeriesSpec", "TransportRow", "Violation"]
+from crossdock.errors import CrossdockError
+
+__all__ = [
+    "KINDS",
+    "RELEASE_EVERY",
+    "SPILL_MIN_BYTES",
+    "Ledger",
+    "RouteStopRow",
+    "SeriesSpec",
+    "TransportRow",
+    "Violation",
+]
+
+#: A daily array of at least this many bytes is kept in a memory-mapped temporary file
+#: (0: every non-empty one, as the tests set it to run small chains spilled); the environment
+#: variable ``CROSSDOCK_SPILL_MIN_BYTES`` sets it for a whole process.
+SPILL_MIN_BYTES = int(os.environ.get("CROSSDOCK_SPILL_MIN_BYTES", 1 << 20))
+#: Days between two releases of the spilled days' pages from resident memory.
+RELEASE_EVERY = 8
 
 KINDS = ("opening", "received", "produced", "shipped", "sold", "scrapped", "lost_sale")
 # How each kind moves stock; a lost sale is recorded but moves nothing.
 _SIGN = np.array([1, 1, 1, -1, -1, -1, 0], dtype=np.int64)
 _KIND = {kind: i for i, kind in enumerate(KINDS)}
+
+
+class _Spilled:
+    """A zeroed array in an unlinked temporary file, mapped in memory (see module docstring)."""
+
+    def __init__(self, shape: tuple[int, ...], dtype: np.dtype[Any]) -> None:
+        nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+        with tempfile.TemporaryFile(prefix="crossdock-ledger-") as handle:
+            try:  # the disk blocks now: a full disk is an error here, not a crash (SIGBUS) later
+                if hasattr(os, "posix_fallocate"):
+                    os.posix_fallocate(handle.fileno(), 0, nbytes)
+                else:  # pragma: no cover - sparse: zeros, no disk used until written
+                    handle.truncate(nbytes)
+            except OSError as error:
+                raise CrossdockError(
+                    f"{tempfile.gettempdir()}: no room for the ledger's daily arrays "
+                    f"({nbytes:,} bytes more): {error.strerror or error}; set TMPDIR to a folder "
+                    "with more free space"
+                ) from error
+            self.map = mmap.mmap(handle.fileno(), nbytes)  # keeps its own descriptor
+        self.array: np.ndarray = np.frombuffer(self.map, dtype=dtype).reshape(shape)
+        self.released = 0  # bytes from the start already out of resident memory
+
+    def release(self, upto: int, again: bool = False) -> None:
+        """Write the first ``upto`` bytes to the file and drop them from resident memory.
+
+        ``again`` drops those released before too (read back in since).
+        """
+        end = upto - upto % mmap.PAGESIZE
+        start = 0 if again else self.released
+        if end <= start:
+            return
+        self.map.flush(start, end - start)
+        if hasattr(self.map, "madvise"):
+            self.map.madvise(mmap.MADV_DONTNEED, start, end - start)
+        self.released = max(self.released, end)
 
 
 @dataclass(frozen=True)
@@ -126,9 +197,15 @@ class Ledger:
         self.location_type = np.zeros(0, dtype=object)
         self.location_gln = np.zeros(0, dtype=object)
         self.location_name = np.zeros(0, dtype=object)
-        self.flows = np.zeros((days, 0, len(KINDS)), dtype=np.int64)
-        self.stock_units = np.zeros((days, 0), dtype=np.int64)
-        self.stock_value = np.zeros((days, 0), dtype=np.float64)
+        self._maps: list[_Spilled] = []  # the spilled arrays' files (see the module docstring)
+        self._last_day = -1  # the latest day recorded
+        self._next_release = RELEASE_EVERY
+        #: Days of each daily array a pickle carries (None: all). A checkpoint after ``n`` days
+        #: sets ``n``: parties write only the day they simulate, so later rows are zeros.
+        self.pickle_days: int | None = None
+        self.flows = self._zeros((days, 0, len(KINDS)), np.int64)
+        self.stock_units = self._zeros((days, 0), np.int64)
+        self.stock_value = self._zeros((days, 0), np.float64)
         #: closing stock per SKU, summed over the locations of each kind
         self.sku_stock: dict[str, np.ndarray] = {}
         self.series: dict[str, np.ndarray] = {}
@@ -137,8 +214,82 @@ class Ledger:
         self.route_stops: list[RouteStopRow] = []
         self.pickups: list[PickupRow] = []
         if detail:
-            self.flows_sku = np.zeros((days, 0, len(KINDS), n_skus), np.int64)
-            self.stock_sku = np.zeros((days, 0, n_skus), np.int64)
+            self.flows_sku = self._zeros((days, 0, len(KINDS), n_skus), np.int64)
+            self.stock_sku = self._zeros((days, 0, n_skus), np.int64)
+
+    # -- memory ----------------------------------------------------------------------------
+    def _zeros(self, shape: tuple[int, ...], dtype: Any) -> np.ndarray:
+        """A zeroed daily array: spilled to a mapped file when large enough, else in memory."""
+        kind = np.dtype(dtype)
+        if int(np.prod(shape, dtype=np.int64)) * kind.itemsize < max(SPILL_MIN_BYTES, 1):
+            return np.zeros(shape, dtype=kind)
+        spilled = _Spilled(shape, kind)
+        self._maps.append(spilled)
+        return spilled.array
+
+    def _drop(self, array: np.ndarray) -> None:
+        """Forget a spilled array that was replaced (its file goes with its last view)."""
+        self._maps = [m for m in self._maps if m.array is not array]
+
+    def _daily_arrays(self) -> Iterator[tuple[dict[str, Any], str]]:
+        """Where each daily array is held: (container, key), for moving them into files."""
+        for name in ("flows", "stock_units", "stock_value", "flows_sku", "stock_sku"):
+            if name in self.__dict__:
+                yield self.__dict__, name
+        for container in (self.sku_stock, self.series):
+            for key in container:
+                yield container, key
+
+    @property
+    def spilled_bytes(self) -> int:
+        """Bytes of daily arrays kept in mapped files rather than anonymous memory."""
+        return sum(m.array.nbytes for m in self._maps)
+
+    def release(self, day: int | None = None, *, again: bool = False) -> None:
+        """Write the days before ``day`` (default: yesterday) to the files, out of memory.
+
+        Reading them later brings them back from the page cache or the disk. ``again`` drops days released before too (a checkpoint has just read them all).
+        """
+        upto = self._last_day - 1 if day is None else day
+        for m in self._maps:
+            m.release(max(upto, 0) * m.array.strides[0], again)
+
+    def _advance(self, day: int) -> None:
+        """Note the day being recorded; every :data:`RELEASE_EVERY` days, release the old ones."""
+        if day > self._last_day:
+            self._last_day = day
+            if day >= self._next_release:
+                self.release(day - 1)
+                self._next_release = day + RELEASE_EVERY
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The ledger for a checkpoint: its arrays' content, written from their mappings.
+
+        The mappings themselves do not pickle.
+        """
+        state = self.__dict__.copy()
+        state["_maps"] = []
+        keep = self.pickle_days
+        if keep is not None and 0 <= keep < self.days:  # the days to come are zeros: left out
+            state["sku_stock"] = dict(self.sku_stock)
+            state["series"] = dict(self.series)
+            for container, key in self._daily_arrays():
+                target = state if container is self.__dict__ else state[_holder(self, container)]
+                target[key] = container[key][:keep]
+        state["pickle_days"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """A ledger from a checkpoint: its large daily arrays go back into spill files."""
+        self.__dict__.update(state)
+        for container, key in list(self._daily_arrays()):
+            array = container[key]
+            if array.shape[0] == self.days and array.nbytes < max(SPILL_MIN_BYTES, 1):
+                continue  # whole, and small enough to stay in memory
+            whole = self._zeros((self.days, *array.shape[1:]), array.dtype)
+            whole[: array.shape[0]] = array
+            container[key] = whole
+        self.release()
 
     # -- building ------------------------------------------------------------------------------
     def add_locations(
@@ -158,13 +309,16 @@ class Ledger:
 
         def grow(array: np.ndarray, axis: int) -> np.ndarray:
             shape = list(array.shape)
-            shape[axis] = n
-            return np.concatenate([array, np.zeros(shape, array.dtype)], axis=axis)
+            shape[axis] += n
+            grown = self._zeros(tuple(shape), array.dtype)
+            grown[tuple(slice(0, size) for size in array.shape)] = array
+            self._drop(array)
+            return grown
 
         self.flows = grow(self.flows, 1)
         self.stock_units = grow(self.stock_units, 1)
         self.stock_value = grow(self.stock_value, 1)
-        self.sku_stock[kind] = np.zeros((self.days, self.n_skus), dtype=np.int64)
+        self.sku_stock[kind] = self._zeros((self.days, self.n_skus), np.int64)
         if self.detail:
             self.flows_sku = grow(self.flows_sku, 1)
             self.stock_sku = grow(self.stock_sku, 1)
@@ -179,7 +333,7 @@ class Ledger:
             if self._per[spec.name] != spec.per:
                 raise ValueError(f"series {spec.name!r} is declared per {self._per[spec.name]}")
             return self.series[spec.name]
-        self.series[spec.name] = np.zeros((self.days, size), dtype=spec.dtype)
+        self.series[spec.name] = self._zeros((self.days, size), spec.dtype)
         self._per[spec.name] = spec.per
         return self.series[spec.name]
 
@@ -215,6 +369,7 @@ class Ledger:
 
         ``rows`` (indices or a slice among that kind's locations) defaults to all of them.
         """
+        self._advance(day)
         k = _KIND[kind]
         block = self.blocks[location_type]
         where: slice | np.ndarray = block if rows is None else _within(block, rows)
@@ -226,6 +381,7 @@ class Ledger:
         self, day: int, kind: str, location_type: str, quantity: np.ndarray, owner: np.ndarray
     ) -> None:
         """Record ``quantity[k]`` where SKU ``k`` sits at instance ``owner[k]``."""
+        self._advance(day)
         k = _KIND[kind]
         block = self.blocks[location_type]
         n = block.stop - block.start
@@ -246,6 +402,7 @@ class Ledger:
         owner: np.ndarray | None = None,
     ) -> None:
         """Record a party's closing stock: ``units[n, k]``, or ``units[k]`` with ``owner[k]``."""
+        self._advance(day)
         block = self.blocks[location_type]
         n = block.stop - block.start
         if owner is None:
@@ -304,6 +461,11 @@ class Ledger:
         received = self.flows[:days, :, _KIND["received"]].sum(axis=1)
         shipped = self.flows[:days, :, _KIND["shipped"]].sum(axis=1)
         return np.flatnonzero(received != shipped)
+
+
+def _holder(ledger: Ledger, container: dict[str, Any]) -> str:
+    """The name of the ledger's attribute that is ``container`` (``sku_stock`` or ``series``)."""
+    return "sku_stock" if container is ledger.sku_stock else "series"
 
 
 def _within(block: slice, rows: slice | np.ndarray) -> slice | np.ndarray:

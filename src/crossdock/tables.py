@@ -210,9 +210,11 @@ def build_tables(
     listed[:, store_block] = np.count_nonzero(listed_stores, axis=1)[:, None]
     columns: dict[str, object] = {
         "day": day_col,
-        "location_type": np.tile(ledger.location_type, days).astype(str),
-        "gln": np.tile(ledger.location_gln, days).astype(str),
-        "name": np.tile(ledger.location_name, days).astype(str),
+        # each taken from one Arrow array per location: no [days × locations] arrays of Python
+        # strings and of fixed-width Unicode (hundreds of MB for a national chain's year)
+        "location_type": _repeat_strings(ledger.location_type, days),
+        "gln": _repeat_strings(ledger.location_gln, days),
+        "name": _repeat_strings(ledger.location_name, days),
         "stock_units": ledger.stock_units.ravel(),
         "stock_value": ledger.stock_value.ravel(),
     }
@@ -236,9 +238,7 @@ def build_tables(
     sku_cols: dict[str, object] = {
         "day": np.repeat(np.arange(days, dtype=np.int32), k),
         # taken from one Arrow array of the GTINs: no [days × skus] array of Python strings
-        "gtin": pa.array(scenario.gtin.astype(str), pa.string()).take(
-            np.tile(np.arange(k, dtype=np.int32), days)
-        ),
+        "gtin": _repeat_strings(scenario.gtin, days),
     }
     for name in SKU_SERIES:
         sku_cols[name] = ledger.get(name, "sku").ravel()
@@ -323,6 +323,13 @@ def build_tables(
         "route_stops": route_stops,
         "edi_daily": _edi_daily(ledger.days, edi_daily or {}),
     }
+
+
+def _repeat_strings(values: np.ndarray, days: int) -> pa.Array:
+    """``values`` (one per location or SKU) as strings, repeated for each of ``days`` days."""
+    return pa.array(np.asarray(values).astype(str), pa.string()).take(
+        np.tile(np.arange(len(values), dtype=np.int32), days)
+    )
 
 
 def _edi_daily(days: int, counts: Mapping[tuple[int, str], int]) -> pa.Table:

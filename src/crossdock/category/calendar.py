@@ -123,10 +123,15 @@ class DeliveryCalendar:
         self._lead = lead_days
         self._shelf = shelf
         self._z = z
-        self._sold = np.zeros(mean.shape)
+        # whole units since the last choice: int32 (4 bytes a cell, not float64's 8), widened
+        # to int64 before a sum could pass 2**31 - 1 (``_bound`` is the largest it can be)
+        self._sold = np.zeros(mean.shape, dtype=np.int32)
+        self._bound = 0
         self._days = 0
         self.cycles = np.ones(len(collections), dtype=np.int64)
-        self.extra_days = np.zeros(mean.shape)
+        #: R − 1 per store × item: whole days, float32 (exact; added to an int32 or float64
+        #: lead time it still gives float64, as the float64 array did)
+        self.extra_days = np.zeros(mean.shape, dtype=np.float32)
         #: bumped at every choice, so a user of ``extra_days`` knows when it changed
         self.version = 0
         self._choose(mean)
@@ -152,6 +157,14 @@ class DeliveryCalendar:
 
     def observe(self, sold: np.ndarray) -> None:
         """Add one day's sales (store × item) to the volumes of the next choice."""
+        sold = np.asarray(sold)
+        if sold.dtype.kind not in "iub":  # fractional units: sum them as float64
+            if self._sold.dtype != np.float64:
+                self._sold = self._sold.astype(np.float64)
+        elif sold.size and self._sold.dtype == np.int32:
+            self._bound += max(int(sold.max()), 0)
+            if self._bound > np.iinfo(np.int32).max:
+                self._sold = self._sold.astype(np.int64)
         self._sold += sold
         self._days += 1
 
@@ -159,8 +172,9 @@ class DeliveryCalendar:
         """Re-choose every cycle on the interval's days, from the sales observed since."""
         if day == 0 or day % self.spec.reoptimise_every_days or not self._days:
             return
-        self._choose(self._sold / self._days)
-        self._sold[:] = 0.0
+        self._choose(self._sold / self._days)  # float64, exact as the float64 sums were
+        self._sold[:] = 0
+        self._bound = 0
         self._days = 0
 
     def today(self, day: int) -> np.ndarray:

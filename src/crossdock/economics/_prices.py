@@ -13,6 +13,9 @@ from crossdock.scenario import Scenario
 
 __all__ = ["PriceBook"]
 
+#: Bytes of prices :meth:`PriceBook.revenue` builds at a time (a few stores' rows).
+_REVENUE_BLOCK_BYTES = 1 << 22
+
 
 class PriceBook:
     """``price(day)``: the ``[stores, skus]`` price paid on ``day`` (EUR per unit).
@@ -48,6 +51,36 @@ class PriceBook:
             self._fill(day)
             offset = 0
         return self._block[offset]
+
+    def revenue(self, day: int, sold: np.ndarray) -> np.ndarray:
+        """Per store, ``sold[s, k]`` valued at ``price(day)[s, k]``, summed over SKUs.
+
+        The prices are built a few stores at a time (about :data:`_REVENUE_BLOCK_BYTES`), so
+        no ``[stores, skus]`` float64 array is held: 8 bytes per store-SKU cell fewer than
+        :meth:`price`. Each store's sum is the same, bit for bit (``einsum`` sums each row on
+        its own; the prices are the same products rounded to cents).
+        """
+        if self._plain:
+            return np.einsum("sk,sk->s", sold, self.price(day))
+        days = np.array([day])
+        base = self._effects.price(days)[0]
+        cuts = [
+            (stores if self._rows is None else stores[self._rows], cut[0])
+            for stores, _, cut in self._effects.promotion_factors(days)
+        ]
+        n_stores, n_skus = sold.shape
+        step = max(1, _REVENUE_BLOCK_BYTES // (8 * max(n_skus, 1)))
+        out = np.empty(n_stores)
+        block = np.empty((min(step, n_stores), n_skus))
+        for start in range(0, n_stores, step):
+            stop = min(start + step, n_stores)
+            rows = block[: stop - start]
+            rows[:] = base
+            for stores, cut in cuts:
+                rows[stores[start:stop]] *= cut
+            np.round(rows, 2, out=rows)
+            out[start:stop] = np.einsum("sk,sk->s", sold[start:stop], rows)
+        return out
 
     def _fill(self, start: int) -> None:
         days = start + np.arange(self.block_days)

@@ -53,7 +53,12 @@ def _wide(quantity: np.ndarray) -> np.ndarray:
 
     (The stores keep int32; messages are copies, since the stores' arrays change the next
     day while a message may still be on its way, and an EDI round trip gives int64 back.)
+    All zeros (the backorders of stores that lose unmet demand, a day without deliveries) is
+    sent as a read-only int64 zero broadcast to the shape: the same values, dtype and shape
+    with no bytes per cell; receivers only read payloads.
     """
+    if not quantity.any():
+        return np.broadcast_to(np.int64(0), quantity.shape)
     return quantity.astype(np.int64)
 
 
@@ -142,7 +147,6 @@ class Stores(NetworkParty):
         self._clearance_days = settings.clearance_days
         self._substitution_rate = settings.substitution_rate
         self._last_sale = np.zeros(self.on_hand.shape, dtype=np.int32)
-        self._sale_day = np.empty(self.on_hand.shape, dtype=np.int32)
         self._sold_any = np.empty(self.on_hand.shape, dtype=bool)
         self._listed_stores = np.full(sc.n_skus, sc.n_stores, dtype=np.int64)
         self._delisted_since = np.full(sc.n_skus, -1, dtype=np.int64)
@@ -306,7 +310,7 @@ class Stores(NetworkParty):
         ledger["store_sales"][day] = sold.sum(axis=1)
         ledger.record(day, "lost_sale", "store", short)
         ledger["store_lost_value"][day] = short @ self._value
-        ledger["store_revenue"][day] = np.einsum("sk,sk->s", sold, self._prices.price(day))
+        ledger["store_revenue"][day] = self._prices.revenue(day, sold)
         ledger["demand"][day] = wanted.sum(axis=0)
         ledger["sales"][day] = sold.sum(axis=0)
         ledger["lost_sales"][day] = short.sum(axis=0)
@@ -318,9 +322,10 @@ class Stores(NetworkParty):
                 self.policy.observe_sales(sold, self.on_hand == 0)
         ledger["listed_stores"][day] = self._listed_stores
         # day after the last sale per store × SKU (0: none yet); days only grow, so a running
-        # maximum does it without masked writes
+        # maximum does it without masked writes. Its scratch is the day's shortfall array, read
+        # for the last time above (no int32 store × SKU array kept for this alone).
         sold_any = np.greater(sold, 0, out=self._sold_any)
-        since = np.multiply(sold_any, day + 1, out=self._sale_day)
+        since = np.multiply(sold_any, day + 1, out=short)
         np.maximum(self._last_sale, since, out=self._last_sale)
         if day >= self._dead_days - 1:
             dead = np.less_equal(self._last_sale, day + 1 - self._dead_days, out=self._sold_any)
@@ -400,7 +405,7 @@ class Stores(NetworkParty):
                 ship_to=-1,
                 locations=stores,
                 items=self._all_items,
-                quantity=order[stores],
+                quantity=order[as_slice(stores)],  # a view where the DC's stores are adjacent
             )
 
     def close(self, day: int) -> None:
