@@ -288,7 +288,10 @@ class HoltWinters(Params):
         return self._weekday
 
     def observe(self, demand: np.ndarray) -> None:
-        """One day of updates, in place."""
+        """One day of updates, in place (one fused pass where Numba and the arrays allow)."""
+        if self.beta == 0 and self._fused_observe(demand):
+            self._weekday = (self._weekday + 1) % WEEK_DAYS
+            return
         season = self._season[self._weekday]
         error = np.subtract(demand, self._level, out=self._error)
         error -= season
@@ -308,6 +311,40 @@ class HoltWinters(Params):
         if self.gamma > 0:
             season += self.gamma * error
         self._weekday = (self._weekday + 1) % WEEK_DAYS
+
+    def _fused_observe(self, demand: np.ndarray) -> bool:
+        """The day's updates by :func:`crossdock._fused.holt_winters_observe`, if it applies.
+
+        It applies without trend, to demand of the state's shape (whole or fractional units)
+        and contiguous state; the numbers are NumPy's (same operations, same order, same
+        types). ``False``: nothing done, take the NumPy path.
+        """
+        from crossdock import _fused
+
+        demand = np.asarray(demand)
+        level = self._level
+        if (
+            demand.shape != level.shape
+            or demand.dtype.kind not in "iuf"
+            or not (level.flags.c_contiguous and self._season.flags.c_contiguous)
+            or not self._variance.flags.c_contiguous
+        ):
+            return False
+        kernels = _fused.kernels()
+        if kernels is None:
+            return False
+        kind = level.dtype.type
+        kernels.holt_winters_observe(
+            demand.reshape(-1),
+            level.reshape(-1),
+            self._season[self._weekday].reshape(-1),
+            self._variance.reshape(-1),
+            np.empty(1, dtype=level.dtype),
+            kind(self.alpha),
+            kind(1.0 - self.alpha),
+            kind(self.gamma),
+        )
+        return True
 
     @property
     def mean(self) -> np.ndarray:
