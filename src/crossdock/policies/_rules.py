@@ -148,23 +148,37 @@ def unconstrained_demand(
     μ · P(D ≥ s − 1) / P(D ≥ s) (never below s); other days keep their sales.
     """
     sales = np.asarray(sales, dtype=np.float64)
-    where = np.asarray(stockout, dtype=bool) & np.ones(sales.shape, dtype=bool)
+    where = np.broadcast_to(np.asarray(stockout, dtype=bool), sales.shape)
     out = sales.copy()
     if not where.any():
         return out
     mu = np.broadcast_to(np.asarray(forecast_mean, dtype=np.float64), sales.shape)[where]
     s = sales[where]
     mu = np.maximum(mu, 1e-9)
-    from scipy.stats import poisson  # here: scipy.stats takes 0.6 s to import
-
     # log P(D >= s - 1) - log P(D >= s), with P(D >= k) = sf(k - 1)
     with np.errstate(invalid="ignore", over="ignore"):
-        ratio = np.exp(poisson.logsf(s - 2, mu) - poisson.logsf(s - 1, mu))
+        ratio = np.exp(poisson_logsf(s - 2, mu) - poisson_logsf(s - 1, mu))
         expected = mu * ratio
     # far in the tail the ratio underflows; there E[D | D >= s] tends to s (and never exceeds
     # s + mu for Poisson demand)
     expected = np.where(np.isfinite(expected), expected, s)
     out[where] = np.clip(expected, s, s + mu)
+    return out
+
+
+def poisson_logsf(k: np.ndarray, mu: np.ndarray) -> np.ndarray:
+    """``scipy.stats.poisson.logsf(k, mu)`` for 1-D ``k`` and ``mu > 0``: the same numbers.
+
+    SciPy computes it as ``log(pdtrc(floor(k), mu))``, and 0 below the support (k < 0);
+    calling :func:`scipy.special.pdtrc` directly skips the distribution object's argument
+    handling (about a millisecond a call, and 0.6 s to import ``scipy.stats``).
+    """
+    from scipy.special import pdtrc
+
+    out = np.zeros(np.shape(mu))
+    inside = k >= 0
+    with np.errstate(divide="ignore"):
+        out[inside] = np.log(pdtrc(np.floor(k[inside]), mu[inside]))
     return out
 
 
