@@ -78,6 +78,7 @@ def _compiled() -> SimpleNamespace | None:
         horizon_block=_jit(horizon_block),
         interp_block=_jit(interp_block),
         packs_block=_jit(packs_block),
+        sell_lost_sales=_jit(sell_lost_sales),
     )
 
 
@@ -256,6 +257,67 @@ def packs_block(
             if want > room:
                 want = (max(room, 0) // unit) * unit
             order[s, k] = want
+
+
+def sell_lost_sales(
+    on_hand: np.ndarray,
+    wanted: np.ndarray,
+    sold: np.ndarray,
+    short: np.ndarray,
+    empty: np.ndarray,
+    last_sale: np.ndarray,
+    day: int,
+    dead_before: int,
+    in_stock: np.ndarray,
+    store_demand: np.ndarray,
+    store_sales: np.ndarray,
+    sku_demand: np.ndarray,
+    sku_sales: np.ndarray,
+    sku_lost: np.ndarray,
+    sku_short: np.ndarray,
+    dead_stock: np.ndarray,
+) -> None:
+    """A day of the stores' tills under lost sales, in one pass over store × SKU.
+
+    What :meth:`Stores.trade <crossdock.parties.stores.Stores.trade>` does with NumPy:
+    SKUs in stock per store before selling (``in_stock``), ``sold = min(on_hand, wanted)``,
+    ``short = wanted − sold``, the shelf after (``on_hand``; ``empty`` where it is 0, the
+    censored days), the day's demand and sales per store and per SKU, lost units and short
+    positions per SKU, the day after each store × SKU's last sale (``last_sale``), and, where
+    ``dead_before`` ≥ 0, the stock per SKU whose last sale is at or before it
+    (``dead_stock``). Integer sums, so the order of the additions does not matter: the
+    numbers are NumPy's. The per-store and per-SKU outputs must come in as zeros.
+    """
+    for s in range(on_hand.shape[0]):
+        listed = 0
+        demand = 0
+        sales = 0
+        for k in range(on_hand.shape[1]):
+            have = on_hand[s, k]
+            want = wanted[s, k]
+            if have != 0:
+                listed += 1
+            got = min(have, want)
+            lost = want - got
+            left = have - got
+            sold[s, k] = got
+            short[s, k] = lost
+            on_hand[s, k] = left
+            empty[s, k] = left == 0
+            demand += want
+            sales += got
+            sku_demand[k] += want
+            sku_sales[k] += got
+            sku_lost[k] += lost
+            if lost != 0:
+                sku_short[k] += 1
+            if got > 0:
+                last_sale[s, k] = day + 1
+            if dead_before >= 0 and last_sale[s, k] <= dead_before:
+                dead_stock[k] += left
+        in_stock[s] = listed
+        store_demand[s] = demand
+        store_sales[s] = sales
 
 
 #: Cells per block of :func:`order_up_to_packs`: five float64 buffers of this many cells
