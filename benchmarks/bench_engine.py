@@ -93,8 +93,14 @@ def base_stock(stores: int, skus: int, days: int) -> float:
 
 
 def measure(kind: str, mode: str, days: int, numba: bool = True) -> dict:
-    """One run in a fresh process; ``numba=False`` sets ``CROSSDOCK_NUMBA=0`` (NumPy path)."""
-    env = {**os.environ, "CROSSDOCK_NUMBA": "1" if numba else "0"}
+    """One run in a fresh process; ``numba=False`` sets ``CROSSDOCK_NUMBA=0`` (NumPy path).
+
+    Otherwise the setting is left unset, as a user has it: the kernels serve the large runs,
+    and the built-in scenario (below ``crossdock._fused.MIN_CELLS`` cells) takes NumPy.
+    """
+    env = {k: v for k, v in os.environ.items() if k != "CROSSDOCK_NUMBA"}
+    if not numba:
+        env["CROSSDOCK_NUMBA"] = "0"
     done = subprocess.run(
         [sys.executable, "-c", WORKER, kind, mode, str(days)],
         capture_output=True,
@@ -114,7 +120,8 @@ def warm_kernels() -> None:
         "for mode in ('traditional', 'shared'):\n"
         "    simulate(sc, mode=mode, days=10, warm_up=0)\n"
     )
-    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+    env = {**os.environ, "CROSSDOCK_NUMBA": "1"}  # at any size: the warm-up run is tiny
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, env=env)
 
 
 def reference() -> float | None:

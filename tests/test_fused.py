@@ -22,6 +22,7 @@ PROFILE = np.array([1.0, 1.1, 0.9, 1.0, 1.2, 1.5, 0.6])
 
 
 def _numpy(monkeypatch: pytest.MonkeyPatch, on: bool) -> None:
+    """``on``: the kernels at any size (the arrays here are small); else the NumPy path."""
     monkeypatch.setenv(_fused.ENV_VAR, "1" if on else "0")
 
 
@@ -48,14 +49,17 @@ def _world(seed: int, stores: int = 30, skus: int = 400) -> dict[str, np.ndarray
     return {"mean": mean, "pack": pack, "shelf": shelf}
 
 
-def test_the_switch_turns_the_kernels_off(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_switch_turns_the_kernels_off_or_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    large, small = _fused.MIN_CELLS, _fused.MIN_CELLS - 1
     for off in ("0", "false", "No", " off "):
         monkeypatch.setenv(_fused.ENV_VAR, off)
-        assert _fused.kernels() is None
-    monkeypatch.setenv(_fused.ENV_VAR, "1")
-    assert _fused.kernels() is not None
-    monkeypatch.delenv(_fused.ENV_VAR)
-    assert _fused.kernels() is not None
+        assert _fused.kernels(large) is None
+    for on in ("1", "true", "YES", "on"):
+        monkeypatch.setenv(_fused.ENV_VAR, on)
+        assert _fused.kernels(small) is not None
+    monkeypatch.delenv(_fused.ENV_VAR)  # unset: the kernels from MIN_CELLS cells on
+    assert _fused.kernels(large) is not None
+    assert _fused.kernels(small) is None
 
 
 @pytest.mark.parametrize("precision", ["float32", "float64"])
@@ -93,7 +97,7 @@ def test_interpolation_is_numpys_to_the_bit() -> None:
     ).reshape(1, -1)
     ones = np.ones_like(x)
     out = np.empty_like(x)
-    kernels = _fused.kernels()
+    kernels = _fused.kernels(1)
     assert kernels is not None
     kernels.interp_block(x, ones, ones, GAMMA_LOG_SHAPE, factors, out)
     np.testing.assert_array_equal(out, np.interp(x, GAMMA_LOG_SHAPE, factors))
@@ -116,7 +120,7 @@ def test_horizons_are_holt_winters_own_to_the_bit() -> None:
         mean, spread = np.empty(shape), np.empty(shape)
         planes = np.array([(forecast.weekday + t) % 7 for t in range(7)])
         a, g = forecast.alpha / (2 - forecast.alpha), forecast.gamma / (2 - forecast.gamma)
-        kernels = _fused.kernels()
+        kernels = _fused.kernels(1)
         assert kernels is not None
         kernels.horizon_block(
             forecast._level,

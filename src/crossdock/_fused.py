@@ -19,7 +19,10 @@ relative 1e-15), which moves an order only if the gap lands that close to a whol
 (``tests/test_fused.py`` compares both paths).
 
 Switches: ``CROSSDOCK_NUMBA=0`` (or ``false``, ``no``, ``off``) forces the NumPy path, as
-does a Python without Numba. The kernels are compiled on first use and cached on disk
+does a Python without Numba; ``CROSSDOCK_NUMBA=1`` (``true``, ``yes``, ``on``) uses the
+kernels at any size. Unset, the kernels serve arrays of at least :data:`MIN_CELLS` store ×
+SKU cells: below that, loading them (about 0.4 s of CPU per process, Numba's import
+included) costs more than they save. The kernels are compiled on first use and cached on disk
 (``cache=True``: beside this file, or in the user's cache directory where that is read-only,
 or not at all where neither is writable), so compile time lands on the first run only.
 Numba is imported here only when a kernel is first asked for: ``import crossdock`` and the
@@ -37,22 +40,24 @@ from typing import Any
 
 import numpy as np
 
-#: Environment variable that forces the NumPy path when set to 0, false, no or off.
+#: Environment variable: 0 (false, no, off) forces the NumPy path, 1 (true, yes, on) the
+#: kernels at any size; unset, the kernels serve arrays of at least MIN_CELLS cells.
 ENV_VAR = "CROSSDOCK_NUMBA"
 _OFF = ("0", "false", "no", "off")
+_ON = ("1", "true", "yes", "on")
+#: Store × SKU cells from which the kernels are used when ``CROSSDOCK_NUMBA`` is unset.
+MIN_CELLS = 20_000
 
 
-def numba_wanted() -> bool:
-    """Whether the environment lets crossdock use its Numba kernels (read at each call)."""
-    return os.environ.get(ENV_VAR, "1").strip().lower() not in _OFF
+def kernels(cells: int) -> SimpleNamespace | None:
+    """The compiled kernels for arrays of ``cells`` cells, or ``None``: use the NumPy path.
 
-
-def kernels() -> SimpleNamespace | None:
-    """The compiled kernels, or ``None`` when the NumPy path is to be used.
-
-    ``None`` when ``CROSSDOCK_NUMBA`` switches Numba off or Numba cannot be imported.
+    ``None`` when ``CROSSDOCK_NUMBA`` switches Numba off, when it is unset and ``cells`` is
+    below :data:`MIN_CELLS`, or when Numba cannot be imported. The setting is read at each
+    call.
     """
-    if not numba_wanted():
+    setting = os.environ.get(ENV_VAR, "").strip().lower()
+    if setting in _OFF or (cells < MIN_CELLS and setting not in _ON):
         return None
     return _compiled()
 

@@ -281,7 +281,7 @@ class Stores(NetworkParty):
         if gone.size:
             self._clear_delisted(day)
             wanted = self._substitute(day, wanted)
-        kernels = None if self.backordering else _fused.kernels()
+        kernels = None if self.backordering else _fused.kernels(self.on_hand.size)
         if kernels is not None:  # the same numbers, in one pass (crossdock._fused)
             self._sell_fused(kernels, day, wanted)
             return

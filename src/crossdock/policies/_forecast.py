@@ -330,7 +330,7 @@ class HoltWinters(Params):
             or not self._variance.flags.c_contiguous
         ):
             return False
-        kernels = _fused.kernels()
+        kernels = _fused.kernels(level.size)
         if kernels is None:
             return False
         kind = level.dtype.type

@@ -347,7 +347,7 @@ class OrderUpTo(_Forecasting):
             or np.broadcast_shapes(capacity.shape, shape) != shape
         ):
             return None
-        kernels = _fused.kernels()
+        kernels = _fused.kernels(level.size)
         if kernels is None:
             return None
         if not self._reviews(observation.day):
