@@ -251,13 +251,15 @@ def test_without_a_writable_cache_the_kernels_compile_uncached(
     level = np.zeros(3, dtype=np.float32)
     kernel(
         np.array([1, 2, 3]),
+        np.array([2]),
+        np.array([5.0]),
         level,
         np.zeros(3, np.float32),
         np.ones(3, np.float32),
         np.empty(1, np.float32),
         *np.float32([0.5, 0.5, 0.1]),
     )
-    assert level.tolist() == [0.5, 1.0, 1.5]
+    assert level.tolist() == [0.5, 1.0, 2.5]  # the third cell censored: 5 wanted
 
 
 @pytest.mark.parametrize("mode", ["traditional", "shared"])
@@ -276,3 +278,19 @@ def test_a_run_gives_the_same_tables_with_and_without_numba(
         digests.append(digest_result(result.tables, result.kpis))
     assert digests[0] == digests[1]
     assert digests[0]["kpis"]["fill_rate"] > 0
+
+
+def test_a_column_selection_as_prior_still_takes_the_fused_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A planner's prior is ``mean[:, items]``, which NumPy lays out in Fortran order."""
+    _numpy(monkeypatch, True)
+    world = _world(10)
+    prior = world["mean"][:, np.arange(0, 400, 2)]
+    assert not prior.flags.c_contiguous
+    policy = _policy(prior)
+    forecast = policy.forecast
+    assert isinstance(forecast, HoltWinters)
+    sold = np.random.default_rng(11).poisson(prior)
+    assert forecast._fused_observe(sold)
+    assert forecast.observe_censored(sold, sold == 0)

@@ -92,6 +92,8 @@ def _compiled() -> SimpleNamespace | None:
 
 def holt_winters_observe(
     demand: np.ndarray,
+    censored: np.ndarray,
+    expected: np.ndarray,
     level: np.ndarray,
     season: np.ndarray,
     variance: np.ndarray,
@@ -102,14 +104,20 @@ def holt_winters_observe(
 ) -> None:
     """One day of :meth:`HoltWinters.observe <crossdock.policies.HoltWinters.observe>`, no trend.
 
-    All arrays are 1-D and of one length (the forecaster's state raveled; ``season`` is the
-    day's weekday row). ``alpha``, ``keep`` (1 − alpha) and ``gamma`` are scalars of the
-    state's type, as NumPy casts a Python float against a float32 array. The error is taken
-    as NumPy does: demand minus level in float64, stored at the state's precision (through
-    ``scratch``, one element of the state's type).
+    All arrays are 1-D (the forecaster's state raveled; ``season`` is the day's weekday
+    row). ``censored`` lists, ascending, the cells whose demand is ``expected`` instead of
+    ``demand`` (censored days; empty for none). ``alpha``, ``keep`` (1 − alpha) and ``gamma``
+    are scalars of the state's type, as NumPy casts a Python float against a float32 array.
+    The error is taken as NumPy does: demand minus level in float64, stored at the state's
+    precision (through ``scratch``, one element of the state's type).
     """
+    next_censored = 0
     for i in range(level.size):
-        scratch[0] = float(demand[i]) - float(level[i])
+        wanted = float(demand[i])
+        if next_censored < censored.size and censored[next_censored] == i:
+            wanted = expected[next_censored]
+            next_censored += 1
+        scratch[0] = wanted - float(level[i])
         error = scratch[0]
         error = error - season[i]
         variance[i] = variance[i] * keep

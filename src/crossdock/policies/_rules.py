@@ -153,8 +153,18 @@ def unconstrained_demand(
     if not where.any():
         return out
     mu = np.broadcast_to(np.asarray(forecast_mean, dtype=np.float64), sales.shape)[where]
-    s = sales[where]
-    mu = np.maximum(mu, 1e-9)
+    out[where] = censored_demand(sales[where], mu)
+    return out
+
+
+def censored_demand(sales: np.ndarray, forecast_mean: np.ndarray) -> np.ndarray:
+    """E[D | D ≥ s] under Poisson demand at the forecast mean, for 1-D censored days.
+
+    What :func:`unconstrained_demand` puts in place of each censored day's sales ``s``
+    (float64), given the forecast mean μ of that day.
+    """
+    s = sales
+    mu = np.maximum(forecast_mean, 1e-9)
     # log P(D >= s - 1) - log P(D >= s), with P(D >= k) = sf(k - 1)
     with np.errstate(invalid="ignore", over="ignore"):
         ratio = np.exp(poisson_logsf(s - 2, mu) - poisson_logsf(s - 1, mu))
@@ -162,8 +172,7 @@ def unconstrained_demand(
     # far in the tail the ratio underflows; there E[D | D >= s] tends to s (and never exceeds
     # s + mu for Poisson demand)
     expected = np.where(np.isfinite(expected), expected, s)
-    out[where] = np.clip(expected, s, s + mu)
-    return out
+    return np.clip(expected, s, s + mu)
 
 
 def poisson_logsf(k: np.ndarray, mu: np.ndarray) -> np.ndarray:
@@ -208,7 +217,10 @@ class _Forecasting(Policy):
         if stockout is None or not np.any(stockout):
             self.forecast.observe(sales)
             return
-        self.forecast.observe(unconstrained_demand(sales, stockout, self.forecast.mean))
+        forecast = self.forecast
+        if type(forecast) is HoltWinters and forecast.observe_censored(sales, stockout):
+            return
+        forecast.observe(unconstrained_demand(sales, stockout, forecast.mean))
 
     def set_calendar(self, first_weekday: int, weekday_profile: np.ndarray | None) -> None:
         """Pass the calendar to a weekday-aware forecaster."""
