@@ -1,6 +1,9 @@
 """Which category-captain lever makes which difference, as the Markdown table of docs/planning.md.
 
-    .venv/bin/python scripts/captain_levers.py [SCENARIO.yaml]
+    .venv/bin/python scripts/captain_levers.py [SCENARIO.yaml] [--whole-flow]
+
+``--whole-flow`` sets ``economics.real_flow`` to nothing: the slice is the whole flow, pays its
+own trucks, and the captain's inbound decisions are made on the slice's own pallets.
 
 Runs the three columns of ``crossdock compare`` (traditional, shared with the captain,
 shared with each supplier planning its own items), then shared mode with one lever changed
@@ -10,10 +13,10 @@ warm-up (KPIs from ``kpis.json``).
 
 from __future__ import annotations
 
-import sys
+import argparse
 from typing import Any
 
-from crossdock.scenario import Scenario, compile_scenario, load_scenario
+from crossdock.scenario import RealFlowSpec, Scenario, compile_scenario, load_scenario
 from crossdock.scenario._captain_spec import ShelfSpaceSpec
 from crossdock.simulate import compare, simulate
 
@@ -21,6 +24,7 @@ COLUMNS = (
     ("inbound trips", "trucks_inbound", "{:,.0f}"),
     ("inbound trips / week", "trucks_inbound_per_week", "{:.1f}"),
     ("inbound km", "km_inbound", "{:,.0f}"),
+    ("inbound km charged", "km_inbound_charged", "{:,.0f}"),
     ("inbound truck fill", "truck_fill_rate_inbound", "{:.1%}"),
     ("transport charged", "transport_cost_charged", "{:,.0f}"),
     ("fill rate", "fill_rate", "{:.2%}"),
@@ -39,7 +43,14 @@ def _changed(scenario: Scenario, **settings: Any) -> Scenario:
 
 def main() -> None:
     """Print the lever table."""
-    scenario = load_scenario(sys.argv[1] if len(sys.argv) > 1 else None)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("scenario", nargs="?", help="scenario file (default: the built-in one)")
+    parser.add_argument("--whole-flow", action="store_true", help="no real flow: the slice is all")
+    args = parser.parse_args()
+    scenario = load_scenario(args.scenario)
+    if args.whole_flow:
+        economics = scenario.spec.economics.model_copy(update={"real_flow": RealFlowSpec()})
+        scenario = compile_scenario(scenario.spec.model_copy(update={"economics": economics}))
     runs = compare(scenario)
     rows: list[tuple[str, dict[str, float]]] = [
         ("traditional", runs.traditional.kpis),

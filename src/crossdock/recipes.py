@@ -26,6 +26,7 @@ from typing import Any
 
 from crossdock.channel import Channel
 from crossdock.demand import Demand, DemandModel
+from crossdock.economics._prices import PriceBook
 from crossdock.engine import PHASES
 from crossdock.goods import DirectGoodsChannel, GoodsChannel
 from crossdock.ledger import Ledger
@@ -96,13 +97,18 @@ class Recipe:
 
 @dataclass(frozen=True, eq=False)
 class Build:
-    """What a party builder gets: the run's context and the choices made for the run."""
+    """What a party builder gets: the run's context and the choices made for the run.
+
+    ``prices`` is the price book the stores value sales at (``None``: the scenario's; a
+    shard's stores get their rows of the whole chain's, see :mod:`crossdock.shard`).
+    """
 
     ctx: Context
     settings: Any
     demand: Demand
     policies: Mapping[str, Policy]
     router: RoutePlanner | None
+    prices: PriceBook | None = None
 
     def policy(self, echelon: str, spec_echelon: str | None = None) -> Policy:
         """The policy of an echelon: a clone of one given for the run, or the scenario's."""
@@ -156,6 +162,7 @@ def _stores(build: Build, *, orders: bool, reports: bool = False, captain: bool 
         policy=build.policy("store") if orders else None,
         initial_stock_days=build.settings.store.initial_stock_days,
         report_to=Planners.groups(sc, captain) if reports else [],
+        prices=build.prices,
     )
 
 
@@ -323,6 +330,7 @@ def build_chain(
     channel: str | Channel | None = None,
     edi_archive: str | Path | None = None,
     goods: GoodsChannel | None = None,
+    override: Callable[[Cast, Build], Party | None] | None = None,
 ) -> Chain:
     """Fresh parties for a recipe (a name in :data:`RECIPES`, or a :class:`Recipe`).
 
@@ -331,6 +339,8 @@ def build_chain(
     ``channel`` and ``edi_archive`` choose how messages travel (see
     :func:`crossdock.edi_bridge.make_channel`; default: the scenario's ``edi.channel``);
     ``goods`` how consignments do (default: :class:`~crossdock.goods.DirectGoodsChannel`).
+    ``override`` may build a member of the cast itself (it returns ``None`` for the others,
+    built as usual): a sharded run builds its stores' proxy so (see :mod:`crossdock.shard`).
     """
     from crossdock.edi_bridge import make_channel
 
@@ -347,5 +357,10 @@ def build_chain(
         dict(policies or {}),
         router,
     )
-    parties = [PARTIES[c.party].build(build, **c.options) for c in recipe.cast]
+    parties = []
+    for cast in recipe.cast:
+        made = override(cast, build) if override is not None else None
+        parties.append(
+            made if made is not None else PARTIES[cast.party].build(build, **cast.options)
+        )
     return Chain(recipe, parties, ledger, link, ctx)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from crossdock._blas import one_blas_thread
 from crossdock.category import category_kpis
 from crossdock.chain import MODES
 from crossdock.channel import Channel
@@ -28,6 +29,7 @@ from crossdock.results import Comparison, SimulationResult
 from crossdock.routing import RoutePlanner
 from crossdock.routing import routing_workers as routing_pool
 from crossdock.scenario import Scenario, load_scenario
+from crossdock.shard import ALIGN_ROWS, Sharding, check_shards, max_shards, shard_session
 from crossdock.tables import build_tables
 
 __all__ = ["compare", "simulate"]
@@ -51,6 +53,8 @@ def simulate(
     checkpoint_every: int | None = None,
     resume: bool = False,
     routing_workers: int = 1,
+    shards: int = 1,
+    address: str | None = None,
 ) -> SimulationResult:
     """Run one simulation and return its tables and KPIs.
 
@@ -73,8 +77,14 @@ def simulate(
     ``routing_workers`` above 1 routes each day's depots in parallel, as Ray tasks on a local
     Ray instance started for the run (see :func:`crossdock.routing.routing_workers`); the
     tables are the same for any number.
+
+    ``shards`` above 1 splits the stores into that many shards, each run by a Ray actor (on a
+    local Ray instance started for the run, or on the cluster at ``address``) while the
+    upstream parties stay in this process (see :mod:`crossdock.shard`); the tables are the
+    same for any number. A sharded run takes no ``checkpoint`` and no ``demand`` object.
     """
     scenario = scenario if scenario is not None else load_scenario()
+    _check_sharding("simulate", scenario, shards, address, checkpoint=checkpoint, demand=demand)
     if (
         isinstance(routing_workers, bool)
         or not isinstance(routing_workers, int)
@@ -91,7 +101,7 @@ def simulate(
     seed = seed if seed is not None else scenario.seed
     warm_up_days = check_warm_up(scenario, days, warm_up)
 
-    def build() -> Chain:
+    def build(override: Sharding | None = None) -> Chain:
         return build_chain(
             scenario,
             mode,
@@ -103,6 +113,7 @@ def simulate(
             detail=detail,
             channel=channel,
             edi_archive=edi_archive,
+            override=override,
         )
 
     if checkpoint is None and (checkpoint_every is not None or resume):
@@ -115,10 +126,25 @@ def simulate(
         or checkpoint_every < 1
     ):
         raise ParameterError("simulate", "checkpoint_every", "an int >= 1", checkpoint_every)
-    with routing_pool(routing_workers):
+    spare = routing_workers if routing_workers > 1 else 0
+    with (
+        one_blas_thread(),
+        shard_session(shards, address, spare_cpus=spare, scenario=scenario) as ray,
+        routing_pool(routing_workers),
+    ):
         if checkpoint is None:
-            chain = build()
-            Engine(chain.parties).run(days, on_day)
+            sharding = None
+            if ray is not None:
+                sharding = Sharding(ray, shards, days=days, seed=seed, detail=detail)
+            try:
+                chain = build(sharding)
+                Engine(chain.parties).run(days, on_day)
+            except BaseException:
+                if sharding is not None:
+                    sharding.abandon()
+                raise
+            if sharding is not None:
+                sharding.finish()
         else:
             chain = _run_with_checkpoints(
                 scenario,
@@ -141,10 +167,14 @@ def simulate(
                 days,
                 on_day,
             )
-    tables = build_tables(
-        chain.ledger, scenario, chain.channel.sent_by_day, getattr(chain.channel, "daily", None)
-    )
-    tables.update(economic_tables(tables, chain.ledger, scenario, chain.recipe.settings))
+    with one_blas_thread():  # the P&L's products too (see crossdock._blas)
+        tables = build_tables(
+            chain.ledger,
+            scenario,
+            chain.channel.sent_by_day,
+            getattr(chain.channel, "daily", None),
+        )
+        tables.update(economic_tables(tables, chain.ledger, scenario, chain.recipe.settings))
     money = economics_kpis(tables, warm_up_days=warm_up_days)
     kpis = compute_kpis(
         tables,
@@ -168,6 +198,38 @@ def simulate(
     return SimulationResult(
         scenario, name, seed, days, kpis, tables, chain.ledger, warm_up_days=warm_up_days
     )
+
+
+def _check_sharding(
+    owner: str,
+    scenario: Scenario,
+    shards: object,
+    address: object,
+    *,
+    checkpoint: object = None,
+    demand: object = None,
+) -> None:
+    """Refuse sharding options that cannot work, before anything starts."""
+    shards = check_shards(owner, shards, address)
+    most = max_shards(scenario.n_stores)
+    if shards > most:
+        raise ParameterError(
+            owner,
+            "shards",
+            f"at most {most} for {scenario.n_stores} stores (a shard takes blocks of "
+            f"{ALIGN_ROWS} stores)",
+            shards,
+        )
+    if shards == 1 and address is not None:
+        raise ParameterError(owner, "address", "None unless shards > 1", address)
+    if shards > 1 and checkpoint is not None:
+        raise ParameterError(
+            owner, "shards", "1 when the run is checkpointed (a shard's state is in Ray)", shards
+        )
+    if shards > 1 and demand is not None:
+        raise ParameterError(
+            owner, "demand", "None when shards > 1 (each shard draws its stores' demand)", "given"
+        )
 
 
 def _run_with_checkpoints(
@@ -242,6 +304,8 @@ def compare(
     checkpoint_every: int | None = None,
     resume: bool = False,
     routing_workers: int = 1,
+    shards: int = 1,
+    address: str | None = None,
 ) -> Comparison:
     """Run both modes on the same scenario, seed and demand (common random numbers).
 
@@ -251,7 +315,8 @@ def compare(
     ``channel``, ``edi_archive`` and ``warm_up`` are as for :func:`simulate`; each mode's
     interchanges go to ``edi_archive/traditional`` and ``edi_archive/shared``.
 
-    ``routing_workers`` is as for :func:`simulate` (one Ray instance serves every run).
+    ``routing_workers``, ``shards`` and ``address`` are as for :func:`simulate` (one Ray
+    instance serves every run).
 
     ``checkpoint_dir``, ``checkpoint_every`` and ``resume`` checkpoint every run as
     :func:`simulate` does, each to its own file in ``checkpoint_dir`` (``traditional.pickle``,
@@ -265,6 +330,9 @@ def compare(
         or routing_workers < 1
     ):
         raise ParameterError("compare", "routing_workers", "an int >= 1", routing_workers)
+    _check_sharding(
+        "compare", scenario, shards, address, checkpoint=checkpoint_dir if shards != 1 else None
+    )
 
     def saving(name: str) -> dict[str, Any]:
         if checkpoint_dir is None:
@@ -275,7 +343,12 @@ def compare(
             "resume": resume,
         }
 
-    with routing_pool(routing_workers):
+    spare = routing_workers if routing_workers > 1 else 0
+    sharded: dict[str, Any] = {"shards": shards, "address": address}
+    with (
+        shard_session(shards, address, spare_cpus=spare, scenario=scenario),
+        routing_pool(routing_workers),
+    ):
         runs = {
             mode: simulate(
                 scenario,
@@ -287,6 +360,7 @@ def compare(
                 edi_archive=Path(edi_archive) / mode if edi_archive is not None else None,
                 warm_up=warm_up,
                 **saving(mode),
+                **sharded,
             )
             for mode in MODES
         }
@@ -304,9 +378,17 @@ def compare(
                 else None,
                 warm_up=warm_up,
                 **saving("shared_own_items"),
+                **sharded,
             )
         cuts = _price_cuts(
-            scenario, runs, saving, seed=seed, days=days, channel=channel, warm_up=warm_up
+            scenario,
+            runs,
+            saving,
+            seed=seed,
+            days=days,
+            channel=channel,
+            warm_up=warm_up,
+            **sharded,
         )
     return Comparison(runs["traditional"], runs["shared"], own, cuts)
 

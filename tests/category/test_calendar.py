@@ -111,3 +111,28 @@ def test_a_calendar_sends_fewer_fuller_trucks_for_more_stock(runs) -> None:
     assert on["km_inbound"] < off["km_inbound"]
     assert on["store_stock_units"] > off["store_stock_units"]
     assert on["demand_units"] == off["demand_units"]
+
+
+def real_cycle(mean: list[float], real: tuple[float, float], **spec: object) -> int:
+    """As :func:`cycle`, on a lane whose real flow is ``real`` pallets a day per supplier."""
+    return cycle_for(
+        np.array([mean], dtype=float),
+        Collection(ONE_STORE.rows, ONE_STORE.suppliers, real),
+        per_pallet=np.array([10.0, 10.0]),
+        capacity_pallets=10,
+        lead_days=np.full((1, 2), 2.0),
+        shelf=np.full((1, 2), 1e9),
+        z=1.64,
+        spec=DeliveryCalendarSpec(**spec),  # type: ignore[arg-type]
+    )
+
+
+def test_on_a_real_flow_the_real_pallets_choose_the_cycle() -> None:
+    # the slice alone (0.5 + 0.5 pallets a day) would wait 7 days to fill 0.8 of a truck
+    assert cycle([5.0, 5.0]) == 7
+    # a real flow of 4 + 4 pallets a day fills 8 of 10 pallets every day: no reason to wait
+    assert real_cycle([5.0, 5.0], (4.0, 4.0)) == 1
+    # 1 + 1 pallets a day: 2, 4, 6, then 8 pallets on a four-day cycle
+    assert real_cycle([5.0, 5.0], (1.0, 1.0)) == 4
+    # a real flow smaller than the slice's own pallets: the slice's count
+    assert real_cycle([5.0, 5.0], (0.1, 0.1)) == 7

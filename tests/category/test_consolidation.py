@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pyarrow.compute as pc
 import pytest
 
 from crossdock import simulate
@@ -107,3 +108,32 @@ def test_pickups_respect_truck_capacity() -> None:
     )
     loads = sorted(sum([20, 20, 10][c] for c in route) for route in routes)
     assert loads == [20, 30]
+
+
+def test_a_lane_the_real_flow_fills_ships_direct() -> None:
+    """On a real flow, only the lanes that do not fill a truck alone go on milk runs."""
+    from crossdock.category.lanes import consolidated_lanes
+    from crossdock.scenario import RealFlowSpec
+
+    spec = small().spec
+    full = spec.suppliers[0]  # 60 pallets a day: two trucks' worth on its own
+    flow = RealFlowSpec(supplier_pallets_per_day=5.0, by_supplier={full.id: 60.0})
+    economics = spec.economics.model_copy(update={"real_flow": flow})
+    sc = compile_scenario(spec.model_copy(update={"economics": economics}))
+    lanes = consolidated_lanes(sc)
+    assert not lanes[0].any() and lanes[1:].all()
+    result = simulate(sc, mode="shared", seed=3)
+    on_runs = {pick.supplier_gln for pick in result.ledger.pickups}
+    others = {str(g) for g in sc.supplier_gln[1:]}
+    assert str(sc.supplier_gln[0]) not in on_runs  # ships direct on its own trucks
+    # the others are collected, but for the one left alone in the full supplier's category
+    # (a run of one supplier is a direct leg)
+    assert len(on_runs) == len(others) - 1 and on_runs < others
+    transport = result.tables["transport"]
+    direct = transport.filter(pc.equal(transport.column("origin_type"), "supplier"))
+    # the full supplier and the one alone always ship direct; the others on days their
+    # partner has nothing to send
+    assert set(direct.column("origin_gln").to_pylist()) >= {
+        str(sc.supplier_gln[0]),
+        *(others - on_runs),
+    }

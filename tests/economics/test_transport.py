@@ -15,11 +15,20 @@ from crossdock.simulate import simulate
 NO_STOPS = pa.table({"day": pa.array([], pa.int32()), "depot_gln": [], "store_gln": []})
 
 
-def row(sc, pallets: int, trucks: int, cost: float, leg: str = "inbound", day: int = 0):
+def row(
+    sc,
+    pallets: int,
+    trucks: int,
+    cost: float,
+    leg: str = "inbound",
+    day: int = 0,
+    km: float = 0.0,
+    co2: float = 0.0,
+):
     origin = str(sc.supplier_gln[0]) if leg == "inbound" else str(sc.platform_gln[0])
     destination = str(sc.platform_gln[0]) if leg == "inbound" else ""
     return TransportRow(
-        day, leg, "supplier", origin, trucks, 1, pallets, 0.0, cost, 0.0, 0.0, 1, destination
+        day, leg, "supplier", origin, trucks, 1, pallets, km, cost, 0.0, co2, 1, destination
     )
 
 
@@ -43,6 +52,20 @@ def test_inbound_share_of_trucks_sized_for_the_real_flow() -> None:
     got = transport_charged([row(sc, 99, 3, 2700.0)], sc, NO_STOPS).to_pylist()[0]
     assert got["real_pallets"] == 99.0
     assert got["charged"] == pytest.approx(2700.0)
+
+
+def test_km_and_co2_are_shared_as_the_cost_is() -> None:
+    # as above: 3 real trucks on the lane, the slice's 8 of 80 pallets; its own truck drove
+    # 400 km and emitted 360 kg, so the slice's share is 400 x 3 x 8 / 80 = 120 km, 108 kg
+    sc = money_scenario(real_flow=RealFlowSpec(supplier_pallets_per_day=80))
+    got = transport_charged([row(sc, 8, 1, 900.0, km=400.0, co2=360.0)], sc, NO_STOPS)
+    first = got.to_pylist()[0]
+    assert first["km_charged"] == pytest.approx(120.0)
+    assert first["co2_kg_charged"] == pytest.approx(108.0)
+    # without a real flow, the slice's own trucks in full
+    sc = money_scenario()
+    first = transport_charged([row(sc, 8, 1, 900.0, km=400.0, co2=360.0)], sc, NO_STOPS)
+    assert first.to_pylist()[0]["km_charged"] == 400.0
 
 
 def test_outbound_real_flow_is_the_stops_stores_flow() -> None:

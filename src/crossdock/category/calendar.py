@@ -28,10 +28,16 @@ __all__ = ["Collection", "DeliveryCalendar", "cycle_for"]
 
 @dataclass(frozen=True, eq=False)
 class Collection:
-    """One platform's stores (``rows``) and, per supplier, its item columns (``suppliers``)."""
+    """One platform's stores (``rows``) and, per supplier, its item columns (``suppliers``).
+
+    ``real_pallets`` gives, per supplier, the real flow's pallets a day on the lane (all its
+    categories, see :mod:`crossdock.category.lanes`); ``None`` when the scenario sets no real
+    flow, and the slice's own pallets decide.
+    """
 
     rows: np.ndarray
     suppliers: tuple[np.ndarray, ...]
+    real_pallets: tuple[float, ...] | None = None
 
 
 def cycle_for(
@@ -51,6 +57,8 @@ def cycle_for(
     equivalents, rounded up (suppliers build pallets per store); trucks: that total over the
     capacity, rounded up. The first R whose fill reaches ``target_truck_fill`` wins; if none
     does, the R with the best fill. R never exceeds the longest cycle the shelf allows.
+    With a real flow (``collection.real_pallets``), a supplier's pallets per order are those of
+    R days of its real flow (never fewer than the slice's): the trucks are the real flow's.
     """
     rows = collection.rows
     columns = np.concatenate(collection.suppliers)
@@ -70,7 +78,7 @@ def cycle_for(
             fits = float(block[level <= room].sum()) / demand
             if fits < spec.shelf_fit_share:
                 break
-        pallets = sum(float(np.ceil(cycle * v[v > 0] - 1e-9).sum()) for v in per_day)
+        pallets = _pallets(cycle, per_day, collection.real_pallets)
         trucks = np.ceil(pallets / capacity_pallets)
         fill = pallets / (trucks * capacity_pallets) if trucks else 0.0
         if fill >= spec.target_truck_fill:
@@ -78,6 +86,14 @@ def cycle_for(
         if fill > best_fill + 1e-12:
             best, best_fill = cycle, fill
     return best
+
+
+def _pallets(cycle: int, per_day: list[np.ndarray], real: tuple[float, ...] | None) -> float:
+    """Pallets on one order at ``cycle``: per supplier, its stores' rounded up, or its real flow's."""
+    own = [float(np.ceil(cycle * v[v > 0] - 1e-9).sum()) for v in per_day]
+    if real is None:
+        return sum(own)
+    return sum(max(o, float(np.ceil(cycle * r - 1e-9))) for o, r in zip(own, real, strict=True))
 
 
 class DeliveryCalendar:

@@ -99,6 +99,17 @@ RoutingWorkersOpt = Annotated[
         "command (default 1: one after another, no Ray); the results are the same for any N.",
     ),
 ]
+ShardsOpt = Annotated[
+    int,
+    typer.Option(
+        "--shards",
+        min=1,
+        metavar="N",
+        help="Split the stores into N shards, each run by a Ray actor (on a local Ray started "
+        "for the command, or the cluster at --address), the upstream parties in this process "
+        "(default 1: no Ray); the results are the same for any N (see docs/sharding.md).",
+    ),
+]
 ResumeOpt = Annotated[
     bool,
     typer.Option(
@@ -260,6 +271,8 @@ def run(
     checkpoint_every: CheckpointEveryOpt = None,
     resume: ResumeOpt = False,
     routing_workers: RoutingWorkersOpt = 1,
+    shards: ShardsOpt = 1,
+    address: AddressOpt = None,
 ) -> None:
     """Run one simulation, print its KPIs and write kpis.json and daily tables to --out."""
     from crossdock.scenario import load_scenario
@@ -286,6 +299,8 @@ def run(
             checkpoint_every=checkpoint_every,
             resume=resume,
             routing_workers=routing_workers,
+            shards=shards,
+            address=address,
         )
     typer.echo(result.summary(), nl=False)
     folder = result.write(out)
@@ -324,6 +339,7 @@ def compare(
     checkpoint_every: CheckpointEveryOpt = None,
     resume: ResumeOpt = False,
     routing_workers: RoutingWorkersOpt = 1,
+    shards: ShardsOpt = 1,
 ) -> None:
     """Run traditional and shared on the same demand; print and write each KPI and the difference."""
     if (replications is not None or at_fill_rate is not None) and (checkpoint_every or resume):
@@ -335,6 +351,11 @@ def compare(
         raise CrossdockError(
             "--routing-workers parallelises single runs; with --replications or "
             "--at-fill-rate, the runs themselves are Ray tasks (--workers)"
+        )
+    if (replications is not None or at_fill_rate is not None) and shards > 1:
+        raise CrossdockError(
+            "--shards splits single runs; with --replications or --at-fill-rate, the runs "
+            "themselves are Ray tasks (--workers)"
         )
     if replications is not None or at_fill_rate is not None:
         replicated_compare_command(
@@ -389,6 +410,8 @@ def compare(
                 checkpoint_every=checkpoint_every,
                 resume=resume,
                 routing_workers=routing_workers,
+                shards=shards,
+                address=address,
             )
         else:  # each mode gets a fresh copy of the same demand
             runs = {
@@ -406,6 +429,8 @@ def compare(
                     checkpoint_every=checkpoint_every,
                     resume=resume,
                     routing_workers=routing_workers,
+                    shards=shards,
+                    address=address,
                 )
                 for mode in ("traditional", "shared")
             }

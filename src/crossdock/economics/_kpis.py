@@ -31,6 +31,10 @@ ECONOMICS_KPI_DOCS: dict[str, str] = {
     "the real flow (economics.real_flow; equal to transport_cost when none is set) (EUR).",
     "transport_cost_per_pallet": "transport_cost_charged over the slice's pallets, both legs "
     "(EUR per pallet).",
+    "km_charged": "The slice's share of the km of trucks sized for the real flow, both legs, "
+    "as transport_cost_charged shares their cost (equal to km when no real flow is set).",
+    "km_inbound_charged": "km_charged of the inbound legs (suppliers to platforms or DC).",
+    "co2_kg_charged": "The slice's share of the real trucks' CO2, as km_charged (kg).",
     "handling_labour_cost": "Platform and DC handling hours at the warehouse wage, with "
     "charges (EUR).",
     "factory_conversion_cost": "Busy production line hours at the conversion cost (EUR).",
@@ -77,6 +81,11 @@ def economics_kpis(tables: dict[str, pa.Table], *, warm_up_days: int) -> dict[st
     out["transport_cost_charged"] = float(_col(charged, "charged").sum())
     pallets = float(_col(charged, "pallets").sum())
     out["transport_cost_per_pallet"] = out["transport_cost_charged"] / pallets if pallets else 0.0
+    inbound = _col(charged, "leg").astype(str) == "inbound"
+    km = _col(charged, "km_charged")
+    out["km_charged"] = float(km.sum())
+    out["km_inbound_charged"] = float(km[inbound].sum())
+    out["co2_kg_charged"] = float(_col(charged, "co2_kg_charged").sum())
     out["handling_labour_cost"] = -total("handling_labour")
     out["factory_conversion_cost"] = -total("factory_conversion")
     out["scrap_cost"] = -total("scrap")

@@ -18,16 +18,22 @@ class PriceBook:
     """``price(day)``: the ``[stores, skus]`` price paid on ``day`` (EUR per unit).
 
     Computed in blocks of ``block_days`` days ahead (days asked in order are cheap).
+    ``stores`` (indices) prices only those stores' rows, each exactly as in the whole book
+    (a shard of a run, see :mod:`crossdock.shard`).
     """
 
-    def __init__(self, scenario: Scenario, block_days: int = 28) -> None:
+    def __init__(
+        self, scenario: Scenario, block_days: int = 28, *, stores: np.ndarray | None = None
+    ) -> None:
         from crossdock.demand._effects import compile_effects
 
         self.scenario = scenario
         self.block_days = block_days
         self._effects = compile_effects(scenario)
+        self._rows = None if stores is None else np.asarray(stores, dtype=np.int64)
+        self._n_stores = scenario.n_stores if self._rows is None else len(self._rows)
         self._start = -1
-        self._block = np.zeros((0, scenario.n_stores, scenario.n_skus))
+        self._block = np.zeros((0, self._n_stores, scenario.n_skus))
         self._plain = not len(self._effects.price_sku) and not any(
             len(g.sku) for g in self._effects.promotions
         )
@@ -36,7 +42,7 @@ class PriceBook:
         """Price per store × SKU on ``day`` (a view; do not write to it)."""
         sc = self.scenario
         if self._plain:
-            return np.broadcast_to(sc.shelf_price, (sc.n_stores, sc.n_skus))
+            return np.broadcast_to(sc.shelf_price, (self._n_stores, sc.n_skus))
         offset = day - self._start
         if not 0 <= offset < len(self._block):
             self._fill(day)
@@ -46,8 +52,9 @@ class PriceBook:
     def _fill(self, start: int) -> None:
         days = start + np.arange(self.block_days)
         base = self._effects.price(days)  # [b, k]
-        block = np.repeat(base[:, None, :], self.scenario.n_stores, axis=1)
+        block = np.repeat(base[:, None, :], self._n_stores, axis=1)
         for stores, _, cut in self._effects.promotion_factors(days):
-            block[:, stores, :] *= cut[:, None, :]
+            members = stores if self._rows is None else stores[self._rows]
+            block[:, members, :] *= cut[:, None, :]
         self._block = np.round(block, 2, out=block)  # whole cents; in place, no second block
         self._start = start

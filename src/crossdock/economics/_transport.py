@@ -12,6 +12,9 @@ routes) the table ``transport_charged`` gives:
   × ``p / R``: what the slice's pallets cost on trucks filled by the real flow.
 
 With no real flow set, ``R = p`` and the slice pays for its own trucks (``charged = cost``).
+``km_charged`` and ``co2_kg_charged`` are the slice's share of the real trucks' kilometres and
+CO2 in the same way (per truck on the row × ``real_trucks`` × ``p / R``): what the slice
+drives on trucks it shares with the real flow, where ``km`` counts its own trucks in full.
 
 A collection milk run (the captain's inbound consolidation) carries several suppliers' pallets
 to one depot: its real flow is the sum of theirs to that depot, and its row is given once per
@@ -30,6 +33,7 @@ from collections.abc import Sequence
 import numpy as np
 import pyarrow as pa
 
+from crossdock.category.lanes import depot_shares
 from crossdock.ledger import PickupRow
 from crossdock.scenario import Scenario
 
@@ -47,21 +51,10 @@ SCHEMA = pa.schema(
         ("real_pallets", pa.float64()),
         ("real_trucks", pa.int64()),
         ("charged", pa.float64()),
+        ("km_charged", pa.float64()),
+        ("co2_kg_charged", pa.float64()),
     ]
 )
-
-
-def _depot_shares(scenario: Scenario) -> dict[str, float]:
-    """Share of the stores' total size each depot (platform or DC) serves, by GLN."""
-    size = scenario.size_factor / scenario.size_factor.sum()
-    shares: dict[str, float] = {}
-    for glns, of_store in (
-        (scenario.platform_gln, scenario.platform_of_store),
-        (scenario.dc_gln, scenario.dc_of_store),
-    ):
-        for d, gln in enumerate(glns):
-            shares[str(gln)] = float(size[of_store == d].sum())
-    return shares
 
 
 def transport_charged(
@@ -74,7 +67,7 @@ def transport_charged(
         str(g): flow.by_supplier.get(u.id, flow.supplier_pallets_per_day)
         for g, u in zip(scenario.supplier_gln, scenario.spec.suppliers, strict=True)
     }
-    shares = _depot_shares(scenario)
+    shares = depot_shares(scenario)
     store_flow = {
         str(g): flow.store_pallets_per_day * float(f)
         for g, f in zip(scenario.store_gln, scenario.size_factor, strict=True)
@@ -110,6 +103,12 @@ def transport_charged(
     per_truck = np.divide(cost, trucks, out=np.zeros_like(cost), where=trucks > 0)
     share = np.divide(pallets, real, out=np.ones_like(real), where=real > 0)
     charged = np.where(own & (real == pallets), cost, per_truck * real_trucks * share)
+    alone = own & (real == pallets)
+    of_real = np.divide(real_trucks * share, trucks, out=np.zeros_like(real), where=trucks > 0)
+    km = np.array([row.km for row in rows], dtype=np.float64)
+    co2 = np.array([row.co2_kg for row in rows], dtype=np.float64)
+    km_charged = np.where(alone, km, km * of_real)
+    co2_charged = np.where(alone, co2, co2 * of_real)
     # one row per payer: a collection run's row splits over its suppliers by their pallets
     index, origin, weight, picked = [], [], [], []
     for i, row in enumerate(rows):
@@ -140,6 +139,8 @@ def transport_charged(
             "real_pallets": real[at] * part,
             "real_trucks": real_trucks[at],
             "charged": charged[at] * part,
+            "km_charged": km_charged[at] * part,
+            "co2_kg_charged": co2_charged[at] * part,
         },
         schema=SCHEMA,
     )

@@ -49,8 +49,17 @@ def _ray() -> ModuleType:
 
 
 @contextmanager
-def ray_session(workers: int | None = None, address: str | None = None) -> Iterator[ModuleType]:
-    """A Ray session for the block: started here (and shut down after) unless one is open."""
+def ray_session(
+    workers: int | None = None,
+    address: str | None = None,
+    *,
+    object_store_bytes: int = OBJECT_STORE_BYTES,
+) -> Iterator[ModuleType]:
+    """A Ray session for the block: started here (and shut down after) unless one is open.
+
+    ``object_store_bytes`` sizes a local instance's object store (a sharded run passes the
+    day's store × SKU messages through it).
+    """
     # no usage report from a simulator's runs (and none to attempt in an offline CI)
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     ray = _ray()
@@ -65,7 +74,7 @@ def ray_session(workers: int | None = None, address: str | None = None) -> Itera
         if address is None:
             options["address"] = "local"
             options["num_cpus"] = workers or os.cpu_count() or 1
-            options["object_store_memory"] = OBJECT_STORE_BYTES
+            options["object_store_memory"] = object_store_bytes
         else:
             _check_reachable(address)
             options["address"] = address

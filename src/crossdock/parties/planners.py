@@ -21,6 +21,7 @@ from crossdock import assortment
 from crossdock._kernels import as_slice
 from crossdock.category.calendar import Collection, DeliveryCalendar
 from crossdock.category.kpis import captain_items
+from crossdock.category.lanes import consolidated_lanes, lane_pallets
 from crossdock.category.shelf import allocate_shelf
 from crossdock.errors import ParameterError
 from crossdock.ledger import SeriesSpec
@@ -283,20 +284,28 @@ class Planner:
     def _calendar(self, mean: np.ndarray) -> DeliveryCalendar | None:
         """The planner's delivery calendar (``None``: orders every day).
 
-        One collection per platform: its suppliers together when inbound consolidation is on,
-        else each supplier alone.
+        Per platform: with inbound consolidation, its suppliers on lanes a milk run can help
+        together (:func:`~crossdock.category.lanes.consolidated_lanes`), every other supplier
+        alone; without, each supplier alone. With a real flow set, each collection's cycle is
+        chosen on its suppliers' real pallets (:mod:`crossdock.category.lanes`).
         """
         sc = self.ctx.scenario
         spec = sc.spec.replenishment.delivery_calendar
         if spec is None or not spec.enabled:
             return None
         together = sc.spec.replenishment.inbound_consolidation
-        supplier_columns = [columns for _, columns in self._suppliers]
-        collections = [
-            Collection(rows, tuple(group))
-            for rows in self._platform_rows
-            for group in ([supplier_columns] if together else [[c] for c in supplier_columns])
-        ]
+        lanes = consolidated_lanes(sc)
+        real = lane_pallets(sc)
+        has_real = bool(real.any())
+        collections = []
+        for p, rows in enumerate(sc.stores_of_platform):
+            if not rows.size:
+                continue
+            joint = [(u, c) for u, c in self._suppliers if together and lanes[u, p]]
+            alone = [[(u, c)] for u, c in self._suppliers if not (together and lanes[u, p])]
+            for group in ([joint] if joint else []) + alone:
+                flow = tuple(float(real[u, p]) for u, _ in group) if has_real else None
+                collections.append(Collection(rows, tuple(c for _, c in group), flow))
         service = float(getattr(self.policy, "service_level", 0.5))
         return DeliveryCalendar(
             spec,

@@ -67,7 +67,8 @@ class Stores(NetworkParty):
     (traditional mode, ``None`` in shared mode). Deliveries come in from the goods channel,
     addressed to the retailer for its stores; when the retailer confirms the planners'
     proposals, the stores pass their positions to its head office each day
-    (:class:`~crossdock.messages.StorePositions`).
+    (:class:`~crossdock.messages.StorePositions`). ``prices`` is the book the stores value
+    their sales at (default: the scenario's, one day at a time).
     """
 
     phases: ClassVar[tuple[str, ...]] = ("receive", "trade", "report", "plan", "close")
@@ -88,6 +89,7 @@ class Stores(NetworkParty):
         policy: Policy | None,
         initial_stock_days: float,
         report_to: list[tuple[str, np.ndarray]],
+        prices: PriceBook | None = None,
     ) -> None:
         sc = ctx.scenario
         self.ctx = ctx
@@ -122,7 +124,8 @@ class Stores(NetworkParty):
         self._short = np.zeros_like(self.on_hand)
         self._value = sc.shelf_price
         # one day of prices at a time: a block of days would hold [days, stores, skus] floats
-        self._prices = PriceBook(sc, block_days=1)
+        # (a shard's stores are given the rows of the whole chain's book)
+        self._prices = prices if prices is not None else PriceBook(sc, block_days=1)
         self._cases = 1.0 / sc.case_pack
         self._lead_time = sc.dc_delivery_days[sc.dc_of_store][:, None].astype(np.float64)
         self._stores_of_dc = sc.stores_of_dc

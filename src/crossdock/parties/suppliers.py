@@ -14,6 +14,7 @@ from typing import ClassVar
 import numpy as np
 
 from crossdock._kernels import grid, pallets, ration, round_up_to_pack
+from crossdock.category.lanes import consolidated_lanes
 from crossdock.goods import Consignment
 from crossdock.ledger import SeriesSpec
 from crossdock.messages import (
@@ -246,13 +247,16 @@ class Suppliers(NetworkParty):
             ]
             glns = sc.platform_gln
         carrier = sc.spec.carrier.gln
+        # collection milk runs only on the lanes they can help (see crossdock.category.lanes)
         collect = kind == "platform" and sc.spec.replenishment.inbound_consolidation
+        lanes = consolidated_lanes(sc) if collect else None
         for u, own in enumerate(self._items):
             arrival = day + int(sc.supplier_lead_time_days[u])
             # with inbound consolidation, one consignment per planner that ordered the items,
             # on the collection runs that planner booked for its category's suppliers
-            lots = self._collections(own) if collect else [("", own)]
+            joins = self._collections(own) if collect else [("", own)]
             for dest, locations, goods in groups:
+                lots = joins if lanes is None or lanes[u, dest] else [("", own)]
                 for lot, (collection, items) in enumerate(lots):
                     quantity = goods[:, items]
                     if not quantity.any():

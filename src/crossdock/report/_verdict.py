@@ -32,9 +32,9 @@ VERDICT_KPIS: tuple[tuple[str, str, bool], ...] = (
     ("on_shelf_availability", "On-shelf availability", True),
     ("cycle_service_level", "Cycle service level", True),
     ("working_capital", "Working capital, mean stock at cost (€)", False),
-    ("transport_cost", "Transport cost (€)", False),
-    ("km", "Truck km", False),
-    ("co2_kg", "CO2 (kg)", False),
+    ("transport_cost_charged", "Transport cost, on the real flow's trucks (€)", False),
+    ("km_charged", "Truck km, the slice's share of the real flow's", False),
+    ("co2_kg_charged", "CO2, the slice's share of the real flow's (kg)", False),
     ("store_payroll", "Store payroll (€)", False),
 )
 
@@ -129,11 +129,12 @@ def _fmt(kpi: str, value: float) -> str:
     if kpi.startswith("operating_profit") or kpi in (
         "working_capital",
         "transport_cost",
+        "transport_cost_charged",
         "store_payroll",
     ):
         return f"{value:,.0f} €"
-    if kpi in ("km", "co2_kg"):
-        return f"{value:,.0f} {'km' if kpi == 'km' else 'kg'}"
+    if kpi in ("km", "co2_kg", "km_charged", "co2_kg_charged"):
+        return f"{value:,.0f} {'kg' if kpi.startswith('co2') else 'km'}"
     return format_value(kpi, value)
 
 
@@ -211,7 +212,7 @@ def headline(results: Results) -> str:
     rows, _, _ = verdict_rows(results)
     parts = []
     for row in rows:
-        if row.difference is None or row.kpi in ("km", "cycle_service_level"):
+        if row.difference is None or row.kpi in ("km_charged", "cycle_service_level"):
             continue
         parts.append(f"{row.label.split(' (')[0].lower()} {_fmt_diff(row.kpi, row.difference)}")
     if not parts:

@@ -1,0 +1,299 @@
+"""Sharded runs: the same tables for 1, 2 or 3 shards, in both modes.
+
+A stand-in for Ray that runs the shards' actors in this process checks the bookkeeping (cutting
+the day's messages and goods by shard, merging what the shards send, the ledger) on several
+scenarios quickly; one test runs the whole path on a local Ray, through ``simulate(shards=)``.
+Tables are compared as the golden and checkpoint tests compare them: every table, bit for bit,
+and the KPIs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from itertools import pairwise
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+import pytest
+
+from crossdock import ParameterError, simulate
+from crossdock.cli import EXIT_USER_ERROR, invoke
+from crossdock.demand import DemandModel
+from crossdock.economics._prices import PriceBook
+from crossdock.engine import Engine
+from crossdock.errors import ScenarioError
+from crossdock.recipes import build_chain
+from crossdock.results import SimulationResult
+from crossdock.scenario import Scenario, compile_scenario, generate_spec
+from crossdock.scenario._assortment_spec import AssortmentSpec
+from crossdock.shard import (
+    ALIGN_ROWS,
+    Sharding,
+    max_shards,
+    partition_stores,
+    shard_scenario,
+)
+from crossdock.tables import build_tables
+
+DAYS = 40
+
+
+@pytest.fixture(scope="module")
+def scenario() -> Scenario:
+    """24 stores (three blocks of 8) on two platforms, 60 SKUs."""
+    spec = generate_spec(n_stores=24, n_skus=60, n_platforms=2, horizon_days=DAYS, seed=7)
+    return compile_scenario(spec)
+
+
+@pytest.fixture(scope="module")
+def two_dcs() -> Scenario:
+    """21 stores served by two DCs, so that a shard can hold stores of both (orders merge)."""
+    spec = generate_spec(n_stores=21, n_skus=48, n_platforms=2, n_dcs=2, horizon_days=30, seed=3)
+    return compile_scenario(spec)
+
+
+class _Call:
+    def __init__(self, method: Callable[..., Any]) -> None:
+        self._method = method
+
+    def remote(self, *args: Any) -> Any:
+        return self._method(*args)
+
+
+class _Actor:
+    def __init__(self, target: Any) -> None:
+        self._target = target
+
+    def __getattr__(self, name: str) -> _Call:
+        return _Call(getattr(self._target, name))
+
+
+class _ActorClass:
+    def __init__(self, cls: type) -> None:
+        self._cls = cls
+
+    def options(self, **_: Any) -> _ActorClass:
+        return self
+
+    def remote(self) -> _Actor:
+        return _Actor(self._cls())
+
+
+class InProcessRay:
+    """Just enough of Ray's API for :class:`Sharding`, with every actor in this process."""
+
+    exceptions = SimpleNamespace(RayTaskError=type("RayTaskError", (Exception,), {}))
+
+    def __init__(self) -> None:
+        self.killed = 0
+
+    def remote(self, cls: type) -> _ActorClass:
+        return _ActorClass(cls)
+
+    def put(self, value: Any) -> Any:
+        return value
+
+    def get(self, refs: list[Any]) -> list[Any]:
+        return list(refs)
+
+    def kill(self, actor: Any) -> None:
+        self.killed += 1
+
+
+def run_tables(scenario: Scenario, mode: str, shards: int, days: int = DAYS) -> dict[str, Any]:
+    """Every output table of a run with ``shards`` in-process shards (1: the plain path)."""
+    ray = InProcessRay()
+    sharding = Sharding(ray, shards, days=days, seed=5, detail=True) if shards > 1 else None
+    chain = build_chain(scenario, mode, days=days, seed=5, detail=True, override=sharding)
+    Engine(chain.parties).run(days)
+    if sharding is not None:
+        assert len(sharding.finish()) == shards
+        assert ray.killed == shards
+    ledger = chain.ledger
+    assert ledger.violations() == []
+    assert ledger.sku_violations().size == 0
+    assert ledger.unmatched_transfers().size == 0
+    return build_tables(
+        ledger, scenario, chain.channel.sent_by_day, getattr(chain.channel, "daily", None)
+    )
+
+
+def assert_same_tables(a: dict[str, Any], b: dict[str, Any]) -> None:
+    assert a.keys() == b.keys()
+    for name in a:
+        assert a[name].equals(b[name]), name
+
+
+@pytest.mark.parametrize("mode", ["traditional", "shared", "shared_own_items"])
+def test_in_process_shards_give_the_whole_runs_tables(scenario: Scenario, mode: str) -> None:
+    whole = run_tables(scenario, mode, 1)
+    assert whole["location_daily"].num_rows > 0
+    for shards in (2, 3):
+        assert_same_tables(run_tables(scenario, mode, shards), whole)
+
+
+@pytest.fixture(scope="module")
+def faulty_backorders() -> Scenario:
+    """Backorders, and an EDI channel that loses, duplicates and delays messages."""
+    spec = generate_spec(n_stores=20, n_skus=48, n_platforms=2, horizon_days=30, seed=11)
+    edi = spec.edi.model_copy(
+        update={"channel": "edi", "loss_rate": 0.05, "duplication_rate": 0.05, "delay_rate": 0.1}
+    )
+    replenishment = spec.replenishment.model_copy(update={"unmet_demand": "backorder"})
+    return compile_scenario(spec.model_copy(update={"edi": edi, "replenishment": replenishment}))
+
+
+@pytest.mark.parametrize("mode", ["traditional", "shared"])
+def test_shards_over_a_faulty_edi_channel_with_backorders(
+    faulty_backorders: Scenario, mode: str
+) -> None:
+    whole = run_tables(faulty_backorders, mode, 1, days=30)
+    assert whole["edi_daily"]["retransmissions"].to_numpy().sum() > 0
+    assert_same_tables(run_tables(faulty_backorders, mode, 3, days=30), whole)
+
+
+def test_shards_apply_the_captains_delistings_and_substitutions() -> None:
+    """A review every two weeks that delists every C item: clearance, scrap, substitution."""
+    spec = generate_spec(n_stores=25, n_skus=48, n_platforms=2, horizon_days=40, seed=13)
+    review = AssortmentSpec(
+        review_every_weeks=2,
+        clearance_days=3,
+        max_delisted_share=0.5,
+        delist_classes=["CX", "CY", "CZ"],
+        max_units_per_store_week=1000.0,
+    )
+    scenario = compile_scenario(spec.model_copy(update={"assortment": review}))
+    whole = run_tables(scenario, "shared", 1)
+    sku = whole["sku_daily"]
+    assert sum(sku[c].to_numpy().sum() for c in ("substituted_demand", "delisted_scrap")) > 0
+    assert_same_tables(run_tables(scenario, "shared", 3), whole)
+
+
+def test_store_orders_to_two_dcs_merge_in_dc_order(two_dcs: Scenario) -> None:
+    """Shards cut across both DCs' stores: each DC still gets one order a day, rows in order."""
+    assert len(set(two_dcs.dc_of_store.tolist())) == 2
+    whole = run_tables(two_dcs, "traditional", 1, days=30)
+    assert_same_tables(run_tables(two_dcs, "traditional", 3, days=30), whole)
+
+
+def test_partition_cuts_whole_blocks_of_stores(scenario: Scenario) -> None:
+    for shards in (1, 2, 3):
+        ranges = partition_stores(scenario, shards)
+        assert ranges[0][0] == 0 and ranges[-1][1] == scenario.n_stores
+        for (_, stop), (first, _) in pairwise(ranges):
+            assert stop == first and first % ALIGN_ROWS == 0
+        assert all(stop > first for first, stop in ranges)
+    with pytest.raises(ParameterError, match="at most 3 for 24 stores"):
+        partition_stores(scenario, 4)
+
+
+def test_no_shard_is_one_store_alone() -> None:
+    """NumPy computes a one-row product another way: a last row joins the block before it."""
+    for n in range(1, 60):
+        spec = generate_spec(n_stores=n, n_skus=6, n_platforms=1, horizon_days=30, seed=1)
+        sc = compile_scenario(spec)
+        for shards in range(1, max_shards(n) + 1):
+            ranges = partition_stores(sc, shards)
+            assert all(stop - first >= min(n, 2) for first, stop in ranges), (n, ranges)
+    assert max_shards(17) == 2 and max_shards(18) == 3
+
+
+def test_a_cut_moves_to_a_region_boundary_nearby(scenario: Scenario) -> None:
+    region = np.repeat([0, 1], [16, 8])  # 16 stores in one region: the cut at 16, not 8 or 12
+    assert partition_stores(scenario, 2, region)[0] == (0, 16)
+
+
+def test_a_shards_scenario_demand_and_prices_are_its_rows_of_the_whole(
+    scenario: Scenario,
+) -> None:
+    shard = shard_scenario(scenario, 8, 16)
+    assert list(shard.store_gln) == list(scenario.store_gln[8:16])
+    np.testing.assert_array_equal(shard.shelf_capacity, scenario.shelf_capacity[8:16])
+    rows = np.arange(8, 16)
+    whole, part = DemandModel(scenario, 5), DemandModel(scenario, 5, stores=rows)
+    whole_prices, part_prices = PriceBook(scenario), PriceBook(scenario, stores=rows)
+    for day in range(3):
+        np.testing.assert_array_equal(part.daily(day), whole.daily(day)[8:16])
+        np.testing.assert_array_equal(part_prices.price(day), whole_prices.price(day)[8:16])
+
+
+@pytest.mark.parametrize(
+    ("options", "match"),
+    [
+        ({"shards": 0}, "'shards' parameter of simulate must be an int >= 1"),
+        ({"shards": True}, "'shards' parameter of simulate must be an int >= 1"),
+        ({"shards": 4}, "at most 3 for 24 stores"),
+        ({"shards": 1, "address": "head:6379"}, "'address' parameter"),
+        ({"shards": 2, "checkpoint": "x.pickle"}, "checkpointed"),
+        ({"shards": 2, "demand": object()}, "'demand' parameter"),
+    ],
+)
+def test_sharding_options_that_cannot_work_are_refused_before_ray_starts(
+    scenario: Scenario, options: dict[str, Any], match: str
+) -> None:
+    with pytest.raises(ParameterError, match=match):
+        simulate(scenario, mode="traditional", days=DAYS, **options)
+
+
+def test_cli_refuses_shards_with_checkpoints_in_one_line(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["run", "--days", "30", "--shards", "2", "--checkpoint-every", "5"]
+    assert invoke([*args, "--out", str(tmp_path)]) == EXIT_USER_ERROR
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "checkpointed" in lines[0]
+
+
+def test_cli_names_an_address_where_no_cluster_answers(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["run", "--days", "30", "--shards", "2", "--address", "127.0.0.1:1"]
+    assert invoke([*args, "--out", str(tmp_path)]) == EXIT_USER_ERROR
+    assert "--address 127.0.0.1:1: no Ray cluster answers there" in capsys.readouterr().err
+
+
+class FailingRay(InProcessRay):
+    """Ray whose actor calls fail, as Ray reports an exception raised in an actor."""
+
+    def get(self, refs: list[Any]) -> list[Any]:
+        error = self.exceptions.RayTaskError("an actor failed")
+        error.cause = ScenarioError("a store's stock would overflow", file="<scenario>")
+        raise error
+
+
+def test_an_error_in_a_shard_is_raised_as_itself(scenario: Scenario) -> None:
+    sharding = Sharding(FailingRay(), 2, days=DAYS, seed=5, detail=False)
+    with pytest.raises(ScenarioError, match="would overflow"):
+        build_chain(scenario, "traditional", days=DAYS, seed=5, override=sharding)
+
+
+def test_shards_and_parallel_routing_together(scenario: Scenario) -> None:
+    """Ray started by the run itself: a CPU per shard, and more for the routing tasks."""
+    both = simulate(scenario, mode="shared", seed=5, days=DAYS, shards=2, routing_workers=2)
+    assert_same_result(both, simulate(scenario, mode="shared", seed=5, days=DAYS))
+
+
+@pytest.fixture(scope="module")
+def ray_session() -> Iterator[None]:
+    from crossdock.experiments._ray import ray_session
+
+    with ray_session(3):
+        yield
+
+
+def assert_same_result(a: SimulationResult, b: SimulationResult) -> None:
+    assert_same_tables(a.tables, b.tables)
+    assert a.kpis == b.kpis
+
+
+@pytest.mark.parametrize("mode", ["traditional", "shared"])
+def test_ray_shards_give_the_whole_runs_tables(
+    scenario: Scenario, mode: str, ray_session: None
+) -> None:
+    whole = simulate(scenario, mode=mode, seed=5, days=DAYS)
+    for shards in (2, 3):
+        sharded = simulate(scenario, mode=mode, seed=5, days=DAYS, shards=shards)
+        assert sharded.ledger.violations() == []
+        assert sharded.ledger.unmatched_transfers().size == 0
+        assert_same_result(sharded, whole)
