@@ -1,11 +1,17 @@
 """Engine throughput: store-SKU-days per second, run time of the default scenario, memory.
 
 Each measurement runs in a fresh subprocess so that peak memory (max RSS) belongs to it alone.
+The large runs are measured twice, with the fused Numba kernels (the default) and with
+``CROSSDOCK_NUMBA=0`` (the NumPy path), in CPU time, beside a plain NumPy base-stock loop
+over the same cells measured in the same run. Run alone:
+``.venv/bin/python benchmarks/bench_engine.py [--days N] [--large-only]``.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -22,11 +28,11 @@ if kind == "default":
 else:
     sc = generate_scenario(n_stores=200, n_skus=2000, n_platforms=4, horizon_days=days)
 days = days or sc.horizon_days
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 model = DemandModel(sc, sc.seed)
 for d in range(days):
     model.daily(d)
-demand_s = time.perf_counter() - t0
+demand_s, demand_cpu = time.perf_counter() - t0, time.process_time() - c0
 
 t0, c0 = time.perf_counter(), time.process_time()
 result = simulate(sc, mode=mode, days=days)
@@ -34,7 +40,8 @@ total_s, total_cpu = time.perf_counter() - t0, time.process_time() - c0
 n = sc.n_stores * sc.n_skus * days
 print(json.dumps({
     "kind": kind, "mode": mode, "stores": sc.n_stores, "skus": sc.n_skus, "days": days,
-    "total_s": total_s, "total_cpu": total_cpu, "demand_s": demand_s, "store_sku_days": n,
+    "total_s": total_s, "total_cpu": total_cpu, "demand_s": demand_s,
+    "demand_cpu": demand_cpu, "store_sku_days": n,
     # VmHWM: this process's own peak (ru_maxrss would include the parent's at fork)
     "max_rss_mb": next(
         int(line.split()[1]) / 1024 for line in open("/proc/self/status") if line.startswith("VmHWM")
@@ -85,14 +92,36 @@ def base_stock(stores: int, skus: int, days: int) -> float:
     return float(json.loads(done.stdout.strip().splitlines()[-1])["cells_days_per_cpu_s"])
 
 
-def measure(kind: str, mode: str, days: int) -> dict:
+def measure(kind: str, mode: str, days: int, numba: bool = True) -> dict:
+    """One run in a fresh process; ``numba=False`` sets ``CROSSDOCK_NUMBA=0`` (NumPy path).
+
+    Otherwise the setting is left unset, as a user has it: the kernels serve the large runs,
+    and the built-in scenario (below ``crossdock._fused.MIN_CELLS`` cells) takes NumPy.
+    """
+    env = {k: v for k, v in os.environ.items() if k != "CROSSDOCK_NUMBA"}
+    if not numba:
+        env["CROSSDOCK_NUMBA"] = "0"
     done = subprocess.run(
         [sys.executable, "-c", WORKER, kind, mode, str(days)],
         capture_output=True,
         text=True,
         check=True,
+        env=env,
     )
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def warm_kernels() -> None:
+    """Compile the Numba kernels into their on-disk cache, so no run below pays for that."""
+    code = (
+        "from crossdock.scenario import generate_scenario\n"
+        "from crossdock.simulate import simulate\n"
+        "sc = generate_scenario(n_stores=3, n_skus=60, n_platforms=1, horizon_days=10)\n"
+        "for mode in ('traditional', 'shared'):\n"
+        "    simulate(sc, mode=mode, days=10, warm_up=0)\n"
+    )
+    env = {**os.environ, "CROSSDOCK_NUMBA": "1"}  # at any size: the warm-up run is tiny
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, env=env)
 
 
 def reference() -> float | None:
@@ -105,13 +134,23 @@ def reference() -> float | None:
     return float(json.loads(done.stdout.strip().splitlines()[-1])["node_periods_per_s"])
 
 
-def main() -> None:
-    ref = reference()
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--days", type=int, default=365, help="days of the large runs")
+    parser.add_argument("--large-only", action="store_true", help="skip the built-in scenario")
+    parser.add_argument("--modes", default="traditional,shared", help="comma-separated modes")
+    args = parser.parse_args(argv or [])
+    modes = args.modes.split(",")
+    warm_kernels()
+    ref = None if args.large_only else reference()
     print(
         f"{'scenario':<28}{'mode':<13}{'run s':>8}{'M s-SKU-d/s':>13}{'engine only':>13}{'peak MB':>9}"
     )
-    for kind, days in (("default", 0), ("200 stores x 2000 SKUs", 365)):
-        for mode in ("traditional", "shared"):
+    sizes = [("200 stores x 2000 SKUs", args.days)]
+    if not args.large_only:
+        sizes.insert(0, ("default", 0))
+    for kind, days in sizes:
+        for mode in modes:
             r = measure("default" if kind == "default" else "large", mode, days)
             rate = r["store_sku_days"] / r["total_s"] / 1e6
             engine = r["store_sku_days"] / max(r["total_s"] - r["demand_s"], 1e-9) / 1e6
@@ -127,19 +166,33 @@ def main() -> None:
                 )
             if kind != "default":
                 numpy_ref = base_stock(r["stores"], r["skus"], r["days"])
-                cpu_rate = r["store_sku_days"] / r["total_cpu"]
-                print(
-                    f"{'':<28}{'':<13}CPU time {r['total_cpu']:.1f} s: "
-                    f"{cpu_rate / 1e6:.2f} M s-SKU-d per CPU s; plain NumPy base-stock loop "
-                    f"in the same run {numpy_ref / 1e6:.2f} M/s: ratio {cpu_rate / numpy_ref:.2f}"
-                )
+                slow = measure("large", mode, days, numba=False)
+                for name, run in (("Numba kernels", r), ("NumPy path", slow)):
+                    cells = run["store_sku_days"]
+                    cpu_rate = cells / run["total_cpu"]
+                    engine_cpu = cells / max(run["total_cpu"] - run["demand_cpu"], 1e-9)
+                    print(
+                        f"{'':<28}{'':<13}{name}: CPU {run['total_cpu']:.1f} s "
+                        f"(demand {run['demand_cpu']:.1f} s): all included "
+                        f"{cpu_rate / 1e6:.2f} M s-SKU-d per CPU s, engine only "
+                        f"{engine_cpu / 1e6:.2f} M; ratio to the plain NumPy base-stock loop "
+                        f"({numpy_ref / 1e6:.2f} M/s in the same run): "
+                        f"{cpu_rate / numpy_ref:.2f} / {engine_cpu / numpy_ref:.2f}; "
+                        f"fill rate {run['fill_rate']:.6f}"
+                    )
     if ref:
         print(
             f"reference: stockpyl 1.0.2, 3-node serial base-stock system: {ref:,.0f} node-periods/s"
         )
-    else:
+    elif not args.large_only:
         print("reference: stockpyl not measured (run `make bench` to create .venv-ref)")
     print(
         "run s: wall time of simulate(); M s-SKU-d/s: million store-SKU-days per second, all "
-        "included; engine only: the same without drawing demand (timed separately)."
+        "included; engine only: the same without drawing demand (timed separately). CPU lines: "
+        "the same per CPU second of the run's process, with the kernels and with "
+        "CROSSDOCK_NUMBA=0 (the same numbers: same fill rate)."
     )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -126,20 +126,20 @@ def sum_by(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
 
 # Shapes k of the gamma table: below the first the quantile is taken at the first (a demand
 # deviation over thirty times its mean); above the last the gamma is the normal to 1e-3.
-_GAMMA_LOG_SHAPE = np.linspace(np.log(1e-3), np.log(1e4), 2048)
+GAMMA_LOG_SHAPE = np.linspace(np.log(1e-3), np.log(1e4), 2048)
 
 
 def gamma_quantile_factors(probability: float) -> np.ndarray:
     """Log of the ``probability`` quantile of a gamma of mean 1, tabulated over shapes.
 
-    The shapes k are ``_GAMMA_LOG_SHAPE`` and the values ``log(gammaincinv(k, p) / k)``, for
+    The shapes k are ``GAMMA_LOG_SHAPE`` and the values ``log(gammaincinv(k, p) / k)``, for
     :func:`gamma_quantile`. A table, because ``gammaincinv`` costs about 0.6 µs a cell and is needed for every store ×
     SKU every day; interpolating its logarithm in log k costs a few nanoseconds a cell and is
     within 1e-4 of the exact quantile (relative).
     """
     from scipy.special import gammaincinv
 
-    shape = np.exp(_GAMMA_LOG_SHAPE)
+    shape = np.exp(GAMMA_LOG_SHAPE)
     return np.asarray(np.log(gammaincinv(shape, probability) / shape), dtype=np.float64)
 
 
@@ -165,8 +165,8 @@ def gamma_quantile(mean: np.ndarray, std: np.ndarray, factors: np.ndarray, z: fl
     log_shape = np.log(m)
     log_shape -= np.log(s)
     log_shape *= 2.0
-    beyond = log_shape > _GAMMA_LOG_SHAPE[-1]
-    q = np.interp(log_shape, _GAMMA_LOG_SHAPE, factors)
+    beyond = log_shape > GAMMA_LOG_SHAPE[-1]
+    q = np.interp(log_shape, GAMMA_LOG_SHAPE, factors)
     np.exp(q, out=q)
     q *= m
     if beyond.any():

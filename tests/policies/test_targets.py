@@ -17,7 +17,11 @@ from scipy.stats import poisson
 from crossdock.chain import build_chain
 from crossdock.engine import Engine
 from crossdock.policies import BaseStock, MinMax, OrderUpTo, policy_from_spec
-from crossdock.policies._rules import protection_interval_days, unconstrained_demand
+from crossdock.policies._rules import (
+    poisson_logsf,
+    protection_interval_days,
+    unconstrained_demand,
+)
 from crossdock.scenario import EchelonSpec
 from crossdock.validation import (
     KnownDemand,
@@ -44,6 +48,18 @@ def test_censored_days_get_the_expected_demand_given_the_sales() -> None:
         assert value == pytest.approx((k[tail] * pmf[tail]).sum() / pmf[tail].sum())
     assert got[4] == 4.0  # an in-stock day is not censored
     assert np.all(np.isfinite(unconstrained_demand(np.array([500.0]), np.array([True]), 0.01)))
+
+
+def test_poisson_logsf_is_scipys_to_the_bit() -> None:
+    rng = np.random.default_rng(11)
+    mu = np.concatenate([rng.gamma(0.6, 4.0, 5_000), [1e-9, 0.01, 300.0, 1e-9]])
+    k = np.concatenate([rng.integers(-2, 40, 5_000), [0, 5, -1, 60]]).astype(np.float64)
+    k[:50] += 0.5  # fractional k: floor, as SciPy does
+    got = poisson_logsf(k, mu)
+    with np.errstate(divide="ignore"):
+        want = poisson.logsf(k, mu)
+    np.testing.assert_array_equal(got, want)
+    assert np.isneginf(got).any() and (got == 0).any()  # underflowed tails and k < 0 kept
 
 
 class Recording(KnownDemand):

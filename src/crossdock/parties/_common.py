@@ -7,7 +7,7 @@ from typing import Any, ClassVar, TypeVar
 
 import numpy as np
 
-from crossdock._kernels import INT32_MAX, cap_to_room, grid, int32_room, pallets, round_up_to_pack
+from crossdock._kernels import INT32_MAX, grid, int32_room, pallets, round_up_to_pack
 from crossdock.channel import Channel
 from crossdock.errors import ScenarioError
 from crossdock.goods import Consignment, GoodsChannel
@@ -117,8 +117,7 @@ def store_order(
     policy: Policy, observation: Observation, pack: np.ndarray, shelf: np.ndarray
 ) -> np.ndarray:
     """What a store-level planner orders: the policy's wish in whole packs, within the shelf."""
-    want = round_up_to_pack(policy.plan(observation), pack)
-    return cap_to_room(want, observation.inventory_position, shelf, pack)
+    return policy.plan_in_packs(observation, pack, shelf)
 
 
 def despatch(ctx: Context, load: Consignment, despatch_number: str, *, ship_to: int) -> None:

@@ -13,10 +13,12 @@ track each store × SKU's last sale, for the dead-stock KPI.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import ClassVar
 
 import numpy as np
 
+from crossdock import _fused
 from crossdock._kernels import INT32_MAX, as_slice, grid, int32_room
 from crossdock.assortment import ASSORTMENT_SERIES, split_transfers
 from crossdock.demand import Demand
@@ -286,6 +288,10 @@ class Stores(NetworkParty):
         if gone.size:
             self._clear_delisted(day)
             wanted = self._substitute(day, wanted)
+        kernels = None if self.backordering else _fused.kernels(self.on_hand.size)
+        if kernels is not None:  # the same numbers, in one pass (crossdock._fused)
+            self._sell_fused(kernels, day, wanted)
+            return
         in_stock = ledger["store_in_stock"]
         in_stock[day] = np.count_nonzero(self.on_hand, axis=1)
         if gone.size:  # only listed SKUs count as available
@@ -330,6 +336,49 @@ class Stores(NetworkParty):
         if day >= self._dead_days - 1:
             dead = np.less_equal(self._last_sale, day + 1 - self._dead_days, out=self._sold_any)
             ledger["dead_stock"][day] = np.sum(self.on_hand, axis=0, where=dead)
+
+    def _sell_fused(self, kernels: SimpleNamespace, day: int, wanted: np.ndarray) -> None:
+        """:meth:`trade` under lost sales by :func:`crossdock._fused.sell_lost_sales`.
+
+        The same figures as the NumPy lines of :meth:`trade`, in one pass; the money sums
+        (lost value, revenue) stay NumPy's, whose summation order the kernel would not keep.
+        """
+        ledger = self.ctx.ledger
+        gone = self._delisted
+        stores, skus = self.on_hand.shape
+        delisted_in_stock = np.count_nonzero(self.on_hand[:, gone], axis=1) if gone.size else 0
+        per_store = np.zeros((3, stores), dtype=np.int64)
+        per_sku = np.zeros((5, skus), dtype=np.int64)
+        dead_before = day + 1 - self._dead_days if day >= self._dead_days - 1 else -1
+        sold, short, empty = self.sold_today, self._short, self._sold_any
+        kernels.sell_lost_sales(
+            self.on_hand,
+            wanted,
+            sold,
+            short,
+            empty,
+            self._last_sale,
+            day,
+            dead_before,
+            *per_store,
+            *per_sku,
+        )
+        in_stock, store_demand, store_sales = per_store
+        ledger["store_in_stock"][day] = in_stock - delisted_in_stock
+        ledger.record(day, "sold", "store", sold)
+        ledger["store_demand"][day] = store_demand
+        ledger["store_sales"][day] = store_sales
+        ledger.record(day, "lost_sale", "store", short)
+        ledger["store_lost_value"][day] = short @ self._value
+        ledger["store_revenue"][day] = np.einsum("sk,sk->s", sold, self._prices.price(day))
+        names = ("demand", "sales", "lost_sales", "short_positions")
+        for name, values in zip(names, per_sku[:4], strict=True):
+            ledger[name][day] = values
+        if self.policy is not None:  # an empty shelf at closing: a censored day
+            self.policy.observe_sales(sold, empty)
+        ledger["listed_stores"][day] = self._listed_stores
+        if dead_before >= 0:
+            ledger["dead_stock"][day] = per_sku[4]
 
     def report(self, day: int) -> None:
         """Shared mode: send each planner the day's sales (SLSRPT) and stock (INVRPT).

@@ -255,10 +255,12 @@ class HoltWinters(Params):
             factors = np.asarray(profile, dtype=np.float64)
             factors = factors / factors.mean() - 1.0
             self._season += factors.reshape((WEEK_DAYS,) + (1,) * level.ndim) * level
-        # set up in float64, then held at ``precision``
-        self._variance = np.maximum(level, 1e-9).astype(self.precision)
-        self._level = level.astype(self.precision)
-        self._season = self._season.astype(self.precision)
+        # set up in float64, then held at ``precision``, in C order whatever the prior's
+        # layout (a planner's prior is a column selection, which NumPy gives in Fortran
+        # order): the fused kernel walks the state and the day's demand as flat arrays
+        self._variance = np.maximum(level, 1e-9).astype(self.precision, order="C")
+        self._level = level.astype(self.precision, order="C")
+        self._season = self._season.astype(self.precision, order="C")
         self._error = np.empty_like(self._level)
         start = calendar_weekday if first_weekday is None else first_weekday
         if not (isinstance(start, int | np.integer) and 0 <= start < WEEK_DAYS):
@@ -288,7 +290,10 @@ class HoltWinters(Params):
         return self._weekday
 
     def observe(self, demand: np.ndarray) -> None:
-        """One day of updates, in place."""
+        """One day of updates, in place (one fused pass where Numba and the arrays allow)."""
+        if self._fused_observe(demand):
+            self._weekday = (self._weekday + 1) % WEEK_DAYS
+            return
         season = self._season[self._weekday]
         error = np.subtract(demand, self._level, out=self._error)
         error -= season
@@ -308,6 +313,82 @@ class HoltWinters(Params):
         if self.gamma > 0:
             season += self.gamma * error
         self._weekday = (self._weekday + 1) % WEEK_DAYS
+
+    def _fused_observe(
+        self,
+        demand: np.ndarray,
+        censored: np.ndarray | None = None,
+        expected: np.ndarray | None = None,
+    ) -> bool:
+        """The day's updates by :func:`crossdock._fused.holt_winters_observe`, if it applies.
+
+        It applies without trend, to demand of the state's shape (whole or fractional units)
+        and contiguous state; the numbers are NumPy's (same operations, same order, same
+        types). ``censored`` (flat indices, ascending) and ``expected`` replace those cells'
+        demand. ``False``: nothing done, take the NumPy path.
+        """
+        from crossdock import _fused
+
+        demand = np.asarray(demand)
+        level = self._level
+        if (
+            self.beta > 0
+            or demand.shape != level.shape
+            or demand.dtype.kind not in "iuf"
+            or not (level.flags.c_contiguous and self._season.flags.c_contiguous)
+            or not self._variance.flags.c_contiguous
+        ):
+            return False
+        kernels = _fused.kernels(level.size)
+        if kernels is None:
+            return False
+        kind = level.dtype.type
+        kernels.holt_winters_observe(
+            demand.reshape(-1),
+            np.zeros(0, dtype=np.int64) if censored is None else censored,
+            np.zeros(0) if expected is None else expected,
+            level.reshape(-1),
+            self._season[self._weekday].reshape(-1),
+            self._variance.reshape(-1),
+            np.empty(1, dtype=level.dtype),
+            kind(self.alpha),
+            kind(1.0 - self.alpha),
+            kind(self.gamma),
+        )
+        return True
+
+    def observe_censored(self, sales: np.ndarray, stockout: np.ndarray) -> bool:
+        """Learn a day of sales whose ``stockout`` cells are censored, in one fused pass.
+
+        The numbers of ``observe(unconstrained_demand(sales, stockout, self.mean))``
+        (:func:`crossdock.policies.unconstrained_demand`), without its float64 copy of the
+        whole day: the expected demand is worked out for the censored cells only. ``False``
+        where the fused kernel does not apply (nothing done).
+        """
+        from crossdock import _fused
+        from crossdock.policies._rules import censored_demand
+
+        sales = np.asarray(sales)
+        stockout = np.asarray(stockout)
+        level = self._level
+        if (
+            self.beta > 0
+            or stockout.shape != level.shape
+            or sales.shape != level.shape
+            or sales.dtype.kind not in "iuf"
+            or _fused.kernels(level.size) is None
+        ):
+            return False
+        censored = np.flatnonzero(stockout)
+        # the forecast mean at those cells, as ``mean`` has it (float32, at least 0)
+        mean = level.reshape(-1)[censored] + self._season[self._weekday].reshape(-1)[censored]
+        np.maximum(mean, 0.0, out=mean)
+        sold = sales.reshape(-1)[censored].astype(np.float64)
+        expected = censored_demand(sold, mean.astype(np.float64))
+        if not self._fused_observe(sales, censored, expected):
+            return False
+        self._weekday = (self._weekday + 1) % WEEK_DAYS
+        return True
 
     @property
     def mean(self) -> np.ndarray:

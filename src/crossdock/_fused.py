@@ -1,0 +1,418 @@
+"""Fused Numba kernels of the store × SKU hot path, with the NumPy code as fallback and reference.
+
+The default policy of every store-level planner (order-up-to, Holt-Winters forecasts, gamma
+quantile, case packs) costs about thirty NumPy passes over the store × SKU arrays a day, each
+with its own temporary. Here the same arithmetic is done in two passes, one cell at a time:
+
+- :func:`holt_winters_observe`: a day of Holt-Winters updates (level, weekday offset,
+  error variance) in place;
+- :func:`order_up_to_packs`: the forecast over the protection interval and its error, the
+  gamma (or normal) quantile, the gap to the inventory position, the rounding up to case
+  packs and the cut to the shelf's room, into an int64 order.
+
+Each kernel repeats the NumPy code's operations in the same order and the same types
+(float32 state, float64 horizons), so the forecasts and the orders are the same numbers. The
+one difference: NumPy computes ``log`` and ``exp`` with its own SIMD routines (AVX-512 on
+this project's machines), which differ from the C library's, used by Numba, in the last
+bit of about one result in twenty; the quantile can therefore differ in its last bits (a
+relative 1e-15), which moves an order only if the gap lands that close to a whole pack
+(``tests/test_fused.py`` compares both paths).
+
+Switches: ``CROSSDOCK_NUMBA=0`` (or ``false``, ``no``, ``off``) forces the NumPy path, as
+does a Python without Numba; ``CROSSDOCK_NUMBA=1`` (``true``, ``yes``, ``on``) uses the
+kernels at any size. Unset, the kernels serve arrays of at least :data:`MIN_CELLS` store ×
+SKU cells: below that, loading them (about 0.4 s of CPU per process, Numba's import
+included) costs more than they save. The kernels are compiled on first use and cached on disk
+(``cache=True``: beside this file, or in the user's cache directory where that is read-only,
+or not at all where neither is writable), so compile time lands on the first run only.
+Numba is imported here only when a kernel is first asked for: ``import crossdock`` and the
+command line's ``--help`` do not load it.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable
+from functools import cache
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+
+#: Environment variable: 0 (false, no, off) forces the NumPy path, 1 (true, yes, on) the
+#: kernels at any size; unset, the kernels serve arrays of at least MIN_CELLS cells.
+ENV_VAR = "CROSSDOCK_NUMBA"
+_OFF = ("0", "false", "no", "off")
+_ON = ("1", "true", "yes", "on")
+#: Store × SKU cells from which the kernels are used when ``CROSSDOCK_NUMBA`` is unset.
+MIN_CELLS = 20_000
+
+
+def kernels(cells: int) -> SimpleNamespace | None:
+    """The compiled kernels for arrays of ``cells`` cells, or ``None``: use the NumPy path.
+
+    ``None`` when ``CROSSDOCK_NUMBA`` switches Numba off, when it is unset and ``cells`` is
+    below :data:`MIN_CELLS`, or when Numba cannot be imported. The setting is read at each
+    call.
+    """
+    setting = os.environ.get(ENV_VAR, "").strip().lower()
+    if setting in _OFF or (cells < MIN_CELLS and setting not in _ON):
+        return None
+    return _compiled()
+
+
+def _jit(function: Callable[..., Any]) -> Any:
+    """``function`` compiled by Numba on first call, cached on disk where it can be."""
+    import numba
+
+    try:
+        return numba.njit(cache=True, nogil=True)(function)
+    except RuntimeError:  # no writable cache directory: compiled again in each process
+        return numba.njit(cache=False, nogil=True)(function)
+
+
+@cache
+def _compiled() -> SimpleNamespace | None:
+    try:
+        import numba  # noqa: F401
+    except ImportError:  # pragma: no cover - numba is a dependency; kept for a bare install
+        return None
+    return SimpleNamespace(
+        holt_winters_observe=_jit(holt_winters_observe),
+        horizon_block=_jit(horizon_block),
+        interp_block=_jit(interp_block),
+        packs_block=_jit(packs_block),
+        sell_lost_sales=_jit(sell_lost_sales),
+    )
+
+
+# -- kernels (plain Python here: compiled by _compiled; slow but correct uncompiled) ----------
+
+
+def holt_winters_observe(
+    demand: np.ndarray,
+    censored: np.ndarray,
+    expected: np.ndarray,
+    level: np.ndarray,
+    season: np.ndarray,
+    variance: np.ndarray,
+    scratch: np.ndarray,
+    alpha: Any,
+    keep: Any,
+    gamma: Any,
+) -> None:
+    """One day of :meth:`HoltWinters.observe <crossdock.policies.HoltWinters.observe>`, no trend.
+
+    All arrays are 1-D (the forecaster's state raveled; ``season`` is the day's weekday
+    row). ``censored`` lists, ascending, the cells whose demand is ``expected`` instead of
+    ``demand`` (censored days; empty for none). ``alpha``, ``keep`` (1 − alpha) and ``gamma``
+    are scalars of the state's type, as NumPy casts a Python float against a float32 array.
+    The error is taken as NumPy does: demand minus level in float64, stored at the state's
+    precision (through ``scratch``, one element of the state's type).
+    """
+    next_censored = 0
+    for i in range(level.size):
+        wanted = float(demand[i])
+        if next_censored < censored.size and censored[next_censored] == i:
+            wanted = expected[next_censored]
+            next_censored += 1
+        scratch[0] = wanted - float(level[i])
+        error = scratch[0]
+        error = error - season[i]
+        variance[i] = variance[i] * keep
+        variance[i] = variance[i] + (alpha * error) * error
+        level[i] = level[i] + alpha * error
+        if gamma > 0:
+            season[i] = season[i] + gamma * error
+
+
+def horizon_block(
+    level: np.ndarray,
+    season: np.ndarray,
+    planes: np.ndarray,
+    variance: np.ndarray,
+    days: np.ndarray,
+    level_error: float,
+    season_error: float,
+    noise_divisor: Any,
+    with_spread: bool,
+    mean: np.ndarray,
+    spread: np.ndarray,
+) -> None:
+    """Holt-Winters' ``horizon_mean`` and ``horizon_std`` over ``days``, for a block of rows.
+
+    2-D arrays of the block's shape (``days`` may be a broadcast view); ``season`` is the 7
+    weekday planes of the block and ``planes`` their order from the day to forecast on.
+    The mean (at least 0) goes to ``mean``, the error's standard deviation to ``spread``
+    (only when ``with_spread``), each computed as NumPy computes it: offsets summed in
+    float64 from the day's weekday on, float32 variance divided by ``noise_divisor`` in
+    float32. ``level_error`` and ``season_error`` are α / (2 − α) and γ / (2 − γ).
+    """
+    for s in range(level.shape[0]):
+        previous = np.nan
+        count_f = weeks_f = multiplier = 0.0
+        count = weeks = rest = 0
+        for k in range(level.shape[1]):
+            # what depends on the horizon only is worked out again only where it changes
+            # (once a store in the traditional chain, once a supplier in the shared one)
+            if days[s, k] != previous:
+                previous = days[s, k]
+                count_f = np.rint(previous)
+                count = int(count_f)
+                weeks = count // 7
+                rest = count % 7
+                weeks_f = np.floor(count_f / 7.0)
+                rest_f = count_f - 7.0 * weeks_f
+                repeats = 7.0 * weeks_f * weeks_f + 2.0 * rest_f * weeks_f + rest_f
+                multiplier = count_f + count_f * count_f * level_error + season_error * repeats
+            running = 0.0
+            partial = 0.0
+            stop = 7 if weeks > 0 else rest
+            for t in range(stop):
+                running = running + float(season[planes[t], s, k])
+                if t + 1 == rest:
+                    partial = running
+            seasonal = weeks * running + partial if weeks > 0 else partial
+            total = float(level[s, k]) * float(count) + seasonal
+            mean[s, k] = max(total, 0.0)
+            if with_spread:
+                noise = variance[s, k] / noise_divisor
+                spread[s, k] = math.sqrt(float(noise) * multiplier)
+
+
+def interp_block(
+    log_shape: np.ndarray,
+    mean: np.ndarray,
+    spread: np.ndarray,
+    grid: np.ndarray,
+    factors: np.ndarray,
+    out: np.ndarray,
+) -> None:
+    """``np.interp(log_shape, grid, factors)`` where the gamma quantile needs it, else 0.
+
+    Cells with no spread or no mean, or a shape beyond the grid (the normal quantile), get
+    0 (their quantile is set by :func:`packs_block`). NumPy bisects for j with
+    grid[j] <= x < grid[j + 1]; the grid is uniform, so j is computed and then corrected by
+    a step, and the value is NumPy's formula, so the result is NumPy's to the bit.
+    """
+    last = grid.size - 1
+    first = grid[0]
+    top = grid[last]
+    step = (top - first) / last
+    for s in range(mean.shape[0]):
+        for k in range(mean.shape[1]):
+            x = log_shape[s, k]
+            if not (spread[s, k] > 0 and mean[s, k] > 0) or x > top:
+                out[s, k] = 0.0
+                continue
+            if x < first:
+                out[s, k] = factors[0]
+                continue
+            j = min(max(int((x - first) / step), 0), last)
+            while j > 0 and grid[j] > x:
+                j -= 1
+            while j < last and grid[j + 1] <= x:
+                j += 1
+            if j == last or grid[j] == x:
+                out[s, k] = factors[j]
+                continue
+            slope = (factors[j + 1] - factors[j]) / (grid[j + 1] - grid[j])
+            q = slope * (x - grid[j]) + factors[j]
+            if math.isnan(q):
+                q = slope * (x - grid[j + 1]) + factors[j + 1]
+                if math.isnan(q) and factors[j] == factors[j + 1]:
+                    q = factors[j]
+            out[s, k] = q
+
+
+def packs_block(
+    mean: np.ndarray,
+    spread: np.ndarray,
+    quantile: np.ndarray,
+    log_shape: np.ndarray,
+    top: float,
+    z: float,
+    rule: int,
+    on_hand: np.ndarray,
+    on_order: np.ndarray,
+    backorders: np.ndarray,
+    pack: np.ndarray,
+    capacity: np.ndarray,
+    order: np.ndarray,
+) -> None:
+    """Order-up-to level, gap to the position, whole packs, cut to the shelf's room.
+
+    ``rule`` 0: the level is ``mean`` (z = 0); 1: the normal ``mean + z·spread``; 2: the
+    gamma quantile, ``exp(quantile) · mean`` (``quantile`` holds the exp of the tabulated
+    factor) where there is a spread and a mean, ``mean + z·spread`` beyond the table
+    (``log_shape > top``), ``mean`` elsewhere, at least 0. Then, as
+    :func:`crossdock._kernels.round_up_to_pack` and :func:`cap_to_room
+    <crossdock._kernels.cap_to_room>` do: ``ceil(gap / pack)`` packs, cut by whole packs to
+    ``capacity`` − position.
+    """
+    for s in range(mean.shape[0]):
+        for k in range(mean.shape[1]):
+            target = mean[s, k]
+            if rule == 1:
+                target = target + z * spread[s, k]
+            elif rule == 2 and spread[s, k] > 0 and target > 0:
+                if log_shape[s, k] > top:
+                    target = target + z * spread[s, k]
+                else:
+                    target = quantile[s, k] * target
+                target = max(target, 0.0)
+            position = int(on_hand[s, k]) + int(on_order[s, k]) - int(backorders[s, k])
+            gap = max(target - float(position), 0.0)
+            unit = pack[k]
+            want = int(max(np.ceil(gap / unit), 0.0) * unit)
+            room = int(capacity[s, k]) - position
+            if want > room:
+                want = (max(room, 0) // unit) * unit
+            order[s, k] = want
+
+
+def sell_lost_sales(
+    on_hand: np.ndarray,
+    wanted: np.ndarray,
+    sold: np.ndarray,
+    short: np.ndarray,
+    empty: np.ndarray,
+    last_sale: np.ndarray,
+    day: int,
+    dead_before: int,
+    in_stock: np.ndarray,
+    store_demand: np.ndarray,
+    store_sales: np.ndarray,
+    sku_demand: np.ndarray,
+    sku_sales: np.ndarray,
+    sku_lost: np.ndarray,
+    sku_short: np.ndarray,
+    dead_stock: np.ndarray,
+) -> None:
+    """A day of the stores' tills under lost sales, in one pass over store × SKU.
+
+    What :meth:`Stores.trade <crossdock.parties.stores.Stores.trade>` does with NumPy:
+    SKUs in stock per store before selling (``in_stock``), ``sold = min(on_hand, wanted)``,
+    ``short = wanted − sold``, the shelf after (``on_hand``; ``empty`` where it is 0, the
+    censored days), the day's demand and sales per store and per SKU, lost units and short
+    positions per SKU, the day after each store × SKU's last sale (``last_sale``), and, where
+    ``dead_before`` ≥ 0, the stock per SKU whose last sale is at or before it
+    (``dead_stock``). Integer sums, so the order of the additions does not matter: the
+    numbers are NumPy's. The per-store and per-SKU outputs must come in as zeros.
+    """
+    for s in range(on_hand.shape[0]):
+        listed = 0
+        demand = 0
+        sales = 0
+        for k in range(on_hand.shape[1]):
+            have = on_hand[s, k]
+            want = wanted[s, k]
+            if have != 0:
+                listed += 1
+            got = min(have, want)
+            lost = want - got
+            left = have - got
+            sold[s, k] = got
+            short[s, k] = lost
+            on_hand[s, k] = left
+            empty[s, k] = left == 0
+            demand += want
+            sales += got
+            sku_demand[k] += want
+            sku_sales[k] += got
+            sku_lost[k] += lost
+            if lost != 0:
+                sku_short[k] += 1
+            if got > 0:
+                last_sale[s, k] = day + 1
+            if dead_before >= 0 and last_sale[s, k] <= dead_before:
+                dead_stock[k] += left
+        in_stock[s] = listed
+        store_demand[s] = demand
+        store_sales[s] = sales
+
+
+#: Cells per block of :func:`order_up_to_packs`: five float64 buffers of this many cells
+#: (1.3 MB) stay in a core's cache between the passes.
+BLOCK_CELLS = 32_768
+
+
+def order_up_to_packs(
+    compiled: SimpleNamespace,
+    level: np.ndarray,
+    season: np.ndarray,
+    weekday: int,
+    variance: np.ndarray,
+    days: np.ndarray,
+    on_hand: np.ndarray,
+    on_order: np.ndarray,
+    backorders: np.ndarray,
+    pack: np.ndarray,
+    capacity: np.ndarray,
+    z: float,
+    gamma_shape: bool,
+    grid: np.ndarray,
+    factors: np.ndarray,
+    level_error: float,
+    season_error: float,
+    noise_divisor: Any,
+) -> np.ndarray:
+    """The day's order of :class:`OrderUpTo` with a Holt-Winters forecaster (no trend).
+
+    Store × SKU 2-D arrays (``days`` and ``capacity`` may be broadcast views; ``season`` the
+    7 × stores × SKUs offsets, ``pack`` one per SKU). Per block of rows: the horizons
+    (:func:`horizon_block`), then NumPy's own ``log`` of mean and spread, the table's
+    interpolation (:func:`interp_block`), NumPy's ``exp``, and the order
+    (:func:`packs_block`). ``log`` and ``exp`` stay NumPy's because NumPy computes them
+    with its own SIMD routines, whose last bits differ from the C library's that Numba
+    calls; so every number is the NumPy path's (:meth:`OrderUpTo.plan` through
+    :func:`crossdock._kernels.gamma_quantile`, ``round_up_to_pack`` and ``cap_to_room``).
+    """
+    stores, skus = level.shape
+    order = np.empty((stores, skus), dtype=np.int64)
+    rows = max(1, min(stores, BLOCK_CELLS // max(skus, 1)))
+    buffers = np.empty((5, rows, skus))
+    planes = np.array([(weekday + t) % 7 for t in range(7)], dtype=np.int64)
+    rule = 0 if z == 0.0 else (2 if gamma_shape else 1)
+    top = float(grid[-1])
+    for start in range(0, stores, rows):
+        block = slice(start, min(start + rows, stores))
+        n = block.stop - start
+        mean, spread, log_shape, quantile, scratch = (b[:n] for b in buffers)
+        compiled.horizon_block(
+            level[block],
+            season[:, block],
+            planes,
+            variance[block],
+            days[block],
+            level_error,
+            season_error,
+            noise_divisor,
+            rule != 0,
+            mean,
+            spread,
+        )
+        if rule == 2:
+            with np.errstate(divide="ignore", invalid="ignore"):  # cells with no spread
+                np.log(mean, out=log_shape)
+                log_shape -= np.log(spread, out=scratch)
+            log_shape *= 2.0
+            compiled.interp_block(log_shape, mean, spread, grid, factors, quantile)
+            np.exp(quantile, out=quantile)
+        compiled.packs_block(
+            mean,
+            spread,
+            quantile,
+            log_shape,
+            top,
+            z,
+            rule,
+            on_hand[block],
+            on_order[block],
+            backorders[block],
+            pack,
+            capacity[block],
+            order[block],
+        )
+    return order

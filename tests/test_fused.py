@@ -1,0 +1,296 @@
+"""The fused Numba kernels give the NumPy path's numbers, bit for bit.
+
+Fixed seeds throughout. Each check runs the same policy twice, once with ``CROSSDOCK_NUMBA=0``
+(the NumPy reference) and once with the kernels, from the same state on the same inputs,
+and compares every forecast state array and every order exactly: the kernels repeat NumPy's
+operations in its order and types, and leave ``log`` and ``exp`` to NumPy.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.special import ndtri
+
+from crossdock import _fused
+from crossdock._kernels import GAMMA_LOG_SHAPE, gamma_quantile, gamma_quantile_factors
+from crossdock.policies import HoltWinters, MinMax, Observation, OrderUpTo
+
+pytestmark = pytest.mark.skipif(_fused._compiled() is None, reason="Numba not installed")
+
+PROFILE = np.array([1.0, 1.1, 0.9, 1.0, 1.2, 1.5, 0.6])
+
+
+def _numpy(monkeypatch: pytest.MonkeyPatch, on: bool) -> None:
+    """``on``: the kernels at any size (the arrays here are small); else the NumPy path."""
+    monkeypatch.setenv(_fused.ENV_VAR, "1" if on else "0")
+
+
+def _policy(mean: np.ndarray, **kwargs: object) -> OrderUpTo:
+    forecast = kwargs.pop("forecast", None) or HoltWinters()
+    policy = OrderUpTo(forecast=forecast, **kwargs)  # type: ignore[arg-type]
+    policy.set_calendar(2, PROFILE)
+    policy.reset(mean)
+    return policy
+
+
+def _state(policy: OrderUpTo) -> list[np.ndarray]:
+    f = policy.forecast
+    return [f._level, f._variance, f._season]  # type: ignore[attr-defined]
+
+
+def _world(seed: int, stores: int = 30, skus: int = 400) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    mean = rng.gamma(0.6, 2.0, size=(stores, skus))
+    mean[:, :20] = 0.0  # never sold
+    mean[:, 20:40] *= 500.0  # fast movers: shapes beyond the gamma table
+    pack = rng.choice([1, 4, 6, 12, 24], size=skus).astype(np.int64)
+    shelf = (np.ceil(mean * 3 / pack) * pack + pack).astype(np.int32)  # tight: orders get cut
+    return {"mean": mean, "pack": pack, "shelf": shelf}
+
+
+def test_the_switch_turns_the_kernels_off_or_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    large, small = _fused.MIN_CELLS, _fused.MIN_CELLS - 1
+    for off in ("0", "false", "No", " off "):
+        monkeypatch.setenv(_fused.ENV_VAR, off)
+        assert _fused.kernels(large) is None
+    for on in ("1", "true", "YES", "on"):
+        monkeypatch.setenv(_fused.ENV_VAR, on)
+        assert _fused.kernels(small) is not None
+    monkeypatch.delenv(_fused.ENV_VAR)  # unset: the kernels from MIN_CELLS cells on
+    assert _fused.kernels(large) is not None
+    assert _fused.kernels(small) is None
+
+
+@pytest.mark.parametrize("precision", ["float32", "float64"])
+@pytest.mark.parametrize("kind", ["int32", "int64", "censored"])
+def test_holt_winters_updates_are_numpys_to_the_bit(
+    monkeypatch: pytest.MonkeyPatch, precision: str, kind: str
+) -> None:
+    world = _world(1)
+    rng = np.random.default_rng(2)
+    pair = [_policy(world["mean"], forecast=HoltWinters(precision=precision)) for _ in "ab"]
+    for _ in range(10):
+        sold = rng.poisson(world["mean"]).astype(kind if kind != "censored" else np.int32)
+        empty = rng.random(sold.shape) < 0.2
+        for policy, on in zip(pair, (False, True), strict=True):
+            _numpy(monkeypatch, on)
+            if kind == "censored":  # float64 demand: sales, censored days replaced
+                policy.observe_sales(sold, empty)
+            else:
+                policy.observe(sold)
+        for a, b in zip(_state(pair[0]), _state(pair[1]), strict=True):
+            assert a.dtype == np.dtype(precision)
+            np.testing.assert_array_equal(a, b, strict=True)
+
+
+def test_interpolation_is_numpys_to_the_bit() -> None:
+    rng = np.random.default_rng(3)
+    factors = gamma_quantile_factors(0.95)
+    x = np.concatenate(
+        [
+            rng.uniform(GAMMA_LOG_SHAPE[0] - 1.0, GAMMA_LOG_SHAPE[-1], 20_000),
+            GAMMA_LOG_SHAPE,  # exactly on the grid, last point included
+            np.nextafter(GAMMA_LOG_SHAPE, -np.inf),
+            np.nextafter(GAMMA_LOG_SHAPE, np.inf)[:-1],
+        ]
+    ).reshape(1, -1)
+    ones = np.ones_like(x)
+    out = np.empty_like(x)
+    kernels = _fused._compiled()  # the kernels themselves, whatever the switch says
+    assert kernels is not None
+    kernels.interp_block(x, ones, ones, GAMMA_LOG_SHAPE, factors, out)
+    np.testing.assert_array_equal(out, np.interp(x, GAMMA_LOG_SHAPE, factors))
+
+
+def test_horizons_are_holt_winters_own_to_the_bit() -> None:
+    world = _world(4)
+    rng = np.random.default_rng(5)
+    policy = _policy(world["mean"])
+    for _ in range(9):  # learnt offsets, and a weekday other than the first
+        policy.forecast.observe(rng.poisson(world["mean"]))
+    forecast = policy.forecast
+    assert isinstance(forecast, HoltWinters)
+    shape = forecast._level.shape
+    # horizons per store, per cell, of more than a week, and of none
+    for days in (
+        rng.integers(1, 6, size=(shape[0], 1)).astype(np.float64),
+        rng.integers(0, 20, size=shape).astype(np.float64),
+    ):
+        mean, spread = np.empty(shape), np.empty(shape)
+        planes = np.array([(forecast.weekday + t) % 7 for t in range(7)])
+        a, g = forecast.alpha / (2 - forecast.alpha), forecast.gamma / (2 - forecast.gamma)
+        kernels = _fused._compiled()
+        assert kernels is not None
+        kernels.horizon_block(
+            forecast._level,
+            forecast._season,
+            planes,
+            forecast._variance,
+            np.broadcast_to(days, shape),
+            a,
+            g,
+            np.float32(1.0 + a + g),
+            True,
+            mean,
+            spread,
+        )
+        np.testing.assert_array_equal(mean, np.broadcast_to(forecast.horizon_mean(days), shape))
+        np.testing.assert_array_equal(spread, np.broadcast_to(forecast.horizon_std(days), shape))
+
+
+CASES = {
+    "default": ({}, "store"),
+    "normal": ({"demand_distribution": "normal"}, "store"),
+    "median (z = 0)": ({"service_level": 0.5}, "store"),
+    "high service": ({"service_level": 0.995}, "store"),
+    "review every 3 days": ({"review_period_days": 3}, "store"),
+    "lead time per SKU": ({}, "cell"),
+}
+
+
+@pytest.mark.parametrize("case", CASES, ids=list(CASES))
+def test_orders_are_numpys_to_the_bit(monkeypatch: pytest.MonkeyPatch, case: str) -> None:
+    settings, leads = CASES[case]
+    world = _world(6)
+    mean, pack, shelf = world["mean"], world["pack"], world["shelf"]
+    rng = np.random.default_rng(7)
+    shape = mean.shape
+    lead = (
+        rng.integers(1, 5, size=(shape[0], 1)).astype(np.float64)
+        if leads == "store"
+        else rng.integers(1, 12, size=shape).astype(np.int32)
+    )
+    pair = [_policy(mean, **settings) for _ in "ab"]
+    on_hand = np.minimum(rng.poisson(mean * 3), shelf).astype(np.int32)
+    on_order = rng.poisson(mean).astype(np.int32)
+    owed = rng.poisson(0.2, size=shape).astype(np.int32)
+    ordered = cut = 0
+    for day in range(12):
+        sold = np.minimum(rng.poisson(mean), on_hand).astype(np.int32)
+        on_hand -= sold
+        orders = []
+        for policy, on in zip(pair, (False, True), strict=True):
+            _numpy(monkeypatch, on)
+            policy.observe_sales(sold, on_hand == 0)
+            observation = Observation(
+                day=day, on_hand=on_hand, on_order=on_order, backorders=owed, lead_time_days=lead
+            )
+            orders.append(policy.plan_in_packs(observation, pack, shelf))
+        np.testing.assert_array_equal(orders[0], orders[1], strict=True)
+        for a, b in zip(_state(pair[0]), _state(pair[1]), strict=True):
+            np.testing.assert_array_equal(a, b, strict=True)
+        position = on_hand.astype(np.int64) + on_order - owed
+        ordered += int(orders[1].sum())
+        cut += int(np.count_nonzero(position + orders[1] == shelf))
+        on_hand += on_order
+        on_order = orders[1].astype(np.int32)
+    assert ordered > 0 and cut > 0  # the cases did order, and the shelf did cut orders
+
+
+def test_the_fused_order_is_the_gamma_quantiles_gap(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Independent of the NumPy plan: the order is S − position rounded up to whole packs."""
+    _numpy(monkeypatch, True)
+    world = _world(8, stores=5, skus=50)
+    mean, pack = world["mean"], world["pack"]
+    policy = _policy(mean)
+    zeros = np.zeros(mean.shape, dtype=np.int32)
+    forecast = policy.forecast
+    assert isinstance(forecast, HoltWinters)
+    lead = np.full((5, 1), 2.0)
+    target = gamma_quantile(
+        forecast.horizon_mean(lead),
+        forecast.horizon_std(lead),
+        gamma_quantile_factors(0.95),
+        float(ndtri(0.95)),
+    )
+    observation = Observation(
+        day=0, on_hand=zeros, on_order=zeros, backorders=zeros, lead_time_days=lead
+    )
+    order = policy.plan_in_packs(observation, pack, np.full(mean.shape, 10**6))
+    np.testing.assert_array_equal(order, np.ceil(target / pack) * pack)
+
+
+def test_other_policies_and_forecasters_take_the_numpy_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _numpy(monkeypatch, True)
+    world = _world(9, stores=4, skus=30)
+    zeros = np.zeros(world["mean"].shape, dtype=np.int32)
+    observation = Observation(
+        day=0, on_hand=zeros, on_order=zeros, backorders=zeros, lead_time_days=2.0
+    )
+    trend = _policy(world["mean"], forecast=HoltWinters(beta=0.1))
+    assert trend._fused_packs(observation, world["pack"], world["shelf"]) is None
+    fractional = Observation(
+        day=0, on_hand=zeros + 0.5, on_order=zeros, backorders=zeros, lead_time_days=2.0
+    )
+    default = _policy(world["mean"])
+    assert default._fused_packs(fractional, world["pack"], world["shelf"]) is None
+    assert default._fused_packs(observation, world["pack"], world["shelf"]) is not None
+    min_max = MinMax(forecast=HoltWinters())
+    min_max.reset(world["mean"])
+    order = min_max.plan_in_packs(observation, world["pack"], world["shelf"])
+    assert order.dtype == np.int64 and np.all(order % world["pack"] == 0)
+
+
+def test_without_a_writable_cache_the_kernels_compile_uncached(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import numba
+
+    real = numba.njit
+
+    def no_cache(*args: object, **kwargs: object) -> object:
+        if kwargs.get("cache"):
+            raise RuntimeError("cannot cache function: no locator available")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(numba, "njit", no_cache)
+    kernel = _fused._jit(_fused.holt_winters_observe)
+    level = np.zeros(3, dtype=np.float32)
+    kernel(
+        np.array([1, 2, 3]),
+        np.array([2]),
+        np.array([5.0]),
+        level,
+        np.zeros(3, np.float32),
+        np.ones(3, np.float32),
+        np.empty(1, np.float32),
+        *np.float32([0.5, 0.5, 0.1]),
+    )
+    assert level.tolist() == [0.5, 1.0, 2.5]  # the third cell censored: 5 wanted
+
+
+@pytest.mark.parametrize("mode", ["traditional", "shared"])
+def test_a_run_gives_the_same_tables_with_and_without_numba(
+    monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    from crossdock._golden import digest_result
+    from crossdock.scenario import generate_scenario
+    from crossdock.simulate import simulate
+
+    scenario = generate_scenario(n_stores=8, n_skus=150, n_platforms=2, horizon_days=40)
+    digests = []
+    for on in (False, True):
+        _numpy(monkeypatch, on)
+        result = simulate(scenario, mode=mode, seed=3, days=40)
+        digests.append(digest_result(result.tables, result.kpis))
+    assert digests[0] == digests[1]
+    assert digests[0]["kpis"]["fill_rate"] > 0
+
+
+def test_a_column_selection_as_prior_still_takes_the_fused_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A planner's prior is ``mean[:, items]``, which NumPy lays out in Fortran order."""
+    _numpy(monkeypatch, True)
+    world = _world(10)
+    prior = world["mean"][:, np.arange(0, 400, 2)]
+    assert not prior.flags.c_contiguous
+    policy = _policy(prior)
+    forecast = policy.forecast
+    assert isinstance(forecast, HoltWinters)
+    sold = np.random.default_rng(11).poisson(prior)
+    assert forecast._fused_observe(sold)
+    assert forecast.observe_censored(sold, sold == 0)
