@@ -30,9 +30,9 @@ from crossdock import edi
 from crossdock.channel import DirectChannel, M
 from crossdock.edi_bridge._bridge import EANCOM_TYPES, EdiBridge
 from crossdock.edi_bridge._wire import contrl_text, read_wire, wire_message
-from crossdock.edi_bridge._wire_text import inventory_text, sales_text
+from crossdock.edi_bridge._wire_text import inventory_text, order_text, sales_text
 from crossdock.errors import EdiError
-from crossdock.messages import InventoryReport, Message, SalesReport
+from crossdock.messages import InventoryReport, Message, Order, SalesReport
 from crossdock.scenario import Scenario
 from crossdock.scenario._edi_spec import EdiSpec
 from crossdock.tables import EDI_COLUMNS
@@ -45,7 +45,11 @@ EDI_COUNTERS = EDI_COLUMNS
 # legal); every one is outside UNOA and UNOC, so a garbled interchange is always rejected.
 _GARBLE = [c for c in range(1, 32) if c not in (10, 13)]
 _UNB = re.compile(rb"UNB\+[^']*?\+([0-9]{13}):14\+([0-9]{13}):14\+[^']*?\+((?:[^'?+]|\?.)+)")
-_FROM_ARRAYS: dict[type, Any] = {InventoryReport: inventory_text, SalesReport: sales_text}
+_FROM_ARRAYS: dict[type, Any] = {
+    InventoryReport: inventory_text,
+    SalesReport: sales_text,
+    Order: order_text,
+}
 """Messages written straight from their arrays (see ``_wire_text``)."""
 _ERROR_CODES = (
     ("character set", "21"),  # invalid character(s)

@@ -1,0 +1,115 @@
+"""The channel's array writers (``_wire_text``) write exactly the encoder's bytes.
+
+Every message of short runs in both modes is written both ways: through the bridge's EANCOM
+objects and ``edi.encode``, and straight from the simulation arrays. The texts must be equal,
+byte for byte, in both editions; messages out of the common case must be declined (``None``),
+so that the general way writes them or names the problem.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from crossdock import edi
+from crossdock import messages as sim
+from crossdock.edi_bridge import EdiBridge
+from crossdock.edi_bridge._wire_text import order_text
+from crossdock.scenario import Scenario
+
+from .test_bridge import sent_messages
+
+
+def _both(
+    bridge: EdiBridge, message: sim.Order, edition: edi.Edition, control_ref: str = "000000042"
+) -> tuple[str | None, str]:
+    expected = edi.encode(bridge.interchange(message, control_ref=control_ref, edition=edition))
+    text = order_text(
+        message,
+        bridge.master,
+        control_ref=control_ref,
+        edition=edition,
+        prepared=bridge.interchange_time(message.day),
+    )
+    return text, expected
+
+
+@pytest.mark.parametrize("mode", ["traditional", "shared"])
+@pytest.mark.parametrize("edition", list(edi.Edition))
+def test_order_text_is_the_encoders_text(
+    two_platforms: Scenario, mode: str, edition: edi.Edition
+) -> None:
+    bridge = EdiBridge(two_platforms)
+    orders = [m for m in sent_messages(two_platforms, mode, 20) if isinstance(m, sim.Order)]
+    assert len(orders) >= 5
+    split = 0
+    for order in orders:
+        text, expected = _both(bridge, order, edition)
+        assert text == expected, order.reference
+        split += "LOC+7+" in expected
+    assert split or mode == "traditional"  # store splits were written too
+
+
+def test_order_text_edge_cases(two_platforms: Scenario) -> None:
+    """Large quantities, a place of delivery alone, no items: still the encoder's bytes."""
+    bridge = EdiBridge(two_platforms)
+    orders = [m for m in sent_messages(two_platforms, "shared", 20) if isinstance(m, sim.Order)]
+    split = next(m for m in orders if m.ship_to_kind == "platform")
+    big = split.quantity.copy()
+    big[-1, :] = 123_456_789  # beyond the encoder's table of small numbers
+    big[0, 0] = 0
+    cases = [
+        dataclasses.replace(split, quantity=big),
+        dataclasses.replace(split, quantity=np.zeros_like(split.quantity)),
+        dataclasses.replace(split, order_number="ORDER 7/B-1.2", reference="R-1"),
+        dataclasses.replace(  # a DC's own order: no splits
+            split,
+            ship_to_kind="dc",
+            ship_to=0,
+            locations=np.array([0]),
+            quantity=split.quantity[:1],
+        ),
+        dataclasses.replace(  # nothing ordered at all
+            split,
+            ship_to_kind="dc",
+            ship_to=0,
+            locations=np.array([0]),
+            items=np.zeros(0, dtype=np.int64),
+            quantity=np.zeros((1, 0), dtype=np.int64),
+        ),
+    ]
+    for edition in edi.Edition:
+        for case in cases:
+            text, expected = _both(bridge, case, edition, control_ref="7")
+            assert text == expected
+
+
+def test_order_text_declines_what_is_out_of_the_common_case(two_platforms: Scenario) -> None:
+    """What would need escaping, checking or an error: left to the general way."""
+    bridge = EdiBridge(two_platforms)
+    orders = [m for m in sent_messages(two_platforms, "shared", 20) if isinstance(m, sim.Order)]
+    order = next(m for m in orders if m.ship_to_kind == "platform")
+    negative = order.quantity.copy()
+    negative[0, 0] = -1
+    odd = [
+        dataclasses.replace(order, reference="A?B"),
+        dataclasses.replace(order, order_number="A+B"),
+        dataclasses.replace(order, quantity=negative),
+        dataclasses.replace(order, quantity=order.quantity.astype(np.float64)),
+        dataclasses.replace(order, sender="3000000000000"),
+        dataclasses.replace(order, ship_to_kind="moon"),
+        dataclasses.replace(order, locations=order.locations + 100),
+        dataclasses.replace(order, items=np.zeros(0, dtype=np.int64)),
+    ]
+    for case in odd:
+        text = order_text(
+            case,
+            bridge.master,
+            control_ref="7",
+            edition=edi.Edition.EANCOM_2002,
+            prepared=dt.datetime(2026, 1, 1),
+        )
+        assert text is None
