@@ -17,6 +17,7 @@ import pytest
 from crossdock import edi
 from crossdock import messages as sim
 from crossdock.edi_bridge import EdiBridge
+from crossdock.edi_bridge._wire_pallets import despatch_text, receipt_text
 from crossdock.edi_bridge._wire_text import order_text
 from crossdock.scenario import Scenario
 
@@ -113,3 +114,110 @@ def test_order_text_declines_what_is_out_of_the_common_case(two_platforms: Scena
             prepared=dt.datetime(2026, 1, 1),
         )
         assert text is None
+
+
+def _advice_text(bridge: EdiBridge, message: sim.Message, edition: edi.Edition) -> str | None:
+    kw = {
+        "control_ref": "000000042",
+        "edition": edition,
+        "prepared": bridge.interchange_time(message.day),
+    }
+    if isinstance(message, sim.DespatchAdvice):
+        return despatch_text(message, bridge.master, **kw)  # type: ignore[arg-type]
+    assert isinstance(message, sim.ReceivingAdvice)
+    first = bridge.despatch_sscc_first(message.receiver, message.despatch_number)
+    assert first is not None
+    return receipt_text(message, bridge.master, first, **kw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("mode", ["traditional", "shared"])
+@pytest.mark.parametrize("edition", list(edi.Edition))
+def test_advice_texts_are_the_encoders_text(
+    two_platforms: Scenario, mode: str, edition: edi.Edition
+) -> None:
+    bridge = EdiBridge(two_platforms)
+    advices = [
+        m
+        for m in sent_messages(two_platforms, mode, 20)
+        if isinstance(m, sim.DespatchAdvice | sim.ReceivingAdvice)
+    ]
+    kinds = {type(m) for m in advices}
+    assert sim.DespatchAdvice in kinds
+    assert sim.ReceivingAdvice in kinds or mode == "traditional"
+    pallets = 0
+    for advice in advices:
+        expected = edi.encode(bridge.interchange(advice, control_ref="000000042", edition=edition))
+        assert _advice_text(bridge, advice, edition) == expected, advice.reference
+        pallets += expected.count("GIN+BJ+")
+    assert pallets  # pallets and their lines were written, not only empty parts
+
+
+def test_advice_texts_edge_cases(two_platforms: Scenario) -> None:
+    """Large quantities, extra pallets, an empty despatch number: the encoder's bytes."""
+    bridge = EdiBridge(two_platforms)
+    sent = sent_messages(two_platforms, "shared", 20)
+    despatch = next(m for m in sent if isinstance(m, sim.DespatchAdvice) and m.quantity.any())
+    receipt = next(m for m in sent if isinstance(m, sim.ReceivingAdvice) and m.quantity.any())
+    big = despatch.quantity.copy()
+    big[-1, -1] = 98_765
+    cases: list[sim.Message] = [
+        dataclasses.replace(despatch, quantity=big, pallets=despatch.pallets + 3),
+        dataclasses.replace(despatch, pallets=despatch.pallets + 2, reference="R-9"),
+        dataclasses.replace(receipt, quantity=receipt.quantity * 50),
+    ]
+    for edition in edi.Edition:
+        for case in cases:
+            expected = edi.encode(
+                bridge.interchange(case, control_ref="000000042", edition=edition)
+            )
+            assert _advice_text(bridge, case, edition) == expected
+    first = bridge.despatch_sscc_first(receipt.receiver, receipt.despatch_number)
+    assert first is not None
+    blank = dataclasses.replace(receipt, despatch_number="")  # no RFF+AAK
+    for edition in edi.Edition:
+        text = receipt_text(
+            blank,
+            bridge.master,
+            first,
+            control_ref="7",
+            edition=edition,
+            prepared=bridge.interchange_time(blank.day),
+        )
+        # the bridge finds no despatch advice "": compare with the encoder given its objects
+        bridge.note_despatch(
+            dataclasses.replace(
+                next(m for m in sent if isinstance(m, sim.DespatchAdvice)),
+                sender=receipt.receiver,
+                despatch_number="",
+                sscc_first=first,
+            )
+        )
+        assert text == edi.encode(bridge.interchange(blank, control_ref="7", edition=edition))
+        assert "RFF+AAK" not in (text or "")
+
+
+def test_advice_texts_decline_what_is_out_of_the_common_case(two_platforms: Scenario) -> None:
+    bridge = EdiBridge(two_platforms)
+    sent = sent_messages(two_platforms, "shared", 20)
+    despatch = next(m for m in sent if isinstance(m, sim.DespatchAdvice) and m.quantity.any())
+    receipt = next(m for m in sent if isinstance(m, sim.ReceivingAdvice) and m.quantity.any())
+    negative = despatch.quantity.copy()
+    negative[0, 0] = -3
+    odd_despatches = [
+        dataclasses.replace(despatch, despatch_number="A'B"),
+        dataclasses.replace(despatch, reference="ABCDEFGHIJKLMN"),  # parts would be too long
+        dataclasses.replace(despatch, quantity=negative),
+        dataclasses.replace(despatch, pallets=0),
+        dataclasses.replace(despatch, sscc_first=-1),
+        dataclasses.replace(despatch, ship_to_kind="moon"),
+        dataclasses.replace(despatch, receiver="3000000000000"),
+    ]
+    kw = {"control_ref": "7", "edition": edi.Edition.EANCOM_2002}
+    prepared = dt.datetime(2026, 1, 1)
+    for case in odd_despatches:
+        assert despatch_text(case, bridge.master, prepared=prepared, **kw) is None  # type: ignore[arg-type]
+    for case in (
+        dataclasses.replace(receipt, despatch_number="A+B"),
+        dataclasses.replace(receipt, quantity=receipt.quantity.astype(np.float64)),
+    ):
+        assert receipt_text(case, bridge.master, 1, prepared=prepared, **kw) is None  # type: ignore[arg-type]

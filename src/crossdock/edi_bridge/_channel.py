@@ -30,9 +30,17 @@ from crossdock import edi
 from crossdock.channel import DirectChannel, M
 from crossdock.edi_bridge._bridge import EANCOM_TYPES, EdiBridge
 from crossdock.edi_bridge._wire import contrl_text, read_wire, wire_message
+from crossdock.edi_bridge._wire_pallets import despatch_text, receipt_text
 from crossdock.edi_bridge._wire_text import inventory_text, order_text, sales_text
 from crossdock.errors import EdiError
-from crossdock.messages import InventoryReport, Message, Order, SalesReport
+from crossdock.messages import (
+    DespatchAdvice,
+    InventoryReport,
+    Message,
+    Order,
+    ReceivingAdvice,
+    SalesReport,
+)
 from crossdock.scenario import Scenario
 from crossdock.scenario._edi_spec import EdiSpec
 from crossdock.tables import EDI_COLUMNS
@@ -49,6 +57,7 @@ _FROM_ARRAYS: dict[type, Any] = {
     InventoryReport: inventory_text,
     SalesReport: sales_text,
     Order: order_text,
+    DespatchAdvice: despatch_text,
 }
 """Messages written straight from their arrays (see ``_wire_text``)."""
 _ERROR_CODES = (
@@ -171,13 +180,26 @@ class EdiChannel(DirectChannel):
         text = None
         write = _FROM_ARRAYS.get(type(message)) if not self._newlines else None
         if write is not None:
-            text = write(  # the largest messages, written straight from their arrays
+            text = write(  # the commonest messages, written straight from their arrays
                 message,
                 self.bridge.master,
                 control_ref=control_ref,
                 edition=edition,
                 prepared=self.bridge.interchange_time(day),
             )
+            if text is not None and isinstance(message, DespatchAdvice):
+                self.bridge.note_despatch(message)  # for the receiving advice's SSCCs
+        elif isinstance(message, ReceivingAdvice) and not self._newlines:
+            first = self.bridge.despatch_sscc_first(message.receiver, message.despatch_number)
+            if first is not None:  # else the bridge names the missing despatch advice
+                text = receipt_text(
+                    message,
+                    self.bridge.master,
+                    first,
+                    control_ref=control_ref,
+                    edition=edition,
+                    prepared=self.bridge.interchange_time(day),
+                )
         if text is None:
             interchange = self.bridge.interchange(message, control_ref=control_ref, edition=edition)
             text = edi.encode(interchange, newlines=self._newlines)
