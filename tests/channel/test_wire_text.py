@@ -18,7 +18,7 @@ from crossdock import edi
 from crossdock import messages as sim
 from crossdock.edi_bridge import EdiBridge
 from crossdock.edi_bridge._wire_pallets import despatch_text, receipt_text
-from crossdock.edi_bridge._wire_text import order_text
+from crossdock.edi_bridge._wire_text import order_text, response_text
 from crossdock.scenario import Scenario
 
 from .test_bridge import sent_messages
@@ -221,3 +221,107 @@ def test_advice_texts_decline_what_is_out_of_the_common_case(two_platforms: Scen
         dataclasses.replace(receipt, quantity=receipt.quantity.astype(np.float64)),
     ):
         assert receipt_text(case, bridge.master, 1, prepared=prepared, **kw) is None  # type: ignore[arg-type]
+
+
+def _response_both(
+    bridge: EdiBridge, message: sim.OrderResponse, edition: edi.Edition
+) -> tuple[str | None, str]:
+    expected = edi.encode(bridge.interchange(message, control_ref="000000042", edition=edition))
+    text = response_text(
+        message,
+        bridge.master,
+        control_ref="000000042",
+        edition=edition,
+        prepared=bridge.interchange_time(message.day),
+    )
+    return text, expected
+
+
+@pytest.mark.parametrize("mode", ["traditional", "shared"])
+@pytest.mark.parametrize("edition", list(edi.Edition))
+def test_response_text_is_the_encoders_text(
+    two_platforms: Scenario, mode: str, edition: edi.Edition
+) -> None:
+    bridge = EdiBridge(two_platforms)
+    responses = [
+        m for m in sent_messages(two_platforms, mode, 20) if isinstance(m, sim.OrderResponse)
+    ]
+    assert responses
+    for response in responses:
+        text, expected = _response_both(bridge, response, edition)
+        assert text == expected, response.reference
+
+
+def test_response_text_edge_cases(two_platforms: Scenario) -> None:
+    """Delivery notes (long ones cut into components), every status, large quantities."""
+    bridge = EdiBridge(two_platforms)
+    sent = sent_messages(two_platforms, "traditional", 20)
+    response = next(m for m in sent if isinstance(m, sim.OrderResponse) and m.items.size > 3)
+    n = response.items.size
+    mixed = np.array([int(sim.LineStatus.CHANGED), int(sim.LineStatus.REFUSED)] * n)[:n]
+    spread = response.day + 1 + np.arange(n) % 2  # every other line: long notes
+    big = response.quantity.copy()
+    big[0, -1] = 12_345_678
+    cases = [
+        dataclasses.replace(response, delivery_day=spread),
+        dataclasses.replace(response, delivery_day=np.full(n, response.day + 2)),
+        dataclasses.replace(response, status=mixed, quantity=big),
+        dataclasses.replace(response, status=np.full(n, int(sim.LineStatus.REFUSED))),
+    ]
+    notes = 0
+    for edition in edi.Edition:
+        for case in cases:
+            text, expected = _response_both(bridge, case, edition)
+            assert text == expected
+            notes += expected.count("FTX+AAI")
+    assert notes
+
+
+def test_response_text_declines_what_is_out_of_the_common_case(two_platforms: Scenario) -> None:
+    bridge = EdiBridge(two_platforms)
+    sent = sent_messages(two_platforms, "traditional", 20)
+    response = next(m for m in sent if isinstance(m, sim.OrderResponse))
+    odd = [
+        dataclasses.replace(response, order_number="O:1"),
+        dataclasses.replace(response, order_number=""),
+        dataclasses.replace(response, status=np.full(response.items.size, 9)),
+        dataclasses.replace(response, locations=np.zeros(0, dtype=np.int64)),
+        dataclasses.replace(response, delivery_day=np.zeros(1, dtype=np.int64)),
+    ]
+    for case in odd:
+        text = response_text(
+            case,
+            bridge.master,
+            control_ref="7",
+            edition=edi.Edition.EANCOM_2002,
+            prepared=dt.datetime(2026, 1, 1),
+        )
+        assert text is None
+
+
+def test_response_text_cuts_long_notes_as_the_encoder() -> None:
+    """80 lines, every other one promised a day later: notes longer than one component."""
+    from crossdock import load_scenario
+
+    scenario = load_scenario()
+    bridge = EdiBridge(scenario)
+    md = bridge.master
+    m = 80
+    response = sim.OrderResponse(
+        sender=md.glns["supplier"][0],
+        receiver=md.retailer,
+        day=3,
+        reference="00000017",
+        order_number="V0003-000017",
+        locations=np.array([0, 2]),
+        items=np.arange(m),
+        quantity=np.arange(2 * m, dtype=np.int64).reshape(2, m),
+        status=np.full(m, int(sim.LineStatus.ACCEPTED)),
+        delivery_day=4 + np.arange(m) % 2,
+    )
+    for edition in edi.Edition:
+        text, expected = _response_both(bridge, response, edition)
+        assert text == expected
+        if edition is edi.Edition.EANCOM_97:
+            ftx = [s for s in expected.split("'") if s.startswith("FTX")]
+            assert any(":" in s for s in ftx)  # a note cut into components

@@ -31,13 +31,14 @@ from crossdock.channel import DirectChannel, M
 from crossdock.edi_bridge._bridge import EANCOM_TYPES, EdiBridge
 from crossdock.edi_bridge._wire import contrl_text, read_wire, wire_message
 from crossdock.edi_bridge._wire_pallets import despatch_text, receipt_text
-from crossdock.edi_bridge._wire_text import inventory_text, order_text, sales_text
+from crossdock.edi_bridge._wire_text import inventory_text, order_text, response_text, sales_text
 from crossdock.errors import EdiError
 from crossdock.messages import (
     DespatchAdvice,
     InventoryReport,
     Message,
     Order,
+    OrderResponse,
     ReceivingAdvice,
     SalesReport,
 )
@@ -58,6 +59,7 @@ _FROM_ARRAYS: dict[type, Any] = {
     SalesReport: sales_text,
     Order: order_text,
     DespatchAdvice: despatch_text,
+    OrderResponse: response_text,
 }
 """Messages written straight from their arrays (see ``_wire_text``)."""
 _ERROR_CODES = (

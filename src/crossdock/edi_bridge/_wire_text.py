@@ -8,7 +8,8 @@ once per item (``++<GTIN>:SRV'INV++++1'QTY+145:``) and per store (``'LOC+18+<GLN
 It returns ``None`` for anything out of the common case (a reference to escape, a location
 given twice, quantities that are not integers...), and the caller takes the general way, which
 writes the same text or names the problem. :func:`order_text` does the same for an order
-(ORDERS, with its store splits), as ``_orders.order_to_edi`` and the encoder write it.
+(ORDERS, with its store splits) and :func:`response_text` for an order response (ORDRSP, one
+per location), as ``_orders`` and the encoder write them.
 """
 
 from __future__ import annotations
@@ -21,12 +22,17 @@ import numpy as np
 
 from crossdock import edi
 from crossdock import messages as sim
-from crossdock.edi._common import LIMIT
+from crossdock.edi._common import FTX_CHUNK, LIMIT
 from crossdock.edi_bridge._master import MasterData
-from crossdock.edi_bridge._orders import LOCATION_KIND
+from crossdock.edi_bridge._orders import (
+    _STATUS_TO_EDI,
+    LOCATION_KIND,
+    _delivery_notes,
+    _response_location_kind,
+)
 from crossdock.edi_bridge._reports import BACKORDERS, RECEIVED, part_ref
 
-__all__ = ["inventory_text", "order_text", "sales_text"]
+__all__ = ["inventory_text", "order_text", "response_text", "sales_text"]
 
 _PLAIN = re.compile(r"[0-9A-Za-z\-./ ]{1,14}", re.ASCII)
 _DOCUMENT = re.compile(r"[0-9A-Za-z\-./ ]{1,35}", re.ASCII)
@@ -281,3 +287,91 @@ def order_text(
         f"NAD+BY+{sender}::9'NAD+SU+{receiver}::9'{dp}{''.join(lines)}"
         f"UNS+S'CNT+2:{len(items)}'UNT+{segments}+{reference}'UNZ+1+{control_ref}'"
     )
+
+
+_NOTE = re.compile(r"[0-9A-Z ,\-]+", re.ASCII)
+"""A delivery note as the bridge writes it: nothing to escape."""
+
+
+@lru_cache(maxsize=16)
+def _response_heads(gtins: tuple[str, ...], item_type: str, status: str) -> tuple[str, ...]:
+    """Per item, the text of an ORDRSP line with ``status`` from the status to the quantity."""
+    return tuple(f"+{status}+{gtin}:{item_type}'QTY+21:" for gtin in gtins)
+
+
+def response_text(
+    message: sim.OrderResponse,
+    md: MasterData,
+    *,
+    control_ref: str,
+    edition: edi.Edition,
+    prepared: dt.datetime,
+) -> str | None:
+    """The interchange text of an order response, or ``None`` (see the module docstring).
+
+    One ORDRSP per location (NAD+BY), each with every line, its status and quantity, and the
+    promised delivery dates as FTX+AAI notes (``_orders.response_to_edi``).
+    """
+    reference, order_number = message.reference, message.order_number
+    if not _PLAIN.fullmatch(control_ref) or not _DOCUMENT.fullmatch(order_number):
+        return None
+    if not 2000 <= prepared.year <= 2099:
+        return None
+    sender, receiver = message.sender, message.receiver
+    if md.party_of.get(sender) is None or md.party_of.get(receiver) is None:
+        return None  # GLNs the scenario vouches for; any other: the general way checks
+    quantity, items = message.quantity, message.items.tolist()
+    locations, n = message.locations.tolist(), len(items)
+    if quantity.dtype.kind not in "iu" or quantity.shape != (len(locations), n):
+        return None
+    if message.status.shape != (n,) or message.delivery_day.size not in (0, n):
+        return None
+    if any(not 0 <= k < len(md.gtins) for k in items):
+        return None
+    if quantity.size and (int(quantity.min()) < 0 or int(quantity.max()) >= LIMIT):
+        return None
+    table = md.glns[_response_location_kind(sender, md)]
+    if not locations or any(not 0 <= s < len(table) for s in locations):
+        return None
+    refs = [part_ref(reference, r) for r in range(len(locations))]
+    if any(not _PLAIN.fullmatch(ref) for ref in refs):
+        return None
+    statuses = [_STATUS_TO_EDI.get(s) for s in message.status.tolist()]
+    if None in statuses:
+        return None
+    values = [s._value_ for s in statuses]  # type: ignore[union-attr]
+    if values and all(v == "5" for v in values):
+        overall = "29"
+    elif values and all(v == "7" for v in values):
+        overall = "27"
+    else:
+        overall = "4" if values else "29"
+    notes = _delivery_notes(message.delivery_day, md) if message.delivery_day.size else ()
+    if any(not _NOTE.fullmatch(note) for note in notes):
+        return None
+    size = FTX_CHUNK[edition]
+    ftx = "".join(
+        "FTX+AAI+++" + ":".join(note[i : i + size] for i in range(0, len(note), size)) + "'"
+        for note in notes
+    )
+    gtins = tuple(md.gtins[k] for k in items)
+    by_status = {v: _response_heads(gtins, edition.item_type, v) for v in set(values)}
+    heads = [by_status[v][j] for j, v in enumerate(values)]
+    date = _day(md.date(message.day))
+    code = edi.ASSOCIATION_CODES[edition]["ORDRSP"]
+    out = [
+        f"UNA:+.? 'UNB+UNOC:3+{sender}:14+{receiver}:14+{prepared:%y%m%d}:{prepared:%H%M}"
+        f"+{control_ref}++ORDRSP'"
+    ]
+    for r, row in enumerate(quantity.tolist()):
+        ref = refs[r]
+        lines = "".join(
+            f"LIN+{j}{head}{q}'" for j, (head, q) in enumerate(zip(heads, row, strict=True), 1)
+        )
+        out.append(
+            f"UNH+{ref}+ORDRSP:D:{edition.release}:UN:{code}'BGM+231+{ref}+{overall}'"
+            f"DTM+137:{date}:102'{ftx}RFF+ON:{order_number}'NAD+BY+{table[locations[r]]}::9'"
+            f"NAD+SU+{sender}::9'{lines}UNS+S'CNT+2:{n}'UNT+{9 + len(notes) + 2 * n}+{ref}'"
+        )
+    out.append(f"UNZ+{len(locations)}+{control_ref}'")
+    return "".join(out)
