@@ -127,13 +127,22 @@ def _pallet_quantities(
     quantity = np.zeros((len(parts), len(gtins)), dtype=np.int64)
     ssccs: list[str] = []
     for r, part in enumerate(parts):
-        row = quantity[r]
-        for sscc, line_gtins, units in part.pallets:
+        columns: list[int | None] = []
+        units = []
+        for sscc, line_gtins, pallet_units in part.pallets:
             ssccs.append(sscc)
-            columns = list(map(column.get, line_gtins))
-            if None in columns:
-                return None
-            np.add.at(row, np.array(columns, dtype=np.int64), units)
+            columns += map(column.get, line_gtins)
+            units.append(pallet_units)
+        if not columns:
+            continue
+        if None in columns:
+            return None
+        where = np.array(columns, dtype=np.int64)
+        added = np.concatenate(units)
+        if len(set(columns)) == len(columns):
+            quantity[r, where] += added  # each item once in the part: one vector add
+        else:
+            np.add.at(quantity[r], where, added)
     return locations, items, quantity, ssccs
 
 
