@@ -264,16 +264,13 @@ def order_text(
             return None
         places = [f"LOC+7+{stores[s]}::9'QTY+11:" for s in locations]
         columns = quantity.T
+        lines = [f"LIN+{j + 1}{heads[j]}{q}'" for j, q in enumerate(totals)]
         first = "".join(f"{p}{q}'" for p, q in zip(places, columns[0].tolist(), strict=True))
-        lines = [f"LIN+1{heads[0]}{totals[0]}'{first}"]
+        lines[0] += first  # the first line lists every store, zeros included
         item_of, row_of = np.nonzero(columns[1:])
         values = columns[1:][item_of, row_of].tolist()
-        bounds = np.searchsorted(item_of, np.arange(len(items))).tolist()
-        rows = row_of.tolist()
-        for j in range(1, len(items)):
-            a, b = bounds[j - 1], bounds[j]
-            tail = "".join(f"{places[r]}{q}'" for r, q in zip(rows[a:b], values[a:b], strict=True))
-            lines.append(f"LIN+{j + 1}{heads[j]}{totals[j]}'{tail}")
+        for j, r, q in zip((item_of + 1).tolist(), row_of.tolist(), values, strict=True):
+            lines[j] += f"{places[r]}{q}'"  # the other lines: the stores with something
         splits = len(locations) + len(values)
     date = md.date(message.day)
     dp = f"NAD+DP+{delivery_party}::9'" if delivery_party is not None else ""
