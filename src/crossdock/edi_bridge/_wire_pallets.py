@@ -36,7 +36,7 @@ from crossdock.edi_bridge._wire_text import _DOCUMENT, _PLAIN, _day
 __all__ = ["despatch_text", "receipt_text"]
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=64)  # per item list (a supplier's, a platform's...) and edition
 def _heads(gtins: tuple[str, ...], item_type: str, qualifier: str) -> tuple[str, ...]:
     """Per item, the text of a DESADV/RECADV line from its GTIN to the quantity."""
     return tuple(f"++{gtin}:{item_type}'QTY+{qualifier}:" for gtin in gtins)

@@ -205,7 +205,7 @@ def _day(date: dt.date) -> str:
     return f"{date.year:04d}{date.month:02d}{date.day:02d}"
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=256)  # orders name many item lists (a supplier's, a production order's...)
 def _order_heads(gtins: tuple[str, ...], item_type: str) -> tuple[str, ...]:
     """Per item, the text of an ORDERS line from its GTIN to the ordered quantity."""
     return tuple(f"++{gtin}:{item_type}'QTY+21:" for gtin in gtins)
