@@ -98,6 +98,14 @@ class EdiBridge:
             ) from None
         raise BridgeError(f"no EANCOM message for {type(message).__name__}", field="message")
 
+    def note_despatch(self, message: sim.DespatchAdvice) -> None:
+        """Remember the SSCC range of a despatch advice sent without :meth:`to_edi`."""
+        self._sscc_first[(message.sender, message.despatch_number)] = message.sscc_first
+
+    def despatch_sscc_first(self, supplier: str, despatch_number: str) -> int | None:
+        """First SSCC serial of despatch advice ``despatch_number`` from ``supplier``, if known."""
+        return self._sscc_first.get((supplier, despatch_number))
+
     def from_edi(
         self, messages: tuple[edi.Message, ...], *, sender: str, receiver: str
     ) -> sim.Message:

@@ -30,9 +30,18 @@ from crossdock import edi
 from crossdock.channel import DirectChannel, M
 from crossdock.edi_bridge._bridge import EANCOM_TYPES, EdiBridge
 from crossdock.edi_bridge._wire import contrl_text, read_wire, wire_message
-from crossdock.edi_bridge._wire_text import inventory_text, sales_text
+from crossdock.edi_bridge._wire_pallets import despatch_text, receipt_text
+from crossdock.edi_bridge._wire_text import inventory_text, order_text, response_text, sales_text
 from crossdock.errors import EdiError
-from crossdock.messages import InventoryReport, Message, SalesReport
+from crossdock.messages import (
+    DespatchAdvice,
+    InventoryReport,
+    Message,
+    Order,
+    OrderResponse,
+    ReceivingAdvice,
+    SalesReport,
+)
 from crossdock.scenario import Scenario
 from crossdock.scenario._edi_spec import EdiSpec
 from crossdock.tables import EDI_COLUMNS
@@ -45,7 +54,13 @@ EDI_COUNTERS = EDI_COLUMNS
 # legal); every one is outside UNOA and UNOC, so a garbled interchange is always rejected.
 _GARBLE = [c for c in range(1, 32) if c not in (10, 13)]
 _UNB = re.compile(rb"UNB\+[^']*?\+([0-9]{13}):14\+([0-9]{13}):14\+[^']*?\+((?:[^'?+]|\?.)+)")
-_FROM_ARRAYS: dict[type, Any] = {InventoryReport: inventory_text, SalesReport: sales_text}
+_FROM_ARRAYS: dict[type, Any] = {
+    InventoryReport: inventory_text,
+    SalesReport: sales_text,
+    Order: order_text,
+    DespatchAdvice: despatch_text,
+    OrderResponse: response_text,
+}
 """Messages written straight from their arrays (see ``_wire_text``)."""
 _ERROR_CODES = (
     ("character set", "21"),  # invalid character(s)
@@ -167,13 +182,26 @@ class EdiChannel(DirectChannel):
         text = None
         write = _FROM_ARRAYS.get(type(message)) if not self._newlines else None
         if write is not None:
-            text = write(  # the largest messages, written straight from their arrays
+            text = write(  # the commonest messages, written straight from their arrays
                 message,
                 self.bridge.master,
                 control_ref=control_ref,
                 edition=edition,
                 prepared=self.bridge.interchange_time(day),
             )
+            if text is not None and isinstance(message, DespatchAdvice):
+                self.bridge.note_despatch(message)  # for the receiving advice's SSCCs
+        elif isinstance(message, ReceivingAdvice) and not self._newlines:
+            first = self.bridge.despatch_sscc_first(message.receiver, message.despatch_number)
+            if first is not None:  # else the bridge names the missing despatch advice
+                text = receipt_text(
+                    message,
+                    self.bridge.master,
+                    first,
+                    control_ref=control_ref,
+                    edition=edition,
+                    prepared=self.bridge.interchange_time(day),
+                )
         if text is None:
             interchange = self.bridge.interchange(message, control_ref=control_ref, edition=edition)
             text = edi.encode(interchange, newlines=self._newlines)

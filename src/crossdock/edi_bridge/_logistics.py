@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
+from itertools import compress
 
 import numpy as np
 
@@ -68,7 +69,7 @@ def load_pallets(row: list[int], per_pallet: list[float], count: int) -> Load:
         return load
     p, used = 0, 0.0
     last = count - 1
-    for j, units in enumerate(row):
+    for j, units in compress(enumerate(row), row):  # zeros load nothing: skipped in C
         while units > 0:
             if p == last:
                 take = units

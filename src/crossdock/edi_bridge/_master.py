@@ -144,8 +144,12 @@ class MasterData:
     def items(self, gtins: Iterable[str], field: str) -> np.ndarray:
         """Scenario indices of ``gtins``."""
         item_of = self.item_of
+        keys = gtins if isinstance(gtins, list) else list(gtins)
+        found = list(map(item_of.get, keys))  # C-level; the loop below names an unknown one
+        if None not in found:
+            return np.array(found, dtype=np.int64)
         out = []
-        for gtin in gtins:
+        for gtin in keys:
             k = item_of.get(gtin)
             if k is None:
                 raise BridgeError(f"GTIN {gtin} is not an item of the scenario", field=field)

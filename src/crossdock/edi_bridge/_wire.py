@@ -126,14 +126,22 @@ def _pallet_quantities(
     )
     quantity = np.zeros((len(parts), len(gtins)), dtype=np.int64)
     ssccs: list[str] = []
-    for r, part in enumerate(parts):
-        row = quantity[r]
-        for sscc, line_gtins, units in part.pallets:
+    columns: list[int | None] = []
+    units = []
+    counts = []
+    for part in parts:
+        before = len(columns)
+        for sscc, line_gtins, pallet_units in part.pallets:
             ssccs.append(sscc)
-            columns = list(map(column.get, line_gtins))
-            if None in columns:
-                return None
-            np.add.at(row, np.array(columns, dtype=np.int64), units)
+            columns += map(column.get, line_gtins)
+            units.append(pallet_units)
+        counts.append(len(columns) - before)
+    if None in columns:
+        return None
+    if columns:  # every line of every part added in one call (an item may repeat)
+        where = np.repeat(np.arange(len(parts), dtype=np.int64) * len(gtins), counts)
+        where += np.array(columns, dtype=np.int64)
+        np.add.at(quantity.reshape(-1), where, np.concatenate(units))
     return locations, items, quantity, ssccs
 
 

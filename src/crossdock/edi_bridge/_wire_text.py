@@ -1,4 +1,4 @@
-"""The EDI channel's writing side for the largest messages: INVRPT and SLSRPT from arrays.
+"""The EDI channel's writing side for the commonest messages: INVRPT, SLSRPT, ORDERS from arrays.
 
 :func:`inventory_text` (and :func:`sales_text`) write the interchange that
 ``edi.encode(bridge.interchange(...))`` writes for a simulation inventory (sales) report — the same bytes, the tests compare them on every
@@ -7,7 +7,9 @@ non-zero items come from one ``np.nonzero``, and each line is one f-string from 
 once per item (``++<GTIN>:SRV'INV++++1'QTY+145:``) and per store (``'LOC+18+<GLN>::9'``).
 It returns ``None`` for anything out of the common case (a reference to escape, a location
 given twice, quantities that are not integers...), and the caller takes the general way, which
-writes the same text or names the problem.
+writes the same text or names the problem. :func:`order_text` does the same for an order
+(ORDERS, with its store splits) and :func:`response_text` for an order response (ORDRSP, one
+per location), as ``_orders`` and the encoder write them.
 """
 
 from __future__ import annotations
@@ -20,13 +22,21 @@ import numpy as np
 
 from crossdock import edi
 from crossdock import messages as sim
-from crossdock.edi._common import LIMIT
+from crossdock.edi._common import FTX_CHUNK, LIMIT
 from crossdock.edi_bridge._master import MasterData
+from crossdock.edi_bridge._orders import (
+    _STATUS_TO_EDI,
+    LOCATION_KIND,
+    _delivery_notes,
+    _response_location_kind,
+)
 from crossdock.edi_bridge._reports import BACKORDERS, RECEIVED, part_ref
 
-__all__ = ["inventory_text", "sales_text"]
+__all__ = ["inventory_text", "order_text", "response_text", "sales_text"]
 
 _PLAIN = re.compile(r"[0-9A-Za-z\-./ ]{1,14}", re.ASCII)
+_DOCUMENT = re.compile(r"[0-9A-Za-z\-./ ]{1,35}", re.ASCII)
+"""A document number (BGM 1004, an..35) written as it is: nothing to escape."""
 
 
 @lru_cache(maxsize=8)
@@ -187,4 +197,178 @@ def inventory_text(
         out.append(f"UNT+{len(lines) * per_line + 7}+{ref}'")
         parts += 1
     out.append(f"UNZ+{parts}+{control_ref}'")
+    return "".join(out)
+
+
+def _day(date: dt.date) -> str:
+    """A date as DTM format 102 writes it (``CCYYMMDD``), as the encoder formats it."""
+    return f"{date.year:04d}{date.month:02d}{date.day:02d}"
+
+
+@lru_cache(maxsize=256)  # orders name many item lists (a supplier's, a production order's...)
+def _order_heads(gtins: tuple[str, ...], item_type: str) -> tuple[str, ...]:
+    """Per item, the text of an ORDERS line from its GTIN to the ordered quantity."""
+    return tuple(f"++{gtin}:{item_type}'QTY+21:" for gtin in gtins)
+
+
+def order_text(
+    message: sim.Order,
+    md: MasterData,
+    *,
+    control_ref: str,
+    edition: edi.Edition,
+    prepared: dt.datetime,
+) -> str | None:
+    """The interchange text of an order, or ``None`` (see the module docstring).
+
+    One line per item with the order's total (QTY+21); unless the order is for its place of
+    delivery alone, store splits (LOC+7, QTY+11) under each line: every store under the first
+    line, the stores with a non-zero quantity under the others (``_orders.order_to_edi``).
+    """
+    reference, number = message.reference, message.order_number
+    if not _PLAIN.fullmatch(control_ref) or not _PLAIN.fullmatch(reference):
+        return None
+    if not _DOCUMENT.fullmatch(number) or not 2000 <= prepared.year <= 2099:
+        return None
+    sender, receiver = message.sender, message.receiver
+    if md.party_of.get(sender) is None or md.party_of.get(receiver) is None:
+        return None  # GLNs the scenario vouches for; any other: the general way checks
+    kind, ship_to = message.ship_to_kind, int(message.ship_to)
+    if kind not in LOCATION_KIND:
+        return None
+    delivery_party = None
+    if kind != "store" or ship_to >= 0:
+        parties = md.glns[kind]
+        if not 0 <= ship_to < len(parties):
+            return None
+        delivery_party = parties[ship_to]
+    quantity, items = message.quantity, message.items.tolist()
+    locations = message.locations.tolist()
+    if quantity.dtype.kind not in "iu" or quantity.shape != (len(locations), len(items)):
+        return None
+    if any(not 0 <= k < len(md.gtins) for k in items):
+        return None
+    if quantity.size and (
+        int(quantity.min()) < 0 or int(quantity.max()) >= LIMIT // max(1, len(locations))
+    ):
+        return None  # negative or huge quantities: the encoder writes (or refuses) them
+    heads = _order_heads(tuple(md.gtins[k] for k in items), edition.item_type)
+    totals = quantity.sum(axis=0).tolist()
+    single = kind in ("dc", "supplier") and locations == [ship_to]
+    if single:
+        lines = [f"LIN+{j + 1}{heads[j]}{q}'" for j, q in enumerate(totals)]
+        splits = 0
+    else:
+        stores = md.glns[LOCATION_KIND[kind]]
+        if not items or any(not 0 <= s < len(stores) for s in locations):
+            return None
+        places = [f"LOC+7+{stores[s]}::9'QTY+11:" for s in locations]
+        columns = quantity.T
+        lines = [f"LIN+{j + 1}{heads[j]}{q}'" for j, q in enumerate(totals)]
+        first = "".join(f"{p}{q}'" for p, q in zip(places, columns[0].tolist(), strict=True))
+        lines[0] += first  # the first line lists every store, zeros included
+        item_of, row_of = np.nonzero(columns[1:])
+        values = columns[1:][item_of, row_of].tolist()
+        for j, r, q in zip((item_of + 1).tolist(), row_of.tolist(), values, strict=True):
+            lines[j] += f"{places[r]}{q}'"  # the other lines: the stores with something
+        splits = len(locations) + len(values)
+    date = md.date(message.day)
+    dp = f"NAD+DP+{delivery_party}::9'" if delivery_party is not None else ""
+    code = edi.ASSOCIATION_CODES[edition]["ORDERS"]
+    segments = 7 + bool(dp) + 2 * len(items) + 2 * splits + 2
+    return (
+        f"UNA:+.? 'UNB+UNOC:3+{sender}:14+{receiver}:14+{prepared:%y%m%d}:{prepared:%H%M}"
+        f"+{control_ref}++ORDERS'UNH+{reference}+ORDERS:D:{edition.release}:UN:{code}'"
+        f"BGM+220+{number}+9'DTM+137:{_day(date)}:102'"
+        f"DTM+2:{_day(date + dt.timedelta(days=1))}:102'"
+        f"NAD+BY+{sender}::9'NAD+SU+{receiver}::9'{dp}{''.join(lines)}"
+        f"UNS+S'CNT+2:{len(items)}'UNT+{segments}+{reference}'UNZ+1+{control_ref}'"
+    )
+
+
+_NOTE = re.compile(r"[0-9A-Z ,\-]+", re.ASCII)
+"""A delivery note as the bridge writes it: nothing to escape."""
+
+
+@lru_cache(maxsize=16)
+def _response_heads(gtins: tuple[str, ...], item_type: str, status: str) -> tuple[str, ...]:
+    """Per item, the text of an ORDRSP line with ``status`` from the status to the quantity."""
+    return tuple(f"+{status}+{gtin}:{item_type}'QTY+21:" for gtin in gtins)
+
+
+def response_text(
+    message: sim.OrderResponse,
+    md: MasterData,
+    *,
+    control_ref: str,
+    edition: edi.Edition,
+    prepared: dt.datetime,
+) -> str | None:
+    """The interchange text of an order response, or ``None`` (see the module docstring).
+
+    One ORDRSP per location (NAD+BY), each with every line, its status and quantity, and the
+    promised delivery dates as FTX+AAI notes (``_orders.response_to_edi``).
+    """
+    reference, order_number = message.reference, message.order_number
+    if not _PLAIN.fullmatch(control_ref) or not _DOCUMENT.fullmatch(order_number):
+        return None
+    if not 2000 <= prepared.year <= 2099:
+        return None
+    sender, receiver = message.sender, message.receiver
+    if md.party_of.get(sender) is None or md.party_of.get(receiver) is None:
+        return None  # GLNs the scenario vouches for; any other: the general way checks
+    quantity, items = message.quantity, message.items.tolist()
+    locations, n = message.locations.tolist(), len(items)
+    if quantity.dtype.kind not in "iu" or quantity.shape != (len(locations), n):
+        return None
+    if message.status.shape != (n,) or message.delivery_day.size not in (0, n):
+        return None
+    if any(not 0 <= k < len(md.gtins) for k in items):
+        return None
+    if quantity.size and (int(quantity.min()) < 0 or int(quantity.max()) >= LIMIT):
+        return None
+    table = md.glns[_response_location_kind(sender, md)]
+    if not locations or any(not 0 <= s < len(table) for s in locations):
+        return None
+    refs = [part_ref(reference, r) for r in range(len(locations))]
+    if any(not _PLAIN.fullmatch(ref) for ref in refs):
+        return None
+    statuses = [_STATUS_TO_EDI.get(s) for s in message.status.tolist()]
+    if None in statuses:
+        return None
+    values = [s._value_ for s in statuses]  # type: ignore[union-attr]
+    if values and all(v == "5" for v in values):
+        overall = "29"
+    elif values and all(v == "7" for v in values):
+        overall = "27"
+    else:
+        overall = "4" if values else "29"
+    notes = _delivery_notes(message.delivery_day, md) if message.delivery_day.size else ()
+    if any(not _NOTE.fullmatch(note) for note in notes):
+        return None
+    size = FTX_CHUNK[edition]
+    ftx = "".join(
+        "FTX+AAI+++" + ":".join(note[i : i + size] for i in range(0, len(note), size)) + "'"
+        for note in notes
+    )
+    gtins = tuple(md.gtins[k] for k in items)
+    by_status = {v: _response_heads(gtins, edition.item_type, v) for v in set(values)}
+    heads = [by_status[v][j] for j, v in enumerate(values)]
+    date = _day(md.date(message.day))
+    code = edi.ASSOCIATION_CODES[edition]["ORDRSP"]
+    out = [
+        f"UNA:+.? 'UNB+UNOC:3+{sender}:14+{receiver}:14+{prepared:%y%m%d}:{prepared:%H%M}"
+        f"+{control_ref}++ORDRSP'"
+    ]
+    for r, row in enumerate(quantity.tolist()):
+        ref = refs[r]
+        lines = "".join(
+            f"LIN+{j}{head}{q}'" for j, (head, q) in enumerate(zip(heads, row, strict=True), 1)
+        )
+        out.append(
+            f"UNH+{ref}+ORDRSP:D:{edition.release}:UN:{code}'BGM+231+{ref}+{overall}'"
+            f"DTM+137:{date}:102'{ftx}RFF+ON:{order_number}'NAD+BY+{table[locations[r]]}::9'"
+            f"NAD+SU+{sender}::9'{lines}UNS+S'CNT+2:{n}'UNT+{9 + len(notes) + 2 * n}+{ref}'"
+        )
+    out.append(f"UNZ+{len(locations)}+{control_ref}'")
     return "".join(out)
