@@ -24,7 +24,7 @@ import numpy as np
 from crossdock.scenario import Scenario
 from crossdock.scenario._captain_spec import DeliveryCalendarSpec
 
-__all__ = ["consolidated_lanes", "depot_shares", "lane_pallets"]
+__all__ = ["consolidated_lanes", "depot_shares", "lane_pallets", "supplier_pallets"]
 
 
 def depot_shares(scenario: Scenario) -> dict[str, float]:
@@ -40,19 +40,23 @@ def depot_shares(scenario: Scenario) -> dict[str, float]:
     return shares
 
 
-def lane_pallets(scenario: Scenario) -> np.ndarray:
-    """Real pallets a day per supplier × platform (0 where the scenario sets no real flow)."""
+def supplier_pallets(scenario: Scenario) -> np.ndarray:
+    """Real pallets a supplier sends the retailer's depots a day, per supplier (0: none set)."""
     flow = scenario.spec.economics.real_flow
-    per_supplier = np.array(
+    return np.array(
         [
             flow.by_supplier.get(u.id, flow.supplier_pallets_per_day)
             for u in scenario.spec.suppliers
         ],
         dtype=np.float64,
     )
+
+
+def lane_pallets(scenario: Scenario) -> np.ndarray:
+    """Real pallets a day per supplier × platform (0 where the scenario sets no real flow)."""
     shares = depot_shares(scenario)
     platform = np.array([shares[str(g)] for g in scenario.platform_gln], dtype=np.float64)
-    return per_supplier[:, None] * platform[None, :]
+    return supplier_pallets(scenario)[:, None] * platform[None, :]
 
 
 def consolidated_lanes(scenario: Scenario) -> np.ndarray:
@@ -64,4 +68,4 @@ def consolidated_lanes(scenario: Scenario) -> np.ndarray:
     spec = scenario.spec.replenishment.delivery_calendar or DeliveryCalendarSpec()
     capacity = scenario.spec.carrier.trucks[0].capacity_pallets
     real = lane_pallets(scenario)
-    return (real <= 0) | (real < spec.target_truck_fill * capacity)
+    return real < spec.target_truck_fill * capacity

@@ -33,7 +33,7 @@ from collections.abc import Sequence
 import numpy as np
 import pyarrow as pa
 
-from crossdock.category.lanes import depot_shares
+from crossdock.category.lanes import depot_shares, supplier_pallets
 from crossdock.ledger import PickupRow
 from crossdock.scenario import Scenario
 
@@ -63,10 +63,9 @@ def transport_charged(
     """One row per transport row (``ledger.transport``), per supplier on a collection run."""
     flow = scenario.spec.economics.real_flow
     capacity = scenario.spec.carrier.trucks[0].capacity_pallets
-    per_supplier = {
-        str(g): flow.by_supplier.get(u.id, flow.supplier_pallets_per_day)
-        for g, u in zip(scenario.supplier_gln, scenario.spec.suppliers, strict=True)
-    }
+    per_supplier = dict(
+        zip(map(str, scenario.supplier_gln), supplier_pallets(scenario).tolist(), strict=True)
+    )
     shares = depot_shares(scenario)
     store_flow = {
         str(g): flow.store_pallets_per_day * float(f)
@@ -102,8 +101,8 @@ def transport_charged(
     own = real_trucks == trucks  # the slice's own trucks: charge exactly what they cost
     per_truck = np.divide(cost, trucks, out=np.zeros_like(cost), where=trucks > 0)
     share = np.divide(pallets, real, out=np.ones_like(real), where=real > 0)
-    charged = np.where(own & (real == pallets), cost, per_truck * real_trucks * share)
-    alone = own & (real == pallets)
+    alone = own & (real == pallets)  # the slice alone on its own trucks
+    charged = np.where(alone, cost, per_truck * real_trucks * share)
     of_real = np.divide(real_trucks * share, trucks, out=np.zeros_like(real), where=trucks > 0)
     km = np.array([row.km for row in rows], dtype=np.float64)
     co2 = np.array([row.co2_kg for row in rows], dtype=np.float64)

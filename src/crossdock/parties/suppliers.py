@@ -79,6 +79,8 @@ class Suppliers(NetworkParty):
         self.book_dc = np.zeros((sc.n_dcs, sc.n_skus), dtype=np.int64)
         self.book_store = np.zeros((sc.n_stores, sc.n_skus), dtype=np.int32)  # checked adds
         self._items = sc.items_of_supplier
+        # supplier × platform lanes a collection milk run may carry (crossdock.category.lanes)
+        self._lanes = consolidated_lanes(sc)
         # Production ordered in tonight's plan phase is made and can ship the same evening.
         self._lead_time = np.zeros(sc.n_skus)
         for items, group_policy in self._groups:
@@ -247,16 +249,15 @@ class Suppliers(NetworkParty):
             ]
             glns = sc.platform_gln
         carrier = sc.spec.carrier.gln
-        # collection milk runs only on the lanes they can help (see crossdock.category.lanes)
         collect = kind == "platform" and sc.spec.replenishment.inbound_consolidation
-        lanes = consolidated_lanes(sc) if collect else None
         for u, own in enumerate(self._items):
             arrival = day + int(sc.supplier_lead_time_days[u])
             # with inbound consolidation, one consignment per planner that ordered the items,
             # on the collection runs that planner booked for its category's suppliers
             joins = self._collections(own) if collect else [("", own)]
             for dest, locations, goods in groups:
-                lots = joins if lanes is None or lanes[u, dest] else [("", own)]
+                # milk runs only on the lanes they can help (see crossdock.category.lanes)
+                lots = joins if collect and self._lanes[u, dest] else [("", own)]
                 for lot, (collection, items) in enumerate(lots):
                     quantity = goods[:, items]
                     if not quantity.any():
