@@ -52,6 +52,7 @@ from crossdock.edi_bridge._orders import (
     _ship_to,
 )
 from crossdock.edi_bridge._reports import BACKORDERS, RECEIVED
+from crossdock.edi_bridge._wire_text import interchange_head
 
 __all__ = ["contrl_ack", "contrl_text", "read_wire", "wire_message"]
 
@@ -412,8 +413,8 @@ def contrl_text(
             return None
         acks.append(f"UCM+{ref}+{kind}:D:{release}:UN:{code}+7'")
     return (
-        f"UNA:+.? 'UNB+UNOC:3+{sender}:14+{recipient}:14+{prepared:%y%m%d}:{prepared:%H%M}"
-        f"+{control_ref}++CONTRL'UNH+1+CONTRL:D:3:UN:{codes['CONTRL']}'"
+        interchange_head(sender, recipient, prepared, control_ref, "CONTRL")
+        + f"UNH+1+CONTRL:D:3:UN:{codes['CONTRL']}'"
         f"UCI+{interchange_ref}+{original_sender}:14+{original_recipient}:14+7'"
         f"{''.join(acks)}UNT+{len(acks) + 3}+1'UNZ+1+{control_ref}'"
     )

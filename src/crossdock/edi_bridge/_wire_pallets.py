@@ -31,7 +31,7 @@ from crossdock.edi_bridge._logistics import (
 from crossdock.edi_bridge._master import BridgeError, MasterData
 from crossdock.edi_bridge._orders import LOCATION_KIND
 from crossdock.edi_bridge._reports import part_ref
-from crossdock.edi_bridge._wire_text import _DOCUMENT, _PLAIN, _day
+from crossdock.edi_bridge._wire_text import _DOCUMENT, _PLAIN, _day, interchange_head
 
 __all__ = ["despatch_text", "receipt_text"]
 
@@ -142,10 +142,7 @@ def despatch_text(
     date = _day(md.date(message.day))
     dates = f"DTM+137:{date}:102'DTM+11:{date}:102'DTM+17:{_day(md.date(message.arrival_day))}:102'"
     unh = f"+DESADV:D:{edition.release}:UN:{edi.ASSOCIATION_CODES[edition]['DESADV']}'"
-    out = [
-        f"UNA:+.? 'UNB+UNOC:3+{sender}:14+{receiver}:14+{prepared:%y%m%d}:{prepared:%H%M}"
-        f"+{control_ref}++DESADV'"
-    ]
+    out = [interchange_head(sender, receiver, prepared, control_ref, "DESADV")]
     for r, (buyer, (body, pallets, lines)) in enumerate(
         zip(buyers, _pallets(loads, ssccs, heads, "PAC+1++201"), strict=True)
     ):
@@ -192,10 +189,7 @@ def receipt_text(
     code = "352::9" if edition is edi.Edition.EANCOM_97 else "632"
     aak = f"RFF+AAK:{number}'" if number else ""
     unh = f"+RECADV:D:{edition.release}:UN:{edi.ASSOCIATION_CODES[edition]['RECADV']}'"
-    out = [
-        f"UNA:+.? 'UNB+UNOC:3+{sender}:14+{receiver}:14+{prepared:%y%m%d}:{prepared:%H%M}"
-        f"+{control_ref}++RECADV'"
-    ]
+    out = [interchange_head(sender, receiver, prepared, control_ref, "RECADV")]
     for r, (buyer, (body, pallets, lines)) in enumerate(
         zip(buyers, _pallets(loads, ssccs, heads, "PAC+1"), strict=True)
     ):

@@ -145,8 +145,8 @@ def sales_text(
     code = edi.ASSOCIATION_CODES[edition]["SLSRPT"]
     date = md.date(message.day).strftime("%Y%m%d")
     return (
-        f"UNA:+.? 'UNB+UNOC:3+{sender}:14+{receiver}:14+{prepared:%y%m%d}:{prepared:%H%M}"
-        f"+{control_ref}++SLSRPT'UNH+{reference}+SLSRPT:D:{edition.release}:UN:{code}'"
+        interchange_head(sender, receiver, prepared, control_ref, "SLSRPT")
+        + f"UNH+{reference}+SLSRPT:D:{edition.release}:UN:{code}'"
         f"BGM+73E+{reference}+9'DTM+137:{date}:102'DTM+356:{date}{date}:718'"
         f"NAD+SE+{sender}::9'NAD+SU+{receiver}::9'{''.join(lines)}"
         f"UNT+{7 + len(glns) + 2 * number}+{reference}'UNZ+1+{control_ref}'"
@@ -175,10 +175,7 @@ def inventory_text(
     date = md.date(message.day).strftime("%Y%m%d")
     head = f"DTM+137:{date}:102'DTM+366:{date}:102'NAD+BY+{sender}::9'NAD+SU+{receiver}::9'"
     per_line = 4 if edition is edi.Edition.EANCOM_2002 else 3
-    out = [
-        f"UNA:+.? 'UNB+UNOC:3+{sender}:14+{receiver}:14+{prepared:%y%m%d}:{prepared:%H%M}"
-        f"+{control_ref}++INVRPT'"
-    ]
+    out = [interchange_head(sender, receiver, prepared, control_ref, "INVRPT")]
     parts = 0
     for suffix, values in (
         ("", message.on_hand),
@@ -198,6 +195,16 @@ def inventory_text(
         parts += 1
     out.append(f"UNZ+{parts}+{control_ref}'")
     return "".join(out)
+
+
+def interchange_head(
+    sender: str, receiver: str, prepared: dt.datetime, control_ref: str, kind: str
+) -> str:
+    """The UNA and UNB segments every interchange the channel writes starts with (UNOC:3)."""
+    return (
+        f"UNA:+.? 'UNB+UNOC:3+{sender}:14+{receiver}:14+{prepared:%y%m%d}:{prepared:%H%M}"
+        f"+{control_ref}++{kind}'"
+    )
 
 
 def _day(date: dt.date) -> str:
@@ -277,8 +284,8 @@ def order_text(
     code = edi.ASSOCIATION_CODES[edition]["ORDERS"]
     segments = 7 + bool(dp) + 2 * len(items) + 2 * splits + 2
     return (
-        f"UNA:+.? 'UNB+UNOC:3+{sender}:14+{receiver}:14+{prepared:%y%m%d}:{prepared:%H%M}"
-        f"+{control_ref}++ORDERS'UNH+{reference}+ORDERS:D:{edition.release}:UN:{code}'"
+        interchange_head(sender, receiver, prepared, control_ref, "ORDERS")
+        + f"UNH+{reference}+ORDERS:D:{edition.release}:UN:{code}'"
         f"BGM+220+{number}+9'DTM+137:{_day(date)}:102'"
         f"DTM+2:{_day(date + dt.timedelta(days=1))}:102'"
         f"NAD+BY+{sender}::9'NAD+SU+{receiver}::9'{dp}{''.join(lines)}"
@@ -356,10 +363,7 @@ def response_text(
     heads = [by_status[v][j] for j, v in enumerate(values)]
     date = _day(md.date(message.day))
     code = edi.ASSOCIATION_CODES[edition]["ORDRSP"]
-    out = [
-        f"UNA:+.? 'UNB+UNOC:3+{sender}:14+{receiver}:14+{prepared:%y%m%d}:{prepared:%H%M}"
-        f"+{control_ref}++ORDRSP'"
-    ]
+    out = [interchange_head(sender, receiver, prepared, control_ref, "ORDRSP")]
     for r, row in enumerate(quantity.tolist()):
         ref = refs[r]
         lines = "".join(
