@@ -370,7 +370,7 @@ class Stores(NetworkParty):
         ledger["store_sales"][day] = store_sales
         ledger.record(day, "lost_sale", "store", short)
         ledger["store_lost_value"][day] = short @ self._value
-        ledger["store_revenue"][day] = np.einsum("sk,sk->s", sold, self._prices.price(day))
+        ledger["store_revenue"][day] = self._prices.revenue(day, sold)
         names = ("demand", "sales", "lost_sales", "short_positions")
         for name, values in zip(names, per_sku[:4], strict=True):
             ledger[name][day] = values

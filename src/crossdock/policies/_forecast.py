@@ -249,18 +249,24 @@ class HoltWinters(Params):
         # they would be two float64 arrays of zeros the size of the state
         self._trend_state: np.ndarray | None = None
         self._scratch_state: np.ndarray | None = None
-        self._season = np.zeros((WEEK_DAYS, *level.shape))
         calendar_weekday, profile = self._start()
+        # computed in float64, held at ``precision``, in C order whatever the prior's layout
+        # (a planner's prior is a column selection, which NumPy gives in Fortran order): the
+        # fused kernel walks the state and the day's demand as flat arrays. The seasonal
+        # state is filled one weekday at a time, so no [7, stores, skus] float64 array (56
+        # bytes a cell, twice over for the product) is ever made: each weekday's factor ×
+        # level is the same float64 sum, rounded to ``precision`` the same way.
+        self._season = np.zeros((WEEK_DAYS, *level.shape), dtype=self.precision)
         if profile is not None:
             factors = np.asarray(profile, dtype=np.float64)
             factors = factors / factors.mean() - 1.0
-            self._season += factors.reshape((WEEK_DAYS,) + (1,) * level.ndim) * level
-        # set up in float64, then held at ``precision``, in C order whatever the prior's
-        # layout (a planner's prior is a column selection, which NumPy gives in Fortran
-        # order): the fused kernel walks the state and the day's demand as flat arrays
+            product = np.empty_like(level)
+            for weekday, factor in enumerate(factors):
+                np.multiply(level, factor, out=product)
+                product += 0.0  # as the float64 zeros it was once added to: -0.0 becomes 0.0
+                self._season[weekday] = product
         self._variance = np.maximum(level, 1e-9).astype(self.precision, order="C")
         self._level = level.astype(self.precision, order="C")
-        self._season = self._season.astype(self.precision, order="C")
         self._error = np.empty_like(self._level)
         start = calendar_weekday if first_weekday is None else first_weekday
         if not (isinstance(start, int | np.integer) and 0 <= start < WEEK_DAYS):
