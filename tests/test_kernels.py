@@ -14,6 +14,7 @@ from crossdock._kernels import (
     EARTH_RADIUS_KM,
     as_slice,
     cap_to_room,
+    cases,
     fill_in_order,
     gamma_quantile,
     gamma_quantile_factors,
@@ -22,6 +23,7 @@ from crossdock._kernels import (
     pallets,
     ration,
     round_up_to_pack,
+    row_dot,
     sum_by,
 )
 
@@ -306,3 +308,38 @@ def test_int32_room_is_exact_at_the_boundary() -> None:
     assert int32_room(target, np.array([[0, 0], [-INT32_MAX, 0]]))
     assert not int32_room(target, np.array([[0, 0], [0, -INT32_MAX]]))
     assert int32_room(target, np.zeros((2, 0), dtype=np.int64))
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.int64])
+def test_row_dot_is_the_whole_product_bit_for_bit(
+    monkeypatch: pytest.MonkeyPatch, dtype: type
+) -> None:
+    """Blocks of rows give each row's sum exactly as ``matrix @ vector`` does.
+
+    Blocks of 8 rows (the smallest), row counts on either side of a multiple of 8 (a lone
+    last row must join the block before it), and BLAS held to one thread, as in a run.
+    """
+    from crossdock import _kernels
+    from crossdock._blas import one_blas_thread
+
+    monkeypatch.setattr(_kernels, "_DOT_BLOCK_BYTES", 8 * 8 * 61)  # 8 rows of 61 columns
+    rng = np.random.default_rng(20261204)
+    with one_blas_thread():
+        for rows in (1, 2, 7, 8, 9, 10, 16, 17, 23, 24, 25, 33, 64, 65, 129, 1001):
+            matrix = rng.integers(0, 5_000, size=(rows, 61)).astype(dtype)
+            vector = rng.random(61) * rng.choice([0.01, 1.0, 37.5], size=61)
+            assert np.array_equal(row_dot(matrix, vector), matrix @ vector), rows
+
+
+def test_cases_counts_whole_packs_a_few_rows_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The blocked count is the whole array's ``ceil(quantity / pack)`` summed."""
+    from crossdock import _kernels
+
+    monkeypatch.setattr(_kernels, "_DOT_BLOCK_BYTES", 8 * 3 * 40)  # 3 rows of 40 SKUs a block
+    rng = np.random.default_rng(41)
+    pack = rng.integers(1, 25, size=40)
+    for rows in (1, 2, 3, 4, 7, 50):
+        quantity = rng.integers(0, 300, size=(rows, 40))
+        quantity[rng.random(quantity.shape) < 0.6] = 0
+        assert cases(quantity, pack) == int(np.ceil(quantity / pack).sum())
+    assert cases(np.array([7, 0, 13]), np.array([6, 4, 13])) == 2 + 0 + 1

@@ -94,11 +94,62 @@ def fill_in_order(requested: np.ndarray, available: np.ndarray) -> np.ndarray:
     return np.clip(np.asarray(available, dtype=np.int64)[None, :] - before, 0, requested)
 
 
+#: Rows of an integer matrix converted to float64 at a time by :func:`row_dot` (a multiple of 8).
+_DOT_BLOCK_BYTES = 4 << 20
+
+
+def row_dot(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
+    """``matrix @ vector`` for a ``[rows, k]`` integer matrix, without a float64 copy of it.
+
+    NumPy would first convert the whole matrix to float64 (8 bytes a cell: 800 MB for a
+    national chain's store × SKU quantities). Here a few rows are converted at a time, and
+    the sums are the same, bit for bit: OpenBLAS (one thread, ``crossdock._blas``) takes the
+    rows in groups of 8, so blocks of a multiple of 8 rows put every row in the place it has
+    in the whole product, and a last block of one row (which NumPy computes another way)
+    joins the block before it (as the shards are cut: ``crossdock.shard``).
+    """
+    rows = matrix.shape[0]
+    vector = np.asarray(vector, dtype=np.float64)
+    width = max(matrix.shape[1], 1)
+    step = max(8, _DOT_BLOCK_BYTES // (8 * width) // 8 * 8)
+    if rows <= step + 1 or matrix.dtype == np.float64:
+        return np.asarray(matrix @ vector)
+    out = np.empty(rows)
+    block = np.empty((step + 1, matrix.shape[1]))
+    start = 0
+    while start < rows:
+        stop = start + step
+        if rows - stop == 1:  # a lone last row joins this block
+            stop = rows
+        stop = min(stop, rows)
+        part = block[: stop - start]
+        part[:] = matrix[start:stop]
+        np.matmul(part, vector, out=out[start:stop])
+        start = stop
+    return out
+
+
+def cases(quantity: np.ndarray, case_pack: np.ndarray) -> int:
+    """Cases to pick for ``quantity[n, k]``: each cell rounded up to whole packs, summed.
+
+    A few rows at a time, so no two float64 copies of a national chain's store × SKU array
+    are made; the total is the same (a sum of whole numbers, exact in float64).
+    """
+    rows = quantity.shape[0] if quantity.ndim > 1 else 1
+    step = max(1, _DOT_BLOCK_BYTES // (8 * max(quantity.shape[-1], 1)))
+    if quantity.ndim < 2 or rows <= step:
+        return int(np.ceil(quantity / case_pack).sum())
+    return sum(
+        int(np.ceil(quantity[start : start + step] / case_pack).sum())
+        for start in range(0, rows, step)
+    )
+
+
 def pallets(quantity: np.ndarray, units_per_pallet: np.ndarray) -> np.ndarray:
     """Whole pallets per row of ``quantity[n, k]``, mixing SKUs on a pallet (ceil of the sum)."""
     if quantity.size == 0:
         return np.zeros(quantity.shape[:-1], dtype=np.int64)
-    return np.ceil(quantity @ (1.0 / units_per_pallet) - 1e-9).astype(np.int64)
+    return np.ceil(row_dot(quantity, 1.0 / units_per_pallet) - 1e-9).astype(np.int64)
 
 
 def haversine_km(

@@ -39,6 +39,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from crossdock._kernels import row_dot
 from crossdock.errors import CrossdockError
 
 __all__ = [
@@ -407,7 +408,7 @@ class Ledger:
         n = block.stop - block.start
         if owner is None:
             self.stock_units[day, block] = units.sum(axis=1)
-            self.stock_value[day, block] = units @ unit_cost
+            self.stock_value[day, block] = row_dot(units, unit_cost)
             self.sku_stock[location_type][day] = units.sum(axis=0)
             if self.detail:
                 self.stock_sku[day, block] = units

@@ -21,11 +21,11 @@ def test_all_matches_the_public_names(module: str) -> None:
 
 
 def test_the_engine_contract_is_kept() -> None:
-    """``DemandModel(scenario, seed)`` is a ``Demand``: ``daily(day)`` gives int64 [stores, skus]."""
+    """``DemandModel(scenario, seed)`` is a ``Demand``: ``daily(day)`` gives int32 [stores, skus]."""
     from crossdock.demand import Demand, DemandModel
     from crossdock.scenario import generate_scenario
 
     sc = generate_scenario(n_stores=2, n_skus=12, horizon_days=10)
     demand: Demand = DemandModel(sc, 1)
     day = demand.daily(0)
-    assert day.shape == (2, 12) and day.dtype == "int64"
+    assert day.shape == (2, 12) and day.dtype == "int32"  # the stores' books, 4 B a cell

@@ -14,8 +14,10 @@ from typing import Protocol
 
 import numpy as np
 
+from crossdock._kernels import INT32_MAX
 from crossdock.demand._effects import Effects, compile_effects
 from crossdock.demand._fitted import FittedParameters
+from crossdock.errors import ScenarioError
 from crossdock.scenario import Scenario
 
 __all__ = ["Demand", "DemandModel"]
@@ -182,7 +184,9 @@ class DemandModel:
         today = np.array([day])
         shared = self._shared[offset : offset + 1]
         promotions = [(m, f[offset : offset + 1], p) for m, f, p in self._promotions]
-        out = np.empty((len(self.stores), self.scenario.n_skus), dtype=np.int64)
+        # int32, as the stores' books (half the bytes of the draws' int64); a count that does
+        # not fit stops the run with a located error (_store_counts)
+        out = np.empty((len(self.stores), self.scenario.n_skus), dtype=np.int32)
         for i, s in enumerate(self.stores):
             base = self._base(i)
             rate = self._store_mean(i, s, today, shared, promotions, base)[0]
@@ -192,7 +196,7 @@ class DemandModel:
                 if np.isfinite(shape):
                     rate *= gamma.standard_gamma(shape, size=rate.shape)
                     rate /= shape
-                out[i] = counts.poisson(rate)
+                out[i] = _store_counts(counts.poisson(rate), day)
                 continue
             finite = np.isfinite(shape)
             if finite.all():  # every SKU mixed: no fancy indexing
@@ -203,5 +207,18 @@ class DemandModel:
                 mixed = np.flatnonzero(finite)
                 shape = shape[mixed]
                 rate[mixed] *= gamma.standard_gamma(shape, size=len(mixed)) / shape
-            out[i] = counts.poisson(rate)
+            out[i] = _store_counts(counts.poisson(rate), day)
         return out
+
+
+def _store_counts(counts: np.ndarray, day: int) -> np.ndarray:
+    """A store's day of demand, checked to fit the int32 the stores' books hold."""
+    if counts.size and int(counts.max()) > INT32_MAX:
+        raise ScenarioError(
+            f"on day {day} a store's demand for one SKU ({int(counts.max())} units) is more "
+            f"than a store × SKU quantity can hold ({INT32_MAX}): the scenario's demand rates "
+            "are too large",
+            file="<scenario>",
+            field="demand",
+        )
+    return counts

@@ -142,13 +142,25 @@ def despatch(ctx: Context, load: Consignment, despatch_number: str, *, ship_to: 
 
 
 def take_in(
-    ctx: Context, glns: np.ndarray | list[str], day: int, shape: tuple[int, ...]
+    ctx: Context,
+    glns: np.ndarray | list[str],
+    day: int,
+    shape: tuple[int, ...],
+    dtype: type[np.signedinteger] = np.int64,
 ) -> np.ndarray | None:
-    """Today's consignments for ``glns`` as one ``[locations, items]`` array (``None``: none)."""
+    """Today's consignments for ``glns`` as one ``[locations, items]`` array (``None``: none).
+
+    ``dtype=np.int32`` (the stores' books) halves the array; should the loads' largest
+    quantities together pass int32, it is int64 after all, for the caller's checks to see.
+    """
     arrivals = [load for gln in glns for load in ctx.goods.arrivals(gln, day)]
     if not arrivals:
         return None
-    goods = np.zeros(shape, dtype=np.int64)
+    if dtype != np.int64 and sum(int(load.quantity.max(initial=0)) for load in arrivals) > (
+        np.iinfo(dtype).max
+    ):
+        dtype = np.int64
+    goods = np.zeros(shape, dtype=dtype)
     for load in arrivals:
         goods[grid(load.locations, load.items)] += load.quantity
     return goods

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from crossdock._kernels import grid, pallets, ration, round_up_to_pack
+from crossdock._kernels import cases, grid, pallets, ration, round_up_to_pack
 from crossdock.ledger import SeriesSpec
 from crossdock.messages import DespatchAdvice, LineStatus, Order, OrderResponse
 from crossdock.parties._common import (
@@ -204,7 +204,7 @@ class DistributionCentres(NetworkParty):
             self.on_hand[d] -= total
             ledger = self.ctx.ledger
             ledger["dc_pallets_out"][day, d] += int(pallets(goods, sc.units_per_pallet).sum())
-            ledger["dc_cases_picked"][day, d] += int(np.ceil(goods / sc.case_pack).sum())
+            ledger["dc_cases_picked"][day, d] += cases(goods, sc.case_pack)
             shipped = np.zeros((sc.n_dcs, sc.n_skus), dtype=np.int64)
             shipped[d] = total
             self.ctx.ledger.record(day, "shipped", "dc", shipped)

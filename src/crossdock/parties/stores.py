@@ -19,7 +19,7 @@ from typing import ClassVar
 import numpy as np
 
 from crossdock import _fused
-from crossdock._kernels import INT32_MAX, as_slice, grid, int32_room
+from crossdock._kernels import INT32_MAX, as_slice, grid, int32_room, row_dot
 from crossdock.assortment import ASSORTMENT_SERIES, split_transfers
 from crossdock.demand import Demand
 from crossdock.economics._prices import PriceBook
@@ -62,6 +62,16 @@ def _wide(quantity: np.ndarray) -> np.ndarray:
     if not quantity.any():
         return np.broadcast_to(np.int64(0), quantity.shape)
     return quantity.astype(np.int64)
+
+
+#: Bytes of one int64 temporary per block of stores when a message is applied a few stores
+#: at a time (4 MiB: a few hundred stores of 2,000 SKUs).
+_BLOCK_BYTES = 4 << 20
+
+
+def _rows_per_block(items: int) -> int:
+    """How many stores' rows of ``items`` columns make one block of :data:`_BLOCK_BYTES`."""
+    return max(1, _BLOCK_BYTES // (8 * max(items, 1)))
 
 
 class Stores(NetworkParty):
@@ -249,13 +259,19 @@ class Stores(NetworkParty):
         self.ctx.channel.receive(mailbox, OrderResponse, day)
         advices = self.ctx.channel.receive(mailbox, DespatchAdvice, day)
         for advice in advices:
-            cells = grid(advice.locations, advice.items)
-            # goods that came before their (late) despatch advice are no longer on order
-            early = np.minimum(self.unadvised[cells], advice.quantity)
-            self.unadvised[cells] -= early
-            more = advice.quantity - early
-            self._check_room(day, "stock on order", self.on_order[cells], more)
-            self.on_order[cells] += more
+            # a few stores at a time: the temporaries of a national chain's advice (int64
+            # payloads) would otherwise be several bytes a store × SKU cell each
+            step = _rows_per_block(advice.items.size)
+            for start in range(0, advice.locations.size, step):
+                stop = start + step
+                cells = grid(advice.locations[start:stop], advice.items)
+                quantity = advice.quantity[start:stop]
+                # goods that came before their (late) despatch advice are no longer on order
+                early = np.minimum(self.unadvised[cells], quantity)
+                self.unadvised[cells] -= early
+                more = quantity - early
+                self._check_room(day, "stock on order", self.on_order[cells], more)
+                self.on_order[cells] += more
         if self._confirms:  # the head office settles what it confirmed against these
             self._advices = advices
         self.received_today[:] = 0
@@ -264,7 +280,7 @@ class Stores(NetworkParty):
 
     def _unload(self, day: int) -> None:
         """Deliveries that arrive this morning go on the shelf (backorders are served first)."""
-        goods = take_in(self.ctx, [self._retailer], day, self.on_hand.shape)
+        goods = take_in(self.ctx, [self._retailer], day, self.on_hand.shape, np.int32)
         if goods is None:
             return
         self._check_room(day, "stock on hand", self.on_hand, goods)
@@ -278,7 +294,7 @@ class Stores(NetworkParty):
         self.received_today += goods
         self.ctx.ledger.record(day, "received", "store", goods)
         self.ctx.ledger["store_deliveries"][day] += goods.any(axis=1)
-        self.ctx.ledger["store_cases_received"][day] += goods @ self._cases
+        self.ctx.ledger["store_cases_received"][day] += row_dot(goods, self._cases)
 
     def trade(self, day: int) -> None:
         """Sell: serve backorders, then today's shoppers; the rest is lost or backordered."""
@@ -315,7 +331,7 @@ class Stores(NetworkParty):
         ledger["store_demand"][day] = wanted.sum(axis=1)
         ledger["store_sales"][day] = sold.sum(axis=1)
         ledger.record(day, "lost_sale", "store", short)
-        ledger["store_lost_value"][day] = short @ self._value
+        ledger["store_lost_value"][day] = row_dot(short, self._value)
         ledger["store_revenue"][day] = self._prices.revenue(day, sold)
         ledger["demand"][day] = wanted.sum(axis=0)
         ledger["sales"][day] = sold.sum(axis=0)
@@ -369,7 +385,7 @@ class Stores(NetworkParty):
         ledger["store_demand"][day] = store_demand
         ledger["store_sales"][day] = store_sales
         ledger.record(day, "lost_sale", "store", short)
-        ledger["store_lost_value"][day] = short @ self._value
+        ledger["store_lost_value"][day] = row_dot(short, self._value)
         ledger["store_revenue"][day] = self._prices.revenue(day, sold)
         names = ("demand", "sales", "lost_sales", "short_positions")
         for name, values in zip(names, per_sku[:4], strict=True):
