@@ -333,8 +333,8 @@ def sell_lost_sales(
         store_sales[s] = sales
 
 
-#: Cells per block of :func:`order_up_to_packs`: five float64 buffers of this many cells
-#: (1.3 MB) stay in a core's cache between the passes.
+#: Cells per block of :func:`order_up_to_packs`: six float64 buffers of this many cells
+#: (1.6 MB) stay in a core's cache between the passes.
 BLOCK_CELLS = 32_768
 
 
@@ -344,7 +344,8 @@ def order_up_to_packs(
     season: np.ndarray,
     weekday: int,
     variance: np.ndarray,
-    days: np.ndarray,
+    review_days: int,
+    lead: np.ndarray,
     on_hand: np.ndarray,
     on_order: np.ndarray,
     backorders: np.ndarray,
@@ -360,8 +361,10 @@ def order_up_to_packs(
 ) -> np.ndarray:
     """The day's order of :class:`OrderUpTo` with a Holt-Winters forecaster (no trend).
 
-    Store × SKU 2-D arrays (``days`` and ``capacity`` may be broadcast views; ``season`` the
-    7 × stores × SKUs offsets, ``pack`` one per SKU). Per block of rows: the horizons
+    Store × SKU 2-D arrays (``lead`` and ``capacity`` may be broadcast views; ``season`` the
+    7 × stores × SKUs offsets, ``pack`` one per SKU). Per block of rows: the protection
+    interval R + L − 1 (:func:`crossdock.policies.protection_interval_days`, the same
+    float64 operations, so no store × SKU array of it is kept), the horizons
     (:func:`horizon_block`), then NumPy's own ``log`` of mean and spread, the table's
     interpolation (:func:`interp_block`), NumPy's ``exp``, and the order
     (:func:`packs_block`). ``log`` and ``exp`` stay NumPy's because NumPy computes them
@@ -372,20 +375,23 @@ def order_up_to_packs(
     stores, skus = level.shape
     order = np.empty((stores, skus), dtype=np.int64)
     rows = max(1, min(stores, BLOCK_CELLS // max(skus, 1)))
-    buffers = np.empty((5, rows, skus))
+    buffers = np.empty((6, rows, skus))
     planes = np.array([(weekday + t) % 7 for t in range(7)], dtype=np.int64)
     rule = 0 if z == 0.0 else (2 if gamma_shape else 1)
     top = float(grid[-1])
     for start in range(0, stores, rows):
         block = slice(start, min(start + rows, stores))
         n = block.stop - start
-        mean, spread, log_shape, quantile, scratch = (b[:n] for b in buffers)
+        mean, spread, log_shape, quantile, scratch, days = (b[:n] for b in buffers)
+        days[...] = lead[block]  # as protection_interval_days: (R + L) - 1, in float64
+        days += review_days
+        days -= 1.0
         compiled.horizon_block(
             level[block],
             season[:, block],
             planes,
             variance[block],
-            days[block],
+            days,
             level_error,
             season_error,
             noise_divisor,

@@ -364,8 +364,8 @@ class OrderUpTo(_Forecasting):
             return None
         if not self._reviews(observation.day):
             return np.zeros(shape, dtype=np.int64)
-        days = self._protection_days(observation.lead_time_days)
-        if np.broadcast_shapes(np.shape(days), shape) != shape:
+        lead = observation.lead_time_days  # the kernel works out R + L - 1 block by block
+        if np.broadcast_shapes(np.shape(lead), shape) != shape:
             return None
         level_quantile = self.service_level
         z = float(ndtri(level_quantile))
@@ -377,7 +377,8 @@ class OrderUpTo(_Forecasting):
             forecast._season,
             forecast.weekday,
             forecast._variance,
-            np.broadcast_to(np.asarray(days, dtype=np.float64), shape),
+            self.review_period_days,
+            np.broadcast_to(lead, shape),
             *quantities,
             pack,
             np.broadcast_to(capacity, shape),
