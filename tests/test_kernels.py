@@ -343,3 +343,15 @@ def test_cases_counts_whole_packs_a_few_rows_at_a_time(monkeypatch: pytest.Monke
         quantity[rng.random(quantity.shape) < 0.6] = 0
         assert cases(quantity, pack) == int(np.ceil(quantity / pack).sum())
     assert cases(np.array([7, 0, 13]), np.array([6, 4, 13])) == 2 + 0 + 1
+
+
+def test_ration_of_int32_requests_is_int32_and_the_same_grants() -> None:
+    """int32 books are rationed in int32 (half the bytes), with the int64 result's values."""
+    rng = np.random.default_rng(7)
+    for _ in range(20):
+        requested = rng.integers(0, 50, size=(9, 6))
+        available = rng.integers(-5, 200, size=6)
+        wide = ration(requested, available)
+        narrow = ration(requested.astype(np.int32), available)
+        assert wide.dtype == np.int64 and narrow.dtype == np.int32
+        assert np.array_equal(wide, narrow)

@@ -61,18 +61,22 @@ def ration(requested: np.ndarray, available: np.ndarray) -> np.ndarray:
     Columns with enough stock are granted in full. Short columns are shared in proportion to
     the requests, rounded down, and the units left by rounding go one each to the largest
     remainders (ties to the lower row), so a short column hands out all it has.
-    Returns an int64 array of ``requested``'s shape; ``granted.sum(0) <= available``.
+    Returns an array of ``requested``'s shape, int32 for int32 requests (store × SKU books
+    and message quantities: half the bytes) and int64 otherwise, with
+    ``granted.sum(0) <= available``; the sums and the shares are worked out in int64.
     """
-    requested = np.asarray(requested, dtype=np.int64)
+    requested = np.asarray(requested)
+    if requested.dtype != np.int32:
+        requested = requested.astype(np.int64, copy=False)
     available = np.maximum(np.asarray(available, dtype=np.int64), 0)
     if requested.ndim == 1:
-        return np.minimum(requested, available)
-    total = requested.sum(axis=0)
+        return np.minimum(requested, available).astype(requested.dtype, copy=False)
+    total = requested.sum(axis=0, dtype=np.int64)
     short = np.flatnonzero(total > available)
     if short.size == 0:
         return requested.copy()
     granted = requested.copy()
-    req = requested[:, short]
+    req = requested[:, short].astype(np.int64)
     tot = total[short]
     avail = available[short]
     scaled = req * avail

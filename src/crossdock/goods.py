@@ -23,6 +23,8 @@ from typing import Protocol
 
 import numpy as np
 
+from crossdock.messages import QUANTITY, quantities
+
 __all__ = ["Consignment", "DirectGoodsChannel", "GoodsChannel"]
 
 
@@ -53,10 +55,15 @@ class Consignment:
     destination: int = -1
     locations: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64), repr=False)
     items: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
-    quantity: np.ndarray = field(default_factory=lambda: np.zeros((1, 0), np.int64), repr=False)
+    quantity: np.ndarray = field(default_factory=lambda: np.zeros((1, 0), QUANTITY), repr=False)
     pallets: int = 0
     sscc_first: int = 0
     collection: str = ""
+
+    def __post_init__(self) -> None:
+        # int32, as the DESADV that announces it (crossdock.messages.quantities): one array
+        # for both, not an int64 consignment beside an int32 advice
+        object.__setattr__(self, "quantity", quantities(self.quantity, "Consignment.quantity"))
 
     @property
     def total(self) -> np.ndarray:

@@ -5,6 +5,12 @@ these. Each carries sender and receiver GLNs, the day it was sent and a message 
 item and location lists are integer indices into the scenario (``scenario.gtin[items]`` gives
 the GTINs, ``scenario.store_gln[locations]`` the store GLNs), so a codec can write each as the
 EANCOM message named in its docstring. Quantities are in consumer units.
+
+Location × item quantities are int32, as the parties' books (4 bytes a cell: a national
+chain's day of store reports is 100 M cells). Each message makes its own from whatever
+integers it is given, checking that they fit (:func:`quantities`): that is the one boundary
+where an int64 figure (a decoded EANCOM quantity, an upstream party's arithmetic) becomes a
+store × item quantity, so an EDI round trip gives back the same arrays, dtype included.
 """
 
 from __future__ import annotations
@@ -15,7 +21,10 @@ from typing import ClassVar
 
 import numpy as np
 
+from crossdock.errors import ScenarioError
+
 __all__ = [
+    "QUANTITY",
     "Delisting",
     "DespatchAdvice",
     "InventoryReport",
@@ -27,7 +36,43 @@ __all__ = [
     "SalesReport",
     "ShelfPlan",
     "StorePositions",
+    "quantities",
 ]
+
+#: The dtype of every location × item quantity a message carries.
+QUANTITY = np.int32
+_LIMIT = int(np.iinfo(QUANTITY).max)
+
+
+def quantities(values: np.ndarray, what: str = "quantity") -> np.ndarray:
+    """``values`` as a message's int32 location × item quantities (the same array if it is).
+
+    Integers outside int32 stop the run with a located error, never a silent wrap-around;
+    an all-zero broadcast (no bytes per cell) stays one.
+    """
+    array = np.asarray(values)
+    if array.dtype == QUANTITY or array.dtype.kind not in "iu":  # others are left to the codec
+        return array
+    if array.size:
+        top, bottom = int(array.max()), int(array.min())
+        if top > _LIMIT or bottom < -_LIMIT:
+            raise ScenarioError(
+                f"a message's {what} of {top if top > _LIMIT else bottom} units is more than a "
+                f"location × item quantity can hold ({_LIMIT}): the scenario's quantities are "
+                "too large",
+                file="<scenario>",
+                field=what,
+            )
+    if array.size and not any(array.strides):
+        return np.broadcast_to(QUANTITY(array.flat[0]), array.shape)
+    return array.astype(QUANTITY)
+
+
+def _cast(message: object, *names: str) -> None:
+    """Hold the named payloads of a (frozen) message as :func:`quantities`."""
+    kind = type(message).__name__
+    for name in names:
+        object.__setattr__(message, name, quantities(getattr(message, name), f"{kind}.{name}"))
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -51,6 +96,9 @@ class SalesReport(Message):
     items: np.ndarray = field(repr=False)
     quantity: np.ndarray = field(repr=False)  # [len(locations), len(items)]
 
+    def __post_init__(self) -> None:
+        _cast(self, "quantity")
+
 
 @dataclass(frozen=True, slots=True, eq=False)
 class InventoryReport(Message):
@@ -61,6 +109,9 @@ class InventoryReport(Message):
     on_hand: np.ndarray = field(repr=False)
     received: np.ndarray = field(repr=False)
     backorders: np.ndarray = field(repr=False)
+
+    def __post_init__(self) -> None:
+        _cast(self, "on_hand", "received", "backorders")
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -78,7 +129,10 @@ class Order(Message):
     ship_to: int = 0
     locations: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
     items: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
-    quantity: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int64), repr=False)
+    quantity: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), QUANTITY), repr=False)
+
+    def __post_init__(self) -> None:
+        _cast(self, "quantity")
 
     @property
     def total(self) -> np.ndarray:
@@ -101,10 +155,13 @@ class OrderResponse(Message):
     order_number: str = ""
     locations: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
     items: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
-    quantity: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int64), repr=False)
+    quantity: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), QUANTITY), repr=False)
     status: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
     delivery_day: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
     """Per line, the day the goods are promised for (empty: as requested)."""
+
+    def __post_init__(self) -> None:
+        _cast(self, "quantity")
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -122,9 +179,12 @@ class DespatchAdvice(Message):
     ship_to: int = 0
     locations: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
     items: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
-    quantity: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int64), repr=False)
+    quantity: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), QUANTITY), repr=False)
     pallets: int = 0
     sscc_first: int = 0
+
+    def __post_init__(self) -> None:
+        _cast(self, "quantity")
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -134,7 +194,10 @@ class ReceivingAdvice(Message):
     despatch_number: str = ""
     locations: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
     items: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
-    quantity: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int64), repr=False)
+    quantity: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), QUANTITY), repr=False)
+
+    def __post_init__(self) -> None:
+        _cast(self, "quantity")
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -163,8 +226,11 @@ class StorePositions(Message):
     """
 
     internal: ClassVar[bool] = True
-    position: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int64), repr=False)
+    position: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), QUANTITY), repr=False)
     advices: tuple[DespatchAdvice, ...] = ()
+
+    def __post_init__(self) -> None:
+        _cast(self, "position")
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -179,4 +245,7 @@ class ShelfPlan(Message):
 
     locations: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
     items: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
-    capacity: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int64), repr=False)
+    capacity: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), QUANTITY), repr=False)
+
+    def __post_init__(self) -> None:
+        _cast(self, "capacity")

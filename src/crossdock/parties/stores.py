@@ -26,6 +26,7 @@ from crossdock.economics._prices import PriceBook
 from crossdock.errors import ScenarioError
 from crossdock.ledger import SeriesSpec
 from crossdock.messages import (
+    QUANTITY,
     Delisting,
     DespatchAdvice,
     InventoryReport,
@@ -50,18 +51,17 @@ _PER_STORE = ("store_demand", "store_sales", "store_in_stock", "store_deliveries
 _PER_SKU = ("demand", "sales", "lost_sales", "short_positions", "store_orders", *ASSORTMENT_SERIES)
 
 
-def _wide(quantity: np.ndarray) -> np.ndarray:
-    """A message's copy of store × SKU quantities, as int64 like every message payload.
+def _copy(quantity: np.ndarray) -> np.ndarray:
+    """A message's copy of store × SKU quantities (int32, as every message quantity).
 
-    (The stores keep int32; messages are copies, since the stores' arrays change the next
-    day while a message may still be on its way, and an EDI round trip gives int64 back.)
-    All zeros (the backorders of stores that lose unmet demand, a day without deliveries) is
-    sent as a read-only int64 zero broadcast to the shape: the same values, dtype and shape
-    with no bytes per cell; receivers only read payloads.
+    Messages are copies, since the stores' arrays change the next day while a message may
+    still be on its way. All zeros (the backorders of stores that lose unmet demand, a day
+    without deliveries) is sent as a read-only zero broadcast to the shape: the same values,
+    dtype and shape with no bytes per cell; receivers only read payloads.
     """
     if not quantity.any():
-        return np.broadcast_to(np.int64(0), quantity.shape)
-    return quantity.astype(np.int64)
+        return np.broadcast_to(QUANTITY(0), quantity.shape)
+    return quantity.astype(QUANTITY)
 
 
 #: Bytes of one int64 temporary per block of stores when a message is applied a few stores
@@ -413,7 +413,7 @@ class Stores(NetworkParty):
                 day,
                 locations=locations,
                 items=items,
-                quantity=_wide(self.sold_today[:, columns]),
+                quantity=_copy(self.sold_today[:, columns]),
             )
             send(
                 self.ctx,
@@ -423,9 +423,9 @@ class Stores(NetworkParty):
                 day,
                 locations=locations,
                 items=items,
-                on_hand=_wide(self.on_hand[:, columns]),
-                received=_wide(self.received_today[:, columns]),
-                backorders=_wide(self.backorders[:, columns]),
+                on_hand=_copy(self.on_hand[:, columns]),
+                received=_copy(self.received_today[:, columns]),
+                backorders=_copy(self.backorders[:, columns]),
             )
         if self._confirms:
             position = self.on_hand.astype(np.int64)
