@@ -60,16 +60,21 @@ class PriceBook:
         :meth:`price`. Each store's sum is the same, bit for bit (``einsum`` sums each row on
         its own; the prices are the same products rounded to cents).
         """
-        if self._plain:
-            return np.einsum("sk,sk->s", sold, self.price(day))
+        n_stores, n_skus = sold.shape
+        step = max(1, _REVENUE_BLOCK_BYTES // (8 * max(n_skus, 1)))
+        if self._plain:  # one price per SKU: a few stores' rows at a time all the same
+            prices = self.price(day)
+            out = np.empty(n_stores)
+            for start in range(0, n_stores, step):
+                rows = slice(start, min(start + step, n_stores))
+                out[rows] = np.einsum("sk,sk->s", sold[rows], prices[rows])
+            return out
         days = np.array([day])
         base = self._effects.price(days)[0]
         cuts = [
             (stores if self._rows is None else stores[self._rows], cut[0])
             for stores, _, cut in self._effects.promotion_factors(days)
         ]
-        n_stores, n_skus = sold.shape
-        step = max(1, _REVENUE_BLOCK_BYTES // (8 * max(n_skus, 1)))
         out = np.empty(n_stores)
         block = np.empty((min(step, n_stores), n_skus))
         for start in range(0, n_stores, step):
