@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -167,6 +168,11 @@ def simulate(
                 days,
                 on_day,
             )
+    # The tables need the ledger, the channel's counts and the scenario, not the parties:
+    # their store × SKU state (the bulk of a large run's memory) goes before the tables are
+    # built, so a run's peak is the engine's or the tables', not both together.
+    chain.parties.clear()
+    gc.collect()
     with one_blas_thread():  # the P&L's products too (see crossdock._blas)
         tables = build_tables(
             chain.ledger,
