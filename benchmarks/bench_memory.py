@@ -25,7 +25,7 @@ import subprocess
 import sys
 
 WORKER = r"""
-import gc, json, sys
+import gc, json, os, sys
 from crossdock import simulate
 from crossdock.scenario import generate_scenario
 
@@ -38,7 +38,15 @@ def kib(key):
 
 
 warm = generate_scenario(n_stores=2, n_skus=20, n_platforms=1, horizon_days=5)
+# the warm-up loads Numba and the compiled kernels too (about 130 MB of RSS, most of it
+# llvmlite's library), as it loads every other module: an import, not the run's memory
+# (unless CROSSDOCK_NUMBA=0 asks for the NumPy path)
+user = os.environ.get("CROSSDOCK_NUMBA")
+if user is None:
+    os.environ["CROSSDOCK_NUMBA"] = "1"
 simulate(warm, mode=mode, days=5, warm_up=0)
+if user is None:
+    del os.environ["CROSSDOCK_NUMBA"]
 sc = generate_scenario(
     n_stores=stores, n_skus=skus, n_platforms=max(1, stores // 50), horizon_days=days
 )
