@@ -128,7 +128,13 @@ class Stores(NetworkParty):
                 field="replenishment.store.initial_stock_days",
             )
         self.on_hand = opening.astype(np.int32)
-        self.backorders = np.zeros_like(self.on_hand)
+        # stores that lose unmet demand owe nothing: their backorders are a read-only zero
+        # broadcast (no bytes per cell), which every reader takes as the zeros they are
+        self.backorders = (
+            np.zeros_like(self.on_hand)
+            if self.backordering
+            else np.broadcast_to(np.int32(0), self.on_hand.shape)
+        )
         self.on_order = np.zeros_like(self.on_hand)
         self._confirms = sc.spec.retailer.confirms_proposals and ctx.mode == "shared"
         self._retailer = sc.spec.retailer.gln
@@ -193,7 +199,8 @@ class Stores(NetworkParty):
         current[items] = True
         self._delisted_since[~current] = -1  # relisted, if a captain takes an item back
         self._delisted_since[new] = day
-        self.backorders[:, new] = 0  # shoppers owed a delisted SKU are told it is gone
+        if self.backordering:  # shoppers owed a delisted SKU are told it is gone
+            self.backorders[:, new] = 0
         self._delisted, self._substitutes, self._shares = items, substitutes, shares
         self._switching = self._substitution_rate * (shares.sum(axis=1) > 0)
         self._listed_stores[:] = self.ctx.scenario.n_stores
