@@ -116,8 +116,8 @@ def row_dot(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
     vector = np.asarray(vector, dtype=np.float64)
     width = max(matrix.shape[1], 1)
     step = max(8, _DOT_BLOCK_BYTES // (8 * width) // 8 * 8)
-    if rows <= step + 1 or matrix.dtype == np.float64:
-        return np.asarray(matrix @ vector)
+    if rows <= step + 1 or matrix.dtype == np.float64 or not matrix.flags.c_contiguous:
+        return np.asarray(matrix @ vector)  # (NumPy may take another kernel for other layouts)
     out = np.empty(rows)
     block = np.empty((step + 1, matrix.shape[1]))
     start = 0
