@@ -1,20 +1,27 @@
 """Sharded runs: 2 shards against 1 on a generated 200 stores × 2,000 SKUs × 30 days scenario.
 
 For each mode, the same run with its stores in one process (the plain path, no Ray) and in two
-Ray actors (``simulate(shards=2)``'s path: the upstream parties in this process). Printed per
-run: the wall time of building the chain and simulating the days (tables and KPIs, which are the
-same work either way, are left out), the CPU time of this process and of the actors, and the
-ratios; Ray's start-up and the actors' start (importing crossdock, building their stores) are
-printed apart, as they are paid once per run, not per day. The tables of both runs are compared
-too (they must be identical). The load average is printed beside each figure: on a machine shared
-with other work a busy CPU, not the sharding, sets the speed-up.
+shards (``simulate(shards=2)``'s path: the first shard's stores in this process with the
+upstream parties, the second's in a Ray actor). Printed per run: the wall time of building the
+chain and simulating the days (tables and KPIs, which are the same work either way, are left
+out), the CPU time of this process and of the actor, and the ratios; Ray's start-up and the
+actor's start (importing crossdock, building its stores) are printed apart, as they are paid
+once per run, not per day. The tables of both runs are compared too (they must be identical).
+
+On a machine shared with other work a busy CPU, not the sharding, sets the wall-clock
+speed-up, so the speed-up is also estimated from CPU times, day by day: a day of the sharded
+run takes the longer of the driver's own shard and the actor's day (its process CPU, Ray's
+work in it included), then the longer of the driver's other work and the actor's drawing of
+tomorrow's demand. The load average is printed beside each figure.
 
 Run alone: ``.venv/bin/python benchmarks/run.py shards``; ``.venv/bin/python
-benchmarks/bench_shards.py --days 90 --modes traditional`` for a longer run of one mode.
+benchmarks/bench_shards.py --days 90 --modes traditional`` for a longer run of one mode,
+``--driver-weight 0`` for every shard in an actor (three processes on two cores).
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import time
 import warnings
@@ -32,26 +39,31 @@ def _scenario(days: int) -> Any:
     return compile_scenario(spec)
 
 
-def _run(scenario: Any, mode: str, ray: Any | None) -> dict[str, Any]:
-    days = scenario.horizon_days
-    """One run: wall and CPU seconds (driver, actors), the actors' start, and its tables."""
+def _run(scenario: Any, mode: str, ray: Any | None, weight: float) -> dict[str, Any]:
+    """One run: wall and CPU seconds (driver, actors, per day), and its tables."""
     from crossdock.engine import Engine
     from crossdock.recipes import build_chain
     from crossdock.shard import Sharding
     from crossdock.tables import build_tables
 
-    sharding = Sharding(ray, 2, days=days, seed=scenario.seed, detail=False) if ray else None
+    days = scenario.horizon_days
+    sharding = None
+    if ray is not None:
+        sharding = Sharding(
+            ray, 2, days=days, seed=scenario.seed, detail=False, driver_weight=weight
+        )
     wall, cpu = time.perf_counter(), time.process_time()
     chain = build_chain(scenario, mode, days=days, seed=scenario.seed, override=sharding)
     built, built_cpu = time.perf_counter(), time.process_time()
-    Engine(chain.parties).run(days)
-    out = {
+    marks = [built_cpu]
+    Engine(chain.parties).run(days, lambda _: marks.append(time.process_time()))
+    out: dict[str, Any] = {
         "wall": time.perf_counter() - wall,
         "build": built - wall,
         "driver_cpu": time.process_time() - cpu,
         "driver_days_cpu": time.process_time() - built_cpu,
+        "driver_daily": [b - a for a, b in itertools.pairwise(marks)],
         "actors_cpu": 0.0,
-        "busy": [],
         "load": os.getloadavg()[0],
     }
     if sharding is not None:
@@ -59,17 +71,52 @@ def _run(scenario: Any, mode: str, ray: Any | None) -> dict[str, Any]:
         end = sharding.finish()
         out["actors_cpu"] = sum(end) - sum(proxy.actor_cpu_at_start)
         out["busy"] = proxy.actor_busy_seconds
+        out["actor_daily"] = proxy.actor_daily_seconds
+        # each actor's CPU outside the stores' days and the demand drawn ahead: Ray's work
+        out["actor_ray"] = [
+            cpu - begun - busy["phases"] - busy["ahead"]
+            for cpu, begun, busy in zip(
+                end, proxy.actor_cpu_at_start, proxy.actor_busy_seconds, strict=True
+            )
+        ]
+        out["local_daily"] = proxy.local_daily_seconds or [(0.0, 0.0)] * days
+        out["ranges"] = proxy.ranges
     out["tables"] = build_tables(chain.ledger, scenario, chain.channel.sent_by_day)
     return out
 
 
-def main(days: int = DAYS, modes: tuple[str, ...] = ("traditional", "shared")) -> None:
+def _estimate(run: dict[str, Any]) -> float:
+    """Seconds the sharded run's days would take with a free core per process (from CPU).
+
+    A day takes the longer of the driver's own shard (with the demand it drew ahead while
+    waiting) and an actor's day (with its share of the actor's Ray work, all counted as
+    waited for), then the driver's other work: the actors draw demand ahead only between
+    their calls, so that never delays a day.
+    """
+    total = 0.0
+    days = len(run["driver_daily"])
+    for d, driver in enumerate(run["driver_daily"]):
+        local, filled = run["local_daily"][d]
+        actor = max(
+            daily[d][0] + ray / days
+            for daily, ray in zip(run["actor_daily"], run["actor_ray"], strict=True)
+        )
+        total += max(local + filled, actor) + driver - local - filled
+    return total
+
+
+def main(
+    days: int = DAYS,
+    modes: tuple[str, ...] = ("traditional", "shared"),
+    weight: float | None = None,
+) -> None:
     """Print 2 shards against 1 for both modes: wall, CPU, ratios, and whether tables match."""
     import scipy.stats  # noqa: F401  (imported by the first run's policies otherwise)
 
     from crossdock.experiments._ray import ray_session
-    from crossdock.shard import OBJECT_STORE_BYTES
+    from crossdock.shard import DRIVER_WEIGHT, OBJECT_STORE_BYTES
 
+    weight = DRIVER_WEIGHT if weight is None else weight
     warnings.simplefilter("ignore")  # the generated calendar's notes on a 30-day horizon
     print(f"cores: {os.cpu_count()}, load average before: {os.getloadavg()}")
     scenario = _scenario(days)
@@ -78,9 +125,11 @@ def main(days: int = DAYS, modes: tuple[str, ...] = ("traditional", "shared")) -
     with ray_session(2, object_store_bytes=OBJECT_STORE_BYTES) as ray:
         print(f"Ray start-up (local, 2 CPUs): {time.perf_counter() - started:.1f} s, apart")
         for mode in modes:
-            one = _run(scenario, mode, None)
-            two = _run(scenario, mode, ray)
+            _run(scenario, mode, None, weight)  # a first run loads the kernels (Numba's cache)
+            one = _run(scenario, mode, None, weight)
+            two = _run(scenario, mode, ray, weight)
             same = all(one["tables"][n].equals(two["tables"][n]) for n in one["tables"])
+            print(f"{mode:11s} 2 shards: store rows {two['ranges']} (driver weight {weight})")
             for shards, r in ((1, one), (2, two)):
                 run = r["wall"] - r["build"]
                 print(
@@ -94,15 +143,17 @@ def main(days: int = DAYS, modes: tuple[str, ...] = ("traditional", "shared")) -
             days_two = two["wall"] - two["build"]
             cpu_one = one["driver_cpu"]
             cpu_two = two["driver_cpu"] + two["actors_cpu"]
-            phases = max(b["phases"] for b in two["busy"])
-            ahead = max(b["ahead"] for b in two["busy"])
-            bound = one["driver_days_cpu"] / (two["driver_days_cpu"] + phases)
+            busy = two["busy"]
+            local = sum(own for own, _ in two["local_daily"])
+            estimate = _estimate(two)
             print(
-                f"{mode:11s} actors' own work: phases {phases:.2f} s and demand drawn ahead "
-                f"{ahead:.2f} s (the busier actor; the rest of their CPU is Ray's); with a free "
-                f"core each, a day costs the main process's days plus one actor's phases: "
-                f"{one['driver_days_cpu']:.2f} / ({two['driver_days_cpu']:.2f} + {phases:.2f}) = "
-                f"{bound:.2f}x (estimate from CPU times)"
+                f"{mode:11s} work in the days: driver's shard {local:.2f} s, the rest of the "
+                f"driver {two['driver_days_cpu'] - local:.2f} s; busier actor: stores' days "
+                f"{max(b['phases'] for b in busy):.2f} s, demand drawn ahead "
+                f"{max(b['ahead'] for b in busy):.2f} s (thread CPU), Ray "
+                f"{max(two['actor_ray']):.2f} s. With a free core per process, day by day: {estimate:.2f} s, "
+                f"{one['driver_days_cpu']:.2f} / {estimate:.2f} = "
+                f"{one['driver_days_cpu'] / estimate:.2f}x (estimate from CPU times)"
             )
             print(
                 f"{mode:11s} speed-up, 2 shards over 1: {one['wall'] / two['wall']:.2f}x wall "
@@ -118,5 +169,11 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--days", type=int, default=DAYS, help="days simulated (default 30)")
     parser.add_argument("--modes", default="traditional,shared", help="comma-separated modes")
+    parser.add_argument(
+        "--driver-weight",
+        type=float,
+        default=None,
+        help="the driver's shard's size against the actor's (default: crossdock's; 0: none)",
+    )
     args = parser.parse_args()
-    main(args.days, tuple(args.modes.split(",")))
+    main(args.days, tuple(args.modes.split(",")), args.driver_weight)

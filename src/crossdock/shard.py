@@ -43,10 +43,12 @@ model); only the built-in :class:`~crossdock.parties.stores.Stores` party is sha
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import importlib
+import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from types import ModuleType
@@ -77,6 +79,7 @@ from crossdock.scenario import Scenario
 
 __all__ = [
     "ALIGN_ROWS",
+    "DRIVER_WEIGHT",
     "OBJECT_STORE_BYTES",
     "ShardSpec",
     "ShardWorker",
@@ -154,14 +157,18 @@ def max_shards(n_stores: int) -> int:
 
 
 def partition_stores(
-    scenario: Scenario, shards: int, region: np.ndarray | None = None
+    scenario: Scenario,
+    shards: int,
+    region: np.ndarray | None = None,
+    weights: Sequence[float] | None = None,
 ) -> list[tuple[int, int]]:
-    """``shards`` contiguous ``(first, stop)`` ranges of store rows, of near-equal size.
+    """``shards`` contiguous ``(first, stop)`` ranges of store rows, sized by ``weights``.
 
-    Every cut is at a multiple of :data:`ALIGN_ROWS`. Each is moved to the nearest row where
-    ``region`` (default: the stores' platform) changes, rounded to that multiple, if one lies
-    within a quarter of a shard's size, so that a region's stores tend to share a shard; no
-    range is ever empty.
+    Sizes are near-equal by default, or near ``weights`` (one per shard, relative). Every cut
+    is at a multiple of :data:`ALIGN_ROWS`. Each is moved to the nearest row where ``region``
+    (default: the stores' platform) changes, rounded to that multiple, if one lies within a
+    quarter of the smaller shard's size on either side of it, so that a region's stores tend
+    to share a shard; no range is ever empty.
     """
     n = scenario.n_stores
     if shards > max_shards(n):
@@ -171,13 +178,17 @@ def partition_stores(
             f"at most {max_shards(n)} for {n} stores (shards take blocks of {ALIGN_ROWS} stores)",
             shards,
         )
+    share = np.ones(shards) if weights is None else np.asarray(weights, dtype=np.float64)
+    if share.shape != (shards,) or not (share > 0).all():
+        raise ParameterError("partition_stores", "weights", f"{shards} numbers > 0", weights)
+    blocks = _blocks(n)
+    ends = np.cumsum(share) * blocks / share.sum()  # in blocks (i * blocks / shards if equal)
     region = scenario.platform_of_store if region is None else np.asarray(region)
     changes = np.flatnonzero(region[1:] != region[:-1]) + 1
-    blocks = _blocks(n)
-    slack = n // (4 * shards)
     cuts = [0]
     for i in range(1, shards):
-        cut = ALIGN_ROWS * round(i * blocks / shards)
+        cut = ALIGN_ROWS * round(ends[i - 1])
+        slack = n * min(share[i - 1], share[i]) / share.sum() / 4
         if changes.size:
             near = int(changes[np.argmin(np.abs(changes - cut))])
             if abs(near - cut) <= slack:
@@ -211,42 +222,78 @@ def shard_scenario(scenario: Scenario, first: int, stop: int) -> Scenario:
     return dataclasses.replace(scenario, **changes)
 
 
+#: Stores per block of a shard's demand drawn ahead: a block takes about a millisecond a day
+#: at 2,000 SKUs, so a process stops drawing soon after the driver calls.
+DEMAND_BLOCK_STORES = ALIGN_ROWS
+#: Bytes of a shard's demand drawn ahead, at most (one day ahead in any case).
+AHEAD_BYTES = 256 * 1024 * 1024
+
+#: The driver's own shard's size against an actor's shard's, in a run of ``simulate(shards=N)``
+#: (``Sharding(driver_weight=)``): the driver also runs every upstream party, so it takes
+#: fewer stores, and both finish their day together (see ``docs/sharding.md``).
+DRIVER_WEIGHT = 0.5
+
+
 @dataclass(frozen=True, eq=False)
 class _Packed:
-    """A store × SKU array on its way between the driver and an actor: its non-zero cells.
+    """A store × SKU integer array on its way between the driver and an actor, in few bytes.
 
-    A day's orders and deliveries touch a fifth of the cells or so; sent this way they cost
-    Ray a few times fewer bytes to copy through its object store. Unpacked, it is the same
-    array (shape, dtype and every value).
+    Its values travel in the narrowest integer type that holds them (a day's orders,
+    deliveries and reports are small counts: one or two bytes a cell instead of eight) and,
+    when at most one cell in :data:`_SPARSE` is not zero, only those cells do (with their
+    positions). Unpacked, it is the same array (shape, dtype and every value).
     """
 
     shape: tuple[int, ...]
     dtype: str
-    cells: np.ndarray
+    cells: np.ndarray | None  # the non-zero cells' flat positions (None: every cell)
     values: np.ndarray
 
 
 #: Arrays smaller than this many cells travel as they are.
 _PACK_MIN_CELLS = 4096
+#: An array with at most one non-zero cell in this many travels as its non-zero cells.
+_SPARSE = 8
+_NARROW = tuple(np.dtype(t) for t in ("u1", "i1", "u2", "i2", "u4", "i4"))
 
 
 def _pack(value: Any) -> Any:
-    """``value`` as a :class:`_Packed` if it is a large, mostly zero 2-D array; else as is."""
-    if not isinstance(value, np.ndarray) or value.ndim != 2 or value.size < _PACK_MIN_CELLS:
+    """``value`` as a :class:`_Packed` if it is a large 2-D integer array; else as is."""
+    if (
+        not isinstance(value, np.ndarray)
+        or value.ndim != 2
+        or value.size < _PACK_MIN_CELLS
+        or value.dtype.kind not in "iu"
+    ):
         return value
-    flat = value.reshape(-1)
-    cells = np.flatnonzero(flat)
-    if 2 * cells.size > flat.size:
+    if value.strides == (0, 0):  # a broadcast constant (zero: a report of nothing)
+        if value.flat[0]:
+            return value
+        return _Packed(value.shape, value.dtype.str, np.zeros(0, np.int32), np.zeros(0, "u1"))
+    low, high = value.min(), value.max()
+    narrow = next(
+        (t for t in _NARROW if np.iinfo(t).min <= low and high <= np.iinfo(t).max), value.dtype
+    )
+    if narrow.itemsize >= value.dtype.itemsize:
+        narrow = value.dtype
+    if _SPARSE * np.count_nonzero(value) <= value.size:
+        flat = value.reshape(-1)
+        cells = np.flatnonzero(flat)
+        index = cells.astype(np.int32) if flat.size <= np.iinfo(np.int32).max else cells
+        return _Packed(value.shape, value.dtype.str, index, flat[cells].astype(narrow))
+    if narrow == value.dtype:
         return value
-    index = cells.astype(np.int32) if flat.size <= np.iinfo(np.int32).max else cells
-    return _Packed(value.shape, value.dtype.str, index, flat[cells])
+    return _Packed(value.shape, value.dtype.str, None, value.astype(narrow))
 
 
 def _unpack(value: Any) -> Any:
     """The array a :class:`_Packed` stands for (anything else as is)."""
     if not isinstance(value, _Packed):
         return value
-    array = np.zeros(value.shape, dtype=np.dtype(value.dtype))
+    dtype = np.dtype(value.dtype)
+    if value.cells is None:
+        return value.values.astype(dtype)
+    array = np.zeros(value.shape, dtype=dtype)
     array.reshape(-1)[value.cells] = value.values
     return array
 
@@ -308,90 +355,162 @@ class ShardSpec:
 
 
 class _DemandAhead:
-    """The shard's demand, drawn a day ahead while the driver's parties work (same numbers).
+    """A shard's demand, drawn ahead by blocks of stores in a process's idle time (same numbers).
 
-    The model draws days in order from each store's own streams, so drawing day ``t + 1``
-    before the stores ask for it changes nothing but when the work is done.
+    Each block of :data:`DEMAND_BLOCK_STORES` stores has its own
+    :class:`~crossdock.demand.DemandModel`, drawing its stores' days in order from their own
+    streams, so any split of the stores and any time of drawing gives the numbers of the
+    whole run: drawing day ``t + 3`` while the driver routes day ``t`` changes nothing but
+    when the work is done. :meth:`draw_some` draws the next block ahead, up to ``limit`` days
+    ahead of the stores; :meth:`daily` draws what is left of the day and hands it over.
     """
 
-    def __init__(self, model: DemandModel, days: int) -> None:
-        self.model = model
+    def __init__(
+        self, scenario: Scenario, seed: int, rows: np.ndarray, days: int, limit: int
+    ) -> None:
+        self.models = [
+            DemandModel(scenario, seed, stores=rows[i : i + DEMAND_BLOCK_STORES])
+            for i in range(0, rows.size, DEMAND_BLOCK_STORES)
+        ]
         self.days = days
-        self._ahead: dict[int, np.ndarray] = {}
+        self.limit = limit
+        self._drawn: dict[int, list[np.ndarray]] = {}  # by day: its blocks drawn so far
+        self._day = 0  # the day being drawn
+        self._asked = 0  # the next day the stores ask for
 
-    def draw_ahead(self, day: int) -> None:
-        """Draw ``day``'s demand now (nothing past the run's last day)."""
-        if day < self.days and day not in self._ahead:
-            self._ahead[day] = self.model.daily(day)
+    def draw_some(self) -> bool:
+        """Draw the next block ahead; False if the run's days or the limit are reached."""
+        day = self._day
+        if day >= self.days or day >= self._asked + self.limit:
+            return False
+        blocks = self._drawn.setdefault(day, [])
+        blocks.append(self.models[len(blocks)].daily(day))
+        if len(blocks) == len(self.models):
+            self._day += 1
+        return True
 
     def daily(self, day: int) -> np.ndarray:
-        """Units wanted at each of the shard's store × SKU on ``day``."""
-        ahead = self._ahead.pop(day, None)
-        return ahead if ahead is not None else self.model.daily(day)
+        """Units wanted at each of the shard's store × SKU on ``day`` (days in order)."""
+        if day != self._asked:
+            raise ValueError(f"demand is drawn in day order: expected day {self._asked}, got {day}")
+        while self._day <= day:
+            blocks = self._drawn.setdefault(self._day, [])
+            blocks.append(self.models[len(blocks)].daily(self._day))
+            if len(blocks) == len(self.models):
+                self._day += 1
+        self._asked = day + 1
+        blocks = self._drawn.pop(day)
+        return blocks[0] if len(blocks) == 1 else np.concatenate(blocks)
+
+
+def _build_stores(
+    spec: ShardSpec, scenario: Scenario, demand: Any, policies: dict[str, Policy], days: int
+) -> tuple[Stores, Ledger, _ShardChannel, DirectGoodsChannel]:
+    """A shard's stores, with their own ledger and channels, for ``days`` days."""
+    sc = spec.shard
+    ledger = Ledger(days, sc.n_skus, detail=spec.detail, sizes={"line": sc.n_lines})
+    ledger.add_locations("store", sc.store_gln, sc.store_name)
+    for series in spec.builder.kind.series:
+        ledger.declare(series)
+    channel = _ShardChannel()
+    goods = DirectGoodsChannel()
+    settings = sc.spec.replenishment
+    ctx = Context(sc, channel, goods, ledger, spec.settings, settings.unmet_demand, spec.seed)
+    rows = np.arange(spec.first, spec.stop)
+    build = Build(
+        ctx,
+        getattr(settings, spec.settings),
+        demand,
+        policies,
+        None,
+        PriceBook(scenario, block_days=1, stores=rows),
+    )
+    stores = spec.builder.build(build, **spec.options)
+    assert isinstance(stores, Stores)
+    return stores, ledger, channel, goods
 
 
 class ShardWorker:
-    """One shard's stores, run phase by phase for the driver (a Ray actor in a sharded run).
+    """One shard's stores, run a day at a time for the driver (a Ray actor in a sharded run).
 
-    Plain Python: :class:`Sharding` makes it an actor with ``ray.remote``; tests may use it
-    directly.
+    Plain Python: :class:`Sharding` makes it an actor with ``ray.remote``, or keeps one in the
+    driver for the driver's own shard; tests may use it directly.
     """
 
     def __init__(self) -> None:
         self.stores: Stores | None = None
+        self._remote = True
         #: thread CPU seconds spent in the stores' phases (the driver waits for these) and in
         #: drawing tomorrow's demand (done while the driver works)
         self.busy = {"phases": 0.0, "ahead": 0.0}
+        #: per day, thread CPU seconds in the stores' day and in drawing the next day's demand
+        self._days: list[list[float]] = []
+        self._drawing: threading.Thread | None = None
+        self._stop = threading.Event()
 
-    def start(self, spec: ShardSpec, scenario: Scenario) -> int:
+    def start(self, spec: ShardSpec, scenario: Scenario, *, remote: bool = True) -> int:
         """Build the shard's stores (errors surface here, with their own type); its pid.
 
         ``scenario`` is the whole scenario (its store × SKU arrays may be left out): the
-        shard's stores draw demand and read prices from their rows of it.
+        shard's stores draw demand and read prices from their rows of it. A ``remote``
+        worker (an actor) packs the arrays it sends and draws each day's demand ahead; the
+        driver's own does neither.
         """
         import os
 
         from crossdock._blas import one_blas_thread
 
-        one_blas_thread()  # for the actor's life: as the whole run does (crossdock._blas)
-        sc = spec.shard
-        ledger = Ledger(spec.days, sc.n_skus, detail=spec.detail, sizes={"line": sc.n_lines})
-        ledger.add_locations("store", sc.store_gln, sc.store_name)
-        for series in spec.builder.kind.series:
-            ledger.declare(series)
-        self.channel = _ShardChannel()
-        self.goods = DirectGoodsChannel()
-        settings = sc.spec.replenishment
-        ctx = Context(
-            sc, self.channel, self.goods, ledger, spec.settings, settings.unmet_demand, spec.seed
-        )
+        if remote:  # the driver holds BLAS to one thread for its whole run already
+            one_blas_thread()  # for the actor's life: as the whole run does (crossdock._blas)
+            self._warm_up(spec, scenario)
+        self._remote = remote
         rows = np.arange(spec.first, spec.stop)
-        self.demand = _DemandAhead(DemandModel(scenario, spec.seed, stores=rows), spec.days)
-        build = Build(
-            ctx,
-            getattr(settings, spec.settings),
-            self.demand,
-            dict(spec.policies),
-            None,
-            PriceBook(scenario, block_days=1, stores=rows),
+        # an actor draws ahead whenever it waits (far ahead while the driver routes a first
+        # day's deliveries, say); the driver, busier, only its next day while it waits
+        day_bytes = 8 * rows.size * scenario.n_skus
+        limit = max(1, min(spec.days, AHEAD_BYTES // max(day_bytes, 1))) if remote else 1
+        self.demand = _DemandAhead(scenario, spec.seed, rows, spec.days, limit)
+        self.stores, self.ledger, self.channel, self.goods = _build_stores(
+            spec, scenario, self.demand, dict(spec.policies), spec.days
         )
-        stores = spec.builder.build(build, **spec.options)
-        assert isinstance(stores, Stores)
-        for module in _WARM_UP:  # imported with the stores, not in the middle of a day
-            importlib.import_module(module)
-        self.stores = stores
-        self.ledger = ledger
+        if remote:  # the first days' demand, drawn while the driver builds its parties
+            self._start_drawing()
         return os.getpid()
 
-    def begin_day(
-        self, day: int, messages: list[Message], goods: list[Any], close: int | None
-    ) -> dict[str, Any] | None:
-        """Close day ``close`` if given, then ``receive`` and ``trade`` on ``day``.
+    @staticmethod
+    def _warm_up(spec: ShardSpec, scenario: Scenario) -> None:
+        """Run a throwaway copy of the shard's stores through a first day, then drop it.
 
-        The driver's messages and consignments for the shard are taken in first. One call
-        for the three (nothing reaches the stores between one day's ``plan`` and the next
-        day's ``receive``); it returns the closed day's ledger figures (see :meth:`close`).
+        What the stores' phases load on first use (modules, Numba's kernels from its cache:
+        about 0.3 s of CPU in a new process) is then loaded as the actor starts, not in the
+        run's first day. The copy has its own policies, demand streams, channels and ledger:
+        the shard's stores, built afterwards, start from nothing it did.
         """
+        for module in _WARM_UP:
+            importlib.import_module(module)
+        rows = np.arange(spec.first, spec.stop)
+        policies = copy.deepcopy(dict(spec.policies))
+        demand = DemandModel(scenario, spec.seed, stores=rows)
+        stores = _build_stores(spec, scenario, demand, policies, 1)[0]
+        for phase in Stores.phases:
+            getattr(stores, phase)(0)
+
+    def day(
+        self,
+        day: int,
+        inbox: tuple[list[Message], list[Any]],
+        close: int | None,
+        phases: tuple[str, ...],
+    ) -> tuple[dict[str, Any] | None, list[Message]]:
+        """Close day ``close`` if given, take in the driver's mail and goods, run ``phases``.
+
+        One call a day: nothing reaches the stores between one day's last phase that sends
+        (their orders or reports) and the next day's ``receive``. Returns the closed day's
+        ledger figures (see :meth:`close`) and the messages the stores sent (packed by an
+        actor). An actor then draws the next day's demand in a thread of its own, while the
+        driver works; the next call waits for it first.
+        """
+        self._wait_for_demand()
         started = time.thread_time()
         rows = self.close(close) if close is not None else None
         unpacked: dict[int, np.ndarray] = {}  # an advice and its consignment share arrays
@@ -403,32 +522,56 @@ class ShardWorker:
                 unpacked[id(value)] = _unpack(value)
             return unpacked[id(value)]
 
+        messages, goods = inbox
         for message in messages:
             self.channel.deliver(_with_arrays(message, unpack))
         for load in goods:
             self.goods.ship(_with_arrays(load, unpack))
         assert self.stores is not None
-        self.stores.receive(day)
-        self.stores.trade(day)
-        self.busy["phases"] += time.thread_time() - started
-        return rows
+        for phase in phases:
+            getattr(self.stores, phase)(day)
+        sent = self.channel.take_outbox()
+        if self._remote:
+            sent = [_with_arrays(message, _pack) for message in sent]
+        spent = time.thread_time() - started
+        self.busy["phases"] += spent
+        self._days.append([spent, 0.0])
+        if self._remote:
+            self._start_drawing()
+        return rows, sent
 
-    def run(self, phase: str, day: int) -> list[Message]:
-        """Run one phase of the shard's stores; the messages they sent."""
+    def draw_some(self) -> bool:
+        """Draw a block of the demand ahead (the driver's own shard, while it waits)."""
         started = time.thread_time()
-        getattr(self.stores, phase)(day)
-        sent = [_with_arrays(message, _pack) for message in self.channel.take_outbox()]
-        self.busy["phases"] += time.thread_time() - started
-        return sent
-
-    def draw_ahead(self, day: int) -> None:
-        """Draw ``day``'s demand now, while the driver works (the stores' day is done)."""
-        started = time.thread_time()
-        self.demand.draw_ahead(day)
+        more = self.demand.draw_some()
         self.busy["ahead"] += time.thread_time() - started
+        return more
+
+    def _start_drawing(self) -> None:
+        """Draw demand ahead in a thread until the next call (an actor, between calls)."""
+        self._stop.clear()
+        self._drawing = threading.Thread(target=self._draw_ahead)
+        self._drawing.start()
+
+    def _draw_ahead(self) -> None:
+        started = time.thread_time()
+        while not self._stop.is_set() and self.demand.draw_some():
+            pass
+        spent = time.thread_time() - started
+        self.busy["ahead"] += spent
+        if self._days:
+            self._days[-1][1] += spent
+
+    def _wait_for_demand(self) -> None:
+        """Stop drawing ahead (after the block being drawn)."""
+        if self._drawing is not None:
+            self._stop.set()
+            self._drawing.join()
+            self._drawing = None
 
     def close(self, day: int) -> dict[str, Any]:
         """Close the day; the shard's ledger figures of the day for the driver's ledger."""
+        self._wait_for_demand()
         assert self.stores is not None
         self.stores.close(day)
         ledger = self.ledger
@@ -453,25 +596,47 @@ class ShardWorker:
         """Thread CPU seconds in the stores' phases and in drawing demand ahead, so far."""
         return dict(self.busy)
 
+    def daily_seconds(self) -> list[tuple[float, float]]:
+        """Per day: thread CPU seconds of the stores' day, then of the demand drawn ahead."""
+        self._wait_for_demand()
+        return [(spent, ahead) for spent, ahead in self._days]
+
+
+def _rows_of_cut(rows: np.ndarray, first: int, stop: int) -> np.ndarray | slice | None:
+    """Where ``rows`` lie in ``first:stop``: a slice if adjacent, else positions (None: none)."""
+    keep = np.flatnonzero((rows >= first) & (rows < stop))
+    if keep.size == 0:
+        return None
+    low, high = int(keep[0]), int(keep[-1]) + 1
+    return slice(low, high) if high - low == keep.size else keep
+
 
 def _cut(
-    item: Any, first: int, stop: int, seen: dict[tuple[int, int], tuple[Any, Any]]
+    item: Any,
+    first: int,
+    stop: int,
+    seen: dict[tuple[int, int], tuple[Any, Any]],
+    *,
+    pack: bool = True,
 ) -> Any | None:
     """A message or consignment's rows for stores ``first:stop``, re-indexed (None: none).
 
     A despatch advice shares its arrays with its consignment: ``seen`` keeps the cuts made,
-    by source arrays, so the two cuts share theirs too (and travel to the actor once).
+    by source arrays, so the two cuts share theirs too (and travel to the actor once). The
+    rows are a view where they are adjacent (a depot's stores usually are), packed for an
+    actor (``pack``).
     """
     key = (id(item.locations), id(item.quantity))
     if key not in seen:
         rows = np.asarray(item.locations)
-        keep = np.flatnonzero((rows >= first) & (rows < stop))
-        if keep.size == 0:
+        keep = _rows_of_cut(rows, first, stop)
+        if keep is None:
             seen[key] = (None, None)
-        elif keep.size == rows.size and first == 0:
+        elif first == 0 and isinstance(keep, slice) and keep.stop - keep.start == rows.size:
             seen[key] = (item.locations, item.quantity)
         else:
-            seen[key] = (rows[keep] - first, _pack(item.quantity[keep]))
+            quantity = item.quantity[keep]
+            seen[key] = (rows[keep] - first, _pack(quantity) if pack else quantity)
     locations, quantity = seen[key]
     if locations is None:
         return None
@@ -485,8 +650,32 @@ def _locations(message: Message) -> np.ndarray:
     return np.asarray(getattr(message, "locations", np.zeros(0, np.int64)))
 
 
+def _join_rows(parts: list[Any]) -> np.ndarray:
+    """Row blocks (arrays, or packed arrays) stacked in order into one new array."""
+    shapes = [tuple(p.shape) for p in parts]
+    dtype = np.result_type(*(np.dtype(p.dtype) for p in parts))
+    sparse = any(isinstance(p, _Packed) and p.cells is not None for p in parts)
+    rows = sum(shape[0] for shape in shapes)
+    out = (np.zeros if sparse else np.empty)((rows, *shapes[0][1:]), dtype=dtype)
+    row = 0
+    for part, shape in zip(parts, shapes, strict=True):
+        block = out[row : row + shape[0]]
+        if not isinstance(part, _Packed):
+            block[...] = part
+        elif part.cells is None:
+            block[...] = part.values
+        else:
+            block.reshape(-1)[part.cells] = part.values
+        row += shape[0]
+    return out
+
+
 class ShardedStores:
-    """The stores of a sharded run, as one party of the driver's chain (see the module doc)."""
+    """The stores of a sharded run, as one party of the driver's chain (see the module doc).
+
+    ``ranges`` are the shards' store rows in store order; with a ``local`` worker the first
+    is the driver's own shard, and ``actors`` run the others.
+    """
 
     phases: ClassVar[tuple[str, ...]] = Stores.phases
     location_type: ClassVar[str | None] = Stores.location_type
@@ -506,22 +695,27 @@ class ShardedStores:
         *,
         orders: bool,
         reports: bool,
+        local: ShardWorker | None = None,
     ) -> None:
         self._ray = ray
         self.ctx = ctx
         self.actors = actors
+        self.local = local
         self.ranges = ranges
         sc = ctx.scenario
         self._retailer = sc.spec.retailer.gln
         self._confirms = sc.spec.retailer.confirms_proposals and ctx.mode == "shared"
-        # the phases in which the stores send anything (the others are not called)
-        self._orders = orders
-        self._reports = reports or self._confirms
+        # the stores' phases of a day, run by one call; the proxy waits for it in the last
+        # phase in which the stores send anything (their orders, or their reports)
+        reporting = reports or self._confirms
+        self._day_phases = ("receive", "trade", *(("report",) * reporting), *(("plan",) * orders))
+        self._waits_in = "plan" if orders else "report" if reporting else "close"
         self._advices: list[DespatchAdvice] = []
-        self._pending: list[Any] = []  # calls not waited for yet
-        self._inbox: list[tuple[list[Message], list[Any]]] = []  # today's, per shard
-        self._unclosed: int | None = None  # the day the actors close with the next one's call
-        self._closing: list[tuple[int, list[Any]]] = []  # days closed, not yet in the ledger
+        self._calls: list[Any] = []  # today's day calls, one per actor
+        self._inbox: tuple[list[Message], list[Any]] = ([], [])  # today's, for the local shard
+        self._outbox: list[Message] = []  # the local shard's messages of the day
+        self._unclosed: int | None = None  # the day the shards close with the next one's call
+        self._closing: int | None = None  # the day they close with today's
         self._dc_rank = {gln: d for d, gln in enumerate(sc.dc_gln)}
         self._per_store = {s.name for s in Stores.series if s.per == "store"}
         #: CPU seconds of each actor's process once its stores are built, and at the end
@@ -530,29 +724,25 @@ class ShardedStores:
         self.actor_cpu_seconds: list[float] = []
         #: per actor, :meth:`ShardWorker.busy_seconds` at the end (filled in by :meth:`finish`)
         self.actor_busy_seconds: list[dict[str, float]] = []
+        #: per actor, :meth:`ShardWorker.daily_seconds` at the end (filled in by :meth:`finish`)
+        self.actor_daily_seconds: list[list[tuple[float, float]]] = []
+        #: per day, the driver's process CPU seconds in its own shard's day, and in drawing
+        #: its demand ahead while it waited for the actors
+        self.local_daily_seconds: list[list[float]] = []
 
-    def _get(self, refs: list[Any], *, pending: bool = True) -> list[Any]:
-        """Wait for actor calls; a crossdock error raised in an actor is raised here as is.
-
-        With ``pending`` the calls not waited for yet are waited for too (their errors
-        surface here).
-        """
-        waiting = [*self._pending, *refs] if pending else list(refs)
-        if pending:
-            self._pending = []
+    def _get(self, refs: list[Any]) -> list[Any]:
+        """Wait for actor calls; a crossdock error raised in an actor is raised here as is."""
         try:
-            got = self._ray.get(waiting)
+            return list(self._ray.get(refs))
         except self._ray.exceptions.RayTaskError as error:
             cause = getattr(error, "cause", None)
             if isinstance(cause, CrossdockError):
                 raise cause from None
             raise
-        return list(got[len(got) - len(refs) :]) if refs else []
 
     # -- phases ------------------------------------------------------------------------------
     def receive(self, day: int) -> None:
-        """The stores' messages and goods of the day, cut by shard (for :meth:`trade`)."""
-        self._settle(before=day - 1)  # the day before last is long closed: no waiting
+        """The stores' mail and goods of the day, cut by shard; the actors' day begins."""
         channel = self.ctx.channel
         mailbox = self._retailer
         channel.receive(mailbox, OrderResponse, day)  # the stores act on the advices
@@ -561,64 +751,82 @@ class ShardedStores:
             self._advices = advices
         delistings = channel.receive(mailbox, Delisting, day)
         loads = self.ctx.goods.arrivals(mailbox, day)
-        self._inbox = []
-        for first, stop in self.ranges:
+        inboxes = []
+        for shard, (first, stop) in enumerate(self.ranges):
+            remote = self.local is None or shard > 0
             seen: dict[tuple[int, int], tuple[Any, Any]] = {}
-            mine = [c for a in advices if (c := _cut(a, first, stop, seen)) is not None]
-            goods = [c for load in loads if (c := _cut(load, first, stop, seen)) is not None]
-            self._inbox.append(([*mine, *delistings], goods))
+            cut = [_cut(item, first, stop, seen, pack=remote) for item in (*advices, *loads)]
+            mine = [c for c in cut[: len(advices)] if c is not None]
+            goods = [c for c in cut[len(advices) :] if c is not None]
+            inboxes.append(([*mine, *delistings], goods))
+        if self.local is not None:
+            self._inbox = inboxes.pop(0)
+        self._closing, self._unclosed = self._unclosed, None
+        close, phases = self._closing, self._day_phases
+        # one call a day per actor (an advice and its consignment share their packed arrays)
+        self._calls = [
+            actor.day.remote(day, inbox, close, phases)
+            for actor, inbox in zip(self.actors, inboxes, strict=True)
+        ]
 
     def trade(self, day: int) -> None:
-        """The actors close yesterday, take in today's inbox and sell (not waited for)."""
-        refs = [
-            actor.begin_day.remote(day, messages, goods, self._unclosed)
-            for actor, (messages, goods) in zip(self.actors, self._inbox, strict=True)
-        ]
-        self._pending.extend(refs)
-        if self._unclosed is not None:
-            self._closing.append((self._unclosed, refs))
-        self._unclosed = None
-        self._inbox = []
+        """The driver's own shard runs its day, while the actors run theirs."""
+        if self.local is None:
+            return
+        started = time.process_time()
+        close = self._closing
+        rows, self._outbox = self.local.day(day, self._inbox, close, self._day_phases)
+        self._inbox = ([], [])
+        if rows is not None and close is not None:
+            self._add_to_ledger(close, [(0, rows)])
+        self.local_daily_seconds.append([time.process_time() - started, 0.0])
+
+    def _wait(self, day: int) -> None:
+        """Wait for the actors' day; merge and send the shards' messages.
+
+        The figures of the day the shards closed with today's call go into the ledger.
+        """
+        closed = self._closing
+        if self.local is not None:  # meanwhile, the driver's shard draws demand ahead
+            started = time.process_time()
+            while self._actors_busy() and self.local.draw_some():
+                pass
+            self.local_daily_seconds[-1][1] = time.process_time() - started
+        got, self._calls = self._get(self._calls), []
+        first = 1 if self.local is not None else 0
+        if closed is not None:
+            self._add_to_ledger(closed, [(first + i, rows) for i, (rows, _) in enumerate(got)])
+        outboxes = [self._outbox] if self.local is not None else []
+        outboxes.extend(sent for _, sent in got)
+        self._outbox = []
+        self._forward(day, outboxes)
+
+    def _actors_busy(self) -> bool:
+        """Whether an actor's call of the day is not done yet (no waiting)."""
+        calls = self._calls
+        return len(self._ray.wait(calls, num_returns=len(calls), timeout=0)[0]) < len(calls)
 
     def report(self, day: int) -> None:
-        """The actors' reports, merged, on the driver's channel (shared mode)."""
-        if self._reports:
-            self._forward(day, self._get([a.run.remote("report", day) for a in self.actors]))
-            if not self._orders:
-                self._draw_ahead(day)
+        """The shards' reports, merged, on the driver's channel (shared mode)."""
+        if self._waits_in == "report":
+            self._wait(day)
 
     def plan(self, day: int) -> None:
-        """The actors' store orders, merged, on the driver's channel (traditional mode)."""
-        if self._orders:
-            self._forward(day, self._get([a.run.remote("plan", day) for a in self.actors]))
-            self._draw_ahead(day)
-
-    def _draw_ahead(self, day: int) -> None:
-        """The stores have sent their last message of the day: draw tomorrow's demand now."""
-        self._pending.extend(actor.draw_ahead.remote(day + 1) for actor in self.actors)
+        """The shards' store orders, merged, on the driver's channel (traditional mode)."""
+        if self._waits_in == "plan":
+            self._wait(day)
 
     def close(self, day: int) -> None:
-        """The actors close the day with the next day's first call (or :meth:`finish`).
-
-        Their ledger figures are added to the driver's ledger later (:meth:`_settle`).
-        """
+        """The shards close the day with the next day's call (or :meth:`finish`)."""
+        if self._waits_in == "close":
+            self._wait(day)
         self._unclosed = day
 
-    def _settle(self, before: int | None = None) -> None:
-        """Add the figures of the days closed (before day ``before``) into the driver's ledger.
-
-        Yesterday's close is left for later: the actors draw today's demand before it, and
-        waiting for it would keep the driver from working meanwhile.
-        """
-        done = [c for c in self._closing if before is None or c[0] < before]
-        self._closing = self._closing[len(done) :]
-        for day, refs in done:  # long finished: no wait for the calls made since
-            self._add_to_ledger(day, self._get(refs, pending=before is None))
-
-    def _add_to_ledger(self, day: int, shards: list[dict[str, Any]]) -> None:
+    def _add_to_ledger(self, day: int, shards: list[tuple[int, dict[str, Any]]]) -> None:
         ledger = self.ctx.ledger
         block = ledger.blocks["store"]
-        for (first, stop), rows in zip(self.ranges, shards, strict=True):
+        for shard, rows in shards:
+            first, stop = self.ranges[shard]
             where = slice(block.start + first, block.start + stop)
             ledger.flows[day, where] += rows["flows"]
             ledger.stock_units[day, where] = rows["stock_units"]
@@ -634,13 +842,18 @@ class ShardedStores:
                 ledger.stock_sku[day, where] = rows["stock_sku"]
 
     def finish(self) -> None:
-        """Complete the ledger, collect the actors' CPU time and let them go."""
-        if self._unclosed is not None:
-            day, self._unclosed = self._unclosed, None
-            self._closing.append((day, [actor.close.remote(day) for actor in self.actors]))
-        self._settle()
+        """Close the last day, collect the actors' CPU time and let them go."""
+        first = 1 if self.local is not None else 0
+        day, self._unclosed = self._unclosed, None
+        if day is not None:
+            closing = [actor.close.remote(day) for actor in self.actors]
+            if self.local is not None:
+                self._add_to_ledger(day, [(0, self.local.close(day))])
+            got = self._get(closing)
+            self._add_to_ledger(day, [(first + i, rows) for i, rows in enumerate(got)])
         self.actor_cpu_seconds = list(self._get([a.cpu_seconds.remote() for a in self.actors]))
         self.actor_busy_seconds = list(self._get([a.busy_seconds.remote() for a in self.actors]))
+        self.actor_daily_seconds = list(self._get([a.daily_seconds.remote() for a in self.actors]))
         for actor in self.actors:
             self._ray.kill(actor)
         self.actors = []
@@ -650,13 +863,13 @@ class ShardedStores:
         """Send each message the shards sent as the one the whole chain's stores would send.
 
         Messages of one kind, receiver and order number are one message cut by store rows:
-        their locations (re-indexed) and store rows are joined in store order. They go out in
-        the order the shards sent them, store orders by DC (as the stores loop over DCs).
+        their locations (re-indexed) and store rows are joined in store order, straight from
+        the actors' packed cells into one new array. They go out in the order the shards sent
+        them, store orders by DC (as the stores loop over DCs).
         """
         groups: dict[tuple[type, str, str], list[tuple[int, Message]]] = {}
         for shard, box in enumerate(outboxes):
-            for packed in box:
-                message = _with_arrays(packed, _unpack)
+            for message in box:
                 key = (type(message), message.receiver, str(getattr(message, "order_number", "")))
                 groups.setdefault(key, []).append((shard, message))
         keys = list(groups)
@@ -668,15 +881,17 @@ class ShardedStores:
             kind, receiver, _ = keys[i]
             parts = groups[keys[i]]
             first = parts[0][1]
-            fields = {
-                f.name: getattr(first, f.name)
-                for f in dataclasses.fields(first)
-                if f.name not in _HEADER
-            }
-            for name, value in fields.items():
-                if isinstance(value, np.ndarray) and value.ndim == 2 and len(parts) > 1:
-                    if value.shape[0] == self._rows_of(first, parts[0][0]):
-                        fields[name] = np.concatenate([getattr(m, name) for _, m in parts])
+            rows = self._rows_of(first, parts[0][0])
+            fields: dict[str, Any] = {}
+            for f in dataclasses.fields(first):
+                if f.name in _HEADER:
+                    continue
+                value = getattr(first, f.name)
+                blocks = len(parts) > 1 and isinstance(value, np.ndarray | _Packed)
+                if blocks and len(value.shape) == 2 and value.shape[0] == rows:
+                    fields[f.name] = _join_rows([getattr(m, f.name) for _, m in parts])
+                else:
+                    fields[f.name] = _unpack(value)
             if "locations" in fields:
                 fields["locations"] = np.concatenate(
                     [_locations(m) + self.ranges[s][0] for s, m in parts]
@@ -696,7 +911,12 @@ class ShardedStores:
 
 
 class Sharding:
-    """Builds a chain's stores as shards in Ray actors (a ``build_chain`` override)."""
+    """Builds a chain's stores as shards, in Ray actors (a ``build_chain`` override).
+
+    With a ``driver_weight`` above 0 the first shard is run in the driver itself, between
+    its upstream parties' work, and its size is ``driver_weight`` times an actor's shard's:
+    ``shards - 1`` actors run the others. With 0, every shard is an actor's.
+    """
 
     def __init__(
         self,
@@ -707,13 +927,17 @@ class Sharding:
         seed: int,
         detail: bool,
         address: str | None = None,
+        driver_weight: float = 0.0,
     ) -> None:
+        if not isinstance(driver_weight, int | float) or not 0 <= driver_weight <= 1:
+            raise ParameterError("Sharding", "driver_weight", "a number in [0, 1]", driver_weight)
         self.ray = ray
         self.shards = shards
         self.days = days
         self.seed = seed
         self.detail = detail
         self.address = address
+        self.driver_weight = float(driver_weight)
         self.proxies: list[ShardedStores] = []
 
     def __call__(self, cast: Cast, build: Build) -> Party | None:
@@ -731,32 +955,39 @@ class Sharding:
         ctx = build.ctx
         sc = ctx.scenario
         region = sc.dc_of_store if ctx.mode == "traditional" else sc.platform_of_store
-        ranges = partition_stores(sc, self.shards, region)
+        in_driver = self.driver_weight > 0
+        weights = [self.driver_weight] + [1.0] * (self.shards - 1) if in_driver else None
+        ranges = partition_stores(sc, self.shards, region, weights)
+
+        def spec(first: int, stop: int) -> ShardSpec:
+            return ShardSpec(
+                shard_scenario(sc, first, stop),
+                first,
+                stop,
+                ctx.mode,
+                builder,
+                cast.options,
+                self.days,
+                self.seed,
+                self.detail,
+                build.policies,
+            )
+
         # the whole scenario once, for every actor, without its store × SKU arrays
         lean = dataclasses.replace(
             sc, shelf_capacity=np.zeros((0, 0), np.int32), road_km=np.zeros((0, 0))
         )
         common = self.ray.put(lean)
         remote = self.ray.remote(ShardWorker).options(num_cpus=1, scheduling_strategy="SPREAD")
-        actors = [remote.remote() for _ in ranges]
+        actors = [remote.remote() for _ in ranges[in_driver:]]
         started = [
-            actor.start.remote(
-                ShardSpec(
-                    shard_scenario(sc, first, stop),
-                    first,
-                    stop,
-                    ctx.mode,
-                    builder,
-                    cast.options,
-                    self.days,
-                    self.seed,
-                    self.detail,
-                    build.policies,
-                ),
-                common,
-            )
-            for actor, (first, stop) in zip(actors, ranges, strict=True)
+            actor.start.remote(spec(first, stop), common)
+            for actor, (first, stop) in zip(actors, ranges[in_driver:], strict=True)
         ]
+        local = None
+        if in_driver:  # built while the actors build theirs
+            local = ShardWorker()
+            local.start(spec(*ranges[0]), sc, remote=False)
         proxy = ShardedStores(
             self.ray,
             ctx,
@@ -764,11 +995,12 @@ class Sharding:
             ranges,
             orders=bool(cast.options.get("orders", False)),
             reports=bool(cast.options.get("reports", False)),
+            local=local,
         )
         self.proxies.append(proxy)
         proxy._get(started)
         proxy.actor_cpu_at_start = proxy._get([a.cpu_seconds.remote() for a in actors])
-        # the opening stock the actors recorded at day 0 reaches the ledger with day 0's close
+        # the opening stock the shards recorded at day 0 reaches the ledger with day 0's close
         return proxy
 
     def finish(self) -> list[float]:
