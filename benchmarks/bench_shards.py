@@ -21,6 +21,7 @@ benchmarks/bench_shards.py --days 90 --modes traditional`` for a longer run of o
 
 from __future__ import annotations
 
+import gc
 import itertools
 import os
 import time
@@ -47,6 +48,7 @@ def _run(scenario: Any, mode: str, ray: Any | None, weight: float) -> dict[str, 
     from crossdock.tables import build_tables
 
     days = scenario.horizon_days
+    gc.collect()  # the last run's garbage, not this run's work
     sharding = None
     if ray is not None:
         sharding = Sharding(
@@ -79,7 +81,10 @@ def _run(scenario: Any, mode: str, ray: Any | None, weight: float) -> dict[str, 
                 end, proxy.actor_cpu_at_start, proxy.actor_busy_seconds, strict=True
             )
         ]
-        out["local_daily"] = proxy.local_daily_seconds or [(0.0, 0.0)] * days
+        out["local_daily"] = proxy.local_daily_seconds
+        out["local_demand"] = proxy.local.demand.per_day() if proxy.local else []
+        out["actor_demand"] = proxy.actor_demand_seconds
+        out["receive"] = proxy.receive_seconds
         out["ranges"] = proxy.ranges
     out["tables"] = build_tables(chain.ledger, scenario, chain.channel.sent_by_day)
     return out
@@ -88,21 +93,42 @@ def _run(scenario: Any, mode: str, ray: Any | None, weight: float) -> dict[str, 
 def _estimate(run: dict[str, Any]) -> float:
     """Seconds the sharded run's days would take with a free core per process (from CPU).
 
-    A day takes the longer of the driver's own shard (with the demand it drew ahead while
-    waiting) and an actor's day (with its share of the actor's Ray work, all counted as
-    waited for), then the driver's other work: the actors draw demand ahead only between
-    their calls, so that never delays a day.
+    A replay, day by day, of the measured CPU seconds of each piece of work on two cores, one
+    for the driver and one for the actor: the driver cuts the day's mail and calls the actor,
+    runs its own shard (drawing the part of its day's demand not drawn ahead), draws its next
+    day's demand while the actor is still busy, then waits for the actor and does the rest
+    (merging, the upstream parties). The actor runs its stores' day (with its share of its
+    process's Ray work, and the part of the day's demand not drawn ahead), and draws demand
+    ahead, in day order and up to its limit, while it waits for the driver.
     """
-    total = 0.0
+    from crossdock.shard import AHEAD_BYTES
+
     days = len(run["driver_daily"])
-    for d, driver in enumerate(run["driver_daily"]):
-        local, filled = run["local_daily"][d]
-        actor = max(
-            daily[d][0] + ray / days
-            for daily, ray in zip(run["actor_daily"], run["actor_ray"], strict=True)
-        )
-        total += max(local + filled, actor) + driver - local - filled
-    return total
+    first, end = run["ranges"][1]  # the actor's stores
+    limit = max(1, min(days, AHEAD_BYTES // (8 * (end - first) * SKUS)))
+    ray = run["actor_ray"][0] / days
+    phases = [spent for spent, _ in run["actor_daily"][0]]
+    draws = [cost for cost, _ in run["actor_demand"][0]]
+    drawn_late = [late for _, late in run["actor_demand"][0]]
+    local_draws = [cost for cost, _ in run["local_demand"]] + [0.0]
+    local_late = [late for _, late in run["local_demand"]]
+    cumulative = list(itertools.accumulate(draws, initial=0.0))
+    driver = actor_free = ahead = ready = 0.0
+    for d in range(days):
+        own, filled = run["local_daily"][d]
+        cut = run["receive"][d]
+        rest = run["driver_daily"][d] - cut - own - filled
+        driver += cut
+        start = max(driver, actor_free)
+        ahead = min(cumulative[min(days, d + limit)], ahead + start - actor_free)
+        late = max(0.0, cumulative[d + 1] - ahead)
+        ahead = max(ahead, cumulative[d + 1])
+        actor_end = start + phases[d] - drawn_late[d] + ray + late
+        driver += own - local_late[d] + local_draws[d] - ready
+        ready = min(local_draws[d + 1], max(0.0, actor_end - driver))
+        driver = max(driver + ready, actor_end) + rest
+        actor_free = actor_end
+    return driver
 
 
 def main(
@@ -114,7 +140,7 @@ def main(
     import scipy.stats  # noqa: F401  (imported by the first run's policies otherwise)
 
     from crossdock.experiments._ray import ray_session
-    from crossdock.shard import DRIVER_WEIGHT, OBJECT_STORE_BYTES
+    from crossdock.shard import DRIVER_WEIGHT, INLINE_BYTES, OBJECT_STORE_BYTES
 
     weight = DRIVER_WEIGHT if weight is None else weight
     warnings.simplefilter("ignore")  # the generated calendar's notes on a 30-day horizon
@@ -122,7 +148,7 @@ def main(
     scenario = _scenario(days)
     print(f"scenario: {STORES} stores × {SKUS:,} SKUs × {days} days, generated (seed 17)")
     started = time.perf_counter()
-    with ray_session(2, object_store_bytes=OBJECT_STORE_BYTES) as ray:
+    with ray_session(2, object_store_bytes=OBJECT_STORE_BYTES, inline_bytes=INLINE_BYTES) as ray:
         print(f"Ray start-up (local, 2 CPUs): {time.perf_counter() - started:.1f} s, apart")
         for mode in modes:
             _run(scenario, mode, None, weight)  # a first run loads the kernels (Numba's cache)

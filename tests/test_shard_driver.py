@@ -14,11 +14,12 @@ import pytest
 from tests.test_shard import DAYS, InProcessRay, assert_same_tables, run_tables
 
 from crossdock import ParameterError
+from crossdock._shard_worker import _DemandAhead
 from crossdock.demand import DemandModel
 from crossdock.engine import Engine
 from crossdock.recipes import build_chain
 from crossdock.scenario import Scenario, compile_scenario, generate_spec
-from crossdock.shard import ALIGN_ROWS, Sharding, _DemandAhead, partition_stores
+from crossdock.shard import ALIGN_ROWS, Sharding, partition_stores
 from crossdock.tables import build_tables
 
 
