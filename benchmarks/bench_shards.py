@@ -171,14 +171,21 @@ def main(
             cpu_two = two["driver_cpu"] + two["actors_cpu"]
             busy = two["busy"]
             local = sum(own for own, _ in two["local_daily"])
+            filled = sum(drawn for _, drawn in two["local_daily"])
+            rest = two["driver_days_cpu"] - local - filled
             estimate = _estimate(two)
             print(
-                f"{mode:11s} work in the days: driver's shard {local:.2f} s, the rest of the "
-                f"driver {two['driver_days_cpu'] - local:.2f} s; busier actor: stores' days "
-                f"{max(b['phases'] for b in busy):.2f} s, demand drawn ahead "
-                f"{max(b['ahead'] for b in busy):.2f} s (thread CPU), Ray "
-                f"{max(two['actor_ray']):.2f} s. With a free core per process, day by day: {estimate:.2f} s, "
-                f"{one['driver_days_cpu']:.2f} / {estimate:.2f} = "
+                f"{mode:11s} work in the days (CPU): the main process's shard {local:.2f} s "
+                f"and its demand drawn while waiting {filled:.2f} s, the rest {rest:.2f} s (the "
+                f"first day {two['driver_daily'][0]:.2f} s, against {one['driver_daily'][0]:.2f} "
+                f"s for the whole first day in one process: the carrier plans its routes from "
+                f"scratch); the actor: its days {max(b['phases'] for b in busy):.2f} s, demand "
+                f"drawn ahead {max(b['ahead'] for b in busy):.2f} s (thread CPU), Ray's work "
+                f"{max(two['actor_ray']):.2f} s"
+            )
+            print(
+                f"{mode:11s} with a free core per process, replayed day by day: {estimate:.2f} s,"
+                f" {one['driver_days_cpu']:.2f} / {estimate:.2f} = "
                 f"{one['driver_days_cpu'] / estimate:.2f}x (estimate from CPU times)"
             )
             print(
