@@ -17,6 +17,7 @@ from crossdock import ParameterError
 from crossdock._shard_worker import _DemandAhead
 from crossdock.demand import DemandModel
 from crossdock.engine import Engine
+from crossdock.errors import ScenarioError
 from crossdock.recipes import build_chain
 from crossdock.scenario import Scenario, compile_scenario, generate_spec
 from crossdock.shard import ALIGN_ROWS, Sharding, partition_stores
@@ -116,3 +117,20 @@ def test_demand_drawn_ahead_in_any_order_is_the_whole_runs(scenario: Scenario) -
     while ahead.draw_some():
         pass
     assert max(ahead._drawn) == 6 + 3 - 1  # no further than the limit
+
+
+def test_an_error_drawing_demand_ahead_is_raised_by_the_actors_next_call(
+    scenario: Scenario,
+) -> None:
+    sharding = Sharding(WaitingRay(), 2, days=DAYS, seed=5, detail=False, driver_weight=0.5)
+    chain = build_chain(scenario, "traditional", days=DAYS, seed=5, override=sharding)
+    worker = sharding.proxies[0].actors[0]._target  # the in-process actor's ShardWorker
+    worker._wait_for_demand()  # the days it drew as it started
+
+    def broken() -> bool:
+        raise ScenarioError("a store's demand would overflow", file="<scenario>")
+
+    worker.demand.draw_some = broken
+    worker._start_drawing()
+    with pytest.raises(ScenarioError, match="would overflow"):
+        Engine(chain.parties).run(1)

@@ -272,6 +272,7 @@ class ShardWorker:
         self._days: list[list[float]] = []
         self._drawing: threading.Thread | None = None
         self._stop = threading.Event()
+        self._failed: BaseException | None = None
 
     def start(self, spec: ShardSpec, scenario: Scenario, *, remote: bool = True) -> int:
         """Build the shard's stores (errors surface here, with their own type); its pid.
@@ -380,19 +381,25 @@ class ShardWorker:
 
     def _draw_ahead(self) -> None:
         started = time.thread_time()
-        while not self._stop.is_set() and self.demand.draw_some():
-            pass
+        try:
+            while not self._stop.is_set() and self.demand.draw_some():
+                pass
+        except BaseException as error:  # raised in the actor's next call, not lost
+            self._failed = error
         spent = time.thread_time() - started
         self.busy["ahead"] += spent
         if self._days:
             self._days[-1][1] += spent
 
     def _wait_for_demand(self) -> None:
-        """Stop drawing ahead (after the block being drawn)."""
+        """Stop drawing ahead (after the block being drawn); raise what the drawing raised."""
         if self._drawing is not None:
             self._stop.set()
             self._drawing.join()
             self._drawing = None
+        if self._failed is not None:
+            error, self._failed = self._failed, None
+            raise error
 
     def close(self, day: int) -> dict[str, Any]:
         """Close the day; the shard's ledger figures of the day for the driver's ledger."""
