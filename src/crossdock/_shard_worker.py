@@ -333,8 +333,8 @@ class ShardWorker:
         One call a day: nothing reaches the stores between one day's last phase that sends
         (their orders or reports) and the next day's ``receive``. Returns the closed day's
         ledger figures (see :meth:`close`) and the messages the stores sent (packed by an
-        actor). An actor then draws the next day's demand in a thread of its own, while the
-        driver works; the next call waits for it first.
+        actor). An actor then draws demand for the days ahead in a thread of its own, while
+        the driver works, until its next call stops it (after the block in hand).
         """
         self._wait_for_demand()
         started = time.thread_time()
