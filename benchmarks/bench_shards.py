@@ -192,8 +192,7 @@ def main(
                 f"{mode:11s} work in the days (CPU): the main process's shard {local:.2f} s "
                 f"and its demand drawn while waiting {filled:.2f} s, the rest {rest:.2f} s (the "
                 f"first day {two['driver_daily'][0]:.2f} s, against {one['driver_daily'][0]:.2f} "
-                f"s for the whole first day in one process: the carrier plans its routes from "
-                f"scratch); the actor: its days {max(b['phases'] for b in busy):.2f} s, demand "
+                f"s for the whole first day in one process); the actor: its days {max(b['phases'] for b in busy):.2f} s, demand "
                 f"drawn ahead {max(b['ahead'] for b in busy):.2f} s (thread CPU), Ray's work "
                 f"{max(two['actor_ray']):.2f} s"
             )
