@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import importlib
+import sys
 import threading
 import time
 from collections import defaultdict
@@ -40,6 +41,9 @@ _WARM_UP = ("scipy.stats", "scipy.special")
 #: Stores per block of a shard's demand drawn ahead: a block takes about two milliseconds
 #: a day at 2,000 SKUs, so a process stops drawing soon after the driver calls.
 DEMAND_BLOCK_STORES = 16  # two of crossdock.shard.ALIGN_ROWS
+#: An actor's thread switch interval (``sys.setswitchinterval``): how long its call may wait
+#: for the thread drawing demand ahead to let go of the interpreter.
+ACTOR_SWITCH_SECONDS = 0.0005
 #: Bytes of a shard's demand drawn ahead, at most (one day ahead in any case).
 AHEAD_BYTES = 256 * 1024 * 1024
 
@@ -288,6 +292,9 @@ class ShardWorker:
 
         if remote:  # the driver holds BLAS to one thread for its whole run already
             one_blas_thread()  # for the actor's life: as the whole run does (crossdock._blas)
+            # the driver's call takes the interpreter from the demand-drawing thread within
+            # half a millisecond, not Python's default 5 ms
+            sys.setswitchinterval(ACTOR_SWITCH_SECONDS)
             self._warm_up(spec, scenario)
         self._remote = remote
         rows = np.arange(spec.first, spec.stop)
