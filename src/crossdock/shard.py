@@ -1,32 +1,37 @@
-"""Sharded runs: a chain's stores split into shards that run in parallel as Ray actors.
+"""Sharded runs: a chain's stores split into shards run in parallel, in the driver and Ray actors.
 
 ``simulate(shards=N)`` (``crossdock run --shards N``) cuts the scenario's stores into ``N``
-contiguous groups of store rows (:func:`partition_stores`: near-equal sizes, each cut moved to
+contiguous groups of store rows (:func:`partition_stores`: sizes by weight, each cut moved to
 the nearest change of region, the DC in the traditional chain and the platform in the shared
 one, when one is close). Each shard's stores are an ordinary
-:class:`~crossdock.parties.stores.Stores` party, built in a Ray actor
-(:class:`ShardWorker`) on the shard's rows of the scenario (:func:`shard_scenario`), drawing
-demand from the same per-store random streams (``DemandModel(stores=rows)``) and valuing
-sales with the same price book rows. Every other party (DC, suppliers, factories, platforms,
-planners, retailer, carrier) stays in the driver.
+:class:`~crossdock.parties.stores.Stores` party, built by a :class:`ShardWorker` on the
+shard's rows of the scenario (:func:`shard_scenario`), drawing demand from the same per-store
+random streams (``DemandModel(stores=rows)``) and valuing sales with the same price book rows.
+The first shard's worker runs in the driver itself, with :data:`DRIVER_WEIGHT` times an
+actor's stores (the driver also runs every other party: DC, suppliers, factories, platforms,
+planners, retailer, carrier); each other shard's is a Ray actor. ``Sharding(driver_weight=0)``
+puts every shard in an actor.
 
 In the driver a proxy party, :class:`ShardedStores`, takes the stores' place in the cast. It
 talks to the rest of the chain through the message and goods channels only, as the stores do:
 
 - ``receive``: it takes the day's despatch advices, delistings and consignments for the
-  stores from the channels and cuts each to each shard's rows (re-indexed);
-- ``trade``: one call to every actor closes yesterday, takes in the shard's inbox and sells;
-  the driver does not wait for it;
-- ``report``/``plan``: the actors' outgoing messages (sales and inventory reports, store
-  positions, store orders) are merged, row blocks in store order, into the one message the
-  whole chain's stores would have sent, and sent on the driver's channel (so message
-  references, EDI interchanges and counts are the same); then each actor draws tomorrow's
-  demand while the driver's upstream parties plan, ship and route;
-- ``close``: the actors close the day with the next day's first call; their ledger figures
-  (store rows, per-SKU sums) are added into the driver's ledger a day later, and at the end.
+  stores from the channels, cuts each to each shard's rows (re-indexed; packed for an actor,
+  :func:`_pack`) and makes each actor's one call of the day (:meth:`ShardWorker.day`): close
+  yesterday, take in the inbox, receive, trade, report or plan; it does not wait for it;
+- ``trade``: the driver's own shard runs the same day meanwhile;
+- ``report``/``plan`` (whichever the stores send in: reports in shared mode, store orders in
+  the traditional one): while an actor is still busy the driver draws its own shard's next
+  day of demand; then the shards' messages are merged, row blocks in store order, into the
+  one message the whole chain's stores would have sent, and sent on the driver's channel (so
+  message references, EDI interchanges and counts are the same), and the figures of the day
+  the shards closed go into the driver's ledger;
+- ``close``: the shards close the day with the next day's call, and at the end.
 
-So the driver waits for the actors once a day, for the store orders (traditional) or the
-reports (shared); a phase in which the stores send nothing is not called at all.
+Between its calls, while the driver's upstream parties plan, ship and route, an actor draws
+its stores' demand for the days ahead in a thread (:class:`_DemandAhead`: by blocks of
+stores, up to :data:`AHEAD_BYTES`), and stops at the next call: a day's demand is drawn in
+time nobody waits for, far ahead on a day the carrier plans its routes from scratch.
 
 Why the tables do not depend on the number of shards: a store's row of every store × SKU
 array is computed from that row alone (demand from its own streams, its own stock, orders,
@@ -44,22 +49,25 @@ model); only the built-in :class:`~crossdock.parties.stores.Stores` party is sha
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, ClassVar
 
 import numpy as np
 
-from crossdock.channel import DirectChannel
-from crossdock.demand import DemandModel
-from crossdock.economics._prices import PriceBook
+from crossdock._shard_worker import (
+    AHEAD_BYTES,
+    DEMAND_BLOCK_STORES,
+    ShardSpec,
+    ShardWorker,
+    _pack,
+    _Packed,
+    _unpack,
+)
 from crossdock.errors import CrossdockError, ParameterError
-from crossdock.goods import DirectGoodsChannel
-from crossdock.ledger import Ledger, SeriesSpec
+from crossdock.ledger import SeriesSpec
 from crossdock.messages import (
     Delisting,
     DespatchAdvice,
@@ -71,12 +79,15 @@ from crossdock.messages import (
 from crossdock.parties._common import Context, send
 from crossdock.parties.stores import Stores
 from crossdock.party import Party
-from crossdock.policies import Policy
-from crossdock.recipes import PARTIES, Build, Cast, PartyBuilder
+from crossdock.recipes import PARTIES, Build, Cast
 from crossdock.scenario import Scenario
 
 __all__ = [
+    "AHEAD_BYTES",
     "ALIGN_ROWS",
+    "DEMAND_BLOCK_STORES",
+    "DRIVER_WEIGHT",
+    "INLINE_BYTES",
     "OBJECT_STORE_BYTES",
     "ShardSpec",
     "ShardWorker",
@@ -93,6 +104,11 @@ __all__ = [
 #: Ray's object store for a sharded run, at least: the day's store × SKU messages and goods
 #: pass through it (see :func:`object_store_bytes`).
 OBJECT_STORE_BYTES = 1024 * 1024 * 1024
+
+
+#: A local Ray for a sharded run passes calls' arguments and results up to this size inline
+#: (see :func:`crossdock.experiments._ray.ray_session`).
+INLINE_BYTES = 16 * 1024 * 1024
 
 
 def object_store_bytes(scenario: Scenario | None) -> int:
@@ -119,9 +135,6 @@ _STORE_FIELDS = (
     "shelf_capacity",
 )
 _HEADER = frozenset(("sender", "receiver", "day", "reference"))
-#: What the stores' policies import when first used (``scipy.stats`` alone takes 0.6 s): an
-#: actor imports it as it starts, so that its first day is not the slowest.
-_WARM_UP = ("scipy.stats", "scipy.special")
 
 
 def check_shards(owner: str, shards: object, address: object = None) -> int:
@@ -154,14 +167,18 @@ def max_shards(n_stores: int) -> int:
 
 
 def partition_stores(
-    scenario: Scenario, shards: int, region: np.ndarray | None = None
+    scenario: Scenario,
+    shards: int,
+    region: np.ndarray | None = None,
+    weights: Sequence[float] | None = None,
 ) -> list[tuple[int, int]]:
-    """``shards`` contiguous ``(first, stop)`` ranges of store rows, of near-equal size.
+    """``shards`` contiguous ``(first, stop)`` ranges of store rows, sized by ``weights``.
 
-    Every cut is at a multiple of :data:`ALIGN_ROWS`. Each is moved to the nearest row where
-    ``region`` (default: the stores' platform) changes, rounded to that multiple, if one lies
-    within a quarter of a shard's size, so that a region's stores tend to share a shard; no
-    range is ever empty.
+    Sizes are near-equal by default, or near ``weights`` (one per shard, relative). Every cut
+    is at a multiple of :data:`ALIGN_ROWS`. Each is moved to the nearest row where ``region``
+    (default: the stores' platform) changes, rounded to that multiple, if one lies within a
+    quarter of the smaller shard's size on either side of it, so that a region's stores tend
+    to share a shard; no range is ever empty.
     """
     n = scenario.n_stores
     if shards > max_shards(n):
@@ -171,13 +188,17 @@ def partition_stores(
             f"at most {max_shards(n)} for {n} stores (shards take blocks of {ALIGN_ROWS} stores)",
             shards,
         )
+    share = np.ones(shards) if weights is None else np.asarray(weights, dtype=np.float64)
+    if share.shape != (shards,) or not (share > 0).all():
+        raise ParameterError("partition_stores", "weights", f"{shards} numbers > 0", weights)
+    blocks = _blocks(n)
+    ends = np.cumsum(share) * blocks / share.sum()  # in blocks (i * blocks / shards if equal)
     region = scenario.platform_of_store if region is None else np.asarray(region)
     changes = np.flatnonzero(region[1:] != region[:-1]) + 1
-    blocks = _blocks(n)
-    slack = n // (4 * shards)
     cuts = [0]
     for i in range(1, shards):
-        cut = ALIGN_ROWS * round(i * blocks / shards)
+        cut = ALIGN_ROWS * round(ends[i - 1])
+        slack = n * min(share[i - 1], share[i]) / share.sum() / 4
         if changes.size:
             near = int(changes[np.argmin(np.abs(changes - cut))])
             if abs(near - cut) <= slack:
@@ -211,267 +232,48 @@ def shard_scenario(scenario: Scenario, first: int, stop: int) -> Scenario:
     return dataclasses.replace(scenario, **changes)
 
 
-@dataclass(frozen=True, eq=False)
-class _Packed:
-    """A store × SKU array on its way between the driver and an actor: its non-zero cells.
-
-    A day's orders and deliveries touch a fifth of the cells or so; sent this way they cost
-    Ray a few times fewer bytes to copy through its object store. Unpacked, it is the same
-    array (shape, dtype and every value).
-    """
-
-    shape: tuple[int, ...]
-    dtype: str
-    cells: np.ndarray
-    values: np.ndarray
+#: The driver's own shard's size against an actor's shard's, in a run of ``simulate(shards=N)``
+#: (``Sharding(driver_weight=)``): the driver also runs every upstream party, so it takes
+#: fewer stores, and both have about as much to do in a day (200 stores × 2,000 SKUs in the
+#: traditional chain: 80 in the driver, 120 in the actor; see ``docs/sharding.md``).
+DRIVER_WEIGHT = 2 / 3
 
 
-#: Arrays smaller than this many cells travel as they are.
-_PACK_MIN_CELLS = 4096
-
-
-def _pack(value: Any) -> Any:
-    """``value`` as a :class:`_Packed` if it is a large, mostly zero 2-D array; else as is."""
-    if not isinstance(value, np.ndarray) or value.ndim != 2 or value.size < _PACK_MIN_CELLS:
-        return value
-    flat = value.reshape(-1)
-    cells = np.flatnonzero(flat)
-    if 2 * cells.size > flat.size:
-        return value
-    index = cells.astype(np.int32) if flat.size <= np.iinfo(np.int32).max else cells
-    return _Packed(value.shape, value.dtype.str, index, flat[cells])
-
-
-def _unpack(value: Any) -> Any:
-    """The array a :class:`_Packed` stands for (anything else as is)."""
-    if not isinstance(value, _Packed):
-        return value
-    array = np.zeros(value.shape, dtype=np.dtype(value.dtype))
-    array.reshape(-1)[value.cells] = value.values
-    return array
-
-
-def _with_arrays(item: Any, convert: Any) -> Any:
-    """A message or consignment with ``convert`` applied to each of its array fields."""
-    changes = {}
-    for f in dataclasses.fields(item):
-        value = getattr(item, f.name)
-        converted = convert(value)
-        if converted is not value:
-            changes[f.name] = converted
-    return dataclasses.replace(item, **changes) if changes else item
-
-
-class _ShardChannel(DirectChannel):
-    """A shard's message channel: what its stores send is kept for the driver to forward.
-
-    The driver's messages for the stores come in with :meth:`deliver`; references are left
-    blank, since the driver gives each merged message its own from the run's channel.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.outbox: list[Message] = []
-
-    def reference(self, sender: str) -> str:
-        """No reference here: the driver numbers the merged message."""
-        return ""
-
-    def send(self, message: Message) -> None:
-        """Keep ``message`` for the driver."""
-        self.outbox.append(message)
-
-    def deliver(self, message: Message) -> None:
-        """Queue a message from the driver for the shard's stores."""
-        super().send(message)
-
-    def take_outbox(self) -> list[Message]:
-        """The messages sent since the last call."""
-        out, self.outbox = self.outbox, []
-        return out
-
-
-@dataclass(frozen=True, eq=False)
-class ShardSpec:
-    """What an actor needs to build its shard's stores."""
-
-    shard: Scenario  # the shard's rows
-    first: int
-    stop: int
-    settings: str
-    builder: PartyBuilder
-    options: Mapping[str, Any]
-    days: int
-    seed: int
-    detail: bool
-    policies: Mapping[str, Policy]
-
-
-class _DemandAhead:
-    """The shard's demand, drawn a day ahead while the driver's parties work (same numbers).
-
-    The model draws days in order from each store's own streams, so drawing day ``t + 1``
-    before the stores ask for it changes nothing but when the work is done.
-    """
-
-    def __init__(self, model: DemandModel, days: int) -> None:
-        self.model = model
-        self.days = days
-        self._ahead: dict[int, np.ndarray] = {}
-
-    def draw_ahead(self, day: int) -> None:
-        """Draw ``day``'s demand now (nothing past the run's last day)."""
-        if day < self.days and day not in self._ahead:
-            self._ahead[day] = self.model.daily(day)
-
-    def daily(self, day: int) -> np.ndarray:
-        """Units wanted at each of the shard's store × SKU on ``day``."""
-        ahead = self._ahead.pop(day, None)
-        return ahead if ahead is not None else self.model.daily(day)
-
-
-class ShardWorker:
-    """One shard's stores, run phase by phase for the driver (a Ray actor in a sharded run).
-
-    Plain Python: :class:`Sharding` makes it an actor with ``ray.remote``; tests may use it
-    directly.
-    """
-
-    def __init__(self) -> None:
-        self.stores: Stores | None = None
-        #: thread CPU seconds spent in the stores' phases (the driver waits for these) and in
-        #: drawing tomorrow's demand (done while the driver works)
-        self.busy = {"phases": 0.0, "ahead": 0.0}
-
-    def start(self, spec: ShardSpec, scenario: Scenario) -> int:
-        """Build the shard's stores (errors surface here, with their own type); its pid.
-
-        ``scenario`` is the whole scenario (its store × SKU arrays may be left out): the
-        shard's stores draw demand and read prices from their rows of it.
-        """
-        import os
-
-        from crossdock._blas import one_blas_thread
-
-        one_blas_thread()  # for the actor's life: as the whole run does (crossdock._blas)
-        sc = spec.shard
-        ledger = Ledger(spec.days, sc.n_skus, detail=spec.detail, sizes={"line": sc.n_lines})
-        ledger.add_locations("store", sc.store_gln, sc.store_name)
-        for series in spec.builder.kind.series:
-            ledger.declare(series)
-        self.channel = _ShardChannel()
-        self.goods = DirectGoodsChannel()
-        settings = sc.spec.replenishment
-        ctx = Context(
-            sc, self.channel, self.goods, ledger, spec.settings, settings.unmet_demand, spec.seed
-        )
-        rows = np.arange(spec.first, spec.stop)
-        self.demand = _DemandAhead(DemandModel(scenario, spec.seed, stores=rows), spec.days)
-        build = Build(
-            ctx,
-            getattr(settings, spec.settings),
-            self.demand,
-            dict(spec.policies),
-            None,
-            PriceBook(scenario, block_days=1, stores=rows),
-        )
-        stores = spec.builder.build(build, **spec.options)
-        assert isinstance(stores, Stores)
-        for module in _WARM_UP:  # imported with the stores, not in the middle of a day
-            importlib.import_module(module)
-        self.stores = stores
-        self.ledger = ledger
-        return os.getpid()
-
-    def begin_day(
-        self, day: int, messages: list[Message], goods: list[Any], close: int | None
-    ) -> dict[str, Any] | None:
-        """Close day ``close`` if given, then ``receive`` and ``trade`` on ``day``.
-
-        The driver's messages and consignments for the shard are taken in first. One call
-        for the three (nothing reaches the stores between one day's ``plan`` and the next
-        day's ``receive``); it returns the closed day's ledger figures (see :meth:`close`).
-        """
-        started = time.thread_time()
-        rows = self.close(close) if close is not None else None
-        unpacked: dict[int, np.ndarray] = {}  # an advice and its consignment share arrays
-
-        def unpack(value: Any) -> Any:
-            if not isinstance(value, _Packed):
-                return value
-            if id(value) not in unpacked:
-                unpacked[id(value)] = _unpack(value)
-            return unpacked[id(value)]
-
-        for message in messages:
-            self.channel.deliver(_with_arrays(message, unpack))
-        for load in goods:
-            self.goods.ship(_with_arrays(load, unpack))
-        assert self.stores is not None
-        self.stores.receive(day)
-        self.stores.trade(day)
-        self.busy["phases"] += time.thread_time() - started
-        return rows
-
-    def run(self, phase: str, day: int) -> list[Message]:
-        """Run one phase of the shard's stores; the messages they sent."""
-        started = time.thread_time()
-        getattr(self.stores, phase)(day)
-        sent = [_with_arrays(message, _pack) for message in self.channel.take_outbox()]
-        self.busy["phases"] += time.thread_time() - started
-        return sent
-
-    def draw_ahead(self, day: int) -> None:
-        """Draw ``day``'s demand now, while the driver works (the stores' day is done)."""
-        started = time.thread_time()
-        self.demand.draw_ahead(day)
-        self.busy["ahead"] += time.thread_time() - started
-
-    def close(self, day: int) -> dict[str, Any]:
-        """Close the day; the shard's ledger figures of the day for the driver's ledger."""
-        assert self.stores is not None
-        self.stores.close(day)
-        ledger = self.ledger
-        block = ledger.blocks["store"]
-        rows: dict[str, Any] = {
-            "flows": ledger.flows[day, block].copy(),
-            "stock_units": ledger.stock_units[day, block].copy(),
-            "stock_value": ledger.stock_value[day, block].copy(),
-            "sku_stock": ledger.sku_stock["store"][day].copy(),
-            "series": {name: values[day].copy() for name, values in ledger.series.items()},
-        }
-        if ledger.detail:
-            rows["flows_sku"] = ledger.flows_sku[day, block].copy()
-            rows["stock_sku"] = ledger.stock_sku[day, block].copy()
-        return rows
-
-    def cpu_seconds(self) -> float:
-        """CPU time of the actor's process so far (user and system)."""
-        return time.process_time()
-
-    def busy_seconds(self) -> dict[str, float]:
-        """Thread CPU seconds in the stores' phases and in drawing demand ahead, so far."""
-        return dict(self.busy)
+def _rows_of_cut(rows: np.ndarray, first: int, stop: int) -> np.ndarray | slice | None:
+    """Where ``rows`` lie in ``first:stop``: a slice if adjacent, else positions (None: none)."""
+    keep = np.flatnonzero((rows >= first) & (rows < stop))
+    if keep.size == 0:
+        return None
+    low, high = int(keep[0]), int(keep[-1]) + 1
+    return slice(low, high) if high - low == keep.size else keep
 
 
 def _cut(
-    item: Any, first: int, stop: int, seen: dict[tuple[int, int], tuple[Any, Any]]
+    item: Any,
+    first: int,
+    stop: int,
+    seen: dict[tuple[int, int], tuple[Any, Any]],
+    *,
+    pack: bool = True,
 ) -> Any | None:
     """A message or consignment's rows for stores ``first:stop``, re-indexed (None: none).
 
     A despatch advice shares its arrays with its consignment: ``seen`` keeps the cuts made,
-    by source arrays, so the two cuts share theirs too (and travel to the actor once).
+    by source arrays, so the two cuts share theirs too (and travel to the actor once). The
+    rows are a view where they are adjacent (a depot's stores usually are), packed for an
+    actor (``pack``).
     """
     key = (id(item.locations), id(item.quantity))
     if key not in seen:
         rows = np.asarray(item.locations)
-        keep = np.flatnonzero((rows >= first) & (rows < stop))
-        if keep.size == 0:
+        keep = _rows_of_cut(rows, first, stop)
+        if keep is None:
             seen[key] = (None, None)
-        elif keep.size == rows.size and first == 0:
+        elif first == 0 and isinstance(keep, slice) and keep.stop - keep.start == rows.size:
             seen[key] = (item.locations, item.quantity)
         else:
-            seen[key] = (rows[keep] - first, _pack(item.quantity[keep]))
+            quantity = item.quantity[keep]
+            seen[key] = (rows[keep] - first, _pack(quantity) if pack else quantity)
     locations, quantity = seen[key]
     if locations is None:
         return None
@@ -485,8 +287,32 @@ def _locations(message: Message) -> np.ndarray:
     return np.asarray(getattr(message, "locations", np.zeros(0, np.int64)))
 
 
+def _join_rows(parts: list[Any]) -> np.ndarray:
+    """Row blocks (arrays, or packed arrays) stacked in order into one new array."""
+    shapes = [tuple(p.shape) for p in parts]
+    dtype = np.result_type(*(np.dtype(p.dtype) for p in parts))
+    sparse = any(isinstance(p, _Packed) and p.cells is not None for p in parts)
+    rows = sum(shape[0] for shape in shapes)
+    out = (np.zeros if sparse else np.empty)((rows, *shapes[0][1:]), dtype=dtype)
+    row = 0
+    for part, shape in zip(parts, shapes, strict=True):
+        block = out[row : row + shape[0]]
+        if not isinstance(part, _Packed):
+            block[...] = part
+        elif part.cells is None:
+            block[...] = part.values
+        else:
+            block.reshape(-1)[part.cells] = part.values
+        row += shape[0]
+    return out
+
+
 class ShardedStores:
-    """The stores of a sharded run, as one party of the driver's chain (see the module doc)."""
+    """The stores of a sharded run, as one party of the driver's chain (see the module doc).
+
+    ``ranges`` are the shards' store rows in store order; with a ``local`` worker the first
+    is the driver's own shard, and ``actors`` run the others.
+    """
 
     phases: ClassVar[tuple[str, ...]] = Stores.phases
     location_type: ClassVar[str | None] = Stores.location_type
@@ -506,22 +332,27 @@ class ShardedStores:
         *,
         orders: bool,
         reports: bool,
+        local: ShardWorker | None = None,
     ) -> None:
         self._ray = ray
         self.ctx = ctx
         self.actors = actors
+        self.local = local
         self.ranges = ranges
         sc = ctx.scenario
         self._retailer = sc.spec.retailer.gln
         self._confirms = sc.spec.retailer.confirms_proposals and ctx.mode == "shared"
-        # the phases in which the stores send anything (the others are not called)
-        self._orders = orders
-        self._reports = reports or self._confirms
+        # the stores' phases of a day, run by one call; the proxy waits for it in the last
+        # phase in which the stores send anything (their orders, or their reports)
+        reporting = reports or self._confirms
+        self._day_phases = ("receive", "trade", *(("report",) * reporting), *(("plan",) * orders))
+        self._waits_in = "plan" if orders else "report" if reporting else "close"
         self._advices: list[DespatchAdvice] = []
-        self._pending: list[Any] = []  # calls not waited for yet
-        self._inbox: list[tuple[list[Message], list[Any]]] = []  # today's, per shard
-        self._unclosed: int | None = None  # the day the actors close with the next one's call
-        self._closing: list[tuple[int, list[Any]]] = []  # days closed, not yet in the ledger
+        self._calls: list[Any] = []  # today's day calls, one per actor
+        self._inbox: tuple[list[Message], list[Any]] = ([], [])  # today's, for the local shard
+        self._outbox: list[Message] = []  # the local shard's messages of the day
+        self._unclosed: int | None = None  # the day the shards close with the next one's call
+        self._closing: int | None = None  # the day they close with today's
         self._dc_rank = {gln: d for d, gln in enumerate(sc.dc_gln)}
         self._per_store = {s.name for s in Stores.series if s.per == "store"}
         #: CPU seconds of each actor's process once its stores are built, and at the end
@@ -530,29 +361,31 @@ class ShardedStores:
         self.actor_cpu_seconds: list[float] = []
         #: per actor, :meth:`ShardWorker.busy_seconds` at the end (filled in by :meth:`finish`)
         self.actor_busy_seconds: list[dict[str, float]] = []
+        #: per actor, :meth:`ShardWorker.daily_seconds` at the end (filled in by :meth:`finish`)
+        self.actor_daily_seconds: list[list[tuple[float, float]]] = []
+        #: per day, the driver's process CPU seconds in its own shard's day, and in drawing
+        #: its demand ahead while it waited for the actors
+        self.local_daily_seconds: list[list[float]] = []
+        #: per day, the driver's process CPU seconds in cutting the day's mail and goods by
+        #: shard and calling the actors (the receive phase)
+        self.receive_seconds: list[float] = []
+        #: per actor, :meth:`ShardWorker.demand_seconds` at the end (filled in by :meth:`finish`)
+        self.actor_demand_seconds: list[list[tuple[float, float]]] = []
 
-    def _get(self, refs: list[Any], *, pending: bool = True) -> list[Any]:
-        """Wait for actor calls; a crossdock error raised in an actor is raised here as is.
-
-        With ``pending`` the calls not waited for yet are waited for too (their errors
-        surface here).
-        """
-        waiting = [*self._pending, *refs] if pending else list(refs)
-        if pending:
-            self._pending = []
+    def _get(self, refs: list[Any]) -> list[Any]:
+        """Wait for actor calls; a crossdock error raised in an actor is raised here as is."""
         try:
-            got = self._ray.get(waiting)
+            return list(self._ray.get(refs))
         except self._ray.exceptions.RayTaskError as error:
             cause = getattr(error, "cause", None)
             if isinstance(cause, CrossdockError):
                 raise cause from None
             raise
-        return list(got[len(got) - len(refs) :]) if refs else []
 
     # -- phases ------------------------------------------------------------------------------
     def receive(self, day: int) -> None:
-        """The stores' messages and goods of the day, cut by shard (for :meth:`trade`)."""
-        self._settle(before=day - 1)  # the day before last is long closed: no waiting
+        """The stores' mail and goods of the day, cut by shard; the actors' day begins."""
+        started = time.process_time()
         channel = self.ctx.channel
         mailbox = self._retailer
         channel.receive(mailbox, OrderResponse, day)  # the stores act on the advices
@@ -561,64 +394,83 @@ class ShardedStores:
             self._advices = advices
         delistings = channel.receive(mailbox, Delisting, day)
         loads = self.ctx.goods.arrivals(mailbox, day)
-        self._inbox = []
-        for first, stop in self.ranges:
+        inboxes = []
+        for shard, (first, stop) in enumerate(self.ranges):
+            remote = self.local is None or shard > 0
             seen: dict[tuple[int, int], tuple[Any, Any]] = {}
-            mine = [c for a in advices if (c := _cut(a, first, stop, seen)) is not None]
-            goods = [c for load in loads if (c := _cut(load, first, stop, seen)) is not None]
-            self._inbox.append(([*mine, *delistings], goods))
+            cut = [_cut(item, first, stop, seen, pack=remote) for item in (*advices, *loads)]
+            mine = [c for c in cut[: len(advices)] if c is not None]
+            goods = [c for c in cut[len(advices) :] if c is not None]
+            inboxes.append(([*mine, *delistings], goods))
+        if self.local is not None:
+            self._inbox = inboxes.pop(0)
+        self._closing, self._unclosed = self._unclosed, None
+        close, phases = self._closing, self._day_phases
+        # one call a day per actor (an advice and its consignment share their packed arrays)
+        self._calls = [
+            actor.day.remote(day, inbox, close, phases)
+            for actor, inbox in zip(self.actors, inboxes, strict=True)
+        ]
+        self.receive_seconds.append(time.process_time() - started)
 
     def trade(self, day: int) -> None:
-        """The actors close yesterday, take in today's inbox and sell (not waited for)."""
-        refs = [
-            actor.begin_day.remote(day, messages, goods, self._unclosed)
-            for actor, (messages, goods) in zip(self.actors, self._inbox, strict=True)
-        ]
-        self._pending.extend(refs)
-        if self._unclosed is not None:
-            self._closing.append((self._unclosed, refs))
-        self._unclosed = None
-        self._inbox = []
+        """The driver's own shard runs its day, while the actors run theirs."""
+        if self.local is None:
+            return
+        started = time.process_time()
+        close = self._closing
+        rows, self._outbox = self.local.day(day, self._inbox, close, self._day_phases)
+        self._inbox = ([], [])
+        if rows is not None and close is not None:
+            self._add_to_ledger(close, [(0, rows)])
+        self.local_daily_seconds.append([time.process_time() - started, 0.0])
+
+    def _wait(self, day: int) -> None:
+        """Wait for the actors' day; merge and send the shards' messages.
+
+        The figures of the day the shards closed with today's call go into the ledger.
+        """
+        closed = self._closing
+        if self.local is not None:  # meanwhile, the driver's shard draws demand ahead
+            started = time.process_time()
+            while self._actors_busy() and self.local.draw_some():
+                pass
+            self.local_daily_seconds[-1][1] = time.process_time() - started
+        got, self._calls = self._get(self._calls), []
+        first = 1 if self.local is not None else 0
+        if closed is not None:
+            self._add_to_ledger(closed, [(first + i, rows) for i, (rows, _) in enumerate(got)])
+        outboxes = [self._outbox] if self.local is not None else []
+        outboxes.extend(sent for _, sent in got)
+        self._outbox = []
+        self._forward(day, outboxes)
+
+    def _actors_busy(self) -> bool:
+        """Whether an actor's call of the day is not done yet (no waiting)."""
+        calls = self._calls
+        return len(self._ray.wait(calls, num_returns=len(calls), timeout=0)[0]) < len(calls)
 
     def report(self, day: int) -> None:
-        """The actors' reports, merged, on the driver's channel (shared mode)."""
-        if self._reports:
-            self._forward(day, self._get([a.run.remote("report", day) for a in self.actors]))
-            if not self._orders:
-                self._draw_ahead(day)
+        """The shards' reports, merged, on the driver's channel (shared mode)."""
+        if self._waits_in == "report":
+            self._wait(day)
 
     def plan(self, day: int) -> None:
-        """The actors' store orders, merged, on the driver's channel (traditional mode)."""
-        if self._orders:
-            self._forward(day, self._get([a.run.remote("plan", day) for a in self.actors]))
-            self._draw_ahead(day)
-
-    def _draw_ahead(self, day: int) -> None:
-        """The stores have sent their last message of the day: draw tomorrow's demand now."""
-        self._pending.extend(actor.draw_ahead.remote(day + 1) for actor in self.actors)
+        """The shards' store orders, merged, on the driver's channel (traditional mode)."""
+        if self._waits_in == "plan":
+            self._wait(day)
 
     def close(self, day: int) -> None:
-        """The actors close the day with the next day's first call (or :meth:`finish`).
-
-        Their ledger figures are added to the driver's ledger later (:meth:`_settle`).
-        """
+        """The shards close the day with the next day's call (or :meth:`finish`)."""
+        if self._waits_in == "close":
+            self._wait(day)
         self._unclosed = day
 
-    def _settle(self, before: int | None = None) -> None:
-        """Add the figures of the days closed (before day ``before``) into the driver's ledger.
-
-        Yesterday's close is left for later: the actors draw today's demand before it, and
-        waiting for it would keep the driver from working meanwhile.
-        """
-        done = [c for c in self._closing if before is None or c[0] < before]
-        self._closing = self._closing[len(done) :]
-        for day, refs in done:  # long finished: no wait for the calls made since
-            self._add_to_ledger(day, self._get(refs, pending=before is None))
-
-    def _add_to_ledger(self, day: int, shards: list[dict[str, Any]]) -> None:
+    def _add_to_ledger(self, day: int, shards: list[tuple[int, dict[str, Any]]]) -> None:
         ledger = self.ctx.ledger
         block = ledger.blocks["store"]
-        for (first, stop), rows in zip(self.ranges, shards, strict=True):
+        for shard, rows in shards:
+            first, stop = self.ranges[shard]
             where = slice(block.start + first, block.start + stop)
             ledger.flows[day, where] += rows["flows"]
             ledger.stock_units[day, where] = rows["stock_units"]
@@ -634,13 +486,21 @@ class ShardedStores:
                 ledger.stock_sku[day, where] = rows["stock_sku"]
 
     def finish(self) -> None:
-        """Complete the ledger, collect the actors' CPU time and let them go."""
-        if self._unclosed is not None:
-            day, self._unclosed = self._unclosed, None
-            self._closing.append((day, [actor.close.remote(day) for actor in self.actors]))
-        self._settle()
+        """Close the last day, collect the actors' CPU time and let them go."""
+        first = 1 if self.local is not None else 0
+        day, self._unclosed = self._unclosed, None
+        if day is not None:
+            closing = [actor.close.remote(day) for actor in self.actors]
+            if self.local is not None:
+                self._add_to_ledger(day, [(0, self.local.close(day))])
+            got = self._get(closing)
+            self._add_to_ledger(day, [(first + i, rows) for i, rows in enumerate(got)])
         self.actor_cpu_seconds = list(self._get([a.cpu_seconds.remote() for a in self.actors]))
         self.actor_busy_seconds = list(self._get([a.busy_seconds.remote() for a in self.actors]))
+        self.actor_daily_seconds = list(self._get([a.daily_seconds.remote() for a in self.actors]))
+        self.actor_demand_seconds = list(
+            self._get([a.demand_seconds.remote() for a in self.actors])
+        )
         for actor in self.actors:
             self._ray.kill(actor)
         self.actors = []
@@ -650,13 +510,13 @@ class ShardedStores:
         """Send each message the shards sent as the one the whole chain's stores would send.
 
         Messages of one kind, receiver and order number are one message cut by store rows:
-        their locations (re-indexed) and store rows are joined in store order. They go out in
-        the order the shards sent them, store orders by DC (as the stores loop over DCs).
+        their locations (re-indexed) and store rows are joined in store order, straight from
+        the actors' packed cells into one new array. They go out in the order the shards sent
+        them, store orders by DC (as the stores loop over DCs).
         """
         groups: dict[tuple[type, str, str], list[tuple[int, Message]]] = {}
         for shard, box in enumerate(outboxes):
-            for packed in box:
-                message = _with_arrays(packed, _unpack)
+            for message in box:
                 key = (type(message), message.receiver, str(getattr(message, "order_number", "")))
                 groups.setdefault(key, []).append((shard, message))
         keys = list(groups)
@@ -668,15 +528,17 @@ class ShardedStores:
             kind, receiver, _ = keys[i]
             parts = groups[keys[i]]
             first = parts[0][1]
-            fields = {
-                f.name: getattr(first, f.name)
-                for f in dataclasses.fields(first)
-                if f.name not in _HEADER
-            }
-            for name, value in fields.items():
-                if isinstance(value, np.ndarray) and value.ndim == 2 and len(parts) > 1:
-                    if value.shape[0] == self._rows_of(first, parts[0][0]):
-                        fields[name] = np.concatenate([getattr(m, name) for _, m in parts])
+            rows = self._rows_of(first, parts[0][0])
+            fields: dict[str, Any] = {}
+            for f in dataclasses.fields(first):
+                if f.name in _HEADER:
+                    continue
+                value = getattr(first, f.name)
+                blocks = len(parts) > 1 and isinstance(value, np.ndarray | _Packed)
+                if blocks and len(value.shape) == 2 and value.shape[0] == rows:
+                    fields[f.name] = _join_rows([getattr(m, f.name) for _, m in parts])
+                else:
+                    fields[f.name] = _unpack(value)
             if "locations" in fields:
                 fields["locations"] = np.concatenate(
                     [_locations(m) + self.ranges[s][0] for s, m in parts]
@@ -696,7 +558,12 @@ class ShardedStores:
 
 
 class Sharding:
-    """Builds a chain's stores as shards in Ray actors (a ``build_chain`` override)."""
+    """Builds a chain's stores as shards, in Ray actors (a ``build_chain`` override).
+
+    With a ``driver_weight`` above 0 the first shard is run in the driver itself, between
+    its upstream parties' work, and its size is ``driver_weight`` times an actor's shard's:
+    ``shards - 1`` actors run the others. With 0, every shard is an actor's.
+    """
 
     def __init__(
         self,
@@ -707,13 +574,17 @@ class Sharding:
         seed: int,
         detail: bool,
         address: str | None = None,
+        driver_weight: float = 0.0,
     ) -> None:
+        if not isinstance(driver_weight, int | float) or not 0 <= driver_weight <= 1:
+            raise ParameterError("Sharding", "driver_weight", "a number in [0, 1]", driver_weight)
         self.ray = ray
         self.shards = shards
         self.days = days
         self.seed = seed
         self.detail = detail
         self.address = address
+        self.driver_weight = float(driver_weight)
         self.proxies: list[ShardedStores] = []
 
     def __call__(self, cast: Cast, build: Build) -> Party | None:
@@ -731,32 +602,39 @@ class Sharding:
         ctx = build.ctx
         sc = ctx.scenario
         region = sc.dc_of_store if ctx.mode == "traditional" else sc.platform_of_store
-        ranges = partition_stores(sc, self.shards, region)
+        in_driver = self.driver_weight > 0
+        weights = [self.driver_weight] + [1.0] * (self.shards - 1) if in_driver else None
+        ranges = partition_stores(sc, self.shards, region, weights)
+
+        def spec(first: int, stop: int) -> ShardSpec:
+            return ShardSpec(
+                shard_scenario(sc, first, stop),
+                first,
+                stop,
+                ctx.mode,
+                builder,
+                cast.options,
+                self.days,
+                self.seed,
+                self.detail,
+                build.policies,
+            )
+
         # the whole scenario once, for every actor, without its store × SKU arrays
         lean = dataclasses.replace(
             sc, shelf_capacity=np.zeros((0, 0), np.int32), road_km=np.zeros((0, 0))
         )
         common = self.ray.put(lean)
         remote = self.ray.remote(ShardWorker).options(num_cpus=1, scheduling_strategy="SPREAD")
-        actors = [remote.remote() for _ in ranges]
+        actors = [remote.remote() for _ in ranges[in_driver:]]
         started = [
-            actor.start.remote(
-                ShardSpec(
-                    shard_scenario(sc, first, stop),
-                    first,
-                    stop,
-                    ctx.mode,
-                    builder,
-                    cast.options,
-                    self.days,
-                    self.seed,
-                    self.detail,
-                    build.policies,
-                ),
-                common,
-            )
-            for actor, (first, stop) in zip(actors, ranges, strict=True)
+            actor.start.remote(spec(first, stop), common)
+            for actor, (first, stop) in zip(actors, ranges[in_driver:], strict=True)
         ]
+        local = None
+        if in_driver:  # built while the actors build theirs
+            local = ShardWorker()
+            local.start(spec(*ranges[0]), sc, remote=False)
         proxy = ShardedStores(
             self.ray,
             ctx,
@@ -764,11 +642,12 @@ class Sharding:
             ranges,
             orders=bool(cast.options.get("orders", False)),
             reports=bool(cast.options.get("reports", False)),
+            local=local,
         )
         self.proxies.append(proxy)
         proxy._get(started)
         proxy.actor_cpu_at_start = proxy._get([a.cpu_seconds.remote() for a in actors])
-        # the opening stock the actors recorded at day 0 reaches the ledger with day 0's close
+        # the opening stock the shards recorded at day 0 reaches the ledger with day 0's close
         return proxy
 
     def finish(self) -> list[float]:
@@ -808,5 +687,7 @@ def shard_session(
     from crossdock.experiments._ray import ray_session
 
     room = object_store_bytes(scenario)
-    with ray_session(shards + spare_cpus, address, object_store_bytes=room) as ray:
+    with ray_session(
+        shards + spare_cpus, address, object_store_bytes=room, inline_bytes=INLINE_BYTES
+    ) as ray:
         yield ray

@@ -30,7 +30,14 @@ from crossdock.results import Comparison, SimulationResult
 from crossdock.routing import RoutePlanner
 from crossdock.routing import routing_workers as routing_pool
 from crossdock.scenario import Scenario, load_scenario
-from crossdock.shard import ALIGN_ROWS, Sharding, check_shards, max_shards, shard_session
+from crossdock.shard import (
+    ALIGN_ROWS,
+    DRIVER_WEIGHT,
+    Sharding,
+    check_shards,
+    max_shards,
+    shard_session,
+)
 from crossdock.tables import build_tables
 
 __all__ = ["compare", "simulate"]
@@ -79,10 +86,11 @@ def simulate(
     Ray instance started for the run (see :func:`crossdock.routing.routing_workers`); the
     tables are the same for any number.
 
-    ``shards`` above 1 splits the stores into that many shards, each run by a Ray actor (on a
-    local Ray instance started for the run, or on the cluster at ``address``) while the
-    upstream parties stay in this process (see :mod:`crossdock.shard`); the tables are the
-    same for any number. A sharded run takes no ``checkpoint`` and no ``demand`` object.
+    ``shards`` above 1 splits the stores into that many shards: the first, smaller, runs in
+    this process beside the upstream parties, each other in a Ray actor (on a local Ray
+    instance started for the run, or on the cluster at ``address``; see
+    :mod:`crossdock.shard`); the tables are the same for any number. A sharded run takes no
+    ``checkpoint`` and no ``demand`` object.
     """
     scenario = scenario if scenario is not None else load_scenario()
     _check_sharding("simulate", scenario, shards, address, checkpoint=checkpoint, demand=demand)
@@ -136,7 +144,9 @@ def simulate(
         if checkpoint is None:
             sharding = None
             if ray is not None:
-                sharding = Sharding(ray, shards, days=days, seed=seed, detail=detail)
+                sharding = Sharding(
+                    ray, shards, days=days, seed=seed, detail=detail, driver_weight=DRIVER_WEIGHT
+                )
             try:
                 chain = build(sharding)
                 Engine(chain.parties).run(days, on_day)

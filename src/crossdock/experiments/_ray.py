@@ -54,11 +54,16 @@ def ray_session(
     address: str | None = None,
     *,
     object_store_bytes: int = OBJECT_STORE_BYTES,
+    inline_bytes: int | None = None,
 ) -> Iterator[ModuleType]:
     """A Ray session for the block: started here (and shut down after) unless one is open.
 
     ``object_store_bytes`` sizes a local instance's object store (a sharded run passes the
-    day's store × SKU messages through it).
+    day's store × SKU messages through it); ``inline_bytes``, if given, is the size up to
+    which a local instance passes a call's arguments and results inline, with the call,
+    rather than through the object store (Ray's ``max_direct_call_object_size``, 100 KB by
+    default: a shard's day of orders is about half a megabyte, and inline it comes back in
+    half the time).
     """
     # no usage report from a simulator's runs (and none to attempt in an offline CI)
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
@@ -75,6 +80,8 @@ def ray_session(
             options["address"] = "local"
             options["num_cpus"] = workers or os.cpu_count() or 1
             options["object_store_memory"] = object_store_bytes
+            if inline_bytes is not None:
+                options["_system_config"] = {"max_direct_call_object_size": inline_bytes}
         else:
             _check_reachable(address)
             options["address"] = address

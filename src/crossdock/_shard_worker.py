@@ -1,0 +1,446 @@
+"""A shard's side of a sharded run: its stores, run a day at a call (see :mod:`crossdock.shard`).
+
+:class:`ShardWorker` builds and runs one shard's stores, in a Ray actor or in the driver;
+:class:`_DemandAhead` draws their demand ahead by blocks of stores; :func:`_pack` and
+:func:`_unpack` carry store × SKU arrays between the driver and an actor in few bytes.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import importlib
+import sys
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from crossdock.channel import DirectChannel
+from crossdock.demand import DemandModel
+from crossdock.economics._prices import PriceBook
+from crossdock.goods import DirectGoodsChannel
+from crossdock.ledger import Ledger
+from crossdock.messages import Message
+from crossdock.parties._common import Context
+from crossdock.parties.stores import Stores
+from crossdock.policies import Policy
+from crossdock.recipes import Build, PartyBuilder
+from crossdock.scenario import Scenario
+
+__all__ = ["AHEAD_BYTES", "DEMAND_BLOCK_STORES", "ShardSpec", "ShardWorker"]
+
+#: What the stores' policies import when first used (``scipy.stats`` alone takes 0.6 s): an
+#: actor imports it as it starts, so that its first day is not the slowest.
+_WARM_UP = ("scipy.stats", "scipy.special")
+
+#: Stores per block of a shard's demand drawn ahead: a block takes about two milliseconds
+#: a day at 2,000 SKUs, so a process stops drawing soon after the driver calls.
+DEMAND_BLOCK_STORES = 16  # two of crossdock.shard.ALIGN_ROWS
+#: An actor's thread switch interval (``sys.setswitchinterval``): how long its call may wait
+#: for the thread drawing demand ahead to let go of the interpreter.
+ACTOR_SWITCH_SECONDS = 0.0005
+#: Bytes of a shard's demand drawn ahead, at most (one day ahead in any case).
+AHEAD_BYTES = 256 * 1024 * 1024
+
+
+@dataclass(frozen=True, eq=False)
+class _Packed:
+    """A store × SKU integer array on its way between the driver and an actor, in few bytes.
+
+    Its values travel in the narrowest integer type that holds them (a day's orders,
+    deliveries and reports are small counts: one or two bytes a cell instead of eight) and,
+    when at most one cell in :data:`_SPARSE` is not zero, only those cells do (with their
+    positions). Unpacked, it is the same array (shape, dtype and every value).
+    """
+
+    shape: tuple[int, ...]
+    dtype: str
+    cells: np.ndarray | None  # the non-zero cells' flat positions (None: every cell)
+    values: np.ndarray
+
+
+#: Arrays smaller than this many cells travel as they are.
+_PACK_MIN_CELLS = 4096
+#: An array with at most one non-zero cell in this many travels as its non-zero cells.
+_SPARSE = 8
+_NARROW = tuple(np.dtype(t) for t in ("u1", "i1", "u2", "i2", "u4", "i4"))
+
+
+def _pack(value: Any) -> Any:
+    """``value`` as a :class:`_Packed` if it is a large 2-D integer array; else as is."""
+    if (
+        not isinstance(value, np.ndarray)
+        or value.ndim != 2
+        or value.size < _PACK_MIN_CELLS
+        or value.dtype.kind not in "iu"
+    ):
+        return value
+    if value.strides == (0, 0):  # a broadcast constant (zero: a report of nothing)
+        if value.flat[0]:
+            return value
+        return _Packed(value.shape, value.dtype.str, np.zeros(0, np.int32), np.zeros(0, "u1"))
+    low, high = value.min(), value.max()
+    narrow = next(
+        (t for t in _NARROW if np.iinfo(t).min <= low and high <= np.iinfo(t).max), value.dtype
+    )
+    if narrow.itemsize >= value.dtype.itemsize:
+        narrow = value.dtype
+    if _SPARSE * np.count_nonzero(value) <= value.size:
+        flat = value.reshape(-1)
+        cells = np.flatnonzero(flat)
+        index = cells.astype(np.int32) if flat.size <= np.iinfo(np.int32).max else cells
+        return _Packed(value.shape, value.dtype.str, index, flat[cells].astype(narrow))
+    if narrow == value.dtype:
+        return value
+    return _Packed(value.shape, value.dtype.str, None, value.astype(narrow))
+
+
+def _unpack(value: Any) -> Any:
+    """The array a :class:`_Packed` stands for (anything else as is)."""
+    if not isinstance(value, _Packed):
+        return value
+    dtype = np.dtype(value.dtype)
+    if value.cells is None:
+        return value.values.astype(dtype)
+    array = np.zeros(value.shape, dtype=dtype)
+    array.reshape(-1)[value.cells] = value.values
+    return array
+
+
+def _with_arrays(item: Any, convert: Any) -> Any:
+    """A message or consignment with ``convert`` applied to each of its array fields."""
+    changes = {}
+    for f in dataclasses.fields(item):
+        value = getattr(item, f.name)
+        converted = convert(value)
+        if converted is not value:
+            changes[f.name] = converted
+    return dataclasses.replace(item, **changes) if changes else item
+
+
+class _ShardChannel(DirectChannel):
+    """A shard's message channel: what its stores send is kept for the driver to forward.
+
+    The driver's messages for the stores come in with :meth:`deliver`; references are left
+    blank, since the driver gives each merged message its own from the run's channel.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.outbox: list[Message] = []
+
+    def reference(self, sender: str) -> str:
+        """No reference here: the driver numbers the merged message."""
+        return ""
+
+    def send(self, message: Message) -> None:
+        """Keep ``message`` for the driver."""
+        self.outbox.append(message)
+
+    def deliver(self, message: Message) -> None:
+        """Queue a message from the driver for the shard's stores."""
+        super().send(message)
+
+    def take_outbox(self) -> list[Message]:
+        """The messages sent since the last call."""
+        out, self.outbox = self.outbox, []
+        return out
+
+
+@dataclass(frozen=True, eq=False)
+class ShardSpec:
+    """What an actor needs to build its shard's stores."""
+
+    shard: Scenario  # the shard's rows
+    first: int
+    stop: int
+    settings: str
+    builder: PartyBuilder
+    options: Mapping[str, Any]
+    days: int
+    seed: int
+    detail: bool
+    policies: Mapping[str, Policy]
+
+
+class _DemandAhead:
+    """A shard's demand, drawn ahead by blocks of stores in a process's idle time (same numbers).
+
+    Each block of :data:`DEMAND_BLOCK_STORES` stores has its own
+    :class:`~crossdock.demand.DemandModel`, drawing its stores' days in order from their own
+    streams, so any split of the stores and any time of drawing gives the numbers of the
+    whole run: drawing day ``t + 3`` while the driver routes day ``t`` changes nothing but
+    when the work is done. :meth:`draw_some` draws the next block ahead, up to ``limit`` days
+    ahead of the stores; :meth:`daily` draws what is left of the day and hands it over.
+    """
+
+    def __init__(
+        self, scenario: Scenario, seed: int, rows: np.ndarray, days: int, limit: int
+    ) -> None:
+        self.models = [
+            DemandModel(scenario, seed, stores=rows[i : i + DEMAND_BLOCK_STORES])
+            for i in range(0, rows.size, DEMAND_BLOCK_STORES)
+        ]
+        self.days = days
+        self.limit = limit
+        self._drawn: dict[int, list[np.ndarray]] = {}  # by day: its blocks drawn so far
+        self._day = 0  # the day being drawn
+        self._asked = 0  # the next day the stores ask for
+        #: by day: thread CPU seconds of drawing it, and of what was drawn only when asked for
+        self.seconds: defaultdict[int, float] = defaultdict(float)
+        self.late: defaultdict[int, float] = defaultdict(float)
+
+    def draw_some(self) -> bool:
+        """Draw the next block ahead; False if the run's days or the limit are reached."""
+        if self._day >= self.days or self._day >= self._asked + self.limit:
+            return False
+        self._draw_block()
+        return True
+
+    def daily(self, day: int) -> np.ndarray:
+        """Units wanted at each of the shard's store × SKU on ``day`` (days in order)."""
+        if day != self._asked:
+            raise ValueError(f"demand is drawn in day order: expected day {self._asked}, got {day}")
+        while self._day <= day:
+            self.late[day] += self._draw_block()
+        self._asked = day + 1
+        blocks = self._drawn.pop(day)
+        return blocks[0] if len(blocks) == 1 else np.concatenate(blocks)
+
+    def per_day(self) -> list[tuple[float, float]]:
+        """Per day handed over: CPU seconds of drawing it, and of its part drawn late.
+
+        Thread CPU seconds; late: drawn only when the stores asked for the day, not ahead.
+        """
+        return [(self.seconds[d], self.late[d]) for d in range(self._asked)]
+
+    def _draw_block(self) -> float:
+        """Draw the next block of stores of the day being drawn; its thread CPU seconds."""
+        started = time.thread_time()
+        day = self._day
+        blocks = self._drawn.setdefault(day, [])
+        blocks.append(self.models[len(blocks)].daily(day))
+        if len(blocks) == len(self.models):
+            self._day += 1
+        spent = time.thread_time() - started
+        self.seconds[day] += spent
+        return spent
+
+
+def _build_stores(
+    spec: ShardSpec, scenario: Scenario, demand: Any, policies: dict[str, Policy], days: int
+) -> tuple[Stores, Ledger, _ShardChannel, DirectGoodsChannel]:
+    """A shard's stores, with their own ledger and channels, for ``days`` days."""
+    sc = spec.shard
+    ledger = Ledger(days, sc.n_skus, detail=spec.detail, sizes={"line": sc.n_lines})
+    ledger.add_locations("store", sc.store_gln, sc.store_name)
+    for series in spec.builder.kind.series:
+        ledger.declare(series)
+    channel = _ShardChannel()
+    goods = DirectGoodsChannel()
+    settings = sc.spec.replenishment
+    ctx = Context(sc, channel, goods, ledger, spec.settings, settings.unmet_demand, spec.seed)
+    rows = np.arange(spec.first, spec.stop)
+    build = Build(
+        ctx,
+        getattr(settings, spec.settings),
+        demand,
+        policies,
+        None,
+        PriceBook(scenario, block_days=1, stores=rows),
+    )
+    stores = spec.builder.build(build, **spec.options)
+    assert isinstance(stores, Stores)
+    return stores, ledger, channel, goods
+
+
+class ShardWorker:
+    """One shard's stores, run a day at a time for the driver (a Ray actor in a sharded run).
+
+    Plain Python: :class:`Sharding` makes it an actor with ``ray.remote``, or keeps one in the
+    driver for the driver's own shard; tests may use it directly.
+    """
+
+    def __init__(self) -> None:
+        self.stores: Stores | None = None
+        self._remote = True
+        #: thread CPU seconds spent in the stores' phases (the driver waits for these) and in
+        #: drawing tomorrow's demand (done while the driver works)
+        self.busy = {"phases": 0.0, "ahead": 0.0}
+        #: per day, thread CPU seconds in the stores' day and in drawing the next day's demand
+        self._days: list[list[float]] = []
+        self._drawing: threading.Thread | None = None
+        self._stop = threading.Event()
+        self._failed: BaseException | None = None
+
+    def start(self, spec: ShardSpec, scenario: Scenario, *, remote: bool = True) -> int:
+        """Build the shard's stores (errors surface here, with their own type); its pid.
+
+        ``scenario`` is the whole scenario (its store × SKU arrays may be left out): the
+        shard's stores draw demand and read prices from their rows of it. A ``remote``
+        worker (an actor) packs the arrays it sends and draws each day's demand ahead; the
+        driver's own does neither.
+        """
+        import os
+
+        from crossdock._blas import one_blas_thread
+
+        if remote:  # the driver holds BLAS to one thread for its whole run already
+            one_blas_thread()  # for the actor's life: as the whole run does (crossdock._blas)
+            # the driver's call takes the interpreter from the demand-drawing thread within
+            # half a millisecond, not Python's default 5 ms
+            sys.setswitchinterval(ACTOR_SWITCH_SECONDS)
+            self._warm_up(spec, scenario)
+        self._remote = remote
+        rows = np.arange(spec.first, spec.stop)
+        # an actor draws ahead whenever it waits (far ahead while the driver routes a first
+        # day's deliveries, say); the driver, busier, only its next day while it waits
+        day_bytes = 8 * rows.size * scenario.n_skus
+        limit = max(1, min(spec.days, AHEAD_BYTES // max(day_bytes, 1))) if remote else 1
+        self.demand = _DemandAhead(scenario, spec.seed, rows, spec.days, limit)
+        self.stores, self.ledger, self.channel, self.goods = _build_stores(
+            spec, scenario, self.demand, dict(spec.policies), spec.days
+        )
+        if remote:  # the first days' demand, drawn while the driver builds its parties
+            self._start_drawing()
+        return os.getpid()
+
+    @staticmethod
+    def _warm_up(spec: ShardSpec, scenario: Scenario) -> None:
+        """Run a throwaway copy of the shard's stores through a first day, then drop it.
+
+        What the stores' phases load on first use (modules, Numba's kernels from its cache:
+        about 0.3 s of CPU in a new process) is then loaded as the actor starts, not in the
+        run's first day. The copy has its own policies, demand streams, channels and ledger:
+        the shard's stores, built afterwards, start from nothing it did.
+        """
+        for module in _WARM_UP:
+            importlib.import_module(module)
+        rows = np.arange(spec.first, spec.stop)
+        policies = copy.deepcopy(dict(spec.policies))
+        demand = DemandModel(scenario, spec.seed, stores=rows)
+        stores = _build_stores(spec, scenario, demand, policies, 1)[0]
+        for phase in Stores.phases:
+            getattr(stores, phase)(0)
+
+    def day(
+        self,
+        day: int,
+        inbox: tuple[list[Message], list[Any]],
+        close: int | None,
+        phases: tuple[str, ...],
+    ) -> tuple[dict[str, Any] | None, list[Message]]:
+        """Close day ``close`` if given, take in the driver's mail and goods, run ``phases``.
+
+        One call a day: nothing reaches the stores between one day's last phase that sends
+        (their orders or reports) and the next day's ``receive``. Returns the closed day's
+        ledger figures (see :meth:`close`) and the messages the stores sent (packed by an
+        actor). An actor then draws demand for the days ahead in a thread of its own, while
+        the driver works, until its next call stops it (after the block in hand).
+        """
+        self._wait_for_demand()
+        started = time.thread_time()
+        rows = self.close(close) if close is not None else None
+        unpacked: dict[int, np.ndarray] = {}  # an advice and its consignment share arrays
+
+        def unpack(value: Any) -> Any:
+            if not isinstance(value, _Packed):
+                return value
+            if id(value) not in unpacked:
+                unpacked[id(value)] = _unpack(value)
+            return unpacked[id(value)]
+
+        messages, goods = inbox
+        for message in messages:
+            self.channel.deliver(_with_arrays(message, unpack))
+        for load in goods:
+            self.goods.ship(_with_arrays(load, unpack))
+        assert self.stores is not None
+        for phase in phases:
+            getattr(self.stores, phase)(day)
+        sent = self.channel.take_outbox()
+        if self._remote:
+            sent = [_with_arrays(message, _pack) for message in sent]
+        spent = time.thread_time() - started
+        self.busy["phases"] += spent
+        self._days.append([spent, 0.0])
+        if self._remote:
+            self._start_drawing()
+        return rows, sent
+
+    def draw_some(self) -> bool:
+        """Draw a block of the demand ahead (the driver's own shard, while it waits)."""
+        started = time.thread_time()
+        more = self.demand.draw_some()
+        self.busy["ahead"] += time.thread_time() - started
+        return more
+
+    def _start_drawing(self) -> None:
+        """Draw demand ahead in a thread until the next call (an actor, between calls)."""
+        self._stop.clear()
+        self._drawing = threading.Thread(target=self._draw_ahead)
+        self._drawing.start()
+
+    def _draw_ahead(self) -> None:
+        started = time.thread_time()
+        try:
+            while not self._stop.is_set() and self.demand.draw_some():
+                pass
+        except BaseException as error:  # raised in the actor's next call, not lost
+            self._failed = error
+        spent = time.thread_time() - started
+        self.busy["ahead"] += spent
+        if self._days:
+            self._days[-1][1] += spent
+
+    def _wait_for_demand(self) -> None:
+        """Stop drawing ahead (after the block being drawn); raise what the drawing raised."""
+        if self._drawing is not None:
+            self._stop.set()
+            self._drawing.join()
+            self._drawing = None
+        if self._failed is not None:
+            error, self._failed = self._failed, None
+            raise error
+
+    def close(self, day: int) -> dict[str, Any]:
+        """Close the day; the shard's ledger figures of the day for the driver's ledger."""
+        self._wait_for_demand()
+        assert self.stores is not None
+        self.stores.close(day)
+        ledger = self.ledger
+        block = ledger.blocks["store"]
+        rows: dict[str, Any] = {
+            "flows": ledger.flows[day, block].copy(),
+            "stock_units": ledger.stock_units[day, block].copy(),
+            "stock_value": ledger.stock_value[day, block].copy(),
+            "sku_stock": ledger.sku_stock["store"][day].copy(),
+            "series": {name: values[day].copy() for name, values in ledger.series.items()},
+        }
+        if ledger.detail:
+            rows["flows_sku"] = ledger.flows_sku[day, block].copy()
+            rows["stock_sku"] = ledger.stock_sku[day, block].copy()
+        return rows
+
+    def cpu_seconds(self) -> float:
+        """CPU time of the actor's process so far (user and system)."""
+        return time.process_time()
+
+    def busy_seconds(self) -> dict[str, float]:
+        """Thread CPU seconds in the stores' phases and in drawing demand ahead, so far."""
+        return dict(self.busy)
+
+    def demand_seconds(self) -> list[tuple[float, float]]:
+        """Per day handed to the stores: :meth:`_DemandAhead.per_day`."""
+        self._wait_for_demand()
+        return self.demand.per_day()
+
+    def daily_seconds(self) -> list[tuple[float, float]]:
+        """Per day: thread CPU seconds of the stores' day, then of the demand drawn ahead."""
+        self._wait_for_demand()
+        return [(spent, ahead) for spent, ahead in self._days]

@@ -1,0 +1,136 @@
+"""Sharded runs with the driver's own shard: the same tables as the whole run.
+
+``Sharding(driver_weight=w)`` runs the first shard in the driver (``w`` times an actor's
+size) and the others in actors; ``simulate(shards=N)`` does so by default. The in-process Ray
+of ``tests/test_shard.py`` runs the actors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from tests.test_shard import DAYS, InProcessRay, assert_same_tables, run_tables
+
+from crossdock import ParameterError
+from crossdock._shard_worker import _DemandAhead
+from crossdock.demand import DemandModel
+from crossdock.engine import Engine
+from crossdock.errors import ScenarioError
+from crossdock.recipes import build_chain
+from crossdock.scenario import Scenario, compile_scenario, generate_spec
+from crossdock.shard import ALIGN_ROWS, Sharding, partition_stores
+from crossdock.tables import build_tables
+
+
+class WaitingRay(InProcessRay):
+    """The in-process Ray, with ``wait``: calls look busy to every fourth look, so the driver
+    draws some of its demand ahead while it "waits" (as much as it would on a slow day)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.looks = 0
+
+    def wait(self, refs: list[Any], *, num_returns: int, timeout: float) -> tuple[list, list]:
+        self.looks += 1
+        return (list(refs), []) if self.looks % 4 == 0 else ([], list(refs))
+
+
+def run_with_driver_shard(
+    scenario: Scenario, mode: str, shards: int, weight: float, days: int = DAYS
+) -> tuple[dict[str, Any], Sharding]:
+    ray = WaitingRay()
+    sharding = Sharding(ray, shards, days=days, seed=5, detail=True, driver_weight=weight)
+    chain = build_chain(scenario, mode, days=days, seed=5, detail=True, override=sharding)
+    Engine(chain.parties).run(days)
+    assert len(sharding.finish()) == shards - 1  # the driver's shard is no actor
+    assert ray.killed == shards - 1
+    ledger = chain.ledger
+    assert ledger.violations() == []
+    assert ledger.unmatched_transfers().size == 0
+    tables = build_tables(
+        ledger, scenario, chain.channel.sent_by_day, getattr(chain.channel, "daily", None)
+    )
+    return tables, sharding
+
+
+@pytest.fixture(scope="module")
+def scenario() -> Scenario:
+    """24 stores (three blocks of 8) on two platforms, 60 SKUs."""
+    spec = generate_spec(n_stores=24, n_skus=60, n_platforms=2, horizon_days=DAYS, seed=7)
+    return compile_scenario(spec)
+
+
+@pytest.mark.parametrize("mode", ["traditional", "shared", "shared_own_items"])
+def test_a_shard_in_the_driver_gives_the_whole_runs_tables(scenario: Scenario, mode: str) -> None:
+    whole = run_tables(scenario, mode, 1)
+    for shards in (2, 3):
+        tables, sharding = run_with_driver_shard(scenario, mode, shards, 0.5)
+        assert sharding.proxies[0].ranges[0] == (0, 8)  # the driver's: the smallest
+        assert_same_tables(tables, whole)
+
+
+@pytest.mark.parametrize("mode", ["traditional", "shared"])
+def test_a_driver_shard_over_a_faulty_edi_channel_with_backorders(mode: str) -> None:
+    spec = generate_spec(n_stores=20, n_skus=48, n_platforms=2, horizon_days=30, seed=11)
+    edi = spec.edi.model_copy(
+        update={"channel": "edi", "loss_rate": 0.05, "duplication_rate": 0.05, "delay_rate": 0.1}
+    )
+    replenishment = spec.replenishment.model_copy(update={"unmet_demand": "backorder"})
+    faulty = compile_scenario(spec.model_copy(update={"edi": edi, "replenishment": replenishment}))
+    whole = run_tables(faulty, mode, 1, days=30)
+    assert_same_tables(run_with_driver_shard(faulty, mode, 2, 0.5, days=30)[0], whole)
+
+
+def test_store_orders_of_the_driver_and_the_actors_merge_in_dc_order() -> None:
+    """A driver's shard and two actors' cut across both DCs' stores."""
+    spec = generate_spec(n_stores=21, n_skus=48, n_platforms=2, n_dcs=2, horizon_days=30, seed=3)
+    two_dcs = compile_scenario(spec)
+    whole = run_tables(two_dcs, "traditional", 1, days=30)
+    tables, _ = run_with_driver_shard(two_dcs, "traditional", 3, 1.0, days=30)
+    assert_same_tables(tables, whole)
+
+
+def test_weights_size_the_shards_in_whole_blocks() -> None:
+    spec = generate_spec(n_stores=200, n_skus=6, n_platforms=1, horizon_days=30, seed=1)
+    sc = compile_scenario(spec)
+    assert partition_stores(sc, 2, weights=[0.5, 1.0]) == [(0, 64), (64, 200)]
+    ranges = partition_stores(sc, 3, weights=[0.5, 1.0, 1.0])
+    assert ranges == [(0, 40), (40, 120), (120, 200)]
+    assert all(first % ALIGN_ROWS == 0 for first, _ in ranges)
+    with pytest.raises(ParameterError, match="'weights' parameter"):
+        partition_stores(sc, 2, weights=[1.0, 0.0])
+    with pytest.raises(ParameterError, match="'driver_weight' parameter"):
+        Sharding(InProcessRay(), 2, days=30, seed=5, detail=False, driver_weight=2)
+
+
+def test_demand_drawn_ahead_in_any_order_is_the_whole_runs(scenario: Scenario) -> None:
+    """Blocks of stores drawn ahead, days ahead or on the day: the whole model's numbers."""
+    rows = np.arange(8, 24)
+    whole = DemandModel(scenario, 5)
+    ahead = _DemandAhead(scenario, 5, rows, DAYS, limit=3)
+    for day in range(6):
+        for _ in range(day % 3 * 2):  # 0, 2 or 4 blocks ahead before the day is asked for
+            ahead.draw_some()
+        np.testing.assert_array_equal(ahead.daily(day), whole.daily(day)[8:24])
+    while ahead.draw_some():
+        pass
+    assert max(ahead._drawn) == 6 + 3 - 1  # no further than the limit
+
+
+def test_an_error_drawing_demand_ahead_is_raised_by_the_actors_next_call(
+    scenario: Scenario,
+) -> None:
+    sharding = Sharding(WaitingRay(), 2, days=DAYS, seed=5, detail=False, driver_weight=0.5)
+    chain = build_chain(scenario, "traditional", days=DAYS, seed=5, override=sharding)
+    worker = sharding.proxies[0].actors[0]._target  # the in-process actor's ShardWorker
+    worker._wait_for_demand()  # the days it drew as it started
+
+    def broken() -> bool:
+        raise ScenarioError("a store's demand would overflow", file="<scenario>")
+
+    worker.demand.draw_some = broken
+    worker._start_drawing()
+    with pytest.raises(ScenarioError, match="would overflow"):
+        Engine(chain.parties).run(1)
