@@ -66,8 +66,8 @@ class PriceBook:
             prices = self.price(day)
             out = np.empty(n_stores)
             for start in range(0, n_stores, step):
-                rows = slice(start, min(start + step, n_stores))
-                out[rows] = np.einsum("sk,sk->s", sold[rows], prices[rows])
+                part = slice(start, min(start + step, n_stores))
+                out[part] = np.einsum("sk,sk->s", sold[part], prices[part])
             return out
         days = np.array([day])
         base = self._effects.price(days)[0]
