@@ -17,7 +17,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import pairwise
+from itertools import compress, pairwise
 
 import numpy as np
 
@@ -246,7 +246,9 @@ def response_columns(
         statuses, gtins, quantities = [], [], []
     if any(valid_id(gtin, "GTIN") for gtin in set(gtins) - KNOWN_GTINS):
         return None
-    if any(s == "3" and not q for s, q in zip(statuses, quantities, strict=True)):
+    if "" in quantities and any(
+        s == "3" and not q for s, q in zip(statuses, quantities, strict=True)
+    ):
         return None  # a changed line without its quantity: the general decoder says so
     return ResponseColumns(
         message_ref=message_ref,
@@ -347,7 +349,7 @@ def order_columns(
 
 @dataclass(frozen=True, slots=True)
 class PalletColumns:
-    """A canonical DESADV or RECADV as columns: per pallet, its SSCC and lines."""
+    """A canonical DESADV or RECADV as columns: its pallets' SSCCs, and every line in order."""
 
     message_ref: str
     number: str
@@ -361,43 +363,62 @@ class PalletColumns:
     supplier: str
     buyer: str
     delivery_party: str
-    pallets: list[tuple[str, list[str], np.ndarray]]
-    """Per pallet: its SSCC, the GTIN of each line, and the quantities (QTY+12 / QTY+48)."""
+    ssccs: list[str]
+    """Per pallet, its SSCC."""
+    counts: list[int]
+    """Per pallet, how many lines it has: the first ``counts[0]`` lines are on the first."""
+    gtins: list[str]
+    """Per line, its GTIN."""
+    quantities: np.ndarray
+    """Per line, its quantity (QTY+12 / QTY+48), int64."""
+
+    @property
+    def pallets(self) -> list[tuple[str, list[str], np.ndarray]]:
+        """Per pallet: its SSCC, the GTIN of each line, and the quantities."""
+        bounds = np.cumsum([0, *self.counts]).tolist()
+        return [
+            (sscc, self.gtins[a:b], self.quantities[a:b])
+            for sscc, a, b in zip(self.ssccs, bounds[:-1], bounds[1:], strict=True)
+        ]
+
+
+_NO_PALLETS: tuple[list[str], list[int], list[str], np.ndarray] = (
+    [],
+    [],
+    [],
+    np.zeros(0, dtype=np.int64),
+)
 
 
 def _pallet_columns(
     text: str, pattern: re.Pattern[str], start: int, end: int, typed: bool
-) -> list[tuple[str, list[str], np.ndarray]] | None:
-    """``_fastlane._pallets`` as columns: what it accepts, per pallet (SSCC, GTINs, units)."""
+) -> tuple[list[str], list[int], list[str], np.ndarray] | None:
+    """``_fastlane._pallets`` as columns: what it accepts, as :class:`PalletColumns` has it.
+
+    That is (SSCCs, lines per pallet, GTINs, quantities), or ``None``.
+    """
     found = pattern.findall(text, start, end)
-    if not _no_junk(found):
-        return None
     if not found:
-        return []
+        return _NO_PALLETS
     columns = list(zip(*found, strict=True))
+    if any(columns[-1]):
+        return None  # a segment that is neither a pallet nor a line (see ``_patterns``)
     levels, gtins, quantities = columns[0], columns[-3], columns[-2]
-    ssccs = columns[2] if typed else columns[1]
-    marks = [k for k, level in enumerate(levels) if level]
+    marks = list(compress(range(len(levels)), levels))  # the pallets' rows (a level is set)
     if not marks or marks[0] != 0:
         return None  # lines before the first pallet
     if [int(levels[k]) for k in marks] != list(range(2, 2 + len(marks))):
         return None  # levels as the encoder numbers them, or the general decoder
-    if any(valid_id(ssccs[k], "SSCC") for k in marks):
+    ssccs = list(map((columns[2] if typed else columns[1]).__getitem__, marks))
+    if any(valid_id(sscc, "SSCC") for sscc in ssccs):
         return None
-    items = set(gtins)
-    items.discard("")
+    line_gtins = list(filter(None, gtins))  # a line's GTIN and quantity are never empty,
+    items = set(line_gtins)  # a pallet's always
     if any(valid_id(gtin, "GTIN") for gtin in items - KNOWN_GTINS):
         return None
-    return [
-        (
-            ssccs[a],
-            list(gtins[a + 1 : b]),
-            np.array(quantities[a + 1 : b], dtype=np.int64)
-            if b > a + 1
-            else np.zeros(0, dtype=np.int64),
-        )
-        for a, b in pairwise([*marks, len(found)])
-    ]
+    marks.append(len(found))
+    counts = [b - a - 1 for a, b in pairwise(marks)]
+    return ssccs, counts, line_gtins, np.array(list(filter(None, quantities)), dtype=np.int64)
 
 
 def despatch_columns(
@@ -418,8 +439,9 @@ def despatch_columns(
     if days is None or any(valid_id(g, "GLN") for g in (supplier, buyer, platform)):
         return None
     pallets = _pallet_columns(text, patterns["DESADV body"], match.end(), stop, True)
-    if pallets is None or int(trailer.group(1)) != sum(len(p[1]) for p in pallets):
+    if pallets is None or int(trailer.group(1)) != len(pallets[2]):
         return None
+    ssccs, counts, gtins, quantities = pallets
     return PalletColumns(
         message_ref=message_ref,
         number=number,
@@ -430,7 +452,10 @@ def despatch_columns(
         supplier=supplier,
         buyer=buyer,
         delivery_party=platform,
-        pallets=pallets,
+        ssccs=ssccs,
+        counts=counts,
+        gtins=gtins,
+        quantities=quantities,
     )
 
 
@@ -452,8 +477,9 @@ def receipt_columns(
     if days is None or any(valid_id(g, "GLN") for g in (buyer, supplier, platform)):
         return None
     pallets = _pallet_columns(text, patterns["RECADV body"], match.end(), stop, False)
-    if pallets is None or int(trailer.group(1)) != sum(len(p[1]) for p in pallets):
+    if pallets is None or int(trailer.group(1)) != len(pallets[2]):
         return None
+    ssccs, counts, gtins, quantities = pallets
     return PalletColumns(
         message_ref=message_ref,
         number=number,
@@ -464,5 +490,8 @@ def receipt_columns(
         supplier=supplier,
         buyer=buyer,
         delivery_party=platform,
-        pallets=pallets,
+        ssccs=ssccs,
+        counts=counts,
+        gtins=gtins,
+        quantities=quantities,
     )

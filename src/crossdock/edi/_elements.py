@@ -43,11 +43,10 @@ KNOWN_GTINS: set[str] = set()
 
 
 def _check_digit(body: str) -> int:
-    total = 0
-    weight = 3
-    for char in reversed(body):
-        total += (ord(char) - 48) * weight
-        weight = 4 - weight
+    """The GS1 mod-10 check digit of a body of ASCII digits (weights 3, 1, 3... from the right)."""
+    digits = body.encode("ascii")
+    odd, even = digits[-1::-2], digits[-2::-2]  # sums of bytes run in C
+    total = 3 * (sum(odd) - 48 * len(odd)) + sum(even) - 48 * len(even)
     return (10 - total % 10) % 10
 
 

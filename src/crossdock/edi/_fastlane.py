@@ -175,11 +175,21 @@ def _patterns(separators: Separators, item_type: str) -> _Patterns:
     }
 
 
+_DATES: dict[str, dt.date | None] = {}
+"""The dates already read (the same few days fill every message of a run)."""
+
+
 def _date(text: str) -> dt.date | None:
+    if text in _DATES:
+        return _DATES[text]
+    if len(_DATES) > 10_000:
+        _DATES.clear()
     try:
-        return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        day: dt.date | None = dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
     except ValueError:
-        return None
+        day = None
+    _DATES[text] = day
+    return day
 
 
 def _dates(*texts: str) -> list[dt.date] | None:

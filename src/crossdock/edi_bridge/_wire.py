@@ -113,10 +113,10 @@ def _pallet_quantities(
     parts: list[PalletColumns], md: MasterData, loc_kind: str
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]] | None:
     """:func:`~crossdock.edi_bridge._logistics._quantities`, from columns."""
-    first = next((pallet for part in parts for pallet in part.pallets), None)
+    first = next((part for part in parts if part.ssccs), None)
     if first is None:
         return None
-    gtins = first[1]
+    gtins = first.gtins[: first.counts[0]]  # the first pallet's, which lists every item
     if len(set(gtins)) != len(gtins):
         return None  # an item listed twice: the general path adds the lines up
     items = md.items(gtins, "pallets[0].lines")
@@ -128,21 +128,16 @@ def _pallet_quantities(
     quantity = np.zeros((len(parts), len(gtins)), dtype=np.int64)
     ssccs: list[str] = []
     columns: list[int | None] = []
-    units = []
-    counts = []
     for part in parts:
-        before = len(columns)
-        for sscc, line_gtins, pallet_units in part.pallets:
-            ssccs.append(sscc)
-            columns += map(column.get, line_gtins)
-            units.append(pallet_units)
-        counts.append(len(columns) - before)
+        ssccs += part.ssccs
+        columns += map(column.get, part.gtins)
     if None in columns:
         return None
     if columns:  # every line of every part added in one call (an item may repeat)
+        counts = [len(part.gtins) for part in parts]
         where = np.repeat(np.arange(len(parts), dtype=np.int64) * len(gtins), counts)
         where += np.array(columns, dtype=np.int64)
-        np.add.at(quantity.reshape(-1), where, np.concatenate(units))
+        np.add.at(quantity.reshape(-1), where, np.concatenate([p.quantities for p in parts]))
     return locations, items, quantity, ssccs
 
 

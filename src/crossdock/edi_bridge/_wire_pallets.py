@@ -31,7 +31,13 @@ from crossdock.edi_bridge._logistics import (
 from crossdock.edi_bridge._master import BridgeError, MasterData
 from crossdock.edi_bridge._orders import LOCATION_KIND
 from crossdock.edi_bridge._reports import part_ref
-from crossdock.edi_bridge._wire_text import _DOCUMENT, _PLAIN, _day, interchange_head
+from crossdock.edi_bridge._wire_text import (
+    _DOCUMENT,
+    _PLAIN,
+    _day,
+    _outside,
+    interchange_head,
+)
 
 __all__ = ["despatch_text", "receipt_text"]
 
@@ -66,12 +72,12 @@ def _common(
     locations = message.locations.tolist()
     if quantity.dtype.kind not in "iu" or quantity.shape != (len(locations), len(items)):
         return None
-    if any(not 0 <= k < len(md.gtins) for k in items):
+    if _outside(items, len(md.gtins)):
         return None
     if quantity.size and (int(quantity.min()) < 0 or int(quantity.max()) >= LIMIT):
         return None
     table = md.glns.get(loc_kind)
-    if table is None or not locations or any(not 0 <= s < len(table) for s in locations):
+    if table is None or not locations or _outside(locations, len(table)):
         return None
     refs = [part_ref(message.reference, r) for r in range(len(locations))]
     if any(not _PLAIN.fullmatch(ref) for ref in refs):

@@ -39,6 +39,11 @@ _DOCUMENT = re.compile(r"[0-9A-Za-z\-./ ]{1,35}", re.ASCII)
 """A document number (BGM 1004, an..35) written as it is: nothing to escape."""
 
 
+def _outside(indices: list[int], size: int) -> bool:
+    """Whether any of ``indices`` is not an index of a table of ``size`` entries (in C)."""
+    return bool(indices) and (min(indices) < 0 or max(indices) >= size)
+
+
 @lru_cache(maxsize=8)
 def _heads(gtins: tuple[str, ...], edition: edi.Edition) -> tuple[str, ...]:
     """Per item, the text of an INVRPT line from its GTIN to the quantity."""
@@ -93,13 +98,13 @@ def _checked(
     if any(a.size and int(np.abs(a).max()) >= LIMIT for a in arrays):
         return None  # the encoder writes (or refuses) such numbers itself
     items = message.items.tolist()
-    if not items or message.locations.size == 0 or any(not 0 <= k < len(md.gtins) for k in items):
+    if not items or message.locations.size == 0 or _outside(items, len(md.gtins)):
         return None
     if any(a.shape != (message.locations.size, len(items)) for a in arrays):
         return None
     table = md.glns["store"]
     locations = message.locations.tolist()
-    if len(set(locations)) != len(locations) or any(not 0 <= s < len(table) for s in locations):
+    if len(set(locations)) != len(locations) or _outside(locations, len(table)):
         return None
     if md.party_of.get(message.sender) is None or md.party_of.get(message.receiver) is None:
         return None  # GLNs the scenario vouches for; any other: the general way checks
@@ -253,7 +258,7 @@ def order_text(
     locations = message.locations.tolist()
     if quantity.dtype.kind not in "iu" or quantity.shape != (len(locations), len(items)):
         return None
-    if any(not 0 <= k < len(md.gtins) for k in items):
+    if _outside(items, len(md.gtins)):
         return None
     if quantity.size and (
         int(quantity.min()) < 0 or int(quantity.max()) >= LIMIT // max(1, len(locations))
@@ -267,7 +272,7 @@ def order_text(
         splits = 0
     else:
         stores = md.glns[LOCATION_KIND[kind]]
-        if not items or any(not 0 <= s < len(stores) for s in locations):
+        if not items or _outside(locations, len(stores)):
             return None
         places = [f"LOC+7+{stores[s]}::9'QTY+11:" for s in locations]
         columns = quantity.T
@@ -330,12 +335,12 @@ def response_text(
         return None
     if message.status.shape != (n,) or message.delivery_day.size not in (0, n):
         return None
-    if any(not 0 <= k < len(md.gtins) for k in items):
+    if _outside(items, len(md.gtins)):
         return None
     if quantity.size and (int(quantity.min()) < 0 or int(quantity.max()) >= LIMIT):
         return None
     table = md.glns[_response_location_kind(sender, md)]
-    if not locations or any(not 0 <= s < len(table) for s in locations):
+    if not locations or _outside(locations, len(table)):
         return None
     refs = [part_ref(reference, r) for r in range(len(locations))]
     if any(not _PLAIN.fullmatch(ref) for ref in refs):
