@@ -267,7 +267,7 @@ def response_columns(
 
 @dataclass(frozen=True, slots=True)
 class OrderColumns:
-    """A canonical ORDERS without prices or currency as columns: per line, its store splits."""
+    """A canonical ORDERS without prices or currency as columns: its lines, and store splits."""
 
     message_ref: str
     number: str
@@ -279,8 +279,18 @@ class OrderColumns:
     gtins: list[str]
     quantities: list[int]
     """QTY+21 per line."""
-    splits: list[tuple[list[str], list[int]]]
-    """Per line, the stores (LOC+7) and their quantities (QTY+11); empty lists when none."""
+    split_counts: list[int]
+    """Per line, how many store splits follow it (LOC+7 / QTY+11)."""
+    stores: list[str]
+    """Every split's store (LOC+7), line after line."""
+    split_quantities: list[int]
+    """Every split's quantity (QTY+11), line after line."""
+
+    @property
+    def splits(self) -> list[tuple[list[str], list[int]]]:
+        """Per line, its stores and their quantities (empty lists when none)."""
+        bounds = np.cumsum([0, *self.split_counts]).tolist()
+        return [(self.stores[a:b], self.split_quantities[a:b]) for a, b in pairwise(bounds)]
 
 
 def order_columns(
@@ -306,33 +316,31 @@ def order_columns(
     if any(valid_id(gln, "GLN") for gln in (buyer, supplier, *([platform] if platform else []))):
         return None
     found = patterns["ORDERS body"].findall(text, match.end(), stop)
-    if not _no_junk(found) or (found and not found[0][0]):
-        return None
     if found:
-        gtins, ordered, prices, stores, quantities, _ = (
-            list(column) for column in zip(*found, strict=True)
-        )
+        gtins, ordered, prices, places, quantities, junk = zip(*found, strict=True)
+        if any(junk) or not gtins[0] or any(prices):
+            return None  # another segment, splits before the first line, or a price
     else:
-        gtins = ordered = prices = stores = quantities = []
-    if any(prices):
+        gtins = ordered = places = quantities = ()
+    # A line's GTIN and quantity are never empty, a split's store and quantity neither.
+    line_gtins = list(filter(None, gtins))
+    if int(trailer.group(1)) != len(line_gtins):
         return None
-    marks = [k for k, gtin in enumerate(gtins) if gtin]
-    if int(trailer.group(1)) != len(marks):
-        return None
-    line_gtins = [gtins[k] for k in marks]
     if any(valid_id(gtin, "GTIN") for gtin in set(line_gtins) - KNOWN_GTINS):
         return None
-    places = set(stores)
-    places.discard("")
-    if any(valid_id(gln, "GLN") for gln in places):
+    stores = list(filter(None, places))
+    if any(valid_id(gln, "GLN") for gln in set(stores)):
         return None
-    line_quantities = [int(ordered[k]) for k in marks]
-    splits: list[tuple[list[str], list[int]]] = []
-    for a, b, total in zip(marks, [*marks[1:], len(found)], line_quantities, strict=True):
-        counts = list(map(int, quantities[a + 1 : b]))
-        if counts and sum(counts) != total:
+    line_quantities = list(map(int, filter(None, ordered)))
+    split_quantities = list(map(int, filter(None, quantities)))
+    marks = list(compress(range(len(gtins)), gtins))
+    marks.append(len(gtins))
+    counts = [b - a - 1 for a, b in pairwise(marks)]
+    at = 0
+    for total, count in compress(zip(line_quantities, counts, strict=True), counts):
+        if sum(split_quantities[at : at + count]) != total:
             return None  # splits that do not add up: the general decoder says so
-        splits.append((stores[a + 1 : b], counts))
+        at += count
     return OrderColumns(
         message_ref=message_ref,
         number=number,
@@ -343,7 +351,9 @@ def order_columns(
         delivery_party=platform,
         gtins=line_gtins,
         quantities=line_quantities,
-        splits=splits,
+        split_counts=counts,
+        stores=stores,
+        split_quantities=split_quantities,
     )
 
 

@@ -172,6 +172,9 @@ def _patterns(separators: Separators, item_type: str) -> _Patterns:
             re.ASCII,
         ),
         "INVRPT lines": re.compile(stock_line, re.ASCII),
+        "INVRPT head": re.compile(
+            rf"BGM{e}35{number}DTM{e}137{c}{day}DTM{e}366{c}{day}{parties}", re.ASCII
+        ),
     }
 
 

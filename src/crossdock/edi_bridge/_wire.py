@@ -37,9 +37,10 @@ from crossdock.edi._columns import (
     sales_columns,
 )
 from crossdock.edi._elements import valid_id
-from crossdock.edi._express import Envelope, read_envelope
+from crossdock.edi._express import Envelope, _prepared, read_envelope
 from crossdock.edi._fastlane import _patterns, _text
 from crossdock.edi._interchange import _CONTRL_EDITIONS, _KINDS, _RELEASES
+from crossdock.edi._numbers import InventoryNumbers, _texts, inventory_numbers
 from crossdock.edi._syntax import Separators
 from crossdock.edi_bridge._bridge import EdiBridge
 from crossdock.edi_bridge._logistics import _prefix, _receipt_location_kind, _serial
@@ -54,14 +55,14 @@ from crossdock.edi_bridge._orders import (
 from crossdock.edi_bridge._reports import BACKORDERS, RECEIVED
 from crossdock.edi_bridge._wire_text import interchange_head
 
-__all__ = ["contrl_ack", "contrl_text", "read_wire", "wire_message"]
+__all__ = ["contrl_ack", "contrl_text", "read_acceptance", "read_wire", "wire_message"]
 
 _PLAIN = re.compile(r"[0-9A-Za-z\-./ ]{1,14}", re.ASCII)
 
 
 def _lanes() -> dict[str, object]:
     lanes: dict[str, object] = {name: kind.fast for name, kind in _KINDS.items()}
-    lanes["INVRPT"] = inventory_columns
+    lanes["INVRPT"] = _either(inventory_numbers, inventory_columns)
     lanes["SLSRPT"] = sales_columns
     lanes["ORDRSP"] = response_columns
     lanes["ORDERS"] = order_columns
@@ -71,9 +72,22 @@ def _lanes() -> dict[str, object]:
     return lanes
 
 
-def read_wire(text: str) -> Envelope | None:
-    """The envelope of a canonical interchange, INVRPT in columns; ``None`` otherwise."""
-    return read_envelope(text, _LANES, _RELEASES, _CONTRL_EDITIONS, split=False)  # type: ignore[arg-type]
+def _either(first: Callable[..., Any], then: Callable[..., Any]) -> Callable[..., Any]:
+    """A lane trying ``first``, then ``then`` where ``first`` declines."""
+
+    def lane(*args: Any) -> Any:
+        found = first(*args)
+        return then(*args) if found is None else found
+
+    return lane
+
+
+def read_wire(text: str, data: bytes | None = None) -> Envelope | None:
+    """The envelope of a canonical interchange, bodies in columns; ``None`` otherwise.
+
+    ``data`` is the text's Latin-1 bytes, when the caller has them.
+    """
+    return read_envelope(text, _LANES, _RELEASES, _CONTRL_EDITIONS, split=False, data=data)  # type: ignore[arg-type]
 
 
 def wire_message(bridge: EdiBridge, envelope: Envelope) -> sim.Message | None:
@@ -204,33 +218,25 @@ def _order(order: OrderColumns, md: MasterData, sender: str, receiver: str) -> s
     kind, ship_to = _ship_to(order.delivery_party, md)
     gtins = order.gtins
     items = md.items(gtins, "lines")
-    if gtins and order.splits[0][0]:
-        stores = order.splits[0][0]
+    counts = order.split_counts
+    if gtins and counts[0]:
+        stores = order.stores[: counts[0]]
         if len(set(stores)) != len(stores):
             return None  # a store split twice on the first line: the general path decides
+        if 0 in counts and any(q and not k for q, k in zip(order.quantities, counts, strict=True)):
+            return None  # a line of a split order without splits: the general path says so
         loc_kind = LOCATION_KIND[kind]
         row_of = {gln: r for r, gln in enumerate(stores)}
         locations = np.array(
             [md.index(g, loc_kind, f"lines[0].splits[{r}].store") for r, g in enumerate(stores)],
             dtype=np.int64,
         )
-        rows: list[int | None] = []
-        columns: list[int] = []
-        counts: list[int] = []
-        for j, ((places, split), total) in enumerate(
-            zip(order.splits, order.quantities, strict=True)
-        ):
-            if not places and total:
-                return None  # a line of a split order without splits: the general path says so
-            rows.extend(map(row_of.get, places))
-            columns.extend([j] * len(places))
-            counts.extend(split)
+        rows = list(map(row_of.get, order.stores))
         if None in rows:
             return None
         quantity = np.zeros((len(stores), len(gtins)), dtype=np.int64)
-        np.add.at(
-            quantity, (np.array(rows, dtype=np.int64), np.array(columns, dtype=np.int64)), counts
-        )
+        columns = np.repeat(np.arange(len(gtins), dtype=np.int64), counts)
+        np.add.at(quantity, (np.array(rows, dtype=np.int64), columns), order.split_quantities)
     else:
         if kind not in ("dc", "supplier"):
             return None
@@ -268,7 +274,30 @@ def _response(
         [md.index(part.buyer, kind, f"[{r}].buyer") for r, part in enumerate(parts)],
         dtype=np.int64,
     )
-    quantity = np.zeros((len(parts), len(gtins)), dtype=np.int64)
+    quantity: np.ndarray | None
+    if all(part.gtins == gtins and "" not in part.quantities for part in parts):
+        quantity = np.array([part.quantities for part in parts], dtype=np.int64)  # every line
+    else:
+        quantity = _response_quantities(parts, column)
+    if quantity is None:
+        return None
+    return sim.OrderResponse(
+        sender=sender,
+        receiver=receiver,
+        day=md.day(first.issued, "issued"),
+        reference=first.message_ref,
+        order_number=first.order_number,
+        locations=locations,
+        items=items,
+        quantity=quantity,
+        status=np.array([_STATUS[s] for s in first.statuses], dtype=np.int64),
+        delivery_day=_read_delivery_notes(first.notes, len(gtins), md),
+    )
+
+
+def _response_quantities(parts: list[ResponseColumns], column: dict[str, int]) -> np.ndarray | None:
+    """The quantities of an order response's parts, lines in any order or without quantity."""
+    quantity = np.zeros((len(parts), len(column)), dtype=np.int64)
     for r, part in enumerate(parts):
         columns = list(map(column.get, part.gtins))
         if None in columns or len(set(columns)) != len(columns):
@@ -282,18 +311,7 @@ def _response(
             quantity[r, np.array([columns[k] for k in given], dtype=np.int64)] = np.array(
                 [part.quantities[k] for k in given], dtype=np.int64
             )
-    return sim.OrderResponse(
-        sender=sender,
-        receiver=receiver,
-        day=md.day(first.issued, "issued"),
-        reference=first.message_ref,
-        order_number=first.order_number,
-        locations=locations,
-        items=items,
-        quantity=quantity,
-        status=np.array([_STATUS[s] for s in first.statuses], dtype=np.int64),
-        delivery_day=_read_delivery_notes(first.notes, len(gtins), md),
-    )
+    return quantity
 
 
 def _sales(
@@ -373,6 +391,64 @@ def _inventory(
     )
 
 
+def _positions(ordered: np.ndarray, values: np.ndarray) -> np.ndarray | None:
+    """Where each of ``values`` is in ``ordered`` (sorted), or ``None`` if one is not there."""
+    found = np.searchsorted(ordered, values)
+    np.minimum(found, len(ordered) - 1, out=found)
+    return found if np.array_equal(ordered[found], values) else None
+
+
+def _inventory_numbers(
+    parts: list[InventoryNumbers], md: MasterData, sender: str, receiver: str
+) -> sim.InventoryReport | None:
+    """:func:`_inventory` from numbers: the same message, found with sorted searches."""
+    first = parts[0]
+    places = first.place_numbers
+    # The locations in order of first appearance, and their rows by sorted GLN.
+    glns, seen_at = np.unique(places, return_index=True)
+    order = np.argsort(seen_at)
+    row_of = np.empty(len(glns), dtype=np.int64)
+    row_of[order] = np.arange(len(glns))
+    gtins = first.gtin_numbers[places == places[0]]  # the first location's lines
+    ordered = np.unique(gtins)
+    if len(ordered) != len(gtins):
+        return None  # an item listed twice: the general path adds the lines up
+    items = md.items(_texts(gtins), "locations[0].lines")
+    column_of = np.argsort(gtins)  # column of ordered[k]
+    locations = np.array(
+        [
+            md.index(gln, "store", f"locations[{r}].gln")
+            for r, gln in enumerate(_texts(glns[order]))
+        ],
+        dtype=np.int64,
+    )
+    arrays = {
+        suffix: np.zeros((len(glns), len(gtins)), dtype=np.int64)
+        for suffix in ("", RECEIVED, BACKORDERS)
+    }
+    for part in parts:
+        suffix = part.number[len(first.number) :]
+        target = arrays.get(suffix) if part.number.startswith(first.number) else None
+        if target is None:
+            return None
+        rows = _positions(glns, part.place_numbers)
+        columns = _positions(ordered, part.gtin_numbers)
+        if rows is None or columns is None:
+            return None
+        np.add.at(target, (row_of[rows], column_of[columns]), part.quantities)
+    return sim.InventoryReport(
+        sender=sender,
+        receiver=receiver,
+        day=md.day(first.stock_date, "stock_date"),
+        reference=first.message_ref,
+        locations=locations,
+        items=items,
+        on_hand=arrays[""],
+        received=arrays[RECEIVED],
+        backorders=arrays[BACKORDERS],
+    )
+
+
 def contrl_text(
     sender: str,
     recipient: str,
@@ -415,6 +491,41 @@ def contrl_text(
     )
 
 
+_VALUE = rb"[0-9A-Za-z \-./]{1,14}"
+_CONTRL = re.compile(
+    rb"UNA:\+\.\? 'UNB\+UNOC:3\+([0-9]{13}):14\+([0-9]{13}):14\+([0-9]{6}):([0-9]{4})"
+    rb"\+(" + _VALUE + rb")\+\+CONTRL'UNH\+1\+CONTRL:D:3:UN:EAN[0-9]{3}'"
+    rb"UCI\+(" + _VALUE + rb")\+([0-9]{13}):14\+([0-9]{13}):14\+7'"
+    rb"((?:UCM\+" + _VALUE + rb"\+[A-Z]{6}:D:[0-9A-Z]{1,3}:UN:EAN[0-9]{3}\+7')*)"
+    rb"UNT\+([1-9][0-9]{0,5})\+1'UNZ\+1\+(" + _VALUE + rb")'"
+)
+"""A CONTRL accepting an interchange and each of its messages, as :func:`contrl_text` writes
+it: every character plain UNOC, so nothing else for the express lane to check."""
+
+
+def read_acceptance(data: bytes) -> tuple[str, str] | None:
+    """The (sender, interchange reference) a CONTRL as :func:`contrl_text` writes it accepts.
+
+    ``None`` for any other text, which :func:`read_wire` (or the general reader) then reads:
+    what this accepts, they accept too, with the same meaning (the tests compare).
+    """
+    match = _CONTRL.fullmatch(data)
+    if match is None:
+        return None
+    sender, recipient, day, time, control_ref, interchange_ref, original, _, acks, count, end = (
+        group.decode("ascii") for group in match.groups()
+    )
+    if end != control_ref or int(count) != acks.count("'") + 3:
+        return None
+    if _prepared(day, time) is None:
+        return None
+    if valid_id(sender, "GLN") or valid_id(recipient, "GLN") or valid_id(original, "GLN"):
+        return None
+    if valid_id(match.group(8).decode("ascii"), "GLN"):
+        return None
+    return original, interchange_ref
+
+
 def contrl_ack(
     body: list[str] | str, edition: edi.Edition, message_ref: str, separators: Separators
 ) -> tuple[str, str, str] | None:
@@ -438,6 +549,7 @@ _LANES = _lanes()
 
 _MAPPERS: dict[type, Callable[..., sim.Message | None]] = {
     InventoryColumns: _inventory,
+    InventoryNumbers: _inventory_numbers,
     SalesColumns: _one(_sales),
     ResponseColumns: _response,
     OrderColumns: _one(_order),

@@ -207,9 +207,14 @@ def interchange_head(
 ) -> str:
     """The UNA and UNB segments every interchange the channel writes starts with (UNOC:3)."""
     return (
-        f"UNA:+.? 'UNB+UNOC:3+{sender}:14+{receiver}:14+{prepared:%y%m%d}:{prepared:%H%M}"
-        f"+{control_ref}++{kind}'"
+        f"UNA:+.? 'UNB+UNOC:3+{sender}:14+{receiver}:14+{_stamp(prepared)}+{control_ref}++{kind}'"
     )
+
+
+@lru_cache(maxsize=64)  # an interchange's time is the day's midnight: a few per run
+def _stamp(prepared: dt.datetime) -> str:
+    """UNB's date and time of preparation (``YYMMDD:HHMM``)."""
+    return f"{prepared:%y%m%d}:{prepared:%H%M}"
 
 
 def _day(date: dt.date) -> str:

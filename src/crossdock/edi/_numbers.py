@@ -1,0 +1,134 @@
+"""Numeric lanes: large canonical bodies read into NumPy columns, every number parsed in C.
+
+The columnar lanes (``_columns``) still make a string per line and field. When a large body
+is in the canonical layout with identifiers of fixed width (GTINs and GLNs of 13 digits, so
+that a number gives back its text: ``f"{n:013d}"``), a numeric lane reads it without any:
+one ``fullmatch`` without capturing groups proves the lines' layout, then the body's
+non-digits become spaces (``bytes.translate``) and ``np.fromstring`` parses every run of
+digits. Every line has the same runs (its number, GTIN, qualifiers, quantity...), so each
+column is a slice of one reshaped array. Identifiers are checked once per distinct value.
+
+A numeric lane accepts a subset of what the columnar lane accepts, and gives the same
+values; it returns ``None`` for anything else, and the caller (``edi_bridge._wire``) then
+reads the body with the columnar lane. The tests compare both on real and garbled texts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from crossdock.edi._elements import valid_id
+from crossdock.edi._fastlane import Body, _dates, _patterns
+from crossdock.edi._model import Edition
+from crossdock.edi._syntax import Separators
+
+__all__ = ["InventoryNumbers", "inventory_numbers"]
+
+_DEFAULT = Separators()
+_DIGITS = bytes(b if 48 <= b <= 57 else 32 for b in range(256))
+"""``bytes.translate`` table: digits kept, every other byte a space."""
+
+
+def _numbers(text: str) -> np.ndarray:
+    """Every run of digits in ``text`` (ASCII, at least one run), as int64."""
+    return np.fromstring(text.encode("ascii").translate(_DIGITS), dtype=np.int64, sep=" ")
+
+
+def _texts(numbers: np.ndarray) -> list[str]:
+    """13-digit identifiers back to their texts."""
+    return [f"{n:013d}" for n in numbers.tolist()]
+
+
+_GOOD: dict[str, set[int]] = {"GTIN": set(), "GLN": set()}
+"""13-digit identifiers found valid, as numbers (a set lookup for those seen before)."""
+_MAX_GOOD = 250_000
+
+
+def _valid(numbers: np.ndarray, kind: str) -> bool:
+    """Whether each distinct 13-digit identifier is a valid ``kind`` (GTIN, GLN)."""
+    good = _GOOD[kind]
+    new = set(numbers.tolist()) - good
+    if any(valid_id(text, kind) for text in _texts(np.array(sorted(new), dtype=np.int64))):
+        return False
+    if len(good) < _MAX_GOOD:
+        good |= new
+    return True
+
+
+@lru_cache(maxsize=4)
+def _stock_lines(item_type: str) -> tuple[re.Pattern[str], int]:
+    """The INVRPT lines with 13-digit GTINs, and how many runs of digits each has."""
+    inv = "INV++++1'" if item_type == Edition.EANCOM_2002.item_type else ""
+    line = f"LIN+1++3012340000012:{item_type}'{inv}QTY+145:1'LOC+18+3014567000011::9'"
+    pattern = (
+        rf"(?:LIN\+[0-9]{{1,6}}\+\+[0-9]{{13}}:{item_type}'{re.escape(inv)}"
+        rf"QTY\+145:[0-9]{{1,15}}'LOC\+18\+[0-9]{{13}}::9')*"
+    )
+    return re.compile(pattern, re.ASCII), len(re.findall("[0-9]+", line))
+
+
+@dataclass(frozen=True, slots=True)
+class InventoryNumbers:
+    """A canonical INVRPT as NumPy columns: one entry per line (LIN group) in each array."""
+
+    message_ref: str
+    number: str
+    issued: dt.date
+    stock_date: dt.date
+    buyer: str
+    supplier: str
+    gtin_numbers: np.ndarray
+    """GTIN of each line, as a number (13 digits), int64."""
+    quantities: np.ndarray
+    """Stock on hand (QTY+145) per line, int64."""
+    place_numbers: np.ndarray
+    """GLN of each line's location (LOC+18), as a number, int64."""
+
+    @property
+    def gtins(self) -> list[str]:
+        """The GTIN of each line."""
+        return _texts(self.gtin_numbers)
+
+    @property
+    def places(self) -> list[str]:
+        """The GLN of each line's location."""
+        return _texts(self.place_numbers)
+
+
+def inventory_numbers(
+    body: Body, edition: Edition, message_ref: str, separators: Separators
+) -> InventoryNumbers | None:
+    """Read a canonical INVRPT body (its text) with 13-digit GTINs into numbers, or ``None``."""
+    if separators != _DEFAULT or not isinstance(body, str):
+        return None
+    head = _patterns(separators, edition.item_type)["INVRPT head"].match(body)
+    if head is None:
+        return None
+    lines, width = _stock_lines(edition.item_type)
+    start = head.end()
+    if start == len(body) or lines.fullmatch(body, start) is None:
+        return None  # no lines (the columnar lane reads that), or not in this layout
+    number, issued, stock_date, buyer, supplier = head.groups()
+    days = _dates(issued, stock_date)
+    if days is None or valid_id(buyer, "GLN") or valid_id(supplier, "GLN"):
+        return None
+    table = _numbers(body[start:]).reshape(-1, width)
+    gtins, places = table[:, 1].copy(), table[:, -2].copy()
+    if not _valid(gtins, "GTIN") or not _valid(places, "GLN"):
+        return None
+    return InventoryNumbers(
+        message_ref=message_ref,
+        number=number,
+        issued=days[0],
+        stock_date=days[1],
+        buyer=buyer,
+        supplier=supplier,
+        gtin_numbers=gtins,
+        quantities=table[:, -4].copy(),
+        place_numbers=places,
+    )
