@@ -118,11 +118,12 @@ def make_sscc_list(prefix: str, first_serial: int, count: int) -> list[str]:
     if count > _FEW_SSCCS or first_serial < 0 or first_serial + count > 10**width:
         return make_ssccs(prefix, first_serial, count).tolist()  # type: ignore[no-any-return]
     head = f"0{prefix}"
-    fixed = _weighted(head, width)
+    fixed = _weighted(head, width) - 48 * (3 * ((width + 1) // 2) + width // 2)  # ASCII '0'
     out = []
     for serial in range(first_serial, first_serial + count):
         digits = f"{serial:0{width}d}"
-        total = fixed + 3 * sum(map(int, digits[-1::-2])) + sum(map(int, digits[-2::-2]))
+        data = digits.encode("ascii")  # sums of bytes run in C
+        total = fixed + 3 * sum(data[-1::-2]) + sum(data[-2::-2])
         out.append(f"{head}{digits}{(10 - total % 10) % 10}")
     return out
 

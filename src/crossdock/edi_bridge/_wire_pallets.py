@@ -23,7 +23,6 @@ from crossdock.edi._common import LIMIT
 from crossdock.edi_bridge._logistics import (
     PREFIX_DIGITS,
     Load,
-    _first_pallet_lines,
     _palletised,
     _receipt_location_kind,
     make_sscc_list,
@@ -37,6 +36,7 @@ from crossdock.edi_bridge._wire_text import (
     _day,
     _outside,
     interchange_head,
+    numbered_lines,
 )
 
 __all__ = ["despatch_text", "receipt_text"]
@@ -94,17 +94,21 @@ def _pallets(
     """
     out = []
     n = 0
-    n_items = len(heads)
     for load in loads:
         texts = []
         number = 0
         for i, on_pallet in enumerate(load):
-            content = _first_pallet_lines(on_pallet, n_items) if n == 0 else on_pallet
             texts.append(f"CPS+{i + 2}+1'{pac}'PCI+33E'GIN+BJ+{ssccs[n]}'")
-            texts.extend(
-                f"LIN+{k}{heads[j]}{q}'" for k, (j, q) in enumerate(content, start=number + 1)
-            )
-            number += len(content)
+            if n == 0:  # every item, numbered from 1 (``_first_pallet_lines``)
+                listed = dict.fromkeys(range(len(heads)), 0)
+                listed.update(on_pallet)
+                texts.extend(numbered_lines(heads, list(listed.values())))
+                number = len(heads)
+            else:
+                texts.extend(
+                    f"LIN+{k}{heads[j]}{q}'" for k, (j, q) in enumerate(on_pallet, start=number + 1)
+                )
+                number += len(on_pallet)
             n += 1
         out.append(("".join(texts), len(load), number))
     return out

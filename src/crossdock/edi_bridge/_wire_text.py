@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import lru_cache
+from itertools import compress
 
 import numpy as np
 
@@ -32,7 +33,7 @@ from crossdock.edi_bridge._orders import (
 )
 from crossdock.edi_bridge._reports import BACKORDERS, RECEIVED, part_ref
 
-__all__ = ["inventory_text", "order_text", "response_text", "sales_text"]
+__all__ = ["inventory_text", "numbered_lines", "order_text", "response_text", "sales_text"]
 
 _PLAIN = re.compile(r"[0-9A-Za-z\-./ ]{1,14}", re.ASCII)
 _DOCUMENT = re.compile(r"[0-9A-Za-z\-./ ]{1,35}", re.ASCII)
@@ -42,6 +43,24 @@ _DOCUMENT = re.compile(r"[0-9A-Za-z\-./ ]{1,35}", re.ASCII)
 def _outside(indices: list[int], size: int) -> bool:
     """Whether any of ``indices`` is not an index of a table of ``size`` entries (in C)."""
     return bool(indices) and (min(indices) < 0 or max(indices) >= size)
+
+
+@lru_cache(maxsize=256)  # per item list, edition and message type (and ORDRSP statuses)
+def _zero_lines(heads: tuple[str, ...]) -> tuple[str, ...]:
+    """Per item, its line numbered from 1 with quantity 0: ``LIN+<j + 1><head>0'``."""
+    return tuple(f"LIN+{j}{head}0'" for j, head in enumerate(heads, 1))
+
+
+def numbered_lines(heads: tuple[str, ...], quantities: list[int]) -> list[str]:
+    """Every item's line numbered from 1, ``LIN+<j + 1><head><quantity>'``.
+
+    A listing of every item is mostly zeros: those lines are copied from a cache, and only
+    the others are formatted.
+    """
+    lines = list(_zero_lines(heads))
+    for j in compress(range(len(quantities)), quantities):
+        lines[j] = f"LIN+{j + 1}{heads[j]}{quantities[j]}'"
+    return lines
 
 
 @lru_cache(maxsize=8)
@@ -138,14 +157,15 @@ def sales_text(
     lines: list[str] = []
     number = 0
     for r, gln in enumerate(glns):
-        if r == 0:
-            pairs = list(enumerate(values[0].tolist()))
-        else:
-            a, b = bounds[r], bounds[r + 1]
-            pairs = list(zip(columns_list[a:b], quantities[a:b], strict=True))
         lines.append(f"LOC+162+{gln}::9'")
+        if r == 0:  # the first location lists every item
+            lines.extend(numbered_lines(heads, values[0].tolist()))
+            number += len(heads)
+            continue
+        a, b = bounds[r], bounds[r + 1]
+        pairs = zip(columns_list[a:b], quantities[a:b], strict=True)
         lines.extend(f"LIN+{n}{heads[j]}{q}'" for n, (j, q) in enumerate(pairs, start=number + 1))
-        number += len(pairs)
+        number += b - a
     reference, sender, receiver = message.reference, message.sender, message.receiver
     code = edi.ASSOCIATION_CODES[edition]["SLSRPT"]
     date = md.date(message.day).strftime("%Y%m%d")
@@ -273,7 +293,7 @@ def order_text(
     totals = quantity.sum(axis=0).tolist()
     single = kind in ("dc", "supplier") and locations == [ship_to]
     if single:
-        lines = [f"LIN+{j + 1}{heads[j]}{q}'" for j, q in enumerate(totals)]
+        lines = numbered_lines(heads, totals)
         splits = 0
     else:
         stores = md.glns[LOCATION_KIND[kind]]
@@ -281,7 +301,7 @@ def order_text(
             return None
         places = [f"LOC+7+{stores[s]}::9'QTY+11:" for s in locations]
         columns = quantity.T
-        lines = [f"LIN+{j + 1}{heads[j]}{q}'" for j, q in enumerate(totals)]
+        lines = numbered_lines(heads, totals)
         first = "".join(f"{p}{q}'" for p, q in zip(places, columns[0].tolist(), strict=True))
         lines[0] += first  # the first line lists every store, zeros included
         item_of, row_of = np.nonzero(columns[1:])
@@ -370,15 +390,13 @@ def response_text(
     )
     gtins = tuple(md.gtins[k] for k in items)
     by_status = {v: _response_heads(gtins, edition.item_type, v) for v in set(values)}
-    heads = [by_status[v][j] for j, v in enumerate(values)]
+    heads = tuple(by_status[v][j] for j, v in enumerate(values))
     date = _day(md.date(message.day))
     code = edi.ASSOCIATION_CODES[edition]["ORDRSP"]
     out = [interchange_head(sender, receiver, prepared, control_ref, "ORDRSP")]
     for r, row in enumerate(quantity.tolist()):
         ref = refs[r]
-        lines = "".join(
-            f"LIN+{j}{head}{q}'" for j, (head, q) in enumerate(zip(heads, row, strict=True), 1)
-        )
+        lines = "".join(numbered_lines(heads, row))
         out.append(
             f"UNH+{ref}+ORDRSP:D:{edition.release}:UN:{code}'BGM+231+{ref}+{overall}'"
             f"DTM+137:{date}:102'{ftx}RFF+ON:{order_number}'NAD+BY+{table[locations[r]]}::9'"
