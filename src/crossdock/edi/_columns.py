@@ -8,7 +8,8 @@ code runs per line (INVRPT, SLSRPT, ORDRSP; ORDERS per line, not per store split
 accepts (the tests compare both on the same texts) and returns ``None`` otherwise; the caller
 then decodes the general way, which gives the objects or locates the error.
 
-Used through :func:`crossdock.edi._express.read_envelope`, whose lanes these are.
+Used through :func:`crossdock.edi._express.read_envelope`, whose lanes these are. The columns
+are transient reading results, so not frozen (a frozen dataclass is slower to build).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from itertools import compress, pairwise
 
 import numpy as np
 
-from crossdock.edi._elements import KNOWN_GTINS, valid_id
+from crossdock.edi._elements import KNOWN_GTINS, valid_glns, valid_id
 from crossdock.edi._fastlane import _body, _date, _dates, _no_junk, _notes, _patterns, _text
 from crossdock.edi._model import Edition
 from crossdock.edi._syntax import Separators
@@ -53,7 +54,7 @@ def _lin(item_type: str) -> re.Pattern[str]:
     return re.compile(rf"(?:LIN\+[0-9]{{1,6}}\+\+[0-9]{{8,14}}:{item_type}')*", re.ASCII)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class InventoryColumns:
     """A canonical INVRPT as columns: one entry per line (LIN group) in each list/array."""
 
@@ -85,7 +86,7 @@ def inventory_columns(
         return None
     number, issued, stock_date, buyer, supplier = header.groups()[1:6]
     days = _dates(issued, stock_date)
-    if days is None or valid_id(buyer, "GLN") or valid_id(supplier, "GLN"):
+    if days is None or not valid_glns(buyer, supplier):
         return None
     lines = body[_HEADER:]
     width = 4 if edition is Edition.EANCOM_2002 else 3
@@ -129,7 +130,7 @@ def inventory_columns(
     )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SalesColumns:
     """A canonical SLSRPT without prices as columns: per location (LOC+162), its lines."""
 
@@ -162,7 +163,7 @@ def sales_columns(
     days = _dates(issued, start, end)
     if days is None or days[2] < days[1] or currency:
         return None
-    if valid_id(seller, "GLN") or valid_id(supplier, "GLN"):
+    if not valid_glns(seller, supplier):
         return None
     found = patterns["SLSRPT body"].findall(text, head.end())
     if not found or not found[0][0] or not _no_junk(found):
@@ -171,7 +172,7 @@ def sales_columns(
     if any(prices):
         return None
     marks = [k for k, gln in enumerate(glns) if gln]
-    if any(valid_id(gln, "GLN") for gln in {glns[k] for k in marks}):
+    if not valid_glns(*{glns[k] for k in marks}):
         return None
     lines = set(gtins)
     lines.discard("")
@@ -200,7 +201,7 @@ def sales_columns(
     )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ResponseColumns:
     """A canonical ORDRSP as columns: one entry per line in each list."""
 
@@ -235,7 +236,7 @@ def response_columns(
     assert trailer is not None
     number, response, issued, texts, order_number, buyer, supplier = match.groups()[:7]
     day = _date(issued)
-    if day is None or valid_id(buyer, "GLN") or valid_id(supplier, "GLN"):
+    if day is None or not valid_glns(buyer, supplier):
         return None
     found = patterns["ORDRSP body"].findall(text, match.end(), stop)
     if not _no_junk(found) or int(trailer.group(1)) != len(found):
@@ -265,7 +266,7 @@ def response_columns(
     )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class OrderColumns:
     """A canonical ORDERS without prices or currency as columns: its lines, and store splits."""
 
@@ -313,7 +314,7 @@ def order_columns(
     days = _dates(issued, delivery)
     if days is None or currency:
         return None
-    if any(valid_id(gln, "GLN") for gln in (buyer, supplier, *([platform] if platform else []))):
+    if not valid_glns(buyer, supplier, *([platform] if platform else [])):
         return None
     found = patterns["ORDERS body"].findall(text, match.end(), stop)
     if found:
@@ -329,7 +330,7 @@ def order_columns(
     if any(valid_id(gtin, "GTIN") for gtin in set(line_gtins) - KNOWN_GTINS):
         return None
     stores = list(filter(None, places))
-    if any(valid_id(gln, "GLN") for gln in set(stores)):
+    if not valid_glns(*set(stores)):
         return None
     line_quantities = list(map(int, filter(None, ordered)))
     split_quantities = list(map(int, filter(None, quantities)))
@@ -357,7 +358,7 @@ def order_columns(
     )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PalletColumns:
     """A canonical DESADV or RECADV as columns: its pallets' SSCCs, and every line in order."""
 
@@ -446,7 +447,7 @@ def despatch_columns(
     assert trailer is not None
     number, issued, despatched, arrival, _, supplier, buyer, platform = match.groups()[:8]
     days = _dates(issued, despatched, *([arrival] if arrival else []))
-    if days is None or any(valid_id(g, "GLN") for g in (supplier, buyer, platform)):
+    if days is None or not valid_glns(supplier, buyer, platform):
         return None
     pallets = _pallet_columns(text, patterns["DESADV body"], match.end(), stop, True)
     if pallets is None or int(trailer.group(1)) != len(pallets[2]):
@@ -484,7 +485,7 @@ def receipt_columns(
     assert trailer is not None
     number, issued, received, despatch, _, buyer, supplier, platform = match.groups()[:8]
     days = _dates(issued, received)
-    if days is None or any(valid_id(g, "GLN") for g in (buyer, supplier, platform)):
+    if days is None or not valid_glns(buyer, supplier, platform):
         return None
     pallets = _pallet_columns(text, patterns["RECADV body"], match.end(), stop, False)
     if pallets is None or int(trailer.group(1)) != len(pallets[2]):

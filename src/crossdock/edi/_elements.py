@@ -31,6 +31,7 @@ __all__ = [
     "read_number",
     "read_period",
     "read_text",
+    "valid_glns",
     "valid_id",
 ]
 
@@ -72,6 +73,11 @@ def valid_id(value: str, kind: str) -> str | None:
         if kind == "GTIN":
             KNOWN_GTINS.add(value)
     return None
+
+
+def valid_glns(*glns: str) -> bool:
+    """Whether each of ``glns`` is a valid GLN (one set lookup when all were seen before)."""
+    return _KNOWN_GOOD[13].issuperset(glns) or not any(valid_id(gln, "GLN") for gln in glns)
 
 
 def component(segment: RawSegment, element: int, position: int = 1) -> str:

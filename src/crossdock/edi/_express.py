@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from crossdock.edi._elements import valid_id
+from crossdock.edi._elements import valid_glns
 from crossdock.edi._model import Edition, Interchange
 from crossdock.edi._syntax import Separators, syntax_for
 
@@ -133,7 +133,7 @@ def read_envelope(
         return None
     sender, recipient, day, time, control_ref, application = unb.groups()
     prepared = _prepared(day, time)
-    if prepared is None or valid_id(sender, "GLN") or valid_id(recipient, "GLN"):
+    if prepared is None or not valid_glns(sender, recipient):
         return None
     messages: list[tuple[str, str, Any, str, list[str] | str]] = []
     refs: set[str] = set()

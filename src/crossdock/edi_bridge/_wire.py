@@ -36,7 +36,7 @@ from crossdock.edi._columns import (
     response_columns,
     sales_columns,
 )
-from crossdock.edi._elements import valid_id
+from crossdock.edi._elements import valid_glns, valid_id
 from crossdock.edi._express import Envelope, _prepared, read_envelope
 from crossdock.edi._fastlane import _patterns, _text
 from crossdock.edi._interchange import _CONTRL_EDITIONS, _KINDS, _RELEASES
@@ -519,9 +519,7 @@ def read_acceptance(data: bytes) -> tuple[str, str] | None:
         return None
     if _prepared(day, time) is None:
         return None
-    if valid_id(sender, "GLN") or valid_id(recipient, "GLN") or valid_id(original, "GLN"):
-        return None
-    if valid_id(match.group(8).decode("ascii"), "GLN"):
+    if not valid_glns(sender, recipient, original, match.group(8).decode("ascii")):
         return None
     return original, interchange_ref
 

@@ -36,6 +36,7 @@ from crossdock.edi_bridge._wire_text import (
     _day,
     _outside,
     interchange_head,
+    lin_numbers,
     numbered_lines,
 )
 
@@ -106,7 +107,10 @@ def _pallets(
                 number = len(heads)
             else:
                 texts.extend(
-                    f"LIN+{k}{heads[j]}{q}'" for k, (j, q) in enumerate(on_pallet, start=number + 1)
+                    f"{lin}{heads[j]}{q}'"
+                    for lin, (j, q) in zip(
+                        lin_numbers(number + 1, len(on_pallet)), on_pallet, strict=True
+                    )
                 )
                 number += len(on_pallet)
             n += 1

@@ -33,7 +33,14 @@ from crossdock.edi_bridge._orders import (
 )
 from crossdock.edi_bridge._reports import BACKORDERS, RECEIVED, part_ref
 
-__all__ = ["inventory_text", "numbered_lines", "order_text", "response_text", "sales_text"]
+__all__ = [
+    "inventory_text",
+    "lin_numbers",
+    "numbered_lines",
+    "order_text",
+    "response_text",
+    "sales_text",
+]
 
 _PLAIN = re.compile(r"[0-9A-Za-z\-./ ]{1,14}", re.ASCII)
 _DOCUMENT = re.compile(r"[0-9A-Za-z\-./ ]{1,35}", re.ASCII)
@@ -43,6 +50,21 @@ _DOCUMENT = re.compile(r"[0-9A-Za-z\-./ ]{1,35}", re.ASCII)
 def _outside(indices: list[int], size: int) -> bool:
     """Whether any of ``indices`` is not an index of a table of ``size`` entries (in C)."""
     return bool(indices) and (min(indices) < 0 or max(indices) >= size)
+
+
+_LIN: list[str] = []
+"""``LIN+<n>`` for n from 0: line numbers formatted once (up to :data:`_MAX_LIN`)."""
+_MAX_LIN = 1 << 14
+
+
+def lin_numbers(start: int, count: int) -> list[str]:
+    """``LIN+<n>`` for the ``count`` line numbers from ``start``."""
+    stop = start + count
+    if stop > len(_LIN) and stop <= _MAX_LIN:
+        _LIN.extend(f"LIN+{n}" for n in range(len(_LIN), stop))
+    if stop <= len(_LIN):
+        return _LIN[start:stop]
+    return [f"LIN+{n}" for n in range(start, stop)]
 
 
 @lru_cache(maxsize=256)  # per item list, edition and message type (and ORDRSP statuses)
@@ -91,7 +113,8 @@ def _lines(
                     continue
                 pairs = [(0, 0)]
         out.extend(
-            f"LIN+{n}{heads[j]}{q}{place}" for n, (j, q) in enumerate(pairs, start=number + 1)
+            f"{lin}{heads[j]}{q}{place}"
+            for lin, (j, q) in zip(lin_numbers(number + 1, len(pairs)), pairs, strict=True)
         )
         number += len(pairs)
     return out
@@ -163,8 +186,12 @@ def sales_text(
             number += len(heads)
             continue
         a, b = bounds[r], bounds[r + 1]
-        pairs = zip(columns_list[a:b], quantities[a:b], strict=True)
-        lines.extend(f"LIN+{n}{heads[j]}{q}'" for n, (j, q) in enumerate(pairs, start=number + 1))
+        lines.extend(
+            f"{lin}{heads[j]}{q}'"
+            for lin, j, q in zip(
+                lin_numbers(number + 1, b - a), columns_list[a:b], quantities[a:b], strict=True
+            )
+        )
         number += b - a
     reference, sender, receiver = message.reference, message.sender, message.receiver
     code = edi.ASSOCIATION_CODES[edition]["SLSRPT"]
