@@ -261,6 +261,48 @@ def test_inventory_numbers_agree_with_the_columns(ok_small: Scenario, edition) -
 
 
 @pytest.mark.parametrize("edition", list(edi.Edition))
+def test_sales_numbers_agree_with_the_columns(ok_small: Scenario, edition) -> None:
+    """On the same texts, garbled or not, the numeric lane gives the columns' values or none."""
+    from crossdock.edi._columns import sales_columns
+    from crossdock.edi._numbers import sales_numbers
+
+    bridge = EdiBridge(ok_small)
+    reports = [m for m in sent_messages(ok_small, "shared", 12) if isinstance(m, sim.SalesReport)]
+    rng = np.random.default_rng(16)
+    taken = 0
+    for report in reports[-3:]:
+        ((sep, _, segments),) = [m.raw for m in edi.decode(_text(bridge, report, edition)).messages]
+        body = "'".join(segments) + "'"
+        variants = [body]
+        for _ in range(60):  # one character replaced or dropped
+            at = int(rng.integers(len(body)))
+            changed = str(rng.choice(["", "x", "9", "0", "+", ":", "'"]))
+            variants.append(body[:at] + changed + body[at + 1 :])
+        for variant in variants:
+            numbers = sales_numbers(variant, edition, "1", sep)
+            if numbers is None:
+                continue
+            taken += 1
+            columns = sales_columns(variant, edition, "1", sep)
+            assert columns is not None
+            assert [
+                (gln, [f"{g:013d}" for g in gtins.tolist()], sold.tolist())
+                for gln, gtins, sold in numbers.locations
+            ] == [(gln, gtins, sold.tolist()) for gln, gtins, sold in columns.locations]
+            assert (numbers.number, numbers.seller, numbers.supplier) == (
+                columns.number,
+                columns.seller,
+                columns.supplier,
+            )
+            assert (numbers.issued, numbers.period_start, numbers.period_end) == (
+                columns.issued,
+                columns.period_start,
+                columns.period_end,
+            )
+    assert taken >= 10
+
+
+@pytest.mark.parametrize("edition", list(edi.Edition))
 def test_inventory_text_is_the_encoders_text(two_platforms: Scenario, edition: edi.Edition) -> None:
     import datetime as dt
 

@@ -22,12 +22,12 @@ from functools import lru_cache
 
 import numpy as np
 
-from crossdock.edi._elements import valid_id
+from crossdock.edi._elements import valid_glns, valid_id
 from crossdock.edi._fastlane import Body, _dates, _patterns
 from crossdock.edi._model import Edition
 from crossdock.edi._syntax import Separators
 
-__all__ = ["InventoryNumbers", "inventory_numbers"]
+__all__ = ["InventoryNumbers", "SalesNumbers", "inventory_numbers", "sales_numbers"]
 
 _DEFAULT = Separators()
 _DIGITS = bytes(b if 48 <= b <= 57 else 32 for b in range(256))
@@ -72,7 +72,7 @@ def _stock_lines(item_type: str) -> tuple[re.Pattern[str], int]:
     return re.compile(pattern, re.ASCII), len(re.findall("[0-9]+", line))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class InventoryNumbers:
     """A canonical INVRPT as NumPy columns: one entry per line (LIN group) in each array."""
 
@@ -115,7 +115,7 @@ def inventory_numbers(
         return None  # no lines (the columnar lane reads that), or not in this layout
     number, issued, stock_date, buyer, supplier = head.groups()
     days = _dates(issued, stock_date)
-    if days is None or valid_id(buyer, "GLN") or valid_id(supplier, "GLN"):
+    if days is None or not valid_glns(buyer, supplier):
         return None
     table = _numbers(body[start:]).reshape(-1, width)
     gtins, places = table[:, 1].copy(), table[:, -2].copy()
@@ -131,4 +131,63 @@ def inventory_numbers(
         gtin_numbers=gtins,
         quantities=table[:, -4].copy(),
         place_numbers=places,
+    )
+
+
+@lru_cache(maxsize=4)
+def _sales_lines(item_type: str) -> re.Pattern[str]:
+    """The SLSRPT locations and lines without prices, with 13-digit GTINs."""
+    line = rf"LIN\+[0-9]{{1,6}}\+\+[0-9]{{13}}:{item_type}'QTY\+153:[0-9]{{1,15}}'"
+    return re.compile(rf"(?:LOC\+162\+[0-9]{{13}}::9'(?:{line})*)+", re.ASCII)
+
+
+@dataclass(slots=True)
+class SalesNumbers:
+    """A canonical SLSRPT without prices as NumPy columns: per location (LOC+162), its lines."""
+
+    message_ref: str
+    number: str
+    issued: dt.date
+    period_start: dt.date
+    period_end: dt.date
+    seller: str
+    supplier: str
+    locations: list[tuple[str, np.ndarray, np.ndarray]]
+    """Per location: its GLN, the GTIN of each line as a number, and the units sold (QTY+153),
+    both int64."""
+
+
+def sales_numbers(
+    body: Body, edition: Edition, message_ref: str, separators: Separators
+) -> SalesNumbers | None:
+    """Read a canonical SLSRPT body (its text) without prices, 13-digit GTINs, or ``None``."""
+    if separators != _DEFAULT or not isinstance(body, str):
+        return None
+    head = _patterns(separators, edition.item_type)["SLSRPT head"].match(body)
+    if head is None:
+        return None
+    start = head.end()
+    if _sales_lines(edition.item_type).fullmatch(body, start) is None:
+        return None
+    number, issued, begin, end, seller, supplier, currency = head.groups()[1:8]
+    days = _dates(issued, begin, end)
+    if days is None or days[2] < days[1] or currency or not valid_glns(seller, supplier):
+        return None
+    locations = []
+    for chunk in body[start + 8 :].split("LOC+162+"):  # each: "<GLN>::9'" and its lines
+        lines = _numbers(chunk)[2:].reshape(-1, 4)  # after the GLN and its code 9
+        locations.append((chunk[:13], lines[:, 1].copy(), lines[:, 3].copy()))
+    if not valid_glns(*{gln for gln, _, _ in locations}):
+        return None
+    if not _valid(np.concatenate([gtins for _, gtins, _ in locations]), "GTIN"):
+        return None
+    return SalesNumbers(
+        message_ref=message_ref,
+        number=number,
+        issued=days[0],
+        period_start=days[1],
+        period_end=days[2],
+        seller=seller,
+        supplier=supplier,
+        locations=locations,
     )

@@ -88,6 +88,7 @@ class MasterData:
                 self.party_of.setdefault(gln, (kind, index))
         self.units_per_pallet = np.asarray(scenario.units_per_pallet, dtype=np.float64)
         self._dates: dict[int, dt.date] = {}
+        self._numbered: tuple[np.ndarray, np.ndarray] | None = None
 
     # -- calendar ----------------------------------------------------------------------------
     def date(self, day: int) -> dt.date:
@@ -140,6 +141,22 @@ class MasterData:
         """GTINs of scenario items."""
         gtins = self.gtins
         return [gtins[k] for k in items.tolist()]
+
+    def numbered_items(self, numbers: np.ndarray, field: str) -> np.ndarray:
+        """Scenario indices of 13-digit GTINs given as numbers (``f"{n:013d}"`` their text)."""
+        if self._numbered is None:  # the 13-digit GTINs as sorted numbers, and their items
+            keys = [k for k, g in enumerate(self.gtins) if len(g) == 13 and g.isdigit()]
+            values = np.array([int(self.gtins[k]) for k in keys], dtype=np.int64)
+            order = np.argsort(values)
+            self._numbered = values[order], np.array(keys, dtype=np.int64)[order]
+        ordered, items = self._numbered
+        found = np.searchsorted(ordered, numbers)
+        missing = found == len(ordered)
+        missing[~missing] = ordered[found[~missing]] != numbers[~missing]
+        if missing.any():
+            gtin = f"{int(numbers[missing][0]):013d}"
+            raise BridgeError(f"GTIN {gtin} is not an item of the scenario", field=field)
+        return items[found]
 
     def items(self, gtins: Iterable[str], field: str) -> np.ndarray:
         """Scenario indices of ``gtins``."""

@@ -40,7 +40,13 @@ from crossdock.edi._elements import valid_glns, valid_id
 from crossdock.edi._express import Envelope, _prepared, read_envelope
 from crossdock.edi._fastlane import _patterns, _text
 from crossdock.edi._interchange import _CONTRL_EDITIONS, _KINDS, _RELEASES
-from crossdock.edi._numbers import InventoryNumbers, _texts, inventory_numbers
+from crossdock.edi._numbers import (
+    InventoryNumbers,
+    SalesNumbers,
+    _texts,
+    inventory_numbers,
+    sales_numbers,
+)
 from crossdock.edi._syntax import Separators
 from crossdock.edi_bridge._bridge import EdiBridge
 from crossdock.edi_bridge._logistics import _prefix, _receipt_location_kind, _serial
@@ -63,7 +69,7 @@ _PLAIN = re.compile(r"[0-9A-Za-z\-./ ]{1,14}", re.ASCII)
 def _lanes() -> dict[str, object]:
     lanes: dict[str, object] = {name: kind.fast for name, kind in _KINDS.items()}
     lanes["INVRPT"] = _either(inventory_numbers, inventory_columns)
-    lanes["SLSRPT"] = sales_columns
+    lanes["SLSRPT"] = _either(sales_numbers, sales_columns)
     lanes["ORDRSP"] = response_columns
     lanes["ORDERS"] = order_columns
     lanes["DESADV"] = despatch_columns
@@ -393,9 +399,43 @@ def _inventory(
 
 def _positions(ordered: np.ndarray, values: np.ndarray) -> np.ndarray | None:
     """Where each of ``values`` is in ``ordered`` (sorted), or ``None`` if one is not there."""
+    if not len(ordered):
+        return None if len(values) else np.zeros(0, dtype=np.int64)
     found = np.searchsorted(ordered, values)
     np.minimum(found, len(ordered) - 1, out=found)
     return found if np.array_equal(ordered[found], values) else None
+
+
+def _sales_numbers(
+    report: SalesNumbers, md: MasterData, sender: str, receiver: str
+) -> sim.SalesReport | None:
+    """:func:`_sales` from numbers: the same message, found with sorted searches."""
+    gtins = report.locations[0][1]
+    ordered = np.unique(gtins)
+    if len(ordered) != len(gtins):
+        return None  # an item listed twice: the general path adds the lines up
+    items = md.numbered_items(gtins, "locations[0].lines")
+    column_of = np.argsort(gtins)  # column of ordered[k]
+    places = report.locations
+    locations = np.array(
+        [md.index(gln, "store", f"locations[{r}].gln") for r, (gln, _, _) in enumerate(places)],
+        dtype=np.int64,
+    )
+    columns = _positions(ordered, np.concatenate([line_gtins for _, line_gtins, _ in places]))
+    if columns is None:
+        return None
+    rows = np.repeat(np.arange(len(places)), [len(line_gtins) for _, line_gtins, _ in places])
+    quantity = np.zeros((len(places), len(gtins)), dtype=np.int64)
+    np.add.at(quantity, (rows, column_of[columns]), np.concatenate([q for _, _, q in places]))
+    return sim.SalesReport(
+        sender=sender,
+        receiver=receiver,
+        day=md.day(report.issued, "issued"),
+        reference=report.message_ref,
+        locations=locations,
+        items=items,
+        quantity=quantity,
+    )
 
 
 def _inventory_numbers(
@@ -413,7 +453,7 @@ def _inventory_numbers(
     ordered = np.unique(gtins)
     if len(ordered) != len(gtins):
         return None  # an item listed twice: the general path adds the lines up
-    items = md.items(_texts(gtins), "locations[0].lines")
+    items = md.numbered_items(gtins, "locations[0].lines")
     column_of = np.argsort(gtins)  # column of ordered[k]
     locations = np.array(
         [
@@ -548,6 +588,7 @@ _LANES = _lanes()
 _MAPPERS: dict[type, Callable[..., sim.Message | None]] = {
     InventoryColumns: _inventory,
     InventoryNumbers: _inventory_numbers,
+    SalesNumbers: _one(_sales_numbers),
     SalesColumns: _one(_sales),
     ResponseColumns: _response,
     OrderColumns: _one(_order),
