@@ -89,6 +89,7 @@ class MasterData:
         self.units_per_pallet = np.asarray(scenario.units_per_pallet, dtype=np.float64)
         self._dates: dict[int, dt.date] = {}
         self._numbered: tuple[np.ndarray, np.ndarray] | None = None
+        self._gtin_tuples: dict[tuple[str, bytes], tuple[str, ...]] = {}
 
     # -- calendar ----------------------------------------------------------------------------
     def date(self, day: int) -> dt.date:
@@ -141,6 +142,19 @@ class MasterData:
         """GTINs of scenario items."""
         gtins = self.gtins
         return [gtins[k] for k in items.tolist()]
+
+    def gtin_tuple(self, items: np.ndarray) -> tuple[str, ...]:
+        """GTINs of scenario items as a tuple, remembered per item list.
+
+        The array writers name the same few item lists again and again.
+        """
+        key = (items.dtype.str, items.tobytes())
+        found = self._gtin_tuples.get(key)
+        if found is None:
+            if len(self._gtin_tuples) > 256:
+                self._gtin_tuples.clear()
+            found = self._gtin_tuples[key] = tuple(self.item_gtins(items))
+        return found
 
     def numbered_items(self, numbers: np.ndarray, field: str) -> np.ndarray:
         """Scenario indices of 13-digit GTINs given as numbers (``f"{n:013d}"`` their text)."""

@@ -147,11 +147,11 @@ def despatch_text(
     if not _serials_fit(prefix, message.sscc_first, message.pallets):
         return None
     try:
-        gtins, loads = _palletised(message.quantity, message.items, md, message.pallets)
+        _, loads = _palletised(message.quantity, message.items, md, message.pallets)
     except BridgeError:
         return None
     ssccs = make_sscc_list(prefix, message.sscc_first, message.pallets)
-    heads = _heads(tuple(gtins), edition.item_type, "12")
+    heads = _heads(md.gtin_tuple(message.items), edition.item_type, "12")
     sender, receiver, number = message.sender, message.receiver, message.despatch_number
     date = _day(md.date(message.day))
     dates = f"DTM+137:{date}:102'DTM+11:{date}:102'DTM+17:{_day(md.date(message.arrival_day))}:102'"
@@ -193,11 +193,11 @@ def receipt_text(
     if not _serials_fit(prefix, sscc_first, total):
         return None
     try:
-        gtins, loads = _palletised(message.quantity, message.items, md, total)
+        _, loads = _palletised(message.quantity, message.items, md, total)
     except BridgeError:
         return None
     ssccs = make_sscc_list(prefix, sscc_first, total)
-    heads = _heads(tuple(gtins), edition.item_type, "48")
+    heads = _heads(md.gtin_tuple(message.items), edition.item_type, "48")
     sender, receiver, number = message.sender, message.receiver, message.despatch_number
     date = _day(md.date(message.day))
     code = "352::9" if edition is edi.Edition.EANCOM_97 else "632"

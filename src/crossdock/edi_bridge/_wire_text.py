@@ -170,8 +170,8 @@ def sales_text(
     checked = _checked(message, md, control_ref, prepared, (message.quantity,))
     if checked is None:
         return None
-    items, glns = checked
-    heads = _sales_heads(tuple(md.gtins[k] for k in items), edition.item_type)
+    _, glns = checked
+    heads = _sales_heads(md.gtin_tuple(message.items), edition.item_type)
     values = message.quantity
     rows, columns = np.nonzero(values)
     quantities = values[rows, columns].tolist()
@@ -219,9 +219,9 @@ def inventory_text(
     checked = _checked(message, md, control_ref, prepared, arrays)
     if checked is None:
         return None
-    items, glns = checked
+    _, glns = checked
     sender, receiver = message.sender, message.receiver
-    heads = _heads(tuple(md.gtins[k] for k in items), edition)
+    heads = _heads(md.gtin_tuple(message.items), edition)
     places = [f"'LOC+18+{gln}::9'" for gln in glns]
     code = edi.ASSOCIATION_CODES[edition]["INVRPT"]
     date = md.date(message.day).strftime("%Y%m%d")
@@ -316,7 +316,7 @@ def order_text(
         int(quantity.min()) < 0 or int(quantity.max()) >= LIMIT // max(1, len(locations))
     ):
         return None  # negative or huge quantities: the encoder writes (or refuses) them
-    heads = _order_heads(tuple(md.gtins[k] for k in items), edition.item_type)
+    heads = _order_heads(md.gtin_tuple(message.items), edition.item_type)
     totals = quantity.sum(axis=0).tolist()
     single = kind in ("dc", "supplier") and locations == [ship_to]
     if single:
@@ -415,7 +415,7 @@ def response_text(
         "FTX+AAI+++" + ":".join(note[i : i + size] for i in range(0, len(note), size)) + "'"
         for note in notes
     )
-    gtins = tuple(md.gtins[k] for k in items)
+    gtins = md.gtin_tuple(message.items)
     by_status = {v: _response_heads(gtins, edition.item_type, v) for v in set(values)}
     heads = tuple(by_status[v][j] for j, v in enumerate(values))
     date = _day(md.date(message.day))
