@@ -303,6 +303,51 @@ def test_sales_numbers_agree_with_the_columns(ok_small: Scenario, edition) -> No
 
 
 @pytest.mark.parametrize("edition", list(edi.Edition))
+def test_response_numbers_agree_with_the_columns(two_platforms: Scenario, edition) -> None:
+    """On the same texts, garbled or not, the numeric lane gives the columns' values or none."""
+    from crossdock.edi._columns import response_columns
+    from crossdock.edi._numbers import response_numbers
+
+    bridge = EdiBridge(two_platforms)
+    responses = [
+        m for m in sent_messages(two_platforms, "shared", 12) if isinstance(m, sim.OrderResponse)
+    ]
+    rng = np.random.default_rng(19)
+    taken = 0
+    for response in responses[-2:]:
+        for message in edi.decode(_text(bridge, response, edition)).messages[:3]:
+            sep, _, segments = message.raw
+            body = "'".join(segments) + "'"
+            variants = [body]
+            for _ in range(40):  # one character replaced or dropped
+                at = int(rng.integers(len(body)))
+                changed = str(rng.choice(["", "x", "9", "0", "3", "+", ":", "'"]))
+                variants.append(body[:at] + changed + body[at + 1 :])
+            for variant in variants:
+                numbers = response_numbers(variant, edition, "1", sep)
+                if numbers is None:
+                    continue
+                taken += 1
+                columns = response_columns(variant, edition, "1", sep)
+                assert columns is not None
+                assert [f"{g:013d}" for g in numbers.gtin_numbers.tolist()] == columns.gtins
+                assert numbers.quantities.tolist() == [int(q) for q in columns.quantities]
+                assert [str(s) for s in numbers.statuses.tolist()] == columns.statuses
+                assert (numbers.number, numbers.response, numbers.order_number) == (
+                    columns.number,
+                    columns.response,
+                    columns.order_number,
+                )
+                assert (numbers.buyer, numbers.supplier, numbers.issued, numbers.notes) == (
+                    columns.buyer,
+                    columns.supplier,
+                    columns.issued,
+                    columns.notes,
+                )
+    assert taken >= 10
+
+
+@pytest.mark.parametrize("edition", list(edi.Edition))
 def test_inventory_text_is_the_encoders_text(two_platforms: Scenario, edition: edi.Edition) -> None:
     import datetime as dt
 

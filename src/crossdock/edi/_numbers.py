@@ -23,11 +23,18 @@ from functools import lru_cache
 import numpy as np
 
 from crossdock.edi._elements import valid_glns, valid_id
-from crossdock.edi._fastlane import Body, _dates, _patterns
+from crossdock.edi._fastlane import Body, _body, _date, _dates, _notes, _patterns
 from crossdock.edi._model import Edition
 from crossdock.edi._syntax import Separators
 
-__all__ = ["InventoryNumbers", "SalesNumbers", "inventory_numbers", "sales_numbers"]
+__all__ = [
+    "InventoryNumbers",
+    "ResponseNumbers",
+    "SalesNumbers",
+    "inventory_numbers",
+    "response_numbers",
+    "sales_numbers",
+]
 
 _DEFAULT = Separators()
 _DIGITS = bytes(b if 48 <= b <= 57 else 32 for b in range(256))
@@ -49,8 +56,28 @@ _GOOD: dict[str, set[int]] = {"GTIN": set(), "GLN": set()}
 _MAX_GOOD = 250_000
 
 
+_GOOD_LISTS: set[bytes] = set()
+"""GTIN columns found valid, by their bytes: the order response's parts, and the day's reports
+from the same sender, often list the same items in the same order."""
+
+
 def _valid(numbers: np.ndarray, kind: str) -> bool:
     """Whether each distinct 13-digit identifier is a valid ``kind`` (GTIN, GLN)."""
+    if kind == "GTIN":
+        key = numbers.tobytes()
+        if key in _GOOD_LISTS:
+            return True
+        if not _valid_values(numbers, kind):
+            return False
+        if len(_GOOD_LISTS) > 4096:
+            _GOOD_LISTS.clear()
+        _GOOD_LISTS.add(key)
+        return True
+    return _valid_values(numbers, kind)
+
+
+def _valid_values(numbers: np.ndarray, kind: str) -> bool:
+    """:func:`_valid`, value by value (a set lookup for those seen before)."""
     good = _GOOD[kind]
     new = set(numbers.tolist()) - good
     if any(valid_id(text, kind) for text in _texts(np.array(sorted(new), dtype=np.int64))):
@@ -190,4 +217,72 @@ def sales_numbers(
         seller=seller,
         supplier=supplier,
         locations=locations,
+    )
+
+
+@lru_cache(maxsize=4)
+def _response_lines(item_type: str) -> re.Pattern[str]:
+    """The ORDRSP lines with a status, a 13-digit GTIN and a quantity each."""
+    line = rf"LIN\+[0-9]{{1,6}}\+[537]\+[0-9]{{13}}:{item_type}'QTY\+21:[0-9]{{1,15}}'"
+    return re.compile(rf"(?:{line})*", re.ASCII)
+
+
+@dataclass(slots=True)
+class ResponseNumbers:
+    """A canonical ORDRSP with a quantity on every line, as NumPy columns (one entry a line)."""
+
+    message_ref: str
+    number: str
+    response: str
+    """BGM message function: 29 accepted, 4 changed, 27 refused."""
+    issued: dt.date
+    order_number: str
+    buyer: str
+    supplier: str
+    notes: tuple[str, ...]
+    statuses: np.ndarray
+    """LIN action per line: 5 accepted, 3 changed, 7 refused (int64)."""
+    gtin_numbers: np.ndarray
+    """GTIN of each line, as a number (13 digits), int64."""
+    quantities: np.ndarray
+    """QTY+21 per line, int64."""
+
+
+def response_numbers(
+    body: Body, edition: Edition, message_ref: str, separators: Separators
+) -> ResponseNumbers | None:
+    """Read a canonical ORDRSP body (its text), a quantity on every line, or ``None``."""
+    if separators != _DEFAULT or not isinstance(body, str):
+        return None
+    patterns = _patterns(separators, edition.item_type)
+    parts = _body(body, patterns["ORDRSP head"], patterns["UNS CNT"], "UNS+S'CNT+2:")
+    if parts is None:
+        return None
+    match, stop, trailer = parts
+    assert trailer is not None
+    start = match.end()
+    if start == stop or _response_lines(edition.item_type).fullmatch(body, start, stop) is None:
+        return None  # no lines (the columnar lane reads that), or not in this layout
+    number, response, issued, texts, order_number, buyer, supplier = match.groups()[:7]
+    day = _date(issued)
+    if day is None or not valid_glns(buyer, supplier):
+        return None
+    table = _numbers(body[start:stop]).reshape(-1, 5)  # number, status, GTIN, 21, quantity
+    if int(trailer.group(1)) != len(table):
+        return None
+    gtins = table[:, 2].copy()
+    if not _valid(gtins, "GTIN"):
+        return None
+    return ResponseNumbers(
+        message_ref=message_ref,
+        number=number,
+        response=response,
+        issued=day,
+        order_number=order_number,
+        buyer=buyer,
+        supplier=supplier,
+        notes=_notes(texts, separators) if texts else (),
+        statuses=table[:, 1].copy(),
+        gtin_numbers=gtins,
+        quantities=table[:, 4].copy(),
     )

@@ -42,9 +42,11 @@ from crossdock.edi._fastlane import _patterns, _text
 from crossdock.edi._interchange import _CONTRL_EDITIONS, _KINDS, _RELEASES
 from crossdock.edi._numbers import (
     InventoryNumbers,
+    ResponseNumbers,
     SalesNumbers,
     _texts,
     inventory_numbers,
+    response_numbers,
     sales_numbers,
 )
 from crossdock.edi._syntax import Separators
@@ -70,7 +72,7 @@ def _lanes() -> dict[str, object]:
     lanes: dict[str, object] = {name: kind.fast for name, kind in _KINDS.items()}
     lanes["INVRPT"] = _either(inventory_numbers, inventory_columns)
     lanes["SLSRPT"] = _either(sales_numbers, sales_columns)
-    lanes["ORDRSP"] = response_columns
+    lanes["ORDRSP"] = _either(response_numbers, response_columns)
     lanes["ORDERS"] = order_columns
     lanes["DESADV"] = despatch_columns
     lanes["RECADV"] = receipt_columns
@@ -263,6 +265,7 @@ def _order(order: OrderColumns, md: MasterData, sender: str, receiver: str) -> s
 
 
 _STATUS = {status.value: code for status, code in _STATUS_FROM_EDI.items()}
+_STATUS_NUMBER = {int(value): code for value, code in _STATUS.items()}
 
 
 def _response(
@@ -404,6 +407,45 @@ def _positions(ordered: np.ndarray, values: np.ndarray) -> np.ndarray | None:
     found = np.searchsorted(ordered, values)
     np.minimum(found, len(ordered) - 1, out=found)
     return found if np.array_equal(ordered[found], values) else None
+
+
+def _response_numbers(
+    parts: list[ResponseNumbers], md: MasterData, sender: str, receiver: str
+) -> sim.OrderResponse | None:
+    """:func:`_response` from numbers: the same message, found with sorted searches."""
+    first = parts[0]
+    gtins = first.gtin_numbers
+    ordered = np.unique(gtins)
+    if len(ordered) != len(gtins):
+        return None  # an item listed twice: the general path decides which quantity counts
+    items = md.numbered_items(gtins, "lines")
+    kind = _response_location_kind(sender, md)
+    locations = np.array(
+        [md.index(part.buyer, kind, f"[{r}].buyer") for r, part in enumerate(parts)],
+        dtype=np.int64,
+    )
+    if all(np.array_equal(part.gtin_numbers, gtins) for part in parts):
+        quantity = np.stack([part.quantities for part in parts])  # every line, in order
+    else:
+        column_of = np.argsort(gtins)  # column of ordered[k]
+        quantity = np.zeros((len(parts), len(gtins)), dtype=np.int64)
+        for r, part in enumerate(parts):
+            found = _positions(ordered, part.gtin_numbers)
+            if found is None or len(np.unique(found)) != len(found):
+                return None
+            quantity[r, column_of[found]] = part.quantities
+    return sim.OrderResponse(
+        sender=sender,
+        receiver=receiver,
+        day=md.day(first.issued, "issued"),
+        reference=first.message_ref,
+        order_number=first.order_number,
+        locations=locations,
+        items=items,
+        quantity=quantity,
+        status=np.array([_STATUS_NUMBER[s] for s in first.statuses.tolist()], dtype=np.int64),
+        delivery_day=_read_delivery_notes(first.notes, len(gtins), md),
+    )
 
 
 def _sales_numbers(
@@ -588,6 +630,7 @@ _LANES = _lanes()
 _MAPPERS: dict[type, Callable[..., sim.Message | None]] = {
     InventoryColumns: _inventory,
     InventoryNumbers: _inventory_numbers,
+    ResponseNumbers: _response_numbers,
     SalesNumbers: _one(_sales_numbers),
     SalesColumns: _one(_sales),
     ResponseColumns: _response,
