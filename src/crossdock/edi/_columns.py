@@ -49,6 +49,12 @@ _LOC = re.compile(r"LOC\+18\+([0-9]{13})::9", re.ASCII)
 _GTIN = re.compile(r"\+\+([0-9]{8,14}):", re.ASCII)
 
 
+def _unknown_gtins(gtins: list[str]) -> bool:
+    """Whether one of ``gtins`` is not a valid GTIN (a set difference for those seen before)."""
+    unknown = set(gtins) - KNOWN_GTINS
+    return bool(unknown) and any(valid_id(gtin, "GTIN") for gtin in unknown)
+
+
 @lru_cache(maxsize=4)
 def _lin(item_type: str) -> re.Pattern[str]:
     return re.compile(rf"(?:LIN\+[0-9]{{1,6}}\+\+[0-9]{{8,14}}:{item_type}')*", re.ASCII)
@@ -104,7 +110,7 @@ def inventory_columns(
     ):
         return None
     gtins = _GTIN.findall(lin_text) if lins else []
-    if any(valid_id(gtin, "GTIN") for gtin in set(gtins) - KNOWN_GTINS):
+    if _unknown_gtins(gtins):
         return None
     place_of: dict[str, str] = {}
     for loc in set(locs):
@@ -174,9 +180,7 @@ def sales_columns(
     marks = [k for k, gln in enumerate(glns) if gln]
     if not valid_glns(*{glns[k] for k in marks}):
         return None
-    lines = set(gtins)
-    lines.discard("")
-    if any(valid_id(gtin, "GTIN") for gtin in lines - KNOWN_GTINS):
+    if _unknown_gtins(list(filter(None, gtins))):
         return None
     bounds = [*marks, len(found)]
     locations = [
@@ -245,7 +249,7 @@ def response_columns(
         statuses, gtins, quantities, _ = (list(column) for column in zip(*found, strict=True))
     else:
         statuses, gtins, quantities = [], [], []
-    if any(valid_id(gtin, "GTIN") for gtin in set(gtins) - KNOWN_GTINS):
+    if _unknown_gtins(gtins):
         return None
     if "" in quantities and any(
         s == "3" and not q for s, q in zip(statuses, quantities, strict=True)
@@ -327,7 +331,7 @@ def order_columns(
     line_gtins = list(filter(None, gtins))
     if int(trailer.group(1)) != len(line_gtins):
         return None
-    if any(valid_id(gtin, "GTIN") for gtin in set(line_gtins) - KNOWN_GTINS):
+    if _unknown_gtins(line_gtins):
         return None
     stores = list(filter(None, places))
     if not valid_glns(*set(stores)):
@@ -424,8 +428,7 @@ def _pallet_columns(
     if any(valid_id(sscc, "SSCC") for sscc in ssccs):
         return None
     line_gtins = list(filter(None, gtins))  # a line's GTIN and quantity are never empty,
-    items = set(line_gtins)  # a pallet's always
-    if any(valid_id(gtin, "GTIN") for gtin in items - KNOWN_GTINS):
+    if _unknown_gtins(line_gtins):  # a pallet's always
         return None
     marks.append(len(found))
     counts = [b - a - 1 for a, b in pairwise(marks)]
