@@ -92,9 +92,9 @@ def _stock_lines(item_type: str) -> tuple[re.Pattern[str], int]:
     """The INVRPT lines with 13-digit GTINs, and how many runs of digits each has."""
     inv = "INV++++1'" if item_type == Edition.EANCOM_2002.item_type else ""
     line = f"LIN+1++3012340000012:{item_type}'{inv}QTY+145:1'LOC+18+3014567000011::9'"
-    pattern = (
-        rf"(?:LIN\+[0-9]{{1,6}}\+\+[0-9]{{13}}:{item_type}'{re.escape(inv)}"
-        rf"QTY\+145:[0-9]{{1,15}}'LOC\+18\+[0-9]{{13}}::9')*"
+    pattern = (  # possessive: each line parses one way only, and this runs faster
+        rf"(?:LIN\+[0-9]{{1,6}}+\+\+[0-9]{{13}}:{item_type}'{re.escape(inv)}"
+        rf"QTY\+145:[0-9]{{1,15}}+'LOC\+18\+[0-9]{{13}}::9')*+"
     )
     return re.compile(pattern, re.ASCII), len(re.findall("[0-9]+", line))
 
