@@ -156,11 +156,16 @@ def _palletised(
     gtins = md.item_gtins(items)
     if quantity.shape != (quantity.shape[0], len(gtins)):
         raise BridgeError("quantities do not match the items", field="quantity")
+    return gtins, loads(quantity, items, md, total)
+
+
+def loads(quantity: np.ndarray, items: np.ndarray, md: MasterData, total: int) -> list[Load]:
+    """Per location, the pallets' loads (items known, ``quantity`` one column per item)."""
     per_pallet = md.units_per_pallet[items]
     counts = _counts(quantity, per_pallet, total)
     rows = quantity.tolist()
     per = per_pallet.tolist()
-    return gtins, [load_pallets(rows[r], per, c) for r, c in enumerate(counts)]
+    return [load_pallets(rows[r], per, c) for r, c in enumerate(counts)]
 
 
 def _first_pallet_lines(load: list[tuple[int, int]], n_items: int) -> list[tuple[int, int]]:

@@ -4,7 +4,7 @@
 ``edi.encode(bridge.interchange(...))`` writes for a simulation despatch (receiving) advice —
 the same bytes, the tests compare them on every advice of short runs in both editions —
 without the EANCOM objects in between (``Pallet``, ``DespatchLine`` and the messages). The
-goods are loaded onto pallets exactly as the bridge loads them (``_logistics._palletised``,
+goods are loaded onto pallets exactly as the bridge loads them (``_logistics.loads``,
 the same SSCCs), and each pallet and line becomes one f-string from texts built once per item.
 Anything out of the common case (a reference or number to escape, a party or item the scenario
 does not know, quantities that are not small non-negative integers...) returns ``None``, and the
@@ -23,8 +23,8 @@ from crossdock.edi._common import LIMIT
 from crossdock.edi_bridge._logistics import (
     PREFIX_DIGITS,
     Load,
-    _palletised,
     _receipt_location_kind,
+    loads,
     make_sscc_list,
 )
 from crossdock.edi_bridge._master import BridgeError, MasterData
@@ -87,7 +87,7 @@ def _common(
 
 
 def _pallets(
-    loads: list[Load], ssccs: list[str], heads: tuple[str, ...], pac: str
+    per_location: list[Load], ssccs: list[str], heads: tuple[str, ...], pac: str
 ) -> list[tuple[str, int, int]]:
     """Per location: the text of its pallets (``pac`` their PAC) and lines, how many of each.
 
@@ -95,7 +95,7 @@ def _pallets(
     """
     out = []
     n = 0
-    for load in loads:
+    for load in per_location:
         texts = []
         number = 0
         for i, on_pallet in enumerate(load):
@@ -147,7 +147,7 @@ def despatch_text(
     if not _serials_fit(prefix, message.sscc_first, message.pallets):
         return None
     try:
-        _, loads = _palletised(message.quantity, message.items, md, message.pallets)
+        on_pallets = loads(message.quantity, message.items, md, message.pallets)
     except BridgeError:
         return None
     ssccs = make_sscc_list(prefix, message.sscc_first, message.pallets)
@@ -158,7 +158,7 @@ def despatch_text(
     unh = f"+DESADV:D:{edition.release}:UN:{edi.ASSOCIATION_CODES[edition]['DESADV']}'"
     out = [interchange_head(sender, receiver, prepared, control_ref, "DESADV")]
     for r, (buyer, (body, pallets, lines)) in enumerate(
-        zip(buyers, _pallets(loads, ssccs, heads, "PAC+1++201"), strict=True)
+        zip(buyers, _pallets(on_pallets, ssccs, heads, "PAC+1++201"), strict=True)
     ):
         ref = part_ref(message.reference, r)
         out.append(
@@ -193,7 +193,7 @@ def receipt_text(
     if not _serials_fit(prefix, sscc_first, total):
         return None
     try:
-        _, loads = _palletised(message.quantity, message.items, md, total)
+        on_pallets = loads(message.quantity, message.items, md, total)
     except BridgeError:
         return None
     ssccs = make_sscc_list(prefix, sscc_first, total)
@@ -205,7 +205,7 @@ def receipt_text(
     unh = f"+RECADV:D:{edition.release}:UN:{edi.ASSOCIATION_CODES[edition]['RECADV']}'"
     out = [interchange_head(sender, receiver, prepared, control_ref, "RECADV")]
     for r, (buyer, (body, pallets, lines)) in enumerate(
-        zip(buyers, _pallets(loads, ssccs, heads, "PAC+1"), strict=True)
+        zip(buyers, _pallets(on_pallets, ssccs, heads, "PAC+1"), strict=True)
     ):
         ref = part_ref(message.reference, r)
         out.append(
