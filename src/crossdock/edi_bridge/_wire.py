@@ -1,11 +1,13 @@
 """The EDI channel's reading side: interchange text to simulation message, arrays all the way.
 
 :func:`read_wire` reads an interchange with the codec's express lane (canonical text only:
-see ``crossdock.edi._express``), INVRPT, SLSRPT, ORDRSP and ORDERS bodies into columns
-(``crossdock.edi._columns``), CONTRLs into what their sender needs (:func:`contrl_ack`), and
-DESADV and RECADV with their fast lanes. :func:`wire_message` then translates it: the
-columns straight into the simulation message's arrays (NumPy scatter-adds, no line objects),
-the others through :meth:`EdiBridge.from_edi`. Either returns ``None`` for
+see ``crossdock.edi._express``): INVRPT, SLSRPT and ORDRSP bodies into NumPy numbers when
+their GTINs have 13 digits (``crossdock.edi._numbers``), else, like ORDERS, DESADV and RECADV,
+into columns (``crossdock.edi._columns``), and CONTRLs into what their sender needs
+(:func:`contrl_ack`; :func:`read_acceptance` reads the channel's own acceptances with one
+regular expression). :func:`wire_message` then translates it: numbers and columns straight
+into the simulation message's arrays (sorted searches and NumPy scatter-adds, no line
+objects), the others through :meth:`EdiBridge.from_edi`. Either returns ``None`` for
 anything out of the ordinary — text that is not canonical, an unknown GLN or GTIN, parts that
 do not fit together — and the channel then decodes the general way, which raises the located
 error its CONTRL reports. So this changes speed, never results; the channel tests compare
