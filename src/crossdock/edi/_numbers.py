@@ -57,23 +57,25 @@ _MAX_GOOD = 250_000
 
 
 _GOOD_LISTS: set[bytes] = set()
-"""GTIN columns found valid, by their bytes: the order response's parts, and the day's reports
-from the same sender, often list the same items in the same order."""
+"""GTIN columns found valid, by their bytes: an order response's parts list the same items in
+the same order. Only columns of up to :data:`_LIST_SIZE` lines, and :data:`_LISTS` of them."""
+_LIST_SIZE = 2048
+_LISTS = 256
 
 
 def _valid(numbers: np.ndarray, kind: str) -> bool:
     """Whether each distinct 13-digit identifier is a valid ``kind`` (GTIN, GLN)."""
-    if kind == "GTIN":
-        key = numbers.tobytes()
-        if key in _GOOD_LISTS:
-            return True
-        if not _valid_values(numbers, kind):
-            return False
-        if len(_GOOD_LISTS) > 4096:
-            _GOOD_LISTS.clear()
-        _GOOD_LISTS.add(key)
+    if kind != "GTIN" or len(numbers) > _LIST_SIZE:
+        return _valid_values(numbers, kind)
+    key = numbers.tobytes()
+    if key in _GOOD_LISTS:
         return True
-    return _valid_values(numbers, kind)
+    if not _valid_values(numbers, kind):
+        return False
+    if len(_GOOD_LISTS) >= _LISTS:
+        _GOOD_LISTS.clear()
+    _GOOD_LISTS.add(key)
+    return True
 
 
 def _valid_values(numbers: np.ndarray, kind: str) -> bool:

@@ -151,7 +151,7 @@ class MasterData:
         key = (items.dtype.str, items.tobytes())
         found = self._gtin_tuples.get(key)
         if found is None:
-            if len(self._gtin_tuples) > 256:
+            if len(self._gtin_tuples) >= 64:
                 self._gtin_tuples.clear()
             found = self._gtin_tuples[key] = tuple(self.item_gtins(items))
         return found

@@ -67,7 +67,7 @@ def lin_numbers(start: int, count: int) -> list[str]:
     return [f"LIN+{n}" for n in range(start, stop)]
 
 
-@lru_cache(maxsize=256)  # per item list, edition and message type (and ORDRSP statuses)
+@lru_cache(maxsize=64)  # per item list, edition and message type (and ORDRSP statuses)
 def _zero_lines(heads: tuple[str, ...]) -> tuple[str, ...]:
     """Per item, its line numbered from 1 with quantity 0: ``LIN+<j + 1><head>0'``."""
     return tuple(f"LIN+{j}{head}0'" for j, head in enumerate(heads, 1))
