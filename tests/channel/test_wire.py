@@ -182,6 +182,172 @@ def test_contrl_template_writes_what_the_encoder_writes(edition: edi.Edition) ->
 
 
 @pytest.mark.parametrize("edition", list(edi.Edition))
+def test_acceptance_reader_agrees_with_the_express_lane(edition: edi.Edition) -> None:
+    """``read_acceptance`` reads what ``contrl_text`` writes; garbled, it declines or agrees."""
+    import datetime as dt
+
+    from crossdock.edi_bridge._wire import contrl_text, read_acceptance
+    from crossdock.gs1 import make_gln
+
+    a, b = make_gln("3012345", 1), make_gln("3016701", 7)
+    rng = np.random.default_rng(21)
+    taken = 0
+    for n, refs in enumerate([["00000001"], [f"00000029-{k}" for k in range(12)], ["A.B/C"]]):
+        pairs = [(ref, "ORDERS") for ref in refs]
+        answered = (f"{n:09d}", a, b)
+        text = contrl_text(b, a, "000000077", dt.datetime(2026, 1, 5), edition, answered, pairs)
+        assert text is not None
+        assert read_acceptance(text.encode("latin-1")) == (a, f"{n:09d}")
+        variants = [text, text.replace("+7'UCM", "+4'UCM", 1), text.replace(":14+7'", ":14+4'")]
+        for _ in range(150):  # one character replaced, dropped or doubled
+            at = int(rng.integers(len(text)))
+            new = str(rng.choice(["", "x", "9", "+", ":", "'", "?", "\x07", text[at] * 2]))
+            variants.append(text[:at] + new + text[at + 1 :])
+        for variant in variants:
+            data = variant.encode("latin-1")
+            found = read_acceptance(data)
+            if found is None:
+                continue
+            taken += 1
+            envelope = read_wire(variant)  # what the channel read before, and still can
+            assert envelope is not None
+            ((_, kind, (interchange_ref, sender, action), _, _),) = envelope.messages
+            assert (kind, action) == ("CONTRL", "7")
+            assert found == (sender, interchange_ref)
+            decoded = edi.decode(variant).messages[0]
+            assert isinstance(decoded, edi.ContrlReport)
+            assert decoded.action is edi.SyntaxAction.ACCEPTED
+            assert (decoded.sender, decoded.interchange_ref) == found
+    assert taken >= 3
+
+
+@pytest.mark.parametrize("edition", list(edi.Edition))
+def test_inventory_numbers_agree_with_the_columns(ok_small: Scenario, edition) -> None:
+    """On the same texts, garbled or not, the numeric lane gives the columns' values or none."""
+    from crossdock.edi._numbers import inventory_numbers
+
+    bridge = EdiBridge(ok_small)
+    reports = [
+        m for m in sent_messages(ok_small, "shared", 12) if isinstance(m, sim.InventoryReport)
+    ]
+    rng = np.random.default_rng(15)
+    taken = 0
+    for report in reports[-3:]:
+        for message in edi.decode(_text(bridge, report, edition)).messages:
+            sep, _, segments = message.raw
+            body = "'".join(segments) + "'"
+            variants = [body]
+            for _ in range(40):  # one character replaced or dropped
+                at = int(rng.integers(len(body)))
+                changed = str(rng.choice(["", "x", "9", "0", "+", ":", "'"]))
+                variants.append(body[:at] + changed + body[at + 1 :])
+            for variant in variants:
+                numbers = inventory_numbers(variant, edition, "1", sep)
+                if numbers is None:
+                    continue
+                taken += 1
+                columns = inventory_columns(variant, edition, "1", sep)
+                assert columns is not None
+                assert numbers.gtins == columns.gtins
+                assert numbers.places == columns.places
+                assert numbers.quantities.tolist() == columns.quantities.tolist()
+                assert (numbers.number, numbers.buyer, numbers.supplier) == (
+                    columns.number,
+                    columns.buyer,
+                    columns.supplier,
+                )
+                assert (numbers.issued, numbers.stock_date) == (columns.issued, columns.stock_date)
+    assert taken >= 10
+
+
+@pytest.mark.parametrize("edition", list(edi.Edition))
+def test_sales_numbers_agree_with_the_columns(ok_small: Scenario, edition) -> None:
+    """On the same texts, garbled or not, the numeric lane gives the columns' values or none."""
+    from crossdock.edi._columns import sales_columns
+    from crossdock.edi._numbers import sales_numbers
+
+    bridge = EdiBridge(ok_small)
+    reports = [m for m in sent_messages(ok_small, "shared", 12) if isinstance(m, sim.SalesReport)]
+    rng = np.random.default_rng(16)
+    taken = 0
+    for report in reports[-3:]:
+        ((sep, _, segments),) = [m.raw for m in edi.decode(_text(bridge, report, edition)).messages]
+        body = "'".join(segments) + "'"
+        variants = [body]
+        for _ in range(60):  # one character replaced or dropped
+            at = int(rng.integers(len(body)))
+            changed = str(rng.choice(["", "x", "9", "0", "+", ":", "'"]))
+            variants.append(body[:at] + changed + body[at + 1 :])
+        for variant in variants:
+            numbers = sales_numbers(variant, edition, "1", sep)
+            if numbers is None:
+                continue
+            taken += 1
+            columns = sales_columns(variant, edition, "1", sep)
+            assert columns is not None
+            assert [
+                (gln, [f"{g:013d}" for g in gtins.tolist()], sold.tolist())
+                for gln, gtins, sold in numbers.locations
+            ] == [(gln, gtins, sold.tolist()) for gln, gtins, sold in columns.locations]
+            assert (numbers.number, numbers.seller, numbers.supplier) == (
+                columns.number,
+                columns.seller,
+                columns.supplier,
+            )
+            assert (numbers.issued, numbers.period_start, numbers.period_end) == (
+                columns.issued,
+                columns.period_start,
+                columns.period_end,
+            )
+    assert taken >= 10
+
+
+@pytest.mark.parametrize("edition", list(edi.Edition))
+def test_response_numbers_agree_with_the_columns(two_platforms: Scenario, edition) -> None:
+    """On the same texts, garbled or not, the numeric lane gives the columns' values or none."""
+    from crossdock.edi._columns import response_columns
+    from crossdock.edi._numbers import response_numbers
+
+    bridge = EdiBridge(two_platforms)
+    responses = [
+        m for m in sent_messages(two_platforms, "shared", 12) if isinstance(m, sim.OrderResponse)
+    ]
+    rng = np.random.default_rng(19)
+    taken = 0
+    for response in responses[-2:]:
+        for message in edi.decode(_text(bridge, response, edition)).messages[:3]:
+            sep, _, segments = message.raw
+            body = "'".join(segments) + "'"
+            variants = [body]
+            for _ in range(40):  # one character replaced or dropped
+                at = int(rng.integers(len(body)))
+                changed = str(rng.choice(["", "x", "9", "0", "3", "+", ":", "'"]))
+                variants.append(body[:at] + changed + body[at + 1 :])
+            for variant in variants:
+                numbers = response_numbers(variant, edition, "1", sep)
+                if numbers is None:
+                    continue
+                taken += 1
+                columns = response_columns(variant, edition, "1", sep)
+                assert columns is not None
+                assert [f"{g:013d}" for g in numbers.gtin_numbers.tolist()] == columns.gtins
+                assert numbers.quantities.tolist() == [int(q) for q in columns.quantities]
+                assert [str(s) for s in numbers.statuses.tolist()] == columns.statuses
+                assert (numbers.number, numbers.response, numbers.order_number) == (
+                    columns.number,
+                    columns.response,
+                    columns.order_number,
+                )
+                assert (numbers.buyer, numbers.supplier, numbers.issued, numbers.notes) == (
+                    columns.buyer,
+                    columns.supplier,
+                    columns.issued,
+                    columns.notes,
+                )
+    assert taken >= 10
+
+
+@pytest.mark.parametrize("edition", list(edi.Edition))
 def test_inventory_text_is_the_encoders_text(two_platforms: Scenario, edition: edi.Edition) -> None:
     import datetime as dt
 

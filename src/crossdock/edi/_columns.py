@@ -8,7 +8,8 @@ code runs per line (INVRPT, SLSRPT, ORDRSP; ORDERS per line, not per store split
 accepts (the tests compare both on the same texts) and returns ``None`` otherwise; the caller
 then decodes the general way, which gives the objects or locates the error.
 
-Used through :func:`crossdock.edi._express.read_envelope`, whose lanes these are.
+Used through :func:`crossdock.edi._express.read_envelope`, whose lanes these are. The columns
+are transient reading results, so not frozen (a frozen dataclass is slower to build).
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import pairwise
+from itertools import compress, pairwise
 
 import numpy as np
 
-from crossdock.edi._elements import KNOWN_GTINS, valid_id
+from crossdock.edi._elements import KNOWN_GTINS, valid_glns, valid_id
 from crossdock.edi._fastlane import _body, _date, _dates, _no_junk, _notes, _patterns, _text
 from crossdock.edi._model import Edition
 from crossdock.edi._syntax import Separators
@@ -48,12 +49,18 @@ _LOC = re.compile(r"LOC\+18\+([0-9]{13})::9", re.ASCII)
 _GTIN = re.compile(r"\+\+([0-9]{8,14}):", re.ASCII)
 
 
+def _unknown_gtins(gtins: list[str]) -> bool:
+    """Whether one of ``gtins`` is not a valid GTIN (a set difference for those seen before)."""
+    unknown = set(gtins) - KNOWN_GTINS
+    return bool(unknown) and any(valid_id(gtin, "GTIN") for gtin in unknown)
+
+
 @lru_cache(maxsize=4)
 def _lin(item_type: str) -> re.Pattern[str]:
     return re.compile(rf"(?:LIN\+[0-9]{{1,6}}\+\+[0-9]{{8,14}}:{item_type}')*", re.ASCII)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class InventoryColumns:
     """A canonical INVRPT as columns: one entry per line (LIN group) in each list/array."""
 
@@ -85,7 +92,7 @@ def inventory_columns(
         return None
     number, issued, stock_date, buyer, supplier = header.groups()[1:6]
     days = _dates(issued, stock_date)
-    if days is None or valid_id(buyer, "GLN") or valid_id(supplier, "GLN"):
+    if days is None or not valid_glns(buyer, supplier):
         return None
     lines = body[_HEADER:]
     width = 4 if edition is Edition.EANCOM_2002 else 3
@@ -103,7 +110,7 @@ def inventory_columns(
     ):
         return None
     gtins = _GTIN.findall(lin_text) if lins else []
-    if any(valid_id(gtin, "GTIN") for gtin in set(gtins) - KNOWN_GTINS):
+    if _unknown_gtins(gtins):
         return None
     place_of: dict[str, str] = {}
     for loc in set(locs):
@@ -129,7 +136,7 @@ def inventory_columns(
     )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SalesColumns:
     """A canonical SLSRPT without prices as columns: per location (LOC+162), its lines."""
 
@@ -162,7 +169,7 @@ def sales_columns(
     days = _dates(issued, start, end)
     if days is None or days[2] < days[1] or currency:
         return None
-    if valid_id(seller, "GLN") or valid_id(supplier, "GLN"):
+    if not valid_glns(seller, supplier):
         return None
     found = patterns["SLSRPT body"].findall(text, head.end())
     if not found or not found[0][0] or not _no_junk(found):
@@ -171,11 +178,9 @@ def sales_columns(
     if any(prices):
         return None
     marks = [k for k, gln in enumerate(glns) if gln]
-    if any(valid_id(gln, "GLN") for gln in {glns[k] for k in marks}):
+    if not valid_glns(*{glns[k] for k in marks}):
         return None
-    lines = set(gtins)
-    lines.discard("")
-    if any(valid_id(gtin, "GTIN") for gtin in lines - KNOWN_GTINS):
+    if _unknown_gtins(list(filter(None, gtins))):
         return None
     bounds = [*marks, len(found)]
     locations = [
@@ -200,7 +205,7 @@ def sales_columns(
     )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ResponseColumns:
     """A canonical ORDRSP as columns: one entry per line in each list."""
 
@@ -235,7 +240,7 @@ def response_columns(
     assert trailer is not None
     number, response, issued, texts, order_number, buyer, supplier = match.groups()[:7]
     day = _date(issued)
-    if day is None or valid_id(buyer, "GLN") or valid_id(supplier, "GLN"):
+    if day is None or not valid_glns(buyer, supplier):
         return None
     found = patterns["ORDRSP body"].findall(text, match.end(), stop)
     if not _no_junk(found) or int(trailer.group(1)) != len(found):
@@ -244,9 +249,11 @@ def response_columns(
         statuses, gtins, quantities, _ = (list(column) for column in zip(*found, strict=True))
     else:
         statuses, gtins, quantities = [], [], []
-    if any(valid_id(gtin, "GTIN") for gtin in set(gtins) - KNOWN_GTINS):
+    if _unknown_gtins(gtins):
         return None
-    if any(s == "3" and not q for s, q in zip(statuses, quantities, strict=True)):
+    if "" in quantities and any(
+        s == "3" and not q for s, q in zip(statuses, quantities, strict=True)
+    ):
         return None  # a changed line without its quantity: the general decoder says so
     return ResponseColumns(
         message_ref=message_ref,
@@ -263,9 +270,9 @@ def response_columns(
     )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class OrderColumns:
-    """A canonical ORDERS without prices or currency as columns: per line, its store splits."""
+    """A canonical ORDERS without prices or currency as columns: its lines, and store splits."""
 
     message_ref: str
     number: str
@@ -277,8 +284,18 @@ class OrderColumns:
     gtins: list[str]
     quantities: list[int]
     """QTY+21 per line."""
-    splits: list[tuple[list[str], list[int]]]
-    """Per line, the stores (LOC+7) and their quantities (QTY+11); empty lists when none."""
+    split_counts: list[int]
+    """Per line, how many store splits follow it (LOC+7 / QTY+11)."""
+    stores: list[str]
+    """Every split's store (LOC+7), line after line."""
+    split_quantities: list[int]
+    """Every split's quantity (QTY+11), line after line."""
+
+    @property
+    def splits(self) -> list[tuple[list[str], list[int]]]:
+        """Per line, its stores and their quantities (empty lists when none)."""
+        bounds = np.cumsum([0, *self.split_counts]).tolist()
+        return [(self.stores[a:b], self.split_quantities[a:b]) for a, b in pairwise(bounds)]
 
 
 def order_columns(
@@ -301,36 +318,34 @@ def order_columns(
     days = _dates(issued, delivery)
     if days is None or currency:
         return None
-    if any(valid_id(gln, "GLN") for gln in (buyer, supplier, *([platform] if platform else []))):
+    if not valid_glns(buyer, supplier, *([platform] if platform else [])):
         return None
     found = patterns["ORDERS body"].findall(text, match.end(), stop)
-    if not _no_junk(found) or (found and not found[0][0]):
-        return None
     if found:
-        gtins, ordered, prices, stores, quantities, _ = (
-            list(column) for column in zip(*found, strict=True)
-        )
+        gtins, ordered, prices, places, quantities, junk = zip(*found, strict=True)
+        if any(junk) or not gtins[0] or any(prices):
+            return None  # another segment, splits before the first line, or a price
     else:
-        gtins = ordered = prices = stores = quantities = []
-    if any(prices):
+        gtins = ordered = places = quantities = ()
+    # A line's GTIN and quantity are never empty, a split's store and quantity neither.
+    line_gtins = list(filter(None, gtins))
+    if int(trailer.group(1)) != len(line_gtins):
         return None
-    marks = [k for k, gtin in enumerate(gtins) if gtin]
-    if int(trailer.group(1)) != len(marks):
+    if _unknown_gtins(line_gtins):
         return None
-    line_gtins = [gtins[k] for k in marks]
-    if any(valid_id(gtin, "GTIN") for gtin in set(line_gtins) - KNOWN_GTINS):
+    stores = list(filter(None, places))
+    if not valid_glns(*set(stores)):
         return None
-    places = set(stores)
-    places.discard("")
-    if any(valid_id(gln, "GLN") for gln in places):
-        return None
-    line_quantities = [int(ordered[k]) for k in marks]
-    splits: list[tuple[list[str], list[int]]] = []
-    for a, b, total in zip(marks, [*marks[1:], len(found)], line_quantities, strict=True):
-        counts = list(map(int, quantities[a + 1 : b]))
-        if counts and sum(counts) != total:
+    line_quantities = list(map(int, filter(None, ordered)))
+    split_quantities = list(map(int, filter(None, quantities)))
+    marks = list(compress(range(len(gtins)), gtins))
+    marks.append(len(gtins))
+    counts = [b - a - 1 for a, b in pairwise(marks)]
+    at = 0
+    for total, count in compress(zip(line_quantities, counts, strict=True), counts):
+        if sum(split_quantities[at : at + count]) != total:
             return None  # splits that do not add up: the general decoder says so
-        splits.append((stores[a + 1 : b], counts))
+        at += count
     return OrderColumns(
         message_ref=message_ref,
         number=number,
@@ -341,13 +356,15 @@ def order_columns(
         delivery_party=platform,
         gtins=line_gtins,
         quantities=line_quantities,
-        splits=splits,
+        split_counts=counts,
+        stores=stores,
+        split_quantities=split_quantities,
     )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PalletColumns:
-    """A canonical DESADV or RECADV as columns: per pallet, its SSCC and lines."""
+    """A canonical DESADV or RECADV as columns: its pallets' SSCCs, and every line in order."""
 
     message_ref: str
     number: str
@@ -361,43 +378,61 @@ class PalletColumns:
     supplier: str
     buyer: str
     delivery_party: str
-    pallets: list[tuple[str, list[str], np.ndarray]]
-    """Per pallet: its SSCC, the GTIN of each line, and the quantities (QTY+12 / QTY+48)."""
+    ssccs: list[str]
+    """Per pallet, its SSCC."""
+    counts: list[int]
+    """Per pallet, how many lines it has: the first ``counts[0]`` lines are on the first."""
+    gtins: list[str]
+    """Per line, its GTIN."""
+    quantities: np.ndarray
+    """Per line, its quantity (QTY+12 / QTY+48), int64."""
+
+    @property
+    def pallets(self) -> list[tuple[str, list[str], np.ndarray]]:
+        """Per pallet: its SSCC, the GTIN of each line, and the quantities."""
+        bounds = np.cumsum([0, *self.counts]).tolist()
+        return [
+            (sscc, self.gtins[a:b], self.quantities[a:b])
+            for sscc, a, b in zip(self.ssccs, bounds[:-1], bounds[1:], strict=True)
+        ]
+
+
+_NO_PALLETS: tuple[list[str], list[int], list[str], np.ndarray] = (
+    [],
+    [],
+    [],
+    np.zeros(0, dtype=np.int64),
+)
 
 
 def _pallet_columns(
     text: str, pattern: re.Pattern[str], start: int, end: int, typed: bool
-) -> list[tuple[str, list[str], np.ndarray]] | None:
-    """``_fastlane._pallets`` as columns: what it accepts, per pallet (SSCC, GTINs, units)."""
+) -> tuple[list[str], list[int], list[str], np.ndarray] | None:
+    """``_fastlane._pallets`` as columns: what it accepts, as :class:`PalletColumns` has it.
+
+    That is (SSCCs, lines per pallet, GTINs, quantities), or ``None``.
+    """
     found = pattern.findall(text, start, end)
-    if not _no_junk(found):
-        return None
     if not found:
-        return []
+        return _NO_PALLETS
     columns = list(zip(*found, strict=True))
+    if any(columns[-1]):
+        return None  # a segment that is neither a pallet nor a line (see ``_patterns``)
     levels, gtins, quantities = columns[0], columns[-3], columns[-2]
-    ssccs = columns[2] if typed else columns[1]
-    marks = [k for k, level in enumerate(levels) if level]
+    marks = list(compress(range(len(levels)), levels))  # the pallets' rows (a level is set)
     if not marks or marks[0] != 0:
         return None  # lines before the first pallet
     if [int(levels[k]) for k in marks] != list(range(2, 2 + len(marks))):
         return None  # levels as the encoder numbers them, or the general decoder
-    if any(valid_id(ssccs[k], "SSCC") for k in marks):
+    ssccs = list(map((columns[2] if typed else columns[1]).__getitem__, marks))
+    if any(valid_id(sscc, "SSCC") for sscc in ssccs):
         return None
-    items = set(gtins)
-    items.discard("")
-    if any(valid_id(gtin, "GTIN") for gtin in items - KNOWN_GTINS):
+    line_gtins = list(filter(None, gtins))  # a line's GTIN and quantity are never empty,
+    if _unknown_gtins(line_gtins):  # a pallet's always
         return None
-    return [
-        (
-            ssccs[a],
-            list(gtins[a + 1 : b]),
-            np.array(quantities[a + 1 : b], dtype=np.int64)
-            if b > a + 1
-            else np.zeros(0, dtype=np.int64),
-        )
-        for a, b in pairwise([*marks, len(found)])
-    ]
+    marks.append(len(found))
+    counts = [b - a - 1 for a, b in pairwise(marks)]
+    return ssccs, counts, line_gtins, np.array(list(filter(None, quantities)), dtype=np.int64)
 
 
 def despatch_columns(
@@ -415,11 +450,12 @@ def despatch_columns(
     assert trailer is not None
     number, issued, despatched, arrival, _, supplier, buyer, platform = match.groups()[:8]
     days = _dates(issued, despatched, *([arrival] if arrival else []))
-    if days is None or any(valid_id(g, "GLN") for g in (supplier, buyer, platform)):
+    if days is None or not valid_glns(supplier, buyer, platform):
         return None
     pallets = _pallet_columns(text, patterns["DESADV body"], match.end(), stop, True)
-    if pallets is None or int(trailer.group(1)) != sum(len(p[1]) for p in pallets):
+    if pallets is None or int(trailer.group(1)) != len(pallets[2]):
         return None
+    ssccs, counts, gtins, quantities = pallets
     return PalletColumns(
         message_ref=message_ref,
         number=number,
@@ -430,7 +466,10 @@ def despatch_columns(
         supplier=supplier,
         buyer=buyer,
         delivery_party=platform,
-        pallets=pallets,
+        ssccs=ssccs,
+        counts=counts,
+        gtins=gtins,
+        quantities=quantities,
     )
 
 
@@ -449,11 +488,12 @@ def receipt_columns(
     assert trailer is not None
     number, issued, received, despatch, _, buyer, supplier, platform = match.groups()[:8]
     days = _dates(issued, received)
-    if days is None or any(valid_id(g, "GLN") for g in (buyer, supplier, platform)):
+    if days is None or not valid_glns(buyer, supplier, platform):
         return None
     pallets = _pallet_columns(text, patterns["RECADV body"], match.end(), stop, False)
-    if pallets is None or int(trailer.group(1)) != sum(len(p[1]) for p in pallets):
+    if pallets is None or int(trailer.group(1)) != len(pallets[2]):
         return None
+    ssccs, counts, gtins, quantities = pallets
     return PalletColumns(
         message_ref=message_ref,
         number=number,
@@ -464,5 +504,8 @@ def receipt_columns(
         supplier=supplier,
         buyer=buyer,
         delivery_party=platform,
-        pallets=pallets,
+        ssccs=ssccs,
+        counts=counts,
+        gtins=gtins,
+        quantities=quantities,
     )

@@ -31,6 +31,7 @@ __all__ = [
     "read_number",
     "read_period",
     "read_text",
+    "valid_glns",
     "valid_id",
 ]
 
@@ -43,11 +44,10 @@ KNOWN_GTINS: set[str] = set()
 
 
 def _check_digit(body: str) -> int:
-    total = 0
-    weight = 3
-    for char in reversed(body):
-        total += (ord(char) - 48) * weight
-        weight = 4 - weight
+    """The GS1 mod-10 check digit of a body of ASCII digits (weights 3, 1, 3... from the right)."""
+    digits = body.encode("ascii")
+    odd, even = digits[-1::-2], digits[-2::-2]  # sums of bytes run in C
+    total = 3 * (sum(odd) - 48 * len(odd)) + sum(even) - 48 * len(even)
     return (10 - total % 10) % 10
 
 
@@ -73,6 +73,11 @@ def valid_id(value: str, kind: str) -> str | None:
         if kind == "GTIN":
             KNOWN_GTINS.add(value)
     return None
+
+
+def valid_glns(*glns: str) -> bool:
+    """Whether each of ``glns`` is a valid GLN (one set lookup when all were seen before)."""
+    return _KNOWN_GOOD[13].issuperset(glns) or not any(valid_id(gln, "GLN") for gln in glns)
 
 
 def component(segment: RawSegment, element: int, position: int = 1) -> str:

@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from crossdock.edi._elements import valid_id
+from crossdock.edi._elements import valid_glns
 from crossdock.edi._model import Edition, Interchange
 from crossdock.edi._syntax import Separators, syntax_for
 
@@ -51,13 +51,24 @@ _UNZ = re.compile(rf"UNZ\+([1-9][0-9]{{0,5}})\+({_VALUE})'", re.ASCII)
 Lane = Callable[[list[str] | str, Edition, str, Separators], Any]
 
 
+_PREPARED: dict[tuple[str, str], dt.datetime | None] = {}
+"""UNB dates and times already read (a few per run)."""
+
+
 def _prepared(day: str, time: str) -> dt.datetime | None:
+    key = (day, time)
+    if key in _PREPARED:
+        return _PREPARED[key]
+    if len(_PREPARED) > 10_000:
+        _PREPARED.clear()
     try:
-        return dt.datetime(
+        found: dt.datetime | None = dt.datetime(
             2000 + int(day[:2]), int(day[2:4]), int(day[4:]), int(time[:2]), int(time[2:])
         )
     except ValueError:
-        return None
+        found = None
+    _PREPARED[key] = found
+    return found
 
 
 @dataclass(slots=True)
@@ -74,8 +85,14 @@ class Envelope:
     prepared: dt.datetime
     edition: Edition
     application_ref: str | None
-    unb: list[list[str]]
+    unb_text: str
+    """The UNB segment, without its terminator."""
     messages: list[tuple[str, str, Any, str, list[str] | str]]
+
+    @property
+    def unb(self) -> list[list[str]]:
+        """The UNB segment's elements, each a list of its components."""
+        return [element.split(":") for element in self.unb_text.split("+")]
 
 
 def read_envelope(
@@ -85,6 +102,7 @@ def read_envelope(
     contrl_editions: Mapping[str, Edition],
     *,
     split: bool = True,
+    data: bytes | None = None,
 ) -> Envelope | None:
     """The envelope of ``text`` if it is canonical (module docstring), else ``None``.
 
@@ -93,16 +111,19 @@ def read_envelope(
     ``contrl_editions`` a CONTRL association code to its edition, as the general reader has
     them. A lane returning ``None`` declines the whole interchange. Each lane gets the body's
     segment texts, or with ``split=False`` its text (every segment terminated), which saves
-    splitting and joining again when the caller keeps no raw segments.
+    splitting and joining again when the caller keeps no raw segments. ``data`` is the text
+    encoded in Latin-1, when the caller has it.
     """
     if "\n" in text and "\r" not in text:
         text = text.replace("'\n", "'")  # one segment a line: a layout the reader ignores
+        data = None
     if not text.startswith(_UNA) or not text.endswith("'"):
         return None
-    try:
-        data = text.encode("latin-1")
-    except UnicodeEncodeError:
-        return None
+    if data is None:
+        try:
+            data = text.encode("latin-1")
+        except UnicodeEncodeError:
+            return None
     # One C pass: deleting every UNOC character but the release character and line breaks
     # leaves only the UNA's release character when the text has no other.
     if data.translate(None, _PLAIN_BYTES) != b"?":
@@ -112,7 +133,7 @@ def read_envelope(
         return None
     sender, recipient, day, time, control_ref, application = unb.groups()
     prepared = _prepared(day, time)
-    if prepared is None or valid_id(sender, "GLN") or valid_id(recipient, "GLN"):
+    if prepared is None or not valid_glns(sender, recipient):
         return None
     messages: list[tuple[str, str, Any, str, list[str] | str]] = []
     refs: set[str] = set()
@@ -163,7 +184,6 @@ def read_envelope(
         return None
     if int(unz.group(1)) != len(messages) or unz.group(2) != control_ref:
         return None
-    raw_unb = [element.split(":") for element in text[unb.start() : unb.end() - 1].split("+")]
     return Envelope(
         sender=sender,
         recipient=recipient,
@@ -171,7 +191,7 @@ def read_envelope(
         prepared=prepared,
         edition=edition or Edition.EANCOM_2002,
         application_ref=application,
-        unb=raw_unb,
+        unb_text=text[unb.start() : unb.end() - 1],
         messages=messages,
     )
 

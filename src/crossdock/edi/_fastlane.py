@@ -172,14 +172,27 @@ def _patterns(separators: Separators, item_type: str) -> _Patterns:
             re.ASCII,
         ),
         "INVRPT lines": re.compile(stock_line, re.ASCII),
+        "INVRPT head": re.compile(
+            rf"BGM{e}35{number}DTM{e}137{c}{day}DTM{e}366{c}{day}{parties}", re.ASCII
+        ),
     }
 
 
+_DATES: dict[str, dt.date | None] = {}
+"""The dates already read (the same few days fill every message of a run)."""
+
+
 def _date(text: str) -> dt.date | None:
+    if text in _DATES:
+        return _DATES[text]
+    if len(_DATES) > 10_000:
+        _DATES.clear()
     try:
-        return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        day: dt.date | None = dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
     except ValueError:
-        return None
+        day = None
+    _DATES[text] = day
+    return day
 
 
 def _dates(*texts: str) -> list[dt.date] | None:

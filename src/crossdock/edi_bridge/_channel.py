@@ -29,7 +29,7 @@ import numpy as np
 from crossdock import edi
 from crossdock.channel import DirectChannel, M
 from crossdock.edi_bridge._bridge import EANCOM_TYPES, EdiBridge
-from crossdock.edi_bridge._wire import contrl_text, read_wire, wire_message
+from crossdock.edi_bridge._wire import contrl_text, read_acceptance, read_wire, wire_message
 from crossdock.edi_bridge._wire_pallets import despatch_text, receipt_text
 from crossdock.edi_bridge._wire_text import inventory_text, order_text, response_text, sales_text
 from crossdock.errors import EdiError
@@ -314,7 +314,7 @@ class EdiChannel(DirectChannel):
             self._acknowledged(transit)
             return
         text = transit.data.decode("latin-1")
-        envelope = read_wire(text)  # canonical text: the express lane (see _wire)
+        envelope = read_wire(text, transit.data)  # canonical text: the express lane (see _wire)
         if envelope is not None:
             sender, recipient = envelope.sender, envelope.recipient
             control_ref = envelope.control_ref
@@ -433,6 +433,10 @@ class EdiChannel(DirectChannel):
 
     def _acknowledged(self, transit: _Transit) -> None:
         """A CONTRL reaches the original sender: an acceptance settles the interchange."""
+        accepted = read_acceptance(transit.data)  # the receiver's template: one regex
+        if accepted is not None:
+            self._unacked.pop(accepted, None)
+            return
         text = transit.data.decode("latin-1")
         envelope = read_wire(text)
         if envelope is not None and envelope.messages[0][1] == "CONTRL":

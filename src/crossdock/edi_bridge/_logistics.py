@@ -118,11 +118,12 @@ def make_sscc_list(prefix: str, first_serial: int, count: int) -> list[str]:
     if count > _FEW_SSCCS or first_serial < 0 or first_serial + count > 10**width:
         return make_ssccs(prefix, first_serial, count).tolist()  # type: ignore[no-any-return]
     head = f"0{prefix}"
-    fixed = _weighted(head, width)
+    fixed = _weighted(head, width) - 48 * (3 * ((width + 1) // 2) + width // 2)  # ASCII '0'
     out = []
     for serial in range(first_serial, first_serial + count):
         digits = f"{serial:0{width}d}"
-        total = fixed + 3 * sum(map(int, digits[-1::-2])) + sum(map(int, digits[-2::-2]))
+        data = digits.encode("ascii")  # sums of bytes run in C
+        total = fixed + 3 * sum(data[-1::-2]) + sum(data[-2::-2])
         out.append(f"{head}{digits}{(10 - total % 10) % 10}")
     return out
 
@@ -155,11 +156,16 @@ def _palletised(
     gtins = md.item_gtins(items)
     if quantity.shape != (quantity.shape[0], len(gtins)):
         raise BridgeError("quantities do not match the items", field="quantity")
+    return gtins, loads(quantity, items, md, total)
+
+
+def loads(quantity: np.ndarray, items: np.ndarray, md: MasterData, total: int) -> list[Load]:
+    """Per location, the pallets' loads (items known, ``quantity`` one column per item)."""
     per_pallet = md.units_per_pallet[items]
     counts = _counts(quantity, per_pallet, total)
     rows = quantity.tolist()
     per = per_pallet.tolist()
-    return gtins, [load_pallets(rows[r], per, c) for r, c in enumerate(counts)]
+    return [load_pallets(rows[r], per, c) for r, c in enumerate(counts)]
 
 
 def _first_pallet_lines(load: list[tuple[int, int]], n_items: int) -> list[tuple[int, int]]:

@@ -88,6 +88,8 @@ class MasterData:
                 self.party_of.setdefault(gln, (kind, index))
         self.units_per_pallet = np.asarray(scenario.units_per_pallet, dtype=np.float64)
         self._dates: dict[int, dt.date] = {}
+        self._numbered: tuple[np.ndarray, np.ndarray] | None = None
+        self._gtin_tuples: dict[tuple[str, bytes], tuple[str, ...]] = {}
 
     # -- calendar ----------------------------------------------------------------------------
     def date(self, day: int) -> dt.date:
@@ -140,6 +142,35 @@ class MasterData:
         """GTINs of scenario items."""
         gtins = self.gtins
         return [gtins[k] for k in items.tolist()]
+
+    def gtin_tuple(self, items: np.ndarray) -> tuple[str, ...]:
+        """GTINs of scenario items as a tuple, remembered per item list.
+
+        The array writers name the same few item lists again and again.
+        """
+        key = (items.dtype.str, items.tobytes())
+        found = self._gtin_tuples.get(key)
+        if found is None:
+            if len(self._gtin_tuples) >= 64:
+                self._gtin_tuples.clear()
+            found = self._gtin_tuples[key] = tuple(self.item_gtins(items))
+        return found
+
+    def numbered_items(self, numbers: np.ndarray, field: str) -> np.ndarray:
+        """Scenario indices of 13-digit GTINs given as numbers (``f"{n:013d}"`` their text)."""
+        if self._numbered is None:  # the 13-digit GTINs as sorted numbers, and their items
+            keys = [k for k, g in enumerate(self.gtins) if len(g) == 13 and g.isdigit()]
+            values = np.array([int(self.gtins[k]) for k in keys], dtype=np.int64)
+            order = np.argsort(values)
+            self._numbered = values[order], np.array(keys, dtype=np.int64)[order]
+        ordered, items = self._numbered
+        found = np.searchsorted(ordered, numbers)
+        missing = found == len(ordered)
+        missing[~missing] = ordered[found[~missing]] != numbers[~missing]
+        if missing.any():
+            gtin = f"{int(numbers[missing][0]):013d}"
+            raise BridgeError(f"GTIN {gtin} is not an item of the scenario", field=field)
+        return items[found]
 
     def items(self, gtins: Iterable[str], field: str) -> np.ndarray:
         """Scenario indices of ``gtins``."""

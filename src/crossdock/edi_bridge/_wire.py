@@ -1,11 +1,13 @@
 """The EDI channel's reading side: interchange text to simulation message, arrays all the way.
 
 :func:`read_wire` reads an interchange with the codec's express lane (canonical text only:
-see ``crossdock.edi._express``), INVRPT, SLSRPT, ORDRSP and ORDERS bodies into columns
-(``crossdock.edi._columns``), CONTRLs into what their sender needs (:func:`contrl_ack`), and
-DESADV and RECADV with their fast lanes. :func:`wire_message` then translates it: the
-columns straight into the simulation message's arrays (NumPy scatter-adds, no line objects),
-the others through :meth:`EdiBridge.from_edi`. Either returns ``None`` for
+see ``crossdock.edi._express``): INVRPT, SLSRPT and ORDRSP bodies into NumPy numbers when
+their GTINs have 13 digits (``crossdock.edi._numbers``), else, like ORDERS, DESADV and RECADV,
+into columns (``crossdock.edi._columns``), and CONTRLs into what their sender needs
+(:func:`contrl_ack`; :func:`read_acceptance` reads the channel's own acceptances with one
+regular expression). :func:`wire_message` then translates it: numbers and columns straight
+into the simulation message's arrays (sorted searches and NumPy scatter-adds, no line
+objects), the others through :meth:`EdiBridge.from_edi`. Either returns ``None`` for
 anything out of the ordinary — text that is not canonical, an unknown GLN or GTIN, parts that
 do not fit together — and the channel then decodes the general way, which raises the located
 error its CONTRL reports. So this changes speed, never results; the channel tests compare
@@ -36,10 +38,19 @@ from crossdock.edi._columns import (
     response_columns,
     sales_columns,
 )
-from crossdock.edi._elements import valid_id
-from crossdock.edi._express import Envelope, read_envelope
+from crossdock.edi._elements import valid_glns, valid_id
+from crossdock.edi._express import Envelope, _prepared, read_envelope
 from crossdock.edi._fastlane import _patterns, _text
 from crossdock.edi._interchange import _CONTRL_EDITIONS, _KINDS, _RELEASES
+from crossdock.edi._numbers import (
+    InventoryNumbers,
+    ResponseNumbers,
+    SalesNumbers,
+    _texts,
+    inventory_numbers,
+    response_numbers,
+    sales_numbers,
+)
 from crossdock.edi._syntax import Separators
 from crossdock.edi_bridge._bridge import EdiBridge
 from crossdock.edi_bridge._logistics import _prefix, _receipt_location_kind, _serial
@@ -54,16 +65,16 @@ from crossdock.edi_bridge._orders import (
 from crossdock.edi_bridge._reports import BACKORDERS, RECEIVED
 from crossdock.edi_bridge._wire_text import interchange_head
 
-__all__ = ["contrl_ack", "contrl_text", "read_wire", "wire_message"]
+__all__ = ["contrl_ack", "contrl_text", "read_acceptance", "read_wire", "wire_message"]
 
 _PLAIN = re.compile(r"[0-9A-Za-z\-./ ]{1,14}", re.ASCII)
 
 
 def _lanes() -> dict[str, object]:
     lanes: dict[str, object] = {name: kind.fast for name, kind in _KINDS.items()}
-    lanes["INVRPT"] = inventory_columns
-    lanes["SLSRPT"] = sales_columns
-    lanes["ORDRSP"] = response_columns
+    lanes["INVRPT"] = _either(inventory_numbers, inventory_columns)
+    lanes["SLSRPT"] = _either(sales_numbers, sales_columns)
+    lanes["ORDRSP"] = _either(response_numbers, response_columns)
     lanes["ORDERS"] = order_columns
     lanes["DESADV"] = despatch_columns
     lanes["RECADV"] = receipt_columns
@@ -71,9 +82,22 @@ def _lanes() -> dict[str, object]:
     return lanes
 
 
-def read_wire(text: str) -> Envelope | None:
-    """The envelope of a canonical interchange, INVRPT in columns; ``None`` otherwise."""
-    return read_envelope(text, _LANES, _RELEASES, _CONTRL_EDITIONS, split=False)  # type: ignore[arg-type]
+def _either(first: Callable[..., Any], then: Callable[..., Any]) -> Callable[..., Any]:
+    """A lane trying ``first``, then ``then`` where ``first`` declines."""
+
+    def lane(*args: Any) -> Any:
+        found = first(*args)
+        return then(*args) if found is None else found
+
+    return lane
+
+
+def read_wire(text: str, data: bytes | None = None) -> Envelope | None:
+    """The envelope of a canonical interchange, bodies in columns; ``None`` otherwise.
+
+    ``data`` is the text's Latin-1 bytes, when the caller has them.
+    """
+    return read_envelope(text, _LANES, _RELEASES, _CONTRL_EDITIONS, split=False, data=data)  # type: ignore[arg-type]
 
 
 def wire_message(bridge: EdiBridge, envelope: Envelope) -> sim.Message | None:
@@ -113,10 +137,10 @@ def _pallet_quantities(
     parts: list[PalletColumns], md: MasterData, loc_kind: str
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]] | None:
     """:func:`~crossdock.edi_bridge._logistics._quantities`, from columns."""
-    first = next((pallet for part in parts for pallet in part.pallets), None)
+    first = next((part for part in parts if part.ssccs), None)
     if first is None:
         return None
-    gtins = first[1]
+    gtins = first.gtins[: first.counts[0]]  # the first pallet's, which lists every item
     if len(set(gtins)) != len(gtins):
         return None  # an item listed twice: the general path adds the lines up
     items = md.items(gtins, "pallets[0].lines")
@@ -128,21 +152,16 @@ def _pallet_quantities(
     quantity = np.zeros((len(parts), len(gtins)), dtype=np.int64)
     ssccs: list[str] = []
     columns: list[int | None] = []
-    units = []
-    counts = []
     for part in parts:
-        before = len(columns)
-        for sscc, line_gtins, pallet_units in part.pallets:
-            ssccs.append(sscc)
-            columns += map(column.get, line_gtins)
-            units.append(pallet_units)
-        counts.append(len(columns) - before)
+        ssccs += part.ssccs
+        columns += map(column.get, part.gtins)
     if None in columns:
         return None
     if columns:  # every line of every part added in one call (an item may repeat)
+        counts = [len(part.gtins) for part in parts]
         where = np.repeat(np.arange(len(parts), dtype=np.int64) * len(gtins), counts)
         where += np.array(columns, dtype=np.int64)
-        np.add.at(quantity.reshape(-1), where, np.concatenate(units))
+        np.add.at(quantity.reshape(-1), where, np.concatenate([p.quantities for p in parts]))
     return locations, items, quantity, ssccs
 
 
@@ -209,33 +228,25 @@ def _order(order: OrderColumns, md: MasterData, sender: str, receiver: str) -> s
     kind, ship_to = _ship_to(order.delivery_party, md)
     gtins = order.gtins
     items = md.items(gtins, "lines")
-    if gtins and order.splits[0][0]:
-        stores = order.splits[0][0]
+    counts = order.split_counts
+    if gtins and counts[0]:
+        stores = order.stores[: counts[0]]
         if len(set(stores)) != len(stores):
             return None  # a store split twice on the first line: the general path decides
+        if 0 in counts and any(q and not k for q, k in zip(order.quantities, counts, strict=True)):
+            return None  # a line of a split order without splits: the general path says so
         loc_kind = LOCATION_KIND[kind]
         row_of = {gln: r for r, gln in enumerate(stores)}
         locations = np.array(
             [md.index(g, loc_kind, f"lines[0].splits[{r}].store") for r, g in enumerate(stores)],
             dtype=np.int64,
         )
-        rows: list[int | None] = []
-        columns: list[int] = []
-        counts: list[int] = []
-        for j, ((places, split), total) in enumerate(
-            zip(order.splits, order.quantities, strict=True)
-        ):
-            if not places and total:
-                return None  # a line of a split order without splits: the general path says so
-            rows.extend(map(row_of.get, places))
-            columns.extend([j] * len(places))
-            counts.extend(split)
+        rows = list(map(row_of.get, order.stores))
         if None in rows:
             return None
         quantity = np.zeros((len(stores), len(gtins)), dtype=np.int64)
-        np.add.at(
-            quantity, (np.array(rows, dtype=np.int64), np.array(columns, dtype=np.int64)), counts
-        )
+        columns = np.repeat(np.arange(len(gtins), dtype=np.int64), counts)
+        np.add.at(quantity, (np.array(rows, dtype=np.int64), columns), order.split_quantities)
     else:
         if kind not in ("dc", "supplier"):
             return None
@@ -256,6 +267,7 @@ def _order(order: OrderColumns, md: MasterData, sender: str, receiver: str) -> s
 
 
 _STATUS = {status.value: code for status, code in _STATUS_FROM_EDI.items()}
+_STATUS_NUMBER = {int(value): code for value, code in _STATUS.items()}
 
 
 def _response(
@@ -273,7 +285,30 @@ def _response(
         [md.index(part.buyer, kind, f"[{r}].buyer") for r, part in enumerate(parts)],
         dtype=np.int64,
     )
-    quantity = np.zeros((len(parts), len(gtins)), dtype=np.int64)
+    quantity: np.ndarray | None
+    if all(part.gtins == gtins and "" not in part.quantities for part in parts):
+        quantity = np.array([part.quantities for part in parts], dtype=np.int64)  # every line
+    else:
+        quantity = _response_quantities(parts, column)
+    if quantity is None:
+        return None
+    return sim.OrderResponse(
+        sender=sender,
+        receiver=receiver,
+        day=md.day(first.issued, "issued"),
+        reference=first.message_ref,
+        order_number=first.order_number,
+        locations=locations,
+        items=items,
+        quantity=quantity,
+        status=np.array([_STATUS[s] for s in first.statuses], dtype=np.int64),
+        delivery_day=_read_delivery_notes(first.notes, len(gtins), md),
+    )
+
+
+def _response_quantities(parts: list[ResponseColumns], column: dict[str, int]) -> np.ndarray | None:
+    """The quantities of an order response's parts, lines in any order or without quantity."""
+    quantity = np.zeros((len(parts), len(column)), dtype=np.int64)
     for r, part in enumerate(parts):
         columns = list(map(column.get, part.gtins))
         if None in columns or len(set(columns)) != len(columns):
@@ -287,18 +322,7 @@ def _response(
             quantity[r, np.array([columns[k] for k in given], dtype=np.int64)] = np.array(
                 [part.quantities[k] for k in given], dtype=np.int64
             )
-    return sim.OrderResponse(
-        sender=sender,
-        receiver=receiver,
-        day=md.day(first.issued, "issued"),
-        reference=first.message_ref,
-        order_number=first.order_number,
-        locations=locations,
-        items=items,
-        quantity=quantity,
-        status=np.array([_STATUS[s] for s in first.statuses], dtype=np.int64),
-        delivery_day=_read_delivery_notes(first.notes, len(gtins), md),
-    )
+    return quantity
 
 
 def _sales(
@@ -378,6 +402,137 @@ def _inventory(
     )
 
 
+def _positions(ordered: np.ndarray, values: np.ndarray) -> np.ndarray | None:
+    """Where each of ``values`` is in ``ordered`` (sorted), or ``None`` if one is not there."""
+    if not len(ordered):
+        return None if len(values) else np.zeros(0, dtype=np.int64)
+    found = np.searchsorted(ordered, values)
+    np.minimum(found, len(ordered) - 1, out=found)
+    return found if np.array_equal(ordered[found], values) else None
+
+
+def _response_numbers(
+    parts: list[ResponseNumbers], md: MasterData, sender: str, receiver: str
+) -> sim.OrderResponse | None:
+    """:func:`_response` from numbers: the same message, found with sorted searches."""
+    first = parts[0]
+    gtins = first.gtin_numbers
+    ordered = np.unique(gtins)
+    if len(ordered) != len(gtins):
+        return None  # an item listed twice: the general path decides which quantity counts
+    items = md.numbered_items(gtins, "lines")
+    kind = _response_location_kind(sender, md)
+    locations = np.array(
+        [md.index(part.buyer, kind, f"[{r}].buyer") for r, part in enumerate(parts)],
+        dtype=np.int64,
+    )
+    if all(np.array_equal(part.gtin_numbers, gtins) for part in parts):
+        quantity = np.stack([part.quantities for part in parts])  # every line, in order
+    else:
+        column_of = np.argsort(gtins)  # column of ordered[k]
+        quantity = np.zeros((len(parts), len(gtins)), dtype=np.int64)
+        for r, part in enumerate(parts):
+            found = _positions(ordered, part.gtin_numbers)
+            if found is None or len(np.unique(found)) != len(found):
+                return None
+            quantity[r, column_of[found]] = part.quantities
+    return sim.OrderResponse(
+        sender=sender,
+        receiver=receiver,
+        day=md.day(first.issued, "issued"),
+        reference=first.message_ref,
+        order_number=first.order_number,
+        locations=locations,
+        items=items,
+        quantity=quantity,
+        status=np.array([_STATUS_NUMBER[s] for s in first.statuses.tolist()], dtype=np.int64),
+        delivery_day=_read_delivery_notes(first.notes, len(gtins), md),
+    )
+
+
+def _sales_numbers(
+    report: SalesNumbers, md: MasterData, sender: str, receiver: str
+) -> sim.SalesReport | None:
+    """:func:`_sales` from numbers: the same message, found with sorted searches."""
+    gtins = report.locations[0][1]
+    ordered = np.unique(gtins)
+    if len(ordered) != len(gtins):
+        return None  # an item listed twice: the general path adds the lines up
+    items = md.numbered_items(gtins, "locations[0].lines")
+    column_of = np.argsort(gtins)  # column of ordered[k]
+    places = report.locations
+    locations = np.array(
+        [md.index(gln, "store", f"locations[{r}].gln") for r, (gln, _, _) in enumerate(places)],
+        dtype=np.int64,
+    )
+    columns = _positions(ordered, np.concatenate([line_gtins for _, line_gtins, _ in places]))
+    if columns is None:
+        return None
+    rows = np.repeat(np.arange(len(places)), [len(line_gtins) for _, line_gtins, _ in places])
+    quantity = np.zeros((len(places), len(gtins)), dtype=np.int64)
+    np.add.at(quantity, (rows, column_of[columns]), np.concatenate([q for _, _, q in places]))
+    return sim.SalesReport(
+        sender=sender,
+        receiver=receiver,
+        day=md.day(report.issued, "issued"),
+        reference=report.message_ref,
+        locations=locations,
+        items=items,
+        quantity=quantity,
+    )
+
+
+def _inventory_numbers(
+    parts: list[InventoryNumbers], md: MasterData, sender: str, receiver: str
+) -> sim.InventoryReport | None:
+    """:func:`_inventory` from numbers: the same message, found with sorted searches."""
+    first = parts[0]
+    places = first.place_numbers
+    # The locations in order of first appearance, and their rows by sorted GLN.
+    glns, seen_at = np.unique(places, return_index=True)
+    order = np.argsort(seen_at)
+    row_of = np.empty(len(glns), dtype=np.int64)
+    row_of[order] = np.arange(len(glns))
+    gtins = first.gtin_numbers[places == places[0]]  # the first location's lines
+    ordered = np.unique(gtins)
+    if len(ordered) != len(gtins):
+        return None  # an item listed twice: the general path adds the lines up
+    items = md.numbered_items(gtins, "locations[0].lines")
+    column_of = np.argsort(gtins)  # column of ordered[k]
+    locations = np.array(
+        [
+            md.index(gln, "store", f"locations[{r}].gln")
+            for r, gln in enumerate(_texts(glns[order]))
+        ],
+        dtype=np.int64,
+    )
+    arrays = {
+        suffix: np.zeros((len(glns), len(gtins)), dtype=np.int64)
+        for suffix in ("", RECEIVED, BACKORDERS)
+    }
+    for part in parts:
+        suffix = part.number[len(first.number) :]
+        target = arrays.get(suffix) if part.number.startswith(first.number) else None
+        if target is None:
+            return None
+        rows = _positions(glns, part.place_numbers)
+        columns = _positions(ordered, part.gtin_numbers)
+        if rows is None or columns is None:
+            return None
+        np.add.at(target, (row_of[rows], column_of[columns]), part.quantities)
+    return sim.InventoryReport(
+        sender=sender,
+        receiver=receiver,
+        day=md.day(first.stock_date, "stock_date"),
+        reference=first.message_ref,
+        locations=locations,
+        items=items,
+        on_hand=arrays[""],
+        received=arrays[RECEIVED],
+        backorders=arrays[BACKORDERS],
+    )
+
+
 def contrl_text(
     sender: str,
     recipient: str,
@@ -420,6 +575,39 @@ def contrl_text(
     )
 
 
+_VALUE = rb"[0-9A-Za-z \-./]{1,14}"
+_CONTRL = re.compile(
+    rb"UNA:\+\.\? 'UNB\+UNOC:3\+([0-9]{13}):14\+([0-9]{13}):14\+([0-9]{6}):([0-9]{4})"
+    rb"\+(" + _VALUE + rb")\+\+CONTRL'UNH\+1\+CONTRL:D:3:UN:EAN[0-9]{3}'"
+    rb"UCI\+(" + _VALUE + rb")\+([0-9]{13}):14\+([0-9]{13}):14\+7'"
+    rb"((?:UCM\+" + _VALUE + rb"\+[A-Z]{6}:D:[0-9A-Z]{1,3}:UN:EAN[0-9]{3}\+7')*)"
+    rb"UNT\+([1-9][0-9]{0,5})\+1'UNZ\+1\+(" + _VALUE + rb")'"
+)
+"""A CONTRL accepting an interchange and each of its messages, as :func:`contrl_text` writes
+it: every character plain UNOC, so nothing else for the express lane to check."""
+
+
+def read_acceptance(data: bytes) -> tuple[str, str] | None:
+    """The (sender, interchange reference) a CONTRL as :func:`contrl_text` writes it accepts.
+
+    ``None`` for any other text, which :func:`read_wire` (or the general reader) then reads:
+    what this accepts, they accept too, with the same meaning (the tests compare).
+    """
+    match = _CONTRL.fullmatch(data)
+    if match is None:
+        return None
+    sender, recipient, day, time, control_ref, interchange_ref, original, _, acks, count, end = (
+        group.decode("ascii") for group in match.groups()
+    )
+    if end != control_ref or int(count) != acks.count("'") + 3:
+        return None
+    if _prepared(day, time) is None:
+        return None
+    if not valid_glns(sender, recipient, original, match.group(8).decode("ascii")):
+        return None
+    return original, interchange_ref
+
+
 def contrl_ack(
     body: list[str] | str, edition: edi.Edition, message_ref: str, separators: Separators
 ) -> tuple[str, str, str] | None:
@@ -443,6 +631,9 @@ _LANES = _lanes()
 
 _MAPPERS: dict[type, Callable[..., sim.Message | None]] = {
     InventoryColumns: _inventory,
+    InventoryNumbers: _inventory_numbers,
+    ResponseNumbers: _response_numbers,
+    SalesNumbers: _one(_sales_numbers),
     SalesColumns: _one(_sales),
     ResponseColumns: _response,
     OrderColumns: _one(_order),

@@ -4,7 +4,7 @@
 ``edi.encode(bridge.interchange(...))`` writes for a simulation despatch (receiving) advice —
 the same bytes, the tests compare them on every advice of short runs in both editions —
 without the EANCOM objects in between (``Pallet``, ``DespatchLine`` and the messages). The
-goods are loaded onto pallets exactly as the bridge loads them (``_logistics._palletised``,
+goods are loaded onto pallets exactly as the bridge loads them (``_logistics.loads``,
 the same SSCCs), and each pallet and line becomes one f-string from texts built once per item.
 Anything out of the common case (a reference or number to escape, a party or item the scenario
 does not know, quantities that are not small non-negative integers...) returns ``None``, and the
@@ -23,15 +23,22 @@ from crossdock.edi._common import LIMIT
 from crossdock.edi_bridge._logistics import (
     PREFIX_DIGITS,
     Load,
-    _first_pallet_lines,
-    _palletised,
     _receipt_location_kind,
+    loads,
     make_sscc_list,
 )
 from crossdock.edi_bridge._master import BridgeError, MasterData
 from crossdock.edi_bridge._orders import LOCATION_KIND
 from crossdock.edi_bridge._reports import part_ref
-from crossdock.edi_bridge._wire_text import _DOCUMENT, _PLAIN, _day, interchange_head
+from crossdock.edi_bridge._wire_text import (
+    _DOCUMENT,
+    _PLAIN,
+    _day,
+    _outside,
+    interchange_head,
+    lin_numbers,
+    numbered_lines,
+)
 
 __all__ = ["despatch_text", "receipt_text"]
 
@@ -66,12 +73,12 @@ def _common(
     locations = message.locations.tolist()
     if quantity.dtype.kind not in "iu" or quantity.shape != (len(locations), len(items)):
         return None
-    if any(not 0 <= k < len(md.gtins) for k in items):
+    if _outside(items, len(md.gtins)):
         return None
     if quantity.size and (int(quantity.min()) < 0 or int(quantity.max()) >= LIMIT):
         return None
     table = md.glns.get(loc_kind)
-    if table is None or not locations or any(not 0 <= s < len(table) for s in locations):
+    if table is None or not locations or _outside(locations, len(table)):
         return None
     refs = [part_ref(message.reference, r) for r in range(len(locations))]
     if any(not _PLAIN.fullmatch(ref) for ref in refs):
@@ -80,7 +87,7 @@ def _common(
 
 
 def _pallets(
-    loads: list[Load], ssccs: list[str], heads: tuple[str, ...], pac: str
+    per_location: list[Load], ssccs: list[str], heads: tuple[str, ...], pac: str
 ) -> list[tuple[str, int, int]]:
     """Per location: the text of its pallets (``pac`` their PAC) and lines, how many of each.
 
@@ -88,17 +95,24 @@ def _pallets(
     """
     out = []
     n = 0
-    n_items = len(heads)
-    for load in loads:
+    for load in per_location:
         texts = []
         number = 0
         for i, on_pallet in enumerate(load):
-            content = _first_pallet_lines(on_pallet, n_items) if n == 0 else on_pallet
             texts.append(f"CPS+{i + 2}+1'{pac}'PCI+33E'GIN+BJ+{ssccs[n]}'")
-            texts.extend(
-                f"LIN+{k}{heads[j]}{q}'" for k, (j, q) in enumerate(content, start=number + 1)
-            )
-            number += len(content)
+            if n == 0:  # every item, numbered from 1 (``_first_pallet_lines``)
+                listed = dict.fromkeys(range(len(heads)), 0)
+                listed.update(on_pallet)
+                texts.extend(numbered_lines(heads, list(listed.values())))
+                number = len(heads)
+            else:
+                texts.extend(
+                    f"{lin}{heads[j]}{q}'"
+                    for lin, (j, q) in zip(
+                        lin_numbers(number + 1, len(on_pallet)), on_pallet, strict=True
+                    )
+                )
+                number += len(on_pallet)
             n += 1
         out.append(("".join(texts), len(load), number))
     return out
@@ -133,18 +147,18 @@ def despatch_text(
     if not _serials_fit(prefix, message.sscc_first, message.pallets):
         return None
     try:
-        gtins, loads = _palletised(message.quantity, message.items, md, message.pallets)
+        on_pallets = loads(message.quantity, message.items, md, message.pallets)
     except BridgeError:
         return None
     ssccs = make_sscc_list(prefix, message.sscc_first, message.pallets)
-    heads = _heads(tuple(gtins), edition.item_type, "12")
+    heads = _heads(md.gtin_tuple(message.items), edition.item_type, "12")
     sender, receiver, number = message.sender, message.receiver, message.despatch_number
     date = _day(md.date(message.day))
     dates = f"DTM+137:{date}:102'DTM+11:{date}:102'DTM+17:{_day(md.date(message.arrival_day))}:102'"
     unh = f"+DESADV:D:{edition.release}:UN:{edi.ASSOCIATION_CODES[edition]['DESADV']}'"
     out = [interchange_head(sender, receiver, prepared, control_ref, "DESADV")]
     for r, (buyer, (body, pallets, lines)) in enumerate(
-        zip(buyers, _pallets(loads, ssccs, heads, "PAC+1++201"), strict=True)
+        zip(buyers, _pallets(on_pallets, ssccs, heads, "PAC+1++201"), strict=True)
     ):
         ref = part_ref(message.reference, r)
         out.append(
@@ -179,11 +193,11 @@ def receipt_text(
     if not _serials_fit(prefix, sscc_first, total):
         return None
     try:
-        gtins, loads = _palletised(message.quantity, message.items, md, total)
+        on_pallets = loads(message.quantity, message.items, md, total)
     except BridgeError:
         return None
     ssccs = make_sscc_list(prefix, sscc_first, total)
-    heads = _heads(tuple(gtins), edition.item_type, "48")
+    heads = _heads(md.gtin_tuple(message.items), edition.item_type, "48")
     sender, receiver, number = message.sender, message.receiver, message.despatch_number
     date = _day(md.date(message.day))
     code = "352::9" if edition is edi.Edition.EANCOM_97 else "632"
@@ -191,7 +205,7 @@ def receipt_text(
     unh = f"+RECADV:D:{edition.release}:UN:{edi.ASSOCIATION_CODES[edition]['RECADV']}'"
     out = [interchange_head(sender, receiver, prepared, control_ref, "RECADV")]
     for r, (buyer, (body, pallets, lines)) in enumerate(
-        zip(buyers, _pallets(loads, ssccs, heads, "PAC+1"), strict=True)
+        zip(buyers, _pallets(on_pallets, ssccs, heads, "PAC+1"), strict=True)
     ):
         ref = part_ref(message.reference, r)
         out.append(

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import lru_cache
+from itertools import compress
 
 import numpy as np
 
@@ -32,11 +33,56 @@ from crossdock.edi_bridge._orders import (
 )
 from crossdock.edi_bridge._reports import BACKORDERS, RECEIVED, part_ref
 
-__all__ = ["inventory_text", "order_text", "response_text", "sales_text"]
+__all__ = [
+    "inventory_text",
+    "lin_numbers",
+    "numbered_lines",
+    "order_text",
+    "response_text",
+    "sales_text",
+]
 
 _PLAIN = re.compile(r"[0-9A-Za-z\-./ ]{1,14}", re.ASCII)
 _DOCUMENT = re.compile(r"[0-9A-Za-z\-./ ]{1,35}", re.ASCII)
 """A document number (BGM 1004, an..35) written as it is: nothing to escape."""
+
+
+def _outside(indices: list[int], size: int) -> bool:
+    """Whether any of ``indices`` is not an index of a table of ``size`` entries (in C)."""
+    return bool(indices) and (min(indices) < 0 or max(indices) >= size)
+
+
+_LIN: list[str] = []
+"""``LIN+<n>`` for n from 0: line numbers formatted once (up to :data:`_MAX_LIN`)."""
+_MAX_LIN = 1 << 14
+
+
+def lin_numbers(start: int, count: int) -> list[str]:
+    """``LIN+<n>`` for the ``count`` line numbers from ``start``."""
+    stop = start + count
+    if stop > len(_LIN) and stop <= _MAX_LIN:
+        _LIN.extend(f"LIN+{n}" for n in range(len(_LIN), stop))
+    if stop <= len(_LIN):
+        return _LIN[start:stop]
+    return [f"LIN+{n}" for n in range(start, stop)]
+
+
+@lru_cache(maxsize=64)  # per item list, edition and message type (and ORDRSP statuses)
+def _zero_lines(heads: tuple[str, ...]) -> tuple[str, ...]:
+    """Per item, its line numbered from 1 with quantity 0: ``LIN+<j + 1><head>0'``."""
+    return tuple(f"LIN+{j}{head}0'" for j, head in enumerate(heads, 1))
+
+
+def numbered_lines(heads: tuple[str, ...], quantities: list[int]) -> list[str]:
+    """Every item's line numbered from 1, ``LIN+<j + 1><head><quantity>'``.
+
+    A listing of every item is mostly zeros: those lines are copied from a cache, and only
+    the others are formatted.
+    """
+    lines = list(_zero_lines(heads))
+    for j in compress(range(len(quantities)), quantities):
+        lines[j] = f"LIN+{j + 1}{heads[j]}{quantities[j]}'"
+    return lines
 
 
 @lru_cache(maxsize=8)
@@ -67,7 +113,8 @@ def _lines(
                     continue
                 pairs = [(0, 0)]
         out.extend(
-            f"LIN+{n}{heads[j]}{q}{place}" for n, (j, q) in enumerate(pairs, start=number + 1)
+            f"{lin}{heads[j]}{q}{place}"
+            for lin, (j, q) in zip(lin_numbers(number + 1, len(pairs)), pairs, strict=True)
         )
         number += len(pairs)
     return out
@@ -93,13 +140,13 @@ def _checked(
     if any(a.size and int(np.abs(a).max()) >= LIMIT for a in arrays):
         return None  # the encoder writes (or refuses) such numbers itself
     items = message.items.tolist()
-    if not items or message.locations.size == 0 or any(not 0 <= k < len(md.gtins) for k in items):
+    if not items or message.locations.size == 0 or _outside(items, len(md.gtins)):
         return None
     if any(a.shape != (message.locations.size, len(items)) for a in arrays):
         return None
     table = md.glns["store"]
     locations = message.locations.tolist()
-    if len(set(locations)) != len(locations) or any(not 0 <= s < len(table) for s in locations):
+    if len(set(locations)) != len(locations) or _outside(locations, len(table)):
         return None
     if md.party_of.get(message.sender) is None or md.party_of.get(message.receiver) is None:
         return None  # GLNs the scenario vouches for; any other: the general way checks
@@ -123,8 +170,8 @@ def sales_text(
     checked = _checked(message, md, control_ref, prepared, (message.quantity,))
     if checked is None:
         return None
-    items, glns = checked
-    heads = _sales_heads(tuple(md.gtins[k] for k in items), edition.item_type)
+    _, glns = checked
+    heads = _sales_heads(md.gtin_tuple(message.items), edition.item_type)
     values = message.quantity
     rows, columns = np.nonzero(values)
     quantities = values[rows, columns].tolist()
@@ -133,14 +180,19 @@ def sales_text(
     lines: list[str] = []
     number = 0
     for r, gln in enumerate(glns):
-        if r == 0:
-            pairs = list(enumerate(values[0].tolist()))
-        else:
-            a, b = bounds[r], bounds[r + 1]
-            pairs = list(zip(columns_list[a:b], quantities[a:b], strict=True))
         lines.append(f"LOC+162+{gln}::9'")
-        lines.extend(f"LIN+{n}{heads[j]}{q}'" for n, (j, q) in enumerate(pairs, start=number + 1))
-        number += len(pairs)
+        if r == 0:  # the first location lists every item
+            lines.extend(numbered_lines(heads, values[0].tolist()))
+            number += len(heads)
+            continue
+        a, b = bounds[r], bounds[r + 1]
+        lines.extend(
+            f"{lin}{heads[j]}{q}'"
+            for lin, j, q in zip(
+                lin_numbers(number + 1, b - a), columns_list[a:b], quantities[a:b], strict=True
+            )
+        )
+        number += b - a
     reference, sender, receiver = message.reference, message.sender, message.receiver
     code = edi.ASSOCIATION_CODES[edition]["SLSRPT"]
     date = md.date(message.day).strftime("%Y%m%d")
@@ -167,9 +219,9 @@ def inventory_text(
     checked = _checked(message, md, control_ref, prepared, arrays)
     if checked is None:
         return None
-    items, glns = checked
+    _, glns = checked
     sender, receiver = message.sender, message.receiver
-    heads = _heads(tuple(md.gtins[k] for k in items), edition)
+    heads = _heads(md.gtin_tuple(message.items), edition)
     places = [f"'LOC+18+{gln}::9'" for gln in glns]
     code = edi.ASSOCIATION_CODES[edition]["INVRPT"]
     date = md.date(message.day).strftime("%Y%m%d")
@@ -202,9 +254,14 @@ def interchange_head(
 ) -> str:
     """The UNA and UNB segments every interchange the channel writes starts with (UNOC:3)."""
     return (
-        f"UNA:+.? 'UNB+UNOC:3+{sender}:14+{receiver}:14+{prepared:%y%m%d}:{prepared:%H%M}"
-        f"+{control_ref}++{kind}'"
+        f"UNA:+.? 'UNB+UNOC:3+{sender}:14+{receiver}:14+{_stamp(prepared)}+{control_ref}++{kind}'"
     )
+
+
+@lru_cache(maxsize=64)  # an interchange's time is the day's midnight: a few per run
+def _stamp(prepared: dt.datetime) -> str:
+    """UNB's date and time of preparation (``YYMMDD:HHMM``)."""
+    return f"{prepared:%y%m%d}:{prepared:%H%M}"
 
 
 def _day(date: dt.date) -> str:
@@ -253,25 +310,25 @@ def order_text(
     locations = message.locations.tolist()
     if quantity.dtype.kind not in "iu" or quantity.shape != (len(locations), len(items)):
         return None
-    if any(not 0 <= k < len(md.gtins) for k in items):
+    if _outside(items, len(md.gtins)):
         return None
     if quantity.size and (
         int(quantity.min()) < 0 or int(quantity.max()) >= LIMIT // max(1, len(locations))
     ):
         return None  # negative or huge quantities: the encoder writes (or refuses) them
-    heads = _order_heads(tuple(md.gtins[k] for k in items), edition.item_type)
+    heads = _order_heads(md.gtin_tuple(message.items), edition.item_type)
     totals = quantity.sum(axis=0).tolist()
     single = kind in ("dc", "supplier") and locations == [ship_to]
     if single:
-        lines = [f"LIN+{j + 1}{heads[j]}{q}'" for j, q in enumerate(totals)]
+        lines = numbered_lines(heads, totals)
         splits = 0
     else:
         stores = md.glns[LOCATION_KIND[kind]]
-        if not items or any(not 0 <= s < len(stores) for s in locations):
+        if not items or _outside(locations, len(stores)):
             return None
         places = [f"LOC+7+{stores[s]}::9'QTY+11:" for s in locations]
         columns = quantity.T
-        lines = [f"LIN+{j + 1}{heads[j]}{q}'" for j, q in enumerate(totals)]
+        lines = numbered_lines(heads, totals)
         first = "".join(f"{p}{q}'" for p, q in zip(places, columns[0].tolist(), strict=True))
         lines[0] += first  # the first line lists every store, zeros included
         item_of, row_of = np.nonzero(columns[1:])
@@ -330,12 +387,12 @@ def response_text(
         return None
     if message.status.shape != (n,) or message.delivery_day.size not in (0, n):
         return None
-    if any(not 0 <= k < len(md.gtins) for k in items):
+    if _outside(items, len(md.gtins)):
         return None
     if quantity.size and (int(quantity.min()) < 0 or int(quantity.max()) >= LIMIT):
         return None
     table = md.glns[_response_location_kind(sender, md)]
-    if not locations or any(not 0 <= s < len(table) for s in locations):
+    if not locations or _outside(locations, len(table)):
         return None
     refs = [part_ref(reference, r) for r in range(len(locations))]
     if any(not _PLAIN.fullmatch(ref) for ref in refs):
@@ -358,17 +415,15 @@ def response_text(
         "FTX+AAI+++" + ":".join(note[i : i + size] for i in range(0, len(note), size)) + "'"
         for note in notes
     )
-    gtins = tuple(md.gtins[k] for k in items)
+    gtins = md.gtin_tuple(message.items)
     by_status = {v: _response_heads(gtins, edition.item_type, v) for v in set(values)}
-    heads = [by_status[v][j] for j, v in enumerate(values)]
+    heads = tuple(by_status[v][j] for j, v in enumerate(values))
     date = _day(md.date(message.day))
     code = edi.ASSOCIATION_CODES[edition]["ORDRSP"]
     out = [interchange_head(sender, receiver, prepared, control_ref, "ORDRSP")]
     for r, row in enumerate(quantity.tolist()):
         ref = refs[r]
-        lines = "".join(
-            f"LIN+{j}{head}{q}'" for j, (head, q) in enumerate(zip(heads, row, strict=True), 1)
-        )
+        lines = "".join(numbered_lines(heads, row))
         out.append(
             f"UNH+{ref}+ORDRSP:D:{edition.release}:UN:{code}'BGM+231+{ref}+{overall}'"
             f"DTM+137:{date}:102'{ftx}RFF+ON:{order_number}'NAD+BY+{table[locations[r]]}::9'"
