@@ -112,12 +112,11 @@ def row_dot(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
     in the whole product, and a last block of one row (which NumPy computes another way)
     joins the block before it (as the shards are cut: ``crossdock.shard``).
     """
-    rows = matrix.shape[0]
-    vector = np.asarray(vector, dtype=np.float64)
-    width = max(matrix.shape[1], 1)
-    step = max(8, _DOT_BLOCK_BYTES // (8 * width) // 8 * 8)
+    rows, width = matrix.shape
+    step = max(8, _DOT_BLOCK_BYTES // (8 * max(width, 1)) // 8 * 8)
     if rows <= step + 1 or matrix.dtype == np.float64 or not matrix.flags.c_contiguous:
         return np.asarray(matrix @ vector)  # (NumPy may take another kernel for other layouts)
+    vector = np.asarray(vector, dtype=np.float64)
     out = np.empty(rows)
     block = np.empty((step + 1, matrix.shape[1]))
     start = 0
