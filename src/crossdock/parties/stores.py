@@ -435,8 +435,10 @@ class Stores(NetworkParty):
                 backorders=_copy(self.backorders[:, columns]),
             )
         if self._confirms:
-            position = self.on_hand.astype(np.int64)
-            position += self.on_order
+            # int32 like the message (4 bytes a cell, not an int64 array and its copy); a sum
+            # past int32 is made in int64, for the message to refuse with a located error
+            wide = np.int32 if int32_room(self.on_hand, self.on_order) else np.int64
+            position = np.add(self.on_hand, self.on_order, dtype=wide)
             position -= self.backorders
             send(
                 self.ctx,
