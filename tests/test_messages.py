@@ -49,3 +49,12 @@ def test_demand_that_does_not_fit_int32_stops_the_run_with_a_located_error() -> 
     huge = scenario.replace(base_rate=np.full(6, 1e12))
     with pytest.raises(ScenarioError, match="demand for one SKU"):
         DemandModel(huge, 1).daily(0)
+
+
+def test_a_payload_that_is_not_an_array_is_left_as_it_is() -> None:
+    """A shard's packed payload (crossdock._shard_worker._Packed) travels inside messages."""
+    from crossdock._shard_worker import _Packed
+
+    packed = _Packed((2, 3), "int8", None, np.arange(6, dtype=np.int8))
+    report = SalesReport("a", "b", 0, "r", np.arange(2), np.arange(3), packed)  # type: ignore[arg-type]
+    assert report.quantity is packed

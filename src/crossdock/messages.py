@@ -50,7 +50,9 @@ def quantities(values: np.ndarray, what: str = "quantity") -> np.ndarray:
     Integers outside int32 stop the run with a located error, never a silent wrap-around;
     an all-zero broadcast (no bytes per cell) stays one.
     """
-    array = np.asarray(values)
+    if not isinstance(values, np.ndarray):  # a shard's packed payload, say: left as it is
+        return values
+    array = values
     if array.dtype == QUANTITY or array.dtype.kind not in "iu":  # others are left to the codec
         return array
     if array.size:
