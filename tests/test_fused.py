@@ -231,7 +231,7 @@ def test_other_policies_and_forecasters_take_the_numpy_path(
     min_max = MinMax(forecast=HoltWinters())
     min_max.reset(world["mean"])
     order = min_max.plan_in_packs(observation, world["pack"], world["shelf"])
-    assert order.dtype == np.int64 and np.all(order % world["pack"] == 0)
+    assert order.dtype == np.int32 and np.all(order % world["pack"] == 0)
 
 
 def test_without_a_writable_cache_the_kernels_compile_uncached(
@@ -294,3 +294,25 @@ def test_a_column_selection_as_prior_still_takes_the_fused_path(
     sold = np.random.default_rng(11).poisson(prior)
     assert forecast._fused_observe(sold)
     assert forecast.observe_censored(sold, sold == 0)
+
+
+def test_orders_that_might_not_fit_int32_take_the_numpy_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The kernel writes int32 orders: a shelf past int32, or one whose room could pass it
+    with the backorders, goes to the NumPy path (whose message refuses it, located)."""
+    _numpy(monkeypatch, True)
+    world = _world(9, stores=4, skus=30)
+    zeros = np.zeros(world["mean"].shape, dtype=np.int32)
+    observation = Observation(
+        day=0, on_hand=zeros, on_order=zeros, backorders=zeros, lead_time_days=2.0
+    )
+    default = _policy(world["mean"])
+    shelf = np.asarray(world["shelf"])
+    assert default._fused_packs(observation, world["pack"], shelf.astype(np.int32)) is not None
+    assert default._fused_packs(observation, world["pack"], shelf.astype(np.int64)) is None
+    owed = Observation(
+        day=0, on_hand=zeros, on_order=zeros, backorders=zeros + 5, lead_time_days=2.0
+    )
+    full = np.full(shelf.shape, np.iinfo(np.int32).max - 2, dtype=np.int32)
+    assert default._fused_packs(owed, world["pack"], full) is None

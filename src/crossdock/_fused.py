@@ -373,7 +373,7 @@ def order_up_to_packs(
     :func:`crossdock._kernels.gamma_quantile`, ``round_up_to_pack`` and ``cap_to_room``).
     """
     stores, skus = level.shape
-    order = np.empty((stores, skus), dtype=np.int64)
+    order = np.empty((stores, skus), dtype=np.int32)  # message quantities: fits the shelf
     rows = max(1, min(stores, BLOCK_CELLS // max(skus, 1)))
     buffers = np.empty((6, rows, skus))
     planes = np.array([(weekday + t) % 7 for t in range(7)], dtype=np.int64)

@@ -23,11 +23,13 @@ from crossdock import _fused
 from crossdock._bounds import SERVICE_LEVEL_MAX, SERVICE_LEVEL_MIN
 from crossdock._kernels import (
     GAMMA_LOG_SHAPE,
+    INT32_MAX,
     cap_to_room,
     gamma_quantile,
     gamma_quantile_factors,
     round_up_to_pack,
 )
+from crossdock.messages import quantities
 from crossdock.policies._forecast import ExponentialSmoothing, Forecaster, HoltWinters
 from crossdock.policies._params import Params, interval, whole
 
@@ -127,15 +129,16 @@ class Policy(Params):
     def plan_in_packs(
         self, observation: Observation, pack: np.ndarray, capacity: np.ndarray
     ) -> np.ndarray:
-        """The order in whole packs (int64), cut by packs so the position stays within ``capacity``.
+        """The order in whole packs, cut by packs so the position stays within ``capacity``.
 
         :meth:`plan` rounded up to ``pack`` (one per SKU, the last axis), then cut so that
         the inventory position plus the order never exceeds ``capacity``. Policies with a
         fused kernel (:class:`OrderUpTo` with Holt-Winters) do it all in one pass; the result
-        is the same.
+        is the same. int32, as the message quantities it becomes (an order past int32 is a
+        located error: :func:`crossdock.messages.quantities`).
         """
         want = round_up_to_pack(self.plan(observation), pack)
-        return cap_to_room(want, observation.inventory_position, capacity, pack)
+        return quantities(cap_to_room(want, observation.inventory_position, capacity, pack))
 
 
 def unconstrained_demand(
@@ -362,8 +365,16 @@ class OrderUpTo(_Forecasting):
         kernels = _fused.kernels(level.size)
         if kernels is None:
             return None
+        # the kernel writes int32 orders, which are at most the room on the shelf
+        # (capacity - position, position >= -backorders): the NumPy path, whose message
+        # refuses what does not fit with a located error, takes any case that might not
+        if capacity.dtype != np.int32 or (
+            capacity.size
+            and int(capacity.max()) + int(np.max(observation.backorders, initial=0)) > INT32_MAX
+        ):
+            return None
         if not self._reviews(observation.day):
-            return np.zeros(shape, dtype=np.int64)
+            return np.zeros(shape, dtype=np.int32)
         lead = observation.lead_time_days  # the kernel works out R + L - 1 block by block
         if np.broadcast_shapes(np.shape(lead), shape) != shape:
             return None
