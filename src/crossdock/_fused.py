@@ -8,7 +8,7 @@ with its own temporary. Here the same arithmetic is done in two passes, one cell
   error variance) in place;
 - :func:`order_up_to_packs`: the forecast over the protection interval and its error, the
   gamma (or normal) quantile, the gap to the inventory position, the rounding up to case
-  packs and the cut to the shelf's room, into an int64 order.
+  packs and the cut to the shelf's room, into an int32 order (a message quantity).
 
 Each kernel repeats the NumPy code's operations in the same order and the same types
 (float32 state, float64 horizons), so the forecasts and the orders are the same numbers. The

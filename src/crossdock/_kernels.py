@@ -98,8 +98,17 @@ def fill_in_order(requested: np.ndarray, available: np.ndarray) -> np.ndarray:
     return np.clip(np.asarray(available, dtype=np.int64)[None, :] - before, 0, requested)
 
 
-#: Rows of an integer matrix converted to float64 at a time by :func:`row_dot` (a multiple of 8).
+#: Bytes of one float64 (or int64) block when store × SKU work is done a few rows at a time
+#: (:func:`rows_per_block`): 4 MiB, a few hundred stores of 2,000 SKUs.
 _DOT_BLOCK_BYTES = 4 << 20
+
+
+def rows_per_block(width: int, multiple: int = 1) -> int:
+    """Rows of ``width`` 8-byte cells that make one block of :data:`_DOT_BLOCK_BYTES`.
+
+    At least ``multiple`` rows, and a multiple of it (:func:`row_dot` needs multiples of 8).
+    """
+    return max(multiple, _DOT_BLOCK_BYTES // (8 * max(width, 1)) // multiple * multiple)
 
 
 def row_dot(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
@@ -113,7 +122,7 @@ def row_dot(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
     joins the block before it (as the shards are cut: ``crossdock.shard``).
     """
     rows, width = matrix.shape
-    step = max(8, _DOT_BLOCK_BYTES // (8 * max(width, 1)) // 8 * 8)
+    step = rows_per_block(width, 8)
     if rows <= step + 1 or matrix.dtype == np.float64 or not matrix.flags.c_contiguous:
         return np.asarray(matrix @ vector)  # (NumPy may take another kernel for other layouts)
     vector = np.asarray(vector, dtype=np.float64)
@@ -139,7 +148,7 @@ def cases(quantity: np.ndarray, case_pack: np.ndarray) -> int:
     are made; the total is the same (a sum of whole numbers, exact in float64).
     """
     rows = quantity.shape[0] if quantity.ndim > 1 else 1
-    step = max(1, _DOT_BLOCK_BYTES // (8 * max(quantity.shape[-1], 1)))
+    step = rows_per_block(quantity.shape[-1])
     if quantity.ndim < 2 or rows <= step:
         return int(np.ceil(quantity / case_pack).sum())
     return sum(

@@ -19,7 +19,7 @@ from typing import ClassVar
 import numpy as np
 
 from crossdock import _fused
-from crossdock._kernels import INT32_MAX, as_slice, grid, int32_room, row_dot
+from crossdock._kernels import INT32_MAX, as_slice, grid, int32_room, row_dot, rows_per_block
 from crossdock.assortment import ASSORTMENT_SERIES, split_transfers
 from crossdock.demand import Demand
 from crossdock.economics._prices import PriceBook
@@ -62,16 +62,6 @@ def _copy(quantity: np.ndarray) -> np.ndarray:
     if not quantity.any():
         return np.broadcast_to(QUANTITY(0), quantity.shape)
     return quantity.astype(QUANTITY)
-
-
-#: Bytes of one int64 temporary per block of stores when a message is applied a few stores
-#: at a time (4 MiB: a few hundred stores of 2,000 SKUs).
-_BLOCK_BYTES = 4 << 20
-
-
-def _rows_per_block(items: int) -> int:
-    """How many stores' rows of ``items`` columns make one block of :data:`_BLOCK_BYTES`."""
-    return max(1, _BLOCK_BYTES // (8 * max(items, 1)))
 
 
 class Stores(NetworkParty):
@@ -268,7 +258,7 @@ class Stores(NetworkParty):
         for advice in advices:
             # a few stores at a time: the temporaries of a national chain's advice (int64
             # payloads) would otherwise be several bytes a store × SKU cell each
-            step = _rows_per_block(advice.items.size)
+            step = rows_per_block(advice.items.size)
             for start in range(0, advice.locations.size, step):
                 stop = start + step
                 cells = grid(advice.locations[start:stop], advice.items)
