@@ -6,6 +6,10 @@ change to the parties that call them.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterator
+from types import EllipsisType
+
 import numpy as np
 
 EARTH_RADIUS_KM = 6371.0088
@@ -109,6 +113,20 @@ def rows_per_block(width: int, multiple: int = 1) -> int:
     At least ``multiple`` rows, and a multiple of it (:func:`row_dot` needs multiples of 8).
     """
     return max(multiple, _DOT_BLOCK_BYTES // (8 * max(width, 1)) // multiple * multiple)
+
+
+def row_blocks(shape: tuple[int, ...]) -> Iterator[slice | EllipsisType]:
+    """Indices of blocks of a few rows (the first axis) covering an array of ``shape``.
+
+    The block rule of :func:`rows_per_block`; an array of fewer than two axes is one block
+    (``...``). For work whose temporaries would otherwise be the whole store × SKU array.
+    """
+    if len(shape) < 2:
+        yield ...
+        return
+    step = rows_per_block(math.prod(shape[1:]))
+    for start in range(0, shape[0], step):
+        yield slice(start, min(start + step, shape[0]))
 
 
 def row_dot(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:

@@ -147,11 +147,14 @@ def take_in(
     day: int,
     shape: tuple[int, ...],
     dtype: type[np.signedinteger] = np.int64,
+    out: np.ndarray | None = None,
 ) -> np.ndarray | None:
     """Today's consignments for ``glns`` as one ``[locations, items]`` array (``None``: none).
 
     ``dtype=np.int32`` (the stores' books) halves the array; should the loads' largest
     quantities together pass int32, it is int64 after all, for the caller's checks to see.
+    ``out`` (zeros of ``shape`` and ``dtype``) receives the sum instead of a new array, when
+    that dtype holds it: a party that keeps the day's receipts anyway needs no second array.
     """
     arrivals = [load for gln in glns for load in ctx.goods.arrivals(gln, day)]
     if not arrivals:
@@ -160,7 +163,7 @@ def take_in(
         np.iinfo(dtype).max
     ):
         dtype = np.int64
-    goods = np.zeros(shape, dtype=dtype)
+    goods = out if out is not None and out.dtype == dtype else np.zeros(shape, dtype=dtype)
     for load in arrivals:
         goods[grid(load.locations, load.items)] += load.quantity
     return goods

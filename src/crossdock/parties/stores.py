@@ -19,7 +19,15 @@ from typing import ClassVar
 import numpy as np
 
 from crossdock import _fused
-from crossdock._kernels import INT32_MAX, as_slice, grid, int32_room, row_dot, rows_per_block
+from crossdock._kernels import (
+    INT32_MAX,
+    as_slice,
+    grid,
+    int32_room,
+    row_blocks,
+    row_dot,
+    rows_per_block,
+)
 from crossdock.assortment import ASSORTMENT_SERIES, split_transfers
 from crossdock.demand import Demand
 from crossdock.economics._prices import PriceBook
@@ -106,18 +114,23 @@ class Stores(NetworkParty):
         self.backordering = ctx.unmet_demand == "backorder"
         mean = sc.expected_demand()
         # Store × SKU quantities are int32 (4 bytes a cell); every addition that could pass
-        # 2**31 - 1 is checked (_check_room) and stops the run with a ScenarioError.
-        opening = np.minimum(
-            opening_stock(mean, initial_stock_days, sc.case_pack), sc.shelf_capacity
-        )
-        if opening.size and int(opening.max()) > INT32_MAX:
-            raise ScenarioError(
-                f"a store's opening stock ({int(opening.max())} units of one SKU) is more than "
-                f"a store × SKU quantity can hold ({INT32_MAX})",
-                file="<scenario>",
-                field="replenishment.store.initial_stock_days",
+        # 2**31 - 1 is checked (_check_room) and stops the run with a ScenarioError. The
+        # opening stock is worked out a few stores at a time (its int64 and float64
+        # temporaries would be 24 bytes a cell at once).
+        self.on_hand: np.ndarray = np.empty(mean.shape, dtype=np.int32)
+        for rows in row_blocks(mean.shape):
+            opening = np.minimum(
+                opening_stock(mean[rows], initial_stock_days, sc.case_pack),
+                sc.shelf_capacity[rows],
             )
-        self.on_hand = opening.astype(np.int32)
+            if opening.size and int(opening.max()) > INT32_MAX:
+                raise ScenarioError(
+                    f"a store's opening stock ({int(opening.max())} units of one SKU) is more "
+                    f"than a store × SKU quantity can hold ({INT32_MAX})",
+                    file="<scenario>",
+                    field="replenishment.store.initial_stock_days",
+                )
+            self.on_hand[rows] = opening
         # stores that lose unmet demand owe nothing: their backorders are a read-only zero
         # broadcast (no bytes per cell), which every reader takes as the zeros they are
         self.backorders = (
@@ -276,19 +289,28 @@ class Stores(NetworkParty):
         self._unload(day)
 
     def _unload(self, day: int) -> None:
-        """Deliveries that arrive this morning go on the shelf (backorders are served first)."""
-        goods = take_in(self.ctx, [self._retailer], day, self.on_hand.shape, np.int32)
+        """Deliveries that arrive this morning go on the shelf (backorders are served first).
+
+        The day's receipts are summed into ``received_today`` (zeros since :meth:`receive`)
+        and put away a few stores at a time, so no store × SKU temporary is made.
+        """
+        received = self.received_today
+        goods = take_in(self.ctx, [self._retailer], day, received.shape, np.int32, out=received)
         if goods is None:
             return
         self._check_room(day, "stock on hand", self.on_hand, goods)
-        self.on_hand += goods
-        expected = np.minimum(goods, self.on_order)  # all of it, unless a DESADV is late
-        self.on_order -= expected
-        goods -= expected  # what came before its despatch advice
-        self._check_room(day, "stock received before its despatch advice", self.unadvised, goods)
-        self.unadvised += goods
-        goods += expected
-        self.received_today += goods
+        for rows in row_blocks(goods.shape):
+            block = goods[rows]
+            self.on_hand[rows] += block
+            on_order = self.on_order[rows]
+            expected = np.minimum(block, on_order)  # all of it, unless a DESADV is late
+            on_order -= expected
+            early = np.subtract(block, expected, out=expected)  # came before its DESADV
+            unadvised = self.unadvised[rows]
+            self._check_room(day, "stock received before its despatch advice", unadvised, early)
+            unadvised += early
+        if goods is not received:  # quantities past int32 (the checks above stop the run)
+            received += goods
         self.ctx.ledger.record(day, "received", "store", goods)
         self.ctx.ledger["store_deliveries"][day] += goods.any(axis=1)
         self.ctx.ledger["store_cases_received"][day] += row_dot(goods, self._cases)

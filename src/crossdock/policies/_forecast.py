@@ -26,6 +26,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from crossdock._kernels import row_blocks
 from crossdock.policies._params import Params, interval, whole
 
 __all__ = [
@@ -243,8 +244,7 @@ class HoltWinters(Params):
         The first day observed is weekday ``first_weekday`` (default: the parameter).
         """
         self.validate_params()
-        level = np.array(prior_mean, dtype=np.float64)
-        self._level = level
+        prior = np.asarray(prior_mean, dtype=np.float64)
         # the trend and its scratch buffer only exist with a trend (beta > 0): without one
         # they would be two float64 arrays of zeros the size of the state
         self._trend_state: np.ndarray | None = None
@@ -252,21 +252,27 @@ class HoltWinters(Params):
         calendar_weekday, profile = self._start()
         # computed in float64, held at ``precision``, in C order whatever the prior's layout
         # (a planner's prior is a column selection, which NumPy gives in Fortran order): the
-        # fused kernel walks the state and the day's demand as flat arrays. The seasonal
-        # state is filled one weekday at a time, so no [7, stores, skus] float64 array (56
-        # bytes a cell, twice over for the product) is ever made: each weekday's factor ×
-        # level is the same float64 sum, rounded to ``precision`` the same way.
-        self._season = np.zeros((WEEK_DAYS, *level.shape), dtype=self.precision)
+        # fused kernel walks the state and the day's demand as flat arrays. The state is
+        # filled a few rows at a time, so no float64 copy of the prior and no [7, stores,
+        # skus] float64 product (8 and 56 bytes a cell) is ever made: each weekday's factor
+        # × level is the same float64 product, rounded to ``precision`` the same way.
+        self._season = np.zeros((WEEK_DAYS, *prior.shape), dtype=self.precision)
+        self._variance = np.empty(prior.shape, dtype=self.precision)
+        self._level = np.empty(prior.shape, dtype=self.precision)
+        factors = None
         if profile is not None:
             factors = np.asarray(profile, dtype=np.float64)
             factors = factors / factors.mean() - 1.0
-            product = np.empty_like(level)
-            for weekday, factor in enumerate(factors):
-                np.multiply(level, factor, out=product)
-                product += 0.0  # as the float64 zeros it was once added to: -0.0 becomes 0.0
-                self._season[weekday] = product
-        self._variance = np.maximum(level, 1e-9).astype(self.precision, order="C")
-        self._level = level.astype(self.precision, order="C")
+        for rows in row_blocks(prior.shape):
+            level = prior[rows]
+            if factors is not None:
+                product = np.empty(level.shape)
+                for weekday, factor in enumerate(factors):
+                    np.multiply(level, factor, out=product)
+                    product += 0.0  # as the float64 zeros once added to: -0.0 becomes 0.0
+                    self._season[weekday][rows] = product
+            self._variance[rows] = np.maximum(level, 1e-9)
+            self._level[rows] = level
         self._error = np.empty_like(self._level)
         start = calendar_weekday if first_weekday is None else first_weekday
         if not (isinstance(start, int | np.integer) and 0 <= start < WEEK_DAYS):
