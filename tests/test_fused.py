@@ -280,6 +280,36 @@ def test_a_run_gives_the_same_tables_with_and_without_numba(
     assert digests[0]["kpis"]["fill_rate"] > 0
 
 
+@pytest.mark.parametrize("mode", ["traditional", "shared"])
+def test_store_work_a_few_rows_at_a_time_gives_the_same_tables(
+    monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    """Blocks of 8 stores (and a lone last store joining its block) change no number.
+
+    The tills, the opening stock, the deliveries put away and the Holt-Winters start work
+    a few stores at a time (``crossdock._kernels.row_blocks`` and ``dot_blocks``); with
+    blocks shrunk to 8 rows, 33 stores make four blocks, and the tables are those of one
+    block, with Numba and without.
+    """
+    from crossdock import _kernels
+    from crossdock._golden import digest_result
+    from crossdock.scenario import generate_scenario
+    from crossdock.simulate import simulate
+
+    skus = 150
+    scenario = generate_scenario(n_stores=33, n_skus=skus, n_platforms=2, horizon_days=30)
+    digests = []
+    for on, block_bytes in ((True, None), (True, 8 * 8 * skus), (False, 8 * 8 * skus)):
+        _numpy(monkeypatch, on)
+        if block_bytes is not None:
+            monkeypatch.setattr(_kernels, "_DOT_BLOCK_BYTES", block_bytes)
+            assert len(_kernels.dot_blocks(33, skus)) == 4
+        result = simulate(scenario, mode=mode, seed=5, days=30)
+        digests.append(digest_result(result.tables, result.kpis))
+    assert digests[0] == digests[1] == digests[2]
+    assert digests[0]["kpis"]["fill_rate"] > 0
+
+
 def test_a_column_selection_as_prior_still_takes_the_fused_path(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -140,23 +140,41 @@ def row_dot(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
     joins the block before it (as the shards are cut: ``crossdock.shard``).
     """
     rows, width = matrix.shape
-    step = rows_per_block(width, 8)
-    if rows <= step + 1 or matrix.dtype == np.float64 or not matrix.flags.c_contiguous:
+    if matrix.dtype == np.float64 or not matrix.flags.c_contiguous:
         return np.asarray(matrix @ vector)  # (NumPy may take another kernel for other layouts)
+    blocks = dot_blocks(rows, width)
+    if len(blocks) == 1:
+        return np.asarray(matrix @ vector)
     vector = np.asarray(vector, dtype=np.float64)
     out = np.empty(rows)
-    block = np.empty((step + 1, matrix.shape[1]))
+    block = np.empty((max(b.stop - b.start for b in blocks), width))
+    for rows_of in blocks:
+        part = block[: rows_of.stop - rows_of.start]
+        part[:] = matrix[rows_of]
+        np.matmul(part, vector, out=out[rows_of])
+    return out
+
+
+def dot_blocks(rows: int, width: int) -> list[slice]:
+    """The blocks of rows :func:`row_dot` works in (one block when the matrix is small).
+
+    Multiples of 8 rows, a lone last row joining the block before it: work done block by
+    block (the stores' tills) can take each block's :func:`row_dot` and get the numbers the
+    whole matrix's would give.
+    """
+    step = rows_per_block(width, 8)
+    if rows <= step + 1:
+        return [slice(0, rows)]
+    blocks = []
     start = 0
     while start < rows:
         stop = start + step
         if rows - stop == 1:  # a lone last row joins this block
             stop = rows
         stop = min(stop, rows)
-        part = block[: stop - start]
-        part[:] = matrix[start:stop]
-        np.matmul(part, vector, out=out[start:stop])
+        blocks.append(slice(start, stop))
         start = stop
-    return out
+    return blocks
 
 
 def cases(quantity: np.ndarray, case_pack: np.ndarray) -> int:

@@ -129,9 +129,9 @@ class DeliveryCalendar:
         self._bound = 0
         self._days = 0
         self.cycles = np.ones(len(collections), dtype=np.int64)
-        #: R − 1 per store × item: whole days, float32 (exact; added to an int32 or float64
-        #: lead time it still gives float64, as the float64 array did)
-        self.extra_days = np.zeros(mean.shape, dtype=np.float32)
+        #: R − 1 per store × item: whole days, int32, as the planners' lead times it is added
+        #: to (the policies compute with the sum in float64: the same numbers)
+        self.extra_days = np.zeros(mean.shape, dtype=np.int32)
         #: bumped at every choice, so a user of ``extra_days`` knows when it changed
         self.version = 0
         self._choose(mean)

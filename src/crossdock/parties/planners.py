@@ -251,10 +251,13 @@ class Planner:
         # the calendar compute with them in float64, so the numbers are the same.
         self.on_order = np.zeros((sc.n_stores, items.size), dtype=np.int32)
         self._owed = np.zeros((sc.n_stores, items.size), dtype=np.int32)  # backorders last seen
-        lead = sc.supplier_lead_time_days[sc.supplier_of[items]][None, :]
-        lead = lead + sc.platform_delivery_days[sc.platform_of_store][:, None]
-        self._lead_time = lead.astype(np.int32)
-        self._delay = np.zeros(items.size)  # extra days the suppliers' factories announce
+        # (the planned lead time, its announced delays and the calendar's extra days, all
+        # whole days, stay int32 when added: no float64 store × item array beside them)
+        supply = sc.supplier_lead_time_days[sc.supplier_of[items]].astype(np.int32)
+        delivery = sc.platform_delivery_days[sc.platform_of_store].astype(np.int32)
+        self._lead_time = supply[None, :] + delivery[:, None]
+        # extra days the suppliers' factories announce
+        self._delay = np.zeros(items.size, dtype=np.int32)
         self._lead_now = self._lead_time  # planned lead time plus announced delays
         self._proposal: str | None = None  # today's proposal to the retailer, until answered
         self._unanswered: set[str] = set()  # proposals whose ORDRSP has not come (EDI: late)

@@ -22,6 +22,7 @@ from crossdock import _fused
 from crossdock._kernels import (
     INT32_MAX,
     as_slice,
+    dot_blocks,
     grid,
     int32_room,
     row_blocks,
@@ -142,10 +143,12 @@ class Stores(NetworkParty):
         self._confirms = sc.spec.retailer.confirms_proposals and ctx.mode == "shared"
         self._retailer = sc.spec.retailer.gln
         self._advices: list[DespatchAdvice] = []  # today's, for the head office
-        self.unadvised = np.zeros_like(self.on_hand)  # received before its DESADV came
+        # received before its DESADV came: zeros that are only written where a DESADV was
+        # late, so a run whose advices come in time never makes its pages resident
+        self.unadvised = np.zeros(self.on_hand.shape, dtype=np.int32)
         self.received_today = np.zeros_like(self.on_hand)
         self.sold_today = np.zeros_like(self.on_hand)
-        self._short = np.zeros_like(self.on_hand)
+        self._short: np.ndarray | None = None  # the NumPy tills' shortfall (made at first use)
         self._value = sc.shelf_price
         # one day of prices at a time: a block of days would hold [days, stores, skus] floats
         # (a shard's stores are given the rows of the whole chain's book)
@@ -278,8 +281,10 @@ class Stores(NetworkParty):
                 quantity = advice.quantity[start:stop]
                 # goods that came before their (late) despatch advice are no longer on order
                 early = np.minimum(self.unadvised[cells], quantity)
-                self.unadvised[cells] -= early
-                more = quantity - early
+                more = quantity
+                if early.any():  # (no write otherwise: see ``unadvised``)
+                    self.unadvised[cells] -= early
+                    more = quantity - early
                 self._check_room(day, "stock on order", self.on_order[cells], more)
                 self.on_order[cells] += more
         if self._confirms:  # the head office settles what it confirmed against these
@@ -306,9 +311,10 @@ class Stores(NetworkParty):
             expected = np.minimum(block, on_order)  # all of it, unless a DESADV is late
             on_order -= expected
             early = np.subtract(block, expected, out=expected)  # came before its DESADV
-            unadvised = self.unadvised[rows]
-            self._check_room(day, "stock received before its despatch advice", unadvised, early)
-            unadvised += early
+            if early.any():  # (no write otherwise: see ``unadvised``)
+                unadvised = self.unadvised[rows]
+                self._check_room(day, "stock received before its despatch advice", unadvised, early)
+                unadvised += early
         if goods is not received:  # quantities past int32 (the checks above stop the run)
             received += goods
         self.ctx.ledger.record(day, "received", "store", goods)
@@ -332,6 +338,8 @@ class Stores(NetworkParty):
         if gone.size:  # only listed SKUs count as available
             in_stock[day] -= np.count_nonzero(self.on_hand[:, gone], axis=1)
         sold = self.sold_today  # int32, overwritten each day (reports copy what they send)
+        if self._short is None:
+            self._short = np.zeros_like(self.on_hand)
         short = self._short
         if self.backordering:
             owed = self.backorders
@@ -385,26 +393,34 @@ class Stores(NetworkParty):
         per_store = np.zeros((3, stores), dtype=np.int64)
         per_sku = np.zeros((5, skus), dtype=np.int64)
         dead_before = day + 1 - self._dead_days if day >= self._dead_days - 1 else -1
-        sold, short, empty = self.sold_today, self._short, self._sold_any
-        kernels.sell_lost_sales(
-            self.on_hand,
-            wanted,
-            sold,
-            short,
-            empty,
-            self._last_sale,
-            day,
-            dead_before,
-            *per_store,
-            *per_sku,
-        )
+        sold, empty = self.sold_today, self._sold_any
+        # A few stores at a time (row_dot's blocks, so the lost value is the same sum): the
+        # day's shortfall is needed only for its sums, so no store × SKU array keeps it.
+        blocks = dot_blocks(stores, skus)
+        short = np.empty((max(b.stop - b.start for b in blocks), skus), dtype=np.int32)
+        lost_value = np.empty(stores)
+        for rows in blocks:
+            part = short[: rows.stop - rows.start]
+            kernels.sell_lost_sales(
+                self.on_hand[rows],
+                wanted[rows],
+                sold[rows],
+                part,
+                empty[rows],
+                self._last_sale[rows],
+                day,
+                dead_before,
+                *(totals[rows] for totals in per_store),
+                *per_sku,
+            )
+            ledger.record(day, "lost_sale", "store", part, rows=rows)
+            lost_value[rows] = row_dot(part, self._value)
         in_stock, store_demand, store_sales = per_store
         ledger["store_in_stock"][day] = in_stock - delisted_in_stock
         ledger.record(day, "sold", "store", sold)
         ledger["store_demand"][day] = store_demand
         ledger["store_sales"][day] = store_sales
-        ledger.record(day, "lost_sale", "store", short)
-        ledger["store_lost_value"][day] = row_dot(short, self._value)
+        ledger["store_lost_value"][day] = lost_value
         ledger["store_revenue"][day] = self._prices.revenue(day, sold)
         names = ("demand", "sales", "lost_sales", "short_positions")
         for name, values in zip(names, per_sku[:4], strict=True):
