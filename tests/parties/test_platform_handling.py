@@ -67,7 +67,9 @@ def test_a_short_delivery_is_reported_line_by_line() -> None:
     line = int(np.flatnonzero(advice.quantity.sum(axis=0) > 0)[0])
     row = int(np.flatnonzero(advice.quantity[:, line] > 0)[0])
     goods[advice.locations[row], advice.items[line]] -= 1
-    platforms._acknowledge(arrival, goods)
+    platforms._acknowledge(
+        arrival, {p: goods[stores] for p, stores in enumerate(sc.stores_of_platform)}
+    )
     assert chain.ledger["recadv_lines_differing"][arrival, 0] == 1
     answers = chain.channel.receive(advice.sender, ReceivingAdvice, arrival)
     mine = next(a for a in answers if a.despatch_number == advice.despatch_number)

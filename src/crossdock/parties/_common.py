@@ -164,8 +164,28 @@ def take_in(
     ):
         dtype = np.int64
     goods = out if out is not None and out.dtype == dtype else np.zeros(shape, dtype=dtype)
-    for load in arrivals:
-        goods[grid(load.locations, load.items)] += load.quantity
+    return add_loads(goods, arrivals)
+
+
+def add_loads(
+    goods: np.ndarray, loads: list[Consignment], locations: np.ndarray | None = None
+) -> np.ndarray:
+    """Add each load's quantities to ``goods`` at its locations × items, in place.
+
+    ``goods`` rows are the scenario's locations, or only ``locations`` (sorted: a platform's
+    stores), where every load's locations must be.
+    """
+    for load in loads:
+        rows = load.locations
+        if locations is not None:
+            rows = np.searchsorted(locations, rows)
+            if rows.size and (
+                rows.max() >= locations.size or (locations[rows] != load.locations).any()
+            ):
+                raise ValueError(
+                    f"a consignment from {load.sender} is for locations not served here"
+                )
+        goods[grid(rows, load.items)] += load.quantity
     return goods
 
 

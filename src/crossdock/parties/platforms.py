@@ -14,13 +14,14 @@ from typing import ClassVar
 
 import numpy as np
 
-from crossdock._kernels import as_slice, grid, pallets, ration
+from crossdock._kernels import INT32_MAX, as_slice, pallets, ration
 from crossdock.ledger import SeriesSpec
 from crossdock.messages import DespatchAdvice, ReceivingAdvice
 from crossdock.parties._common import (
     Context,
     NetworkParty,
     SsccCounter,
+    add_loads,
     check_room,
     despatch_to_stores,
     send,
@@ -43,7 +44,8 @@ class Platforms(NetworkParty):
         sc = ctx.scenario
         self.ctx = ctx
         self.held = np.zeros((sc.n_stores, sc.n_skus), dtype=np.int32)  # checked adds
-        self._overnight: np.ndarray | None = None  # part of ``held`` that arrived before today
+        # each platform's part of ``held`` that arrived before today (where it has some)
+        self._overnight: dict[int, np.ndarray] = {}
         self.ssccs = SsccCounter(sc.n_platforms)
         self._stores_of = sc.stores_of_platform
         self._supplier_columns = [as_slice(items) for items in sc.items_of_supplier]
@@ -64,46 +66,63 @@ class Platforms(NetworkParty):
         self._unload(day)
 
     def _unload(self, day: int) -> None:
-        """Inbound pallets (already allocated to stores) arrive at the docks and are checked."""
+        """Inbound pallets (already allocated to stores) arrive at the docks and are checked.
+
+        Platform by platform, each one's arrivals summed over its own stores only (int32, as
+        the stock it joins): no store × SKU array of the whole network is made.
+        """
         sc = self.ctx.scenario
-        arrivals = [load for gln in sc.platform_gln for load in self.ctx.goods.arrivals(gln, day)]
-        if not arrivals:
+        arrivals = [self.ctx.goods.arrivals(gln, day) for gln in sc.platform_gln]
+        if not any(arrivals):
             return
-        goods = np.zeros(self.held.shape, dtype=np.int64)  # int64: RECADV payloads are int64
-        for load in arrivals:
-            goods[grid(load.locations, load.items)] += load.quantity
-        check_room(day, "platforms", "stock", self.held, goods)
-        self.held += goods
-        by_platform = self._by_platform(goods)
-        self.ctx.ledger.record(day, "received", "platform", by_platform)
         ledger = self.ctx.ledger
-        for p, stores in enumerate(self._stores_of):
-            block = goods[stores]
+        by_platform = np.zeros((sc.n_platforms, sc.n_skus), dtype=np.int64)
+        blocks: dict[int, np.ndarray] = {}
+        for p, loads in enumerate(arrivals):
+            if not loads:
+                continue
+            stores = self._stores_of[p]
+            largest = sum(int(load.quantity.max(initial=0)) for load in loads)
+            dtype = np.int32 if largest <= INT32_MAX else np.int64
+            goods = add_loads(np.zeros((stores.size, sc.n_skus), dtype=dtype), loads, stores)
+            rows = as_slice(stores)
+            held = self.held[rows]
+            check_room(day, "platforms", "stock", held, goods)
+            held += goods
+            if not isinstance(rows, slice):  # a copy: written back
+                self.held[rows] = held
+            by_platform[p] = goods.sum(axis=0)
             ledger["platform_pallets_in"][day, p] += sum(
-                int(pallets(block[:, cols], sc.units_per_pallet[cols]).sum())
+                int(pallets(goods[:, cols], sc.units_per_pallet[cols]).sum())
                 for cols in self._supplier_columns
             )
             ledger["platform_units_in"][day, p] += by_platform[p].sum()
-        self._acknowledge(day, goods)
+            blocks[p] = goods
+        ledger.record(day, "received", "platform", by_platform)
+        self._acknowledge(day, blocks)
 
     def _acknowledge(
         self,
         day: int,
-        goods: np.ndarray | None,
+        goods: dict[int, np.ndarray] | None,
         advices: list[tuple[int, DespatchAdvice]] | None = None,
     ) -> None:
-        """RECADV for each despatch advice due today: what came, against what was announced."""
+        """RECADV for each despatch advice due today: what came, against what was announced.
+
+        ``goods`` holds today's arrivals of each platform that had some (its stores × SKUs);
+        ``None`` for advices that came late, whose goods were received as announced.
+        """
         sc = self.ctx.scenario
-        blocks: dict[int, np.ndarray] = {}
         due = self._expected.pop(day, []) if advices is None else advices
         for p, advice in due:
             if goods is None:  # a late advice: the goods were received as announced
                 received = advice.quantity
             else:
-                if p not in blocks:
-                    blocks[p] = goods[self._stores_of[p]]
-                rows = np.searchsorted(self._stores_of[p], advice.locations)
-                received = blocks[p][np.ix_(rows, advice.items)]
+                stores = self._stores_of[p]
+                if p not in goods:  # nothing came to this platform today
+                    goods[p] = np.zeros((stores.size, sc.n_skus), dtype=np.int32)
+                rows = np.searchsorted(stores, advice.locations)
+                received = goods[p][np.ix_(rows, advice.items)]
             differs = int((received != advice.quantity).any(axis=0).sum())
             self.ctx.ledger["recadv_lines_differing"][day] += differs
             send(
@@ -119,11 +138,17 @@ class Platforms(NetworkParty):
             )
 
     def cross_dock(self, day: int) -> None:
-        """Break down and consolidate by store, within today's handling capacity."""
+        """Break down and consolidate by store, within today's handling capacity.
+
+        Platform by platform: each one's despatches are its own stores × SKUs (int32, the
+        DESADV's and the consignment's array), and what stays overnight is kept per platform.
+        """
         sc = self.ctx.scenario
-        out = np.zeros(self.held.shape, dtype=np.int64)  # int64: DESADV payloads are int64
+        outs: list[tuple[int, np.ndarray, np.ndarray]] = []
+        overnight: dict[int, np.ndarray] = {}
         for p, stores in enumerate(self._stores_of):
-            held = self.held[stores]
+            rows = as_slice(stores)
+            held = self.held[rows]
             total = int(held.sum())
             if total == 0:
                 continue
@@ -137,23 +162,32 @@ class Platforms(NetworkParty):
                 share = sc.platform_pallet_capacity[p] / held_pallets
                 capacity = min(capacity, int(total * share))
             if total <= capacity:
-                out[stores] = held
-                continue
-            # Goods held overnight go first; today's arrivals share what capacity is left.
-            old = self._overnight[stores] if self._overnight is not None else np.zeros_like(held)
-            first = ration(old.reshape(-1, 1), np.array([capacity]))[:, 0].reshape(old.shape)
-            left = capacity - int(first.sum())
-            new = held - old
-            second = ration(new.reshape(-1, 1), np.array([left]))[:, 0].reshape(new.shape)
-            out[stores] = first + second
-        self.held -= out
-        self._overnight = self.held.copy() if self.held.any() else None
-        if not out.any():
-            return
+                out = held.copy()
+            else:
+                # Goods held overnight go first; today's arrivals share what capacity is left.
+                old = self._overnight.get(p)
+                if old is None:
+                    old = np.zeros_like(held)
+                first = ration(old.reshape(-1, 1), np.array([capacity]))[:, 0].reshape(old.shape)
+                left = capacity - int(first.sum())
+                new = held - old
+                second = ration(new.reshape(-1, 1), np.array([left]))[:, 0].reshape(new.shape)
+                out = (first + second).astype(held.dtype)
+            held -= out
+            if not isinstance(rows, slice):  # a copy: written back
+                self.held[rows] = held
+            if held.any():
+                overnight[p] = held.copy()
+            outs.append((p, stores, out))
+        self._overnight = overnight
         ledger = self.ctx.ledger
-        ledger.record(day, "shipped", "platform", self._by_platform(out))
-        for p, stores in enumerate(self._stores_of):
-            goods = out[stores]
+        by_platform = np.zeros((sc.n_platforms, sc.n_skus), dtype=np.int64)
+        for p, _, out in outs:
+            by_platform[p] = out.sum(axis=0)
+        if not by_platform.any():
+            return
+        ledger.record(day, "shipped", "platform", by_platform)
+        for p, stores, goods in outs:
             if not goods.any():
                 continue
             ledger["platform_pallets_out"][day, p] += int(pallets(goods, sc.units_per_pallet).sum())
