@@ -313,6 +313,8 @@ class Writer:
         self.edition = edition
         self.item_type = edition.item_type
         self.path = path
+        self.index: int | None = None
+        """The message being written (:meth:`begin`), named in the path of its errors."""
         self.element = s.element
         self.component = s.component
         self.terminator = s.terminator
@@ -336,12 +338,23 @@ class Writer:
     def reset(self, path: str) -> None:
         """Start the next message, at field path ``path``: :attr:`out` is a new list."""
         self.path = path
+        self.index = None
         self.out = []
+        self.extra_segments = 0
+
+    def begin(self, index: int) -> None:
+        """Start writing ``messages[index]`` on :attr:`out` (its segments counted afresh).
+
+        The field path of its errors is made only when one is raised: most messages are
+        small, and formatting it for each would be a noticeable share of their cost.
+        """
+        self.index = index
         self.extra_segments = 0
 
     def fail(self, message: str, field: str = "") -> EdiError:
         """Make an encoding error located by the field path of the bad value."""
-        return EdiError(message, file="<builder>", field=self.path + field)
+        path = self.path if self.index is None else f"messages[{self.index}]"
+        return EdiError(message, file="<builder>", field=path + field)
 
     def text(self, value: str, field: str, longest: int = 35) -> str:
         """Check and escape a mandatory free value (document number, reference...).
