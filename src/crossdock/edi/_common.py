@@ -72,6 +72,9 @@ class LineHeads(dict[str, str]):
         self.after = after
 
 
+_TERMINATED: dict[str, tuple[str, ...]] = {}
+"""``str(n) + terminator`` for small ``n``, per segment terminator: see
+:meth:`Writer.terminated_numbers`."""
 _HEADS: dict[tuple[str, str, str], LineHeads] = {}
 """The line texts per text around the GTIN: see :meth:`Writer.line_heads`."""
 _MAX_HEADS = 100_000
@@ -405,6 +408,19 @@ class Writer:
         self.id(value, heads.kind, field)
         heads[value] = text = heads.before + value + heads.after
         return text
+
+    def terminated_numbers(self) -> tuple[str, ...]:
+        """``str(n)`` and the segment terminator for small ``n`` (as :data:`NUMBERS`).
+
+        The hot loops end most lines with a small whole quantity: one lookup gives the
+        quantity and the end of the segment, one piece fewer to put together per line.
+        """
+        texts = _TERMINATED.get(self.terminator)
+        if texts is None:
+            if len(_TERMINATED) > 64:
+                _TERMINATED.clear()
+            texts = _TERMINATED[self.terminator] = tuple(n + self.terminator for n in NUMBERS)
+        return texts
 
     def quantity(self, value: Quantity, field: str) -> str:
         """Format a quantity of a hot loop that is not a small whole number."""

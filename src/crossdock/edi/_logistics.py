@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from crossdock.edi._common import (
-    NUMBERS,
     Writer,
     date_of,
     header_dates,
@@ -200,7 +199,7 @@ def _write_pallets(
     tn = t + w.newline
     heads = w.line_heads(f"{e}{e}", f"{w.newline}QTY{e}{qualifier}{c}")
     cps, level, marking = f"CPS{e}", f"{e}1{tn}", f"{tn}PCI{e}33E{tn}GIN{e}BJ{e}"
-    numbers, out = NUMBERS, w.out
+    lin, ends, get, append = f"LIN{e}", w.terminated_numbers(), heads.get, w.out.append
     line_number = first_line
     types: dict[str, str] = {}
     for i, pallet in enumerate(pallets):
@@ -216,24 +215,24 @@ def _write_pallets(
                 if shown is None:
                     shown = types[package_type] = w.text(package_type, where + ".package_type", 17)
                 pac = f"PAC{e}1{e}{e}{shown}"
-        out.append(f"{cps}{i + 2}{level}{pac}{marking}{sscc}{t}")
+        append(f"{cps}{i + 2}{level}{pac}{marking}{sscc}{t}")
         lines: Sequence[DespatchLine | ReceivedLine] = pallet.lines
         w.extra_segments += 3 + len(lines)  # one string per pallet and per line (LIN + QTY)
         # One string per line: ``LIN+<number>`` + the text from the GTIN to QTY's qualifier
         # (built once per item, see line_heads) + the quantity.
         for number, line in zip(line_numbers(line_number + 1, len(lines)), lines, strict=True):
             gtin = line.gtin
-            head = heads.get(gtin)
+            head = get(gtin)
             if head is None:
                 k = int(number) - line_number - 1
                 head = w.head(heads, gtin, f"{where}.lines[{k}].gtin")
             quantity = line.quantity
             if type(quantity) is int and 0 <= quantity < 10_000:
-                out.append(f"LIN{e}{number}{head}{numbers[quantity]}{t}")
+                append(f"{lin}{number}{head}{ends[quantity]}")
             else:
                 k = int(number) - line_number - 1
                 shown_quantity = w.quantity(quantity, f"{where}.lines[{k}].quantity")
-                out.append(f"LIN{e}{number}{head}{shown_quantity}{t}")
+                append(f"{lin}{number}{head}{shown_quantity}{t}")
         line_number += len(lines)
     return line_number
 
