@@ -931,16 +931,16 @@ def _unb_head(w: Writer, interchange: Interchange, charset: str) -> str:
     return head
 
 
-def _unb(w: Writer, interchange: Interchange) -> str:
+def _unb(w: Writer, interchange: Interchange, charset: str) -> str:
     """Write UNB from the interchange's fields, with the other elements of the UNB read.
 
-    Return the control reference as written (UNZ repeats it).
+    ``charset`` is the syntax identifier written. Return the control reference as written
+    (UNZ repeats it).
     """
     prepared = interchange.prepared
     if not isinstance(prepared, dt.datetime) or not 2000 <= prepared.year <= 2099:
         raise w.fail(f"must be a datetime in 2000-2099, got {prepared!r}", "prepared")
     raw = interchange.raw
-    charset = interchange.charset if interchange.charset in WRITTEN_CHARSETS else "UNOC"
     if not raw:  # built in Python: nothing read to keep (the common, fast case)
         application = (
             w.text(interchange.application_ref, "application_ref", 14)
@@ -1039,6 +1039,7 @@ def _separators_problem(separators: Separators) -> str | None:
 
 
 _DEFAULT_SEPARATORS = Separators()
+_DEFAULT_UNA = _DEFAULT_SEPARATORS.una()
 _DEFAULT_SYNTAX = {
     charset: syntax_for(_DEFAULT_SEPARATORS, charset) for charset in WRITTEN_CHARSETS
 }
@@ -1073,8 +1074,8 @@ def _open(
         )
     w = Writer(syntax, edition, "", "\n" if newlines else "")
     if una:
-        w.out.append(separators.una())
-    return w, _unb(w, interchange)
+        w.out.append(_DEFAULT_UNA if default else separators.una())
+    return w, _unb(w, interchange, written)
 
 
 def _write_message(w: Writer, index: int, message: Message, refs: set[str]) -> None:
