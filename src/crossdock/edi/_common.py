@@ -72,6 +72,9 @@ class LineHeads(dict[str, str]):
         self.after = after
 
 
+_TERMINATED: dict[str, tuple[str, ...]] = {}
+"""``str(n) + terminator`` for small ``n``, per segment terminator: see
+:meth:`Writer.terminated_numbers`."""
 _HEADS: dict[tuple[str, str, str], LineHeads] = {}
 """The line texts per text around the GTIN: see :meth:`Writer.line_heads`."""
 _MAX_HEADS = 100_000
@@ -313,6 +316,8 @@ class Writer:
         self.edition = edition
         self.item_type = edition.item_type
         self.path = path
+        self.index: int | None = None
+        """The message being written (:meth:`begin`), named in the path of its errors."""
         self.element = s.element
         self.component = s.component
         self.terminator = s.terminator
@@ -336,12 +341,23 @@ class Writer:
     def reset(self, path: str) -> None:
         """Start the next message, at field path ``path``: :attr:`out` is a new list."""
         self.path = path
+        self.index = None
         self.out = []
+        self.extra_segments = 0
+
+    def begin(self, index: int) -> None:
+        """Start writing ``messages[index]`` on :attr:`out` (its segments counted afresh).
+
+        The field path of its errors is made only when one is raised: most messages are
+        small, and formatting it for each would be a noticeable share of their cost.
+        """
+        self.index = index
         self.extra_segments = 0
 
     def fail(self, message: str, field: str = "") -> EdiError:
         """Make an encoding error located by the field path of the bad value."""
-        return EdiError(message, file="<builder>", field=self.path + field)
+        path = self.path if self.index is None else f"messages[{self.index}]"
+        return EdiError(message, file="<builder>", field=path + field)
 
     def text(self, value: str, field: str, longest: int = 35) -> str:
         """Check and escape a mandatory free value (document number, reference...).
@@ -392,6 +408,19 @@ class Writer:
         self.id(value, heads.kind, field)
         heads[value] = text = heads.before + value + heads.after
         return text
+
+    def terminated_numbers(self) -> tuple[str, ...]:
+        """``str(n)`` and the segment terminator for small ``n`` (as :data:`NUMBERS`).
+
+        The hot loops end most lines with a small whole quantity: one lookup gives the
+        quantity and the end of the segment, one piece fewer to put together per line.
+        """
+        texts = _TERMINATED.get(self.terminator)
+        if texts is None:
+            if len(_TERMINATED) > 64:
+                _TERMINATED.clear()
+            texts = _TERMINATED[self.terminator] = tuple(n + self.terminator for n in NUMBERS)
+        return texts
 
     def quantity(self, value: Quantity, field: str) -> str:
         """Format a quantity of a hot loop that is not a small whole number."""

@@ -14,7 +14,7 @@ from crossdock.edi._elements import component, read_code, read_id, read_text
 from crossdock.edi._errors import Reporter, _Stop
 from crossdock.edi._model import ContrlReport, Edition, MessageAck, SyntaxAction
 from crossdock.edi._structure import Node
-from crossdock.edi._syntax import RawSegment
+from crossdock.edi._syntax import RawSegment, Syntax
 from crossdock.edi._tables import TABLES
 
 __all__ = ["CONTRL", "decode_contrl", "encode_contrl"]
@@ -101,8 +101,19 @@ def _check_error(w: Writer, code: str | None, field: str) -> str:
     return code
 
 
+_UCM_TAILS: dict[tuple[Syntax, str, str, str, SyntaxAction, str | None], str] = {}
+"""UCM after the message reference (``+<type>:D:<release>:UN:<code>+<action>[+<error>]'``)
+by syntax, release, type, association code, action and error: checked and formatted once, as
+a CONTRL answers many messages of a few types (see :func:`encode_contrl`)."""
+
+
 def encode_contrl(w: Writer, report: ContrlReport, association: dict[str, str]) -> None:
-    """Write the body of a CONTRL message; ``association`` maps message types to codes."""
+    """Write the body of a CONTRL message; ``association`` maps message types to codes.
+
+    Half the interchanges of a run are CONTRLs of a few segments, so their fixed costs show:
+    each acknowledgement's text after its reference is looked up once it has been written
+    (its values checked then), and only the reference is checked for each.
+    """
     if not isinstance(report.action, SyntaxAction):
         raise w.fail(f"must be a SyntaxAction, got {report.action!r}", ".action")
     e, c, t = w.element, w.component, w.terminator
@@ -110,23 +121,44 @@ def encode_contrl(w: Writer, report: ContrlReport, association: dict[str, str]) 
     sender = w.id(report.sender, "GLN", ".sender")
     recipient = w.id(report.recipient, "GLN", ".recipient")
     error = _check_error(w, report.error, ".error")
-    w.out.append(
+    append = w.out.append
+    append(
         f"UCI{e}{reference}{e}{sender}{c}14{e}{recipient}{c}14{e}{report.action._value_}"
         f"{e + error if error else ''}{t}"
     )
-    release = w.edition.release
+    syntax, release = w.syntax, w.edition.release
     for k, ack in enumerate(report.messages):
-        where = f".messages[{k}]"
-        if not isinstance(ack.action, SyntaxAction) or ack.action is SyntaxAction.RECEIVED:
-            raise w.fail(f"must be ACCEPTED or REJECTED, got {ack.action!r}", where + ".action")
-        message_type = w.text(ack.message_type, where + ".message_type", 6)
-        ref = w.text(ack.message_ref, where + ".message_ref", 14)
-        code = association.get(ack.message_type, "")
-        error = _check_error(w, ack.error, where + ".error")
-        if not code:
-            w.seg("UCM", ref, (message_type, "D", release, "UN", code), ack.action._value_, error)
+        kind, action, error_code = ack.message_type, ack.action, ack.error
+        tail = None
+        if type(kind) is str and type(action) is SyntaxAction:
+            if error_code is None or type(error_code) is str:  # hashable values only
+                code = association.get(kind, "")
+                tail = _UCM_TAILS.get((syntax, release, kind, code, action, error_code))
+        if tail is None:
+            _write_ucm(w, ack, k, association)
             continue
-        w.out.append(
-            f"UCM{e}{ref}{e}{message_type}{c}D{c}{release}{c}UN{c}{code}{e}{ack.action._value_}"
-            f"{e + error if error else ''}{t}"
-        )
+        append(f"UCM{e}{w.text(ack.message_ref, f'.messages[{k}].message_ref', 14)}{tail}")
+
+
+def _write_ucm(w: Writer, ack: MessageAck, k: int, association: dict[str, str]) -> None:
+    """Write one UCM, checking each value; remember its text after the reference."""
+    where = f".messages[{k}]"
+    if not isinstance(ack.action, SyntaxAction) or ack.action is SyntaxAction.RECEIVED:
+        raise w.fail(f"must be ACCEPTED or REJECTED, got {ack.action!r}", where + ".action")
+    message_type = w.text(ack.message_type, where + ".message_type", 6)
+    ref = w.text(ack.message_ref, where + ".message_ref", 14)
+    code = association.get(ack.message_type, "")
+    error = _check_error(w, ack.error, where + ".error")
+    release = w.edition.release
+    if not code:
+        w.seg("UCM", ref, (message_type, "D", release, "UN", code), ack.action._value_, error)
+        return
+    e, c, t = w.element, w.component, w.terminator
+    tail = (
+        f"{e}{message_type}{c}D{c}{release}{c}UN{c}{code}{e}{ack.action._value_}"
+        f"{e + error if error else ''}{t}"
+    )
+    w.out.append(f"UCM{e}{ref}{tail}")
+    if len(_UCM_TAILS) > 1024:
+        _UCM_TAILS.clear()
+    _UCM_TAILS[(w.syntax, release, ack.message_type, code, ack.action, ack.error)] = tail

@@ -21,6 +21,7 @@ import datetime as dt
 import functools
 import gc
 import io
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -898,34 +899,58 @@ def validate(
 # --- writing ---------------------------------------------------------------------------
 
 
-_STAMPS: dict[dt.datetime, tuple[str, str]] = {}
-"""UNB's date and time (``YYMMDD``, ``HHMM``) per time already written."""
+_UNB_HEADS: dict[tuple[Syntax, str, str, dt.datetime], str] = {}
+"""UNB up to its control reference, per syntax, sender, recipient and time already written.
+
+The same few partners and days recur in every interchange of a run: their identifiers are
+checked and the head formatted once, not once per interchange (most interchanges are small
+CONTRLs, whose envelope is a large share of their cost).
+"""
 
 
-def _unb(w: Writer, interchange: Interchange) -> None:
-    """Write UNB from the interchange's fields, with the other elements of the UNB read."""
+def _unb_head(w: Writer, interchange: Interchange, charset: str) -> str:
+    """``UNB+<charset>:3+<sender>:14+<recipient>:14+<date>:<time>+``, checked once per key."""
+    sender, recipient, prepared = interchange.sender, interchange.recipient, interchange.prepared
+    key = (w.syntax, sender, recipient, prepared)
+    if type(sender) is str and type(recipient) is str and type(prepared) is dt.datetime:
+        head = _UNB_HEADS.get(key)
+        if head is not None:
+            return head
+    e, c = w.element, w.component
+    sender = w.id(sender, "GLN", "sender")
+    recipient = w.id(recipient, "GLN", "recipient")
+    p = prepared
+    head = (
+        f"UNB{e}{charset}{c}3{e}{sender}{c}14{e}{recipient}{c}14"
+        f"{e}{p.year % 100:02d}{p.month:02d}{p.day:02d}{c}{p.hour:02d}{p.minute:02d}{e}"
+    )
+    if type(prepared) is dt.datetime:  # a subclass may format differently: never kept
+        if len(_UNB_HEADS) > 10_000:
+            _UNB_HEADS.clear()
+        _UNB_HEADS[key] = head
+    return head
+
+
+def _unb(w: Writer, interchange: Interchange, charset: str) -> str:
+    """Write UNB from the interchange's fields, with the other elements of the UNB read.
+
+    ``charset`` is the syntax identifier written. Return the control reference as written
+    (UNZ repeats it).
+    """
     prepared = interchange.prepared
     if not isinstance(prepared, dt.datetime) or not 2000 <= prepared.year <= 2099:
         raise w.fail(f"must be a datetime in 2000-2099, got {prepared!r}", "prepared")
-    raw = interchange.raw or []
-    charset = interchange.charset if interchange.charset in WRITTEN_CHARSETS else "UNOC"
+    raw = interchange.raw
     if not raw:  # built in Python: nothing read to keep (the common, fast case)
-        e, c = w.element, w.component
-        stamp = _STAMPS.get(prepared)
-        if stamp is None:
-            p = prepared
-            stamp = (f"{p.year % 100:02d}{p.month:02d}{p.day:02d}", f"{p.hour:02d}{p.minute:02d}")
-            if len(_STAMPS) > 10_000:
-                _STAMPS.clear()
-            _STAMPS[prepared] = stamp
         application = (
             w.text(interchange.application_ref, "application_ref", 14)
             if interchange.application_ref is not None
             else ""
         )
         reference = w.text(interchange.control_ref, "control_ref", 14)
-        if application or interchange.ack_request or interchange.test:
-            tail = [
+        tail = reference
+        if interchange.ack_request or interchange.test:
+            parts = [
                 reference,
                 "",
                 application,
@@ -934,27 +959,30 @@ def _unb(w: Writer, interchange: Interchange) -> None:
                 "",
                 "1" if interchange.test else "",
             ]
-            while tail[-1] == "":
-                tail.pop()
-            reference = e.join(tail)
-        w.out.append(
-            f"UNB{e}{charset}{c}3{e}{w.id(interchange.sender, 'GLN', 'sender')}{c}14"
-            f"{e}{w.id(interchange.recipient, 'GLN', 'recipient')}{c}14"
-            f"{e}{stamp[0]}{c}{stamp[1]}{e}{reference}{w.terminator}"
-        )
-        return
+            while parts[-1] == "":
+                parts.pop()
+            tail = w.element.join(parts)
+        elif application:
+            tail = f"{reference}{w.element}{w.element}{application}"
+        w.out.append(f"{_unb_head(w, interchange, charset)}{tail}{w.terminator}")
+        return reference
 
     def kept(element: int, first: int = 1) -> tuple[str, ...]:
         parts = raw[element][first:] if element < len(raw) else []
         return tuple(w.syntax.escape(part) for part in parts)
 
+    sender = w.id(interchange.sender, "GLN", "sender")
+    sender_kept = kept(2, 2)
+    recipient = w.id(interchange.recipient, "GLN", "recipient")
+    recipient_kept = kept(3, 2)
+    reference = w.text(interchange.control_ref, "control_ref", 14)
     w.seg(
         "UNB",
         (charset, "3"),
-        (w.id(interchange.sender, "GLN", "sender"), "14", *kept(2, 2)),
-        (w.id(interchange.recipient, "GLN", "recipient"), "14", *kept(3, 2)),
+        (sender, "14", *sender_kept),
+        (recipient, "14", *recipient_kept),
         (f"{prepared:%y%m%d}", f"{prepared:%H%M}"),
-        w.text(interchange.control_ref, "control_ref", 14),
+        reference,
         kept(6, 0),
         w.text(interchange.application_ref, "application_ref", 14)
         if interchange.application_ref is not None
@@ -964,9 +992,10 @@ def _unb(w: Writer, interchange: Interchange) -> None:
         kept(10, 0),
         "1" if interchange.test else "",
     )
+    return reference
 
 
-def _raw_body(w: Writer, raw: RawMessage, ref: str) -> list[str]:
+def _raw_body(w: Writer, raw: RawMessage, ref: str) -> str:
     """The segments of a decoded message as read, in the writer's service characters."""
     separators, unh, body = raw
     texts = [unh, *body]
@@ -983,7 +1012,7 @@ def _raw_body(w: Writer, raw: RawMessage, ref: str) -> list[str]:
     if bad:
         raise w.fail(f"{bad.group()!r} is not in character set {w.syntax.charset}", "")
     count = len(texts) + 1
-    return [text + f"UNT{w.element}{count}{w.element}{ref}{w.terminator}"]
+    return text + f"UNT{w.element}{count}{w.element}{ref}{w.terminator}"
 
 
 _UNH: dict[tuple[Syntax, str, str], str] = {}
@@ -1010,16 +1039,21 @@ def _separators_problem(separators: Separators) -> str | None:
 
 
 _DEFAULT_SEPARATORS = Separators()
+_DEFAULT_UNA = _DEFAULT_SEPARATORS.una()
 _DEFAULT_SYNTAX = {
     charset: syntax_for(_DEFAULT_SEPARATORS, charset) for charset in WRITTEN_CHARSETS
 }
 _CODES = {edition._value_: codes for edition, codes in ASSOCIATION_CODES.items()}
 
 
-def _iter_encode(
+def _open(
     interchange: Interchange, separators: Separators, una: bool, newlines: bool
-) -> Iterator[list[str]]:
-    """The interchange's text as lists of segment texts: the header, each message, UNZ."""
+) -> tuple[Writer, str]:
+    """Check the interchange's service fields and write UNA and UNB.
+
+    Return the writer of the messages (UNA and UNB in its :attr:`~Writer.out`) and the control
+    reference as written, which UNZ repeats.
+    """
     default = separators is _DEFAULT_SEPARATORS  # the common case: nothing to check or hash
     problem = None if default else _separators_problem(separators)
     if problem:
@@ -1038,13 +1072,63 @@ def _iter_encode(
         raise EdiError(
             f"must be an Edition, got {interchange.edition!r}", file="<builder>", field="edition"
         )
-    end = "\n" if newlines else ""
-    w = Writer(syntax, edition, "", end)
+    w = Writer(syntax, edition, "", "\n" if newlines else "")
     if una:
-        w.out.append(separators.una())
-    _unb(w, interchange)
-    yield [end.join(w.out) + end] if end else w.out
-    codes = _CODES[edition._value_]
+        w.out.append(_DEFAULT_UNA if default else separators.una())
+    return w, _unb(w, interchange, written)
+
+
+def _write_message(w: Writer, index: int, message: Message, refs: set[str]) -> None:
+    """Append UNH, the body and UNT of ``messages[index]`` to the writer's :attr:`~Writer.out`.
+
+    ``refs`` holds the message references already written (each must be unique).
+    """
+    kind_name = _TYPES.get(type(message))
+    w.begin(index)
+    if kind_name is None:
+        raise w.fail(f"{type(message).__name__} is not an EANCOM message")
+    ref = w.text(message.message_ref, ".message_ref", 14)
+    if ref in refs:
+        raise w.fail(f"message reference {ref!r} is used twice", ".message_ref")
+    refs.add(ref)
+    out = w.out
+    raw = message.raw
+    if raw is not None:
+        out.append(_raw_body(w, raw, ref))
+        return
+    e = w.element
+    first = len(out)
+    out.append(f"UNH{e}{ref}{e}{_unh_type(w.syntax, w.edition, kind_name)}")
+    if kind_name == "CONTRL":
+        encode_contrl(w, message, _CODES[w.edition._value_])  # type: ignore[arg-type]
+    else:
+        _KINDS[kind_name].encode(w, message)
+    count = len(out) - first + w.extra_segments + 1
+    out.append(f"UNT{e}{count}{e}{ref}{w.terminator}")
+
+
+def _unz(w: Writer, count: int, reference: str) -> str:
+    """UNZ: the number of messages (or functional groups) and the control reference."""
+    return f"UNZ{w.element}{count}{w.element}{reference}{w.terminator}"
+
+
+def _lines(w: Writer) -> list[str]:
+    """The writer's segments ready to be joined, each followed by its line break, if any."""
+    end = w.newline
+    return [end.join(w.out) + end] if end else w.out
+
+
+def _iter_encode(
+    interchange: Interchange, separators: Separators, una: bool, newlines: bool
+) -> Iterator[list[str]]:
+    """The interchange's text as lists of segment texts: the header, each message, UNZ.
+
+    :func:`write` streams these, so that only one message's text is held at a time;
+    :func:`encode` writes interchanges without functional groups in one list instead.
+    """
+    w, reference = _open(interchange, separators, una, newlines)
+    yield _lines(w)
+    syntax = w.syntax
     refs: set[str] = set()
     groups = list(interchange.groups or ())
     if groups and sum(count for _, count in groups) != len(interchange.messages):
@@ -1057,38 +1141,19 @@ def _iter_encode(
             starts[first] = ung
             ends[first + count - 1] = ung
         first += count
-    e, t = w.element, w.terminator
     for index, message in enumerate(interchange.messages):
-        kind_name = _TYPES.get(type(message))
-        w.reset(f"messages[{index}]")
-        if kind_name is None:
-            raise w.fail(f"{type(message).__name__} is not an EANCOM message")
+        w.reset("")
         if groups and index in starts:
             ung = starts[index]
             w.seg("UNG", *(tuple(syntax.escape(c) for c in element) for element in ung[1:]))
-        ref = w.text(message.message_ref, ".message_ref", 14)
-        if ref in refs:
-            raise w.fail(f"message reference {ref!r} is used twice", ".message_ref")
-        refs.add(ref)
-        raw = message.raw
-        if raw is not None:
-            w.out.extend(_raw_body(w, raw, ref))
-        else:
-            w.out.append(f"UNH{e}{ref}{e}{_unh_type(syntax, edition, kind_name)}")
-            if kind_name == "CONTRL":
-                encode_contrl(w, message, codes)  # type: ignore[arg-type]
-            else:
-                _KINDS[kind_name].encode(w, message)
-            count = len(w.out) + w.extra_segments + 1
-            w.out.append(f"UNT{e}{count}{e}{ref}{t}")
+        _write_message(w, index, message, refs)
         if groups and index in ends:
             ung = ends[index]
-            reference = syntax.escape(ung[5][0]) if len(ung) > 5 else ""
-            w.seg("UNE", str(next(c for u, c in groups if u is ung)), reference)
-        yield [end.join(w.out) + end] if end else w.out
+            group_reference = syntax.escape(ung[5][0]) if len(ung) > 5 else ""
+            w.seg("UNE", str(next(c for u, c in groups if u is ung)), group_reference)
+        yield _lines(w)
     count = len([c for _, c in groups if c]) if groups else len(interchange.messages)
-    w.reset("")
-    yield [f"UNZ{e}{count}{e}{w.text(interchange.control_ref, 'control_ref', 14)}{t}{end}"]
+    yield [_unz(w, count, reference) + w.newline]
 
 
 def encode(
@@ -1104,10 +1169,20 @@ def encode(
     raises :class:`~crossdock.errors.EdiError` naming its field path, e.g.
     ``messages[2].lines[5].gtin``.
     """
-    parts: list[str] = []
-    for piece in _iter_encode(interchange, separators or _DEFAULT_SEPARATORS, una, newlines):
-        parts += piece
-    return "".join(parts)
+    separators = separators or _DEFAULT_SEPARATORS
+    if interchange.groups:
+        pieces = _iter_encode(interchange, separators, una, newlines)
+        return "".join(itertools.chain.from_iterable(pieces))
+    # Without functional groups (the common case) every segment goes on one list, joined
+    # once: most interchanges are small, and per-message lists and joins would cost them
+    # a large share of their time.
+    w, reference = _open(interchange, separators, una, newlines)
+    refs: set[str] = set()
+    for index, message in enumerate(interchange.messages):
+        _write_message(w, index, message, refs)
+    w.out.append(_unz(w, len(interchange.messages), reference))
+    end = w.newline
+    return end.join(w.out) + end if end else "".join(w.out)
 
 
 def write(

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from crossdock.edi._common import (
-    NUMBERS,
     Writer,
     date_of,
     header_dates,
@@ -40,6 +39,7 @@ from crossdock.edi._model import (
     ReceivingAdvice,
 )
 from crossdock.edi._structure import Node
+from crossdock.edi._syntax import Syntax
 from crossdock.edi._tables import TABLES
 
 __all__ = [
@@ -184,6 +184,36 @@ def _delivery_party(
     return gln
 
 
+_PALLET_TEXTS: dict[tuple[Syntax, str, str], tuple[str, str, str, str, str, str]] = {}
+"""The fixed texts of :func:`_write_pallets` per syntax, line ending and quantity qualifier."""
+
+
+def _pallet_texts(w: Writer, qualifier: str) -> tuple[str, str, str, str, str, str]:
+    """The texts around a pallet's values and its lines', formatted once per writer kind.
+
+    ``CPS+``, ``+1'PAC+1``, ``'PCI+33E'GIN+BJ+``, ``LIN+`` and the texts before and after
+    the GTIN of a line (see :meth:`Writer.line_heads`). A DESADV or RECADV has a pallet or
+    two: formatting these for each message was a large share of its cost.
+    """
+    key = (w.syntax, w.newline, qualifier)
+    texts = _PALLET_TEXTS.get(key)
+    if texts is None:
+        e, c, t, newline = w.element, w.component, w.terminator, w.newline
+        tn = t + newline
+        texts = (
+            f"CPS{e}",
+            f"{e}1{tn}PAC{e}1",
+            f"{tn}PCI{e}33E{tn}GIN{e}BJ{e}",
+            f"LIN{e}",
+            f"{e}{e}",
+            f"{newline}QTY{e}{qualifier}{c}",
+        )
+        if len(_PALLET_TEXTS) > 256:
+            _PALLET_TEXTS.clear()
+        _PALLET_TEXTS[key] = texts
+    return texts
+
+
 def _write_pallets(
     w: Writer,
     pallets: Sequence[Pallet | ReceivedPallet],
@@ -196,44 +226,43 @@ def _write_pallets(
     The hot loop of DESADV and RECADV: one string per pallet and per line; return the number
     of the last line written.
     """
-    e, c, t = w.element, w.component, w.terminator
-    tn = t + w.newline
-    heads = w.line_heads(f"{e}{e}", f"{w.newline}QTY{e}{qualifier}{c}")
-    cps, level, marking = f"CPS{e}", f"{e}1{tn}", f"{tn}PCI{e}33E{tn}GIN{e}BJ{e}"
-    numbers, out = NUMBERS, w.out
+    e, t = w.element, w.terminator
+    cps, pac, marking, lin, before, after = _pallet_texts(w, qualifier)
+    heads = w.line_heads(before, after)
+    ends, get, append = w.terminated_numbers(), heads.get, w.out.append
     line_number = first_line
     types: dict[str, str] = {}
     for i, pallet in enumerate(pallets):
-        where = f".pallets[{i}]"
         sscc = pallet.sscc
         if type(sscc) is not str or valid_id(sscc, "SSCC"):
-            w.id(sscc, "SSCC", where + ".sscc")
-        pac = f"PAC{e}1"
+            w.id(sscc, "SSCC", f".pallets[{i}].sscc")
+        package = ""
         if typed:
             package_type = pallet.package_type  # type: ignore[union-attr]
             if package_type is not None:
                 shown = types.get(package_type)
                 if shown is None:
-                    shown = types[package_type] = w.text(package_type, where + ".package_type", 17)
-                pac = f"PAC{e}1{e}{e}{shown}"
-        out.append(f"{cps}{i + 2}{level}{pac}{marking}{sscc}{t}")
+                    field = f".pallets[{i}].package_type"
+                    shown = types[package_type] = w.text(package_type, field, 17)
+                package = f"{e}{e}{shown}"
+        append(f"{cps}{i + 2}{pac}{package}{marking}{sscc}{t}")
         lines: Sequence[DespatchLine | ReceivedLine] = pallet.lines
         w.extra_segments += 3 + len(lines)  # one string per pallet and per line (LIN + QTY)
         # One string per line: ``LIN+<number>`` + the text from the GTIN to QTY's qualifier
         # (built once per item, see line_heads) + the quantity.
         for number, line in zip(line_numbers(line_number + 1, len(lines)), lines, strict=True):
             gtin = line.gtin
-            head = heads.get(gtin)
+            head = get(gtin)
             if head is None:
                 k = int(number) - line_number - 1
-                head = w.head(heads, gtin, f"{where}.lines[{k}].gtin")
+                head = w.head(heads, gtin, f".pallets[{i}].lines[{k}].gtin")
             quantity = line.quantity
             if type(quantity) is int and 0 <= quantity < 10_000:
-                out.append(f"LIN{e}{number}{head}{numbers[quantity]}{t}")
+                append(f"{lin}{number}{head}{ends[quantity]}")
             else:
                 k = int(number) - line_number - 1
-                shown_quantity = w.quantity(quantity, f"{where}.lines[{k}].quantity")
-                out.append(f"LIN{e}{number}{head}{shown_quantity}{t}")
+                field = f".pallets[{i}].lines[{k}].quantity"
+                append(f"{lin}{number}{head}{w.quantity(quantity, field)}{t}")
         line_number += len(lines)
     return line_number
 

@@ -70,15 +70,19 @@ class Edition(enum.Enum):
     EANCOM_2002 = "D01B"
     """EANCOM 2002 (syntax 3), directory D.01B; items are numbered ``:SRV`` in LIN."""
 
+    # Both read ``_value_`` (an instance attribute) rather than ``value`` or the class's
+    # members: the writer asks for them for every interchange, and those lookups go through
+    # the enum machinery (several times slower).
+
     @property
     def release(self) -> str:
         """The directory release in UNH (``96A`` or ``01B``)."""
-        return self.value[1:]
+        return self._value_[1:]
 
     @property
     def item_type(self) -> str:
         """The item number type code for a GTIN in LIN (data element 7143)."""
-        return "EN" if self is Edition.EANCOM_97 else "SRV"
+        return "EN" if self._value_ == "D96A" else "SRV"
 
 
 class ResponseType(enum.Enum):

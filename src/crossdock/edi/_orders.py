@@ -12,7 +12,6 @@ import datetime as dt
 
 from crossdock.edi._common import (
     LIMIT,
-    NUMBERS,
     LineHeads,
     Writer,
     date_of,
@@ -135,59 +134,74 @@ def encode_order(w: Writer, order: Order) -> None:
     # qualifier (built once per item, see line_heads) + the quantity, then PRI and the
     # store splits when given.
     heads = w.line_heads(f"{e}{e}", f"{newline}QTY{e}21{c}")
-    numbers, out, extra = NUMBERS, w.out, 0
+    places = _split_places(w)
+    lin, ends, get, out, extra = f"LIN{e}", w.terminated_numbers(), heads.get, w.out, 0
     lines = order.lines
     for number, line in zip(line_numbers(1, len(lines)), lines, strict=True):
         gtin = line.gtin
-        head = heads.get(gtin)
+        head = get(gtin)
         if head is None:
             head = w.head(heads, gtin, f".lines[{int(number) - 1}].gtin")
         quantity = line.quantity
         if type(quantity) is int and 0 <= quantity < 10_000:
-            shown = numbers[quantity]
+            text = f"{lin}{number}{head}{ends[quantity]}"
         else:
             shown = w.quantity(quantity, f".lines[{int(number) - 1}].quantity")
-        text = f"LIN{e}{number}{head}{shown}{t}"
+            text = f"{lin}{number}{head}{shown}{t}"
         extra += 1
         if line.price is not None or line.splits:
-            text, segments = _order_line_tail(w, text, line, int(number) - 1)
+            text, segments = _order_line_tail(w, text, line, int(number) - 1, places)
             extra += segments
         out.append(text)
     w.extra_segments += extra
     w.end_lines(len(order.lines))
 
 
-def _order_line_tail(w: Writer, text: str, line: OrderLine, k: int) -> tuple[str, int]:
-    """Add an order line's price (PRI) and store splits (LOC+QTY) to ``text``.
+def _split_places(w: Writer) -> LineHeads:
+    """The texts ``LOC+7+<store GLN>::9'QTY+11:`` of store splits, by GLN (see id_texts).
 
-    Return the text and the number of segments added.
+    Looked up once per message: most lines of a cross-dock order have splits.
     """
     e, c, t, newline = w.element, w.component, w.terminator, w.newline
-    where = f".lines[{k}]"
+    return w.id_texts("GLN", f"LOC{e}7{e}", f"{c}{c}9{t}{newline}QTY{e}11{c}")
+
+
+def _order_line_tail(
+    w: Writer, text: str, line: OrderLine, k: int, places: LineHeads
+) -> tuple[str, int]:
+    """Add an order line's price (PRI) and store splits (LOC+QTY) to ``text``.
+
+    Return the text and the number of segments added; ``places`` is :func:`_split_places`.
+    """
     segments = 0
     if line.price is not None:
-        text += f"{newline}PRI{e}AAA{c}{w.number(line.price, where + '.price')}{t}"
+        e, c, t, newline = w.element, w.component, w.terminator, w.newline
+        text += f"{newline}PRI{e}AAA{c}{w.number(line.price, f'.lines[{k}].price')}{t}"
         segments += 1
     splits = line.splits
     if splits:
-        pieces = _known_splits(w, text, line, where)
+        pieces = _known_splits(w, text, line, places)
         if pieces is None:
-            pieces = _checked_splits(w, text, line, where)
-        text = newline.join(pieces)
+            pieces = _checked_splits(w, text, line, f".lines[{k}]", places)
+        elif pieces is _UNBALANCED:
+            raise w.fail("store splits must add up to the line quantity", f".lines[{k}].splits")
+        text = w.newline.join(pieces)
         segments += 2 * len(splits)
     return text, segments
 
 
-def _known_splits(w: Writer, text: str, line: OrderLine, where: str) -> list[str] | None:
+_UNBALANCED: list[str] = []
+"""What :func:`_known_splits` returns when the splits do not add up to the line quantity."""
+
+
+def _known_splits(w: Writer, text: str, line: OrderLine, places: LineHeads) -> list[str] | None:
     """The store splits after ``text`` when every store is known and every quantity small.
 
     ``None`` when one is not: :func:`_checked_splits` then checks each value and names the
-    bad one.
+    bad one. :data:`_UNBALANCED` when they do not add up to the line quantity.
     """
-    e, c, t, newline = w.element, w.component, w.terminator, w.newline
-    places = w.id_texts("GLN", f"LOC{e}7{e}", f"{c}{c}9{t}{newline}QTY{e}11{c}")
     pieces = [text]
-    numbers, total = NUMBERS, 0
+    ends, total = w.terminated_numbers(), 0
     try:
         for split in line.splits:
             place = places.get(split.store)
@@ -195,21 +209,22 @@ def _known_splits(w: Writer, text: str, line: OrderLine, where: str) -> list[str
             if place is None or type(part) is not int or not 0 <= part < 10_000:
                 return None
             total += part
-            pieces.append(f"{place}{numbers[part]}{t}")
+            pieces.append(place + ends[part])
     except TypeError:  # an unhashable store
         return None
     if total != line.quantity:
-        raise w.fail("store splits must add up to the line quantity", where + ".splits")
+        return _UNBALANCED
     return pieces
 
 
-def _checked_splits(w: Writer, text: str, line: OrderLine, where: str) -> list[str]:
+def _checked_splits(
+    w: Writer, text: str, line: OrderLine, where: str, places: LineHeads
+) -> list[str]:
     """The store splits of an order line, each value checked, after ``text``."""
-    e, c, t, newline = w.element, w.component, w.terminator, w.newline
+    t = w.terminator
     splits = line.splits
     if sum(s.quantity for s in splits) != line.quantity:
         raise w.fail("store splits must add up to the line quantity", where + ".splits")
-    places = w.id_texts("GLN", f"LOC{e}7{e}", f"{c}{c}9{t}{newline}QTY{e}11{c}")
     pieces = [text]
     for j, split in enumerate(splits):
         store = split.store
@@ -293,7 +308,7 @@ def encode_response(w: Writer, response: OrderResponse) -> None:
             value: w.line_heads(f"{e}{value}{e}", f"{newline}QTY{e}21{c}")
             for value in _STATUS_VALUES
         }
-    numbers, out, bare = NUMBERS, w.out, 0
+    lin, ends, out, bare = f"LIN{e}", w.terminated_numbers(), w.out, 0
     lines = response.lines
     last: object = None  # most lines share their status: its table is looked up on a change
     heads = by_status[LineStatus.ACCEPTED._value_]
@@ -310,7 +325,7 @@ def encode_response(w: Writer, response: OrderResponse) -> None:
             head = w.head(heads, gtin, f".lines[{int(number) - 1}].gtin")
         quantity = line.quantity
         if type(quantity) is int and 0 <= quantity < 10_000:
-            out.append(f"LIN{e}{number}{head}{numbers[quantity]}{t}")
+            out.append(f"{lin}{number}{head}{ends[quantity]}")
         elif quantity is None:
             if status is LineStatus.CHANGED:
                 where = f".lines[{int(number) - 1}].quantity"

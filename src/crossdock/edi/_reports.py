@@ -178,7 +178,8 @@ def encode_sales_report(w: Writer, report: SalesReport) -> None:
     # qualifier (built once per item, see line_heads) + the quantity.
     heads = w.line_heads(f"{e}{e}", f"{newline}QTY{e}153{c}")
     priced = w.line_heads(f"{e}{e}", f"{newline}PRI{e}AAA{c}")
-    numbers, out, line_number = NUMBERS, w.out, 0
+    lin, ends, get, line_number = f"LIN{e}", w.terminated_numbers(), heads.get, 0
+    out = w.out
     for i, location in enumerate(report.locations):
         where = f".locations[{i}]"
         w.seg("LOC", "162", (w.id(location.gln, "GLN", where + ".gln"), "", "9"))
@@ -188,16 +189,16 @@ def encode_sales_report(w: Writer, report: SalesReport) -> None:
             gtin = line.gtin
             quantity = line.quantity
             if line.price is None:
-                head = heads.get(gtin)
+                head = get(gtin)
                 if head is None:
                     k = int(number) - line_number - 1
                     head = w.head(heads, gtin, f"{where}.lines[{k}].gtin")
                 if type(quantity) is int and 0 <= quantity < 10_000:
-                    out.append(f"LIN{e}{number}{head}{numbers[quantity]}{t}")
+                    out.append(f"{lin}{number}{head}{ends[quantity]}")
                 else:
                     k = int(number) - line_number - 1
                     shown = w.quantity(quantity, f"{where}.lines[{k}].quantity")
-                    out.append(f"LIN{e}{number}{head}{shown}{t}")
+                    out.append(f"{lin}{number}{head}{shown}{t}")
                 continue
             k = int(number) - line_number - 1
             head = priced.get(gtin)
@@ -287,7 +288,7 @@ def encode_inventory_report(w: Writer, report: InventoryReport) -> None:
     # the text from the GTIN to QTY's qualifier (built once per item, see line_heads) + the
     # quantity + the location's LOC.
     heads = w.line_heads(f"{e}{e}", f"{newline}{inv}QTY{e}145{c}")
-    numbers, out = NUMBERS, w.out
+    lin, numbers, get, append = f"LIN{e}", NUMBERS, heads.get, w.out.append
     for i, location in enumerate(report.locations):
         where = f".locations[{i}]"
         gln = w.id(location.gln, "GLN", where + ".gln")
@@ -300,16 +301,16 @@ def encode_inventory_report(w: Writer, report: InventoryReport) -> None:
         place = f"{t}{newline}LOC{e}18{e}{gln}{c}{c}9{t}"
         for number, line in zip(line_numbers(line_number + 1, len(lines)), lines, strict=True):
             gtin = line.gtin
-            head = heads.get(gtin)
+            head = get(gtin)
             if head is None:
                 k = int(number) - line_number - 1
                 head = w.head(heads, gtin, f"{where}.lines[{k}].gtin")
             quantity = line.quantity
             if type(quantity) is int and 0 <= quantity < 10_000:
-                out.append(f"LIN{e}{number}{head}{numbers[quantity]}{place}")
+                append(f"{lin}{number}{head}{numbers[quantity]}{place}")
             else:
                 k = int(number) - line_number - 1
                 shown = w.quantity(quantity, f"{where}.lines[{k}].quantity")
-                out.append(f"LIN{e}{number}{head}{shown}{place}")
+                append(f"{lin}{number}{head}{shown}{place}")
         line_number += len(lines)
         w.extra_segments += extra * len(location.lines)
