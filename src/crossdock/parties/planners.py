@@ -256,9 +256,9 @@ class Planner:
         supply = sc.supplier_lead_time_days[sc.supplier_of[items]].astype(np.int32)
         delivery = sc.platform_delivery_days[sc.platform_of_store].astype(np.int32)
         self._lead_time = supply[None, :] + delivery[:, None]
-        # extra days the suppliers' factories announce
+        # extra days the suppliers' factories announce, bumping ``_delay_version``
         self._delay = np.zeros(items.size, dtype=np.int32)
-        self._lead_now = self._lead_time  # planned lead time plus announced delays
+        self._delay_version = 0
         self._proposal: str | None = None  # today's proposal to the retailer, until answered
         self._unanswered: set[str] = set()  # proposals whose ORDRSP has not come (EDI: late)
         self._late_confirmed: list[np.ndarray] = []  # late answers, ordered at the next confirm
@@ -276,7 +276,8 @@ class Planner:
             spec = AssortmentSpec()
         self.assortment = None if spec is None else AssortmentReview(ctx, items, spec)
         self.calendar = self._calendar(mean)
-        self._lead_planned = (self._lead_now, -1, self._lead_now)
+        # the lead time tonight's order covers, and the (delay, calendar) versions it is of
+        self._lead_planned: tuple[tuple[int, int], np.ndarray] = ((0, -1), self._lead_time)
         shelf_spec = sc.spec.replenishment.shelf_space
         self.shelf_space = (
             ShelfPlanner(ctx, items, mean, shelf_spec, own_items_weight)
@@ -329,15 +330,23 @@ class Planner:
         return np.asarray(mean, dtype=np.float64)
 
     def _planned_lead(self, day: int) -> np.ndarray:
-        """Lead time plus the days beyond it tonight's order covers (calendar cycle − 1)."""
+        """Lead time, announced delays, and the days beyond them tonight's order covers.
+
+        (The calendar's cycle − 1.) One int32 store × item array, made again only when the
+        delays or the cycles change; the lead time itself when neither adds anything.
+        """
         calendar = self.calendar
-        if calendar is None:
-            return self._lead_now
-        version = calendar.version
-        lead, seen, planned = self._lead_planned
-        if lead is not self._lead_now or seen != version:
-            planned = self._lead_now + calendar.extra_days
-            self._lead_planned = (self._lead_now, version, planned)
+        key = (self._delay_version, calendar.version if calendar is not None else -1)
+        seen, planned = self._lead_planned
+        if seen != key:
+            planned = self._lead_time
+            if self._delay.any():
+                planned = planned + self._delay[None, :]
+            if calendar is not None and planned is self._lead_time:
+                planned = planned + calendar.extra_days
+            elif calendar is not None:  # a sum of this call's own: added in place
+                planned += calendar.extra_days
+            self._lead_planned = (key, planned)
         return planned
 
     def plan(self, day: int) -> None:
@@ -356,7 +365,7 @@ class Planner:
                 )
                 waits = np.maximum(response.delivery_day[ok] - response.day, 0)
                 self._delay[where[ok]] = np.minimum(waits, MAX_DELAY_DAYS)
-                self._lead_now = self._lead_time + self._delay[None, :]
+                self._delay_version += 1
         sales = channel.receive(self.gln, SalesReport, day)
         stock = channel.receive(self.gln, InventoryReport, day)
         closing = {report.day: report for report in stock}
