@@ -170,7 +170,12 @@ class Stores(NetworkParty):
         self._dead_days = settings.dead_stock_days
         self._clearance_days = settings.clearance_days
         self._substitution_rate = settings.substitution_rate
-        self._last_sale = np.zeros(self.on_hand.shape, dtype=np.int32)
+        # the day after each store × SKU's last sale (0: none yet): int16 (2 bytes a cell)
+        # while the run's days fit it, as they do for any run of up to 89 years
+        days = ledger.days + 1
+        self._last_sale = np.zeros(
+            self.on_hand.shape, dtype=np.int16 if days <= np.iinfo(np.int16).max else np.int32
+        )
         self._sold_any = np.empty(self.on_hand.shape, dtype=bool)
         self._listed_stores = np.full(sc.n_skus, sc.n_stores, dtype=np.int64)
         self._delisted_since = np.full(sc.n_skus, -1, dtype=np.int64)
