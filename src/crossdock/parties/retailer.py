@@ -21,7 +21,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from crossdock._kernels import cap_to_room, grid
+from crossdock._kernels import cap_to_room, grid, row_blocks
 from crossdock.category.kpis import captain_items
 from crossdock.category.shelf import confirm_shelf
 from crossdock.ledger import SeriesSpec
@@ -80,9 +80,13 @@ class Retailer(NetworkParty):
             granted = asked.copy()
             if self._blocked.size:
                 granted[:, np.isin(sc.gtin[items], self._blocked)] = 0
-            cells = grid(rows, items)  # views where rows and items are contiguous
-            position = np.add(stores[cells], self.confirmed_open[cells], dtype=np.int64)
-            granted = cap_to_room(granted, position, self.shelf[cells], pack)
+            # the shelf's room, a few stores at a time (views where rows and items are
+            # contiguous): no int64 store × SKU position and room beside the proposal
+            for block in row_blocks(granted.shape):
+                part = grid(rows[block], items)
+                position = np.add(stores[part], self.confirmed_open[part], dtype=np.int64)
+                granted[block] = cap_to_room(granted[block], position, self.shelf[part], pack)
+            cells = grid(rows, items)
             if spec.order_budget_per_store_day is not None:
                 left = np.maximum(spec.order_budget_per_store_day - spent[rows], 0.0)
                 value = granted @ sc.unit_cost[items]
