@@ -355,3 +355,21 @@ def test_ration_of_int32_requests_is_int32_and_the_same_grants() -> None:
         narrow = ration(requested.astype(np.int32), available)
         assert wide.dtype == np.int64 and narrow.dtype == np.int32
         assert np.array_equal(wide, narrow)
+
+
+def test_ration_a_few_short_columns_at_a_time_gives_the_same_grants(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Short columns shared in blocks of one or three columns: the grants of one block."""
+    from crossdock import _kernels
+
+    rng = np.random.default_rng(11)
+    for _ in range(20):
+        requested = rng.integers(0, 50, size=(9, 8)).astype(np.int32)
+        available = rng.integers(-5, 200, size=8)
+        whole = ration(requested, available)
+        for columns in (1, 3):
+            monkeypatch.setattr(_kernels, "_DOT_BLOCK_BYTES", 8 * 9 * columns)
+            assert np.array_equal(ration(requested, available), whole)
+        monkeypatch.undo()
+        assert (whole.sum(axis=0) <= np.maximum(available, 0)).all()

@@ -80,18 +80,23 @@ def ration(requested: np.ndarray, available: np.ndarray) -> np.ndarray:
     if short.size == 0:
         return requested.copy()
     granted = requested.copy()
-    req = requested[:, short].astype(np.int64)
-    tot = total[short]
-    avail = available[short]
-    scaled = req * avail
-    base = scaled // tot
-    remainder = scaled - base * tot
-    leftover = avail - base.sum(axis=0)
-    order = np.argsort(-remainder, axis=0, kind="stable")
-    rank = np.empty_like(order)
-    np.put_along_axis(rank, order, np.arange(req.shape[0])[:, None], axis=0)
-    base += (rank < leftover[None, :]) & (remainder > 0)
-    granted[:, short] = base
+    # each column is shared on its own: a few short columns at a time, so the int64 shares,
+    # remainders and ranks (about 50 bytes a cell) are never made for a whole national book
+    step = max(1, _DOT_BLOCK_BYTES // (8 * max(requested.shape[0], 1)))
+    for start in range(0, short.size, step):
+        columns = short[start : start + step]
+        req = requested[:, columns].astype(np.int64)
+        tot = total[columns]
+        avail = available[columns]
+        scaled = req * avail
+        base = scaled // tot
+        remainder = scaled - base * tot
+        leftover = avail - base.sum(axis=0)
+        order = np.argsort(-remainder, axis=0, kind="stable")
+        rank = np.empty_like(order)
+        np.put_along_axis(rank, order, np.arange(req.shape[0])[:, None], axis=0)
+        base += (rank < leftover[None, :]) & (remainder > 0)
+        granted[:, columns] = base
     return granted
 
 
