@@ -159,22 +159,28 @@ def take_in(
     arrivals = [load for gln in glns for load in ctx.goods.arrivals(gln, day)]
     if not arrivals:
         return None
-    if dtype != np.int64 and sum(int(load.quantity.max(initial=0)) for load in arrivals) > (
+    return sum_loads(arrivals, shape, dtype, out=out)
+
+
+def sum_loads(
+    loads: list[Consignment],
+    shape: tuple[int, ...],
+    dtype: type[np.signedinteger] = np.int64,
+    *,
+    out: np.ndarray | None = None,
+    locations: np.ndarray | None = None,
+) -> np.ndarray:
+    """The loads' quantities summed at their locations × items, as one ``shape`` array.
+
+    ``dtype`` as :func:`take_in` (int64 after all where the loads' largest quantities together
+    could pass it); ``out`` as there. The rows are the scenario's locations, or only
+    ``locations`` (sorted: a platform's stores), where every load's locations must be.
+    """
+    if dtype != np.int64 and sum(int(load.quantity.max(initial=0)) for load in loads) > (
         np.iinfo(dtype).max
     ):
         dtype = np.int64
     goods = out if out is not None and out.dtype == dtype else np.zeros(shape, dtype=dtype)
-    return add_loads(goods, arrivals)
-
-
-def add_loads(
-    goods: np.ndarray, loads: list[Consignment], locations: np.ndarray | None = None
-) -> np.ndarray:
-    """Add each load's quantities to ``goods`` at its locations × items, in place.
-
-    ``goods`` rows are the scenario's locations, or only ``locations`` (sorted: a platform's
-    stores), where every load's locations must be.
-    """
     for load in loads:
         rows = load.locations
         if locations is not None:

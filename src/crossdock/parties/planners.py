@@ -342,10 +342,9 @@ class Planner:
             planned = self._lead_time
             if self._delay.any():
                 planned = planned + self._delay[None, :]
-            if calendar is not None and planned is self._lead_time:
-                planned = planned + calendar.extra_days
-            elif calendar is not None:  # a sum of this call's own: added in place
-                planned += calendar.extra_days
+            if calendar is not None:  # in place where the sum is this call's own
+                own = planned is not self._lead_time
+                planned = np.add(planned, calendar.extra_days, out=planned if own else None)
             self._lead_planned = (key, planned)
         return planned
 

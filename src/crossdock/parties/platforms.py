@@ -14,17 +14,17 @@ from typing import ClassVar
 
 import numpy as np
 
-from crossdock._kernels import INT32_MAX, as_slice, pallets, ration
+from crossdock._kernels import as_slice, pallets, ration
 from crossdock.ledger import SeriesSpec
 from crossdock.messages import DespatchAdvice, ReceivingAdvice
 from crossdock.parties._common import (
     Context,
     NetworkParty,
     SsccCounter,
-    add_loads,
     check_room,
     despatch_to_stores,
     send,
+    sum_loads,
 )
 
 _STATS = ("platform_pallets_in", "platform_pallets_out", "platform_units_in", "platform_units_out")
@@ -82,9 +82,7 @@ class Platforms(NetworkParty):
             if not loads:
                 continue
             stores = self._stores_of[p]
-            largest = sum(int(load.quantity.max(initial=0)) for load in loads)
-            dtype = np.int32 if largest <= INT32_MAX else np.int64
-            goods = add_loads(np.zeros((stores.size, sc.n_skus), dtype=dtype), loads, stores)
+            goods = sum_loads(loads, (stores.size, sc.n_skus), np.int32, locations=stores)
             rows = as_slice(stores)
             held = self.held[rows]
             check_room(day, "platforms", "stock", held, goods)
