@@ -77,7 +77,9 @@ def _cast(message: object, *names: str) -> None:
         object.__setattr__(message, name, quantities(getattr(message, name), f"{kind}.{name}"))
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+# weakref_slot: a party that sends views of its books (the stores' reports) keeps weak
+# references to the messages, to give the ones still held their own copy before the books change
+@dataclass(frozen=True, slots=True, eq=False, weakref_slot=True)
 class Message:
     """Common header (UNB/UNH/BGM/DTM/NAD): who sent what to whom, when."""
 

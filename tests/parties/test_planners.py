@@ -163,6 +163,42 @@ def test_the_policy_learns_from_sales_and_sees_the_stores_stock(ok_small, make_c
     assert np.asarray(observation.lead_time_days).tolist() == [[2.0, 2.0], [2.0, 2.0]]
 
 
+def test_backorders_are_demand_once_though_the_store_book_changes_in_place(
+    ok_small, make_context
+) -> None:
+    """A report's payloads are views of the stores' books: the planner keeps its own copy."""
+    ctx = make_context(ok_small, mode="shared", unmet_demand="backorder")
+    policy = Recording()
+    items = np.array([2, 3])
+    planner = Planner(ctx, ok_small.supplier_gln[2], items, policy)
+    book = np.zeros((ok_small.n_stores, 2), np.int32)  # the stores' backorders, one array
+    common = {"sender": ok_small.spec.retailer.gln, "receiver": planner.gln, "reference": "1"}
+    stores = np.arange(ok_small.n_stores)
+    for day, owed, sold in (
+        (0, [[4, 0], [0, 1]], [[1, 1], [1, 1]]),
+        (1, [[4, 2], [0, 0]], [[0, 0], [2, 2]]),
+    ):
+        book[:] = owed
+        ctx.channel.send(
+            SalesReport(**common, day=day, locations=stores, items=items, quantity=np.array(sold))
+        )
+        zeros = np.zeros_like(book)
+        ctx.channel.send(
+            InventoryReport(
+                **common,
+                day=day,
+                locations=stores,
+                items=items,
+                on_hand=zeros,
+                received=zeros,
+                backorders=book,
+            )
+        )
+        planner.plan(day)
+    # day 0: sales and the new backorders; day 1: sales and only the backorders new that day
+    assert [seen.tolist() for seen in policy.seen] == [[[5, 1], [1, 2]], [[0, 2], [2, 1]]]
+
+
 def test_planners_run_every_planner(ok_small, make_context) -> None:
     ctx = make_context(ok_small, mode="shared")
     a = Planner(ctx, ok_small.supplier_gln[0], np.array([0, 1]), BaseStock(level=6.0))

@@ -241,6 +241,61 @@ def test_reports_carry_backorders(make_scenario, make_context, scripted_demand) 
     assert stock.backorders.tolist() == [[0, 0], [0, 9]]
 
 
+def test_reports_read_the_same_evening_are_views_and_never_copied(
+    ok_small, make_context, scripted_demand
+) -> None:
+    ctx = make_context(ok_small)
+    wanted = np.array([[1, 2, 3, 4, 5, 6], [6, 5, 4, 3, 2, 1]])
+    planner = ok_small.supplier_gln[0]
+    stores = make_stores(
+        ctx, scripted_demand(ok_small, wanted, wanted), report_to=[(planner, np.arange(6))]
+    )
+    stores.on_hand[:] = 10
+    stores.trade(0)
+    stores.report(0)
+    (sales,) = ctx.channel.receive(planner, SalesReport, 0)
+    (stock,) = ctx.channel.receive(planner, InventoryReport, 0)
+    # no copy: the payloads are the books themselves
+    assert np.shares_memory(sales.quantity, stores.sold_today)
+    assert np.shares_memory(stock.on_hand, stores.on_hand)
+    kept = sales.quantity
+    del sales, stock  # read and dropped, as the planners do
+    stores.close(0)
+    stores.trade(1)
+    # nobody held the messages: nothing was copied, and the books moved on
+    assert np.shares_memory(kept, stores.sold_today)
+
+
+def test_a_report_still_held_keeps_the_figures_it_was_sent_with(
+    ok_small, make_context, scripted_demand
+) -> None:
+    ctx = make_context(ok_small)
+    first = np.array([[1, 2, 3, 4, 5, 6], [6, 5, 4, 3, 2, 1]])
+    second = np.array([[2, 2, 2, 2, 2, 2], [1, 1, 1, 1, 1, 1]])
+    planners = [
+        (ok_small.supplier_gln[0], np.array([0, 1, 2])),
+        (ok_small.supplier_gln[4], np.array([4, 5])),
+    ]
+    stores = make_stores(ctx, scripted_demand(ok_small, first, second), report_to=planners)
+    stores.on_hand[:] = 10
+    stores.trade(0)
+    stores.report(0)
+    held = ctx.channel.pending()  # a delaying channel still holds them the next day
+    stores.close(0)
+    stores.trade(1)
+    stores.report(1)
+    for planner, items in planners:
+        day0, day1 = ctx.channel.receive(planner, SalesReport, 1)
+        assert (day0.day, day1.day) == (0, 1)
+        assert day0.quantity.tolist() == first[:, items].tolist()
+        assert day1.quantity.tolist() == second[:, items].tolist()
+        stock0, stock1 = ctx.channel.receive(planner, InventoryReport, 1)
+        assert stock0.on_hand.tolist() == (10 - first[:, items]).tolist()
+        assert stock1.on_hand.tolist() == (10 - first - second)[:, items].tolist()
+        assert not np.shares_memory(stock0.on_hand, stores.on_hand)
+    assert len(held) == 4
+
+
 def test_opening_stock_is_capped_by_the_shelf_and_in_the_ledger(
     ok_small, make_context, scripted_demand
 ) -> None:

@@ -372,7 +372,8 @@ class Planner:
         for sold in sales:  # learn from every sales report, even on a day without stock figures
             report = closing.get(sold.day)
             if not lost and report is not None:  # a backorder records demand: sales + new ones
-                before, self._owed = self._owed, report.backorders
+                # the planners' own copy: a report's payloads are views of the stores' books
+                before, self._owed = self._owed, np.array(report.backorders)
                 self.policy.observe(sold.quantity + report.backorders - before)
                 continue
             empty = None if report is None or not lost else report.on_hand == 0  # censored

@@ -13,6 +13,7 @@ track each store × SKU's last sale, for the dead-stock KPI.
 
 from __future__ import annotations
 
+import weakref
 from types import SimpleNamespace
 from typing import ClassVar
 
@@ -39,6 +40,7 @@ from crossdock.messages import (
     Delisting,
     DespatchAdvice,
     InventoryReport,
+    Message,
     Order,
     OrderResponse,
     SalesReport,
@@ -61,16 +63,53 @@ _PER_SKU = ("demand", "sales", "lost_sales", "short_positions", "store_orders", 
 
 
 def _copy(quantity: np.ndarray) -> np.ndarray:
-    """A message's copy of store × SKU quantities (int32, as every message quantity).
+    """A message's own copy of store × SKU quantities (int32, as every message quantity).
 
-    Messages are copies, since the stores' arrays change the next day while a message may
-    still be on its way. All zeros (the backorders of stores that lose unmet demand, a day
-    without deliveries) is sent as a read-only zero broadcast to the shape: the same values,
-    dtype and shape with no bytes per cell; receivers only read payloads.
+    All zeros (a day without deliveries, say) is a read-only zero broadcast to the shape: the
+    same values, dtype and shape with no bytes per cell; receivers only read payloads.
     """
     if not quantity.any():
         return np.broadcast_to(QUANTITY(0), quantity.shape)
     return quantity.astype(QUANTITY)
+
+
+class _Lent:
+    """Reports whose payloads are views of the stores' books, until the books next change.
+
+    A day's reports are read by the planners the same evening, so copying 12 bytes a store ×
+    SKU cell into them would be wasted on almost every day: the stores send views and keep a
+    weak reference to each message. Before the books change (the next receiving or trading, or
+    at closing, so a checkpoint holds no weak references), each message still held by anyone
+    — a channel that delays it, a party that keeps it — gets its own copy (:func:`_copy`), the
+    figures it was sent with. A message nobody holds any longer costs nothing.
+    """
+
+    def __init__(self) -> None:
+        self._lent: list[tuple[weakref.ref[Message], tuple[str, ...]]] = []
+
+    def lend(self, message: Message, *names: str) -> None:
+        """``message``'s payloads ``names`` are views of the books."""
+        self._lent.append((weakref.ref(message), names))
+
+    def settle(self) -> None:
+        """Give every lent message still alive its own copy of its payloads."""
+        lent, self._lent = self._lent, []
+        for ref, names in lent:
+            message = ref()
+            if message is None:
+                continue
+            for name in names:
+                payload = getattr(message, name)
+                if any(payload.strides):  # (a zero broadcast is no view of anything)
+                    object.__setattr__(message, name, _copy(payload))
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled settled (a checkpoint is taken after closing: nothing is lent then)."""
+        self.settle()
+        return {}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self._lent = []
 
 
 class Stores(NetworkParty):
@@ -148,6 +187,7 @@ class Stores(NetworkParty):
         self.unadvised = np.zeros(self.on_hand.shape, dtype=np.int32)
         self.received_today = np.zeros_like(self.on_hand)
         self.sold_today = np.zeros_like(self.on_hand)
+        self._lent = _Lent()  # today's reports, views of the books above
         self._short: np.ndarray | None = None  # the NumPy tills' shortfall (made at first use)
         self._value = sc.shelf_price
         # one day of prices at a time: a block of days would hold [days, stores, skus] floats
@@ -271,6 +311,7 @@ class Stores(NetworkParty):
     # -- phases ------------------------------------------------------------------------------
     def receive(self, day: int) -> None:
         """Note despatch advices (what is on its way), then take in this morning's deliveries."""
+        self._lent.settle()
         mailbox = self._retailer
         # Order responses confirm what the DC will ship; the despatch advices that follow
         # carry the same figures, so the stores act on those.
@@ -328,6 +369,7 @@ class Stores(NetworkParty):
 
     def trade(self, day: int) -> None:
         """Sell: serve backorders, then today's shoppers; the rest is lost or backordered."""
+        self._lent.settle()
         ledger = self.ctx.ledger
         wanted = self.demand.daily(day)
         gone = self._delisted
@@ -445,7 +487,8 @@ class Stores(NetworkParty):
         locations = np.arange(len(self.glns))
         for planner, items in self.report_to:
             columns = as_slice(items)
-            send(
+            # views of the books: the planners read them tonight (see _Lent)
+            sales = send(
                 self.ctx,
                 SalesReport,
                 retailer,
@@ -453,9 +496,10 @@ class Stores(NetworkParty):
                 day,
                 locations=locations,
                 items=items,
-                quantity=_copy(self.sold_today[:, columns]),
+                quantity=self.sold_today[:, columns],
             )
-            send(
+            self._lent.lend(sales, "quantity")
+            stock = send(
                 self.ctx,
                 InventoryReport,
                 retailer,
@@ -463,10 +507,11 @@ class Stores(NetworkParty):
                 day,
                 locations=locations,
                 items=items,
-                on_hand=_copy(self.on_hand[:, columns]),
-                received=_copy(self.received_today[:, columns]),
-                backorders=_copy(self.backorders[:, columns]),
+                on_hand=self.on_hand[:, columns],
+                received=self.received_today[:, columns],
+                backorders=self.backorders[:, columns],
             )
+            self._lent.lend(stock, "on_hand", "received", "backorders")
         if self._confirms:
             # int32 like the message (4 bytes a cell, not an int64 array and its copy); a sum
             # past int32 is made in int64, for the message to refuse with a located error
@@ -517,4 +562,5 @@ class Stores(NetworkParty):
 
     def close(self, day: int) -> None:
         """End of day: closing stock into the ledger."""
+        self._lent.settle()
         self.ctx.ledger.close(day, "store", self.on_hand, self.ctx.scenario.unit_cost)
