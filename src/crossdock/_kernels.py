@@ -286,6 +286,15 @@ def gamma_quantile(mean: np.ndarray, std: np.ndarray, factors: np.ndarray, z: fl
 INT32_MAX = int(np.iinfo(np.int32).max)
 
 
+def days_dtype(bound: int) -> type[np.signedinteger]:
+    """The dtype of a store × SKU book of whole days up to ``bound``: int16 if it fits.
+
+    Lead times, calendar cycles and the like are a few days: int16 holds them in 2 bytes a
+    cell, where int32 would take 4, and anything larger is kept in int32.
+    """
+    return np.int16 if bound <= np.iinfo(np.int16).max else np.int32
+
+
 def int32_room(target: np.ndarray, added: np.ndarray | int) -> bool:
     """Whether ``target + added`` (cell by cell) stays within int32.
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -224,17 +224,27 @@ class Delisting(Message):
 class StorePositions(Message):
     """The retailer's own store figures, from its stores' systems to its head office.
 
-    ``position[s, k]`` is store ``s``'s stock on hand plus goods on order less backorders
-    after today's trading, and ``advices`` the despatch advices the stores read today. This is
-    internal to the retailer: it never travels as EDI and is not counted as a message.
+    Store ``s``'s position in item ``k`` is ``on_hand[s, k] + on_order[s, k] −
+    backorders[s, k]`` after today's trading (:attr:`position`; the head office sums it a few
+    stores at a time, with no store × SKU array of its own), and ``advices`` are the despatch
+    advices the stores read today. This is internal to the retailer: it never travels as EDI
+    and is not counted as a message.
     """
 
     internal: ClassVar[bool] = True
-    position: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), QUANTITY), repr=False)
+    on_hand: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), QUANTITY), repr=False)
+    on_order: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), QUANTITY), repr=False)
+    backorders: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), QUANTITY), repr=False)
     advices: tuple[DespatchAdvice, ...] = ()
 
     def __post_init__(self) -> None:
-        _cast(self, "position")
+        _cast(self, "on_hand", "on_order", "backorders")
+
+    def positions(self, cells: Any = ...) -> np.ndarray:
+        """On hand plus on order less backorders at ``cells`` (all by default), in int64."""
+        position = np.add(self.on_hand[cells], self.on_order[cells], dtype=np.int64)
+        position -= self.backorders[cells]
+        return position
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -86,6 +86,32 @@ def test_collections_are_staggered_and_reviewed_from_observed_sales() -> None:
     assert calendar.today(9).all()
 
 
+def test_sales_volumes_widen_past_int16_and_choose_as_the_exact_sums() -> None:
+    def calendar() -> DeliveryCalendar:
+        return DeliveryCalendar(
+            DeliveryCalendarSpec(reoptimise_every_days=7),
+            [ONE_STORE],
+            mean=np.full((1, 2), 1.0),
+            per_pallet=np.array([10.0, 10.0]),
+            capacity_pallets=10,
+            lead_days=np.full((1, 2), 2, dtype=np.int16),
+            shelf=np.full((1, 2), 1e9),
+            z=1.64,
+        )
+
+    whole, exact = calendar(), calendar()
+    assert whole._sold.dtype == np.int16  # 2 bytes a cell until the sums need more
+    # 7 days of 20,000 units pass int16's 32,767 on the second day: int16 would wrap
+    for _ in range(7):
+        whole.observe(np.full((1, 2), 20_000, dtype=np.int32))
+        exact.observe(np.full((1, 2), 20_000.0))
+    assert whole._sold.dtype == np.int32 and whole._sold.tolist() == [[140_000, 140_000]]
+    whole.review(7)
+    exact.review(7)
+    assert whole.cycles.tolist() == exact.cycles.tolist() == [1]
+    assert whole._sold.dtype == np.int16 and not whole._sold.any()  # narrow again
+
+
 def small(calendar: bool) -> Scenario:
     spec = generate_spec(
         n_stores=3, n_skus=36, n_platforms=1, horizon_days=56, warm_up_days=14, seed=18

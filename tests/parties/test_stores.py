@@ -10,7 +10,13 @@ from hypothesis.extra import numpy as hnp
 from crossdock.channel import DirectChannel
 from crossdock.goods import DirectGoodsChannel
 from crossdock.ledger import KINDS
-from crossdock.messages import DespatchAdvice, InventoryReport, Order, SalesReport
+from crossdock.messages import (
+    DespatchAdvice,
+    InventoryReport,
+    Order,
+    SalesReport,
+    StorePositions,
+)
 from crossdock.parties._common import Context
 from crossdock.parties.stores import Stores
 from crossdock.policies import BaseStock
@@ -294,6 +300,30 @@ def test_a_report_still_held_keeps_the_figures_it_was_sent_with(
         assert stock1.on_hand.tolist() == (10 - first - second)[:, items].tolist()
         assert not np.shares_memory(stock0.on_hand, stores.on_hand)
     assert len(held) == 4
+
+
+def test_the_head_office_positions_are_the_books_read_the_same_evening(
+    make_scenario, make_context, scripted_demand, hand_over
+) -> None:
+    scenario = make_scenario(unmet_demand="backorder", confirms=True)
+    ctx = make_context(scenario, mode="shared", unmet_demand="backorder")
+    wanted = np.array([[1, 2, 3, 4, 5, 6], [6, 5, 4, 3, 2, 1]])
+    stores = make_stores(ctx, scripted_demand(scenario, wanted, wanted))
+    assert stores._confirms
+    stores.on_hand[:] = 3
+    stores.on_order[:] = 2
+    stores.trade(0)
+    stores.report(0)
+    (positions,) = ctx.channel.pending()
+    assert isinstance(positions, StorePositions)
+    assert np.shares_memory(positions.on_hand, stores.on_hand)  # no copy, no sum
+    expected = np.maximum(3 - wanted, 0) + 2 - np.maximum(wanted - 3, 0)
+    assert positions.positions().tolist() == expected.tolist()
+    assert positions.positions((slice(1, 2), slice(None))).tolist() == expected[1:].tolist()
+    stores.close(0)  # still held at closing (the head office had not read it): copied
+    stores.trade(1)
+    assert positions.positions().tolist() == expected.tolist()
+    assert not np.shares_memory(positions.on_hand, stores.on_hand)
 
 
 def test_opening_stock_is_capped_by_the_shelf_and_in_the_ledger(

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from crossdock._kernels import days_dtype
 from crossdock.scenario._captain_spec import DeliveryCalendarSpec
 
 __all__ = ["Collection", "DeliveryCalendar", "cycle_for"]
@@ -123,15 +124,16 @@ class DeliveryCalendar:
         self._lead = lead_days
         self._shelf = shelf
         self._z = z
-        # whole units since the last choice: int32 (4 bytes a cell, not float64's 8), widened
-        # to int64 before a sum could pass 2**31 - 1 (``_bound`` is the largest it can be)
-        self._sold = np.zeros(mean.shape, dtype=np.int32)
+        # whole units since the last choice: int16 (2 bytes a cell, not float64's 8), widened
+        # to int32, then int64, before a sum could pass what it holds (``_bound`` is the
+        # largest it can be), and back to int16 zeros at each choice
+        self._sold = np.zeros(mean.shape, dtype=np.int16)
         self._bound = 0
         self._days = 0
         self.cycles = np.ones(len(collections), dtype=np.int64)
-        #: R − 1 per store × item: whole days, int32, as the planners' lead times it is added
-        #: to (the policies compute with the sum in float64: the same numbers)
-        self.extra_days = np.zeros(mean.shape, dtype=np.int32)
+        #: R − 1 per store × item: whole days (int16: at most ``max_cycle_days`` − 1), added
+        #: to the planners' lead times (the policies compute with the sum in float64)
+        self.extra_days = np.zeros(mean.shape, dtype=days_dtype(spec.max_cycle_days))
         #: bumped at every choice, so a user of ``extra_days`` knows when it changed
         self.version = 0
         self._choose(mean)
@@ -161,10 +163,11 @@ class DeliveryCalendar:
         if sold.dtype.kind not in "iub":  # fractional units: sum them as float64
             if self._sold.dtype != np.float64:
                 self._sold = self._sold.astype(np.float64)
-        elif sold.size and self._sold.dtype == np.int32:
+        elif sold.size and self._sold.dtype != np.int64:
             self._bound += max(int(sold.max()), 0)
-            if self._bound > np.iinfo(np.int32).max:
-                self._sold = self._sold.astype(np.int64)
+            if self._bound > np.iinfo(self._sold.dtype).max:
+                wide = np.int32 if self._bound <= np.iinfo(np.int32).max else np.int64
+                self._sold = self._sold.astype(wide)
         self._sold += sold
         self._days += 1
 
@@ -173,7 +176,10 @@ class DeliveryCalendar:
         if day == 0 or day % self.spec.reoptimise_every_days or not self._days:
             return
         self._choose(self._sold / self._days)  # float64, exact as the float64 sums were
-        self._sold[:] = 0
+        if self._sold.dtype.kind == "f":
+            self._sold[:] = 0
+        else:  # (not resident until written)
+            self._sold = np.zeros(self._sold.shape, dtype=np.int16)
         self._bound = 0
         self._days = 0
 

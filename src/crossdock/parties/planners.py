@@ -18,7 +18,7 @@ from typing import ClassVar
 import numpy as np
 
 from crossdock import assortment
-from crossdock._kernels import as_slice
+from crossdock._kernels import as_slice, days_dtype
 from crossdock.category.calendar import Collection, DeliveryCalendar
 from crossdock.category.kpis import captain_items
 from crossdock.category.lanes import consolidated_lanes, lane_pallets
@@ -252,10 +252,18 @@ class Planner:
         self.on_order = np.zeros((sc.n_stores, items.size), dtype=np.int32)
         self._owed = np.zeros((sc.n_stores, items.size), dtype=np.int32)  # backorders last seen
         # (the planned lead time, its announced delays and the calendar's extra days, all
-        # whole days, stay int32 when added: no float64 store × item array beside them)
+        # whole days, are added in int32: no float64 store × item array beside them). With a
+        # delivery calendar the planned lead time is always an array of its own, so the lead
+        # time itself is kept in int16 where it fits (2 bytes a cell)
         supply = sc.supplier_lead_time_days[sc.supplier_of[items]].astype(np.int32)
         delivery = sc.platform_delivery_days[sc.platform_of_store].astype(np.int32)
-        self._lead_time = supply[None, :] + delivery[:, None]
+        calendar_spec = sc.spec.replenishment.delivery_calendar
+        dtype = (
+            days_dtype(int(supply.max(initial=0)) + int(delivery.max(initial=0)))
+            if calendar_spec is not None and calendar_spec.enabled
+            else np.int32
+        )
+        self._lead_time = np.add(supply[None, :], delivery[:, None], dtype=dtype)
         # extra days the suppliers' factories announce, bumping ``_delay_version``
         self._delay = np.zeros(items.size, dtype=np.int32)
         self._delay_version = 0
@@ -341,10 +349,11 @@ class Planner:
         if seen != key:
             planned = self._lead_time
             if self._delay.any():
-                planned = planned + self._delay[None, :]
-            if calendar is not None:  # in place where the sum is this call's own
-                own = planned is not self._lead_time
-                planned = np.add(planned, calendar.extra_days, out=planned if own else None)
+                planned = np.add(planned, self._delay[None, :], dtype=np.int32)
+                if calendar is not None:
+                    planned += calendar.extra_days
+            elif calendar is not None:
+                planned = np.add(planned, calendar.extra_days, dtype=np.int32)
             self._lead_planned = (key, planned)
         return planned
 

@@ -70,7 +70,7 @@ class Retailer(NetworkParty):
             return
         if not reports:  # the stores report every day the head office confirms
             raise RuntimeError(f"day {day}: proposals came before the stores' positions")
-        stores = reports[-1].position
+        stores = reports[-1]
         spent = np.zeros(sc.n_stores)  # value confirmed per store today, over all proposals
         for proposal in proposals:
             items = proposal.items
@@ -81,10 +81,12 @@ class Retailer(NetworkParty):
             if self._blocked.size:
                 granted[:, np.isin(sc.gtin[items], self._blocked)] = 0
             # the shelf's room, a few stores at a time (views where rows and items are
-            # contiguous): no int64 store × SKU position and room beside the proposal
+            # contiguous): no int64 store × SKU position and room beside the proposal, and no
+            # store × SKU mask of the lines it changes
             for block in row_blocks(granted.shape):
                 part = grid(rows[block], items)
-                position = np.add(stores[part], self.confirmed_open[part], dtype=np.int64)
+                position = stores.positions(part)
+                position += self.confirmed_open[part]
                 granted[block] = cap_to_room(granted[block], position, self.shelf[part], pack)
             cells = grid(rows, items)
             if spec.order_budget_per_store_day is not None:
@@ -98,7 +100,9 @@ class Retailer(NetworkParty):
                 spent[rows] += granted @ sc.unit_cost[items]
             check_room(day, "retailer", "open confirmations", self.confirmed_open[cells], granted)
             self.confirmed_open[cells] += granted
-            changed = (granted != asked).any(axis=0)
+            changed = np.zeros(items.size, dtype=bool)
+            for block in row_blocks(granted.shape):
+                changed |= (granted[block] != asked[block]).any(axis=0)
             status = np.where(changed, LineStatus.CHANGED, LineStatus.ACCEPTED)
             status[changed & (granted.sum(axis=0) == 0)] = LineStatus.REFUSED
             send(

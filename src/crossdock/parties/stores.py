@@ -512,21 +512,19 @@ class Stores(NetworkParty):
                 backorders=self.backorders[:, columns],
             )
             self._lent.lend(stock, "on_hand", "received", "backorders")
-        if self._confirms:
-            # int32 like the message (4 bytes a cell, not an int64 array and its copy); a sum
-            # past int32 is made in int64, for the message to refuse with a located error
-            wide = np.int32 if int32_room(self.on_hand, self.on_order) else np.int64
-            position = np.add(self.on_hand, self.on_order, dtype=wide)
-            position -= self.backorders
-            send(
+        if self._confirms:  # views of the books too (see _Lent): no store × SKU sum here
+            positions = send(
                 self.ctx,
                 StorePositions,
                 retailer,
                 retailer,
                 day,
-                position=position,
+                on_hand=self.on_hand,
+                on_order=self.on_order,
+                backorders=self.backorders,
                 advices=tuple(self._advices),
             )
+            self._lent.lend(positions, "on_hand", "on_order", "backorders")
             self._advices = []
 
     def plan(self, day: int) -> None:
