@@ -59,7 +59,7 @@ def cap_to_room(
     return order
 
 
-def ration(requested: np.ndarray, available: np.ndarray) -> np.ndarray:
+def ration(requested: np.ndarray, available: np.ndarray, *, copy: bool = True) -> np.ndarray:
     """Grant ``requested[n, k]`` out of ``available[k]``, pro rata where short.
 
     Columns with enough stock are granted in full. Short columns are shared in proportion to
@@ -68,6 +68,8 @@ def ration(requested: np.ndarray, available: np.ndarray) -> np.ndarray:
     Returns an array of ``requested``'s shape, int32 for int32 requests (store × SKU books
     and message quantities: half the bytes) and int64 otherwise, with
     ``granted.sum(0) <= available``; the sums and the shares are worked out in int64.
+    With ``copy=False``, when every line is granted in full the result is ``requested``
+    itself (a caller that then starts a new book saves the copy).
     """
     requested = np.asarray(requested)
     if requested.dtype != np.int32:
@@ -78,7 +80,7 @@ def ration(requested: np.ndarray, available: np.ndarray) -> np.ndarray:
     total = requested.sum(axis=0, dtype=np.int64)
     short = np.flatnonzero(total > available)
     if short.size == 0:
-        return requested.copy()
+        return requested.copy() if copy else requested
     granted = requested.copy()
     # each column is shared on its own: a few short columns at a time, so the int64 shares,
     # remainders and ranks (about 50 bytes a cell) are never made for a whole national book

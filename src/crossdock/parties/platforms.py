@@ -178,6 +178,10 @@ class Platforms(NetworkParty):
                 overnight[p] = held.copy()
             outs.append((p, stores, out))
         self._overnight = overnight
+        if not overnight and outs:  # nothing held anywhere: fresh zeros, whose pages are not
+            # resident until tomorrow's arrivals write them (4 bytes a store × SKU cell less
+            # while the other parties work)
+            self.held = np.zeros(self.held.shape, dtype=self.held.dtype)
         ledger = self.ctx.ledger
         by_platform = np.zeros((sc.n_platforms, sc.n_skus), dtype=np.int64)
         for p, _, out in outs:

@@ -13,7 +13,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from crossdock._kernels import grid, pallets, ration, round_up_to_pack
+from crossdock._kernels import as_slice, grid, pallets, ration, round_up_to_pack
 from crossdock.category.lanes import consolidated_lanes
 from crossdock.goods import Consignment
 from crossdock.ledger import SeriesSpec
@@ -225,9 +225,20 @@ class Suppliers(NetworkParty):
             self._dispatch(day, granted, "dc")
             self.book_dc -= granted
         if self.book_store.any():
-            granted = ration(self.book_store, self.on_hand)
+            # every line in full (the usual day): the book itself is shipped, its array
+            # becoming the consignments' quantities, and a new book starts as fresh zeros,
+            # whose pages are not resident until tomorrow's orders write them: no copy, and
+            # 4 bytes a store × SKU cell less while the other parties work
+            book = self.book_store
+            granted = ration(book, self.on_hand, copy=False)
+            if granted is book:
+                self.book_store = np.zeros(book.shape, dtype=book.dtype)
+            else:
+                book -= granted
+                if not book.any():  # all shipped after all
+                    self.book_store = np.zeros(book.shape, dtype=book.dtype)
+            del book
             self._dispatch(day, granted, "platform")
-            self.book_store -= granted
 
     def _dispatch(self, day: int, granted: np.ndarray, kind: str) -> None:
         sc = self.ctx.scenario
@@ -242,8 +253,8 @@ class Suppliers(NetworkParty):
             groups = [(d, np.array([d]), granted[d : d + 1]) for d in range(sc.n_dcs)]
             glns = sc.dc_gln
         else:
-            groups = [
-                (p, stores, granted[stores])
+            groups = [  # views where a platform's stores are adjacent rows
+                (p, stores, granted[as_slice(stores)])
                 for p, stores in enumerate(sc.stores_of_platform)
                 if stores.size
             ]
@@ -259,6 +270,8 @@ class Suppliers(NetworkParty):
                 # milk runs only on the lanes they can help (see crossdock.category.lanes)
                 lots = joins if collect and self._lanes[u, dest] else [("", own)]
                 for lot, (collection, items) in enumerate(lots):
+                    # the consignment's own copy: a view would keep the whole day's grant
+                    # alive until the slowest supplier's goods arrive
                     quantity = goods[:, items]
                     if not quantity.any():
                         continue
