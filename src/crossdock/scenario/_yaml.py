@@ -179,7 +179,7 @@ def load_yaml(text: str) -> tuple[Node | None, Any]:
 
 
 def fits_c_composer(text: str) -> bool:
-    """Whether libyaml may compose ``text``: one document, within the depth and alias limits.
+    """Whether libyaml may compose ``text``: one document, within the limits, read alike.
 
     Replays the C parser's events and counts as :class:`_ScenarioLoader` does: the nodes of
     each open list or mapping on a stack, an anchor's size recorded when its node ends, and
@@ -187,9 +187,22 @@ def fits_c_composer(text: str) -> bool:
     at composing: a nesting past ``MAX_DEPTH`` (libyaml's composer recurses in C, so such a
     document must never reach it), aliases past ``MAX_ALIAS_NODES``, an alias to an anchor not
     yet ended or unknown, an anchor written twice, a second document, or a parse error.
+
+    ``False`` too where libyaml and PyYAML's own scanner are known to read the same text
+    differently: a tab (libyaml takes one after ``key:`` or ``-`` as a space, PyYAML refuses
+    it), a byte-order mark (libyaml skips one at the start of any line), an explicit tag
+    (libyaml reads ``!`` alone as a string, PyYAML as null), a block scalar (libyaml takes
+    ``|#`` as a header and a comment, PyYAML refuses it) and, inside ``[...]`` or ``{...}``,
+    a plain scalar (libyaml's style ``""``) with ``?`` or ``:`` in it (PyYAML ends the
+    scalar there, libyaml does not). Found by comparing the two readers on random text;
+    files written by ``crossdock scenario generate`` or ``yaml.safe_dump`` have none of these.
     """
+    if "\t" in text or "\ufeff" in text:
+        return False
     open_sizes = [0]  # nodes counted so far in each open collection (the document at 0)
     open_anchors: list[str | None] = []
+    open_flows: list[bool] = []  # whether each open collection is written [...] or {...}
+    flows = 0  # open collections written [...] or {...}
     sizes: dict[str, int] = {}  # anchor -> nodes its node expands to, once ended
     declared: set[str] = set()
     alias_nodes = 0
@@ -197,7 +210,13 @@ def fits_c_composer(text: str) -> bool:
     try:
         for event in yaml.parse(text, Loader=yaml.CSafeLoader):
             kind = type(event)
+            if getattr(event, "tag", None) is not None:
+                return False
             if kind is ScalarEvent:
+                if event.style == "|" or event.style == ">":
+                    return False
+                if flows and not event.style and ("?" in event.value or ":" in event.value):
+                    return False
                 open_sizes[-1] += 1
                 if event.anchor is not None:
                     if event.anchor in declared:
@@ -213,10 +232,13 @@ def fits_c_composer(text: str) -> bool:
                     return False
                 open_sizes.append(1)
                 open_anchors.append(event.anchor)
+                open_flows.append(bool(event.flow_style))
+                flows += open_flows[-1]
             elif kind is SequenceEndEvent or kind is MappingEndEvent:
                 size = open_sizes.pop()
                 open_sizes[-1] += size
                 anchor = open_anchors.pop()
+                flows -= open_flows.pop()
                 if anchor is not None:
                     sizes[anchor] = size
             elif kind is AliasEvent:
