@@ -154,6 +154,19 @@ class _ScenarioLoader(_ConstructorChecks, yaml.SafeLoader):
 class _FastLoader(_ConstructorChecks, yaml.CSafeLoader):
     """libyaml's parser and composer with the same constructor checks; see :func:`fits_c_composer`."""
 
+    def construct_yaml_str(self, node: ScalarNode) -> str:
+        """A copy of the node's string, so that the node graph can be freed whole.
+
+        The string a node holds was allocated among the nodes and marks; kept alive by the
+        spec, such strings pin the memory the whole freed graph held (on the national
+        scenario, 350 MB resident after the load instead of 160 MB).
+        """
+        value: str = self.construct_scalar(node)
+        return "".join((value, ""))  # a new string: "" + value would be value itself
+
+
+_FastLoader.add_constructor("tag:yaml.org,2002:str", _FastLoader.construct_yaml_str)
+
 
 def _children(node: Node) -> list[Node]:
     if isinstance(node, SequenceNode):
