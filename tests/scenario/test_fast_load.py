@@ -309,3 +309,12 @@ def test_random_documents_pass_the_pre_scan_exactly_when_the_python_composer_tak
         verdicts.append(accepted(text))
         assert fits_c_composer(text) == verdicts[-1], text
     assert 100 < sum(verdicts) < 500  # both answers are well represented
+
+
+def test_without_libyaml_every_file_takes_the_located_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(yaml, "__with_libyaml__", False)
+    monkeypatch.setattr(_load, "load_yaml_fast", forbid("load_yaml_fast"))
+    assert not fits_c_composer(SMALL)
+    assert len(read_spec(write(tmp_path, SMALL)).stores) == 3

@@ -151,7 +151,11 @@ class _ScenarioLoader(_ConstructorChecks, yaml.SafeLoader):
         return node
 
 
-class _FastLoader(_ConstructorChecks, yaml.CSafeLoader):
+# PyYAML built without libyaml has no CSafeLoader; fits_c_composer then always says no.
+_CSafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _FastLoader(_ConstructorChecks, _CSafeLoader):
     """libyaml's parser and composer with the same constructor checks; see :func:`fits_c_composer`."""
 
     def construct_yaml_str(self, node: ScalarNode) -> str:
@@ -210,7 +214,7 @@ def fits_c_composer(text: str) -> bool:
     scalar there, libyaml does not). Found by comparing the two readers on random text;
     files written by ``crossdock scenario generate`` or ``yaml.safe_dump`` have none of these.
     """
-    if "\t" in text or "\ufeff" in text:
+    if not yaml.__with_libyaml__ or "\t" in text or "\ufeff" in text:
         return False
     open_sizes = [0]  # nodes counted so far in each open collection (the document at 0)
     open_anchors: list[str | None] = []
@@ -221,7 +225,7 @@ def fits_c_composer(text: str) -> bool:
     alias_nodes = 0
     documents = 0
     try:
-        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        for event in yaml.parse(text, Loader=_CSafeLoader):
             kind = type(event)
             if getattr(event, "tag", None) is not None:
                 return False
