@@ -184,7 +184,7 @@ def _spec_if_clean(text: str, file: Path) -> ScenarioSpec | None:
         if not isinstance(data, dict):
             return None
         spec = ScenarioSpec.model_validate(data)
-        del data  # the plain data is as large as the spec: free it before the checks
+        del data  # larger than the spec: freed before the checks
         if check_references(spec) or scenario_warnings(spec):
             return None
         base = file.resolve().parent

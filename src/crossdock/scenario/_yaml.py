@@ -156,14 +156,14 @@ _CSafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _FastLoader(_ConstructorChecks, _CSafeLoader):
-    """libyaml's parser and composer with the same constructor checks; see :func:`fits_c_composer`."""
+    """libyaml's parser and composer, the same constructor checks; see :func:`fits_c_composer`."""
 
     def construct_yaml_str(self, node: ScalarNode) -> str:
         """A copy of the node's string, so that the node graph can be freed whole.
 
         The string a node holds was allocated among the nodes and marks; kept alive by the
-        spec, such strings pin the memory the whole freed graph held (on the national
-        scenario, 350 MB resident after the load instead of 160 MB).
+        spec, such strings pin the memory the whole freed graph held. Without the copy,
+        353 MB stay resident after loading the national scenario; with it, 158 MB.
         """
         value: str = self.construct_scalar(node)
         return "".join((value, ""))  # a new string: "" + value would be value itself
