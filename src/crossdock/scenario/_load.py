@@ -3,6 +3,12 @@
 Problems that make a scenario invalid raise one :class:`ScenarioError` listing each, located;
 settings that can have no effect are :class:`ScenarioWarning` warnings, located the same way
 (``warnings.warn``; the CLI prints them and still exits 0).
+
+Locating needs the YAML node graph and a map of every field path's line, which on a national
+scenario cost most of the load's time and memory. So :func:`read_spec` first tries a fast
+path that reads with libyaml and locates nothing; it answers only for a file with no problem
+and no warning at all. Anything else is read again by the located path, the single source of
+every message, so what a user sees never depends on which path ran.
 """
 
 from __future__ import annotations
@@ -19,7 +25,13 @@ from crossdock.errors import ScenarioError, ScenarioWarning
 from crossdock.scenario._distances import road_km
 from crossdock.scenario._references import check_files, check_references, scenario_warnings
 from crossdock.scenario._schema import ScenarioSpec
-from crossdock.scenario._yaml import MAX_BYTES, LimitError, load_yaml
+from crossdock.scenario._yaml import (
+    MAX_BYTES,
+    LimitError,
+    fits_c_composer,
+    load_yaml,
+    load_yaml_fast,
+)
 
 FieldPath = tuple[str | int, ...]
 
@@ -156,6 +168,35 @@ def _error(
     )
 
 
+def _spec_if_clean(text: str, file: Path) -> ScenarioSpec | None:
+    """The spec of a file with no problem and no warning, read fast; ``None`` for any other.
+
+    Reads with libyaml (after :func:`fits_c_composer` has checked the limits) and builds no
+    node graph or line map; then every check :func:`read_spec` makes. It raises nothing and
+    warns nothing: where the located path would report something (a YAML error, a limit,
+    a validation or reference problem, a missing file, a warning), it gives ``None`` and
+    leaves the message to that path.
+    """
+    if not fits_c_composer(text):
+        return None
+    try:
+        data = load_yaml_fast(text)
+        if not isinstance(data, dict):
+            return None
+        spec = ScenarioSpec.model_validate(data)
+        del data  # larger than the spec: freed before the checks
+        if check_references(spec) or scenario_warnings(spec):
+            return None
+        base = file.resolve().parent
+        if check_files(spec, base):
+            return None
+        if spec.carrier.distance_matrix is not None:
+            road_km(spec, base)  # the matrix's own rows; without one there is nothing to check
+    except (yaml.YAMLError, ValidationError, ScenarioError):
+        return None
+    return spec
+
+
 def read_spec(path: str | Path | None = None) -> ScenarioSpec:
     """Load and validate a scenario file; ``None`` loads the built-in default scenario.
 
@@ -177,6 +218,10 @@ def read_spec(path: str | Path | None = None) -> ScenarioSpec:
         raise ScenarioError(f"cannot read: {error}", file=file) from None
     except OSError as error:
         raise ScenarioError(f"cannot read: {error.strerror or error}", file=file) from None
+    spec = _spec_if_clean(text, file)
+    if spec is not None:
+        return spec
+    # Something to report: read again, locating every field, for the messages and warnings.
     try:
         node, data = load_yaml(text)
     except yaml.MarkedYAMLError as error:
