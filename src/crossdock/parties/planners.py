@@ -504,7 +504,9 @@ class Planner:
                 self._late_news.append(response)
         self._proposal = None
         answers = late if confirmed is None else [confirmed, *late]
-        if answers:
+        if len(answers) == 1:  # the usual day: the answer's own int32 array, not a copy
+            self._dispatch(day, answers[0])
+        elif answers:
             self._dispatch(day, np.sum(answers, axis=0))
 
     def _dispatch(self, day: int, order: np.ndarray) -> None:
@@ -513,12 +515,14 @@ class Planner:
         check_room(day, "planners", "open orders", self.on_order, order)
         self.on_order += order
         self.ctx.ledger["store_orders"][day, self.items] += order.sum(axis=0)
+        # views where a supplier's items and a platform's stores are adjacent: the answer's
+        # payload is a message's, never written again, so the orders can share it
         for u, columns in self._suppliers:
-            quantity = order[:, columns]
+            quantity = order[:, as_slice(columns)]
             if not quantity.any():
                 continue
             for p, at_p in enumerate(sc.stores_of_platform):
-                if at_p.size == 0 or not quantity[at_p].any():
+                if at_p.size == 0 or not quantity[as_slice(at_p)].any():
                     continue
                 send(
                     self.ctx,
@@ -531,7 +535,7 @@ class Planner:
                     ship_to=p,
                     locations=at_p,
                     items=self.items[columns],
-                    quantity=quantity[at_p],
+                    quantity=quantity[as_slice(at_p)],
                 )
 
 
