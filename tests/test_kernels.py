@@ -345,6 +345,18 @@ def test_cases_counts_whole_packs_a_few_rows_at_a_time(monkeypatch: pytest.Monke
     assert cases(np.array([7, 0, 13]), np.array([6, 4, 13])) == 2 + 0 + 1
 
 
+def test_ration_without_copy_hands_back_a_book_granted_in_full() -> None:
+    book = np.array([[3, 0, 2], [1, 4, 0]], dtype=np.int32)
+    # enough of everything: the book itself, which its owner then replaces
+    assert ration(book, np.array([4, 4, 2]), copy=False) is book
+    assert ration(book, np.array([4, 4, 2])) is not book
+    # a short column: a new array of grants, the book left as it was
+    granted = ration(book, np.array([4, 3, 2]), copy=False)
+    assert granted is not book
+    assert granted.tolist() == ration(book, np.array([4, 3, 2])).tolist() == [[3, 0, 2], [1, 3, 0]]
+    assert book.tolist() == [[3, 0, 2], [1, 4, 0]]
+
+
 def test_ration_of_int32_requests_is_int32_and_the_same_grants() -> None:
     """int32 books are rationed in int32 (half the bytes), with the int64 result's values."""
     rng = np.random.default_rng(7)

@@ -166,6 +166,29 @@ def test_shipping_to_the_platform_by_store(ok_small, make_context, docked_carrie
     assert arrived.tolist() == [[6, 0, 0, 0, 0, 3], [6, 0, 0, 0, 0, 6]]
 
 
+def test_a_book_shipped_in_full_starts_again_as_fresh_zeros(
+    ok_small, make_context, docked_carrier
+) -> None:
+    ctx = make_context(ok_small, mode="shared")
+    suppliers, _ = make_suppliers(ctx, docked_carrier)
+    suppliers.on_hand[:] = [12, 0, 0, 0, 0, 18]
+    ctx.channel.send(cross_dock_order(ok_small, 0, 0, [[6], [6]]))
+    ctx.channel.send(cross_dock_order(ok_small, 5, 0, [[6], [12]]))
+    suppliers.confirm(0)
+    book = suppliers.book_store
+    suppliers.ship(0)
+    assert suppliers.book_store is not book and not suppliers.book_store.any()
+    advices = {
+        a.sender: a.quantity.tolist()
+        for a in ctx.channel.receive(ok_small.platform_gln[0], DespatchAdvice, 0)
+    }
+    assert advices == {ok_small.supplier_gln[0]: [[6], [6]], ok_small.supplier_gln[5]: [[6], [12]]}
+    # the next day's orders go into the new book
+    ctx.channel.send(cross_dock_order(ok_small, 0, 1, [[1], [0]]))
+    suppliers.confirm(1)
+    assert suppliers.book_store[:, 0].tolist() == [1, 0]
+
+
 def test_two_platforms_get_one_despatch_each(two_platforms, make_context, docked_carrier) -> None:
     sc = two_platforms
     ctx = make_context(sc, mode="shared")
