@@ -9,7 +9,7 @@ from crossdock import simulate
 from crossdock.chain import build_chain
 from crossdock.engine import Engine
 from crossdock.messages import ReceivingAdvice
-from crossdock.parties.platforms import Platforms
+from crossdock.parties.platforms import Platforms, _as_received
 from crossdock.scenario import compile_scenario, generate_spec
 
 
@@ -67,9 +67,14 @@ def test_a_short_delivery_is_reported_line_by_line() -> None:
     line = int(np.flatnonzero(advice.quantity.sum(axis=0) > 0)[0])
     row = int(np.flatnonzero(advice.quantity[:, line] > 0)[0])
     goods[advice.locations[row], advice.items[line]] -= 1
-    platforms._acknowledge(
-        arrival, {p: goods[stores] for p, stores in enumerate(sc.stores_of_platform)}
-    )
+    stores_of = sc.stores_of_platform
+    checked = [
+        ((p, adv), _as_received(goods[stores_of[p]].astype(np.int32), stores_of[p], adv))
+        for p, adv in platforms._expected.pop(arrival)
+    ]
+    # what came as announced is the advice's own array; the short one a copy of what came
+    assert [received is adv.quantity for (_, adv), received in checked].count(False) == 1
+    platforms._acknowledge(arrival, checked)
     assert chain.ledger["recadv_lines_differing"][arrival, 0] == 1
     answers = chain.channel.receive(advice.sender, ReceivingAdvice, arrival)
     mine = next(a for a in answers if a.despatch_number == advice.despatch_number)

@@ -62,27 +62,32 @@ class Platforms(NetworkParty):
                 else:
                     self._expected.setdefault(advice.arrival_day, []).append((p, advice))
         if late:  # acknowledge them as announced: what came was booked on its arrival day
-            self._acknowledge(day, None, late)
+            self._acknowledge(day, [((p, advice), advice.quantity) for p, advice in late])
         self._unload(day)
 
     def _unload(self, day: int) -> None:
         """Inbound pallets (already allocated to stores) arrive at the docks and are checked.
 
         Platform by platform, each one's arrivals summed over its own stores only (int32, as
-        the stock it joins): no store × SKU array of the whole network is made.
+        the stock it joins), checked against its despatch advices due today and let go: no
+        store × SKU array of the whole network is made, nor kept until the last platform.
         """
         sc = self.ctx.scenario
         arrivals = [self.ctx.goods.arrivals(gln, day) for gln in sc.platform_gln]
         if not any(arrivals):
             return
+        due = self._expected.pop(day, [])
+        # (a platform where nothing came today received nothing of its advices)
+        received = [np.zeros(advice.quantity.shape, dtype=np.int32) for _, advice in due]
         ledger = self.ctx.ledger
         by_platform = np.zeros((sc.n_platforms, sc.n_skus), dtype=np.int64)
-        blocks: dict[int, np.ndarray] = {}
         for p, loads in enumerate(arrivals):
             if not loads:
                 continue
             stores = self._stores_of[p]
             goods = sum_loads(loads, (stores.size, sc.n_skus), np.int32, locations=stores)
+            arrivals[p] = []  # (the consignments are let go with their platform's sum)
+            del loads
             rows = as_slice(stores)
             held = self.held[rows]
             check_room(day, "platforms", "stock", held, goods)
@@ -95,32 +100,18 @@ class Platforms(NetworkParty):
                 for cols in self._supplier_columns
             )
             ledger["platform_units_in"][day, p] += by_platform[p].sum()
-            blocks[p] = goods
+            for i, (q, advice) in enumerate(due):
+                if q == p:
+                    received[i] = _as_received(goods, stores, advice)
         ledger.record(day, "received", "platform", by_platform)
-        self._acknowledge(day, blocks)
+        self._acknowledge(day, list(zip(due, received, strict=True)))
 
     def _acknowledge(
-        self,
-        day: int,
-        goods: dict[int, np.ndarray] | None,
-        advices: list[tuple[int, DespatchAdvice]] | None = None,
+        self, day: int, checked: list[tuple[tuple[int, DespatchAdvice], np.ndarray]]
     ) -> None:
-        """RECADV for each despatch advice due today: what came, against what was announced.
-
-        ``goods`` holds today's arrivals of each platform that had some (its stores × SKUs);
-        ``None`` for advices that came late, whose goods were received as announced.
-        """
+        """RECADV for each despatch advice: what came (``received``), against what was announced."""
         sc = self.ctx.scenario
-        due = self._expected.pop(day, []) if advices is None else advices
-        for p, advice in due:
-            if goods is None:  # a late advice: the goods were received as announced
-                received = advice.quantity
-            else:
-                stores = self._stores_of[p]
-                if p not in goods:  # nothing came to this platform today
-                    goods[p] = np.zeros((stores.size, sc.n_skus), dtype=np.int32)
-                rows = np.searchsorted(stores, advice.locations)
-                received = goods[p][np.ix_(rows, advice.items)]
+        for (p, advice), received in checked:
             differs = int((received != advice.quantity).any(axis=0).sum())
             self.ctx.ledger["recadv_lines_differing"][day] += differs
             send(
@@ -218,3 +209,14 @@ class Platforms(NetworkParty):
         by_platform = self._by_platform(self.held)
         self.held_overnight = by_platform.sum(axis=1)
         self.ctx.ledger.close(day, "platform", by_platform, self.ctx.scenario.unit_cost)
+
+
+def _as_received(goods: np.ndarray, stores: np.ndarray, advice: DespatchAdvice) -> np.ndarray:
+    """What came of ``advice`` in a platform's arrivals (``goods``, its stores × SKUs).
+
+    The advice's own payload when all of it came (the usual day: the RECADV shares the
+    DESADV's array, a message's, never written again), else a copy of what came.
+    """
+    rows = np.searchsorted(stores, advice.locations)
+    came = goods[np.ix_(rows, advice.items)]
+    return advice.quantity if np.array_equal(came, advice.quantity) else came

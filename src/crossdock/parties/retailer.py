@@ -72,7 +72,8 @@ class Retailer(NetworkParty):
             raise RuntimeError(f"day {day}: proposals came before the stores' positions")
         stores = reports[-1]
         spent = np.zeros(sc.n_stores)  # value confirmed per store today, over all proposals
-        for proposal in proposals:
+        while proposals:  # each proposal let go once answered (its store × SKU array too)
+            proposal = proposals.pop(0)
             items = proposal.items
             rows = proposal.locations
             asked = proposal.quantity
