@@ -225,7 +225,7 @@ class StorePositions(Message):
     """The retailer's own store figures, from its stores' systems to its head office.
 
     Store ``s``'s position in item ``k`` is ``on_hand[s, k] + on_order[s, k] −
-    backorders[s, k]`` after today's trading (:attr:`position`; the head office sums it a few
+    backorders[s, k]`` after today's trading (:meth:`positions`; the head office sums it a few
     stores at a time, with no store × SKU array of its own), and ``advices`` are the despatch
     advices the stores read today. This is internal to the retailer: it never travels as EDI
     and is not counted as a message.

@@ -71,11 +71,9 @@ from crossdock.ledger import SeriesSpec
 from crossdock.messages import (
     Delisting,
     DespatchAdvice,
-    InventoryReport,
     Message,
     Order,
     OrderResponse,
-    SalesReport,
     StorePositions,
 )
 from crossdock.parties._common import Context, send
@@ -309,10 +307,6 @@ def _join_rows(parts: list[Any]) -> np.ndarray:
     return out
 
 
-#: the stores' messages whose payloads are views of their books (``stores._Lent``)
-_LENT = (SalesReport, InventoryReport, StorePositions)
-
-
 class ShardedStores:
     """The stores of a sharded run, as one party of the driver's chain (see the module doc).
 
@@ -540,13 +534,12 @@ class ShardedStores:
                 if f.name in _HEADER:
                     continue
                 value = getattr(first, f.name)
+                # (every shard reports every day, so the stores' reports, whose payloads are
+                # views of their books until the next day, always come here as row blocks and
+                # leave as one new array)
                 blocks = len(parts) > 1 and isinstance(value, np.ndarray | _Packed)
                 if blocks and len(value.shape) == 2 and value.shape[0] == rows:
                     fields[f.name] = _join_rows([getattr(m, f.name) for _, m in parts])
-                elif kind in _LENT and isinstance(value, np.ndarray) and any(value.strides):
-                    # a view of the driver's shard's books (its reports lend them for the
-                    # evening only): the merged message is a new one, so it has its own copy
-                    fields[f.name] = np.array(value)
                 else:
                     fields[f.name] = _unpack(value)
             if "locations" in fields:

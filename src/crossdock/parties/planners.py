@@ -522,7 +522,10 @@ class Planner:
             if not quantity.any():
                 continue
             for p, at_p in enumerate(sc.stores_of_platform):
-                if at_p.size == 0 or not quantity[as_slice(at_p)].any():
+                if at_p.size == 0:
+                    continue
+                lines = quantity[as_slice(at_p)]
+                if not lines.any():
                     continue
                 send(
                     self.ctx,
@@ -535,7 +538,7 @@ class Planner:
                     ship_to=p,
                     locations=at_p,
                     items=self.items[columns],
-                    quantity=quantity[as_slice(at_p)],
+                    quantity=lines,
                 )
 
 
