@@ -314,21 +314,38 @@ def test_int32_room_is_exact_at_the_boundary() -> None:
 def test_row_dot_is_the_whole_product_bit_for_bit(
     monkeypatch: pytest.MonkeyPatch, dtype: type
 ) -> None:
-    """Blocks of rows give each row's sum exactly as ``matrix @ vector`` does.
+    """Blocks of rows give each row the sum of the whole product, and of the row alone.
 
-    Blocks of 8 rows (the smallest), row counts on either side of a multiple of 8 (a lone
-    last row must join the block before it), and BLAS held to one thread, as in a run.
+    Blocks of 3 rows, row counts around them (a lone last row is a block of its own), each
+    row also summed alone (as a shard of one store would), and the product near ``@``'s.
     """
     from crossdock import _kernels
-    from crossdock._blas import one_blas_thread
 
-    monkeypatch.setattr(_kernels, "_DOT_BLOCK_BYTES", 8 * 8 * 61)  # 8 rows of 61 columns
+    monkeypatch.setattr(_kernels, "_DOT_BLOCK_BYTES", 8 * 3 * 61)  # 3 rows of 61 columns
     rng = np.random.default_rng(20261204)
-    with one_blas_thread():
-        for rows in (1, 2, 7, 8, 9, 10, 16, 17, 23, 24, 25, 33, 64, 65, 129, 1001):
-            matrix = rng.integers(0, 5_000, size=(rows, 61)).astype(dtype)
-            vector = rng.random(61) * rng.choice([0.01, 1.0, 37.5], size=61)
-            assert np.array_equal(row_dot(matrix, vector), matrix @ vector), rows
+    for rows in (1, 2, 3, 4, 7, 8, 9, 10, 16, 17, 33, 64, 65, 129, 1001):
+        matrix = rng.integers(0, 5_000, size=(rows, 61)).astype(dtype)
+        vector = rng.random(61) * rng.choice([0.01, 1.0, 37.5], size=61)
+        got = row_dot(matrix, vector)
+        whole = np.einsum("ik,k->i", matrix.astype(np.float64), vector)
+        assert np.array_equal(got, whole), rows
+        alone = np.concatenate([row_dot(matrix[i : i + 1], vector) for i in range(rows)])
+        assert np.array_equal(got, alone), rows
+        np.testing.assert_allclose(got, matrix @ vector, rtol=1e-12)
+
+
+def test_dot_takes_the_shapes_of_matmul() -> None:
+    """``dot`` is ``@`` for 1-D and 2-D operands (to rounding), in float64."""
+    from crossdock._kernels import dot
+
+    rng = np.random.default_rng(3)
+    a, b = rng.random((5, 7)), rng.random((7, 4))
+    v, w = rng.random(7), rng.random(5)
+    for left, right in ((a, b), (a, v), (w, a), (v, v)):
+        got = dot(left, right)
+        assert got.dtype == np.float64
+        np.testing.assert_allclose(got, left @ right, rtol=1e-12)
+    assert dot(np.arange(7), v).shape == ()
 
 
 def test_cases_counts_whole_packs_a_few_rows_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,11 +1,10 @@
-"""One BLAS thread for a run: the same numbers on any machine and for any shard count.
+"""One BLAS thread for a run: belt and braces for the same numbers on any machine.
 
-The parties value stock, lost sales and cases received with matrix × vector products
-(``units @ unit_cost``). On large chains OpenBLAS splits such a product across its threads, and
-the split changes the order of the additions, so a store's money figures would move in their
-last bits with the machine's number of cores, and a sharded run (whose Ray actors use one
-thread) would differ from the whole run. A run therefore holds BLAS to one thread; the products
-are a small part of a day's work.
+The parties' money figures were BLAS products (``units @ unit_cost``) until 2026-12-04, and
+OpenBLAS split large ones across its threads, so their last bits moved with the machine's
+number of cores. They are now summed by NumPy's own loops (``crossdock._kernels.dot`` and
+``row_dot``), the same whatever the threads or the CPU; a run still holds BLAS to one thread,
+so that any product left to BLAS (or added later) cannot bring that back.
 """
 
 from __future__ import annotations

@@ -117,7 +117,7 @@ _DOT_BLOCK_BYTES = 4 << 20
 def rows_per_block(width: int, multiple: int = 1) -> int:
     """Rows of ``width`` 8-byte cells that make one block of :data:`_DOT_BLOCK_BYTES`.
 
-    At least ``multiple`` rows, and a multiple of it (:func:`row_dot` needs multiples of 8).
+    At least ``multiple`` rows, and a multiple of it.
     """
     return max(multiple, _DOT_BLOCK_BYTES // (8 * max(width, 1)) // multiple * multiple)
 
@@ -136,52 +136,55 @@ def row_blocks(shape: tuple[int, ...]) -> Iterator[slice | EllipsisType]:
         yield slice(start, min(start + step, shape[0]))
 
 
+def dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a @ b`` in float64 (``a`` and ``b`` 1-D or 2-D), summed the same way on every machine.
+
+    BLAS picks its kernel by the CPU it runs on, and its kernels add in different orders: with
+    ``@`` a run's money figures moved in their last bits between two machines (OpenBLAS's
+    Haswell and SkylakeX kernels disagree), so a golden digest recorded on one failed on the
+    other. ``einsum`` (never given ``optimize``, so never handed to BLAS) sums with NumPy's own
+    loops, compiled for NumPy's baseline CPU: the same sums on every machine that runs the
+    same NumPy, for any number of threads.
+    """
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    left = "ik" if a.ndim == 2 else "k"
+    right = "kj" if b.ndim == 2 else "k"
+    out = left.replace("k", "") + right.replace("k", "")
+    return np.asarray(np.einsum(f"{left},{right}->{out}", a, b))
+
+
 def row_dot(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
-    """``matrix @ vector`` for a ``[rows, k]`` integer matrix, without a float64 copy of it.
+    """``matrix @ vector`` for a ``[rows, k]`` matrix, without a float64 copy of it.
 
     NumPy would first convert the whole matrix to float64 (8 bytes a cell: 800 MB for a
-    national chain's store × SKU quantities). Here a few rows are converted at a time, and
-    the sums are the same, bit for bit: OpenBLAS (one thread, ``crossdock._blas``) takes the
-    rows in groups of 8, so blocks of a multiple of 8 rows put every row in the place it has
-    in the whole product, and a last block of one row (which NumPy computes another way)
-    joins the block before it (as the shards are cut: ``crossdock.shard``).
+    national chain's store × SKU quantities). Here a few rows are converted at a time and
+    summed as :func:`dot` sums (NumPy's ``einsum``, not BLAS: the same on every machine).
+    Each row is summed on its own, over contiguous float64, so any cut into blocks (the
+    stores' tills work block by block, the shards by stores) gives the same sums, bit for bit.
     """
     rows, width = matrix.shape
-    if matrix.dtype == np.float64 or not matrix.flags.c_contiguous:
-        return np.asarray(matrix @ vector)  # (NumPy may take another kernel for other layouts)
-    blocks = dot_blocks(rows, width)
-    if len(blocks) == 1:
-        return np.asarray(matrix @ vector)
     vector = np.asarray(vector, dtype=np.float64)
+    blocks = dot_blocks(rows, width)
     out = np.empty(rows)
-    block = np.empty((max(b.stop - b.start for b in blocks), width))
+    block = np.empty((max(b.stop - b.start for b in blocks) if blocks else 0, width))
     for rows_of in blocks:
         part = block[: rows_of.stop - rows_of.start]
         part[:] = matrix[rows_of]
-        np.matmul(part, vector, out=out[rows_of])
+        np.einsum("ik,k->i", part, vector, out=out[rows_of])
     return out
 
 
 def dot_blocks(rows: int, width: int) -> list[slice]:
-    """The blocks of rows :func:`row_dot` works in (one block when the matrix is small).
+    """The blocks of rows :func:`row_dot` works in: a few rows at a time (:func:`rows_per_block`).
 
-    Multiples of 8 rows, a lone last row joining the block before it: work done block by
-    block (the stores' tills) can take each block's :func:`row_dot` and get the numbers the
-    whole matrix's would give.
+    Work done block by block (the stores' tills) can take each block's :func:`row_dot`; any
+    cut gives the sums of the whole matrix, since each row is summed on its own.
     """
-    step = rows_per_block(width, 8)
-    if rows <= step + 1:
-        return [slice(0, rows)]
-    blocks = []
-    start = 0
-    while start < rows:
-        stop = start + step
-        if rows - stop == 1:  # a lone last row joins this block
-            stop = rows
-        stop = min(stop, rows)
-        blocks.append(slice(start, stop))
-        start = stop
-    return blocks
+    step = rows_per_block(width)
+    return [slice(start, min(start + step, rows)) for start in range(0, rows, step)] or [
+        slice(0, 0)
+    ]
 
 
 def cases(quantity: np.ndarray, case_pack: np.ndarray) -> int:
@@ -213,12 +216,20 @@ def haversine_km(
     lat2: np.ndarray | float,
     lon2: np.ndarray | float,
 ) -> np.ndarray:
-    """Great-circle distance in km between points given in degrees (broadcasting)."""
+    """Great-circle distance in km between points given in degrees (broadcasting), to the mm.
+
+    NumPy computes ``sin``, ``cos`` and ``arcsin`` with other code on CPUs with AVX-512 (Intel's
+    SVML) than on others, and the two disagree in the last bits: rounded to the millimetre, the
+    distances (and the routes and transport charges built on them) are the same on every
+    machine, but for a difference that straddles a rounding edge (odds of about 1 in 10^7 per
+    distance).
+    """
     p1, p2 = np.radians(lat1), np.radians(lat2)
     dp = p2 - p1
     dl = np.radians(np.asarray(lon2) - np.asarray(lon1))
     a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    return np.round(km, 6)
 
 
 def sum_by(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:

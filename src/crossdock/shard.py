@@ -36,9 +36,10 @@ time nobody waits for, far ahead on a day the carrier plans its routes from scra
 Why the tables do not depend on the number of shards: a store's row of every store × SKU
 array is computed from that row alone (demand from its own streams, its own stock, orders,
 policy state), and per-SKU figures are integer sums over stores, which do not depend on how
-the stores are grouped. A store's money figures (stock value, lost sales' value) are BLAS
-products whose last bits depend on the row's place in a group of rows, so shards are cut at
-multiples of :data:`ALIGN_ROWS` rows. Merged messages carry the same rows, in the same
+the stores are grouped. A store's money figures (stock value, lost sales' value) are summed
+row by row (``crossdock._kernels.row_dot``), the same wherever the row is; shards are still cut
+at multiples of :data:`ALIGN_ROWS` rows, a rule from when they were BLAS products, kept so that
+a run's shard plan does not change. Merged messages carry the same rows, in the same
 order, as the unsharded run's. ``tests/test_shard.py`` checks every output table, bit for bit.
 
 Limits: a run with shards cannot be checkpointed (its stores' state lives in the actors), nor
@@ -146,10 +147,10 @@ def check_shards(owner: str, shards: object, address: object = None) -> int:
     return shards
 
 
-#: Shards are cut at multiples of this many store rows: BLAS sums the rows of a store × SKU
-#: product (a store's stock value, its lost sales' value) in groups of up to 8 rows, and a
-#: row's last bits depend on its place in a group, so a shard must start where a group does.
-#: (A one-row product takes yet another path in NumPy: no shard is ever one row alone.)
+#: Shards are cut at multiples of this many store rows, and no shard is one row alone. The rule
+#: came from the BLAS products that once gave a store's money figures (their last bits
+#: depended on a row's place in a group of 8); ``row_dot`` now sums each row on its own, and
+#: the rule is kept so that shard plans stay as they were.
 ALIGN_ROWS = 8
 
 

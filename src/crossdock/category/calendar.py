@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from crossdock._kernels import days_dtype
+from crossdock._kernels import days_dtype, row_dot
 from crossdock.scenario._captain_spec import DeliveryCalendarSpec
 
 __all__ = ["Collection", "DeliveryCalendar", "cycle_for"]
@@ -68,7 +68,9 @@ def cycle_for(
     if demand <= 0:
         return 1
     # pallet equivalents per day, per supplier and store
-    per_day = [mean[rows][:, cols] @ (1.0 / per_pallet[cols]) for cols in collection.suppliers]
+    per_day = [
+        row_dot(mean[rows][:, cols], 1.0 / per_pallet[cols]) for cols in collection.suppliers
+    ]
     lead = lead_days[rows][:, columns]
     room = shelf[rows][:, columns]
     best, best_fill = 1, -1.0

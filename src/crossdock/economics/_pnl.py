@@ -43,6 +43,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
+from crossdock._kernels import dot
 from crossdock.economics._labour import sort_hours
 from crossdock.scenario import Scenario
 
@@ -122,7 +123,9 @@ def build_pnl(tables: dict[str, pa.Table], scenario: Scenario, mode: str) -> pa.
     value = _col(loc, "stock_value").reshape(days, -1)
     gln = _col(loc, "gln").astype(str).reshape(days, -1)[0]
     retailer_value = value[:, np.isin(kind, ("store", "platform", "dc", "carrier"))].sum(axis=1)
-    held = {place: series(f"{place}_stock") @ per_pallet for place in ("store", "platform", "dc")}
+    held = {
+        place: dot(series(f"{place}_stock"), per_pallet) for place in ("store", "platform", "dc")
+    }
     transport = tables["transport_charged"]
     t_day = _col(transport, "day").astype(np.int64)
     t_cost = _col(transport, "charged").astype(np.float64)
@@ -134,7 +137,7 @@ def build_pnl(tables: dict[str, pa.Table], scenario: Scenario, mode: str) -> pa.
         for leg in ("inbound", "outbound")
     }
     shipped = series("supplier_shipped")
-    shipped_share = _shares((shipped @ owner).sum(axis=0))  # [supplier], over the run
+    shipped_share = _shares(dot(shipped, owner).sum(axis=0))  # [supplier], over the run
     depots = tables["depot_daily"]
     d_day = _col(depots, "day").astype(np.int64)
     depot_hours = np.bincount(d_day, _col(depots, "labour_hours"), minlength=days)[:days]
@@ -162,8 +165,8 @@ def build_pnl(tables: dict[str, pa.Table], scenario: Scenario, mode: str) -> pa.
 
     retail = {
         "revenue": revenue,
-        "cogs": -(sold @ cost),
-        "lost_margin": -(series("lost_sales") @ (scenario.shelf_price - cost)),
+        "cogs": -dot(sold, cost),
+        "lost_margin": -dot(series("lost_sales"), scenario.shelf_price - cost),
         "capital_cost": -daily_rate * retailer_value,
         "storage": -sum(held[p] * getattr(storage, p) for p in held),
         "transport": -billed
@@ -173,12 +176,12 @@ def build_pnl(tables: dict[str, pa.Table], scenario: Scenario, mode: str) -> pa.
         ),
         "handling_labour": -depot_hours * econ.wages.loaded("warehouse"),
         "store_labour": -store_cost,
-        "scrap": -(series("delisted_scrap") @ cost),
+        "scrap": -dot(series("delisted_scrap"), cost),
         "edi": -edi_side,
     }
 
     # --- suppliers ------------------------------------------------------------------------
-    sales_value = (shipped * cost) @ owner  # [day, supplier]
+    sales_value = dot(shipped * cost, owner)  # [day, supplier]
     sup_value = np.zeros((days, n_sup))
     sup_index = {g: i for i, g in enumerate(scenario.supplier_gln)}
     for col in np.flatnonzero(kind == "supplier"):
@@ -189,7 +192,7 @@ def build_pnl(tables: dict[str, pa.Table], scenario: Scenario, mode: str) -> pa.
     l_day = _col(lines_hours, "day").astype(np.int64)
     l_factory = np.array([factory_index[g] for g in _col(lines_hours, "factory_gln").astype(str)])
     np.add.at(busy, (l_day, l_factory), _col(lines_hours, "busy_hours").astype(np.float64))
-    produced = (series("produced") @ owner).sum(axis=0)
+    produced = dot(series("produced"), owner).sum(axis=0)
     to_supplier = np.zeros((scenario.n_factories, n_sup))  # factory cost -> its suppliers
     for f in range(scenario.n_factories):
         mine = np.flatnonzero(scenario.factory_of_supplier == f)
@@ -209,7 +212,7 @@ def build_pnl(tables: dict[str, pa.Table], scenario: Scenario, mode: str) -> pa.
         "cogs": -sales_value * econ.factory.materials_share,
         "lost_margin": np.zeros((days, n_sup)),
         "capital_cost": -daily_rate * sup_value,
-        "storage": -((series("supplier_stock") * per_pallet) @ owner) * storage.supplier,
+        "storage": -dot(series("supplier_stock") * per_pallet, owner) * storage.supplier,
         "transport": -billed
         * (
             inbound * pays("inbound", "supplier")
@@ -217,8 +220,8 @@ def build_pnl(tables: dict[str, pa.Table], scenario: Scenario, mode: str) -> pa.
         ),
         "handling_labour": np.zeros((days, n_sup)),
         "store_labour": np.zeros((days, n_sup)),
-        "factory_conversion": -(busy @ to_supplier) * econ.factory.conversion_cost_per_hour,
-        "scrap": -(scrap_units * materials) @ owner,
+        "factory_conversion": -dot(busy, to_supplier) * econ.factory.conversion_cost_per_hour,
+        "scrap": -dot(scrap_units * materials, owner),
         "edi": -np.outer(edi_side, shipped_share),
     }
 

@@ -21,7 +21,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from crossdock._kernels import cap_to_room, grid, row_blocks
+from crossdock._kernels import cap_to_room, grid, row_blocks, row_dot
 from crossdock.category.kpis import captain_items
 from crossdock.category.shelf import confirm_shelf
 from crossdock.ledger import SeriesSpec
@@ -92,13 +92,13 @@ class Retailer(NetworkParty):
             cells = grid(rows, items)
             if spec.order_budget_per_store_day is not None:
                 left = np.maximum(spec.order_budget_per_store_day - spent[rows], 0.0)
-                value = granted @ sc.unit_cost[items]
+                value = row_dot(granted, sc.unit_cost[items])
                 over = value > left
                 if over.any():
                     share = left[over] / value[over]
                     cut = np.floor(granted[over] * share[:, None] / pack) * pack
                     granted[over] = cut.astype(np.int64)
-                spent[rows] += granted @ sc.unit_cost[items]
+                spent[rows] += row_dot(granted, sc.unit_cost[items])
             check_room(day, "retailer", "open confirmations", self.confirmed_open[cells], granted)
             self.confirmed_open[cells] += granted
             changed = np.zeros(items.size, dtype=bool)
