@@ -8,7 +8,7 @@ import pytest
 from crossdock import simulate
 from crossdock.chain import build_chain
 from crossdock.engine import Engine
-from crossdock.messages import ReceivingAdvice
+from crossdock.messages import DespatchAdvice, ReceivingAdvice
 from crossdock.parties.platforms import Platforms, _as_received
 from crossdock.scenario import compile_scenario, generate_spec
 
@@ -132,3 +132,57 @@ def test_late_despatch_advices_are_acknowledged_and_not_kept() -> None:
     # nothing is kept for a day already past: late advices were answered on arrival
     assert all(day >= 24 for day in platforms._expected)
     assert chain.ledger.violations() == []
+
+
+def test_advices_due_on_a_day_no_goods_came_are_answered_with_nothing_received(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A truck that never came: its despatch advices get a RECADV of zeros, and are let go.
+
+    (Before, a day with no goods at any platform left that day's advices unanswered and kept.)
+    """
+    sc = compile_scenario(
+        generate_spec(n_stores=2, n_skus=12, horizon_days=10, seed=2, n_platforms=1)
+    )
+    chain = build_chain(sc, "shared", days=10, seed=1)
+    platforms = next(p for p in chain.parties if isinstance(p, Platforms))
+    sent: list[DespatchAdvice | ReceivingAdvice] = []
+    send = chain.channel.send
+
+    def keep(message):  # type: ignore[no-untyped-def]
+        if isinstance(message, DespatchAdvice | ReceivingAdvice):
+            sent.append(message)
+        send(message)
+
+    monkeypatch.setattr(chain.channel, "send", keep)
+    engine = Engine(chain.parties)
+    for _ in range(10):  # until a despatch advice is announced for a later day
+        engine.step()
+        if platforms._expected:
+            break
+    arrival = min(platforms._expected)
+    goods = platforms.ctx.goods
+    real = goods.arrivals
+    lost = set(sc.platform_gln)
+    monkeypatch.setattr(
+        goods,
+        "arrivals",
+        lambda gln, day: [] if (gln in lost and day == arrival) else real(gln, day),
+    )
+    while engine.day <= arrival:
+        engine.step()
+    assert arrival not in platforms._expected
+    due = [
+        m
+        for m in sent
+        if isinstance(m, DespatchAdvice)
+        and m.ship_to_kind == "platform"
+        and m.arrival_day == arrival
+    ]
+    answers = {m.despatch_number: m for m in sent if isinstance(m, ReceivingAdvice)}
+    assert due
+    for advice in due:  # each answered once, with nothing received
+        assert not answers[advice.despatch_number].quantity.any()
+    shipped_lines = sum(int(a.quantity.any(axis=0).sum()) for a in due)
+    assert shipped_lines > 0
+    assert chain.ledger["recadv_lines_differing"][arrival].sum() == shipped_lines

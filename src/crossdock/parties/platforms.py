@@ -74,11 +74,12 @@ class Platforms(NetworkParty):
         """
         sc = self.ctx.scenario
         arrivals = [self.ctx.goods.arrivals(gln, day) for gln in sc.platform_gln]
-        if not any(arrivals):
-            return
         due = self._expected.pop(day, [])
         # (a platform where nothing came today received nothing of its advices)
         received = [np.zeros(advice.quantity.shape, dtype=np.int32) for _, advice in due]
+        if not any(arrivals):  # no truck at all: the advices due are answered, nothing came
+            self._acknowledge(day, list(zip(due, received, strict=True)))
+            return
         ledger = self.ctx.ledger
         by_platform = np.zeros((sc.n_platforms, sc.n_skus), dtype=np.int64)
         for p, loads in enumerate(arrivals):
