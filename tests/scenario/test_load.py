@@ -152,8 +152,10 @@ def test_every_problem_is_reported(tmp_path: Path) -> None:
 def test_not_a_mapping_and_missing_file(tmp_path: Path) -> None:
     path = tmp_path / "list.yaml"
     path.write_text("- 1\n- 2\n", encoding="utf-8")
-    with pytest.raises(ScenarioError, match="must be a mapping"):
+    with pytest.raises(ScenarioError, match="must be a mapping") as caught:
         read_spec(path)
+    # located as every other message: a bare line number, as the experiment files' are
+    assert str(caught.value).startswith("list.yaml:1: ")
     with pytest.raises(ScenarioError, match="no such file"):
         read_spec(tmp_path / "absent.yaml")
 

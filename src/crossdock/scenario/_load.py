@@ -127,7 +127,7 @@ def spec_from_data(
     """
     lines = lines or {}
     if not isinstance(data, dict):
-        raise ScenarioError("a scenario must be a mapping of fields", file=file, where="line 1")
+        raise ScenarioError("a scenario must be a mapping of fields", file=file, where="1")
     problems: list[tuple[FieldPath, str]] = []
     spec: ScenarioSpec | None = None
     try:
