@@ -56,3 +56,27 @@ def test_bad_km_is_located(tmp_path: Path) -> None:
     path = write_scenario(tmp_path, ["3012345000017,3014567000011,far"])
     with pytest.raises(ScenarioError, match=r"roads.csv:2 km: 'far' is not a number"):
         load_scenario(path)
+
+
+def test_reading_a_file_checks_the_matrix_without_building_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading (and checking) a scenario file reads the matrix's rows, but builds no matrix.
+
+    The places × places matrix is about 1 GB of temporaries for 5,000 stores: it is built once,
+    when the scenario is compiled, never only to check a file.
+    """
+    from crossdock.scenario import _distances, read_spec
+
+    plain = load_scenario(write_scenario(tmp_path, None))
+    store, platform = plain.store_gln[0], plain.platform_gln[0]
+    good = write_scenario(tmp_path, [f"{platform},{store},500"])
+
+    def no_matrix(*args: object) -> None:
+        raise AssertionError("a places × places matrix was built to read a file")
+
+    monkeypatch.setattr(_distances, "haversine_km", no_matrix)
+    assert read_spec(good).carrier.distance_matrix == "roads.csv"
+    bad = write_scenario(tmp_path, [f"{platform},{store},-3"])
+    with pytest.raises(ScenarioError, match=r"roads.csv:2 km: must be a finite number >= 0"):
+        read_spec(bad)

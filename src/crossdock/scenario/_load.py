@@ -22,7 +22,7 @@ import yaml
 from pydantic import ValidationError
 
 from crossdock.errors import ScenarioError, ScenarioWarning
-from crossdock.scenario._distances import road_km
+from crossdock.scenario._distances import check_distance_matrix
 from crossdock.scenario._references import check_files, check_references, scenario_warnings
 from crossdock.scenario._schema import ScenarioSpec
 from crossdock.scenario._yaml import (
@@ -190,8 +190,7 @@ def _spec_if_clean(text: str, file: Path) -> ScenarioSpec | None:
         base = file.resolve().parent
         if check_files(spec, base):
             return None
-        if spec.carrier.distance_matrix is not None:
-            road_km(spec, base)  # the matrix's own rows; without one there is nothing to check
+        check_distance_matrix(spec, base)  # the matrix's own rows, if it has one
     except (yaml.YAMLError, ValidationError, ScenarioError):
         return None
     return spec
@@ -245,5 +244,5 @@ def read_spec(path: str | Path | None = None) -> ScenarioSpec:
     problems = check_files(spec, base)
     if problems:
         raise _error(problems, str(file), lines)
-    road_km(spec, base)  # the distance matrix's own rows, located in its file
+    check_distance_matrix(spec, base)  # the distance matrix's own rows, located in its file
     return spec
