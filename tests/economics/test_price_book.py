@@ -10,14 +10,18 @@ from crossdock.economics import PriceBook
 from crossdock.scenario import load_scenario
 
 
+@pytest.mark.parametrize("block_days", [1, 28])
 @pytest.mark.parametrize("block_bytes", [1, 8 * 240 * 5, 1 << 22])
 def test_revenue_is_the_sales_at_the_days_prices_bit_for_bit(
-    monkeypatch: pytest.MonkeyPatch, block_bytes: int
+    monkeypatch: pytest.MonkeyPatch, block_bytes: int, block_days: int
 ) -> None:
-    """Built a store (or five) at a time or all at once, the sums are the same floats."""
+    """Built a store (or five) at a time or all at once, the sums are the same floats.
+
+    With the SKU factors worked out a day or four weeks ahead (``block_days``).
+    """
     monkeypatch.setattr(prices_module, "_REVENUE_BLOCK_BYTES", block_bytes)
     sc = load_scenario()  # the built-in scenario has promotions for some stores only
-    book = PriceBook(sc, block_days=1)
+    book = PriceBook(sc, block_days=block_days)
     whole = PriceBook(sc, block_days=1)
     rng = np.random.default_rng(3)
     promoted = 0

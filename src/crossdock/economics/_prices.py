@@ -40,6 +40,14 @@ class PriceBook:
         self._plain = not len(self._effects.price_sku) and not any(
             len(g.sku) for g in self._effects.promotions
         )
+        # revenue's per-SKU factors (base prices [b, k], each store set's price cuts [b, k]),
+        # worked out a block of days ahead, as the demand model does: the same numbers, each
+        # element the same product, without a call per day
+        self._factors_start = -1
+        self._factors: tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]] = (
+            np.zeros((0, scenario.n_skus)),
+            [],
+        )
 
     def price(self, day: int) -> np.ndarray:
         """Price per store × SKU on ``day`` (a view; do not write to it)."""
@@ -69,12 +77,19 @@ class PriceBook:
                 part = slice(start, min(start + step, n_stores))
                 out[part] = np.einsum("sk,sk->s", sold[part], prices[part])
             return out
-        days = np.array([day])
-        base = self._effects.price(days)[0]
-        cuts = [
-            (stores if self._rows is None else stores[self._rows], cut[0])
-            for stores, _, cut in self._effects.promotion_factors(days)
-        ]
+        offset = day - self._factors_start
+        if not 0 <= offset < len(self._factors[0]):  # the SKU factors of the next block of days
+            days = day + np.arange(self.block_days)
+            self._factors = (
+                self._effects.price(days),
+                [
+                    (stores if self._rows is None else stores[self._rows], cut)
+                    for stores, _, cut in self._effects.promotion_factors(days)
+                ],
+            )
+            self._factors_start, offset = day, 0
+        base = self._factors[0][offset]
+        cuts = [(stores, cut[offset]) for stores, cut in self._factors[1]]
         out = np.empty(n_stores)
         block = np.empty((min(step, n_stores), n_skus))
         for start in range(0, n_stores, step):

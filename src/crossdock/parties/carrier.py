@@ -187,13 +187,17 @@ class Carrier:
         hours = sum(r.hours for r in routes)
         on_time = 0
         for number, route in enumerate(routes):
-            floor = load_plan(route).positions
+            # each stop's first and last floor position, in one pass over the load plan
+            first: dict[int, int] = {}
+            last: dict[int, int] = {}
+            for position, s in enumerate(load_plan(route).positions):
+                first.setdefault(s, position)
+                last[s] = position
             for order, (stop, count, arrival) in enumerate(
                 zip(route.stops, route.pallets, route.arrivals, strict=True)
             ):
                 late = arrival > problem.window_close[stop] + 1e-6
                 on_time += not late
-                at = [position for position, s in enumerate(floor) if s == stop]
                 self.ctx.ledger.route_stops.append(
                     RouteStopRow(
                         day,
@@ -208,8 +212,8 @@ class Carrier:
                         route.start,
                         route.end,
                         problem.depot,
-                        min(at) if at else -1,
-                        max(at) if at else -1,
+                        first.get(stop, -1),
+                        last.get(stop, -1),
                     )
                 )
         cost = (
