@@ -36,7 +36,7 @@ import pyarrow as pa
 
 from crossdock.assortment import ASSORTMENT_SERIES
 from crossdock.economics import SCHEMAS as ECONOMIC_SCHEMAS
-from crossdock.ledger import KINDS, Ledger
+from crossdock.ledger import KINDS, Ledger, RouteStopRow, TransportRow
 from crossdock.scenario import Scenario
 
 __all__ = ["EDI_COLUMNS", "LOCATION_TYPES", "SCHEMAS", "SKU_SERIES", "build_tables"]
@@ -255,13 +255,14 @@ def build_tables(
     sku_cols["short_positions"] = np.zeros(days * k, np.int64) if short is None else short.ravel()
     sku = pa.table(sku_cols, schema=SCHEMAS["sku_daily"])
 
-    rows = ledger.transport
+    rows = _fields(ledger.transport, TransportRow._fields)
     transport = pa.table(
-        {name: [getattr(row, name) for row in rows] for name in SCHEMAS["transport"].names},
+        {name: rows[name] for name in SCHEMAS["transport"].names},
         schema=SCHEMAS["transport"],
     )
     stops = ledger.route_stops
-    store = np.array([row.store for row in stops], dtype=np.int64)
+    by_field = _fields(stops, RouteStopRow._fields)
+    store = np.array(by_field["store"], dtype=np.int64)
     copied = (
         "day",
         "depot_gln",
@@ -276,7 +277,7 @@ def build_tables(
         "floor_first",
         "floor_last",
     )
-    stop_columns = {name: [getattr(row, name) for row in stops] for name in copied}
+    stop_columns = {name: by_field[name] for name in copied}
     route_stops = pa.table(
         {
             **stop_columns,
@@ -286,8 +287,8 @@ def build_tables(
             "lon": scenario.store_lon[store],
             "window_open_min": scenario.window_open_min[store],
             "window_close_min": scenario.window_close_min[store],
-            "depot_lat": [row.depot[0] for row in stops],
-            "depot_lon": [row.depot[1] for row in stops],
+            "depot_lat": [depot[0] for depot in by_field["depot"]],
+            "depot_lon": [depot[1] for depot in by_field["depot"]],
         },
         schema=SCHEMAS["route_stops"],
     )
@@ -409,3 +410,9 @@ def _assortment(listed_stores: np.ndarray, scenario: Scenario) -> pa.Table:
         },
         schema=SCHEMAS["assortment"],
     )
+
+
+def _fields(rows: list, names: tuple[str, ...]) -> dict[str, list]:
+    """The columns of a list of named tuples with fields ``names`` (one transpose, in C)."""
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+    return {name: list(column) for name, column in zip(names, columns, strict=True)}

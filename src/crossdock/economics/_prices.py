@@ -15,6 +15,8 @@ __all__ = ["PriceBook"]
 
 #: Bytes of prices :meth:`PriceBook.revenue` builds at a time (a few stores' rows).
 _REVENUE_BLOCK_BYTES = 1 << 22
+#: Days of per-SKU factors (``[days, skus]``, small) :meth:`PriceBook.revenue` works out ahead.
+_FACTOR_DAYS = 28
 
 
 class PriceBook:
@@ -79,7 +81,7 @@ class PriceBook:
             return out
         offset = day - self._factors_start
         if not 0 <= offset < len(self._factors[0]):  # the SKU factors of the next block of days
-            days = day + np.arange(self.block_days)
+            days = day + np.arange(_FACTOR_DAYS)
             self._factors = (
                 self._effects.price(days),
                 [

@@ -187,17 +187,18 @@ class Carrier:
         hours = sum(r.hours for r in routes)
         on_time = 0
         for number, route in enumerate(routes):
-            # each stop's first and last floor position, in one pass over the load plan
-            first: dict[int, int] = {}
-            last: dict[int, int] = {}
-            for position, s in enumerate(load_plan(route).positions):
-                first.setdefault(s, position)
-                last[s] = position
+            floor = load_plan(route).positions
+            backwards = floor[::-1]
             for order, (stop, count, arrival) in enumerate(
                 zip(route.stops, route.pallets, route.arrivals, strict=True)
             ):
                 late = arrival > problem.window_close[stop] + 1e-6
                 on_time += not late
+                try:  # the stop's first and last floor position (tuple.index: a scan in C)
+                    first = floor.index(stop)
+                    last = len(floor) - 1 - backwards.index(stop)
+                except ValueError:  # no pallet of this stop on the floor
+                    first = last = -1
                 self.ctx.ledger.route_stops.append(
                     RouteStopRow(
                         day,
@@ -212,8 +213,8 @@ class Carrier:
                         route.start,
                         route.end,
                         problem.depot,
-                        first.get(stop, -1),
-                        last.get(stop, -1),
+                        first,
+                        last,
                     )
                 )
         cost = (
