@@ -325,3 +325,34 @@ def test_messages_do_not_change_after_they_are_sent(make_scenario) -> None:
         if not np.array_equal(before, getattr(m, name))
     ]
     assert changed == []
+
+
+def test_the_planned_lead_time_is_int16_and_the_exact_sum() -> None:
+    """Lead time, announced delays and the calendar's extra days, in 2 bytes a cell.
+
+    The largest value it could take (the longest lead, the longest delay, the longest cycle)
+    fits int16, so the planned lead time is int16, and it is the exact sum of its parts.
+    """
+    from crossdock.scenario import generate_spec
+
+    spec = generate_spec(n_stores=6, n_skus=24, n_platforms=2, horizon_days=20, seed=4)
+    assert spec.replenishment.delivery_calendar is not None
+    assert spec.replenishment.delivery_calendar.enabled
+    chain = build_chain(compile_scenario(spec), "shared", days=20, seed=1)
+    engine = Engine(chain.parties)
+    for _ in range(8):
+        engine.step()
+    planners = party(chain, Planners).planners
+    for planner in planners:
+        for delays in (False, True):
+            if delays:  # a factory announces 3 more days for the planner's first item
+                planner._delay[0] = 3
+                planner._delay_version += 1
+            planned = planner._planned_lead(8)
+            assert planned.dtype == np.int16
+            exact = (
+                planner._lead_time.astype(np.int64)
+                + planner._delay[None, :]
+                + planner.calendar.extra_days
+            )
+            assert np.array_equal(planned, exact)

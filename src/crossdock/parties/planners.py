@@ -264,6 +264,12 @@ class Planner:
             else np.int32
         )
         self._lead_time = np.add(supply[None, :], delivery[:, None], dtype=dtype)
+        # the planned lead time (lead, announced delays, the calendar's extra days): int16 too
+        # where its largest possible value fits, as the lead time's (whole days either way)
+        cycle = calendar_spec.max_cycle_days if calendar_spec is not None else 1
+        self._planned_dtype = days_dtype(
+            int(supply.max(initial=0)) + int(delivery.max(initial=0)) + MAX_DELAY_DAYS + cycle - 1
+        )
         # extra days the suppliers' factories announce, bumping ``_delay_version``
         self._delay = np.zeros(items.size, dtype=np.int32)
         self._delay_version = 0
@@ -340,20 +346,22 @@ class Planner:
     def _planned_lead(self, day: int) -> np.ndarray:
         """Lead time, announced delays, and the days beyond them tonight's order covers.
 
-        (The calendar's cycle − 1.) One int32 store × item array, made again only when the
-        delays or the cycles change; the lead time itself when neither adds anything.
+        (The calendar's cycle − 1.) One store × item array (int16 where the longest fits),
+        made again only when the delays or the cycles change; the lead time itself when
+        neither adds anything.
         """
         calendar = self.calendar
         key = (self._delay_version, calendar.version if calendar is not None else -1)
         seen, planned = self._lead_planned
         if seen != key:
             planned = self._lead_time
+            dtype = self._planned_dtype
             if self._delay.any():
-                planned = np.add(planned, self._delay[None, :], dtype=np.int32)
+                planned = np.add(planned, self._delay[None, :], dtype=dtype)
                 if calendar is not None:
                     planned += calendar.extra_days
             elif calendar is not None:
-                planned = np.add(planned, calendar.extra_days, dtype=np.int32)
+                planned = np.add(planned, calendar.extra_days, dtype=dtype)
             self._lead_planned = (key, planned)
         return planned
 
