@@ -114,12 +114,9 @@ def fill_in_order(requested: np.ndarray, available: np.ndarray) -> np.ndarray:
 _DOT_BLOCK_BYTES = 4 << 20
 
 
-def rows_per_block(width: int, multiple: int = 1) -> int:
-    """Rows of ``width`` 8-byte cells that make one block of :data:`_DOT_BLOCK_BYTES`.
-
-    At least ``multiple`` rows, and a multiple of it.
-    """
-    return max(multiple, _DOT_BLOCK_BYTES // (8 * max(width, 1)) // multiple * multiple)
+def rows_per_block(width: int) -> int:
+    """Rows of ``width`` 8-byte cells that make one block of :data:`_DOT_BLOCK_BYTES` (at least 1)."""
+    return max(1, _DOT_BLOCK_BYTES // (8 * max(width, 1)))
 
 
 def row_blocks(shape: tuple[int, ...]) -> Iterator[slice | EllipsisType]:
@@ -167,7 +164,7 @@ def row_dot(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
     vector = np.asarray(vector, dtype=np.float64)
     blocks = dot_blocks(rows, width)
     out = np.empty(rows)
-    block = np.empty((max(b.stop - b.start for b in blocks) if blocks else 0, width))
+    block = np.empty((max(b.stop - b.start for b in blocks), width))
     for rows_of in blocks:
         part = block[: rows_of.stop - rows_of.start]
         part[:] = matrix[rows_of]

@@ -27,6 +27,24 @@ def squeezed(doors: int = 2, workers: int = 20, days: int = 90):
     )
 
 
+def small_shared_chain():  # type: ignore[no-untyped-def]
+    """2 stores, 12 SKUs, one platform, shared mode: (scenario, chain, its platforms)."""
+    sc = compile_scenario(
+        generate_spec(n_stores=2, n_skus=12, horizon_days=10, seed=2, n_platforms=1)
+    )
+    chain = build_chain(sc, "shared", days=10, seed=1)
+    return sc, chain, next(p for p in chain.parties if isinstance(p, Platforms))
+
+
+def step_until_an_advice_is_due(engine: Engine, platforms: Platforms) -> None:
+    """Run whole days until a despatch advice is announced for a later day."""
+    for _ in range(10):
+        engine.step()
+        if platforms._expected:
+            return
+    raise AssertionError("no despatch advice in 10 days")
+
+
 def test_receiving_advice_answers_every_despatch_advice() -> None:
     sc = compile_scenario(generate_spec(n_stores=3, n_skus=18, horizon_days=20, seed=2))
     chain = build_chain(sc, "shared", days=20, seed=1)
@@ -46,16 +64,9 @@ def test_receiving_advice_answers_every_despatch_advice() -> None:
 
 
 def test_a_short_delivery_is_reported_line_by_line() -> None:
-    sc = compile_scenario(
-        generate_spec(n_stores=2, n_skus=12, horizon_days=10, seed=2, n_platforms=1)
-    )
-    chain = build_chain(sc, "shared", days=10, seed=1)
-    platforms = next(p for p in chain.parties if isinstance(p, Platforms))
+    sc, chain, platforms = small_shared_chain()
     engine = Engine(chain.parties)
-    for _ in range(10):  # until a despatch advice is announced for a later day
-        engine.step()
-        if platforms._expected:
-            break
+    step_until_an_advice_is_due(engine, platforms)
     # take a despatch advice due on a later day and deliver one unit less of its first line
     # with goods (a supplier's advice lists all its SKUs, some with nothing on the truck)
     arrival = min(platforms._expected)
@@ -141,11 +152,7 @@ def test_advices_due_on_a_day_no_goods_came_are_answered_with_nothing_received(
 
     (Before, a day with no goods at any platform left that day's advices unanswered and kept.)
     """
-    sc = compile_scenario(
-        generate_spec(n_stores=2, n_skus=12, horizon_days=10, seed=2, n_platforms=1)
-    )
-    chain = build_chain(sc, "shared", days=10, seed=1)
-    platforms = next(p for p in chain.parties if isinstance(p, Platforms))
+    sc, chain, platforms = small_shared_chain()
     sent: list[DespatchAdvice | ReceivingAdvice] = []
     send = chain.channel.send
 
@@ -156,10 +163,7 @@ def test_advices_due_on_a_day_no_goods_came_are_answered_with_nothing_received(
 
     monkeypatch.setattr(chain.channel, "send", keep)
     engine = Engine(chain.parties)
-    for _ in range(10):  # until a despatch advice is announced for a later day
-        engine.step()
-        if platforms._expected:
-            break
+    step_until_an_advice_is_due(engine, platforms)
     arrival = min(platforms._expected)
     goods = platforms.ctx.goods
     real = goods.arrivals
