@@ -14,7 +14,7 @@ from scipy.special import ndtri
 
 from crossdock import _fused
 from crossdock._kernels import GAMMA_LOG_SHAPE, gamma_quantile, gamma_quantile_factors
-from crossdock.policies import HoltWinters, MinMax, Observation, OrderUpTo
+from crossdock.policies import HoltWinters, MinMax, Observation, OrderUpTo, _forecast
 
 pytestmark = pytest.mark.skipif(_fused._compiled() is None, reason="Numba not installed")
 
@@ -62,14 +62,31 @@ def test_the_switch_turns_the_kernels_off_or_on(monkeypatch: pytest.MonkeyPatch)
     assert _fused.kernels(small) is None
 
 
-@pytest.mark.parametrize("precision", ["float32", "float64"])
+@pytest.mark.parametrize(
+    ("precision", "season_precision", "offsets"),
+    [
+        ("float32", "auto", "float16"),
+        ("float32", "float32", "float32"),
+        ("float64", "auto", "float64"),
+        ("float64", "float16", "float16"),
+    ],
+)
 @pytest.mark.parametrize("kind", ["int32", "int64", "censored"])
 def test_holt_winters_updates_are_numpys_to_the_bit(
-    monkeypatch: pytest.MonkeyPatch, precision: str, kind: str
+    monkeypatch: pytest.MonkeyPatch, precision: str, season_precision: str, offsets: str, kind: str
 ) -> None:
     world = _world(1)
     rng = np.random.default_rng(2)
-    pair = [_policy(world["mean"], forecast=HoltWinters(precision=precision)) for _ in "ab"]
+    # half-precision offsets go through the kernel in blocks: cut this small state into many,
+    # at places that fall inside stores' rows and between censored cells
+    monkeypatch.setattr(_forecast, "_HALF_BLOCK", 997)
+    pair = [
+        _policy(
+            world["mean"],
+            forecast=HoltWinters(precision=precision, season_precision=season_precision),
+        )
+        for _ in "ab"
+    ]
     for _ in range(10):
         sold = rng.poisson(world["mean"]).astype(kind if kind != "censored" else np.int32)
         empty = rng.random(sold.shape) < 0.2
@@ -79,8 +96,10 @@ def test_holt_winters_updates_are_numpys_to_the_bit(
                 policy.observe_sales(sold, empty)
             else:
                 policy.observe(sold)
-        for a, b in zip(_state(pair[0]), _state(pair[1]), strict=True):
-            assert a.dtype == np.dtype(precision)
+        for a, b, dtype in zip(
+            _state(pair[0]), _state(pair[1]), (precision, precision, offsets), strict=True
+        ):
+            assert a.dtype == np.dtype(dtype)
             np.testing.assert_array_equal(a, b, strict=True)
 
 
@@ -122,9 +141,10 @@ def test_horizons_are_holt_winters_own_to_the_bit() -> None:
         a, g = forecast.alpha / (2 - forecast.alpha), forecast.gamma / (2 - forecast.gamma)
         kernels = _fused._compiled()
         assert kernels is not None
+        assert forecast._season.dtype == np.float16  # the default beside float32 state
         kernels.horizon_block(
             forecast._level,
-            forecast._season,
+            forecast._season.astype(np.float32),  # as order_up_to_packs widens them
             planes,
             forecast._variance,
             np.broadcast_to(days, shape),

@@ -362,7 +362,7 @@ def order_up_to_packs(
     """The day's order of :class:`OrderUpTo` with a Holt-Winters forecaster (no trend).
 
     Store × SKU 2-D arrays (``lead`` and ``capacity`` may be broadcast views; ``season`` the
-    7 × stores × SKUs offsets, ``pack`` one per SKU). Per block of rows: the protection
+    7 × stores × SKUs offsets, in float16 or the state's type, ``pack`` one per SKU). Per block of rows: the protection
     interval R + L − 1 (:func:`crossdock.policies.protection_interval_days`, the same
     float64 operations, so no store × SKU array of it is kept), the horizons
     (:func:`horizon_block`), then NumPy's own ``log`` of mean and spread, the table's
@@ -386,9 +386,12 @@ def order_up_to_packs(
         days[...] = lead[block]  # as protection_interval_days: (R + L) - 1, in float64
         days += review_days
         days -= 1.0
+        offsets = season[:, block]
+        if offsets.dtype == np.float16:  # widened a block at a time (Numba has no float16 on
+            offsets = offsets.astype(np.float32)  # the CPU): the same values, exactly
         compiled.horizon_block(
             level[block],
-            season[:, block],
+            offsets,
             planes,
             variance[block],
             days,

@@ -136,11 +136,63 @@ def test_holt_winters_in_float32_stays_within_float32_rounding_of_float64() -> N
     prior = np.arange(2.0, 14.0).reshape(SHAPE)
     options = {"alpha": 0.3, "beta": 0.1, "gamma": 0.2, "phi": 0.9, "first_weekday": 2}
     wide = _run(HoltWinters(**options, precision="float64"), prior, series)
-    narrow = _run(HoltWinters(**options), prior, series)
+    narrow = _run(HoltWinters(**options, season_precision="float32"), prior, series)
     assert narrow.dtype == np.float32
     bound = 8 * len(series) * float(np.finfo(np.float32).eps) * float(np.abs(wide).max())
     drift = float(np.abs(narrow - wide).max())
     assert 0 < drift < bound
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"alpha": 0.3, "beta": 0.1, "gamma": 0.2, "phi": 0.9, "first_weekday": 2},
+        {"alpha": 0.1, "gamma": 0.1, "first_weekday": 2, "weekday_profile": tuple(PROFILE)},
+    ],
+)
+def test_holt_winters_half_precision_offsets_stay_far_below_the_demand_noise(
+    options: dict,
+) -> None:
+    """The default offsets (float16 beside float32 state) move forecasts by < 1% of σ.
+
+    The requirement behind the default: rounding each day's updated offset to 11
+    significant bits must change no forecast by more than 1% of the demand's own standard
+    deviation (√rate, Poisson), over 150 days. Held to float64 forecasts; ``0 <`` proves the
+    offsets really are rounded.
+    """
+    series = _weekly_series(1, 2)
+    prior = np.arange(2.0, 14.0).reshape(SHAPE)
+    wide = _run(HoltWinters(**options, precision="float64"), prior, series)
+    forecaster = HoltWinters(**options)
+    half = _run(forecaster, prior, series)
+    assert forecaster._season.dtype == np.float16
+    drift = np.abs(half - wide).max(axis=0) / np.sqrt(prior)
+    assert 0 < drift.max() < 0.01
+
+
+@pytest.mark.parametrize("numba", ["0", "1"])
+def test_holt_winters_widens_offsets_that_outgrow_half_precision(
+    monkeypatch: pytest.MonkeyPatch, numba: str
+) -> None:
+    """No offset is lost to float16's range (±65,504): the offsets are widened instead."""
+    from crossdock import _fused
+
+    monkeypatch.setenv(_fused.ENV_VAR, numba)  # the NumPy path, then the fused kernel's
+    big = HoltWinters(weekday_profile=tuple(PROFILE))
+    big.reset(np.full(SHAPE, 200_000.0))  # seeded offsets of -60,000 .. +100,000 units
+    assert big._season.dtype == np.float32
+    assert np.isfinite(big._season).all() and big._season.max() > 65_504
+
+    spike = HoltWinters(alpha=0.1, gamma=0.1)
+    spike.reset(np.zeros(SHAPE))
+    assert spike._season.dtype == np.float16
+    demand = np.zeros(SHAPE)
+    demand[1, 2] = 1_000_000.0  # one error of a million units: an offset of 100,000
+    spike.observe(demand)
+    season = spike._season
+    assert season.dtype == np.float32 and np.isfinite(season).all()
+    assert season[0, 1, 2] == np.float32(0.1) * np.float32(1_000_000.0)
+    assert not season[0].sum() - season[0, 1, 2] and not season[1:].any()
 
 
 def test_holt_winters_counts_weekdays_and_learns_the_week() -> None:
@@ -313,6 +365,7 @@ def test_auto_uses_tsb_for_intermittent_positions_only() -> None:
         (HoltWinters(phi=0), "phi"),
         (HoltWinters(first_weekday=7), "first_weekday"),
         (HoltWinters(weekday_profile=(1.0, 2.0)), "weekday_profile"),
+        (HoltWinters(season_precision="half"), "season_precision"),
         (Croston(alpha=2), "alpha"),
         (Croston(sba=1), "sba"),
         (TSB(beta=0), "beta"),
@@ -340,9 +393,10 @@ def test_bad_parameters_are_named(forecaster: Forecaster, name: str) -> None:
                 trend_smoothing=0.05,
                 seasonal_smoothing=0.3,
                 damping=0.9,
+                season_precision="float32",
             ),
             HoltWinters,
-            {"alpha": 0.2, "beta": 0.05, "gamma": 0.3, "phi": 0.9},
+            {"alpha": 0.2, "beta": 0.05, "gamma": 0.3, "phi": 0.9, "season_precision": "float32"},
         ),
         (ForecastSpec(method="croston", alpha=0.2, sba=True), Croston, {"alpha": 0.2, "sba": True}),
         (

@@ -41,6 +41,10 @@ __all__ = [
 
 WEEK_DAYS = 7
 _PRECISIONS = ("float32", "float64")
+_SEASON_PRECISIONS = ("auto", "float16", "float32", "float64")
+#: Cells of weekday offsets widened to float32 at a time when they are held in float16 (a
+#: block's float32 copy stays in a core's cache, and no store × SKU float32 copy is made).
+_HALF_BLOCK = 65_536
 
 
 @runtime_checkable
@@ -200,10 +204,18 @@ class HoltWinters(Params):
     starting from the Poisson guess (variance = mean).
 
     ``precision`` is the floating type the per-cell state is held in: ``"float32"`` (the
-    default) takes half the memory of ``"float64"`` — the weekday offsets alone are seven
-    numbers per store × SKU, the largest state of a run — and its forecasts differ from
-    float64's by a few units in the seventh significant digit, which the validation suite
-    (``crossdock validate-model``) does not see; ``"float64"`` matches statsmodels to 1e-9.
+    default) takes half the memory of ``"float64"`` and its forecasts differ from float64's
+    by a few units in the seventh significant digit, which the validation suite (``crossdock
+    validate-model``) does not see; ``"float64"`` matches statsmodels to 1e-9.
+
+    ``season_precision`` is the type the seven weekday offsets are held in, the largest state
+    of a run (seven numbers per store × SKU): ``"auto"`` (the default) holds them in
+    ``"float16"`` beside a float32 state and at ``precision`` beside a float64 one. Each
+    day's update is computed at ``precision`` and only the result is rounded to half
+    precision (11 significant bits: an offset of 10 units is kept to 0.004 of a unit), so
+    16 bytes a cell are saved for errors far below the demand noise (docs/planning.md
+    measures them). An offset is never lost to float16's range (±65,504): the first time one
+    would not fit, the offsets are widened to ``precision`` for the rest of the run.
     """
 
     _constraints = {
@@ -217,6 +229,10 @@ class HoltWinters(Params):
         ),
         "weekday_profile": (_weekday_profile_ok, "None or 7 positive factors (Monday first)"),
         "precision": (lambda v: v in _PRECISIONS, f"one of {list(_PRECISIONS)}"),
+        "season_precision": (
+            lambda v: v in _SEASON_PRECISIONS,
+            f"one of {list(_SEASON_PRECISIONS)}",
+        ),
     }
 
     def __init__(
@@ -229,6 +245,7 @@ class HoltWinters(Params):
         first_weekday: int = 0,
         weekday_profile: tuple[float, ...] | None = None,
         precision: str = "float32",
+        season_precision: str = "auto",
     ) -> None:
         self.alpha = alpha
         self.beta = beta
@@ -237,6 +254,7 @@ class HoltWinters(Params):
         self.first_weekday = first_weekday
         self.weekday_profile = weekday_profile
         self.precision = precision
+        self.season_precision = season_precision
 
     def reset(self, prior_mean: np.ndarray, first_weekday: int | None = None) -> None:
         """Start from ``prior_mean``.
@@ -250,27 +268,21 @@ class HoltWinters(Params):
         self._trend_state: np.ndarray | None = None
         self._scratch_state: np.ndarray | None = None
         calendar_weekday, profile = self._start()
-        # computed in float64, held at ``precision``, in C order whatever the prior's layout
-        # (a planner's prior is a column selection, which NumPy gives in Fortran order): the
-        # fused kernel walks the state and the day's demand as flat arrays. The state is
-        # filled a few rows at a time, so no float64 copy of the prior and no [7, stores,
-        # skus] float64 product (8 and 56 bytes a cell) is ever made: each weekday's factor
-        # × level is the same float64 product, rounded to ``precision`` the same way.
-        self._season = np.zeros((WEEK_DAYS, *prior.shape), dtype=self.precision)
+        # computed in float64, held at ``precision`` (the offsets at ``season_precision``),
+        # in C order whatever the prior's layout (a planner's prior is a column selection,
+        # which NumPy gives in Fortran order): the fused kernel walks the state and the day's
+        # demand as flat arrays. Filled a few rows at a time (no float64 copy of the prior).
         self._variance = np.empty(prior.shape, dtype=self.precision)
         self._level = np.empty(prior.shape, dtype=self.precision)
         factors = None
         if profile is not None:
             factors = np.asarray(profile, dtype=np.float64)
             factors = factors / factors.mean() - 1.0
+        self._season = self._seeded_offsets(prior, factors, self._season_type())
+        if not self._fits(self._season):  # an offset beyond float16's range: held wider
+            self._season = self._seeded_offsets(prior, factors, self._level.dtype)
         for rows in row_blocks(prior.shape):
             level = prior[rows]
-            if factors is not None:
-                product = np.empty(level.shape)
-                for weekday, factor in enumerate(factors):
-                    np.multiply(level, factor, out=product)
-                    product += 0.0  # as the float64 zeros once added to: -0.0 becomes 0.0
-                    self._season[weekday][rows] = product
             self._variance[rows] = np.maximum(level, 1e-9)
             self._level[rows] = level
         self._error = np.empty_like(self._level)
@@ -282,6 +294,61 @@ class HoltWinters(Params):
                 "HoltWinters.reset", "first_weekday", "an int in [0, 6] (0 = Monday)", start
             )
         self._weekday = int(start)
+
+    def _season_type(self) -> np.dtype:
+        """The type the weekday offsets start in (``season_precision``; see the class)."""
+        if self.season_precision == "auto":
+            return np.dtype(np.float16 if self.precision == "float32" else self.precision)
+        return np.dtype(self.season_precision)
+
+    @staticmethod
+    def _seeded_offsets(
+        prior: np.ndarray, factors: np.ndarray | None, dtype: np.dtype
+    ) -> np.ndarray:
+        """The 7 weekday offsets ``prior × factor`` in ``dtype`` (zeros without factors).
+
+        Filled a few rows at a time, so no float64 copy of the prior and no [7, stores,
+        skus] float64 product (8 and 56 bytes a cell) is ever made: each weekday's factor ×
+        level is the same float64 product, rounded to ``dtype`` the same way.
+        """
+        season = np.zeros((WEEK_DAYS, *prior.shape), dtype=dtype)
+        if factors is None:
+            return season
+        for rows in row_blocks(prior.shape):
+            level = prior[rows]
+            product = np.empty(level.shape)
+            for weekday, factor in enumerate(factors):
+                np.multiply(level, factor, out=product)
+                product += 0.0  # as the float64 zeros once added to: -0.0 becomes 0.0
+                with np.errstate(over="ignore"):  # beyond float16: seen by _fits
+                    season[weekday][rows] = product
+        return season
+
+    @staticmethod
+    def _fits(offsets: np.ndarray) -> bool:
+        """Whether every offset is finite (float16 rounds what it cannot hold to ±inf).
+
+        Reductions, so no temporary the size of the state; a NaN (from NaN demand) also
+        fails, and is then held as wider types hold it.
+        """
+        if offsets.dtype != np.float16 or not offsets.size:
+            return True
+        return bool(np.isfinite(offsets.min()) and np.isfinite(offsets.max()))
+
+    def _hold_offsets(self, weekday: int, cells: slice, values: np.ndarray) -> None:
+        """Store the day's updated offsets (computed at ``precision``) of flat ``cells``.
+
+        ``cells`` index the weekday's raveled plane. Rounded to the offsets' type; the first time one does not fit float16, every offset
+        is widened to ``precision`` (exactly: float16 values are float32 values) and these
+        are stored unrounded, so no offset is ever lost to the range.
+        """
+        values = values.reshape(-1)
+        target = self._season[weekday].reshape(-1)[cells]
+        with np.errstate(over="ignore"):  # beyond float16: seen by _fits
+            target[...] = values
+        if not self._fits(target):
+            self._season = self._season.astype(self._level.dtype)
+            self._season[weekday].reshape(-1)[cells] = values
 
     @property
     def _trend(self) -> np.ndarray:
@@ -323,7 +390,10 @@ class HoltWinters(Params):
             trend += (self.alpha * self.beta) * error
         self._level += self.alpha * error
         if self.gamma > 0:
-            season += self.gamma * error
+            if season.dtype == error.dtype:
+                season += self.gamma * error
+            else:  # half-precision offsets: updated at the state's precision, then rounded
+                self._hold_offsets(self._weekday, slice(None), season + self.gamma * error)
         self._weekday = (self._weekday + 1) % WEEK_DAYS
 
     def _fused_observe(
@@ -355,18 +425,36 @@ class HoltWinters(Params):
         if kernels is None:
             return False
         kind = level.dtype.type
-        kernels.holt_winters_observe(
-            demand.reshape(-1),
-            np.zeros(0, dtype=np.int64) if censored is None else censored,
-            np.zeros(0) if expected is None else expected,
-            level.reshape(-1),
-            self._season[self._weekday].reshape(-1),
-            self._variance.reshape(-1),
-            np.empty(1, dtype=level.dtype),
-            kind(self.alpha),
-            kind(1.0 - self.alpha),
-            kind(self.gamma),
-        )
+        flat = demand.reshape(-1)
+        censored = np.zeros(0, dtype=np.int64) if censored is None else censored
+        expected = np.zeros(0) if expected is None else expected
+        scratch = np.empty(1, dtype=level.dtype)
+        weekday = self._weekday
+        # offsets held at the state's precision are updated in place in one call; half-
+        # precision ones a block at a time, widened, updated and rounded back (the kernel
+        # computes in the state's type, as NumPy does)
+        step = level.size if self._season.dtype == level.dtype else _HALF_BLOCK
+        for start in range(0, level.size, max(step, 1)):
+            cells = slice(start, min(start + step, level.size))
+            first, last = np.searchsorted(censored, (cells.start, cells.stop))
+            offsets = self._season[weekday].reshape(-1)[cells]
+            half = offsets.dtype != level.dtype
+            if half:
+                offsets = offsets.astype(level.dtype)
+            kernels.holt_winters_observe(
+                flat[cells],
+                censored[first:last] - start,
+                expected[first:last],
+                level.reshape(-1)[cells],
+                offsets,
+                self._variance.reshape(-1)[cells],
+                scratch,
+                kind(self.alpha),
+                kind(1.0 - self.alpha),
+                kind(self.gamma),
+            )
+            if half:
+                self._hold_offsets(weekday, cells, offsets)
         return True
 
     def observe_censored(self, sales: np.ndarray, stockout: np.ndarray) -> bool:

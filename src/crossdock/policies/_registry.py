@@ -74,6 +74,7 @@ def _holt_winters(spec: Any) -> fc.HoltWinters:
         beta=spec.trend_smoothing,
         gamma=spec.seasonal_smoothing,
         phi=spec.damping,
+        season_precision=spec.season_precision,
     )
 
 

@@ -383,6 +383,9 @@ class ForecastSpec(_Spec):
     """holt_winters: gamma of the 7 weekday offsets."""
     damping: Annotated[float, Field(gt=0, le=1)] = 1.0
     """holt_winters: phi, the trend's damping (1: not damped)."""
+    season_precision: Literal["auto", "float16", "float32", "float64"] = "auto"
+    """holt_winters: the type the 7 weekday offsets are held in (``auto``: float16 beside the
+    float32 state, widened for the rest of the run if an offset ever outgrows it)."""
     probability_smoothing: Annotated[float, Field(gt=0, le=1)] = 0.1
     """tsb: beta of the probability of a demand day."""
     sba: bool = False
