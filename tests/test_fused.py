@@ -14,7 +14,7 @@ from scipy.special import ndtri
 
 from crossdock import _fused
 from crossdock._kernels import GAMMA_LOG_SHAPE, gamma_quantile, gamma_quantile_factors
-from crossdock.policies import HoltWinters, MinMax, Observation, OrderUpTo, _forecast
+from crossdock.policies import HoltWinters, MinMax, Observation, OrderUpTo
 
 pytestmark = pytest.mark.skipif(_fused._compiled() is None, reason="Numba not installed")
 
@@ -68,18 +68,14 @@ def test_the_switch_turns_the_kernels_off_or_on(monkeypatch: pytest.MonkeyPatch)
         ("float32", "auto", "float16"),
         ("float32", "float32", "float32"),
         ("float64", "auto", "float64"),
-        ("float64", "float16", "float16"),
     ],
 )
-@pytest.mark.parametrize("kind", ["int32", "int64", "censored"])
+@pytest.mark.parametrize("kind", ["int32", "int64", "censored", "outgrown"])
 def test_holt_winters_updates_are_numpys_to_the_bit(
     monkeypatch: pytest.MonkeyPatch, precision: str, season_precision: str, offsets: str, kind: str
 ) -> None:
     world = _world(1)
     rng = np.random.default_rng(2)
-    # half-precision offsets go through the kernel in blocks: cut this small state into many,
-    # at places that fall inside stores' rows and between censored cells
-    monkeypatch.setattr(_forecast, "_HALF_BLOCK", 997)
     pair = [
         _policy(
             world["mean"],
@@ -87,20 +83,67 @@ def test_holt_winters_updates_are_numpys_to_the_bit(
         )
         for _ in "ab"
     ]
-    for _ in range(10):
-        sold = rng.poisson(world["mean"]).astype(kind if kind != "censored" else np.int32)
+    for day in range(10):
+        sold = rng.poisson(world["mean"]).astype(kind if kind in ("int32", "int64") else np.int32)
         empty = rng.random(sold.shape) < 0.2
+        if kind == "outgrown" and day == 4:  # an offset beyond float16's range, mid-plane:
+            sold[17, 123] = 2_000_000  # half offsets are widened from that cell on
         for policy, on in zip(pair, (False, True), strict=True):
             _numpy(monkeypatch, on)
-            if kind == "censored":  # float64 demand: sales, censored days replaced
+            if kind in ("censored", "outgrown"):  # float64 demand: censored days replaced
                 policy.observe_sales(sold, empty)
             else:
                 policy.observe(sold)
+        widened = kind == "outgrown" and day >= 4 and offsets == "float16"
         for a, b, dtype in zip(
-            _state(pair[0]), _state(pair[1]), (precision, precision, offsets), strict=True
+            _state(pair[0]),
+            _state(pair[1]),
+            (precision, precision, "float32" if widened else offsets),
+            strict=True,
         ):
             assert a.dtype == np.dtype(dtype)
             np.testing.assert_array_equal(a, b, strict=True)
+
+
+def test_half_precision_conversions_are_numpys_to_the_bit() -> None:
+    """Our float16 conversions (the kernels' way to read and round offsets) against NumPy's.
+
+    Every float16 bit pattern read back; float32 values rounded to float16: random bit
+    patterns over the whole range (subnormals, overflow, NaN), the ties between neighbouring
+    float16 values and their neighbours; in Python and compiled.
+    """
+    kernels = _fused._compiled()
+    assert kernels is not None
+    import numba
+
+    read = numba.njit(lambda bits: _fused.half_to_float(bits))
+    bits = np.arange(65_536, dtype=np.uint32)
+    halves = bits.astype(np.uint16).view(np.float16).astype(np.float64)
+    for convert in (_fused.half_to_float, read):
+        got = np.array([convert(int(b)) for b in bits])
+        np.testing.assert_array_equal(got, halves)  # NaN where NumPy has NaN
+        assert np.array_equal(np.signbit(got), np.signbit(halves))
+
+    rng = np.random.default_rng(7)
+    finite = bits[np.isfinite(halves)].astype(np.uint16).view(np.float16).astype(np.float32)
+    ties = ((finite[:-1].astype(np.float64) + finite[1:]) / 2).astype(np.float32)
+    values = np.concatenate(
+        [
+            rng.integers(0, 2**32, 200_000, dtype=np.uint64).astype(np.uint32).view(np.float32),
+            ties,
+            np.nextafter(ties, np.float32(np.inf)),
+            np.nextafter(ties, np.float32(-np.inf)),
+            np.float32([65_504, 65_519.996, 65_520, -65_520, np.inf, -np.inf, 0.0, -0.0]),
+        ]
+    )
+    with np.errstate(over="ignore", invalid="ignore"):
+        expected = values.astype(np.float16).view(np.uint16)
+    nan = np.isnan(values)
+    write = numba.njit(lambda v: _fused.float_to_half(v))
+    for convert in (_fused.float_to_half, write):
+        got = np.array([convert(v) for v in values], dtype=np.uint16)
+        np.testing.assert_array_equal(got[~nan], expected[~nan])
+        assert np.isnan(got[nan].view(np.float16)).all()
 
 
 def test_interpolation_is_numpys_to_the_bit() -> None:
@@ -144,7 +187,7 @@ def test_horizons_are_holt_winters_own_to_the_bit() -> None:
         assert forecast._season.dtype == np.float16  # the default beside float32 state
         kernels.horizon_block(
             forecast._level,
-            forecast._season.astype(np.float32),  # as order_up_to_packs widens them
+            forecast._season.view(np.uint16),  # as order_up_to_packs passes them
             planes,
             forecast._variance,
             np.broadcast_to(days, shape),
@@ -154,6 +197,7 @@ def test_horizons_are_holt_winters_own_to_the_bit() -> None:
             True,
             mean,
             spread,
+            True,
         )
         np.testing.assert_array_equal(mean, np.broadcast_to(forecast.horizon_mean(days), shape))
         np.testing.assert_array_equal(spread, np.broadcast_to(forecast.horizon_std(days), shape))
@@ -278,6 +322,7 @@ def test_without_a_writable_cache_the_kernels_compile_uncached(
         np.ones(3, np.float32),
         np.empty(1, np.float32),
         *np.float32([0.5, 0.5, 0.1]),
+        False,
     )
     assert level.tolist() == [0.5, 1.0, 2.5]  # the third cell censored: 5 wanted
 

@@ -11,7 +11,11 @@ with its own temporary. Here the same arithmetic is done in two passes, one cell
   packs and the cut to the shelf's room, into an int32 order (a message quantity).
 
 Each kernel repeats the NumPy code's operations in the same order and the same types
-(float32 state, float64 horizons), so the forecasts and the orders are the same numbers. The
+(float32 state, float64 horizons), so the forecasts and the orders are the same numbers.
+Holt-Winters' weekday offsets, held in float16 by default, reach the kernels as their bits
+(Numba has no float16 on the CPU): :func:`half_to_float` reads them exactly and
+:func:`float_to_half` rounds an update as NumPy's cast does (both tested against NumPy on
+every float16 and on ties), so no float32 copy of them is made. The
 one difference: NumPy computes ``log`` and ``exp`` with its own SIMD routines (AVX-512 on
 this project's machines), which differ from the C library's, used by Numba, in the last
 bit of about one result in twenty; the quantile can therefore differ in its last bits (a
@@ -78,6 +82,10 @@ def _compiled() -> SimpleNamespace | None:
         import numba  # noqa: F401
     except ImportError:  # pragma: no cover - numba is a dependency; kept for a bare install
         return None
+    from numba.extending import register_jitable
+
+    for helper in (half_to_float, float_to_half):  # called by the kernels
+        register_jitable(helper)
     return SimpleNamespace(
         holt_winters_observe=_jit(holt_winters_observe),
         horizon_block=_jit(horizon_block),
@@ -88,6 +96,50 @@ def _compiled() -> SimpleNamespace | None:
 
 
 # -- kernels (plain Python here: compiled by _compiled; slow but correct uncompiled) ----------
+
+
+def half_to_float(bits: int) -> float:
+    """The float16 whose bits are ``bits``, as a float: exactly (every float16 is a float)."""
+    exponent = (bits >> 10) & 0x1F
+    fraction = bits & 0x3FF
+    if exponent == 0:  # zero and subnormals: fraction × 2^-24
+        value = fraction * 5.960464477539063e-08
+    elif exponent == 31:
+        value = np.inf if fraction == 0 else np.nan
+    else:  # (1024 + fraction) × 2^(exponent - 25)
+        value = float((1024 + fraction) << exponent) * 2.9802322387695312e-08
+    return -value if bits & 0x8000 else value
+
+
+def float_to_half(value: Any) -> int:
+    """The bits of the float16 nearest the float32 ``value`` (ties to even), as NumPy rounds.
+
+    NumPy's own ``npy_floatbits_to_halfbits``, line for line: beyond float16's range a signed
+    infinity (a NaN stays a NaN), below it a subnormal or a signed zero.
+    """
+    f = int(np.float32(value).view(np.uint32))
+    sign = (f >> 16) & 0x8000
+    exponent = f & 0x7F800000
+    if exponent >= 0x47800000:
+        if exponent == 0x7F800000 and f & 0x007FFFFF:
+            payload = 0x7C00 + ((f & 0x007FFFFF) >> 13)
+            return sign + (payload if payload != 0x7C00 else 0x7C01)
+        return sign + 0x7C00
+    if exponent <= 0x38000000:
+        if exponent < 0x33000000:
+            return sign
+        significand = (0x00800000 + (f & 0x007FFFFF)) >> (113 - (exponent >> 23))
+        if (significand & 0x3FFF) != 0x1000 or f & 0x7FF:
+            significand += 0x1000
+        return sign + (significand >> 13)
+    significand = f & 0x007FFFFF
+    if (significand & 0x3FFF) != 0x1000:
+        significand += 0x1000
+    return sign + ((exponent - 0x38000000) >> 13) + (significand >> 13)
+
+
+#: Offsets of this size or more do not fit float16 (they round to infinity).
+HALF_LIMIT = 65_520.0
 
 
 def holt_winters_observe(
@@ -101,15 +153,21 @@ def holt_winters_observe(
     alpha: Any,
     keep: Any,
     gamma: Any,
-) -> None:
+    half: bool,
+) -> int:
     """One day of :meth:`HoltWinters.observe <crossdock.policies.HoltWinters.observe>`, no trend.
 
     All arrays are 1-D (the forecaster's state raveled; ``season`` is the day's weekday
-    row). ``censored`` lists, ascending, the cells whose demand is ``expected`` instead of
+    row: of the state's type, or with ``half`` the bits of float16 offsets, as uint16).
+    ``censored`` lists, ascending, the cells whose demand is ``expected`` instead of
     ``demand`` (censored days; empty for none). ``alpha``, ``keep`` (1 − alpha) and ``gamma``
     are scalars of the state's type, as NumPy casts a Python float against a float32 array.
     The error is taken as NumPy does: demand minus level in float64, stored at the state's
-    precision (through ``scratch``, one element of the state's type).
+    precision (through ``scratch``, one element of the state's type); half-precision offsets
+    are read exactly and their update rounded once, as NumPy's cast rounds it.
+
+    Returns -1, or with ``half`` the first cell whose updated offset would not fit float16
+    (:data:`HALF_LIMIT`, or NaN): that cell and those after it are left untouched.
     """
     next_censored = 0
     for i in range(level.size):
@@ -119,12 +177,24 @@ def holt_winters_observe(
             next_censored += 1
         scratch[0] = wanted - float(level[i])
         error = scratch[0]
-        error = error - season[i]
+        if half:  # the offset in the state's type, whatever the season's (both compile)
+            scratch[0] = half_to_float(int(season[i]))
+        else:
+            scratch[0] = season[i]
+        offset = scratch[0]
+        error = error - offset
+        updated = offset + gamma * error
+        if half and gamma > 0 and not abs(updated) < HALF_LIMIT:
+            return i
         variance[i] = variance[i] * keep
         variance[i] = variance[i] + (alpha * error) * error
         level[i] = level[i] + alpha * error
         if gamma > 0:
-            season[i] = season[i] + gamma * error
+            if half:
+                season[i] = float_to_half(updated)
+            else:
+                season[i] = updated
+    return -1
 
 
 def horizon_block(
@@ -139,11 +209,13 @@ def horizon_block(
     with_spread: bool,
     mean: np.ndarray,
     spread: np.ndarray,
+    half: bool,
 ) -> None:
     """Holt-Winters' ``horizon_mean`` and ``horizon_std`` over ``days``, for a block of rows.
 
     2-D arrays of the block's shape (``days`` may be a broadcast view); ``season`` is the 7
-    weekday planes of the block and ``planes`` their order from the day to forecast on.
+    weekday planes of the block (with ``half``, the bits of float16 offsets, as uint16) and
+    ``planes`` their order from the day to forecast on.
     The mean (at least 0) goes to ``mean``, the error's standard deviation to ``spread``
     (only when ``with_spread``), each computed as NumPy computes it: offsets summed in
     float64 from the day's weekday on, float32 variance divided by ``noise_divisor`` in
@@ -170,7 +242,8 @@ def horizon_block(
             partial = 0.0
             stop = 7 if weeks > 0 else rest
             for t in range(stop):
-                running = running + float(season[planes[t], s, k])
+                stored = season[planes[t], s, k]
+                running = running + (half_to_float(int(stored)) if half else float(stored))
                 if t + 1 == rest:
                     partial = running
             seasonal = weeks * running + partial if weeks > 0 else partial
@@ -377,6 +450,8 @@ def order_up_to_packs(
     rows = max(1, min(stores, BLOCK_CELLS // max(skus, 1)))
     buffers = np.empty((6, rows, skus))
     planes = np.array([(weekday + t) % 7 for t in range(7)], dtype=np.int64)
+    half = season.dtype == np.float16  # read as their bits: Numba has no float16 on the CPU
+    offsets = season.view(np.uint16) if half else season
     rule = 0 if z == 0.0 else (2 if gamma_shape else 1)
     top = float(grid[-1])
     for start in range(0, stores, rows):
@@ -386,12 +461,9 @@ def order_up_to_packs(
         days[...] = lead[block]  # as protection_interval_days: (R + L) - 1, in float64
         days += review_days
         days -= 1.0
-        offsets = season[:, block]
-        if offsets.dtype == np.float16:  # widened a block at a time (Numba has no float16 on
-            offsets = offsets.astype(np.float32)  # the CPU): the same values, exactly
         compiled.horizon_block(
             level[block],
-            offsets,
+            offsets[:, block],
             planes,
             variance[block],
             days,
@@ -401,6 +473,7 @@ def order_up_to_packs(
             rule != 0,
             mean,
             spread,
+            half,
         )
         if rule == 2:
             with np.errstate(divide="ignore", invalid="ignore"):  # cells with no spread

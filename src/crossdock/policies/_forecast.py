@@ -42,9 +42,8 @@ __all__ = [
 WEEK_DAYS = 7
 _PRECISIONS = ("float32", "float64")
 _SEASON_PRECISIONS = ("auto", "float16", "float32", "float64")
-#: Cells of weekday offsets widened to float32 at a time when they are held in float16 (a
-#: block's float32 copy stays in a core's cache, and no store × SKU float32 copy is made).
-_HALF_BLOCK = 65_536
+#: Offsets of this size or more do not fit float16: they would round to infinity.
+_HALF_LIMIT = 65_520.0
 
 
 @runtime_checkable
@@ -210,9 +209,9 @@ class HoltWinters(Params):
 
     ``season_precision`` is the type the seven weekday offsets are held in, the largest state
     of a run (seven numbers per store × SKU): ``"auto"`` (the default) holds them in
-    ``"float16"`` beside a float32 state and at ``precision`` beside a float64 one. Each
-    day's update is computed at ``precision`` and only the result is rounded to half
-    precision (11 significant bits: an offset of 10 units is kept to 0.004 of a unit), so
+    ``"float16"`` beside a float32 state and at ``precision`` beside a float64 one
+    (``"float16"`` needs the float32 state). Each day's update is computed in float32 and
+    only the result is rounded to half precision (11 significant bits: an offset of 10 units is kept to 0.004 of a unit), so
     16 bytes a cell are saved for errors far below the demand noise (docs/planning.md
     measures them). An offset is never lost to float16's range (±65,504): the first time one
     would not fit, the offsets are widened to ``precision`` for the rest of the run.
@@ -299,6 +298,16 @@ class HoltWinters(Params):
         """The type the weekday offsets start in (``season_precision``; see the class)."""
         if self.season_precision == "auto":
             return np.dtype(np.float16 if self.precision == "float32" else self.precision)
+        if self.season_precision == "float16" and self.precision != "float32":
+            from crossdock.errors import ParameterError
+
+            raise ParameterError(
+                "HoltWinters",
+                "season_precision",
+                "'auto', 'float32' or 'float64' beside precision='float64' (half-precision "
+                "offsets are updated in float32)",
+                self.season_precision,
+            )
         return np.dtype(self.season_precision)
 
     @staticmethod
@@ -326,29 +335,31 @@ class HoltWinters(Params):
 
     @staticmethod
     def _fits(offsets: np.ndarray) -> bool:
-        """Whether every offset is finite (float16 rounds what it cannot hold to ±inf).
+        """Whether every seeded offset is finite (float16 rounds what it cannot hold to ±inf).
 
-        Reductions, so no temporary the size of the state; a NaN (from NaN demand) also
-        fails, and is then held as wider types hold it.
+        Reductions, so no temporary the size of the state; a NaN also fails, and is then
+        held as wider types hold it.
         """
         if offsets.dtype != np.float16 or not offsets.size:
             return True
         return bool(np.isfinite(offsets.min()) and np.isfinite(offsets.max()))
 
-    def _hold_offsets(self, weekday: int, cells: slice, values: np.ndarray) -> None:
-        """Store the day's updated offsets (computed at ``precision``) of flat ``cells``.
+    def _hold_offsets(self, values: np.ndarray) -> None:
+        """Store today's updated offsets, computed in float32, in half precision.
 
-        ``cells`` index the weekday's raveled plane. Rounded to the offsets' type; the first time one does not fit float16, every offset
-        is widened to ``precision`` (exactly: float16 values are float32 values) and these
-        are stored unrounded, so no offset is ever lost to the range.
+        As the fused kernel does: each rounded once, up to the first that would not fit
+        float16 (:data:`_HALF_LIMIT`, or NaN); from that one on, every offset is widened to
+        the state's precision (exactly: float16 values are float32 values) and the rest are
+        stored unrounded, so no offset is ever lost to the range.
         """
         values = values.reshape(-1)
-        target = self._season[weekday].reshape(-1)[cells]
-        with np.errstate(over="ignore"):  # beyond float16: seen by _fits
-            target[...] = values
-        if not self._fits(target):
+        target = self._season[self._weekday].reshape(-1)
+        outside = ~(np.abs(values) < _HALF_LIMIT)
+        stop = int(np.argmax(outside)) if outside.any() else values.size
+        target[:stop] = values[:stop]
+        if stop < values.size:
             self._season = self._season.astype(self._level.dtype)
-            self._season[weekday].reshape(-1)[cells] = values
+            self._season[self._weekday].reshape(-1)[stop:] = values[stop:]
 
     @property
     def _trend(self) -> np.ndarray:
@@ -392,8 +403,8 @@ class HoltWinters(Params):
         if self.gamma > 0:
             if season.dtype == error.dtype:
                 season += self.gamma * error
-            else:  # half-precision offsets: updated at the state's precision, then rounded
-                self._hold_offsets(self._weekday, slice(None), season + self.gamma * error)
+            else:  # half-precision offsets: updated in float32, then rounded
+                self._hold_offsets(season + self.gamma * error)
         self._weekday = (self._weekday + 1) % WEEK_DAYS
 
     def _fused_observe(
@@ -429,32 +440,34 @@ class HoltWinters(Params):
         censored = np.zeros(0, dtype=np.int64) if censored is None else censored
         expected = np.zeros(0) if expected is None else expected
         scratch = np.empty(1, dtype=level.dtype)
-        weekday = self._weekday
-        # offsets held at the state's precision are updated in place in one call; half-
-        # precision ones a block at a time, widened, updated and rounded back (the kernel
-        # computes in the state's type, as NumPy does)
-        step = level.size if self._season.dtype == level.dtype else _HALF_BLOCK
-        for start in range(0, level.size, max(step, 1)):
-            cells = slice(start, min(start + step, level.size))
-            first, last = np.searchsorted(censored, (cells.start, cells.stop))
-            offsets = self._season[weekday].reshape(-1)[cells]
-            half = offsets.dtype != level.dtype
-            if half:
-                offsets = offsets.astype(level.dtype)
+        rates = (kind(self.alpha), kind(1.0 - self.alpha), kind(self.gamma))
+        plane = self._season[self._weekday].reshape(-1)
+        half = plane.dtype == np.float16  # passed as their bits: Numba has no float16
+        stop = kernels.holt_winters_observe(
+            flat,
+            censored,
+            expected,
+            level.reshape(-1),
+            plane.view(np.uint16) if half else plane,
+            self._variance.reshape(-1),
+            scratch,
+            *rates,
+            half,
+        )
+        if stop >= 0:  # an offset outgrew float16: widened, the rest of the day unrounded
+            self._season = self._season.astype(level.dtype)
+            first = int(np.searchsorted(censored, stop))
             kernels.holt_winters_observe(
-                flat[cells],
-                censored[first:last] - start,
-                expected[first:last],
-                level.reshape(-1)[cells],
-                offsets,
-                self._variance.reshape(-1)[cells],
+                flat[stop:],
+                censored[first:] - stop,
+                expected[first:],
+                level.reshape(-1)[stop:],
+                self._season[self._weekday].reshape(-1)[stop:],
+                self._variance.reshape(-1)[stop:],
                 scratch,
-                kind(self.alpha),
-                kind(1.0 - self.alpha),
-                kind(self.gamma),
+                *rates,
+                False,
             )
-            if half:
-                self._hold_offsets(weekday, cells, offsets)
         return True
 
     def observe_censored(self, sales: np.ndarray, stockout: np.ndarray) -> bool:
