@@ -366,6 +366,7 @@ def test_auto_uses_tsb_for_intermittent_positions_only() -> None:
         (HoltWinters(first_weekday=7), "first_weekday"),
         (HoltWinters(weekday_profile=(1.0, 2.0)), "weekday_profile"),
         (HoltWinters(season_precision="half"), "season_precision"),
+        (HoltWinters(precision="float64", season_precision="float16"), "season_precision"),
         (Croston(alpha=2), "alpha"),
         (Croston(sba=1), "sba"),
         (TSB(beta=0), "beta"),
