@@ -187,7 +187,8 @@ def main(
             local = sum(own for own, _ in two["local_daily"])
             filled = sum(drawn for _, drawn in two["local_daily"])
             rest = two["driver_days_cpu"] - local - filled
-            estimate = _estimate(two)
+            # the replay models a driver that runs a shard of its own (driver weight above 0)
+            estimate = _estimate(two) if two["local_daily"] else None
             print(
                 f"{mode:11s} work in the days (CPU): the main process's shard {local:.2f} s "
                 f"and its demand drawn while waiting {filled:.2f} s, the rest {rest:.2f} s (the "
@@ -196,11 +197,12 @@ def main(
                 f"drawn ahead {max(b['ahead'] for b in busy):.2f} s (thread CPU), Ray's work "
                 f"{max(two['actor_ray']):.2f} s"
             )
-            print(
-                f"{mode:11s} with a free core per process, replayed day by day: {estimate:.2f} s,"
-                f" {one['driver_days_cpu']:.2f} / {estimate:.2f} = "
-                f"{one['driver_days_cpu'] / estimate:.2f}x (estimate from CPU times)"
-            )
+            if estimate is not None:
+                print(
+                    f"{mode:11s} with a free core per process, replayed day by day: {estimate:.2f} s,"
+                    f" {one['driver_days_cpu']:.2f} / {estimate:.2f} = "
+                    f"{one['driver_days_cpu'] / estimate:.2f}x (estimate from CPU times)"
+                )
             print(
                 f"{mode:11s} speed-up, 2 shards over 1: {one['wall'] / two['wall']:.2f}x wall "
                 f"(days only: {days_one / days_two:.2f}x; target >= 1.8x on 2 idle cores), "
