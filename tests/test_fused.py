@@ -161,7 +161,8 @@ def test_interpolation_is_numpys_to_the_bit() -> None:
     out = np.empty_like(x)
     kernels = _fused._compiled()  # the kernels themselves, whatever the switch says
     assert kernels is not None
-    kernels.interp_block(x, ones, ones, GAMMA_LOG_SHAPE, factors, out)
+    slopes = _fused.interp_slopes(GAMMA_LOG_SHAPE, factors)
+    kernels.interp_block(x, ones, ones, GAMMA_LOG_SHAPE, factors, slopes, out)
     np.testing.assert_array_equal(out, np.interp(x, GAMMA_LOG_SHAPE, factors))
 
 

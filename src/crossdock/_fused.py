@@ -260,6 +260,7 @@ def interp_block(
     spread: np.ndarray,
     grid: np.ndarray,
     factors: np.ndarray,
+    slopes: np.ndarray,
     out: np.ndarray,
 ) -> None:
     """``np.interp(log_shape, grid, factors)`` where the gamma quantile needs it, else 0.
@@ -268,11 +269,13 @@ def interp_block(
     0 (their quantile is set by :func:`packs_block`). NumPy bisects for j with
     grid[j] <= x < grid[j + 1]; the grid is uniform, so j is computed and then corrected by
     a step, and the value is NumPy's formula, so the result is NumPy's to the bit.
+    ``slopes`` are :func:`interp_slopes`, NumPy's own: it works them out once per call
+    (when there are more points than grid steps) by the same division.
     """
     last = grid.size - 1
     first = grid[0]
     top = grid[last]
-    step = (top - first) / last
+    per_step = last / (top - first)  # a first guess of j only: corrected below
     for s in range(mean.shape[0]):
         for k in range(mean.shape[1]):
             x = log_shape[s, k]
@@ -282,7 +285,7 @@ def interp_block(
             if x < first:
                 out[s, k] = factors[0]
                 continue
-            j = min(max(int((x - first) / step), 0), last)
+            j = min(max(int((x - first) * per_step), 0), last)
             while j > 0 and grid[j] > x:
                 j -= 1
             while j < last and grid[j + 1] <= x:
@@ -290,13 +293,18 @@ def interp_block(
             if j == last or grid[j] == x:
                 out[s, k] = factors[j]
                 continue
-            slope = (factors[j + 1] - factors[j]) / (grid[j + 1] - grid[j])
+            slope = slopes[j]
             q = slope * (x - grid[j]) + factors[j]
             if math.isnan(q):
                 q = slope * (x - grid[j + 1]) + factors[j + 1]
                 if math.isnan(q) and factors[j] == factors[j + 1]:
                     q = factors[j]
             out[s, k] = q
+
+
+def interp_slopes(grid: np.ndarray, factors: np.ndarray) -> np.ndarray:
+    """The slope of each step of the table, as ``np.interp`` works it out: Δfactor / Δgrid."""
+    return (factors[1:] - factors[:-1]) / (grid[1:] - grid[:-1])
 
 
 def packs_block(
@@ -450,6 +458,7 @@ def order_up_to_packs(
     rows = max(1, min(stores, BLOCK_CELLS // max(skus, 1)))
     buffers = np.empty((6, rows, skus))
     planes = np.array([(weekday + t) % 7 for t in range(7)], dtype=np.int64)
+    slopes = interp_slopes(grid, factors)
     half = season.dtype == np.float16  # read as their bits: Numba has no float16 on the CPU
     offsets = season.view(np.uint16) if half else season
     rule = 0 if z == 0.0 else (2 if gamma_shape else 1)
@@ -480,7 +489,7 @@ def order_up_to_packs(
                 np.log(mean, out=log_shape)
                 log_shape -= np.log(spread, out=scratch)
             log_shape *= 2.0
-            compiled.interp_block(log_shape, mean, spread, grid, factors, quantile)
+            compiled.interp_block(log_shape, mean, spread, grid, factors, slopes, quantile)
             np.exp(quantile, out=quantile)
         compiled.packs_block(
             mean,
