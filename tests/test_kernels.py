@@ -348,17 +348,26 @@ def test_dot_takes_the_shapes_of_matmul() -> None:
     assert dot(np.arange(7), v).shape == ()
 
 
-def test_cases_counts_whole_packs_a_few_rows_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The blocked count is the whole array's ``ceil(quantity / pack)`` summed."""
-    from crossdock import _kernels
+@pytest.mark.parametrize("numba", ["0", "1"])
+def test_cases_counts_whole_packs_a_few_rows_at_a_time(
+    monkeypatch: pytest.MonkeyPatch, numba: str
+) -> None:
+    """The blocked count (NumPy) and the integer kernel's (Numba) are the whole array's
+    ``ceil(quantity / pack)`` summed, for int32 and int64 books, negatives included."""
+    from crossdock import _fused, _kernels
 
+    monkeypatch.setenv(_fused.ENV_VAR, numba)
     monkeypatch.setattr(_kernels, "_DOT_BLOCK_BYTES", 8 * 3 * 40)  # 3 rows of 40 SKUs a block
     rng = np.random.default_rng(41)
     pack = rng.integers(1, 25, size=40)
     for rows in (1, 2, 3, 4, 7, 50):
-        quantity = rng.integers(0, 300, size=(rows, 40))
-        quantity[rng.random(quantity.shape) < 0.6] = 0
-        assert cases(quantity, pack) == int(np.ceil(quantity / pack).sum())
+        for dtype in (np.int32, np.int64):
+            quantity = rng.integers(-50, 300, size=(rows, 40)).astype(dtype)
+            quantity[rng.random(quantity.shape) < 0.6] = 0
+            assert cases(quantity, pack) == int(np.ceil(quantity / pack).sum())
+    big = np.full((2, 3), 2_000_000_000, dtype=np.int32)  # int32 books near their limit
+    for packs in (np.array([1, 7, 24]), np.array([1, 7, 24], dtype=np.int32)):
+        assert cases(big, packs) == 2 * (2_000_000_000 + 285_714_286 + 83_333_334)
     assert cases(np.array([7, 0, 13]), np.array([6, 4, 13])) == 2 + 0 + 1
 
 

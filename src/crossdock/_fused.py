@@ -87,6 +87,7 @@ def _compiled() -> SimpleNamespace | None:
     for helper in (half_to_float, float_to_half):  # called by the kernels
         register_jitable(helper)
     return SimpleNamespace(
+        cases_total=_jit(cases_total),
         holt_winters_observe=_jit(holt_winters_observe),
         horizon_block=_jit(horizon_block),
         interp_block=_jit(interp_block),
@@ -351,6 +352,20 @@ def packs_block(
             if want > room:
                 want = (max(room, 0) // unit) * unit
             order[s, k] = want
+
+
+def cases_total(quantity: np.ndarray, case_pack: np.ndarray) -> int:
+    """Σ ceil(quantity[s, k] / case_pack[k]) over a 2-D integer array, in integers.
+
+    :func:`crossdock._kernels.cases` without its float64 temporaries (a few rows at a time,
+    each a fresh allocation whose pages fault in): the same whole numbers.
+    """
+    total = np.int64(0)
+    for s in range(quantity.shape[0]):
+        for k in range(quantity.shape[1]):
+            pack = np.int64(case_pack[k])  # int64 sums: an int32 book near its limit fits
+            total += (np.int64(quantity[s, k]) + pack - 1) // pack
+    return int(total)
 
 
 def sell_lost_sales(

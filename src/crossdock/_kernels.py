@@ -190,6 +190,12 @@ def cases(quantity: np.ndarray, case_pack: np.ndarray) -> int:
     A few rows at a time, so no two float64 copies of a national chain's store × SKU array
     are made; the total is the same (a sum of whole numbers, exact in float64).
     """
+    if quantity.ndim == 2 and quantity.dtype.kind == "i" and case_pack.dtype.kind == "i":
+        from crossdock import _fused
+
+        kernels = _fused.kernels(quantity.size)
+        if kernels is not None:  # the same sum, in integers, with no temporaries
+            return int(kernels.cases_total(quantity, case_pack))
     rows = quantity.shape[0] if quantity.ndim > 1 else 1
     step = rows_per_block(quantity.shape[-1])
     if quantity.ndim < 2 or rows <= step:
