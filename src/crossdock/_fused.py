@@ -458,9 +458,10 @@ def order_up_to_packs(
     """The day's order of :class:`OrderUpTo` with a Holt-Winters forecaster (no trend).
 
     Store × SKU 2-D arrays (``lead`` and ``capacity`` may be broadcast views; ``season`` the
-    7 × stores × SKUs offsets, in float16 or the state's type, ``pack`` one per SKU). Per block of rows: the protection
-    interval R + L − 1 (:func:`crossdock.policies.protection_interval_days`, the same
-    float64 operations, so no store × SKU array of it is kept), the horizons
+    7 × stores × SKUs offsets, in float16 or the state's type, ``pack`` one per SKU). Per
+    block of rows: the protection interval R + L − 1
+    (:func:`crossdock.policies.protection_interval_days`, the same float64 operations, so no
+    store × SKU array of it is kept), the horizons
     (:func:`horizon_block`), then NumPy's own ``log`` of mean and spread, the table's
     interpolation (:func:`interp_block`), NumPy's ``exp``, and the order
     (:func:`packs_block`). ``log`` and ``exp`` stay NumPy's because NumPy computes them

@@ -26,6 +26,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from crossdock._fused import HALF_LIMIT
 from crossdock._kernels import row_blocks
 from crossdock.policies._params import Params, interval, whole
 
@@ -42,8 +43,6 @@ __all__ = [
 WEEK_DAYS = 7
 _PRECISIONS = ("float32", "float64")
 _SEASON_PRECISIONS = ("auto", "float16", "float32", "float64")
-#: Offsets of this size or more do not fit float16: they would round to infinity.
-_HALF_LIMIT = 65_520.0
 
 
 @runtime_checkable
@@ -211,9 +210,9 @@ class HoltWinters(Params):
     of a run (seven numbers per store × SKU): ``"auto"`` (the default) holds them in
     ``"float16"`` beside a float32 state and at ``precision`` beside a float64 one
     (``"float16"`` needs the float32 state). Each day's update is computed in float32 and
-    only the result is rounded to half precision (11 significant bits: an offset of 10 units is kept to 0.004 of a unit), so
-    16 bytes a cell are saved for errors far below the demand noise (docs/planning.md
-    measures them). An offset is never lost to float16's range (±65,504): the first time one
+    only the result is rounded to half precision (11 significant bits: an offset of 10 units
+    is kept to 0.004 of a unit), so 14 bytes a cell are saved for errors far below the demand
+    noise (docs/planning.md measures them). An offset is never lost to float16's range (±65,504): the first time one
     would not fit, the offsets are widened to ``precision`` for the rest of the run.
     """
 
@@ -277,9 +276,7 @@ class HoltWinters(Params):
         if profile is not None:
             factors = np.asarray(profile, dtype=np.float64)
             factors = factors / factors.mean() - 1.0
-        self._season = self._seeded_offsets(prior, factors, self._season_type())
-        if not self._fits(self._season):  # an offset beyond float16's range: held wider
-            self._season = self._seeded_offsets(prior, factors, self._level.dtype)
+        self._season = self._seeded_offsets(prior, factors, self._season_type(prior, factors))
         for rows in row_blocks(prior.shape):
             level = prior[rows]
             self._variance[rows] = np.maximum(level, 1e-9)
@@ -294,11 +291,18 @@ class HoltWinters(Params):
             )
         self._weekday = int(start)
 
-    def _season_type(self) -> np.dtype:
-        """The type the weekday offsets start in (``season_precision``; see the class)."""
+    def _season_type(self, prior: np.ndarray, factors: np.ndarray | None) -> np.dtype:
+        """The type the weekday offsets start in (``season_precision``; see the class).
+
+        Half precision only where every seeded offset ``prior × factor`` fits it: rounding is
+        monotonic, so the largest is the largest prior times the largest factor (a NaN fails
+        the test too, and is held as wider types hold it).
+        """
         if self.season_precision == "auto":
-            return np.dtype(np.float16 if self.precision == "float32" else self.precision)
-        if self.season_precision == "float16" and self.precision != "float32":
+            wanted = np.dtype(np.float16 if self.precision == "float32" else self.precision)
+        else:
+            wanted = np.dtype(self.season_precision)
+        if wanted == np.float16 and self.precision != "float32":
             from crossdock.errors import ParameterError
 
             raise ParameterError(
@@ -308,7 +312,11 @@ class HoltWinters(Params):
                 "offsets are updated in float32)",
                 self.season_precision,
             )
-        return np.dtype(self.season_precision)
+        if wanted == np.float16 and factors is not None and prior.size:
+            largest = max(-float(prior.min()), float(prior.max()))
+            if not largest * float(np.abs(factors).max()) < HALF_LIMIT:
+                return np.dtype(self.precision)
+        return wanted
 
     @staticmethod
     def _seeded_offsets(
@@ -329,32 +337,20 @@ class HoltWinters(Params):
             for weekday, factor in enumerate(factors):
                 np.multiply(level, factor, out=product)
                 product += 0.0  # as the float64 zeros once added to: -0.0 becomes 0.0
-                with np.errstate(over="ignore"):  # beyond float16: seen by _fits
-                    season[weekday][rows] = product
+                season[weekday][rows] = product
         return season
-
-    @staticmethod
-    def _fits(offsets: np.ndarray) -> bool:
-        """Whether every seeded offset is finite (float16 rounds what it cannot hold to ±inf).
-
-        Reductions, so no temporary the size of the state; a NaN also fails, and is then
-        held as wider types hold it.
-        """
-        if offsets.dtype != np.float16 or not offsets.size:
-            return True
-        return bool(np.isfinite(offsets.min()) and np.isfinite(offsets.max()))
 
     def _hold_offsets(self, values: np.ndarray) -> None:
         """Store today's updated offsets, computed in float32, in half precision.
 
         As the fused kernel does: each rounded once, up to the first that would not fit
-        float16 (:data:`_HALF_LIMIT`, or NaN); from that one on, every offset is widened to
+        float16 (:data:`crossdock._fused.HALF_LIMIT`, or NaN); from that one on, every offset is widened to
         the state's precision (exactly: float16 values are float32 values) and the rest are
         stored unrounded, so no offset is ever lost to the range.
         """
         values = values.reshape(-1)
         target = self._season[self._weekday].reshape(-1)
-        outside = ~(np.abs(values) < _HALF_LIMIT)
+        outside = ~(np.abs(values) < HALF_LIMIT)
         stop = int(np.argmax(outside)) if outside.any() else values.size
         target[:stop] = values[:stop]
         if stop < values.size:
