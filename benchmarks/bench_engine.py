@@ -3,8 +3,10 @@
 Each measurement runs in a fresh subprocess so that peak memory (max RSS) belongs to it alone.
 The large runs are measured twice, with the fused Numba kernels (the default) and with
 ``CROSSDOCK_NUMBA=0`` (the NumPy path), in CPU time, beside a plain NumPy base-stock loop
-over the same cells measured in the same run. Run alone:
-``.venv/bin/python benchmarks/bench_engine.py [--days N] [--large-only] [--repeat N]``;
+over the same cells measured in the same run; with the kernels, with each demand generator
+(``pcg64``, the scenarios' default, and the counter-based ``philox``). Run alone:
+``.venv/bin/python benchmarks/bench_engine.py [--days N] [--large-only] [--repeat N]
+[--generators pcg64,philox]``;
 ``--repeat`` runs each large run with the kernels N times, each beside its own reference run,
 and prints the range and the best (for a machine whose speed drifts from run to run).
 """
@@ -24,11 +26,14 @@ from crossdock import load_scenario, simulate
 from crossdock.demand import DemandModel
 from crossdock.scenario import generate_scenario
 
-kind, mode, days = sys.argv[1], sys.argv[2], int(sys.argv[3])
+kind, mode, days, generator = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 if kind == "default":
     sc = load_scenario()
 else:
     sc = generate_scenario(n_stores=200, n_skus=2000, n_platforms=4, horizon_days=days)
+if generator != sc.spec.demand.generator:
+    demand = sc.spec.demand.model_copy(update={"generator": generator})
+    sc = sc.replace(spec=sc.spec.model_copy(update={"demand": demand}))
 days = days or sc.horizon_days
 t0, c0 = time.perf_counter(), time.process_time()
 model = DemandModel(sc, sc.seed)
@@ -94,8 +99,11 @@ def base_stock(stores: int, skus: int, days: int) -> float:
     return float(json.loads(done.stdout.strip().splitlines()[-1])["cells_days_per_cpu_s"])
 
 
-def measure(kind: str, mode: str, days: int, numba: bool = True) -> dict:
+def measure(kind: str, mode: str, days: int, numba: bool = True, generator: str = "pcg64") -> dict:
     """One run in a fresh process; ``numba=False`` sets ``CROSSDOCK_NUMBA=0`` (NumPy path).
+
+    ``generator`` is the scenario's ``demand.generator`` (``pcg64``, the default, or
+    ``philox``).
 
     Otherwise the setting is left unset, as a user has it: the kernels serve the large runs,
     and the built-in scenario (below ``crossdock._fused.MIN_CELLS`` cells) takes NumPy.
@@ -104,7 +112,7 @@ def measure(kind: str, mode: str, days: int, numba: bool = True) -> dict:
     if not numba:
         env["CROSSDOCK_NUMBA"] = "0"
     done = subprocess.run(
-        [sys.executable, "-c", WORKER, kind, mode, str(days)],
+        [sys.executable, "-c", WORKER, kind, mode, str(days), generator],
         capture_output=True,
         text=True,
         check=True,
@@ -137,7 +145,7 @@ def reference() -> float | None:
 
 
 def _repeated(
-    first: dict, first_ref: float, mode: str, days: int, repeat: int
+    first: dict, first_ref: float, mode: str, days: int, repeat: int, generator: str = "pcg64"
 ) -> tuple[dict, float]:
     """``repeat`` runs with the kernels, each beside a reference run; the best, and the range.
 
@@ -147,7 +155,7 @@ def _repeated(
     pairs = [(first, first_ref)]
     for _ in range(repeat - 1):
         ref = base_stock(first["stores"], first["skus"], first["days"])
-        pairs.append((measure("large", mode, days), ref))
+        pairs.append((measure("large", mode, days, generator=generator), ref))
     cells = first["store_sku_days"]
     rates = [cells / run["total_cpu"] / 1e6 for run, _ in pairs]
     engine = [cells / max(run["total_cpu"] - run["demand_cpu"], 1e-9) / 1e6 for run, _ in pairs]
@@ -156,7 +164,7 @@ def _repeated(
         cells / max(run["total_cpu"] - run["demand_cpu"], 1e-9) / ref for run, ref in pairs
     ]
     print(
-        f"{'':<28}{'':<13}{repeat} runs with the kernels: all included "
+        f"{'':<28}{'':<13}{repeat} runs with the kernels ({generator} demand): all included "
         f"{min(rates):.2f}–{max(rates):.2f} M, engine only {min(engine):.2f}–{max(engine):.2f} M "
         f"per CPU s; ratio to the reference run beside each: {min(ratios):.2f}–{max(ratios):.2f}"
         f" / {min(engine_ratios):.2f}–{max(engine_ratios):.2f}; the best run below"
@@ -176,8 +184,15 @@ def main(argv: list[str] | None = None) -> None:
         help="runs of each large run with the kernels, each beside its own reference run "
         "(for a noisy machine: the best and the range are printed)",
     )
+    parser.add_argument(
+        "--generators",
+        default="pcg64,philox",
+        help="demand generators of the large runs with the kernels (pcg64, the default's, "
+        "and philox, the counter-based one); the NumPy path runs pcg64",
+    )
     args = parser.parse_args(argv or [])
     modes = args.modes.split(",")
+    generators = args.generators.split(",")
     warm_kernels()
     ref = None if args.large_only else reference()
     print(
@@ -205,8 +220,17 @@ def main(argv: list[str] | None = None) -> None:
                 numpy_ref = base_stock(r["stores"], r["skus"], r["days"])
                 if args.repeat > 1:
                     r, numpy_ref = _repeated(r, numpy_ref, mode, days, args.repeat)
-                slow = measure("large", mode, days, numba=False)
-                for name, run in (("Numba kernels", r), ("NumPy path", slow)):
+                runs = [("Numba kernels", r, numpy_ref)]
+                if "philox" in generators:
+                    counter = measure("large", mode, days, generator="philox")
+                    counter_ref = base_stock(r["stores"], r["skus"], r["days"])
+                    if args.repeat > 1:
+                        counter, counter_ref = _repeated(
+                            counter, counter_ref, mode, days, args.repeat, "philox"
+                        )
+                    runs.append(("Numba kernels, philox demand", counter, counter_ref))
+                runs.append(("NumPy path", measure("large", mode, days, numba=False), numpy_ref))
+                for name, run, numpy_ref in runs:
                     cells = run["store_sku_days"]
                     cpu_rate = cells / run["total_cpu"]
                     engine_cpu = cells / max(run["total_cpu"] - run["demand_cpu"], 1e-9)

@@ -18,6 +18,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 import yaml
+from tests.demand.conftest import with_generator
 
 import crossdock
 from crossdock import ParameterError, generate_scenario, simulate
@@ -91,6 +92,17 @@ def test_a_resumed_run_ends_with_the_unbroken_runs_tables(
     assert days[0] == 20 and days[1] == 21  # it went on from the checkpoint, not from day 0
     assert_same(resumed, whole)
     assert read_checkpoint_info(path).day == DAYS  # the last day is saved too
+
+
+def test_counter_based_demand_resumes_where_it_stopped(scenario: Scenario, tmp_path: Path) -> None:
+    """The ``philox`` generator has no stream state: a resumed run draws the same days."""
+    scenario = with_generator(scenario, "philox")
+    whole = simulate(scenario, mode="shared", seed=7)
+    options = {"mode": "shared", "seed": 7, "checkpoint": tmp_path / "run.pickle"}
+    with pytest.raises(Crash):
+        simulate(scenario, checkpoint_every=10, on_day=crash_on(24), **options)  # type: ignore[arg-type]
+    resumed = simulate(scenario, resume=True, **options)  # type: ignore[arg-type]
+    assert_same(resumed, whole)
 
 
 def test_a_finished_runs_checkpoint_resumes_with_nothing_left_to_simulate(

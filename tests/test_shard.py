@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from tests.demand.conftest import with_generator
 
 from crossdock import ParameterError, simulate
 from crossdock.cli import EXIT_USER_ERROR, invoke
@@ -131,6 +132,17 @@ def test_in_process_shards_give_the_whole_runs_tables(scenario: Scenario, mode: 
     assert whole["location_daily"].num_rows > 0
     for shards in (2, 3):
         assert_same_tables(run_tables(scenario, mode, shards), whole)
+
+
+@pytest.mark.parametrize("mode", ["traditional", "shared"])
+def test_counter_based_demand_gives_the_whole_runs_tables_in_shards(
+    scenario: Scenario, mode: str
+) -> None:
+    """The ``philox`` generator: each store's draws are a function of its key, SKU and day."""
+    philox = with_generator(scenario, "philox")
+    whole = run_tables(philox, mode, 1)
+    assert_same_tables(run_tables(philox, mode, 3), whole)
+    assert not whole["location_daily"].equals(run_tables(scenario, mode, 1)["location_daily"])
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from tests.demand.conftest import with_generator
 
 from crossdock.demand import DemandModel
 from crossdock.scenario import compile_scenario, generate_scenario, generate_spec
@@ -16,23 +17,28 @@ def draw(model: DemandModel, days: int) -> np.ndarray:
     return np.stack([model.daily(d).copy() for d in range(days)])
 
 
-def test_block_size_does_not_change_demand(scenario) -> None:
+def test_block_size_does_not_change_demand(scenario, generator: str) -> None:
+    scenario = with_generator(scenario, generator)
     a = draw(DemandModel(scenario, 1, block_days=28), 90)
     b = draw(DemandModel(scenario, 1, block_days=7), 90)
     c = draw(DemandModel(scenario, 1, block_days=90), 90)
     assert np.array_equal(a, b) and np.array_equal(a, c)
 
 
-def test_each_store_has_its_own_stream(scenario) -> None:
+def test_each_store_has_its_own_stream(scenario, generator: str) -> None:
     """A store's demand does not depend on how many stores come after it."""
+    scenario = with_generator(scenario, generator)
     spec = generate_spec(n_stores=4, n_skus=30, horizon_days=200, seed=3)
-    fewer = compile_scenario(spec.model_copy(update={"stores": spec.stores[:2]}))
+    fewer = with_generator(
+        compile_scenario(spec.model_copy(update={"stores": spec.stores[:2]})), generator
+    )
     full = draw(DemandModel(scenario, 5), 40)
     part = draw(DemandModel(fewer, 5), 40)
     assert np.array_equal(full[:, :2], part)
 
 
-def test_mean_follows_rates_sizes_and_weekdays(scenario) -> None:
+def test_mean_follows_rates_sizes_and_weekdays(scenario, generator: str) -> None:
+    scenario = with_generator(scenario, generator)
     model = DemandModel(scenario, 2)
     days = 196
     demand = draw(model, days)
@@ -45,7 +51,7 @@ def test_mean_follows_rates_sizes_and_weekdays(scenario) -> None:
     assert np.corrcoef(weekday_totals, expected_totals)[0, 1] > 0.9
 
 
-def test_negative_binomial_is_overdispersed() -> None:
+def test_negative_binomial_is_overdispersed(generator: str) -> None:
     spec = generate_spec(n_stores=2, n_skus=12, horizon_days=300, seed=4)
     spec = spec.model_copy(
         update={
@@ -58,7 +64,7 @@ def test_negative_binomial_is_overdispersed() -> None:
             )
         }
     )
-    sc = compile_scenario(spec)
+    sc = with_generator(compile_scenario(spec), generator)
     demand = draw(DemandModel(sc, 8), 300)
     fast = np.argmax(sc.base_rate)
     series = demand[:, 0, fast]
@@ -72,8 +78,9 @@ def test_days_must_come_in_order(scenario) -> None:
         model.daily(60)
 
 
-def test_a_stores_demand_follows_its_gln_not_its_place(scenario) -> None:
+def test_a_stores_demand_follows_its_gln_not_its_place(scenario, generator: str) -> None:
     """Streams are keyed by GLN: the stores in another order draw the same demand each."""
+    scenario = with_generator(scenario, generator)
     reordered = compile_scenario(
         scenario.spec.model_copy(update={"stores": list(reversed(scenario.spec.stores))})
     )

@@ -39,3 +39,15 @@ def test_bad_sizes_are_usage_errors(tmp_path: Path) -> None:
 def test_the_built_in_file_is_the_generators() -> None:
     """scripts/make_default_scenario.py writes the built-in file with write_spec."""
     assert load_scenario().spec == generate_spec()
+
+
+def test_the_demand_generator_can_be_chosen(tmp_path: Path) -> None:
+    out = tmp_path / "philox.yaml"
+    args = "scenario generate --stores 3 --skus 12 --days 20 --warm-up 5"
+    assert invoke([*args.split(), "--demand-generator", "philox", "-o", str(out)]) == 0
+    assert load_scenario(out).spec.demand.generator == "philox"
+    assert "--demand-generator philox" in out.read_text().splitlines()[0]
+    assert load_scenario(out).spec.model_copy(
+        update={"demand": load_scenario(out).spec.demand.model_copy(update={"generator": "pcg64"})}
+    ) == generate_spec(n_stores=3, n_skus=12, horizon_days=20, warm_up_days=5)
+    assert invoke([*args.split(), "--demand-generator", "mt19937", "-o", str(out)]) == 2

@@ -15,6 +15,7 @@ from typing import Protocol
 import numpy as np
 
 from crossdock._kernels import INT32_MAX
+from crossdock.demand import _counter
 from crossdock.demand._effects import Effects, compile_effects
 from crossdock.demand._fitted import FittedParameters
 from crossdock.errors import ScenarioError
@@ -89,7 +90,13 @@ class DemandModel:
             spec.dispersion if spec.distribution == "negative_binomial" else float(np.inf)
         )
         self._intermittent = spec.intermittent
-        self._streams = store_streams(seed, scenario.store_gln[self.stores], _STREAM_KEY, 2)
+        glns = scenario.store_gln[self.stores]
+        self.generator = spec.generator
+        if self.generator == "philox":  # counter-based: a key per store, no stream state
+            self._keys = _counter.store_keys(seed, glns)
+            self._streams: list[list[np.random.Generator]] = []
+        else:
+            self._streams = store_streams(seed, glns, _STREAM_KEY, 2)
         self._block_start = -1
         self._shared = np.zeros((0, scenario.n_skus))
         self._promotions: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
@@ -187,6 +194,9 @@ class DemandModel:
         # int32, as the stores' books (half the bytes of the draws' int64); a count that does
         # not fit stops the run with a located error (_store_counts)
         out = np.empty((len(self.stores), self.scenario.n_skus), dtype=np.int32)
+        if self.generator == "philox":
+            self._draw_counter(day, today, shared, promotions, out)
+            return out
         for i, s in enumerate(self.stores):
             base = self._base(i)
             rate = self._store_mean(i, s, today, shared, promotions, base)[0]
@@ -210,6 +220,54 @@ class DemandModel:
             out[i] = _store_counts(counts.poisson(rate), day)
         return out
 
+    def _draw_counter(
+        self,
+        day: int,
+        today: np.ndarray,
+        shared: np.ndarray,
+        promotions: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+        out: np.ndarray,
+    ) -> None:
+        """The ``philox`` generator's day: each store's counts from its key, SKU and day.
+
+        Drawn scenario demand is one compiled call for all the model's stores, means and
+        shapes made cell by cell in the kernel; fitted demand, whose means and shapes are
+        per store × SKU, one call per store.
+        """
+        kernels = _counter.compiled()
+        if self.fitted is None:
+            n = self.scenario.n_skus
+            promotion = np.array([f[0] for _, f, _ in promotions]).reshape(-1, n)
+            member = np.array([m[self.stores] for m, _, _ in promotions], dtype=np.bool_)
+            slow = self._intermittent
+            bad = kernels.draw_stores(
+                self._keys,
+                day,
+                self._size,
+                self._rate,
+                shared[0],
+                promotion,
+                member.reshape(len(promotions), len(self.stores)),
+                float(self._dispersion),
+                0.0 if slow is None else float(slow.below_rate),
+                np.inf if slow is None else float(slow.dispersion),
+                out,
+            )
+            if bad >= 0:
+                i, k = divmod(bad, n)
+                mean = self._store_mean(i, self.stores[i], today, shared, promotions)[0, k]
+                raise _draw_failed(float(mean), day)
+            return
+        for i, s in enumerate(self.stores):
+            base = self._base(i)
+            rate = self._store_mean(i, s, today, shared, promotions, base)[0]
+            shape = self._shape_of(i, base)
+            shapes = np.full(1, shape) if isinstance(shape, float) else shape.astype(np.float64)
+            k0, k1 = self._keys[i]
+            bad = kernels.draw_counts(k0, k1, day, rate, shapes, out[i])
+            if bad >= 0:
+                raise _draw_failed(float(rate[bad]), day)
+
 
 def _store_counts(counts: np.ndarray, day: int) -> np.ndarray:
     """A store's day of demand, checked to fit the int32 the stores' books hold."""
@@ -222,3 +280,19 @@ def _store_counts(counts: np.ndarray, day: int) -> np.ndarray:
             field="demand",
         )
     return counts
+
+
+def _draw_failed(mean: float, day: int) -> ScenarioError:
+    """The located error for a counter-based draw the kernel refused."""
+    if np.isfinite(mean) and mean >= 0:
+        what = (
+            f"a count drawn around a mean of {mean:.6g} units is more than a store × SKU "
+            f"quantity can hold ({INT32_MAX})"
+        )
+    else:
+        what = f"the expected demand of a store × SKU is {mean}, not a finite number ≥ 0"
+    return ScenarioError(
+        f"on day {day} {what}: the scenario's demand rates are too large",
+        file="<scenario>",
+        field="demand",
+    )
