@@ -1,7 +1,8 @@
 """A national chain: 5,000 stores × 20,000 SKUs × 25 platforms, both modes (``make bench-national``).
 
 Not part of ``make bench`` (it takes up to an hour); run it with ``make bench-national`` or
-``.venv/bin/python benchmarks/bench_national.py [--days 30] [--stores 5000] [--skus 20000]``.
+``.venv/bin/python benchmarks/bench_national.py [--days 30] [--stores 5000] [--skus 20000]
+[--demand-generator philox]``.
 
 1. Writes the scenario with ``crossdock scenario generate`` (kept under ``.bench/``), with
    ``--dcs`` regional DCs (default 7, the generator's own choice for 5,000 stores: each store
@@ -53,9 +54,10 @@ print(json.dumps({
 """
 
 
-def scenario(stores: int, skus: int, platforms: int, dcs: int) -> Path:
+def scenario(stores: int, skus: int, platforms: int, dcs: int, generator: str = "pcg64") -> Path:
     """The generated scenario file for this size (written once, then reused)."""
-    path = CACHE / f"chain-{stores}x{skus}x{platforms}x{dcs}dc.yaml"
+    tag = "" if generator == "pcg64" else f"-{generator}"
+    path = CACHE / f"chain-{stores}x{skus}x{platforms}x{dcs}dc{tag}.yaml"
     if not path.exists():
         CACHE.mkdir(exist_ok=True)
         started = time.perf_counter()
@@ -72,6 +74,8 @@ def scenario(stores: int, skus: int, platforms: int, dcs: int) -> Path:
                 str(platforms),
                 "--dcs",
                 str(dcs),
+                "--demand-generator",
+                generator,
                 "-o",
                 str(path),
             ],
@@ -107,6 +111,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--modes", default="traditional,shared", help="comma-separated modes")
     parser.add_argument("--dcs", type=int, default=7, help="regional DCs (default 7)")
     parser.add_argument("--routing-workers", type=int, default=1)
+    parser.add_argument(
+        "--demand-generator",
+        default="pcg64",
+        choices=("pcg64", "philox"),
+        help="the scenario's demand generator (default pcg64, the scenarios' default)",
+    )
     total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     parser.add_argument("--memory-gb", type=float, default=0.8 * total / 1e9)
     args = parser.parse_args(argv)
@@ -114,13 +124,15 @@ def main(argv: list[str] | None = None) -> None:
     cells = args.stores * args.skus
     print(
         f"national chain: {args.stores:,} stores x {args.skus:,} SKUs x {args.platforms} "
-        f"platforms, {args.dcs} DCs = {cells / 1e6:,.0f} M cells; {args.days} days; memory limit "
+        f"platforms, {args.dcs} DCs = {cells / 1e6:,.0f} M cells, {args.demand_generator} "
+        f"demand; {args.days} days; memory limit "
         f"{args.memory_gb:.1f} GB; load average {os.getloadavg()[0]:.2f}"
     )
-    national = scenario(args.stores, args.skus, args.platforms, args.dcs)
+    generator = args.demand_generator
+    national = scenario(args.stores, args.skus, args.platforms, args.dcs, generator)
     small = [max(args.platforms, args.stores // d) for d in (50, 25)]
     # the probes keep the DCs too: a DC's stock is part of the fixed memory, not per store
-    probes = [scenario(n, args.skus, args.platforms, args.dcs) for n in small]
+    probes = [scenario(n, args.skus, args.platforms, args.dcs, generator) for n in small]
     for mode in args.modes.split(","):
         a, b = (run(p, mode, args.days) for p in probes)
         if "error" in a or "error" in b:

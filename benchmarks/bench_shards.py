@@ -17,7 +17,8 @@ tomorrow's demand. The load average is printed beside each figure.
 Each is run in ``--rounds`` alternating rounds (default 3), and the round with the fastest
 days is printed. Run alone: ``.venv/bin/python benchmarks/run.py shards``; ``.venv/bin/python
 benchmarks/bench_shards.py --days 90 --modes traditional`` for a longer run of one mode,
-``--driver-weight 0`` for every shard in an actor (three processes on two cores).
+``--driver-weight 0`` for every shard in an actor (three processes on two cores),
+``--generator philox`` for the counter-based demand generator.
 """
 
 from __future__ import annotations
@@ -32,13 +33,14 @@ from typing import Any
 STORES, SKUS, DAYS = 200, 2000, 30
 
 
-def _scenario(days: int) -> Any:
+def _scenario(days: int, generator: str = "pcg64") -> Any:
     from crossdock.scenario import compile_scenario, generate_spec
 
     spec = generate_spec(
         n_stores=STORES, n_skus=SKUS, n_platforms=2, horizon_days=days, warm_up_days=7, seed=17
     )
-    return compile_scenario(spec)
+    demand = spec.demand.model_copy(update={"generator": generator})
+    return compile_scenario(spec.model_copy(update={"demand": demand}))
 
 
 def _run(scenario: Any, mode: str, ray: Any | None, weight: float) -> dict[str, Any]:
@@ -137,6 +139,7 @@ def main(
     modes: tuple[str, ...] = ("traditional", "shared"),
     weight: float | None = None,
     rounds: int = 3,
+    generator: str = "pcg64",
 ) -> None:
     """Print 2 shards against 1 for both modes: wall, CPU, ratios, and whether tables match."""
     import scipy.stats  # noqa: F401  (imported by the first run's policies otherwise)
@@ -147,8 +150,11 @@ def main(
     weight = DRIVER_WEIGHT if weight is None else weight
     warnings.simplefilter("ignore")  # the generated calendar's notes on a 30-day horizon
     print(f"cores: {os.cpu_count()}, load average before: {os.getloadavg()}")
-    scenario = _scenario(days)
-    print(f"scenario: {STORES} stores × {SKUS:,} SKUs × {days} days, generated (seed 17)")
+    scenario = _scenario(days, generator)
+    print(
+        f"scenario: {STORES} stores × {SKUS:,} SKUs × {days} days, generated (seed 17), "
+        f"{generator} demand"
+    )
     started = time.perf_counter()
     with ray_session(2, object_store_bytes=OBJECT_STORE_BYTES, inline_bytes=INLINE_BYTES) as ray:
         print(f"Ray start-up (local, 2 CPUs): {time.perf_counter() - started:.1f} s, apart")
@@ -226,5 +232,11 @@ if __name__ == "__main__":
     parser.add_argument(
         "--rounds", type=int, default=3, help="alternating runs of each (the fastest kept)"
     )
+    parser.add_argument(
+        "--generator",
+        default="pcg64",
+        choices=("pcg64", "philox"),
+        help="the scenario's demand generator (default pcg64, the scenarios' default)",
+    )
     args = parser.parse_args()
-    main(args.days, tuple(args.modes.split(",")), args.driver_weight, args.rounds)
+    main(args.days, tuple(args.modes.split(",")), args.driver_weight, args.rounds, args.generator)
