@@ -18,6 +18,7 @@ from tests.experiments.conftest import write_experiment
 from crossdock.cli import EXIT_OK, invoke
 from crossdock.experiments import experiment, load_experiment
 from crossdock.experiments._store import kpi_columns
+from crossdock.experiments._worker import RUN_RECORD
 
 TWO_BY_TWO = """\
 name: two by two
@@ -36,7 +37,7 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(folder)): p.read_bytes()
         for p in sorted((folder / "runs").rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.name != RUN_RECORD  # the record holds the run's seconds
     }
 
 
@@ -118,6 +119,25 @@ def test_a_killed_experiment_resumes_with_the_same_results(
     pd.testing.assert_frame_equal(_kpis(folder), _kpis(tmp_path / "whole"))
     again = experiment(path, out=folder, progress=False)
     assert again.runs_executed == 0 and again.ray_start_seconds is None
+
+
+def test_finished_runs_the_database_lost_are_taken_from_their_folders(
+    tiny_folder: Path, tmp_path: Path, ray_two_cpus: None
+) -> None:
+    """A run killed between writing its folder and its row is not run again; a folder whose
+    record names another run is."""
+    path = write_experiment(tiny_folder, "lost.yaml", TWO_BY_TWO)
+    folder = tmp_path / "lost"
+    first = experiment(path, out=folder, workers=1, progress=False)
+    assert first.runs_executed == 8
+    rows = _kpis(folder)
+    (folder / "experiment.duckdb").unlink()
+    records = sorted((folder / "runs").rglob(RUN_RECORD))
+    assert len(records) == 8
+    records[0].write_text('{"run_key": "another run", "seconds": 1.0}\n', encoding="utf-8")
+    again = experiment(path, out=folder, workers=1, progress=False)
+    assert again.runs_executed == 1
+    pd.testing.assert_frame_equal(_kpis(folder), rows)
 
 
 def test_until_halfwidth_adds_replications_until_the_interval_is_narrow(

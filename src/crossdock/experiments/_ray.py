@@ -188,12 +188,19 @@ class RayRunner:
 
     def run(self, runs: list[RunSpec], label: str = "runs") -> None:
         """Make sure every run is in the store: run those that are not, in parallel."""
+        from crossdock.experiments._worker import finished, run_one
+
         done = self.store.done()
-        todo = list({r.key: r for r in runs if r.key not in done}.values())
+        todo = []
+        for run in {r.key: r for r in runs if r.key not in done}.values():
+            found = finished(run)  # written by a killed experiment before it was recorded
+            if found is None:
+                todo.append(run)
+            else:
+                self.store.add(run, found["kpis"], found["seconds"])
         if not todo:
             return
         ray = self._start()
-        from crossdock.experiments._worker import run_one
 
         task = ray.remote(num_cpus=1, max_retries=0)(run_one)
         in_flight = self.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))

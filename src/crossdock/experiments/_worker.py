@@ -3,12 +3,14 @@
 The task gets only a :class:`~crossdock.experiments._spec.RunSpec` (how to build its scenario,
 not the scenario) and returns only KPIs; its tables go to disk as Parquet in the run's folder,
 written to a temporary folder first and renamed, so a killed run leaves no half-written
-folder that looks done.
+folder that looks done; a whole folder, with its record (``run.json``), is a finished run
+even if the experiment was killed before its results database heard of it.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import time
@@ -23,7 +25,10 @@ from crossdock.experiments._spec import RunSpec
 from crossdock.policies import Policy
 from crossdock.scenario import Scenario, ScenarioSpec, read_spec
 
-__all__ = ["run_one"]
+__all__ = ["RUN_RECORD", "finished", "run_one"]
+
+#: A finished run's record in its folder: its key and its seconds.
+RUN_RECORD = "run.json"
 
 _BUILT: dict[tuple[str | None, str, str], tuple[Scenario, dict[str, Policy]]] = {}
 _CACHE_SIZE = 8
@@ -77,6 +82,29 @@ def run_one(run: RunSpec) -> dict[str, Any]:
     (scratch / "kpis.json").write_text(json.dumps(result.kpis, indent=2) + "\n", encoding="utf-8")
     for name, table in result.tables.items():
         pq.write_table(table, scratch / f"{name}.parquet")
+    seconds = time.perf_counter() - started
+    record = {"run_key": run.key, "seconds": seconds}
+    (scratch / RUN_RECORD).write_text(json.dumps(record) + "\n", encoding="utf-8")
     shutil.rmtree(folder, ignore_errors=True)
     scratch.rename(folder)
-    return {"kpis": result.kpis, "seconds": time.perf_counter() - started}
+    return {"kpis": result.kpis, "seconds": seconds}
+
+
+def finished(run: RunSpec) -> dict[str, Any] | None:
+    """The KPIs and time of ``run`` if its folder holds its finished tables, else None.
+
+    A run's folder appears, whole, only when its tables are written (the rename above), and
+    its record names the run: so a run finished by an experiment killed before the results
+    database heard of it is taken from its folder instead of being run again.
+    """
+    folder = Path(run.folder)
+    try:
+        record = json.loads((folder / RUN_RECORD).read_text(encoding="utf-8"))
+        kpis = json.loads((folder / "kpis.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or record.get("run_key") != run.key:
+        return None
+    if not isinstance(kpis, dict):
+        return None
+    return {"kpis": kpis, "seconds": float(record.get("seconds", math.nan))}
