@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from crossdock.cli._app import app
+from crossdock.cli._scenario import DemandGenerator
 from crossdock.errors import ParameterError
 
 if TYPE_CHECKING:
@@ -65,6 +66,13 @@ def validate_model(
     markdown: Annotated[
         bool, typer.Option("--markdown", help="Print a Markdown table instead.")
     ] = False,
+    demand_generator: Annotated[
+        DemandGenerator,
+        typer.Option(
+            help="The cases' demand generator: pcg64 (the scenarios' default) or philox "
+            "(counter-based); the closed forms hold for either."
+        ),
+    ] = DemandGenerator.PCG64,
 ) -> None:
     """Hold the simulator against closed forms and exact references; exit 1 if any fails.
 
@@ -77,11 +85,14 @@ def validate_model(
     for name in case or []:
         if name not in CASES:
             raise ParameterError("validate-model", "--case", f"one of {list(CASES)}", name)
-    rows = run_validation(tuple(range(1, seeds + 1)), cases=case, scale=scale)
+    rows = run_validation(
+        tuple(range(1, seeds + 1)), cases=case, scale=scale, generator=demand_generator.value
+    )
     if markdown:
         typer.echo(markdown_table(rows), nl=False)
     else:
-        table = Table(title=f"crossdock validate-model — {seeds} seeds")
+        title = f"crossdock validate-model — {seeds} seeds, {demand_generator.value} demand"
+        table = Table(title=title)
         for column in ("case", "figure", "theory", "measured", "95% CI", "suite-wide", "pass"):
             table.add_column(column, justify="left" if column in ("case", "figure") else "right")
         for row in rows:

@@ -24,7 +24,7 @@ from crossdock.policies import (
     Policy,
 )
 from crossdock.policies._rules import protection_interval_days
-from crossdock.scenario import Scenario, compile_scenario, generate_spec
+from crossdock.scenario import Scenario, ScenarioSpec, compile_scenario, generate_spec
 from crossdock.validation._harness import clean_single_store, run_single_store
 from crossdock.validation._references import base_stock_backorders, base_stock_lost_sales
 from crossdock.validation._stats import Interval, interval
@@ -143,10 +143,12 @@ def _figures(
 
 
 # -- single stage -------------------------------------------------------------------------
-def base_stock_backorder_case(seeds: Sequence[int], days: int) -> list[CaseResult]:
+def base_stock_backorder_case(
+    seeds: Sequence[int], days: int, generator: str = "pcg64"
+) -> list[CaseResult]:
     """Base stock S = 12, λ = 5, L = 2, backorders: closed forms (net stock S − D_L)."""
     rate, lead, level = 5.0, 2, 12
-    scenario = clean_single_store(rate=rate, lead_time_days=lead, days=days)
+    scenario = clean_single_store(rate=rate, lead_time_days=lead, days=days, generator=generator)
     runs = [run_single_store(scenario, BaseStock(level=level), seed=s) for s in seeds]
     theory = base_stock_backorders(rate, lead, level)
     label = "base stock, backorders (λ=5, L=2, S=12)"
@@ -156,10 +158,14 @@ def base_stock_backorder_case(seeds: Sequence[int], days: int) -> list[CaseResul
     )
 
 
-def base_stock_lost_sales_case(seeds: Sequence[int], days: int) -> list[CaseResult]:
+def base_stock_lost_sales_case(
+    seeds: Sequence[int], days: int, generator: str = "pcg64"
+) -> list[CaseResult]:
     """Base stock S = 12, λ = 5, L = 2, lost sales: the exact Markov chain."""
     rate, lead, level = 5.0, 2, 12
-    scenario = clean_single_store(rate=rate, lead_time_days=lead, days=days, unmet_demand="lost")
+    scenario = clean_single_store(
+        rate=rate, lead_time_days=lead, days=days, unmet_demand="lost", generator=generator
+    )
     runs = [run_single_store(scenario, BaseStock(level=level), seed=s) for s in seeds]
     theory = base_stock_lost_sales(rate, lead, level)
     label = "base stock, lost sales (λ=5, L=2, S=12)"
@@ -170,8 +176,12 @@ def base_stock_lost_sales_case(seeds: Sequence[int], days: int) -> list[CaseResu
 BULLWHIP_RATE = 50.0
 
 
-def _bullwhip_runs(policy: Policy, seeds: Sequence[int], days: int, lead: int) -> np.ndarray:
-    scenario = clean_single_store(rate=BULLWHIP_RATE, lead_time_days=lead, days=days)
+def _bullwhip_runs(
+    policy: Policy, seeds: Sequence[int], days: int, lead: int, generator: str
+) -> np.ndarray:
+    scenario = clean_single_store(
+        rate=BULLWHIP_RATE, lead_time_days=lead, days=days, generator=generator
+    )
     ratios = []
     for seed in seeds:
         run = run_single_store(scenario, policy, seed=seed)
@@ -179,13 +189,15 @@ def _bullwhip_runs(policy: Policy, seeds: Sequence[int], days: int, lead: int) -
     return np.array(ratios)
 
 
-def moving_average_bullwhip_case(seeds: Sequence[int], days: int) -> list[CaseResult]:
+def moving_average_bullwhip_case(
+    seeds: Sequence[int], days: int, generator: str = "pcg64"
+) -> list[CaseResult]:
     """Chen et al. (2000): order-up-to on a p-day moving average, z = 0."""
     window, lead = 10, 2
     effective = float(protection_interval_days(1, lead))
     x = effective / window
     policy = OrderUpTo(service_level=0.5, forecast=MovingAverage(window_days=window))
-    measured = _bullwhip_runs(policy, seeds, days, lead)
+    measured = _bullwhip_runs(policy, seeds, days, lead, generator)
     return [
         CaseResult(
             f"Chen MA bullwhip (p={window}, L={lead}: effective L = R+L−1 = {effective:.0f})",
@@ -198,12 +210,14 @@ def moving_average_bullwhip_case(seeds: Sequence[int], days: int) -> list[CaseRe
     ]
 
 
-def exponential_smoothing_bullwhip_case(seeds: Sequence[int], days: int) -> list[CaseResult]:
+def exponential_smoothing_bullwhip_case(
+    seeds: Sequence[int], days: int, generator: str = "pcg64"
+) -> list[CaseResult]:
     """Order-up-to on simple exponential smoothing, z = 0: 1 + 2αL + 2α²L²/(2 − α)."""
     alpha, lead = 0.3, 2
     p = float(protection_interval_days(1, lead))
     policy = OrderUpTo(service_level=0.5, forecast=ExponentialSmoothing(alpha=alpha))
-    measured = _bullwhip_runs(policy, seeds, days, lead)
+    measured = _bullwhip_runs(policy, seeds, days, lead, generator)
     return [
         CaseResult(
             f"SES bullwhip (α={alpha}, L={lead}: effective L = {p:.0f})",
@@ -220,8 +234,12 @@ def exponential_smoothing_bullwhip_case(seeds: Sequence[int], days: int) -> list
 
 
 # -- two echelons ------------------------------------------------------------------------
-def _two_stage_spec(days: int, *, lead_dc: int, lead_supplier: int, window: int) -> Scenario:
-    base = clean_single_store(rate=BULLWHIP_RATE, lead_time_days=lead_dc, days=days, n_skus=12)
+def _two_stage_spec(
+    days: int, *, lead_dc: int, lead_supplier: int, window: int, generator: str
+) -> Scenario:
+    base = clean_single_store(
+        rate=BULLWHIP_RATE, lead_time_days=lead_dc, days=days, n_skus=12, generator=generator
+    )
     spec = base.spec
     suppliers = [s.model_copy(update={"lead_time_days": lead_supplier}) for s in spec.suppliers]
     factories = [
@@ -289,7 +307,9 @@ def _filter_ratio(*stages: float, window: int, rate: float) -> float:
     return float(np.sum(demand**2)) + noise / rate
 
 
-def multi_echelon_case(seeds: Sequence[int], days: int) -> list[CaseResult]:
+def multi_echelon_case(
+    seeds: Sequence[int], days: int, generator: str = "pcg64"
+) -> list[CaseResult]:
     """Traditional against shared amplification, moving averages of p days, z = 0.
 
     Traditional: store → DC, each forecasting what it sees; shared: one planner forecasting
@@ -299,7 +319,9 @@ def multi_echelon_case(seeds: Sequence[int], days: int) -> list[CaseResult]:
     from crossdock.engine import Engine
 
     window, lead_dc, lead_supplier = 10, 1, 2
-    scenario = _two_stage_spec(days, lead_dc=lead_dc, lead_supplier=lead_supplier, window=window)
+    scenario = _two_stage_spec(
+        days, lead_dc=lead_dc, lead_supplier=lead_supplier, window=window, generator=generator
+    )
     burn = 60
     p_store = float(protection_interval_days(1, lead_dc))
     p_dc = float(protection_interval_days(1, lead_supplier))
@@ -352,9 +374,12 @@ def multi_echelon_case(seeds: Sequence[int], days: int) -> list[CaseResult]:
 
 
 # -- accounting ---------------------------------------------------------------------------
-def _congested_platform(days: int) -> Scenario:
-    spec = generate_spec(
-        n_stores=4, n_skus=12, n_platforms=1, horizon_days=days, warm_up_days=30, seed=5
+def _congested_platform(days: int, generator: str) -> Scenario:
+    spec = with_generator(
+        generate_spec(
+            n_stores=4, n_skus=12, n_platforms=1, horizon_days=days, warm_up_days=30, seed=5
+        ),
+        generator,
     )
     sc = compile_scenario(spec)
     flow = float(sc.expected_demand().sum())
@@ -364,7 +389,7 @@ def _congested_platform(days: int) -> Scenario:
     return compile_scenario(spec.model_copy(update={"platforms": platforms}))
 
 
-def littles_law_case(seeds: Sequence[int], days: int) -> list[CaseResult]:
+def littles_law_case(seeds: Sequence[int], days: int, generator: str = "pcg64") -> list[CaseResult]:
     """Platforms short of handling capacity hold stock overnight: L = λW on the sample path.
 
     Over a whole run from an empty platform, the unit-nights held (the sum of overnight
@@ -373,7 +398,7 @@ def littles_law_case(seeds: Sequence[int], days: int) -> list[CaseResult]:
     """
     from crossdock.simulate import simulate
 
-    scenario = _congested_platform(days)
+    scenario = _congested_platform(days, generator)
     ratios, held = [], []
     for seed in seeds:
         result = simulate(scenario, mode="shared", seed=seed, warm_up=0)
@@ -401,19 +426,24 @@ def littles_law_case(seeds: Sequence[int], days: int) -> list[CaseResult]:
     ]
 
 
-def conservation_case(seeds: Sequence[int], days: int) -> list[CaseResult]:
+def conservation_case(
+    seeds: Sequence[int], days: int, generator: str = "pcg64"
+) -> list[CaseResult]:
     """Every unit accounted for, at every location and day, in both modes."""
     from crossdock.simulate import simulate
 
     scenario = compile_scenario(
-        generate_spec(
-            n_stores=3,
-            n_skus=24,
-            n_platforms=2,
-            horizon_days=days,
-            warm_up_days=10,
-            seed=9,
-            realistic_demand=True,
+        with_generator(
+            generate_spec(
+                n_stores=3,
+                n_skus=24,
+                n_platforms=2,
+                horizon_days=days,
+                warm_up_days=10,
+                seed=9,
+                realistic_demand=True,
+            ),
+            generator,
         )
     )
     counts = []
@@ -432,7 +462,7 @@ def conservation_case(seeds: Sequence[int], days: int) -> list[CaseResult]:
     ]
 
 
-CASES: dict[str, tuple[Callable[[Sequence[int], int], list[CaseResult]], int]] = {
+CASES: dict[str, tuple[Callable[[Sequence[int], int, str], list[CaseResult]], int]] = {
     "base_stock_backorders": (base_stock_backorder_case, 1000),
     "base_stock_lost_sales": (base_stock_lost_sales_case, 1000),
     "moving_average_bullwhip": (moving_average_bullwhip_case, 1000),
@@ -452,12 +482,24 @@ def run_validation(
     *,
     cases: Sequence[str] | None = None,
     scale: float = 1.0,
+    generator: str = "pcg64",
 ) -> list[CaseResult]:
-    """Run the named ``cases`` (default: all) over ``seeds``; ``scale`` multiplies the days."""
+    """Run the named ``cases`` (default: all) over ``seeds``; ``scale`` multiplies the days.
+
+    ``generator`` is the ``demand.generator`` of every case's scenario (``pcg64`` or
+    ``philox``): the closed forms hold for either.
+    """
     chosen = list(CASES) if cases is None else list(cases)
     rows: list[CaseResult] = []
     for name in chosen:
         function, days = CASES[name]
-        rows.extend(function(seeds, max(int(days * scale), 120)))
+        rows.extend(function(seeds, max(int(days * scale), 120), generator))
     level = 1.0 - 0.05 / FIGURES
     return [dataclasses.replace(row, pass_level=level) for row in rows]
+
+
+def with_generator(spec: ScenarioSpec, generator: str) -> ScenarioSpec:
+    """``spec`` with its demand drawn by ``generator``."""
+    return spec.model_copy(
+        update={"demand": spec.demand.model_copy(update={"generator": generator})}
+    )

@@ -59,10 +59,12 @@ def clean_single_store(
     n_skus: int = 24,
     unmet_demand: str = "backorder",
     dispersion: float | None = None,
+    generator: str = "pcg64",
 ) -> Scenario:
     """One store, ``n_skus`` identical Poisson(``rate``) SKUs, a DC ``lead_time_days`` away.
 
-    ``dispersion`` k makes demand negative binomial (variance = rate + rate² / k) instead.
+    ``dispersion`` k makes demand negative binomial (variance = rate + rate² / k) instead;
+    ``generator`` is the scenario's ``demand.generator``.
     """
     spec = generate_spec(
         n_stores=1,
@@ -98,6 +100,7 @@ def clean_single_store(
                     "distribution": "poisson" if dispersion is None else "negative_binomial",
                     "dispersion": 2.0 if dispersion is None else dispersion,
                     "weekday_profile": [1.0] * 7,
+                    "generator": generator,
                 }
             ),
             "shelf_capacity": spec.shelf_capacity.model_copy(update={"days_of_demand": 1e5}),
