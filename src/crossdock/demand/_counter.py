@@ -126,8 +126,12 @@ def stream_uniform(
 
 
 #: ``1 / x`` for the inversion's first steps (a multiplication is cheaper than a division).
-_RECIPROCALS = np.concatenate([[0.0], 1.0 / np.arange(1, 257, dtype=np.float64)])
+_TABLED = 256
+_RECIPROCALS = np.concatenate([[0.0], 1.0 / np.arange(1, _TABLED + 1, dtype=np.float64)])
 
+
+_THIRD = 1.0 / 3.0
+_MARGIN = 2.0**-50
 
 #: ``log(k!)`` for PTRS's acceptance test at the usual counts.
 _LOG_FACTORIALS = np.array([math.lgamma(k + 1.0) for k in range(256)])
@@ -136,15 +140,21 @@ _LOG_FACTORIALS = np.array([math.lgamma(k + 1.0) for k in range(256)])
 def invert(u: float, mean: float, shape: float) -> int:
     """The smallest count whose distribution function exceeds ``u`` (``shape`` inf: Poisson).
 
-    Probabilities follow their ratio recurrence from ``P(0)`` (``(r / (r + m))^r``, by
-    multiplications for a whole shape up to 8; or ``exp(-m)``); the sum stops when a
-    probability underflows (``u`` beyond what the doubles can tell from 1).
+    From ``P(0)`` (``(r / (r + m))^r``, by multiplications for a whole shape up to 8; or
+    ``exp(-m)``) the probabilities follow their ratio recurrence
+    ``P(x) = P(x - 1) × (a + b / x)``: ``a = q, b = q (r - 1)`` with ``q = m / (r + m)`` for
+    the negative binomial, ``a = 0, b = m`` for the Poisson. One loop serves both, with the
+    reciprocals of the first counts from a table.
     """
-    poisson = math.isinf(shape)
-    if poisson:
-        q = mean
+    # P(0) >= exp(-m) (a negative binomial is a gamma-mixed Poisson: Jensen) >= 1 - m + m²/2
+    # - m³/6 (the series stopped after a negative term): a uniform under that bound, less a
+    # margin for the rounding, is a zero without the power or the loop.
+    if u < 1.0 - mean * (1.0 - 0.5 * mean * (1.0 - mean * _THIRD)) - _MARGIN:
+        return 0
+    if math.isinf(shape):
         p = math.exp(-mean)
-        growth = 0.0
+        a = 0.0
+        b = mean
     else:
         scale = 1.0 / (shape + mean)
         q = mean * scale
@@ -158,15 +168,25 @@ def invert(u: float, mean: float, shape: float) -> int:
             p = t**shape
         else:  # t near 1: its rounding, raised to a large power, would show
             p = math.exp(shape * math.log1p(-q))
-        growth = shape - 1.0
+        a = q
+        b = q * (shape - 1.0)
     cdf = p
     x = 0
+    while u >= cdf:
+        if x == _TABLED:
+            return _invert_tail(u, cdf, p, a, b)
+        x += 1
+        p *= a + b * _RECIPROCALS[x]
+        cdf += p
+    return x
+
+
+def _invert_tail(u: float, cdf: float, p: float, a: float, b: float) -> int:
+    """:func:`invert` beyond the table's counts; it stops where a probability underflows."""
+    x = _TABLED
     while u >= cdf and p > 0.0:
         x += 1
-        step = q * _RECIPROCALS[x] if x <= 256 else q / x
-        if not poisson:
-            step *= x + growth
-        p *= step
+        p *= a + b / x
         cdf += p
     return x
 
@@ -254,12 +274,12 @@ def _draw_cell(
     Below :data:`INVERSION_LIMIT`, from the cell's first uniform ``u``; above, from its further
     stream. -1 for a mean that is negative or not finite, or a count beyond int32.
     """
+    if 0.0 < m < INVERSION_LIMIT:
+        return float(invert(u, m, r))
     if m == 0.0:
         return 0.0
     if not (m > 0.0 and m < math.inf):
         return -1.0
-    if m < INVERSION_LIMIT:
-        return float(invert(u, m, r))
     memo[0] = 0
     lam = m
     i = 0
@@ -290,7 +310,12 @@ def draw_counts(
         for j in range(min(4, n - g)):
             sku = g + j
             r = shape[0] if single else shape[sku]
-            x = _draw_cell(_to_unit(_word(block, j)), mean[sku], r, memo, k0, k1, sku, day)
+            m = mean[sku]
+            u = _to_unit(_word(block, j))
+            if 0.0 < m < INVERSION_LIMIT:  # the usual cell, without a call
+                out[sku] = invert(u, m, r)
+                continue
+            x = _draw_cell(u, m, r, memo, k0, k1, sku, day)
             if x < 0.0:
                 return sku
             out[sku] = int(x)
@@ -342,7 +367,11 @@ def draw_stores(
                 for p in range(joins):
                     m *= promotion[joined[p], sku]
                 r = slow_dispersion if slow and 0.0 < base < slow_below else dispersion
-                x = _draw_cell(_to_unit(_word(block, j)), m, r, memo, k0, k1, sku, day)
+                u = _to_unit(_word(block, j))
+                if 0.0 < m < INVERSION_LIMIT:  # the usual cell, without a call
+                    out[s, sku] = invert(u, m, r)
+                    continue
+                x = _draw_cell(u, m, r, memo, k0, k1, sku, day)
                 if x < 0.0:
                     return s * n + sku
                 out[s, sku] = int(x)
@@ -387,6 +416,7 @@ def compiled() -> SimpleNamespace:
         _to_unit,
         stream_uniform,
         invert,
+        _invert_tail,
         _normal,
         gamma,
         poisson_ptrs,
