@@ -137,7 +137,7 @@ def generate(
         DemandGenerator,
         typer.Option(
             help="How demand counts are drawn: pcg64 (NumPy's gamma-Poisson draws, the "
-            "default) or philox (counter-based, 1.8 times as fast to draw; the same distribution, "
+            "default) or philox (counter-based, about twice as fast to draw; the same distribution, "
             "other numbers).",
         ),
     ] = DemandGenerator.PCG64,

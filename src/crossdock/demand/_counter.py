@@ -21,8 +21,8 @@ numbers, and a cell that is not drawn costs nothing.
   rejection (Hörmann's PTRS, 1993, as NumPy draws it), from the cell's further uniforms.
 
 The kernel :func:`draw_counts` is compiled by Numba (a dependency; it has no NumPy twin, so
-``CROSSDOCK_NUMBA=0`` does not apply to it): about 35 ns a cell at a mean of 4 units,
-against about 70 ns for NumPy's gamma and Poisson draws with the per-store loop around them. Its distribution is tested against SciPy's
+``CROSSDOCK_NUMBA=0`` does not apply to it): about 30 ns a cell at a mean of 4 units,
+against about 68 ns for NumPy's gamma and Poisson draws with the per-store loop around them. Its distribution is tested against SciPy's
 probability mass functions (``tests/demand/test_counter.py``).
 """
 

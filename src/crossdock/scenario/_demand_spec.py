@@ -180,7 +180,7 @@ class DemandSpec(_Spec):
     """How counts are drawn from that distribution. ``pcg64``: NumPy's gamma and Poisson draws
     from each store's own PCG64 streams. ``philox``: a counter-based Philox4x64 keyed by the
     store, counted by SKU and day, and inverted in one compiled kernel: the same distribution,
-    other numbers, about 1.8 times as fast to draw."""
+    other numbers, about twice as fast to draw."""
     weekday_profile: Annotated[list[Annotated[float, Field(ge=0, le=1e6)]], Field(min_length=7, max_length=7)] = [
         0.85, 0.9, 0.95, 1.0, 1.15, 1.35, 0.8,
     ]  # fmt: skip
