@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
 from types import SimpleNamespace
 from typing import Any
@@ -82,18 +82,28 @@ def _compiled() -> SimpleNamespace | None:
         import numba  # noqa: F401
     except ImportError:  # pragma: no cover - numba is a dependency; kept for a bare install
         return None
+    return compile_kernels(
+        (half_to_float, float_to_half),  # called by the kernels
+        (
+            cases_total,
+            holt_winters_observe,
+            horizon_block,
+            interp_block,
+            packs_block,
+            sell_lost_sales,
+        ),
+    )
+
+
+def compile_kernels(
+    helpers: Sequence[Callable[..., Any]], kernels: Sequence[Callable[..., Any]]
+) -> SimpleNamespace:
+    """``kernels`` compiled, by their names; ``helpers`` made callable from compiled code."""
     from numba.extending import register_jitable
 
-    for helper in (half_to_float, float_to_half):  # called by the kernels
+    for helper in helpers:
         register_jitable(helper)
-    return SimpleNamespace(
-        cases_total=_jit(cases_total),
-        holt_winters_observe=_jit(holt_winters_observe),
-        horizon_block=_jit(horizon_block),
-        interp_block=_jit(interp_block),
-        packs_block=_jit(packs_block),
-        sell_lost_sales=_jit(sell_lost_sales),
-    )
+    return SimpleNamespace(**{kernel.__name__: _jit(kernel) for kernel in kernels})
 
 
 # -- kernels (plain Python here: compiled by _compiled; slow but correct uncompiled) ----------

@@ -405,9 +405,7 @@ def _native_mulhilo() -> None:
 @cache
 def compiled() -> SimpleNamespace:
     """The compiled kernels (Numba, cached on disk where it can be)."""
-    from numba.extending import register_jitable
-
-    from crossdock._fused import _jit
+    from crossdock._fused import compile_kernels
 
     _native_mulhilo()
     helpers = (
@@ -422,13 +420,6 @@ def compiled() -> SimpleNamespace:
         poisson_ptrs,
         _draw_cell,
     )
-    for helper in helpers:
-        register_jitable(helper)
-    return SimpleNamespace(
-        draw_counts=_jit(draw_counts),
-        draw_stores=_jit(draw_stores),
-        philox4x64=_jit(philox4x64),
-        invert=_jit(invert),
-        gamma=_jit(gamma),
-        poisson_ptrs=_jit(poisson_ptrs),
+    return compile_kernels(
+        helpers, (draw_counts, draw_stores, philox4x64, invert, gamma, poisson_ptrs)
     )
