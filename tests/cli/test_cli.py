@@ -93,6 +93,7 @@ def test_scenario_show_counts_the_parties() -> None:
     for word in ("stores", "SKUs", "categories", "suppliers", "platforms", "factories", "trucks"):
         assert word in done.stdout
     assert "240" in done.stdout and "12" in done.stdout
+    assert "negative_binomial (pcg64 draws)" in done.stdout
 
 
 def test_scenario_validate_accepts_a_good_file(small_file: Path) -> None:

@@ -96,7 +96,8 @@ def show(
     console.print(table)
     r = spec.replenishment
     console.print(
-        f"demand: {spec.demand.distribution}; unmet demand: {r.unmet_demand}; "
+        f"demand: {spec.demand.distribution} ({spec.demand.generator} draws); "
+        f"unmet demand: {r.unmet_demand}; "
         f"traditional store policy: {r.traditional.store.policy}; shared planner policy: {r.shared.store.policy}; "
         f"captain plans category: {r.captain_plans_category}",
         markup=False,
