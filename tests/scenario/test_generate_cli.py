@@ -51,3 +51,14 @@ def test_the_demand_generator_can_be_chosen(tmp_path: Path) -> None:
         update={"demand": load_scenario(out).spec.demand.model_copy(update={"generator": "pcg64"})}
     ) == generate_spec(n_stores=3, n_skus=12, horizon_days=20, warm_up_days=5)
     assert invoke([*args.split(), "--demand-generator", "mt19937", "-o", str(out)]) == 2
+
+
+def test_the_command_lines_generators_are_the_scenarios() -> None:
+    """The CLI's choice (an enum, so that --help need not import the scenario schema)."""
+    from typing import get_args
+
+    from crossdock.cli._scenario import DemandGenerator
+    from crossdock.scenario._demand_spec import DemandSpec
+
+    allowed = get_args(DemandSpec.model_fields["generator"].annotation)
+    assert [g.value for g in DemandGenerator] == list(allowed)

@@ -9,9 +9,10 @@ numbers, and a cell that is not drawn costs nothing.
 - **Bits.** Philox4x64-10 (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3",
   SC'11), the generator behind NumPy's :class:`numpy.random.Philox`; :func:`philox4x64` is
   tested bit for bit against it. One block of four 64-bit words serves four neighbouring
-  SKUs: the uniform ``i`` of SKU ``k`` on day ``d`` is word ``k mod 4`` of the block at
-  counter ``(k // 4, d, i, 0)``, so every uniform of every cell is distinct, and the usual
-  draw needs a quarter of a block.
+  SKUs: the uniform of SKU ``k`` on day ``d`` is word ``k mod 4`` of the block at counter
+  ``(k // 4, d, 0, 0)``. A cell that needs more (a mean above :data:`INVERSION_LIMIT`) takes
+  them from its own blocks at ``(k, d, i // 4, 1)`` (:func:`stream_uniform`), so every
+  uniform of every cell is distinct.
 - **Counts.** A negative binomial with mean ``m`` and shape ``r`` (the gamma-mixed Poisson of
   the ``pcg64`` generator: the same distribution) or a Poisson (``r`` infinite) is drawn by
   inversion from one uniform while ``m`` is under :data:`INVERSION_LIMIT`: the smallest
@@ -20,10 +21,11 @@ numbers, and a cell that is not drawn costs nothing.
   drawn as a gamma (Marsaglia and Tsang, 2000) mixed Poisson, and a Poisson by transformed
   rejection (Hörmann's PTRS, 1993, as NumPy draws it), from the cell's further uniforms.
 
-The kernel :func:`draw_counts` is compiled by Numba (a dependency; it has no NumPy twin, so
-``CROSSDOCK_NUMBA=0`` does not apply to it): about 30 ns a cell at a mean of 4 units,
-against about 68 ns for NumPy's gamma and Poisson draws with the per-store loop around them. Its distribution is tested against SciPy's
-probability mass functions (``tests/demand/test_counter.py``).
+The kernels :func:`draw_stores` and :func:`draw_counts` are compiled by Numba (a dependency; it has no NumPy twin, so
+``CROSSDOCK_NUMBA=0`` does not apply to it): about 30 ns a cell at a mean of 4 units, against
+about 68 ns for NumPy's gamma and Poisson draws with the per-store loop around them. Its
+distribution is tested against SciPy's probability mass functions
+(``tests/demand/test_counter.py``).
 """
 
 from __future__ import annotations
@@ -89,16 +91,6 @@ def philox4x64(
         hi1, lo1 = _mulhilo(_PHILOX_M1, c2)
         c0, c1, c2, c3 = hi1 ^ c1 ^ k0, lo1, hi0 ^ c3 ^ k1, lo0
     return c0, c1, c2, c3
-
-
-def _word(block: tuple[np.uint64, np.uint64, np.uint64, np.uint64], j: int) -> np.uint64:
-    if j == 0:
-        return block[0]
-    if j == 1:
-        return block[1]
-    if j == 2:
-        return block[2]
-    return block[3]
 
 
 def _to_unit(word: np.uint64) -> float:
@@ -260,7 +252,6 @@ def poisson_ptrs(
 
 
 def _draw_cell(
-    u: float,
     m: float,
     r: float,
     memo: np.ndarray,
@@ -269,13 +260,12 @@ def _draw_cell(
     sku: int,
     day: int,
 ) -> float:
-    """One count of mean ``m`` and shape ``r``; -1 if it cannot be drawn.
+    """A count the kernels do not invert in line; -1 if it cannot be drawn.
 
-    Below :data:`INVERSION_LIMIT`, from the cell's first uniform ``u``; above, from its further
-    stream. -1 for a mean that is negative or not finite, or a count beyond int32.
+    That is a mean of 0, from :data:`INVERSION_LIMIT` up, or not a number. A large mean is
+    drawn from the cell's further stream (:func:`stream_uniform`); -1 for a mean that is
+    negative or not finite, or a count beyond int32.
     """
-    if 0.0 < m < INVERSION_LIMIT:
-        return float(invert(u, m, r))
     if m == 0.0:
         return 0.0
     if not (m > 0.0 and m < math.inf):
@@ -311,11 +301,11 @@ def draw_counts(
             sku = g + j
             r = shape[0] if single else shape[sku]
             m = mean[sku]
-            u = _to_unit(_word(block, j))
+            u = _to_unit(block[j])
             if 0.0 < m < INVERSION_LIMIT:  # the usual cell, without a call
                 out[sku] = invert(u, m, r)
                 continue
-            x = _draw_cell(u, m, r, memo, k0, k1, sku, day)
+            x = _draw_cell(m, r, memo, k0, k1, sku, day)
             if x < 0.0:
                 return sku
             out[sku] = int(x)
@@ -367,11 +357,11 @@ def draw_stores(
                 for p in range(joins):
                     m *= promotion[joined[p], sku]
                 r = slow_dispersion if slow and 0.0 < base < slow_below else dispersion
-                u = _to_unit(_word(block, j))
+                u = _to_unit(block[j])
                 if 0.0 < m < INVERSION_LIMIT:  # the usual cell, without a call
                     out[s, sku] = invert(u, m, r)
                     continue
-                x = _draw_cell(u, m, r, memo, k0, k1, sku, day)
+                x = _draw_cell(m, r, memo, k0, k1, sku, day)
                 if x < 0.0:
                     return s * n + sku
                 out[s, sku] = int(x)
@@ -410,7 +400,6 @@ def compiled() -> SimpleNamespace:
     _native_mulhilo()
     helpers = (
         philox4x64,
-        _word,
         _to_unit,
         stream_uniform,
         invert,

@@ -287,12 +287,12 @@ def _draw_failed(mean: float, day: int) -> ScenarioError:
     if np.isfinite(mean) and mean >= 0:
         what = (
             f"a count drawn around a mean of {mean:.6g} units is more than a store × SKU "
-            f"quantity can hold ({INT32_MAX})"
+            f"quantity can hold ({INT32_MAX}): the scenario's demand rates are too large"
         )
     else:
         what = f"the expected demand of a store × SKU is {mean}, not a finite number ≥ 0"
     return ScenarioError(
-        f"on day {day} {what}: the scenario's demand rates are too large",
+        f"on day {day} {what}",
         file="<scenario>",
         field="demand",
     )
