@@ -11,7 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crossdock._kernels import haversine_km
-from crossdock.routing import Route, RoutePlanner, RoutingProblem, SweepRoutePlanner
+from crossdock.routing import (
+    Route,
+    RoutePlanner,
+    RoutingProblem,
+    SweepRoutePlanner,
+    _feasible,
+    schedule_routes,
+)
 
 DEPOT = (48.7056, 2.3125)  # Chilly-Mazarin
 ROAD = 1.3
@@ -131,3 +138,78 @@ def test_a_full_truck_sends_the_next_stop_to_a_new_truck() -> None:
     routes = plan_day(SweepRoutePlanner(), lat, lon, np.array([20, 20, 10]), 33)
     assert len(routes) == 2
     assert sorted(sum(r.pallets) for r in routes) == [20, 30]
+
+
+def drive(problem: RoutingProblem, stops: list[int], dist: np.ndarray, pallets: np.ndarray):
+    """The trip stop by stop on the arrays (the reference for the batched scheduler)."""
+    speed = problem.speed_kmh / 60.0
+    travel = dist[0, stops[0] + 1] / speed
+    start = max(problem.departure_minute, float(problem.window_open[stops[0]]) - travel)
+    t, here, km, arrivals = start, 0, 0.0, []
+    for stop in stops:
+        km += dist[here, stop + 1]
+        t += dist[here, stop + 1] / speed
+        t = max(t, float(problem.window_open[stop]))
+        arrivals.append(t)
+        t += float(problem.service(pallets)[stop])
+        here = stop + 1
+    km += dist[here, 0]
+    t += dist[here, 0] / speed
+    return tuple(stops), tuple(int(pallets[s]) for s in stops), float(km), tuple(arrivals), start, t
+
+
+@settings(max_examples=100, deadline=None)
+@given(days(), st.randoms(use_true_random=False))
+def test_trips_scheduled_together_are_each_trip_driven_stop_by_stop(day, rng) -> None:
+    lat, lon, pallets, capacity = day
+    n = lat.size
+    opens = np.array([rng.uniform(300, 900) for _ in range(n)])
+    problem = RoutingProblem(
+        depot=DEPOT,
+        lat=lat,
+        lon=lon,
+        pallets=pallets,
+        window_open=opens,
+        window_close=opens + 120.0,
+        capacity_pallets=capacity,
+        road_factor=ROAD,
+        shift_minutes=600.0,
+    )
+    order = list(range(n))
+    rng.shuffle(order)
+    cuts = sorted(rng.sample(range(1, n), rng.randint(0, n - 1))) if n > 1 else []
+    sequences = [order[a:b] for a, b in pairwise([0, *cuts, n])]
+    dist = problem.distances()
+    routes = schedule_routes(problem, sequences, dist, pallets)
+    for route, sequence in zip(routes, sequences, strict=True):
+        fields = (route.stops, route.pallets, route.km, route.arrivals, route.start, route.end)
+        assert fields == drive(problem, sequence, dist, pallets)  # the same floats, exactly
+        late = any(
+            a > problem.window_close[s] + 1e-6
+            for s, a in zip(route.stops, route.arrivals, strict=True)
+        )
+        assert _feasible(problem, [route]) == (not late and route.end - route.start <= 600.0 + 1e-6)
+    assert _feasible(problem, routes) == all(_feasible(problem, [r]) for r in routes)
+
+
+def test_a_trip_waits_for_the_window_then_unloads() -> None:
+    # one stop 100 road km away at 60 km/h: 100 minutes' drive, opening at minute 500
+    problem = RoutingProblem(
+        depot=(0.0, 0.0),
+        lat=np.zeros(1),
+        lon=np.zeros(1),
+        pallets=np.array([4]),
+        window_open=np.array([500.0]),
+        window_close=np.array([600.0]),
+        capacity_pallets=33,
+        speed_kmh=60.0,
+        service_minutes=10.0,
+        service_minutes_per_pallet=2.5,
+        departure_minute=300.0,
+        km=np.array([[0.0, 100.0], [100.0, 0.0]]),
+    )
+    (route,) = schedule_routes(problem, [[0]], problem.distances(), problem.pallets)
+    assert route.start == 400.0  # leaves in time to arrive as the window opens
+    assert route.arrivals == (500.0,)
+    assert route.end == 500.0 + 10.0 + 4 * 2.5 + 100.0
+    assert route.km == 200.0

@@ -121,41 +121,78 @@ def schedule(
     problem: RoutingProblem, stops: list[int], dist: np.ndarray, pallets: np.ndarray
 ) -> Route:
     """Drive ``stops`` in order from the depot: arrive, wait for the window, unload, go on."""
+    return schedule_routes(problem, [stops], dist, pallets)[0]
+
+
+def schedule_routes(
+    problem: RoutingProblem, sequences: list[list[int]], dist: np.ndarray, pallets: np.ndarray
+) -> list[Route]:
+    """:func:`schedule` for each of ``sequences``, with the arrays read once for them all.
+
+    A day's deliveries are a few hundred trips of a stop or two: the legs, windows, unloading
+    minutes and loads of every trip are gathered from the arrays in one go, then each trip is
+    driven over plain floats (the same float64 operations, in the same order, as stop by
+    stop on the arrays).
+    """
+    if any(not sequence for sequence in sequences):
+        raise ValueError("a route needs at least one stop")
     speed = problem.speed_kmh / 60.0
-    first = stops[0]
-    travel = dist[0, first + 1] / speed
-    start = max(problem.departure_minute, float(problem.window_open[first]) - travel)
-    t = start
-    here = 0
-    km = 0.0
-    arrivals = []
-    service = problem.service(pallets)
-    for stop in stops:
-        leg = dist[here, stop + 1]
-        km += leg
-        t += leg / speed
-        t = max(t, float(problem.window_open[stop]))
-        arrivals.append(t)
-        t += float(service[stop])
-        here = stop + 1
-    km += dist[here, 0]
-    t += dist[here, 0] / speed
-    return Route(
-        tuple(stops), tuple(int(pallets[s]) for s in stops), float(km), tuple(arrivals), start, t
-    )
+    flat = [stop for sequence in sequences for stop in sequence]
+    here: list[int] = []
+    there: list[int] = []
+    for sequence in sequences:
+        before = 0
+        for stop in sequence:
+            here.append(before)
+            there.append(stop + 1)
+            before = stop + 1
+        here.append(before)
+        there.append(0)
+    legs = dist[here, there].tolist()
+    opens = problem.window_open[flat].astype(np.float64).tolist()
+    unload = problem.service(pallets[flat]).tolist()
+    loads = [int(count) for count in pallets[flat].tolist()]
+    routes = []
+    leg = at = 0  # the next leg, the next stop (into flat)
+    for sequence in sequences:
+        start = max(problem.departure_minute, opens[at] - legs[leg] / speed)
+        t = start
+        km = 0.0
+        arrivals = []
+        first = at
+        for _ in sequence:
+            km += legs[leg]
+            t += legs[leg] / speed
+            t = max(t, opens[at])
+            arrivals.append(t)
+            t += unload[at]
+            leg += 1
+            at += 1
+        km += legs[leg]  # back to the depot
+        t += legs[leg] / speed
+        leg += 1
+        routes.append(
+            Route(tuple(sequence), tuple(loads[first:at]), float(km), tuple(arrivals), start, t)
+        )
+    return routes
 
 
 def _full_trucks(problem: RoutingProblem, dist: np.ndarray) -> tuple[list[Route], np.ndarray]:
     """Stops needing more than a truck get full direct trucks first; returns the remainder."""
-    routes: list[Route] = []
     remaining = problem.pallets.astype(np.int64).copy()
     cap = problem.capacity_pallets
-    for i in np.flatnonzero(remaining >= cap):
-        full, remaining[i] = divmod(int(remaining[i]), cap)
-        one = np.zeros_like(remaining)
-        one[i] = cap
-        routes.extend(schedule(problem, [int(i)], dist, one) for _ in range(full))
-    return routes, remaining
+    big = np.flatnonzero(remaining >= cap)
+    if big.size == 0:
+        return [], remaining
+    trucks = remaining[big] // cap
+    remaining[big] %= cap
+    full = np.zeros_like(remaining)
+    full[big] = cap
+    # a stop's full trucks are the same trip, one after another
+    trips = schedule_routes(problem, [[stop] for stop in big.tolist()], dist, full)
+    return [
+        trip for trip, n in zip(trips, trucks.tolist(), strict=True) for _ in range(n)
+    ], remaining
 
 
 class SweepRoutePlanner:
@@ -262,10 +299,10 @@ class PyVRPRoutePlanner:
             )
             # a route grown past the truck's capacity is split in visiting order
             sequences = _split_to_fit(sequences, remaining, problem.capacity_pallets)
-            again = [schedule(problem, r, dist, remaining) for r in sequences]
+            again = schedule_routes(problem, sequences, dist, remaining)
             # reuse routes that still work; where the solver itself found no way to meet every
             # window (a depot too far from its stores), its repaired best effort is reused too
-            if not solved_feasible or all(_feasible(problem, r) for r in again):
+            if not solved_feasible or _feasible(problem, again):
                 self.reused += 1
                 return routes + again
         return PendingSolve(problem, routes, stops, remaining, dist, names)
@@ -286,8 +323,8 @@ class PyVRPRoutePlanner:
             pending.dist,
         )
         sequences = [[int(stops[c]) for c in route] for route in solution]
-        scheduled = [schedule(problem, r, dist, remaining) for r in sequences]
-        feasible = all(_feasible(problem, route) for route in scheduled)
+        scheduled = schedule_routes(problem, sequences, dist, remaining)
+        feasible = _feasible(problem, scheduled)
         by_name = dict(zip(stops.tolist(), pending.names, strict=True))
         self._cache[problem.depot] = ([[by_name[i] for i in r] for r in sequences], feasible)
         self.solves += 1
@@ -500,11 +537,12 @@ def _split_to_fit(
     return out
 
 
-def _feasible(problem: RoutingProblem, route: Route) -> bool:
-    """Every stop reached within its window and the trip within the driver's shift."""
-    close = problem.window_close[list(route.stops)]
-    on_time = bool((np.asarray(route.arrivals) <= close + 1e-6).all())
-    return on_time and route.end - route.start <= problem.shift_minutes + 1e-6
+def _feasible(problem: RoutingProblem, routes: list[Route]) -> bool:
+    """Every stop of ``routes`` reached within its window, every trip within the shift."""
+    latest = iter((problem.window_close[[s for r in routes for s in r.stops]] + 1e-6).tolist())
+    limit = problem.shift_minutes + 1e-6
+    on_time = all(arrival <= next(latest) for r in routes for arrival in r.arrivals)
+    return on_time and all(r.end - r.start <= limit for r in routes)
 
 
 @dataclass(frozen=True)

@@ -186,13 +186,15 @@ class Carrier:
         km = sum(r.km for r in routes)
         hours = sum(r.hours for r in routes)
         on_time = 0
+        latest = (problem.window_close + 1e-6).tolist()  # plain floats: a look-up a stop
+        store_of = stops.tolist()
         for number, route in enumerate(routes):
             floor = load_plan(route).positions
             backwards = floor[::-1]
             for order, (stop, count, arrival) in enumerate(
                 zip(route.stops, route.pallets, route.arrivals, strict=True)
             ):
-                late = arrival > problem.window_close[stop] + 1e-6
+                late = arrival > latest[stop]
                 on_time += not late
                 try:  # the stop's first and last floor position (tuple.index: a scan in C)
                     first = floor.index(stop)
@@ -205,7 +207,7 @@ class Carrier:
                         gln,
                         number,
                         order,
-                        int(stops[stop]),
+                        store_of[stop],
                         count,
                         arrival,
                         bool(not late),
