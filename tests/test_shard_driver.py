@@ -134,3 +134,27 @@ def test_an_error_drawing_demand_ahead_is_raised_by_the_actors_next_call(
     worker._start_drawing()
     with pytest.raises(ScenarioError, match="would overflow"):
         Engine(chain.parties).run(1)
+
+
+def test_shards_keep_no_delivery_once_their_stores_took_it_in(scenario: Scenario) -> None:
+    """Nothing of a day's deliveries stays in a shard: its memory is flat in days.
+
+    The carrier runs in the driver; a shard once also queued every consignment it was
+    handed for the carrier, which no party there takes: each day's deliveries (a store ×
+    SKU array each) stayed in the actor to the end of the run.
+    """
+    sharding = Sharding(WaitingRay(), 2, days=DAYS, seed=5, detail=False, driver_weight=0.5)
+    chain = build_chain(scenario, "traditional", days=DAYS, seed=5, override=sharding)
+    proxy = sharding.proxies[0]
+    workers = [proxy.local, *(actor._target for actor in proxy.actors)]
+    Engine(chain.parties).run(DAYS)
+    carrier = scenario.spec.carrier.gln
+    delivered = 0
+    for worker in workers:
+        goods = worker.goods
+        assert all(load.arrival_day > DAYS - 1 for load in goods.in_transit())
+        for day in range(DAYS):
+            assert goods.loads(carrier, day) == []
+        delivered += int(worker.ledger.flows[:, :, 1].sum())  # "received" at the stores
+    assert delivered > 0  # the shards did take in deliveries
+    sharding.finish()

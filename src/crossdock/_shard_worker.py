@@ -23,7 +23,7 @@ import numpy as np
 from crossdock.channel import DirectChannel
 from crossdock.demand import DemandModel
 from crossdock.economics._prices import PriceBook
-from crossdock.goods import DirectGoodsChannel
+from crossdock.goods import Consignment, DirectGoodsChannel
 from crossdock.ledger import Ledger
 from crossdock.messages import Message
 from crossdock.parties._common import Context
@@ -152,6 +152,20 @@ class _ShardChannel(DirectChannel):
         return out
 
 
+class _ShardGoods(DirectGoodsChannel):
+    """A shard's goods channel: the driver's deliveries for its stores, by arrival day.
+
+    The carrier runs in the driver and has taken its loads there already: a consignment
+    delivered here is queued for its receiver only. (Queued for the carrier too, as
+    :meth:`DirectGoodsChannel.ship` does, it would stay in the shard for good, since no
+    carrier takes loads here: every day's deliveries kept to the end of the run.)
+    """
+
+    def deliver(self, consignment: Consignment) -> None:
+        """Queue a consignment from the driver for the shard's stores."""
+        self._boxes[consignment.receiver].append(consignment)
+
+
 @dataclass(frozen=True, eq=False)
 class ShardSpec:
     """What an actor needs to build its shard's stores."""
@@ -234,7 +248,7 @@ class _DemandAhead:
 
 def _build_stores(
     spec: ShardSpec, scenario: Scenario, demand: Any, policies: dict[str, Policy], days: int
-) -> tuple[Stores, Ledger, _ShardChannel, DirectGoodsChannel]:
+) -> tuple[Stores, Ledger, _ShardChannel, _ShardGoods]:
     """A shard's stores, with their own ledger and channels, for ``days`` days."""
     sc = spec.shard
     ledger = Ledger(days, sc.n_skus, detail=spec.detail, sizes={"line": sc.n_lines})
@@ -242,7 +256,7 @@ def _build_stores(
     for series in spec.builder.kind.series:
         ledger.declare(series)
     channel = _ShardChannel()
-    goods = DirectGoodsChannel()
+    goods = _ShardGoods()
     settings = sc.spec.replenishment
     ctx = Context(sc, channel, goods, ledger, spec.settings, settings.unmet_demand, spec.seed)
     rows = np.arange(spec.first, spec.stop)
@@ -359,7 +373,7 @@ class ShardWorker:
         for message in messages:
             self.channel.deliver(_with_arrays(message, unpack))
         for load in goods:
-            self.goods.ship(_with_arrays(load, unpack))
+            self.goods.deliver(_with_arrays(load, unpack))
         assert self.stores is not None
         for phase in phases:
             getattr(self.stores, phase)(day)
