@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from crossdock.demand._effects import Effects, compile_effects
 from crossdock.demand._fitted import FittedParameters
-from crossdock.demand._model import Demand, DemandModel, store_streams
+from crossdock.demand._model import DayFactors, Demand, DemandModel, store_streams
 from crossdock.demand._replay import ReplayDemand
 
 __all__ = [
+    "DayFactors",
     "Demand",
     "DemandModel",
     "Effects",

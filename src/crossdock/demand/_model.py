@@ -21,7 +21,7 @@ from crossdock.demand._fitted import FittedParameters
 from crossdock.errors import ScenarioError
 from crossdock.scenario import Scenario
 
-__all__ = ["Demand", "DemandModel"]
+__all__ = ["DayFactors", "Demand", "DemandModel"]
 
 _STREAM_KEY = 0xDE3A2D
 
@@ -48,6 +48,39 @@ def store_streams(
     ]
 
 
+class DayFactors:
+    """The demand factors every store shares, worked out a block of days at a time.
+
+    The weekday, season, holiday, price and life-cycle factors (``[days, skus]``) and the
+    promotions' (per set of stores), as :class:`DemandModel` uses them. Several models may
+    share one: a shard's demand drawn ahead by blocks of stores (one model a block) then
+    holds one block of factors, not one per block of stores (at 20,000 SKUs, 4.5 MB per
+    ``[28, skus]`` array, for each of hundreds of blocks of 16 stores), and works them out once.
+    The factors of a day do not depend on the block it falls in: any sharing and any order of
+    the days gives the same numbers.
+    """
+
+    def __init__(self, scenario: Scenario, *, block_days: int = 28, weekday: bool = True) -> None:
+        self.effects: Effects = compile_effects(scenario)
+        self.block_days = block_days
+        self.weekday = weekday
+        self._start = -1
+        self._shared = np.zeros((0, scenario.n_skus))
+        self._promotions: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def on(self, day: int) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray, np.ndarray]]]:
+        """``day``'s shared factors ``[1, skus]`` and its promotions (members, factors, prices)."""
+        offset = day - self._start
+        if not 0 <= offset < len(self._shared):
+            days = day + np.arange(self.block_days)
+            self._shared = self.effects.sku_factor(days, weekday=self.weekday)
+            self._promotions = self.effects.promotion_factors(days)
+            self._start = day
+            offset = 0
+        shared = self._shared[offset : offset + 1]
+        return shared, [(m, f[offset : offset + 1], p) for m, f, p in self._promotions]
+
+
 class DemandModel:
     """Demand drawn around a mean built from the scenario's ``demand`` settings.
 
@@ -60,6 +93,8 @@ class DemandModel:
     ``block_days`` is how many days of the factors shared by all stores are compiled at once
     (``[block_days, skus]``); it does not change the numbers drawn.
     ``fitted`` overrides the scenario's ``demand.fitted`` parameters (resample mode).
+    ``factors`` shares the day-block factors with other models of the same scenario (see
+    :class:`DayFactors`); each model works out its own otherwise.
     """
 
     def __init__(
@@ -70,6 +105,7 @@ class DemandModel:
         block_days: int = 28,
         stores: Sequence[int] | np.ndarray | None = None,
         fitted: FittedParameters | None = None,
+        factors: DayFactors | None = None,
     ) -> None:
         self.scenario = scenario
         self.seed = seed
@@ -77,11 +113,16 @@ class DemandModel:
         self.stores = (
             np.arange(scenario.n_stores) if stores is None else np.asarray(stores, dtype=np.int64)
         )
-        self.effects: Effects = compile_effects(scenario)
         spec = scenario.spec.demand
         if fitted is None and spec.fitted is not None:
             fitted = FittedParameters.read(spec.fitted.file, scenario, spec.fitted.start_date)
         self.fitted = fitted
+        if factors is None:
+            factors = DayFactors(scenario, block_days=block_days, weekday=fitted is None)
+        elif factors.weekday != (fitted is None):
+            raise ValueError("shared day factors must follow the weekday rule of the model")
+        self.factors = factors
+        self.effects: Effects = factors.effects
         # Per store × SKU only what the scenario or the fitted parameters already hold: each
         # store's mean and gamma shapes are made, row by row, when its demand is drawn.
         self._rate = scenario.base_rate.astype(np.float64)
@@ -97,9 +138,6 @@ class DemandModel:
             self._streams: list[list[np.random.Generator]] = []
         else:
             self._streams = store_streams(seed, glns, _STREAM_KEY, 2)
-        self._block_start = -1
-        self._shared = np.zeros((0, scenario.n_skus))
-        self._promotions: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self._next_day = 0
 
     def means(self, days: np.ndarray) -> np.ndarray:
@@ -180,17 +218,9 @@ class DemandModel:
             raise ValueError(
                 f"demand is drawn in day order: expected day {self._next_day}, got {day}"
             )
-        offset = day - self._block_start
-        if not 0 <= offset < len(self._shared):
-            days = day + np.arange(self.block_days)
-            self._shared = self.effects.sku_factor(days, weekday=self.fitted is None)
-            self._promotions = self.effects.promotion_factors(days)
-            self._block_start = day
-            offset = 0
+        shared, promotions = self.factors.on(day)
         self._next_day = day + 1
         today = np.array([day])
-        shared = self._shared[offset : offset + 1]
-        promotions = [(m, f[offset : offset + 1], p) for m, f, p in self._promotions]
         # int32, as the stores' books (half the bytes of the draws' int64); a count that does
         # not fit stops the run with a located error (_store_counts)
         out = np.empty((len(self.stores), self.scenario.n_skus), dtype=np.int32)
