@@ -7,10 +7,12 @@ of ``tests/test_shard.py`` runs the actors.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from tests.pos.test_fit import daily_table
 from tests.test_shard import DAYS, InProcessRay, assert_same_tables, run_tables
 
 from crossdock import ParameterError
@@ -18,6 +20,7 @@ from crossdock._shard_worker import _DemandAhead
 from crossdock.demand import DemandModel
 from crossdock.engine import Engine
 from crossdock.errors import ScenarioError
+from crossdock.pos import fit_demand, fitted_scenario
 from crossdock.recipes import build_chain
 from crossdock.scenario import Scenario, compile_scenario, generate_spec
 from crossdock.shard import ALIGN_ROWS, Sharding, partition_stores
@@ -164,3 +167,25 @@ def test_shards_keep_no_delivery_once_their_stores_took_it_in(scenario: Scenario
         delivered += int(worker.ledger.flows[:, :, 1].sum())  # "received" at the stores
     assert delivered > 0  # the shards did take in deliveries
     sharding.finish()
+
+
+def test_a_shards_blocks_of_stores_read_fitted_demand_once(tmp_path: Path) -> None:
+    """Fitted demand in a shard: one copy of the parameters for all its blocks of stores.
+
+    (Each block's model read the whole scenario's store × SKU parameters again: at national
+    size, hundreds of copies.) The numbers are the whole model's.
+    """
+    sc = compile_scenario(generate_spec(n_stores=20, n_skus=12, horizon_days=60, seed=5))
+    history = DemandModel(sc, 2)
+    params, centre, _ = fit_demand(
+        daily_table(sc, np.stack([history.daily(d) for d in range(56)])), sc
+    )
+    fitted = compile_scenario(fitted_scenario(sc, params, centre, tmp_path / "fit.parquet"))
+    assert fitted.spec.demand.fitted is not None
+    ahead = _DemandAhead(fitted, 5, np.arange(20), 40, limit=2)
+    assert len(ahead.models) == 2
+    assert len({id(model.fitted) for model in ahead.models}) == 1
+    assert all(model.fitted is not None for model in ahead.models)
+    whole = DemandModel(fitted, 5)
+    for day in range(35):
+        np.testing.assert_array_equal(ahead.daily(day), whole.daily(day))

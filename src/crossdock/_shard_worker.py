@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from crossdock.channel import DirectChannel
-from crossdock.demand import DayFactors, DemandModel
+from crossdock.demand import DayFactors, DemandModel, FittedParameters
 from crossdock.economics._prices import PriceBook
 from crossdock.goods import Consignment, DirectGoodsChannel
 from crossdock.ledger import Ledger
@@ -197,10 +197,21 @@ class _DemandAhead:
         self, scenario: Scenario, seed: int, rows: np.ndarray, days: int, limit: int
     ) -> None:
         # one block of the factors every store shares, for all the blocks of stores (drawn
-        # day by day, every block of a day before the next day: the block is worked out once)
-        factors = DayFactors(scenario, weekday=scenario.spec.demand.fitted is None)
+        # day by day, every block of a day before the next day: the block is worked out once),
+        # and fitted parameters read once (the whole scenario's store × SKU arrays)
+        spec = scenario.spec.demand.fitted
+        fitted = (
+            None if spec is None else FittedParameters.read(spec.file, scenario, spec.start_date)
+        )
+        factors = DayFactors(scenario, weekday=fitted is None)
         self.models = [
-            DemandModel(scenario, seed, stores=rows[i : i + DEMAND_BLOCK_STORES], factors=factors)
+            DemandModel(
+                scenario,
+                seed,
+                stores=rows[i : i + DEMAND_BLOCK_STORES],
+                fitted=fitted,
+                factors=factors,
+            )
             for i in range(0, rows.size, DEMAND_BLOCK_STORES)
         ]
         self.days = days
