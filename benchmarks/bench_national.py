@@ -2,7 +2,7 @@
 
 Not part of ``make bench`` (it takes up to an hour); run it with ``make bench-national`` or
 ``.venv/bin/python benchmarks/bench_national.py [--days 30] [--stores 5000] [--skus 20000]
-[--demand-generator philox]``.
+[--demand-generator philox] [--shards 2]``.
 
 1. Writes the scenario with ``crossdock scenario generate`` (kept under ``.bench/``), with
    ``--dcs`` regional DCs (default 7, the generator's own choice for 5,000 stores: each store
@@ -19,7 +19,10 @@ Not part of ``make bench`` (it takes up to an hour); run it with ``make bench-na
    ``--memory-gb`` (default: 80% of the machine's memory), each in its own process, and prints
    CPU time, wall time, peak memory, store-SKU-days per CPU second and a linear extrapolation
    to the scenario's 365 days (said as such). A mode that would not fit is reported with its
-   prediction and not run, so the machine is never driven into swap.
+   prediction and not run, so the machine is never driven into swap. With ``--shards N`` the
+   national run's stores are split into N shards (``simulate(shards=N)``, local Ray): it
+   prints the wall time, the main process's CPU and peak, and the memory in use on the
+   machine at its peak (every process of the run), the actors' own CPU being apart.
 """
 
 from __future__ import annotations
@@ -36,20 +39,40 @@ ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / ".bench"
 
 WORKER = r"""
-import json, sys, time
+import json, sys, threading, time
 from crossdock import load_scenario, simulate
 
 path, mode, days, routing = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+shards = int(sys.argv[5])
+
+
+def in_use():
+    info = dict(line.split(":") for line in open("/proc/meminfo"))
+    return (int(info["MemTotal"].split()[0]) - int(info["MemAvailable"].split()[0])) * 1024
+
+
+machine = [in_use()]  # the memory in use on the machine, at its peak (every process of the run)
+done = threading.Event()
+
+
+def watch():
+    while not done.wait(0.5):
+        machine[0] = max(machine[0], in_use())
+
+
+threading.Thread(target=watch, daemon=True).start()
 c0, t0 = time.process_time(), time.perf_counter()
 sc = load_scenario(path)
 load_cpu = time.process_time() - c0
 c1, t1 = time.process_time(), time.perf_counter()
-result = simulate(sc, mode=mode, days=days, warm_up=0, routing_workers=routing)
+result = simulate(sc, mode=mode, days=days, warm_up=0, routing_workers=routing, shards=shards)
 cpu, wall = time.process_time() - c1, time.perf_counter() - t1
+done.set()
 peak = next(int(l.split()[1]) * 1024 for l in open("/proc/self/status") if l.startswith("VmHWM"))
 print(json.dumps({
     "stores": sc.n_stores, "skus": sc.n_skus, "days": days, "load_cpu": load_cpu,
     "cpu": cpu, "wall": wall, "peak_bytes": peak, "fill_rate": result.kpis["fill_rate"],
+    "machine_peak_bytes": max(machine[0], in_use()),
 }))
 """
 
@@ -89,10 +112,19 @@ def scenario(stores: int, skus: int, platforms: int, dcs: int, generator: str = 
     return path
 
 
-def run(path: Path, mode: str, days: int, routing_workers: int = 1) -> dict:
+def run(path: Path, mode: str, days: int, routing_workers: int = 1, shards: int = 1) -> dict:
     """One run in its own process (so its peak memory is its own)."""
     done = subprocess.run(
-        [sys.executable, "-c", WORKER, str(path), mode, str(days), str(routing_workers)],
+        [
+            sys.executable,
+            "-c",
+            WORKER,
+            str(path),
+            mode,
+            str(days),
+            str(routing_workers),
+            str(shards),
+        ],
         capture_output=True,
         text=True,
     )
@@ -111,6 +143,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--modes", default="traditional,shared", help="comma-separated modes")
     parser.add_argument("--dcs", type=int, default=7, help="regional DCs (default 7)")
     parser.add_argument("--routing-workers", type=int, default=1)
+    parser.add_argument(
+        "--shards",
+        type=int,
+        default=1,
+        help="run the national chain's stores in N shards (the probes run in one process)",
+    )
     parser.add_argument(
         "--demand-generator",
         default="pcg64",
@@ -156,9 +194,19 @@ def main(argv: list[str] | None = None) -> None:
                 f"(a year would also take about {hours:,.1f} h of CPU at the probes' rate)"
             )
             continue
-        r = run(national, mode, args.days, args.routing_workers)
+        r = run(national, mode, args.days, args.routing_workers, args.shards)
         if "error" in r:
             print(f"{mode}: national run failed: {r['error']}")
+            continue
+        if args.shards > 1:  # CPU and peak are the main process's; the actors' are apart
+            print(
+                f"{mode}: national, {args.days} days in {args.shards} shards MEASURED: "
+                f"{r['wall']:,.0f} s wall (+{r['load_cpu']:,.0f} s to load the scenario); "
+                f"the main process {r['cpu']:,.0f} s CPU, peak {r['peak_bytes'] / 1e9:,.1f} GB; "
+                f"memory in use on the machine at most {r['machine_peak_bytes'] / 1e9:,.1f} GB; "
+                f"fill rate {r['fill_rate']:.2%}; a year EXTRAPOLATED linearly: "
+                f"{r['wall'] / args.days * 365 / 3600:,.2f} h of wall time"
+            )
             continue
         days_per_s = cells * args.days / r["cpu"]
         year = r["cpu"] / args.days * 365 / 3600
