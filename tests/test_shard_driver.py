@@ -189,3 +189,21 @@ def test_a_shards_blocks_of_stores_read_fitted_demand_once(tmp_path: Path) -> No
     whole = DemandModel(fitted, 5)
     for day in range(35):
         np.testing.assert_array_equal(ahead.daily(day), whole.daily(day))
+
+
+def test_the_drivers_own_shard_draws_its_demand_ahead(scenario: Scenario) -> None:
+    """Between its days the driver's shard draws the days ahead in a thread, as an actor does.
+
+    (It drew them only while waiting for an actor, and the driver, the busier, seldom waits:
+    its shard's demand was then drawn in its day, while the actors waited for the driver.)
+    """
+    sharding = Sharding(WaitingRay(), 2, days=DAYS, seed=5, detail=False, driver_weight=0.5)
+    chain = build_chain(scenario, "traditional", days=DAYS, seed=5, override=sharding)
+    local = sharding.proxies[0].local
+    assert local is not None
+    Engine(chain.parties).run(3)
+    drawing = local._drawing
+    assert drawing is not None  # drawing after its third day, nobody waiting for it
+    drawing.join(timeout=120)  # up to its limit: here every day of the run
+    assert local.demand._day == DAYS
+    sharding.finish()

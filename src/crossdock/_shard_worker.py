@@ -311,8 +311,10 @@ class ShardWorker:
 
         ``scenario`` is the whole scenario (its store × SKU arrays may be left out): the
         shard's stores draw demand and read prices from their rows of it. A ``remote``
-        worker (an actor) packs the arrays it sends and draws each day's demand ahead; the
-        driver's own does neither.
+        worker (an actor) packs the arrays it sends; the driver's own does not. Every worker
+        draws its stores' demand ahead in a thread between its calls: in the driver, while
+        its upstream parties plan, ship and route (the draws' compiled kernels let go of the
+        interpreter, so the two share it little).
         """
         import os
 
@@ -326,16 +328,15 @@ class ShardWorker:
             self._warm_up(spec, scenario)
         self._remote = remote
         rows = np.arange(spec.first, spec.stop)
-        # an actor draws ahead whenever it waits (far ahead while the driver routes a first
-        # day's deliveries, say); the driver, busier, only its next day while it waits
+        # a worker draws ahead whenever its process has time (far ahead while the driver
+        # routes a first day's deliveries, say), up to AHEAD_BYTES of demand
         day_bytes = 8 * rows.size * scenario.n_skus
-        limit = max(1, min(spec.days, AHEAD_BYTES // max(day_bytes, 1))) if remote else 1
+        limit = max(1, min(spec.days, AHEAD_BYTES // max(day_bytes, 1)))
         self.demand = _DemandAhead(scenario, spec.seed, rows, spec.days, limit)
         self.stores, self.ledger, self.channel, self.goods = _build_stores(
             spec, scenario, self.demand, dict(spec.policies), spec.days
         )
-        if remote:  # the first days' demand, drawn while the driver builds its parties
-            self._start_drawing()
+        self._start_drawing()  # the first days' demand, while the driver builds its parties
         return os.getpid()
 
     @staticmethod
@@ -397,21 +398,13 @@ class ShardWorker:
         spent = time.thread_time() - started
         self.busy["phases"] += spent
         self._days.append([spent, 0.0])
-        if self._remote:
-            self._start_drawing()
+        self._start_drawing()
         return rows, sent
 
-    def draw_some(self) -> bool:
-        """Draw a block of the demand ahead (the driver's own shard, while it waits)."""
-        started = time.thread_time()
-        more = self.demand.draw_some()
-        self.busy["ahead"] += time.thread_time() - started
-        return more
-
     def _start_drawing(self) -> None:
-        """Draw demand ahead in a thread until the next call (an actor, between calls)."""
+        """Draw demand ahead in a thread until the next call."""
         self._stop.clear()
-        self._drawing = threading.Thread(target=self._draw_ahead)
+        self._drawing = threading.Thread(target=self._draw_ahead, daemon=True)
         self._drawing.start()
 
     def _draw_ahead(self) -> None:
@@ -426,12 +419,16 @@ class ShardWorker:
         if self._days:
             self._days[-1][1] += spent
 
-    def _wait_for_demand(self) -> None:
-        """Stop drawing ahead (after the block being drawn); raise what the drawing raised."""
+    def stop_drawing(self) -> None:
+        """Stop drawing ahead, after the block being drawn (what it raised is kept)."""
         if self._drawing is not None:
             self._stop.set()
             self._drawing.join()
             self._drawing = None
+
+    def _wait_for_demand(self) -> None:
+        """Stop drawing ahead (after the block being drawn); raise what the drawing raised."""
+        self.stop_drawing()
         if self._failed is not None:
             error, self._failed = self._failed, None
             raise error

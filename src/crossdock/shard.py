@@ -21,17 +21,19 @@ talks to the rest of the chain through the message and goods channels only, as t
   yesterday, take in the inbox, receive, trade, report or plan; it does not wait for it;
 - ``trade``: the driver's own shard runs the same day meanwhile;
 - ``report``/``plan`` (whichever the stores send in: reports in shared mode, store orders in
-  the traditional one): while an actor is still busy the driver draws its own shard's next
-  day of demand; then the shards' messages are merged, row blocks in store order, into the
+  the traditional one): the driver waits for the actors; then the shards' messages are
+  merged, row blocks in store order, into the
   one message the whole chain's stores would have sent, and sent on the driver's channel (so
   message references, EDI interchanges and counts are the same), and the figures of the day
   the shards closed go into the driver's ledger;
 - ``close``: the shards close the day with the next day's call, and at the end.
 
-Between its calls, while the driver's upstream parties plan, ship and route, an actor draws
-its stores' demand for the days ahead in a thread (:class:`_DemandAhead`: by blocks of
-stores, up to :data:`AHEAD_BYTES`), and stops at the next call: a day's demand is drawn in
-time nobody waits for, far ahead on a day the carrier plans its routes from scratch.
+Between its calls, while the driver's upstream parties plan, ship and route, each shard (an
+actor's, and the driver's own) draws its stores' demand for the days ahead in a thread
+(:class:`_DemandAhead`: by blocks of stores, up to :data:`AHEAD_BYTES`), and stops at the
+next call: a day's demand is drawn in time nobody waits for, far ahead on a day the carrier
+plans its routes from scratch. In the driver the drawing thread and the upstream parties
+share the interpreter little: the draws are compiled kernels that let go of it.
 
 Why the tables do not depend on the number of shards: a store's row of every store × SKU
 array is computed from that row alone (demand from its own streams, its own stock, orders,
@@ -364,8 +366,8 @@ class ShardedStores:
         self.actor_busy_seconds: list[dict[str, float]] = []
         #: per actor, :meth:`ShardWorker.daily_seconds` at the end (filled in by :meth:`finish`)
         self.actor_daily_seconds: list[list[tuple[float, float]]] = []
-        #: per day, the driver's process CPU seconds in its own shard's day, and in drawing
-        #: its demand ahead while it waited for the actors
+        #: per day, the driver's process CPU seconds in its own shard's day, and the thread
+        #: CPU seconds its shard then drew demand ahead (the latter filled in by :meth:`finish`)
         self.local_daily_seconds: list[list[float]] = []
         #: per day, the driver's process CPU seconds in cutting the day's mail and goods by
         #: shard and calling the actors (the receive phase)
@@ -432,11 +434,6 @@ class ShardedStores:
         The figures of the day the shards closed with today's call go into the ledger.
         """
         closed = self._closing
-        if self.local is not None:  # meanwhile, the driver's shard draws demand ahead
-            started = time.process_time()
-            while self._actors_busy() and self.local.draw_some():
-                pass
-            self.local_daily_seconds[-1][1] = time.process_time() - started
         got, self._calls = self._get(self._calls), []
         first = 1 if self.local is not None else 0
         if closed is not None:
@@ -445,11 +442,6 @@ class ShardedStores:
         outboxes.extend(sent for _, sent in got)
         self._outbox = []
         self._forward(day, outboxes)
-
-    def _actors_busy(self) -> bool:
-        """Whether an actor's call of the day is not done yet (no waiting)."""
-        calls = self._calls
-        return len(self._ray.wait(calls, num_returns=len(calls), timeout=0)[0]) < len(calls)
 
     def report(self, day: int) -> None:
         """The shards' reports, merged, on the driver's channel (shared mode)."""
@@ -502,6 +494,12 @@ class ShardedStores:
         self.actor_demand_seconds = list(
             self._get([a.demand_seconds.remote() for a in self.actors])
         )
+        if self.local is not None:
+            self.local.stop_drawing()
+            for entry, (_, ahead) in zip(
+                self.local_daily_seconds, self.local.daily_seconds(), strict=False
+            ):
+                entry[1] = ahead
         for actor in self.actors:
             self._ray.kill(actor)
         self.actors = []
@@ -664,8 +662,10 @@ class Sharding:
         return seconds
 
     def abandon(self) -> None:
-        """Kill the actors of a run that failed."""
+        """Kill the actors of a run that failed, and stop the driver's shard drawing ahead."""
         for proxy in self.proxies:
+            if proxy.local is not None:
+                proxy.local.stop_drawing()
             for actor in proxy.actors:
                 self.ray.kill(actor)
             proxy.actors = []
