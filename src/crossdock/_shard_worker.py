@@ -23,7 +23,7 @@ import numpy as np
 from crossdock.channel import DirectChannel
 from crossdock.demand import DayFactors, DemandModel, FittedParameters
 from crossdock.economics._prices import PriceBook
-from crossdock.goods import Consignment, DirectGoodsChannel
+from crossdock.goods import DirectGoodsChannel
 from crossdock.ledger import Ledger
 from crossdock.messages import Message
 from crossdock.parties._common import Context
@@ -152,20 +152,6 @@ class _ShardChannel(DirectChannel):
         return out
 
 
-class _ShardGoods(DirectGoodsChannel):
-    """A shard's goods channel: the driver's deliveries for its stores, by arrival day.
-
-    The carrier runs in the driver and has taken its loads there already: a consignment
-    delivered here is queued for its receiver only. (Queued for the carrier too, as
-    :meth:`DirectGoodsChannel.ship` does, it would stay in the shard for good, since no
-    carrier takes loads here: every day's deliveries kept to the end of the run.)
-    """
-
-    def deliver(self, consignment: Consignment) -> None:
-        """Queue a consignment from the driver for the shard's stores."""
-        self._boxes[consignment.receiver].append(consignment)
-
-
 @dataclass(frozen=True, eq=False)
 class ShardSpec:
     """What an actor needs to build its shard's stores."""
@@ -199,10 +185,7 @@ class _DemandAhead:
         # one block of the factors every store shares, for all the blocks of stores (drawn
         # day by day, every block of a day before the next day: the block is worked out once),
         # and fitted parameters read once (the whole scenario's store × SKU arrays)
-        spec = scenario.spec.demand.fitted
-        fitted = (
-            None if spec is None else FittedParameters.read(spec.file, scenario, spec.start_date)
-        )
+        fitted = FittedParameters.of_scenario(scenario)
         factors = DayFactors(scenario, weekday=fitted is None)
         self.models = [
             DemandModel(
@@ -262,7 +245,7 @@ class _DemandAhead:
 
 def _build_stores(
     spec: ShardSpec, scenario: Scenario, demand: Any, policies: dict[str, Policy], days: int
-) -> tuple[Stores, Ledger, _ShardChannel, _ShardGoods]:
+) -> tuple[Stores, Ledger, _ShardChannel, DirectGoodsChannel]:
     """A shard's stores, with their own ledger and channels, for ``days`` days."""
     sc = spec.shard
     ledger = Ledger(days, sc.n_skus, detail=spec.detail, sizes={"line": sc.n_lines})
@@ -270,7 +253,7 @@ def _build_stores(
     for series in spec.builder.kind.series:
         ledger.declare(series)
     channel = _ShardChannel()
-    goods = _ShardGoods()
+    goods = DirectGoodsChannel()  # the driver's deliveries come in with its deliver()
     settings = sc.spec.replenishment
     ctx = Context(sc, channel, goods, ledger, spec.settings, settings.unmet_demand, spec.seed)
     rows = np.arange(spec.first, spec.stop)

@@ -109,6 +109,15 @@ class DirectGoodsChannel:
         if consignment.carrier is not None:
             self._loads[(consignment.carrier, consignment.ship_day)].append(consignment)
 
+    def deliver(self, consignment: Consignment) -> None:
+        """Queue a consignment whose carrier has already taken it, for its receiver only.
+
+        A sharded run's shards get their stores' deliveries this way from the driver, where
+        the carrier runs: queued for the carrier too, as :meth:`ship` does, they would stay
+        in the shard to the end of the run, since no carrier takes loads there.
+        """
+        self._boxes[consignment.receiver].append(consignment)
+
     def arrivals(self, receiver: str, day: int) -> list[Consignment]:
         """Take every consignment for ``receiver`` arriving on or before ``day``."""
         box = self._boxes.get(receiver)

@@ -494,8 +494,7 @@ class ShardedStores:
         self.actor_demand_seconds = list(
             self._get([a.demand_seconds.remote() for a in self.actors])
         )
-        if self.local is not None:
-            self.local.stop_drawing()
+        if self.local is not None:  # (daily_seconds stops its drawing thread first)
             for entry, (_, ahead) in zip(
                 self.local_daily_seconds, self.local.daily_seconds(), strict=False
             ):

@@ -97,6 +97,12 @@ class FittedParameters:
         )
 
     @classmethod
+    def of_scenario(cls, scenario: Scenario) -> FittedParameters | None:
+        """The parameters the scenario's ``demand.fitted`` names (``None`` if it names none)."""
+        fitted = scenario.spec.demand.fitted
+        return None if fitted is None else cls.read(fitted.file, scenario, fitted.start_date)
+
+    @classmethod
     def read(cls, path: str | Path, scenario: Scenario, start_date: dt.date) -> FittedParameters:
         """Read a Parquet file written by ``crossdock pos fit``."""
         try:

@@ -109,13 +109,12 @@ class DemandModel:
     ) -> None:
         self.scenario = scenario
         self.seed = seed
-        self.block_days = block_days
         self.stores = (
             np.arange(scenario.n_stores) if stores is None else np.asarray(stores, dtype=np.int64)
         )
         spec = scenario.spec.demand
-        if fitted is None and spec.fitted is not None:
-            fitted = FittedParameters.read(spec.fitted.file, scenario, spec.fitted.start_date)
+        if fitted is None:
+            fitted = FittedParameters.of_scenario(scenario)
         self.fitted = fitted
         if factors is None:
             factors = DayFactors(scenario, block_days=block_days, weekday=fitted is None)
