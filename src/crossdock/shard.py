@@ -236,10 +236,11 @@ def shard_scenario(scenario: Scenario, first: int, stop: int) -> Scenario:
 
 
 #: The driver's own shard's size against an actor's shard's, in a run of ``simulate(shards=N)``
-#: (``Sharding(driver_weight=)``): the driver also runs every upstream party, so it takes
-#: fewer stores, and both have about as much to do in a day (200 stores × 2,000 SKUs in the
-#: traditional chain: 80 in the driver, 120 in the actor; see ``docs/sharding.md``).
-DRIVER_WEIGHT = 2 / 3
+#: (``Sharding(driver_weight=)``). The driver also runs every upstream party, but its shard
+#: draws its demand ahead in a thread, as an actor's does, beside that work; measured on 200
+#: stores × 2,000 SKUs (``benchmarks/bench_shards.py --driver-weight``), equal shards are the
+#: fastest (see ``docs/sharding.md``).
+DRIVER_WEIGHT = 1.0
 
 
 def _rows_of_cut(rows: np.ndarray, first: int, stop: int) -> np.ndarray | slice | None:
