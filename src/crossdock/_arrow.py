@@ -6,7 +6,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["distinct", "from_day"]
+__all__ = ["distinct", "from_day", "repeat_each", "tile_strings"]
 
 
 def from_day(table: pa.Table, day: int) -> pa.Table:
@@ -25,3 +25,18 @@ def from_day(table: pa.Table, day: int) -> pa.Table:
 def distinct(table: pa.Table, name: str) -> int:
     """How many distinct values a column has, counted by Arrow (no Python string objects)."""
     return int(pc.count_distinct(table.column(name)).as_py())
+
+
+def tile_strings(values: np.ndarray | pa.Array, times: int) -> pa.Array:
+    """``values`` (one per location or SKU) as strings, the whole list repeated ``times`` times.
+
+    Arrow's ``take`` of the strings once converted, not a NumPy array of ``times`` × values
+    strings converted one by one (a year of 200 stores: 73,000 Python strings).
+    """
+    strings = values if isinstance(values, pa.Array) else pa.array(np.asarray(values).astype(str))
+    return strings.cast(pa.string()).take(np.tile(np.arange(len(strings), dtype=np.int32), times))
+
+
+def repeat_each(column: pa.Array | pa.ChunkedArray, times: int) -> pa.Array | pa.ChunkedArray:
+    """Each value of an Arrow ``column`` ``times`` times in a row (as ``np.repeat``), by ``take``."""
+    return column.take(np.repeat(np.arange(len(column), dtype=np.int64), times))

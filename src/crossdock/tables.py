@@ -34,6 +34,7 @@ from collections.abc import Mapping
 import numpy as np
 import pyarrow as pa
 
+from crossdock._arrow import tile_strings
 from crossdock.assortment import ASSORTMENT_SERIES
 from crossdock.economics import SCHEMAS as ECONOMIC_SCHEMAS
 from crossdock.ledger import KINDS, Ledger, RouteStopRow, TransportRow
@@ -212,9 +213,9 @@ def build_tables(
         "day": day_col,
         # each taken from one Arrow array per location: no [days × locations] arrays of Python
         # strings and of fixed-width Unicode (hundreds of MB for a national chain's year)
-        "location_type": _repeat_strings(ledger.location_type, days),
-        "gln": _repeat_strings(ledger.location_gln, days),
-        "name": _repeat_strings(ledger.location_name, days),
+        "location_type": tile_strings(ledger.location_type, days),
+        "gln": tile_strings(ledger.location_gln, days),
+        "name": tile_strings(ledger.location_name, days),
         "stock_units": ledger.stock_units.ravel(),
         "stock_value": ledger.stock_value.ravel(),
     }
@@ -238,7 +239,7 @@ def build_tables(
     sku_cols: dict[str, object] = {
         "day": np.repeat(np.arange(days, dtype=np.int32), k),
         # taken from one Arrow array of the GTINs: no [days × skus] array of Python strings
-        "gtin": _repeat_strings(scenario.gtin, days),
+        "gtin": tile_strings(scenario.gtin, days),
     }
     for name in SKU_SERIES:
         sku_cols[name] = ledger.get(name, "sku").ravel()
@@ -324,13 +325,6 @@ def build_tables(
         "route_stops": route_stops,
         "edi_daily": _edi_daily(ledger.days, edi_daily or {}),
     }
-
-
-def _repeat_strings(values: np.ndarray, days: int) -> pa.Array:
-    """``values`` (one per location or SKU) as strings, repeated for each of ``days`` days."""
-    return pa.array(np.asarray(values).astype(str), pa.string()).take(
-        np.tile(np.arange(len(values), dtype=np.int32), days)
-    )
 
 
 def _edi_daily(days: int, counts: Mapping[tuple[int, str], int]) -> pa.Table:

@@ -15,7 +15,6 @@ import pyarrow.compute as pc
 
 from crossdock._arrow import distinct as _distinct
 from crossdock._arrow import from_day as _from_day
-from crossdock.kpis import KPI_DOCS
 from crossdock.scenario import Scenario
 
 __all__ = ["CATEGORY_KPI_DOCS", "captain_items", "category_kpis"]
@@ -41,7 +40,6 @@ CATEGORY_KPI_DOCS: dict[str, str] = {
     "demand_share_captain_items": "Share of consumer demand for the captain's own SKUs (the "
     "reference for shelf_share_captain_items).",
 }
-KPI_DOCS.update(CATEGORY_KPI_DOCS)
 
 
 def captain_items(scenario: Scenario) -> np.ndarray:

@@ -51,18 +51,34 @@ def _col(table: pa.Table, name: str) -> np.ndarray:
     return table.column(name).to_numpy(zero_copy_only=False)
 
 
+class _Labels:
+    """A string column's rows as codes, to compare with a value without a Python string a row."""
+
+    def __init__(self, table: pa.Table, name: str) -> None:
+        encoded = table.column(name).combine_chunks().dictionary_encode()
+        self.codes = encoded.indices.to_numpy(zero_copy_only=False)
+        self.names = encoded.dictionary.to_pylist()
+
+    def rows(self, value: str) -> np.ndarray:
+        """The rows whose label is ``value`` (a boolean mask)."""
+        if value not in self.names:
+            return np.zeros(self.codes.size, dtype=bool)
+        return np.asarray(self.codes == self.names.index(value))
+
+
 def economics_kpis(tables: dict[str, pa.Table], *, warm_up_days: int) -> dict[str, float]:
     """Every KPI of ``ECONOMICS_KPI_DOCS``, summed over days ``>= warm_up_days``."""
     pnl = from_day(tables["pnl"], warm_up_days)
-    party = _col(pnl, "party").astype(str)
-    line = _col(pnl, "line").astype(str)
+    party = _Labels(pnl, "party")
+    line = _Labels(pnl, "line")
     eur = _col(pnl, "eur")
-    group = np.where(np.isin(party, ("retailer", "carrier")), party, "suppliers")
+    group = {"retailer": party.rows("retailer"), "carrier": party.rows("carrier")}
+    group["suppliers"] = ~(group["retailer"] | group["carrier"])
 
     def total(name: str, who: str | None = None) -> float:
-        mask = line == name
+        mask = line.rows(name)
         if who is not None:
-            mask &= group == who
+            mask &= group[who]
         return float(eur[mask].sum())
 
     out: dict[str, float] = {"operating_profit_chain": total("operating_profit")}
@@ -81,7 +97,7 @@ def economics_kpis(tables: dict[str, pa.Table], *, warm_up_days: int) -> dict[st
     out["transport_cost_charged"] = float(_col(charged, "charged").sum())
     pallets = float(_col(charged, "pallets").sum())
     out["transport_cost_per_pallet"] = out["transport_cost_charged"] / pallets if pallets else 0.0
-    inbound = _col(charged, "leg").astype(str) == "inbound"
+    inbound = _Labels(charged, "leg").rows("inbound")
     km = _col(charged, "km_charged")
     out["km_charged"] = float(km.sum())
     out["km_inbound_charged"] = float(km[inbound].sum())
@@ -91,10 +107,10 @@ def economics_kpis(tables: dict[str, pa.Table], *, warm_up_days: int) -> dict[st
     out["scrap_cost"] = -total("scrap")
     out["edi_cost"] = -total("edi")
     labour = from_day(tables["store_labour"], warm_up_days)
-    role = _col(labour, "role").astype(str)
+    role = _Labels(labour, "role")
     cost = _col(labour, "eur")
     out["store_payroll"] = float(cost.sum())
     out["store_labour_hours"] = float(_col(labour, "hours").sum())
     for r in ROLES:
-        out[f"store_payroll_{r}"] = float(cost[role == r].sum())
+        out[f"store_payroll_{r}"] = float(cost[role.rows(r)].sum())
     return out

@@ -26,6 +26,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from crossdock._arrow import repeat_each, tile_strings
 from crossdock.ledger import Ledger
 from crossdock.scenario import EconomicsSpec, Scenario, StoreLabourSpec
 
@@ -88,8 +89,8 @@ def build_store_daily(ledger: Ledger, scenario: Scenario, tables: dict[str, pa.T
     return pa.table(
         {
             "day": np.repeat(np.arange(days, dtype=np.int32), n),
-            "gln": np.tile(scenario.store_gln.astype(str), days),
-            "name": np.tile(scenario.store_name.astype(str), days),
+            "gln": tile_strings(scenario.store_gln, days),
+            "name": tile_strings(scenario.store_name, days),
             "items_sold": column("sold").ravel(),
             "revenue": ledger.get("store_revenue", "store", np.float64).ravel(),
             "cases_received": ledger.get("store_cases_received", "store", np.float64).ravel(),
@@ -166,8 +167,8 @@ def store_labour(
     return pa.table(
         {
             "day": np.repeat(store_daily.column("day").to_numpy(), len(ROLES)),
-            "gln": np.repeat(store_daily.column("gln").to_numpy(zero_copy_only=False), len(ROLES)),
-            "role": np.tile(np.array(ROLES), n_rows),
+            "gln": repeat_each(store_daily.column("gln"), len(ROLES)),
+            "role": tile_strings(np.array(ROLES), n_rows),
             "hours": stacked.ravel(),
             "eur": cost.ravel(),
         },

@@ -32,6 +32,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from crossdock.category.lanes import depot_shares, supplier_pallets
 from crossdock.ledger import PickupRow
@@ -67,18 +68,26 @@ def transport_charged(
         zip(map(str, scenario.supplier_gln), supplier_pallets(scenario).tolist(), strict=True)
     )
     shares = depot_shares(scenario)
-    store_flow = {
-        str(g): flow.store_pallets_per_day * float(f)
-        for g, f in zip(scenario.store_gln, scenario.size_factor, strict=True)
-    }
     outbound_real: dict[tuple[int, str], float] = {}
     if route_stops.num_rows:
-        days = route_stops.column("day").to_pylist()
-        depots = route_stops.column("depot_gln").to_pylist()
-        stores = route_stops.column("store_gln").to_pylist()
-        for day, depot, store in zip(days, depots, stores, strict=True):
-            key = (day, depot)
-            outbound_real[key] = outbound_real.get(key, 0.0) + store_flow[store]
+        # each (day, depot)'s stores' pallets a day, added in the stops' order (as a running
+        # sum per key would): np.add.at adds them one after another
+        store_flow = flow.store_pallets_per_day * np.asarray(scenario.size_factor, np.float64)
+        store = pc.index_in(
+            route_stops.column("store_gln"), value_set=pa.array(scenario.store_gln.astype(str))
+        ).to_numpy(zero_copy_only=False)
+        depot = route_stops.column("depot_gln").combine_chunks().dictionary_encode()
+        depot_index = depot.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        day = route_stops.column("day").to_numpy().astype(np.int64)
+        keys, where = np.unique(day * len(depot.dictionary) + depot_index, return_inverse=True)
+        totals = np.zeros(keys.size)
+        np.add.at(totals, where, store_flow[store])
+        names = depot.dictionary.to_pylist()
+        width = len(names)
+        outbound_real = {
+            (int(k) // width, names[int(k) % width]): float(total)
+            for k, total in zip(keys, totals, strict=True)
+        }
     on_run: dict[tuple[int, str, str], list[PickupRow]] = {}
     for pick in pickups:
         on_run.setdefault((pick.day, pick.collection_gln, pick.destination_gln), []).append(pick)
