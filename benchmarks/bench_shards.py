@@ -47,6 +47,7 @@ def _run(scenario: Any, mode: str, ray: Any | None, weight: float) -> dict[str, 
     """One run: wall and CPU seconds (driver, actors, per day), and its tables."""
     from crossdock.engine import Engine
     from crossdock.recipes import build_chain
+    from crossdock.routing import solve_pool
     from crossdock.shard import Sharding
     from crossdock.tables import build_tables
 
@@ -61,7 +62,8 @@ def _run(scenario: Any, mode: str, ray: Any | None, weight: float) -> dict[str, 
     chain = build_chain(scenario, mode, days=days, seed=scenario.seed, override=sharding)
     built, built_cpu = time.perf_counter(), time.process_time()
     marks = [built_cpu]
-    Engine(chain.parties).run(days, lambda _: marks.append(time.process_time()))
+    with solve_pool(sharding.solve_pool() if sharding is not None else None):
+        Engine(chain.parties).run(days, lambda _: marks.append(time.process_time()))
     out: dict[str, Any] = {
         "wall": time.perf_counter() - wall,
         "build": built - wall,

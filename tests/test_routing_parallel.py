@@ -14,12 +14,15 @@ import pytest
 
 from crossdock.errors import ParameterError
 from crossdock.routing import (
+    ActorSolvePool,
+    PendingSolve,
     PyVRPRoutePlanner,
     RoutingProblem,
     SweepRoutePlanner,
     current_pool,
     plan_depots,
     routing_workers,
+    solve_pool,
     solve_vrp,
 )
 from crossdock.scenario import compile_scenario, generate_spec
@@ -117,3 +120,72 @@ def test_the_command_line_refuses_a_bad_routing_workers_count() -> None:
 
     assert invoke(["run", "--routing-workers", "0"]) == EXIT_USER_ERROR
     assert invoke(["compare", "--replications", "2", "--routing-workers", "2"]) == EXIT_USER_ERROR
+
+
+class _FakeActor:
+    """A shard actor's ``solve`` (called at once); counts what it was sent."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.sent = 0
+        self.fail = fail
+        self.solve = self
+
+    def remote(self, kwargs: dict[str, Any]) -> Any:
+        self.sent += 1
+        if self.fail:
+            return _Failed(ValueError("no routes"))
+        return solve_vrp(**kwargs)
+
+
+class _Failed:
+    def __init__(self, cause: BaseException) -> None:
+        self.cause = cause
+
+
+class _TaskError(Exception):
+    def __init__(self, cause: BaseException) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+class _FakeRay:
+    exceptions = type("exceptions", (), {"RayTaskError": _TaskError})
+
+    def get(self, refs: list[Any]) -> list[Any]:
+        for ref in refs:
+            if isinstance(ref, _Failed):
+                raise _TaskError(ref.cause)
+        return refs
+
+
+def test_actors_and_this_process_share_a_days_solves_with_the_same_routes() -> None:
+    actors = [_FakeActor(), _FakeActor()]
+    pool = ActorSolvePool(_FakeRay(), actors)
+    in_turn = PyVRPRoutePlanner(max_iterations=50)
+    pooled = PyVRPRoutePlanner(max_iterations=50)
+    for jobs_a, jobs_b in zip(days_of_jobs([in_turn]), days_of_jobs([pooled]), strict=True):
+        expected = [planner.plan(p) for planner, p in jobs_a]
+        assert plan_depots(jobs_b, pool) == expected
+    # of each batch, this process takes every third solve (the first among them)
+    assert actors[0].sent >= 1 and actors[1].sent >= 1
+    assert actors[0].sent + actors[1].sent < pooled.solves
+
+
+def test_a_solve_that_fails_in_an_actor_raises_its_own_error() -> None:
+    pool = ActorSolvePool(_FakeRay(), [_FakeActor(fail=True)])
+    planner = PyVRPRoutePlanner(max_iterations=20)
+    pending = [planner.begin(problem(at, seed=1)) for at in ((48.8, 2.3), (45.7, 4.8))]
+    solves = [planner.solve_arguments(p) for p in pending if isinstance(p, PendingSolve)]
+    assert len(solves) == 2
+    with pytest.raises(ValueError, match="no routes"):
+        pool.map(solves)
+
+
+def test_a_pool_already_open_is_kept() -> None:
+    outer = ReversedPool()
+    with solve_pool(outer):
+        with solve_pool(ActorSolvePool(_FakeRay(), [])):
+            assert current_pool() is outer
+    assert current_pool() is None
+    with solve_pool(None):
+        assert current_pool() is None

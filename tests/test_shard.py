@@ -19,6 +19,7 @@ import pytest
 from tests.demand.conftest import with_generator
 
 from crossdock import ParameterError, simulate
+from crossdock._shard_worker import ShardWorker
 from crossdock.cli import EXIT_USER_ERROR, invoke
 from crossdock.demand import DemandModel
 from crossdock.economics._prices import PriceBook
@@ -26,6 +27,7 @@ from crossdock.engine import Engine
 from crossdock.errors import ScenarioError
 from crossdock.recipes import build_chain
 from crossdock.results import SimulationResult
+from crossdock.routing import solve_pool
 from crossdock.scenario import Scenario, compile_scenario, generate_spec
 from crossdock.scenario._assortment_spec import AssortmentSpec
 from crossdock.shard import (
@@ -107,7 +109,8 @@ def run_tables(scenario: Scenario, mode: str, shards: int, days: int = DAYS) -> 
     ray = InProcessRay()
     sharding = Sharding(ray, shards, days=days, seed=5, detail=True) if shards > 1 else None
     chain = build_chain(scenario, mode, days=days, seed=5, detail=True, override=sharding)
-    Engine(chain.parties).run(days)
+    with solve_pool(sharding.solve_pool() if sharding is not None else None):  # as simulate
+        Engine(chain.parties).run(days)
     if sharding is not None:
         assert len(sharding.finish()) == shards
         assert ray.killed == shards
@@ -132,6 +135,25 @@ def test_in_process_shards_give_the_whole_runs_tables(scenario: Scenario, mode: 
     assert whole["location_daily"].num_rows > 0
     for shards in (2, 3):
         assert_same_tables(run_tables(scenario, mode, shards), whole)
+
+
+@pytest.mark.parametrize("mode", ["traditional", "shared"])
+def test_the_shards_actors_take_some_of_the_carriers_solves(
+    two_dcs: Scenario, mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two depots a day (DCs, platforms): the actors solve some, with the same routes."""
+    solved: list[int] = []
+    solve = ShardWorker.solve
+
+    def counted(worker: ShardWorker, kwargs: dict[str, Any]) -> list[list[int]]:
+        solved.append(len(kwargs["demand"]))
+        return solve(worker, kwargs)
+
+    monkeypatch.setattr(ShardWorker, "solve", counted)
+    whole = run_tables(two_dcs, mode, 1, days=30)
+    assert not solved
+    assert_same_tables(run_tables(two_dcs, mode, 2, days=30), whole)
+    assert solved  # the actor solved a depot-day or more
 
 
 @pytest.mark.parametrize("mode", ["traditional", "shared"])

@@ -36,7 +36,9 @@ __all__ = ["AHEAD_BYTES", "DEMAND_BLOCK_STORES", "ShardSpec", "ShardWorker"]
 
 #: What the stores' policies import when first used (``scipy.stats`` alone takes 0.6 s): an
 #: actor imports it as it starts, so that its first day is not the slowest.
-_WARM_UP = ("scipy.stats", "scipy.special")
+#: Modules an actor imports as it starts: what its stores load on first use, and PyVRP for
+#: the carrier's solves it takes (:meth:`ShardWorker.solve`).
+_WARM_UP = ("scipy.stats", "scipy.special", "pyvrp", "crossdock.routing")
 
 #: Stores per block of a shard's demand drawn ahead: a block takes about two milliseconds
 #: a day at 2,000 SKUs, so a process stops drawing soon after the driver calls.
@@ -434,6 +436,16 @@ class ShardWorker:
             rows["flows_sku"] = ledger.flows_sku[day, block].copy()
             rows["stock_sku"] = ledger.stock_sku[day, block].copy()
         return rows
+
+    def solve(self, kwargs: dict[str, Any]) -> list[list[int]]:
+        """One of the carrier's routing solves, for the driver, while the shard is idle.
+
+        The driver routes after the shards' day (:class:`crossdock.routing.ActorSolvePool`);
+        the solve is a pure function of its arguments, the same routes wherever it runs.
+        """
+        from crossdock.routing import solve_vrp
+
+        return solve_vrp(**kwargs)
 
     def cpu_seconds(self) -> float:
         """CPU time of the actor's process so far (user and system)."""

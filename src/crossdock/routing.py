@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ROUTERS",
+    "ActorSolvePool",
     "LoadPlan",
     "PendingSolve",
     "PyVRPRoutePlanner",
@@ -52,6 +53,7 @@ __all__ = [
     "plan_depots",
     "router_from_spec",
     "routing_workers",
+    "solve_pool",
     "solve_vrp",
 ]
 
@@ -646,6 +648,52 @@ class RaySolvePool:
             for ref in pending:
                 ray.cancel(ref, force=True)
         return [out[i] for i in range(len(solves))]
+
+
+class ActorSolvePool:
+    """Solves shared by this process and Ray actors that have a ``solve`` method.
+
+    A sharded run's stores' actors (:class:`crossdock.shard.Sharding`) are idle while the
+    carrier routes: their day is done. Of a day's solves this process takes every
+    ``len(actors) + 1``-th, the first among them; each actor a share of the others, sent
+    before this process starts its own. Each solve is a pure function of its arguments, so
+    the routes are those of one solve after another.
+    """
+
+    def __init__(self, ray: Any, actors: list[Any]) -> None:
+        self.ray = ray
+        self.actors = actors
+
+    def map(self, solves: list[dict[str, Any]]) -> list[list[list[int]]]:
+        """See :class:`SolvePool`."""
+        every = len(self.actors) + 1
+        if len(solves) < 2 or every == 1:
+            return [solve_vrp(**kwargs) for kwargs in solves]
+        refs = {
+            i: self.actors[i % every - 1].solve.remote(kwargs)
+            for i, kwargs in enumerate(solves)
+            if i % every
+        }
+        out = {i: solve_vrp(**kwargs) for i, kwargs in enumerate(solves) if not i % every}
+        try:
+            out.update(zip(refs, self.ray.get(list(refs.values())), strict=True))
+        except self.ray.exceptions.RayTaskError as error:  # the solve's own error
+            cause = getattr(error, "cause", None)
+            raise (cause if isinstance(cause, BaseException) else error) from None
+        return [out[i] for i in range(len(solves))]
+
+
+@contextmanager
+def solve_pool(pool: SolvePool | None) -> Iterator[SolvePool | None]:
+    """Plan depots with ``pool`` inside the block, unless a pool is open already (kept)."""
+    if pool is None or _POOL.get() is not None:
+        yield _POOL.get()
+        return
+    token = _POOL.set(pool)
+    try:
+        yield pool
+    finally:
+        _POOL.reset(token)
 
 
 def _solve_task(kwargs: dict[str, Any]) -> list[list[int]]:

@@ -83,6 +83,7 @@ from crossdock.parties._common import Context, send
 from crossdock.parties.stores import Stores
 from crossdock.party import Party
 from crossdock.recipes import PARTIES, Build, Cast
+from crossdock.routing import ActorSolvePool
 from crossdock.scenario import Scenario
 
 __all__ = [
@@ -651,6 +652,16 @@ class Sharding:
         proxy.actor_cpu_at_start = proxy._get([a.cpu_seconds.remote() for a in actors])
         # the opening stock the shards recorded at day 0 reaches the ledger with day 0's close
         return proxy
+
+    def solve_pool(self) -> ActorSolvePool | None:
+        """The carrier's routing solves shared with the shards' actors (None: no actor).
+
+        The actors are idle while the driver routes (their day is done), so a day's depots
+        are solved in parallel there and in the driver: a first day's routes from scratch, or
+        any day's routes that reuse cannot keep. The same routes as one solve after another.
+        """
+        actors = [actor for proxy in self.proxies for actor in proxy.actors]
+        return ActorSolvePool(self.ray, actors) if actors else None
 
     def finish(self) -> list[float]:
         """Stop every shard's actors; their CPU seconds."""

@@ -26,7 +26,7 @@ from crossdock.kpis import compute_kpis
 from crossdock.policies import Policy
 from crossdock.recipes import RECIPES, Chain, Recipe, build_chain
 from crossdock.results import Comparison, SimulationResult
-from crossdock.routing import RoutePlanner
+from crossdock.routing import RoutePlanner, solve_pool
 from crossdock.routing import routing_workers as routing_pool
 from crossdock.scenario import Scenario, load_scenario
 from crossdock.shard import (
@@ -148,7 +148,9 @@ def simulate(
                 )
             try:
                 chain = build(sharding)
-                Engine(chain.parties).run(days, on_day)
+                # the shards' actors take some of the carrier's solves (see Sharding.solve_pool)
+                with solve_pool(sharding.solve_pool() if sharding is not None else None):
+                    Engine(chain.parties).run(days, on_day)
             except BaseException:
                 if sharding is not None:
                     sharding.abandon()
