@@ -371,6 +371,39 @@ def test_cases_counts_whole_packs_a_few_rows_at_a_time(
     assert cases(np.array([7, 0, 13]), np.array([6, 4, 13])) == 2 + 0 + 1
 
 
+def test_division_magic_divides_every_numerator_below_two_to_the_31() -> None:
+    """Multiply-and-shift equals integer division for 0 ≤ n < 2**31: exhaustively near 0,
+    near the top and around multiples of each divisor, at random between."""
+    from crossdock._fused import division_magic
+
+    rng = np.random.default_rng(43)
+    divisors = np.concatenate([np.arange(1, 1025), [4095, 4096, 65_537, 2**24 + 1, 2**31 - 1]])
+    magic, shift = division_magic(divisors)
+    low = np.arange(0, 4096, dtype=np.int64)
+    high = 2**31 - 1 - np.arange(4096, dtype=np.int64)
+    for d, m, s in zip(divisors, magic, shift, strict=True):
+        around = (np.arange(1, 200, dtype=np.int64) * d)[:, None] + np.array([-1, 0, 1])
+        spread = rng.integers(0, 2**31, size=2000)
+        n = np.concatenate([low, high, around.ravel(), spread])
+        n = n[(n >= 0) & (n < 2**31)]
+        np.testing.assert_array_equal((n * m) >> s, n // d, err_msg=f"divisor {d}")
+
+
+def test_cases_divides_past_the_magic_range(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A quantity whose rounded-up numerator reaches 2**31 is divided, not multiplied."""
+    from crossdock import _fused
+
+    monkeypatch.setenv(_fused.ENV_VAR, "1")
+    near_top = np.array([[2**31 - 1, 2**31 - 2, 5]], dtype=np.int32)
+    pack = np.array([24, 3, 2])
+    expected = int(((near_top.astype(np.int64) + pack - 1) // pack).sum())
+    compiled = _fused.kernels(near_top.size)
+    assert compiled is not None
+    magic, shift = _fused.division_magic(pack)
+    assert compiled.cases_total(near_top, pack, magic, shift) == expected
+    assert cases(near_top, pack) == expected
+
+
 def test_ration_without_copy_hands_back_a_book_granted_in_full() -> None:
     book = np.array([[3, 0, 2], [1, 4, 0]], dtype=np.int32)
     # enough of everything: the book itself, which its owner then replaces

@@ -370,79 +370,27 @@ def fifo_lead_times(ordered: np.ndarray, shipped: np.ndarray, from_day: int) -> 
     cum_s = np.cumsum(shipped, axis=0, dtype=np.float64)
     first = cum_o[from_day - 1] if from_day > 0 else np.zeros(ordered.shape[1])
     last = np.minimum(cum_s[-1], cum_o[-1])
-    cols = np.flatnonzero(last > first)
-    if not cols.size:
-        return 0.0, 0.0
-    lead, weight = _fifo_runs(cum_o[:, cols], cum_s[:, cols], first[cols], last[cols])
-    order = np.argsort(lead, kind="stable")
-    cumulative = np.cumsum(weight[order]) / weight.sum()
-    at = min(int(np.searchsorted(cumulative, 0.95 - 1e-12)), lead.size - 1)
-    return float(np.average(lead, weights=weight)), float(lead[order][at])
-
-
-def _fifo_runs(
-    cum_o: np.ndarray, cum_s: np.ndarray, low: np.ndarray, high: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """The runs of :func:`fifo_lead_times`, column after column: (days held, units) of each.
-
-    Per column ``c`` (cumulative units in and out, ``[day, c]``), the breakpoints are
-    ``low[c]``, ``high[c]`` and the cumulative values strictly between them, sorted and
-    distinct; each run between two breakpoints came in on the first day the cumulative units
-    in reach its upper end and went out on the first day the units out do.
-
-    All columns at once: each column's values are lifted by its number times a stride above
-    every value, so the columns laid end to end are one sorted series (cumulative units never
-    fall), merged and searched once. Whole units keep the lifted values exact below 2**53;
-    beyond that, or for fractional or negative units, column by column
-    (:func:`_fifo_runs_by_column`, the same runs).
-    """
-    days, n = cum_o.shape
-    top = max(float(cum_o.max(initial=0.0)), float(cum_s.max(initial=0.0)))
-    stride = np.floor(top) + 1.0
-    whole = all(bool(np.all(np.floor(c) == c)) and c.min(initial=0.0) >= 0 for c in (cum_o, cum_s))
-    if not whole or stride * (n + 1) >= 2.0**53:
-        return _fifo_runs_by_column(cum_o, cum_s, low, high)
-    lift = np.arange(n) * stride
-    lifted_o = (cum_o + lift).T.ravel()  # sorted: column after column, each nondecreasing
-    lifted_s = (cum_s + lift).T.ravel()
-    low_l, high_l = low + lift, high + lift
-    column_o = np.repeat(np.arange(n), days)
-    inside_o = (lifted_o > low_l[column_o]) & (lifted_o < high_l[column_o])
-    inside_s = (lifted_s > low_l[column_o]) & (lifted_s < high_l[column_o])
-    # four sorted runs: timsort merges them in linear time
-    points = np.sort(
-        np.concatenate([low_l, high_l, lifted_o[inside_o], lifted_s[inside_s]]), kind="stable"
-    )
-    points = points[np.concatenate([[True], points[1:] != points[:-1]])]
-    column = np.searchsorted(lift, points, side="right") - 1
-    run = column[1:] == column[:-1]  # consecutive breakpoints of one column bound a run
-    upper = points[1:][run]
-    of = column[1:][run]
-    weight = (upper - lift[of]) - (points[:-1][run] - lift[of])
-    step = of * days
-    t_in = np.searchsorted(lifted_o, upper) - step
-    t_out = np.searchsorted(lifted_s, upper) - step
-    return np.maximum(t_out - t_in, 0).astype(np.float64), weight
-
-
-def _fifo_runs_by_column(
-    cum_o: np.ndarray, cum_s: np.ndarray, low: np.ndarray, high: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_fifo_runs` one column at a time (any units)."""
     leads: list[np.ndarray] = []
     weights: list[np.ndarray] = []
-    for k in range(cum_o.shape[1]):
+    for k in np.flatnonzero(last > first):
+        low, high = first[k], last[k]
         o, s = cum_o[:, k], cum_s[:, k]
-        lo, hi = low[k], high[k]
-        inside = np.concatenate([o[(o > lo) & (o < hi)], s[(s > lo) & (s < hi)]])
-        points = np.unique(np.concatenate([[lo, hi], inside]))
+        inside = np.concatenate([o[(o > low) & (o < high)], s[(s > low) & (s < high)]])
+        points = np.unique(np.concatenate([[low, high], inside]))
         upper = points[1:]
         # every rank in (points[i], points[i + 1]] came in and went out on the same days
         t_in = np.searchsorted(o, upper, side="left")
         t_out = np.searchsorted(s, upper, side="left")
         leads.append(np.maximum(t_out - t_in, 0))
         weights.append(np.diff(points))
-    return np.concatenate(leads).astype(np.float64), np.concatenate(weights)
+    if not leads:
+        return 0.0, 0.0
+    lead = np.concatenate(leads).astype(np.float64)
+    weight = np.concatenate(weights)
+    order = np.argsort(lead, kind="stable")
+    cumulative = np.cumsum(weight[order]) / weight.sum()
+    at = min(int(np.searchsorted(cumulative, 0.95 - 1e-12)), lead.size - 1)
+    return float(np.average(lead, weights=weight)), float(lead[order][at])
 
 
 def order_variance_ratios(

@@ -66,35 +66,8 @@ def test_median_per_sku_is_not_dominated_by_large_skus() -> None:
     assert ratios["daily"] < 1.2  # the pooled ratio hides them behind the large SKU
 
 
-def test_fifo_runs_of_all_columns_at_once_are_those_column_by_column() -> None:
-    """The lifted all-columns search gives the column-by-column runs, in the same order."""
-    from crossdock.kpis import _fifo_runs, _fifo_runs_by_column
-
-    rng = np.random.default_rng(21)
-    checked = 0
-    for _ in range(200):
-        days, skus = int(rng.integers(1, 40)), int(rng.integers(1, 25))
-        ordered = rng.poisson(rng.uniform(0, 30), (days, skus)) * (rng.random((days, skus)) < 0.6)
-        shipped = rng.poisson(rng.uniform(0, 30), (days, skus))
-        cum_o = np.cumsum(ordered, axis=0, dtype=np.float64)
-        cum_s = np.cumsum(shipped, axis=0, dtype=np.float64)
-        from_day = int(rng.integers(0, days))
-        low = cum_o[from_day - 1] if from_day > 0 else np.zeros(skus)
-        high = np.minimum(cum_o[-1], cum_s[-1])
-        cols = np.flatnonzero(high > low)
-        if not cols.size:
-            continue
-        args = (cum_o[:, cols], cum_s[:, cols], low[cols], high[cols])
-        lead, weight = _fifo_runs(*args)
-        by_column = _fifo_runs_by_column(*args)
-        np.testing.assert_array_equal(lead, by_column[0])
-        np.testing.assert_array_equal(weight, by_column[1])
-        checked += 1
-    assert checked > 150
-
-
-def test_fifo_lead_times_take_fractional_units_column_by_column() -> None:
-    # 2.5 units in on day 0, out 1.5 on day 1 and 1 on day 3: fractional, so not lifted
+def test_fifo_lead_times_take_fractional_units() -> None:
+    # 2.5 units in on day 0, out 1.5 on day 1 and 1 on day 3
     units_in = np.array([[2.5], [0.0], [0.0], [0.0]])
     units_out = np.array([[0.0], [1.5], [0.0], [1.0]])
     mean, p95 = fifo_lead_times(units_in, units_out, 0)

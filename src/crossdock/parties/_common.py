@@ -206,8 +206,8 @@ def despatch_to_stores(
     stores: np.ndarray,
     goods: np.ndarray,
     transit_days: int,
-) -> None:
-    """Ship a depot's store deliveries with the carrier and announce them to the retailer."""
+) -> int:
+    """Ship a depot's store deliveries with the carrier and announce them; their pallets."""
     sc = ctx.scenario
     count = int(pallets(goods, sc.units_per_pallet).sum())
     load = Consignment(
@@ -226,3 +226,4 @@ def despatch_to_stores(
         sscc_first=ssccs.take(origin, count),
     )
     despatch(ctx, load, f"{origin_kind.upper()}{origin}-{day:04d}", ship_to=-1)
+    return count

@@ -203,12 +203,11 @@ class DistributionCentres(NetworkParty):
                 continue
             self.on_hand[d] -= total
             ledger = self.ctx.ledger
-            ledger["dc_pallets_out"][day, d] += int(pallets(goods, sc.units_per_pallet).sum())
             ledger["dc_cases_picked"][day, d] += cases(goods, sc.case_pack)
             shipped = np.zeros((sc.n_dcs, sc.n_skus), dtype=np.int64)
             shipped[d] = total
             self.ctx.ledger.record(day, "shipped", "dc", shipped)
-            despatch_to_stores(
+            ledger["dc_pallets_out"][day, d] += despatch_to_stores(
                 self.ctx,
                 self.ssccs,
                 day=day,

@@ -184,9 +184,8 @@ class Platforms(NetworkParty):
         for p, stores, goods in outs:
             if not goods.any():
                 continue
-            ledger["platform_pallets_out"][day, p] += int(pallets(goods, sc.units_per_pallet).sum())
             ledger["platform_units_out"][day, p] += goods.sum()
-            despatch_to_stores(
+            ledger["platform_pallets_out"][day, p] += despatch_to_stores(
                 self.ctx,
                 self.ssccs,
                 day=day,
