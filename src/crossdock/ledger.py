@@ -365,16 +365,19 @@ class Ledger:
         location_type: str,
         quantity: np.ndarray,
         rows: slice | np.ndarray | None = None,
+        totals: np.ndarray | None = None,
     ) -> None:
         """Record ``quantity[n, k]`` of a movement at the instances ``rows`` of a location kind.
 
         ``rows`` (indices or a slice among that kind's locations) defaults to all of them.
+        ``totals``, when the caller has them already, are ``quantity.sum(axis=1)`` (integer
+        sums: the same numbers), so no pass over ``quantity`` is made for them.
         """
         self._advance(day)
         k = _KIND[kind]
         block = self.blocks[location_type]
         where: slice | np.ndarray = block if rows is None else _within(block, rows)
-        self.flows[day, where, k] += quantity.sum(axis=1)
+        self.flows[day, where, k] += quantity.sum(axis=1) if totals is None else totals
         if self.detail:
             self.flows_sku[day, where, k] += quantity
 

@@ -460,11 +460,12 @@ class Stores(NetworkParty):
                 *(totals[rows] for totals in per_store),
                 *per_sku,
             )
-            ledger.record(day, "lost_sale", "store", part, rows=rows)
+            lost = per_store[1, rows] - per_store[2, rows]  # demand - sales: units short
+            ledger.record(day, "lost_sale", "store", part, rows=rows, totals=lost)
             lost_value[rows] = row_dot(part, self._value)
         in_stock, store_demand, store_sales = per_store
         ledger["store_in_stock"][day] = in_stock - delisted_in_stock
-        ledger.record(day, "sold", "store", sold)
+        ledger.record(day, "sold", "store", sold, totals=store_sales)
         ledger["store_demand"][day] = store_demand
         ledger["store_sales"][day] = store_sales
         ledger["store_lost_value"][day] = lost_value
