@@ -17,6 +17,8 @@ from crossdock.routing import (
     RoutingProblem,
     SweepRoutePlanner,
     _feasible,
+    floor_spans,
+    load_plan,
     schedule_routes,
 )
 
@@ -213,3 +215,18 @@ def test_a_trip_waits_for_the_window_then_unloads() -> None:
     assert route.arrivals == (500.0,)
     assert route.end == 500.0 + 10.0 + 4 * 2.5 + 100.0
     assert route.km == 200.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 5)), min_size=1, max_size=8))
+def test_floor_spans_are_the_load_plans_first_and_last_positions(
+    stops: list[tuple[int, int]],
+) -> None:
+    """Read off the counts or off the floor (a stop visited twice), the spans are the floor's."""
+    route = Route(stops=tuple(s for s, _ in stops), pallets=tuple(c for _, c in stops), km=1.0)
+    floor = load_plan(route).positions
+    expected = [
+        (floor.index(stop), len(floor) - 1 - floor[::-1].index(stop)) if stop in floor else (-1, -1)
+        for stop in route.stops
+    ]
+    assert floor_spans(route) == expected

@@ -49,6 +49,7 @@ __all__ = [
     "SolvePool",
     "SweepRoutePlanner",
     "current_pool",
+    "floor_spans",
     "load_plan",
     "plan_depots",
     "router_from_spec",
@@ -571,6 +572,30 @@ def load_plan(route: Route) -> LoadPlan:
     for stop, count in zip(reversed(route.stops), reversed(route.pallets), strict=True):
         positions.extend([stop] * count)
     return LoadPlan(tuple(positions))
+
+
+def floor_spans(route: Route) -> list[tuple[int, int]]:
+    """Each stop's first and last position on :func:`load_plan`'s floor; ``(-1, -1)``: none.
+
+    The load plan puts the stops' pallets in reverse order from the cab, so a stop's pallets
+    start after those of every later stop: worked out from the counts, without building the
+    floor. A route that visits a stop twice is read off the floor itself.
+    """
+    if len(set(route.stops)) < len(route.stops):
+        floor = load_plan(route).positions
+        backwards = floor[::-1]
+        return [
+            (floor.index(stop), len(floor) - 1 - backwards.index(stop))
+            if stop in floor
+            else (-1, -1)
+            for stop in route.stops
+        ]
+    after = sum(route.pallets)
+    spans = []
+    for count in route.pallets:
+        after -= count
+        spans.append((after, after + count - 1) if count > 0 else (-1, -1))
+    return spans
 
 
 #: Routing solvers by name (the scenario's ``carrier.routing.solver``): each entry builds a

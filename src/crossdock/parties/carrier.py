@@ -25,7 +25,7 @@ from crossdock.routing import (
     RoutePlanner,
     RoutingProblem,
     current_pool,
-    load_plan,
+    floor_spans,
     plan_depots,
     router_from_spec,
 )
@@ -189,18 +189,12 @@ class Carrier:
         latest = (problem.window_close + 1e-6).tolist()  # plain floats: a look-up a stop
         store_of = stops.tolist()
         for number, route in enumerate(routes):
-            floor = load_plan(route).positions
-            backwards = floor[::-1]
-            for order, (stop, count, arrival) in enumerate(
-                zip(route.stops, route.pallets, route.arrivals, strict=True)
+            spans = floor_spans(route)  # each stop's first and last pallet on the floor
+            for order, (stop, count, arrival, (first, last)) in enumerate(
+                zip(route.stops, route.pallets, route.arrivals, spans, strict=True)
             ):
                 late = arrival > latest[stop]
                 on_time += not late
-                try:  # the stop's first and last floor position (tuple.index: a scan in C)
-                    first = floor.index(stop)
-                    last = len(floor) - 1 - backwards.index(stop)
-                except ValueError:  # no pallet of this stop on the floor
-                    first = last = -1
                 self.ctx.ledger.route_stops.append(
                     RouteStopRow(
                         day,
