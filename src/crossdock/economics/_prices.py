@@ -53,6 +53,9 @@ class PriceBook:
             [],
         )
         self._buffer = np.empty(0)  # revenue's block of prices, made at its first use
+        # the distinct sets of promotion groups stores belong to, and each store's
+        self._kinds = np.zeros((1, 0), dtype=bool)
+        self._kind_of_store = np.zeros(self._n_stores, dtype=np.int64)
 
     def price(self, day: int) -> np.ndarray:
         """Price per store × SKU on ``day`` (a view; do not write to it)."""
@@ -85,16 +88,32 @@ class PriceBook:
         offset = day - self._factors_start
         if not 0 <= offset < len(self._factors[0]):  # the SKU factors of the next block of days
             days = day + np.arange(_FACTOR_DAYS)
-            self._factors = (
-                self._effects.price(days),
-                [
-                    (stores if self._rows is None else stores[self._rows], cut)
-                    for stores, _, cut in self._effects.promotion_factors(days)
-                ],
-            )
+            groups = [
+                (stores if self._rows is None else stores[self._rows], cut)
+                for stores, _, cut in self._effects.promotion_factors(days)
+            ]
+            self._factors = (self._effects.price(days), groups)
             self._factors_start, offset = day, 0
+            # the stores that share the same promotion groups share a row of prices
+            if groups:
+                member = np.array([stores for stores, _ in groups], dtype=bool)
+                kinds, self._kind_of_store = np.unique(member.T, axis=0, return_inverse=True)
+                self._kinds = kinds.reshape(-1, len(groups))
+            else:  # lasting price changes only: one row for every store
+                self._kinds = np.zeros((1, 0), dtype=bool)
+                self._kind_of_store = np.zeros(n_stores, dtype=np.int64)
         base = self._factors[0][offset]
-        cuts = [(stores, cut[offset]) for stores, cut in self._factors[1]]
+        # each kind of store's prices, as each of its stores' row was made: the base, times
+        # each of its groups' cut in turn, rounded to cents (the same products)
+        prices = np.empty((len(self._kinds), n_skus))
+        for kind, groups_in in enumerate(self._kinds):
+            row = prices[kind]
+            row[:] = base
+            for (_, cut), member in zip(self._factors[1], groups_in, strict=True):
+                if member:
+                    row *= cut[offset]
+        np.round(prices, 2, out=prices)
+        kind_of_store = self._kind_of_store.reshape(-1)
         out = np.empty(n_stores)
         cells = min(step, n_stores) * n_skus
         if self._buffer.size < cells:
@@ -103,10 +122,7 @@ class PriceBook:
         for start in range(0, n_stores, step):
             stop = min(start + step, n_stores)
             rows = block[: stop - start]
-            rows[:] = base
-            for stores, cut in cuts:
-                rows[stores[start:stop]] *= cut
-            np.round(rows, 2, out=rows)
+            np.take(prices, kind_of_store[start:stop], axis=0, out=rows)
             out[start:stop] = np.einsum("sk,sk->s", sold[start:stop], rows)
         return out
 
