@@ -27,14 +27,14 @@ def distinct(table: pa.Table, name: str) -> int:
     return int(pc.count_distinct(table.column(name)).as_py())
 
 
-def tile_strings(values: np.ndarray | pa.Array, times: int) -> pa.Array:
+def tile_strings(values: np.ndarray, times: int) -> pa.Array:
     """``values`` (one per location or SKU) as strings, the whole list repeated ``times`` times.
 
     Arrow's ``take`` of the strings once converted, not a NumPy array of ``times`` × values
     strings converted one by one (a year of 200 stores: 73,000 Python strings).
     """
-    strings = values if isinstance(values, pa.Array) else pa.array(np.asarray(values).astype(str))
-    return strings.cast(pa.string()).take(np.tile(np.arange(len(strings), dtype=np.int32), times))
+    strings = pa.array(np.asarray(values).astype(str), pa.string())
+    return strings.take(np.tile(np.arange(len(strings), dtype=np.int32), times))
 
 
 def repeat_each(column: pa.Array | pa.ChunkedArray, times: int) -> pa.Array | pa.ChunkedArray:

@@ -195,7 +195,8 @@ def cases(quantity: np.ndarray, case_pack: np.ndarray) -> int:
 
         kernels = _fused.kernels(quantity.size)
         if kernels is not None:  # the same sum, in integers, with no temporaries
-            return int(kernels.cases_total(quantity, case_pack, *_division_magic(case_pack)))
+            magic, shift = _fused.division_magic(case_pack)  # 2,000 packs: about 11 µs
+            return int(kernels.cases_total(quantity, case_pack, magic, shift))
     rows = quantity.shape[0] if quantity.ndim > 1 else 1
     step = rows_per_block(quantity.shape[-1])
     if quantity.ndim < 2 or rows <= step:
@@ -204,21 +205,6 @@ def cases(quantity: np.ndarray, case_pack: np.ndarray) -> int:
         int(np.ceil(quantity[start : start + step] / case_pack).sum())
         for start in range(0, rows, step)
     )
-
-
-_MAGIC: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
-
-
-def _division_magic(case_pack: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`crossdock._fused.division_magic` of a run's case packs, worked out once."""
-    from crossdock import _fused
-
-    key = np.ascontiguousarray(case_pack, dtype=np.int64).tobytes()
-    if key not in _MAGIC:
-        if len(_MAGIC) > 16:  # a few scenarios' packs at most
-            _MAGIC.clear()
-        _MAGIC[key] = _fused.division_magic(case_pack)
-    return _MAGIC[key]
 
 
 def pallets(quantity: np.ndarray, units_per_pallet: np.ndarray) -> np.ndarray:

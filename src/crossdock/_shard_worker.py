@@ -34,10 +34,9 @@ from crossdock.scenario import Scenario
 
 __all__ = ["AHEAD_BYTES", "DEMAND_BLOCK_STORES", "ShardSpec", "ShardWorker"]
 
-#: What the stores' policies import when first used (``scipy.stats`` alone takes 0.6 s): an
-#: actor imports it as it starts, so that its first day is not the slowest.
-#: Modules an actor imports as it starts: what its stores load on first use, and PyVRP for
-#: the carrier's solves it takes (:meth:`ShardWorker.solve`).
+#: Modules an actor imports as it starts, so that its first day is not the slowest: what the
+#: stores' policies load on first use (``scipy.stats`` alone takes 0.6 s), and PyVRP for the
+#: carrier's solves it takes (:meth:`ShardWorker.solve`).
 _WARM_UP = ("scipy.stats", "scipy.special", "pyvrp", "crossdock.routing")
 
 #: Stores per block of a shard's demand drawn ahead: a block takes about two milliseconds

@@ -667,8 +667,7 @@ class RaySolvePool:
                     try:
                         out[i] = ray.get(ref)
                     except ray.exceptions.RayTaskError as error:  # the solve's own error
-                        cause = getattr(error, "cause", None)
-                        raise (cause if isinstance(cause, BaseException) else error) from None
+                        raise _cause(error) from None
         finally:
             for ref in pending:
                 ray.cancel(ref, force=True)
@@ -702,10 +701,15 @@ class ActorSolvePool:
         out = {i: solve_vrp(**kwargs) for i, kwargs in enumerate(solves) if not i % every}
         try:
             out.update(zip(refs, self.ray.get(list(refs.values())), strict=True))
-        except self.ray.exceptions.RayTaskError as error:  # the solve's own error
-            cause = getattr(error, "cause", None)
-            raise (cause if isinstance(cause, BaseException) else error) from None
+        except self.ray.exceptions.RayTaskError as error:
+            raise _cause(error) from None
         return [out[i] for i in range(len(solves))]
+
+
+def _cause(error: BaseException) -> BaseException:
+    """The solve's own error inside a Ray task's error (the task's error if it has none)."""
+    cause = getattr(error, "cause", None)
+    return cause if isinstance(cause, BaseException) else error
 
 
 @contextmanager

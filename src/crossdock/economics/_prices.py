@@ -97,8 +97,8 @@ class PriceBook:
             # the stores that share the same promotion groups share a row of prices
             if groups:
                 member = np.array([stores for stores, _ in groups], dtype=bool)
-                kinds, self._kind_of_store = np.unique(member.T, axis=0, return_inverse=True)
-                self._kinds = kinds.reshape(-1, len(groups))
+                self._kinds, inverse = np.unique(member.T, axis=0, return_inverse=True)
+                self._kind_of_store = inverse.reshape(-1)  # (its shape varies with NumPy)
             else:  # lasting price changes only: one row for every store
                 self._kinds = np.zeros((1, 0), dtype=bool)
                 self._kind_of_store = np.zeros(n_stores, dtype=np.int64)
@@ -113,7 +113,7 @@ class PriceBook:
                 if member:
                     row *= cut[offset]
         np.round(prices, 2, out=prices)
-        kind_of_store = self._kind_of_store.reshape(-1)
+        kind_of_store = self._kind_of_store
         out = np.empty(n_stores)
         cells = min(step, n_stores) * n_skus
         if self._buffer.size < cells:
