@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from crossdock._shard_planning import RowsRequest, ShardPlanning
 from crossdock.channel import DirectChannel
 from crossdock.demand import DayFactors, DemandModel, FittedParameters
 from crossdock.economics._prices import PriceBook
@@ -167,6 +168,8 @@ class ShardSpec:
     seed: int
     detail: bool
     policies: Mapping[str, Policy]
+    #: the shared planners' store rows are kept in the shard (see crossdock._shard_planning)
+    planning: bool = False
 
 
 class _DemandAhead:
@@ -246,8 +249,12 @@ class _DemandAhead:
 
 def _build_stores(
     spec: ShardSpec, scenario: Scenario, demand: Any, policies: dict[str, Policy], days: int
-) -> tuple[Stores, Ledger, _ShardChannel, DirectGoodsChannel]:
-    """A shard's stores, with their own ledger and channels, for ``days`` days."""
+) -> tuple[Stores, Ledger, _ShardChannel, DirectGoodsChannel, ShardPlanning | None]:
+    """A shard's stores, with their own ledger and channels, for ``days`` days.
+
+    With ``spec.planning``, also the planners' rows of the shard's stores, each planner's
+    policy made as the driver makes the planners' (``Build.policy``).
+    """
     sc = spec.shard
     ledger = Ledger(days, sc.n_skus, detail=spec.detail, sizes={"line": sc.n_lines})
     ledger.add_locations("store", sc.store_gln, sc.store_name)
@@ -268,7 +275,10 @@ def _build_stores(
     )
     stores = spec.builder.build(build, **spec.options)
     assert isinstance(stores, Stores)
-    return stores, ledger, channel, goods
+    planning = None
+    if spec.planning:
+        planning = ShardPlanning(sc, stores.report_to, lambda: build.policy("planner", "store"))
+    return stores, ledger, channel, goods, planning
 
 
 class ShardWorker:
@@ -280,6 +290,7 @@ class ShardWorker:
 
     def __init__(self) -> None:
         self.stores: Stores | None = None
+        self.planning: ShardPlanning | None = None
         self._remote = True
         #: thread CPU seconds spent in the stores' phases (the driver waits for these) and in
         #: drawing tomorrow's demand (done while the driver works)
@@ -317,7 +328,7 @@ class ShardWorker:
         day_bytes = 8 * rows.size * scenario.n_skus
         limit = max(1, min(spec.days, AHEAD_BYTES // max(day_bytes, 1)))
         self.demand = _DemandAhead(scenario, spec.seed, rows, spec.days, limit)
-        self.stores, self.ledger, self.channel, self.goods = _build_stores(
+        self.stores, self.ledger, self.channel, self.goods, self.planning = _build_stores(
             spec, scenario, self.demand, dict(spec.policies), spec.days
         )
         self._start_drawing()  # the first days' demand, while the driver builds its parties
@@ -337,9 +348,17 @@ class ShardWorker:
         rows = np.arange(spec.first, spec.stop)
         policies = copy.deepcopy(dict(spec.policies))
         demand = DemandModel(scenario, spec.seed, stores=rows)
-        stores = _build_stores(spec, scenario, demand, policies, 1)[0]
+        stores, _, channel, _, planning = _build_stores(spec, scenario, demand, policies, 1)
         for phase in Stores.phases:
             getattr(stores, phase)(0)
+        if planning is not None:  # the planners' kernels too
+            planning.keep(0, channel.take_outbox())
+            lost = spec.shard.spec.replenishment.unmet_demand == "lost"
+            requests = [
+                RowsRequest(gln, ((0, True),), (0,), lost, (0, -1), None, None, ())
+                for gln in planning.rows
+            ]
+            planning.plan(0, requests, _unpack)
 
     def day(
         self,
@@ -358,6 +377,8 @@ class ShardWorker:
         """
         self._wait_for_demand()
         started = time.thread_time()
+        if self.planning is not None:
+            self.planning.forget()
         rows = self.close(close) if close is not None else None
         unpacked: dict[int, np.ndarray] = {}  # an advice and its consignment share arrays
 
@@ -377,13 +398,36 @@ class ShardWorker:
         for phase in phases:
             getattr(self.stores, phase)(day)
         sent = self.channel.take_outbox()
+        if self.planning is not None:
+            self.planning.keep(day, sent)
         if self._remote:
             sent = [_with_arrays(message, _pack) for message in sent]
         spent = time.thread_time() - started
         self.busy["phases"] += spent
         self._days.append([spent, 0.0])
-        self._start_drawing()
+        if self.planning is None:  # (else the driver's plan call comes next, at once)
+            self._start_drawing()
         return rows, sent
+
+    def plan(self, day: int, requests: list[RowsRequest]) -> list[Any]:
+        """The planners' rows of the shard's stores: learn from the day's reports, order.
+
+        One call a day, after the day's call, while the driver's planners wait: the rows'
+        orders of the day (packed by an actor), in the requests' order.
+        """
+        self._wait_for_demand()
+        started = time.thread_time()
+        if self.planning is None:
+            raise RuntimeError("this shard keeps no planners' rows")
+        orders = self.planning.plan(day, requests, _unpack)
+        if self._remote:
+            orders = [_pack(order) for order in orders]
+        spent = time.thread_time() - started
+        self.busy["phases"] += spent
+        if self._days:
+            self._days[-1][0] += spent
+        self._start_drawing()
+        return orders
 
     def _start_drawing(self) -> None:
         """Draw demand ahead in a thread until the next call."""
@@ -421,6 +465,8 @@ class ShardWorker:
         """Close the day; the shard's ledger figures of the day for the driver's ledger."""
         self._wait_for_demand()
         assert self.stores is not None
+        if self.planning is not None:
+            self.planning.forget()
         self.stores.close(day)
         ledger = self.ledger
         block = ledger.blocks["store"]

@@ -101,6 +101,8 @@ class Build:
 
     ``prices`` is the price book the stores value sales at (``None``: the scenario's; a
     shard's stores get their rows of the whole chain's, see :mod:`crossdock.shard`).
+    ``planner_rows`` False builds planners without their per-store books, which a sharded
+    run keeps in its shards.
     """
 
     ctx: Context
@@ -109,6 +111,8 @@ class Build:
     policies: Mapping[str, Policy]
     router: RoutePlanner | None
     prices: PriceBook | None = None
+    #: the planners keep their per-store books (False: a sharded run's shards keep them)
+    planner_rows: bool = True
 
     def policy(self, echelon: str, spec_echelon: str | None = None) -> Policy:
         """The policy of an echelon: a clone of one given for the run, or the scenario's."""
@@ -185,6 +189,7 @@ def _planners(build: Build, *, captain: bool = True, own_items_weight: float = 1
                 review_by_default=review,
                 allocates_shelf=captain,
                 own_items_weight=own_items_weight,
+                keeps_rows=build.planner_rows,
             )
             for gln, items in Planners.groups(sc, captain)
         ]

@@ -53,13 +53,14 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from types import ModuleType
 from typing import Any, ClassVar
 
 import numpy as np
 
+from crossdock._shard_planning import RowsRequest
 from crossdock._shard_worker import (
     AHEAD_BYTES,
     DEMAND_BLOCK_STORES,
@@ -69,6 +70,7 @@ from crossdock._shard_worker import (
     _Packed,
     _unpack,
 )
+from crossdock.channel import DirectChannel
 from crossdock.errors import CrossdockError, ParameterError
 from crossdock.ledger import SeriesSpec
 from crossdock.messages import (
@@ -80,6 +82,7 @@ from crossdock.messages import (
     StorePositions,
 )
 from crossdock.parties._common import Context, send
+from crossdock.parties.planners import Planner, Planners, RowsWork
 from crossdock.parties.stores import Stores
 from crossdock.party import Party
 from crossdock.recipes import PARTIES, Build, Cast
@@ -292,6 +295,11 @@ def _locations(message: Message) -> np.ndarray:
     return np.asarray(getattr(message, "locations", np.zeros(0, np.int64)))
 
 
+def _same(value: Any) -> Any:
+    """``value`` as it is (for the driver's own shard, which takes arrays unpacked)."""
+    return value
+
+
 def _join_rows(parts: list[Any]) -> np.ndarray:
     """Row blocks (arrays, or packed arrays) stacked in order into one new array."""
     shapes = [tuple(p.shape) for p in parts]
@@ -338,8 +346,13 @@ class ShardedStores:
         orders: bool,
         reports: bool,
         local: ShardWorker | None = None,
+        planning: bool = False,
     ) -> None:
         self._ray = ray
+        #: the shards keep the planners' store rows (:meth:`plan_rows`)
+        self.planning = planning
+        # per shard: the calendar version of each planner's extra days it last got
+        self._extra_sent: list[dict[str, int]] = [{} for _ in ranges]
         self.ctx = ctx
         self.actors = actors
         self.local = local
@@ -480,6 +493,58 @@ class ShardedStores:
                 ledger.flows_sku[day, where] += rows["flows_sku"]
                 ledger.stock_sku[day, where] = rows["stock_sku"]
 
+    def plan_rows(self, day: int, work: list[tuple[Planner, RowsWork]]) -> list[np.ndarray | None]:
+        """The planners' store rows' work of the day, in every shard at once.
+
+        Each shard gets, per planner, the days of the reports the planner read, the lead
+        time's versions (the delays, and its rows of the calendar's extra days when they
+        changed), and its rows of the orders sent since; its rows learn and order (the
+        driver's own shard meanwhile), and each planner's order comes back as the shards'
+        rows joined in store order into one new array.
+        """
+        first = 1 if self.local is not None else 0
+        # the actors' requests first, so that they start while the driver's own is cut
+        calls = [
+            actor.plan.remote(day, self._requests(shard, work, _pack))
+            for shard, actor in enumerate(self.actors, start=first)
+        ]
+        parts = []
+        if self.local is not None:
+            parts.append(self.local.plan(day, self._requests(0, work, _same)))
+        for planner, _ in work:
+            planner.dispatched = []
+        parts.extend(self._get(calls))
+        return [
+            None if orders[0] is None else _join_rows(list(orders))
+            for orders in zip(*parts, strict=True)
+        ]
+
+    def _requests(
+        self, shard: int, work: list[tuple[Planner, RowsWork]], cut: Callable[[Any], Any]
+    ) -> list[RowsRequest]:
+        """Each planner's work of the day, for one shard's rows (arrays ``cut`` for it)."""
+        here = slice(*self.ranges[shard])
+        sent = self._extra_sent[shard]
+        requests = []
+        for planner, rows in work:
+            extra = None
+            if rows.extra is not None and sent.get(planner.gln) != rows.key[1]:
+                extra = cut(rows.extra[here])  # the calendar's extra days changed
+                sent[planner.gln] = rows.key[1]
+            requests.append(
+                RowsRequest(
+                    planner.gln,
+                    tuple((sold.day, stock is not None) for sold, stock in rows.sales),
+                    tuple(report.day for report in rows.stock),
+                    rows.lost,
+                    rows.key,
+                    rows.delay,
+                    extra,
+                    tuple((d, cut(order[here])) for d, order in planner.dispatched),
+                )
+            )
+        return requests
+
     def finish(self) -> None:
         """Close the last day, collect the actors' CPU time and let them go."""
         first = 1 if self.local is not None else 0
@@ -560,6 +625,22 @@ class ShardedStores:
         return stop - first
 
 
+def plans_in_shards(ctx: Context, options: Mapping[str, Any]) -> bool:
+    """Whether a sharded run's shards keep the planners' store rows beside their stores.
+
+    They do when the stores report to planners (shared mode) over the direct channel, which
+    hands each day's reports over that day, and no captain plans shelves (its shelf plans
+    read every store's forecasts). Otherwise the planners keep every store's rows in the
+    driver, as in one process.
+    """
+    shelf = ctx.scenario.spec.replenishment.shelf_space
+    return (
+        bool(options.get("reports", False))
+        and type(ctx.channel) is DirectChannel
+        and not (shelf is not None and shelf.enabled)
+    )
+
+
 class Sharding:
     """Builds a chain's stores as shards, in Ray actors (a ``build_chain`` override).
 
@@ -591,8 +672,20 @@ class Sharding:
         self.proxies: list[ShardedStores] = []
 
     def __call__(self, cast: Cast, build: Build) -> Party | None:
-        """The proxy of the sharded stores for the stores' cast entry; None for the others."""
+        """The proxy of the sharded stores for the stores' cast entry; None for the others.
+
+        The planners too, when the shards keep their store rows (:func:`plans_in_shards`):
+        built without their own, planning with the proxy's.
+        """
         builder = PARTIES[cast.party]
+        if issubclass(builder.kind, Planners):
+            proxy = next((p for p in self.proxies if p.planning), None)
+            if proxy is None:
+                return None
+            planners = builder.build(dataclasses.replace(build, planner_rows=False), **cast.options)
+            assert isinstance(planners, Planners)
+            planners.plan_in(proxy)
+            return planners
         if not issubclass(builder.kind, Stores):
             return None
         if builder.kind is not Stores:
@@ -608,6 +701,7 @@ class Sharding:
         in_driver = self.driver_weight > 0
         weights = [self.driver_weight] + [1.0] * (self.shards - 1) if in_driver else None
         ranges = partition_stores(sc, self.shards, region, weights)
+        planning = plans_in_shards(ctx, cast.options)
 
         def spec(first: int, stop: int) -> ShardSpec:
             return ShardSpec(
@@ -621,6 +715,7 @@ class Sharding:
                 self.seed,
                 self.detail,
                 build.policies,
+                planning,
             )
 
         # the whole scenario once, for every actor, without its store × SKU arrays
@@ -646,6 +741,7 @@ class Sharding:
             orders=bool(cast.options.get("orders", False)),
             reports=bool(cast.options.get("reports", False)),
             local=local,
+            planning=planning,
         )
         self.proxies.append(proxy)
         proxy._get(started)

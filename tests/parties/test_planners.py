@@ -348,7 +348,7 @@ def test_the_planned_lead_time_is_int16_and_the_exact_sum() -> None:
             if delays:  # a factory announces 3 more days for the planner's first item
                 planner._delay[0] = 3
                 planner._delay_version += 1
-            planned = planner._planned_lead(8)
+            planned = planner.rows.planned_lead(planner._lead_key(), *planner._lead_extras())
             assert planned.dtype == np.int16
             exact = (
                 planner._lead_time.astype(np.int64)

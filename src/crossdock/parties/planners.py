@@ -12,13 +12,14 @@ delists and tells the retailer with a :class:`~crossdock.messages.Delisting`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from statistics import NormalDist
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 import numpy as np
 
 from crossdock import assortment
-from crossdock._kernels import as_slice, days_dtype
+from crossdock._kernels import as_slice
 from crossdock.category.calendar import Collection, DeliveryCalendar
 from crossdock.category.kpis import captain_items
 from crossdock.category.lanes import consolidated_lanes, lane_pallets
@@ -33,18 +34,38 @@ from crossdock.messages import (
     SalesReport,
     ShelfPlan,
 )
-from crossdock.parties._common import (
-    MAX_DELAY_DAYS,
-    Context,
-    NetworkParty,
-    check_room,
-    send,
-    store_order,
-)
-from crossdock.policies import Observation, Policy
+from crossdock.parties._common import MAX_DELAY_DAYS, Context, NetworkParty, send
+from crossdock.parties._planner_rows import LeadKey, PlannerRows, lead_times
+from crossdock.policies import Policy
 from crossdock.scenario import Scenario
 from crossdock.scenario._assortment_spec import AssortmentSpec
 from crossdock.scenario._captain_spec import ShelfSpaceSpec
+
+
+@dataclass(frozen=True, eq=False)
+class RowsWork:
+    """What a planner's store rows do tonight (:meth:`Planner.prepare`).
+
+    Learn from each sales report, with its day's stock report if one came (``sales``);
+    then, if any stock report came, take their receipts off the open orders and order from
+    the latest (``stock``), over the lead time of ``key``: the lead time, the announced
+    ``delay`` per item (None: none) and the calendar's ``extra`` days (store × item).
+    """
+
+    sales: list[tuple[SalesReport, InventoryReport | None]]
+    stock: list[InventoryReport]
+    lost: bool
+    key: LeadKey
+    delay: np.ndarray | None
+    extra: np.ndarray | None
+
+
+class RowsService(Protocol):
+    """Where a sharded run's planners' store rows are (:meth:`Planners.plan_in`)."""
+
+    def plan_rows(self, day: int, work: list[tuple[Planner, RowsWork]]) -> list[np.ndarray | None]:
+        """Each planner's rows' work of the day: its order, joined in store order (or None)."""
+        ...
 
 
 class AssortmentReview:
@@ -238,6 +259,7 @@ class Planner:
         review_by_default: bool = False,
         allocates_shelf: bool = False,
         own_items_weight: float = 1.0,
+        keeps_rows: bool = True,
     ) -> None:
         sc = ctx.scenario
         self.ctx = ctx
@@ -245,31 +267,26 @@ class Planner:
         self.items = items
         self.policy = policy
         mean = sc.expected_demand()[:, items]
-        policy.reset(mean)
-        # Store × item books are int32 (4 bytes a cell); additions that could pass 2**31 - 1
-        # are checked (check_room). Lead times are whole days, int32 too: the policies and
-        # the calendar compute with them in float64, so the numbers are the same.
-        self.on_order = np.zeros((sc.n_stores, items.size), dtype=np.int32)
-        self._owed = np.zeros((sc.n_stores, items.size), dtype=np.int32)  # backorders last seen
-        # (the planned lead time, its announced delays and the calendar's extra days, all
-        # whole days, are added in int32: no float64 store × item array beside them). With a
-        # delivery calendar the planned lead time is always an array of its own, so the lead
-        # time itself is kept in int16 where it fits (2 bytes a cell)
-        supply = sc.supplier_lead_time_days[sc.supplier_of[items]].astype(np.int32)
-        delivery = sc.platform_delivery_days[sc.platform_of_store].astype(np.int32)
-        calendar_spec = sc.spec.replenishment.delivery_calendar
-        dtype = (
-            days_dtype(int(supply.max(initial=0)) + int(delivery.max(initial=0)))
-            if calendar_spec is not None and calendar_spec.enabled
-            else np.int32
+        # whole days per store × item (int16 where the longest fits, see lead_times)
+        self._lead_time, planned_dtype = lead_times(sc, items)
+        self._pack = sc.case_pack[items]
+        self._shelf = sc.shelf_capacity[:, as_slice(items)]  # a view where items are contiguous
+        #: the per-store books (policy, open orders, backorders seen) of every store; None
+        #: when a sharded run keeps them in the shards, beside the stores (see Planners)
+        self.rows = (
+            PlannerRows(
+                policy,
+                mean,
+                lead_time=self._lead_time,
+                planned_dtype=planned_dtype,
+                shelf=self._shelf,
+                pack=self._pack,
+            )
+            if keeps_rows
+            else None
         )
-        self._lead_time = np.add(supply[None, :], delivery[:, None], dtype=dtype)
-        # the planned lead time (lead, announced delays, the calendar's extra days): int16 too
-        # where its largest possible value fits, as the lead time's (whole days either way)
-        cycle = calendar_spec.max_cycle_days if calendar_spec is not None else 1
-        self._planned_dtype = days_dtype(
-            int(supply.max(initial=0)) + int(delivery.max(initial=0)) + MAX_DELAY_DAYS + cycle - 1
-        )
+        #: orders sent since the shards' books last heard of them (rows kept in the shards)
+        self.dispatched: list[tuple[int, np.ndarray]] = []
         # extra days the suppliers' factories announce, bumping ``_delay_version``
         self._delay = np.zeros(items.size, dtype=np.int32)
         self._delay_version = 0
@@ -283,15 +300,11 @@ class Planner:
             (u, np.flatnonzero(sc.supplier_of[items] == u))
             for u in np.unique(sc.supplier_of[items])
         ]
-        self._pack = sc.case_pack[items]
-        self._shelf = sc.shelf_capacity[:, as_slice(items)]  # a view where items are contiguous
         spec = sc.spec.assortment
         if spec is None and review_by_default:  # a captain reviews its range by default
             spec = AssortmentSpec()
         self.assortment = None if spec is None else AssortmentReview(ctx, items, spec)
         self.calendar = self._calendar(mean)
-        # the lead time tonight's order covers, and the (delay, calendar) versions it is of
-        self._lead_planned: tuple[tuple[int, int], np.ndarray] = ((0, -1), self._lead_time)
         shelf_spec = sc.spec.replenishment.shelf_space
         self.shelf_space = (
             ShelfPlanner(ctx, items, mean, shelf_spec, own_items_weight)
@@ -336,6 +349,13 @@ class Planner:
             z=NormalDist().inv_cdf(min(max(service, 0.5), 0.9999)),
         )
 
+    @property
+    def on_order(self) -> np.ndarray:
+        """Units ordered per store × item and not yet seen received (its own rows only)."""
+        if self.rows is None:
+            raise AttributeError("the planner's store rows are kept in the shards")
+        return self.rows.on_order
+
     def _demand(self) -> np.ndarray | None:
         """The policy's forecast of mean daily demand (store × item), where it has one."""
         mean = getattr(getattr(self.policy, "forecast", None), "mean", None)
@@ -343,30 +363,24 @@ class Planner:
             return None
         return np.asarray(mean, dtype=np.float64)
 
-    def _planned_lead(self, day: int) -> np.ndarray:
-        """Lead time, announced delays, and the days beyond them tonight's order covers.
-
-        (The calendar's cycle − 1.) One store × item array (int16 where the longest fits),
-        made again only when the delays or the cycles change; the lead time itself when
-        neither adds anything.
-        """
-        calendar = self.calendar
-        key = (self._delay_version, calendar.version if calendar is not None else -1)
-        seen, planned = self._lead_planned
-        if seen != key:
-            planned = self._lead_time
-            dtype = self._planned_dtype
-            if self._delay.any():
-                planned = np.add(planned, self._delay[None, :], dtype=dtype)
-                if calendar is not None:
-                    planned += calendar.extra_days
-            elif calendar is not None:
-                planned = np.add(planned, calendar.extra_days, dtype=dtype)
-            self._lead_planned = (key, planned)
-        return planned
+    def _lead_key(self) -> LeadKey:
+        """The versions of the announced delays and of the calendar's cycles."""
+        return (self._delay_version, self.calendar.version if self.calendar is not None else -1)
 
     def plan(self, day: int) -> None:
         """Read today's reports, plan every store × SKU, send the cross-dock orders."""
+        work = self.prepare(day)
+        if work.stock:
+            assert self.rows is not None
+            lead = self.rows.planned_lead(work.key, work.delay, work.extra)
+            self.finish(day, self.rows.order(day, work.stock, lead))
+
+    def prepare(self, day: int) -> RowsWork:
+        """Today's mail: suppliers' dates, reports, shelf plans; what the store rows do tonight.
+
+        The planner's own rows (if it keeps them) learn from the reports here; the shelf plan
+        (a captain's) goes out here too, as it reads their forecasts.
+        """
         sc = self.ctx.scenario
         channel = self.ctx.channel
         news, self._late_news = self._late_news, []
@@ -386,15 +400,12 @@ class Planner:
         stock = channel.receive(self.gln, InventoryReport, day)
         closing = {report.day: report for report in stock}
         lost = self.ctx.unmet_demand == "lost"
-        for sold in sales:  # learn from every sales report, even on a day without stock figures
-            report = closing.get(sold.day)
-            if not lost and report is not None:  # a backorder records demand: sales + new ones
-                # the planners' own copy: a report's payloads are views of the stores' books
-                before, self._owed = self._owed, np.array(report.backorders)
-                self.policy.observe(sold.quantity + report.backorders - before)
+        pairs = [(sold, closing.get(sold.day)) for sold in sales]
+        for sold, report in pairs:  # learn from every sales report, even without stock figures
+            if self.rows is not None:
+                self.rows.learn(sold, report, lost)
+            if not lost and report is not None:  # a backorder records demand (the rows')
                 continue
-            empty = None if report is None or not lost else report.on_hand == 0  # censored
-            self.policy.observe_sales(sold.quantity, empty)
             if self.assortment is not None:
                 self.assortment.record(sold.day, sold.quantity)
             if self.calendar is not None:
@@ -404,7 +415,12 @@ class Planner:
         if self.shelf_space is not None:
             for answer in channel.receive(self.gln, ShelfPlan, day):  # the retailer's answer
                 self._shelf = answer.capacity
+                if self.rows is not None:
+                    self.rows.shelf = answer.capacity
             if self.shelf_space.due(day):
+                if self.rows is None:  # (Planners.plan_in refuses a captain's shelf plans)
+                    raise RuntimeError("a captain's shelf plans need every store's forecasts")
+                lead = self.rows.planned_lead(self._lead_key(), *self._lead_extras())
                 send(
                     self.ctx,
                     ShelfPlan,
@@ -413,23 +429,23 @@ class Planner:
                     day,
                     locations=np.arange(sc.n_stores),
                     items=self.items,
-                    capacity=self.shelf_space.plan(self._planned_lead(day), self._demand()),
+                    capacity=self.shelf_space.plan(lead, self._demand()),
                 )
-        if not stock:
-            return
-        if self.calendar is not None:
+        if stock and self.calendar is not None:
             self.calendar.review(day)
-        latest = stock[-1]
-        for report in stock:
-            self.on_order -= report.received
-        observation = Observation(
-            day=day,
-            on_hand=latest.on_hand,
-            on_order=self.on_order,
-            backorders=latest.backorders,
-            lead_time_days=self._planned_lead(day),
-        )
-        order = store_order(self.policy, observation, self._pack, self._shelf)
+        return RowsWork(pairs, stock, lost, self._lead_key(), *self._lead_extras())
+
+    def _lead_extras(self) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """The announced delays per item (None: none) and the calendar's extra days."""
+        delay = self._delay if self._delay.any() else None
+        return delay, self.calendar.extra_days if self.calendar is not None else None
+
+    def finish(self, day: int, order: np.ndarray) -> None:
+        """Tonight's order (store × item, from the store rows): calendar, pallets, range, out.
+
+        ``order`` is the day's own array, used by nothing else: it is worked on in place.
+        """
+        sc = self.ctx.scenario
         if self.calendar is not None:
             order *= self.calendar.today(day)  # only the collections due today order
             self.calendar.ordered(day)
@@ -520,8 +536,10 @@ class Planner:
     def _dispatch(self, day: int, order: np.ndarray) -> None:
         """Send each supplier its cross-dock order, pre-allocated by store."""
         sc = self.ctx.scenario
-        check_room(day, "planners", "open orders", self.on_order, order)
-        self.on_order += order
+        if self.rows is not None:
+            self.rows.ordered(day, order)
+        else:  # the shards' rows hear of it with tomorrow's plan
+            self.dispatched.append((day, order))
         self.ctx.ledger["store_orders"][day, self.items] += order.sum(axis=0)
         # views where a supplier's items and a platform's stores are adjacent: the answer's
         # payload is a message's, never written again, so the orders can share it
@@ -580,11 +598,30 @@ class Planners(NetworkParty):
 
     def __init__(self, planners: list[Planner]) -> None:
         self.planners = planners
+        self._rows: RowsService | None = None
+
+    def plan_in(self, service: RowsService) -> None:
+        """Plan with the store rows ``service`` keeps (the planners keep none of their own).
+
+        A sharded run's shards keep each planner's rows beside their stores: each day every
+        planner reads its mail, the shards' rows learn and order in parallel, then each
+        planner sends its orders, in the planners' order (the messages of one process).
+        """
+        if any(planner.rows is not None or planner.shelf_space for planner in self.planners):
+            raise ValueError("planners whose rows are elsewhere keep none and plan no shelves")
+        self._rows = service
 
     def plan(self, day: int) -> None:
         """Each planner plans its SKUs."""
-        for planner in self.planners:
-            planner.plan(day)
+        if self._rows is None:
+            for planner in self.planners:
+                planner.plan(day)
+            return
+        work = [(planner, planner.prepare(day)) for planner in self.planners]
+        orders = self._rows.plan_rows(day, work)
+        for (planner, _), order in zip(work, orders, strict=True):
+            if order is not None:
+                planner.finish(day, order)
 
     def confirm(self, day: int) -> None:
         """Each planner orders what the retailer confirmed."""

@@ -40,7 +40,7 @@ from crossdock.twin._inbox import DayInput, Finding, Inbox, Response
 __all__ = ["Mailbox", "PlanResult", "StateError", "Twin"]
 
 #: Bumped whenever the state file's layout changes.
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: a planner's per-store books under its "rows" (2026-12-05)
 STATE_FILE = "planners.pkl"
 
 Receipts = Literal["reported", "balance"]
