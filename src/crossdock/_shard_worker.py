@@ -366,13 +366,15 @@ class ShardWorker:
         inbox: tuple[list[Message], list[Any]],
         close: int | None,
         phases: tuple[str, ...],
-    ) -> tuple[dict[str, Any] | None, list[Message]]:
+        plans: list[RowsRequest] | None = None,
+    ) -> tuple[dict[str, Any] | None, list[Message], list[Any] | None]:
         """Close day ``close`` if given, take in the driver's mail and goods, run ``phases``.
 
         One call a day: nothing reaches the stores between one day's last phase that sends
         (their orders or reports) and the next day's ``receive``. Returns the closed day's
-        ledger figures (see :meth:`close`) and the messages the stores sent (packed by an
-        actor). An actor then draws demand for the days ahead in a thread of its own, while
+        ledger figures (see :meth:`close`), the messages the stores sent (packed by an
+        actor), and, given the planners' ``plans`` of the day, their rows' orders (as
+        :meth:`plan` gives them; else None). An actor then draws demand for the days ahead in a thread of its own, while
         the driver works, until its next call stops it (after the block in hand).
         """
         self._wait_for_demand()
@@ -398,16 +400,20 @@ class ShardWorker:
         for phase in phases:
             getattr(self.stores, phase)(day)
         sent = self.channel.take_outbox()
+        orders = None
         if self.planning is not None:
             self.planning.keep(day, sent)
+            if plans is not None:
+                orders = self.planning.plan(day, plans, _unpack)
         if self._remote:
             sent = [_with_arrays(message, _pack) for message in sent]
+            orders = None if orders is None else [_pack(order) for order in orders]
         spent = time.thread_time() - started
         self.busy["phases"] += spent
         self._days.append([spent, 0.0])
-        if self.planning is None:  # (else the driver's plan call comes next, at once)
+        if self.planning is None or plans is not None:  # (else the plan call comes at once)
             self._start_drawing()
-        return rows, sent
+        return rows, sent, orders
 
     def plan(self, day: int, requests: list[RowsRequest]) -> list[Any]:
         """The planners' rows of the shard's stores: learn from the day's reports, order.

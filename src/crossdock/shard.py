@@ -28,6 +28,12 @@ talks to the rest of the chain through the message and goods channels only, as t
   the shards closed go into the driver's ledger;
 - ``close``: the shards close the day with the next day's call, and at the end.
 
+In a shared run over the direct channel the shards also keep the planners' per-store books
+(:func:`plans_in_shards`, :mod:`crossdock._shard_planning`): in the plan phase the planners
+read their mail, :meth:`ShardedStores.plan_rows` makes each actor's second call of the day
+(:meth:`ShardWorker.plan`: the shard's rows learn from its own reports and order) while the
+driver's shard does the same, and each planner sends the shards' rows joined in store order.
+
 Between its calls, while the driver's upstream parties plan, ship and route, each shard (an
 actor's, and the driver's own) draws its stores' demand for the days ahead in a thread
 (:class:`_DemandAhead`: by blocks of stores, up to :data:`AHEAD_BYTES`), and stops at the
@@ -295,6 +301,10 @@ def _locations(message: Message) -> np.ndarray:
     return np.asarray(getattr(message, "locations", np.zeros(0, np.int64)))
 
 
+#: A planner's work of the day for :meth:`ShardedStores._requests`.
+_Entry = tuple[Planner, tuple[tuple[int, bool], ...], tuple[int, ...], bool, Any, Any, Any]
+
+
 def _same(value: Any) -> Any:
     """``value`` as it is (for the driver's own shard, which takes arrays unpacked)."""
     return value
@@ -351,6 +361,13 @@ class ShardedStores:
         self._ray = ray
         #: the shards keep the planners' store rows (:meth:`plan_rows`)
         self.planning = planning
+        #: the planners whose rows the shards keep (set as the planners are built)
+        self.planners: Planners | None = None
+        # the day's requests made as it began (day, what each planner was to read), the
+        # shards' orders that came with their day, and the driver's shard's requests
+        self._early: tuple[int, list[Any]] | None = None
+        self._early_orders: list[Any] = []
+        self._local_plans: list[RowsRequest] | None = None
         # per shard: the calendar version of each planner's extra days it last got
         self._extra_sent: list[dict[str, int]] = [{} for _ in ranges]
         self.ctx = ctx
@@ -424,12 +441,41 @@ class ShardedStores:
             self._inbox = inboxes.pop(0)
         self._closing, self._unclosed = self._unclosed, None
         close, phases = self._closing, self._day_phases
+        plans = self._early_plans(day)
+        first = 1 if self.local is not None else 0
         # one call a day per actor (an advice and its consignment share their packed arrays)
         self._calls = [
-            actor.day.remote(day, inbox, close, phases)
-            for actor, inbox in zip(self.actors, inboxes, strict=True)
+            actor.day.remote(day, inbox, close, phases, plans[shard])
+            for shard, (actor, inbox) in enumerate(zip(self.actors, inboxes, strict=True), first)
         ]
+        self._local_plans = plans[0]
         self.receive_seconds.append(time.process_time() - started)
+
+    def _early_plans(self, day: int) -> list[list[RowsRequest] | None]:
+        """Per shard, the planners' requests of the day made as it begins (or None each).
+
+        Where the shards keep the planners' rows and the planners know tonight's lead times
+        already (:meth:`Planners.early_work`), the shards work out their rows' orders with
+        their day: no second call. The planners' reading of the day is checked against
+        what was asked (:meth:`plan_rows`).
+        """
+        early = self.planners.early_work(day) if self.planners is not None else None
+        self._early = None
+        if early is None:
+            return [None] * len(self.ranges)
+        entries: list[_Entry] = [
+            (planner, ((day, True),), (day,), self.ctx.unmet_demand == "lost", key, delay, extra)
+            for planner, key, delay, extra in early
+        ]
+        self._early = (day, [entry[1:5] for entry in entries])
+        first = 1 if self.local is not None else 0
+        plans: list[list[RowsRequest] | None] = [
+            self._requests(shard, entries, _pack if shard >= first else _same)
+            for shard in range(len(self.ranges))
+        ]
+        for planner, *_ in entries:
+            planner.dispatched = []
+        return plans
 
     def trade(self, day: int) -> None:
         """The driver's own shard runs its day, while the actors run theirs."""
@@ -437,7 +483,10 @@ class ShardedStores:
             return
         started = time.process_time()
         close = self._closing
-        rows, self._outbox = self.local.day(day, self._inbox, close, self._day_phases)
+        rows, self._outbox, orders = self.local.day(
+            day, self._inbox, close, self._day_phases, self._local_plans
+        )
+        self._early_orders = [orders]
         self._inbox = ([], [])
         if rows is not None and close is not None:
             self._add_to_ledger(close, [(0, rows)])
@@ -452,9 +501,12 @@ class ShardedStores:
         got, self._calls = self._get(self._calls), []
         first = 1 if self.local is not None else 0
         if closed is not None:
-            self._add_to_ledger(closed, [(first + i, rows) for i, (rows, _) in enumerate(got)])
+            self._add_to_ledger(closed, [(first + i, rows) for i, (rows, _, _) in enumerate(got)])
         outboxes = [self._outbox] if self.local is not None else []
-        outboxes.extend(sent for _, sent in got)
+        outboxes.extend(sent for _, sent, _ in got)
+        if self.local is None:
+            self._early_orders = []
+        self._early_orders.extend(orders for _, _, orders in got)
         self._outbox = []
         self._forward(day, outboxes)
 
@@ -502,46 +554,66 @@ class ShardedStores:
         driver's own shard meanwhile), and each planner's order comes back as the shards'
         rows joined in store order into one new array.
         """
-        first = 1 if self.local is not None else 0
-        # the actors' requests first, so that they start while the driver's own is cut
-        calls = [
-            actor.plan.remote(day, self._requests(shard, work, _pack))
-            for shard, actor in enumerate(self.actors, start=first)
+        entries: list[_Entry] = [
+            (
+                planner,
+                tuple((sold.day, stock is not None) for sold, stock in rows.sales),
+                tuple(report.day for report in rows.stock),
+                rows.lost,
+                rows.key,
+                rows.delay,
+                rows.extra,
+            )
+            for planner, rows in work
         ]
-        parts = []
-        if self.local is not None:
-            parts.append(self.local.plan(day, self._requests(0, work, _same)))
-        for planner, _ in work:
-            planner.dispatched = []
-        parts.extend(self._get(calls))
+        if self._early is not None:  # the shards ordered with their day: was it tonight's?
+            asked_day, asked = self._early
+            read = [entry[1:5] for entry in entries]
+            if asked_day != day or read != asked:
+                raise RuntimeError(
+                    f"day {day}: the planners read other reports or lead times than the "
+                    f"shards planned with as the day began ({read} against {asked})"
+                )
+            parts = self._early_orders
+            self._early, self._early_orders = None, []
+        else:
+            first = 1 if self.local is not None else 0
+            # the actors' requests first, so that they start while the driver's own is cut
+            calls = [
+                actor.plan.remote(day, self._requests(shard, entries, _pack))
+                for shard, actor in enumerate(self.actors, start=first)
+            ]
+            parts = []
+            if self.local is not None:
+                parts.append(self.local.plan(day, self._requests(0, entries, _same)))
+            for planner, _ in work:
+                planner.dispatched = []
+            parts.extend(self._get(calls))
         return [
             None if orders[0] is None else _join_rows(list(orders))
             for orders in zip(*parts, strict=True)
         ]
 
     def _requests(
-        self, shard: int, work: list[tuple[Planner, RowsWork]], cut: Callable[[Any], Any]
+        self, shard: int, entries: list[_Entry], cut: Callable[[Any], Any]
     ) -> list[RowsRequest]:
-        """Each planner's work of the day, for one shard's rows (arrays ``cut`` for it)."""
+        """Each planner's work of the day, for one shard's rows (arrays ``cut`` for it).
+
+        An entry is (planner, sales report days with their stock flags, stock report days,
+        lost sales, lead key, delays, the calendar's extra days).
+        """
         here = slice(*self.ranges[shard])
         sent = self._extra_sent[shard]
         requests = []
-        for planner, rows in work:
-            extra = None
-            if rows.extra is not None and sent.get(planner.gln) != rows.key[1]:
-                extra = cut(rows.extra[here])  # the calendar's extra days changed
-                sent[planner.gln] = rows.key[1]
+        for planner, sales, stock, lost, key, delay, extra in entries:
+            if extra is not None and sent.get(planner.gln) != key[1]:
+                extra = cut(extra[here])  # the calendar's extra days changed
+                sent[planner.gln] = key[1]
+            else:
+                extra = None
+            dispatched = tuple((d, cut(order[here])) for d, order in planner.dispatched)
             requests.append(
-                RowsRequest(
-                    planner.gln,
-                    tuple((sold.day, stock is not None) for sold, stock in rows.sales),
-                    tuple(report.day for report in rows.stock),
-                    rows.lost,
-                    rows.key,
-                    rows.delay,
-                    extra,
-                    tuple((d, cut(order[here])) for d, order in planner.dispatched),
-                )
+                RowsRequest(planner.gln, sales, stock, lost, key, delay, extra, dispatched)
             )
         return requests
 
@@ -685,6 +757,7 @@ class Sharding:
             planners = builder.build(dataclasses.replace(build, planner_rows=False), **cast.options)
             assert isinstance(planners, Planners)
             planners.plan_in(proxy)
+            proxy.planners = planners
             return planners
         if not issubclass(builder.kind, Stores):
             return None

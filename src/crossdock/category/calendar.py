@@ -173,9 +173,13 @@ class DeliveryCalendar:
         self._sold += sold
         self._days += 1
 
+    def may_review(self, day: int) -> bool:
+        """Whether ``day`` is one of the interval's days (:meth:`review` re-chooses then)."""
+        return day > 0 and day % self.spec.reoptimise_every_days == 0
+
     def review(self, day: int) -> None:
         """Re-choose every cycle on the interval's days, from the sales observed since."""
-        if day == 0 or day % self.spec.reoptimise_every_days or not self._days:
+        if not self.may_review(day) or not self._days:
             return
         self._choose(self._sold / self._days)  # float64, exact as the float64 sums were
         if self._sold.dtype.kind == "f":

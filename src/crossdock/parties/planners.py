@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from statistics import NormalDist
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
@@ -375,16 +375,15 @@ class Planner:
             lead = self.rows.planned_lead(work.key, work.delay, work.extra)
             self.finish(day, self.rows.order(day, work.stock, lead))
 
-    def prepare(self, day: int) -> RowsWork:
-        """Today's mail: suppliers' dates, reports, shelf plans; what the store rows do tonight.
+    def read_answers(self, day: int) -> None:
+        """The day's answers: late confirmations of earlier proposals, suppliers' later dates.
 
-        The planner's own rows (if it keeps them) learn from the reports here; the shelf plan
-        (a captain's) goes out here too, as it reads their forecasts.
+        :meth:`prepare` reads them; a sharded run's stores may read them first, as the day
+        begins (:meth:`Planners.early_work`): no answer comes between the two, and what was
+        read is not read again.
         """
-        sc = self.ctx.scenario
-        channel = self.ctx.channel
         news, self._late_news = self._late_news, []
-        for response in [*news, *channel.receive(self.gln, OrderResponse, day)]:
+        for response in [*news, *self.ctx.channel.receive(self.gln, OrderResponse, day)]:
             if response.order_number in self._unanswered:  # an earlier proposal, answered late
                 self._unanswered.discard(response.order_number)
                 self._late_confirmed.append(response.quantity)
@@ -396,6 +395,16 @@ class Planner:
                 waits = np.maximum(response.delivery_day[ok] - response.day, 0)
                 self._delay[where[ok]] = np.minimum(waits, MAX_DELAY_DAYS)
                 self._delay_version += 1
+
+    def prepare(self, day: int) -> RowsWork:
+        """Today's mail: suppliers' dates, reports, shelf plans; what the store rows do tonight.
+
+        The planner's own rows (if it keeps them) learn from the reports here; the shelf plan
+        (a captain's) goes out here too, as it reads their forecasts.
+        """
+        sc = self.ctx.scenario
+        channel = self.ctx.channel
+        self.read_answers(day)
         sales = channel.receive(self.gln, SalesReport, day)
         stock = channel.receive(self.gln, InventoryReport, day)
         closing = {report.day: report for report in stock}
@@ -610,6 +619,21 @@ class Planners(NetworkParty):
         if any(planner.rows is not None or planner.shelf_space for planner in self.planners):
             raise ValueError("planners whose rows are elsewhere keep none and plan no shelves")
         self._rows = service
+
+    def early_work(self, day: int) -> list[tuple[Planner, LeadKey, Any, Any]] | None:
+        """Each planner's lead time for tonight, known as the day begins.
+
+        (Planner, key, delays, extra days), after reading the day's answers; None on a day a
+        calendar may choose its cycles again (from the day's sales: known only in the plan
+        phase). A sharded run's shards then work out their rows' orders with their day.
+        """
+        if any(p.calendar is not None and p.calendar.may_review(day) for p in self.planners):
+            return None
+        early = []
+        for planner in self.planners:
+            planner.read_answers(day)
+            early.append((planner, planner._lead_key(), *planner._lead_extras()))
+        return early
 
     def plan(self, day: int) -> None:
         """Each planner plans its SKUs."""
