@@ -16,6 +16,7 @@ import pytest
 from tests.test_shard import DAYS, InProcessRay, assert_same_tables
 
 from crossdock._shard_planning import RowsRequest, ShardPlanning
+from crossdock._shard_worker import ShardWorker
 from crossdock.engine import Engine
 from crossdock.parties.planners import Planners
 from crossdock.recipes import Chain, build_chain
@@ -163,3 +164,46 @@ def test_a_shard_refuses_to_plan_from_reports_it_does_not_keep() -> None:
         planning.plan(3, [request], lambda value: value)
     with pytest.raises(RuntimeError, match="no shard rows for planner 4000000000002"):
         planning.plan(3, [RowsRequest("4000000000002", (), (), True, (0, -1), None, None, ())], id)
+
+
+def test_the_shards_order_with_their_day_except_when_a_calendar_may_review(
+    slow_factories: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One call a day, the rows' orders with the shards' day; the plan call on review days."""
+    calls: list[int] = []
+    plan = ShardWorker.plan
+
+    def counted(worker: ShardWorker, day: int, requests: list[RowsRequest]) -> list[Any]:
+        calls.append(day)
+        return plan(worker, day, requests)
+
+    monkeypatch.setattr(ShardWorker, "plan", counted)
+    run(slow_factories, 2, days=30)
+    # calendars choose again every 14 days: days 14 and 28, in each of the two shards
+    assert calls == [14, 14, 28, 28]
+
+
+def test_a_lead_time_the_shards_did_not_plan_with_stops_the_run(
+    scenario_24: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The planners' reading of the day is checked against what the shards were asked."""
+    early = Planners.early_work
+
+    def stale(planners: Planners, day: int) -> Any:
+        work = early(planners, day)
+        if work is None or day < 3:
+            return work
+        return [
+            (planner, (key[0] - 1, key[1]), delay, extra) for planner, key, delay, extra in work
+        ]
+
+    monkeypatch.setattr(Planners, "early_work", stale)
+    with pytest.raises(RuntimeError, match="day 3: the planners read other reports or lead times"):
+        run(scenario_24, 2, days=10)
+
+
+@pytest.fixture(scope="module")
+def scenario_24() -> Scenario:
+    return compile_scenario(
+        generate_spec(n_stores=24, n_skus=60, n_platforms=2, horizon_days=DAYS, seed=7)
+    )
