@@ -105,7 +105,7 @@ def test_weights_size_the_shards_in_whole_blocks() -> None:
     with pytest.raises(ParameterError, match="'weights' parameter"):
         partition_stores(sc, 2, weights=[1.0, 0.0])
     with pytest.raises(ParameterError, match="'driver_weight' parameter"):
-        Sharding(InProcessRay(), 2, days=30, seed=5, detail=False, driver_weight=2)
+        Sharding(InProcessRay(), 2, days=30, seed=5, detail=False, driver_weight=4.5)
 
 
 def test_demand_drawn_ahead_in_any_order_is_the_whole_runs(scenario: Scenario) -> None:

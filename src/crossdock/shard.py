@@ -29,10 +29,13 @@ talks to the rest of the chain through the message and goods channels only, as t
 - ``close``: the shards close the day with the next day's call, and at the end.
 
 In a shared run over the direct channel the shards also keep the planners' per-store books
-(:func:`plans_in_shards`, :mod:`crossdock._shard_planning`): in the plan phase the planners
-read their mail, :meth:`ShardedStores.plan_rows` makes each actor's second call of the day
-(:meth:`ShardWorker.plan`: the shard's rows learn from its own reports and order) while the
-driver's shard does the same, and each planner sends the shards' rows joined in store order.
+(:func:`plans_in_shards`, :mod:`crossdock._shard_planning`). As the day begins the planners
+read the day's answers (:meth:`~crossdock.parties.planners.Planners.early_work`), so tonight's
+lead times go with each shard's day call, whose rows learn from the shard's own reports and
+order after its stores' day; in the plan phase each planner checks what it read against what
+was asked and sends the shards' rows joined in store order (:meth:`ShardedStores.plan_rows`).
+On a calendar's review day, tonight's lead times are known only then, and
+:meth:`ShardedStores.plan_rows` makes a second call of the day (:meth:`ShardWorker.plan`).
 
 Between its calls, while the driver's upstream parties plan, ship and route, each shard (an
 actor's, and the driver's own) draws its stores' demand for the days ahead in a thread
@@ -247,10 +250,13 @@ def shard_scenario(scenario: Scenario, first: int, stop: int) -> Scenario:
 
 #: The driver's own shard's size against an actor's shard's, in a run of ``simulate(shards=N)``
 #: (``Sharding(driver_weight=)``). The driver also runs every upstream party, but its shard
-#: draws its demand ahead in a thread, as an actor's does, beside that work; measured on 200
-#: stores × 2,000 SKUs (``benchmarks/bench_shards.py --driver-weight``), equal shards are the
-#: fastest (see ``docs/sharding.md``).
-DRIVER_WEIGHT = 1.0
+#: draws its demand ahead in a thread, as an actor's does, beside that work, and its day runs
+#: while it waits for the actors' (whose replies are on the day's critical path): measured
+#: on 200 stores × 2,000 SKUs (``benchmarks/bench_shards.py --driver-weight``), a driver's
+#: shard half as large again as an actor's is the fastest (see ``docs/sharding.md``).
+DRIVER_WEIGHT = 1.5
+#: The largest ``driver_weight`` :class:`Sharding` takes.
+MAX_WEIGHT = 4.0
 
 
 def _rows_of_cut(rows: np.ndarray, first: int, stop: int) -> np.ndarray | slice | None:
@@ -732,8 +738,10 @@ class Sharding:
         address: str | None = None,
         driver_weight: float = 0.0,
     ) -> None:
-        if not isinstance(driver_weight, int | float) or not 0 <= driver_weight <= 1:
-            raise ParameterError("Sharding", "driver_weight", "a number in [0, 1]", driver_weight)
+        if not isinstance(driver_weight, int | float) or not 0 <= driver_weight <= MAX_WEIGHT:
+            raise ParameterError(
+                "Sharding", "driver_weight", f"a number in [0, {MAX_WEIGHT}]", driver_weight
+            )
         self.ray = ray
         self.shards = shards
         self.days = days

@@ -85,7 +85,7 @@ def simulate(
     Ray instance started for the run (see :func:`crossdock.routing.routing_workers`); the
     tables are the same for any number.
 
-    ``shards`` above 1 splits the stores into that many shards: the first, smaller, runs in
+    ``shards`` above 1 splits the stores into that many shards: the first, the largest, runs in
     this process beside the upstream parties, each other in a Ray actor (on a local Ray
     instance started for the run, or on the cluster at ``address``; see
     :mod:`crossdock.shard`); the tables are the same for any number. A sharded run takes no
