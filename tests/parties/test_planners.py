@@ -356,3 +356,30 @@ def test_the_planned_lead_time_is_int16_and_the_exact_sum() -> None:
                 + planner.calendar.extra_days
             )
             assert np.array_equal(planned, exact)
+
+
+@pytest.mark.parametrize("unmet", ["lost", "backorder"])
+def test_the_range_review_and_the_calendar_count_the_sales_with_backorders_too(
+    unmet: str,
+) -> None:
+    """Whatever happens to unmet demand, the captain's review and calendar see every sale.
+
+    (Until 2026-12-05 a backorder run skipped them: the reviews saw no sales at all and
+    delisted sellers, and the calendars never chose their cycles again.)
+    """
+    from crossdock.scenario import generate_spec
+
+    spec = generate_spec(n_stores=6, n_skus=24, n_platforms=2, horizon_days=20, seed=4)
+    replenishment = spec.replenishment.model_copy(update={"unmet_demand": unmet})
+    sc = compile_scenario(spec.model_copy(update={"replenishment": replenishment}))
+    chain = build_chain(sc, "shared", days=20, seed=1)
+    Engine(chain.parties).run(20)
+    store = chain.ledger.blocks["store"]
+    sold = chain.ledger.flows[:, store, KINDS.index("sold")].sum()
+    assert sold > 0
+    planners = next(p for p in chain.parties if isinstance(p, Planners)).planners
+    assert all(p.assortment is not None and p.calendar is not None for p in planners)
+    # the review window (28 days) holds every day so far; the calendar every day since day 0
+    assert sum(p.assortment.window.sum() for p in planners) == sold
+    assert sum(int(p.calendar._sold.sum()) for p in planners) == sold
+    assert all(p.calendar._days == 20 for p in planners)

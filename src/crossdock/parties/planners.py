@@ -413,8 +413,9 @@ class Planner:
         for sold, report in pairs:  # learn from every sales report, even without stock figures
             if self.rows is not None:
                 self.rows.learn(sold, report, lost)
-            if not lost and report is not None:  # a backorder records demand (the rows')
-                continue
+            # the range's review, the calendar and the shelf plans count sales, with lost
+            # sales or backorders alike (until 2026-12-05 a backorder run skipped them: its
+            # reviews saw no sales and delisted the range's sellers)
             if self.assortment is not None:
                 self.assortment.record(sold.day, sold.quantity)
             if self.calendar is not None:
