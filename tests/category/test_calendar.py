@@ -63,6 +63,10 @@ def test_collections_are_staggered_and_reviewed_from_observed_sales() -> None:
     assert calendar.extra_days.tolist() == [[2.0, 2.0], [2.0, 2.0]]
     due = []
     for day in range(7):
+        order = np.arange(1, 5, dtype=np.int32).reshape(2, 2)
+        expected = order * calendar.today(day)
+        calendar.keep_due(day, order)  # in place: the same as the mask
+        assert order.tolist() == expected.tolist()
         if day == 4:  # no stock report on day 4: collection 1's order day passes
             due.append(calendar.today(day)[:, 0].tolist())
             continue
@@ -84,6 +88,20 @@ def test_collections_are_staggered_and_reviewed_from_observed_sales() -> None:
     assert calendar.cycles.tolist() == [1, 1]
     calendar.ordered(7)
     assert calendar.today(9).all()
+
+
+def test_collections_must_cover_every_cell_once() -> None:
+    with pytest.raises(ValueError, match="cover each store × item cell once"):
+        DeliveryCalendar(
+            DeliveryCalendarSpec(),
+            [ONE_STORE],  # store 0 only, of two
+            mean=np.full((2, 2), 1.0),
+            per_pallet=np.array([10.0, 10.0]),
+            capacity_pallets=10,
+            lead_days=np.full((2, 2), 2.0),
+            shelf=np.full((2, 2), 1e9),
+            z=1.64,
+        )
 
 
 def test_sales_volumes_widen_past_int16_and_choose_as_the_exact_sums() -> None:

@@ -120,6 +120,9 @@ class DeliveryCalendar:
         z: float,
     ) -> None:
         self.spec = spec
+        cells = sum(c.rows.size * sum(cols.size for cols in c.suppliers) for c in collections)
+        if cells != mean.size:  # (keep_due relies on it)
+            raise ValueError("collections must cover each store × item cell once")
         self.collections = collections
         self._per_pallet = per_pallet
         self._capacity = capacity_pallets
@@ -201,6 +204,18 @@ class DeliveryCalendar:
                 for cols in collection.suppliers:
                     mask[np.ix_(collection.rows, cols)] = True
         return mask
+
+    def keep_due(self, day: int, order: np.ndarray) -> None:
+        """Zero, in place, ``order``'s cells whose collection does not order today.
+
+        The same as ``order *= today(day)``: each store × item cell is in one collection
+        (its store's platform, its supplier), so only the collections not due are touched,
+        and a day every collection orders costs nothing.
+        """
+        for g, collection in enumerate(self.collections):
+            if day < self.next_day[g]:
+                for cols in collection.suppliers:
+                    order[np.ix_(collection.rows, cols)] = 0
 
     def ordered(self, day: int) -> None:
         """Today's due collections have ordered: each next orders R days later."""

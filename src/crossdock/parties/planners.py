@@ -457,7 +457,7 @@ class Planner:
         """
         sc = self.ctx.scenario
         if self.calendar is not None:
-            order *= self.calendar.today(day)  # only the collections due today order
+            self.calendar.keep_due(day, order)  # only the collections due today order
             self.calendar.ordered(day)
         order = self._round_to_pallets(order)
         review = self.assortment
