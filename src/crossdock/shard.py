@@ -307,8 +307,24 @@ def _locations(message: Message) -> np.ndarray:
     return np.asarray(getattr(message, "locations", np.zeros(0, np.int64)))
 
 
-#: A planner's work of the day for :meth:`ShardedStores._requests`.
-_Entry = tuple[Planner, tuple[tuple[int, bool], ...], tuple[int, ...], bool, Any, Any, Any]
+def _whole(
+    planner: Planner,
+    sales: tuple[tuple[int, bool], ...],
+    stock: tuple[int, ...],
+    lost: bool,
+    key: Any,
+    delay: np.ndarray | None,
+    extra: np.ndarray | None,
+) -> RowsRequest:
+    """A planner's request of the day over every store row (cut per shard by ``_requests``)."""
+    return RowsRequest(
+        planner.gln, sales, stock, lost, key, delay, extra, tuple(planner.dispatched)
+    )
+
+
+def _read(request: RowsRequest) -> tuple[Any, ...]:
+    """What a planner read to make ``request``: its reports' days, and tonight's lead time."""
+    return (request.sales, request.stock, request.lost, request.key)
 
 
 def _same(value: Any) -> Any:
@@ -469,17 +485,18 @@ class ShardedStores:
         self._early = None
         if early is None:
             return [None] * len(self.ranges)
-        entries: list[_Entry] = [
-            (planner, ((day, True),), (day,), self.ctx.unmet_demand == "lost", key, delay, extra)
+        lost = self.ctx.unmet_demand == "lost"
+        whole = [
+            _whole(planner, ((day, True),), (day,), lost, key, delay, extra)
             for planner, key, delay, extra in early
         ]
-        self._early = (day, [entry[1:5] for entry in entries])
+        self._early = (day, [_read(request) for request in whole])
         first = 1 if self.local is not None else 0
         plans: list[list[RowsRequest] | None] = [
-            self._requests(shard, entries, _pack if shard >= first else _same)
+            self._requests(shard, whole, _pack if shard >= first else _same)
             for shard in range(len(self.ranges))
         ]
-        for planner, *_ in entries:
+        for planner, *_ in early:
             planner.dispatched = []
         return plans
 
@@ -560,8 +577,8 @@ class ShardedStores:
         driver's own shard meanwhile), and each planner's order comes back as the shards'
         rows joined in store order into one new array.
         """
-        entries: list[_Entry] = [
-            (
+        whole = [
+            _whole(
                 planner,
                 tuple((sold.day, stock is not None) for sold, stock in rows.sales),
                 tuple(report.day for report in rows.stock),
@@ -574,7 +591,7 @@ class ShardedStores:
         ]
         if self._early is not None:  # the shards ordered with their day: was it tonight's?
             asked_day, asked = self._early
-            read = [entry[1:5] for entry in entries]
+            read = [_read(request) for request in whole]
             if asked_day != day or read != asked:
                 raise RuntimeError(
                     f"day {day}: the planners read other reports or lead times than the "
@@ -586,12 +603,12 @@ class ShardedStores:
             first = 1 if self.local is not None else 0
             # the actors' requests first, so that they start while the driver's own is cut
             calls = [
-                actor.plan.remote(day, self._requests(shard, entries, _pack))
+                actor.plan.remote(day, self._requests(shard, whole, _pack))
                 for shard, actor in enumerate(self.actors, start=first)
             ]
             parts = []
             if self.local is not None:
-                parts.append(self.local.plan(day, self._requests(0, entries, _same)))
+                parts.append(self.local.plan(day, self._requests(0, whole, _same)))
             for planner, _ in work:
                 planner.dispatched = []
             parts.extend(self._get(calls))
@@ -601,26 +618,22 @@ class ShardedStores:
         ]
 
     def _requests(
-        self, shard: int, entries: list[_Entry], cut: Callable[[Any], Any]
+        self, shard: int, whole: list[RowsRequest], cut: Callable[[Any], Any]
     ) -> list[RowsRequest]:
-        """Each planner's work of the day, for one shard's rows (arrays ``cut`` for it).
+        """The planners' requests of the day for one shard: arrays cut to its rows by ``cut``.
 
-        An entry is (planner, sales report days with their stock flags, stock report days,
-        lost sales, lead key, delays, the calendar's extra days).
+        The calendar's extra days go only when they changed since the shard last got them.
         """
         here = slice(*self.ranges[shard])
         sent = self._extra_sent[shard]
         requests = []
-        for planner, sales, stock, lost, key, delay, extra in entries:
-            if extra is not None and sent.get(planner.gln) != key[1]:
-                extra = cut(extra[here])  # the calendar's extra days changed
-                sent[planner.gln] = key[1]
-            else:
-                extra = None
-            dispatched = tuple((d, cut(order[here])) for d, order in planner.dispatched)
-            requests.append(
-                RowsRequest(planner.gln, sales, stock, lost, key, delay, extra, dispatched)
-            )
+        for request in whole:
+            extra = None
+            if request.extra is not None and sent.get(request.gln) != request.key[1]:
+                extra = cut(request.extra[here])
+                sent[request.gln] = request.key[1]
+            dispatched = tuple((d, cut(order[here])) for d, order in request.dispatched)
+            requests.append(dataclasses.replace(request, extra=extra, dispatched=dispatched))
         return requests
 
     def finish(self) -> None:

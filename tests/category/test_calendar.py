@@ -47,18 +47,23 @@ def test_the_shelf_caps_the_cycle() -> None:
     assert cycle([5.0, 5.0], shelf=1e9) == 7
 
 
-def test_collections_are_staggered_and_reviewed_from_observed_sales() -> None:
-    two = [ONE_STORE, Collection(np.array([1]), (np.array([0]), np.array([1])))]
-    calendar = DeliveryCalendar(
+def two_stores(collections: list[Collection], mean: float) -> DeliveryCalendar:
+    """A calendar of two stores × two items, ``mean`` units a day each, in ``collections``."""
+    return DeliveryCalendar(
         DeliveryCalendarSpec(reoptimise_every_days=7),
-        two,
-        mean=np.full((2, 2), 30.0),
+        collections,
+        mean=np.full((2, 2), mean),
         per_pallet=np.array([10.0, 10.0]),
         capacity_pallets=10,
         lead_days=np.full((2, 2), 2.0),
         shelf=np.full((2, 2), 1e9),
         z=1.64,
     )
+
+
+def test_collections_are_staggered_and_reviewed_from_observed_sales() -> None:
+    two = [ONE_STORE, Collection(np.array([1]), (np.array([0]), np.array([1])))]
+    calendar = two_stores(two, 30.0)
     assert calendar.cycles.tolist() == [3, 3]
     assert calendar.extra_days.tolist() == [[2.0, 2.0], [2.0, 2.0]]
     due = []
@@ -92,16 +97,7 @@ def test_collections_are_staggered_and_reviewed_from_observed_sales() -> None:
 
 def test_collections_must_cover_every_cell_once() -> None:
     with pytest.raises(ValueError, match="cover each store × item cell once"):
-        DeliveryCalendar(
-            DeliveryCalendarSpec(),
-            [ONE_STORE],  # store 0 only, of two
-            mean=np.full((2, 2), 1.0),
-            per_pallet=np.array([10.0, 10.0]),
-            capacity_pallets=10,
-            lead_days=np.full((2, 2), 2.0),
-            shelf=np.full((2, 2), 1e9),
-            z=1.64,
-        )
+        two_stores([ONE_STORE], 1.0)  # store 0 only, of two
 
 
 def test_sales_volumes_widen_past_int16_and_choose_as_the_exact_sums() -> None:
