@@ -7,6 +7,11 @@ of ``tests/test_shard.py`` runs the actors.
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +20,8 @@ import pytest
 from tests.pos.test_fit import daily_table
 from tests.test_shard import DAYS, InProcessRay, assert_same_tables, run_tables
 
-from crossdock import ParameterError
-from crossdock._shard_worker import _DemandAhead
+from crossdock import ParameterError, routing
+from crossdock._shard_worker import DRAW_NICE, _DemandAhead
 from crossdock.demand import DemandModel
 from crossdock.engine import Engine
 from crossdock.errors import ScenarioError
@@ -206,4 +211,82 @@ def test_the_drivers_own_shard_draws_its_demand_ahead(scenario: Scenario) -> Non
     assert drawing is not None  # drawing after its third day, nobody waiting for it
     drawing.join(timeout=120)  # up to its limit: here every day of the run
     assert local.demand._day == DAYS
+    sharding.finish()
+
+
+def test_no_demand_is_drawn_ahead_while_a_process_solves_routes(
+    scenario: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The carrier's solves stop each process's drawing ahead, which goes on afterwards.
+
+    (The two processes' four threads share two cores: a first day's solves, which the day
+    waits for, took half again as long beside the threads drawing tomorrow's demand.)
+    """
+    sharding = Sharding(WaitingRay(), 2, days=DAYS, seed=5, detail=False, driver_weight=0.5)
+    build_chain(scenario, "traditional", days=DAYS, seed=5, override=sharding)
+    proxy = sharding.proxies[0]
+    pool = sharding.solve_pool()
+    assert pool is not None and proxy.local is not None
+    workers = [proxy.local, proxy.actors[0]._target]
+    draws: list[list[int]] = [[], []]
+
+    def endless(mine: list[int]) -> Callable[[], bool]:
+        def draw_some() -> bool:  # a block drawn every millisecond, for ever
+            mine.append(1)
+            time.sleep(0.001)
+            return True
+
+        return draw_some
+
+    def drawing_after(mine: list[int], before: int) -> bool:
+        deadline = time.monotonic() + 30
+        while len(mine) <= before and time.monotonic() < deadline:
+            time.sleep(0.005)
+        return len(mine) > before
+
+    quiet_in_solves: list[int] = []
+
+    def solve(**kwargs: Any) -> list[list[int]]:  # which worker draws nothing meanwhile
+        (quiet,) = [i for i, worker in enumerate(workers) if worker._drawing is None]
+        counted = len(draws[quiet])
+        time.sleep(0.05)
+        assert len(draws[quiet]) == counted
+        quiet_in_solves.append(quiet)
+        return []
+
+    monkeypatch.setattr(routing, "solve_vrp", solve)
+    for worker, mine in zip(workers, draws, strict=True):
+        worker.stop_drawing()
+        worker.demand.draw_some = endless(mine)  # type: ignore[method-assign]
+        worker._start_drawing()
+        assert drawing_after(mine, len(mine))
+    pool.map([{}, {}])  # the driver's solve here, the actor's in its solve()
+    assert sorted(quiet_in_solves) == [0, 1]
+    for worker, mine in zip(workers, draws, strict=True):  # both draw again
+        assert worker._drawing is not None
+        assert drawing_after(mine, len(mine))
+        worker.stop_drawing()
+    sharding.finish()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a thread's own nice value is Linux's")
+def test_the_thread_drawing_ahead_runs_at_a_low_priority(scenario: Scenario) -> None:
+    """What a day waits for keeps the core: the drawing thread takes what is left of it."""
+    sharding = Sharding(WaitingRay(), 2, days=DAYS, seed=5, detail=False, driver_weight=0.5)
+    build_chain(scenario, "traditional", days=DAYS, seed=5, override=sharding)
+    local = sharding.proxies[0].local
+    assert local is not None
+    seen: list[int] = []
+    draw = local.demand.draw_some
+
+    def noting() -> bool:
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        return draw()
+
+    local.stop_drawing()
+    local.demand.draw_some = noting  # type: ignore[method-assign]
+    local._start_drawing()
+    local.stop_drawing()
+    assert seen and set(seen) == {DRAW_NICE}
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) < DRAW_NICE
     sharding.finish()

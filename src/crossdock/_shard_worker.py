@@ -10,11 +10,13 @@ from __future__ import annotations
 import copy
 import dataclasses
 import importlib
+import os
 import sys
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,6 +48,10 @@ DEMAND_BLOCK_STORES = 16  # two of crossdock.shard.ALIGN_ROWS
 #: An actor's thread switch interval (``sys.setswitchinterval``): how long its call may wait
 #: for the thread drawing demand ahead to let go of the interpreter.
 ACTOR_SWITCH_SECONDS = 0.0005
+#: The nice value of a thread drawing demand ahead (Linux: per thread): a process's work the
+#: day waits for (its stores' day, the upstream parties, a routing solve) keeps its core, and
+#: the drawing takes what is left of it (the two processes' four threads share two cores).
+DRAW_NICE = 19
 #: Bytes of a shard's demand drawn ahead, at most (one day ahead in any case).
 AHEAD_BYTES = 256 * 1024 * 1024
 
@@ -247,6 +253,16 @@ class _DemandAhead:
         return spent
 
 
+def _be_nice() -> None:
+    """Lower this thread's CPU priority to :data:`DRAW_NICE` (Linux only; else nothing)."""
+    if sys.platform != "linux":  # elsewhere the call would lower the whole process
+        return
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), DRAW_NICE)
+    except OSError:  # not allowed here: the thread keeps its priority
+        pass
+
+
 def _build_stores(
     spec: ShardSpec, scenario: Scenario, demand: Any, policies: dict[str, Policy], days: int
 ) -> tuple[Stores, Ledger, _ShardChannel, DirectGoodsChannel, ShardPlanning | None]:
@@ -311,8 +327,6 @@ class ShardWorker:
         its upstream parties plan, ship and route (the draws' compiled kernels let go of the
         interpreter, so the two share it little).
         """
-        import os
-
         from crossdock._blas import one_blas_thread
 
         if remote:  # the driver holds BLAS to one thread for its whole run already
@@ -442,6 +456,7 @@ class ShardWorker:
         self._drawing.start()
 
     def _draw_ahead(self) -> None:
+        _be_nice()
         started = time.thread_time()
         try:
             while not self._stop.is_set() and self.demand.draw_some():
@@ -496,7 +511,23 @@ class ShardWorker:
         """
         from crossdock.routing import solve_vrp
 
-        return solve_vrp(**kwargs)
+        with self.quiet():
+            return solve_vrp(**kwargs)
+
+    @contextmanager
+    def quiet(self) -> Iterator[None]:
+        """No drawing ahead inside the block (a routing solve the driver waits for).
+
+        The drawing thread would take half the process's core from work the day waits for
+        (the two processes' four threads share two cores); it goes on after the block.
+        """
+        drawing = self._drawing is not None
+        self._wait_for_demand()
+        try:
+            yield
+        finally:
+            if drawing:
+                self._start_drawing()
 
     def cpu_seconds(self) -> float:
         """CPU time of the actor's process so far (user and system)."""

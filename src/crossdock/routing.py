@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
@@ -684,9 +684,16 @@ class ActorSolvePool:
     the routes are those of one solve after another.
     """
 
-    def __init__(self, ray: Any, actors: list[Any]) -> None:
+    def __init__(
+        self,
+        ray: Any,
+        actors: list[Any],
+        quiet: Callable[[], AbstractContextManager[Any]] | None = None,
+    ) -> None:
         self.ray = ray
         self.actors = actors
+        #: a block this process solves in (its own shard stops drawing demand ahead there)
+        self.quiet = quiet if quiet is not None else nullcontext
 
     def map(self, solves: list[dict[str, Any]]) -> list[list[list[int]]]:
         """See :class:`SolvePool`."""
@@ -698,7 +705,8 @@ class ActorSolvePool:
             for i, kwargs in enumerate(solves)
             if i % every
         }
-        out = {i: solve_vrp(**kwargs) for i, kwargs in enumerate(solves) if not i % every}
+        with self.quiet():
+            out = {i: solve_vrp(**kwargs) for i, kwargs in enumerate(solves) if not i % every}
         try:
             out.update(zip(refs, self.ray.get(list(refs.values())), strict=True))
         except self.ray.exceptions.RayTaskError as error:

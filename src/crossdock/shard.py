@@ -851,7 +851,9 @@ class Sharding:
         any day's routes that reuse cannot keep. The same routes as one solve after another.
         """
         actors = [actor for proxy in self.proxies for actor in proxy.actors]
-        return ActorSolvePool(self.ray, actors) if actors else None
+        local = next((proxy.local for proxy in self.proxies if proxy.local is not None), None)
+        quiet = local.quiet if local is not None else None
+        return ActorSolvePool(self.ray, actors, quiet) if actors else None
 
     def finish(self) -> list[float]:
         """Stop every shard's actors; their CPU seconds."""
