@@ -25,6 +25,8 @@ from crossdock._shard_worker import DRAW_NICE, _DemandAhead
 from crossdock.demand import DemandModel
 from crossdock.engine import Engine
 from crossdock.errors import ScenarioError
+from crossdock.messages import DespatchAdvice, StorePositions
+from crossdock.parties.retailer import Retailer
 from crossdock.pos import fit_demand, fitted_scenario
 from crossdock.recipes import build_chain
 from crossdock.scenario import Scenario, compile_scenario, generate_spec
@@ -290,3 +292,45 @@ def test_the_thread_drawing_ahead_runs_at_a_low_priority(scenario: Scenario) -> 
     assert seen and set(seen) == {DRAW_NICE}
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) < DRAW_NICE
     sharding.finish()
+
+
+def test_an_actors_store_positions_come_back_without_the_days_advices(
+    scenario: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The driver gives the merged positions its own advices: the shards' copies stay put.
+
+    (Each came back with every advice's store × SKU quantities: a third of an actor's bytes
+    a day, for nothing.) The head office still reads every advice of the day.
+    """
+    sharding = Sharding(WaitingRay(), 2, days=DAYS, seed=5, detail=False, driver_weight=0.5)
+    chain = build_chain(scenario, "shared", days=DAYS, seed=5, override=sharding)
+    worker = sharding.proxies[0].actors[0]._target
+    came_back: list[StorePositions] = []
+    day_of = worker.day
+
+    def day(*args: Any, **kwargs: Any) -> Any:
+        rows, sent, orders = day_of(*args, **kwargs)
+        came_back.extend(m for m in sent if isinstance(m, StorePositions))
+        return rows, sent, orders
+
+    monkeypatch.setattr(worker, "day", day)
+    read: list[tuple[int, int]] = []  # per day: advices the stores and the head office read
+    retailer = next(p for p in chain.parties if isinstance(p, Retailer))
+    channel = chain.channel
+    receive = channel.receive
+
+    def receiving(mailbox: str, kind: type, day: int) -> list[Any]:
+        got = receive(mailbox, kind, day)
+        if mailbox == retailer.gln and kind is StorePositions:
+            read.append((len(got[0].advices) if got else -1, len(advised[day])))
+        elif mailbox == retailer.gln and kind is DespatchAdvice:  # the stores' mail
+            advised.setdefault(day, []).extend(got)
+        return got
+
+    advised: dict[int, list[Any]] = {}
+    monkeypatch.setattr(channel, "receive", receiving)
+    Engine(chain.parties).run(DAYS)
+    sharding.finish()
+    assert len(came_back) == DAYS and all(m.advices == () for m in came_back)
+    assert read and all(merged == advices for merged, advices in read)
+    assert sum(advices for _, advices in read) > 0  # days with advices were seen
