@@ -61,15 +61,18 @@ class _Packed:
     """A store × SKU integer array on its way between the driver and an actor, in few bytes.
 
     Its values travel in the narrowest integer type that holds them (a day's orders,
-    deliveries and reports are small counts: one or two bytes a cell instead of eight) and,
-    when at most one cell in :data:`_SPARSE` is not zero, only those cells do (with their
-    positions). Unpacked, it is the same array (shape, dtype and every value).
+    deliveries and reports are small counts: one or two bytes a cell instead of eight); when
+    at most one cell in :data:`_SPARSE` is not zero, only those cells do (with their
+    positions); when a few cells need more than a byte, a byte a cell does, and those few
+    cells apart (``over``: their positions and values). Unpacked, it is the same array
+    (shape, dtype and every value).
     """
 
     shape: tuple[int, ...]
     dtype: str
     cells: np.ndarray | None  # the non-zero cells' flat positions (None: every cell)
     values: np.ndarray
+    over: tuple[np.ndarray, np.ndarray] | None = None  # cells a byte cannot hold, and values
 
 
 #: Arrays smaller than this many cells travel as they are.
@@ -93,19 +96,39 @@ def _pack(value: Any) -> Any:
             return value
         return _Packed(value.shape, value.dtype.str, np.zeros(0, np.int32), np.zeros(0, "u1"))
     low, high = value.min(), value.max()
-    narrow = next(
-        (t for t in _NARROW if np.iinfo(t).min <= low and high <= np.iinfo(t).max), value.dtype
-    )
-    if narrow.itemsize >= value.dtype.itemsize:
-        narrow = value.dtype
+    narrow = _narrowest(low, high, value.dtype)
     if _SPARSE * np.count_nonzero(value) <= value.size:
         flat = value.reshape(-1)
         cells = np.flatnonzero(flat)
         index = cells.astype(np.int32) if flat.size <= np.iinfo(np.int32).max else cells
         return _Packed(value.shape, value.dtype.str, index, flat[cells].astype(narrow))
+    if narrow.itemsize > 1:  # a byte a cell, and the cells that need more apart?
+        byte = np.dtype("u1" if low >= 0 else "i1")
+        limits = np.iinfo(byte)
+        flat = value.reshape(-1)
+        outside = flat > limits.max
+        if low < limits.min:
+            outside |= flat < limits.min
+        over = np.count_nonzero(outside)
+        index_bytes = 4 if flat.size <= np.iinfo(np.int32).max else 8
+        if over * (index_bytes + narrow.itemsize) < flat.size * (narrow.itemsize - 1):
+            cells = np.flatnonzero(outside)
+            if index_bytes == 4:
+                cells = cells.astype(np.int32)
+            # (a cell a byte cannot hold wraps here, and is written again on arrival)
+            values = value.astype(byte)
+            return _Packed(
+                value.shape, value.dtype.str, None, values, (cells, flat[cells].astype(narrow))
+            )
     if narrow == value.dtype:
         return value
     return _Packed(value.shape, value.dtype.str, None, value.astype(narrow))
+
+
+def _narrowest(low: Any, high: Any, dtype: np.dtype) -> np.dtype:
+    """The narrowest of :data:`_NARROW` that holds ``low`` to ``high`` (else ``dtype``)."""
+    narrow = next((t for t in _NARROW if np.iinfo(t).min <= low and high <= np.iinfo(t).max), dtype)
+    return dtype if narrow.itemsize >= dtype.itemsize else narrow
 
 
 def _unpack(value: Any) -> Any:
@@ -114,10 +137,19 @@ def _unpack(value: Any) -> Any:
         return value
     dtype = np.dtype(value.dtype)
     if value.cells is None:
-        return value.values.astype(dtype)
+        array = value.values.astype(dtype)
+        _put_over(array, value)
+        return array
     array = np.zeros(value.shape, dtype=dtype)
     array.reshape(-1)[value.cells] = value.values
     return array
+
+
+def _put_over(array: np.ndarray, value: _Packed) -> None:
+    """Write ``value``'s cells a byte could not hold into ``array`` (its cells, C order)."""
+    if value.over is not None:
+        cells, values = value.over
+        array.put(cells, values)
 
 
 def _travelling(message: Message) -> Message:

@@ -77,6 +77,7 @@ from crossdock._shard_worker import (
     ShardWorker,
     _pack,
     _Packed,
+    _put_over,
     _unpack,
 )
 from crossdock.channel import DirectChannel
@@ -346,6 +347,7 @@ def _join_rows(parts: list[Any]) -> np.ndarray:
             block[...] = part
         elif part.cells is None:
             block[...] = part.values
+            _put_over(block, part)
         else:
             block.reshape(-1)[part.cells] = part.values
         row += shape[0]
