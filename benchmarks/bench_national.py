@@ -18,7 +18,8 @@ Not part of ``make bench`` (it takes up to an hour); run it with ``make bench-na
 3. Runs the national chain for ``--days`` days in each mode whose prediction fits in
    ``--memory-gb`` (default: 80% of the machine's memory), each in its own process, and prints
    CPU time, wall time, peak memory, store-SKU-days per CPU second and a linear extrapolation
-   to the scenario's 365 days (said as such). A mode that would not fit is reported with its
+   to the scenario's 365 days (said as such; with ``--days 365`` the year is measured, and said
+   so). A mode that would not fit is reported with its
    prediction and not run, so the machine is never driven into swap. With ``--shards N`` the
    national run's stores are split into N shards (``simulate(shards=N)``, local Ray): it
    prints the wall time, the main process's CPU and peak, and the memory in use on the
@@ -204,19 +205,24 @@ def main(argv: list[str] | None = None) -> None:
                 f"{r['wall']:,.0f} s wall (+{r['load_cpu']:,.0f} s to load the scenario); "
                 f"the main process {r['cpu']:,.0f} s CPU, peak {r['peak_bytes'] / 1e9:,.1f} GB; "
                 f"memory in use on the machine at most {r['machine_peak_bytes'] / 1e9:,.1f} GB; "
-                f"fill rate {r['fill_rate']:.2%}; a year EXTRAPOLATED linearly: "
-                f"{r['wall'] / args.days * 365 / 3600:,.2f} h of wall time"
+                f"fill rate {r['fill_rate']:.2%}; {_year(r['wall'], args.days, 'wall time')}"
             )
             continue
         days_per_s = cells * args.days / r["cpu"]
-        year = r["cpu"] / args.days * 365 / 3600
         print(
             f"{mode}: national, {args.days} days MEASURED: {r['cpu']:,.0f} s CPU, "
             f"{r['wall']:,.0f} s wall (+{r['load_cpu']:,.0f} s to load the scenario), peak "
             f"{r['peak_bytes'] / 1e9:,.1f} GB ({r['peak_bytes'] / cells:,.0f} bytes per cell), "
             f"{days_per_s / 1e6:.2f} M store-SKU-days per CPU s, fill rate "
-            f"{r['fill_rate']:.2%}; a year EXTRAPOLATED linearly: {year:,.2f} h of CPU"
+            f"{r['fill_rate']:.2%}; {_year(r['cpu'], args.days, 'CPU')}"
         )
+
+
+def _year(seconds: float, days: int, what: str) -> str:
+    """A year's hours of ``what``: measured if the run was a year or more, else extrapolated."""
+    if days >= 365:
+        return f"the {days} days MEASURED: {seconds / 3600:,.2f} h of {what}"
+    return f"a year EXTRAPOLATED linearly: {seconds / days * 365 / 3600:,.2f} h of {what}"
 
 
 if __name__ == "__main__":
