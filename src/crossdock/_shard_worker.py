@@ -432,8 +432,9 @@ class ShardWorker:
         (their orders or reports) and the next day's ``receive``. Returns the closed day's
         ledger figures (see :meth:`close`), the messages the stores sent (packed by an
         actor), and, given the planners' ``plans`` of the day, their rows' orders (as
-        :meth:`plan` gives them; else None). An actor then draws demand for the days ahead in a thread of its own, while
-        the driver works, until its next call stops it (after the block in hand).
+        :meth:`plan` gives them; else None). An actor then draws demand for the days ahead
+        in a thread of its own, while the driver works, until its next call stops it (after
+        the block in hand).
         """
         self._wait_for_demand()
         started = time.thread_time()

@@ -192,25 +192,14 @@ class DeliveryCalendar:
         self._bound = 0
         self._days = 0
 
-    def today(self, day: int) -> np.ndarray:
-        """Store × item mask of the cells whose collection orders today (due or overdue).
-
-        Call :meth:`ordered` once the order has gone: a collection whose order day passed
-        without one (a planner that had no stock report that day) orders at the next chance.
-        """
-        mask = np.zeros(self.extra_days.shape, dtype=bool)
-        for g, collection in enumerate(self.collections):
-            if day >= self.next_day[g]:
-                for cols in collection.suppliers:
-                    mask[np.ix_(collection.rows, cols)] = True
-        return mask
-
     def keep_due(self, day: int, order: np.ndarray) -> None:
         """Zero, in place, ``order``'s cells whose collection does not order today.
 
-        The same as ``order *= today(day)``: each store × item cell is in one collection
-        (its store's platform, its supplier), so only the collections not due are touched,
-        and a day every collection orders costs nothing.
+        A collection orders on its day or, if that passed without an order (a planner that had
+        no stock report that day), at the next chance; call :meth:`ordered` once the order has
+        gone. Each store × item cell is in one collection (its store's platform, its
+        supplier), so only the collections not due are touched, and a day every collection
+        orders costs nothing.
         """
         for g, collection in enumerate(self.collections):
             if day < self.next_day[g]:
