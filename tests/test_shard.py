@@ -331,3 +331,35 @@ def test_ray_shards_give_the_whole_runs_tables(
         assert sharded.ledger.violations() == []
         assert sharded.ledger.unmatched_transfers().size == 0
         assert_same_result(sharded, whole)
+
+
+@pytest.mark.parametrize("shards", [1, 2])
+def test_the_tables_are_built_without_the_runs_parties(
+    scenario: Scenario, shards: int, ray_session: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run's store × SKU state goes before its tables are built, sharded or not.
+
+    (A sharded run kept its driver's shard and the planners alive through the tables: the
+    national year's peak was the state and the tables together.)
+    """
+    import gc
+    import importlib
+
+    from crossdock.parties.planners import Planners
+    from crossdock.parties.stores import Stores
+
+    run_module = importlib.import_module("crossdock.simulate")  # (the package's simulate is
+    # the function)
+    alive: list[list[str]] = []
+    build = run_module.build_tables
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        gc.collect()
+        kinds = (Stores, ShardWorker, Planners, Sharding)
+        alive.append([type(o).__name__ for o in gc.get_objects() if isinstance(o, kinds)])
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(run_module, "build_tables", counting)
+    result = simulate(scenario, mode="shared", seed=5, days=DAYS, shards=shards)
+    assert result.tables["sku_daily"].num_rows > 0
+    assert alive == [[]]

@@ -157,6 +157,8 @@ def simulate(
                 raise
             if sharding is not None:
                 sharding.finish()
+                # the driver's own shard and the proxies' parties go with the chain's below
+                sharding = None
         else:
             chain = _run_with_checkpoints(
                 scenario,
