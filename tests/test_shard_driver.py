@@ -334,3 +334,27 @@ def test_an_actors_store_positions_come_back_without_the_days_advices(
     assert len(came_back) == DAYS and all(m.advices == () for m in came_back)
     assert read and all(merged == advices for merged, advices in read)
     assert sum(advices for _, advices in read) > 0  # days with advices were seen
+
+
+def test_the_driver_keeps_no_days_orders_overnight_but_the_last(scenario: Scenario) -> None:
+    """The planners' whole orders go to the shards with the next day's plan, then go.
+
+    (The driver's shard's requests, views of yesterday's orders, were kept through the night:
+    a store × SKU array of every store, beside tonight's.)
+    """
+    import gc
+    import weakref
+
+    sharding = Sharding(WaitingRay(), 2, days=DAYS, seed=5, detail=False, driver_weight=0.5)
+    chain = build_chain(scenario, "shared", days=DAYS, seed=5, override=sharding)
+    planners = sharding.proxies[0].planners
+    assert planners is not None
+    engine = Engine(chain.parties)
+    watched: list[weakref.ref[np.ndarray]] = []
+    for _ in range(8):
+        engine.step()
+        gc.collect()
+        assert not [ref for ref in watched if ref() is not None]  # the day before tonight's
+        watched = [weakref.ref(order) for p in planners.planners for _, order in p.dispatched]
+        assert watched  # tonight's orders, kept for tomorrow's plan
+    sharding.abandon()

@@ -511,6 +511,8 @@ class ShardedStores:
         rows, self._outbox, orders = self.local.day(
             day, self._inbox, close, self._day_phases, self._local_plans
         )
+        # (its requests hold views of yesterday's whole orders: not kept through the night)
+        self._local_plans = None
         self._early_orders = [orders]
         self._inbox = ([], [])
         if rows is not None and close is not None:
