@@ -33,7 +33,7 @@ from __future__ import annotations
 import mmap
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -49,6 +49,7 @@ __all__ = [
     "Ledger",
     "RouteStopRow",
     "SeriesSpec",
+    "StopLog",
     "TransportRow",
     "Violation",
 ]
@@ -164,6 +165,114 @@ class RouteStopRow(NamedTuple):
     floor_last: int
 
 
+#: The per-stop columns of :class:`StopLog`, their dtypes (the per-route and per-depot-day
+#: columns of ``route_stops`` are kept once per route and once per depot-day)
+STOP_COLUMNS: dict[str, type] = {
+    "route": np.int32,
+    "stop_order": np.int32,
+    "store": np.int32,
+    "pallets": np.int32,
+    "arrival_min": np.float64,
+    "on_time": np.bool_,
+    "floor_first": np.int32,
+    "floor_last": np.int32,
+}
+ROUTE_COLUMNS = ("route_km", "route_start_min", "route_end_min")
+
+
+class StopLog:
+    """The outbound routes' stops of a run, a depot-day at a time, as arrays.
+
+    What the ``route_stops`` table is built from. A depot-day's stops are kept as columns
+    (:data:`STOP_COLUMNS`, 33 bytes a stop), its routes' distances and times once per route,
+    its day, GLN and place once: a national year's 1.8 M stops took about 230 bytes each as
+    named tuples, the largest part of the run's growth in days. :meth:`rows` gives them back
+    as :class:`RouteStopRow`.
+    """
+
+    def __init__(self) -> None:
+        self._days: list[tuple[int, str, tuple[float, float]]] = []
+        self._stops: list[dict[str, np.ndarray]] = []
+        # per depot-day: each route's number of stops, and its [km, start, end]
+        self._routes: list[tuple[np.ndarray, np.ndarray]] = []
+        self.size = 0
+
+    def __len__(self) -> int:
+        return self.size
+
+    def add(
+        self,
+        day: int,
+        depot_gln: str,
+        depot: tuple[float, float],
+        stops: Mapping[str, Any],
+        routes: Sequence[tuple[int, float, float, float]],
+    ) -> None:
+        """One depot-day's stops.
+
+        ``stops`` has every :data:`STOP_COLUMNS` column, a value a stop; ``routes`` gives, per
+        route in route order, its number of stops, km, start and end minutes.
+        """
+        columns: dict[str, np.ndarray] = {
+            name: np.asarray(stops[name], dtype=dtype) for name, dtype in STOP_COLUMNS.items()
+        }
+        n = int(columns["route"].size)
+        per_route = np.asarray([r[0] for r in routes], dtype=np.int32)
+        if any(c.size != n for c in columns.values()) or int(per_route.sum()) != n:
+            raise ValueError(f"day {day}, {depot_gln}: stop columns of unequal length")
+        self._days.append((day, depot_gln, (float(depot[0]), float(depot[1]))))
+        self._stops.append(columns)
+        times = np.asarray([r[1:] for r in routes], dtype=np.float64).reshape(-1, 3)
+        self._routes.append((per_route, times))
+        self.size += n
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """Every column of every stop, in the order added.
+
+        The day, ``depot_gln``, ``depot_lat`` and ``depot_lon``, the per-stop columns, and the
+        per-route ones repeated for each of the route's stops.
+        """
+        counts = np.array([c["route"].size for c in self._stops], dtype=np.int64)
+        out: dict[str, np.ndarray] = {
+            "day": np.repeat(np.array([d for d, _, _ in self._days], dtype=np.int32), counts),
+            "depot_gln": np.repeat(np.array([g for _, g, _ in self._days], dtype=object), counts),
+            "depot_lat": np.repeat(np.array([p[0] for _, _, p in self._days]), counts),
+            "depot_lon": np.repeat(np.array([p[1] for _, _, p in self._days]), counts),
+        }
+        for name, dtype in STOP_COLUMNS.items():
+            parts = [c[name] for c in self._stops]
+            out[name] = np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+        per_route = [r for r, _ in self._routes]
+        stops = np.concatenate(per_route) if per_route else np.zeros(0, dtype=np.int32)
+        times = np.concatenate([t for _, t in self._routes]) if self._routes else np.zeros((0, 3))
+        for i, name in enumerate(ROUTE_COLUMNS):
+            out[name] = np.repeat(times[:, i], stops)
+        return out
+
+    def rows(self) -> list[RouteStopRow]:
+        """The stops as :class:`RouteStopRow` (for reading a few; the tables take columns)."""
+        c = self.columns()
+        return [
+            RouteStopRow(
+                int(c["day"][i]),
+                str(c["depot_gln"][i]),
+                int(c["route"][i]),
+                int(c["stop_order"][i]),
+                int(c["store"][i]),
+                int(c["pallets"][i]),
+                float(c["arrival_min"][i]),
+                bool(c["on_time"][i]),
+                float(c["route_km"][i]),
+                float(c["route_start_min"][i]),
+                float(c["route_end_min"][i]),
+                (float(c["depot_lat"][i]), float(c["depot_lon"][i])),
+                int(c["floor_first"][i]),
+                int(c["floor_last"][i]),
+            )
+            for i in range(self.size)
+        ]
+
+
 @dataclass(frozen=True)
 class Violation:
     """One day and location where stock does not add up."""
@@ -212,7 +321,7 @@ class Ledger:
         self.series: dict[str, np.ndarray] = {}
         self._per: dict[str, str] = {}
         self.transport: list[TransportRow] = []
-        self.route_stops: list[RouteStopRow] = []
+        self.route_stops = StopLog()
         self.pickups: list[PickupRow] = []
         if detail:
             self.flows_sku = self._zeros((days, 0, len(KINDS), n_skus), np.int64)

@@ -37,7 +37,7 @@ import pyarrow as pa
 from crossdock._arrow import tile_strings
 from crossdock.assortment import ASSORTMENT_SERIES
 from crossdock.economics import SCHEMAS as ECONOMIC_SCHEMAS
-from crossdock.ledger import KINDS, Ledger, RouteStopRow, TransportRow
+from crossdock.ledger import KINDS, Ledger, TransportRow
 from crossdock.scenario import Scenario
 
 __all__ = ["EDI_COLUMNS", "LOCATION_TYPES", "SCHEMAS", "SKU_SERIES", "build_tables"]
@@ -261,9 +261,8 @@ def build_tables(
         {name: rows[name] for name in SCHEMAS["transport"].names},
         schema=SCHEMAS["transport"],
     )
-    stops = ledger.route_stops
-    by_field = _fields(stops, RouteStopRow._fields)
-    store = np.array(by_field["store"], dtype=np.int64)
+    by_field = ledger.route_stops.columns()
+    store = by_field["store"]
     copied = (
         "day",
         "depot_gln",
@@ -288,8 +287,8 @@ def build_tables(
             "lon": scenario.store_lon[store],
             "window_open_min": scenario.window_open_min[store],
             "window_close_min": scenario.window_close_min[store],
-            "depot_lat": [depot[0] for depot in by_field["depot"]],
-            "depot_lon": [depot[1] for depot in by_field["depot"]],
+            "depot_lat": by_field["depot_lat"],
+            "depot_lon": by_field["depot_lon"],
         },
         schema=SCHEMAS["route_stops"],
     )

@@ -12,13 +12,13 @@ goods channel. The carrier never touches another party.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
 from crossdock._kernels import haversine_km, pallets
 from crossdock.goods import Consignment
-from crossdock.ledger import PickupRow, RouteStopRow, SeriesSpec, TransportRow
+from crossdock.ledger import STOP_COLUMNS, PickupRow, SeriesSpec, TransportRow
 from crossdock.parties._common import Context
 from crossdock.routing import (
     Route,
@@ -185,34 +185,31 @@ class Carrier:
         spec = self.ctx.scenario.spec.carrier
         km = sum(r.km for r in routes)
         hours = sum(r.hours for r in routes)
-        on_time = 0
-        latest = (problem.window_close + 1e-6).tolist()  # plain floats: a look-up a stop
-        store_of = stops.tolist()
+        latest = problem.window_close + 1e-6
+        # the depot-day's stops as columns (see ledger.StopLog), each route's in visiting order
+        columns: dict[str, Any] = {name: [] for name in STOP_COLUMNS}
         for number, route in enumerate(routes):
             spans = floor_spans(route)  # each stop's first and last pallet on the floor
-            for order, (stop, count, arrival, (first, last)) in enumerate(
-                zip(route.stops, route.pallets, route.arrivals, spans, strict=True)
-            ):
-                late = arrival > latest[stop]
-                on_time += not late
-                self.ctx.ledger.route_stops.append(
-                    RouteStopRow(
-                        day,
-                        gln,
-                        number,
-                        order,
-                        store_of[stop],
-                        count,
-                        arrival,
-                        bool(not late),
-                        route.km,
-                        route.start,
-                        route.end,
-                        problem.depot,
-                        first,
-                        last,
-                    )
-                )
+            n = len(route.stops)
+            columns["route"].extend([number] * n)
+            columns["stop_order"].extend(range(n))
+            columns["store"].extend(route.stops)  # the problem's stops for now
+            columns["pallets"].extend(route.pallets)
+            columns["arrival_min"].extend(route.arrivals)
+            columns["floor_first"].extend(first for first, _ in spans)
+            columns["floor_last"].extend(last for _, last in spans)
+        at = np.asarray(columns["store"], dtype=np.int64)
+        on_time_stops = np.asarray(columns["arrival_min"], dtype=np.float64) <= latest[at]
+        columns["on_time"] = on_time_stops
+        columns["store"] = stops[at]
+        on_time = int(on_time_stops.sum())
+        self.ctx.ledger.route_stops.add(
+            day,
+            gln,
+            problem.depot,
+            columns,
+            [(len(r.stops), r.km, r.start, r.end) for r in routes],
+        )
         cost = (
             km * self.cost_per_km
             + hours * spec.cost_per_hour
