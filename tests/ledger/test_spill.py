@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import pickle
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -77,6 +78,37 @@ def test_released_days_read_back_as_written(monkeypatch: pytest.MonkeyPatch) -> 
     assert np.array_equal(spilled["demand"], kept["demand"])
     assert np.array_equal(spilled.sku_stock["store"], kept.sku_stock["store"])
     assert np.array_equal(spilled.stock_value, kept.stock_value)
+
+
+def _mapped_kib() -> int:
+    """This process's resident pages of mapped files and shared memory (KiB)."""
+    with open("/proc/self/status") as status:
+        return sum(
+            int(line.split()[1]) for line in status if line.startswith(("RssFile", "RssShmem"))
+        )
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/status")
+def test_released_days_leave_resident_memory_and_keep_their_values(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Released days go out of the process's resident memory, and read back as written.
+
+    (On Linux they are dropped without writing them to the file first: the page cache keeps
+    them, so reading them back must give the numbers written, not the file's zeros.)
+    """
+    monkeypatch.setattr(ledger_module, "SPILL_MIN_BYTES", 0)
+    days, skus = 2 * RELEASE_EVERY, 256 * 1024  # 2 MiB a day of int64
+    ledger = Ledger(days, skus)
+    demand = ledger.declare(SeriesSpec("demand", "sku"))
+    written = np.arange(skus, dtype=np.int64)
+    for day in range(days):
+        demand[day] += written + day
+    before = _mapped_kib()
+    ledger.release(days)
+    dropped = before - _mapped_kib()
+    assert dropped >= 0.9 * demand.nbytes / 1024  # (other mappings may come and go a little)
+    assert all(np.array_equal(demand[day], written + day) for day in range(days))
 
 
 def test_a_pickled_spilled_ledger_is_spilled_again_with_the_same_numbers(
