@@ -25,7 +25,7 @@ from crossdock._shard_worker import DRAW_NICE, _DemandAhead
 from crossdock.demand import DemandModel
 from crossdock.engine import Engine
 from crossdock.errors import ScenarioError
-from crossdock.messages import DespatchAdvice, StorePositions
+from crossdock.messages import DespatchAdvice, InventoryReport, StorePositions
 from crossdock.parties.retailer import Retailer
 from crossdock.pos import fit_demand, fitted_scenario
 from crossdock.recipes import build_chain
@@ -334,6 +334,34 @@ def test_an_actors_store_positions_come_back_without_the_days_advices(
     assert len(came_back) == DAYS and all(m.advices == () for m in came_back)
     assert read and all(merged == advices for merged, advices in read)
     assert sum(advices for _, advices in read) > 0  # days with advices were seen
+
+
+def test_merged_reports_of_a_lost_sales_chain_carry_no_backorder_bytes(
+    scenario: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stores' zero backorders stay a zero broadcast through the merge, as in one process.
+
+    (They were joined into a new store × SKU array a day for the head office and one for each
+    planner's stock report: 8 bytes a cell of every store, all zeros.)
+    """
+    sharding = Sharding(WaitingRay(), 2, days=DAYS, seed=5, detail=False, driver_weight=0.5)
+    chain = build_chain(scenario, "shared", days=DAYS, seed=5, override=sharding)
+    channel = chain.channel
+    receive = channel.receive
+    seen: list[np.ndarray] = []
+
+    def receiving(mailbox: str, kind: type, day: int) -> list[Any]:
+        got = receive(mailbox, kind, day)
+        if kind in (StorePositions, InventoryReport):
+            seen.extend(message.backorders for message in got)
+        return got
+
+    monkeypatch.setattr(channel, "receive", receiving)
+    Engine(chain.parties).run(DAYS)
+    sharding.finish()
+    assert len(seen) >= 2 * DAYS  # the head office's and the planners', every day
+    assert all(not any(b.strides) and not b.flags.writeable and not b.any() for b in seen)
+    assert all(b.shape[0] == scenario.n_stores for b in seen)
 
 
 def test_the_driver_keeps_no_days_orders_overnight_but_the_last(scenario: Scenario) -> None:

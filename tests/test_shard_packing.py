@@ -112,3 +112,27 @@ def test_many_cells_over_a_byte_travel_narrowed_as_a_whole() -> None:
     assert isinstance(packed, _Packed) and packed.over is None
     assert packed.values.dtype == np.uint16
     np.testing.assert_array_equal(_unpack(packed), array)
+
+
+def test_a_payload_of_zero_blocks_is_a_zero_broadcast() -> None:
+    """All-zero blocks known unread (a zero broadcast, packed with no cells): no bytes a cell.
+
+    As the stores send all-zero quantities (a lost-sales chain's backorders); the blocks' own
+    zeros are not copied into a new array.
+    """
+    local = np.broadcast_to(np.int32(0), (40, 300))  # the driver's own shard's block
+    remote = _pack(np.broadcast_to(np.int32(0), (24, 300)))  # an actor's, packed
+    assert isinstance(remote, _Packed)
+    joined = _join_rows([local, remote], payload=True)
+    assert joined.shape == (64, 300) and joined.dtype == np.int32
+    assert not any(joined.strides) and not joined.flags.writeable and not joined.any()
+    # orders are worked on in place by the planners: never a broadcast
+    orders = _join_rows([local, remote])
+    assert orders.flags.writeable and orders.shape == (64, 300) and not orders.any()
+    # a zero block beside figures: the figures in their rows, zeros in the others
+    figures = np.arange(24 * 300, dtype=np.int32).reshape(24, 300)
+    for parts, at in (([local, _pack(figures)], slice(40, 64)), ([figures, remote], slice(0, 24))):
+        mixed = _join_rows(parts, payload=True)
+        assert mixed.flags.writeable and mixed.dtype == np.int32
+        np.testing.assert_array_equal(mixed[at], figures)
+        assert mixed.sum() == figures.sum()

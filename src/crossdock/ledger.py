@@ -17,11 +17,11 @@ zeros (:meth:`Ledger.get`), so tables are the same whichever parties a chain has
 skus]`` rows of the per-SKU series, the ``[days, locations]`` flows and stock of a large
 network) lives in an unlinked temporary file (in ``TMPDIR``) mapped into memory, not in
 anonymous memory. Parties and tables read and write it as any NumPy array (``ledger[name][day]
-+= x``); every :data:`RELEASE_EVERY` days the ledger drops the days before yesterday from
-the process's resident memory (``madvise(DONTNEED)``: on Linux what was written stays in the
-page cache, which the kernel writes to the file in its own time; elsewhere ``msync`` writes
-it first), so a run's resident ledger is a few days' rows, however long it runs; reading an old day
-brings its page back from the page cache or the disk. The files vanish with the ledger (they
++= x``); every :data:`RELEASE_EVERY` days the ledger drops the days before yesterday from the
+process's resident memory (``madvise(DONTNEED)``: on Linux what was written stays in the page
+cache, which the kernel writes to the file in its own time; elsewhere ``msync`` writes it
+first), so a run's resident ledger is a few days' rows, however long it runs; reading an old
+day brings its page back from the page cache or the disk. The files vanish with the ledger (they
 are unlinked from the start). A checkpoint carries their content: pickling writes each array
 straight from its mapping, and a resumed ledger moves its arrays back into new files
 (:meth:`Ledger.__setstate__`), so the resumed run's memory is flat in days again. The mappings

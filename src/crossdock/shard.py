@@ -333,17 +333,38 @@ def _same(value: Any) -> Any:
     return value
 
 
-def _join_rows(parts: list[Any]) -> np.ndarray:
-    """Row blocks (arrays, or packed arrays) stacked in order into one new array."""
+def _zeros_unread(part: Any) -> bool:
+    """Whether a row block is all zeros, known without reading its cells.
+
+    A zero broadcast (how the stores send quantities that are all zeros, such as a lost-sales
+    chain's backorders) or a packed array with no cells.
+    """
+    if isinstance(part, _Packed):
+        return part.cells is not None and part.cells.size == 0
+    return part.size == 0 or (not any(part.strides) and not part.reshape(-1)[0])
+
+
+def _join_rows(parts: list[Any], *, payload: bool = False) -> np.ndarray:
+    """Row blocks (arrays, or packed arrays) stacked in order into one new array.
+
+    A message's ``payload`` (only ever read) whose blocks are all zeros unread
+    (:func:`_zeros_unread`) is a read-only zero broadcast, as the stores send it: no bytes a
+    cell, no copying.
+    """
     shapes = [tuple(p.shape) for p in parts]
     dtype = np.result_type(*(np.dtype(p.dtype) for p in parts))
-    sparse = any(isinstance(p, _Packed) and p.cells is not None for p in parts)
     rows = sum(shape[0] for shape in shapes)
+    zero = [_zeros_unread(p) for p in parts]
+    if payload and all(zero):
+        return np.broadcast_to(np.zeros((), dtype=dtype), (rows, *shapes[0][1:]))
+    sparse = any(zero) or any(isinstance(p, _Packed) and p.cells is not None for p in parts)
     out = (np.zeros if sparse else np.empty)((rows, *shapes[0][1:]), dtype=dtype)
     row = 0
-    for part, shape in zip(parts, shapes, strict=True):
+    for part, shape, nothing in zip(parts, shapes, zero, strict=True):
         block = out[row : row + shape[0]]
-        if not isinstance(part, _Packed):
+        if nothing:  # (out is zeros)
+            pass
+        elif not isinstance(part, _Packed):
             block[...] = part
         elif part.cells is None:
             block[...] = part.values
@@ -699,7 +720,9 @@ class ShardedStores:
                 # leave as one new array)
                 blocks = len(parts) > 1 and isinstance(value, np.ndarray | _Packed)
                 if blocks and len(value.shape) == 2 and value.shape[0] == rows:
-                    fields[f.name] = _join_rows([getattr(m, f.name) for _, m in parts])
+                    fields[f.name] = _join_rows(
+                        [getattr(m, f.name) for _, m in parts], payload=True
+                    )
                 else:
                     fields[f.name] = _unpack(value)
             if "locations" in fields:
