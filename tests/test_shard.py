@@ -353,11 +353,19 @@ def test_the_tables_are_built_without_the_runs_parties(
     alive: list[list[str]] = []
     build = run_module.build_tables
 
+    kinds = (Stores, ShardWorker, Planners, Sharding)
+
+    def census() -> list[Any]:
+        # (by type: isinstance would look through a dead weak proxy and raise)
+        return [o for o in gc.get_objects() if issubclass(type(o), kinds)]
+
+    gc.collect()
+    earlier = census()  # other tests' (a worker whose drawing thread is still alive, say):
+    known = {id(o) for o in earlier}  # kept alive here, so no new object can take their ids
+
     def counting(*args: Any, **kwargs: Any) -> Any:
         gc.collect()
-        kinds = (Stores, ShardWorker, Planners, Sharding)
-        # (by type: isinstance would look through a dead weak proxy and raise)
-        alive.append([t.__name__ for t in map(type, gc.get_objects()) if issubclass(t, kinds)])
+        alive.append([type(o).__name__ for o in census() if id(o) not in known])
         return build(*args, **kwargs)
 
     monkeypatch.setattr(run_module, "build_tables", counting)

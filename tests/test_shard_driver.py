@@ -336,32 +336,44 @@ def test_an_actors_store_positions_come_back_without_the_days_advices(
     assert sum(advices for _, advices in read) > 0  # days with advices were seen
 
 
-def test_merged_reports_of_a_lost_sales_chain_carry_no_backorder_bytes(
+def test_merged_reports_keep_the_stores_zeros_and_shared_books(
     scenario: Scenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The stores' zero backorders stay a zero broadcast through the merge, as in one process.
+    """What the stores' reports share, the merged reports share, as in one process.
 
-    (They were joined into a new store × SKU array a day for the head office and one for each
-    planner's stock report: 8 bytes a cell of every store, all zeros.)
+    A lost-sales chain's backorders stay a zero broadcast (they were joined into a new store ×
+    SKU array a day for the head office and one for each planner's stock report: 8 bytes a
+    cell of every store, all zeros); each planner's stock on hand is its columns of the head
+    office's positions' on hand (views of one book in the stores: it was joined twice).
     """
     sharding = Sharding(WaitingRay(), 2, days=DAYS, seed=5, detail=False, driver_weight=0.5)
     chain = build_chain(scenario, "shared", days=DAYS, seed=5, override=sharding)
     channel = chain.channel
     receive = channel.receive
-    seen: list[np.ndarray] = []
+    backorders: list[np.ndarray] = []
+    on_hand: dict[int, list[np.ndarray]] = {}
+    positions: dict[int, np.ndarray] = {}
 
     def receiving(mailbox: str, kind: type, day: int) -> list[Any]:
         got = receive(mailbox, kind, day)
         if kind in (StorePositions, InventoryReport):
-            seen.extend(message.backorders for message in got)
+            backorders.extend(message.backorders for message in got)
+        for message in got:
+            if kind is StorePositions:
+                positions[message.day] = message.on_hand
+            elif kind is InventoryReport:
+                on_hand.setdefault(message.day, []).append(message.on_hand)
         return got
 
     monkeypatch.setattr(channel, "receive", receiving)
     Engine(chain.parties).run(DAYS)
     sharding.finish()
-    assert len(seen) >= 2 * DAYS  # the head office's and the planners', every day
-    assert all(not any(b.strides) and not b.flags.writeable and not b.any() for b in seen)
-    assert all(b.shape[0] == scenario.n_stores for b in seen)
+    assert len(backorders) >= 2 * DAYS  # the head office's and the planners', every day
+    assert all(not any(b.strides) and not b.flags.writeable and not b.any() for b in backorders)
+    assert all(b.shape[0] == scenario.n_stores for b in backorders)
+    assert on_hand.keys() == positions.keys() and len(on_hand) >= DAYS - 1
+    for day, stock in on_hand.items():
+        assert all(np.shares_memory(mine, positions[day]) for mine in stock)
 
 
 def test_the_driver_keeps_no_days_orders_overnight_but_the_last(scenario: Scenario) -> None:

@@ -7,13 +7,21 @@ of the shards' row blocks) must give back exactly the array: shape, dtype and ev
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 import numpy as np
 import pytest
 
-from crossdock._shard_worker import _pack, _Packed, _unpack
-from crossdock.shard import _join_rows
+from crossdock._shard_worker import (
+    _column_references,
+    _ColumnsOf,
+    _pack,
+    _Packed,
+    _unpack,
+    _with_arrays,
+)
+from crossdock.shard import ShardedStores, _join_rows, _merge_key
 
 SHAPE = (80, 700)
 
@@ -136,3 +144,51 @@ def test_a_payload_of_zero_blocks_is_a_zero_broadcast() -> None:
         assert mixed.flags.writeable and mixed.dtype == np.int32
         np.testing.assert_array_equal(mixed[at], figures)
         assert mixed.sum() == figures.sum()
+
+
+@dataclasses.dataclass(frozen=True)
+class _Positions:
+    """A stand-in message: a whole store × SKU book."""
+
+    receiver: str
+    on_hand: np.ndarray
+
+
+@dataclasses.dataclass(frozen=True)
+class _Stock:
+    """A stand-in message: some of the same book's columns, and figures of its own."""
+
+    receiver: str
+    on_hand: np.ndarray
+    received: np.ndarray
+
+
+@pytest.mark.parametrize("local_view", [True, False])
+def test_columns_of_another_message_travel_as_a_reference_and_merge_as_a_view(
+    local_view: bool,
+) -> None:
+    """An actor's column block of another message's array travels as a reference; the driver
+    makes it those columns of the other array's merge: a view (as in one process) where its
+    own shard's block is one too, else the blocks joined; the same numbers either way."""
+    rng = np.random.default_rng(21)
+    books = [rng.integers(0, 300, size=(rows, 300)).astype(np.int32) for rows in (40, 24)]
+    received = [rng.integers(0, 9, size=(rows, 30)).astype(np.int32) for rows in (40, 24)]
+    mail = [
+        [_Positions("hq", b), _Stock("planner", b[:, 20:50], r)]
+        for b, r in zip(books, received, strict=True)
+    ]
+    if not local_view:  # the driver's own shard's block, a copy (say, settled by the stores)
+        mail[0][1] = dataclasses.replace(mail[0][1], on_hand=books[0][:, 20:50].copy())
+    actor = _column_references(mail[1])
+    assert actor[1].on_hand == _ColumnsOf(0, "on_hand", 20, 50)
+    assert isinstance(actor[1].received, np.ndarray)  # no other message's columns
+    outboxes = [mail[0], [_with_arrays(m, _pack) for m in actor]]
+    groups: dict = {}
+    for shard, box in enumerate(outboxes):
+        for message in box:
+            groups.setdefault(_merge_key(message), []).append((shard, message))
+    whole_key, stock_key = _merge_key(mail[0][0]), _merge_key(mail[0][1])
+    merged = {whole_key: {"on_hand": _join_rows([m.on_hand for _, m in groups[whole_key]])}}
+    on_hand = ShardedStores._columns_of(groups[stock_key], "on_hand", outboxes, groups, merged)
+    np.testing.assert_array_equal(on_hand, np.vstack(books)[:, 20:50])
+    assert np.shares_memory(on_hand, merged[whole_key]["on_hand"]) is local_view

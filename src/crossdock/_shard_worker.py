@@ -164,6 +164,78 @@ def _travelling(message: Message) -> Message:
     return message
 
 
+@dataclasses.dataclass(frozen=True)
+class _ColumnsOf:
+    """A message array that is a block of columns of another message's, in one day's mail.
+
+    As a planner's stock report's on-hand is the head office's positions' on-hand for the
+    planner's items (both views of the stores' book): it travels as this reference, and the
+    driver makes it the same columns of its merge of the other array (a view, as in one
+    process), not a second copy of the same cells.
+    """
+
+    message: int  # the other message's place in the shard's mail of the day
+    field: str
+    start: int
+    stop: int
+
+
+def _address(array: np.ndarray) -> int:
+    return int(array.__array_interface__["data"][0])
+
+
+def _column_block(part: np.ndarray, whole: np.ndarray) -> tuple[int, int] | None:
+    """``(start, stop)`` where ``part`` is ``whole[:, start:stop]`` (the same memory); else None."""
+    if (
+        part.ndim != 2
+        or whole.ndim != 2
+        or part.dtype != whole.dtype
+        or part.shape[0] != whole.shape[0]
+        or part.strides != whole.strides
+        or part.shape[0] == 0
+        or not whole.flags.c_contiguous
+    ):
+        return None
+    offset = _address(part) - _address(whole)
+    size = whole.dtype.itemsize
+    if offset < 0 or offset % size or offset >= whole.strides[0]:
+        return None
+    start = offset // size
+    stop = start + part.shape[1]
+    return (start, stop) if stop <= whole.shape[1] else None
+
+
+def _column_references(sent: list[Message]) -> list[Message]:
+    """The day's mail, each column block of another message's array as a reference to it.
+
+    The arrays referred to are whole (C-contiguous) ones, which travel themselves; a block is
+    sent as a :class:`_ColumnsOf`.
+    """
+    wholes: list[tuple[int, str, np.ndarray]] = []
+    for i, message in enumerate(sent):
+        for f in dataclasses.fields(message):
+            value = getattr(message, f.name)
+            if isinstance(value, np.ndarray) and value.ndim == 2 and value.flags.c_contiguous:
+                if any(value.strides):  # (a zero broadcast is no book)
+                    wholes.append((i, f.name, value))
+    if not wholes:
+        return sent
+    out = []
+    for j, message in enumerate(sent):
+        changes: dict[str, Any] = {}
+        for f in dataclasses.fields(message):
+            value = getattr(message, f.name)
+            if not isinstance(value, np.ndarray) or value.ndim != 2 or value.flags.c_contiguous:
+                continue
+            for i, name, whole in wholes:
+                block = _column_block(value, whole) if i != j else None
+                if block is not None:
+                    changes[f.name] = _ColumnsOf(i, name, *block)
+                    break
+        out.append(dataclasses.replace(message, **changes) if changes else message)
+    return out
+
+
 def _with_arrays(item: Any, convert: Any) -> Any:
     """A message or consignment with ``convert`` applied to each of its array fields."""
     changes = {}
@@ -465,7 +537,10 @@ class ShardWorker:
             if plans is not None:
                 orders = self.planning.plan(day, plans, _unpack)
         if self._remote:
-            sent = [_with_arrays(_travelling(message), _pack) for message in sent]
+            sent = [
+                _with_arrays(message, _pack)
+                for message in _column_references([_travelling(m) for m in sent])
+            ]
             orders = None if orders is None else [_pack(order) for order in orders]
         spent = time.thread_time() - started
         self.busy["phases"] += spent

@@ -75,6 +75,8 @@ from crossdock._shard_worker import (
     DEMAND_BLOCK_STORES,
     ShardSpec,
     ShardWorker,
+    _column_block,
+    _ColumnsOf,
     _pack,
     _Packed,
     _put_over,
@@ -301,6 +303,11 @@ def _cut(
     if locations is item.locations:
         return item
     return dataclasses.replace(item, locations=locations, quantity=quantity)
+
+
+def _merge_key(message: Message) -> tuple[type, str, str]:
+    """The shards' messages with the same key are one message cut by store rows."""
+    return (type(message), message.receiver, str(getattr(message, "order_number", "")))
 
 
 def _locations(message: Message) -> np.ndarray:
@@ -692,47 +699,101 @@ class ShardedStores:
 
         Messages of one kind, receiver and order number are one message cut by store rows:
         their locations (re-indexed) and store rows are joined in store order, straight from
-        the actors' packed cells into one new array. They go out in the order the shards sent
-        them, store orders by DC (as the stores loop over DCs).
+        the actors' packed cells into one new array. An array an actor sent as columns of
+        another message's (:class:`~crossdock._shard_worker._ColumnsOf`) is those columns of
+        that message's merge. They go out in the order the shards sent them, store orders by
+        DC (as the stores loop over DCs).
         """
         groups: dict[tuple[type, str, str], list[tuple[int, Message]]] = {}
         for shard, box in enumerate(outboxes):
             for message in box:
-                key = (type(message), message.receiver, str(getattr(message, "order_number", "")))
-                groups.setdefault(key, []).append((shard, message))
+                groups.setdefault(_merge_key(message), []).append((shard, message))
         keys = list(groups)
         ranked = sorted(
             range(len(keys)),
             key=lambda i: (self._dc_rank.get(keys[i][1], -1) if keys[i][0] is Order else -1, i),
         )
-        for i in ranked:
-            kind, receiver, _ = keys[i]
-            parts = groups[keys[i]]
+        merged: dict[tuple[type, str, str], dict[str, Any]] = {}
+        columns: list[tuple[tuple[type, str, str], str]] = []  # fields merged once others are
+        for key in keys:
+            parts = groups[key]
             first = parts[0][1]
             rows = self._rows_of(first, parts[0][0])
             fields: dict[str, Any] = {}
             for f in dataclasses.fields(first):
                 if f.name in _HEADER:
                     continue
-                value = getattr(first, f.name)
+                values = [getattr(m, f.name) for _, m in parts]
+                if any(isinstance(v, _ColumnsOf) for v in values):
+                    columns.append((key, f.name))
+                    continue
+                value = values[0]
                 # (every shard reports every day, so the stores' reports, whose payloads are
                 # views of their books until the next day, always come here as row blocks and
                 # leave as one new array)
                 blocks = len(parts) > 1 and isinstance(value, np.ndarray | _Packed)
                 if blocks and len(value.shape) == 2 and value.shape[0] == rows:
-                    fields[f.name] = _join_rows(
-                        [getattr(m, f.name) for _, m in parts], payload=True
-                    )
+                    fields[f.name] = _join_rows(values, payload=True)
                 else:
                     fields[f.name] = _unpack(value)
             if "locations" in fields:
                 fields["locations"] = np.concatenate(
                     [_locations(m) + self.ranges[s][0] for s, m in parts]
                 )
-            if kind is StorePositions:
+            if key[0] is StorePositions:
                 fields["advices"] = tuple(self._advices)
                 self._advices = []
-            send(self.ctx, kind, first.sender, receiver, day, **fields)
+            merged[key] = fields
+        for key, name in columns:
+            merged[key][name] = self._columns_of(groups[key], name, outboxes, groups, merged)
+        for i in ranked:
+            kind, receiver, _ = keys[i]
+            first = groups[keys[i]][0][1]
+            send(self.ctx, kind, first.sender, receiver, day, **merged[keys[i]])
+
+    @staticmethod
+    def _columns_of(
+        parts: list[tuple[int, Message]],
+        name: str,
+        outboxes: list[list[Message]],
+        groups: dict[tuple[type, str, str], list[tuple[int, Message]]],
+        merged: dict[tuple[type, str, str], dict[str, Any]],
+    ) -> np.ndarray:
+        """A field some shards sent as columns of another message's array, merged.
+
+        Where every shard's block is the same columns of the same message's array (the
+        driver's own shard's checked in memory), it is those columns of that array's merge:
+        a view, as in one process. Otherwise each block is taken out and joined.
+        """
+        targets = set()
+        for shard, message in parts:
+            value = getattr(message, name)
+            if isinstance(value, _ColumnsOf):
+                target = _merge_key(outboxes[shard][value.message])
+                targets.add((target, value.field, value.start, value.stop))
+        if len(targets) == 1:
+            ((target, field, start, stop),) = targets
+            theirs = dict(groups[target])
+            same = all(
+                isinstance(getattr(m, name), _ColumnsOf)
+                or (
+                    shard in theirs
+                    and isinstance(getattr(theirs[shard], field), np.ndarray)
+                    and _column_block(getattr(m, name), getattr(theirs[shard], field))
+                    == (start, stop)
+                )
+                for shard, m in parts
+            )
+            if same and [s for s, _ in parts] == [s for s, _ in groups[target]]:
+                return merged[target][field][:, start:stop]
+        blocks = []
+        for shard, message in parts:
+            value = getattr(message, name)
+            if isinstance(value, _ColumnsOf):
+                whole = getattr(outboxes[shard][value.message], value.field)
+                value = _unpack(whole)[:, value.start : value.stop]
+            blocks.append(value)
+        return _join_rows(blocks, payload=True)
 
     def _rows_of(self, message: Message, shard: int) -> int:
         """How many store rows ``message`` has: its locations, or every store of its shard."""
