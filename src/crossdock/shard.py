@@ -777,7 +777,8 @@ class ShardedStores:
             same = all(
                 isinstance(getattr(m, name), _ColumnsOf)
                 or (
-                    shard in theirs
+                    isinstance(getattr(m, name), np.ndarray)  # (an actor's block may be packed)
+                    and shard in theirs
                     and isinstance(getattr(theirs[shard], field), np.ndarray)
                     and _column_block(getattr(m, name), getattr(theirs[shard], field))
                     == (start, stop)

@@ -188,21 +188,21 @@ class Carrier:
         latest = problem.window_close + 1e-6
         # the depot-day's stops as columns (see ledger.StopLog), each route's in visiting order
         columns: dict[str, Any] = {name: [] for name in STOP_COLUMNS}
+        visited: list[int] = []  # the problem's stops, in route and visiting order
         for number, route in enumerate(routes):
             spans = floor_spans(route)  # each stop's first and last pallet on the floor
             n = len(route.stops)
+            visited.extend(route.stops)
             columns["route"].extend([number] * n)
             columns["stop_order"].extend(range(n))
-            columns["store"].extend(route.stops)  # the problem's stops for now
             columns["pallets"].extend(route.pallets)
             columns["arrival_min"].extend(route.arrivals)
             columns["floor_first"].extend(first for first, _ in spans)
             columns["floor_last"].extend(last for _, last in spans)
-        at = np.asarray(columns["store"], dtype=np.int64)
-        on_time_stops = np.asarray(columns["arrival_min"], dtype=np.float64) <= latest[at]
-        columns["on_time"] = on_time_stops
+        at = np.asarray(visited, dtype=np.int64)
         columns["store"] = stops[at]
-        on_time = int(on_time_stops.sum())
+        columns["on_time"] = np.asarray(columns["arrival_min"], dtype=np.float64) <= latest[at]
+        on_time = int(columns["on_time"].sum())
         self.ctx.ledger.route_stops.add(
             day,
             gln,
