@@ -443,10 +443,12 @@ class ShardWorker:
         its upstream parties plan, ship and route (the draws' compiled kernels let go of the
         interpreter, so the two share it little).
         """
+        from crossdock._allocator import keep_freed_memory
         from crossdock._blas import one_blas_thread
 
         if remote:  # the driver holds BLAS to one thread for its whole run already
             one_blas_thread()  # for the actor's life: as the whole run does (crossdock._blas)
+            keep_freed_memory()  # for the actor's life: as the whole run does (_allocator)
             # the driver's call takes the interpreter from the demand-drawing thread within
             # half a millisecond, not Python's default 5 ms
             sys.setswitchinterval(ACTOR_SWITCH_SECONDS)

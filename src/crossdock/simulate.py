@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from crossdock._allocator import freed_memory_kept
 from crossdock._blas import one_blas_thread
 from crossdock.category import category_kpis
 from crossdock.chain import MODES
@@ -42,6 +43,8 @@ from crossdock.tables import build_tables
 __all__ = ["compare", "simulate"]
 
 
+# (freed store × SKU arrays are reused by the next day's instead of mapped afresh: see _allocator)
+@freed_memory_kept()
 def simulate(
     scenario: Scenario | None = None,
     *,

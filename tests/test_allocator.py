@@ -1,0 +1,55 @@
+"""Freed memory kept for reuse within a run (glibc), and given back after it."""
+
+from __future__ import annotations
+
+import platform
+import resource
+
+import numpy as np
+import pytest
+
+from crossdock._allocator import freed_memory_kept
+
+pytestmark = pytest.mark.skipif(
+    platform.system() != "Linux" or platform.libc_ver()[0] != "glibc",
+    reason="the allocator's options are glibc's",
+)
+
+CELLS = 16 * 1024 * 1024  # 64 MB of int32: far above glibc's largest mmap threshold (32 MB)
+
+
+def _faults_of_a_second_array() -> int:
+    """Page faults taken in filling an array made after one of the same size was freed."""
+    first = np.ones(CELLS, np.int32)
+    del first
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    second = np.ones(CELLS, np.int32)
+    faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+    del second
+    return faults
+
+
+def _rss_bytes() -> int:
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmRSS"))
+
+
+def test_within_a_run_freed_memory_is_reused_without_faults() -> None:
+    outside = _faults_of_a_second_array()
+    with freed_memory_kept():
+        _faults_of_a_second_array()  # (the heap grows once)
+        inside = _faults_of_a_second_array()
+    # outside, the array is mapped afresh: a fault at least every 2 MB (huge pages), 4 kB if not
+    assert outside >= CELLS * 4 // (2 << 20)
+    assert inside < outside / 4
+
+
+def test_after_a_run_the_kept_memory_is_given_back() -> None:
+    with freed_memory_kept():
+        array = np.ones(CELLS, np.int32)
+        held = _rss_bytes()
+        del array
+        kept = _rss_bytes()
+    after = _rss_bytes()
+    assert kept > held - CELLS  # kept while the run lasts
+    assert after < held - CELLS * 4 // 2  # at least half the array's bytes given back
