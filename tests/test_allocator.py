@@ -8,7 +8,8 @@ import resource
 import numpy as np
 import pytest
 
-from crossdock._allocator import freed_memory_kept
+from crossdock import _allocator
+from crossdock._allocator import freed_memory_kept, give_back_if_short, giving_back_if_short
 
 pytestmark = pytest.mark.skipif(
     platform.system() != "Linux" or platform.libc_ver()[0] != "glibc",
@@ -53,3 +54,24 @@ def test_after_a_run_the_kept_memory_is_given_back() -> None:
     after = _rss_bytes()
     assert kept > held - CELLS  # kept while the run lasts
     assert after < held - CELLS * 4 // 2  # at least half the array's bytes given back
+
+
+def test_a_day_gives_the_kept_memory_back_only_when_the_machine_is_short(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    days: list[int] = []
+    after_day = giving_back_if_short(days.append)
+    with freed_memory_kept():
+        array = np.ones(CELLS, np.int32)
+        held = _rss_bytes()
+        del array
+        monkeypatch.setattr(_allocator, "AVAILABLE_SHARE", 0.0)  # never short
+        after_day(1)
+        kept = _rss_bytes()
+        monkeypatch.setattr(_allocator, "AVAILABLE_SHARE", 1.01)  # always short
+        after_day(2)
+        given = _rss_bytes()
+    assert days == [1, 2]
+    assert kept > held - CELLS
+    assert given < held - CELLS * 4 // 2
+    assert not give_back_if_short()  # outside a run nothing is kept

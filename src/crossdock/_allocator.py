@@ -12,6 +12,13 @@ and the day's wall time 8.3 -> 5.5 s.
 :func:`freed_memory_kept` does it for the time of a run and then gives the memory back
 (``malloc_trim``); :func:`keep_freed_memory` does it for good, for a process that only runs
 a shard of a run (a Ray actor). Elsewhere than glibc both do nothing.
+
+Kept memory is memory the machine does not have: a day that needs much more than the others
+leaves the heap that large. A national shared year in two shards grew by 3.4 GB so at its
+200th day and filled the machine (Ray's memory monitor killed the shard's actor at 95%). So
+at the end of each day :func:`give_back_if_short` gives the kept memory back whenever less
+than :data:`AVAILABLE_SHARE` of the machine's memory is available: a run keeps its freed
+memory while the machine has room for it, and behaves as without this module when it has not.
 """
 
 from __future__ import annotations
@@ -19,10 +26,15 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import platform
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-__all__ = ["freed_memory_kept", "keep_freed_memory"]
+__all__ = [
+    "freed_memory_kept",
+    "give_back_if_short",
+    "giving_back_if_short",
+    "keep_freed_memory",
+]
 
 # mallopt(3) parameters, and glibc's defaults to restore
 _M_TRIM_THRESHOLD = -1
@@ -33,6 +45,10 @@ _DEFAULT_MMAP_MAX = 65536
 #: (mallopt takes a C int; glibc reads -1 as no threshold)
 _NEVER = -1
 
+#: keep freed memory while at least this share of the machine's memory is available
+AVAILABLE_SHARE = 0.2
+
+_kept = False  # whether this process keeps freed memory now
 _depth = 0  # nested runs (a run inside a run's callback) keep the setting until the outermost ends
 
 
@@ -45,16 +61,49 @@ def _glibc() -> ctypes.CDLL | None:
 
 def keep_freed_memory() -> bool:
     """From now on, allocate from the heap and keep freed memory there (whether it could)."""
+    global _kept
     libc = _glibc()
     if libc is None:
         return False
-    return bool(libc.mallopt(_M_MMAP_MAX, 0)) and bool(libc.mallopt(_M_TRIM_THRESHOLD, _NEVER))
+    _kept = bool(libc.mallopt(_M_MMAP_MAX, 0)) and bool(libc.mallopt(_M_TRIM_THRESHOLD, _NEVER))
+    return _kept
+
+
+def give_back_if_short() -> bool:
+    """Give the kept memory back if the machine is short of memory (at a day's end); whether it did.
+
+    Short: less than :data:`AVAILABLE_SHARE` of its memory available (``/proc/meminfo``).
+    """
+    if not _kept:
+        return False
+    info: dict[str, int] = {}
+    with open("/proc/meminfo") as meminfo:
+        for line in meminfo:
+            name, value = line.split(":", 1)
+            info[name] = int(value.split()[0])
+    if info.get("MemAvailable", 0) >= AVAILABLE_SHARE * info.get("MemTotal", 0):
+        return False
+    libc = _glibc()
+    assert libc is not None  # (kept: glibc)
+    libc.malloc_trim(0)
+    return True
+
+
+def giving_back_if_short(on_day: Callable[[int], None] | None) -> Callable[[int], None]:
+    """``on_day`` (an engine's callback after each day) with :func:`give_back_if_short` first."""
+
+    def after_day(day: int) -> None:
+        give_back_if_short()
+        if on_day is not None:
+            on_day(day)
+
+    return after_day
 
 
 @contextmanager
 def freed_memory_kept() -> Iterator[None]:
     """Within the block, freed memory is kept for reuse; after it, given back to the system."""
-    global _depth
+    global _depth, _kept
     libc = _glibc()
     if libc is None:
         yield
@@ -70,3 +119,4 @@ def freed_memory_kept() -> Iterator[None]:
             libc.mallopt(_M_MMAP_MAX, _DEFAULT_MMAP_MAX)
             libc.mallopt(_M_TRIM_THRESHOLD, _DEFAULT_TRIM_THRESHOLD)
             libc.malloc_trim(0)
+            _kept = False

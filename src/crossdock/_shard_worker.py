@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from crossdock._allocator import give_back_if_short, keep_freed_memory
 from crossdock._shard_planning import RowsRequest, ShardPlanning
 from crossdock.channel import DirectChannel
 from crossdock.demand import DayFactors, DemandModel, FittedParameters
@@ -443,7 +444,6 @@ class ShardWorker:
         its upstream parties plan, ship and route (the draws' compiled kernels let go of the
         interpreter, so the two share it little).
         """
-        from crossdock._allocator import keep_freed_memory
         from crossdock._blas import one_blas_thread
 
         if remote:  # the driver holds BLAS to one thread for its whole run already
@@ -511,6 +511,8 @@ class ShardWorker:
         the block in hand).
         """
         self._wait_for_demand()
+        if self._remote:
+            give_back_if_short()  # (the driver does at its day's end: see crossdock._allocator)
         started = time.thread_time()
         if self.planning is not None:
             self.planning.forget()
