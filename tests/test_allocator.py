@@ -75,3 +75,13 @@ def test_a_day_gives_the_kept_memory_back_only_when_the_machine_is_short(
     assert kept > held - CELLS
     assert given < held - CELLS * 4 // 2
     assert not give_back_if_short()  # outside a run nothing is kept
+
+
+def test_the_environment_can_turn_it_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CROSSDOCK_KEEP_FREED_MEMORY", "0")
+    outside = _faults_of_a_second_array()
+    with freed_memory_kept():
+        _faults_of_a_second_array()
+        inside = _faults_of_a_second_array()
+        assert not give_back_if_short()
+    assert inside >= outside / 2  # mapped afresh, as outside a run

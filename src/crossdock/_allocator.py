@@ -19,12 +19,14 @@ leaves the heap that large. A national shared year in two shards grew by 3.4 GB 
 at the end of each day :func:`give_back_if_short` gives the kept memory back whenever less
 than :data:`AVAILABLE_SHARE` of the machine's memory is available: a run keeps its freed
 memory while the machine has room for it, and behaves as without this module when it has not.
+``CROSSDOCK_KEEP_FREED_MEMORY=0`` turns it all off for a process (and the actors it starts).
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import os
 import platform
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -63,7 +65,7 @@ def keep_freed_memory() -> bool:
     """From now on, allocate from the heap and keep freed memory there (whether it could)."""
     global _kept
     libc = _glibc()
-    if libc is None:
+    if libc is None or os.environ.get("CROSSDOCK_KEEP_FREED_MEMORY", "1") == "0":
         return False
     _kept = bool(libc.mallopt(_M_MMAP_MAX, 0)) and bool(libc.mallopt(_M_TRIM_THRESHOLD, _NEVER))
     return _kept
@@ -108,8 +110,9 @@ def freed_memory_kept() -> Iterator[None]:
     if libc is None:
         yield
         return
-    if _depth == 0:
-        keep_freed_memory()
+    if _depth == 0 and not keep_freed_memory():
+        yield
+        return
     _depth += 1
     try:
         yield
