@@ -10,16 +10,19 @@ arrays of the same sizes reuse that memory without a fault: 0.16 s of system tim
 and the day's wall time 8.3 -> 5.5 s.
 
 :func:`freed_memory_kept` does it for the time of a run and then gives the memory back
-(``malloc_trim``); :func:`keep_freed_memory` does it for good, for a process that only runs
-a shard of a run (a Ray actor). Elsewhere than glibc both do nothing.
+(``malloc_trim``); :func:`keep_freed_memory_for_good` does it for good, for a process that
+only runs a shard of a run (a Ray actor). Elsewhere than glibc both do nothing.
 
-Kept memory is memory the machine does not have: a day that needs much more than the others
-leaves the heap that large. A national shared year in two shards grew by 3.4 GB so at its
+Kept memory is memory the machine does not have: each process's resident memory stays at its
+own largest day, and a day that needs much more than the others leaves the heap that large.
+A national shared year in two shards, kept so, grew both processes by 3.4 GB at about its
 200th day and filled the machine (Ray's memory monitor killed the shard's actor at 95%). So
-at the end of each day :func:`give_back_if_short` gives the kept memory back whenever less
-than :data:`AVAILABLE_SHARE` of the machine's memory is available: a run keeps its freed
-memory while the machine has room for it, and behaves as without this module when it has not.
-``CROSSDOCK_KEEP_FREED_MEMORY=0`` turns it all off for a process (and the actors it starts).
+while memory is kept a thread of the process looks at the machine every
+:data:`WATCH_SECONDS` and gives the kept memory back whenever less than
+:data:`AVAILABLE_SHARE` of the machine's memory is available (:func:`give_back_if_short`):
+a run keeps its freed memory while the machine has room for it, and is close to a run
+without this module when it has not. ``CROSSDOCK_KEEP_FREED_MEMORY=0`` turns it all off for
+a process (and the actors it starts).
 """
 
 from __future__ import annotations
@@ -28,14 +31,15 @@ import ctypes
 import ctypes.util
 import os
 import platform
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 __all__ = [
     "freed_memory_kept",
     "give_back_if_short",
-    "giving_back_if_short",
     "keep_freed_memory",
+    "keep_freed_memory_for_good",
 ]
 
 # mallopt(3) parameters, and glibc's defaults to restore
@@ -49,8 +53,11 @@ _NEVER = -1
 
 #: keep freed memory while at least this share of the machine's memory is available
 AVAILABLE_SHARE = 0.2
+#: how often a process keeping freed memory looks at the machine's (seconds)
+WATCH_SECONDS = 0.25
 
 _kept = False  # whether this process keeps freed memory now
+_watching: tuple[threading.Event, threading.Thread] | None = None  # a process's for good
 _depth = 0  # nested runs (a run inside a run's callback) keep the setting until the outermost ends
 
 
@@ -71,8 +78,18 @@ def keep_freed_memory() -> bool:
     return _kept
 
 
+def keep_freed_memory_for_good() -> bool:
+    """:func:`keep_freed_memory`, watched for the process's life (a shard's actor)."""
+    if not keep_freed_memory():
+        return False
+    global _watching
+    if _watching is None:
+        _watching = _start_watching()
+    return True
+
+
 def give_back_if_short() -> bool:
-    """Give the kept memory back if the machine is short of memory (at a day's end); whether it did.
+    """Give the kept memory back if the machine is short of memory; whether it did.
 
     Short: less than :data:`AVAILABLE_SHARE` of its memory available (``/proc/meminfo``).
     """
@@ -91,15 +108,18 @@ def give_back_if_short() -> bool:
     return True
 
 
-def giving_back_if_short(on_day: Callable[[int], None] | None) -> Callable[[int], None]:
-    """``on_day`` (an engine's callback after each day) with :func:`give_back_if_short` first."""
-
-    def after_day(day: int) -> None:
+def _watch(stop: threading.Event) -> None:
+    """Give the kept memory back whenever the machine is short, until ``stop``."""
+    while not stop.wait(WATCH_SECONDS):
         give_back_if_short()
-        if on_day is not None:
-            on_day(day)
 
-    return after_day
+
+def _start_watching() -> tuple[threading.Event, threading.Thread]:
+    """A daemon thread running :func:`_watch`, and the event that stops it."""
+    stop = threading.Event()
+    thread = threading.Thread(target=_watch, args=(stop,), name="crossdock-memory", daemon=True)
+    thread.start()
+    return stop, thread
 
 
 @contextmanager
@@ -113,11 +133,15 @@ def freed_memory_kept() -> Iterator[None]:
     if _depth == 0 and not keep_freed_memory():
         yield
         return
+    watch = _start_watching() if _depth == 0 else None
     _depth += 1
     try:
         yield
     finally:
         _depth -= 1
+        if watch is not None:
+            watch[0].set()
+            watch[1].join()
         if _depth == 0:
             libc.mallopt(_M_MMAP_MAX, _DEFAULT_MMAP_MAX)
             libc.mallopt(_M_TRIM_THRESHOLD, _DEFAULT_TRIM_THRESHOLD)

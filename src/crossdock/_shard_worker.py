@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from crossdock._allocator import give_back_if_short, keep_freed_memory
+from crossdock._allocator import keep_freed_memory_for_good
 from crossdock._shard_planning import RowsRequest, ShardPlanning
 from crossdock.channel import DirectChannel
 from crossdock.demand import DayFactors, DemandModel, FittedParameters
@@ -448,7 +448,7 @@ class ShardWorker:
 
         if remote:  # the driver holds BLAS to one thread for its whole run already
             one_blas_thread()  # for the actor's life: as the whole run does (crossdock._blas)
-            keep_freed_memory()  # for the actor's life: as the whole run does (_allocator)
+            keep_freed_memory_for_good()  # for the actor's life, as a run (crossdock._allocator)
             # the driver's call takes the interpreter from the demand-drawing thread within
             # half a millisecond, not Python's default 5 ms
             sys.setswitchinterval(ACTOR_SWITCH_SECONDS)
@@ -511,8 +511,6 @@ class ShardWorker:
         the block in hand).
         """
         self._wait_for_demand()
-        if self._remote:
-            give_back_if_short()  # (the driver does at its day's end: see crossdock._allocator)
         started = time.thread_time()
         if self.planning is not None:
             self.planning.forget()

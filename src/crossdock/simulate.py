@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from crossdock._allocator import freed_memory_kept, giving_back_if_short
+from crossdock._allocator import freed_memory_kept
 from crossdock._blas import one_blas_thread
 from crossdock.category import category_kpis
 from crossdock.chain import MODES
@@ -137,7 +137,6 @@ def simulate(
         or checkpoint_every < 1
     ):
         raise ParameterError("simulate", "checkpoint_every", "an int >= 1", checkpoint_every)
-    on_day = giving_back_if_short(on_day)  # (kept memory, if the machine runs short)
     spare = routing_workers if routing_workers > 1 else 0
     with (
         one_blas_thread(),
