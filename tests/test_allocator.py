@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from crossdock import _allocator
-from crossdock._allocator import freed_memory_kept, give_back_if_short
+from crossdock._allocator import freed_memory_kept, give_back_if_short, worth_keeping
 
 pytestmark = pytest.mark.skipif(
     platform.system() != "Linux" or platform.libc_ver()[0] != "glibc",
@@ -19,6 +19,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 CELLS = 16 * 1024 * 1024  # 64 MB of int32: far above glibc's largest mmap threshold (32 MB)
+NATIONAL = 5_000 * 20_000  # a run's store × SKU cells: its freed memory is worth keeping
 
 
 def _faults_of_a_second_array() -> int:
@@ -42,7 +43,7 @@ def test_within_a_run_freed_memory_is_reused_without_faults(
 ) -> None:
     monkeypatch.setattr(_allocator, "AVAILABLE_SHARE", 0.0)  # never short
     outside = _faults_of_a_second_array()
-    with freed_memory_kept():
+    with freed_memory_kept(NATIONAL):
         _faults_of_a_second_array()  # (the heap grows once)
         inside = _faults_of_a_second_array()
     # outside, the array is mapped afresh: a fault at least every 2 MB (huge pages), 4 kB if not
@@ -52,7 +53,7 @@ def test_within_a_run_freed_memory_is_reused_without_faults(
 
 def test_after_a_run_the_kept_memory_is_given_back(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_allocator, "AVAILABLE_SHARE", 0.0)  # never short
-    with freed_memory_kept():
+    with freed_memory_kept(NATIONAL):
         array = np.ones(CELLS, np.int32)
         held = _rss_bytes()
         del array
@@ -66,7 +67,7 @@ def test_the_kept_memory_is_given_back_only_when_the_machine_is_short(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(_allocator, "WATCH_SECONDS", 0.01)
-    with freed_memory_kept():
+    with freed_memory_kept(NATIONAL):
         array = np.ones(CELLS, np.int32)
         held = _rss_bytes()
         del array
@@ -88,7 +89,18 @@ def test_the_kept_memory_is_given_back_only_when_the_machine_is_short(
 def test_the_environment_can_turn_it_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CROSSDOCK_KEEP_FREED_MEMORY", "0")
     outside = _faults_of_a_second_array()
-    with freed_memory_kept():
+    with freed_memory_kept(NATIONAL):
+        _faults_of_a_second_array()
+        inside = _faults_of_a_second_array()
+        assert not give_back_if_short()
+    assert inside >= outside / 2  # mapped afresh, as outside a run
+
+
+def test_a_small_chain_keeps_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_allocator, "AVAILABLE_SHARE", 0.0)  # never short
+    assert not worth_keeping(200 * 2_000) and worth_keeping(1_000 * 20_000)
+    outside = _faults_of_a_second_array()
+    with freed_memory_kept(200 * 2_000):
         _faults_of_a_second_array()
         inside = _faults_of_a_second_array()
         assert not give_back_if_short()

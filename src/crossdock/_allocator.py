@@ -40,6 +40,7 @@ __all__ = [
     "give_back_if_short",
     "keep_freed_memory",
     "keep_freed_memory_for_good",
+    "worth_keeping",
 ]
 
 # mallopt(3) parameters, and glibc's defaults to restore
@@ -51,6 +52,9 @@ _DEFAULT_MMAP_MAX = 65536
 #: (mallopt takes a C int; glibc reads -1 as no threshold)
 _NEVER = -1
 
+#: glibc's largest threshold for mapping a block apart (bytes): below it, its own dynamic
+#: threshold already reuses freed blocks, and keeping only adds resident memory
+MMAP_THRESHOLD_MAX = 32 * 1024 * 1024
 #: keep freed memory while at least this share of the machine's memory is available
 AVAILABLE_SHARE = 0.2
 #: how often a process keeping freed memory looks at the machine's (seconds)
@@ -68,6 +72,11 @@ def _glibc() -> ctypes.CDLL | None:
     return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
 
 
+def worth_keeping(cells: int) -> bool:
+    """Whether a chain of ``cells`` store × SKU cells has arrays glibc maps apart (int64 ones)."""
+    return 8 * cells >= MMAP_THRESHOLD_MAX
+
+
 def keep_freed_memory() -> bool:
     """From now on, allocate from the heap and keep freed memory there (whether it could)."""
     global _kept
@@ -78,9 +87,12 @@ def keep_freed_memory() -> bool:
     return _kept
 
 
-def keep_freed_memory_for_good() -> bool:
-    """:func:`keep_freed_memory`, watched for the process's life (a shard's actor)."""
-    if not keep_freed_memory():
+def keep_freed_memory_for_good(cells: int) -> bool:
+    """:func:`keep_freed_memory`, watched for the process's life (a shard's actor).
+
+    Only for a chain of ``cells`` store × SKU cells :func:`worth_keeping`.
+    """
+    if not worth_keeping(cells) or not keep_freed_memory():
         return False
     global _watching
     if _watching is None:
@@ -123,11 +135,15 @@ def _start_watching() -> tuple[threading.Event, threading.Thread]:
 
 
 @contextmanager
-def freed_memory_kept() -> Iterator[None]:
-    """Within the block, freed memory is kept for reuse; after it, given back to the system."""
+def freed_memory_kept(cells: int) -> Iterator[None]:
+    """Within the block, freed memory is kept for reuse; after it, given back to the system.
+
+    Only for a chain of ``cells`` store × SKU cells :func:`worth_keeping` (at 200 × 2,000 the
+    arrays are 1.6 MB, which glibc reuses anyway: keeping only raised the resident peak).
+    """
     global _depth, _kept
     libc = _glibc()
-    if libc is None:
+    if libc is None or not worth_keeping(cells):
         yield
         return
     if _depth == 0 and not keep_freed_memory():

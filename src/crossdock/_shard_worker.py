@@ -448,7 +448,8 @@ class ShardWorker:
 
         if remote:  # the driver holds BLAS to one thread for its whole run already
             one_blas_thread()  # for the actor's life: as the whole run does (crossdock._blas)
-            keep_freed_memory_for_good()  # for the actor's life, as a run (crossdock._allocator)
+            # for the actor's life, as a run (crossdock._allocator)
+            keep_freed_memory_for_good(scenario.n_stores * scenario.n_skus)
             # the driver's call takes the interpreter from the demand-drawing thread within
             # half a millisecond, not Python's default 5 ms
             sys.setswitchinterval(ACTOR_SWITCH_SECONDS)

@@ -43,8 +43,6 @@ from crossdock.tables import build_tables
 __all__ = ["compare", "simulate"]
 
 
-# (freed store × SKU arrays are reused by the next day's instead of mapped afresh: see _allocator)
-@freed_memory_kept()
 def simulate(
     scenario: Scenario | None = None,
     *,
@@ -139,6 +137,8 @@ def simulate(
         raise ParameterError("simulate", "checkpoint_every", "an int >= 1", checkpoint_every)
     spare = routing_workers if routing_workers > 1 else 0
     with (
+        # a large chain's freed arrays are reused the next day, not mapped afresh (_allocator)
+        freed_memory_kept(scenario.n_stores * scenario.n_skus),
         one_blas_thread(),
         shard_session(shards, address, spare_cpus=spare, scenario=scenario) as ray,
         routing_pool(routing_workers),
