@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import os
 import platform
 import threading
@@ -65,8 +66,9 @@ _watching: tuple[threading.Event, threading.Thread] | None = None  # a process's
 _depth = 0  # nested runs (a run inside a run's callback) keep the setting until the outermost ends
 
 
+@functools.cache
 def _glibc() -> ctypes.CDLL | None:
-    """The C library, if it is glibc (whose ``mallopt`` these parameters are)."""
+    """The C library, if it is glibc (whose ``mallopt`` these parameters are); loaded once."""
     if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
         return None
     return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
@@ -143,10 +145,7 @@ def freed_memory_kept(cells: int) -> Iterator[None]:
     """
     global _depth, _kept
     libc = _glibc()
-    if libc is None or not worth_keeping(cells):
-        yield
-        return
-    if _depth == 0 and not keep_freed_memory():
+    if libc is None or not worth_keeping(cells) or (_depth == 0 and not keep_freed_memory()):
         yield
         return
     watch = _start_watching() if _depth == 0 else None
