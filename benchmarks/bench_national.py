@@ -42,6 +42,7 @@ CACHE = ROOT / ".bench"
 WORKER = r"""
 import json, sys, threading, time
 from crossdock import load_scenario, simulate
+from crossdock._allocator import given_back
 
 path, mode, days, routing = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 shards = int(sys.argv[5])
@@ -74,6 +75,7 @@ print(json.dumps({
     "stores": sc.n_stores, "skus": sc.n_skus, "days": days, "load_cpu": load_cpu,
     "cpu": cpu, "wall": wall, "peak_bytes": peak, "fill_rate": result.kpis["fill_rate"],
     "machine_peak_bytes": max(machine[0], in_use()),
+    "given_back": given_back,
 }))
 """
 
@@ -203,7 +205,10 @@ def main(argv: list[str] | None = None) -> None:
             print(
                 f"{mode}: national, {args.days} days in {args.shards} shards MEASURED: "
                 f"{r['wall']:,.0f} s wall (+{r['load_cpu']:,.0f} s to load the scenario); "
-                f"the main process {r['cpu']:,.0f} s CPU, peak {r['peak_bytes'] / 1e9:,.1f} GB; "
+                f"the main process {r['cpu']:,.0f} s CPU, peak {r['peak_bytes'] / 1e9:,.1f} GB "
+                f"({r['peak_bytes'] / cells:,.0f} bytes per cell; kept memory given back "
+                f"{r['given_back']['fragmented']} times for fragments, "
+                f"{r['given_back']['short']} times for a short machine); "
                 f"memory in use on the machine at most {r['machine_peak_bytes'] / 1e9:,.1f} GB; "
                 f"fill rate {r['fill_rate']:.2%}; {_year(r['wall'], args.days, 'wall time')}"
             )

@@ -11,7 +11,13 @@ import numpy as np
 import pytest
 
 from crossdock import _allocator
-from crossdock._allocator import freed_memory_kept, give_back_if_short, worth_keeping
+from crossdock._allocator import (
+    allocated_bytes,
+    freed_memory_kept,
+    give_back_if_fragmented,
+    give_back_if_short,
+    worth_keeping,
+)
 
 pytestmark = pytest.mark.skipif(
     platform.system() != "Linux" or platform.libc_ver()[0] != "glibc",
@@ -105,3 +111,55 @@ def test_a_small_chain_keeps_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
         inside = _faults_of_a_second_array()
         assert not give_back_if_short()
     assert inside >= outside / 2  # mapped afresh, as outside a run
+
+
+needs_mallinfo2 = pytest.mark.skipif(
+    allocated_bytes() is None, reason="glibc before 2.33 has no mallinfo2"
+)
+
+
+@needs_mallinfo2
+def test_memory_held_beyond_the_largest_use_is_given_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_allocator, "AVAILABLE_SHARE", 0.0)  # never short
+    monkeypatch.setattr(_allocator, "WATCH_SECONDS", 3600.0)  # the test looks, not the watch
+    monkeypatch.setattr(_allocator, "KEPT_SLACK_BYTES", 16 * 1024 * 1024)
+    with freed_memory_kept(NATIONAL):
+        # seen in use at a look: the memory it leaves is the run's own largest use, kept
+        seen, unseen = _allocator._Use(), _allocator._Use()
+        array = np.ones(CELLS, np.int32)
+        assert not give_back_if_fragmented(seen)
+        del array
+        held = _rss_bytes()
+        assert not give_back_if_fragmented(seen)
+        assert _rss_bytes() > held - CELLS
+        # never seen in use (as a heap's holes): more than the use seen by the share and the
+        # slack, given back
+        assert give_back_if_fragmented(unseen)
+        assert _rss_bytes() < held - CELLS * 4 // 2
+    assert not give_back_if_fragmented(_allocator._Use())  # outside a run nothing is kept
+
+
+@needs_mallinfo2
+def test_the_use_seen_grows_with_the_allocations() -> None:
+    use = _allocator._Use()
+    before = use.peak
+    array = np.ones(CELLS, np.int32)
+    use.fragmented()
+    del array
+    use.fragmented()
+    assert use.peak >= before + CELLS * 4  # the largest use, not the last
+
+
+def test_the_watch_looks_for_fragments_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_allocator, "AVAILABLE_SHARE", 0.0)  # never short
+    monkeypatch.setattr(_allocator, "WATCH_SECONDS", 0.01)
+    looks: list[object] = []
+    monkeypatch.setattr(_allocator, "give_back_if_fragmented", looks.append)
+    with freed_memory_kept(NATIONAL):
+        for _ in range(200):  # (2 s at most)
+            time.sleep(0.01)
+            if looks:
+                break
+    assert looks and all(isinstance(use, _allocator._Use) for use in looks)
