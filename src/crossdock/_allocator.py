@@ -201,11 +201,7 @@ def give_back_if_short() -> bool:
             info[name] = int(value.split()[0])
     if info.get("MemAvailable", 0) >= AVAILABLE_SHARE * info.get("MemTotal", 0):
         return False
-    libc = _glibc()
-    assert libc is not None  # (kept: glibc)
-    libc.malloc_trim(0)
-    given_back["short"] += 1
-    return True
+    return _give_back("short")
 
 
 def give_back_if_fragmented(use: _Use) -> bool:
@@ -215,10 +211,15 @@ def give_back_if_fragmented(use: _Use) -> bool:
     """
     if not _kept or not use.fragmented():
         return False
+    return _give_back("fragmented")
+
+
+def _give_back(cause: str) -> bool:
+    """Hand the heap's free pages back to the system, counted under ``cause``; True."""
     libc = _glibc()
     assert libc is not None  # (kept: glibc)
     libc.malloc_trim(0)
-    given_back["fragmented"] += 1
+    given_back[cause] += 1
     return True
 
 
