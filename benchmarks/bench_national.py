@@ -42,7 +42,7 @@ CACHE = ROOT / ".bench"
 WORKER = r"""
 import json, sys, threading, time
 from crossdock import load_scenario, simulate
-from crossdock._allocator import given_back
+from crossdock._allocator import given_back, given_back_in_actors
 
 path, mode, days, routing = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 shards = int(sys.argv[5])
@@ -76,6 +76,7 @@ print(json.dumps({
     "cpu": cpu, "wall": wall, "peak_bytes": peak, "fill_rate": result.kpis["fill_rate"],
     "machine_peak_bytes": max(machine[0], in_use()),
     "given_back": given_back,
+    "given_back_in_actors": given_back_in_actors,
 }))
 """
 
@@ -208,7 +209,9 @@ def main(argv: list[str] | None = None) -> None:
                 f"the main process {r['cpu']:,.0f} s CPU, peak {r['peak_bytes'] / 1e9:,.1f} GB "
                 f"({r['peak_bytes'] / cells:,.0f} bytes per cell; kept memory given back "
                 f"{r['given_back']['fragmented']} times for fragments, "
-                f"{r['given_back']['short']} times for a short machine); "
+                f"{r['given_back']['short']} times for a short machine; by the actors "
+                f"{r['given_back_in_actors']['fragmented']} and "
+                f"{r['given_back_in_actors']['short']} times); "
                 f"memory in use on the machine at most {r['machine_peak_bytes'] / 1e9:,.1f} GB; "
                 f"fill rate {r['fill_rate']:.2%}; {_year(r['wall'], args.days, 'wall time')}"
             )

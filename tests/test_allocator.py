@@ -163,3 +163,15 @@ def test_the_watch_looks_for_fragments_too(monkeypatch: pytest.MonkeyPatch) -> N
             if looks:
                 break
     assert looks and all(isinstance(use, _allocator._Use) for use in looks)
+
+
+def test_a_shards_actor_reports_its_own_give_backs(monkeypatch: pytest.MonkeyPatch) -> None:
+    from crossdock._shard_worker import ShardWorker
+
+    worker = ShardWorker()
+    monkeypatch.setitem(_allocator.given_back, "fragmented", 7)
+    monkeypatch.setitem(_allocator.given_back, "short", 2)
+    reported = worker.memory_given_back()
+    assert reported == {"short": 2, "fragmented": 7}
+    _allocator.given_back["short"] += 1  # a copy: later give-backs do not change what was sent
+    assert reported["short"] == 2

@@ -102,6 +102,8 @@ class _MallInfo2(ctypes.Structure):
 
 #: how many times this process gave its kept memory back, and why (for the benchmarks)
 given_back = {"short": 0, "fragmented": 0}
+#: the same, summed over the actors of this process's sharded runs as each run ends
+given_back_in_actors = {"short": 0, "fragmented": 0}
 _kept = False  # whether this process keeps freed memory now
 _watching: tuple[threading.Event, threading.Thread] | None = None  # a process's for good
 _depth = 0  # nested runs (a run inside a run's callback) keep the setting until the outermost ends

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from crossdock._allocator import keep_freed_memory_for_good
+from crossdock._allocator import given_back, keep_freed_memory_for_good
 from crossdock._shard_planning import RowsRequest, ShardPlanning
 from crossdock.channel import DirectChannel
 from crossdock.demand import DayFactors, DemandModel, FittedParameters
@@ -655,6 +655,10 @@ class ShardWorker:
     def cpu_seconds(self) -> float:
         """CPU time of the actor's process so far (user and system)."""
         return time.process_time()
+
+    def memory_given_back(self) -> dict[str, int]:
+        """How often the actor's process gave its kept memory back, by cause, so far."""
+        return dict(given_back)
 
     def busy_seconds(self) -> dict[str, float]:
         """Thread CPU seconds in the stores' phases and in drawing demand ahead, so far."""

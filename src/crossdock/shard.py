@@ -69,6 +69,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from crossdock._allocator import given_back_in_actors
 from crossdock._shard_planning import RowsRequest
 from crossdock._shard_worker import (
     AHEAD_BYTES,
@@ -679,6 +680,9 @@ class ShardedStores:
             got = self._get(closing)
             self._add_to_ledger(day, [(first + i, rows) for i, rows in enumerate(got)])
         self.actor_cpu_seconds = list(self._get([a.cpu_seconds.remote() for a in self.actors]))
+        for counts in self._get([a.memory_given_back.remote() for a in self.actors]):
+            for cause, times in counts.items():
+                given_back_in_actors[cause] += times
         self.actor_busy_seconds = list(self._get([a.busy_seconds.remote() for a in self.actors]))
         self.actor_daily_seconds = list(self._get([a.daily_seconds.remote() for a in self.actors]))
         self.actor_demand_seconds = list(
