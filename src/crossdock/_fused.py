@@ -90,6 +90,7 @@ def _compiled() -> SimpleNamespace | None:
             horizon_block,
             interp_block,
             packs_block,
+            confirm_lines,
             sell_lost_sales,
         ),
     )
@@ -459,6 +460,67 @@ def sell_lost_sales(
         in_stock[s] = listed
         store_demand[s] = demand
         store_sales[s] = sales
+
+
+def confirm_lines(
+    asked: np.ndarray,
+    rows: np.ndarray,
+    items: np.ndarray,
+    on_hand: np.ndarray,
+    on_order: np.ndarray,
+    backorders: np.ndarray,
+    confirmed_open: np.ndarray,
+    shelf: np.ndarray,
+    pack: np.ndarray,
+    blocked: np.ndarray,
+    granted: np.ndarray,
+    changed: np.ndarray,
+    total: np.ndarray,
+) -> int:
+    """The retailer's answer to one proposal, in one pass over its lines (no budget rule).
+
+    What :meth:`Retailer.confirm <crossdock.parties.retailer.Retailer.confirm>` does with
+    NumPy: each line ``asked[i, j]`` of store ``rows[i]`` and item ``items[j]`` is granted
+    (0 where the item is ``blocked``), cut by whole ``pack[j]`` so that the store's position
+    (on hand + on order − backorders, from the stores' books, plus what the head office has
+    confirmed and not yet seen despatched) plus the line never exceeds the ``shelf``
+    (:func:`crossdock._kernels.cap_to_room`); ``granted`` gets the lines, ``changed[j]`` is
+    set where a line of item ``j`` differs from what was asked and ``total[j]`` sums item
+    ``j``'s granted units (both must come in as zeros). Then, if every open confirmation stays
+    within int32, the granted lines are added to ``confirmed_open``: the result is -1; else
+    nothing is added and the result is the first line ``i × len(items) + j`` that would not
+    fit (the caller raises :func:`crossdock.parties._common.check_room`'s error). Integers
+    throughout: the numbers are NumPy's.
+    """
+    limit = 2147483647
+    failed = -1
+    for i in range(asked.shape[0]):
+        s = rows[i]
+        for j in range(asked.shape[1]):
+            k = items[j]
+            want = np.int64(asked[i, j])
+            got = np.int64(0) if blocked[j] else want
+            open_now = np.int64(confirmed_open[s, k])
+            position = np.int64(on_hand[s, k]) + np.int64(on_order[s, k])
+            position = position - np.int64(backorders[s, k]) + open_now
+            room = np.int64(shelf[s, k]) - position
+            if got > room:
+                unit = np.int64(pack[j])
+                got = (max(room, np.int64(0)) // unit) * unit
+            granted[i, j] = got
+            if got != want:
+                changed[j] = True
+            total[j] += got
+            after = open_now + got
+            if failed < 0 and (after > limit or after < -limit):
+                failed = i * asked.shape[1] + j
+    if failed >= 0:
+        return failed
+    for i in range(asked.shape[0]):
+        s = rows[i]
+        for j in range(asked.shape[1]):
+            confirmed_open[s, items[j]] += granted[i, j]
+    return -1
 
 
 #: Cells per block of :func:`order_up_to_packs`: six float64 buffers of this many cells

@@ -124,3 +124,36 @@ def test_confirmed_orders_never_overfill_a_shelf() -> None:
         # what is over the shelf is only what was there before the proposal (never added)
         assert (over <= np.maximum(stores.on_hand - sc.shelf_capacity, 0) + sc.case_pack).all()
     assert planners.planners
+
+
+def _answers_and_book(sc, numba: str, monkeypatch) -> tuple[list, np.ndarray]:
+    """The retailer's answers over a run whose shelves it holds at half the stores' (cuts)."""
+    monkeypatch.setenv("CROSSDOCK_NUMBA", numba)
+    chain = build_chain(sc, "shared", days=30, seed=4)
+    tap = Tap(chain.channel)
+    retailer = next(p for p in chain.parties if isinstance(p, Retailer))
+    retailer.shelf = sc.shelf_capacity // 2  # the head office's room is tight: lines are cut
+    Engine(chain.parties).run(30)
+    answers = [
+        (m.day, m.order_number, m.locations, m.items, m.quantity, m.status)
+        for m in tap.sent
+        if isinstance(m, OrderResponse) and m.sender == sc.spec.retailer.gln
+    ]
+    return answers, retailer.confirmed_open.copy()
+
+
+def test_the_fused_answer_is_the_numpy_answer(monkeypatch) -> None:
+    base = scenario()
+    sc = scenario(blocked_gtins=[str(base.gtin[0]), str(base.gtin[5])])
+    fused, fused_book = _answers_and_book(sc, "1", monkeypatch)
+    numpy, numpy_book = _answers_and_book(sc, "0", monkeypatch)
+    assert len(fused) == len(numpy) > 0
+    for a, b in zip(fused, numpy, strict=True):
+        assert a[:2] == b[:2]
+        for x, y in zip(a[2:], b[2:], strict=True):
+            np.testing.assert_array_equal(x, y)
+    np.testing.assert_array_equal(fused_book, numpy_book)
+    # both rules were at work: lines cut to the shelf (changed, not refused) and refused
+    statuses = np.concatenate([a[5] for a in fused])
+    assert (statuses == LineStatus.CHANGED).any()
+    assert (statuses == LineStatus.REFUSED).any()

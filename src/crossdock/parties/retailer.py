@@ -17,10 +17,12 @@ the proposals, and goes back to the captain.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import ClassVar
 
 import numpy as np
 
+from crossdock import _fused
 from crossdock._kernels import cap_to_room, grid, row_blocks, row_dot
 from crossdock.category.kpis import captain_items
 from crossdock.category.shelf import confirm_shelf
@@ -72,40 +74,21 @@ class Retailer(NetworkParty):
             raise RuntimeError(f"day {day}: proposals came before the stores' positions")
         stores = reports[-1]
         spent = np.zeros(sc.n_stores)  # value confirmed per store today, over all proposals
+        # one pass per proposal where Numba serves and no budget needs the lines' values
+        kernels = (
+            _fused.kernels(self.confirmed_open.size)
+            if spec.order_budget_per_store_day is None
+            else None
+        )
         while proposals:  # each proposal let go once answered (its store × SKU array too)
             proposal = proposals.pop(0)
             items = proposal.items
             rows = proposal.locations
-            asked = proposal.quantity
             pack = sc.case_pack[items]
-            granted = asked.copy()
-            if self._blocked.size:
-                granted[:, np.isin(sc.gtin[items], self._blocked)] = 0
-            # the shelf's room, a few stores at a time (views where rows and items are
-            # contiguous): no int64 store × SKU position and room beside the proposal, and no
-            # store × SKU mask of the lines it changes
-            for block in row_blocks(granted.shape):
-                part = grid(rows[block], items)
-                position = stores.positions(part)
-                position += self.confirmed_open[part]
-                granted[block] = cap_to_room(granted[block], position, self.shelf[part], pack)
-            cells = grid(rows, items)
-            if spec.order_budget_per_store_day is not None:
-                left = np.maximum(spec.order_budget_per_store_day - spent[rows], 0.0)
-                value = row_dot(granted, sc.unit_cost[items])
-                over = value > left
-                if over.any():
-                    share = left[over] / value[over]
-                    cut = np.floor(granted[over] * share[:, None] / pack) * pack
-                    granted[over] = cut.astype(np.int64)
-                spent[rows] += row_dot(granted, sc.unit_cost[items])
-            check_room(day, "retailer", "open confirmations", self.confirmed_open[cells], granted)
-            self.confirmed_open[cells] += granted
-            changed = np.zeros(items.size, dtype=bool)
-            for block in row_blocks(granted.shape):
-                changed |= (granted[block] != asked[block]).any(axis=0)
-            status = np.where(changed, LineStatus.CHANGED, LineStatus.ACCEPTED)
-            status[changed & (granted.sum(axis=0) == 0)] = LineStatus.REFUSED
+            if kernels is not None:
+                granted, status = self._answer_fused(kernels, day, stores, proposal, pack)
+            else:
+                granted, status = self._answer(day, stores, proposal, pack, spent)
             send(
                 self.ctx,
                 OrderResponse,
@@ -118,6 +101,97 @@ class Retailer(NetworkParty):
                 quantity=granted,
                 status=status,
             )
+
+    def _answer_fused(
+        self,
+        kernels: SimpleNamespace,
+        day: int,
+        stores: StorePositions,
+        proposal: Order,
+        pack: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`_answer` without a budget, by :func:`crossdock._fused.confirm_lines`."""
+        sc = self.ctx.scenario
+        items = proposal.items
+        asked = proposal.quantity
+        blocked = (
+            np.isin(sc.gtin[items], self._blocked)
+            if self._blocked.size
+            else np.zeros(items.size, dtype=bool)
+        )
+        granted = np.empty_like(asked)
+        changed = np.zeros(items.size, dtype=bool)
+        total = np.zeros(items.size, dtype=np.int64)
+        failed = kernels.confirm_lines(
+            asked,
+            proposal.locations,
+            items,
+            stores.on_hand,
+            stores.on_order,
+            stores.backorders,
+            self.confirmed_open,
+            self.shelf,
+            pack,
+            blocked,
+            granted,
+            changed,
+            total,
+        )
+        if failed >= 0:  # nothing was added: the located error of the NumPy path
+            cells = grid(proposal.locations, items)
+            check_room(day, "retailer", "open confirmations", self.confirmed_open[cells], granted)
+            raise RuntimeError(f"day {day}: open confirmations out of int32 range")
+        status = np.where(changed, LineStatus.CHANGED, LineStatus.ACCEPTED)
+        status[changed & (total == 0)] = LineStatus.REFUSED
+        return granted, status
+
+    def _answer(
+        self,
+        day: int,
+        stores: StorePositions,
+        proposal: Order,
+        pack: np.ndarray,
+        spent: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """One proposal's granted lines and their status; the lines join the open confirmations.
+
+        Blocked items refused, each store's lines cut by whole packs to the shelf's room, then
+        (with a budget) to what is left of the store's budget today (``spent``, updated).
+        """
+        sc = self.ctx.scenario
+        spec = sc.spec.retailer
+        items = proposal.items
+        rows = proposal.locations
+        asked = proposal.quantity
+        granted = asked.copy()
+        if self._blocked.size:
+            granted[:, np.isin(sc.gtin[items], self._blocked)] = 0
+        # the shelf's room, a few stores at a time (views where rows and items are
+        # contiguous): no int64 store × SKU position and room beside the proposal, and no
+        # store × SKU mask of the lines it changes
+        for block in row_blocks(granted.shape):
+            part = grid(rows[block], items)
+            position = stores.positions(part)
+            position += self.confirmed_open[part]
+            granted[block] = cap_to_room(granted[block], position, self.shelf[part], pack)
+        cells = grid(rows, items)
+        if spec.order_budget_per_store_day is not None:
+            left = np.maximum(spec.order_budget_per_store_day - spent[rows], 0.0)
+            value = row_dot(granted, sc.unit_cost[items])
+            over = value > left
+            if over.any():
+                share = left[over] / value[over]
+                cut = np.floor(granted[over] * share[:, None] / pack) * pack
+                granted[over] = cut.astype(np.int64)
+            spent[rows] += row_dot(granted, sc.unit_cost[items])
+        check_room(day, "retailer", "open confirmations", self.confirmed_open[cells], granted)
+        self.confirmed_open[cells] += granted
+        changed = np.zeros(items.size, dtype=bool)
+        for block in row_blocks(granted.shape):
+            changed |= (granted[block] != asked[block]).any(axis=0)
+        status = np.where(changed, LineStatus.CHANGED, LineStatus.ACCEPTED)
+        status[changed & (granted.sum(axis=0) == 0)] = LineStatus.REFUSED
+        return granted, status
 
     def _confirm_shelf_plans(self, day: int) -> None:
         """Confirm, cap or refuse each captain's shelf plan, and answer it with the result."""
