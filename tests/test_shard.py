@@ -137,6 +137,35 @@ def test_in_process_shards_give_the_whole_runs_tables(scenario: Scenario, mode: 
         assert_same_tables(run_tables(scenario, mode, shards), whole)
 
 
+def test_the_driver_does_not_join_the_receipts_the_shards_plan_from(scenario: Scenario) -> None:
+    """Shared, shards planning: the merged INVRPT's receipts take no memory; same tables."""
+    from crossdock.messages import InventoryReport
+
+    ray = InProcessRay()
+    sharding = Sharding(ray, 2, days=DAYS, seed=5, detail=True)
+    chain = build_chain(scenario, "shared", days=DAYS, seed=5, detail=True, override=sharding)
+    reports: list[InventoryReport] = []
+    send = chain.channel.send
+
+    def tapped(message: Any) -> None:
+        if isinstance(message, InventoryReport):
+            reports.append(message)
+        send(message)
+
+    chain.channel.send = tapped  # type: ignore[method-assign]
+    assert sharding.proxies[0].planning  # the shards keep the planners' rows
+    with solve_pool(sharding.solve_pool()):
+        Engine(chain.parties).run(DAYS)
+    sharding.finish()
+    merged = [r for r in reports if r.locations.size == scenario.n_stores]
+    assert merged
+    for report in merged:  # every store's rows, with no bytes behind the receipts
+        assert report.received.shape == report.on_hand.shape
+        assert not any(report.received.strides)
+    tables = build_tables(chain.ledger, scenario, chain.channel.sent_by_day, None)
+    assert_same_tables(tables, run_tables(scenario, "shared", 1))
+
+
 @pytest.mark.parametrize("mode", ["traditional", "shared"])
 def test_the_shards_actors_take_some_of_the_carriers_solves(
     two_dcs: Scenario, mode: str, monkeypatch: pytest.MonkeyPatch
