@@ -152,6 +152,27 @@ def test_the_use_seen_grows_with_the_allocations() -> None:
     assert use.peak >= before + CELLS * 4  # the largest use, not the last
 
 
+def test_the_use_seen_is_that_of_late() -> None:
+    now = [0.0]
+    use = _allocator._Use(clock=lambda: now[0])
+    window = _allocator.USE_WINDOW_SECONDS
+    tb = 1 << 40  # far above this process's own use, which the watch saw as it began
+    use.see(1 * tb)
+    use.see(5 * tb)  # a spell of large use...
+    now[0] = window * 0.9
+    use.see(2 * tb)
+    assert use.peak == 5 * tb  # ... is kept in mind through its window
+    now[0] = window * 1.5  # a new window: the last one's largest is still remembered
+    use.see(2 * tb)
+    assert use.peak == 5 * tb
+    now[0] = window * 2.6  # two windows on, it is forgotten: the largest of late counts
+    use.see(3 * tb)
+    assert use.peak == 3 * tb
+    now[0] = window * 2.7
+    use.see(1 * tb)
+    assert use.peak == 3 * tb
+
+
 def test_the_watch_looks_for_fragments_too(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_allocator, "AVAILABLE_SHARE", 0.0)  # never short
     monkeypatch.setattr(_allocator, "WATCH_SECONDS", 0.01)

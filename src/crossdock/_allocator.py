@@ -29,10 +29,12 @@ process ever uses at once. A national shared driver kept so grew from 88 to 119 
 cell in 14 days (and to 146 in a year) while its largest use stayed at 98. So the watch also
 gives the memory back whenever the process's resident memory (its anonymous memory, less
 what was not the allocator's as the keeping began) is more than :data:`KEPT_SHARE` above
-the most the process was seen using at once (glibc's ``mallinfo2``, at each look), plus
-:data:`KEPT_SLACK_BYTES`: resident memory then stays flat in days, near the run's largest
-use, and a long run gives its fragments back every so often instead of growing until the
-machine is short. ``CROSSDOCK_KEEP_FREED_MEMORY=0`` turns it all off for a process (and the
+the most the process was seen using at once (glibc's ``mallinfo2``, at each look) within
+the last minute or two (:data:`USE_WINDOW_SECONDS`), plus :data:`KEPT_SLACK_BYTES`: resident
+memory then stays flat in days, near the run's recent largest use, and a long run gives its
+fragments back every so often instead of growing until the machine is short. (Measured
+against the largest use of the whole run, one busy spell raised a national shared driver
+from 125 to 134 bytes a cell for the rest of its year: the window lets such a spell pass.) ``CROSSDOCK_KEEP_FREED_MEMORY=0`` turns it all off for a process (and the
 actors it starts).
 """
 
@@ -44,7 +46,8 @@ import functools
 import os
 import platform
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 __all__ = [
@@ -78,6 +81,9 @@ WATCH_SECONDS = 0.25
 KEPT_SHARE = 0.1
 #: ... and by more than this many bytes (a small process's own noise, and a use between looks)
 KEPT_SLACK_BYTES = 256 * 1024 * 1024
+#: the use that measure is taken against is the largest of the last one to two such windows
+#: (seconds; a national day takes 5-11 s, so a week or more of days)
+USE_WINDOW_SECONDS = 60.0
 
 
 class _MallInfo2(ctypes.Structure):
@@ -139,24 +145,44 @@ def _anonymous_bytes() -> int:
 
 
 class _Use:
-    """What the watch has seen of the process: the most allocated at once, and the rest.
+    """What the watch has seen of the process: its largest use of late, and the rest.
 
-    ``other`` is the resident anonymous memory that was not the allocator's when the
+    The largest use is that of the last :data:`USE_WINDOW_SECONDS` to twice that (two
+    windows, the one going and the one before), not of the whole run: a day that once used
+    much more (or a look that caught the process mid-merge while the machine was busy) would
+    otherwise raise for good the memory the process may keep, and with it the machine's
+    total. ``other`` is the resident anonymous memory that was not the allocator's when the
     keeping began (the interpreter's own arenas, compiled code, thread stacks): it is not
-    what keeping freed memory adds.
+    what keeping freed memory adds. ``clock`` gives the time in seconds (tests set it).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         used = allocated_bytes() or 0
-        self.peak = used
+        self._clock = clock
+        self._since = clock()  # when the window going began
+        self._going = used  # the largest use seen in the window going
+        self._before = used  # ... and in the window before it
         self.other = max(_anonymous_bytes() - used, 0)
 
+    @property
+    def peak(self) -> int:
+        """The largest use seen in the last one to two windows (bytes)."""
+        return max(self._going, self._before)
+
+    def see(self, used: int) -> None:
+        """Take in the use of a look (``mallinfo2``'s bytes in use)."""
+        now = self._clock()
+        if now - self._since >= USE_WINDOW_SECONDS:
+            self._before, self._going, self._since = self._going, used, now
+        else:
+            self._going = max(self._going, used)
+
     def fragmented(self) -> bool:
-        """Whether the resident memory is above the most used by more than the kept share."""
+        """Whether the resident memory is above the use seen of late by more than the kept share."""
         used = allocated_bytes()
         if used is None:
             return False
-        self.peak = max(self.peak, used)
+        self.see(used)
         resident = _anonymous_bytes() - self.other
         return resident > (1 + KEPT_SHARE) * self.peak + KEPT_SLACK_BYTES
 
