@@ -33,8 +33,9 @@ the most the process was seen using at once (glibc's ``mallinfo2``, at each look
 the last minute or two (:data:`USE_WINDOW_SECONDS`), plus :data:`KEPT_SLACK_BYTES`: resident
 memory then stays flat in days, near the run's recent largest use, and a long run gives its
 fragments back every so often instead of growing until the machine is short. (Measured
-against the largest use of the whole run, one busy spell raised a national shared driver
-from 125 to 134 bytes a cell for the rest of its year: the window lets such a spell pass.) ``CROSSDOCK_KEEP_FREED_MEMORY=0`` turns it all off for a process (and the
+against the largest use of the whole run, a season of heavier days, such as a national
+shared year's summer, when the driver's days peak about 15 bytes a cell higher, would
+license that much more kept memory for the rest of the year; the window lets it go.) ``CROSSDOCK_KEEP_FREED_MEMORY=0`` turns it all off for a process (and the
 actors it starts).
 """
 
@@ -148,12 +149,11 @@ class _Use:
     """What the watch has seen of the process: its largest use of late, and the rest.
 
     The largest use is that of the last :data:`USE_WINDOW_SECONDS` to twice that (two
-    windows, the one going and the one before), not of the whole run: a day that once used
-    much more (or a look that caught the process mid-merge while the machine was busy) would
-    otherwise raise for good the memory the process may keep, and with it the machine's
-    total. ``other`` is the resident anonymous memory that was not the allocator's when the
-    keeping began (the interpreter's own arenas, compiled code, thread stacks): it is not
-    what keeping freed memory adds. ``clock`` gives the time in seconds (tests set it).
+    windows, the one going and the one before), not of the whole run: days that once used
+    much more would otherwise raise for good the memory the process may keep, and with it
+    the machine's total. ``other`` is the resident anonymous memory that was not the
+    allocator's when the keeping began (the interpreter's own arenas, compiled code, thread
+    stacks): it is not what keeping freed memory adds. ``clock`` gives the time in seconds (tests set it).
     """
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
