@@ -35,8 +35,8 @@ memory then stays flat in days, near the run's recent largest use, and a long ru
 fragments back every so often instead of growing until the machine is short. (Measured
 against the largest use of the whole run, a season of heavier days, such as a national
 shared year's summer, when the driver's days peak about 15 bytes a cell higher, would
-license that much more kept memory for the rest of the year; the window lets it go.) ``CROSSDOCK_KEEP_FREED_MEMORY=0`` turns it all off for a process (and the
-actors it starts).
+license that much more kept memory for the rest of the year; the window lets it go.)
+``CROSSDOCK_KEEP_FREED_MEMORY=0`` turns it all off for a process (and the actors it starts).
 """
 
 from __future__ import annotations
@@ -153,7 +153,8 @@ class _Use:
     much more would otherwise raise for good the memory the process may keep, and with it
     the machine's total. ``other`` is the resident anonymous memory that was not the
     allocator's when the keeping began (the interpreter's own arenas, compiled code, thread
-    stacks): it is not what keeping freed memory adds. ``clock`` gives the time in seconds (tests set it).
+    stacks): it is not what keeping freed memory adds. ``clock`` gives the time in seconds
+    (tests set it).
     """
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
@@ -178,7 +179,7 @@ class _Use:
             self._going = max(self._going, used)
 
     def fragmented(self) -> bool:
-        """Whether the resident memory is above the use seen of late by more than the kept share."""
+        """Whether the resident memory passes the use seen of late by more than the kept share."""
         used = allocated_bytes()
         if used is None:
             return False

@@ -353,8 +353,11 @@ def _zeros_unread(part: Any) -> bool:
     return part.size == 0 or (not any(part.strides) and not part.reshape(-1)[0])
 
 
-def _unread(parts: list[Any]) -> np.ndarray:
-    """Row blocks the driver never reads, as a read-only zero broadcast of their joined shape."""
+def _zero_rows(parts: list[Any]) -> np.ndarray:
+    """A read-only zero broadcast of the row blocks' joined shape and type: no bytes a cell.
+
+    For blocks known to be zeros, or never read where they are joined.
+    """
     dtype = np.result_type(*(np.dtype(p.dtype) for p in parts))
     rows = sum(p.shape[0] for p in parts)
     return np.broadcast_to(np.zeros((), dtype=dtype), (rows, *tuple(parts[0].shape)[1:]))
@@ -372,7 +375,7 @@ def _join_rows(parts: list[Any], *, payload: bool = False) -> np.ndarray:
     rows = sum(shape[0] for shape in shapes)
     zero = [_zeros_unread(p) for p in parts]
     if payload and all(zero):
-        return np.broadcast_to(np.zeros((), dtype=dtype), (rows, *shapes[0][1:]))
+        return _zero_rows(parts)
     sparse = any(zero) or any(isinstance(p, _Packed) and p.cells is not None for p in parts)
     out = (np.zeros if sparse else np.empty)((rows, *shapes[0][1:]), dtype=dtype)
     row = 0
@@ -740,7 +743,7 @@ class ShardedStores:
                     # read only by the planners' store rows, which the shards keep and feed
                     # from their own stores' reports; the driver's planners read the report's
                     # day, never its figures: not joined (4 bytes a cell of every store)
-                    fields[f.name] = _unread(values)
+                    fields[f.name] = _zero_rows(values)
                     continue
                 if any(isinstance(v, _ColumnsOf) for v in values):
                     columns.append((key, f.name))

@@ -111,14 +111,9 @@ class Retailer(NetworkParty):
         pack: np.ndarray,
     ) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`_answer` without a budget, by :func:`crossdock._fused.confirm_lines`."""
-        sc = self.ctx.scenario
         items = proposal.items
         asked = proposal.quantity
-        blocked = (
-            np.isin(sc.gtin[items], self._blocked)
-            if self._blocked.size
-            else np.zeros(items.size, dtype=bool)
-        )
+        blocked = self._blocked_among(items)
         granted = np.empty_like(asked)
         changed = np.zeros(items.size, dtype=bool)
         total = np.zeros(items.size, dtype=np.int64)
@@ -141,9 +136,7 @@ class Retailer(NetworkParty):
             cells = grid(proposal.locations, items)
             check_room(day, "retailer", "open confirmations", self.confirmed_open[cells], granted)
             raise RuntimeError(f"day {day}: open confirmations out of int32 range")
-        status = np.where(changed, LineStatus.CHANGED, LineStatus.ACCEPTED)
-        status[changed & (total == 0)] = LineStatus.REFUSED
-        return granted, status
+        return granted, _line_status(changed, total)
 
     def _answer(
         self,
@@ -164,8 +157,7 @@ class Retailer(NetworkParty):
         rows = proposal.locations
         asked = proposal.quantity
         granted = asked.copy()
-        if self._blocked.size:
-            granted[:, np.isin(sc.gtin[items], self._blocked)] = 0
+        granted[:, self._blocked_among(items)] = 0
         # the shelf's room, a few stores at a time (views where rows and items are
         # contiguous): no int64 store × SKU position and room beside the proposal, and no
         # store × SKU mask of the lines it changes
@@ -189,9 +181,13 @@ class Retailer(NetworkParty):
         changed = np.zeros(items.size, dtype=bool)
         for block in row_blocks(granted.shape):
             changed |= (granted[block] != asked[block]).any(axis=0)
-        status = np.where(changed, LineStatus.CHANGED, LineStatus.ACCEPTED)
-        status[changed & (granted.sum(axis=0) == 0)] = LineStatus.REFUSED
-        return granted, status
+        return granted, _line_status(changed, granted.sum(axis=0))
+
+    def _blocked_among(self, items: np.ndarray) -> np.ndarray:
+        """Per item of a proposal, whether the retailer blocks it (its lines are refused)."""
+        if not self._blocked.size:
+            return np.zeros(items.size, dtype=bool)
+        return np.isin(self.ctx.scenario.gtin[items], self._blocked)
 
     def _confirm_shelf_plans(self, day: int) -> None:
         """Confirm, cap or refuse each captain's shelf plan, and answer it with the result."""
@@ -233,3 +229,10 @@ class Retailer(NetworkParty):
                 )
             self.shelf = shelf
         self.ctx.ledger["shelf_units"][day] = self.shelf.sum(axis=0)
+
+
+def _line_status(changed: np.ndarray, granted_per_item: np.ndarray) -> np.ndarray:
+    """ORDRSP line status per item: accepted, changed, or refused where nothing was granted."""
+    status = np.where(changed, LineStatus.CHANGED, LineStatus.ACCEPTED)
+    status[changed & (granted_per_item == 0)] = LineStatus.REFUSED
+    return status
