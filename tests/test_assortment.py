@@ -7,6 +7,8 @@ for SKUs 0..7, reviews every 2 weeks, 3 days of clearance.
 
 from __future__ import annotations
 
+import tracemalloc
+
 import numpy as np
 import pytest
 from pydantic import ValidationError
@@ -118,6 +120,41 @@ def test_split_transfers_keeps_every_unit_and_the_expected_split() -> None:
     expected = transfer @ shares
     assert np.all(np.abs(moved - expected) < 1)
     assert moved.sum(axis=0) == pytest.approx(expected.sum(axis=0), rel=0.02)
+
+
+def test_split_transfers_added_in_place_are_the_whole_split() -> None:
+    rng = np.random.default_rng(3)
+    stores, subs, gone = 300, 1500, 4  # 1,500 columns: blocks of a few rows (rows_per_block)
+    shares = rng.random((gone, subs)) * (rng.random((gone, subs)) < 0.5)
+    shares[2] = 0.0  # a delisted SKU with no substitute: its shoppers are lost
+    shares /= np.maximum(shares.sum(axis=1, keepdims=True), 1e-300)
+    transfer = rng.binomial(2, 0.05, (stores, gone))  # most stores move nothing
+    assert 0 < np.count_nonzero(transfer.any(axis=1)) < stores
+    uniform = rng.random(stores)
+    columns = np.sort(rng.choice(subs + 50, subs, replace=False))
+    target = rng.integers(0, 9, (stores, subs + 50)).astype(np.int32)
+    expected = target.copy()
+    whole = assortment.split_transfers(transfer, shares, uniform)
+    expected[:, columns] += whole
+    added = assortment.add_split_transfers(target, columns, transfer, shares, uniform)
+    assert target.dtype == np.int32 and np.array_equal(target, expected)
+    assert np.array_equal(added, whole.sum(axis=0))
+
+
+def test_split_transfers_added_in_place_take_no_store_by_substitute_temporaries() -> None:
+    rng = np.random.default_rng(4)
+    stores, subs = 2000, 3000
+    shares = np.full((2, subs), 1.0 / subs)
+    transfer = np.zeros((stores, 2), np.int64)
+    transfer[rng.choice(stores, 40, replace=False)] = 3
+    target = np.zeros((stores, subs), np.int32)
+    tracemalloc.start()
+    assortment.add_split_transfers(target, np.arange(subs), transfer, shares, rng.random(stores))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert target.sum() == transfer.sum()
+    # the whole split would hold [stores, subs] float64 arrays: 48 MB each
+    assert peak < stores * subs * 8 / 8, peak
 
 
 def test_settings_are_validated() -> None:

@@ -24,13 +24,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from crossdock._kernels import dot
+from crossdock._kernels import dot, rows_per_block
 
 __all__ = [
     "ABC",
     "ASSORTMENT_SERIES",
     "XYZ",
     "abc_classes",
+    "add_split_transfers",
     "choose_delistings",
     "class_names",
     "coefficient_of_variation",
@@ -214,3 +215,30 @@ def split_transfers(transfer: np.ndarray, shares: np.ndarray, uniform: np.ndarra
     whole = np.floor(cumulative + np.asarray(uniform, np.float64)[:, None])
     out = np.diff(whole, axis=1, prepend=0.0)
     return out.astype(np.int64)
+
+
+def add_split_transfers(
+    target: np.ndarray,
+    columns: np.ndarray,
+    transfer: np.ndarray,
+    shares: np.ndarray,
+    uniform: np.ndarray,
+) -> np.ndarray:
+    """Add :func:`split_transfers` ``(transfer, shares, uniform)`` to ``target[:, columns]``.
+
+    The same units, with no ``[rows, columns]`` temporaries: rows that move nothing are
+    skipped (their split is all zeros), and the others are split a few at a time. A delisted
+    SKU's substitutes may be a whole category, thousands of SKUs: at national size the full
+    split's float64 temporaries took 15 bytes a store × SKU cell, every day a SKU was delisted.
+    Each row's split depends on that row alone (its sums included, as :func:`dot` sums them),
+    so the numbers are those of the whole split. Returns the units added to each column.
+    """
+    added = np.zeros(len(columns), dtype=np.int64)
+    moving = np.flatnonzero(np.any(transfer, axis=1))
+    step = rows_per_block(len(columns))
+    for start in range(0, moving.size, step):
+        rows = moving[start : start + step]
+        moved = split_transfers(transfer[rows], shares, np.asarray(uniform)[rows])
+        target[np.ix_(rows, columns)] += moved
+        added += moved.sum(axis=0)
+    return added

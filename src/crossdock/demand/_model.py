@@ -30,7 +30,7 @@ class Demand(Protocol):
     """Anything that gives the day's demand as a ``[stores, skus]`` integer array."""
 
     def daily(self, day: int) -> np.ndarray:
-        """Units wanted at each store × SKU on ``day``."""
+        """Units wanted at each store × SKU on ``day``: a new array, the caller's to change."""
         ...
 
 

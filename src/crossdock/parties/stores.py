@@ -30,7 +30,7 @@ from crossdock._kernels import (
     row_dot,
     rows_per_block,
 )
-from crossdock.assortment import ASSORTMENT_SERIES, split_transfers
+from crossdock.assortment import ASSORTMENT_SERIES, add_split_transfers
 from crossdock.demand import Demand
 from crossdock.economics._prices import PriceBook
 from crossdock.errors import ScenarioError
@@ -266,17 +266,20 @@ class Stores(NetworkParty):
         left = self.on_hand[:, over]
         if not left.any():
             return
-        scrap = np.zeros_like(self.on_hand)
-        scrap[:, over] = left
         self.on_hand[:, over] = 0
-        self.ctx.ledger.record(day, "scrapped", "store", scrap)
-        self.ctx.ledger["delisted_scrap"][day, over] += left.sum(axis=0)
+        ledger = self.ctx.ledger
+        if ledger.detail:  # the ledger keeps store × SKU flows: it needs the whole array
+            scrap = np.zeros_like(self.on_hand)
+            scrap[:, over] = left
+            ledger.record(day, "scrapped", "store", scrap)
+        else:  # only each store's total is kept: no store × SKU array for a few columns
+            ledger.record(day, "scrapped", "store", left, totals=left.sum(axis=1))
+        ledger["delisted_scrap"][day, over] += left.sum(axis=0)
 
     def _substitute(self, day: int, wanted: np.ndarray) -> np.ndarray:
         """Today's demand after delisting: clearance stock first, then substitutes or lost."""
         gone = self._delisted
-        wanted = wanted.copy()
-        asked = wanted[:, gone]
+        asked = wanted[:, gone]  # (``wanted``, the day's draw, is the stores' to change)
         served = np.minimum(asked, self.on_hand[:, gone])
         rest = asked - served
         if not self._rngs:
@@ -289,11 +292,10 @@ class Stores(NetworkParty):
         for s, rng in enumerate(self._rngs):  # per store and day, only while SKUs are delisted
             switch[s] = rng.binomial(rest[s], self._switching)
             draws[s] = rng.random()
-        moved = split_transfers(switch, self._shares, draws)
         wanted[:, gone] = served
-        wanted[:, self._substitutes] += moved
+        moved = add_split_transfers(wanted, self._substitutes, switch, self._shares, draws)
         ledger = self.ctx.ledger
-        ledger["substituted_demand"][day, self._substitutes] += moved.sum(axis=0)
+        ledger["substituted_demand"][day, self._substitutes] += moved
         ledger["delisted_demand_lost"][day, gone] += (rest - switch).sum(axis=0)
         return wanted
 
