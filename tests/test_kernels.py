@@ -297,17 +297,52 @@ def test_gamma_quantile_edges() -> None:
     assert got[3] == pytest.approx(1e6 + z, rel=1e-12)
 
 
-def test_int32_room_is_exact_at_the_boundary() -> None:
+@pytest.mark.parametrize("dtype", [np.int32, np.int64])
+@pytest.mark.parametrize("numba", ["0", "1"])
+def test_int32_room_is_exact_at_the_boundary(
+    monkeypatch: pytest.MonkeyPatch, numba: str, dtype: type
+) -> None:
+    """The same answers from the NumPy path and (int32 books and additions) the fused one."""
+    from crossdock import _fused
     from crossdock._kernels import INT32_MAX, int32_room
 
+    monkeypatch.setenv(_fused.ENV_VAR, numba)
     target = np.array([[INT32_MAX - 3, 0], [5, -7]], dtype=np.int32)
-    assert int32_room(target, np.array([[3, 10], [0, 0]]))
-    assert not int32_room(target, np.array([[4, 0], [0, 0]]))
+
+    def room(added: list[list[int]]) -> bool:
+        return int32_room(target, np.array(added, dtype=dtype))
+
+    assert room([[3, 10], [0, 0]])
+    assert not room([[4, 0], [0, 0]])
     # the cheap bound fails (largest + largest) but no cell passes: exact check says yes
-    assert int32_room(target, np.array([[0, 0], [0, INT32_MAX]]))
-    assert int32_room(target, np.array([[0, 0], [-INT32_MAX, 0]]))
-    assert not int32_room(target, np.array([[0, 0], [0, -INT32_MAX]]))
+    assert room([[0, 0], [0, INT32_MAX]])
+    assert room([[0, 0], [-INT32_MAX, 0]])
+    assert not room([[0, 0], [0, -INT32_MAX]])
     assert int32_room(target, np.zeros((2, 0), dtype=np.int64))
+    # views with strides, as the books' rows and columns are checked
+    wide = np.zeros((4, 6), dtype=np.int32)
+    wide[1, 3] = INT32_MAX
+    assert int32_room(wide[::2, ::3], np.ones((2, 2), dtype=np.int32))
+    assert not int32_room(wide[1:3, 2:4], np.ones((2, 2), dtype=np.int32))
+
+
+def test_the_fused_room_check_is_numpys_on_random_books() -> None:
+    from crossdock import _fused
+    from crossdock._kernels import INT32_MAX
+
+    compiled = _fused._compiled()
+    if compiled is None:
+        pytest.skip("Numba not installed")
+    rng = np.random.default_rng(61)
+    for _ in range(200):
+        target = rng.integers(-INT32_MAX, INT32_MAX, (5, 7), endpoint=True).astype(np.int32)
+        added = rng.integers(-INT32_MAX, INT32_MAX, (5, 7), endpoint=True) // rng.choice(
+            [1, 2**8, 2**20, 2**31]
+        )
+        added = added.astype(np.int32)
+        total = target.astype(np.int64) + added
+        exact = bool(total.max() <= INT32_MAX and total.min() >= -INT32_MAX)
+        assert compiled.int32_room_cells(target, added) == exact
 
 
 @pytest.mark.parametrize("dtype", [np.int32, np.int64])

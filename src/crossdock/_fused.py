@@ -92,6 +92,8 @@ def _compiled() -> SimpleNamespace | None:
             packs_block,
             confirm_lines,
             sell_lost_sales,
+            int32_room_cells,
+            same_cells,
         ),
     )
 
@@ -460,6 +462,37 @@ def sell_lost_sales(
         in_stock[s] = listed
         store_demand[s] = demand
         store_sales[s] = sales
+
+
+def int32_room_cells(target: np.ndarray, added: np.ndarray) -> bool:
+    """Whether ``target + added`` stays within ±(2**31 − 1) in every cell: int32 2-D arrays.
+
+    :func:`crossdock._kernels.int32_room`'s answer in one pass over both arrays, with no
+    temporaries (its NumPy path takes four reductions, and the sum in int64 when they
+    cannot decide); int64 sums of two int32 never overflow.
+    """
+    for s in range(target.shape[0]):
+        for k in range(target.shape[1]):
+            total = np.int64(target[s, k]) + np.int64(added[s, k])
+            if total > 2147483647 or total < -2147483647:
+                return False
+    return True
+
+
+def same_cells(
+    goods: np.ndarray, rows: np.ndarray, items: np.ndarray, quantity: np.ndarray
+) -> bool:
+    """Whether ``goods[rows[r], items[k]] == quantity[r, k]`` in every cell.
+
+    ``np.array_equal(goods[np.ix_(rows, items)], quantity)`` without taking the cells out
+    (a platform's check that a despatch advice came in full: its stores × its items).
+    """
+    for r in range(rows.size):
+        row = rows[r]
+        for k in range(items.size):
+            if goods[row, items[k]] != quantity[r, k]:
+                return False
+    return True
 
 
 def confirm_lines(

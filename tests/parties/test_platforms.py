@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from crossdock.ledger import KINDS
 from crossdock.messages import DespatchAdvice
@@ -139,3 +140,28 @@ def test_goods_held_overnight_leave_first_the_next_day(
     assert platforms.held[1, 1] == 50  # ... and today's arrivals share the rest
     platforms.cross_dock(2)
     assert platforms.held.sum() == 0
+
+
+@pytest.mark.parametrize("numba", ["0", "1"])
+def test_an_advice_that_came_in_full_is_answered_with_its_own_array(
+    monkeypatch: pytest.MonkeyPatch, numba: str
+) -> None:
+    """RECADV quantities: the DESADV's array when all came, else a copy of what came."""
+    from types import SimpleNamespace
+
+    from crossdock import _fused
+    from crossdock.parties.platforms import _as_received
+
+    monkeypatch.setenv(_fused.ENV_VAR, numba)
+    rng = np.random.default_rng(8)
+    stores = np.array([2, 3, 5, 8, 9])  # the platform's stores (the goods' rows)
+    goods = rng.integers(0, 9, (5, 12)).astype(np.int32)
+    locations, items = np.array([3, 8, 9]), np.array([1, 4, 5, 11])
+    quantity = goods[np.ix_([1, 3, 4], items)].copy()
+    advice = SimpleNamespace(locations=locations, items=items, quantity=quantity)
+    assert _as_received(goods, stores, advice) is quantity
+    goods[3, 5] += 1  # one cell of the advice came short or over
+    came = _as_received(goods, stores, advice)
+    assert came is not quantity
+    np.testing.assert_array_equal(came, goods[np.ix_([1, 3, 4], items)])
+    assert int((came != quantity).sum()) == 1
