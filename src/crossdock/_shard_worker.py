@@ -326,8 +326,11 @@ class _DemandAhead:
         ]
         self.days = days
         self.limit = limit
-        self._drawn: dict[int, list[np.ndarray]] = {}  # by day: its blocks drawn so far
+        # by day: its array, whose blocks of stores are drawn into their rows in turn
+        self._drawn: dict[int, np.ndarray] = {}
+        self._shape = (rows.size, scenario.n_skus)
         self._day = 0  # the day being drawn
+        self._block = 0  # its next block of stores
         self._asked = 0  # the next day the stores ask for
         #: by day: thread CPU seconds of drawing it, and of what was drawn only when asked for
         self.seconds: defaultdict[int, float] = defaultdict(float)
@@ -347,8 +350,7 @@ class _DemandAhead:
         while self._day <= day:
             self.late[day] += self._draw_block()
         self._asked = day + 1
-        blocks = self._drawn.pop(day)
-        return blocks[0] if len(blocks) == 1 else np.concatenate(blocks)
+        return self._drawn.pop(day)
 
     def per_day(self) -> list[tuple[float, float]]:
         """Per day handed over: CPU seconds of drawing it, and of its part drawn late.
@@ -360,11 +362,16 @@ class _DemandAhead:
     def _draw_block(self) -> float:
         """Draw the next block of stores of the day being drawn; its thread CPU seconds."""
         started = time.thread_time()
-        day = self._day
-        blocks = self._drawn.setdefault(day, [])
-        blocks.append(self.models[len(blocks)].daily(day))
-        if len(blocks) == len(self.models):
-            self._day += 1
+        day, block = self._day, self._block
+        whole = self._drawn.get(day)
+        if whole is None:
+            whole = self._drawn[day] = np.empty(self._shape, dtype=np.int32)
+        first = block * DEMAND_BLOCK_STORES
+        model = self.models[block]
+        model.daily(day, out=whole[first : first + model.stores.size])
+        self._block = block + 1
+        if self._block == len(self.models):
+            self._day, self._block = day + 1, 0
         spent = time.thread_time() - started
         self.seconds[day] += spent
         return spent

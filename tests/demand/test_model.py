@@ -88,3 +88,27 @@ def test_a_stores_demand_follows_its_gln_not_its_place(scenario, generator: str)
     b = draw(DemandModel(reordered, 7), 30)
     order = [list(reordered.store_gln).index(g) for g in scenario.store_gln]
     assert np.array_equal(a, b[:, order])
+
+
+def test_a_day_drawn_into_rows_of_a_larger_array_is_the_same(scenario, generator: str) -> None:
+    """``daily(out=)`` (a shard's blocks of stores drawn into one day's rows) draws the same."""
+    scenario = with_generator(scenario, generator)
+    whole = DemandModel(scenario, 4)
+    halves = [DemandModel(scenario, 4, stores=rows) for rows in ([0, 1], [2, 3])]
+    day = np.full((4, scenario.n_skus), -7, dtype=np.int32)
+    for d in range(20):
+        for i, model in enumerate(halves):
+            assert model.daily(d, out=day[2 * i : 2 * i + 2]) is not None
+        assert np.array_equal(day, whole.daily(d))
+        day[...] = -7  # every cell is written again the next day
+
+
+def test_a_wrong_array_for_the_day_is_refused(scenario) -> None:
+    model = DemandModel(scenario, 1)
+    for out in (
+        np.empty((4, scenario.n_skus), dtype=np.int64),
+        np.empty((3, scenario.n_skus), dtype=np.int32),
+        np.empty((scenario.n_skus, 4), dtype=np.int32).T,
+    ):
+        with pytest.raises(ValueError, match="C-contiguous int32"):
+            model.daily(0, out=out)

@@ -204,7 +204,7 @@ class DemandModel:
                 mean *= factor
         return mean
 
-    def daily(self, day: int) -> np.ndarray:
+    def daily(self, day: int, out: np.ndarray | None = None) -> np.ndarray:
         """Demand on ``day``; days must be asked for in order.
 
         Only the day's ``[stores, skus]`` counts are drawn: the factors every store shares
@@ -212,17 +212,25 @@ class DemandModel:
         and Poisson draws are made day by day from its own streams. A Generator's array
         draws consume its bit stream in C order, so a day at a time gives exactly the numbers
         of a whole block at once, and no ``[days, stores, skus]`` block is ever held.
+
+        ``out`` (int32, ``[stores, skus]``, C-contiguous) takes the counts instead of a new
+        array: a shard draws its blocks of stores into the rows of one day's array, so the
+        day is not joined by a copy.
         """
         if day != self._next_day:
             raise ValueError(
                 f"demand is drawn in day order: expected day {self._next_day}, got {day}"
             )
+        # int32, as the stores' books (half the bytes of the draws' int64); a count that does
+        # not fit stops the run with a located error (_store_counts)
+        cells = (len(self.stores), self.scenario.n_skus)
+        if out is None:
+            out = np.empty(cells, dtype=np.int32)
+        elif out.shape != cells or out.dtype != np.int32 or not out.flags.c_contiguous:
+            raise ValueError(f"out must be a C-contiguous int32 array of shape {cells}")
         shared, promotions = self.factors.on(day)
         self._next_day = day + 1
         today = np.array([day])
-        # int32, as the stores' books (half the bytes of the draws' int64); a count that does
-        # not fit stops the run with a located error (_store_counts)
-        out = np.empty((len(self.stores), self.scenario.n_skus), dtype=np.int32)
         if self.generator == "philox":
             self._draw_counter(day, today, shared, promotions, out)
             return out
