@@ -479,3 +479,50 @@ def test_ration_a_few_short_columns_at_a_time_gives_the_same_grants(
             assert np.array_equal(ration(requested, available), whole)
         monkeypatch.undo()
         assert (whole.sum(axis=0) <= np.maximum(available, 0)).all()
+
+
+def test_the_fused_ration_gives_the_numpy_paths_grants(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Short columns shared by a partition (``_fused.ration_columns``) and by NumPy's sort.
+
+    Random books with many ties (small requests) and few, with units left over below and
+    above the number of rows, int32 and int64, strided views, blocks of 1, 3 or all columns,
+    and the plain-Python reference where the book is small.
+    """
+    from crossdock import _fused, _kernels
+
+    rng = np.random.default_rng(23)
+    cases = 0
+    for trial in range(300):
+        rows, columns = int(rng.integers(1, 40)), int(rng.integers(1, 12))
+        top = int(rng.choice([3, 50, 100_000]))
+        requested = rng.integers(0, top, size=(rows, 2 * columns))[:, ::2]  # a strided view
+        if trial % 2:
+            requested = requested.astype(np.int32)
+        requested[rng.random(requested.shape) < 0.2] = 0
+        available = rng.integers(-5, max(2, int(requested.sum(axis=0).max()) + 5), size=columns)
+        monkeypatch.setenv(_fused.ENV_VAR, "0")
+        expected = ration(requested, available)
+        monkeypatch.setenv(_fused.ENV_VAR, "1")
+        for block in (1, 3, 10**9):
+            monkeypatch.setattr(_kernels, "_DOT_BLOCK_BYTES", 8 * rows * block)
+            got = ration(requested, available)
+            assert got.dtype == expected.dtype
+            np.testing.assert_array_equal(got, expected)
+        if rows * columns <= 60:
+            assert got.tolist() == slow_ration(requested.tolist(), available.tolist())
+        cases += bool((requested.sum(axis=0) > np.maximum(available, 0)).any())
+    assert cases > 200  # most books had short columns
+
+
+def test_the_fused_ration_of_a_large_book(monkeypatch: pytest.MonkeyPatch) -> None:
+    """5,000 rows (as a national supplier's book): the same grants from both paths."""
+    from crossdock import _fused
+
+    rng = np.random.default_rng(5)
+    requested = rng.poisson(rng.uniform(0.1, 30, size=300), size=(5000, 300)).astype(np.int32)
+    available = (requested.sum(axis=0) * rng.uniform(0.2, 1.2, size=300)).astype(np.int64)
+    monkeypatch.setenv(_fused.ENV_VAR, "0")
+    expected = ration(requested, available)
+    monkeypatch.setenv(_fused.ENV_VAR, "1")
+    np.testing.assert_array_equal(ration(requested, available), expected)
+    assert (expected.sum(axis=0) == np.minimum(requested.sum(axis=0), available)).all()

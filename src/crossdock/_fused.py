@@ -94,6 +94,7 @@ def _compiled() -> SimpleNamespace | None:
             sell_lost_sales,
             int32_room_cells,
             same_cells,
+            ration_columns,
         ),
     )
 
@@ -477,6 +478,96 @@ def int32_room_cells(target: np.ndarray, added: np.ndarray) -> bool:
             if total > 2147483647 or total < -2147483647:
                 return False
     return True
+
+
+#: Products below this are divided through a float reciprocal (then mended to the exact
+#: quotient): a 64-bit integer division costs tens of cycles.
+_EXACT_BELOW = 2**52
+#: Rows of a store × SKU book read or written together where its columns are worked on one by
+#: one (:func:`ration_columns`).
+_TILE_ROWS = 64
+
+
+def ration_columns(
+    requested: np.ndarray,
+    available: np.ndarray,
+    total: np.ndarray,
+    short: np.ndarray,
+    granted: np.ndarray,
+    width: int,
+) -> None:
+    """:func:`crossdock._kernels.ration`'s short columns, into ``granted`` (a copy of ``requested``).
+
+    Each column ``j`` of ``short`` shares ``available[j]`` (>= 0, below ``total[j]``, the
+    column's int64 sum) in proportion to the requests, rounded down; the units left go one
+    each to the largest remainders, ties to the lower row, never to a remainder of 0. The
+    NumPy path ranks every row of a column by a stable sort; here the ``k``-th largest
+    remainder is found by a partition (``k`` the units left) and the rows above it, then the
+    first rows equal to it, take one: the same rows, in time linear in the rows. The shares
+    are NumPy's int64 floor quotients and remainders exactly (found from a float reciprocal
+    where the product is below :data:`_EXACT_BELOW`, then corrected), so the answer is the
+    same cell for cell. Columns go
+    ``width`` at a time, read and written row by row (the store × SKU array's order).
+    """
+    n = requested.shape[0]
+    count = short.size
+    width = max(1, min(width, count))
+    # a column's remainders side by side (to rank them); the book is read and written a tile
+    # of rows at a time, so that both stay in the cache
+    remainder = np.empty((width, n), dtype=np.int64)
+    plus = np.empty((width, n), dtype=np.bool_)
+    base_sum = np.empty(width, dtype=np.int64)
+    inverse = np.empty(width)
+    for start in range(0, count, width):
+        w = min(width, count - start)
+        base_sum[:w] = 0
+        for c in range(w):
+            inverse[c] = 1.0 / total[short[start + c]]
+        for tile in range(0, n, _TILE_ROWS):
+            for i in range(tile, min(tile + _TILE_ROWS, n)):
+                for c in range(w):
+                    j = short[start + c]
+                    tot = total[j]
+                    scaled = np.int64(requested[i, j]) * available[j]
+                    if 0 <= scaled < _EXACT_BELOW:  # a float quotient, off by one at most
+                        base = np.int64(scaled * inverse[c])
+                        rest = scaled - base * tot
+                        while rest < 0:
+                            base -= 1
+                            rest += tot
+                        while rest >= tot:
+                            base += 1
+                            rest -= tot
+                    else:
+                        base = scaled // tot
+                        rest = scaled - base * tot
+                    remainder[c, i] = rest
+                    base_sum[c] += base
+                    granted[i, j] = base
+        for c in range(w):
+            left = available[short[start + c]] - base_sum[c]
+            column = remainder[c]
+            if left <= 0:
+                plus[c] = False
+                continue
+            if left >= n:
+                for i in range(n):
+                    plus[c, i] = column[i] > 0
+                continue
+            threshold = np.partition(column, n - left)[n - left]  # the left-th largest
+            ties = left  # then how many of the rows equal to it take one (without branches)
+            for i in range(n):
+                ties -= np.int64(column[i] > threshold)
+            for i in range(n):
+                value = column[i]
+                tie = np.int64(value == threshold) & np.int64(ties > 0)
+                ties -= tie
+                plus[c, i] = ((np.int64(value > threshold) | tie) & np.int64(value > 0)) != 0
+        for tile in range(0, n, _TILE_ROWS):
+            for i in range(tile, min(tile + _TILE_ROWS, n)):
+                for c in range(w):
+                    if plus[c, i]:
+                        granted[i, short[start + c]] += 1
 
 
 def same_cells(

@@ -52,6 +52,9 @@ class Platforms(NetworkParty):
         self._supplier_columns = [as_slice(items) for items in sc.items_of_supplier]
         self._expected: dict[int, list[tuple[int, DespatchAdvice]]] = {}
         self.held_overnight = np.zeros(sc.n_platforms, dtype=np.int64)
+        # today's units and pallets in, by platform, where nothing was held from before: its
+        # stock to cross-dock is what came, so they are not counted again
+        self._arrived: dict[int, tuple[int, int]] = {}
 
     def receive(self, day: int) -> None:
         """Take in suppliers' despatch advices: what each truck due today should carry."""
@@ -76,6 +79,7 @@ class Platforms(NetworkParty):
         sc = self.ctx.scenario
         arrivals = [self.ctx.goods.arrivals(gln, day) for gln in sc.platform_gln]
         due = self._expected.pop(day, [])
+        self._arrived = {}
         # (a platform where nothing came today received nothing of its advices)
         received = [np.zeros(advice.quantity.shape, dtype=np.int32) for _, advice in due]
         if not any(arrivals):  # no truck at all: the advices due are answered, nothing came
@@ -87,21 +91,30 @@ class Platforms(NetworkParty):
             if not loads:
                 continue
             stores = self._stores_of[p]
-            goods = sum_loads(loads, (stores.size, sc.n_skus), np.int32, locations=stores)
-            arrivals[p] = []  # (the consignments are let go with their platform's sum)
-            del loads
             rows = as_slice(stores)
             held = self.held[rows]
-            check_room(day, "platforms", "stock", held, goods)
-            held += goods
-            if not isinstance(rows, slice):  # a copy: written back
-                self.held[rows] = held
+            shape = (stores.size, sc.n_skus)
+            # where nothing was held from before (the platform's rows are zeros), the loads
+            # are summed into its stock itself: no array of the day's arrivals apart
+            fresh = isinstance(rows, slice) and p not in self._overnight
+            goods = sum_loads(loads, shape, np.int32, out=held if fresh else None, locations=stores)
+            arrivals[p] = []  # (the consignments are let go with their platform's sum)
+            del loads
+            if goods is not held:
+                check_room(day, "platforms", "stock", held, goods)
+                held += goods
+                if not isinstance(rows, slice):  # a copy: written back
+                    self.held[rows] = held
             by_platform[p] = goods.sum(axis=0)
-            ledger["platform_pallets_in"][day, p] += sum(
+            count = sum(
                 int(pallets(goods[:, cols], sc.units_per_pallet[cols]).sum())
                 for cols in self._supplier_columns
             )
-            ledger["platform_units_in"][day, p] += by_platform[p].sum()
+            units = int(by_platform[p].sum())
+            ledger["platform_pallets_in"][day, p] += count
+            ledger["platform_units_in"][day, p] += units
+            if p not in self._overnight:
+                self._arrived[p] = (units, count)
             for i, (q, advice) in enumerate(due):
                 if q == p:
                     received[i] = _as_received(goods, stores, advice)
@@ -137,33 +150,34 @@ class Platforms(NetworkParty):
         sc = self.ctx.scenario
         outs: list[tuple[int, np.ndarray, np.ndarray]] = []
         overnight: dict[int, np.ndarray] = {}
+        emptied: list[int] = []  # places in outs of platforms whose whole stock goes
         for p, stores in enumerate(self._stores_of):
+            if p not in self._arrived and p not in self._overnight:
+                continue  # nothing came, nothing was held: its rows are zeros
             rows = as_slice(stores)
             held = self.held[rows]
-            total = int(held.sum())
+            # inbound pallets as the suppliers built them: the work of breaking them down
+            # (as counted at unloading, when that was all the platform held)
+            total, held_pallets = self._arrived.get(p) or self._count(held)
             if total == 0:
                 continue
             capacity = int(sc.platform_capacity[p])
-            # inbound pallets as the suppliers built them: the work of breaking them down
-            held_pallets = sum(
-                int(pallets(held[:, cols], sc.units_per_pallet[cols]).sum())
-                for cols in self._supplier_columns
-            )
             if held_pallets > sc.platform_pallet_capacity[p]:  # doors or labour bind
                 share = sc.platform_pallet_capacity[p] / held_pallets
                 capacity = min(capacity, int(total * share))
-            if total <= capacity:
-                out = held.copy()
-            else:
-                # Goods held overnight go first; today's arrivals share what capacity is left.
-                old = self._overnight.get(p)
-                if old is None:
-                    old = np.zeros_like(held)
-                first = ration(old.reshape(-1, 1), np.array([capacity]))[:, 0].reshape(old.shape)
-                left = capacity - int(first.sum())
-                new = held - old
-                second = ration(new.reshape(-1, 1), np.array([left]))[:, 0].reshape(new.shape)
-                out = (first + second).astype(held.dtype)
+            if total <= capacity:  # all of it goes: emptied below, or handed on as it is
+                emptied.append(len(outs))
+                outs.append((p, stores, held))
+                continue
+            # Goods held overnight go first; today's arrivals share what capacity is left.
+            old = self._overnight.get(p)
+            if old is None:
+                old = np.zeros_like(held)
+            first = ration(old.reshape(-1, 1), np.array([capacity]))[:, 0].reshape(old.shape)
+            left = capacity - int(first.sum())
+            new = held - old
+            second = ration(new.reshape(-1, 1), np.array([left]))[:, 0].reshape(new.shape)
+            out = (first + second).astype(held.dtype)
             held -= out
             if not isinstance(rows, slice):  # a copy: written back
                 self.held[rows] = held
@@ -171,10 +185,18 @@ class Platforms(NetworkParty):
                 overnight[p] = held.copy()
             outs.append((p, stores, out))
         self._overnight = overnight
-        if not overnight and outs:  # nothing held anywhere: fresh zeros, whose pages are not
-            # resident until tomorrow's arrivals write them (4 bytes a store × SKU cell less
-            # while the other parties work)
+        self._arrived = {}
+        if not overnight and outs:  # nothing held anywhere: the stock goes as it is (its
+            # array lives on in the consignments), and fresh zeros, whose pages are not
+            # resident until tomorrow's arrivals write them, take its place
             self.held = np.zeros(self.held.shape, dtype=self.held.dtype)
+        else:  # the emptied platforms' stock copied out, their rows zeros again
+            for i in emptied:
+                p, stores, out = outs[i]
+                rows = as_slice(stores)
+                if isinstance(rows, slice):  # (else a copy already)
+                    outs[i] = (p, stores, out.copy())
+                self.held[rows] = 0
         ledger = self.ctx.ledger
         by_platform = np.zeros((sc.n_platforms, sc.n_skus), dtype=np.int64)
         for p, _, out in outs:
@@ -183,9 +205,9 @@ class Platforms(NetworkParty):
             return
         ledger.record(day, "shipped", "platform", by_platform)
         for p, stores, goods in outs:
-            if not goods.any():
+            if not by_platform[p].any():  # (no negative stock)
                 continue
-            ledger["platform_units_out"][day, p] += goods.sum()
+            ledger["platform_units_out"][day, p] += by_platform[p].sum()
             ledger["platform_pallets_out"][day, p] += despatch_to_stores(
                 self.ctx,
                 self.ssccs,
@@ -197,6 +219,14 @@ class Platforms(NetworkParty):
                 goods=goods,
                 transit_days=int(sc.platform_delivery_days[p]),
             )
+
+    def _count(self, held: np.ndarray) -> tuple[int, int]:
+        """A platform's units, and its pallets as the suppliers built them."""
+        count = sum(
+            int(pallets(held[:, cols], self.ctx.scenario.units_per_pallet[cols]).sum())
+            for cols in self._supplier_columns
+        )
+        return int(held.sum()), count
 
     def _by_platform(self, goods: np.ndarray) -> np.ndarray:
         sc = self.ctx.scenario

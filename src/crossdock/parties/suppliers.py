@@ -270,12 +270,16 @@ class Suppliers(NetworkParty):
                 # milk runs only on the lanes they can help (see crossdock.category.lanes)
                 lots = joins if collect and self._lanes[u, dest] else [("", own)]
                 for lot, (collection, items) in enumerate(lots):
+                    # pallets counted on the grant's cells in place: none for a lot with
+                    # nothing in it (grants are never negative, and any unit is a pallet)
+                    columns = as_slice(items)
+                    cells = goods[:, columns]
+                    count = int(pallets(cells, sc.units_per_pallet[items]).sum())
+                    if count == 0:
+                        continue
                     # the consignment's own copy: a view would keep the whole day's grant
                     # alive until the slowest supplier's goods arrive
-                    quantity = goods[:, items]
-                    if not quantity.any():
-                        continue
-                    count = int(pallets(quantity, sc.units_per_pallet[items]).sum())
+                    quantity = cells.copy() if isinstance(columns, slice) else cells
                     load = Consignment(
                         sender=sc.supplier_gln[u],
                         receiver=glns[dest],
