@@ -95,6 +95,7 @@ def _compiled() -> SimpleNamespace | None:
             int32_room_cells,
             same_cells,
             ration_columns,
+            settle_cells,
         ),
     )
 
@@ -568,6 +569,25 @@ def ration_columns(
                 for c in range(w):
                     if plus[c, i]:
                         granted[i, short[start + c]] += 1
+
+
+def settle_cells(
+    target: np.ndarray, rows: np.ndarray, items: np.ndarray, quantity: np.ndarray
+) -> None:
+    """``target[rows[r], items[k]] -= min(target[...], quantity[r, k])`` in every cell.
+
+    The retailer's open confirmations settled by a despatch advice (its stores × its items) in
+    one pass, with no temporaries: NumPy takes the cells out, makes their minimum and writes
+    the difference back. Worked in int64, stored in ``target``'s type, as NumPy's in-place
+    subtraction stores it.
+    """
+    for r in range(rows.size):
+        row = rows[r]
+        for k in range(items.size):
+            column = items[k]
+            held = np.int64(target[row, column])
+            settled = min(held, np.int64(quantity[r, k]))
+            target[row, column] = held - settled
 
 
 def same_cells(

@@ -53,9 +53,20 @@ class Retailer(NetworkParty):
 
     def _settle(self, news: StorePositions) -> None:
         """Confirmed goods now on their way (a despatch advice): no longer pending."""
+        kernels = _fused.kernels(self.confirmed_open.size)
         for advice in news.advices:
+            quantity = advice.quantity
+            if (
+                kernels is not None
+                and quantity.dtype.kind in "iu"
+                and quantity.shape == (advice.locations.size, advice.items.size)
+            ):  # in one pass, in place
+                locations = np.asarray(advice.locations, np.int64)
+                items = np.asarray(advice.items, np.int64)
+                kernels.settle_cells(self.confirmed_open, locations, items, quantity)
+                continue
             cells = grid(advice.locations, advice.items)
-            settled = np.minimum(self.confirmed_open[cells], advice.quantity)
+            settled = np.minimum(self.confirmed_open[cells], quantity)
             self.confirmed_open[cells] -= settled
 
     def confirm(self, day: int) -> None:
