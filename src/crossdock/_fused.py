@@ -507,8 +507,8 @@ def ration_columns(
     first rows equal to it, take one: the same rows, in time linear in the rows. The shares
     are NumPy's int64 floor quotients and remainders exactly (found from a float reciprocal
     where the product is below :data:`_EXACT_BELOW`, then corrected), so the answer is the
-    same cell for cell. Columns go
-    ``width`` at a time, read and written row by row (the store × SKU array's order).
+    same cell for cell. Columns go ``width`` at a time, read and written a tile of rows at a
+    time (the store × SKU array's order).
     """
     n = requested.shape[0]
     count = short.size

@@ -106,10 +106,7 @@ class Platforms(NetworkParty):
                 if not isinstance(rows, slice):  # a copy: written back
                     self.held[rows] = held
             by_platform[p] = goods.sum(axis=0)
-            count = sum(
-                int(pallets(goods[:, cols], sc.units_per_pallet[cols]).sum())
-                for cols in self._supplier_columns
-            )
+            count = self._supplier_pallets(goods)
             units = int(by_platform[p].sum())
             ledger["platform_pallets_in"][day, p] += count
             ledger["platform_units_in"][day, p] += units
@@ -158,7 +155,8 @@ class Platforms(NetworkParty):
             held = self.held[rows]
             # inbound pallets as the suppliers built them: the work of breaking them down
             # (as counted at unloading, when that was all the platform held)
-            total, held_pallets = self._arrived.get(p) or self._count(held)
+            arrived = self._arrived.get(p)
+            total, held_pallets = arrived or (int(held.sum()), self._supplier_pallets(held))
             if total == 0:
                 continue
             capacity = int(sc.platform_capacity[p])
@@ -220,13 +218,12 @@ class Platforms(NetworkParty):
                 transit_days=int(sc.platform_delivery_days[p]),
             )
 
-    def _count(self, held: np.ndarray) -> tuple[int, int]:
-        """A platform's units, and its pallets as the suppliers built them."""
-        count = sum(
-            int(pallets(held[:, cols], self.ctx.scenario.units_per_pallet[cols]).sum())
-            for cols in self._supplier_columns
+    def _supplier_pallets(self, goods: np.ndarray) -> int:
+        """A platform's pallets (its stores × SKUs) as the suppliers built them: one lot each."""
+        per_pallet = self.ctx.scenario.units_per_pallet
+        return sum(
+            int(pallets(goods[:, cols], per_pallet[cols]).sum()) for cols in self._supplier_columns
         )
-        return int(held.sum()), count
 
     def _by_platform(self, goods: np.ndarray) -> np.ndarray:
         sc = self.ctx.scenario
