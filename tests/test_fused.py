@@ -123,6 +123,9 @@ def test_half_precision_conversions_are_numpys_to_the_bit() -> None:
         got = np.array([convert(int(b)) for b in bits])
         np.testing.assert_array_equal(got, halves)  # NaN where NumPy has NaN
         assert np.array_equal(np.signbit(got), np.signbit(halves))
+    table = _fused.half_table()  # horizon_block's reading: the same values, kept read-only
+    np.testing.assert_array_equal(table, np.array([_fused.half_to_float(int(b)) for b in bits]))
+    assert not table.flags.writeable
 
     rng = np.random.default_rng(7)
     finite = bits[np.isfinite(halves)].astype(np.uint16).view(np.float16).astype(np.float32)
@@ -191,7 +194,8 @@ def test_horizons_are_holt_winters_own_to_the_bit() -> None:
             forecast._season.view(np.uint16),  # as order_up_to_packs passes them
             planes,
             forecast._variance,
-            np.broadcast_to(days, shape),
+            np.broadcast_to(days, shape),  # as leads, reviewed daily: (1 + days) - 1 days
+            1.0,
             a,
             g,
             np.float32(1.0 + a + g),
@@ -199,6 +203,7 @@ def test_horizons_are_holt_winters_own_to_the_bit() -> None:
             mean,
             spread,
             True,
+            _fused.half_table(),
         )
         np.testing.assert_array_equal(mean, np.broadcast_to(forecast.horizon_mean(days), shape))
         np.testing.assert_array_equal(spread, np.broadcast_to(forecast.horizon_std(days), shape))
