@@ -38,7 +38,10 @@ class Consignment:
     ``destination`` which one receives it (``-1`` where ``locations`` lists several, as for a
     depot's store deliveries); ``locations`` are the rows of the receiver's stock the goods
     go to (stores for a platform's pre-allocated pallets or for store deliveries); ``sscc_first`` and ``pallets`` are
-    the SSCC serials on it (``0`` for goods that move without pallets). ``collection`` is the
+    the SSCC serials on it (``0`` for goods that move without pallets); ``row_pallets``, where
+    the sender counted them apart, the pallets of each row (``None``: not given; they sum to
+    ``pallets``), so that the carrier plans a depot's stops without counting them again.
+    ``collection`` is the
     GLN of the party that booked a collection run for it (the planner of its items): the
     carrier picks up every consignment of one collection for one destination shipped on one
     day on shared milk runs (``""``: a direct truckload of its own).
@@ -59,6 +62,7 @@ class Consignment:
     pallets: int = 0
     sscc_first: int = 0
     collection: str = ""
+    row_pallets: np.ndarray | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         # int32, as the DESADV that announces it (crossdock.messages.quantities): one array

@@ -190,3 +190,65 @@ def test_advices_due_on_a_day_no_goods_came_are_answered_with_nothing_received(
     shipped_lines = sum(int(a.quantity.any(axis=0).sum()) for a in due)
     assert shipped_lines > 0
     assert chain.ledger["recadv_lines_differing"][arrival].sum() == shipped_lines
+
+
+def test_pallets_counted_once_are_the_pallets_counted_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The platforms' inbound pallets from the lots, the carrier's stops from the despatch.
+
+    Where each supplier's lot is the whole of its columns, the platform takes the pallets the
+    suppliers counted instead of counting the summed goods again; the carrier takes each
+    store's pallets as the platform counted them. Both against a recount, every day; the
+    shortcut is taken on the usual day, and refused for a supplier's goods in two lots.
+    """
+    import dataclasses
+
+    from crossdock._kernels import pallets
+    from crossdock.parties import _common
+    from crossdock.parties.carrier import Carrier
+
+    sc = compile_scenario(generate_spec(n_stores=6, n_skus=48, horizon_days=30, seed=3))
+    taken: list[int] = []
+    refused: list[bool] = []
+    lots = Platforms._lots_pallets
+
+    def checked(self: Platforms, loads: list, stores: np.ndarray) -> int | None:
+        count = lots(self, loads, stores)
+        if count is not None:
+            taken.append(count)
+            goods = _common.sum_loads(loads, (stores.size, sc.n_skus), locations=stores)
+            assert count == self._supplier_pallets(goods)
+            load = next((x for x in loads if x.items.size > 1), None)
+            if load is not None:  # the same goods in two lots: counted again
+                half = load.items.size // 2
+                split = [
+                    dataclasses.replace(
+                        load, items=load.items[:half], quantity=load.quantity[:, :half]
+                    ),
+                    dataclasses.replace(
+                        load, items=load.items[half:], quantity=load.quantity[:, half:]
+                    ),
+                ]
+                refused.append(
+                    lots(self, [*split, *(x for x in loads if x is not load)], stores) is None
+                )
+        return count
+
+    routed: list[int] = []
+    route = Carrier._route
+
+    def routing(self: Carrier, day: int, load: _common.Consignment):  # type: ignore[no-untyped-def]
+        if load.row_pallets is not None:
+            routed.append(load.row_pallets.size)
+            recount = pallets(load.quantity, sc.units_per_pallet)
+            np.testing.assert_array_equal(load.row_pallets, recount)
+            assert int(recount.sum()) == load.pallets
+        return route(self, day, load)
+
+    monkeypatch.setattr(Platforms, "_lots_pallets", checked)
+    monkeypatch.setattr(Carrier, "_route", routing)
+    simulate(sc, mode="shared", days=30)
+    assert routed and sum(routed) > 0
+    assert len(taken) > 0 and sum(taken) > 0
+    assert refused and all(refused)

@@ -209,7 +209,8 @@ def despatch_to_stores(
 ) -> int:
     """Ship a depot's store deliveries with the carrier and announce them; their pallets."""
     sc = ctx.scenario
-    count = int(pallets(goods, sc.units_per_pallet).sum())
+    per_store = pallets(goods, sc.units_per_pallet)
+    count = int(per_store.sum())
     load = Consignment(
         sender=sender,
         receiver=sc.spec.retailer.gln,
@@ -224,6 +225,7 @@ def despatch_to_stores(
         quantity=goods,
         pallets=count,
         sscc_first=ssccs.take(origin, count),
+        row_pallets=per_store,
     )
     despatch(ctx, load, f"{origin_kind.upper()}{origin}-{day:04d}", ship_to=-1)
     return count

@@ -140,7 +140,9 @@ class Carrier:
             load.locations,
             load.quantity,
         )
-        per_store = pallets(goods, sc.units_per_pallet)
+        per_store = load.row_pallets  # as the depot counted them, else counted here
+        if per_store is None or per_store.shape != (goods.shape[0],):
+            per_store = pallets(goods, sc.units_per_pallet)
         if origin_kind == "dc":
             depot = (float(sc.dc_lat[origin]), float(sc.dc_lon[origin]))
         else:

@@ -16,6 +16,7 @@ import numpy as np
 
 from crossdock import _fused
 from crossdock._kernels import as_slice, pallets, ration
+from crossdock.goods import Consignment
 from crossdock.ledger import SeriesSpec
 from crossdock.messages import DespatchAdvice, ReceivingAdvice
 from crossdock.parties._common import (
@@ -98,6 +99,7 @@ class Platforms(NetworkParty):
             # are summed into its stock itself: no array of the day's arrivals apart
             fresh = isinstance(rows, slice) and p not in self._overnight
             goods = sum_loads(loads, shape, np.int32, out=held if fresh else None, locations=stores)
+            lots = self._lots_pallets(loads, stores)
             arrivals[p] = []  # (the consignments are let go with their platform's sum)
             del loads
             if goods is not held:
@@ -106,7 +108,7 @@ class Platforms(NetworkParty):
                 if not isinstance(rows, slice):  # a copy: written back
                     self.held[rows] = held
             by_platform[p] = goods.sum(axis=0)
-            count = self._supplier_pallets(goods)
+            count = self._supplier_pallets(goods) if lots is None else lots
             units = int(by_platform[p].sum())
             ledger["platform_pallets_in"][day, p] += count
             ledger["platform_units_in"][day, p] += units
@@ -224,6 +226,29 @@ class Platforms(NetworkParty):
         return sum(
             int(pallets(goods[:, cols], per_pallet[cols]).sum()) for cols in self._supplier_columns
         )
+
+    def _lots_pallets(self, loads: list[Consignment], stores: np.ndarray) -> int | None:
+        """A platform's day of loads' pallets as the suppliers counted them, or ``None``.
+
+        They are :meth:`_supplier_pallets` of the loads' sum, the same cells counted the same
+        way, where each supplier sent one lot of all its items to all the platform's stores
+        (the usual day); otherwise (``None``) the sum is counted.
+        """
+        sc = self.ctx.scenario
+        senders: set[int] = set()
+        count = 0
+        for load in loads:
+            u = load.origin
+            if load.sender_kind != "supplier" or u in senders or not (0 <= u < sc.n_suppliers):
+                return None
+            senders.add(u)
+            if not (
+                np.array_equal(load.items, sc.items_of_supplier[u])
+                and np.array_equal(load.locations, stores)
+            ):
+                return None
+            count += load.pallets
+        return count
 
     def _by_platform(self, goods: np.ndarray) -> np.ndarray:
         sc = self.ctx.scenario

@@ -51,6 +51,22 @@ class Retailer(NetworkParty):
         #: the shelf capacity in force (store × SKU): the scenario's rule until a plan is confirmed
         self.shelf = sc.shelf_capacity
 
+    @property
+    def shelf(self) -> np.ndarray:
+        """The shelf capacity in force (store × SKU); set whole, never written in place."""
+        return self._shelf
+
+    @shelf.setter
+    def shelf(self, capacity: np.ndarray) -> None:
+        self._shelf = capacity
+        self._shelf_units: np.ndarray | None = None  # its per-SKU sum, made when first asked
+
+    def _shelf_per_sku(self) -> np.ndarray:
+        """The shelf's units per SKU over every store, summed once for each shelf in force."""
+        if self._shelf_units is None:
+            self._shelf_units = self._shelf.sum(axis=0)
+        return self._shelf_units
+
     def _settle(self, news: StorePositions) -> None:
         """Confirmed goods now on their way (a despatch advice): no longer pending."""
         kernels = _fused.kernels(self.confirmed_open.size)
@@ -239,7 +255,7 @@ class Retailer(NetworkParty):
                     capacity=shelf[grid(rows, items)],
                 )
             self.shelf = shelf
-        self.ctx.ledger["shelf_units"][day] = self.shelf.sum(axis=0)
+        self.ctx.ledger["shelf_units"][day] = self._shelf_per_sku()
 
 
 def _line_status(changed: np.ndarray, granted_per_item: np.ndarray) -> np.ndarray:
