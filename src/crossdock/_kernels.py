@@ -59,7 +59,13 @@ def cap_to_room(
     return order
 
 
-def ration(requested: np.ndarray, available: np.ndarray, *, copy: bool = True) -> np.ndarray:
+def ration(
+    requested: np.ndarray,
+    available: np.ndarray,
+    *,
+    copy: bool = True,
+    total: np.ndarray | None = None,
+) -> np.ndarray:
     """Grant ``requested[n, k]`` out of ``available[k]``, pro rata where short.
 
     Columns with enough stock are granted in full. Short columns are shared in proportion to
@@ -69,7 +75,8 @@ def ration(requested: np.ndarray, available: np.ndarray, *, copy: bool = True) -
     and message quantities: half the bytes) and int64 otherwise, with
     ``granted.sum(0) <= available``; the sums and the shares are worked out in int64.
     With ``copy=False``, when every line is granted in full the result is ``requested``
-    itself (a caller that then starts a new book saves the copy).
+    itself (a caller that then starts a new book saves the copy). ``total``: the requests'
+    column sums (int64), where the caller keeps them, so that they are not summed again.
     """
     requested = np.asarray(requested)
     if requested.dtype != np.int32:
@@ -77,7 +84,8 @@ def ration(requested: np.ndarray, available: np.ndarray, *, copy: bool = True) -
     available = np.maximum(np.asarray(available, dtype=np.int64), 0)
     if requested.ndim == 1:
         return np.minimum(requested, available).astype(requested.dtype, copy=False)
-    total = requested.sum(axis=0, dtype=np.int64)
+    if total is None:
+        total = requested.sum(axis=0, dtype=np.int64)
     short = np.flatnonzero(total > available)
     if short.size == 0:
         return requested.copy() if copy else requested

@@ -158,6 +158,8 @@ def test_shipping_to_the_platform_by_store(ok_small, make_context, docked_carrie
     # Short: 9 shared 6 : 12 → 3 and 6.
     assert advices[ok_small.supplier_gln[5]].quantity.tolist() == [[3], [6]]
     assert suppliers.book_store[:, 5].tolist() == [3, 6]
+    # the book's kept units per SKU follow a short day's rationing
+    assert suppliers._store_owed.tolist() == suppliers.book_store.sum(axis=0).tolist()
     assert suppliers.on_hand.tolist() == [0, 0, 0, 0, 0, 0]
     carrier.deliver(0)
     carrier.receive(1)  # one day on the road
@@ -187,6 +189,26 @@ def test_a_book_shipped_in_full_starts_again_as_fresh_zeros(
     ctx.channel.send(cross_dock_order(ok_small, 0, 1, [[1], [0]]))
     suppliers.confirm(1)
     assert suppliers.book_store[:, 0].tolist() == [1, 0]
+    assert suppliers._store_owed.tolist() == [1, 0, 0, 0, 0, 0]  # and so do its kept units
+
+
+def test_the_books_units_per_sku_are_kept_through_a_run(make_scenario) -> None:
+    """What a supplier owes the stores per SKU, kept as lines are booked and shipped, is the
+    sum of its store book every evening of a run with short days (rationed shipments)."""
+    from crossdock.engine import Engine
+
+    sc = make_scenario(n_stores=5, factory_capacity=20)  # short of capacity: rationed
+    chain = build_chain(sc, "shared", days=30, seed=3)
+    (suppliers,) = [p for p in chain.parties if isinstance(p, Suppliers)]
+    engine = Engine(chain.parties)
+    short = 0
+    for _ in range(30):
+        engine.step(until="confirm")
+        owed_before_shipping = suppliers._store_owed.copy()
+        engine.step()
+        assert suppliers._store_owed.tolist() == suppliers.book_store.sum(axis=0).tolist()
+        short += int((suppliers._store_owed > 0).any() and owed_before_shipping.any())
+    assert short > 0  # some days left lines in the book (the rationing path)
 
 
 def test_two_platforms_get_one_despatch_each(two_platforms, make_context, docked_carrier) -> None:

@@ -78,6 +78,9 @@ class Suppliers(NetworkParty):
         self.in_production = np.zeros(sc.n_skus, dtype=np.int64)
         self.book_dc = np.zeros((sc.n_dcs, sc.n_skus), dtype=np.int64)
         self.book_store = np.zeros((sc.n_stores, sc.n_skus), dtype=np.int32)  # checked adds
+        # the store book's units per SKU, kept as lines are booked and shipped: no pass over
+        # the whole book to know what is owed, nor to ration it, nor to count what shipped
+        self._store_owed = np.zeros(sc.n_skus, dtype=np.int64)
         self._items = sc.items_of_supplier
         # supplier × platform lanes a collection milk run may carry (crossdock.category.lanes)
         self._lanes = consolidated_lanes(sc)
@@ -111,6 +114,7 @@ class Suppliers(NetworkParty):
             # receiving advices confirm deliveries (the ledger already holds any difference)
             channel.receive(gln, ReceivingAdvice, day)
             for order in channel.receive(gln, Order, day):
+                total = order.total
                 if order.ship_to_kind == "dc":
                     self.book_dc[order.ship_to, order.items] += order.quantity[0]
                 else:
@@ -119,11 +123,12 @@ class Suppliers(NetworkParty):
                         day, "suppliers", "order book", self.book_store[cells], order.quantity
                     )
                     self.book_store[cells] += order.quantity
-                incoming[order.items] += order.total
+                    self._store_owed[order.items] += total
+                incoming[order.items] += total
                 self._orderer[order.items] = order.sender
         self.ctx.ledger["supplier_orders"][day] += incoming
         self._pass_on_promises(day)
-        owed = self.book_dc.sum(axis=0) + self.book_store.sum(axis=0)
+        owed = self.book_dc.sum(axis=0) + self._store_owed
         if not self._groups:
             make = np.maximum(owed - self.on_hand - self.in_production, 0)
         else:
@@ -230,19 +235,28 @@ class Suppliers(NetworkParty):
             # whose pages are not resident until tomorrow's orders write them: no copy, and
             # 4 bytes a store × SKU cell less while the other parties work
             book = self.book_store
-            granted = ration(book, self.on_hand, copy=False)
+            owed = self._store_owed
+            granted = ration(book, self.on_hand, copy=False, total=owed)
             if granted is book:
                 self.book_store = np.zeros(book.shape, dtype=book.dtype)
+                shipped = owed
+                self._store_owed = np.zeros_like(owed)
             else:
+                shipped = granted.sum(axis=0)
                 book -= granted
+                owed -= shipped
                 if not book.any():  # all shipped after all
                     self.book_store = np.zeros(book.shape, dtype=book.dtype)
             del book
-            self._dispatch(day, granted, "platform")
+            self._dispatch(day, granted, "platform", shipped)
 
-    def _dispatch(self, day: int, granted: np.ndarray, kind: str) -> None:
+    def _dispatch(
+        self, day: int, granted: np.ndarray, kind: str, total: np.ndarray | None = None
+    ) -> None:
+        """Ship ``granted`` (its units per SKU: ``total``, summed here if not given)."""
         sc = self.ctx.scenario
-        total = granted.sum(axis=0)
+        if total is None:
+            total = granted.sum(axis=0)
         if not total.any():
             return
         self.on_hand -= total
