@@ -526,3 +526,37 @@ def test_the_fused_ration_of_a_large_book(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv(_fused.ENV_VAR, "1")
     np.testing.assert_array_equal(ration(requested, available), expected)
     assert (expected.sum(axis=0) == np.minimum(requested.sum(axis=0), available)).all()
+
+
+def test_column_sums_are_numpys_sums() -> None:
+    """The compiled column sums against ``sum(axis=0)``: every kind of array they take.
+
+    int32 and int64 books, row and column views (strided), a zero broadcast, int64 sums that
+    wrap as NumPy's do, and what they leave to NumPy (floats, small types, one row, few cells).
+    """
+    from crossdock import _fused
+    from crossdock._kernels import column_sums
+
+    assert _fused.kernels(20_000) is not None  # the compiled path is the one tested
+    rng = np.random.default_rng(17)
+    book = rng.integers(-(2**31), 2**31, size=(300, 700), dtype=np.int64).astype(np.int32)
+    wide = rng.integers(2**61, 2**62, size=(40, 900), dtype=np.int64)  # sums wrap around
+    cases = [
+        book,
+        book[7:250],
+        book[:, 3:650],
+        book[::3, ::2],
+        book.astype(np.int64),
+        wide,
+        np.broadcast_to(np.int32(0), (500, 80)),
+        np.broadcast_to(np.int32(7), (500, 80)),
+        book[:1],
+        book[:10, :10],
+        book.astype(np.float64) / 3,
+        (book % 5).astype(np.uint8),
+    ]
+    for case in cases:
+        got = column_sums(case)
+        want = case.sum(axis=0)
+        assert got.dtype == want.dtype
+        np.testing.assert_array_equal(got, want)

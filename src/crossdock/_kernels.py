@@ -24,6 +24,28 @@ def round_up_to_pack(quantity: np.ndarray, pack: np.ndarray) -> np.ndarray:
     return q.astype(np.int64)
 
 
+def column_sums(matrix: np.ndarray) -> np.ndarray:
+    """``matrix.sum(axis=0)``: the same array, from one compiled pass where it pays.
+
+    For a 2-D int32 or int64 array of at least :data:`crossdock._fused.MIN_CELLS` cells
+    (a day's goods, orders and books: each party's per-SKU totals),
+    :func:`crossdock._fused.column_sums`; any other array, NumPy's own sum.
+    """
+    if matrix.ndim == 2 and matrix.dtype in _SUMMED and matrix.shape[0] > 1:
+        from crossdock import _fused
+
+        kernels = _fused.kernels(matrix.size)
+        if kernels is not None:
+            out = np.empty(matrix.shape[1], dtype=np.int64)
+            kernels.column_sums(matrix, out)
+            return out
+    return np.asarray(matrix.sum(axis=0))
+
+
+#: The types :func:`column_sums` sums in a compiled pass (into int64, as NumPy sums them).
+_SUMMED = (np.dtype(np.int32), np.dtype(np.int64))
+
+
 def as_slice(index: np.ndarray) -> slice | np.ndarray:
     """A contiguous ascending index array as a slice (a view, not a copy); others unchanged."""
     n = index.size
@@ -85,7 +107,7 @@ def ration(
     if requested.ndim == 1:
         return np.minimum(requested, available).astype(requested.dtype, copy=False)
     if total is None:
-        total = requested.sum(axis=0, dtype=np.int64)
+        total = column_sums(requested)  # (int32 or int64 here: summed in int64)
     short = np.flatnonzero(total > available)
     if short.size == 0:
         return requested.copy() if copy else requested

@@ -23,6 +23,7 @@ from typing import Protocol
 
 import numpy as np
 
+from crossdock._kernels import column_sums
 from crossdock.messages import QUANTITY, quantities
 
 __all__ = ["Consignment", "DirectGoodsChannel", "GoodsChannel"]
@@ -72,7 +73,7 @@ class Consignment:
     @property
     def total(self) -> np.ndarray:
         """Units per item over all locations."""
-        return self.quantity.sum(axis=0)
+        return column_sums(self.quantity)
 
 
 class GoodsChannel(Protocol):

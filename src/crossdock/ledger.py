@@ -41,7 +41,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from crossdock._kernels import row_dot
+from crossdock._kernels import column_sums, row_dot
 from crossdock.errors import CrossdockError
 
 __all__ = [
@@ -535,7 +535,7 @@ class Ledger:
         if owner is None:
             self.stock_units[day, block] = units.sum(axis=1)
             self.stock_value[day, block] = row_dot(units, unit_cost)
-            self.sku_stock[location_type][day] = units.sum(axis=0)
+            self.sku_stock[location_type][day] = column_sums(units)
             if self.detail:
                 self.stock_sku[day, block] = units
         else:

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from crossdock._kernels import cases, grid, pallets, ration, round_up_to_pack
+from crossdock._kernels import cases, column_sums, grid, pallets, ration, round_up_to_pack
 from crossdock.ledger import SeriesSpec
 from crossdock.messages import DespatchAdvice, LineStatus, Order, OrderResponse
 from crossdock.parties._common import (
@@ -93,12 +93,12 @@ class DistributionCentres(NetworkParty):
             orders = channel.receive(gln, Order, day)
             stores = self._stores_of_dc[d]
             requested = self._requested(orders, stores)
-            total = requested.sum(axis=0)
+            total = column_sums(requested)
             short = bool((total > self.on_hand[d]).any())
             granted = ration(requested, self.on_hand[d]) if short else requested
             self._to_ship[d] = granted
             seen[d] = total
-            committed[d] = granted.sum(axis=0) if short else total
+            committed[d] = column_sums(granted) if short else total
             for order in orders:
                 self._answer(day, d, order, requested if short else None, granted, stores)
         self.policy.observe(seen)
@@ -111,7 +111,7 @@ class DistributionCentres(NetworkParty):
         )
         order_qty = round_up_to_pack(self.policy.plan(observation), sc.case_pack)
         self.on_order += order_qty
-        self.ctx.ledger["dc_orders"][day] += order_qty.sum(axis=0)
+        self.ctx.ledger["dc_orders"][day] += column_sums(order_qty)
         for d, dc_gln in enumerate(sc.dc_gln):
             for u, items in enumerate(self._items_of_supplier):
                 quantity = order_qty[d, items]
@@ -198,7 +198,7 @@ class DistributionCentres(NetworkParty):
             self._to_ship[d] = None
             if goods is None:
                 continue
-            total = goods.sum(axis=0)
+            total = column_sums(goods)
             if not total.any():
                 continue
             self.on_hand[d] -= total

@@ -19,7 +19,7 @@ from typing import Any, ClassVar, Protocol
 import numpy as np
 
 from crossdock import assortment
-from crossdock._kernels import as_slice
+from crossdock._kernels import as_slice, column_sums
 from crossdock.category.calendar import Collection, DeliveryCalendar
 from crossdock.category.kpis import captain_items
 from crossdock.category.lanes import consolidated_lanes, lane_pallets
@@ -117,7 +117,7 @@ class AssortmentReview:
         if self._slot_day[slot] != day:
             self.window[slot] = 0.0
             self._slot_day[slot] = day
-        chain = quantity.sum(axis=0)
+        chain = column_sums(quantity)
         self.window[slot] += chain
         np.copyto(self.last_sale, day, where=chain > 0)
 
@@ -481,7 +481,7 @@ class Planner:
             return order
         for rows in self._platform_rows:
             block = order[rows]
-            total = block.sum(axis=0)
+            total = column_sums(block)
             rest = total % self._per_pallet
             top_up = (rest >= share * self._per_pallet) & (rest > 0)
             if not top_up.any():
@@ -550,7 +550,7 @@ class Planner:
             self.rows.ordered(day, order)
         else:  # the shards' rows hear of it with tomorrow's plan
             self.dispatched.append((day, order))
-        self.ctx.ledger["store_orders"][day, self.items] += order.sum(axis=0)
+        self.ctx.ledger["store_orders"][day, self.items] += column_sums(order)
         # views where a supplier's items and a platform's stores are adjacent: the answer's
         # payload is a message's, never written again, so the orders can share it
         for u, columns in self._suppliers:

@@ -15,7 +15,7 @@ from typing import ClassVar
 import numpy as np
 
 from crossdock import _fused
-from crossdock._kernels import as_slice, pallets, ration
+from crossdock._kernels import as_slice, column_sums, pallets, ration
 from crossdock.goods import Consignment
 from crossdock.ledger import SeriesSpec
 from crossdock.messages import DespatchAdvice, ReceivingAdvice
@@ -107,7 +107,7 @@ class Platforms(NetworkParty):
                 held += goods
                 if not isinstance(rows, slice):  # a copy: written back
                     self.held[rows] = held
-            by_platform[p] = goods.sum(axis=0)
+            by_platform[p] = column_sums(goods)
             count = self._supplier_pallets(goods) if lots is None else lots
             units = int(by_platform[p].sum())
             ledger["platform_pallets_in"][day, p] += count
@@ -200,7 +200,7 @@ class Platforms(NetworkParty):
         ledger = self.ctx.ledger
         by_platform = np.zeros((sc.n_platforms, sc.n_skus), dtype=np.int64)
         for p, _, out in outs:
-            by_platform[p] = out.sum(axis=0)
+            by_platform[p] = column_sums(out)
         if not by_platform.any():
             return
         ledger.record(day, "shipped", "platform", by_platform)
@@ -254,7 +254,7 @@ class Platforms(NetworkParty):
         sc = self.ctx.scenario
         out = np.zeros((sc.n_platforms, sc.n_skus), dtype=np.int64)
         for p, stores in enumerate(self._stores_of):
-            out[p] = goods[stores].sum(axis=0)
+            out[p] = column_sums(goods[stores])
         return out
 
     def close(self, day: int) -> None:

@@ -23,7 +23,7 @@ from typing import ClassVar
 import numpy as np
 
 from crossdock import _fused
-from crossdock._kernels import cap_to_room, grid, row_blocks, row_dot
+from crossdock._kernels import cap_to_room, column_sums, grid, row_blocks, row_dot
 from crossdock.category.kpis import captain_items
 from crossdock.category.shelf import confirm_shelf
 from crossdock.ledger import SeriesSpec
@@ -64,7 +64,7 @@ class Retailer(NetworkParty):
     def _shelf_per_sku(self) -> np.ndarray:
         """The shelf's units per SKU over every store, summed once for each shelf in force."""
         if self._shelf_units is None:
-            self._shelf_units = self._shelf.sum(axis=0)
+            self._shelf_units = column_sums(self._shelf)
         return self._shelf_units
 
     def _settle(self, news: StorePositions) -> None:
@@ -208,7 +208,7 @@ class Retailer(NetworkParty):
         changed = np.zeros(items.size, dtype=bool)
         for block in row_blocks(granted.shape):
             changed |= (granted[block] != asked[block]).any(axis=0)
-        return granted, _line_status(changed, granted.sum(axis=0))
+        return granted, _line_status(changed, column_sums(granted))
 
     def _blocked_among(self, items: np.ndarray) -> np.ndarray:
         """Per item of a proposal, whether the retailer blocks it (its lines are refused)."""

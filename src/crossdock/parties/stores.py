@@ -23,6 +23,7 @@ from crossdock import _fused
 from crossdock._kernels import (
     INT32_MAX,
     as_slice,
+    column_sums,
     dot_blocks,
     grid,
     int32_room,
@@ -409,9 +410,9 @@ class Stores(NetworkParty):
         ledger.record(day, "lost_sale", "store", short)
         ledger["store_lost_value"][day] = row_dot(short, self._value)
         ledger["store_revenue"][day] = self._prices.revenue(day, sold)
-        ledger["demand"][day] = wanted.sum(axis=0)
-        ledger["sales"][day] = sold.sum(axis=0)
-        ledger["lost_sales"][day] = short.sum(axis=0)
+        ledger["demand"][day] = column_sums(wanted)
+        ledger["sales"][day] = column_sums(sold)
+        ledger["lost_sales"][day] = column_sums(short)
         ledger["short_positions"][day] = np.count_nonzero(short, axis=0)
         if self.policy is not None:  # a backorder records the demand; a lost sale does not
             if self.backordering:
@@ -543,7 +544,7 @@ class Stores(NetworkParty):
             lead_time_days=self._lead_time,
         )
         order = store_order(self.policy, observation, sc.case_pack, sc.shelf_capacity)
-        self.ctx.ledger["store_orders"][day] += order.sum(axis=0)
+        self.ctx.ledger["store_orders"][day] += column_sums(order)
         for d, stores in enumerate(self._stores_of_dc):
             if stores.size == 0:
                 continue

@@ -13,7 +13,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from crossdock._kernels import as_slice, grid, pallets, ration, round_up_to_pack
+from crossdock._kernels import as_slice, column_sums, grid, pallets, ration, round_up_to_pack
 from crossdock.category.lanes import consolidated_lanes
 from crossdock.goods import Consignment
 from crossdock.ledger import SeriesSpec
@@ -242,7 +242,7 @@ class Suppliers(NetworkParty):
                 shipped = owed
                 self._store_owed = np.zeros_like(owed)
             else:
-                shipped = granted.sum(axis=0)
+                shipped = column_sums(granted)
                 book -= granted
                 owed -= shipped
                 if not book.any():  # all shipped after all
@@ -256,7 +256,7 @@ class Suppliers(NetworkParty):
         """Ship ``granted`` (its units per SKU: ``total``, summed here if not given)."""
         sc = self.ctx.scenario
         if total is None:
-            total = granted.sum(axis=0)
+            total = column_sums(granted)
         if not total.any():
             return
         self.on_hand -= total
