@@ -417,3 +417,53 @@ def test_orders_that_might_not_fit_int32_take_the_numpy_path(
     )
     full = np.full(shelf.shape, np.iinfo(np.int32).max - 2, dtype=np.int32)
     assert default._fused_packs(owed, world["pack"], full) is None
+
+
+def test_the_retailers_one_pass_answer_is_its_two_pass_answer() -> None:
+    """``confirm_lines`` adding each line as it grants it (distinct stores and items) gives the
+    lines, the changes, the totals and the open confirmations of its two passes; and where a
+    line would pass int32, the same first failing line, with nothing added either way."""
+    kernels = _fused._compiled()
+    assert kernels is not None
+    rng = np.random.default_rng(23)
+    stores, skus = 30, 50
+    rows = np.sort(rng.choice(stores, 12, replace=False))
+    items = np.sort(rng.choice(skus, 20, replace=False))
+
+    def books() -> list[np.ndarray]:
+        on_hand, on_order = rng.integers(0, 40, (2, stores, skus), dtype=np.int32)
+        backorders = rng.integers(0, 3, (stores, skus), dtype=np.int32)
+        open_ = rng.integers(0, 20, (stores, skus), dtype=np.int32)
+        shelf = rng.integers(10, 90, (stores, skus), dtype=np.int32)
+        return [on_hand, on_order, backorders, open_, shelf]
+
+    for case in range(6):
+        on_hand, on_order, backorders, open_, shelf = books()
+        asked = rng.integers(0, 60, (rows.size, items.size), dtype=np.int32)
+        pack = rng.integers(1, 7, items.size).astype(np.int64)
+        blocked = rng.random(items.size) < 0.1
+        if case >= 3:  # a line in the middle would pass int32
+            i, j = rows.size // 2, items.size // 3
+            cell = rows[i], items[j]
+            open_[cell], shelf[cell] = 2_147_483_600, 2_147_483_647
+            on_hand[cell], on_order[cell], backorders[cell] = 0, 0, 1_000  # room on the shelf
+            asked[i, j] = 60
+            blocked[j] = False
+        answers = []
+        for distinct in (True, False):
+            book = open_.copy()
+            granted = np.empty_like(asked)
+            changed = np.zeros(items.size, dtype=bool)
+            total = np.zeros(items.size, dtype=np.int64)
+            failed = kernels.confirm_lines(
+                asked, rows, items, on_hand, on_order, backorders, book, shelf, pack,
+                blocked, granted, changed, total, distinct,
+            )  # fmt: skip
+            answers.append((failed, granted, changed, total, book))
+        (failed, *one), (failed_two, *two) = answers
+        assert failed == failed_two
+        assert (failed >= 0) == (case >= 3)
+        for a, b in zip(one, two, strict=True):
+            np.testing.assert_array_equal(a, b)
+        if failed >= 0:
+            np.testing.assert_array_equal(one[-1], open_)  # nothing added

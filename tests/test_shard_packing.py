@@ -192,3 +192,50 @@ def test_columns_of_another_message_travel_as_a_reference_and_merge_as_a_view(
     on_hand = ShardedStores._columns_of(groups[stock_key], "on_hand", outboxes, groups, merged)
     np.testing.assert_array_equal(on_hand, np.vstack(books)[:, 20:50])
     assert np.shares_memory(on_hand, merged[whole_key]["on_hand"]) is local_view
+
+
+def _fields(packed: object) -> list[object]:
+    """A packed value's every part, with its type: what two ways of packing must agree on."""
+    if not isinstance(packed, _Packed):
+        assert isinstance(packed, np.ndarray)
+        return ["plain", packed.dtype.str, packed.shape, packed.tolist()]
+    parts: list[object] = [packed.shape, packed.dtype]
+    arrays = [packed.values, packed.cells, *(packed.over or (None, None))]
+    for part in arrays:
+        parts += [None] if part is None else [part.dtype.str, part.tolist()]
+    return parts
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.int64])
+def test_the_compiled_packing_is_numpys(dtype: type, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One compiled census and one pass pack every pattern as NumPy's five passes do.
+
+    Every field of the packed value (the cells' and values' types included) for each
+    pattern, whole and as a strided view (a block of columns, every other row), and for a
+    pattern's negatives alone (a byte of int8 with the cells apart).
+    """
+    from crossdock import _fused
+
+    assert _fused.kernels(SHAPE[0] * SHAPE[1]) is not None  # the compiled path is the one tested
+    rng = np.random.default_rng(21)
+    arrays = []
+    for make in PATTERNS.values():
+        array = make(rng, dtype)
+        arrays += [array, array[::2, 50:650], -array]
+    compiled = [_fields(_pack(array)) for array in arrays]
+    monkeypatch.setattr(_fused, "kernels", lambda cells: None)
+    numpy = [_fields(_pack(array)) for array in arrays]
+    kinds = set()
+    for got, want, array in zip(compiled, numpy, arrays, strict=True):
+        assert got == want
+        packed = _pack(array)
+        kinds.add(
+            "plain"
+            if not isinstance(packed, _Packed)
+            else "sparse"
+            if packed.cells is not None
+            else "over"
+            if packed.over is not None
+            else "narrow"
+        )
+    assert kinds == {"sparse", "over", "narrow"}  # every way of packing was compared

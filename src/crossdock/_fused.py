@@ -95,6 +95,9 @@ def _compiled() -> SimpleNamespace | None:
             int32_room_cells,
             same_cells,
             column_sums,
+            pack_census,
+            pack_nonzero,
+            pack_bytes,
             ration_columns,
             settle_cells,
         ),
@@ -623,6 +626,80 @@ def column_sums(matrix: np.ndarray, out: np.ndarray) -> None:
             out[k] += row[k]
 
 
+def pack_census(value: np.ndarray) -> tuple[Any, Any, int, int, int]:
+    """What packing a 2-D integer array must know of it, in one pass.
+
+    Its lowest and highest values, its non-zero cells, its cells over 255 and its cells
+    outside -128…127 (the cells a byte of ``uint8`` or of ``int8`` could not hold): the
+    figures :func:`crossdock._shard_worker._pack` otherwise takes in five passes.
+    """
+    low = np.int64(0)
+    high = np.int64(0)
+    nonzero = 0
+    over_unsigned = 0
+    over_signed = 0
+    first = True
+    for i in range(value.shape[0]):
+        row = value[i]
+        for k in range(row.shape[0]):
+            v = np.int64(row[k])
+            if first:
+                low = v
+                high = v
+                first = False
+            elif v < low:
+                low = v
+            elif v > high:
+                high = v
+            if v != 0:
+                nonzero += 1
+                if v > 255:
+                    over_unsigned += 1
+                if v > 127 or v < -128:
+                    over_signed += 1
+    return low, high, nonzero, over_unsigned, over_signed
+
+
+def pack_nonzero(value: np.ndarray, cells: np.ndarray, values: np.ndarray) -> None:
+    """The non-zero cells of a 2-D array: their C-order positions and their values, in order."""
+    n = 0
+    width = value.shape[1]
+    for i in range(value.shape[0]):
+        row = value[i]
+        for k in range(width):
+            if row[k] != 0:
+                cells[n] = i * width + k
+                values[n] = row[k]
+                n += 1
+
+
+def pack_bytes(
+    value: np.ndarray,
+    low: int,
+    high: int,
+    narrow: np.ndarray,
+    cells: np.ndarray,
+    over: np.ndarray,
+) -> None:
+    """A 2-D array a byte a cell, and apart the cells a byte cannot hold.
+
+    ``narrow`` gets every cell cast as NumPy's ``astype`` casts (wrapping); ``cells`` and
+    ``over`` the C-order positions and values of the cells outside ``low``…``high``.
+    """
+    n = 0
+    width = value.shape[1]
+    for i in range(value.shape[0]):
+        row = value[i]
+        out = narrow[i]
+        for k in range(width):
+            v = row[k]
+            out[k] = v
+            if v < low or v > high:
+                cells[n] = i * width + k
+                over[n] = v
+                n += 1
+
+
 def same_cells(
     goods: np.ndarray, rows: np.ndarray, items: np.ndarray, quantity: np.ndarray
 ) -> bool:
@@ -653,6 +730,7 @@ def confirm_lines(
     granted: np.ndarray,
     changed: np.ndarray,
     total: np.ndarray,
+    distinct: bool,
 ) -> int:
     """The retailer's answer to one proposal, in one pass over its lines (no budget rule).
 
@@ -668,12 +746,17 @@ def confirm_lines(
     nothing is added and the result is the first line ``i × len(items) + j`` that would not
     fit (the caller raises :func:`crossdock.parties._common.check_room`'s error). Integers
     throughout: the numbers are NumPy's.
+
+    With ``distinct`` (no store and no item twice in the proposal, so no line reads an open
+    confirmation another line adds to) each line is added as it is granted, and taken back
+    if a later line does not fit: one pass over the books instead of two.
     """
     limit = 2147483647
     failed = -1
+    width = asked.shape[1]
     for i in range(asked.shape[0]):
         s = rows[i]
-        for j in range(asked.shape[1]):
+        for j in range(width):
             k = items[j]
             want = np.int64(asked[i, j])
             got = np.int64(0) if blocked[j] else want
@@ -689,14 +772,22 @@ def confirm_lines(
                 changed[j] = True
             total[j] += got
             after = open_now + got
-            if failed < 0 and (after > limit or after < -limit):
-                failed = i * asked.shape[1] + j
+            if failed < 0:
+                if after > limit or after < -limit:
+                    failed = i * width + j
+                elif distinct:
+                    confirmed_open[s, k] = after
     if failed >= 0:
+        if distinct:  # the lines added before it are taken back
+            for line in range(failed):
+                i, j = divmod(line, width)
+                confirmed_open[rows[i], items[j]] -= granted[i, j]
         return failed
-    for i in range(asked.shape[0]):
-        s = rows[i]
-        for j in range(asked.shape[1]):
-            confirmed_open[s, items[j]] += granted[i, j]
+    if not distinct:
+        for i in range(asked.shape[0]):
+            s = rows[i]
+            for j in range(width):
+                confirmed_open[s, items[j]] += granted[i, j]
     return -1
 
 

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from crossdock import _fused
 from crossdock._allocator import given_back, keep_freed_memory_for_good
 from crossdock._shard_planning import RowsRequest, ShardPlanning
 from crossdock.channel import DirectChannel
@@ -84,7 +85,12 @@ _NARROW = tuple(np.dtype(t) for t in ("u1", "i1", "u2", "i2", "u4", "i4"))
 
 
 def _pack(value: Any) -> Any:
-    """``value`` as a :class:`_Packed` if it is a large 2-D integer array; else as is."""
+    """``value`` as a :class:`_Packed` if it is a large 2-D integer array; else as is.
+
+    Where Numba serves (:func:`crossdock._fused.kernels`), a census of the array in one
+    compiled pass and the packed cells in one more (:func:`crossdock._fused.pack_census`,
+    ``pack_nonzero``, ``pack_bytes``); otherwise NumPy's passes. The same :class:`_Packed`.
+    """
     if (
         not isinstance(value, np.ndarray)
         or value.ndim != 2
@@ -96,34 +102,56 @@ def _pack(value: Any) -> Any:
         if value.flat[0]:
             return value
         return _Packed(value.shape, value.dtype.str, np.zeros(0, np.int32), np.zeros(0, "u1"))
-    low, high = value.min(), value.max()
+    kernels = _fused.kernels(value.size) if value.dtype in _CENSUSED else None
+    if kernels is not None:
+        low, high, nonzero, over_unsigned, over_signed = kernels.pack_census(value)
+    else:
+        low, high = value.min(), value.max()
+        nonzero = np.count_nonzero(value)
     narrow = _narrowest(low, high, value.dtype)
-    if _SPARSE * np.count_nonzero(value) <= value.size:
+    index_type = np.int32 if value.size <= np.iinfo(np.int32).max else np.int64
+    if _SPARSE * nonzero <= value.size:
+        if kernels is not None:
+            cells = np.empty(nonzero, dtype=index_type)
+            values = np.empty(nonzero, dtype=narrow)
+            kernels.pack_nonzero(value, cells, values)
+            return _Packed(value.shape, value.dtype.str, cells, values)
         flat = value.reshape(-1)
         cells = np.flatnonzero(flat)
-        index = cells.astype(np.int32) if flat.size <= np.iinfo(np.int32).max else cells
-        return _Packed(value.shape, value.dtype.str, index, flat[cells].astype(narrow))
+        return _Packed(
+            value.shape, value.dtype.str, cells.astype(index_type), flat[cells].astype(narrow)
+        )
     if narrow.itemsize > 1:  # a byte a cell, and the cells that need more apart?
         byte = np.dtype("u1" if low >= 0 else "i1")
         limits = np.iinfo(byte)
-        flat = value.reshape(-1)
-        outside = flat > limits.max
-        if low < limits.min:
-            outside |= flat < limits.min
-        over = np.count_nonzero(outside)
-        index_bytes = 4 if flat.size <= np.iinfo(np.int32).max else 8
-        if over * (index_bytes + narrow.itemsize) < flat.size * (narrow.itemsize - 1):
-            cells = np.flatnonzero(outside)
-            if index_bytes == 4:
-                cells = cells.astype(np.int32)
+        if kernels is not None:
+            over = over_unsigned if low >= 0 else over_signed
+        else:
+            flat = value.reshape(-1)
+            outside = flat > limits.max
+            if low < limits.min:
+                outside |= flat < limits.min
+            over = np.count_nonzero(outside)
+        index_bytes = np.dtype(index_type).itemsize
+        if over * (index_bytes + narrow.itemsize) < value.size * (narrow.itemsize - 1):
             # (a cell a byte cannot hold wraps here, and is written again on arrival)
-            values = value.astype(byte)
-            return _Packed(
-                value.shape, value.dtype.str, None, values, (cells, flat[cells].astype(narrow))
-            )
+            if kernels is not None:
+                values = np.empty(value.shape, dtype=byte)
+                cells = np.empty(over, dtype=index_type)
+                apart = np.empty(over, dtype=narrow)
+                kernels.pack_bytes(value, limits.min, limits.max, values, cells, apart)
+            else:
+                cells = np.flatnonzero(outside).astype(index_type)
+                values = value.astype(byte)
+                apart = flat[cells].astype(narrow)
+            return _Packed(value.shape, value.dtype.str, None, values, (cells, apart))
     if narrow == value.dtype:
         return value
     return _Packed(value.shape, value.dtype.str, None, value.astype(narrow))
+
+
+#: The integer types :func:`_pack` takes a compiled census of (the books' and messages').
+_CENSUSED = (np.dtype(np.int32), np.dtype(np.int64))
 
 
 def _narrowest(low: Any, high: Any, dtype: np.dtype) -> np.dtype:

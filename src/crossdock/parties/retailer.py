@@ -158,6 +158,7 @@ class Retailer(NetworkParty):
             granted,
             changed,
             total,
+            _distinct(proposal.locations) and _distinct(items),
         )
         if failed >= 0:  # nothing was added: the located error of the NumPy path
             cells = grid(proposal.locations, items)
@@ -256,6 +257,15 @@ class Retailer(NetworkParty):
                 )
             self.shelf = shelf
         self.ctx.ledger["shelf_units"][day] = self._shelf_per_sku()
+
+
+def _distinct(index: np.ndarray) -> bool:
+    """Whether no value comes twice in ``index`` (store rows or items: ascending, as a rule)."""
+    if index.size < 2:
+        return True
+    if bool((index[1:] > index[:-1]).all()):
+        return True
+    return np.unique(index).size == index.size
 
 
 def _line_status(changed: np.ndarray, granted_per_item: np.ndarray) -> np.ndarray:
