@@ -329,6 +329,7 @@ def test_without_a_writable_cache_the_kernels_compile_uncached(
         np.empty(1, np.float32),
         *np.float32([0.5, 0.5, 0.1]),
         False,
+        _fused.half_table(),
     )
     assert level.tolist() == [0.5, 1.0, 2.5]  # the third cell censored: 5 wanted
 

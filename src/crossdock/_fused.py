@@ -13,9 +13,10 @@ with its own temporary. Here the same arithmetic is done in two passes, one cell
 Each kernel repeats the NumPy code's operations in the same order and the same types
 (float32 state, float64 horizons), so the forecasts and the orders are the same numbers.
 Holt-Winters' weekday offsets, held in float16 by default, reach the kernels as their bits
-(Numba has no float16 on the CPU): :func:`half_to_float` reads them exactly and
-:func:`float_to_half` rounds an update as NumPy's cast does (both tested against NumPy on
-every float16 and on ties), so no float32 copy of them is made. The
+(Numba has no float16 on the CPU): they are read exactly through :func:`half_table`, every
+float16 as a float64 indexed by its bits (NumPy's own widening; :func:`half_to_float` decodes
+the bits as a reference), and :func:`float_to_half` rounds an update as NumPy's cast does
+(each tested against NumPy on every float16 and on ties), so no float32 copy of them is made. The
 one difference: NumPy computes ``log`` and ``exp`` with its own SIMD routines (AVX-512 on
 this project's machines), which differ from the C library's, used by Numba, in the last
 bit of about one result in twenty; the quantile can therefore differ in its last bits (a
@@ -186,11 +187,13 @@ def holt_winters_observe(
     keep: Any,
     gamma: Any,
     half: bool,
+    halves: np.ndarray,
 ) -> int:
     """One day of :meth:`HoltWinters.observe <crossdock.policies.HoltWinters.observe>`, no trend.
 
     All arrays are 1-D (the forecaster's state raveled; ``season`` is the day's weekday
-    row: of the state's type, or with ``half`` the bits of float16 offsets, as uint16).
+    row: of the state's type, or with ``half`` the bits of float16 offsets, as uint16, read
+    as ``halves[bits]``: :func:`half_table`).
     ``censored`` lists, ascending, the cells whose demand is ``expected`` instead of
     ``demand`` (censored days; empty for none). ``alpha``, ``keep`` (1 − alpha) and ``gamma``
     are scalars of the state's type, as NumPy casts a Python float against a float32 array.
@@ -210,7 +213,7 @@ def holt_winters_observe(
         scratch[0] = wanted - float(level[i])
         error = scratch[0]
         if half:  # the offset in the state's type, whatever the season's (both compile)
-            scratch[0] = half_to_float(int(season[i]))
+            scratch[0] = halves[int(season[i])]
         else:
             scratch[0] = season[i]
         offset = scratch[0]

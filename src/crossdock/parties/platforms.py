@@ -126,7 +126,11 @@ class Platforms(NetworkParty):
         """RECADV for each despatch advice: what came (``received``), against what was announced."""
         sc = self.ctx.scenario
         for (p, advice), received in checked:
-            differs = int((received != advice.quantity).any(axis=0).sum())
+            differs = (  # (all of it came, the usual day: the advice's own array)
+                0
+                if received is advice.quantity
+                else int((received != advice.quantity).any(axis=0).sum())
+            )
             self.ctx.ledger["recadv_lines_differing"][day] += differs
             send(
                 self.ctx,

@@ -449,6 +449,7 @@ class HoltWinters(Params):
             scratch,
             *rates,
             half,
+            _fused.half_table(),
         )
         if stop >= 0:  # an offset outgrew float16: widened, the rest of the day unrounded
             self._season = self._season.astype(level.dtype)
@@ -463,6 +464,7 @@ class HoltWinters(Params):
                 scratch,
                 *rates,
                 False,
+                _fused.half_table(),
             )
         return True
 
