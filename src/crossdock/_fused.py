@@ -84,7 +84,9 @@ def _compiled() -> SimpleNamespace | None:
     except ImportError:  # pragma: no cover - numba is a dependency; kept for a bare install
         return None
     return compile_kernels(
-        (half_to_float, float_to_half),  # called by the kernels
+        # float_to_half is called by the kernels; half_to_float, the bits decoded, is the
+        # reference half_table is tested against (also compiled, in the tests)
+        (half_to_float, float_to_half),
         (
             cases_total,
             holt_winters_observe,
@@ -794,8 +796,8 @@ def confirm_lines(
     return -1
 
 
-#: Cells per block of :func:`order_up_to_packs`: six float64 buffers of this many cells
-#: (1.6 MB) stay in a core's cache between the passes.
+#: Cells per block of :func:`order_up_to_packs`: five float64 buffers of this many cells
+#: (1.3 MB) stay in a core's cache between the passes.
 BLOCK_CELLS = 32_768
 
 
@@ -824,10 +826,8 @@ def order_up_to_packs(
 
     Store × SKU 2-D arrays (``lead`` and ``capacity`` may be broadcast views; ``season`` the
     7 × stores × SKUs offsets, in float16 or the state's type, ``pack`` one per SKU). Per
-    block of rows: the protection interval R + L − 1
-    (:func:`crossdock.policies.protection_interval_days`, the same float64 operations, so no
-    store × SKU array of it is kept), the horizons
-    (:func:`horizon_block`), then NumPy's own ``log`` of mean and spread, the table's
+    block of rows: the horizons over the protection interval R + L − 1, worked out cell by
+    cell from ``lead`` (:func:`horizon_block`: no array of it is made), then NumPy's own ``log`` of mean and spread, the table's
     interpolation (:func:`interp_block`), NumPy's ``exp``, and the order
     (:func:`packs_block`). ``log`` and ``exp`` stay NumPy's because NumPy computes them
     with its own SIMD routines, whose last bits differ from the C library's that Numba
