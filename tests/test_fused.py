@@ -14,6 +14,7 @@ from scipy.special import ndtri
 
 from crossdock import _fused
 from crossdock._kernels import GAMMA_LOG_SHAPE, gamma_quantile, gamma_quantile_factors
+from crossdock.messages import StorePositions
 from crossdock.policies import HoltWinters, MinMax, Observation, OrderUpTo
 
 pytestmark = pytest.mark.skipif(_fused._compiled() is None, reason="Numba not installed")
@@ -461,10 +462,60 @@ def test_the_retailers_one_pass_answer_is_its_two_pass_answer() -> None:
                 blocked, granted, changed, total, distinct,
             )  # fmt: skip
             answers.append((failed, granted, changed, total, book))
-        (failed, *one), (failed_two, *two) = answers
-        assert failed == failed_two
+        # the positions summed (as a shard sends them) beside two zero broadcasts
+        summed = np.add(on_hand, on_order, dtype=np.int64) - backorders
+        message = StorePositions("s", "r", 0, "", position=summed.astype(np.int32))
+        book = open_.copy()
+        granted = np.empty_like(asked)
+        changed = np.zeros(items.size, dtype=bool)
+        total = np.zeros(items.size, dtype=np.int64)
+        failed = kernels.confirm_lines(
+            asked, rows, items, *message.books(), book, shelf, pack, blocked, granted, changed,
+            total, True,
+        )  # fmt: skip
+        answers.append((failed, granted, changed, total, book))
+        np.testing.assert_array_equal(message.positions(), summed)
+        (failed, *one), (failed_two, *two), (failed_summed, *three) = answers
+        assert failed == failed_two == failed_summed
+        for a, b in zip(one, three, strict=True):
+            np.testing.assert_array_equal(a, b)
         assert (failed >= 0) == (case >= 3)
         for a, b in zip(one, two, strict=True):
             np.testing.assert_array_equal(a, b)
         if failed >= 0:
             np.testing.assert_array_equal(one[-1], open_)  # nothing added
+
+
+@pytest.mark.parametrize("numba", ["1", "0"])
+def test_summed_positions_are_numpys_and_refuse_what_passes_int32(
+    monkeypatch: pytest.MonkeyPatch, numba: str
+) -> None:
+    """A shard's summed positions are NumPy's int64 sum, or None where a cell passes int32.
+
+    Compiled and NumPy paths alike, on whole books, strided views and a zero broadcast (a
+    lost-sales chain's backorders); a position one past int32 either way is refused (the
+    shard then sends the three books as they are), wherever it falls.
+    """
+    from crossdock._shard_worker import _summed_positions
+
+    monkeypatch.setenv(_fused.ENV_VAR, numba)
+    rng = np.random.default_rng(41)
+    shape = (300, 257)  # above MIN_CELLS, and several of the NumPy path's row blocks
+    on_hand = rng.integers(0, 2**30, shape).astype(np.int32)
+    on_order = rng.integers(0, 2**30, (shape[0], 2 * shape[1])).astype(np.int32)[:, ::2]
+    backorders = rng.integers(0, 2**20, shape).astype(np.int32)
+    zero = np.broadcast_to(np.zeros((), np.int32), shape)
+    for minus in (backorders, zero):
+        got = _summed_positions(on_hand, on_order, minus)
+        want = np.add(on_hand, on_order, dtype=np.int64) - minus
+        assert got is not None and got.dtype == np.int32
+        np.testing.assert_array_equal(got, want)
+    for cell, high in (((0, 0), True), ((299, 256), True), ((150, 3), False)):
+        books = [on_hand.copy(), np.zeros(shape, np.int32), np.zeros(shape, np.int32)]
+        if high:  # int32's largest plus one
+            books[0][cell], books[1][cell] = 2**31 - 1, 1
+        else:  # its smallest less one
+            books[0][cell], books[2][cell] = -(2**31) + 1, 2
+        assert _summed_positions(*books) is None
+        books[1 if high else 2][cell] = 0  # the same cell at the limit fits
+        assert _summed_positions(*books) is not None

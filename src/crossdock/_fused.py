@@ -103,6 +103,7 @@ def _compiled() -> SimpleNamespace | None:
             pack_bytes,
             ration_columns,
             settle_cells,
+            store_positions,
         ),
     )
 
@@ -615,6 +616,28 @@ def settle_cells(
             held = np.int64(target[row, column])
             settled = min(held, np.int64(quantity[r, k]))
             target[row, column] = held - settled
+
+
+def store_positions(
+    on_hand: np.ndarray, on_order: np.ndarray, backorders: np.ndarray, out: np.ndarray
+) -> int:
+    """``out`` (int32) = ``on_hand + on_order − backorders`` in every cell, worked in int64.
+
+    The stores' positions summed in one pass (a shard sends them so, for the retailer's head
+    office): the result is -1 where every cell fits int32; else the first cell (C order)
+    that does not, and ``out`` is left partly written.
+    """
+    low = np.int64(-2147483648)
+    high = np.int64(2147483647)
+    width = out.shape[1]
+    for i in range(out.shape[0]):
+        for k in range(width):
+            value = np.int64(on_hand[i, k]) + np.int64(on_order[i, k])
+            value -= np.int64(backorders[i, k])
+            if value < low or value > high:
+                return i * width + k
+            out[i, k] = value
+    return -1
 
 
 def column_sums(matrix: np.ndarray, out: np.ndarray) -> None:

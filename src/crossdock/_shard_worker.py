@@ -30,7 +30,7 @@ from crossdock.demand import DayFactors, DemandModel, FittedParameters
 from crossdock.economics._prices import PriceBook
 from crossdock.goods import DirectGoodsChannel
 from crossdock.ledger import Ledger
-from crossdock.messages import Message, StorePositions
+from crossdock.messages import QUANTITY, InventoryReport, Message, StorePositions
 from crossdock.parties._common import Context
 from crossdock.parties.stores import Stores
 from crossdock.policies import Policy
@@ -191,6 +191,48 @@ def _travelling(message: Message) -> Message:
     if isinstance(message, StorePositions) and message.advices:
         return dataclasses.replace(message, advices=())
     return message
+
+
+def _for_the_driver(message: Message) -> Message:
+    """``message`` as a shard keeping the planners' rows sends it to the driver.
+
+    There the planners read the stock reports' days, never their figures (the rows here
+    learn from them), and the head office reads only the stores' positions: so a stock
+    report's figures go as zero broadcasts (nothing packed, nothing joined) and the
+    positions go summed, one store × SKU array where the books were three (where every
+    position fits int32; else the books, as they are).
+    """
+    if isinstance(message, InventoryReport):
+        zero = np.broadcast_to(np.zeros((), QUANTITY), message.on_hand.shape)
+        return dataclasses.replace(message, on_hand=zero, received=zero, backorders=zero)
+    if isinstance(message, StorePositions) and message.on_hand.size:
+        position = _summed_positions(message.on_hand, message.on_order, message.backorders)
+        if position is None:
+            return message
+        empty = np.zeros((0, 0), QUANTITY)
+        return dataclasses.replace(
+            message, on_hand=empty, on_order=empty, backorders=empty, position=position
+        )
+    return message
+
+
+def _summed_positions(
+    on_hand: np.ndarray, on_order: np.ndarray, backorders: np.ndarray
+) -> np.ndarray | None:
+    """``on_hand + on_order − backorders`` as a new int32 array; None if a cell passes int32."""
+    out = np.empty(on_hand.shape, dtype=QUANTITY)
+    kernels = _fused.kernels(out.size)
+    if kernels is not None:
+        return out if kernels.store_positions(on_hand, on_order, backorders, out) < 0 else None
+    limits = np.iinfo(QUANTITY)
+    for first in range(0, len(out), 64):  # int64 a few stores at a time
+        rows = slice(first, first + 64)
+        position = np.add(on_hand[rows], on_order[rows], dtype=np.int64)
+        position -= backorders[rows]
+        if position.size and (position.min() < limits.min or position.max() > limits.max):
+            return None
+        out[rows] = position
+    return out
 
 
 @dataclasses.dataclass(frozen=True)
@@ -574,6 +616,7 @@ class ShardWorker:
             self.planning.keep(day, sent)
             if plans is not None:
                 orders = self.planning.plan(day, plans, _unpack)
+            sent = [_for_the_driver(message) for message in sent]
         if self._remote:
             sent = [
                 _with_arrays(message, _pack)

@@ -237,15 +237,30 @@ class StorePositions(Message):
     on_order: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), QUANTITY), repr=False)
     backorders: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), QUANTITY), repr=False)
     advices: tuple[DespatchAdvice, ...] = ()
+    #: the positions already summed, in place of the three books (a sharded run's shards
+    #: send these: one store × SKU array to join instead of three); empty otherwise
+    position: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), QUANTITY), repr=False)
 
     def __post_init__(self) -> None:
-        _cast(self, "on_hand", "on_order", "backorders")
+        _cast(self, "on_hand", "on_order", "backorders", "position")
 
     def positions(self, cells: Any = ...) -> np.ndarray:
         """On hand plus on order less backorders at ``cells`` (all by default), in int64."""
+        if self.position.size:
+            return self.position[cells].astype(np.int64)
         position = np.add(self.on_hand[cells], self.on_order[cells], dtype=np.int64)
         position -= self.backorders[cells]
         return position
+
+    def books(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Three store × SKU arrays ``a``, ``b``, ``c`` with ``a + b − c`` the positions.
+
+        The books themselves, or the summed positions beside two zero broadcasts.
+        """
+        if self.position.size:
+            zero = np.broadcast_to(np.zeros((), self.position.dtype), self.position.shape)
+            return self.position, zero, zero
+        return self.on_hand, self.on_order, self.backorders
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -156,6 +156,8 @@ _STORE_FIELDS = (
     "shelf_capacity",
 )
 _HEADER = frozenset(("sender", "receiver", "day", "reference"))
+#: a stock report's store × SKU figures (INVRPT), which the driver's planners never read
+_FIGURES = frozenset(("on_hand", "received", "backorders"))
 
 
 def check_shards(owner: str, shards: object, address: object = None) -> int:
@@ -633,6 +635,10 @@ class ShardedStores:
             )
             for planner, rows in work
         ]
+        # the reports are read (their days): let go before the orders are joined (the sales
+        # report's quantities, 4 bytes a cell of every store, were alive beside them)
+        planners = [planner for planner, _ in work]
+        work.clear()
         if self._early is not None:  # the shards ordered with their day: was it tonight's?
             asked_day, asked = self._early
             read = [_read(request) for request in whole]
@@ -653,7 +659,7 @@ class ShardedStores:
             parts = []
             if self.local is not None:
                 parts.append(self.local.plan(day, self._requests(0, whole, _same)))
-            for planner, _ in work:
+            for planner in planners:
                 planner.dispatched = []
             parts.extend(self._get(calls))
         return [
@@ -739,10 +745,10 @@ class ShardedStores:
                 if f.name in _HEADER:
                     continue
                 values = [getattr(m, f.name) for _, m in parts]
-                if self.planning and key[0] is InventoryReport and f.name == "received":
+                if self.planning and key[0] is InventoryReport and f.name in _FIGURES:
                     # read only by the planners' store rows, which the shards keep and feed
                     # from their own stores' reports; the driver's planners read the report's
-                    # day, never its figures: not joined (4 bytes a cell of every store)
+                    # day, never its figures: not joined (the shards send zero broadcasts)
                     fields[f.name] = _zero_rows(values)
                     continue
                 if any(isinstance(v, _ColumnsOf) for v in values):

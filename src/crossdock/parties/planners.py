@@ -64,7 +64,11 @@ class RowsService(Protocol):
     """Where a sharded run's planners' store rows are (:meth:`Planners.plan_in`)."""
 
     def plan_rows(self, day: int, work: list[tuple[Planner, RowsWork]]) -> list[np.ndarray | None]:
-        """Each planner's rows' work of the day: its order, joined in store order (or None)."""
+        """Each planner's rows' work of the day: its order, joined in store order (or None).
+
+        The service takes the work: it empties the list once it has read what it needs, so
+        that the day's reports are let go before the orders are joined.
+        """
         ...
 
 
@@ -643,8 +647,8 @@ class Planners(NetworkParty):
                 planner.plan(day)
             return
         work = [(planner, planner.prepare(day)) for planner in self.planners]
-        orders = self._rows.plan_rows(day, work)
-        for (planner, _), order in zip(work, orders, strict=True):
+        orders = self._rows.plan_rows(day, work)  # (the work taken: its reports let go)
+        for planner, order in zip(self.planners, orders, strict=True):
             if order is not None:
                 planner.finish(day, order)
 

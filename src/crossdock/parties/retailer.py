@@ -144,13 +144,14 @@ class Retailer(NetworkParty):
         granted = np.empty_like(asked)
         changed = np.zeros(items.size, dtype=bool)
         total = np.zeros(items.size, dtype=np.int64)
+        on_hand, on_order, backorders = stores.books()
         failed = kernels.confirm_lines(
             asked,
             proposal.locations,
             items,
-            stores.on_hand,
-            stores.on_order,
-            stores.backorders,
+            on_hand,
+            on_order,
+            backorders,
             self.confirmed_open,
             self.shelf,
             pack,
