@@ -496,7 +496,7 @@ def test_summed_positions_are_numpys_and_refuse_what_passes_int32(
     lost-sales chain's backorders); a position one past int32 either way is refused (the
     shard then sends the three books as they are), wherever it falls.
     """
-    from crossdock._shard_worker import _summed_positions
+    from crossdock._shard_worker import summed_positions
 
     monkeypatch.setenv(_fused.ENV_VAR, numba)
     rng = np.random.default_rng(41)
@@ -506,16 +506,15 @@ def test_summed_positions_are_numpys_and_refuse_what_passes_int32(
     backorders = rng.integers(0, 2**20, shape).astype(np.int32)
     zero = np.broadcast_to(np.zeros((), np.int32), shape)
     for minus in (backorders, zero):
-        got = _summed_positions(on_hand, on_order, minus)
-        want = np.add(on_hand, on_order, dtype=np.int64) - minus
-        assert got is not None and got.dtype == np.int32
-        np.testing.assert_array_equal(got, want)
+        got = np.empty(shape, np.int32)
+        assert summed_positions(on_hand, on_order, minus, got)
+        np.testing.assert_array_equal(got, np.add(on_hand, on_order, dtype=np.int64) - minus)
     for cell, high in (((0, 0), True), ((299, 256), True), ((150, 3), False)):
         books = [on_hand.copy(), np.zeros(shape, np.int32), np.zeros(shape, np.int32)]
         if high:  # int32's largest plus one
             books[0][cell], books[1][cell] = 2**31 - 1, 1
         else:  # its smallest less one
             books[0][cell], books[2][cell] = -(2**31) + 1, 2
-        assert _summed_positions(*books) is None
+        assert not summed_positions(*books, np.empty(shape, np.int32))
         books[1 if high else 2][cell] = 0  # the same cell at the limit fits
-        assert _summed_positions(*books) is not None
+        assert summed_positions(*books, np.empty(shape, np.int32))

@@ -239,3 +239,58 @@ def test_the_compiled_packing_is_numpys(dtype: type, monkeypatch: pytest.MonkeyP
             else "narrow"
         )
     assert kinds == {"sparse", "over", "narrow"}  # every way of packing was compared
+
+
+def test_joined_positions_are_the_books_sums_whatever_each_shard_sent() -> None:
+    """The head office's positions joined from shards that sent them summed (packed sparse,
+    packed a byte a cell, or plain) and from the driver's own books (summed into their rows,
+    backorders a zero broadcast or a book) are the books' sums, in store order; a position
+    of the driver's books past int32 is refused with the day, not wrapped."""
+    from crossdock.messages import StorePositions
+    from crossdock.shard import _join_positions
+
+    rng = np.random.default_rng(53)
+    width = 300
+
+    def books(rows: int, lost: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        on_hand = rng.integers(0, 9, (rows, width)).astype(np.int32)
+        on_hand[rng.random((rows, width)) < 0.7] = 0
+        on_order = rng.integers(0, 250, (rows, width)).astype(np.int32)
+        backorders = (
+            np.broadcast_to(np.zeros((), np.int32), (rows, width))
+            if lost
+            else rng.integers(0, 3, (rows, width)).astype(np.int32)
+        )
+        return on_hand, on_order, backorders
+
+    def summed(on_hand: np.ndarray, on_order: np.ndarray, backorders: np.ndarray) -> np.ndarray:
+        return (np.add(on_hand, on_order, dtype=np.int64) - backorders).astype(np.int32)
+
+    parts, want = [], []
+    for rows, kind in ((40, "books"), (70, "sparse"), (55, "bytes"), (30, "plain"), (20, "lost")):
+        book = books(rows, lost=kind in ("lost", "bytes"))  # (bytes: no negative positions)
+        position = summed(*book)
+        if kind == "sparse":
+            position[rng.random(position.shape) < 0.9] = 0
+        want.append(position)
+        if kind in ("books", "lost"):
+            message = StorePositions("s", "r", 3, "", *book)
+        else:
+            packed = _pack(position) if kind != "plain" else position
+            assert kind == "plain" or isinstance(packed, _Packed)
+            assert kind != "sparse" or packed.cells is not None
+            assert kind != "bytes" or (packed.cells is None and packed.values.dtype.itemsize == 1)
+            empty = np.zeros((0, 0), np.int32)
+            message = StorePositions("s", "r", 3, "", empty, empty, empty, position=empty)
+            object.__setattr__(message, "position", packed)  # as an actor's arrives, packed
+        parts.append(message)
+    joined = _join_positions(3, parts)
+    assert joined.dtype == np.int32 and joined.flags.c_contiguous
+    np.testing.assert_array_equal(joined, np.concatenate(want))
+
+    on_hand, on_order, backorders = books(10, lost=True)
+    on_hand[4, 7], on_order[4, 7] = 2**31 - 1, 1
+    with pytest.raises(RuntimeError, match=r"day 3: .*passes int32"):
+        _join_positions(
+            3, [parts[1], StorePositions("s", "r", 3, "", on_hand, on_order, backorders)]
+        )

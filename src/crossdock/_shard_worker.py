@@ -37,7 +37,13 @@ from crossdock.policies import Policy
 from crossdock.recipes import Build, PartyBuilder
 from crossdock.scenario import Scenario
 
-__all__ = ["AHEAD_BYTES", "DEMAND_BLOCK_STORES", "ShardSpec", "ShardWorker"]
+__all__ = [
+    "AHEAD_BYTES",
+    "DEMAND_BLOCK_STORES",
+    "ShardSpec",
+    "ShardWorker",
+    "summed_positions",
+]
 
 #: Modules an actor imports as it starts, so that its first day is not the slowest: what the
 #: stores' policies load on first use (``scipy.stats`` alone takes 0.6 s), and PyVRP for the
@@ -193,21 +199,22 @@ def _travelling(message: Message) -> Message:
     return message
 
 
-def _for_the_driver(message: Message) -> Message:
+def _for_the_driver(message: Message, *, summed: bool = True) -> Message:
     """``message`` as a shard keeping the planners' rows sends it to the driver.
 
     There the planners read the stock reports' days, never their figures (the rows here
     learn from them), and the head office reads only the stores' positions: so a stock
-    report's figures go as zero broadcasts (nothing packed, nothing joined) and the
-    positions go summed, one store × SKU array where the books were three (where every
-    position fits int32; else the books, as they are).
+    report's figures go as zero broadcasts (nothing packed, nothing joined) and, if
+    ``summed`` (an actor's), the positions go summed, one store × SKU array where the books
+    were three (where every position fits int32; else the books, as they are). The
+    driver's own shard sends its books, views, which the merge sums straight into its rows.
     """
     if isinstance(message, InventoryReport):
         zero = np.broadcast_to(np.zeros((), QUANTITY), message.on_hand.shape)
         return dataclasses.replace(message, on_hand=zero, received=zero, backorders=zero)
-    if isinstance(message, StorePositions) and message.on_hand.size:
-        position = _summed_positions(message.on_hand, message.on_order, message.backorders)
-        if position is None:
+    if summed and isinstance(message, StorePositions) and message.on_hand.size:
+        position = np.empty(message.on_hand.shape, dtype=QUANTITY)
+        if not summed_positions(message.on_hand, message.on_order, message.backorders, position):
             return message
         empty = np.zeros((0, 0), QUANTITY)
         return dataclasses.replace(
@@ -216,23 +223,25 @@ def _for_the_driver(message: Message) -> Message:
     return message
 
 
-def _summed_positions(
-    on_hand: np.ndarray, on_order: np.ndarray, backorders: np.ndarray
-) -> np.ndarray | None:
-    """``on_hand + on_order − backorders`` as a new int32 array; None if a cell passes int32."""
-    out = np.empty(on_hand.shape, dtype=QUANTITY)
+def summed_positions(
+    on_hand: np.ndarray, on_order: np.ndarray, backorders: np.ndarray, out: np.ndarray
+) -> bool:
+    """``out`` (int32) = ``on_hand + on_order − backorders``; False if a cell passes int32.
+
+    (Then ``out`` is left partly written.)
+    """
     kernels = _fused.kernels(out.size)
     if kernels is not None:
-        return out if kernels.store_positions(on_hand, on_order, backorders, out) < 0 else None
+        return bool(kernels.store_positions(on_hand, on_order, backorders, out) < 0)
     limits = np.iinfo(QUANTITY)
     for first in range(0, len(out), 64):  # int64 a few stores at a time
         rows = slice(first, first + 64)
         position = np.add(on_hand[rows], on_order[rows], dtype=np.int64)
         position -= backorders[rows]
         if position.size and (position.min() < limits.min or position.max() > limits.max):
-            return None
+            return False
         out[rows] = position
-    return out
+    return True
 
 
 @dataclasses.dataclass(frozen=True)
@@ -616,7 +625,7 @@ class ShardWorker:
             self.planning.keep(day, sent)
             if plans is not None:
                 orders = self.planning.plan(day, plans, _unpack)
-            sent = [_for_the_driver(message) for message in sent]
+            sent = [_for_the_driver(message, summed=self._remote) for message in sent]
         if self._remote:
             sent = [
                 _with_arrays(message, _pack)

@@ -65,7 +65,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from types import ModuleType
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import numpy as np
 
@@ -82,11 +82,13 @@ from crossdock._shard_worker import (
     _Packed,
     _put_over,
     _unpack,
+    summed_positions,
 )
 from crossdock.channel import DirectChannel
 from crossdock.errors import CrossdockError, ParameterError
 from crossdock.ledger import SeriesSpec
 from crossdock.messages import (
+    QUANTITY,
     Delisting,
     DespatchAdvice,
     InventoryReport,
@@ -382,17 +384,47 @@ def _join_rows(parts: list[Any], *, payload: bool = False) -> np.ndarray:
     out = (np.zeros if sparse else np.empty)((rows, *shapes[0][1:]), dtype=dtype)
     row = 0
     for part, shape, nothing in zip(parts, shapes, zero, strict=True):
-        block = out[row : row + shape[0]]
-        if nothing:  # (out is zeros)
-            pass
-        elif not isinstance(part, _Packed):
-            block[...] = part
-        elif part.cells is None:
-            block[...] = part.values
-            _put_over(block, part)
-        else:
-            block.reshape(-1)[part.cells] = part.values
+        if not nothing:  # (out is zeros)
+            _fill(out[row : row + shape[0]], part)
         row += shape[0]
+    return out
+
+
+def _fill(block: np.ndarray, part: Any) -> None:
+    """Write a row block (an array, or a packed array: a sparse one onto zeros) into ``block``."""
+    if not isinstance(part, _Packed):
+        block[...] = part
+    elif part.cells is None:
+        block[...] = part.values
+        _put_over(block, part)
+    else:
+        block.reshape(-1)[part.cells] = part.values
+
+
+def _summed_by_a_shard(message: StorePositions) -> bool:
+    """Whether a shard sent these store positions summed (else its three books)."""
+    return bool(message.position.shape[0])
+
+
+def _join_positions(day: int, messages: list[StorePositions]) -> np.ndarray:
+    """The shards' store positions in store order, in one new int32 array.
+
+    An actor's summed positions are copied in; the driver's own shard's books (views of its
+    stores') are summed straight into their rows, with no array of their own between.
+    """
+    width = next(m.position.shape[1] for m in messages if _summed_by_a_shard(m))
+    rows = [(m.position if _summed_by_a_shard(m) else m.on_hand).shape[0] for m in messages]
+    out = np.empty((sum(rows), width), dtype=QUANTITY)
+    if any(isinstance(m.position, _Packed) and m.position.cells is not None for m in messages):
+        out[...] = 0  # (a sparse packed block writes only its cells)
+    row = 0
+    for message, n in zip(messages, rows, strict=True):
+        block = out[row : row + n]
+        if _summed_by_a_shard(message):
+            _fill(block, message.position)
+        elif not summed_positions(message.on_hand, message.on_order, message.backorders, block):
+            raise RuntimeError(f"day {day}: a store's position (on hand + on order) passes int32")
+        row += n
     return out
 
 
@@ -741,8 +773,13 @@ class ShardedStores:
             first = parts[0][1]
             rows = self._rows_of(first, parts[0][0])
             fields: dict[str, Any] = {}
+            positions = [cast(StorePositions, m) for _, m in parts]
+            if key[0] is StorePositions and any(_summed_by_a_shard(m) for m in positions):
+                fields["position"] = _join_positions(day, positions)
+                empty = np.zeros((0, 0), QUANTITY)
+                fields.update(on_hand=empty, on_order=empty, backorders=empty)
             for f in dataclasses.fields(first):
-                if f.name in _HEADER:
+                if f.name in _HEADER or f.name in fields:
                     continue
                 values = [getattr(m, f.name) for _, m in parts]
                 if self.planning and key[0] is InventoryReport and f.name in _FIGURES:
