@@ -196,3 +196,57 @@ def test_a_shards_actor_reports_its_own_give_backs(monkeypatch: pytest.MonkeyPat
     assert reported == {"short": 2, "fragmented": 7}
     _allocator.given_back["short"] += 1  # a copy: later give-backs do not change what was sent
     assert reported["short"] == 2
+
+
+def test_memory_freed_after_a_run_in_the_heaps_middle_is_given_back_on_asking(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A run's state, allocated from the kept heap and freed once its days are done (below a
+    later block), stays resident until :func:`give_back_freed`: glibc gives back only the
+    heap's top by itself."""
+    from crossdock._allocator import give_back_freed
+
+    monkeypatch.setattr(_allocator, "AVAILABLE_SHARE", 0.0)  # never short
+    with freed_memory_kept(NATIONAL):
+        state = np.ones(CELLS, np.int32)  # from the heap, not mapped apart
+        above = np.ones(3 << 20, np.uint8)  # a block above it: the state is not the heap's top
+    held = _rss_bytes()
+    del state
+    freed = _rss_bytes()
+    assert freed > held - CELLS * 4 // 2  # glibc kept it resident
+    assert give_back_freed()
+    assert _rss_bytes() < held - CELLS * 4 // 2  # at least half the state's bytes given back
+    del above
+
+
+def test_a_run_gives_its_parties_memory_back_before_the_tables(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``simulate`` gives freed memory back once the parties are gone, before the tables."""
+    import gc
+    import importlib
+    import weakref
+
+    from crossdock.scenario import compile_scenario, generate_spec
+
+    simulate_module = importlib.import_module("crossdock.simulate")  # (the module)
+
+    parties: list[weakref.ref[object]] = []
+    alive_then: list[int] = []
+    engine = simulate_module.Engine
+
+    def watched_engine(chain_parties: list[object], **kwargs: object) -> object:
+        parties.extend(weakref.ref(p) for p in chain_parties)
+        return engine(chain_parties, **kwargs)
+
+    def give_back() -> bool:
+        gc.collect()
+        alive_then.append(sum(ref() is not None for ref in parties))
+        return True
+
+    monkeypatch.setattr(simulate_module, "Engine", watched_engine)
+    monkeypatch.setattr(simulate_module, "worth_keeping", lambda cells: True)
+    monkeypatch.setattr(simulate_module, "give_back_freed", give_back)
+    scenario = compile_scenario(generate_spec(n_stores=4, n_skus=12, n_platforms=1, seed=3))
+    simulate_module.simulate(scenario, mode="shared", days=3, warm_up=0)
+    assert parties and alive_then == [0]

@@ -54,6 +54,7 @@ from contextlib import contextmanager
 __all__ = [
     "allocated_bytes",
     "freed_memory_kept",
+    "give_back_freed",
     "give_back_if_fragmented",
     "give_back_if_short",
     "keep_freed_memory",
@@ -241,6 +242,20 @@ def give_back_if_fragmented(use: _Use) -> bool:
     if not _kept or not use.fragmented():
         return False
     return _give_back("fragmented")
+
+
+def give_back_freed() -> bool:
+    """Hand the heap's free pages back to the system now (``malloc_trim``); whether it could.
+
+    For memory freed after :func:`freed_memory_kept` ended: glibc gives back on its own only
+    the free memory at the heap's top, so a run's store × SKU state, freed in the heap's
+    middle once its days are done, would stay resident while the tables are built.
+    """
+    libc = _glibc()
+    if libc is None:
+        return False
+    libc.malloc_trim(0)
+    return True
 
 
 def _give_back(cause: str) -> bool:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from crossdock._allocator import freed_memory_kept
+from crossdock._allocator import freed_memory_kept, give_back_freed, worth_keeping
 from crossdock._blas import one_blas_thread
 from crossdock.category import category_kpis
 from crossdock.chain import MODES
@@ -189,6 +189,8 @@ def simulate(
     # built, so a run's peak is the engine's or the tables', not both together. (Reference
     # counting frees it: no gc.collect, which costs 40 ms a run on a small chain.)
     chain.parties.clear()
+    if worth_keeping(scenario.n_stores * scenario.n_skus):
+        give_back_freed()  # (freed in the heap's middle: glibc would keep it resident)
     with one_blas_thread():  # the P&L's products too (see crossdock._blas)
         tables = build_tables(
             chain.ledger,
