@@ -186,3 +186,44 @@ def test_on_a_real_flow_the_real_pallets_choose_the_cycle() -> None:
     assert real_cycle([5.0, 5.0], (1.0, 1.0)) == 4
     # a real flow smaller than the slice's own pallets: the slice's count
     assert real_cycle([5.0, 5.0], (0.1, 0.1)) == 7
+
+
+def test_a_review_from_the_sums_chooses_as_from_their_mean() -> None:
+    """A calendar's review divides only each collection's sums (no float64 mean of every cell
+    at once): the cycles and extra days are those chosen from the whole mean, and the sums
+    are int16, whose products with the cover would wrap if they were not divided."""
+    rng = np.random.default_rng(19)
+    stores, items = 12, 9
+    collections = [
+        Collection(rows, (np.array([0, 1, 2]), np.array([3, 4]), np.array([5, 6, 7, 8])))
+        for rows in (np.arange(0, 5), np.arange(5, 12))
+    ]
+
+    per_pallet = rng.integers(20, 80, items).astype(float)
+    lead = rng.integers(1, 4, (stores, items)).astype(np.int16)
+    shelf = rng.integers(60, 400, (stores, items)).astype(np.int32)
+
+    def calendar() -> DeliveryCalendar:
+        return DeliveryCalendar(
+            DeliveryCalendarSpec(reoptimise_every_days=7),  # type: ignore[call-arg]
+            collections,
+            mean=np.full((stores, items), 20.0),
+            per_pallet=per_pallet,
+            capacity_pallets=12,
+            lead_days=lead,
+            shelf=shelf,
+            z=1.64,
+        )
+
+    chosen: set[int] = set()
+    for level in (0.05, 0.3, 1.0, 3.0, 10.0, 40.0, 900.0):  # a day's units: several cycles
+        by_sums, by_mean = calendar(), calendar()
+        for _ in range(7):
+            by_sums.observe(rng.poisson(level, (stores, items)).astype(np.int32))
+        assert by_sums._sold.dtype == np.int16
+        by_mean._choose(by_sums._sold / by_sums._days)  # (the review's choice until now)
+        by_sums.review(7)
+        np.testing.assert_array_equal(by_sums.cycles, by_mean.cycles)
+        np.testing.assert_array_equal(by_sums.extra_days, by_mean.extra_days)
+        chosen.update(int(c) for c in by_sums.cycles)
+    assert len(chosen) >= 3

@@ -51,8 +51,12 @@ def cycle_for(
     shelf: np.ndarray,
     z: float,
     spec: DeliveryCalendarSpec,
+    days: int | None = None,
 ) -> int:
     """The order cycle (days) of one collection, given mean daily units per store × item.
+
+    Given ``days``, ``mean`` holds units over that many days instead: only the collection's
+    cells are divided (float64), with no mean of every cell at once.
 
     Pallets per order at cycle R: per supplier and store, R days of its items' pallet
     equivalents, rounded up (suppliers build pallets per store); trucks: that total over the
@@ -63,14 +67,17 @@ def cycle_for(
     """
     rows = collection.rows
     columns = np.concatenate(collection.suppliers)
-    block = mean[rows][:, columns]
+
+    def cells(cols: np.ndarray) -> np.ndarray:
+        """The mean of the collection's stores × ``cols``."""
+        return mean[rows][:, cols] if days is None else mean[rows][:, cols] / days
+
+    block = cells(columns)
     demand = float(block.sum())
     if demand <= 0:
         return 1
     # pallet equivalents per day, per supplier and store
-    per_day = [
-        row_dot(mean[rows][:, cols], 1.0 / per_pallet[cols]) for cols in collection.suppliers
-    ]
+    per_day = [row_dot(cells(cols), 1.0 / per_pallet[cols]) for cols in collection.suppliers]
     lead = lead_days[rows][:, columns]
     room = shelf[rows][:, columns]
     best, best_fill = 1, -1.0
@@ -145,7 +152,8 @@ class DeliveryCalendar:
         #: the day each collection next orders (staggered: collection g first on day g mod R)
         self.next_day = np.arange(len(collections)) % self.cycles
 
-    def _choose(self, mean: np.ndarray) -> None:
+    def _choose(self, mean: np.ndarray, days: int | None = None) -> None:
+        """Choose every collection's cycle from ``mean`` (or units over ``days`` days)."""
         self.version += 1
         for g, collection in enumerate(self.collections):
             cycle = cycle_for(
@@ -157,6 +165,7 @@ class DeliveryCalendar:
                 shelf=self._shelf,
                 z=self._z,
                 spec=self.spec,
+                days=days,
             )
             self.cycles[g] = cycle
             for cols in collection.suppliers:
@@ -184,7 +193,9 @@ class DeliveryCalendar:
         """Re-choose every cycle on the interval's days, from the sales observed since."""
         if not self.may_review(day) or not self._days:
             return
-        self._choose(self._sold / self._days)  # float64, exact as the float64 sums were
+        # the sums' mean per collection, in float64, exact as the float64 sums were (a mean of
+        # every cell at once was 8 bytes a cell of the planner's stores × items)
+        self._choose(self._sold, self._days)
         if self._sold.dtype.kind == "f":
             self._sold[:] = 0
         else:  # (not resident until written)
