@@ -104,6 +104,7 @@ def _compiled() -> SimpleNamespace | None:
             ration_columns,
             settle_cells,
             store_positions,
+            add_within_int16,
         ),
     )
 
@@ -616,6 +617,27 @@ def settle_cells(
             held = np.int64(target[row, column])
             settled = min(held, np.int64(quantity[r, k]))
             target[row, column] = held - settled
+
+
+def add_within_int16(target: np.ndarray, added: np.ndarray) -> int:
+    """``target`` (int16) += ``added`` in every cell if every sum fits int16; else nothing.
+
+    The delivery calendar's sales sums, kept in int16 while they fit (2 bytes a cell): the
+    result is -1 where every cell was added, else the first cell (C order) whose sum would
+    not fit, with the cells before it taken back (``target`` as it came).
+    """
+    width = target.shape[1]
+    for i in range(target.shape[0]):
+        for k in range(width):
+            value = np.int64(target[i, k]) + np.int64(added[i, k])
+            if value < -32768 or value > 32767:
+                for back in range(i * width + k - 1, -1, -1):
+                    r = back // width
+                    c = back - r * width
+                    target[r, c] = np.int64(target[r, c]) - np.int64(added[r, c])
+                return i * width + k
+            target[i, k] = value
+    return -1
 
 
 def store_positions(

@@ -227,3 +227,64 @@ def test_a_review_from_the_sums_chooses_as_from_their_mean() -> None:
         np.testing.assert_array_equal(by_sums.extra_days, by_mean.extra_days)
         chosen.update(int(c) for c in by_sums.cycles)
     assert len(chosen) >= 3
+
+
+@pytest.mark.parametrize("numba", ["1", "0"])
+def test_the_sales_sums_stay_int16_until_a_cell_passes_it(
+    monkeypatch: pytest.MonkeyPatch, numba: str
+) -> None:
+    """Compiled, the sums stay int16 while every cell fits, though the days' largest sales
+    added up pass it; a cell that would pass it widens them, nothing lost. Uncompiled, the
+    bound widens them as before. The sums are the int64 sums every day, either way."""
+    from crossdock import _fused
+
+    monkeypatch.setenv(_fused.ENV_VAR, numba)
+    rng = np.random.default_rng(29)
+    stores, items = 40, 120  # above the kernels' smallest size when switched on
+    collections = [Collection(np.arange(stores), (np.arange(items),))]
+    calendar = DeliveryCalendar(
+        DeliveryCalendarSpec(),
+        collections,
+        mean=np.full((stores, items), 5.0),
+        per_pallet=np.full(items, 40.0),
+        capacity_pallets=12,
+        lead_days=np.full((stores, items), 2, np.int16),
+        shelf=np.full((stores, items), 500, np.int32),
+        z=1.64,
+    )
+    total = np.zeros((stores, items), np.int64)
+    dtypes = []
+    for day in range(12):
+        sold = rng.poisson(5, (stores, items)).astype(np.int32)
+        sold[day % stores, day % items] = 3_000  # a promotion: a different cell each day
+        if day == 11:
+            sold[3, 5] = 32_760  # this cell's sum passes int16
+        calendar.observe(sold)
+        total += sold
+        np.testing.assert_array_equal(calendar._sold, total)
+        dtypes.append(calendar._sold.dtype)
+    if numba == "1":
+        assert dtypes[:11] == [np.dtype(np.int16)] * 11  # 33,000 units of daily maxima
+    else:
+        assert np.dtype(np.int32) in dtypes[:11]  # the bound widened them early
+    assert dtypes[11] == np.dtype(np.int32)
+
+
+def test_a_failed_int16_add_takes_back_what_it_added() -> None:
+    """The compiled add stops at the first cell that would pass int16, with the cells before
+    it taken back: the sums as they came."""
+    from crossdock import _fused
+
+    kernels = _fused._compiled()
+    if kernels is None:
+        pytest.skip("Numba not installed")
+    rng = np.random.default_rng(31)
+    target = rng.integers(-100, 30_000, (9, 13)).astype(np.int16)
+    added = rng.integers(0, 50, (9, 13)).astype(np.int32)
+    target[4, 6], added[4, 6] = 32_760, 8
+    kept = target.copy()
+    assert kernels.add_within_int16(target, added) == 4 * 13 + 6
+    np.testing.assert_array_equal(target, kept)
+    added[4, 6] = 7  # at the limit: fits
+    assert kernels.add_within_int16(target, added) == -1
+    np.testing.assert_array_equal(target, kept.astype(np.int64) + added)
