@@ -79,10 +79,12 @@ AVAILABLE_SHARE = 0.2
 #: how often a process keeping freed memory looks at the machine's (seconds)
 WATCH_SECONDS = 0.25
 #: give the kept memory back when the process's resident memory passes its largest use seen
-#: by more than this share of it (fragments of the heap no block reuses)...
-KEPT_SHARE = 0.1
+#: by more than this share of it (fragments of the heap no block reuses)... (0.1 until
+#: 2026-12-06: a national shared main process then held 8-10 bytes a cell of fragments on top
+#: of its largest use, past the 100 bytes a cell of issue 17)
+KEPT_SHARE = 0.03
 #: ... and by more than this many bytes (a small process's own noise, and a use between looks)
-KEPT_SLACK_BYTES = 256 * 1024 * 1024
+KEPT_SLACK_BYTES = 128 * 1024 * 1024
 #: the use that measure is taken against is the largest of the last one to two such windows
 #: (seconds; a national day takes 5-11 s, so a week or more of days)
 USE_WINDOW_SECONDS = 60.0
