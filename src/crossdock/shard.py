@@ -773,11 +773,12 @@ class ShardedStores:
             first = parts[0][1]
             rows = self._rows_of(first, parts[0][0])
             fields: dict[str, Any] = {}
-            positions = [cast(StorePositions, m) for _, m in parts]
-            if key[0] is StorePositions and any(_summed_by_a_shard(m) for m in positions):
-                fields["position"] = _join_positions(day, positions)
-                empty = np.zeros((0, 0), QUANTITY)
-                fields.update(on_hand=empty, on_order=empty, backorders=empty)
+            if key[0] is StorePositions:  # summed by the actors: the positions joined once
+                positions = [cast(StorePositions, m) for _, m in parts]
+                if any(_summed_by_a_shard(m) for m in positions):
+                    fields["position"] = _join_positions(day, positions)
+                    empty = np.zeros((0, 0), QUANTITY)
+                    fields.update(on_hand=empty, on_order=empty, backorders=empty)
             for f in dataclasses.fields(first):
                 if f.name in _HEADER or f.name in fields:
                     continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -186,11 +187,15 @@ def simulate(
             )
     # The tables need the ledger, the channel's counts and the scenario, not the parties:
     # their store × SKU state (the bulk of a large run's memory) goes before the tables are
-    # built, so a run's peak is the engine's or the tables', not both together. (Reference
-    # counting frees it: no gc.collect, which costs 40 ms a run on a small chain.)
+    # built, so a run's peak is the engine's or the tables', not both together. (A small
+    # chain's go by reference counting: no gc.collect there, which costs 40 ms a run.)
     chain.parties.clear()
     if worth_keeping(scenario.n_stores * scenario.n_skus):
-        give_back_freed()  # (freed in the heap's middle: glibc would keep it resident)
+        # parties in reference cycles (a sharded run's) go now, not while the tables are
+        # built, and what they held goes back to the system (freed in the heap's middle,
+        # glibc would keep it resident): a national shared year's peak was after its days
+        gc.collect()
+        give_back_freed()
     with one_blas_thread():  # the P&L's products too (see crossdock._blas)
         tables = build_tables(
             chain.ledger,
