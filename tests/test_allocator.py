@@ -209,7 +209,11 @@ def test_memory_freed_after_a_run_in_the_heaps_middle_is_given_back_on_asking(
     monkeypatch.setattr(_allocator, "AVAILABLE_SHARE", 0.0)  # never short
     with freed_memory_kept(NATIONAL):
         state = np.ones(CELLS, np.int32)  # from the heap, not mapped apart
-        above = np.ones(3 << 20, np.uint8)  # a block above it: the state is not the heap's top
+        start = state.__array_interface__["data"][0]
+        above = []  # blocks until one lies above the state: then it is not the heap's top
+        while len(above) < 64 and all(b.__array_interface__["data"][0] < start for b in above):
+            above.append(np.ones(1 << 20, np.uint8))  # (earlier ones may fill holes below)
+    assert any(b.__array_interface__["data"][0] > start for b in above)
     held = _rss_bytes()
     del state
     freed = _rss_bytes()
