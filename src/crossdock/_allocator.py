@@ -262,9 +262,7 @@ def give_back_freed() -> bool:
 
 def _give_back(cause: str) -> bool:
     """Hand the heap's free pages back to the system, counted under ``cause``; True."""
-    libc = _glibc()
-    assert libc is not None  # (kept: glibc)
-    libc.malloc_trim(0)
+    give_back_freed()  # (kept: glibc)
     given_back[cause] += 1
     return True
 

@@ -24,6 +24,7 @@ import numpy as np
 
 from crossdock import _fused
 from crossdock._allocator import given_back, keep_freed_memory_for_good
+from crossdock._kernels import row_blocks
 from crossdock._shard_planning import RowsRequest, ShardPlanning
 from crossdock.channel import DirectChannel
 from crossdock.demand import DayFactors, DemandModel, FittedParameters
@@ -234,8 +235,7 @@ def summed_positions(
     if kernels is not None:
         return bool(kernels.store_positions(on_hand, on_order, backorders, out) < 0)
     limits = np.iinfo(QUANTITY)
-    for first in range(0, len(out), 64):  # int64 a few stores at a time
-        rows = slice(first, first + 64)
+    for rows in row_blocks(out.shape):  # int64 a few stores at a time
         position = np.add(on_hand[rows], on_order[rows], dtype=np.int64)
         position -= backorders[rows]
         if position.size and (position.min() < limits.min or position.max() > limits.max):

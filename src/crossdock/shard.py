@@ -414,9 +414,9 @@ def _join_positions(day: int, messages: list[StorePositions]) -> np.ndarray:
     """
     width = next(m.position.shape[1] for m in messages if _summed_by_a_shard(m))
     rows = [(m.position if _summed_by_a_shard(m) else m.on_hand).shape[0] for m in messages]
-    out = np.empty((sum(rows), width), dtype=QUANTITY)
-    if any(isinstance(m.position, _Packed) and m.position.cells is not None for m in messages):
-        out[...] = 0  # (a sparse packed block writes only its cells)
+    # (a sparse packed block writes only its cells: onto zeros)
+    sparse = any(isinstance(m.position, _Packed) and m.position.cells is not None for m in messages)
+    out = (np.zeros if sparse else np.empty)((sum(rows), width), dtype=QUANTITY)
     row = 0
     for message, n in zip(messages, rows, strict=True):
         block = out[row : row + n]

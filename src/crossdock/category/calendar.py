@@ -198,12 +198,7 @@ class DeliveryCalendar:
         2 bytes a cell more until the next. False where Numba does not serve or a sum
         would pass int16 (nothing added: the bound then starts from the sums' largest).
         """
-        if (
-            self._sold.dtype != np.int16
-            or sold.shape != self._sold.shape
-            or sold.ndim != 2
-            or not sold.size
-        ):
+        if self._sold.dtype != np.int16 or sold.shape != self._sold.shape or not sold.size:
             return False
         kernels = _fused.kernels(sold.size)
         if kernels is None:
