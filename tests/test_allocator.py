@@ -6,6 +6,7 @@ import platform
 import resource
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -269,3 +270,45 @@ def test_a_run_gives_its_parties_memory_back_before_the_tables(
     scenario = compile_scenario(generate_spec(n_stores=4, n_skus=12, n_platforms=1, seed=3))
     simulate_module.simulate(scenario, mode="shared", days=3, warm_up=0)
     assert parties and alive_then == [0]
+
+
+def _resident_of(path_part: str) -> int:
+    """This process's resident bytes of the mappings whose path has ``path_part``."""
+    total, inside = 0, False
+    with open("/proc/self/smaps") as smaps:
+        for line in smaps:
+            fields = line.split()
+            if fields and "-" in fields[0] and ":" not in fields[0]:  # a mapping's first line
+                inside = len(fields) >= 6 and path_part in fields[5]
+            elif inside and fields[0] == "Rss:":
+                total += int(fields[1]) * 1024
+    return total
+
+
+def test_shared_pages_leave_the_process_and_keep_their_values(tmp_path: Path) -> None:
+    """A shared file mapping's pages go out of resident memory and read back as written.
+
+    A private mapping of a file with the same name is left alone: the advice would throw away
+    what was written to it (it would read as the file again).
+    """
+    import mmap
+
+    size = 64 * mmap.PAGESIZE
+    shared_file = tmp_path / "store-shared-x"
+    private_file = tmp_path / "store-private-x"
+    for path in (shared_file, private_file):
+        path.write_bytes(b"\0" * size)
+    with open(shared_file, "r+b") as a, open(private_file, "r+b") as b:
+        shared = mmap.mmap(a.fileno(), size, flags=mmap.MAP_SHARED)
+        private = mmap.mmap(b.fileno(), size, flags=mmap.MAP_PRIVATE)
+    written = np.arange(size, dtype=np.int64).astype(np.uint8)
+    for m in (shared, private):
+        np.frombuffer(m, dtype=np.uint8)[:] = written
+    assert _resident_of("store-shared-x") == size
+    assert _allocator.drop_shared_pages("-x") == size  # the shared one only
+    assert _resident_of("store-shared-x") == 0
+    assert _resident_of("store-private-x") == size
+    for m in (shared, private):
+        assert np.array_equal(np.frombuffer(m, dtype=np.uint8), written)
+        m.close()
+    assert _allocator.drop_shared_pages("store-shared-x") == 0  # unmapped: nothing to drop

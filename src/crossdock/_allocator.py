@@ -53,6 +53,7 @@ from contextlib import contextmanager
 
 __all__ = [
     "allocated_bytes",
+    "drop_shared_pages",
     "freed_memory_kept",
     "give_back_freed",
     "give_back_if_fragmented",
@@ -258,6 +259,42 @@ def give_back_freed() -> bool:
         return False
     libc.malloc_trim(0)
     return True
+
+
+#: ``madvise``'s advice to drop a range's pages from the process (Linux)
+_MADV_DONTNEED = 4
+
+
+def drop_shared_pages(path_part: str) -> int:
+    """Drop this process's resident pages of the shared file mappings whose path has ``path_part``.
+
+    For Ray's object store in a sharded run's main process: the actors' results it reads in
+    place (and the arguments it writes) are pages of the store's shared memory file, mapped
+    whole into the process, and each page it once touched stays in its resident memory
+    (``RssShmem``) after the objects are gone and the store reuses the page for others: 4 bytes
+    a store-SKU cell of a national shared run by its third week, read on some day long past.
+    The pages are the store's, and stay in it: ``madvise(MADV_DONTNEED)`` on a shared
+    mapping only unmaps them from this process, and a later read maps them back with what
+    the store holds (nothing is lost or zeroed, unlike on private memory). Returns the
+    mappings' bytes so advised (0 where there is no ``/proc/self/maps`` or no glibc).
+    """
+    libc = _glibc()
+    try:
+        with open("/proc/self/maps", encoding="ascii", errors="replace") as maps:
+            lines = [line.split() for line in maps if path_part in line]
+    except OSError:
+        return 0
+    if libc is None:
+        return 0
+    dropped = 0
+    for fields in lines:
+        if len(fields) < 6 or "s" not in fields[1] or path_part not in fields[5]:
+            continue  # (only shared mappings: on private ones the advice would zero the pages)
+        start, end = (int(x, 16) for x in fields[0].split("-"))
+        if libc.madvise(ctypes.c_void_p(start), ctypes.c_size_t(end - start), _MADV_DONTNEED):
+            continue  # (the mapping went away meanwhile)
+        dropped += end - start
+    return dropped
 
 
 def _give_back(cause: str) -> bool:

@@ -69,7 +69,7 @@ from typing import Any, ClassVar, cast
 
 import numpy as np
 
-from crossdock._allocator import given_back_in_actors
+from crossdock._allocator import drop_shared_pages, given_back_in_actors
 from crossdock._shard_planning import RowsRequest
 from crossdock._shard_worker import (
     AHEAD_BYTES,
@@ -128,6 +128,9 @@ __all__ = [
 #: pass through it (see :func:`object_store_bytes`).
 OBJECT_STORE_BYTES = 1024 * 1024 * 1024
 
+
+#: What the path of Ray's object store file (mapped into each process) has in it
+OBJECT_STORE_FILE = "plasma"
 
 #: A local Ray for a sharded run passes calls' arguments and results up to this size inline
 #: (see :func:`crossdock.experiments._ray.ray_session`).
@@ -622,10 +625,15 @@ class ShardedStores:
             self._wait(day)
 
     def close(self, day: int) -> None:
-        """The shards close the day with the next day's call (or :meth:`finish`)."""
+        """The shards close the day with the next day's call (or :meth:`finish`).
+
+        The object store's pages this process read or wrote today leave its resident memory
+        (they stay the store's: see :func:`crossdock._allocator.drop_shared_pages`).
+        """
         if self._waits_in == "close":
             self._wait(day)
         self._unclosed = day
+        drop_shared_pages(OBJECT_STORE_FILE)
 
     def _add_to_ledger(self, day: int, shards: list[tuple[int, dict[str, Any]]]) -> None:
         ledger = self.ctx.ledger
