@@ -369,11 +369,15 @@ def test_the_tables_are_built_without_the_runs_parties(
     """A run's store × SKU state goes before its tables are built, sharded or not.
 
     (A sharded run kept its driver's shard and the planners alive through the tables: the
-    national year's peak was the state and the tables together.)
+    national year's peak was the state and the tables together.) So do the messages and goods
+    still on their way, with their channels and the parties' context.
     """
     import gc
     import importlib
 
+    from crossdock.channel import DirectChannel
+    from crossdock.goods import Consignment, DirectGoodsChannel
+    from crossdock.parties._common import Context
     from crossdock.parties.planners import Planners
     from crossdock.parties.stores import Stores
 
@@ -382,7 +386,16 @@ def test_the_tables_are_built_without_the_runs_parties(
     alive: list[list[str]] = []
     build = run_module.build_tables
 
-    kinds = (Stores, ShardWorker, Planners, Sharding)
+    kinds = (
+        Stores,
+        ShardWorker,
+        Planners,
+        Sharding,
+        DirectChannel,
+        DirectGoodsChannel,
+        Consignment,
+        Context,
+    )
 
     def census() -> list[Any]:
         # (by type: isinstance would look through a dead weak proxy and raise)

@@ -185,11 +185,15 @@ def simulate(
                 days,
                 on_day,
             )
-    # The tables need the ledger, the channel's counts and the scenario, not the parties:
-    # their store × SKU state (the bulk of a large run's memory) goes before the tables are
-    # built, so a run's peak is the engine's or the tables', not both together. (A small
-    # chain's go by reference counting: no gc.collect there, which costs 40 ms a run.)
+    # The tables need the ledger, the channel's counts, the recipe's settings and the scenario,
+    # not the parties, nor the messages and goods still on their way: their store × SKU state
+    # (the bulk of a large run's memory) goes before the tables are built, so a run's peak is
+    # the engine's or the tables', not both together. (A small chain's go by reference
+    # counting: no gc.collect there, which costs 40 ms a run.)
+    ledger, settings = chain.ledger, chain.recipe.settings
+    sent_by_day, daily = chain.channel.sent_by_day, getattr(chain.channel, "daily", None)
     chain.parties.clear()
+    del chain
     if worth_keeping(scenario.n_stores * scenario.n_skus):
         # parties in reference cycles (a sharded run's) go now, not while the tables are
         # built, and what they held goes back to the system (freed in the heap's middle,
@@ -197,13 +201,8 @@ def simulate(
         gc.collect()
         give_back_freed()
     with one_blas_thread():  # the P&L's products too (see crossdock._blas)
-        tables = build_tables(
-            chain.ledger,
-            scenario,
-            chain.channel.sent_by_day,
-            getattr(chain.channel, "daily", None),
-        )
-        tables.update(economic_tables(tables, chain.ledger, scenario, chain.recipe.settings))
+        tables = build_tables(ledger, scenario, sent_by_day, daily)
+        tables.update(economic_tables(tables, ledger, scenario, settings))
     money = economics_kpis(tables, warm_up_days=warm_up_days)
     kpis = compute_kpis(
         tables,
@@ -211,9 +210,9 @@ def simulate(
         truck_capacity_pallets=scenario.spec.carrier.trucks[0].capacity_pallets,
         fleet_size=sum(truck.count for truck in scenario.spec.carrier.trucks),
         sku_value=scenario.shelf_price,
-        service_level_target=_store_target(scenario, chain.recipe.settings, policies),
+        service_level_target=_store_target(scenario, settings, policies),
     )
-    shelf = chain.ledger.series.get("shelf_units")  # the retailer's confirmed shelf, if any
+    shelf = ledger.series.get("shelf_units")  # the retailer's confirmed shelf, if any
     kpis.update(
         category_kpis(
             tables,
@@ -225,7 +224,7 @@ def simulate(
     kpis = {**money, **kpis}  # money first, in summaries and kpis.json
     name = mode.name if isinstance(mode, Recipe) else mode
     return SimulationResult(
-        scenario, name, seed, days, kpis, tables, chain.ledger, warm_up_days=warm_up_days
+        scenario, name, seed, days, kpis, tables, ledger, warm_up_days=warm_up_days
     )
 
 
