@@ -82,10 +82,12 @@ WATCH_SECONDS = 0.25
 #: give the kept memory back when the process's resident memory passes its largest use seen
 #: by more than this share of it (fragments of the heap no block reuses)... (0.1 until
 #: 2026-12-06: a national shared main process then held 8-10 bytes a cell of fragments on top
-#: of its largest use, past the 100 bytes a cell of issue 17)
-KEPT_SHARE = 0.03
+#: of its largest use, past the 100 bytes a cell of issue 17; then 0.03, with 128 MB below:
+#: its year's peak, 99.9 B a cell on day 90, was 14 B a cell of anonymous memory above the
+#: allocator's use at the day's end, until the give-back of day 100)
+KEPT_SHARE = 0.02
 #: ... and by more than this many bytes (a small process's own noise, and a use between looks)
-KEPT_SLACK_BYTES = 128 * 1024 * 1024
+KEPT_SLACK_BYTES = 64 * 1024 * 1024
 #: the use that measure is taken against is the largest of the last one to two such windows
 #: (seconds; a national day takes 5-11 s, so a week or more of days)
 USE_WINDOW_SECONDS = 60.0
