@@ -62,8 +62,11 @@ __all__ = [
 #: (0: every non-empty one, as the tests set it to run small chains spilled); the environment
 #: variable ``CROSSDOCK_SPILL_MIN_BYTES`` sets it for a whole process.
 SPILL_MIN_BYTES = int(os.environ.get("CROSSDOCK_SPILL_MIN_BYTES", 1 << 20))
-#: Days between two releases of the spilled days' pages from resident memory.
-RELEASE_EVERY = 8
+#: Days between two releases of the spilled days' pages from resident memory (8 until
+#: 2026-12-06: a national shared run's main process then held up to 1.5 B a store-SKU cell of
+#: the ledger's recent days as mapped file pages, 3.7 B with its libraries; the release is one
+#: ``madvise`` a spilled array, and only of the pages not released before)
+RELEASE_EVERY = 1
 
 KINDS = ("opening", "received", "produced", "shipped", "sold", "scrapped", "lost_sale")
 # How each kind moves stock; a lost sale is recorded but moves nothing.
