@@ -281,12 +281,12 @@ def drop_shared_pages(path_part: str) -> int:
     mappings' bytes so advised (0 where there is no ``/proc/self/maps`` or no glibc).
     """
     libc = _glibc()
+    if libc is None:
+        return 0
     try:
         with open("/proc/self/maps", encoding="ascii", errors="replace") as maps:
             lines = [line.split() for line in maps if path_part in line]
     except OSError:
-        return 0
-    if libc is None:
         return 0
     dropped = 0
     for fields in lines:

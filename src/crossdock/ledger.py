@@ -79,6 +79,14 @@ _KIND = {kind: i for i, kind in enumerate(KINDS)}
 _DROP_KEEPS_WRITES = sys.platform.startswith("linux") and hasattr(mmap.mmap, "madvise")
 
 
+def _no_room(what: str, nbytes: int, error: OSError) -> CrossdockError:
+    """The one-line error for a temporary folder with no room for ``nbytes`` more of ``what``."""
+    return CrossdockError(
+        f"{tempfile.gettempdir()}: no room for {what} ({nbytes:,} bytes more): "
+        f"{error.strerror or error}; set TMPDIR to a folder with more free space"
+    )
+
+
 class _Spilled:
     """A zeroed array in an unlinked temporary file, mapped in memory (see module docstring)."""
 
@@ -91,11 +99,7 @@ class _Spilled:
                 else:  # pragma: no cover - sparse: zeros, no disk used until written
                     handle.truncate(nbytes)
             except OSError as error:
-                raise CrossdockError(
-                    f"{tempfile.gettempdir()}: no room for the ledger's daily arrays "
-                    f"({nbytes:,} bytes more): {error.strerror or error}; set TMPDIR to a folder "
-                    "with more free space"
-                ) from error
+                raise _no_room("the ledger's daily arrays", nbytes, error) from error
             self.map = mmap.mmap(handle.fileno(), nbytes)  # keeps its own descriptor
         self.array: np.ndarray = np.frombuffer(self.map, dtype=dtype).reshape(shape)
         self.released = 0  # bytes from the start already out of resident memory
@@ -277,11 +281,7 @@ class StopLog:
             self._file.write(records.view(np.uint8).data)
             self._file.flush()
         except OSError as error:
-            raise CrossdockError(
-                f"{tempfile.gettempdir()}: no room for the ledger's route stops "
-                f"({records.nbytes:,} bytes more): {error.strerror or error}; set TMPDIR to a "
-                "folder with more free space"
-            ) from error
+            raise _no_room("the ledger's route stops", records.nbytes, error) from error
         self._written += records.size
         self._pending, self._pending_size = [], 0
 
