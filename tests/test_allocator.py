@@ -17,7 +17,6 @@ from crossdock._allocator import (
     freed_memory_kept,
     give_back_if_fragmented,
     give_back_if_short,
-    keep_freed_memory_for_good,
     worth_keeping,
 )
 
@@ -186,49 +185,6 @@ def test_the_watch_looks_for_fragments_too(monkeypatch: pytest.MonkeyPatch) -> N
             if looks:
                 break
     assert looks and all(isinstance(use, _allocator._Use) for use in looks)
-
-
-def test_an_actor_keeps_within_a_looser_bound_than_the_main_process(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    gb = 1 << 30
-    monkeypatch.setattr(_allocator, "allocated_bytes", lambda: 10 * gb)
-    resident = [10 * gb]
-    monkeypatch.setattr(_allocator, "_anonymous_bytes", lambda: resident[0])
-    main, actor = _allocator._Use(), _allocator._Use(actor=True)
-    assert main.other == actor.other == 0
-    # resident 2.5% + 100 MB above the use seen: past the main process's bound, not the actor's
-    resident[0] = int(10 * gb * 1.025) + 100 * 1024 * 1024
-    assert main.fragmented() and not actor.fragmented()
-    resident[0] = int(10 * gb * 1.035) + 200 * 1024 * 1024  # past both
-    assert main.fragmented() and actor.fragmented()
-
-
-def test_a_shards_actor_watches_with_the_actors_bound(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_allocator, "AVAILABLE_SHARE", 0.0)  # never short
-    monkeypatch.setattr(_allocator, "WATCH_SECONDS", 0.01)
-    looks: list[_allocator._Use] = []
-    monkeypatch.setattr(_allocator, "give_back_if_fragmented", looks.append)
-    monkeypatch.setattr(_allocator, "keep_freed_memory", lambda: True)
-    monkeypatch.setattr(_allocator, "_watching", None)
-    assert keep_freed_memory_for_good(NATIONAL)
-    try:
-        for _ in range(200):  # (2 s at most)
-            time.sleep(0.01)
-            if looks:
-                break
-        assert looks and all(use.actor for use in looks)
-    finally:
-        watching = _allocator._watching
-        assert watching is not None
-        watching[0].set()
-        watching[1].join()
-    with freed_memory_kept(NATIONAL):  # a run's own watch: the main process's bound
-        for _ in range(200):
-            time.sleep(0.01)
-            if any(not use.actor for use in looks):
-                break
-    assert any(not use.actor for use in looks)
 
 
 def test_a_shards_actor_reports_its_own_give_backs(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -88,13 +88,6 @@ WATCH_SECONDS = 0.25
 KEPT_SHARE = 0.02
 #: ... and by more than this many bytes (a small process's own noise, and a use between looks)
 KEPT_SLACK_BYTES = 64 * 1024 * 1024
-#: a shard's actor (:func:`keep_freed_memory_for_good`) gives back at this share and slack
-#: instead, the bound of the eleventh and twelfth rounds: the ≤ 100 bytes a cell of issue 17
-#: is the main process's, and the tighter bound gave a national shared year's actor 1,990
-#: give-backs (427 at this one) and slower days late in the year (12.5 s against 8-9 s)
-ACTOR_KEPT_SHARE = 0.03
-#: ... (bytes)
-ACTOR_KEPT_SLACK_BYTES = 128 * 1024 * 1024
 #: the use that measure is taken against is the largest of the last one to two such windows
 #: (seconds; a national day takes 5-11 s, so a week or more of days)
 USE_WINDOW_SECONDS = 60.0
@@ -167,13 +160,12 @@ class _Use:
     the machine's total. ``other`` is the resident anonymous memory that was not the
     allocator's when the keeping began (the interpreter's own arenas, compiled code, thread
     stacks): it is not what keeping freed memory adds. ``clock`` gives the time in seconds
-    (tests set it); ``actor`` takes the actor's looser bound (:data:`ACTOR_KEPT_SHARE`).
+    (tests set it).
     """
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic, *, actor: bool = False) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         used = allocated_bytes() or 0
         self._clock = clock
-        self.actor = actor
         self._since = clock()  # when the window going began
         self._going = used  # the largest use seen in the window going
         self._before = used  # ... and in the window before it
@@ -199,8 +191,6 @@ class _Use:
             return False
         self.see(used)
         resident = _anonymous_bytes() - self.other
-        if self.actor:
-            return resident > (1 + ACTOR_KEPT_SHARE) * self.peak + ACTOR_KEPT_SLACK_BYTES
         return resident > (1 + KEPT_SHARE) * self.peak + KEPT_SLACK_BYTES
 
 
@@ -228,7 +218,7 @@ def keep_freed_memory_for_good(cells: int) -> bool:
         return False
     global _watching
     if _watching is None:
-        _watching = _start_watching(actor=True)
+        _watching = _start_watching()
     return True
 
 
@@ -316,20 +306,18 @@ def _give_back(cause: str) -> bool:
     return True
 
 
-def _watch(stop: threading.Event, actor: bool) -> None:
+def _watch(stop: threading.Event) -> None:
     """Give the kept memory back whenever the machine is short or the heap fragmented."""
-    use = _Use(actor=actor)
+    use = _Use()
     while not stop.wait(WATCH_SECONDS):
         if not give_back_if_short():
             give_back_if_fragmented(use)
 
 
-def _start_watching(actor: bool = False) -> tuple[threading.Event, threading.Thread]:
+def _start_watching() -> tuple[threading.Event, threading.Thread]:
     """A daemon thread running :func:`_watch`, and the event that stops it."""
     stop = threading.Event()
-    thread = threading.Thread(
-        target=_watch, args=(stop, actor), name="crossdock-memory", daemon=True
-    )
+    thread = threading.Thread(target=_watch, args=(stop,), name="crossdock-memory", daemon=True)
     thread.start()
     return stop, thread
 
