@@ -4,6 +4,7 @@ The bits are held to :class:`numpy.random.Philox` word for word. The counts are 
 probability mass functions by a chi-square test at the 99.9% level, over fixed keys, on both
 sides of the inversion limit. The scenario's means and shapes, made cell by cell in the
 kernel, are held to :class:`~crossdock.demand.DemandModel`'s own ``means`` and ``shapes``.
+The cells inverted four at a time are held to the one-cell inversion, count for count.
 """
 
 from __future__ import annotations
@@ -16,7 +17,14 @@ from scipy import stats
 from tests.demand.conftest import with_generator
 
 from crossdock.demand import DemandModel, FittedParameters
-from crossdock.demand._counter import INVERSION_LIMIT, _mulhilo, compiled, store_keys
+from crossdock.demand._counter import (
+    _TABLED,
+    INVERSION_LIMIT,
+    _mulhilo,
+    _to_unit,
+    compiled,
+    store_keys,
+)
 from crossdock.errors import ScenarioError
 from crossdock.scenario import Scenario, generate_scenario
 
@@ -167,3 +175,47 @@ def test_an_impossible_count_is_a_located_scenario_error() -> None:
     with pytest.raises(ScenarioError, match="more than a store × SKU quantity can hold") as error:
         DemandModel(scenario, 1).daily(0)
     assert error.value.field == "demand"
+
+
+def test_four_cells_at_once_count_what_one_cell_counts(kernels) -> None:
+    """invert_four gives invert's counts, whatever the mix of laws, means and uniforms.
+
+    Uniforms near 1 on the heaviest negative binomials reach the table's end (the cells
+    counted again one by one), and negative uniforms (cells drawn otherwise) count 0.
+    """
+    rng = np.random.default_rng(29)
+    shapes = np.array([0.3, 1.0, 2.0, 2.5, 7.0, 50.0, 1e5, math.inf])
+    n = 40_000
+    u = rng.random((n, 4))
+    u[rng.random((n, 4)) < 0.05] = -1.0
+    u[rng.random((n, 4)) < 0.02] = 1.0 - 1e-12  # far in the tail
+    m = np.exp(rng.uniform(np.log(1e-4), np.log(INVERSION_LIMIT), (n, 4)))
+    r = shapes[rng.integers(0, shapes.size, (n, 4))]
+    reached_the_end = 0
+    for i in range(n):
+        got = kernels.invert_four(*u[i], *m[i], *r[i])
+        want = [kernels.invert(u[i, j], m[i, j], r[i, j]) if u[i, j] >= 0 else 0 for j in range(4)]
+        assert list(got) == want, (u[i], m[i], r[i])
+        reached_the_end += max(want) > _TABLED
+    assert reached_the_end > 0  # the one-by-one counting was exercised
+
+
+def test_the_kernels_draw_each_usual_cell_by_its_own_inversion(kernels) -> None:
+    """draw_counts: each usual cell is invert() of its word of its block, other cells apart."""
+    rng = np.random.default_rng(31)
+    n = 1_003  # not a multiple of four: a last group of three
+    mean = rng.gamma(0.6, 8.0, n)
+    mean[rng.random(n) < 0.05] = 0.0
+    mean[rng.random(n) < 0.02] = 80.0  # above the inversion limit: drawn on their own
+    shape = np.where(mean < 0.5, 0.3, 2.0)
+    k0, k1 = np.uint64(12345), np.uint64(678)
+    out = np.full(n, -7, dtype=np.int32)
+    assert kernels.draw_counts(k0, k1, 5, mean, shape, out) == -1
+    usual = (mean > 0) & (mean < INVERSION_LIMIT)
+    for k in np.flatnonzero(usual):
+        word = kernels.philox4x64(
+            np.uint64(k // 4), np.uint64(5), np.uint64(0), np.uint64(0), k0, k1
+        )[k % 4]
+        assert out[k] == kernels.invert(_to_unit(word), mean[k], shape[k]), k
+    assert (out[mean == 0.0] == 0).all()
+    assert (out[mean == 80.0] > 0).all()
