@@ -518,3 +518,34 @@ def test_summed_positions_are_numpys_and_refuse_what_passes_int32(
         assert not summed_positions(*books, np.empty(shape, np.int32))
         books[1 if high else 2][cell] = 0  # the same cell at the limit fits
         assert summed_positions(*books, np.empty(shape, np.int32))
+
+
+def test_putting_deliveries_away_is_numpys_in_one_pass() -> None:
+    """put_away: the books and the day's figures of the NumPy put-away, and its overflow."""
+    kernels = _fused._compiled()
+    rng = np.random.default_rng(41)
+    shape = (37, 211)
+    goods = (rng.random(shape) < 0.3) * rng.integers(1, 50, shape)
+    goods[5] = 0  # a store with nothing today
+    on_hand = rng.integers(0, 100, shape)
+    on_order = rng.integers(0, 60, shape)  # often less than the goods: came before its DESADV
+    unadvised = rng.integers(0, 5, shape)
+    books = [a.astype(np.int32) for a in (goods, on_hand, on_order, unadvised)]
+    mine = [b.copy() for b in books]
+    totals = np.empty(shape[0], dtype=np.int64)
+    delivered = np.empty(shape[0], dtype=np.bool_)
+    assert kernels.put_away(*mine, totals, delivered) == -1
+    g, hand, order, early_book = (b.copy() for b in books)
+    hand += g
+    expected = np.minimum(g, order)
+    order -= expected
+    early_book += g - expected
+    assert (g - expected).any()  # some goods came early
+    assert np.array_equal(mine[1], hand) and np.array_equal(mine[2], order)
+    assert np.array_equal(mine[3], early_book)
+    assert np.array_equal(totals, g.sum(axis=1)) and np.array_equal(delivered, g.any(axis=1))
+    assert not delivered[5]
+    # an early delivery that would pass int32 in the unadvised book: its cell is returned
+    books[3][2, 7] = np.iinfo(np.int32).max
+    books[0][2, 7], books[2][2, 7] = 3, 1
+    assert kernels.put_away(*books, totals, delivered) == 2 * shape[1] + 7

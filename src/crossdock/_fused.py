@@ -95,6 +95,7 @@ def _compiled() -> SimpleNamespace | None:
             packs_block,
             confirm_lines,
             sell_lost_sales,
+            put_away,
             int32_room_cells,
             same_cells,
             column_sums,
@@ -493,6 +494,48 @@ def sell_lost_sales(
         in_stock[s] = listed
         store_demand[s] = demand
         store_sales[s] = sales
+
+
+def put_away(
+    goods: np.ndarray,
+    on_hand: np.ndarray,
+    on_order: np.ndarray,
+    unadvised: np.ndarray,
+    totals: np.ndarray,
+    delivered: np.ndarray,
+) -> int:
+    """A morning's deliveries put on the stores' shelves, in one pass over store × SKU.
+
+    What :meth:`Stores._unload <crossdock.parties.stores.Stores._unload>` does with NumPy,
+    once ``on_hand + goods`` is known to fit: ``on_hand += goods``; the goods expected (at
+    most what is on order) come off ``on_order``; the rest came before its despatch advice
+    and is added to ``unadvised``; ``totals`` (int64, per store) the units received and
+    ``delivered`` whether a store received anything. Returns -1, or the first cell
+    ``s × skus + k`` whose ``unadvised`` would pass ±(2**31 − 1) (the caller stops the run:
+    the cells before it are then changed). Integers throughout: the numbers are NumPy's.
+    """
+    limit = 2147483647
+    for s in range(goods.shape[0]):
+        total = np.int64(0)
+        received = False
+        for k in range(goods.shape[1]):
+            g = goods[s, k]
+            on_hand[s, k] += g
+            have = on_order[s, k]
+            expected = min(g, have)
+            on_order[s, k] = have - expected
+            early = np.int64(g) - np.int64(expected)
+            if early != 0:
+                after = np.int64(unadvised[s, k]) + early
+                if after > limit or after < -limit:
+                    return s * goods.shape[1] + k
+                unadvised[s, k] = after
+            total += g
+            if g != 0:
+                received = True
+        totals[s] = total
+        delivered[s] = received
+    return -1
 
 
 def int32_room_cells(target: np.ndarray, added: np.ndarray) -> bool:
