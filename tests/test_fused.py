@@ -549,3 +549,32 @@ def test_putting_deliveries_away_is_numpys_in_one_pass() -> None:
     books[3][2, 7] = np.iinfo(np.int32).max
     books[0][2, 7], books[2][2, 7] = 3, 1
     assert kernels.put_away(*books, totals, delivered) == 2 * shape[1] + 7
+
+
+def test_row_dot_adds_in_einsums_order_or_keeps_to_einsum(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """row_dot's sums are einsum's to the bit; its kernel is used only where it adds alike.
+
+    The kernel is held to ``np.einsum`` on integer and float matrices of many widths (their
+    eight-column blocks and the columns left over), rows sliced or not; whatever it gives,
+    the check that decides whether it is used must agree, and ``row_dot`` itself must give
+    einsum's sums either way.
+    """
+    from crossdock._kernels import row_dot
+
+    _numpy(monkeypatch, True)
+    kernels = _fused._compiled()
+    rng = np.random.default_rng(47)
+    alike = True
+    for width in (1, 2, 7, 8, 9, 15, 16, 17, 63, 250, 2_003):
+        vector = 1.0 / rng.integers(1, 200, size=width)
+        for dtype in (np.int32, np.int64, np.float32, np.float64):
+            matrix = (rng.random((11, width)) * 1e4).astype(dtype)
+            for rows in (matrix, matrix[::2]):
+                expected = np.einsum("ik,k->i", rows.astype(np.float64), vector)
+                out = np.empty(rows.shape[0])
+                kernels.row_dot_rows(rows, vector, out)
+                alike &= out.tobytes() == expected.tobytes()
+                assert row_dot(rows, vector).tobytes() == expected.tobytes()
+    assert _fused.einsum_order_holds() == alike
