@@ -6,7 +6,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["distinct", "from_day", "repeat_each", "tile_strings"]
+__all__ = ["distinct", "from_day", "repeat_each", "take_strings", "tile_strings"]
 
 
 def from_day(table: pa.Table, day: int) -> pa.Table:
@@ -33,8 +33,18 @@ def tile_strings(values: np.ndarray, times: int) -> pa.Array:
     Arrow's ``take`` of the strings once converted, not a NumPy array of ``times`` × values
     strings converted one by one (a year of 200 stores: 73,000 Python strings).
     """
+    return take_strings(values, np.tile(np.arange(len(values), dtype=np.int32), times))
+
+
+def take_strings(values: np.ndarray, index: np.ndarray) -> pa.Array:
+    """``values[index]`` as an Arrow string array: each value converted once, then taken.
+
+    The strings of ``np.asarray(values)[index].astype(str)``, without a NumPy string array
+    of every row (``values`` often holds Python strings: a year's route stops of 200
+    stores took 0.17 s that way, 2 ms this way).
+    """
     strings = pa.array(np.asarray(values).astype(str), pa.string())
-    return strings.take(np.tile(np.arange(len(strings), dtype=np.int32), times))
+    return strings.take(np.asarray(index))
 
 
 def repeat_each(column: pa.Array | pa.ChunkedArray, times: int) -> pa.Array | pa.ChunkedArray:

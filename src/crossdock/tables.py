@@ -34,7 +34,7 @@ from collections.abc import Mapping
 import numpy as np
 import pyarrow as pa
 
-from crossdock._arrow import tile_strings
+from crossdock._arrow import take_strings, tile_strings
 from crossdock.assortment import ASSORTMENT_SERIES
 from crossdock.economics import SCHEMAS as ECONOMIC_SCHEMAS
 from crossdock.ledger import KINDS, Ledger, TransportRow
@@ -281,8 +281,8 @@ def build_tables(
     route_stops = pa.table(
         {
             **stop_columns,
-            "store_gln": scenario.store_gln[store].astype(str),
-            "store_name": scenario.store_name[store].astype(str),
+            "store_gln": take_strings(scenario.store_gln, store),
+            "store_name": take_strings(scenario.store_name, store),
             "lat": scenario.store_lat[store],
             "lon": scenario.store_lon[store],
             "window_open_min": scenario.window_open_min[store],
