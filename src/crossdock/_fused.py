@@ -530,13 +530,13 @@ def put_away(
 ) -> int:
     """A morning's deliveries put on the stores' shelves, in one pass over store × SKU.
 
-    What :meth:`Stores._unload <crossdock.parties.stores.Stores._unload>` does with NumPy,
-    once ``on_hand + goods`` is known to fit: ``on_hand += goods``; the goods expected (at
-    most what is on order) come off ``on_order``; the rest came before its despatch advice
-    and is added to ``unadvised``; ``totals`` (int64, per store) the units received and
-    ``delivered`` whether a store received anything. Returns -1, or the first cell
-    ``s × skus + k`` whose ``unadvised`` would pass ±(2**31 − 1) (the caller stops the run:
-    the cells before it are then changed). Integers throughout: the numbers are NumPy's.
+    What :meth:`Stores._unload <crossdock.parties.stores.Stores._unload>` does with NumPy:
+    ``on_hand += goods``; the goods expected (at most what is on order) come off
+    ``on_order``; the rest came before its despatch advice and is added to ``unadvised``;
+    ``totals`` (int64, per store) the units received and ``delivered`` whether a store
+    received anything. Returns 0; or 1 where a cell's ``on_hand``, 2 where its
+    ``unadvised``, would pass ±(2**31 − 1): the caller stops the run (the cells before it
+    are then changed, and no other). Integers throughout: the numbers are NumPy's.
     """
     limit = 2147483647
     for s in range(goods.shape[0]):
@@ -544,7 +544,10 @@ def put_away(
         received = False
         for k in range(goods.shape[1]):
             g = goods[s, k]
-            on_hand[s, k] += g
+            stock = np.int64(on_hand[s, k]) + np.int64(g)
+            if stock > limit or stock < -limit:
+                return 1
+            on_hand[s, k] = stock
             have = on_order[s, k]
             expected = min(g, have)
             on_order[s, k] = have - expected
@@ -552,14 +555,14 @@ def put_away(
             if early != 0:
                 after = np.int64(unadvised[s, k]) + early
                 if after > limit or after < -limit:
-                    return s * goods.shape[1] + k
+                    return 2
                 unadvised[s, k] = after
             total += g
             if g != 0:
                 received = True
         totals[s] = total
         delivered[s] = received
-    return -1
+    return 0
 
 
 def row_dot_rows(matrix: np.ndarray, vector: np.ndarray, out: np.ndarray) -> None:

@@ -357,9 +357,9 @@ class Stores(NetworkParty):
         goods = take_in(self.ctx, [self._retailer], day, received.shape, np.int32, out=received)
         if goods is None:
             return
-        self._check_room(day, "stock on hand", self.on_hand, goods)
         if self._put_away_fused(day, goods):
             return
+        self._check_room(day, "stock on hand", self.on_hand, goods)
         for rows in row_blocks(goods.shape):
             block = goods[rows]
             self.on_hand[rows] += block
@@ -380,8 +380,9 @@ class Stores(NetworkParty):
     def _put_away_fused(self, day: int, goods: np.ndarray) -> bool:
         """:meth:`_unload`'s put-away and records by :func:`crossdock._fused.put_away`.
 
-        The same books and ledger figures in one pass over the day's goods instead of
-        seven; ``False`` (nothing done) where the kernels are off or an array is not int32.
+        The same books and ledger figures, and the same checks that no quantity passes int32,
+        in one pass over the day's goods instead of eight; ``False`` (nothing done) where the
+        kernels are off or an array is not int32.
         """
         kernels = _fused.kernels(goods.size)
         books = (goods, self.on_hand, self.on_order, self.unadvised)
@@ -389,8 +390,12 @@ class Stores(NetworkParty):
             return False
         totals = np.empty(goods.shape[0], dtype=np.int64)
         delivered = np.empty(goods.shape[0], dtype=np.bool_)
-        if kernels.put_away(*books, totals, delivered) >= 0:
-            raise self._room_error(day, "stock received before its despatch advice")
+        overflow = kernels.put_away(*books, totals, delivered)
+        if overflow:  # (the run stops: the books are not read again)
+            raise self._room_error(
+                day,
+                "stock on hand" if overflow == 1 else "stock received before its despatch advice",
+            )
         ledger = self.ctx.ledger
         ledger.record(day, "received", "store", goods, totals=totals)
         ledger["store_deliveries"][day] += delivered
