@@ -8,6 +8,8 @@ operations in its order and types, and leave ``log`` and ``exp`` to NumPy.
 
 from __future__ import annotations
 
+import platform
+
 import numpy as np
 import pytest
 from scipy.special import ndtri
@@ -580,4 +582,16 @@ def test_row_dot_adds_in_einsums_order_or_keeps_to_einsum(
                 kernels.row_dot_rows(rows, vector, out)
                 alike &= out.tobytes() == expected.tobytes()
                 assert row_dot(rows, vector).tobytes() == expected.tobytes()
+    # the rows of prices each store pays, gathered (revenue): einsum cuts two 2-D operands
+    # into its buffer's chunks; widths on both sides of it
+    chunk = np.getbufsize()
+    for width in (3, 8, 41, chunk, chunk + 1, 2 * chunk + 7):
+        matrix = rng.integers(0, 60, size=(9, width)).astype(np.int32)
+        prices = np.round(rng.random((4, width)) * 30.0, 2)
+        chosen = rng.integers(0, 4, size=9)
+        out = np.empty(9)
+        kernels.row_dot_chosen(matrix, prices, chosen, chunk, out)
+        alike &= out.tobytes() == np.einsum("sk,sk->s", matrix, prices[chosen]).tobytes()
     assert _fused.einsum_order_holds() == alike
+    if platform.machine() in ("x86_64", "AMD64"):  # NumPy's x86-64 wheels: the kernels serve
+        assert alike

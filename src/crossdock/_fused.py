@@ -86,7 +86,7 @@ def _compiled() -> SimpleNamespace | None:
     return compile_kernels(
         # float_to_half is called by the kernels; half_to_float, the bits decoded, is the
         # reference half_table is tested against (also compiled, in the tests)
-        (half_to_float, float_to_half),
+        (half_to_float, float_to_half, pair_sum),
         (
             cases_total,
             holt_winters_observe,
@@ -97,6 +97,7 @@ def _compiled() -> SimpleNamespace | None:
             sell_lost_sales,
             put_away,
             row_dot_rows,
+            row_dot_chosen,
             int32_room_cells,
             same_cells,
             column_sums,
@@ -124,23 +125,31 @@ def compile_kernels(
 
 @cache
 def einsum_order_holds() -> bool:
-    """Whether :func:`row_dot_rows` gives ``np.einsum``'s sums, bit for bit, on this machine.
+    """Whether :func:`pair_sum`'s kernels give ``np.einsum``'s sums, bit for bit, here.
 
-    Checked once, on widths 1 to 40 and 2,001 of random integers and fractions: a NumPy
-    built otherwise (another baseline, fused multiply-adds) would add in another order, and
-    :func:`crossdock._kernels.row_dot` then keeps to ``einsum`` itself.
+    Checked once, on random integers and fractions: ``ik,k->i`` (:func:`row_dot_rows`) on
+    widths 1 to 40, 2,001 and 20,003, and ``sk,sk->s`` over gathered rows
+    (:func:`row_dot_chosen`, with NumPy's buffer size) on widths 1 to 20 and either side of
+    that size. A NumPy built otherwise (another baseline, fused multiply-adds, another
+    buffer size) would add in another order: the callers then keep to ``einsum`` itself.
     """
     kernels = _compiled()
     if kernels is None:  # pragma: no cover - numba is a dependency
         return False
     rng = np.random.default_rng(5)
-    for width in (*range(1, 41), 2_001):
+    chunk = np.getbufsize()
+    for width in (*range(1, 41), 2_001, 20_003, chunk - 1, chunk, chunk + 1, 2 * chunk + 5):
         matrix = rng.integers(-1_000, 1_000_000, size=(3, width)).astype(np.int32)
         vector = 1.0 / rng.integers(1, 97, size=width)
         out = np.empty(3)
         kernels.row_dot_rows(matrix, vector, out)
         expected = np.einsum("ik,k->i", matrix.astype(np.float64), vector)
         if out.tobytes() != expected.tobytes():
+            return False
+        rows = np.round(rng.random((2, width)) * 20.0, 2)
+        chosen = np.array([1, 0, 1])
+        kernels.row_dot_chosen(matrix, rows, chosen, chunk, out)
+        if out.tobytes() != np.einsum("sk,sk->s", matrix, rows[chosen]).tobytes():
             return False
     return True
 
@@ -565,38 +574,66 @@ def put_away(
     return 0
 
 
-def row_dot_rows(matrix: np.ndarray, vector: np.ndarray, out: np.ndarray) -> None:
-    """``out[i] = Σ_k float64(matrix[i, k]) × vector[k]``, added in ``np.einsum``'s order.
+def pair_sum(x: np.ndarray, y: np.ndarray) -> float:
+    """``Σ_k float64(x[k]) × y[k]`` for 1-D ``x`` and ``y``, added in ``np.einsum``'s order.
 
-    :func:`crossdock._kernels.row_dot`'s sums without its float64 copy of the rows: NumPy's
-    ``einsum("ik,k->i")`` (``sum_of_products_contig_contig_outstride0_two``, built for
-    NumPy's x86-64 baseline: two float64 lanes, a multiplication then an addition) keeps
-    two running sums, the even columns' and the odd ones', takes each block of eight
-    columns from its last pair to its first, the columns left over two at a time, and adds
-    the two sums at the end. :func:`einsum_order_holds` checks this against NumPy on the
-    machine before the kernel is used.
+    NumPy's ``einsum`` sums a product of two contiguous operands into one value with
+    ``sum_of_products_contig_contig_outstride0_two``, built for NumPy's x86-64 baseline: two
+    float64 lanes and a multiplication then an addition, so two running sums, the even
+    items' and the odd ones', each block of eight items taken from its last pair to its
+    first, the items left over two at a time (a lane past the end loaded as zeros), and
+    the two lanes added at the end. :func:`einsum_order_holds` checks this against NumPy on
+    the machine before any kernel that uses it is used.
+    """
+    width = x.shape[0]
+    whole = width - width % 8
+    even = 0.0
+    odd = 0.0
+    for k in range(0, whole, 8):
+        even = float(x[k + 6]) * y[k + 6] + even
+        odd = float(x[k + 7]) * y[k + 7] + odd
+        even = float(x[k + 4]) * y[k + 4] + even
+        odd = float(x[k + 5]) * y[k + 5] + odd
+        even = float(x[k + 2]) * y[k + 2] + even
+        odd = float(x[k + 3]) * y[k + 3] + odd
+        even = float(x[k]) * y[k] + even
+        odd = float(x[k + 1]) * y[k + 1] + odd
+    for k in range(whole, width, 2):
+        even = float(x[k]) * y[k] + even
+        if k + 1 < width:
+            odd = float(x[k + 1]) * y[k + 1] + odd
+        else:
+            odd = 0.0 * 0.0 + odd
+    return even + odd
+
+
+def row_dot_rows(matrix: np.ndarray, vector: np.ndarray, out: np.ndarray) -> None:
+    """``out[i] = Σ_k float64(matrix[i, k]) × vector[k]``: ``np.einsum("ik,k->i")``'s sums.
+
+    :func:`crossdock._kernels.row_dot`'s sums without its float64 copy of the rows: each row
+    is one :func:`pair_sum`, whatever its width (``einsum`` does not cut these rows).
+    """
+    for i in range(matrix.shape[0]):
+        out[i] = 0.0 + pair_sum(matrix[i], vector)
+
+
+def row_dot_chosen(
+    matrix: np.ndarray, rows: np.ndarray, chosen: np.ndarray, chunk: int, out: np.ndarray
+) -> None:
+    """``out[i] = Σ_k float64(matrix[i, k]) × rows[chosen[i], k]``, as ``np.einsum("sk,sk->s")``.
+
+    The sums of ``einsum`` over ``matrix`` and the gathered rows ``rows[chosen]``, without the
+    gathered copy: two 2-D operands are summed by ``einsum`` ``chunk`` items (NumPy's buffer
+    size) at a time, each chunk a :func:`pair_sum` added to the row's running total.
     """
     width = matrix.shape[1]
-    whole = width - width % 8
     for i in range(matrix.shape[0]):
-        even = 0.0
-        odd = 0.0
-        for k in range(0, whole, 8):
-            even = float(matrix[i, k + 6]) * vector[k + 6] + even
-            odd = float(matrix[i, k + 7]) * vector[k + 7] + odd
-            even = float(matrix[i, k + 4]) * vector[k + 4] + even
-            odd = float(matrix[i, k + 5]) * vector[k + 5] + odd
-            even = float(matrix[i, k + 2]) * vector[k + 2] + even
-            odd = float(matrix[i, k + 3]) * vector[k + 3] + odd
-            even = float(matrix[i, k]) * vector[k] + even
-            odd = float(matrix[i, k + 1]) * vector[k + 1] + odd
-        for k in range(whole, width, 2):
-            even = float(matrix[i, k]) * vector[k] + even
-            if k + 1 < width:
-                odd = float(matrix[i, k + 1]) * vector[k + 1] + odd
-            else:  # the lane past the end is loaded as zeros
-                odd = 0.0 * 0.0 + odd
-        out[i] = 0.0 + (even + odd)
+        row = rows[chosen[i]]
+        total = 0.0
+        for start in range(0, width, chunk):
+            stop = min(start + chunk, width)
+            total = total + pair_sum(matrix[i, start:stop], row[start:stop])
+        out[i] = total
 
 
 def int32_room_cells(target: np.ndarray, added: np.ndarray) -> bool:
