@@ -154,6 +154,20 @@ def einsum_order_holds() -> bool:
     return True
 
 
+def einsum_kernels(matrix: np.ndarray) -> SimpleNamespace | None:
+    """The kernels that sum a store × SKU ``matrix`` as ``np.einsum`` does, or ``None``.
+
+    ``None`` (the caller keeps to ``einsum``) unless ``matrix`` is a 2-D integer or float
+    array that :func:`kernels` serves and :func:`einsum_order_holds` on this machine.
+    """
+    if matrix.ndim != 2 or matrix.dtype.kind not in "iuf":
+        return None
+    compiled = kernels(matrix.size)
+    if compiled is None or not einsum_order_holds():
+        return None
+    return compiled
+
+
 # -- kernels (plain Python here: compiled by _compiled; slow but correct uncompiled) ----------
 
 

@@ -191,21 +191,23 @@ def row_dot(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
     """``matrix @ vector`` for a ``[rows, k]`` matrix, without a float64 copy of it.
 
     NumPy would first convert the whole matrix to float64 (8 bytes a cell: 800 MB for a
-    national chain's store × SKU quantities). Here a few rows are converted at a time and
-    summed as :func:`dot` sums (NumPy's ``einsum``, not BLAS: the same on every machine).
+    national chain's store × SKU quantities). Here the compiled kernels read the matrix as it
+    is, adding in ``einsum``'s order (:func:`crossdock._fused.row_dot_rows`, where
+    :func:`crossdock._fused.einsum_kernels` serves it); else a few rows are converted at a
+    time and summed as :func:`dot` sums (NumPy's ``einsum``, not BLAS: the same on every
+    machine).
     Each row is summed on its own, over contiguous float64, so any cut into blocks (the
     stores' tills work block by block, the shards by stores) gives the same sums, bit for bit.
     """
     rows, width = matrix.shape
     vector = np.asarray(vector, dtype=np.float64)
-    if matrix.dtype.kind in "iuf" and vector.flags.c_contiguous:
-        from crossdock import _fused
+    from crossdock import _fused
 
-        kernels = _fused.kernels(matrix.size)
-        if kernels is not None and _fused.einsum_order_holds():
-            out = np.empty(rows)  # the same sums, read straight from the matrix
-            kernels.row_dot_rows(matrix, vector, out)
-            return out
+    kernels = _fused.einsum_kernels(matrix) if vector.flags.c_contiguous else None
+    if kernels is not None:  # the same sums, read straight from the matrix
+        out = np.empty(rows)
+        kernels.row_dot_rows(matrix, vector, out)
+        return out
     blocks = dot_blocks(rows, width)
     out = np.empty(rows)
     block = np.empty((max(b.stop - b.start for b in blocks), width))

@@ -7,8 +7,6 @@ stores can value what they sell at the price paid without any party telling them
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from crossdock.scenario import Scenario
@@ -82,7 +80,9 @@ class PriceBook:
         """
         n_stores, n_skus = sold.shape
         step = max(1, _REVENUE_BLOCK_BYTES // (8 * max(n_skus, 1)))
-        kernels = _summing_kernels(sold)
+        from crossdock import _fused
+
+        kernels = _fused.einsum_kernels(sold)
         if self._plain and kernels is not None:  # one price row for every store
             out = np.empty(n_stores)
             chosen = np.zeros(n_stores, dtype=np.int64)
@@ -149,20 +149,3 @@ class PriceBook:
             block[:, members, :] *= cut[:, None, :]
         self._block = np.round(block, 2, out=block)  # whole cents; in place, no second block
         self._start = start
-
-
-def _summing_kernels(sold: np.ndarray) -> Any:
-    """The compiled kernels for :meth:`PriceBook.revenue`, or ``None``: ``einsum`` then.
-
-    Only where they add as ``einsum`` does on this machine
-    (:func:`crossdock._fused.einsum_order_holds`) and ``sold`` is an integer or float
-    store × SKU array.
-    """
-    from crossdock import _fused
-
-    if sold.ndim != 2 or sold.dtype.kind not in "iuf":
-        return None
-    kernels = _fused.kernels(sold.size)
-    if kernels is None or not _fused.einsum_order_holds():
-        return None
-    return kernels
