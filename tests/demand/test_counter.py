@@ -4,7 +4,7 @@ The bits are held to :class:`numpy.random.Philox` word for word. The counts are 
 probability mass functions by a chi-square test at the 99.9% level, over fixed keys, on both
 sides of the inversion limit. The scenario's means and shapes, made cell by cell in the
 kernel, are held to :class:`~crossdock.demand.DemandModel`'s own ``means`` and ``shapes``.
-The cells inverted four at a time are held to the one-cell inversion, count for count.
+The cells counted in passes are held to the one-cell inversion, count for count.
 """
 
 from __future__ import annotations
@@ -177,27 +177,30 @@ def test_an_impossible_count_is_a_located_scenario_error() -> None:
     assert error.value.field == "demand"
 
 
-def test_four_cells_at_once_count_what_one_cell_counts(kernels) -> None:
-    """invert_four gives invert's counts, whatever the mix of laws, means and uniforms.
+def test_cells_counted_in_passes_count_what_one_cell_counts(kernels) -> None:
+    """count_usual gives invert's counts, whatever the mix of laws, means and uniforms.
 
     Uniforms near 1 on the heaviest negative binomials reach the table's end (the cells
-    counted again one by one), and negative uniforms (cells drawn otherwise) count 0.
+    going on one by one), and the cells left to the caller (a mean of 0, from the inversion
+    limit up, or not a number) are 0.
     """
     rng = np.random.default_rng(29)
     shapes = np.array([0.3, 1.0, 2.0, 2.5, 7.0, 50.0, 1e5, math.inf])
-    n = 40_000
-    u = rng.random((n, 4))
-    u[rng.random((n, 4)) < 0.05] = -1.0
-    u[rng.random((n, 4)) < 0.02] = 1.0 - 1e-12  # far in the tail
-    m = np.exp(rng.uniform(np.log(1e-4), np.log(INVERSION_LIMIT), (n, 4)))
-    r = shapes[rng.integers(0, shapes.size, (n, 4))]
-    reached_the_end = 0
-    for i in range(n):
-        got = kernels.invert_four(*u[i], *m[i], *r[i])
-        want = [kernels.invert(u[i, j], m[i, j], r[i, j]) if u[i, j] >= 0 else 0 for j in range(4)]
-        assert list(got) == want, (u[i], m[i], r[i])
-        reached_the_end += max(want) > _TABLED
-    assert reached_the_end > 0  # the one-by-one counting was exercised
+    n = 40_003  # chunks of every size: a last one of 67 cells
+    u = rng.random(n)
+    u[rng.random(n) < 0.02] = 1.0 - 1e-12  # far in the tail
+    m = np.exp(rng.uniform(np.log(1e-4), np.log(INVERSION_LIMIT), n))
+    m[rng.random(n) < 0.02] = 0.0
+    m[rng.random(n) < 0.02] = 2 * INVERSION_LIMIT
+    m[rng.random(n) < 0.01] = np.nan
+    r = shapes[rng.integers(0, shapes.size, n)]
+    out = np.full(n, -5, dtype=np.int32)
+    kernels.count_cells(u, m, r, out)
+    usual = (m > 0) & (m < INVERSION_LIMIT)
+    want = [kernels.invert(u[j], m[j], r[j]) if usual[j] else 0 for j in range(n)]
+    assert out.tolist() == want
+    assert max(want) > _TABLED  # the one-by-one counting was exercised
+    assert 0 < (out[usual] == 0).sum() < usual.sum()
 
 
 def test_the_kernels_draw_each_usual_cell_by_its_own_inversion(kernels) -> None:

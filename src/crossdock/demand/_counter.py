@@ -21,15 +21,16 @@ numbers, and a cell that is not drawn costs nothing.
   drawn as a gamma (Marsaglia and Tsang, 2000) mixed Poisson, and a Poisson by transformed
   rejection (Hörmann's PTRS, 1993, as NumPy draws it), from the cell's further uniforms.
 
-The kernels :func:`draw_stores` and :func:`draw_counts` are compiled by Numba (a dependency; it has no NumPy twin, so
-``CROSSDOCK_NUMBA=0`` does not apply to it): about 30 ns a cell at a mean of 4 units, against
-about 68 ns for NumPy's gamma and Poisson draws with the per-store loop around them. The
-usual cells are inverted four at a time (:func:`invert_four`, the counts of the one-cell
-:func:`invert` from the same operations): four recurrences side by side and one
-mispredicted branch a group instead of one a cell, 27 ns a cell instead of 32 on the
-generated scenarios (2026-12-06, an Intel Xeon at 2.6 GHz). Its
-distribution is tested against SciPy's probability mass functions
-(``tests/demand/test_counter.py``).
+The kernels :func:`draw_stores` and :func:`draw_counts` are compiled by Numba (a dependency;
+it has no NumPy twin, so ``CROSSDOCK_NUMBA=0`` does not apply to it). They draw a store's SKUs
+by chunks of :data:`CHUNK` cells in passes (:func:`count_usual`), each with no branch it cannot
+foresee: the chunk's Philox blocks, the cells that need the recurrence listed, their starts,
+then the recurrence a few steps at a time over every listed cell at once, as vector
+instructions; the counts are those of the one-cell :func:`invert`, from the same operations.
+About 25 ns a cell on the generated scenarios (2026-12-06, an Intel Xeon: 39 ns when each
+block's four cells were inverted in turn, side by side), against about 68 ns for NumPy's gamma
+and Poisson draws with the per-store loop around them. Its distribution is tested against
+SciPy's probability mass functions (``tests/demand/test_counter.py``).
 """
 
 from __future__ import annotations
@@ -133,31 +134,44 @@ _MARGIN = 2.0**-50
 _LOG_FACTORIALS = np.array([math.lgamma(k + 1.0) for k in range(256)])
 
 
-def _start(u: float, mean: float, shape: float) -> tuple[float, float, float, float]:
-    """:func:`invert`'s ``P(0)`` and its ratio recurrence's ``a`` and ``b``; and ``u``, or -1.
-
-    -1 in ``u``'s place where the bound below says the count is 0 without the recurrence.
-    """
+def _zero_bound(mean: float) -> float:
+    """A uniform under this is a count of 0, without the recurrence (any shape)."""
     # P(0) >= exp(-m) (a negative binomial is a gamma-mixed Poisson: Jensen) >= 1 - m + m²/2
     # - m³/6 (the series stopped after a negative term): a uniform under that bound, less a
     # margin for the rounding, is a zero without the power or the loop.
-    if u < 1.0 - mean * (1.0 - 0.5 * mean * (1.0 - mean * _THIRD)) - _MARGIN:
-        return 0.0, 0.0, 0.0, -1.0
+    return 1.0 - mean * (1.0 - 0.5 * mean * (1.0 - mean * _THIRD)) - _MARGIN
+
+
+def _whole(shape: float) -> bool:
+    """Whether ``P(0)`` of this shape is a product of multiplications (a whole shape to 8)."""
+    whole = int(shape) if shape <= 8.0 else 0
+    return whole == shape
+
+
+def _first(mean: float, shape: float) -> tuple[float, float, float]:
+    """:func:`invert`'s ``P(0)`` and its ratio recurrence's ``a`` and ``b``."""
     if math.isinf(shape):
-        return math.exp(-mean), 0.0, mean, u
+        return math.exp(-mean), 0.0, mean
     scale = 1.0 / (shape + mean)
     q = mean * scale
     t = shape * scale
-    whole = int(shape) if shape <= 8.0 else 0
-    if whole == shape:
+    if _whole(shape):
         p = t
-        for _ in range(whole - 1):
+        for _ in range(int(shape) - 1):
             p *= t
     elif shape < 64.0:
         p = t**shape
     else:  # t near 1: its rounding, raised to a large power, would show
         p = math.exp(shape * math.log1p(-q))
-    return p, q, q * (shape - 1.0), u
+    return p, q, q * (shape - 1.0)
+
+
+def _start(u: float, mean: float, shape: float) -> tuple[float, float, float, float]:
+    """:func:`_first`'s three figures and ``u``; or -1 in ``u``'s place for a sure 0."""
+    if u < _zero_bound(mean):
+        return 0.0, 0.0, 0.0, -1.0
+    p, a, b = _first(mean, shape)
+    return p, a, b, u
 
 
 def invert(u: float, mean: float, shape: float) -> int:
@@ -181,69 +195,6 @@ def invert(u: float, mean: float, shape: float) -> int:
         p *= a + b * _RECIPROCALS[x]
         cdf += p
     return x
-
-
-def invert_four(
-    u0: float,
-    u1: float,
-    u2: float,
-    u3: float,
-    m0: float,
-    m1: float,
-    m2: float,
-    m3: float,
-    r0: float,
-    r1: float,
-    r2: float,
-    r3: float,
-) -> tuple[int, int, int, int]:
-    """:func:`invert` of four cells at once: the same counts, from the same operations.
-
-    :func:`invert`'s count is the number of steps ``x = 0, 1, …`` at which ``u`` is at least
-    the distribution function (which never falls: the probabilities are not negative), so
-    each cell counts its own steps while the four recurrences run side by side until no
-    cell's ``u`` is reached: four independent chains of multiplications for the processor to
-    overlap, and one mispredicted branch a group instead of one a cell. A cell whose ``u``
-    is negative counts 0 (the caller draws it otherwise); one that reaches the table's end
-    is counted again by :func:`invert` alone.
-    """
-    p0, a0, b0, v0 = _start(u0, m0, r0) if u0 >= 0.0 else (0.0, 0.0, 0.0, -1.0)
-    p1, a1, b1, v1 = _start(u1, m1, r1) if u1 >= 0.0 else (0.0, 0.0, 0.0, -1.0)
-    p2, a2, b2, v2 = _start(u2, m2, r2) if u2 >= 0.0 else (0.0, 0.0, 0.0, -1.0)
-    p3, a3, b3, v3 = _start(u3, m3, r3) if u3 >= 0.0 else (0.0, 0.0, 0.0, -1.0)
-    c0, c1, c2, c3 = p0, p1, p2, p3
-    x0 = x1 = x2 = x3 = 0
-    x = 0
-    while True:
-        # counted as integers and tested once: ``h0 or h1 or …`` would branch on each
-        # cell, and each cell's last step would be a mispredicted branch
-        h0 = int(v0 >= c0)
-        h1 = int(v1 >= c1)
-        h2 = int(v2 >= c2)
-        h3 = int(v3 >= c3)
-        if h0 + h1 + h2 + h3 == 0:
-            return x0, x1, x2, x3
-        if x == _TABLED:  # rare: the cells still counting are counted again, one by one
-            return (
-                invert(u0, m0, r0) if h0 else x0,
-                invert(u1, m1, r1) if h1 else x1,
-                invert(u2, m2, r2) if h2 else x2,
-                invert(u3, m3, r3) if h3 else x3,
-            )
-        x0 += h0
-        x1 += h1
-        x2 += h2
-        x3 += h3
-        x += 1
-        f = _RECIPROCALS[x]
-        p0 *= a0 + b0 * f
-        p1 *= a1 + b1 * f
-        p2 *= a2 + b2 * f
-        p3 *= a3 + b3 * f
-        c0 += p0
-        c1 += p1
-        c2 += p2
-        c3 += p3
 
 
 def _invert_tail(u: float, cdf: float, p: float, a: float, b: float) -> int:
@@ -356,58 +307,170 @@ def _draw_cell(
     return x if x <= _INT32_MAX else -1.0
 
 
-def _draw_group(
+#: Cells drawn together (a multiple of four: whole Philox blocks): their working arrays, a
+#: few kilobytes, stay in the core's first cache.
+CHUNK = 256
+
+#: Steps of the ratio recurrence between two compactions of the cells still counting.
+_STEPS = 8
+
+
+def _work(cells: int) -> tuple[np.ndarray, ...]:
+    """:func:`count_usual`'s working arrays for up to ``cells`` cells."""
+    n = cells + 4  # (the uniforms: whole blocks)
+    return (
+        np.empty(n), np.empty(n), np.empty(n), np.empty(n),
+        np.empty(n), np.empty(n), np.empty(n), np.empty(n),
+        np.empty(cells, dtype=np.int64), np.empty(cells, dtype=np.int64),
+    )  # fmt: skip
+
+
+def _steps(
+    p: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    cdf: np.ndarray,
+    u: np.ndarray,
+    count: np.ndarray,
+    reciprocals: np.ndarray,
+    live: int,
+) -> None:
+    """:data:`_STEPS` steps of :func:`invert`'s recurrence for cells ``0 … live - 1``.
+
+    Each cell adds 1 to its count at each step whose distribution function its ``u`` still
+    reaches: as :func:`invert` counts, since that function never falls. One cell's steps in
+    registers, no branch: compiled as vector instructions, several cells at once.
+    """
+    for i in range(live):
+        pi = p[i]
+        ai = a[i]
+        bi = b[i]
+        ci = cdf[i]
+        ui = u[i]
+        ni = count[i]
+        for t in range(_STEPS):
+            pi *= ai + bi * reciprocals[t]
+            ci += pi
+            ni += np.int64(1) if ui >= ci else np.int64(0)
+        p[i] = pi
+        cdf[i] = ci
+        count[i] = ni
+
+
+def count_usual(
+    uniform: np.ndarray,
+    mean: np.ndarray,
+    shape: np.ndarray,
     out: np.ndarray,
-    row: int,
-    g: int,
-    width: int,
-    w0: np.uint64,
-    w1: np.uint64,
-    w2: np.uint64,
-    w3: np.uint64,
-    m0: float,
-    m1: float,
-    m2: float,
-    m3: float,
-    r0: float,
-    r1: float,
-    r2: float,
-    r3: float,
-    memo: np.ndarray,
+    work: tuple[np.ndarray, ...],
+) -> bool:
+    """:func:`invert`'s counts of the usual cells of ``out`` (up to :data:`CHUNK`), 0 elsewhere.
+
+    Cell ``j`` inverts ``uniform[j]`` under ``mean[j]`` and ``shape[j]`` when its mean is in
+    (0, :data:`INVERSION_LIMIT`); the others are left at 0 for the caller, and the result
+    says whether there are any. The same operations as :func:`invert`, in passes over the
+    cells instead of one cell after the other, so that no pass waits on a branch it cannot
+    foresee: the cells that need the recurrence are listed without branching (those under
+    :func:`_zero_bound` are 0), the shapes whose ``P(0)`` is a product apart from those that
+    need a power; then :data:`_STEPS` steps of every listed cell at a time (:func:`_steps`),
+    and the cells still counting listed again, until none is, or the table's end, where
+    :func:`_invert_tail` goes on from the same figures.
+    """
+    n = out.shape[0]
+    p, a, b, cdf, u, _, _, _, cell, count = work
+    size = cell.shape[0]
+    front = 0  # cells of a product-like P(0) from the front of the list, those of a power
+    back = size  # from its back
+    unusual = False
+    for j in range(n):
+        m = mean[j]
+        r = shape[j]
+        usual = (m > 0.0) & (m < INVERSION_LIMIT)
+        live = usual & (uniform[j] >= _zero_bound(m))
+        plain = math.isinf(r) | _whole(r)
+        out[j] = 0
+        cell[front] = j
+        cell[back - 1] = j
+        front += int(live & plain)
+        back -= int(live & (not plain))
+        unusual |= not usual
+    live = front
+    for i in range(size):  # the powers' cells after the others, then each cell's start
+        if i >= front:
+            if back + i - front >= size:
+                break
+            cell[i] = cell[back + i - front]
+            live += 1
+        j = cell[i]
+        pi, ai, bi = _first(mean[j], shape[j])
+        p[i] = pi
+        a[i] = ai
+        b[i] = bi
+        cdf[i] = pi
+        u[i] = uniform[j]
+        count[i] = np.int64(1) if uniform[j] >= pi else np.int64(0)
+    x = 0
+    while live > 0:
+        _steps(p, a, b, cdf, u, count, _RECIPROCALS[x + 1 : x + 1 + _STEPS], live)
+        x += _STEPS
+        if x == _TABLED:  # rare: the cells still counting go on one by one
+            for i in range(live):
+                still = u[i] >= cdf[i]
+                out[cell[i]] = _invert_tail(u[i], cdf[i], p[i], a[i], b[i]) if still else count[i]
+            break
+        kept = 0
+        for i in range(live):  # every count written; the cells still counting kept
+            out[cell[i]] = count[i]
+            still = u[i] >= cdf[i]
+            cell[kept] = cell[i]
+            p[kept] = p[i]
+            a[kept] = a[i]
+            b[kept] = b[i]
+            cdf[kept] = cdf[i]
+            u[kept] = u[i]
+            count[kept] = count[i]
+            kept += int(still)
+        live = kept
+    return unusual
+
+
+def _draw_chunk(
     k0: np.uint64,
     k1: np.uint64,
     day: int,
+    start: int,
+    mean: np.ndarray,
+    shape: np.ndarray,
+    out: np.ndarray,
+    work: tuple[np.ndarray, ...],
+    memo: np.ndarray,
 ) -> int:
-    """Draw SKUs ``g`` to ``g + width - 1`` of ``out[row]`` from their block's words.
+    """Draw SKUs ``start`` to ``start + len(out) - 1`` of a store's day into ``out``.
 
-    The usual cells (a mean in (0, :data:`INVERSION_LIMIT`)) are inverted together by
-    :func:`invert_four`, the others one by one by :func:`_draw_cell`, in SKU order. Returns
-    -1, or the offset ``j`` of the first cell that could not be drawn (nothing more is
-    written then).
+    ``start`` is a multiple of four: SKU ``k``'s uniform is word ``k mod 4`` of the block at
+    counter ``(k // 4, day, 0, 0)``. The usual cells by :func:`count_usual`, the others one
+    by one by :func:`_draw_cell`, in SKU order. Returns -1, or the offset of the first cell
+    that could not be drawn.
     """
-    u0 = _to_unit(w0) if 0.0 < m0 < INVERSION_LIMIT else -1.0
-    u1 = _to_unit(w1) if width > 1 and 0.0 < m1 < INVERSION_LIMIT else -1.0
-    u2 = _to_unit(w2) if width > 2 and 0.0 < m2 < INVERSION_LIMIT else -1.0
-    u3 = _to_unit(w3) if width > 3 and 0.0 < m3 < INVERSION_LIMIT else -1.0
-    if u0 < 0.0 or u1 < 0.0 or u2 < 0.0 or u3 < 0.0:  # a cell drawn on its own (rare)
-        for j in range(width):
-            m = m0 if j == 0 else (m1 if j == 1 else (m2 if j == 2 else m3))
+    n = out.shape[0]
+    uniform = work[5]
+    for g in range(0, n, 4):  # (past the row's end: words not used)
+        w0, w1, w2, w3 = philox4x64(
+            np.uint64((start + g) >> 2), np.uint64(day), np.uint64(0), np.uint64(0), k0, k1
+        )
+        uniform[g] = _to_unit(w0)
+        uniform[g + 1] = _to_unit(w1)
+        uniform[g + 2] = _to_unit(w2)
+        uniform[g + 3] = _to_unit(w3)
+    if count_usual(uniform, mean, shape, out, work):
+        for j in range(n):
+            m = mean[j]
             if 0.0 < m < INVERSION_LIMIT:
                 continue
-            r = r0 if j == 0 else (r1 if j == 1 else (r2 if j == 2 else r3))
-            x = _draw_cell(m, r, memo, k0, k1, g + j, day)
+            x = _draw_cell(m, shape[j], memo, k0, k1, start + j, day)
             if x < 0.0:
                 return j
-            out[row, g + j] = int(x)
-    x0, x1, x2, x3 = invert_four(u0, u1, u2, u3, m0, m1, m2, m3, r0, r1, r2, r3)
-    if u0 >= 0.0:
-        out[row, g] = x0
-    if u1 >= 0.0:
-        out[row, g + 1] = x1
-    if u2 >= 0.0:
-        out[row, g + 2] = x2
-    if u3 >= 0.0:
-        out[row, g + 3] = x3
+            out[j] = int(x)
     return -1
 
 
@@ -422,62 +485,25 @@ def draw_counts(
     """
     n = mean.shape[0]
     memo = np.zeros(5, dtype=np.uint64)
-    rows = out.reshape((1, n))
-    last = n - 1
-    every = shape.shape[0] - 1  # 0: one shape for every SKU
-    for g in range(0, n, 4):
-        w0, w1, w2, w3 = philox4x64(
-            np.uint64(g >> 2), np.uint64(day), np.uint64(0), np.uint64(0), k0, k1
-        )
-        # (beyond the row's end the last SKU's figures stand in; they are not drawn)
-        failed = _draw_group(
-            rows,
-            0,
-            g,
-            min(4, n - g),
-            w0,
-            w1,
-            w2,
-            w3,
-            mean[g],
-            mean[min(g + 1, last)],
-            mean[min(g + 2, last)],
-            mean[min(g + 3, last)],
-            shape[min(g, every)],
-            shape[min(g + 1, every)],
-            shape[min(g + 2, every)],
-            shape[min(g + 3, every)],
-            memo,
-            k0,
-            k1,
-            day,
+    work = _work(CHUNK)
+    one = np.full(CHUNK, shape[0])
+    for start in range(0, n, CHUNK):
+        stop = min(start + CHUNK, n)
+        shapes = one[: stop - start] if shape.shape[0] == 1 else shape[start:stop]
+        failed = _draw_chunk(
+            k0, k1, day, start, mean[start:stop], shapes, out[start:stop], work, memo
         )
         if failed >= 0:
-            return g + failed
+            return start + failed
     return -1
 
 
-def _cell_mean(
-    s: int,
-    sku: int,
-    size: np.ndarray,
-    rate: np.ndarray,
-    shared: np.ndarray,
-    promotion: np.ndarray,
-    joined: np.ndarray,
-    joins: int,
-    dispersion: float,
-    slow: bool,
-    slow_below: float,
-    slow_dispersion: float,
-) -> tuple[float, float]:
-    """:func:`draw_stores`'s mean and shape of store ``s``, SKU ``sku``."""
-    base = size[s] * rate[sku]
-    m = shared[sku] * base
-    for p in range(joins):
-        m *= promotion[joined[p], sku]
-    r = slow_dispersion if slow and 0.0 < base < slow_below else dispersion
-    return m, r
+def count_cells(uniform: np.ndarray, mean: np.ndarray, shape: np.ndarray, out: np.ndarray) -> None:
+    """:func:`count_usual` over any number of cells (for the tests: uniforms of one's own)."""
+    work = _work(CHUNK)
+    for start in range(0, out.shape[0], CHUNK):
+        stop = min(start + CHUNK, out.shape[0])
+        count_usual(uniform[start:stop], mean[start:stop], shape[start:stop], out[start:stop], work)
 
 
 def draw_stores(
@@ -499,61 +525,45 @@ def draw_stores(
     ``promotion[p, k]`` for each promotion ``p`` whose ``member[p, s]`` (the operations and
     order of :class:`~crossdock.demand.DemandModel`'s means). Its shape is ``dispersion``, or
     ``slow_dispersion`` where it is smaller and ``0 < size[s] × rate[k] < slow_below`` (the
-    intermittent slow movers). A failed cell is returned as ``s × skus + k``. The cells are
-    drawn four at a time, as :func:`draw_counts` draws them (:func:`_draw_group`).
+    intermittent slow movers). A failed cell is returned as ``s × skus + k``. Each chunk of
+    a store's SKUs is drawn as :func:`draw_counts` draws it (:func:`_draw_chunk`).
     """
     n = rate.shape[0]
-    last = n - 1
     promotions = promotion.shape[0]
     memo = np.zeros(5, dtype=np.uint64)
+    work = _work(CHUNK)
+    means = work[6]
+    shapes = work[7]
     slow = slow_dispersion < dispersion
     joined = np.empty(promotions, dtype=np.int64)
     for s in range(out.shape[0]):
-        k0 = keys[s, 0]
-        k1 = keys[s, 1]
         joins = 0
         for p in range(promotions):
             if member[p, s]:
                 joined[joins] = p
                 joins += 1
-        for g in range(0, n, 4):
-            w0, w1, w2, w3 = philox4x64(
-                np.uint64(g >> 2), np.uint64(day), np.uint64(0), np.uint64(0), k0, k1
+        for start in range(0, n, CHUNK):
+            stop = min(start + CHUNK, n)
+            for j in range(stop - start):
+                base = size[s] * rate[start + j]
+                means[j] = shared[start + j] * base
+                shapes[j] = slow_dispersion if slow and 0.0 < base < slow_below else dispersion
+            for q in range(joins):
+                for j in range(stop - start):
+                    means[j] *= promotion[joined[q], start + j]
+            failed = _draw_chunk(
+                keys[s, 0],
+                keys[s, 1],
+                day,
+                start,
+                means[: stop - start],
+                shapes[: stop - start],
+                out[s, start:stop],
+                work,
+                memo,
             )
-            # (beyond the row's end the last SKU's figures stand in; they are not drawn)
-            m0, r0 = _cell_mean(
-                s, g, size, rate, shared, promotion, joined, joins,
-                dispersion, slow, slow_below, slow_dispersion,
-            )  # fmt: skip
-            m1, r1 = _cell_mean(
-                s, min(g + 1, last), size, rate, shared, promotion, joined, joins,
-                dispersion, slow, slow_below, slow_dispersion,
-            )  # fmt: skip
-            m2, r2 = _cell_mean(
-                s, min(g + 2, last), size, rate, shared, promotion, joined, joins,
-                dispersion, slow, slow_below, slow_dispersion,
-            )  # fmt: skip
-            m3, r3 = _cell_mean(
-                s, min(g + 3, last), size, rate, shared, promotion, joined, joins,
-                dispersion, slow, slow_below, slow_dispersion,
-            )  # fmt: skip
-            u0 = _to_unit(w0) if 0.0 < m0 < INVERSION_LIMIT else -1.0
-            u1 = _to_unit(w1) if g + 1 < n and 0.0 < m1 < INVERSION_LIMIT else -1.0
-            u2 = _to_unit(w2) if g + 2 < n and 0.0 < m2 < INVERSION_LIMIT else -1.0
-            u3 = _to_unit(w3) if g + 3 < n and 0.0 < m3 < INVERSION_LIMIT else -1.0
-            if u0 < 0.0 or u1 < 0.0 or u2 < 0.0 or u3 < 0.0:  # (rare) a cell apart, or the end
-                failed = _draw_group(
-                    out, s, g, min(4, n - g), w0, w1, w2, w3,
-                    m0, m1, m2, m3, r0, r1, r2, r3, memo, k0, k1, day,
-                )  # fmt: skip
-                if failed >= 0:
-                    return s * n + g + failed
-                continue
-            x0, x1, x2, x3 = invert_four(u0, u1, u2, u3, m0, m1, m2, m3, r0, r1, r2, r3)
-            out[s, g] = x0
-            out[s, g + 1] = x1
-            out[s, g + 2] = x2
-            out[s, g + 3] = x3
+            if failed >= 0:
+                return s * n + start + failed
     return -1
 
 
@@ -591,11 +601,15 @@ def compiled() -> SimpleNamespace:
         philox4x64,
         _to_unit,
         stream_uniform,
+        _zero_bound,
+        _whole,
+        _first,
         _start,
         invert,
-        invert_four,
-        _cell_mean,
-        _draw_group,
+        _steps,
+        count_usual,
+        _draw_chunk,
+        _work,
         _invert_tail,
         _normal,
         gamma,
@@ -604,5 +618,5 @@ def compiled() -> SimpleNamespace:
     )
     return compile_kernels(
         helpers,
-        (draw_counts, draw_stores, philox4x64, invert, invert_four, gamma, poisson_ptrs),
+        (draw_counts, draw_stores, count_cells, philox4x64, invert, gamma, poisson_ptrs),
     )
