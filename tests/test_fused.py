@@ -113,7 +113,8 @@ def test_half_precision_conversions_are_numpys_to_the_bit() -> None:
 
     Every float16 bit pattern read back; float32 values rounded to float16: random bit
     patterns over the whole range (subnormals, overflow, NaN), the ties between neighbouring
-    float16 values and their neighbours; in Python and compiled.
+    float16 values and their neighbours; in Python and compiled, and by ``half_bits`` (the
+    processor's own conversion where it has one) over the values the kernel rounds.
     """
     kernels = _fused._compiled()
     assert kernels is not None
@@ -150,6 +151,16 @@ def test_half_precision_conversions_are_numpys_to_the_bit() -> None:
         got = np.array([convert(v) for v in values], dtype=np.uint16)
         np.testing.assert_array_equal(got[~nan], expected[~nan])
         assert np.isnan(got[nan].view(np.float16)).all()
+
+    @numba.njit
+    def narrow(values: np.ndarray, out: np.ndarray) -> None:  # as holt_winters_observe does
+        for i in range(values.size):
+            out[i] = _fused.half_bits(values[i])
+
+    inside = np.abs(values) < _fused.HALF_LIMIT  # what the kernel rounds: no NaN, no overflow
+    got = np.empty(int(inside.sum()), dtype=np.uint16)
+    narrow(values[inside], got)
+    np.testing.assert_array_equal(got, expected[inside])
 
 
 def test_interpolation_is_numpys_to_the_bit() -> None:

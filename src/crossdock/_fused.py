@@ -83,10 +83,12 @@ def _compiled() -> SimpleNamespace | None:
         import numba  # noqa: F401
     except ImportError:  # pragma: no cover - numba is a dependency; kept for a bare install
         return None
+    native = _native_half()
     return compile_kernels(
-        # float_to_half is called by the kernels; half_to_float, the bits decoded, is the
-        # reference half_table is tested against (also compiled, in the tests)
-        (half_to_float, float_to_half, pair_sum),
+        # float_to_half is called by the kernels (and half_bits, as it or as the processor's
+        # conversion); half_to_float, the bits decoded, is the reference half_table is tested
+        # against (also compiled, in the tests)
+        (half_to_float, float_to_half, pair_sum, _observe_block, *(() if native else (half_bits,))),
         (
             cases_total,
             holt_winters_observe,
@@ -227,6 +229,48 @@ def float_to_half(value: Any) -> int:
 HALF_LIMIT = 65_520.0
 
 
+#: Cells of :func:`holt_winters_observe` per block: its three buffers stay in the first cache.
+OBSERVE_BLOCK = 512
+
+
+def half_bits(value: Any) -> int:
+    """:func:`float_to_half` of a float32 ``value`` known finite and under :data:`HALF_LIMIT`.
+
+    Compiled as the processor's own conversion (``vcvtps2ph``, F16C) where it has one
+    (:func:`_native_half`): the same rounding to nearest, ties to even, as NumPy's, for every
+    such value (tested against NumPy), in one instruction that vectorises; elsewhere
+    :func:`float_to_half` itself.
+    """
+    return float_to_half(value)
+
+
+def _observe_block(
+    error: np.ndarray,
+    offset: np.ndarray,
+    level: np.ndarray,
+    variance: np.ndarray,
+    season: np.ndarray,
+    alpha: Any,
+    keep: Any,
+    gamma: Any,
+    half: bool,
+) -> None:
+    """:func:`holt_winters_observe`'s updates of a block, from its errors and offsets."""
+    n = error.shape[0]
+    for j in range(n):
+        e = error[j] - offset[j]
+        kept = variance[j] * keep
+        variance[j] = kept + (alpha * e) * e
+        level[j] = level[j] + alpha * e
+    if gamma > 0:
+        if half:
+            for j in range(n):
+                season[j] = half_bits(offset[j] + gamma * (error[j] - offset[j]))
+        else:
+            for j in range(n):
+                season[j] = offset[j] + gamma * (error[j] - offset[j])
+
+
 def holt_winters_observe(
     demand: np.ndarray,
     censored: np.ndarray,
@@ -248,40 +292,93 @@ def holt_winters_observe(
     as ``halves[bits]``: :func:`half_table`).
     ``censored`` lists, ascending, the cells whose demand is ``expected`` instead of
     ``demand`` (censored days; empty for none). ``alpha``, ``keep`` (1 − alpha) and ``gamma``
-    are scalars of the state's type, as NumPy casts a Python float against a float32 array.
-    The error is taken as NumPy does: demand minus level in float64, stored at the state's
-    precision (through ``scratch``, one element of the state's type); half-precision offsets
-    are read exactly and their update rounded once, as NumPy's cast rounds it.
+    are scalars of the state's type, as NumPy casts a Python float against a float32 array;
+    ``scratch`` (one element) gives that type. The error is taken as NumPy does: demand minus
+    level in float64, stored at the state's precision; half-precision offsets are read
+    exactly and their update rounded once, as NumPy's cast rounds it.
 
-    Returns -1, or with ``half`` the first cell whose updated offset would not fit float16
-    (:data:`HALF_LIMIT`, or NaN): that cell and those after it are left untouched.
+    By blocks of :data:`OBSERVE_BLOCK` cells, in passes with no branch inside (compiled as
+    vector instructions): the wanted demand (the censored cells' put in), the error and the
+    offset in the state's type, a count of offsets that would outgrow float16, then the
+    updates. Returns -1, or with ``half`` the first cell whose updated offset would not fit
+    float16 (:data:`HALF_LIMIT`, or NaN): that cell and those after it are left untouched.
     """
+    size = level.size
+    wanted = np.empty(OBSERVE_BLOCK)
+    error = np.empty(OBSERVE_BLOCK, dtype=scratch.dtype)  # the state's type
+    offset = np.empty(OBSERVE_BLOCK, dtype=scratch.dtype)
+    check = half and gamma > 0
     next_censored = 0
-    for i in range(level.size):
-        wanted = float(demand[i])
-        if next_censored < censored.size and censored[next_censored] == i:
-            wanted = expected[next_censored]
+    for start in range(0, size, OBSERVE_BLOCK):
+        n = min(OBSERVE_BLOCK, size - start)
+        for j in range(n):
+            wanted[j] = float(demand[start + j])
+        while next_censored < censored.size and censored[next_censored] < start + n:
+            wanted[censored[next_censored] - start] = expected[next_censored]
             next_censored += 1
-        scratch[0] = wanted - float(level[i])
-        error = scratch[0]
-        if half:  # the offset in the state's type, whatever the season's (both compile)
-            scratch[0] = halves[int(season[i])]
+        for j in range(n):
+            error[j] = wanted[j] - float(level[start + j])
+        if half:
+            for j in range(n):
+                offset[j] = halves[int(season[start + j])]
         else:
-            scratch[0] = season[i]
-        offset = scratch[0]
-        error = error - offset
-        updated = offset + gamma * error
-        if half and gamma > 0 and not abs(updated) < HALF_LIMIT:
-            return i
-        variance[i] = variance[i] * keep
-        variance[i] = variance[i] + (alpha * error) * error
-        level[i] = level[i] + alpha * error
-        if gamma > 0:
-            if half:
-                season[i] = float_to_half(updated)
-            else:
-                season[i] = updated
+            for j in range(n):
+                offset[j] = season[start + j]
+        stop = n
+        if check:
+            outgrown = 0
+            for j in range(n):
+                updated = offset[j] + gamma * (error[j] - offset[j])
+                outgrown += 0 if abs(updated) < HALF_LIMIT else 1
+            if outgrown:
+                stop = 0
+                while abs(offset[stop] + gamma * (error[stop] - offset[stop])) < HALF_LIMIT:
+                    stop += 1
+        _observe_block(
+            error[:stop],
+            offset[:stop],
+            level[start : start + stop],
+            variance[start : start + stop],
+            season[start : start + stop],
+            alpha,
+            keep,
+            gamma,
+            half,
+        )
+        if stop < n:
+            return start + stop
     return -1
+
+
+def _native_half() -> bool:
+    """Compile :func:`half_bits` as the processor's float32 → float16 conversion, if it has one.
+
+    LLVM's ``fptrunc`` to ``half``: with F16C, ``vcvtps2ph`` (rounding to nearest, ties to
+    even, as NumPy rounds); without it a call to a library routine, so it is used only where
+    the host has F16C and :func:`half_bits` stays :func:`float_to_half` elsewhere. Whether
+    it is.
+    """
+    import llvmlite.binding as llvm
+    from llvmlite import ir
+    from numba.core import types
+    from numba.extending import intrinsic, overload
+
+    if not llvm.get_host_cpu_features().get("f16c", False):
+        return False
+
+    @intrinsic
+    def narrow(typingctx, value):  # type: ignore[no-untyped-def]
+        def codegen(context, builder, signature, args):  # type: ignore[no-untyped-def]
+            bits = builder.bitcast(builder.fptrunc(args[0], ir.HalfType()), ir.IntType(16))
+            return bits
+
+        return types.uint16(types.float32), codegen
+
+    @overload(half_bits)
+    def _half_bits_native(value):  # type: ignore[no-untyped-def]
+        return lambda value: narrow(np.float32(value))
+
+    return True
 
 
 def horizon_block(
@@ -314,37 +411,51 @@ def horizon_block(
     float64 from the day's weekday on, float32 variance divided by ``noise_divisor`` in
     float32. ``level_error`` and ``season_error`` are α / (2 − α) and γ / (2 − γ).
     """
+    skus = level.shape[1]
+    running = np.empty(skus)
+    partial = np.empty(skus)
     for s in range(level.shape[0]):
-        previous = np.nan
-        count_f = weeks_f = multiplier = 0.0
-        count = weeks = rest = 0
-        for k in range(level.shape[1]):
-            # what depends on the horizon only is worked out again only where it changes
-            # (once a store in the traditional chain, once a supplier in the shared one)
-            if lead[s, k] != previous:
-                previous = lead[s, k]
-                count_f = np.rint((float(previous) + review_days) - 1.0)
-                count = int(count_f)
-                weeks = count // 7
-                rest = count % 7
-                weeks_f = np.floor(count_f / 7.0)
-                rest_f = count_f - 7.0 * weeks_f
-                repeats = 7.0 * weeks_f * weeks_f + 2.0 * rest_f * weeks_f + rest_f
-                multiplier = count_f + count_f * count_f * level_error + season_error * repeats
-            running = 0.0
-            partial = 0.0
-            stop = 7 if weeks > 0 else rest
-            for t in range(stop):
-                stored = season[planes[t], s, k]
-                running = running + (halves[int(stored)] if half else float(stored))
+        first = 0
+        while first < skus:
+            # a run of SKUs with the same horizon (a store's row in the traditional chain, a
+            # supplier's SKUs in the shared one): what depends on the horizon only is worked
+            # out once for the run, and each pass below goes over the run's cells, no branch
+            # inside (vector instructions)
+            horizon = lead[s, first]
+            last = first + 1
+            while last < skus and lead[s, last] == horizon:
+                last += 1
+            count_f = np.rint((float(horizon) + review_days) - 1.0)
+            count = int(count_f)
+            weeks = count // 7
+            rest = count % 7
+            weeks_f = np.floor(count_f / 7.0)
+            rest_f = count_f - 7.0 * weeks_f
+            repeats = 7.0 * weeks_f * weeks_f + 2.0 * rest_f * weeks_f + rest_f
+            multiplier = count_f + count_f * count_f * level_error + season_error * repeats
+            for k in range(first, last):
+                running[k] = 0.0
+                partial[k] = 0.0
+            for t in range(7 if weeks > 0 else rest):
+                plane = planes[t]
+                if half:
+                    for k in range(first, last):
+                        running[k] = running[k] + halves[int(season[plane, s, k])]
+                else:
+                    for k in range(first, last):
+                        running[k] = running[k] + float(season[plane, s, k])
                 if t + 1 == rest:
-                    partial = running
-            seasonal = weeks * running + partial if weeks > 0 else partial
-            total = float(level[s, k]) * float(count) + seasonal
-            mean[s, k] = max(total, 0.0)
+                    for k in range(first, last):
+                        partial[k] = running[k]
+            for k in range(first, last):
+                seasonal = weeks * running[k] + partial[k] if weeks > 0 else partial[k]
+                total = float(level[s, k]) * float(count) + seasonal
+                mean[s, k] = max(total, 0.0)
             if with_spread:
-                noise = variance[s, k] / noise_divisor
-                spread[s, k] = math.sqrt(float(noise) * multiplier)
+                for k in range(first, last):
+                    noise = variance[s, k] / noise_divisor
+                    spread[s, k] = math.sqrt(float(noise) * multiplier)
+            first = last
 
 
 def interp_block(
