@@ -114,7 +114,8 @@ def test_half_precision_conversions_are_numpys_to_the_bit() -> None:
     Every float16 bit pattern read back; float32 values rounded to float16: random bit
     patterns over the whole range (subnormals, overflow, NaN), the ties between neighbouring
     float16 values and their neighbours; in Python and compiled, and by ``half_bits`` (the
-    processor's own conversion where it has one) over the values the kernel rounds.
+    processor's own conversion where it has one) over the values the kernel rounds, and
+    every pattern read by ``half_value`` (the processor's widening where it has one).
     """
     kernels = _fused._compiled()
     assert kernels is not None
@@ -157,6 +158,16 @@ def test_half_precision_conversions_are_numpys_to_the_bit() -> None:
         for i in range(values.size):
             out[i] = _fused.half_bits(values[i])
 
+    @numba.njit
+    def widen(bits: np.ndarray, table: np.ndarray, out: np.ndarray) -> None:
+        for i in range(bits.size):
+            out[i] = _fused.half_value(bits[i], table)
+
+    widened = np.empty(bits.size)
+    widen(bits.astype(np.uint16), table, widened)  # every float16, the table's or the CPU's
+    np.testing.assert_array_equal(widened, halves)
+    assert np.array_equal(np.signbit(widened), np.signbit(halves))
+
     inside = np.abs(values) < _fused.HALF_LIMIT  # what the kernel rounds: no NaN, no overflow
     got = np.empty(int(inside.sum()), dtype=np.uint16)
     narrow(values[inside], got)
@@ -197,18 +208,20 @@ def test_horizons_are_holt_winters_own_to_the_bit() -> None:
         rng.integers(1, 6, size=(shape[0], 1)).astype(np.float64),
         rng.integers(0, 20, size=shape).astype(np.float64),
     ):
-        mean, spread = np.empty(shape), np.empty(shape)
+        rows = (shape[0] - 1, shape[1])  # a block from the second row on, as order_up_to_packs cuts
+        mean, spread = np.empty(rows), np.empty(rows)
         planes = np.array([(forecast.weekday + t) % 7 for t in range(7)])
         a, g = forecast.alpha / (2 - forecast.alpha), forecast.gamma / (2 - forecast.gamma)
         kernels = _fused._compiled()
         assert kernels is not None
         assert forecast._season.dtype == np.float16  # the default beside float32 state
         kernels.horizon_block(
-            forecast._level,
-            forecast._season.view(np.uint16),  # as order_up_to_packs passes them
+            forecast._level[1:],
+            forecast._season.view(np.uint16),  # as order_up_to_packs passes them: every row
+            1,
             planes,
-            forecast._variance,
-            np.broadcast_to(days, shape),  # as leads, reviewed daily: (1 + days) - 1 days
+            forecast._variance[1:],
+            np.broadcast_to(days, shape)[1:],  # as leads, reviewed daily: (1 + days) - 1 days
             1.0,
             a,
             g,
@@ -219,8 +232,10 @@ def test_horizons_are_holt_winters_own_to_the_bit() -> None:
             True,
             _fused.half_table(),
         )
-        np.testing.assert_array_equal(mean, np.broadcast_to(forecast.horizon_mean(days), shape))
-        np.testing.assert_array_equal(spread, np.broadcast_to(forecast.horizon_std(days), shape))
+        expected = np.broadcast_to(forecast.horizon_mean(days), shape)[1:]
+        np.testing.assert_array_equal(mean, expected)
+        spread_expected = np.broadcast_to(forecast.horizon_std(days), shape)[1:]
+        np.testing.assert_array_equal(spread, spread_expected)
 
 
 CASES = {

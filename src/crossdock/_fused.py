@@ -88,7 +88,13 @@ def _compiled() -> SimpleNamespace | None:
         # float_to_half is called by the kernels (and half_bits, as it or as the processor's
         # conversion); half_to_float, the bits decoded, is the reference half_table is tested
         # against (also compiled, in the tests)
-        (half_to_float, float_to_half, pair_sum, _observe_block, *(() if native else (half_bits,))),
+        (
+            half_to_float,
+            float_to_half,
+            pair_sum,
+            _observe_block,
+            *(() if native else (half_bits, half_value)),
+        ),
         (
             cases_total,
             holt_winters_observe,
@@ -271,6 +277,15 @@ def _observe_block(
                 season[j] = offset[j] + gamma * (error[j] - offset[j])
 
 
+def half_value(bits: Any, halves: np.ndarray) -> float:
+    """The float16 of these bits as a float64: ``halves[bits]`` (:func:`half_table`).
+
+    Compiled as the processor's own widening where it has F16C (:func:`_native_half`, exact
+    as NumPy's: tested on every bit pattern), no table read: it vectorises.
+    """
+    return halves[int(bits)]
+
+
 def holt_winters_observe(
     demand: np.ndarray,
     censored: np.ndarray,
@@ -320,7 +335,7 @@ def holt_winters_observe(
             error[j] = wanted[j] - float(level[start + j])
         if half:
             for j in range(n):
-                offset[j] = halves[int(season[start + j])]
+                offset[j] = half_value(season[start + j], halves)
         else:
             for j in range(n):
                 offset[j] = season[start + j]
@@ -351,12 +366,12 @@ def holt_winters_observe(
 
 
 def _native_half() -> bool:
-    """Compile :func:`half_bits` as the processor's float32 → float16 conversion, if it has one.
+    """Compile :func:`half_bits` and :func:`half_value` as the processor's conversions, if any.
 
-    LLVM's ``fptrunc`` to ``half``: with F16C, ``vcvtps2ph`` (rounding to nearest, ties to
-    even, as NumPy rounds); without it a call to a library routine, so it is used only where
-    the host has F16C and :func:`half_bits` stays :func:`float_to_half` elsewhere. Whether
-    it is.
+    LLVM's ``fptrunc`` to ``half`` and ``fpext`` from it: with F16C, ``vcvtps2ph`` (rounding
+    to nearest, ties to even, as NumPy rounds) and ``vcvtph2ps``; without it calls to
+    library routines, so they are used only where the host has F16C, and elsewhere the
+    functions stay :func:`float_to_half` and the table's read. Whether they are.
     """
     import llvmlite.binding as llvm
     from llvmlite import ir
@@ -374,9 +389,20 @@ def _native_half() -> bool:
 
         return types.uint16(types.float32), codegen
 
+    @intrinsic
+    def widen(typingctx, bits):  # type: ignore[no-untyped-def]
+        def codegen(context, builder, signature, args):  # type: ignore[no-untyped-def]
+            return builder.fpext(builder.bitcast(args[0], ir.HalfType()), ir.DoubleType())
+
+        return types.float64(types.uint16), codegen
+
     @overload(half_bits)
     def _half_bits_native(value):  # type: ignore[no-untyped-def]
         return lambda value: narrow(np.float32(value))
+
+    @overload(half_value)
+    def _half_value_native(bits, halves):  # type: ignore[no-untyped-def]
+        return lambda bits, halves: widen(np.uint16(bits))
 
     return True
 
@@ -384,6 +410,7 @@ def _native_half() -> bool:
 def horizon_block(
     level: np.ndarray,
     season: np.ndarray,
+    row0: int,
     planes: np.ndarray,
     variance: np.ndarray,
     lead: np.ndarray,
@@ -403,9 +430,9 @@ def horizon_block(
     (:func:`crossdock.policies.protection_interval_days`' operations), worked out per cell
     from ``lead`` (any number type) so that no array of it is made.
     2-D arrays of the block's shape (``lead`` may be a broadcast view); ``season`` is the 7
-    weekday planes of the block (with ``half``, the bits of float16 offsets, as uint16, read
-    as ``halves[bits]``: :func:`half_table`) and ``planes`` their order from the day to
-    forecast on.
+    weekday planes of every row, the block's from row ``row0`` (whole and contiguous, so
+    that its rows are read as vectors; with ``half``, the bits of float16 offsets, as uint16,
+    read by :func:`half_value`) and ``planes`` their order from the day to forecast on.
     The mean (at least 0) goes to ``mean``, the error's standard deviation to ``spread``
     (only when ``with_spread``), each computed as NumPy computes it: offsets summed in
     float64 from the day's weekday on, float32 variance divided by ``noise_divisor`` in
@@ -433,28 +460,37 @@ def horizon_block(
             rest_f = count_f - 7.0 * weeks_f
             repeats = 7.0 * weeks_f * weeks_f + 2.0 * rest_f * weeks_f + rest_f
             multiplier = count_f + count_f * count_f * level_error + season_error * repeats
-            for k in range(first, last):
-                running[k] = 0.0
-                partial[k] = 0.0
+            # (each pass over views of the run's cells indexed from 0: no index that could be
+            # negative, so no wraparound test in the way of the vector instructions)
+            n = last - first
+            summed = running[:n]
+            until_rest = partial[:n]
+            for j in range(n):
+                summed[j] = 0.0
+                until_rest[j] = 0.0
             for t in range(7 if weeks > 0 else rest):
-                plane = planes[t]
+                offsets = season[planes[t], row0 + s, first:last]
                 if half:
-                    for k in range(first, last):
-                        running[k] = running[k] + halves[int(season[plane, s, k])]
+                    for j in range(n):
+                        summed[j] = summed[j] + half_value(offsets[j], halves)
                 else:
-                    for k in range(first, last):
-                        running[k] = running[k] + float(season[plane, s, k])
+                    for j in range(n):
+                        summed[j] = summed[j] + float(offsets[j])
                 if t + 1 == rest:
-                    for k in range(first, last):
-                        partial[k] = running[k]
-            for k in range(first, last):
-                seasonal = weeks * running[k] + partial[k] if weeks > 0 else partial[k]
-                total = float(level[s, k]) * float(count) + seasonal
-                mean[s, k] = max(total, 0.0)
+                    for j in range(n):
+                        until_rest[j] = summed[j]
+            levels = level[s, first:last]
+            means = mean[s, first:last]
+            for j in range(n):
+                seasonal = weeks * summed[j] + until_rest[j] if weeks > 0 else until_rest[j]
+                total = float(levels[j]) * float(count) + seasonal
+                means[j] = max(total, 0.0)
             if with_spread:
-                for k in range(first, last):
-                    noise = variance[s, k] / noise_divisor
-                    spread[s, k] = math.sqrt(float(noise) * multiplier)
+                variances = variance[s, first:last]
+                spreads = spread[s, first:last]
+                for j in range(n):
+                    noise = variances[j] / noise_divisor
+                    spreads[j] = math.sqrt(float(noise) * multiplier)
             first = last
 
 
@@ -1162,7 +1198,8 @@ def order_up_to_packs(
         mean, spread, log_shape, quantile, scratch = (b[:n] for b in buffers)
         compiled.horizon_block(
             level[block],
-            offsets[:, block],
+            offsets,
+            start,
             planes,
             variance[block],
             lead[block],
