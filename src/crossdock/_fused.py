@@ -92,6 +92,7 @@ def _compiled() -> SimpleNamespace | None:
             half_to_float,
             float_to_half,
             pair_sum,
+            _season_update,
             _observe_block,
             *(() if native else (half_bits, half_value)),
         ),
@@ -250,6 +251,11 @@ def half_bits(value: Any) -> int:
     return float_to_half(value)
 
 
+def _season_update(offset: Any, error: Any, gamma: Any) -> Any:
+    """A weekday offset after the day's error (the error taken against level and offset)."""
+    return offset + gamma * (error - offset)
+
+
 def _observe_block(
     error: np.ndarray,
     offset: np.ndarray,
@@ -271,10 +277,10 @@ def _observe_block(
     if gamma > 0:
         if half:
             for j in range(n):
-                season[j] = half_bits(offset[j] + gamma * (error[j] - offset[j]))
+                season[j] = half_bits(_season_update(offset[j], error[j], gamma))
         else:
             for j in range(n):
-                season[j] = offset[j] + gamma * (error[j] - offset[j])
+                season[j] = _season_update(offset[j], error[j], gamma)
 
 
 def half_value(bits: Any, halves: np.ndarray) -> float:
@@ -343,11 +349,11 @@ def holt_winters_observe(
         if check:
             outgrown = 0
             for j in range(n):
-                updated = offset[j] + gamma * (error[j] - offset[j])
+                updated = _season_update(offset[j], error[j], gamma)
                 outgrown += 0 if abs(updated) < HALF_LIMIT else 1
             if outgrown:
                 stop = 0
-                while abs(offset[stop] + gamma * (error[stop] - offset[stop])) < HALF_LIMIT:
+                while abs(_season_update(offset[stop], error[stop], gamma)) < HALF_LIMIT:
                     stop += 1
         _observe_block(
             error[:stop],
