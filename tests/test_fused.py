@@ -287,6 +287,90 @@ def test_orders_are_numpys_to_the_bit(monkeypatch: pytest.MonkeyPatch, case: str
     assert ordered > 0 and cut > 0  # the cases did order, and the shelf did cut orders
 
 
+@pytest.mark.parametrize("level", [0.5, 0.9, 0.95, 0.995])
+def test_quantile_bounds_hold_for_every_shape(level: float) -> None:
+    """Each band's bound is at least the quantile NumPy's path works out for its shapes."""
+    rng = np.random.default_rng(11)
+    factors = gamma_quantile_factors(level)
+    bounds, low = _fused.quantile_bounds(GAMMA_LOG_SHAPE, factors)
+    # means and spreads over twenty decades; shapes on the grid points and the bands' edges
+    # (their log-shapes), a float below and above
+    mean = np.exp(rng.uniform(-23.0, 23.0, 400_000))
+    spread = np.exp(rng.uniform(-23.0, 23.0, 400_000))
+    edges = np.arange(low - 2, low + bounds.size + 2) / _fused.BOUND_STEPS * np.log(2)
+    on_grid = np.exp(np.concatenate([GAMMA_LOG_SHAPE, edges]) / 2.0)
+    for near in (np.nextafter(on_grid, 0.0), on_grid, np.nextafter(on_grid, np.inf)):
+        scale = np.exp(rng.uniform(-10.0, 10.0, near.size))
+        mean = np.concatenate([mean, near * scale])
+        spread = np.concatenate([spread, scale])
+    with np.errstate(divide="ignore"):
+        log_shape = 2.0 * (np.log(mean) - np.log(spread))
+    quantile = np.exp(np.interp(log_shape, GAMMA_LOG_SHAPE, factors))
+    inside = log_shape <= GAMMA_LOG_SHAPE[-1]  # beyond, the level is mean + z·spread
+    bits = ((mean * mean).view(np.int64) - (spread * spread).view(np.int64)) >> 49
+    band = np.clip(bits - low, 0, bounds.size - 1)
+    assert np.all(quantile[inside] <= bounds[band[inside]])
+    assert inside.sum() > 100_000 and (~inside).sum() > 10_000
+    # and no band's bound is above the largest factor's
+    assert np.all(bounds <= np.exp(factors.max()) * (1 + 1e-9))
+
+
+@pytest.mark.parametrize("level", [0.9, 0.95, 0.995])
+def test_cells_at_their_level_order_as_numpy_orders(
+    monkeypatch: pytest.MonkeyPatch, level: float
+) -> None:
+    """Positions at, just below and just above each cell's level: skipped or not, every
+    order is the NumPy path's (the skip is exact), and both kinds of cell occur."""
+    world = _world(9)
+    mean, pack = world["mean"], world["pack"]
+    rng = np.random.default_rng(12)
+    pair = [_policy(mean, service_level=level) for _ in "ab"]
+    for _ in range(8):
+        sold = rng.poisson(mean).astype(np.int32)
+        for policy in pair:
+            policy.observe_sales(sold, sold == 0)
+    forecast = pair[0].forecast
+    assert isinstance(forecast, HoltWinters)
+    lead = np.full((mean.shape[0], 1), 2.0)
+    horizon = lead + pair[0].review_period_days - 1.0
+    target = gamma_quantile(
+        forecast.horizon_mean(horizon),
+        forecast.horizon_std(horizon),
+        gamma_quantile_factors(level),
+        float(ndtri(level)),
+    )
+    step = rng.integers(-2, 3, size=mean.shape)
+    on_hand = np.maximum(np.floor(target).astype(np.int64) + step, 0).astype(np.int32)
+    zeros = np.zeros(mean.shape, dtype=np.int32)
+    observation = Observation(
+        day=8, on_hand=on_hand, on_order=zeros, backorders=zeros, lead_time_days=lead
+    )
+    orders = []
+    for policy, on in zip(pair, (False, True), strict=True):
+        _numpy(monkeypatch, on)
+        orders.append(policy.plan_in_packs(observation, pack, np.full(mean.shape, 10**6)))
+    np.testing.assert_array_equal(orders[0], orders[1], strict=True)
+    assert 0 < np.count_nonzero(orders[1]) < mean.size * 0.9
+    # the kernel's own list: some cells skipped, some needing the quantile
+    kernels = _fused._compiled()
+    assert kernels is not None
+    bounds, low = _fused.quantile_bounds(GAMMA_LOG_SHAPE, gamma_quantile_factors(level))
+    m = np.ascontiguousarray(np.broadcast_to(forecast.horizon_mean(horizon), mean.shape))
+    sd = np.ascontiguousarray(np.broadcast_to(forecast.horizon_std(horizon), mean.shape))
+    listed = np.empty((2, mean.size), dtype=np.uint32)
+    order = np.full(mean.shape, -1, dtype=np.int32)
+    gathered = np.empty((2, mean.size))
+    count = kernels.quantile_cells(
+        m, sd, on_hand, zeros, zeros, float(ndtri(level)), bounds, low, order, *listed, *gathered
+    )
+    assert 0 < count < mean.size and not order.any()
+    cells = listed[0, :count].astype(np.int64) * mean.shape[1] + listed[1, :count]
+    np.testing.assert_array_equal(gathered[0, :count], m.reshape(-1)[cells])
+    skipped = np.ones(mean.size, dtype=bool)
+    skipped[cells] = False
+    assert not orders[0].reshape(-1)[skipped].any()  # what was skipped orders nothing
+
+
 def test_the_fused_order_is_the_gamma_quantiles_gap(monkeypatch: pytest.MonkeyPatch) -> None:
     """Independent of the NumPy plan: the order is S − position rounded up to whole packs."""
     _numpy(monkeypatch, True)

@@ -39,7 +39,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from types import SimpleNamespace
 from typing import Any
 
@@ -94,6 +94,9 @@ def _compiled() -> SimpleNamespace | None:
             pair_sum,
             _season_update,
             _observe_block,
+            _gamma_target,
+            _order_in_packs,
+            float_bits,
             *(() if native else (half_bits, half_value)),
         ),
         (
@@ -102,6 +105,8 @@ def _compiled() -> SimpleNamespace | None:
             horizon_block,
             interp_block,
             packs_block,
+            quantile_cells,
+            packs_cells,
             confirm_lines,
             sell_lost_sales,
             put_away,
@@ -553,6 +558,30 @@ def interp_slopes(grid: np.ndarray, factors: np.ndarray) -> np.ndarray:
     return (factors[1:] - factors[:-1]) / (grid[1:] - grid[:-1])
 
 
+def _gamma_target(
+    mean: float, spread: float, quantile: float, log_shape: float, top: float, z: float
+) -> float:
+    """The gamma rule's order-up-to level of one cell (see :func:`packs_block`)."""
+    target = mean
+    if spread > 0 and target > 0:
+        if log_shape > top:
+            target = target + z * spread
+        else:
+            target = quantile * target
+        target = max(target, 0.0)
+    return target
+
+
+def _order_in_packs(target: float, position: int, unit: Any, capacity: Any) -> int:
+    """The gap from ``position`` up to ``target`` in whole packs, cut to the shelf's room."""
+    gap = max(target - float(position), 0.0)
+    want = int(max(np.ceil(gap / unit), 0.0) * unit)
+    room = int(capacity) - position
+    if want > room:
+        want = (max(room, 0) // unit) * unit
+    return want
+
+
 def packs_block(
     mean: np.ndarray,
     spread: np.ndarray,
@@ -583,20 +612,167 @@ def packs_block(
             target = mean[s, k]
             if rule == 1:
                 target = target + z * spread[s, k]
-            elif rule == 2 and spread[s, k] > 0 and target > 0:
-                if log_shape[s, k] > top:
-                    target = target + z * spread[s, k]
-                else:
-                    target = quantile[s, k] * target
-                target = max(target, 0.0)
+            elif rule == 2:
+                target = _gamma_target(
+                    target, spread[s, k], quantile[s, k], log_shape[s, k], top, z
+                )
             position = int(on_hand[s, k]) + int(on_order[s, k]) - int(backorders[s, k])
-            gap = max(target - float(position), 0.0)
-            unit = pack[k]
-            want = int(max(np.ceil(gap / unit), 0.0) * unit)
-            room = int(capacity[s, k]) - position
-            if want > room:
-                want = (max(room, 0) // unit) * unit
-            order[s, k] = want
+            order[s, k] = _order_in_packs(target, position, pack[k], capacity[s, k])
+
+
+#: :func:`quantile_cells`' bands: the bits of a float shifted right by this many; so
+#: :data:`BOUND_STEPS` bands per octave of the gamma's shape.
+_BOUND_SHIFT = 49
+BOUND_STEPS = 1 << (52 - _BOUND_SHIFT)
+#: Margin on ``log2`` of a shape read from the bits of a float: the bits, read as an integer
+#: and scaled, are ``log2`` of the float to within 0.0861 (from below).
+_BITS_LOG_ERROR = 0.09
+#: Mean and spread between these (or 0) square without overflow or underflow.
+_SQUARE_RANGE = (1e-100, 1e100)
+
+
+def quantile_bounds(grid: np.ndarray, factors: np.ndarray) -> tuple[np.ndarray, int]:
+    """Upper bounds of ``exp(np.interp(log k, grid, factors))`` by bands of the shape k.
+
+    Band ``d`` holds the shapes whose squared mean's and squared spread's bits differ by
+    ``d`` in units of 2**52 / :data:`BOUND_STEPS` (so ``log2 k`` is within
+    ``[d, d + 1] / BOUND_STEPS`` give or take 0.09); its bound is the exp of the largest
+    factor at the grid points within that band widened by one and a half grid steps (any
+    interpolation between two grid points is between their factors; NumPy's ``log`` of the
+    shape is within far less of its true value), times ``1 + 1e-9`` (the interpolation's and
+    ``exp``'s last bits). The bands below the first (``d`` at most the returned first band)
+    and above the last are merged into them, with the factor below the grid and at its top.
+    Returns the bounds and the first band's ``d``. A NaN factor makes its bands' bounds NaN:
+    no cell of those is ever skipped.
+    """
+    step = float(np.max(np.diff(grid), initial=0.0))
+    per_log = BOUND_STEPS / math.log(2.0)
+    low = math.floor(float(grid[0]) * per_log) - 2
+    high = math.ceil(float(grid[-1]) * per_log) + 2
+    bands = np.arange(low, high + 1)
+    margin = 1.5 * step
+    lower = (bands / BOUND_STEPS - _BITS_LOG_ERROR) * math.log(2.0) - margin
+    upper = ((bands + 1) / BOUND_STEPS + _BITS_LOG_ERROR) * math.log(2.0) + margin
+    lower[0], upper[-1] = -np.inf, np.inf
+    bounds = np.empty(bands.size)
+    for i in range(bands.size):
+        inside = factors[(grid >= lower[i]) & (grid <= upper[i])]
+        ends = [factors[0]] if lower[i] < grid[0] else []
+        ends += [factors[-1]] if upper[i] > grid[-1] else []
+        bounds[i] = np.max(np.concatenate([inside, ends]))
+    bounds = np.exp(bounds) * (1.0 + 1e-9)
+    bounds.flags.writeable = False
+    return bounds, low
+
+
+@lru_cache(maxsize=8)
+def _quantile_bounds(grid: bytes, factors: bytes) -> tuple[np.ndarray, int]:
+    """:func:`quantile_bounds` of a table given as its bytes, worked out once per table."""
+    return quantile_bounds(np.frombuffer(grid), np.frombuffer(factors))
+
+
+def float_bits(value: Any) -> Any:
+    """The bits of a float64, as an int64 (a move between registers once compiled)."""
+    return np.float64(value).view(np.int64)
+
+
+def quantile_cells(
+    mean: np.ndarray,
+    spread: np.ndarray,
+    on_hand: np.ndarray,
+    on_order: np.ndarray,
+    backorders: np.ndarray,
+    z: float,
+    bounds: np.ndarray,
+    low: int,
+    order: np.ndarray,
+    rows: np.ndarray,
+    columns: np.ndarray,
+    means: np.ndarray,
+    spreads: np.ndarray,
+) -> int:
+    """The cells of a block whose gamma order needs the quantile; no order for the others.
+
+    A cell whose inventory position is at least a bound on its order-up-to level orders
+    nothing, whatever the quantile: the bound is the larger of ``mean · bounds[band]``
+    (:func:`quantile_bounds`, the band read from the bits of the squared mean and spread), of
+    ``mean + z·spread`` (the level beyond the table, computed as :func:`packs_block` computes
+    it) and of ``mean``. Its order is set to 0; the other cells (and any whose mean or spread
+    is outside :data:`_SQUARE_RANGE`, or whose bound is NaN) are listed, their row, column,
+    mean and spread from index 0 of ``rows``, ``columns``, ``means`` and ``spreads``, and
+    their count returned. Most cells of a day are skipped (their position is above the
+    level since their last order), and so is their ``log``, interpolation and ``exp``.
+    """
+    tiny, huge = _SQUARE_RANGE
+    last = bounds.size - 1
+    skus = mean.shape[1]
+    band = np.empty(skus, dtype=np.int64)
+    bound = np.empty(skus)
+    keep = np.empty(skus, dtype=np.bool_)
+    n = 0
+    for s in range(mean.shape[0]):
+        # by passes over the row, each but the table's read as vector instructions
+        m_row = mean[s]
+        sd_row = spread[s]
+        for k in range(skus):
+            m = m_row[k]
+            sd = sd_row[k]
+            bits = (float_bits(m * m) - float_bits(sd * sd)) >> _BOUND_SHIFT
+            band[k] = min(max(bits - low, 0), last)
+        for k in range(skus):
+            bound[k] = bounds[band[k]]
+        held = on_hand[s]
+        coming = on_order[s]
+        owed = backorders[s]
+        zero = order[s]
+        for k in range(skus):
+            m = m_row[k]
+            sd = sd_row[k]
+            position = float(int(held[k]) + int(coming[k]) - int(owed[k]))
+            squares = ((m == 0) | ((m > tiny) & (m < huge))) & (
+                (sd == 0) | ((sd > tiny) & (sd < huge))
+            )
+            above = (position >= m * bound[k]) & (position >= m + z * sd) & (position >= m)
+            keep[k] = not (squares & above)
+            zero[k] = 0
+        for k in range(skus):
+            rows[n] = s
+            columns[n] = k
+            n += keep[k]
+    for i in range(n):
+        means[i] = mean[rows[i], columns[i]]
+        spreads[i] = spread[rows[i], columns[i]]
+    return n
+
+
+def packs_cells(
+    rows: np.ndarray,
+    columns: np.ndarray,
+    mean: np.ndarray,
+    spread: np.ndarray,
+    quantile: np.ndarray,
+    log_shape: np.ndarray,
+    top: float,
+    z: float,
+    on_hand: np.ndarray,
+    on_order: np.ndarray,
+    backorders: np.ndarray,
+    pack: np.ndarray,
+    capacity: np.ndarray,
+    order: np.ndarray,
+) -> None:
+    """:func:`packs_block`'s gamma order for the cells :func:`quantile_cells` listed.
+
+    ``mean``, ``spread``, ``quantile`` and ``log_shape`` are the listed cells' (1-D, in the
+    list's order); the position, pack and shelf are read, and the order written, at each
+    cell's row and column.
+    """
+    for i in range(rows.size):
+        s = rows[i]
+        k = columns[i]
+        target = _gamma_target(mean[i], spread[i], quantile[i], log_shape[i], top, z)
+        position = int(on_hand[s, k]) + int(on_order[s, k]) - int(backorders[s, k])
+        order[s, k] = _order_in_packs(target, position, pack[k], capacity[s, k])
 
 
 def cases_total(
@@ -1149,8 +1325,8 @@ def confirm_lines(
     return -1
 
 
-#: Cells per block of :func:`order_up_to_packs`: five float64 buffers of this many cells
-#: (1.3 MB) stay in a core's cache between the passes.
+#: Cells per block of :func:`order_up_to_packs`: seven float64 buffers of this many cells
+#: (1.8 MB) stay in a core's cache between the passes.
 BLOCK_CELLS = 32_768
 
 
@@ -1182,7 +1358,10 @@ def order_up_to_packs(
     block of rows: the horizons over the protection interval R + L − 1, worked out cell by
     cell from ``lead`` (:func:`horizon_block`: no array of it is made), then NumPy's own ``log`` of mean and spread, the table's
     interpolation (:func:`interp_block`), NumPy's ``exp``, and the order
-    (:func:`packs_block`). ``log`` and ``exp`` stay NumPy's because NumPy computes them
+    (:func:`packs_block`). With the gamma rule, only for the cells whose inventory position
+    is below a bound on their level (:func:`quantile_cells`: most cells of a day are above
+    theirs since their last order, and order nothing), gathered, then ordered by
+    :func:`packs_cells`. ``log`` and ``exp`` stay NumPy's because NumPy computes them
     with its own SIMD routines, whose last bits differ from the C library's that Numba
     calls; so every number is the NumPy path's (:meth:`OrderUpTo.plan` through
     :func:`crossdock._kernels.gamma_quantile`, ``round_up_to_pack`` and ``cap_to_room``).
@@ -1190,9 +1369,11 @@ def order_up_to_packs(
     stores, skus = level.shape
     order = np.empty((stores, skus), dtype=np.int32)  # message quantities: fits the shelf
     rows = max(1, min(stores, BLOCK_CELLS // max(skus, 1)))
-    buffers = np.empty((5, rows, skus))
+    buffers = np.empty((7, rows, skus))
+    listed = np.empty((2, rows * skus), dtype=np.uint32)  # the gamma rule's rows and columns
     planes = np.array([(weekday + t) % 7 for t in range(7)], dtype=np.int64)
     slopes = interp_slopes(grid, factors)
+    bounds, low = _quantile_bounds(grid.tobytes(), factors.tobytes())
     half = season.dtype == np.float16  # read as their bits: Numba has no float16 on the CPU
     offsets = season.view(np.uint16) if half else season
     halves = half_table()
@@ -1201,7 +1382,7 @@ def order_up_to_packs(
     for start in range(0, stores, rows):
         block = slice(start, min(start + rows, stores))
         n = block.stop - start
-        mean, spread, log_shape, quantile, scratch = (b[:n] for b in buffers)
+        mean, spread, log_shape, quantile = (b[:n] for b in buffers[:4])
         compiled.horizon_block(
             level[block],
             offsets,
@@ -1220,12 +1401,53 @@ def order_up_to_packs(
             halves,
         )
         if rule == 2:
+            # the cells that need the quantile, their means and spreads gathered from the
+            # first cell of their buffers (no cell's numbers depend on where it sits)
+            means, spreads, log_shape, quantile, scratch = (b.reshape(-1) for b in buffers[2:])
+            count = compiled.quantile_cells(
+                mean,
+                spread,
+                on_hand[block],
+                on_order[block],
+                backorders[block],
+                z,
+                bounds,
+                low,
+                order[block],
+                *listed,
+                means,
+                spreads,
+            )
+            if count == 0:
+                continue
+            means, spreads, log_shape, quantile, scratch = (
+                b[:count] for b in (means, spreads, log_shape, quantile, scratch)
+            )
             with np.errstate(divide="ignore", invalid="ignore"):  # cells with no spread
-                np.log(mean, out=log_shape)
-                log_shape -= np.log(spread, out=scratch)
+                np.log(means, out=log_shape)
+                log_shape -= np.log(spreads, out=scratch)
             log_shape *= 2.0
-            compiled.interp_block(log_shape, mean, spread, grid, factors, slopes, quantile)
+            compiled.interp_block(
+                log_shape[None], means[None], spreads[None], grid, factors, slopes, quantile[None]
+            )
             np.exp(quantile, out=quantile)
+            compiled.packs_cells(
+                listed[0, :count],
+                listed[1, :count],
+                means,
+                spreads,
+                quantile,
+                log_shape,
+                top,
+                z,
+                on_hand[block],
+                on_order[block],
+                backorders[block],
+                pack,
+                capacity[block],
+                order[block],
+            )
+            continue
         compiled.packs_block(
             mean,
             spread,
