@@ -95,7 +95,7 @@ class DistributionCentres(NetworkParty):
             requested = self._requested(orders, stores)
             total = column_sums(requested)
             short = bool((total > self.on_hand[d]).any())
-            granted = ration(requested, self.on_hand[d]) if short else requested
+            granted = ration(requested, self.on_hand[d], total=total) if short else requested
             self._to_ship[d] = granted
             seen[d] = total
             committed[d] = column_sums(granted) if short else total

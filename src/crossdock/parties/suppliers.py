@@ -229,7 +229,7 @@ class Suppliers(NetworkParty):
             granted = ration(self.book_dc, self.on_hand)
             self._dispatch(day, granted, "dc")
             self.book_dc -= granted
-        if self.book_store.any():
+        if self._store_owed.any():  # the book's column sums (no scan of the book itself)
             # every line in full (the usual day): the book itself is shipped, its array
             # becoming the consignments' quantities, and a new book starts as fresh zeros,
             # whose pages are not resident until tomorrow's orders write them: no copy, and
@@ -245,7 +245,7 @@ class Suppliers(NetworkParty):
                 shipped = column_sums(granted)
                 book -= granted
                 owed -= shipped
-                if not book.any():  # all shipped after all
+                if not owed.any():  # all shipped after all
                     self.book_store = np.zeros(book.shape, dtype=book.dtype)
             del book
             self._dispatch(day, granted, "platform", shipped)
