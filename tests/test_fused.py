@@ -357,14 +357,15 @@ def test_cells_at_their_level_order_as_numpy_orders(
     bounds, low = _fused.quantile_bounds(GAMMA_LOG_SHAPE, gamma_quantile_factors(level))
     m = np.ascontiguousarray(np.broadcast_to(forecast.horizon_mean(horizon), mean.shape))
     sd = np.ascontiguousarray(np.broadcast_to(forecast.horizon_std(horizon), mean.shape))
-    listed = np.empty((2, mean.size), dtype=np.uint32)
+    listed = np.empty(mean.size, dtype=np.uint64)
     order = np.full(mean.shape, -1, dtype=np.int32)
     gathered = np.empty((2, mean.size))
     count = kernels.quantile_cells(
-        m, sd, on_hand, zeros, zeros, float(ndtri(level)), bounds, low, order, *listed, *gathered
+        m, sd, on_hand, zeros, zeros, float(ndtri(level)), bounds, low, order, listed, *gathered
     )
     assert 0 < count < mean.size and not order.any()
-    cells = listed[0, :count].astype(np.int64) * mean.shape[1] + listed[1, :count]
+    rows, columns = listed[:count] >> np.uint64(32), listed[:count] & np.uint64(0xFFFFFFFF)
+    cells = rows.astype(np.int64) * mean.shape[1] + columns.astype(np.int64)
     np.testing.assert_array_equal(gathered[0, :count], m.reshape(-1)[cells])
     skipped = np.ones(mean.size, dtype=bool)
     skipped[cells] = False

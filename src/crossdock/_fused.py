@@ -97,6 +97,7 @@ def _compiled() -> SimpleNamespace | None:
             _gamma_target,
             _order_in_packs,
             float_bits,
+            _cell_at,
             *(() if native else (half_bits, half_value)),
         ),
         (
@@ -686,8 +687,7 @@ def quantile_cells(
     bounds: np.ndarray,
     low: int,
     order: np.ndarray,
-    rows: np.ndarray,
-    columns: np.ndarray,
+    cells: np.ndarray,
     means: np.ndarray,
     spreads: np.ndarray,
 ) -> int:
@@ -698,9 +698,9 @@ def quantile_cells(
     (:func:`quantile_bounds`, the band read from the bits of the squared mean and spread), of
     ``mean + z·spread`` (the level beyond the table, computed as :func:`packs_block` computes
     it) and of ``mean``. Its order is set to 0; the other cells (and any whose mean or spread
-    is outside :data:`_SQUARE_RANGE`, or whose bound is NaN) are listed, their row, column,
-    mean and spread from index 0 of ``rows``, ``columns``, ``means`` and ``spreads``, and
-    their count returned. Most cells of a day are skipped (their position is above the
+    is outside :data:`_SQUARE_RANGE`, or whose bound is NaN) are listed from index 0 of
+    ``cells`` (uint64: the row in the high 32 bits, the column in the low: one store a
+    cell), their mean and spread of ``means`` and ``spreads``, and their count returned. Most cells of a day are skipped (their position is above the
     level since their last order), and so is their ``log``, interpolation and ``exp``.
     """
     tiny, huge = _SQUARE_RANGE
@@ -735,19 +735,24 @@ def quantile_cells(
             above = (position >= m * bound[k]) & (position >= m + z * sd) & (position >= m)
             keep[k] = not (squares & above)
             zero[k] = 0
+        row = np.uint64(s) << np.uint64(32)
         for k in range(skus):
-            rows[n] = s
-            columns[n] = k
+            cells[n] = row | np.uint64(k)
             n += keep[k]
     for i in range(n):
-        means[i] = mean[rows[i], columns[i]]
-        spreads[i] = spread[rows[i], columns[i]]
+        s, k = _cell_at(cells[i])
+        means[i] = mean[s, k]
+        spreads[i] = spread[s, k]
     return n
 
 
+def _cell_at(cell: Any) -> tuple[Any, Any]:
+    """The row and column of one of :func:`quantile_cells`' listed cells."""
+    return cell >> np.uint64(32), cell & np.uint64(0xFFFFFFFF)
+
+
 def packs_cells(
-    rows: np.ndarray,
-    columns: np.ndarray,
+    cells: np.ndarray,
     mean: np.ndarray,
     spread: np.ndarray,
     quantile: np.ndarray,
@@ -767,9 +772,8 @@ def packs_cells(
     list's order); the position, pack and shelf are read, and the order written, at each
     cell's row and column.
     """
-    for i in range(rows.size):
-        s = rows[i]
-        k = columns[i]
+    for i in range(cells.size):
+        s, k = _cell_at(cells[i])
         target = _gamma_target(mean[i], spread[i], quantile[i], log_shape[i], top, z)
         position = int(on_hand[s, k]) + int(on_order[s, k]) - int(backorders[s, k])
         order[s, k] = _order_in_packs(target, position, pack[k], capacity[s, k])
@@ -1370,7 +1374,7 @@ def order_up_to_packs(
     order = np.empty((stores, skus), dtype=np.int32)  # message quantities: fits the shelf
     rows = max(1, min(stores, BLOCK_CELLS // max(skus, 1)))
     buffers = np.empty((7, rows, skus))
-    listed = np.empty((2, rows * skus), dtype=np.uint32)  # the gamma rule's rows and columns
+    listed = np.empty(rows * skus, dtype=np.uint64)  # the gamma rule's cells
     planes = np.array([(weekday + t) % 7 for t in range(7)], dtype=np.int64)
     slopes = interp_slopes(grid, factors)
     bounds, low = _quantile_bounds(grid.tobytes(), factors.tobytes())
@@ -1414,7 +1418,7 @@ def order_up_to_packs(
                 bounds,
                 low,
                 order[block],
-                *listed,
+                listed,
                 means,
                 spreads,
             )
@@ -1432,8 +1436,7 @@ def order_up_to_packs(
             )
             np.exp(quantile, out=quantile)
             compiled.packs_cells(
-                listed[0, :count],
-                listed[1, :count],
+                listed[:count],
                 means,
                 spreads,
                 quantile,
