@@ -8,7 +8,9 @@ with its own temporary. Here the same arithmetic is done in two passes, one cell
   error variance) in place;
 - :func:`order_up_to_packs`: the forecast over the protection interval and its error, the
   gamma (or normal) quantile, the gap to the inventory position, the rounding up to case
-  packs and the cut to the shelf's room, into an int32 order (a message quantity).
+  packs and the cut to the shelf's room, into an int32 order (a message quantity); the gamma
+  quantile only for the cells whose position is below a bound on their level
+  (:func:`quantile_cells`: most cells of a day order nothing).
 
 Each kernel repeats the NumPy code's operations in the same order and the same types
 (float32 state, float64 horizons), so the forecasts and the orders are the same numbers.
@@ -700,8 +702,9 @@ def quantile_cells(
     it) and of ``mean``. Its order is set to 0; the other cells (and any whose mean or spread
     is outside :data:`_SQUARE_RANGE`, or whose bound is NaN) are listed from index 0 of
     ``cells`` (uint64: the row in the high 32 bits, the column in the low: one store a
-    cell), their mean and spread of ``means`` and ``spreads``, and their count returned. Most cells of a day are skipped (their position is above the
-    level since their last order), and so is their ``log``, interpolation and ``exp``.
+    cell), their mean and spread of ``means`` and ``spreads``, and their count returned.
+    Most cells of a day are skipped (their position is above the level since their last
+    order), and so is their ``log``, interpolation and ``exp``.
     """
     tiny, huge = _SQUARE_RANGE
     last = bounds.size - 1
@@ -1360,13 +1363,13 @@ def order_up_to_packs(
     Store × SKU 2-D arrays (``lead`` and ``capacity`` may be broadcast views; ``season`` the
     7 × stores × SKUs offsets, in float16 or the state's type, ``pack`` one per SKU). Per
     block of rows: the horizons over the protection interval R + L − 1, worked out cell by
-    cell from ``lead`` (:func:`horizon_block`: no array of it is made), then NumPy's own ``log`` of mean and spread, the table's
-    interpolation (:func:`interp_block`), NumPy's ``exp``, and the order
-    (:func:`packs_block`). With the gamma rule, only for the cells whose inventory position
-    is below a bound on their level (:func:`quantile_cells`: most cells of a day are above
-    theirs since their last order, and order nothing), gathered, then ordered by
-    :func:`packs_cells`. ``log`` and ``exp`` stay NumPy's because NumPy computes them
-    with its own SIMD routines, whose last bits differ from the C library's that Numba
+    cell from ``lead`` (:func:`horizon_block`: no array of it is made), then NumPy's own
+    ``log`` of mean and spread, the table's interpolation (:func:`interp_block`), NumPy's
+    ``exp``, and the order (:func:`packs_block`). With the gamma rule, all that only for
+    the cells whose inventory position is below a bound on their level
+    (:func:`quantile_cells`: most cells of a day are above theirs since their last order,
+    and order nothing), gathered, then ordered by :func:`packs_cells`. ``log`` and ``exp``
+    stay NumPy's because NumPy computes them with its own SIMD routines, whose last bits differ from the C library's that Numba
     calls; so every number is the NumPy path's (:meth:`OrderUpTo.plan` through
     :func:`crossdock._kernels.gamma_quantile`, ``round_up_to_pack`` and ``cap_to_room``).
     """
