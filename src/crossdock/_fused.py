@@ -97,6 +97,7 @@ def _compiled() -> SimpleNamespace | None:
             _season_update,
             _observe_block,
             _gamma_target,
+            _position,
             _order_in_packs,
             float_bits,
             _cell_at,
@@ -575,6 +576,11 @@ def _gamma_target(
     return target
 
 
+def _position(on_hand: Any, on_order: Any, backorders: Any) -> int:
+    """A cell's inventory position, in int64 (its books may be narrower)."""
+    return int(on_hand) + int(on_order) - int(backorders)
+
+
 def _order_in_packs(target: float, position: int, unit: Any, capacity: Any) -> int:
     """The gap from ``position`` up to ``target`` in whole packs, cut to the shelf's room."""
     gap = max(target - float(position), 0.0)
@@ -619,7 +625,7 @@ def packs_block(
                 target = _gamma_target(
                     target, spread[s, k], quantile[s, k], log_shape[s, k], top, z
                 )
-            position = int(on_hand[s, k]) + int(on_order[s, k]) - int(backorders[s, k])
+            position = _position(on_hand[s, k], on_order[s, k], backorders[s, k])
             order[s, k] = _order_in_packs(target, position, pack[k], capacity[s, k])
 
 
@@ -731,7 +737,7 @@ def quantile_cells(
         for k in range(skus):
             m = m_row[k]
             sd = sd_row[k]
-            position = float(int(held[k]) + int(coming[k]) - int(owed[k]))
+            position = float(_position(held[k], coming[k], owed[k]))
             squares = ((m == 0) | ((m > tiny) & (m < huge))) & (
                 (sd == 0) | ((sd > tiny) & (sd < huge))
             )
@@ -778,7 +784,7 @@ def packs_cells(
     for i in range(cells.size):
         s, k = _cell_at(cells[i])
         target = _gamma_target(mean[i], spread[i], quantile[i], log_shape[i], top, z)
-        position = int(on_hand[s, k]) + int(on_order[s, k]) - int(backorders[s, k])
+        position = _position(on_hand[s, k], on_order[s, k], backorders[s, k])
         order[s, k] = _order_in_packs(target, position, pack[k], capacity[s, k])
 
 
@@ -1369,8 +1375,8 @@ def order_up_to_packs(
     the cells whose inventory position is below a bound on their level
     (:func:`quantile_cells`: most cells of a day are above theirs since their last order,
     and order nothing), gathered, then ordered by :func:`packs_cells`. ``log`` and ``exp``
-    stay NumPy's because NumPy computes them with its own SIMD routines, whose last bits differ from the C library's that Numba
-    calls; so every number is the NumPy path's (:meth:`OrderUpTo.plan` through
+    stay NumPy's because NumPy computes them with its own SIMD routines, whose last bits
+    differ from the C library's that Numba calls; so every number is the NumPy path's (:meth:`OrderUpTo.plan` through
     :func:`crossdock._kernels.gamma_quantile`, ``round_up_to_pack`` and ``cap_to_room``).
     """
     stores, skus = level.shape
@@ -1380,11 +1386,12 @@ def order_up_to_packs(
     listed = np.empty(rows * skus, dtype=np.uint64)  # the gamma rule's cells
     planes = np.array([(weekday + t) % 7 for t in range(7)], dtype=np.int64)
     slopes = interp_slopes(grid, factors)
-    bounds, low = _quantile_bounds(grid.tobytes(), factors.tobytes())
     half = season.dtype == np.float16  # read as their bits: Numba has no float16 on the CPU
     offsets = season.view(np.uint16) if half else season
     halves = half_table()
     rule = 0 if z == 0.0 else (2 if gamma_shape else 1)
+    if rule == 2:
+        bounds, low = _quantile_bounds(grid.tobytes(), factors.tobytes())
     top = float(grid[-1])
     for start in range(0, stores, rows):
         block = slice(start, min(start + rows, stores))
@@ -1410,7 +1417,7 @@ def order_up_to_packs(
         if rule == 2:
             # the cells that need the quantile, their means and spreads gathered from the
             # first cell of their buffers (no cell's numbers depend on where it sits)
-            means, spreads, log_shape, quantile, scratch = (b.reshape(-1) for b in buffers[2:])
+            flat = buffers[2:].reshape(5, -1)
             count = compiled.quantile_cells(
                 mean,
                 spread,
@@ -1422,14 +1429,12 @@ def order_up_to_packs(
                 low,
                 order[block],
                 listed,
-                means,
-                spreads,
+                flat[0],
+                flat[1],
             )
             if count == 0:
                 continue
-            means, spreads, log_shape, quantile, scratch = (
-                b[:count] for b in (means, spreads, log_shape, quantile, scratch)
-            )
+            means, spreads, log_shape, quantile, scratch = flat[:, :count]
             with np.errstate(divide="ignore", invalid="ignore"):  # cells with no spread
                 np.log(means, out=log_shape)
                 log_shape -= np.log(spreads, out=scratch)
