@@ -19,6 +19,7 @@ from tests.demand.conftest import with_generator
 from crossdock.demand import DemandModel, FittedParameters
 from crossdock.demand._counter import (
     _TABLED,
+    CHUNK,
     INVERSION_LIMIT,
     _mulhilo,
     _to_unit,
@@ -146,6 +147,41 @@ def test_the_scenario_kernel_draws_the_models_means_and_shapes(
             assert np.array_equal(out, drawn[i]), (day, i)
 
 
+def test_stores_joining_any_number_of_promotions_draw_their_means(kernels) -> None:
+    """draw_stores: each store's means with its promotions' factors, in order, for 0 to 4.
+
+    The kernel multiplies a store's first two promotions in the pass that makes the means and
+    any further ones after it: every store's counts are those of draw_counts given the means
+    NumPy makes in the model's order, over rows of more than one chunk.
+    """
+    rng = np.random.default_rng(37)
+    stores, skus, promotions = 10, CHUNK + 509, 4
+    keys = store_keys(9, np.arange(4_000_000_000_001, 4_000_000_000_001 + stores))
+    size = rng.uniform(0.2, 3.0, stores)
+    rate = rng.gamma(0.6, 6.0, skus)
+    rate[rng.random(skus) < 0.03] = 0.0
+    shared = rng.uniform(0.5, 1.5, skus)
+    promotion = np.where(rng.random((promotions, skus)) < 0.2, rng.uniform(0.5, 3.0), 1.0)
+    member = np.zeros((promotions, stores), dtype=np.bool_)
+    for s in range(stores):  # store s joins promotions s % 5 of the four, from a shuffle
+        member[rng.permutation(promotions)[: s % 5], s] = True
+    out = np.full((stores, skus), -1, dtype=np.int32)
+    day, dispersion, slow_below, slow_dispersion = 17, 2.0, 0.5, 0.3
+    laws = (dispersion, slow_below, slow_dispersion)
+    assert kernels.draw_stores(keys, day, size, rate, shared, promotion, member, *laws, out) == -1
+    assert set(member.sum(axis=0).tolist()) == {0, 1, 2, 3, 4}
+    row = np.empty(skus, dtype=np.int32)
+    for s in range(stores):
+        base = size[s] * rate
+        means = shared * base
+        for p in range(promotions):
+            if member[p, s]:
+                means = means * promotion[p]
+        shapes = np.where((base > 0) & (base < slow_below), slow_dispersion, dispersion)
+        assert kernels.draw_counts(keys[s, 0], keys[s, 1], day, means, shapes, row) == -1
+        assert np.array_equal(out[s], row), s
+
+
 def test_fitted_demand_is_drawn_store_by_store(hyper_small: Scenario) -> None:
     scenario = with_generator(hyper_small, "philox")
     s, k = scenario.n_stores, scenario.n_skus
@@ -206,7 +242,7 @@ def test_cells_counted_in_passes_count_what_one_cell_counts(kernels) -> None:
 def test_the_kernels_draw_each_usual_cell_by_its_own_inversion(kernels) -> None:
     """draw_counts: each usual cell is invert() of its word of its block, other cells apart."""
     rng = np.random.default_rng(31)
-    n = 1_003  # not a multiple of four: a last group of three
+    n = 2 * CHUNK + 3  # three chunks, the last of three cells: not a whole block of four
     mean = rng.gamma(0.6, 8.0, n)
     mean[rng.random(n) < 0.05] = 0.0
     mean[rng.random(n) < 0.02] = 80.0  # above the inversion limit: drawn on their own

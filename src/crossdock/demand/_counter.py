@@ -27,9 +27,10 @@ by chunks of :data:`CHUNK` cells in passes (:func:`count_usual`), each with no b
 foresee: the chunk's Philox blocks, the cells that need the recurrence listed, their starts,
 then the recurrence a few steps at a time over every listed cell at once, as vector
 instructions; the counts are those of the one-cell :func:`invert`, from the same operations.
-About 25 ns a cell on the generated scenarios (2026-12-06, an Intel Xeon: 39 ns when each
-block's four cells were inverted in turn, side by side), against about 68 ns for NumPy's gamma
-and Poisson draws with the per-store loop around them. Its distribution is tested against
+About 21 ns a cell over a generated year (2026-12-07, an Intel Xeon: 28 ns with chunks of 256
+cells, the promotions' factors in passes of their own and every chunk with an unusual cell
+scanned again; 39 ns when each block's four cells were inverted in turn, side by side),
+against about 68 ns for NumPy's gamma and Poisson draws with the per-store loop around them. Its distribution is tested against
 SciPy's probability mass functions (``tests/demand/test_counter.py``).
 """
 
@@ -307,20 +308,28 @@ def _draw_cell(
     return x if x <= _INT32_MAX else -1.0
 
 
-#: Cells drawn together (a multiple of four: whole Philox blocks): their working arrays, a
-#: few kilobytes, stay in the core's first cache.
-CHUNK = 256
+#: Cells drawn together (a multiple of four: whole Philox blocks). Their working arrays, about
+#: 100 kB, stay in the core's second cache; each chunk's passes and rounds of steps have a
+#: cost of their own, so 1,024 cells drew a generated day 2 ns a cell faster than 256 did
+#: (the same counts: every cell's draw is its own).
+CHUNK = 1024
 
 #: Steps of the ratio recurrence between two compactions of the cells still counting.
 _STEPS = 8
 
 
 def _work(cells: int) -> tuple[np.ndarray, ...]:
-    """:func:`count_usual`'s working arrays for up to ``cells`` cells."""
+    """:func:`count_usual`'s working arrays for up to ``cells`` cells.
+
+    Eight of floats (the listed cells' figures, then the uniforms, means and shapes of
+    :func:`_draw_chunk` and :func:`draw_stores`) and four of indices: the listed cells, their
+    counts, the unusual cells and the cells still counting after a round of steps.
+    """
     n = cells + 4  # (the uniforms: whole blocks)
     return (
         np.empty(n), np.empty(n), np.empty(n), np.empty(n),
         np.empty(n), np.empty(n), np.empty(n), np.empty(n),
+        np.empty(cells, dtype=np.int64), np.empty(cells, dtype=np.int64),
         np.empty(cells, dtype=np.int64), np.empty(cells, dtype=np.int64),
     )  # fmt: skip
 
@@ -357,51 +366,90 @@ def _steps(
         count[i] = ni
 
 
+def _start_products(
+    mean: np.ndarray,
+    shape: np.ndarray,
+    uniform: np.ndarray,
+    cell: np.ndarray,
+    p: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    cdf: np.ndarray,
+    u: np.ndarray,
+    count: np.ndarray,
+    cells: int,
+) -> None:
+    """:func:`_first`'s start of listed cells ``0 … cells - 1``, each of a whole shape to 8.
+
+    ``P(0)`` is ``t`` multiplied by itself ``r - 1`` times, as :func:`_first` multiplies it,
+    without its tests of the shape: one loop for the usual cells, the powers' and Poisson
+    cells apart.
+    """
+    for i in range(cells):
+        j = cell[i]
+        m = mean[j]
+        r = shape[j]
+        scale = 1.0 / (r + m)
+        q = m * scale
+        t = r * scale
+        pi = t
+        for _ in range(int(r) - 1):
+            pi *= t
+        ui = uniform[j]
+        p[i] = pi
+        a[i] = q
+        b[i] = q * (r - 1.0)
+        cdf[i] = pi
+        u[i] = ui
+        count[i] = np.int64(1) if ui >= pi else np.int64(0)
+
+
 def count_usual(
     uniform: np.ndarray,
     mean: np.ndarray,
     shape: np.ndarray,
     out: np.ndarray,
     work: tuple[np.ndarray, ...],
-) -> bool:
+) -> int:
     """:func:`invert`'s counts of the usual cells of ``out`` (up to :data:`CHUNK`), 0 elsewhere.
 
     Cell ``j`` inverts ``uniform[j]`` under ``mean[j]`` and ``shape[j]`` when its mean is in
-    (0, :data:`INVERSION_LIMIT`); the others are left at 0 for the caller, and the result
-    says whether there are any. The same operations as :func:`invert`, in passes over the
-    cells instead of one cell after the other, so that no pass waits on a branch it cannot
-    foresee: the cells that need the recurrence are listed without branching (those under
-    :func:`_zero_bound` are 0), the shapes whose ``P(0)`` is a product apart from those that
-    need a power; then :data:`_STEPS` steps of every listed cell at a time (:func:`_steps`),
-    and the cells still counting listed again, until none is, or the table's end, where
-    :func:`_invert_tail` goes on from the same figures.
+    (0, :data:`INVERSION_LIMIT`); the others are left at 0 for the caller, listed in order
+    at the front of ``work[10]``, and the result says how many they are. The same operations
+    as :func:`invert`, in passes over the cells instead of one cell after the other, so that
+    no pass waits on a branch it cannot foresee: the cells that need the recurrence are listed
+    without branching (those under :func:`_zero_bound` are 0), those of a whole shape up to 8
+    apart from those of a power or a Poisson (:func:`_start_products`, then :func:`_first`);
+    then :data:`_STEPS` steps of every listed cell at a time (:func:`_steps`), every count
+    written and the cells still counting listed and moved up, until none is, or the table's
+    end, where :func:`_invert_tail` goes on from the same figures.
     """
     n = out.shape[0]
-    p, a, b, cdf, u, _, _, _, cell, count = work
+    p, a, b, cdf, u, _, _, _, cell, count, odd, still = work
     size = cell.shape[0]
-    front = 0  # cells of a product-like P(0) from the front of the list, those of a power
-    back = size  # from its back
-    unusual = False
+    front = 0  # cells of a whole shape from the front of the list, the others from its back
+    back = size
+    unusual = 0
     for j in range(n):
         m = mean[j]
-        r = shape[j]
         usual = (m > 0.0) & (m < INVERSION_LIMIT)
         live = usual & (uniform[j] >= _zero_bound(m))
-        plain = math.isinf(r) | _whole(r)
+        whole = _whole(shape[j])  # (not infinite: a Poisson)
         out[j] = 0
         cell[front] = j
         cell[back - 1] = j
-        front += int(live & plain)
-        back -= int(live & (not plain))
-        unusual |= not usual
+        odd[unusual] = j
+        front += int(live & whole)
+        back -= int(live & (not whole))
+        unusual += int(not usual)
+    _start_products(mean, shape, uniform, cell, p, a, b, cdf, u, count, front)
     live = front
-    for i in range(size):  # the powers' cells after the others, then each cell's start
-        if i >= front:
-            if back + i - front >= size:
-                break
-            cell[i] = cell[back + i - front]
-            live += 1
-        j = cell[i]
+    for i in range(front, size):  # the other cells after the whole shapes', each one's start
+        if back + i - front >= size:
+            break
+        j = cell[back + i - front]
+        cell[i] = j
+        live += 1
         pi, ai, bi = _first(mean[j], shape[j])
         p[i] = pi
         a[i] = ai
@@ -419,17 +467,19 @@ def count_usual(
                 out[cell[i]] = _invert_tail(u[i], cdf[i], p[i], a[i], b[i]) if still else count[i]
             break
         kept = 0
-        for i in range(live):  # every count written; the cells still counting kept
+        for i in range(live):  # every count written; the cells still counting listed
             out[cell[i]] = count[i]
-            still = u[i] >= cdf[i]
-            cell[kept] = cell[i]
-            p[kept] = p[i]
-            a[kept] = a[i]
-            b[kept] = b[i]
-            cdf[kept] = cdf[i]
-            u[kept] = u[i]
-            count[kept] = count[i]
-            kept += int(still)
+            still[kept] = i
+            kept += int(u[i] >= cdf[i])
+        for k in range(kept):  # and moved up (a few after the first steps)
+            i = still[k]
+            cell[k] = cell[i]
+            p[k] = p[i]
+            a[k] = a[i]
+            b[k] = b[i]
+            cdf[k] = cdf[i]
+            u[k] = u[i]
+            count[k] = count[i]
         live = kept
     return unusual
 
@@ -462,15 +512,13 @@ def _draw_chunk(
         uniform[g + 1] = _to_unit(w1)
         uniform[g + 2] = _to_unit(w2)
         uniform[g + 3] = _to_unit(w3)
-    if count_usual(uniform, mean, shape, out, work):
-        for j in range(n):
-            m = mean[j]
-            if 0.0 < m < INVERSION_LIMIT:
-                continue
-            x = _draw_cell(m, shape[j], memo, k0, k1, start + j, day)
-            if x < 0.0:
-                return j
-            out[j] = int(x)
+    odd = work[10]
+    for i in range(count_usual(uniform, mean, shape, out, work)):
+        j = odd[i]
+        x = _draw_cell(mean[j], shape[j], memo, k0, k1, start + j, day)
+        if x < 0.0:
+            return j
+        out[j] = int(x)
     return -1
 
 
@@ -544,11 +592,20 @@ def draw_stores(
                 joins += 1
         for start in range(0, n, CHUNK):
             stop = min(start + CHUNK, n)
+            # a store's first two promotions in the same pass (most join none, one or two)
+            first = promotion[joined[0]] if joins > 0 else rate
+            second = promotion[joined[1]] if joins > 1 else rate
             for j in range(stop - start):
-                base = size[s] * rate[start + j]
-                means[j] = shared[start + j] * base
+                k = start + j
+                base = size[s] * rate[k]
+                m = shared[k] * base
+                if joins > 0:
+                    m *= first[k]
+                if joins > 1:
+                    m *= second[k]
+                means[j] = m
                 shapes[j] = slow_dispersion if slow and 0.0 < base < slow_below else dispersion
-            for q in range(joins):
+            for q in range(2, joins):
                 for j in range(stop - start):
                     means[j] *= promotion[joined[q], start + j]
             failed = _draw_chunk(
@@ -607,6 +664,7 @@ def compiled() -> SimpleNamespace:
         _start,
         invert,
         _steps,
+        _start_products,
         count_usual,
         _draw_chunk,
         _work,
