@@ -417,8 +417,9 @@ def count_usual(
     (0, :data:`INVERSION_LIMIT`); the others are left at 0 for the caller, listed in order
     at the front of ``work[10]``, and the result says how many they are. The same operations
     as :func:`invert`, in passes over the cells instead of one cell after the other, so that
-    no pass waits on a branch it cannot foresee: the cells that need the recurrence are listed
-    without branching (those under :func:`_zero_bound` are 0), those of a whole shape up to 8
+    no pass waits on a branch it cannot foresee: each cell's kind worked out in a pass of its
+    own, then the cells that need the recurrence listed without branching (those under
+    :func:`_zero_bound` are 0), those of a whole shape up to 8
     apart from those of a power or a Poisson (:func:`_start_products`, then :func:`_first`);
     then :data:`_STEPS` steps of every listed cell at a time (:func:`_steps`), every count
     written and the cells still counting listed and moved up, until none is, or the table's
@@ -430,18 +431,26 @@ def count_usual(
     front = 0  # cells of a whole shape from the front of the list, the others from its back
     back = size
     unusual = 0
+    kind = count  # each cell's kind first (vector instructions), then the lists from them
     for j in range(n):
         m = mean[j]
         usual = (m > 0.0) & (m < INVERSION_LIMIT)
         live = usual & (uniform[j] >= _zero_bound(m))
         whole = _whole(shape[j])  # (not infinite: a Poisson)
         out[j] = 0
+        kind[j] = (
+            np.int64(live & whole)
+            | (np.int64(live & (not whole)) << 1)
+            | (np.int64(not usual) << 2)
+        )
+    for j in range(n):
+        listed = kind[j]
         cell[front] = j
         cell[back - 1] = j
         odd[unusual] = j
-        front += int(live & whole)
-        back -= int(live & (not whole))
-        unusual += int(not usual)
+        front += listed & 1
+        back -= (listed >> 1) & 1
+        unusual += listed >> 2
     _start_products(mean, shape, uniform, cell, p, a, b, cdf, u, count, front)
     live = front
     for i in range(front, size):  # the other cells after the whole shapes', each one's start
