@@ -414,13 +414,14 @@ def count_usual(
     """:func:`invert`'s counts of the usual cells of ``out`` (up to :data:`CHUNK`), 0 elsewhere.
 
     Cell ``j`` inverts ``uniform[j]`` under ``mean[j]`` and ``shape[j]`` when its mean is in
-    (0, :data:`INVERSION_LIMIT`); the others are left at 0 for the caller, listed in order
-    at the front of ``work[10]``, and the result says how many they are. The same operations
-    as :func:`invert`, in passes over the cells instead of one cell after the other, so that
-    no pass waits on a branch it cannot foresee: each cell's kind worked out in a pass of its
+    (0, :data:`INVERSION_LIMIT`); a mean of 0 counts 0; the others (from the limit up, below
+    0 or not a number) are left at 0 for the caller, listed in order at the front of
+    ``work[10]``, and the result says how many they are. The same operations as
+    :func:`invert`, in passes over the cells instead of one cell after the other, so that no
+    pass waits on a branch it cannot foresee: each cell's kind worked out in a pass of its
     own, then the cells that need the recurrence listed without branching (those under
-    :func:`_zero_bound` are 0), those of a whole shape up to 8
-    apart from those of a power or a Poisson (:func:`_start_products`, then :func:`_first`);
+    :func:`_zero_bound` are 0), those of a whole shape up to 8 apart from those of a power
+    or a Poisson (:func:`_start_products`, then :func:`_first`);
     then :data:`_STEPS` steps of every listed cell at a time (:func:`_steps`), every count
     written and the cells still counting listed and moved up, until none is, or the table's
     end, where :func:`_invert_tail` goes on from the same figures.
@@ -435,13 +436,12 @@ def count_usual(
     for j in range(n):
         m = mean[j]
         usual = (m > 0.0) & (m < INVERSION_LIMIT)
+        left = not ((m >= 0.0) & (m < INVERSION_LIMIT))  # (a mean of 0: a count of 0)
         live = usual & (uniform[j] >= _zero_bound(m))
         whole = _whole(shape[j])  # (not infinite: a Poisson)
         out[j] = 0
         kind[j] = (
-            np.int64(live & whole)
-            | (np.int64(live & (not whole)) << 1)
-            | (np.int64(not usual) << 2)
+            np.int64(live & whole) | (np.int64(live & (not whole)) << 1) | (np.int64(left) << 2)
         )
     for j in range(n):
         listed = kind[j]
