@@ -91,6 +91,49 @@ def test_promotion_uplift_then_dip_in_its_stores_only() -> None:
     assert np.allclose(means[:, 1, 4], base[1, 4])  # nor another SKU
 
 
+def test_overlapping_promotions_multiply_in_their_order() -> None:
+    """A SKU in several promotions of the same stores gets each factor, in the spec's order.
+
+    The factors of a day are one product per store × SKU, built entry by entry; three
+    promotions overlapping on one SKU (runs and dips) must give the product of the
+    reference loop bit for bit, which the product in another order does not.
+    """
+    sc = flat()
+    gtin = str(sc.gtin[5])
+    promos = [
+        PromotionSpec(gtins=[gtin, str(sc.gtin[2])], start=dt.date(2026, 2, 2), days=9,
+                      uplift=2.07, dip=0.73, dip_days=6, price_cut=0.31),
+        PromotionSpec(gtins=[gtin], start=dt.date(2026, 2, 6), days=7,
+                      uplift=1.5, dip=0.77, dip_days=8, price_cut=0.27),
+        PromotionSpec(gtins=[gtin], start=dt.date(2026, 2, 9), days=10,
+                      uplift=1.5, dip=0.71, dip_days=4, price_cut=0.13),
+    ]  # fmt: skip
+    effects = DemandModel(flat(promotions=promos), 1).effects
+    days = np.arange(day_of(dt.date(2026, 1, 28)), day_of(dt.date(2026, 3, 10)))
+    ((stores, demand, price),) = effects.promotion_factors(days)
+    assert stores.all()
+    group = effects.promotions[0]
+
+    def reference(order: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        want_demand = np.ones_like(demand)
+        want_price = np.ones_like(price)
+        for i in order:
+            during = (days >= group.start[i]) & (days < group.end[i])
+            after = (days >= group.end[i]) & (days < group.dip_end[i])
+            want_demand[during, group.sku[i]] *= group.uplift[i]
+            want_demand[after, group.sku[i]] *= group.dip[i]
+            want_price[during, group.sku[i]] *= 1.0 - group.price_cut[i]
+        return want_demand, want_price
+
+    entries = np.arange(group.sku.size)
+    want_demand, want_price = reference(entries)
+    assert demand.tobytes() == want_demand.tobytes()
+    assert price.tobytes() == want_price.tobytes()
+    assert (demand[:, 5] != 1.0).sum() > 20  # the overlaps were there
+    backwards, _ = reference(entries[::-1])
+    assert backwards.tobytes() != want_demand.tobytes()  # and their order shows
+
+
 def test_price_rise_lowers_demand_by_the_elasticity() -> None:
     sc0 = flat()
     k = 5

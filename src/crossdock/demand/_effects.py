@@ -120,17 +120,28 @@ class Effects:
         days = np.asarray(days, dtype=np.int64)
         out = []
         lo, hi = days.min(initial=0), days.max(initial=-1)
+        rows = np.arange(len(days))
         for group in self.promotions:
-            live = (group.dip_end > lo) & (group.start <= hi)
+            live = np.flatnonzero((group.dip_end > lo) & (group.start <= hi))
             demand = np.ones((len(days), self.n_skus))
             price = np.ones((len(days), self.n_skus))
-            for i in np.flatnonzero(live):
-                during = (days >= group.start[i]) & (days < group.end[i])
-                after = (days >= group.end[i]) & (days < group.dip_end[i])
-                k = group.sku[i]
-                demand[during, k] *= group.uplift[i]
-                demand[after, k] *= group.dip[i]
-                price[during, k] *= 1.0 - group.price_cut[i]
+            if live.size:
+                # [entry, day]: each live entry's factors on each day, 1 where it does not
+                # apply (a product with 1 is exact); multiplied in entry by entry, as one
+                # loop over the entries did, so a SKU in two entries gets its factors in the
+                # same order (ufunc.at applies its indices in turn)
+                start, end = group.start[live, None], group.end[live, None]
+                during = (days >= start) & (days < end)
+                after = (days >= end) & (days < group.dip_end[live, None])
+                uplift = np.where(during, group.uplift[live, None], 1.0)
+                factor = np.where(after, group.dip[live, None], uplift)
+                cut = np.where(during, 1.0 - group.price_cut[live, None], 1.0)
+                where = (
+                    np.broadcast_to(rows, during.shape),
+                    np.broadcast_to(group.sku[live, None], during.shape),
+                )
+                np.multiply.at(demand, where, factor)
+                np.multiply.at(price, where, cut)
             out.append((group.stores, demand, price))
         return out
 
