@@ -148,6 +148,10 @@ def test_an_error_drawing_demand_ahead_is_raised_by_the_actors_next_call(
 
     worker.demand.draw_some = broken
     worker._start_drawing()
+    # the drawing thread (at the lowest priority) has raised before the day's call: else the
+    # call could stop it before its first block, and there would be nothing to raise
+    worker._drawing.join()
+    assert worker._failed is not None
     with pytest.raises(ScenarioError, match="would overflow"):
         Engine(chain.parties).run(1)
 
