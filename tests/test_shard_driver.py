@@ -292,6 +292,9 @@ def test_the_thread_drawing_ahead_runs_at_a_low_priority(scenario: Scenario) -> 
     local.stop_drawing()
     local.demand.draw_some = noting  # type: ignore[method-assign]
     local._start_drawing()
+    deadline = time.monotonic() + 30  # (stopped at once, it could stop before its first block)
+    while not seen and time.monotonic() < deadline:
+        time.sleep(0.005)
     local.stop_drawing()
     assert seen and set(seen) == {DRAW_NICE}
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) < DRAW_NICE
