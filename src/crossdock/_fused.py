@@ -1376,8 +1376,9 @@ def order_up_to_packs(
     (:func:`quantile_cells`: most cells of a day are above theirs since their last order,
     and order nothing), gathered, then ordered by :func:`packs_cells`. ``log`` and ``exp``
     stay NumPy's because NumPy computes them with its own SIMD routines, whose last bits
-    differ from the C library's that Numba calls; so every number is the NumPy path's (:meth:`OrderUpTo.plan` through
-    :func:`crossdock._kernels.gamma_quantile`, ``round_up_to_pack`` and ``cap_to_room``).
+    differ from the C library's that Numba calls; so every number is the NumPy path's
+    (:meth:`OrderUpTo.plan` through :func:`crossdock._kernels.gamma_quantile`,
+    ``round_up_to_pack`` and ``cap_to_room``).
     """
     stores, skus = level.shape
     order = np.empty((stores, skus), dtype=np.int32)  # message quantities: fits the shelf
