@@ -312,3 +312,49 @@ def test_shared_pages_leave_the_process_and_keep_their_values(tmp_path: Path) ->
         assert np.array_equal(np.frombuffer(m, dtype=np.uint8), written)
         m.close()
     assert _allocator.drop_shared_pages("store-shared-x") == 0  # unmapped: nothing to drop
+
+
+def test_the_dropper_scans_only_when_shared_pages_grew(tmp_path: Path) -> None:
+    """:class:`SharedPagesDropper` skips the scan when no shared page was touched since its last.
+
+    Pages touched again make the next call scan and drop them, as :func:`drop_shared_pages`.
+    """
+    import mmap
+
+    size = 64 * mmap.PAGESIZE
+    path = tmp_path / "store-dropper-x"
+    path.write_bytes(b"\0" * size)
+    with open(path, "r+b") as f:
+        shared = mmap.mmap(f.fileno(), size, flags=mmap.MAP_SHARED)
+    view = np.frombuffer(shared, dtype=np.uint8)
+    view[:] = 7
+    dropper = _allocator.SharedPagesDropper("store-dropper-x")
+    assert dropper() == size  # the first call scans
+    assert _resident_of("store-dropper-x") == 0
+    assert (dropper(), dropper.scans, dropper.skipped) == (0, 1, 1)  # nothing touched: skipped
+    assert int(view.sum()) == 7 * size  # read back: the pages are resident again
+    assert _resident_of("store-dropper-x") == size
+    assert dropper() == size  # grown: scanned, dropped
+    assert (dropper.scans, dropper.skipped) == (2, 1)
+    assert _resident_of("store-dropper-x") == 0
+    del view
+    shared.close()
+
+
+def test_shared_resident_pages_count_a_mappings_pages(tmp_path: Path) -> None:
+    """``statm``'s shared pages grow by the pages of a shared mapping read in."""
+    import mmap
+
+    pages = 256
+    path = tmp_path / "store-statm-x"
+    path.write_bytes(b"\1" * pages * mmap.PAGESIZE)
+    with open(path, "r+b") as f:
+        shared = mmap.mmap(f.fileno(), pages * mmap.PAGESIZE, flags=mmap.MAP_SHARED)
+    before = _allocator.shared_resident_pages()
+    assert before is not None
+    total = int(np.frombuffer(shared, dtype=np.uint8).sum())
+    after = _allocator.shared_resident_pages()
+    assert after is not None
+    assert total == pages * mmap.PAGESIZE
+    assert after - before >= pages
+    shared.close()

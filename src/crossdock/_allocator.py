@@ -52,6 +52,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 __all__ = [
+    "SharedPagesDropper",
     "allocated_bytes",
     "drop_shared_pages",
     "freed_memory_kept",
@@ -297,6 +298,50 @@ def drop_shared_pages(path_part: str) -> int:
             continue  # (the mapping went away meanwhile)
         dropped += end - start
     return dropped
+
+
+def shared_resident_pages() -> int | None:
+    """Resident pages of files and shared memory in this process; None where unreadable.
+
+    ``/proc/self/statm``'s third field (``RssFile`` + ``RssShmem``): one short line, read in
+    about 10 µs, where ``/proc/self/maps`` is hundreds of lines (about 1–2 ms in a run).
+    """
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[2])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+class SharedPagesDropper:
+    """:func:`drop_shared_pages`, when the process's resident shared pages grew since its last.
+
+    A sharded run's main process drops the object store's pages it touched at each day's
+    close. When the day's calls moved nothing through the store (every argument and result
+    inline, as at 200 stores × 2,000 SKUs), its resident shared pages have not grown, and the
+    scan of ``/proc/self/maps`` would find nothing to drop: it is skipped (the scan cost 2–3
+    ms a day there, 0.7–0.9 s of a year). Any growth, a library's page as
+    much as the store's, makes the next call scan, so no page the store lent stays resident
+    past the day it was touched. Where ``statm`` cannot be read, every call scans.
+    """
+
+    def __init__(self, path_part: str) -> None:
+        self.path_part = path_part
+        self._after_last: int | None = None  # resident shared pages after the last scan
+        #: calls that scanned, and calls skipped
+        self.scans = 0
+        self.skipped = 0
+
+    def __call__(self) -> int:
+        """Bytes of mappings advised (0 when skipped), as :func:`drop_shared_pages`."""
+        now = shared_resident_pages()
+        if now is not None and self._after_last is not None and now <= self._after_last:
+            self.skipped += 1
+            return 0
+        self.scans += 1
+        dropped = drop_shared_pages(self.path_part)
+        self._after_last = shared_resident_pages()
+        return dropped
 
 
 def _give_back(cause: str) -> bool:

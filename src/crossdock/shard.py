@@ -69,7 +69,7 @@ from typing import Any, ClassVar, cast
 
 import numpy as np
 
-from crossdock._allocator import drop_shared_pages, given_back_in_actors
+from crossdock._allocator import SharedPagesDropper, given_back_in_actors
 from crossdock._shard_planning import RowsRequest
 from crossdock._shard_worker import (
     AHEAD_BYTES,
@@ -489,6 +489,8 @@ class ShardedStores:
         self._outbox: list[Message] = []  # the local shard's messages of the day
         self._unclosed: int | None = None  # the day the shards close with the next one's call
         self._closing: int | None = None  # the day they close with today's
+        #: drops the object store's pages this process touched, at each day's close
+        self.drop_store_pages = SharedPagesDropper(OBJECT_STORE_FILE)
         self._dc_rank = {gln: d for d, gln in enumerate(sc.dc_gln)}
         self._per_store = {s.name for s in Stores.series if s.per == "store"}
         #: CPU seconds of each actor's process once its stores are built, and at the end
@@ -628,12 +630,14 @@ class ShardedStores:
         """The shards close the day with the next day's call (or :meth:`finish`).
 
         The object store's pages this process read or wrote today leave its resident memory
-        (they stay the store's: see :func:`crossdock._allocator.drop_shared_pages`).
+        (they stay the store's: see :func:`crossdock._allocator.drop_shared_pages`); the
+        scan for them is skipped when no page was touched
+        (:class:`crossdock._allocator.SharedPagesDropper`).
         """
         if self._waits_in == "close":
             self._wait(day)
         self._unclosed = day
-        drop_shared_pages(OBJECT_STORE_FILE)
+        self.drop_store_pages()
 
     def _add_to_ledger(self, day: int, shards: list[tuple[int, dict[str, Any]]]) -> None:
         ledger = self.ctx.ledger
