@@ -534,16 +534,25 @@ def test_orders_that_might_not_fit_int32_take_the_numpy_path(
     assert default._fused_packs(owed, world["pack"], full) is None
 
 
-def test_the_retailers_one_pass_answer_is_its_two_pass_answer() -> None:
+@pytest.mark.parametrize("layout", ["scattered", "block"])
+def test_the_retailers_one_pass_answer_is_its_two_pass_answer(layout: str) -> None:
     """``confirm_lines`` adding each line as it grants it (distinct stores and items) gives the
     lines, the changes, the totals and the open confirmations of its two passes; and where a
-    line would pass int32, the same first failing line, with nothing added either way."""
+    line would pass int32, the same first failing line, with nothing added either way.
+
+    Items scattered, and a block of columns (a planner's items), which the kernel answers in
+    passes of its own (``_confirm_block``); lines are cut by packs to the shelf's room in
+    both."""
     kernels = _fused._compiled()
     assert kernels is not None
     rng = np.random.default_rng(23)
     stores, skus = 30, 50
     rows = np.sort(rng.choice(stores, 12, replace=False))
     items = np.sort(rng.choice(skus, 20, replace=False))
+    if layout == "block":
+        items = np.arange(15, 35)
+    assert _fused._contiguous(items) == (layout == "block")
+    cut = 0
 
     def books() -> list[np.ndarray]:
         on_hand, on_order = rng.integers(0, 40, (2, stores, skus), dtype=np.int32)
@@ -589,6 +598,7 @@ def test_the_retailers_one_pass_answer_is_its_two_pass_answer() -> None:
         answers.append((failed, granted, changed, total, book))
         np.testing.assert_array_equal(message.positions(), summed)
         (failed, *one), (failed_two, *two), (failed_summed, *three) = answers
+        cut += int(np.count_nonzero(one[0] != np.where(blocked, 0, asked)))
         assert failed == failed_two == failed_summed
         for a, b in zip(one, three, strict=True):
             np.testing.assert_array_equal(a, b)
@@ -597,6 +607,7 @@ def test_the_retailers_one_pass_answer_is_its_two_pass_answer() -> None:
             np.testing.assert_array_equal(a, b)
         if failed >= 0:
             np.testing.assert_array_equal(one[-1], open_)  # nothing added
+    assert cut > 0  # (lines were cut to the room: the cut was compared too)
 
 
 @pytest.mark.parametrize("numba", ["1", "0"])
