@@ -345,6 +345,32 @@ def test_the_fused_room_check_is_numpys_on_random_books() -> None:
         assert compiled.int32_room_cells(target, added) == exact
 
 
+def test_the_fused_addition_within_int32_is_numpys_or_leaves_the_book_as_it_came() -> None:
+    """``add_within_int32`` adds every cell as NumPy's int64 sum where every sum fits, and
+    where one does not (in any row) leaves the book exactly as it came, wrapped rows
+    included."""
+    from crossdock import _fused
+    from crossdock._kernels import INT32_MAX
+
+    compiled = _fused._compiled()
+    assert compiled is not None
+    rng = np.random.default_rng(67)
+    outcomes = set()
+    for _ in range(300):
+        target = rng.integers(-INT32_MAX, INT32_MAX, (6, 9), endpoint=True).astype(np.int32)
+        added = rng.integers(-INT32_MAX, INT32_MAX, (6, 9), endpoint=True) // rng.choice(
+            [2**4, 2**8, 2**20, 2**31]
+        )
+        added = added.astype(np.int32)
+        total = target.astype(np.int64) + added
+        fits = bool(total.max() <= INT32_MAX and total.min() >= -INT32_MAX)
+        book = target.copy()
+        assert compiled.add_within_int32(book, added) == fits
+        np.testing.assert_array_equal(book, total.astype(np.int32) if fits else target)
+        outcomes.add(fits)
+    assert outcomes == {True, False}  # (both ways were compared)
+
+
 @pytest.mark.parametrize("dtype", [np.int32, np.int64])
 def test_row_dot_is_the_whole_product_bit_for_bit(
     monkeypatch: pytest.MonkeyPatch, dtype: type

@@ -119,6 +119,7 @@ def _compiled() -> SimpleNamespace | None:
             row_dot_rows,
             row_dot_chosen,
             int32_room_cells,
+            add_within_int32,
             same_cells,
             column_sums,
             pack_census,
@@ -999,13 +1000,39 @@ def int32_room_cells(target: np.ndarray, added: np.ndarray) -> bool:
 
     :func:`crossdock._kernels.int32_room`'s answer in one pass over both arrays, with no
     temporaries (its NumPy path takes four reductions, and the sum in int64 when they
-    cannot decide); int64 sums of two int32 never overflow.
+    cannot decide); int64 sums of two int32 never overflow. Row by row without a branch,
+    so that a row is vector instructions; the answer is known at the end of a row.
     """
     for s in range(target.shape[0]):
+        outside = False
         for k in range(target.shape[1]):
             total = np.int64(target[s, k]) + np.int64(added[s, k])
-            if total > 2147483647 or total < -2147483647:
-                return False
+            outside |= bool((total > 2147483647) | (total < -2147483647))
+        if outside:
+            return False
+    return True
+
+
+def add_within_int32(target: np.ndarray, added: np.ndarray) -> bool:
+    """``target += added`` (int32 2-D arrays) if every sum stays within ±(2**31 − 1); else nothing.
+
+    :func:`int32_room_cells` and the addition in one pass over both arrays: row by row
+    without a branch, each row's sums written as they are made. False where a cell would
+    pass, with every row added so far taken back (the row's wrapped cells too: int32 sums
+    wrap and unwrap exactly), so ``target`` is as it came.
+    """
+    width = target.shape[1]
+    for s in range(target.shape[0]):
+        outside = False
+        for k in range(width):
+            total = np.int64(target[s, k]) + np.int64(added[s, k])
+            outside |= bool((total > 2147483647) | (total < -2147483647))
+            target[s, k] = total
+        if outside:
+            for back in range(s + 1):
+                for k in range(width):
+                    target[back, k] = np.int64(target[back, k]) - np.int64(added[back, k])
+            return False
     return True
 
 

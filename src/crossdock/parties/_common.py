@@ -32,13 +32,44 @@ def check_room(day: int, party: str, what: str, target: np.ndarray, added: np.nd
     every addition to them that could pass 2**31 - 1 is checked here first.
     """
     if not int32_room(target, added):
-        raise ScenarioError(
-            f"on day {day} the {what} of the {party} would pass {INT32_MAX} units of one store and "
-            "SKU, more than a store × SKU quantity can hold: the scenario's quantities are too "
-            "large",
-            file="<scenario>",
-            field=party,
-        )
+        raise _no_room(day, party, what)
+
+
+def add_with_room(day: int, party: str, what: str, target: np.ndarray, added: Any) -> None:
+    """``target += added`` in place, after :func:`check_room`'s check (its error, if not).
+
+    A book's int32 store × SKU block (``target``, a view written in place) and an int32
+    block of the same shape are checked and added in one compiled pass
+    (:func:`crossdock._fused.add_within_int32`), not read twice; anything else is checked,
+    then added, by :func:`check_room` and NumPy.
+    """
+    if (
+        isinstance(added, np.ndarray)
+        and target.ndim == 2
+        and added.shape == target.shape
+        and target.dtype == np.int32
+        and added.dtype == np.int32
+        and target.flags.writeable
+    ):
+        from crossdock import _fused
+
+        kernels = _fused.kernels(target.size)
+        if kernels is not None:
+            if not kernels.add_within_int32(target, added):
+                raise _no_room(day, party, what)
+            return
+    check_room(day, party, what, target, added)
+    target += added
+
+
+def _no_room(day: int, party: str, what: str) -> ScenarioError:
+    return ScenarioError(
+        f"on day {day} the {what} of the {party} would pass {INT32_MAX} units of one store and "
+        "SKU, more than a store × SKU quantity can hold: the scenario's quantities are too "
+        "large",
+        file="<scenario>",
+        field=party,
+    )
 
 
 class NetworkParty:

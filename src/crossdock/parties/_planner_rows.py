@@ -17,7 +17,7 @@ import numpy as np
 
 from crossdock._kernels import days_dtype
 from crossdock.messages import InventoryReport, SalesReport
-from crossdock.parties._common import MAX_DELAY_DAYS, check_room, store_order
+from crossdock.parties._common import MAX_DELAY_DAYS, add_with_room, store_order
 from crossdock.policies import Observation, Policy
 from crossdock.scenario import Scenario
 
@@ -52,7 +52,7 @@ class PlannerRows:
     ``mean`` (store × item, the block's rows) starts the policy's forecast; ``lead_time``,
     ``shelf`` and ``pack`` are the block's planned lead times, shelf capacities and case
     packs. Store × item books are int32 (4 bytes a cell); additions that could pass 2**31 - 1
-    are checked (:func:`~crossdock.parties._common.check_room`).
+    are checked (:func:`~crossdock.parties._common.add_with_room`).
     """
 
     def __init__(
@@ -129,5 +129,4 @@ class PlannerRows:
 
     def ordered(self, day: int, order: np.ndarray) -> None:
         """``order`` went to the suppliers on ``day``: its units are on order."""
-        check_room(day, "planners", "open orders", self.on_order, order)
-        self.on_order += order
+        add_with_room(day, "planners", "open orders", self.on_order, order)

@@ -23,7 +23,7 @@ from crossdock.parties._common import (
     Context,
     NetworkParty,
     SsccCounter,
-    check_room,
+    add_with_room,
     despatch_to_stores,
     send,
     sum_loads,
@@ -103,8 +103,7 @@ class Platforms(NetworkParty):
             arrivals[p] = []  # (the consignments are let go with their platform's sum)
             del loads
             if goods is not held:
-                check_room(day, "platforms", "stock", held, goods)
-                held += goods
+                add_with_room(day, "platforms", "stock", held, goods)
                 if not isinstance(rows, slice):  # a copy: written back
                     self.held[rows] = held
             by_platform[p] = column_sums(goods)

@@ -28,7 +28,7 @@ from crossdock.parties._common import (
     Context,
     NetworkParty,
     SsccCounter,
-    check_room,
+    add_with_room,
     despatch,
     opening_stock,
     send,
@@ -119,10 +119,10 @@ class Suppliers(NetworkParty):
                     self.book_dc[order.ship_to, order.items] += order.quantity[0]
                 else:
                     cells = grid(order.locations, order.items)
-                    check_room(
-                        day, "suppliers", "order book", self.book_store[cells], order.quantity
-                    )
-                    self.book_store[cells] += order.quantity
+                    book = self.book_store[cells]  # (a view where both are slices)
+                    add_with_room(day, "suppliers", "order book", book, order.quantity)
+                    if not all(isinstance(index, slice) for index in cells):
+                        self.book_store[cells] = book  # (a copy: written back)
                     self._store_owed[order.items] += total
                 incoming[order.items] += total
                 self._orderer[order.items] = order.sender
