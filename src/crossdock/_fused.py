@@ -1284,8 +1284,21 @@ def same_cells(
     """Whether ``goods[rows[r], items[k]] == quantity[r, k]`` in every cell.
 
     ``np.array_equal(goods[np.ix_(rows, items)], quantity)`` without taking the cells out
-    (a platform's check that a despatch advice came in full: its stores × its items).
+    (a platform's check that a despatch advice came in full: its stores × its items); where
+    the items are a block of columns, row by row as vector instructions.
     """
+    if _contiguous(items):  # (a supplier's items): each row compared without a branch
+        first = items[0] if items.size else 0
+        stop = first + items.size
+        for r in range(rows.size):
+            ours = goods[rows[r], first:stop]
+            theirs = quantity[r]
+            differs = False
+            for k in range(items.size):
+                differs |= bool(ours[k] != theirs[k])
+            if differs:
+                return False
+        return True
     for r in range(rows.size):
         row = rows[r]
         for k in range(items.size):

@@ -143,10 +143,14 @@ def test_goods_held_overnight_leave_first_the_next_day(
 
 
 @pytest.mark.parametrize("numba", ["0", "1"])
+@pytest.mark.parametrize("block", [False, True])
 def test_an_advice_that_came_in_full_is_answered_with_its_own_array(
-    monkeypatch: pytest.MonkeyPatch, numba: str
+    monkeypatch: pytest.MonkeyPatch, numba: str, block: bool
 ) -> None:
-    """RECADV quantities: the DESADV's array when all came, else a copy of what came."""
+    """RECADV quantities: the DESADV's array when all came, else a copy of what came.
+
+    Items scattered, or a block of columns (a supplier's, compared row by row when compiled);
+    each cell of the advice in turn came short."""
     from types import SimpleNamespace
 
     from crossdock import _fused
@@ -157,9 +161,15 @@ def test_an_advice_that_came_in_full_is_answered_with_its_own_array(
     stores = np.array([2, 3, 5, 8, 9])  # the platform's stores (the goods' rows)
     goods = rng.integers(0, 9, (5, 12)).astype(np.int32)
     locations, items = np.array([3, 8, 9]), np.array([1, 4, 5, 11])
+    if block:
+        items = np.array([4, 5, 6, 7])
     quantity = goods[np.ix_([1, 3, 4], items)].copy()
     advice = SimpleNamespace(locations=locations, items=items, quantity=quantity)
     assert _as_received(goods, stores, advice) is quantity
+    for r, k in np.ndindex(quantity.shape):  # any cell short: a copy of what came
+        goods[[1, 3, 4][r], items[k]] -= 1
+        assert _as_received(goods, stores, advice) is not quantity
+        goods[[1, 3, 4][r], items[k]] += 1
     goods[3, 5] += 1  # one cell of the advice came short or over
     came = _as_received(goods, stores, advice)
     assert came is not quantity
