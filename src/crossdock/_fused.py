@@ -1154,15 +1154,23 @@ def add_within_int16(target: np.ndarray, added: np.ndarray) -> int:
     """
     width = target.shape[1]
     for i in range(target.shape[0]):
-        for k in range(width):
+        outside = False
+        for k in range(width):  # without a branch: the row is vector instructions
             value = np.int64(target[i, k]) + np.int64(added[i, k])
-            if value < -32768 or value > 32767:
-                for back in range(i * width + k - 1, -1, -1):
-                    r = back // width
-                    c = back - r * width
-                    target[r, c] = np.int64(target[r, c]) - np.int64(added[r, c])
-                return i * width + k
+            outside |= bool((value < -32768) | (value > 32767))
             target[i, k] = value
+        if outside:  # the row taken back (its wrapped cells unwrap exactly), then the others
+            first = -1
+            for k in range(width):
+                before = np.int64(target[i, k]) - np.int64(added[i, k])
+                target[i, k] = before
+                value = np.int64(target[i, k]) + np.int64(added[i, k])
+                if first < 0 and (value < -32768 or value > 32767):
+                    first = k
+            for r in range(i):
+                for k in range(width):
+                    target[r, k] = np.int64(target[r, k]) - np.int64(added[r, k])
+            return i * width + first
     return -1
 
 

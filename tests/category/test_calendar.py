@@ -285,6 +285,14 @@ def test_a_failed_int16_add_takes_back_what_it_added() -> None:
     kept = target.copy()
     assert kernels.add_within_int16(target, added) == 4 * 13 + 6
     np.testing.assert_array_equal(target, kept)
-    added[4, 6] = 7  # at the limit: fits
+    target[4, 9], added[4, 9] = 32_767, 1  # a later cell of the row, and a later row
+    target[7, 1], added[7, 1] = -32_768, -1
+    kept = target.copy()
+    assert kernels.add_within_int16(target, added) == 4 * 13 + 6
+    np.testing.assert_array_equal(target, kept)
+    added[4, 6], added[4, 9] = 7, 0  # at the limit: fits; the first left is in row 7
+    assert kernels.add_within_int16(target, added) == 7 * 13 + 1
+    np.testing.assert_array_equal(target, kept)
+    added[7, 1] = 0
     assert kernels.add_within_int16(target, added) == -1
     np.testing.assert_array_equal(target, kept.astype(np.int64) + added)
