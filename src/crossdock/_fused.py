@@ -1187,12 +1187,18 @@ def store_positions(
     high = np.int64(2147483647)
     width = out.shape[1]
     for i in range(out.shape[0]):
-        for k in range(width):
+        outside = False
+        for k in range(width):  # without a branch: the row is vector instructions
             value = np.int64(on_hand[i, k]) + np.int64(on_order[i, k])
             value -= np.int64(backorders[i, k])
-            if value < low or value > high:
-                return i * width + k
+            outside |= bool((value < low) | (value > high))
             out[i, k] = value
+        if outside:
+            for k in range(width):
+                value = np.int64(on_hand[i, k]) + np.int64(on_order[i, k])
+                value -= np.int64(backorders[i, k])
+                if value < low or value > high:
+                    return i * width + k
     return -1
 
 
