@@ -176,6 +176,11 @@ def main(argv: list[str] | None = None) -> None:
     # the probes keep the DCs too: a DC's stock is part of the fixed memory, not per store
     probes = [scenario(n, args.skus, args.platforms, args.dcs, generator) for n in small]
     for mode in args.modes.split(","):
+        # a throwaway run of the small probe first: after an edit, Numba compiles the kernels
+        # (and caches them) in whichever process first calls them, and a probe paying for it
+        # made the two probes' difference meaningless (2026-12-07: 36 bytes a cell, and the
+        # marginal rate printed as 60,000,000,000 M a CPU second)
+        run(probes[0], mode, 2)
         a, b = (run(p, mode, args.days) for p in probes)
         if "error" in a or "error" in b:
             print(f"{mode}: probe failed: {a.get('error') or b.get('error')}")

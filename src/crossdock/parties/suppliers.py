@@ -234,28 +234,21 @@ class Suppliers(NetworkParty):
             # becoming the consignments' quantities, and a new book starts as fresh zeros,
             # whose pages are not resident until tomorrow's orders write them: no copy, and
             # 4 bytes a store × SKU cell less while the other parties work
-            # on a short day only the short SKUs' columns are rationed (each column is
-            # shared on its own: the same grants as the whole book's), written into the book,
-            # which is shipped all the same; the new book gets those columns' rest. No copy
-            # of the book, no pass subtracting the grants, no sums of the shipment's columns
             book = self.book_store
             owed = self._store_owed
-            available = np.maximum(np.asarray(self.on_hand, dtype=np.int64), 0)
-            short = np.flatnonzero(owed > available)
-            self.book_store = np.zeros(book.shape, dtype=book.dtype)
-            self._store_owed = np.zeros_like(owed)
-            shipped = owed
-            if short.size:
-                asked = book[:, short]
-                granted = ration(asked, available[short], total=owed[short])
-                book[:, short] = granted
-                shipped = owed.copy()
-                shipped[short] = column_sums(granted)
-                self._store_owed[short] = owed[short] - shipped[short]
-                if self._store_owed.any():
-                    self.book_store[:, short] = asked - granted
-            self._dispatch(day, book, "platform", shipped)
+            granted = ration(book, self.on_hand, copy=False, total=owed)
+            if granted is book:
+                self.book_store = np.zeros(book.shape, dtype=book.dtype)
+                shipped = owed
+                self._store_owed = np.zeros_like(owed)
+            else:
+                shipped = column_sums(granted)
+                book -= granted
+                owed -= shipped
+                if not owed.any():  # all shipped after all
+                    self.book_store = np.zeros(book.shape, dtype=book.dtype)
             del book
+            self._dispatch(day, granted, "platform", shipped)
 
     def _dispatch(
         self, day: int, granted: np.ndarray, kind: str, total: np.ndarray | None = None
