@@ -358,6 +358,17 @@ def days_dtype(bound: int) -> type[np.signedinteger]:
     return np.int16 if bound <= np.iinfo(np.int16).max else np.int32
 
 
+def int32_blocks(target: np.ndarray, added: object) -> bool:
+    """Whether ``target`` and ``added`` are int32 2-D arrays of one shape (the compiled case)."""
+    return (
+        isinstance(added, np.ndarray)
+        and target.ndim == 2
+        and added.shape == target.shape
+        and target.dtype == np.int32
+        and added.dtype == np.int32
+    )
+
+
 def int32_room(target: np.ndarray, added: np.ndarray | int) -> bool:
     """Whether ``target + added`` (cell by cell) stays within int32.
 
@@ -366,13 +377,7 @@ def int32_room(target: np.ndarray, added: np.ndarray | int) -> bool:
     """
     if np.size(added) == 0 or target.size == 0:
         return True
-    if (
-        isinstance(added, np.ndarray)
-        and target.ndim == 2
-        and added.shape == target.shape
-        and target.dtype == np.int32
-        and added.dtype == np.int32
-    ):
+    if int32_blocks(target, added):
         from crossdock import _fused
 
         kernels = _fused.kernels(target.size)

@@ -7,7 +7,7 @@ from typing import Any, ClassVar, TypeVar
 
 import numpy as np
 
-from crossdock._kernels import INT32_MAX, grid, int32_room, pallets, round_up_to_pack
+from crossdock._kernels import INT32_MAX, grid, int32_blocks, int32_room, pallets, round_up_to_pack
 from crossdock.channel import Channel
 from crossdock.errors import ScenarioError
 from crossdock.goods import Consignment, GoodsChannel
@@ -43,14 +43,7 @@ def add_with_room(day: int, party: str, what: str, target: np.ndarray, added: An
     (:func:`crossdock._fused.add_within_int32`), not read twice; anything else is checked,
     then added, by :func:`check_room` and NumPy.
     """
-    if (
-        isinstance(added, np.ndarray)
-        and target.ndim == 2
-        and added.shape == target.shape
-        and target.dtype == np.int32
-        and added.dtype == np.int32
-        and target.flags.writeable
-    ):
+    if int32_blocks(target, added) and target.flags.writeable:
         from crossdock import _fused
 
         kernels = _fused.kernels(target.size)
