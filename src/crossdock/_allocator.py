@@ -320,9 +320,9 @@ class SharedPagesDropper:
     close. When the day's calls moved nothing through the store (every argument and result
     inline, as at 200 stores × 2,000 SKUs), its resident shared pages have not grown, and the
     scan of ``/proc/self/maps`` would find nothing to drop: it is skipped (the scan cost 2–3
-    ms a day there, 0.7–0.9 s of a year). Any growth, a library's page as
-    much as the store's, makes the next call scan, so no page the store lent stays resident
-    past the day it was touched. Where ``statm`` cannot be read, every call scans.
+    ms a day there, 0.7–0.9 s of a year). Any growth, a library's page as much as the
+    store's, makes the next call scan, so no page the store lent stays resident past the day
+    it was touched. Where ``statm`` cannot be read, every call scans.
     """
 
     def __init__(self, path_part: str) -> None:

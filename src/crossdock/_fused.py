@@ -103,6 +103,7 @@ def _compiled() -> SimpleNamespace | None:
             _cell_at,
             _contiguous,
             _confirm_block,
+            _add_within,
             *(() if native else (half_bits, half_value)),
         ),
         (
@@ -1016,24 +1017,10 @@ def int32_room_cells(target: np.ndarray, added: np.ndarray) -> bool:
 def add_within_int32(target: np.ndarray, added: np.ndarray) -> bool:
     """``target += added`` (int32 2-D arrays) if every sum stays within ±(2**31 − 1); else nothing.
 
-    :func:`int32_room_cells` and the addition in one pass over both arrays: row by row
-    without a branch, each row's sums written as they are made. False where a cell would
-    pass, with every row added so far taken back (the row's wrapped cells too: int32 sums
-    wrap and unwrap exactly), so ``target`` is as it came.
+    :func:`int32_room_cells` and the addition in one pass over both arrays
+    (:func:`_add_within`); False, with ``target`` as it came, where a cell would pass.
     """
-    width = target.shape[1]
-    for s in range(target.shape[0]):
-        outside = False
-        for k in range(width):
-            total = np.int64(target[s, k]) + np.int64(added[s, k])
-            outside |= bool((total > 2147483647) | (total < -2147483647))
-            target[s, k] = total
-        if outside:
-            for back in range(s + 1):
-                for k in range(width):
-                    target[back, k] = np.int64(target[back, k]) - np.int64(added[back, k])
-            return False
-    return True
+    return _add_within(target, added, -2147483647, 2147483647) < 0
 
 
 #: Products below this are divided through a float reciprocal (then mended to the exact
@@ -1150,22 +1137,32 @@ def add_within_int16(target: np.ndarray, added: np.ndarray) -> int:
 
     The delivery calendar's sales sums, kept in int16 while they fit (2 bytes a cell): the
     result is -1 where every cell was added, else the first cell (C order) whose sum would
-    not fit, with the cells before it taken back (``target`` as it came).
+    not fit, with ``target`` as it came (:func:`_add_within`).
+    """
+    return _add_within(target, added, -32768, 32767)
+
+
+def _add_within(target: np.ndarray, added: np.ndarray, low: int, high: int) -> int:
+    """``target += added`` if every sum lies in ``low``…``high``; else nothing: -1, or the cell.
+
+    Row by row without a branch (a row is vector instructions), each row's sums written as
+    they are made. Where a row has a sum outside, that row is taken back (its wrapped cells
+    unwrap exactly: the book's integers wrap and unwrap), its first such cell found, and the
+    rows before taken back: the result is that cell (C order), ``target`` as it came.
     """
     width = target.shape[1]
     for i in range(target.shape[0]):
         outside = False
-        for k in range(width):  # without a branch: the row is vector instructions
+        for k in range(width):
             value = np.int64(target[i, k]) + np.int64(added[i, k])
-            outside |= bool((value < -32768) | (value > 32767))
+            outside |= bool((value < low) | (value > high))
             target[i, k] = value
-        if outside:  # the row taken back (its wrapped cells unwrap exactly), then the others
+        if outside:
             first = -1
             for k in range(width):
-                before = np.int64(target[i, k]) - np.int64(added[i, k])
-                target[i, k] = before
+                target[i, k] = np.int64(target[i, k]) - np.int64(added[i, k])
                 value = np.int64(target[i, k]) + np.int64(added[i, k])
-                if first < 0 and (value < -32768 or value > 32767):
+                if first < 0 and (value < low or value > high):
                     first = k
             for r in range(i):
                 for k in range(width):
