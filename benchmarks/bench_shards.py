@@ -151,12 +151,12 @@ def main(
     import scipy.stats  # noqa: F401  (imported by the first run's policies otherwise)
 
     from crossdock.experiments._ray import ray_session
-    from crossdock.shard import DRIVER_WEIGHT, INLINE_BYTES, OBJECT_STORE_BYTES
+    from crossdock.shard import INLINE_BYTES, OBJECT_STORE_BYTES, driver_weight
 
-    weight = DRIVER_WEIGHT if weight is None else weight
     warnings.simplefilter("ignore")  # the generated calendar's notes on a 30-day horizon
     print(f"cores: {os.cpu_count()}, load average before: {os.getloadavg()}")
     scenario = _scenario(days, generator)
+    weight = driver_weight(scenario) if weight is None else weight
     print(
         f"scenario: {STORES} stores × {SKUS:,} SKUs × {days} days, generated (seed 17), "
         f"{generator} demand"

@@ -32,6 +32,7 @@ from crossdock.scenario import Scenario, compile_scenario, generate_spec
 from crossdock.scenario._assortment_spec import AssortmentSpec
 from crossdock.shard import (
     ALIGN_ROWS,
+    DRIVER_WEIGHTS,
     Sharding,
     max_shards,
     partition_stores,
@@ -194,6 +195,41 @@ def test_counter_based_demand_gives_the_whole_runs_tables_in_shards(
     whole = run_tables(philox, mode, 1)
     assert_same_tables(run_tables(philox, mode, 3), whole)
     assert not whole["location_daily"].equals(run_tables(scenario, mode, 1)["location_daily"])
+
+
+@pytest.mark.parametrize("generator", ["pcg64", "philox"])
+def test_simulate_gives_the_driver_its_generators_share_of_the_stores(
+    scenario: Scenario, generator: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The driver's shard is ``DRIVER_WEIGHTS[generator]`` times an actor's, and the same tables.
+
+    (With ``pcg64`` the driver's thread cannot draw its shard's demand ahead beside the
+    upstream parties over a year, so its shard is no larger than an actor's; see
+    :data:`crossdock.shard.DRIVER_WEIGHTS`.) Ray is replaced by the in-process stand-in.
+    """
+    import contextlib
+    import importlib
+
+    # (the package's ``simulate`` is the function: the module is looked up by name)
+    simulate_module = importlib.import_module("crossdock.simulate")
+    weights: list[float] = []
+
+    class Recorded(Sharding):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            weights.append(self.driver_weight)
+
+    @contextlib.contextmanager
+    def session(shards: int, *_: Any, **__: Any) -> Iterator[InProcessRay | None]:
+        yield InProcessRay() if shards > 1 else None
+
+    monkeypatch.setattr(simulate_module, "Sharding", Recorded)
+    monkeypatch.setattr(simulate_module, "shard_session", session)
+    chosen = with_generator(scenario, generator)
+    whole = simulate(chosen, mode="traditional", seed=5, days=DAYS)
+    sharded = simulate(chosen, mode="traditional", seed=5, days=DAYS, shards=2)
+    assert weights == [DRIVER_WEIGHTS[generator]]
+    assert_same_result(sharded, whole)
 
 
 @pytest.fixture(scope="module")

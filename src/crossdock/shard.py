@@ -7,7 +7,7 @@ one, when one is close). Each shard's stores are an ordinary
 :class:`~crossdock.parties.stores.Stores` party, built by a :class:`ShardWorker` on the
 shard's rows of the scenario (:func:`shard_scenario`), drawing demand from the same per-store
 random streams (``DemandModel(stores=rows)``) and valuing sales with the same price book rows.
-The first shard's worker runs in the driver itself, with :data:`DRIVER_WEIGHT` times an
+The first shard's worker runs in the driver itself, with :func:`driver_weight` times an
 actor's stores (the driver also runs every other party: DC, suppliers, factories, platforms,
 planners, retailer, carrier); each other shard's is a Ray actor. ``Sharding(driver_weight=0)``
 puts every shard in an actor.
@@ -109,7 +109,7 @@ __all__ = [
     "AHEAD_BYTES",
     "ALIGN_ROWS",
     "DEMAND_BLOCK_STORES",
-    "DRIVER_WEIGHT",
+    "DRIVER_WEIGHTS",
     "INLINE_BYTES",
     "OBJECT_STORE_BYTES",
     "ShardSpec",
@@ -117,6 +117,7 @@ __all__ = [
     "ShardedStores",
     "Sharding",
     "check_shards",
+    "driver_weight",
     "max_shards",
     "object_store_bytes",
     "partition_stores",
@@ -261,14 +262,24 @@ def shard_scenario(scenario: Scenario, first: int, stop: int) -> Scenario:
 
 
 #: The driver's own shard's size against an actor's shard's, in a run of ``simulate(shards=N)``
-#: (``Sharding(driver_weight=)``). The driver also runs every upstream party, but its shard
-#: draws its demand ahead in a thread, as an actor's does, beside that work, and its day runs
-#: while it waits for the actors' (whose replies are on the day's critical path): measured
-#: on 200 stores × 2,000 SKUs (``benchmarks/bench_shards.py --driver-weight``), a driver's
-#: shard half as large again as an actor's is the fastest (see ``docs/sharding.md``).
-DRIVER_WEIGHT = 1.5
+#: (``Sharding(driver_weight=)``), by the scenario's demand generator (:func:`driver_weight`).
+#: The driver also runs every upstream party; its shard draws its demand ahead in a thread
+#: beside that work, as an actor's does, and its day runs while it waits for the actors'.
+#: With ``pcg64`` the draws are most of the stores' work, and over a whole year the driver's
+#: thread cannot keep pace beside the upstream parties (after the first weeks most of its
+#: shard's demand is drawn on the day, on the critical path) while the actor's keeps ahead:
+#: equal shards were the fastest, 1.5-1.8x against 1.3x at 1.5 (200 stores x 2,000 SKUs x
+#: 365 days, ``benchmarks/bench_shards.py --days 365 --driver-weight``). With ``philox`` the
+#: draws are cheap and a driver's shard half as large again as an actor's stays the fastest
+#: (see ``docs/sharding.md``, "The driver's share over a year").
+DRIVER_WEIGHTS: dict[str, float] = {"pcg64": 1.0, "philox": 1.5}
 #: The largest ``driver_weight`` :class:`Sharding` takes.
 MAX_WEIGHT = 4.0
+
+
+def driver_weight(scenario: Scenario) -> float:
+    """The driver's shard's weight for ``scenario``: :data:`DRIVER_WEIGHTS` by its generator."""
+    return DRIVER_WEIGHTS[scenario.spec.demand.generator]
 
 
 def _rows_of_cut(rows: np.ndarray, first: int, stop: int) -> np.ndarray | slice | None:

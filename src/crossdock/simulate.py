@@ -33,9 +33,9 @@ from crossdock.routing import routing_workers as routing_pool
 from crossdock.scenario import Scenario, load_scenario
 from crossdock.shard import (
     ALIGN_ROWS,
-    DRIVER_WEIGHT,
     Sharding,
     check_shards,
+    driver_weight,
     max_shards,
     shard_session,
 )
@@ -147,8 +147,9 @@ def simulate(
         if checkpoint is None:
             sharding = None
             if ray is not None:
+                weight = driver_weight(scenario)
                 sharding = Sharding(
-                    ray, shards, days=days, seed=seed, detail=detail, driver_weight=DRIVER_WEIGHT
+                    ray, shards, days=days, seed=seed, detail=detail, driver_weight=weight
                 )
             try:
                 chain = build(sharding)
