@@ -271,7 +271,7 @@ def shard_scenario(scenario: Scenario, first: int, stop: int) -> Scenario:
 #: equal shards were the fastest, 1.5-1.8x against 1.3x at 1.5 (200 stores x 2,000 SKUs x
 #: 365 days, ``benchmarks/bench_shards.py --days 365 --driver-weight``). With ``philox`` the
 #: draws are cheap and a driver's shard half as large again as an actor's stays the fastest
-#: (see ``docs/sharding.md``, "The driver's share over a year").
+#: (see ``docs/sharding.md``, "The main process's share over a year").
 DRIVER_WEIGHTS: dict[str, float] = {"pcg64": 1.0, "philox": 1.5}
 #: The largest ``driver_weight`` :class:`Sharding` takes.
 MAX_WEIGHT = 4.0
