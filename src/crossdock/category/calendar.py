@@ -70,8 +70,9 @@ def cycle_for(
     columns = np.concatenate(collection.suppliers)
 
     def cells(cols: np.ndarray) -> np.ndarray:
-        """The mean of the collection's stores × ``cols``."""
-        return mean[rows][:, cols] if days is None else mean[rows][:, cols] / days
+        """The mean of the collection's stores × ``cols`` (only those cells copied)."""
+        picked = mean[np.ix_(rows, cols)]
+        return picked if days is None else picked / days
 
     block = cells(columns)
     demand = float(block.sum())
@@ -79,8 +80,8 @@ def cycle_for(
         return 1
     # pallet equivalents per day, per supplier and store
     per_day = [row_dot(cells(cols), 1.0 / per_pallet[cols]) for cols in collection.suppliers]
-    lead = lead_days[rows][:, columns]
-    room = shelf[rows][:, columns]
+    lead = lead_days[np.ix_(rows, columns)]
+    room = shelf[np.ix_(rows, columns)]
     best, best_fill = 1, -1.0
     for cycle in range(1, spec.max_cycle_days + 1):
         if cycle > 1:
