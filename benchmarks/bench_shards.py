@@ -151,12 +151,12 @@ def main(
     import scipy.stats  # noqa: F401  (imported by the first run's policies otherwise)
 
     from crossdock.experiments._ray import ray_session
+    from crossdock.recipes import RECIPES
     from crossdock.shard import INLINE_BYTES, OBJECT_STORE_BYTES, driver_weight
 
     warnings.simplefilter("ignore")  # the generated calendar's notes on a 30-day horizon
     print(f"cores: {os.cpu_count()}, load average before: {os.getloadavg()}")
     scenario = _scenario(days, generator)
-    weight = driver_weight(scenario) if weight is None else weight
     print(
         f"scenario: {STORES} stores × {SKUS:,} SKUs × {days} days, generated (seed 17), "
         f"{generator} demand"
@@ -165,11 +165,13 @@ def main(
     with ray_session(2, object_store_bytes=OBJECT_STORE_BYTES, inline_bytes=INLINE_BYTES) as ray:
         print(f"Ray start-up (local, 2 CPUs): {time.perf_counter() - started:.1f} s, apart")
         for mode in modes:
-            _run(scenario, mode, None, weight)  # a first run loads the kernels (Numba's cache)
+            settings = RECIPES[mode].settings
+            share = driver_weight(scenario, settings) if weight is None else weight
+            _run(scenario, mode, None, share)  # a first run loads the kernels (Numba's cache)
             ones, twos = [], []
             for _ in range(rounds):  # alternating; the round with the fastest days is kept
-                ones.append(_run(scenario, mode, None, weight))
-                twos.append(_run(scenario, mode, ray, weight))
+                ones.append(_run(scenario, mode, None, share))
+                twos.append(_run(scenario, mode, ray, share))
             one = min(ones, key=lambda r: r["wall"] - r["build"])
             two = min(twos, key=lambda r: r["wall"] - r["build"])
             same = all(one["tables"][n].equals(r["tables"][n]) for r in twos for n in one["tables"])
@@ -181,7 +183,7 @@ def main(
                     + ", ".join(f"{r['wall'] - r['build']:.2f}" for r in twos)
                     + " s (the fastest of each below)"
                 )
-            print(f"{mode:11s} 2 shards: store rows {two['ranges']} (driver weight {weight})")
+            print(f"{mode:11s} 2 shards: store rows {two['ranges']} (driver weight {share})")
             for shards, r in ((1, one), (2, two)):
                 run = r["wall"] - r["build"]
                 print(

@@ -197,11 +197,12 @@ def test_counter_based_demand_gives_the_whole_runs_tables_in_shards(
     assert not whole["location_daily"].equals(run_tables(scenario, mode, 1)["location_daily"])
 
 
+@pytest.mark.parametrize("mode", ["traditional", "shared"])
 @pytest.mark.parametrize("generator", ["pcg64", "philox"])
-def test_simulate_gives_the_driver_its_generators_share_of_the_stores(
-    scenario: Scenario, generator: str, monkeypatch: pytest.MonkeyPatch
+def test_simulate_gives_the_driver_its_share_of_the_stores(
+    scenario: Scenario, generator: str, mode: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The driver's shard is ``DRIVER_WEIGHTS[generator]`` times an actor's, and the same tables.
+    """The driver's shard is ``DRIVER_WEIGHTS[generator, settings]`` times an actor's; same tables.
 
     (With ``pcg64`` the driver's thread cannot draw its shard's demand ahead beside the
     upstream parties over a year, so its shard is no larger than an actor's; see
@@ -226,9 +227,9 @@ def test_simulate_gives_the_driver_its_generators_share_of_the_stores(
     monkeypatch.setattr(simulate_module, "Sharding", Recorded)
     monkeypatch.setattr(simulate_module, "shard_session", session)
     chosen = with_generator(scenario, generator)
-    whole = simulate(chosen, mode="traditional", seed=5, days=DAYS)
-    sharded = simulate(chosen, mode="traditional", seed=5, days=DAYS, shards=2)
-    assert weights == [DRIVER_WEIGHTS[generator]]
+    whole = simulate(chosen, mode=mode, seed=5, days=DAYS)
+    sharded = simulate(chosen, mode=mode, seed=5, days=DAYS, shards=2)
+    assert weights == [DRIVER_WEIGHTS[generator, mode]]
     assert_same_result(sharded, whole)
 
 

@@ -262,24 +262,36 @@ def shard_scenario(scenario: Scenario, first: int, stop: int) -> Scenario:
 
 
 #: The driver's own shard's size against an actor's shard's, in a run of ``simulate(shards=N)``
-#: (``Sharding(driver_weight=)``), by the scenario's demand generator (:func:`driver_weight`).
-#: The driver also runs every upstream party; its shard draws its demand ahead in a thread
-#: beside that work, as an actor's does, and its day runs while it waits for the actors'.
-#: With ``pcg64`` the draws are most of the stores' work, and over a whole year the driver's
-#: thread cannot keep pace beside the upstream parties (after the first weeks most of its
-#: shard's demand is drawn on the day, on the critical path) while the actor's keeps ahead:
-#: equal shards were the fastest, 1.5-1.8x against 1.3x at 1.5 (200 stores x 2,000 SKUs x
-#: 365 days, ``benchmarks/bench_shards.py --days 365 --driver-weight``). With ``philox`` the
-#: draws are cheap and a driver's shard half as large again as an actor's stays the fastest
-#: (see ``docs/sharding.md``, "The main process's share over a year").
-DRIVER_WEIGHTS: dict[str, float] = {"pcg64": 1.0, "philox": 1.5}
+#: (``Sharding(driver_weight=)``), by the scenario's demand generator and the chain's settings
+#: (:func:`driver_weight`). The driver also runs every upstream party; its shard draws its
+#: demand ahead in a thread beside that work, as an actor's does, and its day runs while it
+#: waits for the actors'. With ``pcg64`` the draws are most of the stores' work, and over a
+#: whole year the driver's thread cannot keep pace beside the upstream parties (after the
+#: first weeks most of its shard's demand is drawn on the day, on the critical path) while
+#: the actor's keeps ahead: equal shards were the fastest in the traditional chain (1.63-1.77x
+#: against 1.31x at 1.5, 200 stores x 2,000 SKUs x 365 days, ``benchmarks/bench_shards.py
+#: --days 365 --driver-weight``), and a smaller driver's shard still in the shared chain, whose
+#: driver has more upstream work (1.61-1.64x at 0.7-0.75 against 1.37-1.58x at 1.0). With
+#: ``philox`` the draws are cheap and a driver's shard half as large again as an actor's stays
+#: the fastest, clearly so in the national chain (see ``docs/sharding.md``, "The main
+#: process's share over a year").
+DRIVER_WEIGHTS: dict[tuple[str, str], float] = {
+    ("pcg64", "traditional"): 1.0,
+    ("pcg64", "shared"): 0.75,
+    ("philox", "traditional"): 1.5,
+    ("philox", "shared"): 1.5,
+}
 #: The largest ``driver_weight`` :class:`Sharding` takes.
 MAX_WEIGHT = 4.0
 
 
-def driver_weight(scenario: Scenario) -> float:
-    """The driver's shard's weight for ``scenario``: :data:`DRIVER_WEIGHTS` by its generator."""
-    return DRIVER_WEIGHTS[scenario.spec.demand.generator]
+def driver_weight(scenario: Scenario, settings: str) -> float:
+    """The driver's shard's weight for ``scenario`` in a chain of ``settings``.
+
+    :data:`DRIVER_WEIGHTS` by the scenario's demand generator and the recipe's settings
+    (``traditional`` or ``shared``).
+    """
+    return DRIVER_WEIGHTS[(scenario.spec.demand.generator, settings)]
 
 
 def _rows_of_cut(rows: np.ndarray, first: int, stop: int) -> np.ndarray | slice | None:

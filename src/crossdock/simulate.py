@@ -147,7 +147,8 @@ def simulate(
         if checkpoint is None:
             sharding = None
             if ray is not None:
-                weight = driver_weight(scenario)
+                recipe = mode if isinstance(mode, Recipe) else RECIPES[mode]
+                weight = driver_weight(scenario, recipe.settings)
                 sharding = Sharding(
                     ray, shards, days=days, seed=seed, detail=detail, driver_weight=weight
                 )
