@@ -103,6 +103,7 @@ def simulate(
         raise ParameterError("simulate", "routing_workers", "an int >= 1", routing_workers)
     if not isinstance(mode, Recipe) and mode not in RECIPES:
         raise ParameterError("simulate", "mode", f"one of {RECIPES.names()}", mode)
+    recipe = mode if isinstance(mode, Recipe) else RECIPES[mode]
     if days is not None and (not isinstance(days, int) or days < 1):
         raise ParameterError("simulate", "days", "an int >= 1", days)
     if seed is not None and (not isinstance(seed, int) or seed < 0):
@@ -147,7 +148,6 @@ def simulate(
         if checkpoint is None:
             sharding = None
             if ray is not None:
-                recipe = mode if isinstance(mode, Recipe) else RECIPES[mode]
                 weight = driver_weight(scenario, recipe.settings)
                 sharding = Sharding(
                     ray, shards, days=days, seed=seed, detail=detail, driver_weight=weight
@@ -168,7 +168,7 @@ def simulate(
         else:
             chain = _run_with_checkpoints(
                 scenario,
-                mode,
+                recipe,
                 build,
                 Checkpoints(
                     checkpoint,
@@ -176,7 +176,7 @@ def simulate(
                     resume=resume,
                     key=run_key(
                         scenario,
-                        mode if isinstance(mode, Recipe) else RECIPES[mode],
+                        recipe,
                         seed=seed,
                         days=days,
                         channel=channel if channel is not None or edi_archive is None else "edi",
@@ -264,14 +264,13 @@ def _check_sharding(
 
 def _run_with_checkpoints(
     scenario: Scenario,
-    mode: str | Recipe,
+    recipe: Recipe,
     build: Callable[[], Chain],
     checkpoints: Checkpoints,
     days: int,
     on_day: Callable[[int], None] | None,
 ) -> Chain:
     """Run a chain to ``days``, restored from a checkpoint if resuming, saving as it goes."""
-    recipe = mode if isinstance(mode, Recipe) else RECIPES[mode]
     chain, start = checkpoints.start(scenario, recipe, build)
     if start and on_day is not None:
         on_day(start)  # the days the checkpoint already holds

@@ -107,8 +107,8 @@ ShardsOpt = Annotated[
         metavar="N",
         help="Split the stores into N shards: one in this process with the upstream parties "
         "(with the default demand generator as large as the others, three quarters in the "
-        "shared chain; half as large again with philox), each other in a Ray actor (on a local Ray started for the command, or the "
-        "cluster at --address); default 1: no Ray. The results are the same for any N (see "
+        "shared chain; half as large again with philox), each other in a Ray actor (on a "
+        "local Ray started for the command, or the cluster at --address); default 1: no Ray. The results are the same for any N (see "
         "docs/sharding.md).",
     ),
 ]
