@@ -20,9 +20,11 @@ on platform 0, stores 1 and 3 on platform 1).
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 
 from crossdock.channel import DirectChannel
 from crossdock.goods import Consignment, DirectGoodsChannel
@@ -286,3 +288,19 @@ def docked_carrier() -> Callable[[Context], DockedCarrier]:
         return DockedCarrier(ctx)
 
     return make
+
+
+@pytest.fixture(scope="module")
+def long_scenario_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A scenario file long enough (120 days) for a run to be killed between two checkpoints.
+
+    16 stores on two platforms (enough for two shards), 40 SKUs; the checkpoint tests kill
+    ``crossdock run`` subprocesses on it.
+    """
+    spec = generate_spec(
+        n_stores=16, n_skus=40, n_platforms=2, horizon_days=120, warm_up_days=10, seed=5
+    )
+    path = tmp_path_factory.mktemp("cli") / "long.yaml"
+    text = yaml.safe_dump(spec.model_dump(mode="json"), allow_unicode=True, sort_keys=False)
+    path.write_text(text, encoding="utf-8")
+    return path

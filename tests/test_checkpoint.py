@@ -266,28 +266,28 @@ def test_checkpoint_options_are_checked(scenario: Scenario, tmp_path: Path) -> N
 # --- the command line ----------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def scenario_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A scenario long enough (120 days) for a run to be killed between two checkpoints."""
-    spec = generate_spec(n_stores=6, n_skus=60, horizon_days=120, warm_up_days=10, seed=5)
-    path = tmp_path_factory.mktemp("cli") / "small.yaml"
-    text = yaml.safe_dump(spec.model_dump(mode="json"), allow_unicode=True, sort_keys=False)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 def read_tables(folder: Path) -> dict[str, object]:
     return {p.stem: pq.read_table(p) for p in sorted(folder.glob("*.parquet"))}
 
 
-def test_a_killed_run_resumed_from_the_command_line_ends_with_the_unbroken_tables(
-    scenario_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def killed_and_resumed(
+    long_scenario_file: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    options: tuple[str, ...] = (),
 ) -> None:
-    args = [str(scenario_file), "--seed", "3", "--mode", "shared"]
+    """A ``crossdock run`` subprocess killed after a checkpoint, resumed: the unbroken tables.
+
+    The run (shared, 120 days, ``--checkpoint-every 5`` and ``options``) gets SIGKILL as soon
+    as its first checkpoint is in ``OUT/checkpoints/``; resumed with ``--resume`` and the same
+    ``options``, it must write the tables and KPIs of a run that was never stopped, and
+    remove its checkpoints.
+    """
+    args = [str(long_scenario_file), "--seed", "3", "--mode", "shared"]
     assert invoke(["run", *args, "--out", str(tmp_path / "whole")]) == EXIT_OK
     out = tmp_path / "killed"
     saved = out / "checkpoints" / "shared.pickle"
-    command = [sys.executable, "-m", "crossdock", "run", *args, "--out", str(out)]
+    command = [sys.executable, "-m", "crossdock", "run", *args, "--out", str(out), *options]
     process = subprocess.Popen(
         [*command, "--checkpoint-every", "5"],
         stdout=subprocess.DEVNULL,
@@ -305,7 +305,7 @@ def test_a_killed_run_resumed_from_the_command_line_ends_with_the_unbroken_table
     day = read_checkpoint_info(saved).day
     assert 0 < day < 120 and day % 5 == 0
     capsys.readouterr()
-    assert invoke(["run", *args, "--out", str(out), "--resume"]) == EXIT_OK
+    assert invoke(["run", *args, "--out", str(out), "--resume", *options]) == EXIT_OK
     assert f"Resuming shared from day {day} of 120" in capsys.readouterr().err
     whole, resumed = read_tables(tmp_path / "whole"), read_tables(out)
     assert whole.keys() == resumed.keys() and len(whole) > 10
@@ -313,14 +313,20 @@ def test_a_killed_run_resumed_from_the_command_line_ends_with_the_unbroken_table
         assert table.equals(resumed[name]), name  # type: ignore[attr-defined]
     kpis = [json.loads((f / "kpis.json").read_text()) for f in (tmp_path / "whole", out)]
     assert kpis[0] == kpis[1]
-    assert not (out / "checkpoints").exists()  # removed once the results are written
+    assert not (out / "checkpoints").exists()  # removed (a sharded run's parts too)
+
+
+def test_a_killed_run_resumed_from_the_command_line_ends_with_the_unbroken_tables(
+    long_scenario_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    killed_and_resumed(long_scenario_file, tmp_path, capsys)
 
 
 def test_the_command_line_refuses_a_bad_checkpoint_with_exit_code_2(
-    scenario_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    long_scenario_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "out"
-    args = ["run", str(scenario_file), "--days", "20", "--seed", "3", "--out", str(out)]
+    args = ["run", str(long_scenario_file), "--days", "20", "--seed", "3", "--out", str(out)]
     saved = out / "checkpoints" / "shared.pickle"
     saved.parent.mkdir(parents=True)
     saved.write_bytes(b"crossdock-checkpoint 1\n{not json")
@@ -333,7 +339,7 @@ def test_the_command_line_refuses_a_bad_checkpoint_with_exit_code_2(
     saved.unlink()
     with pytest.raises(Crash):  # a checkpoint of seed 4 where seed 3 is asked for
         simulate(
-            crossdock.load_scenario(scenario_file),
+            crossdock.load_scenario(long_scenario_file),
             mode="shared",
             seed=4,
             days=20,

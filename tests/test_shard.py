@@ -61,8 +61,8 @@ class _Call:
     def __init__(self, method: Callable[..., Any]) -> None:
         self._method = method
 
-    def remote(self, *args: Any) -> Any:
-        return self._method(*args)
+    def remote(self, *args: Any, **kwargs: Any) -> Any:
+        return self._method(*args, **kwargs)
 
 
 class _Actor:
@@ -325,7 +325,6 @@ def test_a_shards_scenario_demand_and_prices_are_its_rows_of_the_whole(
         ({"shards": True}, "'shards' parameter of simulate must be an int >= 1"),
         ({"shards": 4}, "at most 3 for 24 stores"),
         ({"shards": 1, "address": "head:6379"}, "'address' parameter"),
-        ({"shards": 2, "checkpoint": "x.pickle"}, "checkpointed"),
         ({"shards": 2, "demand": object()}, "'demand' parameter"),
     ],
 )
@@ -334,15 +333,6 @@ def test_sharding_options_that_cannot_work_are_refused_before_ray_starts(
 ) -> None:
     with pytest.raises(ParameterError, match=match):
         simulate(scenario, mode="traditional", days=DAYS, **options)
-
-
-def test_cli_refuses_shards_with_checkpoints_in_one_line(
-    tmp_path: Any, capsys: pytest.CaptureFixture[str]
-) -> None:
-    args = ["run", "--days", "30", "--shards", "2", "--checkpoint-every", "5"]
-    assert invoke([*args, "--out", str(tmp_path)]) == EXIT_USER_ERROR
-    lines = capsys.readouterr().err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: ") and "checkpointed" in lines[0]
 
 
 def test_cli_names_an_address_where_no_cluster_answers(

@@ -27,6 +27,7 @@ from crossdock._allocator import given_back, keep_freed_memory_for_good
 from crossdock._kernels import row_blocks
 from crossdock._shard_planning import RowsRequest, ShardPlanning
 from crossdock.channel import DirectChannel
+from crossdock.checkpoint import load_part, save_part
 from crossdock.demand import DayFactors, DemandModel, FittedParameters
 from crossdock.economics._prices import PriceBook
 from crossdock.goods import DirectGoodsChannel
@@ -63,6 +64,9 @@ ACTOR_SWITCH_SECONDS = 0.0005
 DRAW_NICE = 19
 #: Bytes of a shard's demand drawn ahead, at most (one day ahead in any case).
 AHEAD_BYTES = 256 * 1024 * 1024
+#: What a shard's checkpoint part holds (:meth:`ShardWorker.save`): the worker's state; the
+#: stores' context refers to the ledger and channels, so they go in one pickle.
+_STATE = ("stores", "ledger", "channel", "goods", "planning", "demand")
 
 
 @dataclass(frozen=True, eq=False)
@@ -520,7 +524,14 @@ class ShardWorker:
         self._stop = threading.Event()
         self._failed: BaseException | None = None
 
-    def start(self, spec: ShardSpec, scenario: Scenario, *, remote: bool = True) -> int:
+    def start(
+        self,
+        spec: ShardSpec,
+        scenario: Scenario,
+        *,
+        remote: bool = True,
+        part: tuple[str, int, str] | None = None,
+    ) -> int:
         """Build the shard's stores (errors surface here, with their own type); its pid.
 
         ``scenario`` is the whole scenario (its store × SKU arrays may be left out): the
@@ -529,6 +540,10 @@ class ShardWorker:
         draws its stores' demand ahead in a thread between its calls: in the driver, while
         its upstream parties plan, ship and route (the draws' compiled kernels let go of the
         interpreter, so the two share it little).
+
+        With ``part`` (a path, size and SHA-256, :meth:`save`'s) the shard's state is read
+        from a checkpoint instead: the stores as they stood, their books, their mail and the
+        demand they had drawn ahead.
         """
         from crossdock._blas import one_blas_thread
 
@@ -541,17 +556,38 @@ class ShardWorker:
             sys.setswitchinterval(ACTOR_SWITCH_SECONDS)
             self._warm_up(spec, scenario)
         self._remote = remote
-        rows = np.arange(spec.first, spec.stop)
-        # a worker draws ahead whenever its process has time (far ahead while the driver
-        # routes a first day's deliveries, say), up to AHEAD_BYTES of demand
-        day_bytes = 8 * rows.size * scenario.n_skus
-        limit = max(1, min(spec.days, AHEAD_BYTES // max(day_bytes, 1)))
-        self.demand = _DemandAhead(scenario, spec.seed, rows, spec.days, limit)
-        self.stores, self.ledger, self.channel, self.goods, self.planning = _build_stores(
-            spec, scenario, self.demand, dict(spec.policies), spec.days
-        )
+        if part is not None:
+            state = load_part(*part)
+            for name in _STATE:
+                setattr(self, name, state[name])
+        else:
+            rows = np.arange(spec.first, spec.stop)
+            # a worker draws ahead whenever its process has time (far ahead while the driver
+            # routes a first day's deliveries, say), up to AHEAD_BYTES of demand
+            day_bytes = 8 * rows.size * scenario.n_skus
+            limit = max(1, min(spec.days, AHEAD_BYTES // max(day_bytes, 1)))
+            self.demand = _DemandAhead(scenario, spec.seed, rows, spec.days, limit)
+            self.stores, self.ledger, self.channel, self.goods, self.planning = _build_stores(
+                spec, scenario, self.demand, dict(spec.policies), spec.days
+            )
         self._start_drawing()  # the first days' demand, while the driver builds its parties
         return os.getpid()
+
+    def save(self, path: str, days: int) -> tuple[int, str]:
+        """Write the shard's state after ``days`` days (closed) to ``path``: its size, SHA-256.
+
+        A sharded run's checkpoint part (:func:`crossdock.checkpoint.save_part`): the
+        stores, their ledger (its ``days`` days), mail, goods, planners' rows and the demand
+        drawn ahead, which :meth:`start` reads back. The drawing goes on afterwards.
+        """
+        self._wait_for_demand()
+        self.ledger.pickle_days = days  # the days to come are zeros: not written
+        try:
+            return save_part(path, {name: getattr(self, name) for name in _STATE})
+        finally:
+            self.ledger.pickle_days = None
+            self.ledger.release(again=True)  # pickling read its days back into memory
+            self._start_drawing()
 
     @staticmethod
     def _warm_up(spec: ShardSpec, scenario: Scenario) -> None:

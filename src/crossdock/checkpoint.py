@@ -52,7 +52,8 @@ import os
 import pickle
 import platform
 import struct
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -68,14 +69,17 @@ __all__ = [
     "CheckpointInfo",
     "Checkpoints",
     "load_checkpoint",
+    "load_part",
     "read_checkpoint_info",
     "run_key",
     "save_checkpoint",
+    "save_part",
 ]
 
 FORMAT_VERSION = 1
 _MAGIC = b"crossdock-checkpoint %d\n" % FORMAT_VERSION
 _MAGIC_PREFIX = b"crossdock-checkpoint "
+_PART_MAGIC = b"crossdock-checkpoint-part %d\n" % FORMAT_VERSION
 _LENGTH = struct.Struct(">Q")
 _CHUNK = 1 << 22
 
@@ -107,11 +111,13 @@ def run_key(
     channel: object,
     detail: bool,
     given: Mapping[str, object] | None = None,
+    shards: int = 1,
 ) -> dict[str, Any]:
     """What a checkpoint must match to resume a run (see the module docstring).
 
     ``given`` holds the objects passed for the run instead of the scenario's (``demand``,
     ``policies``, ``router``); their kinds are part of the key, their state is in the file.
+    ``shards``: a sharded run's state is split by shard, so it resumes with as many.
     """
     import crossdock
 
@@ -131,6 +137,7 @@ def run_key(
         "channel": channel if channel is None or isinstance(channel, str) else kind(channel),
         "detail": detail,
         "given": {name: kind(value) for name, value in sorted((given or {}).items())},
+        "shards": shards,
     }
 
 
@@ -211,8 +218,6 @@ def save_checkpoint(
     import numpy as np
 
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.with_name(target.name + ".tmp")
     header = {
         "format": FORMAT_VERSION,
         "day": day,
@@ -221,40 +226,107 @@ def save_checkpoint(
         "python": platform.python_version(),
         "numpy": np.__version__,
     }
+    with _written_atomically(target) as handle:
+        handle.write(_MAGIC)
+        handle.write(json.dumps(header, sort_keys=True).encode() + b"\n")
+        writer = _HashingWriter(handle)
+        buffered = io.BufferedWriter(writer, buffer_size=_CHUNK)
+        ledger = getattr(chain, "ledger", None)
+        if ledger is not None:  # the days after ``day`` are zeros: not written
+            ledger.pickle_days = day
+        try:
+            _Pickler(buffered, chain.context.scenario, chain.recipe).dump(chain)
+        except (pickle.PicklingError, TypeError, AttributeError) as error:
+            raise CheckpointError(
+                f"cannot save the run's state: {error} (every policy, demand model and "
+                "router given for the run must pickle: no lambdas, open files or "
+                "connections in their attributes)",
+                file=target,
+            ) from error
+        finally:
+            if ledger is not None:
+                ledger.pickle_days = None
+        buffered.flush()
+        if ledger is not None:  # pickling read its days back into memory
+            ledger.release(again=True)
+        trailer = json.dumps({"size": writer.size, "sha256": writer.digest.hexdigest()})
+        handle.write(trailer.encode() + b"\n")
+        handle.write(_LENGTH.pack(len(trailer) + 1))
+    return target
+
+
+def save_part(path: str | Path, state: object) -> tuple[int, str]:
+    """Write one shard's ``state`` to ``path``, atomically; the pickle's size and SHA-256.
+
+    A sharded run's checkpoint is the driver's file (:func:`save_checkpoint`) and a part per
+    shard, written by the shard's own process (a Ray actor's, or the driver's) just before
+    the driver's file, which names each part with its size and digest: a run killed between
+    the two leaves the previous checkpoint and its parts whole. A part is ``crossdock-
+    checkpoint-part 1`` and a line break, then a pickle (protocol 5).
+    """
+    target = Path(path)
+    with _written_atomically(target) as handle:
+        handle.write(_PART_MAGIC)
+        writer = _HashingWriter(handle)
+        buffered = io.BufferedWriter(writer, buffer_size=_CHUNK)
+        try:
+            pickle.dump(state, buffered, protocol=5)
+        except (pickle.PicklingError, TypeError, AttributeError) as error:
+            raise CheckpointError(
+                f"cannot save a shard's state: {error} (every policy given for the run must "
+                "pickle)",
+                file=target,
+            ) from error
+        buffered.flush()
+    return writer.size, writer.digest.hexdigest()
+
+
+@contextmanager
+def _written_atomically(target: Path) -> Iterator[IO[bytes]]:
+    """A file to write ``target`` through, so that it is replaced whole or not at all.
+
+    It is ``<target>.tmp``, flushed to disk and renamed over ``target`` when the block ends;
+    removed, leaving ``target`` as it was, if the block raises.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(target.name + ".tmp")
     try:
         with open(temp, "wb") as handle:
-            handle.write(_MAGIC)
-            handle.write(json.dumps(header, sort_keys=True).encode() + b"\n")
-            writer = _HashingWriter(handle)
-            buffered = io.BufferedWriter(writer, buffer_size=_CHUNK)
-            ledger = getattr(chain, "ledger", None)
-            if ledger is not None:  # the days after ``day`` are zeros: not written
-                ledger.pickle_days = day
-            try:
-                _Pickler(buffered, chain.context.scenario, chain.recipe).dump(chain)
-            except (pickle.PicklingError, TypeError, AttributeError) as error:
-                raise CheckpointError(
-                    f"cannot save the run's state: {error} (every policy, demand model and "
-                    "router given for the run must pickle: no lambdas, open files or "
-                    "connections in their attributes)",
-                    file=target,
-                ) from error
-            finally:
-                if ledger is not None:
-                    ledger.pickle_days = None
-            buffered.flush()
-            if ledger is not None:  # pickling read its days back into memory
-                ledger.release(again=True)
-            trailer = json.dumps({"size": writer.size, "sha256": writer.digest.hexdigest()})
-            handle.write(trailer.encode() + b"\n")
-            handle.write(_LENGTH.pack(len(trailer) + 1))
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, target)
     finally:
         temp.unlink(missing_ok=True)
     _sync_folder(target.parent)
-    return target
+
+
+def load_part(path: str | Path, size: int, sha256: str) -> Any:
+    """The shard's state in the part at ``path``, checked against the size and digest given.
+
+    Raises :class:`CheckpointError` naming the part when it is missing, damaged or not the
+    one the driver's checkpoint names.
+    """
+    target = Path(path)
+    try:
+        handle = open(target, "rb")
+    except OSError as error:
+        raise CheckpointError(
+            f"a shard's part of the checkpoint cannot be read ({error.strerror}); it is "
+            "written beside the checkpoint, which resumes only with all its parts",
+            file=target,
+        ) from None
+    with handle:
+        if handle.read(len(_PART_MAGIC)) != _PART_MAGIC:
+            raise _corrupt(target, "it does not start with 'crossdock-checkpoint-part 1'")
+        start = handle.tell()
+        if os.fstat(handle.fileno()).st_size != start + size:
+            raise _corrupt(target, "its length is not the one the checkpoint names")
+        _check_digest(handle, target, start, size, sha256)
+        try:
+            return pickle.load(handle)
+        except Exception as error:  # a pickle that hashes right yet fails: wrong code
+            raise _corrupt(target, f"its state cannot be read: {error}") from error
 
 
 def _sync_folder(folder: Path) -> None:
@@ -276,6 +348,22 @@ def _corrupt(path: Path, what: str) -> CheckpointError:
         f"not a readable crossdock checkpoint ({what}); delete it, or run without resuming",
         file=path,
     )
+
+
+def _check_digest(handle: IO[bytes], path: Path, start: int, size: int, expected: str) -> None:
+    """Check ``size`` bytes from ``start`` against their SHA-256; leaves the file at ``start``."""
+    handle.seek(start)
+    digest = hashlib.sha256()
+    left = size
+    while left:
+        chunk = handle.read(min(_CHUNK, left))
+        if not chunk:
+            raise _corrupt(path, "it is truncated")
+        digest.update(chunk)
+        left -= len(chunk)
+    if digest.hexdigest() != expected:
+        raise _corrupt(path, "its content does not match its SHA-256: damaged on disk")
+    handle.seek(start)
 
 
 def _read_header(handle: IO[bytes], path: Path) -> dict[str, Any]:
@@ -364,18 +452,7 @@ def load_checkpoint(
             raise _corrupt(target, "it is truncated or its trailer is damaged") from error
         if start + size + trailer_size + _LENGTH.size != end:
             raise _corrupt(target, "its length does not match its trailer")
-        handle.seek(start)
-        digest = hashlib.sha256()
-        left = size
-        while left:
-            chunk = handle.read(min(_CHUNK, left))
-            if not chunk:
-                raise _corrupt(target, "it is truncated")
-            digest.update(chunk)
-            left -= len(chunk)
-        if digest.hexdigest() != expected:
-            raise _corrupt(target, "its content does not match its SHA-256: damaged on disk")
-        handle.seek(start)
+        _check_digest(handle, target, start, size, expected)
         try:
             chain = _Unpickler(handle, scenario, recipe).load()
         except Exception as error:  # a pickle that hashes right yet fails: wrong code
@@ -429,5 +506,12 @@ class Checkpoints:
         """
         if self.every is None or not (day % self.every == 0 or day == self.days):
             return False
+        # a sharded run's shards write their parts first; the driver's file names them, and
+        # once it is in place the parts of earlier checkpoints go (see save_part)
+        sharded: list[Any] = [party for party in chain.parties if hasattr(party, "save_shards")]
+        for party in sharded:
+            party.save_shards(day, self.path)
         save_checkpoint(self.path, chain, day, self.key, every=self.every)
+        for party in sharded:
+            party.drop_earlier_parts(self.path)
         return True

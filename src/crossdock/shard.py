@@ -53,17 +53,24 @@ at multiples of :data:`ALIGN_ROWS` rows, a rule from when they were BLAS product
 a run's shard plan does not change. Merged messages carry the same rows, in the same
 order, as the unsharded run's. ``tests/test_shard.py`` checks every output table, bit for bit.
 
-Limits: a run with shards cannot be checkpointed (its stores' state lives in the actors), nor
-take a ``demand`` object (each shard draws its own stores' demand from the scenario's
-model); only the built-in :class:`~crossdock.parties.stores.Stores` party is sharded.
+Checkpoints: at a checkpoint day the shards close the day and each shard's process writes its
+state beside the checkpoint (:meth:`ShardedStores.save_shards`, :meth:`ShardWorker.save`);
+the driver's file, written next, names the parts, and a resumed run starts its shards from
+them (:meth:`Sharding.resume`).
+
+Limits: a run with shards cannot take a ``demand`` object (each shard draws its own stores'
+demand from the scenario's model); only the built-in
+:class:`~crossdock.parties.stores.Stores` party is sharded.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import glob
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from types import ModuleType
 from typing import Any, ClassVar, cast
 
@@ -85,7 +92,7 @@ from crossdock._shard_worker import (
     summed_positions,
 )
 from crossdock.channel import DirectChannel
-from crossdock.errors import CrossdockError, ParameterError
+from crossdock.errors import CheckpointError, CrossdockError, ParameterError
 from crossdock.ledger import SeriesSpec
 from crossdock.messages import (
     QUANTITY,
@@ -101,7 +108,8 @@ from crossdock.parties._common import Context, send
 from crossdock.parties.planners import Planner, Planners, RowsWork
 from crossdock.parties.stores import Stores
 from crossdock.party import Party
-from crossdock.recipes import PARTIES, Build, Cast
+from crossdock.policies import Policy
+from crossdock.recipes import PARTIES, Build, Cast, Chain, PartyBuilder
 from crossdock.routing import ActorSolvePool
 from crossdock.scenario import Scenario
 
@@ -481,8 +489,14 @@ class ShardedStores:
         reports: bool,
         local: ShardWorker | None = None,
         planning: bool = False,
+        building: tuple[PartyBuilder, dict[str, Any], dict[str, Policy]] | None = None,
     ) -> None:
         self._ray = ray
+        #: what the shards' stores are built with (their builder, options and the run's
+        #: policies), kept so that a checkpoint's shards are started again the same way
+        self.building = building
+        #: the shards' parts of the last checkpoint: file name (beside it), size, SHA-256
+        self.parts: list[tuple[str, int, str]] = []
         #: the shards keep the planners' store rows (:meth:`plan_rows`)
         self.planning = planning
         #: the planners whose rows the shards keep (set as the planners are built)
@@ -497,6 +511,7 @@ class ShardedStores:
         self.ctx = ctx
         self.actors = actors
         self.local = local
+        self._in_driver = local is not None  # (what a checkpoint keeps of ``local``)
         self.ranges = ranges
         sc = ctx.scenario
         self._retailer = sc.spec.retailer.gln
@@ -753,8 +768,8 @@ class ShardedStores:
             requests.append(dataclasses.replace(request, extra=extra, dispatched=dispatched))
         return requests
 
-    def finish(self) -> None:
-        """Close the last day, collect the actors' CPU time and let them go."""
+    def _close_now(self) -> None:
+        """The shards close the day they have not closed yet now, not with the next call."""
         first = 1 if self.local is not None else 0
         day, self._unclosed = self._unclosed, None
         if day is not None:
@@ -763,6 +778,60 @@ class ShardedStores:
                 self._add_to_ledger(day, [(0, self.local.close(day))])
             got = self._get(closing)
             self._add_to_ledger(day, [(first + i, rows) for i, rows in enumerate(got)])
+
+    # -- checkpoints -------------------------------------------------------------------------
+    @property
+    def in_driver(self) -> bool:
+        """Whether the first shard runs in the driver (else every shard is an actor's)."""
+        return self.local is not None or self._in_driver
+
+    def save_shards(self, days: int, path: Path) -> None:
+        """Each shard writes its state after ``days`` days beside the checkpoint at ``path``.
+
+        The shards first close the day, so that its figures are in the driver's ledger that
+        the checkpoint holds (a finished run's last checkpoint resumes without starting any
+        shard); then each shard's process writes its part at once, named
+        ``<checkpoint>.day<days>.shard<i>`` (:meth:`ShardWorker.save`). The driver's file,
+        written next, names the parts with their digests (:attr:`parts`).
+        """
+        self._close_now()
+        names = [path.with_name(f"{path.name}.day{days}.shard{i}") for i in range(len(self.ranges))]
+        first = 1 if self.local is not None else 0
+        calls = [
+            actor.save.remote(str(names[shard]), days)
+            for shard, actor in enumerate(self.actors, start=first)
+        ]
+        written = [self.local.save(str(names[0]), days)] if self.local is not None else []
+        written.extend(self._get(calls))
+        self.parts = [
+            (name.name, size, digest) for name, (size, digest) in zip(names, written, strict=True)
+        ]
+
+    def drop_earlier_parts(self, path: Path) -> None:
+        """Remove the parts of the checkpoints before the one now at ``path``."""
+        keep = {name for name, _, _ in self.parts}
+        for old in path.parent.glob(f"{glob.escape(path.name)}.day*.shard*"):
+            if old.name not in keep:
+                old.unlink(missing_ok=True)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The proxy for a checkpoint: the shards' state is in their parts, not here.
+
+        Ray, the actors and the driver's own shard are the running process's; a run resumed
+        from the checkpoint starts them again (:meth:`Sharding.resume`, :meth:`attach`).
+        """
+        state = self.__dict__.copy()
+        state.update(_ray=None, actors=[], local=None, _calls=[], _in_driver=self.in_driver)
+        return state
+
+    def attach(self, ray: ModuleType) -> None:
+        """Take a resumed run's Ray (its shards are started by :meth:`Sharding.resume`)."""
+        self._ray = ray
+        self.drop_store_pages = SharedPagesDropper(OBJECT_STORE_FILE)
+
+    def finish(self) -> None:
+        """Close the last day, collect the actors' CPU time and let them go."""
+        self._close_now()
         self.actor_cpu_seconds = list(self._get([a.cpu_seconds.remote() for a in self.actors]))
         for counts in self._get([a.memory_given_back.remote() for a in self.actors]):
             for cause, times in counts.items():
@@ -986,6 +1055,52 @@ class Sharding:
         ranges = partition_stores(sc, self.shards, region, weights)
         planning = plans_in_shards(ctx, cast.options)
 
+        proxy = ShardedStores(
+            self.ray,
+            ctx,
+            [],
+            ranges,
+            orders=bool(cast.options.get("orders", False)),
+            reports=bool(cast.options.get("reports", False)),
+            planning=planning,
+            building=(builder, dict(cast.options), dict(build.policies)),
+        )
+        self._launch(proxy, in_driver)
+        return proxy
+
+    def resume(self, chain: Chain, path: Path) -> None:
+        """Give a chain read from a sharded run's checkpoint at ``path`` its shards again.
+
+        Each shard's worker (the driver's own, and an actor for each other) is started from
+        its part of the checkpoint (:meth:`ShardedStores.save_shards`), not built afresh.
+        """
+        for proxy in chain.parties:
+            if isinstance(proxy, ShardedStores):
+                if len(proxy.ranges) != self.shards:
+                    raise CheckpointError(
+                        f"the checkpoint is of a run in {len(proxy.ranges)} shards; resume "
+                        f"it with as many (this run: {self.shards})",
+                        file=path,
+                    )
+                parts = [(str(path.with_name(name)), size, sha) for name, size, sha in proxy.parts]
+                proxy.attach(self.ray)
+                self._launch(proxy, proxy.in_driver, parts)
+
+    def _launch(
+        self,
+        proxy: ShardedStores,
+        in_driver: bool,
+        parts: list[tuple[str, int, str]] | None = None,
+    ) -> None:
+        """Start ``proxy``'s shards: built afresh, or read from their checkpoint ``parts``.
+
+        The first shard in the driver itself when ``in_driver``; an actor for each other.
+        """
+        if proxy.building is None:
+            raise ValueError("a sharded stores' proxy made without what its shards are built with")
+        ctx, ranges, (builder, options, policies) = proxy.ctx, proxy.ranges, proxy.building
+        sc = ctx.scenario
+
         def spec(first: int, stop: int) -> ShardSpec:
             return ShardSpec(
                 shard_scenario(sc, first, stop),
@@ -993,13 +1108,16 @@ class Sharding:
                 stop,
                 ctx.mode,
                 builder,
-                cast.options,
+                options,
                 self.days,
                 self.seed,
                 self.detail,
-                build.policies,
-                planning,
+                policies,
+                proxy.planning,
             )
+
+        def part(shard: int) -> tuple[str, int, str] | None:
+            return None if parts is None else parts[shard]
 
         # the whole scenario once, for every actor, without its store × SKU arrays
         lean = dataclasses.replace(
@@ -1009,28 +1127,19 @@ class Sharding:
         remote = self.ray.remote(ShardWorker).options(num_cpus=1, scheduling_strategy="SPREAD")
         actors = [remote.remote() for _ in ranges[in_driver:]]
         started = [
-            actor.start.remote(spec(first, stop), common)
-            for actor, (first, stop) in zip(actors, ranges[in_driver:], strict=True)
+            actor.start.remote(spec(first, stop), common, part=part(shard))
+            for shard, (actor, (first, stop)) in enumerate(
+                zip(actors, ranges[in_driver:], strict=True), start=int(in_driver)
+            )
         ]
-        local = None
+        proxy.actors = actors
+        self.proxies.append(proxy)  # (its actors are killed if what follows fails)
         if in_driver:  # built while the actors build theirs
-            local = ShardWorker()
-            local.start(spec(*ranges[0]), sc, remote=False)
-        proxy = ShardedStores(
-            self.ray,
-            ctx,
-            actors,
-            ranges,
-            orders=bool(cast.options.get("orders", False)),
-            reports=bool(cast.options.get("reports", False)),
-            local=local,
-            planning=planning,
-        )
-        self.proxies.append(proxy)
+            proxy.local = ShardWorker()
+            proxy.local.start(spec(*ranges[0]), sc, remote=False, part=part(0))
         proxy._get(started)
         proxy.actor_cpu_at_start = proxy._get([a.cpu_seconds.remote() for a in actors])
         # the opening stock the shards recorded at day 0 reaches the ledger with day 0's close
-        return proxy
 
     def solve_pool(self) -> ActorSolvePool | None:
         """The carrier's routing solves shared with the shards' actors (None: no actor).

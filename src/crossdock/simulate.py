@@ -91,10 +91,12 @@ def simulate(
     this process beside the upstream parties, each other in a Ray actor (on a local Ray
     instance started for the run, or on the cluster at ``address``; see
     :mod:`crossdock.shard`); the tables are the same for any number. A sharded run takes no
-    ``checkpoint`` and no ``demand`` object.
+    ``demand`` object. Checkpointed, each shard writes its part beside the ``checkpoint``
+    file (``<checkpoint>.day<N>.shard<i>``), which resumes with the same number of shards;
+    on a cluster the checkpoint's folder must be one that every node can read and write.
     """
     scenario = scenario if scenario is not None else load_scenario()
-    _check_sharding("simulate", scenario, shards, address, checkpoint=checkpoint, demand=demand)
+    _check_sharding("simulate", scenario, shards, address, demand=demand)
     if (
         isinstance(routing_workers, bool)
         or not isinstance(routing_workers, int)
@@ -145,48 +147,41 @@ def simulate(
         shard_session(shards, address, spare_cpus=spare, scenario=scenario) as ray,
         routing_pool(routing_workers),
     ):
-        if checkpoint is None:
-            sharding = None
-            if ray is not None:
-                weight = driver_weight(scenario, recipe.settings)
-                sharding = Sharding(
-                    ray, shards, days=days, seed=seed, detail=detail, driver_weight=weight
-                )
-            try:
-                chain = build(sharding)
-                # the shards' actors take some of the carrier's solves (see Sharding.solve_pool)
-                with solve_pool(sharding.solve_pool() if sharding is not None else None):
-                    Engine(chain.parties).run(days, on_day)
-            except BaseException:
-                if sharding is not None:
-                    sharding.abandon()
-                raise
-            if sharding is not None:
-                sharding.finish()
-                # the driver's own shard and the proxies' parties go with the chain's below
-                sharding = None
-        else:
-            chain = _run_with_checkpoints(
-                scenario,
-                recipe,
-                build,
-                Checkpoints(
-                    checkpoint,
-                    every=checkpoint_every,
-                    resume=resume,
-                    key=run_key(
-                        scenario,
-                        recipe,
-                        seed=seed,
-                        days=days,
-                        channel=channel if channel is not None or edi_archive is None else "edi",
-                        detail=detail,
-                        given={"demand": demand, "policies": policies, "router": router},
-                    ),
-                ),
-                days,
-                on_day,
+        sharding = None
+        if ray is not None:
+            weight = driver_weight(scenario, recipe.settings)
+            sharding = Sharding(
+                ray, shards, days=days, seed=seed, detail=detail, driver_weight=weight
             )
+        checkpoints = None
+        if checkpoint is not None:
+            checkpoints = Checkpoints(
+                checkpoint,
+                every=checkpoint_every,
+                resume=resume,
+                key=run_key(
+                    scenario,
+                    recipe,
+                    seed=seed,
+                    days=days,
+                    channel=channel if channel is not None or edi_archive is None else "edi",
+                    detail=detail,
+                    given={"demand": demand, "policies": policies, "router": router},
+                    shards=shards,
+                ),
+            )
+        try:
+            chain = _run_chain(
+                scenario, recipe, lambda: build(sharding), checkpoints, sharding, days, on_day
+            )
+        except BaseException:
+            if sharding is not None:
+                sharding.abandon()
+            raise
+        if sharding is not None:
+            sharding.finish()
+            # the driver's own shard and the proxies' parties go with the chain's below
+            sharding = None
     # The tables need the ledger, the channel's counts, the recipe's settings and the scenario,
     # not the parties, nor the messages and goods still on their way: their store × SKU state
     # (the bulk of a large run's memory) goes before the tables are built, so a run's peak is
@@ -236,7 +231,6 @@ def _check_sharding(
     shards: object,
     address: object,
     *,
-    checkpoint: object = None,
     demand: object = None,
 ) -> None:
     """Refuse sharding options that cannot work, before anything starts."""
@@ -252,37 +246,47 @@ def _check_sharding(
         )
     if shards == 1 and address is not None:
         raise ParameterError(owner, "address", "None unless shards > 1", address)
-    if shards > 1 and checkpoint is not None:
-        raise ParameterError(
-            owner, "shards", "1 when the run is checkpointed (a shard's state is in Ray)", shards
-        )
     if shards > 1 and demand is not None:
         raise ParameterError(
             owner, "demand", "None when shards > 1 (each shard draws its stores' demand)", "given"
         )
 
 
-def _run_with_checkpoints(
+def _run_chain(
     scenario: Scenario,
     recipe: Recipe,
     build: Callable[[], Chain],
-    checkpoints: Checkpoints,
+    checkpoints: Checkpoints | None,
+    sharding: Sharding | None,
     days: int,
     on_day: Callable[[int], None] | None,
 ) -> Chain:
-    """Run a chain to ``days``, restored from a checkpoint if resuming, saving as it goes."""
-    chain, start = checkpoints.start(scenario, recipe, build)
-    if start and on_day is not None:
-        on_day(start)  # the days the checkpoint already holds
+    """Run a chain to ``days``, saving checkpoints as it goes when given ``checkpoints``.
+
+    The chain is built, or restored from the checkpoint when resuming; a sharded chain's
+    shards are then started again from their parts of it (:meth:`Sharding.resume`).
+    """
+    start = 0
+    if checkpoints is None:
+        chain = build()
+    else:
+        chain, start = checkpoints.start(scenario, recipe, build)
+        if start and sharding is not None and start < days:
+            sharding.resume(chain, checkpoints.path)
+        if start and on_day is not None:
+            on_day(start)  # the days the checkpoint already holds
 
     def after_day(day: int) -> None:
-        checkpoints.after_day(chain, day)
+        if checkpoints is not None:
+            checkpoints.after_day(chain, day)
         if on_day is not None:
             on_day(day)
 
     if start == days:  # a finished run's last checkpoint: nothing left to simulate
         return chain
-    Engine(chain.parties, day=start).run(days - start, after_day)
+    # the shards' actors take some of the carrier's solves (see Sharding.solve_pool)
+    with solve_pool(sharding.solve_pool() if sharding is not None else None):
+        Engine(chain.parties, day=start).run(days - start, after_day)
     return chain
 
 
@@ -359,9 +363,7 @@ def compare(
         or routing_workers < 1
     ):
         raise ParameterError("compare", "routing_workers", "an int >= 1", routing_workers)
-    _check_sharding(
-        "compare", scenario, shards, address, checkpoint=checkpoint_dir if shards != 1 else None
-    )
+    _check_sharding("compare", scenario, shards, address)
 
     def saving(name: str) -> dict[str, Any]:
         if checkpoint_dir is None:

@@ -85,8 +85,8 @@ CheckpointEveryOpt = Annotated[
         min=1,
         metavar="N",
         help="Save the run's whole state every N days and after the last, atomically, in "
-        "OUT/checkpoints/, so that a killed run can --resume; removed once the results are "
-        "written.",
+        "OUT/checkpoints/ (with --shards, a part per shard beside it), so that a killed run "
+        "can --resume; removed once the results are written.",
     ),
 ]
 RoutingWorkersOpt = Annotated[
@@ -117,8 +117,8 @@ ResumeOpt = Annotated[
     typer.Option(
         "--resume",
         help="Go on from the checkpoint in OUT/checkpoints/ if there is one (else start from "
-        "day 0), with the same scenario, mode, seed, days and channel; the tables are the same "
-        "as an unbroken run's.",
+        "day 0), with the same scenario, mode, seed, days, channel and --shards; the tables "
+        "are the same as an unbroken run's.",
     ),
 ]
 
@@ -306,7 +306,7 @@ def run(
         )
     typer.echo(result.summary(), nl=False)
     folder = result.write(out)
-    _remove_checkpoints(saves, f"{mode.value}.pickle")
+    _remove_checkpoints(saves, f"{mode.value}.pickle*")  # with the shards' parts
     console.print(
         f"Results written to [bold]{folder}[/] (kpis.json, "
         + ", ".join(f"{n}.parquet" for n in result.tables)
@@ -439,7 +439,7 @@ def compare(
             result = Comparison(runs["traditional"], runs["shared"])
     typer.echo(result.summary(), nl=False)
     folder = result.write(out)
-    _remove_checkpoints(saves, "*.pickle")  # each run's, price cuts' too
+    _remove_checkpoints(saves, "*.pickle*")  # each run's, price cuts' too, shards' parts
     extra = ", shared_own_items/" if result.own_items is not None else ""
     console.print(
         f"Results written to [bold]{folder}[/] (comparison.json, traditional/, shared/{extra})"
