@@ -18,10 +18,16 @@ Format (version 1)::
     {trailer, JSON}\n        payload length and SHA-256
     <8 bytes>               the trailer's length, big-endian
 
+A sharded run's stores live in its shards' processes: its checkpoint is the driver's file and
+a part per shard beside it (``<file>.day<N>.shard<i>``, :func:`save_part`), written by each
+shard's process just before the driver's file, which names the parts with their sizes and
+SHA-256 (in the pickled :class:`~crossdock.shard.ShardedStores`); the parts of earlier
+checkpoints are removed once it is in place.
+
 The header's ``key`` names the run the state belongs to: crossdock's version and a digest of
-its source, a digest of the scenario (its spec), the mode, seed, days, message channel and
-detail, and the kind of any demand, policy or router object given for the run. A checkpoint
-resumes only a run with the same key; anything else is refused with a
+its source, a digest of the scenario (its spec), the mode, seed, days, message channel,
+detail and number of shards, and the kind of any demand, policy or router object given for
+the run. A checkpoint resumes only a run with the same key; anything else is refused with a
 :class:`~crossdock.errors.CheckpointError` naming what differs.
 
 Limits of the format, which is Python's pickle:
