@@ -103,7 +103,10 @@ def test_a_sharded_checkpoint_resumes_only_with_as_many_shards(
             on_day=crash_on(6),
         )
     for shards in (1, 3):
-        with pytest.raises(CheckpointError, match=f"shards 2 \\(this run: {shards}\\)"):
+        with pytest.raises(
+            CheckpointError,
+            match=f"in 2 shards \\(this run: {shards}\\); resume it with as many: --shards 2",
+        ):
             simulate(scenario, mode="shared", seed=7, shards=shards, checkpoint=saved, resume=True)
 
 
@@ -168,4 +171,7 @@ def test_the_command_line_names_a_checkpoint_of_another_shard_count(
     capsys.readouterr()
     assert invoke(["run", *args, "--resume"]) == EXIT_USER_ERROR
     lines = capsys.readouterr().err.strip().splitlines()
-    assert lines[-1].startswith("error: ") and "shards 2 (this run: 1)" in lines[-1]
+    assert (
+        lines[-1].startswith("error: ")
+        and "in 2 shards (this run: 1); resume it with as many: --shards 2" in lines[-1]
+    )

@@ -420,6 +420,13 @@ def _check_key(path: Path, found: Mapping[str, Any], wanted: Mapping[str, Any]) 
         differ.remove("cast")  # another mode has another cast: say it once
     if not differ:
         return
+    if differ == ["shards"]:  # the same run, split otherwise: say how to resume it
+        raise CheckpointError(
+            f"checkpoint written by the run in {found.get('shards')} shards (this run: "
+            f"{wanted['shards']}); resume it with as many: --shards {found.get('shards')} "
+            "(shards= in Python)",
+            file=path,
+        )
     parts = [f"{_LABELS.get(n, n)} {found.get(n)} (this run: {wanted[n]})" for n in differ]
     raise CheckpointError(
         "checkpoint written for another run: " + "; ".join(parts) + "; a checkpoint resumes "

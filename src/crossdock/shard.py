@@ -1078,8 +1078,9 @@ class Sharding:
             if isinstance(proxy, ShardedStores):
                 if len(proxy.ranges) != self.shards:
                     raise CheckpointError(
-                        f"the checkpoint is of a run in {len(proxy.ranges)} shards; resume "
-                        f"it with as many (this run: {self.shards})",
+                        f"checkpoint written by the run in {len(proxy.ranges)} shards (this "
+                        f"run: {self.shards}); resume it with as many: --shards "
+                        f"{len(proxy.ranges)} (shards= in Python)",
                         file=path,
                     )
                 parts = [(str(path.with_name(name)), size, sha) for name, size, sha in proxy.parts]
