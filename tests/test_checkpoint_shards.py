@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ import pytest
 from tests.test_checkpoint import Crash, assert_same, crash_on, killed_and_resumed
 from tests.test_shard import InProcessRay
 
+import crossdock
 from crossdock import generate_scenario, load_scenario, simulate
 from crossdock.checkpoint import read_checkpoint_info
 from crossdock.cli import EXIT_USER_ERROR, invoke
@@ -175,3 +177,34 @@ def test_the_command_line_names_a_checkpoint_of_another_shard_count(
         lines[-1].startswith("error: ")
         and "in 2 shards (this run: 1); resume it with as many: --shards 2" in lines[-1]
     )
+
+
+def test_a_resumed_sharded_comparison_ends_with_the_unbroken_comparison(
+    scenario: Scenario, tmp_path: Path, in_process: None
+) -> None:
+    """``compare(shards=2)`` stopped in its shared run and resumed: the unsharded comparison.
+
+    Each run checkpoints to its own file with its own parts; the finished traditional run is
+    not simulated again.
+    """
+    whole = crossdock.compare(scenario, seed=2)
+    seen: list[int] = []
+
+    def crash_in_the_second_run(day: int) -> None:
+        seen.append(day)
+        if len(seen) == DAYS + 12:  # day 12 of the shared run
+            raise Crash(day)
+
+    options: dict[str, Any] = dict(seed=2, shards=2, checkpoint_dir=tmp_path)
+    with pytest.raises(Crash):
+        crossdock.compare(scenario, checkpoint_every=5, on_day=crash_in_the_second_run, **options)
+    assert read_checkpoint_info(tmp_path / "traditional.pickle").day == DAYS
+    assert read_checkpoint_info(tmp_path / "shared.pickle").day == 10
+    assert parts(tmp_path) == [
+        *(f"shared.pickle.day10.shard{i}" for i in range(2)),
+        *(f"traditional.pickle.day{DAYS}.shard{i}" for i in range(2)),
+    ]
+    resumed = crossdock.compare(scenario, resume=True, **options)
+    assert json.dumps(resumed.rows(), sort_keys=True) == json.dumps(whole.rows(), sort_keys=True)
+    for a, b in [(resumed.traditional, whole.traditional), (resumed.shared, whole.shared)]:
+        assert_same(a, b)
