@@ -92,7 +92,7 @@ from crossdock._shard_worker import (
     summed_positions,
 )
 from crossdock.channel import DirectChannel
-from crossdock.errors import CheckpointError, CrossdockError, ParameterError
+from crossdock.errors import CrossdockError, ParameterError
 from crossdock.ledger import SeriesSpec
 from crossdock.messages import (
     QUANTITY,
@@ -489,7 +489,7 @@ class ShardedStores:
         reports: bool,
         local: ShardWorker | None = None,
         planning: bool = False,
-        building: tuple[PartyBuilder, dict[str, Any], dict[str, Policy]] | None = None,
+        building: tuple[PartyBuilder, dict[str, Any], dict[str, Policy]],
     ) -> None:
         self._ray = ray
         #: what the shards' stores are built with (their builder, options and the run's
@@ -511,7 +511,6 @@ class ShardedStores:
         self.ctx = ctx
         self.actors = actors
         self.local = local
-        self._in_driver = local is not None  # (what a checkpoint keeps of ``local``)
         self.ranges = ranges
         sc = ctx.scenario
         self._retailer = sc.spec.retailer.gln
@@ -780,11 +779,6 @@ class ShardedStores:
             self._add_to_ledger(day, [(first + i, rows) for i, rows in enumerate(got)])
 
     # -- checkpoints -------------------------------------------------------------------------
-    @property
-    def in_driver(self) -> bool:
-        """Whether the first shard runs in the driver (else every shard is an actor's)."""
-        return self.local is not None or self._in_driver
-
     def save_shards(self, days: int, path: Path) -> None:
         """Each shard writes its state after ``days`` days beside the checkpoint at ``path``.
 
@@ -821,7 +815,7 @@ class ShardedStores:
         from the checkpoint starts them again (:meth:`Sharding.resume`, :meth:`attach`).
         """
         state = self.__dict__.copy()
-        state.update(_ray=None, actors=[], local=None, _calls=[], _in_driver=self.in_driver)
+        state.update(_ray=None, actors=[], local=None, _calls=[])
         return state
 
     def attach(self, ray: ModuleType) -> None:
@@ -1065,40 +1059,30 @@ class Sharding:
             planning=planning,
             building=(builder, dict(cast.options), dict(build.policies)),
         )
-        self._launch(proxy, in_driver)
+        self._launch(proxy)
         return proxy
 
     def resume(self, chain: Chain, path: Path) -> None:
         """Give a chain read from a sharded run's checkpoint at ``path`` its shards again.
 
         Each shard's worker (the driver's own, and an actor for each other) is started from
-        its part of the checkpoint (:meth:`ShardedStores.save_shards`), not built afresh.
+        its part of the checkpoint (:meth:`ShardedStores.save_shards`), not built afresh. (The
+        checkpoint's key holds the number of shards: it resumes only a run split the same way.)
         """
         for proxy in chain.parties:
             if isinstance(proxy, ShardedStores):
-                if len(proxy.ranges) != self.shards:
-                    raise CheckpointError(
-                        f"checkpoint written by the run in {len(proxy.ranges)} shards (this "
-                        f"run: {self.shards}); resume it with as many: --shards "
-                        f"{len(proxy.ranges)} (shards= in Python)",
-                        file=path,
-                    )
                 parts = [(str(path.with_name(name)), size, sha) for name, size, sha in proxy.parts]
                 proxy.attach(self.ray)
-                self._launch(proxy, proxy.in_driver, parts)
+                self._launch(proxy, parts)
 
     def _launch(
-        self,
-        proxy: ShardedStores,
-        in_driver: bool,
-        parts: list[tuple[str, int, str]] | None = None,
+        self, proxy: ShardedStores, parts: list[tuple[str, int, str]] | None = None
     ) -> None:
         """Start ``proxy``'s shards: built afresh, or read from their checkpoint ``parts``.
 
-        The first shard in the driver itself when ``in_driver``; an actor for each other.
+        The first shard in the driver itself when it has a weight; an actor for each other.
         """
-        if proxy.building is None:
-            raise ValueError("a sharded stores' proxy made without what its shards are built with")
+        in_driver = self.driver_weight > 0
         ctx, ranges, (builder, options, policies) = proxy.ctx, proxy.ranges, proxy.building
         sc = ctx.scenario
 
