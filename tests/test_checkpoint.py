@@ -7,12 +7,15 @@ re-drew a random number, lost a message in flight or a route kept for reuse woul
 
 from __future__ import annotations
 
+import errno
+import io
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -261,6 +264,79 @@ def test_checkpoint_options_are_checked(scenario: Scenario, tmp_path: Path) -> N
         simulate(scenario, checkpoint_every=5)
     with pytest.raises(ParameterError, match="'checkpoint_every'"):
         simulate(scenario, checkpoint=tmp_path / "c.pickle", checkpoint_every=0)
+
+
+class FullDisk(io.FileIO):
+    """A file on a disk that fills up after ``room`` bytes: then each write fails (ENOSPC)."""
+
+    room = 4096
+
+    def write(self, data: object) -> int:
+        size = memoryview(data).nbytes  # type: ignore[arg-type]
+        if self.tell() + size > self.room:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return super().write(data)  # type: ignore[arg-type]
+
+
+def fill_disk_for(monkeypatch: pytest.MonkeyPatch, full: Callable[[Path], bool]) -> None:
+    """Checkpoint files whose temporary path satisfies ``full`` are written to a full disk."""
+    checkpoint_module = sys.modules["crossdock.checkpoint"]
+
+    def opened(path: str | Path, mode: str = "r", *args: object, **kwargs: object) -> object:
+        if mode == "wb" and full(Path(path)):
+            return FullDisk(path, "w")
+        return open(path, mode, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(checkpoint_module, "open", opened, raising=False)
+
+
+def test_a_full_disk_keeps_the_previous_checkpoint_and_the_run_resumes_from_it(
+    scenario: Scenario,
+    unbroken: dict[str, SimulationResult],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The second checkpoint finds the disk full: a CheckpointError that names the file and
+    says the first is kept; no temporary file stays; resumed with room, the unbroken tables."""
+    path = tmp_path / "run.pickle"
+    room: list[bool] = []  # made when the run has failed
+    fill_disk_for(
+        monkeypatch, lambda temp: not room and temp.name == "run.pickle.tmp" and path.exists()
+    )
+    options = {"mode": "shared", "seed": 7, "checkpoint": path}
+    with pytest.raises(CheckpointError) as caught:
+        simulate(scenario, checkpoint_every=10, **options)  # type: ignore[arg-type]
+    assert str(caught.value) == (
+        f"{path}: cannot write the checkpoint: No space left on device (the previous one is "
+        "kept as it was: make room, then run again with --resume (resume= in Python) to go on "
+        "from it)"
+    )
+    assert read_checkpoint_info(path).day == 10
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.pickle"]
+    room.append(True)
+    days: list[int] = []
+    resumed = simulate(scenario, resume=True, on_day=days.append, **options)  # type: ignore[arg-type]
+    assert days[0] == 10
+    assert_same(resumed, unbroken["shared"])
+
+
+def test_the_command_line_names_a_checkpoint_it_cannot_write(
+    long_scenario_file: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Exit code 2, one line naming the file, no traceback; nothing left half-written."""
+    out = tmp_path / "out"
+    fill_disk_for(monkeypatch, lambda temp: True)
+    args = ["run", str(long_scenario_file), "--days", "20", "--seed", "3", "--out", str(out)]
+    assert invoke([*args, "--checkpoint-every", "5"]) == EXIT_USER_ERROR
+    saved = out / "checkpoints" / "shared.pickle"
+    assert capsys.readouterr().err.strip().splitlines() == [
+        f"error: {saved}: cannot write the checkpoint: No space left on device (no earlier "
+        "checkpoint: make room, or give --out a folder with space)"
+    ]
+    assert not saved.exists() and not saved.with_name("shared.pickle.tmp").exists()
 
 
 # --- the command line ----------------------------------------------------------------------

@@ -18,7 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.test_checkpoint import Crash, assert_same, crash_on, killed_and_resumed
+from tests.test_checkpoint import (
+    Crash,
+    assert_same,
+    crash_on,
+    fill_disk_for,
+    killed_and_resumed,
+)
 from tests.test_shard import InProcessRay
 
 import crossdock
@@ -132,6 +138,33 @@ def test_a_missing_or_damaged_part_is_refused_with_its_name(
     with pytest.raises(CheckpointError, match=match) as caught:
         simulate(scenario, resume=True, **options)
     assert "run.pickle.day5.shard1" in str(caught.value)
+
+
+def test_a_part_that_cannot_be_written_keeps_the_previous_checkpoint(
+    scenario: Scenario,
+    unbroken: dict[str, SimulationResult],
+    tmp_path: Path,
+    in_process: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An actor's part of the second checkpoint finds the disk full: the error names the part
+    and reaches the caller as a CheckpointError; the first checkpoint and its parts stay whole
+    and resume to the unbroken tables."""
+    saved = tmp_path / "run.pickle"
+    room: list[bool] = []  # made when the run has failed
+    fill_disk_for(monkeypatch, lambda temp: not room and temp.name == "run.pickle.day10.shard1.tmp")
+    options: dict[str, Any] = dict(mode="shared", seed=7, shards=2, checkpoint=saved)
+    with pytest.raises(CheckpointError) as caught:
+        simulate(scenario, checkpoint_every=5, **options)
+    part = tmp_path / "run.pickle.day10.shard1"
+    assert str(caught.value).startswith(
+        f"{part}: cannot write a shard's part of the checkpoint: No space left on device (the "
+        "checkpoint before it, if any, is kept with its parts"
+    )
+    assert read_checkpoint_info(saved).day == 5
+    assert not part.exists() and not part.with_name(part.name + ".tmp").exists()
+    room.append(True)
+    assert_same(simulate(scenario, resume=True, **options), unbroken["shared"])
 
 
 def test_a_finished_sharded_runs_checkpoint_resumes_with_nothing_left(

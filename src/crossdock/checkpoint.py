@@ -271,7 +271,7 @@ def save_part(path: str | Path, state: object) -> tuple[int, str]:
     checkpoint-part 1`` and a line break, then a pickle (protocol 5).
     """
     target = Path(path)
-    with _written_atomically(target) as handle:
+    with _written_atomically(target, part=True) as handle:
         handle.write(_PART_MAGIC)
         writer = _HashingWriter(handle)
         buffered = io.BufferedWriter(writer, buffer_size=_CHUNK)
@@ -288,20 +288,36 @@ def save_part(path: str | Path, state: object) -> tuple[int, str]:
 
 
 @contextmanager
-def _written_atomically(target: Path) -> Iterator[IO[bytes]]:
+def _written_atomically(target: Path, *, part: bool = False) -> Iterator[IO[bytes]]:
     """A file to write ``target`` through, so that it is replaced whole or not at all.
 
     It is ``<target>.tmp``, flushed to disk and renamed over ``target`` when the block ends;
-    removed, leaving ``target`` as it was, if the block raises.
+    removed, leaving ``target`` as it was, if the block raises. A file that cannot be written
+    (a full disk, a folder without write permission) raises :class:`CheckpointError` naming
+    ``target`` and saying what is kept, instead of the system's bare message; ``part`` says
+    that ``target`` is a shard's part (whose name is new at each checkpoint).
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if part:
+        kept = "the checkpoint before it, if any, is kept with its parts: make room, then run "
+        kept += "again with --resume (resume= in Python) to go on from it"
+    elif target.exists():
+        kept = "the previous one is kept as it was: make room, then run again with --resume "
+        kept += "(resume= in Python) to go on from it"
+    else:
+        kept = "no earlier checkpoint: make room, or give --out a folder with space"
     temp = target.with_name(target.name + ".tmp")
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         with open(temp, "wb") as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, target)
+    except OSError as error:
+        what = "a shard's part of the checkpoint" if part else "the checkpoint"
+        raise CheckpointError(
+            f"cannot write {what}: {error.strerror or error} ({kept})", file=target
+        ) from error
     finally:
         temp.unlink(missing_ok=True)
     _sync_folder(target.parent)
