@@ -279,15 +279,16 @@ class FullDisk(io.FileIO):
 
 
 def fill_disk_for(monkeypatch: pytest.MonkeyPatch, full: Callable[[Path], bool]) -> None:
-    """Checkpoint files whose temporary path satisfies ``full`` are written to a full disk."""
-    checkpoint_module = sys.modules["crossdock.checkpoint"]
+    """Checkpoint and result files whose temporary path satisfies ``full`` are written to a
+    disk that fills up."""
+    files_module = sys.modules["crossdock._files"]
 
     def opened(path: str | Path, mode: str = "r", *args: object, **kwargs: object) -> object:
         if mode == "wb" and full(Path(path)):
             return FullDisk(path, "w")
         return open(path, mode, *args, **kwargs)  # type: ignore[call-overload]
 
-    monkeypatch.setattr(checkpoint_module, "open", opened, raising=False)
+    monkeypatch.setattr(files_module, "open", opened, raising=False)
 
 
 def test_a_full_disk_keeps_the_previous_checkpoint_and_the_run_resumes_from_it(

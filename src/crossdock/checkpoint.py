@@ -58,12 +58,13 @@ import os
 import pickle
 import platform
 import struct
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from crossdock._files import written_atomically
 from crossdock.errors import CheckpointError
 
 if TYPE_CHECKING:
@@ -287,15 +288,13 @@ def save_part(path: str | Path, state: object) -> tuple[int, str]:
     return writer.size, writer.digest.hexdigest()
 
 
-@contextmanager
-def _written_atomically(target: Path, *, part: bool = False) -> Iterator[IO[bytes]]:
-    """A file to write ``target`` through, so that it is replaced whole or not at all.
+def _written_atomically(target: Path, *, part: bool = False) -> AbstractContextManager[IO[bytes]]:
+    """A file to write ``target`` through, replaced whole or not at all, durably.
 
-    It is ``<target>.tmp``, flushed to disk and renamed over ``target`` when the block ends;
-    removed, leaving ``target`` as it was, if the block raises. A file that cannot be written
-    (a full disk, a folder without write permission) raises :class:`CheckpointError` naming
-    ``target`` and saying what is kept, instead of the system's bare message; ``part`` says
-    that ``target`` is a shard's part (whose name is new at each checkpoint).
+    See :func:`crossdock._files.written_atomically`. A file that cannot be written (a full
+    disk, a folder without write permission) raises :class:`CheckpointError` naming
+    ``target`` and saying what is kept; ``part`` says that ``target`` is a shard's part (whose
+    name is new at each checkpoint).
     """
     if part:
         kept = "the checkpoint before it, if any, is kept with its parts: make room, then run "
@@ -305,22 +304,14 @@ def _written_atomically(target: Path, *, part: bool = False) -> Iterator[IO[byte
         kept += "(resume= in Python) to go on from it"
     else:
         kept = "no earlier checkpoint: make room, or give --out a folder with space"
-    temp = target.with_name(target.name + ".tmp")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with open(temp, "wb") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
-    except OSError as error:
-        what = "a shard's part of the checkpoint" if part else "the checkpoint"
-        raise CheckpointError(
+    what = "a shard's part of the checkpoint" if part else "the checkpoint"
+
+    def failed(error: OSError) -> CheckpointError:
+        return CheckpointError(
             f"cannot write {what}: {error.strerror or error} ({kept})", file=target
-        ) from error
-    finally:
-        temp.unlink(missing_ok=True)
-    _sync_folder(target.parent)
+        )
+
+    return written_atomically(target, failed, durable=True)
 
 
 def load_part(path: str | Path, size: int, sha256: str) -> Any:
@@ -349,20 +340,6 @@ def load_part(path: str | Path, size: int, sha256: str) -> Any:
             return pickle.load(handle)
         except Exception as error:  # a pickle that hashes right yet fails: wrong code
             raise _corrupt(target, f"its state cannot be read: {error}") from error
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make a rename in ``folder`` durable (where the system allows opening a folder)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # pragma: no cover - e.g. Windows
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover
-        pass
-    finally:
-        os.close(fd)
 
 
 def _corrupt(path: Path, what: str) -> CheckpointError:

@@ -111,7 +111,11 @@ class ExperimentError(InputError):
 
 
 class ResultsError(InputError):
-    """A results folder that lacks a table the report needs, or holds one it cannot read."""
+    """A results folder that cannot be read or written.
+
+    It lacks a table the report needs, holds one it cannot read, or a result file cannot be
+    written to it (a full disk).
+    """
 
 
 class CheckpointError(InputError):

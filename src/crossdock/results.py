@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from crossdock._files import written_atomically
 from crossdock.economics import PriceCut
+from crossdock.errors import ResultsError
 from crossdock.kpis import KPI_DOCS
 from crossdock.ledger import Ledger
 from crossdock.scenario import Scenario
@@ -66,6 +69,28 @@ def _render(title: str, header: list[str], rows: list[list[str]]) -> str:
     return f"{title}\n{capture.get()}"
 
 
+def result_file(path: Path) -> AbstractContextManager[IO[bytes]]:
+    """A result file, written whole or not at all (:func:`crossdock._files.written_atomically`).
+
+    One that cannot be written (a full disk) raises :class:`ResultsError` naming it.
+    """
+
+    def failed(error: OSError) -> ResultsError:
+        return ResultsError(
+            f"cannot write the run's results: {error.strerror or error} (the folder is "
+            "incomplete: kpis.json is written last; make room and run again, with --resume if "
+            "it was checkpointed: its last checkpoint is kept)",
+            file=path,
+        )
+
+    return written_atomically(path, failed)
+
+
+def _write_json(path: Path, value: object, indent: int) -> None:
+    with result_file(path) as handle:
+        handle.write((json.dumps(value, indent=indent) + "\n").encode())
+
+
 def write_routes(stops: pa.Table, folder: Path) -> None:
     """``routes.geojson`` (a line and the stops of each route) and ``driver_sheets.csv``."""
     frame = stops.to_pandas()
@@ -110,7 +135,8 @@ def write_routes(stops: pa.Table, folder: Path) -> None:
                 }
             )
     geojson = {"type": "FeatureCollection", "features": features}
-    (folder / "routes.geojson").write_text(json.dumps(geojson) + "\n", encoding="utf-8")
+    with result_file(folder / "routes.geojson") as handle:
+        handle.write((json.dumps(geojson) + "\n").encode())
     sheet = frame.assign(
         stop=frame.stop_order + 1,
         window_open=frame.window_open_min.map(_clock),
@@ -133,7 +159,8 @@ def write_routes(stops: pa.Table, folder: Path) -> None:
             "on_time",
         ]
     ]
-    sheet.to_csv(folder / "driver_sheets.csv", index=False)
+    with result_file(folder / "driver_sheets.csv") as handle:
+        sheet.to_csv(handle, index=False, encoding="utf-8")
 
 
 def write_run_info(result: SimulationResult, folder: Path) -> None:
@@ -183,7 +210,7 @@ def write_run_info(result: SimulationResult, folder: Path) -> None:
             str(g): str(sc.supplier_gln[u]) for g, u in zip(sc.gtin, sc.supplier_of, strict=True)
         },
     }
-    (folder / "run.json").write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
+    _write_json(folder / "run.json", info, 1)
 
 
 def _clock(minutes: float) -> str:
@@ -243,14 +270,19 @@ class SimulationResult:
         return _render(title, ["KPI", "value"], rows)
 
     def write(self, out: str | Path) -> Path:
-        """Write ``kpis.json`` and one Parquet file per table into ``out``."""
+        """Write one Parquet file per table, the routes, ``run.json`` and ``kpis.json`` into ``out``.
+
+        Each file is written whole or not at all, ``kpis.json`` last: a folder that has it has
+        every file. A file that cannot be written (a full disk) raises :class:`ResultsError`
+        naming it.
+        """
         folder = Path(out)
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "kpis.json").write_text(json.dumps(self.kpis, indent=2) + "\n", encoding="utf-8")
         for name, table in self.tables.items():
-            pq.write_table(table, folder / f"{name}.parquet")
+            with result_file(folder / f"{name}.parquet") as handle:
+                pq.write_table(table, handle)
         write_routes(self.tables["route_stops"], folder)
         write_run_info(self, folder)
+        _write_json(folder / "kpis.json", self.kpis, 2)
         return folder
 
 
@@ -328,22 +360,20 @@ class Comparison:
         return self.money() + _render(title, header, rows)
 
     def write(self, out: str | Path) -> Path:
-        """Write ``comparison.json`` and each mode's results in a subfolder."""
+        """Write each mode's results in a subfolder, then ``comparison.json``.
+
+        As :meth:`SimulationResult.write`: each file whole, ``comparison.json`` last.
+        """
         folder = Path(out)
-        folder.mkdir(parents=True, exist_ok=True)
         self.traditional.write(folder / "traditional")
         self.shared.write(folder / "shared")
         if self.own_items is not None:
             self.own_items.write(folder / "shared_own_items")
-        (folder / "comparison.json").write_text(
-            json.dumps(self.rows(), indent=2) + "\n", encoding="utf-8"
-        )
         if self.price_cuts:
             t, s = self.traditional.kpis, self.shared.kpis
             cuts = {c.reason: c.figures(t, s) for c in self.price_cuts}
-            (folder / "price_cuts.json").write_text(
-                json.dumps(cuts, indent=2) + "\n", encoding="utf-8"
-            )
+            _write_json(folder / "price_cuts.json", cuts, 2)
+        _write_json(folder / "comparison.json", self.rows(), 2)  # last: the folder is whole
         return folder
 
 
