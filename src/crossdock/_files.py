@@ -14,28 +14,41 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-__all__ = ["sync_folder", "written_atomically"]
+__all__ = ["replaced_whole", "sync_folder", "write_file", "written_atomically"]
+
+
+def _named(target: Path) -> Callable[[OSError], Exception]:
+    """The error as it is, with ``target`` as its file name (what the CLI prints first)."""
+
+    def failed(error: OSError) -> OSError:
+        return OSError(error.errno, error.strerror or str(error), str(target))
+
+    return failed
 
 
 @contextmanager
-def written_atomically(
-    target: Path, failed: Callable[[OSError], Exception], *, durable: bool = False
-) -> Iterator[IO[bytes]]:
-    """A binary file to write ``target`` through, so that it is replaced whole or not at all.
+def replaced_whole(
+    target: str | Path,
+    failed: Callable[[OSError], Exception] | None = None,
+    *,
+    durable: bool = False,
+) -> Iterator[Path]:
+    """A temporary path to write ``target`` at, renamed over it when the block ends.
 
     It is ``<target>.tmp``, renamed over ``target`` when the block ends and removed, leaving
     ``target`` as it was, if the block raises. An :class:`OSError` on the way (a full disk, a
-    folder without write permission) raises ``failed(error)`` instead. ``durable`` also
-    flushes the file and the rename to disk, so that they survive the machine stopping.
+    folder without write permission) raises ``failed(error)`` instead (by default the same
+    error with ``target`` as its file name, which the command line prints: ``error:
+    out/report.html: No space left on device``, exit code 2). ``durable`` also flushes the
+    rename to disk. For writers that open the file themselves (pyarrow's Parquet writer, given
+    a path, writes with its own buffered file, without taking Python's lock for each write).
     """
+    target = Path(target)
+    failed = failed or _named(target)
     temp = target.with_name(target.name + ".tmp")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        with open(temp, "wb") as handle:
-            yield handle
-            if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
+        yield temp
         os.replace(temp, target)
     except OSError as error:
         raise failed(error) from error
@@ -43,6 +56,32 @@ def written_atomically(
         temp.unlink(missing_ok=True)
     if durable:
         sync_folder(target.parent)
+
+
+@contextmanager
+def written_atomically(
+    target: str | Path,
+    failed: Callable[[OSError], Exception] | None = None,
+    *,
+    durable: bool = False,
+) -> Iterator[IO[bytes]]:
+    """A binary file to write ``target`` through, replaced whole or not at all.
+
+    See :func:`replaced_whole`; ``durable`` also flushes the file to disk before the rename,
+    so that it survives the machine stopping.
+    """
+    with replaced_whole(target, failed, durable=durable) as temp, open(temp, "wb") as handle:
+        yield handle
+        if durable:
+            handle.flush()
+            os.fsync(handle.fileno())
+
+
+def write_file(target: str | Path, data: bytes) -> Path:
+    """Write ``data`` to ``target`` whole or not at all (see :func:`written_atomically`)."""
+    with written_atomically(target) as handle:
+        handle.write(data)
+    return Path(target)
 
 
 def sync_folder(folder: Path) -> None:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from crossdock._files import write_file
 from crossdock.errors import EdiError
 
 if TYPE_CHECKING:  # the codec loads when a command runs, not for --help
@@ -235,7 +236,7 @@ def _emit(text: str, output: Path | None, encoding: str) -> None:
     """Write to ``output`` or standard output, as bytes in ``encoding`` either way."""
     data = text.encode(encoding)
     if output is not None:
-        output.write_bytes(data)
+        write_file(output, data)
         return
     sys.stdout.flush()
     sys.stdout.buffer.write(data)

@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from crossdock._files import write_file, written_atomically
 from crossdock.errors import PosError
 
 pos_app = typer.Typer(help="Point-of-sale scans: generate, import, fit.", no_args_is_help=True)
@@ -135,8 +136,8 @@ def import_(
     report = import_pos(files, loaded, rejects=rejects)
     seconds = time.perf_counter() - start
     assert report.daily is not None
-    out.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(report.daily, out)
+    with written_atomically(out) as handle:
+        pq.write_table(report.daily, handle)
     typer.echo(report.summary(), nl=False)
     for line in report.examples[:10]:
         typer.echo(f"rejected: {line}", err=True)
@@ -169,10 +170,10 @@ def fit(
     text = yaml.safe_dump(
         spec.model_dump(mode="json"), sort_keys=False, allow_unicode=True, width=100
     )
-    out.write_text(
+    header = (
         f"# Fitted by `crossdock pos fit` from {file} ({n_days} days); demand parameters per\n"
-        f"# store × SKU in {parameters.name}.\n" + text,
-        encoding="utf-8",
+        f"# store × SKU in {parameters.name}.\n"
     )
+    write_file(out, (header + text).encode("utf-8"))
     fitted = int((params.mean > 0).sum())
     typer.echo(f"fitted {fitted:,} store × SKU series over {n_days} days -> {out} (+ {parameters})")

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from crossdock._files import written_atomically
 from crossdock.demand import FittedParameters
 from crossdock.errors import PosError
 from crossdock.scenario import FittedDemandSpec, Scenario, ScenarioSpec
@@ -100,7 +101,8 @@ def fitted_scenario(
     shelves and opening stocks).
     """
     path = Path(parameters_file)
-    pq.write_table(params.to_table(scenario), path)
+    with written_atomically(path) as handle:
+        pq.write_table(params.to_table(scenario), handle)
     spec = scenario.spec
     size = scenario.size_factor
     rate = params.mean.sum(axis=0) / size.sum()

@@ -23,6 +23,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from crossdock._files import replaced_whole
 from crossdock.demand import DemandModel, store_streams
 from crossdock.scenario import Scenario
 
@@ -242,9 +243,12 @@ def write_scans(
 
     def write() -> None:
         try:
-            with pq.ParquetWriter(
-                path, SCAN_SCHEMA, compression="zstd", use_dictionary=["store_gln", "gtin"]
-            ) as writer:
+            with (
+                replaced_whole(path) as temp,
+                pq.ParquetWriter(
+                    temp, SCAN_SCHEMA, compression="zstd", use_dictionary=["store_gln", "gtin"]
+                ) as writer,
+            ):
                 while (batch := pending.get()) is not None:
                     writer.write_batch(batch, row_group_size=max(batch.num_rows, 1))
         except BaseException as error:  # reported in the caller's thread

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
+from crossdock._files import write_file
 from crossdock.errors import CrossdockError
 from crossdock.report import _charts
 from crossdock.report._load import Results, Run, load_results
@@ -283,6 +284,4 @@ def build_report(
             raise CrossdockError(f"--day {day}: the runs in {results_dir} cover days 0-{last}")
     page, _ = render_report(results, day=day)
     path = Path(out) if out is not None else Path(results_dir) / "report.html"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page, encoding="utf-8")
-    return path
+    return write_file(path, page.encode("utf-8"))

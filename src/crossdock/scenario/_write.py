@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from crossdock._files import write_file
 from crossdock.scenario._schema import ScenarioSpec
 
 __all__ = ["write_spec"]
@@ -32,6 +33,4 @@ def write_spec(spec: ScenarioSpec, path: str | Path, *, header: str = "") -> Pat
     text = header + yaml.safe_dump(block, sort_keys=False, allow_unicode=True, width=100)
     text += "stores:\n" + _flow_list(data["stores"]) + "\n"
     text += "products:\n" + _flow_list(data["products"]) + "\n"
-    out = Path(path)
-    out.write_text(text, encoding="utf-8")
-    return out
+    return write_file(path, text.encode("utf-8"))

@@ -11,6 +11,7 @@ import pyarrow.parquet as pq
 
 from crossdock import edi
 from crossdock import messages as sim
+from crossdock._files import written_atomically
 from crossdock.twin._twin import PlanResult, Twin
 
 __all__ = ["PROPOSAL_SCHEMA", "proposals_table", "write_outputs"]
@@ -80,6 +81,8 @@ def write_outputs(twin: Twin, result: PlanResult, out: Path) -> tuple[list[Path]
     table = proposals_table(twin, result.orders)
     if not result.days:  # nothing planned: yesterday's tables stay as they were
         return written, table
-    pq.write_table(table, out / "proposals.parquet")
-    pacsv.write_csv(table, out / "proposals.csv")
+    with written_atomically(out / "proposals.parquet") as handle:
+        pq.write_table(table, handle)
+    with written_atomically(out / "proposals.csv") as handle:
+        pacsv.write_csv(table, handle)
     return written, table

@@ -1,0 +1,61 @@
+"""Files the commands write are written whole or not at all; a full disk is named (exit 2).
+
+A disk that fills up is stood in for by :func:`tests.test_checkpoint.fill_disk_for` (writes
+through Python file objects) or by a Parquet writer whose writes fail with ENOSPC (the scans,
+which pyarrow writes to a path itself). The results and checkpoints of a run have their own
+tests (``tests/results/test_writing.py``, ``tests/test_checkpoint.py``).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import pytest
+from tests.test_checkpoint import fill_disk_for
+
+from crossdock.cli import EXIT_OK, EXIT_USER_ERROR, invoke
+
+
+def test_a_scenario_file_that_cannot_be_written_is_named_and_an_old_one_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "chain.yaml"
+    args = ["scenario", "generate", "--stores", "40", "--skus", "300", "--out", str(out)]
+    assert invoke(args) == EXIT_OK
+    before = out.read_bytes()
+    capsys.readouterr()
+    fill_disk_for(monkeypatch, lambda temp: True)
+    assert invoke([*args, "--seed", "9"]) == EXIT_USER_ERROR
+    assert capsys.readouterr().err.strip().splitlines() == [
+        f"error: {out}: No space left on device"
+    ]
+    assert out.read_bytes() == before  # the old file, whole
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["chain.yaml"]
+
+
+def test_scans_that_cannot_be_written_leave_no_file_and_name_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writes: list[int] = []
+
+    class FullParquetWriter(pq.ParquetWriter):  # type: ignore[misc]
+        def write_batch(self, *args: Any, **kwargs: Any) -> None:
+            writes.append(1)
+            if len(writes) > 1:  # the disk fills up after the first chunk
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            super().write_batch(*args, **kwargs)
+
+    monkeypatch.setattr(pq, "ParquetWriter", FullParquetWriter)
+    out = tmp_path / "scans.parquet"
+    args = ["pos", "generate", "--days", "20", "--chunk-days", "5", "--out", str(out)]
+    assert invoke(args) == EXIT_USER_ERROR
+    err = capsys.readouterr().err
+    assert f"error: {out}: No space left on device" in err and "Traceback" not in err
+    assert len(writes) == 2 and list(tmp_path.iterdir()) == []
+    monkeypatch.undo()
+    assert invoke(args) == EXIT_OK
+    assert pq.read_metadata(out).num_rows > 0
