@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from crossdock._files import written_atomically
 from crossdock.edi._catalogue import PRICAT, decode_price_catalogue, encode_price_catalogue
 from crossdock.edi._common import Writer
 from crossdock.edi._contrl import CONTRL, decode_contrl, encode_contrl
@@ -1201,8 +1202,8 @@ def write(
         "".join, _iter_encode(interchange, separators or _DEFAULT_SEPARATORS, una, newlines)
     )
     encoding = ENCODINGS.get(interchange.charset, "latin-1")
-    if isinstance(target, str | Path):
-        with Path(target).open("wb") as handle:
+    if isinstance(target, str | Path):  # whole or not at all; a failed write names the file
+        with written_atomically(target) as handle:
             for piece in pieces:
                 handle.write(piece.encode(encoding))
         return

@@ -26,6 +26,7 @@ from rich.console import Console
 from scipy import stats
 
 from crossdock._bounds import SERVICE_LEVEL_MAX, SERVICE_LEVEL_MIN
+from crossdock._files import write_file
 from crossdock.errors import ParameterError
 from crossdock.experiments._experiment import (
     FRONTIER_KPIS,
@@ -147,9 +148,8 @@ class ModeComparison:
             "calibrations": {m: vars(c) for m, c in self.calibrations.items()},
             "kpis": self.rows(),
         }
-        (self.folder / "comparison_intervals.json").write_text(
-            json.dumps(payload, indent=2, default=_json_default) + "\n", encoding="utf-8"
-        )
+        text = json.dumps(payload, indent=2, default=_json_default) + "\n"
+        write_file(self.folder / "comparison_intervals.json", text.encode("utf-8"))
         return self.folder
 
 

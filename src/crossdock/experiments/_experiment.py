@@ -23,6 +23,7 @@ import pandas as pd
 from rich.console import Console
 from scipy import stats
 
+from crossdock._files import write_file, written_atomically
 from crossdock.errors import ParameterError
 from crossdock.experiments._overrides import SERVICE_LEVEL
 from crossdock.experiments._ray import RayRunner
@@ -262,11 +263,11 @@ def experiment(
     summary = summarise(frame, kpis)
     diffs = differences(frame, kpis)
     frontier = frontier_table(exp, summary)
-    summary.to_parquet(folder / "summary.parquet", index=False)
-    diffs.to_parquet(folder / "differences.parquet", index=False)
-    if frontier is not None:
-        frontier.to_parquet(folder / "frontier.parquet", index=False)
-    (folder / "experiment.json").write_text(
+    for name, table in (("summary", summary), ("differences", diffs), ("frontier", frontier)):
+        if table is not None:
+            with written_atomically(folder / f"{name}.parquet") as handle:
+                table.to_parquet(handle, index=False)
+    text = (
         json.dumps(
             {
                 "name": exp.spec.name,
@@ -278,9 +279,9 @@ def experiment(
             indent=2,
             default=str,
         )
-        + "\n",
-        encoding="utf-8",
+        + "\n"
     )
+    write_file(folder / "experiment.json", text.encode("utf-8"))
     return ExperimentResult(
         folder, exp, frame, summary, diffs, frontier, replications, ray_start, executed
     )
