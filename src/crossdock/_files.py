@@ -14,14 +14,26 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-__all__ = ["replaced_whole", "sync_folder", "write_file", "written_atomically"]
+__all__ = ["reason", "replaced_whole", "sync_folder", "write_file", "written_atomically"]
+
+
+def reason(error: OSError) -> str:
+    """What went wrong, as the system says it: ``No space left on device``.
+
+    pyarrow's errors carry the system's number with a longer text of their own ("Error writing
+    bytes to file. Detail: [errno 28] No space left on device"); the number's own text is
+    what a user needs beside the file's name.
+    """
+    if error.errno:
+        return os.strerror(error.errno)
+    return error.strerror or str(error)
 
 
 def _named(target: Path) -> Callable[[OSError], Exception]:
     """The error as it is, with ``target`` as its file name (what the CLI prints first)."""
 
     def failed(error: OSError) -> OSError:
-        return OSError(error.errno, error.strerror or str(error), str(target))
+        return OSError(error.errno, reason(error), str(target))
 
     return failed
 

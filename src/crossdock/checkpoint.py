@@ -64,7 +64,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from crossdock._files import written_atomically
+from crossdock._files import reason, written_atomically
 from crossdock.errors import CheckpointError
 
 if TYPE_CHECKING:
@@ -307,9 +307,7 @@ def _written_atomically(target: Path, *, part: bool = False) -> AbstractContextM
     what = "a shard's part of the checkpoint" if part else "the checkpoint"
 
     def failed(error: OSError) -> CheckpointError:
-        return CheckpointError(
-            f"cannot write {what}: {error.strerror or error} ({kept})", file=target
-        )
+        return CheckpointError(f"cannot write {what}: {reason(error)} ({kept})", file=target)
 
     return written_atomically(target, failed, durable=True)
 

@@ -11,7 +11,7 @@ from typing import IO, TYPE_CHECKING, Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from crossdock._files import written_atomically
+from crossdock._files import reason, written_atomically
 from crossdock.economics import PriceCut
 from crossdock.errors import ResultsError
 from crossdock.kpis import KPI_DOCS
@@ -77,7 +77,7 @@ def result_file(path: Path) -> AbstractContextManager[IO[bytes]]:
 
     def failed(error: OSError) -> ResultsError:
         return ResultsError(
-            f"cannot write the run's results: {error.strerror or error} (the folder is "
+            f"cannot write the run's results: {reason(error)} (the folder is "
             "incomplete: kpis.json is written last; make room and run again, with --resume if "
             "it was checkpointed: its last checkpoint is kept)",
             file=path,

@@ -59,3 +59,22 @@ def test_scans_that_cannot_be_written_leave_no_file_and_name_it(
     monkeypatch.undo()
     assert invoke(args) == EXIT_OK
     assert pq.read_metadata(out).num_rows > 0
+
+
+def test_pyarrows_own_error_is_named_and_told_as_the_system_tells_it(tmp_path: Path) -> None:
+    """pyarrow's error on a full disk (as it raised it on a full tmpfs, 2026-12-07) carries the
+    system's number with a longer text: the file's name and the number's own text are given."""
+    from crossdock._files import replaced_whole
+
+    pyarrows = OSError(
+        errno.ENOSPC, "Error writing bytes to file. Detail: [errno 28] No space left on device"
+    )
+    target = tmp_path / "table.parquet"
+    with pytest.raises(OSError) as caught:
+        with replaced_whole(target) as temp:
+            temp.write_bytes(b"PAR1")
+            raise pyarrows
+    assert caught.value.__cause__ is pyarrows
+    assert (caught.value.errno, caught.value.strerror) == (errno.ENOSPC, "No space left on device")
+    assert caught.value.filename == str(target)
+    assert list(tmp_path.iterdir()) == []  # the temporary file removed, no target
