@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from crossdock import edi
+from crossdock._files import write_file
 from crossdock.channel import DirectChannel, M
 from crossdock.edi_bridge._bridge import EANCOM_TYPES, EdiBridge
 from crossdock.edi_bridge._wire import contrl_text, read_acceptance, read_wire, wire_message
@@ -246,9 +247,8 @@ class EdiChannel(DirectChannel):
         """Archive the interchange and put its copies on the link."""
         self._count(day, "bytes", len(data))
         if self.archive is not None:
-            folder = self.archive / sender / receiver
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / f"{day:04d}-{control_ref}.edi").write_bytes(data)
+            # whole or not at all; a full disk is named (crossdock._files)
+            write_file(self.archive / sender / receiver / f"{day:04d}-{control_ref}.edi", data)
         if not self._faulty:
             self._arrive(_Transit(day, self._tick(), sender, receiver, data, contrl), day)
             return
