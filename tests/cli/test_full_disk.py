@@ -78,3 +78,30 @@ def test_pyarrows_own_error_is_named_and_told_as_the_system_tells_it(tmp_path: P
     assert (caught.value.errno, caught.value.strerror) == (errno.ENOSPC, "No space left on device")
     assert caught.value.filename == str(target)
     assert list(tmp_path.iterdir()) == []  # the temporary file removed, no target
+
+
+def test_a_rejects_file_that_cannot_be_written_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rejects CSV is a log streamed while the import runs: a write that fails names it."""
+    import pyarrow.csv as pacsv
+
+    from crossdock.pos import _import, import_pos
+    from crossdock.scenario import compile_scenario, generate_spec
+
+    class FullCsvWriter(pacsv.CSVWriter):  # type: ignore[misc]
+        def write_table(self, *args: Any, **kwargs: Any) -> None:
+            raise OSError(errno.ENOSPC, "Error writing bytes to file. Detail: [errno 28] ...")
+
+    monkeypatch.setattr(_import.pacsv, "CSVWriter", FullCsvWriter)
+    small = compile_scenario(generate_spec(n_stores=3, n_skus=12, horizon_days=40, seed=1))
+    gtin, store = str(small.gtin[0]), str(small.store_gln[0])
+    pos = tmp_path / "pos.csv"
+    pos.write_text(f"date,store,gtin,quantity\n2026-01-05,{store},{gtin},1\n2026-02-30,x,y,2\n")
+    rejects = tmp_path / "rejected.csv"
+    with pytest.raises(OSError) as caught:
+        import_pos([pos], small, rejects=rejects)
+    assert (caught.value.filename, caught.value.strerror) == (
+        str(rejects),
+        "No space left on device",
+    )

@@ -18,9 +18,10 @@ quoting, text that is not UTF-8) is one located :class:`PosError`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +31,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from crossdock._files import reason
 from crossdock.errors import DataQualityError, PosError, PosWarning
 from crossdock.pos._files import BadLine, columns, read_batches
 from crossdock.scenario import Scenario
@@ -445,7 +447,20 @@ class _Importer:
 
     def close(self) -> None:
         if self.writer is not None:
-            self.writer.close()
+            with self._rejects_named():
+                self.writer.close()
+
+    @contextlib.contextmanager
+    def _rejects_named(self) -> Iterator[None]:
+        """A write to the rejects file that fails (a full disk) names it.
+
+        The file is a log streamed while the import runs, so it is not written beside its name
+        and renamed (:mod:`crossdock._files`): what it holds when a write fails stays.
+        """
+        try:
+            yield
+        except OSError as error:
+            raise OSError(error.errno, reason(error), str(self.reject_path)) from error
 
     def read(self, path: Path, batch_rows: int) -> None:
         """Import one file."""
@@ -566,11 +581,13 @@ class _Importer:
             schema = table.schema
             if "line" not in schema.names:
                 schema = schema.append(pa.field("line", pa.string()))
-            self.reject_path.parent.mkdir(parents=True, exist_ok=True)
-            self.writer = pacsv.CSVWriter(self.reject_path, schema)
+            with self._rejects_named():
+                self.reject_path.parent.mkdir(parents=True, exist_ok=True)
+                self.writer = pacsv.CSVWriter(self.reject_path, schema)
             self.reject_schema = schema
         assert self.reject_schema is not None
-        self.writer.write_table(_conform(table, self.reject_schema))
+        with self._rejects_named():
+            self.writer.write_table(_conform(table, self.reject_schema))
 
 
 def check_reject_share(report: ImportReport, max_share: float, *, file: str | None = None) -> None:
