@@ -47,12 +47,17 @@ _SUMMED = (np.dtype(np.int32), np.dtype(np.int64))
 
 
 def as_slice(index: np.ndarray) -> slice | np.ndarray:
-    """A contiguous ascending index array as a slice (a view, not a copy); others unchanged."""
+    """A contiguous ascending index array as a slice (a view, not a copy); others unchanged.
+
+    Called for each platform's, DC's and supplier's stores or items every day (some 175 times a
+    day in the shared chain), so the step test subtracts the shifted views itself: the same
+    numbers as ``np.diff``, without its argument handling (about 4 of 8 µs a call).
+    """
     n = index.size
     if (
         n
         and int(index[-1]) - int(index[0]) == n - 1
-        and (n == 1 or bool((np.diff(index) == 1).all()))
+        and (n == 1 or bool((index[1:] - index[:-1] == 1).all()))
     ):
         return slice(int(index[0]), int(index[-1]) + 1)
     return index
