@@ -8,13 +8,22 @@ what is kept, instead of the system's bare message (pyarrow's does not name the 
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
-__all__ = ["reason", "replaced_whole", "sync_folder", "write_file", "written_atomically"]
+__all__ = [
+    "named",
+    "reason",
+    "replaced_whole",
+    "sync_folder",
+    "write_file",
+    "write_json",
+    "written_atomically",
+]
 
 
 def reason(error: OSError) -> str:
@@ -29,13 +38,12 @@ def reason(error: OSError) -> str:
     return error.strerror or str(error)
 
 
-def _named(target: Path) -> Callable[[OSError], Exception]:
-    """The error as it is, with ``target`` as its file name (what the CLI prints first)."""
+def named(error: OSError, target: str | Path) -> OSError:
+    """``error`` told in the system's words, with ``target`` as its file name.
 
-    def failed(error: OSError) -> OSError:
-        return OSError(error.errno, reason(error), str(target))
-
-    return failed
+    The command line prints the name first: ``error: out/report.html: No space left on device``.
+    """
+    return OSError(error.errno, reason(error), str(target))
 
 
 @contextmanager
@@ -56,14 +64,13 @@ def replaced_whole(
     a path, writes with its own buffered file, without taking Python's lock for each write).
     """
     target = Path(target)
-    failed = failed or _named(target)
     temp = target.with_name(target.name + ".tmp")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         yield temp
         os.replace(temp, target)
     except OSError as error:
-        raise failed(error) from error
+        raise (failed(error) if failed else named(error, target)) from error
     finally:
         temp.unlink(missing_ok=True)
     if durable:
@@ -89,11 +96,26 @@ def written_atomically(
             os.fsync(handle.fileno())
 
 
-def write_file(target: str | Path, data: bytes) -> Path:
+def write_file(
+    target: str | Path, data: bytes, failed: Callable[[OSError], Exception] | None = None
+) -> Path:
     """Write ``data`` to ``target`` whole or not at all (see :func:`written_atomically`)."""
-    with written_atomically(target) as handle:
+    with written_atomically(target, failed) as handle:
         handle.write(data)
     return Path(target)
+
+
+def write_json(
+    target: str | Path,
+    value: object,
+    *,
+    indent: int | None = None,
+    default: Callable[[Any], Any] | None = None,
+    failed: Callable[[OSError], Exception] | None = None,
+) -> Path:
+    """``value`` as JSON text and a line break in ``target``, whole or not at all (UTF-8)."""
+    text = json.dumps(value, indent=indent, default=default) + "\n"
+    return write_file(target, text.encode("utf-8"), failed)
 
 
 def sync_folder(folder: Path) -> None:

@@ -296,12 +296,11 @@ def _written_atomically(target: Path, *, part: bool = False) -> AbstractContextM
     ``target`` and saying what is kept; ``part`` says that ``target`` is a shard's part (whose
     name is new at each checkpoint).
     """
+    resume = "make room, then run again with --resume (resume= in Python) to go on from it"
     if part:
-        kept = "the checkpoint before it, if any, is kept with its parts: make room, then run "
-        kept += "again with --resume (resume= in Python) to go on from it"
+        kept = f"the checkpoint before it, if any, is kept with its parts: {resume}"
     elif target.exists():
-        kept = "the previous one is kept as it was: make room, then run again with --resume "
-        kept += "(resume= in Python) to go on from it"
+        kept = f"the previous one is kept as it was: {resume}"
     else:
         kept = "no earlier checkpoint: make room, or give --out a folder with space"
     what = "a shard's part of the checkpoint" if part else "the checkpoint"

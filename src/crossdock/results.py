@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,7 +11,7 @@ from typing import IO, TYPE_CHECKING, Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from crossdock._files import reason, written_atomically
+from crossdock._files import reason, write_json, written_atomically
 from crossdock.economics import PriceCut
 from crossdock.errors import ResultsError
 from crossdock.kpis import KPI_DOCS
@@ -69,11 +69,8 @@ def _render(title: str, header: list[str], rows: list[list[str]]) -> str:
     return f"{title}\n{capture.get()}"
 
 
-def result_file(path: Path) -> AbstractContextManager[IO[bytes]]:
-    """A result file, written whole or not at all (:func:`crossdock._files.written_atomically`).
-
-    One that cannot be written (a full disk) raises :class:`ResultsError` naming it.
-    """
+def _unwritten(path: Path) -> Callable[[OSError], ResultsError]:
+    """The error of a result file that cannot be written (a full disk), naming it."""
 
     def failed(error: OSError) -> ResultsError:
         return ResultsError(
@@ -83,12 +80,19 @@ def result_file(path: Path) -> AbstractContextManager[IO[bytes]]:
             file=path,
         )
 
-    return written_atomically(path, failed)
+    return failed
 
 
-def _write_json(path: Path, value: object, indent: int) -> None:
-    with result_file(path) as handle:
-        handle.write((json.dumps(value, indent=indent) + "\n").encode())
+def result_file(path: Path) -> AbstractContextManager[IO[bytes]]:
+    """A result file, written whole or not at all (:func:`crossdock._files.written_atomically`).
+
+    One that cannot be written (a full disk) raises :class:`ResultsError` naming it.
+    """
+    return written_atomically(path, _unwritten(path))
+
+
+def _write_json(path: Path, value: object, indent: int | None) -> None:
+    write_json(path, value, indent=indent, failed=_unwritten(path))
 
 
 def write_routes(stops: pa.Table, folder: Path) -> None:
@@ -135,8 +139,7 @@ def write_routes(stops: pa.Table, folder: Path) -> None:
                 }
             )
     geojson = {"type": "FeatureCollection", "features": features}
-    with result_file(folder / "routes.geojson") as handle:
-        handle.write((json.dumps(geojson) + "\n").encode())
+    _write_json(folder / "routes.geojson", geojson, None)
     sheet = frame.assign(
         stop=frame.stop_order + 1,
         window_open=frame.window_open_min.map(_clock),

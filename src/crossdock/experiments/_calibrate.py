@@ -26,7 +26,7 @@ from rich.console import Console
 from scipy import stats
 
 from crossdock._bounds import SERVICE_LEVEL_MAX, SERVICE_LEVEL_MIN
-from crossdock._files import write_file
+from crossdock._files import write_json
 from crossdock.errors import ParameterError
 from crossdock.experiments._experiment import (
     FRONTIER_KPIS,
@@ -148,8 +148,9 @@ class ModeComparison:
             "calibrations": {m: vars(c) for m, c in self.calibrations.items()},
             "kpis": self.rows(),
         }
-        text = json.dumps(payload, indent=2, default=_json_default) + "\n"
-        write_file(self.folder / "comparison_intervals.json", text.encode("utf-8"))
+        write_json(
+            self.folder / "comparison_intervals.json", payload, indent=2, default=_json_default
+        )
         return self.folder
 
 

@@ -23,7 +23,7 @@ import pandas as pd
 from rich.console import Console
 from scipy import stats
 
-from crossdock._files import write_file, written_atomically
+from crossdock._files import write_json, written_atomically
 from crossdock.errors import ParameterError
 from crossdock.experiments._overrides import SERVICE_LEVEL
 from crossdock.experiments._ray import RayRunner
@@ -267,21 +267,14 @@ def experiment(
         if table is not None:
             with written_atomically(folder / f"{name}.parquet") as handle:
                 table.to_parquet(handle, index=False)
-    text = (
-        json.dumps(
-            {
-                "name": exp.spec.name,
-                "file": exp.file,
-                "replications": replications,
-                "variations": {v.name: v.overrides for v in exp.variations},
-                "modes": exp.spec.modes,
-            },
-            indent=2,
-            default=str,
-        )
-        + "\n"
-    )
-    write_file(folder / "experiment.json", text.encode("utf-8"))
+    about = {
+        "name": exp.spec.name,
+        "file": exp.file,
+        "replications": replications,
+        "variations": {v.name: v.overrides for v in exp.variations},
+        "modes": exp.spec.modes,
+    }
+    write_json(folder / "experiment.json", about, indent=2, default=str)
     return ExperimentResult(
         folder, exp, frame, summary, diffs, frontier, replications, ray_start, executed
     )

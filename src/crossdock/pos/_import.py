@@ -31,7 +31,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from crossdock._files import reason
+from crossdock._files import named
 from crossdock.errors import DataQualityError, PosError, PosWarning
 from crossdock.pos._files import BadLine, columns, read_batches
 from crossdock.scenario import Scenario
@@ -460,7 +460,7 @@ class _Importer:
         try:
             yield
         except OSError as error:
-            raise OSError(error.errno, reason(error), str(self.reject_path)) from error
+            raise named(error, str(self.reject_path)) from error
 
     def read(self, path: Path, batch_rows: int) -> None:
         """Import one file."""
