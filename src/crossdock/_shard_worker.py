@@ -573,8 +573,10 @@ class ShardWorker:
         self._start_drawing()  # the first days' demand, while the driver builds its parties
         return os.getpid()
 
-    def save(self, path: str, days: int) -> tuple[int, str]:
+    def save(self, path: str, days: int, compression: str | None = None) -> tuple[int, str]:
         """Write the shard's state after ``days`` days (closed) to ``path``: its size, SHA-256.
+
+        ``compression``: the codec the checkpoint is stored with (None: not compressed).
 
         A sharded run's checkpoint part (:func:`crossdock.checkpoint.save_part`): the
         stores, their ledger (its ``days`` days), mail, goods, planners' rows and the demand
@@ -583,7 +585,7 @@ class ShardWorker:
         self._wait_for_demand()
         self.ledger.pickle_days = days  # the days to come are zeros: not written
         try:
-            return save_part(path, {name: getattr(self, name) for name in _STATE})
+            return save_part(path, {name: getattr(self, name) for name in _STATE}, compression)
         finally:
             self.ledger.pickle_days = None
             self.ledger.release(again=True)  # pickling read its days back into memory

@@ -18,6 +18,13 @@ Format (version 1)::
     {trailer, JSON}\n        payload length and SHA-256
     <8 bytes>               the trailer's length, big-endian
 
+With a ``compression`` (``lz4`` or ``zstd``: :data:`COMPRESSIONS`, the header says which), the
+pickle is stored as that codec's stream (pyarrow's), and the trailer's length and SHA-256 are
+those of the stored bytes, so damage is found before anything is decompressed. A
+checkpoint's state is mostly store × SKU counts and the ledger's days: LZ4 stores it in a
+third to a quarter of the bytes, Zstandard in about a fifth, at the cost of the time to
+compress (docs/checkpoints.md, "Compressed checkpoints").
+
 A sharded run's stores live in its shards' processes: its checkpoint is the driver's file and
 a part per shard beside it (``<file>.day<N>.shard<i>``, :func:`save_part`), written by each
 shard's process just before the driver's file, which names the parts with their sizes and
@@ -72,6 +79,7 @@ if TYPE_CHECKING:
     from crossdock.scenario import Scenario
 
 __all__ = [
+    "COMPRESSIONS",
     "FORMAT_VERSION",
     "CheckpointInfo",
     "Checkpoints",
@@ -89,6 +97,8 @@ _MAGIC_PREFIX = b"crossdock-checkpoint "
 _PART_MAGIC = b"crossdock-checkpoint-part %d\n" % FORMAT_VERSION
 _LENGTH = struct.Struct(">Q")
 _CHUNK = 1 << 22
+#: The codecs a checkpoint (and a shard's part) may be compressed with (pyarrow's streams).
+COMPRESSIONS = ("lz4", "zstd")
 
 _SCENARIO_ID = "scenario"
 _RECIPE_ID = "recipe"
@@ -158,6 +168,8 @@ class CheckpointInfo:
     key: dict[str, Any]
     python: str = ""
     numpy: str = ""
+    compression: str | None = None
+    """The codec its state is stored with (:data:`COMPRESSIONS`), or None: not compressed."""
 
 
 class _Pickler(pickle.Pickler):
@@ -197,16 +209,132 @@ class _HashingWriter(io.RawIOBase):
         self.sink = sink
         self.digest = hashlib.sha256()
         self.size = 0
+        #: set when the writing failed: what the buffers above still hold goes nowhere
+        self.discard = False
 
     def writable(self) -> bool:
         return True
 
     def write(self, data: Any) -> int:
         view = memoryview(data).cast("B")
+        if self.discard:
+            return len(view)
         self.digest.update(view)
         self.sink.write(view)
         self.size += len(view)
         return len(view)
+
+
+class _Compressing(io.RawIOBase):
+    """A write-only file that compresses what goes through it into ``sink`` (pyarrow's codec).
+
+    Closing it ends the codec's stream (its last block and end mark) without closing ``sink``.
+    """
+
+    def __init__(self, sink: io.RawIOBase, codec: str) -> None:
+        import pyarrow as pa
+
+        self._stream = pa.CompressedOutputStream(pa.PythonFile(sink, mode="w"), codec)
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        view = memoryview(data).cast("B")
+        self._stream.write(view)
+        return len(view)
+
+    def close(self) -> None:
+        if not self.closed:
+            self._stream.close()  # (closes the PythonFile: _HashingWriter only marks itself)
+        super().close()
+
+
+class _Bounded(io.RawIOBase):
+    """A read-only view of ``size`` bytes of ``handle`` from where it stands."""
+
+    def __init__(self, handle: IO[bytes], size: int) -> None:
+        self._handle = handle
+        self._left = size
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")[: self._left]
+        count = self._handle.readinto(view) if view.nbytes else 0  # type: ignore[attr-defined]
+        self._left -= count
+        return count
+
+
+class _Decompressing(io.RawIOBase):
+    """A read-only file of the bytes a pyarrow ``codec`` stream in ``source`` decompresses to."""
+
+    def __init__(self, source: io.RawIOBase, codec: str) -> None:
+        import pyarrow as pa
+
+        self._stream = pa.CompressedInputStream(pa.PythonFile(source, mode="r"), codec)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        # straight into the caller's buffer (a large array's own bytes): no copy between
+        return int(self._stream.readinto(memoryview(buffer).cast("B")))
+
+
+def check_compression(compression: object) -> str | None:
+    """The codec ``compression`` names: one of :data:`COMPRESSIONS`, or None for ``"none"``.
+
+    None stays None; anything else raises :class:`CheckpointError`.
+    """
+    if compression is None or compression == "none":
+        return None
+    if compression in COMPRESSIONS:
+        return str(compression)
+    raise CheckpointError(
+        f"unknown checkpoint compression {compression!r}: give one of "
+        + ", ".join(COMPRESSIONS)
+        + " or none"
+    )
+
+
+def _pickled(
+    handle: IO[bytes], compression: str | None, dump: Callable[[IO[bytes]], None]
+) -> _HashingWriter:
+    """Run ``dump`` on a buffered file into ``handle``, through ``compression``'s codec if any.
+
+    Returns the writer that hashed and counted the bytes stored in ``handle``.
+    """
+    writer = _HashingWriter(handle)
+    raw: io.RawIOBase = writer if compression is None else _Compressing(writer, compression)
+    buffered = io.BufferedWriter(raw, buffer_size=_CHUNK)
+    try:
+        dump(buffered)
+        buffered.flush()
+        if compression is not None:
+            raw.close()  # the codec's last block, into ``writer``
+    except BaseException:
+        # the file is abandoned: the buffers are closed into nothing, now rather than when
+        # they are collected (by then ``handle`` is closed, and flushing it would fail)
+        writer.discard = True
+        for stream in (buffered, raw):
+            try:
+                stream.close()
+            except Exception:  # the error being raised is the one to report
+                pass
+        raise
+    return writer
+
+
+def _unpickled(
+    handle: IO[bytes], size: int, compression: str | None, load: Callable[[IO[bytes]], Any]
+) -> Any:
+    """``load`` on the ``size`` stored bytes at ``handle``, decompressed if they are."""
+    if compression is None:
+        return load(handle)
+    source = _Decompressing(_Bounded(handle, size), compression)
+    return load(io.BufferedReader(source, buffer_size=_CHUNK))
 
 
 def save_checkpoint(
@@ -216,11 +344,13 @@ def save_checkpoint(
     key: Mapping[str, Any],
     *,
     every: int | None = None,
+    compression: str | None = None,
 ) -> Path:
     """Write ``chain``'s state after ``day`` days to ``path``, atomically (see module docstring).
 
-    Raises :class:`CheckpointError` when some object of the run cannot be pickled (a plug-in
-    holding a lambda or an open file, say).
+    ``compression`` (one of :data:`COMPRESSIONS`) stores the state compressed. Raises
+    :class:`CheckpointError` when some object of the run cannot be pickled (a plug-in holding
+    a lambda or an open file, say).
     """
     import numpy as np
 
@@ -233,16 +363,21 @@ def save_checkpoint(
         "python": platform.python_version(),
         "numpy": np.__version__,
     }
+    compression = check_compression(compression)
+    if compression is not None:
+        header["compression"] = compression
     with _written_atomically(target) as handle:
         handle.write(_MAGIC)
         handle.write(json.dumps(header, sort_keys=True).encode() + b"\n")
-        writer = _HashingWriter(handle)
-        buffered = io.BufferedWriter(writer, buffer_size=_CHUNK)
         ledger = getattr(chain, "ledger", None)
         if ledger is not None:  # the days after ``day`` are zeros: not written
             ledger.pickle_days = day
+
+        def dump(file: IO[bytes]) -> None:
+            _Pickler(file, chain.context.scenario, chain.recipe).dump(chain)
+
         try:
-            _Pickler(buffered, chain.context.scenario, chain.recipe).dump(chain)
+            writer = _pickled(handle, compression, dump)
         except (pickle.PicklingError, TypeError, AttributeError) as error:
             raise CheckpointError(
                 f"cannot save the run's state: {error} (every policy, demand model and "
@@ -253,7 +388,6 @@ def save_checkpoint(
         finally:
             if ledger is not None:
                 ledger.pickle_days = None
-        buffered.flush()
         if ledger is not None:  # pickling read its days back into memory
             ledger.release(again=True)
         trailer = json.dumps({"size": writer.size, "sha256": writer.digest.hexdigest()})
@@ -262,30 +396,40 @@ def save_checkpoint(
     return target
 
 
-def save_part(path: str | Path, state: object) -> tuple[int, str]:
-    """Write one shard's ``state`` to ``path``, atomically; the pickle's size and SHA-256.
+def save_part(path: str | Path, state: object, compression: str | None = None) -> tuple[int, str]:
+    """Write one shard's ``state`` to ``path``, atomically; the stored pickle's size and SHA-256.
 
     A sharded run's checkpoint is the driver's file (:func:`save_checkpoint`) and a part per
     shard, written by the shard's own process (a Ray actor's, or the driver's) just before
     the driver's file, which names each part with its size and digest: a run killed between
     the two leaves the previous checkpoint and its parts whole. A part is ``crossdock-
-    checkpoint-part 1`` and a line break, then a pickle (protocol 5).
+    checkpoint-part 1`` (then `` lz4`` or `` zstd`` if ``compression`` stores it so) and a
+    line break, then a pickle (protocol 5), compressed as the first line says.
     """
     target = Path(path)
+    compression = check_compression(compression)
     with _written_atomically(target, part=True) as handle:
-        handle.write(_PART_MAGIC)
-        writer = _HashingWriter(handle)
-        buffered = io.BufferedWriter(writer, buffer_size=_CHUNK)
+        handle.write(_part_magic(compression))
+
+        def dump(file: IO[bytes]) -> None:
+            pickle.dump(state, file, protocol=5)
+
         try:
-            pickle.dump(state, buffered, protocol=5)
+            writer = _pickled(handle, compression, dump)
         except (pickle.PicklingError, TypeError, AttributeError) as error:
             raise CheckpointError(
                 f"cannot save a shard's state: {error} (every policy given for the run must "
                 "pickle)",
                 file=target,
             ) from error
-        buffered.flush()
     return writer.size, writer.digest.hexdigest()
+
+
+def _part_magic(compression: str | None) -> bytes:
+    """A part's first line: the format, and the codec its pickle is stored with, if any."""
+    if compression is None:
+        return _PART_MAGIC
+    return _PART_MAGIC[:-1] + b" " + compression.encode() + b"\n"
 
 
 def _written_atomically(target: Path, *, part: bool = False) -> AbstractContextManager[IO[bytes]]:
@@ -327,14 +471,16 @@ def load_part(path: str | Path, size: int, sha256: str) -> Any:
             file=target,
         ) from None
     with handle:
-        if handle.read(len(_PART_MAGIC)) != _PART_MAGIC:
+        first = handle.readline(64)
+        compression = next((c for c in COMPRESSIONS if first == _part_magic(c)), None)
+        if first != _PART_MAGIC and compression is None:
             raise _corrupt(target, "it does not start with 'crossdock-checkpoint-part 1'")
         start = handle.tell()
         if os.fstat(handle.fileno()).st_size != start + size:
             raise _corrupt(target, "its length is not the one the checkpoint names")
         _check_digest(handle, target, start, size, sha256)
         try:
-            return pickle.load(handle)
+            return _unpickled(handle, size, compression, pickle.load)
         except Exception as error:  # a pickle that hashes right yet fails: wrong code
             raise _corrupt(target, f"its state cannot be read: {error}") from error
 
@@ -376,6 +522,8 @@ def _read_header(handle: IO[bytes], path: Path) -> dict[str, Any]:
         header = json.loads(handle.readline(1 << 20))
         int(header["day"])
         dict(header["key"])
+        if header.get("compression") not in (None, *COMPRESSIONS):
+            raise ValueError(f"unknown compression {header['compression']!r}")
     except (ValueError, KeyError, TypeError) as error:
         raise _corrupt(path, "its header is damaged") from error
     return dict(header)
@@ -393,6 +541,7 @@ def read_checkpoint_info(path: str | Path) -> CheckpointInfo:
         dict(header["key"]),
         str(header.get("python", "")),
         str(header.get("numpy", "")),
+        header.get("compression"),
     )
 
 
@@ -439,7 +588,7 @@ def load_checkpoint(
     info = read_checkpoint_info(target)
     _check_key(target, info.key, key)
     with open(target, "rb") as handle:
-        _read_header(handle, target)
+        compression = _read_header(handle, target).get("compression")
         start = handle.tell()
         handle.seek(0, os.SEEK_END)
         end = handle.tell()
@@ -457,7 +606,9 @@ def load_checkpoint(
             raise _corrupt(target, "its length does not match its trailer")
         _check_digest(handle, target, start, size, expected)
         try:
-            chain = _Unpickler(handle, scenario, recipe).load()
+            chain = _unpickled(
+                handle, size, compression, lambda file: _Unpickler(file, scenario, recipe).load()
+            )
         except Exception as error:  # a pickle that hashes right yet fails: wrong code
             raise _corrupt(target, f"its state cannot be read: {error}") from error
     if not isinstance(chain, Chain):
@@ -471,6 +622,8 @@ class Checkpoints:
     ``every`` is the interval in days (``None``: no new checkpoints, or the interval the
     resumed checkpoint was written with). With ``resume``, :meth:`start` restores the state
     from ``path`` if a checkpoint is there, and starts from day 0 if none is.
+    ``compression`` is the codec the checkpoints are stored with (:data:`COMPRESSIONS`, or
+    ``"none"``); ``None``: the resumed checkpoint's, else none.
     """
 
     def __init__(
@@ -480,10 +633,13 @@ class Checkpoints:
         every: int | None,
         resume: bool,
         key: Mapping[str, Any],
+        compression: str | None = None,
     ) -> None:
         self.path = Path(path)
         self.every = every
         self.resume = resume
+        check_compression(compression)
+        self.compression = compression
         self.key = dict(key)
         self.days = int(self.key["days"])
         #: The day the run resumed from (0 when it started afresh).
@@ -497,6 +653,8 @@ class Checkpoints:
             chain, info = load_checkpoint(self.path, scenario, recipe, self.key)
             if self.every is None:
                 self.every = info.every
+            if self.compression is None:
+                self.compression = info.compression
             self.resumed_from = info.day
             return chain, info.day
         return build(), 0
@@ -512,9 +670,10 @@ class Checkpoints:
         # a sharded run's shards write their parts first; the driver's file names them, and
         # once it is in place the parts of earlier checkpoints go (see save_part)
         sharded: list[Any] = [party for party in chain.parties if hasattr(party, "save_shards")]
+        codec = check_compression(self.compression)
         for party in sharded:
-            party.save_shards(day, self.path)
-        save_checkpoint(self.path, chain, day, self.key, every=self.every)
+            party.save_shards(day, self.path, codec)
+        save_checkpoint(self.path, chain, day, self.key, every=self.every, compression=codec)
         for party in sharded:
             party.drop_earlier_parts(self.path)
         return True

@@ -779,23 +779,26 @@ class ShardedStores:
             self._add_to_ledger(day, [(first + i, rows) for i, rows in enumerate(got)])
 
     # -- checkpoints -------------------------------------------------------------------------
-    def save_shards(self, days: int, path: Path) -> None:
+    def save_shards(self, days: int, path: Path, compression: str | None = None) -> None:
         """Each shard writes its state after ``days`` days beside the checkpoint at ``path``.
 
         The shards first close the day, so that its figures are in the driver's ledger that
         the checkpoint holds (a finished run's last checkpoint resumes without starting any
         shard); then each shard's process writes its part at once, named
-        ``<checkpoint>.day<days>.shard<i>`` (:meth:`ShardWorker.save`). The driver's file,
-        written next, names the parts with their digests (:attr:`parts`).
+        ``<checkpoint>.day<days>.shard<i>`` (:meth:`ShardWorker.save`), stored with the
+        checkpoint's ``compression``. The driver's file, written next, names the parts with
+        their digests (:attr:`parts`).
         """
         self._close_now()
         names = [path.with_name(f"{path.name}.day{days}.shard{i}") for i in range(len(self.ranges))]
         first = 1 if self.local is not None else 0
         calls = [
-            actor.save.remote(str(names[shard]), days)
+            actor.save.remote(str(names[shard]), days, compression)
             for shard, actor in enumerate(self.actors, start=first)
         ]
-        written = [self.local.save(str(names[0]), days)] if self.local is not None else []
+        written = (
+            [self.local.save(str(names[0]), days, compression)] if self.local is not None else []
+        )
         written.extend(self._get(calls))
         self.parts = [
             (name.name, size, digest) for name, (size, digest) in zip(names, written, strict=True)
