@@ -240,8 +240,11 @@ class _Compressing(io.RawIOBase):
         return True
 
     def write(self, data: Any) -> int:
+        # a large array's bytes a few megabytes at a time: the codec compresses each write
+        # into a buffer of its own, which for a whole array would be about its size again
         view = memoryview(data).cast("B")
-        self._stream.write(view)
+        for start in range(0, len(view), _CHUNK):
+            self._stream.write(view[start : start + _CHUNK])
         return len(view)
 
     def close(self) -> None:
