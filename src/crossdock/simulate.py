@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import gc
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from crossdock._allocator import freed_memory_kept, give_back_freed, worth_keeping
 from crossdock._blas import one_blas_thread
+from crossdock._footprint import MemoryWarning, warn_if_short
 from crossdock.category import category_kpis
 from crossdock.chain import MODES
 from crossdock.channel import Channel
@@ -144,6 +146,8 @@ def simulate(
     ):
         raise ParameterError("simulate", "checkpoint_every", "an int >= 1", checkpoint_every)
     _check_compression("simulate", checkpoint, checkpoint_compression)
+    if address is None:  # (a cluster's memory is its nodes')
+        warn_if_short(scenario.n_stores, scenario.n_skus, recipe.settings)
     spare = routing_workers if routing_workers > 1 else 0
     with (
         # a large chain's freed arrays are reused the next day, not mapped afresh (_allocator)
@@ -398,10 +402,14 @@ def compare(
 
     spare = routing_workers if routing_workers > 1 else 0
     sharded: dict[str, Any] = {"shards": shards, "address": address}
+    if address is None:  # once, for the larger chain (the runs follow one another)
+        warn_if_short(scenario.n_stores, scenario.n_skus, "shared")
     with (
         shard_session(shards, address, spare_cpus=spare, scenario=scenario),
         routing_pool(routing_workers),
+        warnings.catch_warnings(),
     ):
+        warnings.simplefilter("ignore", MemoryWarning)  # (said above)
         runs = {
             mode: simulate(
                 scenario,
