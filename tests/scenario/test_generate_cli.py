@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from crossdock._footprint import peak_bytes
 from crossdock.cli import invoke
 from crossdock.scenario import generate_spec, load_scenario, read_spec, write_spec
 
@@ -62,3 +65,18 @@ def test_the_command_lines_generators_are_the_scenarios() -> None:
 
     allowed = get_args(DemandSpec.model_fields["generator"].annotation)
     assert [g.value for g in DemandGenerator] == list(allowed)
+
+
+def test_the_output_says_the_memory_a_run_will_need(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The estimate the memory warning uses (crossdock._footprint), for both chains."""
+    out = tmp_path / "chain.yaml"
+    args = ["scenario", "generate", "--stores", "30", "--skus", "90", "-o", str(out)]
+    assert invoke(args) == 0
+    said = " ".join(capsys.readouterr().out.split())  # (the console wraps its lines)
+    low, high = (peak_bytes(30, 90, s) / 1e9 for s in ("traditional", "shared"))
+    assert (
+        f"(2,700 store-SKU cells; a run needs about {low:,.1f} GB of memory traditional, "
+        f"{high:,.1f} GB shared)" in said
+    )

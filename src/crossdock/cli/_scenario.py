@@ -152,6 +152,7 @@ def generate(
     ``crossdock scenario generate --stores 5000 --skus 20000 --platforms 25 -o national.yaml``
     (7 regional DCs by default at that size; ``--dcs`` chooses).
     """
+    from crossdock._footprint import peak_bytes
     from crossdock.scenario import generate_spec, write_spec
 
     if warm_up >= days:
@@ -184,10 +185,12 @@ def generate(
     )
     n_dcs = len(spec.distribution_centres)
     path = write_spec(spec, out, header=header)
+    needs = [peak_bytes(stores, skus, settings) / 1e9 for settings in ("traditional", "shared")]
     console.print(
         f"{path}: {stores:,} stores × {skus:,} SKUs, {platforms} platforms, "
         + (f"{n_dcs} DCs, " if n_dcs > 1 else "")
         + f"{days} days "
-        f"({stores * skus:,} store-SKU cells)",
+        f"({stores * skus:,} store-SKU cells; a run needs about {needs[0]:,.1f} GB of memory "
+        f"traditional, {needs[1]:,.1f} GB shared)",
         markup=False,
     )
