@@ -104,9 +104,9 @@ CheckpointCompressionOpt = Annotated[
     typer.Option(
         "--checkpoint-compression",
         case_sensitive=False,
-        help="Store the checkpoints compressed: lz4 (a third to a quarter of the bytes, fast) "
-        "or zstd (about a fifth, slower to save); default none, or with --resume the "
-        "checkpoint's own. For a national chain's checkpoints of about 13 GB, or a slow disk.",
+        help="Store the checkpoints compressed: lz4 (about a third of the bytes, fast) or zstd "
+        "(about a fifth, slower to save); default none, or with --resume the checkpoint's "
+        "own. For a national chain's checkpoints of about 13 GB, or a slow disk.",
     ),
 ]
 RoutingWorkersOpt = Annotated[
