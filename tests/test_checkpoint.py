@@ -166,19 +166,25 @@ def test_a_resumed_comparison_ends_with_the_unbroken_comparison(tmp_path: Path) 
 # --- refused checkpoints -------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def saved(scenario: Scenario, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A shared-mode checkpoint of seed 7 after 20 days."""
-    path = tmp_path_factory.mktemp("saved") / "shared.pickle"
+def stopped(scenario: Scenario, path: Path, every: int, day: int, **options: object) -> None:
+    """A shared run of seed 7 checkpointed to ``path`` every ``every`` days, stopped on ``day``."""
     with pytest.raises(Crash):
         simulate(
             scenario,
             mode="shared",
             seed=7,
             checkpoint=path,
-            checkpoint_every=20,
-            on_day=crash_on(21),
+            checkpoint_every=every,
+            on_day=crash_on(day),  # type: ignore[arg-type]
+            **options,  # type: ignore[arg-type]
         )
+
+
+@pytest.fixture(scope="module")
+def saved(scenario: Scenario, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A shared-mode checkpoint of seed 7 after 20 days."""
+    path = tmp_path_factory.mktemp("saved") / "shared.pickle"
+    stopped(scenario, path, 20, 21)
     return path
 
 

@@ -19,6 +19,7 @@ from tests.test_checkpoint import (
     crash_on,
     killed_and_resumed,
     scenario,
+    stopped,
     unbroken,
 )
 from tests.test_checkpoint_shards import in_process
@@ -35,16 +36,7 @@ __all__ = ["in_process", "scenario", "unbroken"]  # the fixtures this module bor
 
 def stopped_at_day_20(scenario: Scenario, path: Path, **options: Any) -> None:
     """A shared run of seed 7 checkpointed every 10 days and stopped on day 27."""
-    with pytest.raises(Crash):
-        simulate(
-            scenario,
-            mode="shared",
-            seed=7,
-            checkpoint=path,
-            checkpoint_every=10,
-            on_day=crash_on(27),
-            **options,
-        )
+    stopped(scenario, path, 10, 27, **options)
     assert read_checkpoint_info(path).day == 20
 
 
