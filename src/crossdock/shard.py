@@ -1112,7 +1112,11 @@ class Sharding:
             sc, shelf_capacity=np.zeros((0, 0), np.int32), road_km=np.zeros((0, 0))
         )
         common = self.ray.put(lean)
-        remote = self.ray.remote(ShardWorker).options(num_cpus=1, scheduling_strategy="SPREAD")
+        # no task events: Ray would record each call's states for its dashboard (which a run
+        # does not start), about 0.6 ms of the driver's CPU a call (benchmarks/bench_shards.py)
+        remote = self.ray.remote(ShardWorker).options(
+            num_cpus=1, scheduling_strategy="SPREAD", enable_task_events=False
+        )
         actors = [remote.remote() for _ in ranges[in_driver:]]
         started = [
             actor.start.remote(spec(first, stop), common, part=part(shard))
