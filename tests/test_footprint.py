@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 import crossdock
-from crossdock import _footprint, generate_scenario
+from crossdock import _allocator, generate_scenario
 from crossdock._footprint import MemoryWarning, available_bytes, peak_bytes
 from crossdock.cli import EXIT_OK, invoke
 from crossdock.scenario import Scenario, generate_spec
@@ -31,7 +31,7 @@ def machine_with(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, available: int
         f"MemTotal:       {4 * available // 1024} kB\nMemAvailable:   {available // 1024} kB\n",
         encoding="ascii",
     )
-    monkeypatch.setattr(_footprint, "MEMINFO", meminfo)
+    monkeypatch.setattr(_allocator, "MEMINFO", meminfo)
 
 
 def test_the_estimate_grows_with_the_cells_and_is_larger_for_the_shared_chain() -> None:
@@ -48,7 +48,7 @@ def test_the_available_memory_is_read_from_the_machine(
 ) -> None:
     machine_with(monkeypatch, tmp_path, 3 * 1024**3)
     assert available_bytes() == 3 * 1024**3
-    monkeypatch.setattr(_footprint, "MEMINFO", tmp_path / "missing")
+    monkeypatch.setattr(_allocator, "MEMINFO", tmp_path / "missing")
     assert available_bytes() is None
 
 
@@ -72,7 +72,7 @@ def test_a_run_that_fits_is_not_warned_of(
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # any warning fails
         crossdock.simulate(tiny, mode="traditional", seed=1)
-    monkeypatch.setattr(_footprint, "MEMINFO", tmp_path / "missing")  # a machine that says nothing
+    monkeypatch.setattr(_allocator, "MEMINFO", tmp_path / "missing")  # a machine that says nothing
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         crossdock.simulate(tiny, mode="traditional", seed=1)

@@ -50,6 +50,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 __all__ = [
     "SharedPagesDropper",
@@ -223,6 +224,23 @@ def keep_freed_memory_for_good(cells: int) -> bool:
     return True
 
 
+#: Where the machine says how its memory is used (Linux).
+MEMINFO = Path("/proc/meminfo")
+
+
+def meminfo() -> dict[str, int]:
+    """``/proc/meminfo``'s figures in kB (``MemTotal``, ``MemAvailable``, ...); empty if unread."""
+    info: dict[str, int] = {}
+    try:
+        with MEMINFO.open(encoding="ascii") as lines:
+            for line in lines:
+                name, value = line.split(":", 1)
+                info[name] = int(value.split()[0])
+    except (OSError, ValueError, IndexError):
+        return {}
+    return info
+
+
 def give_back_if_short() -> bool:
     """Give the kept memory back if the machine is short of memory; whether it did.
 
@@ -230,11 +248,7 @@ def give_back_if_short() -> bool:
     """
     if not _kept:
         return False
-    info: dict[str, int] = {}
-    with open("/proc/meminfo") as meminfo:
-        for line in meminfo:
-            name, value = line.split(":", 1)
-            info[name] = int(value.split()[0])
+    info = meminfo()
     if info.get("MemAvailable", 0) >= AVAILABLE_SHARE * info.get("MemTotal", 0):
         return False
     return _give_back("short")

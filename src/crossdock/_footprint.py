@@ -18,18 +18,23 @@ peak of a 200 × 2,000 run.
 from __future__ import annotations
 
 import warnings
-from pathlib import Path
 
+from crossdock._allocator import meminfo
 from crossdock.errors import CrossdockWarning
 
-__all__ = ["BYTES_PER_CELL", "FIXED_BYTES", "MemoryWarning", "available_bytes", "warn_if_short"]
+__all__ = [
+    "BYTES_PER_CELL",
+    "FIXED_BYTES",
+    "MemoryWarning",
+    "available_bytes",
+    "peak_bytes",
+    "warn_if_short",
+]
 
 #: Bytes at the peak before any store × SKU cell.
 FIXED_BYTES = 500 * 1024 * 1024
 #: Bytes at the peak per store × SKU cell, by the chain's settings.
 BYTES_PER_CELL = {"traditional": 105, "shared": 150}
-#: Where the machine says how much memory a new process can have (Linux).
-MEMINFO = Path("/proc/meminfo")
 
 
 class MemoryWarning(CrossdockWarning):
@@ -44,21 +49,15 @@ def peak_bytes(stores: int, skus: int, settings: str) -> int:
 
 def available_bytes() -> int | None:
     """Memory the machine has available for a new process (``MemAvailable``); None if unknown."""
-    try:
-        with MEMINFO.open(encoding="ascii") as meminfo:
-            for line in meminfo:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        return None
-    return None
+    available = meminfo().get("MemAvailable")
+    return None if available is None else available * 1024
 
 
-def warn_if_short(stores: int, skus: int, settings: str, *, file: str | None = None) -> bool:
+def warn_if_short(stores: int, skus: int, settings: str) -> bool:
     """Warn (:class:`MemoryWarning`) when the run's estimated peak exceeds the memory available.
 
-    ``file`` names the scenario in the warning. Returns whether it warned. Nothing is said
-    where the machine does not tell its available memory.
+    Returns whether it warned. Nothing is said where the machine does not tell its available
+    memory.
     """
     available = available_bytes()
     if available is None:
@@ -72,8 +71,7 @@ def warn_if_short(stores: int, skus: int, settings: str, *, file: str | None = N
             f"{needed / 1e9:,.1f} GB of memory at its peak, and this machine has "
             f"{available / 1e9:,.1f} GB available: the system may stop it before it ends. "
             "Free memory, run it on a larger machine, or with fewer stores or SKUs "
-            '(docs/benchmarks.md, "A national chain")',
-            file=file,
+            '(docs/benchmarks.md, "A national chain")'
         ),
         stacklevel=3,
     )

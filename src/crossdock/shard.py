@@ -1113,7 +1113,8 @@ class Sharding:
         )
         common = self.ray.put(lean)
         # no task events: Ray would record each call's states for its dashboard (which a run
-        # does not start), about 0.6 ms of the driver's CPU a call (benchmarks/bench_shards.py)
+        # does not start), about 0.4 ms of the driver's CPU a call (docs/benchmarks.md, "The
+        # twenty-second round")
         remote = self.ray.remote(ShardWorker).options(
             num_cpus=1, scheduling_strategy="SPREAD", enable_task_events=False
         )
