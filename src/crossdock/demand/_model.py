@@ -10,12 +10,12 @@ processes by store (``stores=``) gives exactly the demand of one process.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
 from crossdock._kernels import INT32_MAX
-from crossdock.demand import _counter
+from crossdock.demand import _counter, _pcg64
 from crossdock.demand._effects import Effects, compile_effects
 from crossdock.demand._fitted import FittedParameters
 from crossdock.errors import ScenarioError
@@ -233,29 +233,133 @@ class DemandModel:
         today = np.array([day])
         if self.generator == "philox":
             self._draw_counter(day, today, shared, promotions, out)
-            return out
-        for i, s in enumerate(self.stores):
-            base = self._base(i)
-            rate = self._store_mean(i, s, today, shared, promotions, base)[0]
-            gamma, counts = self._streams[i]
-            shape = self._shape_of(i, base)
-            if isinstance(shape, float):  # one shape for every SKU
-                if np.isfinite(shape):
-                    rate *= gamma.standard_gamma(shape, size=rate.shape)
-                    rate /= shape
-                out[i] = _store_counts(counts.poisson(rate), day)
-                continue
-            finite = np.isfinite(shape)
-            if finite.all():  # every SKU mixed: no fancy indexing
-                uniform = shape.size and (shape == shape[0]).all()
-                rate *= gamma.standard_gamma(shape[0] if uniform else shape, size=rate.shape)
-                rate /= shape
-            elif finite.any():
-                mixed = np.flatnonzero(finite)
-                shape = shape[mixed]
-                rate[mixed] *= gamma.standard_gamma(shape, size=len(mixed)) / shape
-            out[i] = _store_counts(counts.poisson(rate), day)
+        elif self.fitted is None and self._pcg64_kernel() is not None:
+            self._draw_compiled(day, shared, promotions, out)
+        else:
+            for i, s in enumerate(self.stores):
+                out[i] = self._draw_store(i, s, day, today, shared, promotions)
         return out
+
+    def _draw_store(
+        self,
+        i: int,
+        s: int,
+        day: int,
+        today: np.ndarray,
+        shared: np.ndarray,
+        promotions: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+    ) -> np.ndarray:
+        """The ``pcg64`` day of the model's store ``i`` (index ``s``), by NumPy's calls."""
+        base = self._base(i)
+        rate = self._store_mean(i, s, today, shared, promotions, base)[0]
+        gamma, counts = self._streams[i]
+        shape = self._shape_of(i, base)
+        if isinstance(shape, float):  # one shape for every SKU
+            if np.isfinite(shape):
+                rate *= gamma.standard_gamma(shape, size=rate.shape)
+                rate /= shape
+            return _store_counts(counts.poisson(rate), day)
+        finite = np.isfinite(shape)
+        if finite.all():  # every SKU mixed: no fancy indexing
+            uniform = shape.size and (shape == shape[0]).all()
+            rate *= gamma.standard_gamma(shape[0] if uniform else shape, size=rate.shape)
+            rate /= shape
+        elif finite.any():
+            mixed = np.flatnonzero(finite)
+            shape = shape[mixed]
+            rate[mixed] *= gamma.standard_gamma(shape, size=len(mixed)) / shape
+        return _store_counts(counts.poisson(rate), day)
+
+    def _pcg64_kernel(self) -> Any:
+        """The compiled ``pcg64`` day (:mod:`crossdock.demand._pcg64`), or None: NumPy's calls.
+
+        Used where the other store × SKU kernels are (:func:`crossdock._fused.kernels`, at
+        the scenario's size, so that every block of a shard's stores draws the same way) and
+        where NumPy's extension exports its draw routines.
+        """
+        from crossdock import _fused
+
+        if _pcg64.routines() is None:
+            return None
+        if _fused.kernels(self.scenario.n_stores * self.scenario.n_skus) is None:
+            return None
+        return _pcg64.compiled()
+
+    def _draw_compiled(
+        self,
+        day: int,
+        shared: np.ndarray,
+        promotions: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+        out: np.ndarray,
+    ) -> None:
+        """The ``pcg64`` day of every store in one compiled call (the numbers of NumPy's calls).
+
+        A store the kernel leaves (a shape or mean NumPy would refuse, a count past int32) is
+        finished here as NumPy's calls finish it, and the kernel goes on from the next.
+        """
+        kernels = self._pcg64_kernel()
+        routines = _pcg64.routines()
+        assert kernels is not None and routines is not None
+        gammas, counts = self._addresses()
+        laws = self._laws(shared, promotions)
+        means = np.empty(self.scenario.n_skus)
+        info = np.zeros(2, dtype=np.int64)
+        today = np.array([day])
+        first = 0
+        while first < len(self.stores):
+            i = kernels.draw_stores(*routines, gammas, counts, first, *laws, means, out, info)
+            if i < 0:
+                return
+            if info[0] == _pcg64.FALLBACK:  # nothing drawn: NumPy's calls, whole
+                out[i] = self._draw_store(i, int(self.stores[i]), day, today, shared, promotions)
+            elif info[0] == _pcg64.POISSON_BY_NUMPY:  # NumPy's Poisson, on the same means
+                out[i] = _store_counts(self._streams[i][1].poisson(means), day)
+            else:
+                raise _too_large(int(info[1]), day)
+            first = i + 1
+
+    def _laws(
+        self, shared: np.ndarray, promotions: list[tuple[np.ndarray, np.ndarray, np.ndarray]]
+    ) -> tuple[Any, ...]:
+        """The compiled draws' demand laws: sizes, rates, factors, promotions and shapes.
+
+        The stores' sizes, the SKUs' rates, the day's shared factors, the promotions' factors
+        ``[p, k]`` and members ``[p, s]``, and the shapes (dispersion, the slow movers' bound
+        and shape: ``inf`` without them), as both generators' kernels take them.
+        """
+        n = self.scenario.n_skus
+        promotion = np.array([f[0] for _, f, _ in promotions]).reshape(-1, n)
+        member = np.array([m[self.stores] for m, _, _ in promotions], dtype=np.bool_)
+        slow = self._intermittent
+        return (
+            self._size,
+            self._rate,
+            shared[0],
+            promotion,
+            member.reshape(len(promotions), len(self.stores)),
+            float(self._dispersion),
+            0.0 if slow is None else float(slow.below_rate),
+            np.inf if slow is None else float(slow.dispersion),
+        )
+
+    def _addresses(self) -> tuple[np.ndarray, np.ndarray]:
+        """The addresses of the stores' gamma and Poisson bit generators (this process's).
+
+        Worked out once for the model's streams; not pickled (:meth:`__getstate__`), since a
+        copy or a checkpoint's model has streams of its own at other addresses.
+        """
+        held = self.__dict__.get("_stream_addresses")
+        if held is None or held[0] is not self._streams:
+            gammas = np.array([_pcg64.address(g) for g, _ in self._streams], dtype=np.uint64)
+            counts = np.array([_pcg64.address(c) for _, c in self._streams], dtype=np.uint64)
+            held = (self._streams, gammas, counts)
+            self._stream_addresses = held
+        return held[1], held[2]
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("_stream_addresses", None)  # this process's addresses: worked out again
+        return state
 
     def _draw_counter(
         self,
@@ -274,22 +378,7 @@ class DemandModel:
         kernels = _counter.compiled()
         if self.fitted is None:
             n = self.scenario.n_skus
-            promotion = np.array([f[0] for _, f, _ in promotions]).reshape(-1, n)
-            member = np.array([m[self.stores] for m, _, _ in promotions], dtype=np.bool_)
-            slow = self._intermittent
-            bad = kernels.draw_stores(
-                self._keys,
-                day,
-                self._size,
-                self._rate,
-                shared[0],
-                promotion,
-                member.reshape(len(promotions), len(self.stores)),
-                float(self._dispersion),
-                0.0 if slow is None else float(slow.below_rate),
-                np.inf if slow is None else float(slow.dispersion),
-                out,
-            )
+            bad = kernels.draw_stores(self._keys, day, *self._laws(shared, promotions), out)
             if bad >= 0:
                 i, k = divmod(bad, n)
                 mean = self._store_mean(i, self.stores[i], today, shared, promotions)[0, k]
@@ -309,14 +398,18 @@ class DemandModel:
 def _store_counts(counts: np.ndarray, day: int) -> np.ndarray:
     """A store's day of demand, checked to fit the int32 the stores' books hold."""
     if counts.size and int(counts.max()) > INT32_MAX:
-        raise ScenarioError(
-            f"on day {day} a store's demand for one SKU ({int(counts.max())} units) is more "
-            f"than a store × SKU quantity can hold ({INT32_MAX}): the scenario's demand rates "
-            "are too large",
-            file="<scenario>",
-            field="demand",
-        )
+        raise _too_large(int(counts.max()), day)
     return counts
+
+
+def _too_large(count: int, day: int) -> ScenarioError:
+    """The located error for a store's count past what its books hold."""
+    return ScenarioError(
+        f"on day {day} a store's demand for one SKU ({count} units) is more than a store × "
+        f"SKU quantity can hold ({INT32_MAX}): the scenario's demand rates are too large",
+        file="<scenario>",
+        field="demand",
+    )
 
 
 def _draw_failed(mean: float, day: int) -> ScenarioError:
