@@ -7,7 +7,7 @@ holding Python's interpreter lock between them. A shard's stores are drawn ahead
 beside the main thread's work (:mod:`crossdock._shard_worker`), and the two then hand the
 lock back and forth thousands of times a second: on the 2-core machine we measure on, two
 threads drawing this way took 20–60% more CPU each than one alone (processes: 0–15%), and
-a year in two in-process shards 1.4–1.5 times the CPU of the same shards drawn on the day.
+120 days in two in-process shards 1.4–1.5 times the CPU of the same shards drawn on the day.
 
 Here the whole day of a block of stores is one Numba call that never holds the lock: the
 means and shapes are made cell by cell as the model makes them, and each draw calls NumPy's
