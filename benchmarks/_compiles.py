@@ -13,10 +13,11 @@ again when any compile happened in it, saying so.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -67,3 +68,11 @@ def measured(run: Callable[[], T], what: str) -> T:
             flush=True,
         )
     return run()
+
+
+def figures_of(stdout: str) -> Any:
+    """A benchmark worker's figures (its last line, JSON), its notes above them printed."""
+    *notes, figures = stdout.strip().splitlines()
+    for note in notes:  # (a run measured again, say)
+        print(note, flush=True)
+    return json.loads(figures)

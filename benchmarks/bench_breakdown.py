@@ -27,10 +27,11 @@ Run alone: ``.venv/bin/python benchmarks/bench_breakdown.py [--days N] [--modes 
 from __future__ import annotations
 
 import argparse
-import json
 import subprocess
 import sys
 from pathlib import Path
+
+from _compiles import figures_of
 
 WORKER = r"""
 import collections, cProfile, json, pstats, sys, time
@@ -123,10 +124,7 @@ def measure(mode: str, days: int, generator: str, stores: int, skus: int) -> dic
         check=True,
         cwd=Path(__file__).resolve().parent.parent,
     )
-    *notes, figures = done.stdout.strip().splitlines()
-    for note in notes:  # (a run measured again, say)
-        print(note, flush=True)
-    return json.loads(figures)
+    return figures_of(done.stdout)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -20,6 +20,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from _compiles import figures_of
+
 WORKER = r"""
 import json, sys, time
 sys.path.insert(0, __BENCHMARKS__)
@@ -134,10 +136,7 @@ def measure(kind: str, mode: str, days: int, numba: bool = True, generator: str 
         check=True,
         env=env,
     )
-    *notes, figures = done.stdout.strip().splitlines()
-    for note in notes:  # (a run measured again, say)
-        print(note, flush=True)
-    return json.loads(figures)
+    return figures_of(done.stdout)
 
 
 def warm_kernels() -> None:

@@ -565,6 +565,16 @@ def count_cells(uniform: np.ndarray, mean: np.ndarray, shape: np.ndarray, out: n
         count_usual(uniform[start:stop], mean[start:stop], shape[start:stop], out[start:stop], work)
 
 
+def joined_promotions(member: np.ndarray, s: int, joined: np.ndarray) -> int:
+    """The promotions store ``s`` joins (``member[p, s]``), in order, into ``joined``: how many."""
+    joins = 0
+    for p in range(member.shape[0]):
+        if member[p, s]:
+            joined[joins] = p
+            joins += 1
+    return joins
+
+
 def draw_stores(
     keys: np.ndarray,
     day: int,
@@ -596,11 +606,7 @@ def draw_stores(
     slow = slow_dispersion < dispersion
     joined = np.empty(promotions, dtype=np.int64)
     for s in range(out.shape[0]):
-        joins = 0
-        for p in range(promotions):
-            if member[p, s]:
-                joined[joins] = p
-                joins += 1
+        joins = joined_promotions(member, s, joined)
         for start in range(0, n, CHUNK):
             stop = min(start + CHUNK, n)
             # a store's first two promotions in the same pass (most join none, one or two);
@@ -685,6 +691,7 @@ def compiled() -> SimpleNamespace:
         gamma,
         poisson_ptrs,
         _draw_cell,
+        joined_promotions,
     )
     return compile_kernels(
         helpers,

@@ -233,8 +233,8 @@ class DemandModel:
         today = np.array([day])
         if self.generator == "philox":
             self._draw_counter(day, today, shared, promotions, out)
-        elif self.fitted is None and self._pcg64_kernel() is not None:
-            self._draw_compiled(day, shared, promotions, out)
+        elif self.fitted is None and (kernels := self._pcg64_kernel()) is not None:
+            self._draw_compiled(kernels, day, shared, promotions, out)
         else:
             for i, s in enumerate(self.stores):
                 out[i] = self._draw_store(i, s, day, today, shared, promotions)
@@ -287,6 +287,7 @@ class DemandModel:
 
     def _draw_compiled(
         self,
+        kernels: Any,
         day: int,
         shared: np.ndarray,
         promotions: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
@@ -297,9 +298,8 @@ class DemandModel:
         A store the kernel leaves (a shape or mean NumPy would refuse, a count past int32) is
         finished here as NumPy's calls finish it, and the kernel goes on from the next.
         """
-        kernels = self._pcg64_kernel()
         routines = _pcg64.routines()
-        assert kernels is not None and routines is not None
+        assert routines is not None
         gammas, counts = self._addresses()
         laws = self._laws(shared, promotions)
         means = np.empty(self.scenario.n_skus)
@@ -345,16 +345,15 @@ class DemandModel:
     def _addresses(self) -> tuple[np.ndarray, np.ndarray]:
         """The addresses of the stores' gamma and Poisson bit generators (this process's).
 
-        Worked out once for the model's streams; not pickled (:meth:`__getstate__`), since a
-        copy or a checkpoint's model has streams of its own at other addresses.
+        Worked out once; not pickled (:meth:`__getstate__`), since a copy or a checkpoint's
+        model has streams of its own at other addresses.
         """
-        held = self.__dict__.get("_stream_addresses")
-        if held is None or held[0] is not self._streams:
+        held: tuple[np.ndarray, np.ndarray] | None = self.__dict__.get("_stream_addresses")
+        if held is None:
             gammas = np.array([_pcg64.address(g) for g, _ in self._streams], dtype=np.uint64)
             counts = np.array([_pcg64.address(c) for _, c in self._streams], dtype=np.uint64)
-            held = (self._streams, gammas, counts)
-            self._stream_addresses = held
-        return held[1], held[2]
+            held = self._stream_addresses = (gammas, counts)
+        return held
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)

@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from crossdock._kernels import INT32_MAX
+from crossdock.demand._counter import joined_promotions
 
 __all__ = ["DRAWN", "FALLBACK", "POISSON_BY_NUMPY", "TOO_LARGE", "compiled", "routines"]
 
@@ -120,20 +121,15 @@ def draw_stores(
     next.
     """
     n = rate.shape[0]
-    promotions = promotion.shape[0]
     slow = slow_dispersion < dispersion
     mixing = np.isfinite(dispersion)
-    joined = np.empty(promotions, dtype=np.int64)
+    if (mixing or slow) and not (dispersion >= 0.0 and slow_dispersion >= 0.0):
+        info[0] = FALLBACK  # shapes NumPy refuses: no store is drawn here
+        return first if first < out.shape[0] else -1
+    joined = np.empty(promotion.shape[0], dtype=np.int64)
     for s in range(first, out.shape[0]):
         info[0] = DRAWN
-        joins = 0
-        for p in range(promotions):
-            if member[p, s]:
-                joined[joins] = p
-                joins += 1
-        if (mixing or slow) and not (dispersion >= 0.0 and slow_dispersion >= 0.0):
-            info[0] = FALLBACK
-            return s
+        joins = joined_promotions(member, s, joined)
         for k in range(n):
             base = size[s] * rate[k]
             m = shared[k] * base
@@ -208,4 +204,4 @@ def compiled() -> SimpleNamespace:
     from crossdock._fused import compile_kernels
 
     _natives()
-    return compile_kernels((), (draw_stores,))
+    return compile_kernels((joined_promotions,), (draw_stores,))
