@@ -16,10 +16,11 @@ from crossdock.routing import (
     RoutePlanner,
     RoutingProblem,
     SweepRoutePlanner,
-    _feasible,
+    Trips,
+    _split_to_fit,
     floor_spans,
     load_plan,
-    schedule_routes,
+    schedule_trips,
 )
 
 DEPOT = (48.7056, 2.3125)  # Chilly-Mazarin
@@ -180,9 +181,11 @@ def test_trips_scheduled_together_are_each_trip_driven_stop_by_stop(day, rng) ->
     order = list(range(n))
     rng.shuffle(order)
     cuts = sorted(rng.sample(range(1, n), rng.randint(0, n - 1))) if n > 1 else []
-    sequences = [order[a:b] for a, b in pairwise([0, *cuts, n])]
+    first = [0, *cuts, n]
+    sequences = [order[a:b] for a, b in pairwise(first)]
     dist = problem.distances()
-    routes = schedule_routes(problem, sequences, dist, pallets)
+    trips = schedule_trips(problem, np.array(order), np.array(first), dist, pallets)
+    routes = trips.routes()
     for route, sequence in zip(routes, sequences, strict=True):
         fields = (route.stops, route.pallets, route.km, route.arrivals, route.start, route.end)
         assert fields == drive(problem, sequence, dist, pallets)  # the same floats, exactly
@@ -190,8 +193,12 @@ def test_trips_scheduled_together_are_each_trip_driven_stop_by_stop(day, rng) ->
             a > problem.window_close[s] + 1e-6
             for s, a in zip(route.stops, route.arrivals, strict=True)
         )
-        assert _feasible(problem, [route]) == (not late and route.end - route.start <= 600.0 + 1e-6)
-    assert _feasible(problem, routes) == all(_feasible(problem, [r]) for r in routes)
+        feasible = Trips.of([route]).feasible(problem)
+        assert feasible == (not late and route.end - route.start <= 600.0 + 1e-6)
+    assert trips.feasible(problem) == all(Trips.of([r]).feasible(problem) for r in routes)
+    assert Trips.of(routes).routes() == routes
+    assert trips.total_km() == sum(r.km for r in routes)
+    assert trips.total_hours() == sum(r.hours for r in routes)
 
 
 def test_a_trip_waits_for_the_window_then_unloads() -> None:
@@ -210,7 +217,9 @@ def test_a_trip_waits_for_the_window_then_unloads() -> None:
         departure_minute=300.0,
         km=np.array([[0.0, 100.0], [100.0, 0.0]]),
     )
-    (route,) = schedule_routes(problem, [[0]], problem.distances(), problem.pallets)
+    (route,) = schedule_trips(
+        problem, np.array([0]), np.array([0, 1]), problem.distances(), problem.pallets
+    ).routes()
     assert route.start == 400.0  # leaves in time to arrive as the window opens
     assert route.arrivals == (500.0,)
     assert route.end == 500.0 + 10.0 + 4 * 2.5 + 100.0
@@ -230,3 +239,59 @@ def test_floor_spans_are_the_load_plans_first_and_last_positions(
         for stop in route.stops
     ]
     assert floor_spans(route) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.tuples(st.integers(0, 6), st.integers(0, 5)), min_size=1, max_size=6),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_the_trips_floor_spans_are_each_routes(trips: list[list[tuple[int, int]]]) -> None:
+    """Worked out for every trip at once, the spans are each route's own (stops visited twice
+    included)."""
+    routes = [
+        Route(tuple(s for s, _ in t), tuple(c for _, c in t), 1.0, (0.0,) * len(t)) for t in trips
+    ]
+    first_at, last_at = Trips.of(routes).floor_spans()
+    expected = [span for route in routes for span in floor_spans(route)]
+    assert list(zip(first_at.tolist(), last_at.tolist(), strict=True)) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.lists(st.integers(1, 20), min_size=1, max_size=6), min_size=1, max_size=6),
+    st.integers(1, 33),
+)
+def test_trips_past_a_truck_are_cut_in_visiting_order(
+    loads: list[list[int]], capacity: int
+) -> None:
+    """Each piece fits (or is a single stop), and the pieces are the trips cut greedily."""
+    pallets = np.array([p for trip in loads for p in trip])
+    stops = np.arange(pallets.size)
+    first = np.concatenate([[0], np.cumsum([len(t) for t in loads])])
+    cut = _split_to_fit(stops, first, pallets, capacity)
+    expected = [0]
+    for a, b in pairwise(first.tolist()):
+        carried = 0
+        for at in range(a, b):
+            if at > expected[-1] and carried + pallets[at] > capacity:
+                expected.append(at)
+                carried = 0
+            carried += int(pallets[at])
+        if expected[-1] != b:
+            expected.append(b)
+    assert cut.tolist() == expected
+
+
+def test_trips_repeated_and_joined_are_the_routes_repeated_and_joined() -> None:
+    one = Route((2, 0), (3, 4), 10.0, (60.0, 90.0), 30.0, 120.0)
+    two = Route((1,), (33,), 5.0, (45.0,), 40.0, 80.0)
+    trips = Trips.of([one, two])
+    assert trips.repeated(np.array([2, 3])).routes() == [one, one, two, two, two]
+    assert trips.repeated(np.array([0, 1])).routes() == [two]
+    assert trips.then(Trips.of([two])).routes() == [one, two, two]
+    assert Trips.empty().then(trips).routes() == [one, two]
+    assert Trips.empty().routes() == [] and Trips.empty().total_km() == 0

@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
+import numpy.typing as npt
 
 from crossdock._kernels import column_sums, row_dot
 from crossdock.errors import CrossdockError
@@ -241,18 +242,20 @@ class StopLog:
         depot_gln: str,
         depot: tuple[float, float],
         stops: Mapping[str, Any],
-        routes: Sequence[tuple[int, float, float, float]],
+        per_route: npt.ArrayLike,
+        route_times: npt.ArrayLike,
     ) -> None:
         """One depot-day's stops.
 
-        ``stops`` has every :data:`STOP_COLUMNS` column, a value a stop; ``routes`` gives, per
-        route in route order, its number of stops, km, start and end minutes.
+        ``stops`` has every :data:`STOP_COLUMNS` column, a value a stop, routes one after
+        another; ``per_route`` gives each route's number of stops and ``route_times`` its
+        :data:`ROUTE_COLUMNS` (km, start and end minutes), a row a route.
         """
         columns: dict[str, np.ndarray] = {
             name: np.asarray(stops[name], dtype=t) for name, t in STOP_COLUMNS.items()
         }
         n = int(columns["route"].size)
-        per_route = np.asarray([r[0] for r in routes], dtype=np.int64)
+        per_route = np.asarray(per_route, dtype=np.int64)
         if any(c.size != n for c in columns.values()) or int(per_route.sum()) != n:
             raise ValueError(f"day {day}, {depot_gln}: stop columns of unequal length")
         place = (depot_gln, float(depot[0]), float(depot[1]))
@@ -261,7 +264,7 @@ class StopLog:
         records["depot"] = self._depots.setdefault(place, len(self._depots))
         for name, values in columns.items():
             records[name] = values
-        times = np.asarray([r[1:] for r in routes], dtype=np.float64).reshape(-1, 3)
+        times = np.asarray(route_times, dtype=np.float64).reshape(-1, len(ROUTE_COLUMNS))
         for i, name in enumerate(ROUTE_COLUMNS):
             records[name] = np.repeat(times[:, i], per_route)
         self._pending.append(records)

@@ -25,12 +25,20 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from crossdock._kernels import haversine_km
+from crossdock._trips import (
+    LoadPlan,
+    Route,
+    RoutingProblem,
+    Trips,
+    floor_spans,
+    load_plan,
+    schedule_trips,
+)
 from crossdock.registry import Registry
 
 if TYPE_CHECKING:
@@ -48,68 +56,17 @@ __all__ = [
     "RoutingProblem",
     "SolvePool",
     "SweepRoutePlanner",
+    "Trips",
     "current_pool",
     "floor_spans",
     "load_plan",
     "plan_depots",
     "router_from_spec",
     "routing_workers",
+    "schedule_trips",
     "solve_pool",
     "solve_vrp",
 ]
-
-
-@dataclass(frozen=True, eq=False)
-class RoutingProblem:
-    """One depot's deliveries of one day (index 0 of ``km`` is the depot, then the stops)."""
-
-    depot: tuple[float, float]
-    lat: np.ndarray
-    lon: np.ndarray
-    pallets: np.ndarray
-    window_open: np.ndarray  # minutes after midnight
-    window_close: np.ndarray
-    capacity_pallets: int
-    road_factor: float = 1.3
-    speed_kmh: float = 60.0
-    service_minutes: float = 15.0
-    service_minutes_per_pallet: float = 1.5
-    shift_minutes: float = 600.0
-    departure_minute: float = 0.0
-    km: np.ndarray | None = field(default=None, repr=False)
-    pickup: bool = False
-    """Pickups (a collection run: the truck leaves empty and comes back loaded), not deliveries."""
-
-    def distances(self) -> np.ndarray:
-        """Road km between depot (0) and stops (1..n)."""
-        if self.km is not None:
-            return self.km
-        lat = np.concatenate([[self.depot[0]], self.lat])
-        lon = np.concatenate([[self.depot[1]], self.lon])
-        return (
-            haversine_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :]) * self.road_factor
-        )
-
-    def service(self, pallets: np.ndarray) -> np.ndarray:
-        """Unloading minutes at each stop."""
-        return self.service_minutes + self.service_minutes_per_pallet * pallets
-
-
-@dataclass(frozen=True)
-class Route:
-    """One truck's trip: stops in visiting order, pallets, road km and the schedule."""
-
-    stops: tuple[int, ...]
-    pallets: tuple[int, ...]
-    km: float
-    arrivals: tuple[float, ...] = ()
-    start: float = 0.0
-    end: float = 0.0
-
-    @property
-    def hours(self) -> float:
-        """Driver hours from leaving the depot to coming back."""
-        return (self.end - self.start) / 60.0
 
 
 class RoutePlanner(Protocol):
@@ -124,78 +81,33 @@ def schedule(
     problem: RoutingProblem, stops: list[int], dist: np.ndarray, pallets: np.ndarray
 ) -> Route:
     """Drive ``stops`` in order from the depot: arrive, wait for the window, unload, go on."""
-    return schedule_routes(problem, [stops], dist, pallets)[0]
+    trip = schedule_trips(problem, np.asarray(stops), np.array([0, len(stops)]), dist, pallets)
+    return trip.routes()[0]
 
 
-def schedule_routes(
-    problem: RoutingProblem, sequences: list[list[int]], dist: np.ndarray, pallets: np.ndarray
-) -> list[Route]:
-    """:func:`schedule` for each of ``sequences``, with the arrays read once for them all.
-
-    A day's deliveries are a few hundred trips of a stop or two: the legs, windows, unloading
-    minutes and loads of every trip are gathered from the arrays in one go, then each trip is
-    driven over plain floats (the same float64 operations, in the same order, as stop by
-    stop on the arrays).
-    """
-    if any(not sequence for sequence in sequences):
-        raise ValueError("a route needs at least one stop")
-    speed = problem.speed_kmh / 60.0
-    flat = [stop for sequence in sequences for stop in sequence]
-    here: list[int] = []
-    there: list[int] = []
-    for sequence in sequences:
-        before = 0
-        for stop in sequence:
-            here.append(before)
-            there.append(stop + 1)
-            before = stop + 1
-        here.append(before)
-        there.append(0)
-    legs = dist[here, there].tolist()
-    opens = problem.window_open[flat].astype(np.float64).tolist()
-    unload = problem.service(pallets[flat]).tolist()
-    loads = [int(count) for count in pallets[flat].tolist()]
-    routes = []
-    leg = at = 0  # the next leg, the next stop (into flat)
-    for sequence in sequences:
-        start = max(problem.departure_minute, opens[at] - legs[leg] / speed)
-        t = start
-        km = 0.0
-        arrivals = []
-        first = at
-        for _ in sequence:
-            km += legs[leg]
-            t += legs[leg] / speed
-            t = max(t, opens[at])
-            arrivals.append(t)
-            t += unload[at]
-            leg += 1
-            at += 1
-        km += legs[leg]  # back to the depot
-        t += legs[leg] / speed
-        leg += 1
-        routes.append(
-            Route(tuple(sequence), tuple(loads[first:at]), float(km), tuple(arrivals), start, t)
-        )
-    return routes
+def _flat(sequences: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Trips given as lists of stops, as :func:`schedule_trips` takes them (stops, first)."""
+    lengths = [len(sequence) for sequence in sequences]
+    first = np.zeros(len(sequences) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=first[1:])
+    stops = np.fromiter((s for sequence in sequences for s in sequence), np.int64, int(first[-1]))
+    return stops, first
 
 
-def _full_trucks(problem: RoutingProblem, dist: np.ndarray) -> tuple[list[Route], np.ndarray]:
+def _full_trucks(problem: RoutingProblem, dist: np.ndarray) -> tuple[Trips, np.ndarray]:
     """Stops needing more than a truck get full direct trucks first; returns the remainder."""
-    remaining = problem.pallets.astype(np.int64).copy()
+    remaining = problem.pallets.astype(np.int64)  # a copy
     cap = problem.capacity_pallets
+    if remaining.max(initial=0) < cap:
+        return Trips.empty(), remaining
     big = np.flatnonzero(remaining >= cap)
-    if big.size == 0:
-        return [], remaining
     trucks = remaining[big] // cap
     remaining[big] %= cap
     full = np.zeros_like(remaining)
     full[big] = cap
     # a stop's full trucks are the same trip, one after another
-    trips = schedule_routes(problem, [[stop] for stop in big.tolist()], dist, full)
-    return [
-        trip for trip, n in zip(trips, trucks.tolist(), strict=True) for _ in range(n)
-    ], remaining
+    trips = schedule_trips(problem, big, np.arange(big.size + 1), dist, full)
+    return trips.repeated(trucks), remaining
 
 
 class SweepRoutePlanner:
@@ -207,22 +119,23 @@ class SweepRoutePlanner:
         routes, remaining = _full_trucks(problem, dist)
         stops = np.flatnonzero(remaining > 0)
         if stops.size == 0:
-            return routes
+            return routes.routes()
         lat0, lon0 = problem.depot
         angle = np.arctan2(
             problem.lat[stops] - lat0, (problem.lon[stops] - lon0) * np.cos(np.radians(lat0))
         )
         ordered = stops[np.argsort(angle, kind="stable")]
+        groups: list[list[int]] = []
         group: list[int] = []
         load = 0
-        for i in ordered:
+        for i in ordered.tolist():
             if load + remaining[i] > problem.capacity_pallets and group:
-                routes.append(schedule(problem, _nearest_order(group, dist), dist, remaining))
+                groups.append(_nearest_order(group, dist))
                 group, load = [], 0
-            group.append(int(i))
+            group.append(i)
             load += int(remaining[i])
-        routes.append(schedule(problem, _nearest_order(group, dist), dist, remaining))
-        return routes
+        groups.append(_nearest_order(group, dist))
+        return routes.then(schedule_trips(problem, *_flat(groups), dist, remaining)).routes()
 
 
 def _nearest_order(group: list[int], dist: np.ndarray) -> list[int]:
@@ -241,7 +154,7 @@ class PendingSolve:
     """A depot-day that :meth:`PyVRPRoutePlanner.begin` could not serve from its cached plan."""
 
     problem: RoutingProblem
-    full_trucks: list[Route]
+    full_trucks: Trips
     """Direct full trucks for stops needing a truck or more (not part of the solve)."""
     stops: np.ndarray
     """The stops left to route (indices into the problem's stops)."""
@@ -273,20 +186,20 @@ class PyVRPRoutePlanner:
         self.solves = 0
         self.reused = 0
 
-    def begin(self, problem: RoutingProblem) -> list[Route] | PendingSolve:
-        """The depot-day's routes when no solve is needed (reused), else the solve to run.
+    def begin(self, problem: RoutingProblem) -> Trips | PendingSolve:
+        """The depot-day's trips when no solve is needed (reused), else the solve to run.
 
-        :meth:`plan` is ``begin``, the solve, then :meth:`finish`; :func:`plan_depots` splits
+        :meth:`trips` is ``begin``, the solve, then :meth:`finish`; :func:`plan_depots` splits
         them so that several depots' solves run at once.
         """
         dist = problem.distances()
-        routes, remaining = _full_trucks(problem, dist)
+        trips, remaining = _full_trucks(problem, dist)
         stops = np.flatnonzero(remaining > 0)
         if stops.size == 0:
-            return routes
+            return trips
         # Stops are known by their coordinates, so a cached plan carries over to days with
         # other stops: absent ones are dropped, new ones inserted where they cost least.
-        names = [(float(problem.lat[i]), float(problem.lon[i])) for i in stops]
+        names = list(zip(problem.lat[stops].tolist(), problem.lon[stops].tolist(), strict=True))
         local = dict(zip(names, stops.tolist(), strict=True))
         cached = self._cache.get(problem.depot)
         if cached is not None:
@@ -300,24 +213,29 @@ class PyVRPRoutePlanner:
                 remaining,
                 problem.capacity_pallets,
             )
+            flat, first = _flat(sequences)
             # a route grown past the truck's capacity is split in visiting order
-            sequences = _split_to_fit(sequences, remaining, problem.capacity_pallets)
-            again = schedule_routes(problem, sequences, dist, remaining)
+            first = _split_to_fit(flat, first, remaining, problem.capacity_pallets)
+            again = schedule_trips(problem, flat, first, dist, remaining)
             # reuse routes that still work; where the solver itself found no way to meet every
             # window (a depot too far from its stores), its repaired best effort is reused too
-            if not solved_feasible or _feasible(problem, again):
+            if not solved_feasible or again.feasible(problem):
                 self.reused += 1
-                return routes + again
-        return PendingSolve(problem, routes, stops, remaining, dist, names)
+                return trips.then(again)
+        return PendingSolve(problem, trips, stops, remaining, dist, names)
 
-    def plan(self, problem: RoutingProblem) -> list[Route]:
-        """See :class:`RoutePlanner`."""
+    def trips(self, problem: RoutingProblem) -> Trips:
+        """The depot-day's trips: :meth:`begin`, the solve it asks for if any, :meth:`finish`."""
         planned = self.begin(problem)
         if isinstance(planned, PendingSolve):
             return self.finish(planned, solve_vrp(**self.solve_arguments(planned)))
         return planned
 
-    def finish(self, pending: PendingSolve, solution: list[list[int]]) -> list[Route]:
+    def plan(self, problem: RoutingProblem) -> list[Route]:
+        """See :class:`RoutePlanner`."""
+        return self.trips(problem).routes()
+
+    def finish(self, pending: PendingSolve, solution: list[list[int]]) -> Trips:
         """Schedule a solved depot-day, cache its plan for the days after, and return it."""
         problem, stops, remaining, dist = (
             pending.problem,
@@ -325,13 +243,16 @@ class PyVRPRoutePlanner:
             pending.remaining,
             pending.dist,
         )
-        sequences = [[int(stops[c]) for c in route] for route in solution]
-        scheduled = schedule_routes(problem, sequences, dist, remaining)
-        feasible = _feasible(problem, scheduled)
+        visits, first = _flat(solution)
+        scheduled = schedule_trips(problem, stops[visits], first, dist, remaining)
+        feasible = scheduled.feasible(problem)
         by_name = dict(zip(stops.tolist(), pending.names, strict=True))
-        self._cache[problem.depot] = ([[by_name[i] for i in r] for r in sequences], feasible)
+        sequences = [
+            [by_name[i] for i in trip.tolist()] for trip in np.split(stops[visits], first[1:-1])
+        ]
+        self._cache[problem.depot] = (sequences, feasible)
         self.solves += 1
-        return pending.full_trucks + scheduled
+        return pending.full_trucks.then(scheduled)
 
     def solve_arguments(self, pending: PendingSolve) -> dict[str, Any]:
         """Keyword arguments of :func:`solve_vrp` for a pending solve (plain arrays and ints).
@@ -522,80 +443,29 @@ def _insert_cheapest(
 
 
 def _split_to_fit(
-    sequences: list[list[int]], pallets: np.ndarray, capacity: int
-) -> list[list[int]]:
-    """Cut each route, in visiting order, into pieces that fit one truck."""
-    out: list[list[int]] = []
-    for sequence in sequences:
-        piece: list[int] = []
-        load = 0
-        for stop in sequence:
-            if piece and load + pallets[stop] > capacity:
-                out.append(piece)
-                piece, load = [], 0
-            piece.append(stop)
-            load += int(pallets[stop])
-        if piece:
-            out.append(piece)
-    return out
+    stops: np.ndarray, first: np.ndarray, pallets: np.ndarray, capacity: int
+) -> np.ndarray:
+    """Cut each trip, in visiting order, into pieces that fit one truck: the pieces' ``first``.
 
-
-def _feasible(problem: RoutingProblem, routes: list[Route]) -> bool:
-    """Every stop of ``routes`` reached within its window, every trip within the shift."""
-    latest = iter((problem.window_close[[s for r in routes for s in r.stops]] + 1e-6).tolist())
-    limit = problem.shift_minutes + 1e-6
-    on_time = all(arrival <= next(latest) for r in routes for arrival in r.arrivals)
-    return on_time and all(r.end - r.start <= limit for r in routes)
-
-
-@dataclass(frozen=True)
-class LoadPlan:
-    """Which stop's pallet stands on each floor position (0 = at the cab, last = at the door)."""
-
-    positions: tuple[int, ...]
-
-    def unloads_cleanly(self, stops: tuple[int, ...]) -> bool:
-        """True when, at every stop, its pallets are nearest the door of all still aboard."""
-        aboard = list(self.positions)
-        for stop in stops:
-            mine = [p for p, s in enumerate(aboard) if s == stop]
-            others = [p for p, s in enumerate(aboard) if s != stop and s >= 0]
-            if others and mine and min(mine) < max(others):
-                return False
-            aboard = [-1 if s == stop else s for s in aboard]
-        return True
-
-
-def load_plan(route: Route) -> LoadPlan:
-    """Load the last stop first: it goes to the cab, the first stop's pallets to the door."""
-    positions: list[int] = []
-    for stop, count in zip(reversed(route.stops), reversed(route.pallets), strict=True):
-        positions.extend([stop] * count)
-    return LoadPlan(tuple(positions))
-
-
-def floor_spans(route: Route) -> list[tuple[int, int]]:
-    """Each stop's first and last position on :func:`load_plan`'s floor; ``(-1, -1)``: none.
-
-    The load plan puts the stops' pallets in reverse order from the cab, so a stop's pallets
-    start after those of every later stop: worked out from the counts, without building the
-    floor. A route that visits a stop twice is read off the floor itself.
+    The stops stay in their order; only the trips whose load passes the truck's are cut.
     """
-    if len(set(route.stops)) < len(route.stops):
-        floor = load_plan(route).positions
-        backwards = floor[::-1]
-        return [
-            (floor.index(stop), len(floor) - 1 - backwards.index(stop))
-            if stop in floor
-            else (-1, -1)
-            for stop in route.stops
-        ]
-    after = sum(route.pallets)
-    spans = []
-    for count in route.pallets:
-        after -= count
-        spans.append((after, after + count - 1) if count > 0 else (-1, -1))
-    return spans
+    if not stops.size:
+        return first
+    load = pallets[stops]
+    per_trip = np.add.reduceat(load, first[:-1])
+    if per_trip.max() <= capacity:
+        return first
+    over = np.flatnonzero(per_trip > capacity)
+    cuts: list[int] = []
+    for trip in over.tolist():
+        a, b = int(first[trip]), int(first[trip + 1])
+        piece, carried = a, 0  # where the piece in hand begins, its pallets
+        for at, count in enumerate(load[a:b].tolist(), start=a):
+            if at > piece and carried + count > capacity:
+                cuts.append(at)
+                piece, carried = at, 0
+            carried += count
+    return np.union1d(first, cuts).astype(np.int64)
 
 
 #: Routing solvers by name (the scenario's ``carrier.routing.solver``): each entry builds a
@@ -789,8 +659,8 @@ def routing_workers(workers: int = 1, address: str | None = None) -> Iterator[So
 
 def plan_depots(
     jobs: list[tuple[RoutePlanner, RoutingProblem]], pool: SolvePool | None = None
-) -> list[list[Route]]:
-    """Plan several depot-days: the same routes as ``planner.plan(problem)`` for each in turn.
+) -> list[Trips]:
+    """Plan several depot-days: the trips of ``planner.plan(problem)`` for each in turn.
 
     Without a pool the jobs are planned one after another. With one, each
     :class:`PyVRPRoutePlanner` checks reuse in this process (its cache stays here) and the
@@ -799,8 +669,8 @@ def plan_depots(
     Other planners plan in this process, in turn.
     """
     if pool is None:
-        return [planner.plan(problem) for planner, problem in jobs]
-    results: list[list[Route] | None] = [None] * len(jobs)
+        return [_trips_of(planner, problem) for planner, problem in jobs]
+    results: list[Trips | None] = [None] * len(jobs)
     todo = list(range(len(jobs)))
     while todo:
         later: list[int] = []
@@ -809,7 +679,7 @@ def plan_depots(
         for i in todo:
             planner, problem = jobs[i]
             if not isinstance(planner, PyVRPRoutePlanner):
-                results[i] = planner.plan(problem)
+                results[i] = _trips_of(planner, problem)
                 continue
             key = (id(planner), problem.depot)
             if key in seen:
@@ -825,4 +695,11 @@ def plan_depots(
         for (i, planner, p), solution in zip(pending, solved, strict=True):
             results[i] = planner.finish(p, solution)
         todo = later
-    return [r if r is not None else [] for r in results]
+    return [r if r is not None else Trips.empty() for r in results]
+
+
+def _trips_of(planner: RoutePlanner, problem: RoutingProblem) -> Trips:
+    """A planner's plan of a depot-day as trips (PyVRP's planner schedules them as such)."""
+    if isinstance(planner, PyVRPRoutePlanner):
+        return planner.trips(problem)
+    return Trips.of(planner.plan(problem))

@@ -63,9 +63,9 @@ def depot_days(seed: int, n: int) -> list[tuple]:
         stops = {name: rng.integers(0, 90, per_route.sum()) for name in STOP_COLUMNS}
         stops["arrival_min"] = rng.uniform(300, 900, per_route.sum())
         stops["on_time"] = rng.random(per_route.sum()) < 0.9
-        routes = [(int(k), *rng.uniform(0, 600, 3)) for k in per_route]
+        times = rng.uniform(0, 600, (per_route.size, 3))  # each route's km, start, end
         depot = ("3010000000013", (48.8, 2.3)) if i % 3 else ("3010000000020", (45.7, 4.8))
-        days.append((i // 2, depot[0], depot[1], stops, routes))
+        days.append((i // 2, depot[0], depot[1], stops, per_route, times))
     return days
 
 
@@ -153,10 +153,10 @@ def test_stop_columns_of_unequal_length_are_refused() -> None:
     stops = {name: [0, 0] for name in STOP_COLUMNS}
     stops["pallets"] = [1]
     with pytest.raises(ValueError, match="unequal length"):
-        log.add(3, "3010000000013", (48.8, 2.3), stops, [(2, 10.0, 300.0, 420.0)])
+        log.add(3, "3010000000013", (48.8, 2.3), stops, [2], [(10.0, 300.0, 420.0)])
     stops["pallets"] = [1, 2]
     with pytest.raises(ValueError, match="unequal length"):  # the routes count 3 stops
-        log.add(3, "3010000000013", (48.8, 2.3), stops, [(3, 10.0, 300.0, 420.0)])
-    log.add(3, "3010000000013", (48.8, 2.3), stops, [(2, 10.0, 300.0, 420.0)])
+        log.add(3, "3010000000013", (48.8, 2.3), stops, [3], [(10.0, 300.0, 420.0)])
+    log.add(3, "3010000000013", (48.8, 2.3), stops, [2], [(10.0, 300.0, 420.0)])
     assert [r.pallets for r in log.rows()] == [1, 2]
     assert log.columns()["route_end_min"].tolist() == [420.0, 420.0]

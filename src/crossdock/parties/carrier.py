@@ -12,20 +12,19 @@ goods channel. The carrier never touches another party.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 
 from crossdock._kernels import haversine_km, pallets
 from crossdock.goods import Consignment
-from crossdock.ledger import STOP_COLUMNS, PickupRow, SeriesSpec, TransportRow
+from crossdock.ledger import PickupRow, SeriesSpec, TransportRow
 from crossdock.parties._common import Context
 from crossdock.routing import (
-    Route,
     RoutePlanner,
     RoutingProblem,
+    Trips,
     current_pool,
-    floor_spans,
     plan_depots,
     router_from_spec,
 )
@@ -35,7 +34,7 @@ _INBOUND_ORDER = {"dc": 0, "platform": 1}
 _NO_WINDOW = 10.0**7  # minutes: collection runs have no pickup windows or shift limit
 
 # A depot-day to route (or None: nothing to route) and what records its routes once planned.
-_Step = tuple[tuple[RoutePlanner, RoutingProblem] | None, Callable[[list[Route]], None]]
+_Step = tuple[tuple[RoutePlanner, RoutingProblem] | None, Callable[[Trips], None]]
 
 
 class Carrier:
@@ -128,7 +127,7 @@ class Carrier:
         steps.extend(self._route(day, load) for load in loads if load.receiver_kind == "store")
         planned = iter(plan_depots([job for job, _ in steps if job is not None], current_pool()))
         for job, record in steps:
-            record(next(planned) if job is not None else [])
+            record(next(planned) if job is not None else Trips.empty())
 
     def _route(self, day: int, load: Consignment) -> _Step:
         """One depot's store deliveries of the day, to route and record."""
@@ -169,8 +168,8 @@ class Carrier:
             km=sc.road_km[np.ix_(nodes, nodes)],
         )
 
-        def record(routes: list[Route]) -> None:
-            self._record(day, origin_kind, load.sender, stops, problem, routes)
+        def record(trips: Trips) -> None:
+            self._record(day, origin_kind, load.sender, stops, problem, trips)
 
         return ((self.router, problem) if stops.size else None), record
 
@@ -181,41 +180,38 @@ class Carrier:
         gln: str,
         stops: np.ndarray,
         problem: RoutingProblem,
-        routes: list[Route],
+        trips: Trips,
     ) -> None:
         """One transport row for the depot-day and one row per stop of each route."""
         spec = self.ctx.scenario.spec.carrier
-        km = sum(r.km for r in routes)
-        hours = sum(r.hours for r in routes)
-        latest = problem.window_close + 1e-6
+        km = trips.total_km()
+        hours = trips.total_hours()
+        lengths = trips.lengths
+        floor_first, floor_last = trips.floor_spans()  # each stop's pallets on the floor
         # the depot-day's stops as columns (see ledger.StopLog), each route's in visiting order
-        columns: dict[str, Any] = {name: [] for name in STOP_COLUMNS}
-        visited: list[int] = []  # the problem's stops, in route and visiting order
-        for number, route in enumerate(routes):
-            spans = floor_spans(route)  # each stop's first and last pallet on the floor
-            n = len(route.stops)
-            visited.extend(route.stops)
-            columns["route"].extend([number] * n)
-            columns["stop_order"].extend(range(n))
-            columns["pallets"].extend(route.pallets)
-            columns["arrival_min"].extend(route.arrivals)
-            columns["floor_first"].extend(first for first, _ in spans)
-            columns["floor_last"].extend(last for _, last in spans)
-        at = np.asarray(visited, dtype=np.int64)
-        columns["store"] = stops[at]
-        columns["on_time"] = np.asarray(columns["arrival_min"], dtype=np.float64) <= latest[at]
-        on_time = int(columns["on_time"].sum())
+        on_time = trips.arrivals <= problem.window_close[trips.stops] + 1e-6
+        columns = {
+            "route": np.repeat(np.arange(len(trips)), lengths),
+            "stop_order": np.arange(trips.stops.size) - np.repeat(trips.first[:-1], lengths),
+            "store": stops[trips.stops],
+            "pallets": trips.pallets,
+            "arrival_min": trips.arrivals,
+            "on_time": on_time,
+            "floor_first": floor_first,
+            "floor_last": floor_last,
+        }
         self.ctx.ledger.route_stops.add(
             day,
             gln,
             problem.depot,
             columns,
-            [(len(r.stops), r.km, r.start, r.end) for r in routes],
+            lengths,
+            np.column_stack([trips.km, trips.start, trips.end]),
         )
         cost = (
             km * self.cost_per_km
             + hours * spec.cost_per_hour
-            + len(routes) * spec.cost_per_truck_day
+            + len(trips) * spec.cost_per_truck_day
         )
         self.ctx.ledger.transport.append(
             TransportRow(
@@ -223,14 +219,14 @@ class Carrier:
                 "outbound",
                 origin_kind,
                 gln,
-                len(routes),
+                len(trips),
                 int(stops.size),
                 int(problem.pallets.sum()),
                 km,
                 cost,
                 hours,
                 km * self.co2_per_km,
-                on_time,
+                int(on_time.sum()),
             )
         )
 
@@ -325,9 +321,9 @@ class Carrier:
                 self._collection_routers[key] = router_from_spec(spec.routing, self.ctx.seed)
             job = (self._collection_routers[key], problem)
 
-        def record(routes: list[Route]) -> None:
+        def record(trips: Trips) -> None:
             self._record_collection(
-                day, collection, run, origins, count, trucks + len(routes), km + _km(routes)
+                day, collection, run, origins, count, trucks + len(trips), km + trips.total_km()
             )
 
         return job, record
@@ -376,8 +372,3 @@ class Carrier:
         """Goods on the road (and loaded today) are the carrier's closing stock."""
         sc = self.ctx.scenario
         self.ctx.ledger.close(day, "carrier", self._on_road[None, :], sc.unit_cost)
-
-
-def _km(routes: list[Route]) -> float:
-    """Road km of the routes (0 for none)."""
-    return sum(r.km for r in routes)
