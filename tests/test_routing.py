@@ -295,3 +295,10 @@ def test_trips_repeated_and_joined_are_the_routes_repeated_and_joined() -> None:
     assert trips.then(Trips.of([two])).routes() == [one, two, two]
     assert Trips.empty().then(trips).routes() == [one, two]
     assert Trips.empty().routes() == [] and Trips.empty().total_km() == 0
+
+
+def test_routes_without_an_arrival_a_stop_are_refused_by_name() -> None:
+    with pytest.raises(ValueError, match="route 1: 2 stops, 2 pallet counts and 0 arrivals"):
+        Trips.of([Route((0,), (3,), 1.0, (60.0,)), Route((1, 2), (3, 4), 1.0)])
+    with pytest.raises(ValueError, match="route 0: 0 stops"):
+        Trips.of([Route((), (), 0.0)])

@@ -118,6 +118,14 @@ class Trips:
         if not routes:
             return cls.empty()
         lengths = [len(r.stops) for r in routes]
+        for number, route in enumerate(routes):
+            n = len(route.stops)
+            if not n or len(route.pallets) != n or len(route.arrivals) != n:
+                raise ValueError(
+                    f"route {number}: {len(route.stops)} stops, {len(route.pallets)} pallet "
+                    f"counts and {len(route.arrivals)} arrivals (one of each a stop, and at "
+                    "least one stop)"
+                )
         return cls(
             np.fromiter((s for r in routes for s in r.stops), np.int64, sum(lengths)),
             np.fromiter((p for r in routes for p in r.pallets), np.int64, sum(lengths)),
