@@ -270,7 +270,8 @@ def schedule_trips(
     lengths = first[1:] - starts
     if not lengths.size:
         return Trips.empty()
-    if lengths.min() < 1:
+    each = lengths.tolist()  # (Python's min and max beat NumPy's reductions on a few trips)
+    if min(each) < 1:
         raise ValueError("a route needs at least one stop")
     speed = problem.speed_kmh / 60.0
     node = stops + 1
@@ -278,29 +279,32 @@ def schedule_trips(
     came_from[1:] = node[:-1]
     came_from[starts] = 0  # each trip leaves the depot
     legs = dist[came_from, node]  # the leg into each visit
-    home = dist[node[first[1:] - 1], 0]  # each trip's last leg, back to the depot
     opens = problem.window_open[stops].astype(np.float64)
-    start = np.maximum(problem.departure_minute, opens[starts] - legs[starts] / speed)
-    # A row a trip, a column a visit position, the last the way home. A trip's missing
-    # visits are a leg of 0 km, a window open since forever and no unloading: they leave its
-    # clock and its km as they are.
-    n = lengths.size
-    trip = np.arange(n).repeat(lengths)
-    position = np.arange(stops.size) - starts.repeat(lengths)
-    road, drive, unloading, opening = grid = np.zeros((4, n, int(lengths.max()) + 1))
-    opening.fill(-np.inf)
-    grid[:, trip, position] = (legs, legs / speed, problem.service(pallets[stops]), opens)
-    road[np.arange(n), lengths] = home
-    reached = np.empty((n, road.shape[1] - 1))
+    # A row a trip, a column a visit position, then a last column for the way home. A trip's
+    # missing visits are a leg of 0 km, a window open since forever and no unloading: they
+    # leave its clock and its km as they are (x + 0.0 and max(x, -inf) are x).
+    n, width = lengths.size, max(each)
+    shape = (n, width + 1)
+    cell = np.arange(stops.size) + (np.arange(n) * shape[1] - starts).repeat(lengths)
+    road = np.zeros(shape)
+    road.ravel()[cell] = legs
+    road[:, width] = dist[node[first[1:] - 1], 0]  # each trip's last stop to the depot
+    drive = road / speed  # minutes at the wheel
+    unloading = np.zeros(shape)
+    unloading.ravel()[cell] = problem.service(pallets[stops])
+    opening = np.full(shape, -np.inf)
+    opening.ravel()[cell] = opens
+    start = np.maximum(problem.departure_minute, opens[starts] - drive[:, 0])
+    reached = np.empty(shape)
     t = start.copy()
-    for k in range(reached.shape[1]):
+    for k in range(width):
         np.add(t, drive[:, k], out=t)
         np.maximum(t, opening[:, k], out=t)
         reached[:, k] = t
         np.add(t, unloading[:, k], out=t)
-    t += home / speed
+    t += drive[:, width]
     km = np.add.accumulate(road, axis=1)[:, -1]  # leg after leg, as driven
-    arrivals = reached[trip, position]
+    arrivals = reached.ravel()[cell]
     loads = pallets[stops].astype(np.int64)
     return Trips(stops, loads, arrivals, first, km, start, t)
 
