@@ -208,10 +208,17 @@ class Trips:
         """Driver hours of every trip, added in trip order (0 for none)."""
         return sum(((self.end - self.start) / 60.0).tolist())
 
+    def visits(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each visit's trip and its place in the trip (0 for the first stop)."""
+        return visit_places(self.first)
+
+    def on_time(self, problem: RoutingProblem) -> np.ndarray:
+        """Whether each visit is within its stop's window."""
+        return self.arrivals <= problem.window_close[self.stops] + 1e-6
+
     def feasible(self, problem: RoutingProblem) -> bool:
         """Every visit within its stop's window, every trip within the driver's shift."""
-        on_time = self.arrivals <= problem.window_close[self.stops] + 1e-6
-        return bool(on_time.all()) and bool(
+        return bool(self.on_time(problem).all()) and bool(
             (self.end - self.start <= problem.shift_minutes + 1e-6).all()
         )
 
@@ -224,8 +231,7 @@ class Trips:
         """
         if not len(self):
             return _NO_INTS, _NO_INTS
-        lengths = self.lengths
-        trip = np.repeat(np.arange(len(self)), lengths)
+        trip, _ = self.visits()
         through = np.cumsum(self.pallets)  # every visit's pallets up to its own, all trips
         before_trip = through[self.first[:-1]] - self.pallets[self.first[:-1]]
         total = np.add.reduceat(self.pallets, self.first[:-1])
@@ -243,6 +249,13 @@ class Trips:
             spans = np.array(floor_spans(route), dtype=np.int64).reshape(-1, 2)
             first_at[a:b], last_at[a:b] = spans[:, 0], spans[:, 1]
         return first_at, last_at
+
+
+def visit_places(first: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each visit's trip and its place in the trip, for trips beginning at ``first[:-1]``."""
+    lengths = first[1:] - first[:-1]
+    trip = np.arange(lengths.size).repeat(lengths)
+    return trip, np.arange(int(first[-1])) - first[:-1].repeat(lengths)
 
 
 _NO_TRIPS = Trips(_NO_INTS, _NO_INTS, _NO_FLOATS, np.zeros(1, np.int64), *[_NO_FLOATS] * 3)
@@ -285,7 +298,8 @@ def schedule_trips(
     # leave its clock and its km as they are (x + 0.0 and max(x, -inf) are x).
     n, width = lengths.size, max(each)
     shape = (n, width + 1)
-    cell = np.arange(stops.size) + (np.arange(n) * shape[1] - starts).repeat(lengths)
+    trip, place = visit_places(first)
+    cell = trip * shape[1] + place
     road = np.zeros(shape)
     road.ravel()[cell] = legs
     road[:, width] = dist[node[first[1:] - 1], 0]  # each trip's last stop to the depot

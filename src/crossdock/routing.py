@@ -77,14 +77,6 @@ class RoutePlanner(Protocol):
         ...
 
 
-def schedule(
-    problem: RoutingProblem, stops: list[int], dist: np.ndarray, pallets: np.ndarray
-) -> Route:
-    """Drive ``stops`` in order from the depot: arrive, wait for the window, unload, go on."""
-    trip = schedule_trips(problem, np.asarray(stops), np.array([0, len(stops)]), dist, pallets)
-    return trip.routes()[0]
-
-
 def _flat(sequences: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
     """Trips given as lists of stops, as :func:`schedule_trips` takes them (stops, first)."""
     lengths = [len(sequence) for sequence in sequences]

@@ -186,13 +186,13 @@ class Carrier:
         spec = self.ctx.scenario.spec.carrier
         km = trips.total_km()
         hours = trips.total_hours()
-        lengths = trips.lengths
         floor_first, floor_last = trips.floor_spans()  # each stop's pallets on the floor
         # the depot-day's stops as columns (see ledger.StopLog), each route's in visiting order
-        on_time = trips.arrivals <= problem.window_close[trips.stops] + 1e-6
+        on_time = trips.on_time(problem)
+        route, stop_order = trips.visits()
         columns = {
-            "route": np.repeat(np.arange(len(trips)), lengths),
-            "stop_order": np.arange(trips.stops.size) - np.repeat(trips.first[:-1], lengths),
+            "route": route,
+            "stop_order": stop_order,
             "store": stops[trips.stops],
             "pallets": trips.pallets,
             "arrival_min": trips.arrivals,
@@ -205,7 +205,7 @@ class Carrier:
             gln,
             problem.depot,
             columns,
-            lengths,
+            trips.lengths,
             np.column_stack([trips.km, trips.start, trips.end]),
         )
         cost = (
