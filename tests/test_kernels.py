@@ -371,6 +371,64 @@ def test_the_fused_addition_within_int32_is_numpys_or_leaves_the_book_as_it_came
     assert outcomes == {True, False}  # (both ways were compared)
 
 
+def _noted_by_numpy(
+    unadvised: np.ndarray, on_order: np.ndarray, rows: np.ndarray, items: np.ndarray, q: np.ndarray
+) -> bool:
+    """The stores' NumPy path for one despatch advice: False (nothing written) past int32."""
+    from crossdock._kernels import int32_room
+
+    cells = np.ix_(rows, items)
+    early = np.minimum(unadvised[cells], q)
+    if not int32_room(on_order[cells], q - early):
+        return False
+    unadvised[cells] -= early
+    on_order[cells] += q - early
+    return True
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.int64])
+def test_a_despatch_advice_goes_on_order_as_numpy_puts_it(dtype: type) -> None:
+    """``note_advice`` leaves the books as the stores' NumPy path does, cell for cell: what
+    came before the advice leaves ``unadvised``, the rest joins ``on_order``; nothing is
+    written where a cell would pass int32 (0), nor where rows or items repeat or go down (-1,
+    for NumPy's path, which writes a repeated cell once)."""
+    from crossdock import _fused
+
+    compiled = _fused._compiled()
+    assert compiled is not None
+    rng = np.random.default_rng(71)
+    outcomes = set()
+    for trial in range(300):
+        shape = (int(rng.integers(1, 9)), int(rng.integers(1, 12)))
+        unadvised = rng.integers(0, 6, shape).astype(np.int32) * (rng.random(shape) < 0.3)
+        unadvised = unadvised.astype(np.int32)
+        on_order = rng.integers(0, 1_000, shape).astype(np.int32)
+        if trial % 5 == 0:  # books near int32's top: some sums pass it
+            on_order = (2**31 - 1 - rng.integers(0, 60, shape)).astype(np.int32)
+        rows = np.sort(rng.choice(shape[0], int(rng.integers(1, shape[0] + 1)), replace=False))
+        items = np.sort(rng.choice(shape[1], int(rng.integers(1, shape[1] + 1)), replace=False))
+        if trial % 3 == 0:  # a block of columns (a DC's advice: read as rows of vectors)
+            items = np.arange(int(rng.integers(0, shape[1])), shape[1])
+        if trial % 7 == 0 and items.size > 1:  # a repeated or falling item
+            items = items[::-1].copy() if trial % 2 else np.append(items, items[0])
+        q = rng.integers(0, 50, (rows.size, items.size)).astype(dtype)
+        books = (unadvised.copy(), on_order.copy())
+        done = compiled.note_advice(*books, rows.astype(np.int64), items.astype(np.int64), q)
+        ascending = bool(np.all(np.diff(items) > 0))
+        if not ascending:
+            assert done == -1
+        else:
+            expected = (unadvised.copy(), on_order.copy())
+            assert done == int(_noted_by_numpy(*expected, rows, items, q))
+            np.testing.assert_array_equal(books[0], expected[0])
+            np.testing.assert_array_equal(books[1], expected[1])
+        if done != 1:  # nothing written
+            np.testing.assert_array_equal(books[0], unadvised)
+            np.testing.assert_array_equal(books[1], on_order)
+        outcomes.add(done)
+    assert outcomes == {-1, 0, 1}  # (every way was compared)
+
+
 @pytest.mark.parametrize("dtype", [np.int32, np.int64])
 def test_row_dot_is_the_whole_product_bit_for_bit(
     monkeypatch: pytest.MonkeyPatch, dtype: type

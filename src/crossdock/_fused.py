@@ -134,6 +134,7 @@ def _compiled() -> SimpleNamespace | None:
             int32_room_cells,
             add_within_int32,
             same_cells,
+            note_advice,
             column_sums,
             pack_census,
             pack_nonzero,
@@ -1426,6 +1427,75 @@ def confirm_lines(
             for j in range(width):
                 confirmed_open[s, items[j]] += granted[i, j]
     return -1
+
+
+def note_advice(
+    unadvised: np.ndarray,
+    on_order: np.ndarray,
+    rows: np.ndarray,
+    items: np.ndarray,
+    quantity: np.ndarray,
+) -> int:
+    """A despatch advice's stock on order, less what came before it: 1, 0 or -1.
+
+    In each cell ``rows[r]``, ``items[k]`` of the stores' books: the part of
+    ``quantity[r, k]`` that came before its advice (``min(unadvised, quantity)``) leaves
+    ``unadvised``, and the rest joins ``on_order``, as NumPy's int64 sums cast back to the
+    books' type (:meth:`crossdock.parties.stores.Stores.receive`'s NumPy path, with no
+    gathered copies). Returns 1 when done; 0, with nothing written, when a cell of
+    ``on_order`` would pass ±(2**31 − 1); -1, with nothing done, when ``rows`` or ``items``
+    are not strictly ascending (NumPy's fancy indexing writes a repeated cell once, not twice:
+    the caller keeps to it). Where the items are a block of columns (a DC's advice: every
+    SKU), each row is read as vectors, once to check and once to write.
+    """
+    for r in range(1, rows.size):
+        if rows[r] <= rows[r - 1]:
+            return -1
+    for k in range(1, items.size):
+        if items[k] <= items[k - 1]:
+            return -1
+    limit = 2147483647
+    n = items.size
+    block = _contiguous(items)
+    first = items[0] if n else 0
+    for r in range(rows.size):
+        row = rows[r]
+        wanted = quantity[r]
+        outside = False
+        if block:
+            held = unadvised[row, first : first + n]
+            coming = on_order[row, first : first + n]
+            for k in range(n):
+                q = np.int64(wanted[k])
+                after = np.int64(coming[k]) + (q - min(np.int64(held[k]), q))
+                outside |= bool((after > limit) | (after < -limit))
+        else:
+            for k in range(n):
+                q = np.int64(wanted[k])
+                early = min(np.int64(unadvised[row, items[k]]), q)
+                after = np.int64(on_order[row, items[k]]) + (q - early)
+                outside |= bool((after > limit) | (after < -limit))
+        if outside:
+            return 0
+    for r in range(rows.size):
+        row = rows[r]
+        wanted = quantity[r]
+        if block:
+            held = unadvised[row, first : first + n]
+            coming = on_order[row, first : first + n]
+            for k in range(n):
+                q = np.int64(wanted[k])
+                early = min(np.int64(held[k]), q)
+                held[k] = np.int64(held[k]) - early
+                coming[k] = np.int64(coming[k]) + (q - early)
+        else:
+            for k in range(n):
+                column = items[k]
+                q = np.int64(wanted[k])
+                early = min(np.int64(unadvised[row, column]), q)
+                unadvised[row, column] = np.int64(unadvised[row, column]) - early
+                on_order[row, column] = np.int64(on_order[row, column]) + (q - early)
+    return 1
 
 
 def _contiguous(items: np.ndarray) -> bool:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from crossdock import _fused
 from crossdock.chain import build_chain
 from crossdock.edi_bridge import EdiSpec
 from crossdock.engine import Engine
@@ -32,7 +34,16 @@ def advice(scenario: Scenario, day: int, quantity: np.ndarray) -> DespatchAdvice
     )
 
 
-def test_goods_before_their_advice(ok_small, make_context, scripted_demand, hand_over) -> None:
+@pytest.fixture(params=["0", "1"], ids=["numpy", "kernels"])
+def either_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each test twice: on NumPy's path, and on the compiled kernels' (at any size)."""
+    monkeypatch.setenv(_fused.ENV_VAR, request.param)
+    return str(request.param)
+
+
+def test_goods_before_their_advice(
+    ok_small, make_context, scripted_demand, hand_over, either_path
+) -> None:
     ctx = make_context(ok_small, mode="traditional")
     stores = Stores(
         ctx, scripted_demand(ok_small), policy=None, initial_stock_days=0.0, report_to=[]
@@ -58,7 +69,9 @@ def test_goods_before_their_advice(ok_small, make_context, scripted_demand, hand
     assert stores.on_hand[0, 1] == 18 and stores.on_hand[1, 4] == 18
 
 
-def test_on_order_never_negative_with_late_messages(two_platforms: Scenario) -> None:
+def test_on_order_never_negative_with_late_messages(
+    two_platforms: Scenario, either_path: str
+) -> None:
     days = 40
     channel = RecordingChannel(
         two_platforms,
