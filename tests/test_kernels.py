@@ -409,13 +409,21 @@ def test_a_despatch_advice_goes_on_order_as_numpy_puts_it(dtype: type) -> None:
         items = np.sort(rng.choice(shape[1], int(rng.integers(1, shape[1] + 1)), replace=False))
         if trial % 3 == 0:  # a block of columns (a DC's advice: read as rows of vectors)
             items = np.arange(int(rng.integers(0, shape[1])), shape[1])
-        if trial % 7 == 0 and items.size > 1:  # a repeated or falling item
-            items = items[::-1].copy() if trial % 2 else np.append(items, items[0])
         q = rng.integers(0, 50, (rows.size, items.size)).astype(dtype)
+        if trial % 7 == 0 and items.size > 1:  # a repeated or falling item
+            items = items[::-1].copy() if trial % 2 else np.append(items[:-1], items[0])
+        elif trial % 11 == 0:  # an item outside the books
+            items = items.copy()
+            items[-1] = shape[1]
+        elif trial % 13 == 0:  # an advice of another shape
+            q = q[:-1]
         books = (unadvised.copy(), on_order.copy())
         done = compiled.note_advice(*books, rows.astype(np.int64), items.astype(np.int64), q)
-        ascending = bool(np.all(np.diff(items) > 0))
-        if not ascending:
+        if not (
+            np.all(np.diff(items) > 0)
+            and items[-1] < shape[1]
+            and q.shape == (rows.size, items.size)
+        ):
             assert done == -1
         else:
             expected = (unadvised.copy(), on_order.copy())
@@ -427,6 +435,48 @@ def test_a_despatch_advice_goes_on_order_as_numpy_puts_it(dtype: type) -> None:
             np.testing.assert_array_equal(books[1], on_order)
         outcomes.add(done)
     assert outcomes == {-1, 0, 1}  # (every way was compared)
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.int64])
+def test_loads_are_added_at_their_cells_as_numpy_adds_them(dtype: type) -> None:
+    """``add_cells`` adds a load at its rows × items as NumPy's ``+=`` on a grid does (cast
+    to the target's type); it refuses, untouched, repeated or falling indices, indices
+    outside the target, and a load not of their shape (NumPy's path then adds or raises)."""
+    from crossdock import _fused
+
+    compiled = _fused._compiled()
+    assert compiled is not None
+    rng = np.random.default_rng(73)
+    outcomes = set()
+    for trial in range(300):
+        shape = (int(rng.integers(1, 9)), int(rng.integers(1, 12)))
+        target = rng.integers(-1_000, 1_000, shape).astype(np.int32)
+        rows = np.sort(rng.choice(shape[0], int(rng.integers(1, shape[0] + 1)), replace=False))
+        items = np.sort(rng.choice(shape[1], int(rng.integers(1, shape[1] + 1)), replace=False))
+        if trial % 3 == 0:  # a block of columns
+            items = np.arange(int(rng.integers(0, shape[1])), shape[1])
+        added = rng.integers(-50, 50, (rows.size, items.size)).astype(dtype)
+        if trial % 7 == 0 and items.size > 1:  # a repeated or falling item
+            items = items[::-1].copy() if trial % 2 else np.append(items[:-1], items[0])
+        elif trial % 11 == 0:  # a row outside the target
+            rows = rows.copy()
+            rows[-1] = shape[0]
+        elif trial % 13 == 0:  # a load of another shape
+            added = added[:, :-1]
+        book = target.copy()
+        done = compiled.add_cells(book, rows.astype(np.int64), items.astype(np.int64), added)
+        fits = (
+            bool(np.all(np.diff(rows) > 0) and np.all(np.diff(items) > 0))
+            and rows[-1] < shape[0]
+            and added.shape == (rows.size, items.size)
+        )
+        assert done == fits
+        expected = target.copy()
+        if fits:
+            expected[np.ix_(rows, items)] += added
+        np.testing.assert_array_equal(book, expected)
+        outcomes.add(done)
+    assert outcomes == {True, False}
 
 
 @pytest.mark.parametrize("dtype", [np.int32, np.int64])

@@ -114,6 +114,7 @@ def _compiled() -> SimpleNamespace | None:
             float_bits,
             _cell_at,
             _contiguous,
+            _ascending_cells,
             _confirm_block,
             _add_within,
             *(() if native else (half_bits, half_value)),
@@ -135,6 +136,7 @@ def _compiled() -> SimpleNamespace | None:
             add_within_int32,
             same_cells,
             note_advice,
+            add_cells,
             column_sums,
             pack_census,
             pack_nonzero,
@@ -1429,6 +1431,48 @@ def confirm_lines(
     return -1
 
 
+def _ascending_cells(
+    target: np.ndarray, rows: np.ndarray, items: np.ndarray, values: np.ndarray
+) -> bool:
+    """Whether ``rows`` and ``items`` ascend strictly within ``target``, ``values`` their shape."""
+    if values.shape[0] != rows.size or values.shape[1] != items.size:
+        return False
+    for r in range(rows.size):
+        if (r > 0 and rows[r] <= rows[r - 1]) or rows[r] < 0 or rows[r] >= target.shape[0]:
+            return False
+    for k in range(items.size):
+        if (k > 0 and items[k] <= items[k - 1]) or items[k] < 0 or items[k] >= target.shape[1]:
+            return False
+    return True
+
+
+def add_cells(target: np.ndarray, rows: np.ndarray, items: np.ndarray, added: np.ndarray) -> bool:
+    """``target[np.ix_(rows, items)] += added`` (cast back to ``target``'s type), or False.
+
+    False, with nothing done, where ``rows`` or ``items`` are not strictly ascending (NumPy's
+    fancy indexing adds to a repeated cell once, not twice), outside ``target`` or not
+    ``added``'s shape: the caller keeps to NumPy, and its errors. Where the items are a
+    block of columns, each row is added as vectors.
+    """
+    if not _ascending_cells(target, rows, items, added):
+        return False
+    n = items.size
+    block = _contiguous(items)
+    first = items[0] if n else 0
+    for r in range(rows.size):
+        row = rows[r]
+        more = added[r]
+        if block:
+            cells = target[row, first : first + n]
+            for k in range(n):
+                cells[k] = np.int64(cells[k]) + np.int64(more[k])
+        else:
+            for k in range(n):
+                column = items[k]
+                target[row, column] = np.int64(target[row, column]) + np.int64(more[k])
+    return True
+
+
 def note_advice(
     unadvised: np.ndarray,
     on_order: np.ndarray,
@@ -1444,16 +1488,15 @@ def note_advice(
     books' type (:meth:`crossdock.parties.stores.Stores.receive`'s NumPy path, with no
     gathered copies). Returns 1 when done; 0, with nothing written, when a cell of
     ``on_order`` would pass ±(2**31 − 1); -1, with nothing done, when ``rows`` or ``items``
-    are not strictly ascending (NumPy's fancy indexing writes a repeated cell once, not twice:
-    the caller keeps to it). Where the items are a block of columns (a DC's advice: every
-    SKU), each row is read as vectors, once to check and once to write.
+    are not strictly ascending (NumPy's fancy indexing writes a repeated cell once, not
+    twice), outside the books or not ``quantity``'s shape: the caller keeps to NumPy, and
+    its errors. Where the items are a block of columns (a DC's advice: every SKU), each row
+    is read as vectors, once to check and once to write.
     """
-    for r in range(1, rows.size):
-        if rows[r] <= rows[r - 1]:
-            return -1
-    for k in range(1, items.size):
-        if items[k] <= items[k - 1]:
-            return -1
+    if not (
+        _ascending_cells(on_order, rows, items, quantity) and unadvised.shape == on_order.shape
+    ):
+        return -1
     limit = 2147483647
     n = items.size
     block = _contiguous(items)

@@ -205,6 +205,9 @@ def sum_loads(
     ):
         dtype = np.int64
     goods = out if out is not None and out.dtype == dtype else np.zeros(shape, dtype=dtype)
+    from crossdock import _fused
+
+    kernels = _fused.kernels(goods.size) if goods.ndim == 2 else None
     for load in loads:
         rows = load.locations
         if locations is not None:
@@ -215,7 +218,8 @@ def sum_loads(
                 raise ValueError(
                     f"a consignment from {load.sender} is for locations not served here"
                 )
-        goods[grid(rows, load.items)] += load.quantity
+        if kernels is None or not kernels.add_cells(goods, rows, load.items, load.quantity):
+            goods[grid(rows, load.items)] += load.quantity
     return goods
 
 
