@@ -480,6 +480,37 @@ def test_loads_are_added_at_their_cells_as_numpy_adds_them(dtype: type) -> None:
 
 
 @pytest.mark.parametrize("dtype", [np.int32, np.int64])
+def test_pallet_rounding_in_one_pass_is_numpys(dtype: type) -> None:
+    """``round_to_pallets`` tops up the same lines by the same units as the planners' NumPy
+    steps (:func:`crossdock.parties.planners.round_to_pallets`): ties to the first largest
+    line, shares at the edges, whole packs, rows in any order."""
+    from crossdock import _fused
+    from crossdock.parties.planners import round_to_pallets
+
+    compiled = _fused._compiled()
+    assert compiled is not None
+    rng = np.random.default_rng(79)
+    changed = 0
+    for trial in range(200):
+        stores, skus = int(rng.integers(1, 12)), int(rng.integers(1, 30))
+        order = rng.integers(0, 40, (stores, skus)).astype(dtype)
+        order[rng.random((stores, skus)) < 0.3] = 0
+        if trial % 4 == 0:  # ties for the largest line
+            order[:] = order[0]
+        per_pallet = rng.integers(1, 120, skus).astype(np.int64)
+        pack = rng.choice([1, 2, 3, 6, 12], skus).astype(np.int64)
+        share = float(rng.choice([0.0, 0.5, 0.8, 1.0]))
+        rows = rng.permutation(stores)[: int(rng.integers(1, stores + 1))].astype(np.int64)
+        expected, got = order.copy(), order.copy()
+        round_to_pallets(expected, rows, per_pallet, pack, share)
+        scratch = np.empty((3, skus), dtype=np.int64)
+        compiled.round_to_pallets(got, rows, per_pallet, pack, share, *scratch)
+        np.testing.assert_array_equal(got, expected)
+        changed += int((expected != order).any())
+    assert changed > 50  # (top-ups were compared, not only untouched orders)
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.int64])
 def test_row_dot_is_the_whole_product_bit_for_bit(
     monkeypatch: pytest.MonkeyPatch, dtype: type
 ) -> None:

@@ -137,6 +137,7 @@ def _compiled() -> SimpleNamespace | None:
             same_cells,
             note_advice,
             add_cells,
+            round_to_pallets,
             column_sums,
             pack_census,
             pack_nonzero,
@@ -1471,6 +1472,45 @@ def add_cells(target: np.ndarray, rows: np.ndarray, items: np.ndarray, added: np
                 column = items[k]
                 target[row, column] = np.int64(target[row, column]) + np.int64(more[k])
     return True
+
+
+def round_to_pallets(
+    order: np.ndarray,
+    rows: np.ndarray,
+    per_pallet: np.ndarray,
+    pack: np.ndarray,
+    share: float,
+    total: np.ndarray,
+    top: np.ndarray,
+    biggest: np.ndarray,
+) -> None:
+    """A planner's pallet rounding for one platform's ``rows`` of ``order``, in place.
+
+    :meth:`crossdock.parties.planners.Planner._round_to_pallets`' NumPy steps in one pass
+    over the rows (each SKU's int64 total, and its largest line, the first of equals), then
+    per SKU: where the total's last pallet is at least ``share`` full but not full, the
+    largest line gets the units that fill it, in whole packs (cast back to ``order``'s
+    type). ``total``, ``top`` and ``biggest`` are scratch of one cell per SKU.
+    """
+    width = order.shape[1]
+    first = order[rows[0]]
+    for k in range(width):
+        total[k] = first[k]
+        top[k] = first[k]
+        biggest[k] = rows[0]
+    for r in range(1, rows.size):
+        line = order[rows[r]]
+        for k in range(width):
+            value = np.int64(line[k])
+            total[k] += value
+            larger = value > top[k]
+            top[k] = value if larger else top[k]
+            biggest[k] = rows[r] if larger else biggest[k]
+    for k in range(width):
+        rest = total[k] % per_pallet[k]
+        if rest >= share * per_pallet[k] and rest > 0:
+            extra = (per_pallet[k] - rest) // pack[k] * pack[k]
+            order[biggest[k], k] = np.int64(order[biggest[k], k]) + extra
 
 
 def note_advice(

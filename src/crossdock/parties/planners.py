@@ -18,7 +18,7 @@ from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
-from crossdock import assortment
+from crossdock import _fused, assortment
 from crossdock._kernels import as_slice, column_sums
 from crossdock.category.calendar import Collection, DeliveryCalendar
 from crossdock.category.kpis import captain_items
@@ -483,21 +483,16 @@ class Planner:
         share = self.ctx.scenario.spec.replenishment.pallet_rounding_share
         if share is None or not order.any():
             return order
+        kernels = _fused.kernels(order.size) if order.ndim == 2 else None
+        if kernels is not None:  # the same numbers, a platform's rows in one pass
+            scratch = np.empty((3, order.shape[1]), dtype=np.int64)
+            for rows in self._platform_rows:
+                kernels.round_to_pallets(
+                    order, rows, self._per_pallet, self._pack, float(share), *scratch
+                )
+            return order
         for rows in self._platform_rows:
-            block = order[rows]
-            total = column_sums(block)
-            rest = total % self._per_pallet
-            top_up = (rest >= share * self._per_pallet) & (rest > 0)
-            if not top_up.any():
-                continue
-            columns = np.flatnonzero(top_up)
-            extra = (
-                (self._per_pallet[columns] - rest[columns])
-                // self._pack[columns]
-                * self._pack[columns]
-            )
-            biggest = rows[np.argmax(block[:, columns], axis=0)]
-            order[biggest, columns] += extra
+            round_to_pallets(order, rows, self._per_pallet, self._pack, share)
         return order
 
     def _propose(self, day: int, order: np.ndarray) -> None:
@@ -580,6 +575,28 @@ class Planner:
                     items=self.items[columns],
                     quantity=lines,
                 )
+
+
+def round_to_pallets(
+    order: np.ndarray, rows: np.ndarray, per_pallet: np.ndarray, pack: np.ndarray, share: float
+) -> None:
+    """Top up, in place, one platform's nearly full last pallets of each SKU to full ones.
+
+    Where the SKU's total over the platform's ``rows`` ends in a pallet at least ``share``
+    full (and not full), its largest line (the first of equals) gets the units that fill
+    it, in whole packs. NumPy's steps; :func:`crossdock._fused.round_to_pallets` is the same
+    in one compiled pass.
+    """
+    block = order[rows]
+    total = column_sums(block)
+    rest = total % per_pallet
+    top_up = (rest >= share * per_pallet) & (rest > 0)
+    if not top_up.any():
+        return
+    columns = np.flatnonzero(top_up)
+    extra = (per_pallet[columns] - rest[columns]) // pack[columns] * pack[columns]
+    biggest = rows[np.argmax(block[:, columns], axis=0)]
+    order[biggest, columns] += extra
 
 
 class Planners(NetworkParty):
