@@ -7,6 +7,7 @@ import pyarrow.compute as pc
 import pytest
 
 from crossdock import simulate
+from crossdock._kernels import haversine_km
 from crossdock.goods import Consignment
 from crossdock.routing import solve_vrp
 from crossdock.scenario import Scenario, compile_scenario, generate_spec
@@ -54,8 +55,8 @@ def test_consolidation_moves_trucks_not_goods(runs) -> None:
         assert on[key] == off[key], key
 
 
-def collection_run(consolidate: bool) -> list:
-    """Two suppliers' pallets for one platform (8 and 9 pallets) through a real carrier."""
+def collection_run(consolidate: bool, days: int = 1) -> list:
+    """Two suppliers' pallets for one platform (8 and 9 pallets a day) through a real carrier."""
     from crossdock.channel import DirectChannel
     from crossdock.goods import DirectGoodsChannel
     from crossdock.parties._common import Context
@@ -68,15 +69,15 @@ def collection_run(consolidate: bool) -> list:
     )
     carrier = Carrier(ctx)
     booker = sc.supplier_gln[sc.captain_of_category[0]] if consolidate else ""
-    for u, count in ((0, 8), (1, 9)):
+    for day, u, count in ((day, u, count) for day in range(days) for u, count in ((0, 8), (1, 9))):
         items = sc.items_of_supplier[u][:1]
         ctx.goods.ship(
             Consignment(
                 sender=sc.supplier_gln[u],
                 receiver=sc.platform_gln[0],
                 carrier=sc.spec.carrier.gln,
-                ship_day=0,
-                arrival_day=1,
+                ship_day=day,
+                arrival_day=day + 1,
                 receiver_kind="platform",
                 sender_kind="supplier",
                 origin=u,
@@ -88,7 +89,8 @@ def collection_run(consolidate: bool) -> list:
                 collection=booker,
             )
         )
-    carrier.deliver(0)
+    for day in range(days):
+        carrier.deliver(day)
     return [row for row in ctx.ledger.transport if row.leg == "inbound"]
 
 
@@ -99,6 +101,24 @@ def test_a_collection_run_picks_up_both_suppliers_on_one_truck() -> None:
     assert run[0].origin_type == "collection"
     # a tour through both suppliers is never longer than two round trips (triangle inequality)
     assert run[0].km <= sum(row.km for row in direct) + 1e-6
+
+
+def test_a_collections_km_are_worked_out_once_for_the_same_suppliers(monkeypatch) -> None:
+    """The same two suppliers for the same platform on two days: the km between them and the
+    platform are worked out once, and both days' runs are as long."""
+    from crossdock.parties import carrier
+
+    worked_out = []
+
+    def counted(*args):
+        worked_out.append(args)
+        return haversine_km(*args)
+
+    monkeypatch.setattr(carrier, "haversine_km", counted)
+    first, second = collection_run(True, days=2)
+    assert (first.day, second.day) == (0, 1)
+    assert first.km == second.km and first.trucks == second.trucks == 1
+    assert len(worked_out) == 1
 
 
 def test_pickups_respect_truck_capacity() -> None:
