@@ -115,17 +115,19 @@ class Suppliers(NetworkParty):
             channel.receive(gln, ReceivingAdvice, day)
             for order in channel.receive(gln, Order, day):
                 total = order.total
+                # (a slice where the items are a block, as a supplier's are: no gathers)
+                items = as_slice(order.items)
                 if order.ship_to_kind == "dc":
-                    self.book_dc[order.ship_to, order.items] += order.quantity[0]
+                    self.book_dc[order.ship_to, items] += order.quantity[0]
                 else:
                     cells = grid(order.locations, order.items)
                     book = self.book_store[cells]  # (a view where both are slices)
                     add_with_room(day, "suppliers", "order book", book, order.quantity)
                     if not all(isinstance(index, slice) for index in cells):
                         self.book_store[cells] = book  # (a copy: written back)
-                    self._store_owed[order.items] += total
-                incoming[order.items] += total
-                self._orderer[order.items] = order.sender
+                    self._store_owed[items] += total
+                incoming[items] += total
+                self._orderer[items] = order.sender
         self.ctx.ledger["supplier_orders"][day] += incoming
         self._pass_on_promises(day)
         owed = self.book_dc.sum(axis=0) + self._store_owed
