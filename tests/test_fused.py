@@ -61,7 +61,7 @@ def test_the_switch_turns_the_kernels_off_or_on(monkeypatch: pytest.MonkeyPatch)
         monkeypatch.setenv(_fused.ENV_VAR, on)
         assert _fused.kernels(small) is not None
     monkeypatch.delenv(_fused.ENV_VAR)  # unset: the kernels from MIN_CELLS cells on...
-    monkeypatch.setattr(_fused, "_loaded", None)  # (as in a process that has not loaded them)
+    _fused._compiled.cache_clear()  # (as in a process that has not loaded them)
     assert _fused.kernels(small) is None
     assert _fused.kernels(large) is not None
     assert _fused.kernels(small) is not None  # ...then at any size, once loaded

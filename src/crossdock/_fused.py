@@ -31,7 +31,8 @@ kernels at any size. Unset, the kernels are loaded by the first array of at leas
 :data:`MIN_CELLS` store × SKU cells (below that, in a small run, loading them, about 0.4 s of
 CPU per process, Numba's import included, costs more than they save), and from then on serve
 arrays of any size: a large run's small arrays (a supplier's lines to one platform, a
-despatch advice) are cheaper to them than to NumPy's calls, 2–5 µs against 6–20 µs. The kernels are compiled on first use and cached on disk
+despatch advice) cost them 2–10 µs a call against NumPy's 6–38 µs. The kernels are compiled
+on first use and cached on disk
 (``cache=True``: beside this file, or in the user's cache directory where that is read-only,
 or not at all where neither is writable), so compile time lands on the first run only.
 Numba is imported here only when a kernel is first asked for: ``import crossdock`` and the
@@ -55,7 +56,7 @@ import numpy as np
 ENV_VAR = "CROSSDOCK_NUMBA"
 _OFF = ("0", "false", "no", "off")
 _ON = ("1", "true", "yes", "on")
-#: Store × SKU cells from which the kernels are used when ``CROSSDOCK_NUMBA`` is unset.
+#: Store × SKU cells of the array that loads the kernels when ``CROSSDOCK_NUMBA`` is unset.
 MIN_CELLS = 20_000
 
 
@@ -63,22 +64,16 @@ def kernels(cells: int) -> SimpleNamespace | None:
     """The compiled kernels for arrays of ``cells`` cells, or ``None``: use the NumPy path.
 
     ``None`` when ``CROSSDOCK_NUMBA`` switches Numba off, when it is unset, ``cells`` is
-    below :data:`MIN_CELLS` and no larger array has loaded the kernels in this process yet,
-    or when Numba cannot be imported. The setting is read at each call. Either path gives
+    below :data:`MIN_CELLS` and the kernels are not loaded in this process yet, or when
+    Numba cannot be imported. The setting is read at each call. Either path gives
     the same numbers, so which one an array takes changes no result.
     """
-    global _loaded
     setting = os.environ.get(ENV_VAR, "").strip().lower()
     if setting in _OFF:
         return None
-    if cells < MIN_CELLS and setting not in _ON:
-        return _loaded
-    _loaded = _compiled()
-    return _loaded
-
-
-#: The compiled kernels once an array of :data:`MIN_CELLS` cells has asked for them.
-_loaded: SimpleNamespace | None = None
+    if cells < MIN_CELLS and setting not in _ON and not _compiled.cache_info().currsize:
+        return None  # (not loaded yet: a small run need not pay for them)
+    return _compiled()
 
 
 def _jit(function: Callable[..., Any]) -> Any:
