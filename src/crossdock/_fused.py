@@ -134,6 +134,7 @@ def _compiled() -> SimpleNamespace | None:
             add_cells,
             round_to_pallets,
             column_sums,
+            fifo_runs,
             pack_census,
             pack_nonzero,
             pack_bytes,
@@ -1222,6 +1223,57 @@ def column_sums(matrix: np.ndarray, out: np.ndarray) -> None:
         row = matrix[i]
         for k in range(row.shape[0]):
             out[k] += row[k]
+
+
+def fifo_runs(
+    cum_in: np.ndarray,
+    cum_out: np.ndarray,
+    first: np.ndarray,
+    last: np.ndarray,
+    columns: np.ndarray,
+    lead: np.ndarray,
+    weight: np.ndarray,
+) -> int:
+    """First-in-first-out runs of ranks of each listed column: how many; written if room.
+
+    ``cum_in`` and ``cum_out`` are ``[column, day]`` cumulative units, each row
+    non-decreasing; column ``k`` (of ``columns``, in order) is measured over the ranks
+    ``(first[k], last[k]]``. Its breakpoints are ``first[k]``, ``last[k]`` and every
+    cumulative value strictly between them, in either series; each run between two
+    consecutive breakpoints came in on one day and went out on one day, so its lead is the
+    days between (at least 0) and its weight the breakpoints' difference. The runs are those
+    of :func:`crossdock.kpis.fifo_runs_numpy` (``np.unique`` of the breakpoints, then
+    ``np.searchsorted``), in the same order and from the same subtractions: one merge of the
+    two sorted rows instead. Counted only (nothing written) when ``lead`` is shorter than
+    the count.
+    """
+    days = cum_in.shape[1]
+    n = 0
+    room = lead.shape[0]
+    for c in range(columns.shape[0]):
+        k = columns[c]
+        into = cum_in[k]
+        out = cum_out[k]
+        high = last[k]
+        previous = first[k]
+        a = 0  # days whose cumulative units in are at most the previous breakpoint
+        b = 0
+        while previous < high:
+            while a < days and into[a] <= previous:
+                a += 1
+            while b < days and out[b] <= previous:
+                b += 1
+            upper = high
+            if a < days and into[a] < upper:
+                upper = into[a]
+            if b < days and out[b] < upper:
+                upper = out[b]
+            if n < room:
+                lead[n] = max(b - a, 0)
+                weight[n] = upper - previous
+            n += 1
+            previous = upper
+    return n
 
 
 def pack_census(value: np.ndarray) -> tuple[Any, Any, int, int, int]:

@@ -20,6 +20,7 @@ __all__ = [
     "assortment_kpis",
     "compute_kpis",
     "fifo_lead_times",
+    "fifo_runs_numpy",
     "order_variance_ratios",
     "service_kpis",
 ]
@@ -364,15 +365,48 @@ def fifo_lead_times(ordered: np.ndarray, shipped: np.ndarray, from_day: int) -> 
     and shipped by the end are split into runs of ranks over which neither the day in nor the
     day out changes (between consecutive breakpoints of the two cumulative series), each
     weighted by its units, so the figures are exact: over a whole run the mean equals the
-    unit-days held divided by the units through (Little's law).
+    unit-days held divided by the units through (Little's law). The runs are worked out by
+    one compiled merge per column where the kernels serve and no unit is negative
+    (:func:`crossdock._fused.fifo_runs`), else by :func:`fifo_runs_numpy`: the same runs.
     """
+    from crossdock import _fused
+
     cum_o = np.cumsum(ordered, axis=0, dtype=np.float64)
     cum_s = np.cumsum(shipped, axis=0, dtype=np.float64)
     first = cum_o[from_day - 1] if from_day > 0 else np.zeros(ordered.shape[1])
     last = np.minimum(cum_s[-1], cum_o[-1])
-    leads: list[np.ndarray] = []
-    weights: list[np.ndarray] = []
-    for k in np.flatnonzero(last > first):
+    columns = np.flatnonzero(last > first)
+    kernels = _fused.kernels(0)  # (if the run loaded them: a run's KPIs never load them)
+    if kernels is not None and min(np.min(ordered, initial=0), np.min(shipped, initial=0)) >= 0:
+        # (units never negative: each cumulative row is sorted, as the merge needs)
+        into, out = np.ascontiguousarray(cum_o.T), np.ascontiguousarray(cum_s.T)
+        none = np.empty(0, dtype=np.int64)
+        runs = kernels.fifo_runs(into, out, first, last, columns, none, np.empty(0))
+        lead, weight = np.empty(runs, dtype=np.int64), np.empty(runs)
+        kernels.fifo_runs(into, out, first, last, columns, lead, weight)
+    else:
+        lead, weight = fifo_runs_numpy(cum_o, cum_s, first, last, columns)
+    if not lead.size:
+        return 0.0, 0.0
+    lead = lead.astype(np.float64)
+    order = np.argsort(lead, kind="stable")
+    cumulative = np.cumsum(weight[order]) / weight.sum()
+    at = min(int(np.searchsorted(cumulative, 0.95 - 1e-12)), lead.size - 1)
+    return float(np.average(lead, weights=weight)), float(lead[order][at])
+
+
+def fifo_runs_numpy(
+    cum_o: np.ndarray, cum_s: np.ndarray, first: np.ndarray, last: np.ndarray, columns: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`fifo_lead_times`' runs of ranks, column by column: their leads and weights.
+
+    ``cum_o`` and ``cum_s`` are ``[day, column]`` cumulative units; column ``k`` of
+    ``columns`` is measured over the ranks ``(first[k], last[k]]``. The NumPy path, and the
+    reference :func:`crossdock._fused.fifo_runs` is tested against.
+    """
+    leads: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+    weights: list[np.ndarray] = [np.zeros(0)]
+    for k in columns:
         low, high = first[k], last[k]
         o, s = cum_o[:, k], cum_s[:, k]
         inside = np.concatenate([o[(o > low) & (o < high)], s[(s > low) & (s < high)]])
@@ -383,14 +417,7 @@ def fifo_lead_times(ordered: np.ndarray, shipped: np.ndarray, from_day: int) -> 
         t_out = np.searchsorted(s, upper, side="left")
         leads.append(np.maximum(t_out - t_in, 0))
         weights.append(np.diff(points))
-    if not leads:
-        return 0.0, 0.0
-    lead = np.concatenate(leads).astype(np.float64)
-    weight = np.concatenate(weights)
-    order = np.argsort(lead, kind="stable")
-    cumulative = np.cumsum(weight[order]) / weight.sum()
-    at = min(int(np.searchsorted(cumulative, 0.95 - 1e-12)), lead.size - 1)
-    return float(np.average(lead, weights=weight)), float(lead[order][at])
+    return np.concatenate(leads).astype(np.int64), np.concatenate(weights)
 
 
 def order_variance_ratios(
