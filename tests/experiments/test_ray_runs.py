@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -17,6 +18,7 @@ from tests.experiments.conftest import write_experiment
 
 from crossdock.cli import EXIT_OK, invoke
 from crossdock.experiments import experiment, load_experiment
+from crossdock.experiments._spec import code_id
 from crossdock.experiments._store import kpi_columns
 from crossdock.experiments._worker import RUN_RECORD
 
@@ -77,9 +79,34 @@ def _session_processes(session: int) -> list[int]:
         except OSError:
             continue
         fields = stat.rsplit(")", 1)[1].split()
-        if int(fields[3]) == session:  # field 6 of /proc/PID/stat: the session id
+        if int(fields[3]) == session and fields[0] != "Z":  # field 6: the session id
             found.append(int(entry.name))
     return found
+
+
+def _kill_session(session: int) -> None:
+    """SIGKILL every process of the session until none is left (Ray may start a worker
+    between a look and the kill)."""
+    deadline = time.monotonic() + 60
+    while left := _session_processes(session):
+        assert time.monotonic() < deadline, f"processes {left} of the killed session live on"
+        for pid in left:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        time.sleep(0.05)
+
+
+# The CLI, with run keys made from this process's digest of crossdock's source: the killed
+# experiment is to be resumed by the same code, and a colleague's edit of the source tree while
+# the test runs would otherwise give the child other keys, and the resumed run nothing to skip.
+_CLI_WITH_OUR_CODE_ID = """\
+import os
+from crossdock.experiments import _spec
+code = os.environ["CROSSDOCK_TEST_CODE_ID"]
+_spec.code_id = lambda: code
+from crossdock.cli import main
+main()
+"""
 
 
 def test_a_killed_experiment_resumes_with_the_same_results(
@@ -90,29 +117,37 @@ def test_a_killed_experiment_resumes_with_the_same_results(
     )
     total = 2 * 2 * 3
     folder = tmp_path / "killed"
+    keys = {run.key for run in load_experiment(path).runs(range(3), folder)}
+    assert len(keys) == total
+
+    def finished() -> set[str]:
+        """Runs whose folder is there: written whole, then renamed (scratch starts with '.')."""
+        return {p.name for p in (folder / "runs").glob("*") if not p.name.startswith(".")}
+
     command = [
-        sys.executable, "-m", "crossdock", "experiment", str(path), "--out", str(folder),
-        "--workers", "1",
+        sys.executable, "-c", _CLI_WITH_OUR_CODE_ID, "experiment", str(path), "--out",
+        str(folder), "--workers", "1",
     ]  # fmt: skip
     child = subprocess.Popen(
-        command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        command,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "CROSSDOCK_TEST_CODE_ID": code_id()},
     )
     try:
         deadline = time.monotonic() + 300
-        while time.monotonic() < deadline and child.poll() is None:
-            finished = [p for p in (folder / "runs").glob("*") if not p.name.startswith(".")]
-            if len(finished) >= 3:
-                break
+        while time.monotonic() < deadline and child.poll() is None and len(finished()) < 3:
             time.sleep(0.05)
         assert child.poll() is None, "the experiment ended before it could be killed"
     finally:
-        for pid in _session_processes(child.pid):
-            os.kill(pid, signal.SIGKILL)
+        _kill_session(child.pid)  # the CLI and its Ray: nothing of it writes on
         child.wait()
-    before = len([p for p in (folder / "runs").glob("*") if not p.name.startswith(".")])
-    assert 3 <= before < total
+    done = finished()
+    assert done <= keys  # the child made the runs this process plans, under the same keys
+    assert 3 <= len(done) < total
     resumed = experiment(path, out=folder, workers=2, progress=False)
-    assert resumed.runs_executed < total  # the runs the killed one finished were skipped
+    assert resumed.runs_executed == total - len(done)  # the killed one's runs were skipped
     whole = experiment(path, out=tmp_path / "whole", workers=2, progress=False)
     assert whole.runs_executed == total
     assert _files(folder) == _files(tmp_path / "whole")
@@ -125,7 +160,7 @@ def test_finished_runs_the_database_lost_are_taken_from_their_folders(
     tiny_folder: Path, tmp_path: Path, ray_two_cpus: None
 ) -> None:
     """A run killed between writing its folder and its row is not run again; a folder whose
-    record names another run is."""
+    record names another run is, and the temporary folder a killed attempt left goes."""
     path = write_experiment(tiny_folder, "lost.yaml", TWO_BY_TWO)
     folder = tmp_path / "lost"
     first = experiment(path, out=folder, workers=1, progress=False)
@@ -135,8 +170,12 @@ def test_finished_runs_the_database_lost_are_taken_from_their_folders(
     records = sorted((folder / "runs").rglob(RUN_RECORD))
     assert len(records) == 8
     records[0].write_text('{"run_key": "another run", "seconds": 1.0}\n', encoding="utf-8")
+    scratch = records[0].parent.with_name(f".{records[0].parent.name}.1.tmp")
+    scratch.mkdir()
+    (scratch / "kpis.json").write_text("{", encoding="utf-8")  # killed while writing
     again = experiment(path, out=folder, workers=1, progress=False)
     assert again.runs_executed == 1
+    assert not scratch.exists()
     pd.testing.assert_frame_equal(_kpis(folder), rows)
 
 

@@ -3,8 +3,9 @@
 The task gets only a :class:`~crossdock.experiments._spec.RunSpec` (how to build its scenario,
 not the scenario) and returns only KPIs; its tables go to disk as Parquet in the run's folder,
 written to a temporary folder first and renamed, so a killed run leaves no half-written
-folder that looks done; a whole folder, with its record (``run.json``), is a finished run
-even if the experiment was killed before its results database heard of it.
+folder that looks done (only a temporary one, removed when the run is made again); a whole
+folder, with its record (``run.json``), is a finished run even if the experiment was killed
+before its results database heard of it.
 """
 
 from __future__ import annotations
@@ -76,8 +77,9 @@ def run_one(run: RunSpec) -> dict[str, Any]:
             policies=policies or None,
         )
     folder = Path(run.folder)
+    for stale in folder.parent.glob(f".{folder.name}.*.tmp"):  # a killed attempt's, if any
+        shutil.rmtree(stale, ignore_errors=True)
     scratch = folder.with_name(f".{folder.name}.{os.getpid()}.tmp")
-    shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True)
     (scratch / "kpis.json").write_text(json.dumps(result.kpis, indent=2) + "\n", encoding="utf-8")
     for name, table in result.tables.items():
