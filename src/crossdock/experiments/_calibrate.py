@@ -15,7 +15,6 @@ already done are not run again (a bisection step that revisits a level costs not
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field

@@ -13,7 +13,6 @@ Writes into the experiment folder:
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
