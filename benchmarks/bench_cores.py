@@ -2,9 +2,9 @@
 
 Issue 17 asks two shards to run a year at least 1.8 times as fast as one process on this
 2-core machine. That needs the two processes' CPU to be at most 2 / 1.8 = 1.11 times one
-process's, with nothing else lost. Part of what they lose is the machine's, not crossdock's:
-two cores share the last-level cache and the memory's bandwidth, and on a virtual machine a
-core may not be a whole core of the host. This benchmark runs the same work alone, then two
+process's, with nothing else lost. Part of what they lose could be the machine's, not
+crossdock's: two cores share the last-level cache and the memory's bandwidth, and on a
+virtual machine a core may not be a whole core of the host. This benchmark runs the same work alone, then two
 copies at once (separate processes, nothing shared), and prints each copy's CPU time against
 the work alone: their ratio (the inflation) and the speed-up two cores could give such work
 at best (2 / inflation).
@@ -14,9 +14,11 @@ at best (2 / inflation).
 - **chain**: a traditional chain of 200 stores × 2,000 SKUs × 60 days with ``philox``
   demand, the work a shard does (compiled store × SKU kernels, Python between them).
 
-Rounds alternate alone and two at once; the ranges over rounds are printed. Run alone:
+Each round is the work alone, two copies at once, and alone again (its inflation: the copies'
+mean CPU over the two runs alone around them, so the machine's drift between rounds cancels);
+the rounds' mean inflation is printed with its 95% confidence interval. Run alone:
 ``.venv/bin/python benchmarks/run.py cores`` or ``.venv/bin/python benchmarks/bench_cores.py
-[--rounds 3] [--work compute,memory,chain]``.
+[--rounds 5] [--work compute,memory,chain]``.
 """
 
 from __future__ import annotations
@@ -72,23 +74,47 @@ def _cpu(code: str, copies: int) -> list[float]:
     return [float(p.communicate()[0].strip().splitlines()[-1]) for p in started]
 
 
-def main(rounds: int = 3, works: tuple[str, ...] = ("compute", "memory", "chain")) -> None:
-    """Print, per kind of work, its CPU alone and with a twin beside it, and their ratio."""
+def _interval(values: list[float]) -> tuple[float, float]:
+    """The mean of ``values`` and the half-width of its 95% confidence interval (Student's t)."""
+    from scipy import stats
+
+    n = len(values)
+    mean = sum(values) / n
+    if n < 2:
+        return mean, float("nan")
+    spread = (sum((v - mean) ** 2 for v in values) / (n - 1)) ** 0.5
+    return mean, float(stats.t.ppf(0.975, n - 1)) * spread / n**0.5
+
+
+def main(rounds: int = 5, works: tuple[str, ...] = ("compute", "memory", "chain")) -> None:
+    """Print, per kind of work, its CPU alone and with a twin beside it, and their ratio.
+
+    Each round runs the work alone, then two copies at once, then alone again; the round's
+    inflation is the two copies' mean CPU over the mean of the two runs alone around them, so
+    that the machine's drift between rounds (up to a third here) cancels out.
+    """
     print(f"cores: {os.cpu_count()}, load average before: {os.getloadavg()}")
     _cpu(WORK["chain"], 1)  # the kernels into Numba's cache, the files into the page cache
     for name in works:
         alone: list[float] = []
         beside: list[float] = []
+        ratios: list[float] = []
+        previous = _cpu(WORK[name], 1)[0]
         for _ in range(rounds):
-            alone += _cpu(WORK[name], 1)
-            beside += _cpu(WORK[name], 2)
-        low, high = min(alone), max(alone)
-        ratios = [b / (sum(alone) / len(alone)) for b in beside]
+            two = _cpu(WORK[name], 2)
+            after = _cpu(WORK[name], 1)[0]
+            ratios.append(sum(two) / 2 / ((previous + after) / 2))
+            alone.append(previous)
+            beside += two
+            previous = after
+        alone.append(previous)
+        mean, half = _interval(ratios)
         print(
-            f"{name:8s} alone {low:.2f}–{high:.2f} s of CPU; two at once {min(beside):.2f}–"
-            f"{max(beside):.2f} s each; inflation {min(ratios):.2f}–{max(ratios):.2f} "
-            f"(mean {sum(ratios) / len(ratios):.2f}): two cores give such work at most "
-            f"{2 / max(ratios):.2f}–{2 / min(ratios):.2f}×"
+            f"{name:8s} alone {min(alone):.2f}–{max(alone):.2f} s of CPU; two at once "
+            f"{min(beside):.2f}–{max(beside):.2f} s each; inflation by round "
+            f"{min(ratios):.2f}–{max(ratios):.2f}, mean {mean:.2f} ± {half:.2f} (95%): two "
+            f"cores give such work at most {2 / mean:.2f}× ({2 / (mean + half):.2f}–"
+            f"{2 / max(mean - half, 1e-9):.2f}×)"
         )
     print(
         "(two shards need at most 2 / 1.8 = 1.11 for issue 17's 1.8×, before anything "
@@ -98,7 +124,7 @@ def main(rounds: int = 3, works: tuple[str, ...] = ("compute", "memory", "chain"
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=3, help="rounds of alone, then two")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of two, between alones")
     parser.add_argument("--work", default="compute,memory,chain", help="comma-separated works")
     args = parser.parse_args()
     main(args.rounds, tuple(args.work.split(",")))
