@@ -7,6 +7,7 @@ from typing import Any, ClassVar, TypeVar
 
 import numpy as np
 
+from crossdock import _fused
 from crossdock._kernels import INT32_MAX, grid, int32_blocks, int32_room, pallets, round_up_to_pack
 from crossdock.channel import Channel
 from crossdock.errors import ScenarioError
@@ -205,8 +206,6 @@ def sum_loads(
     ):
         dtype = np.int64
     goods = out if out is not None and out.dtype == dtype else np.zeros(shape, dtype=dtype)
-    from crossdock import _fused
-
     kernels = _fused.kernels(goods.size) if goods.ndim == 2 else None
     for load in loads:
         rows = load.locations
